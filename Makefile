@@ -1,0 +1,44 @@
+# willing: the two commands a newcomer needs are `make run` and `make check`.
+# This Makefile only drives scripts/deps.sh, CMake and CTest.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DB         ?= var/willing.db
+LISTEN     ?= 127.0.0.1:8080
+JOBS       ?= $(shell nproc)
+
+.PHONY: all build deps run check bench fmt clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@scripts/demo.sh $(BUILD)/willing $(DB)
+	$(BUILD)/willing serve --db $(DB) --listen $(LISTEN)
+
+check:
+	@scripts/deps.sh --test
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@echo "== unit and fuzz-corpus tests under ASan+UBSan"
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+	@echo "== all tests on the release build (integration, interop, durability)"
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@scripts/deps.sh --test
+	@bench/run.sh $(BUILD)
+
+fmt:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

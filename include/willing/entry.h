@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Entries: signed notes whose text is
+ *   willing.entry/v1 \n origin \n kind \n author \n seq \n time \n body \n
+ * followed by one Ed25519 signature line from the author. The log leaf is the
+ * note's exact bytes. docs/FORMAT.md has the bytes and a worked example.
+ */
+#ifndef WILLING_ENTRY_H
+#define WILLING_ENTRY_H
+
+#include "willing/note.h"
+
+#define WL_ENTRY_HEADER "willing.entry/v1"
+#define WL_KIND_MAX 32u
+#define WL_MEMBER_MAX 64u
+#define WL_BODY_DEPTH_MAX 16u
+
+typedef struct json_t json_t;
+
+typedef struct {
+    const char *bytes; /* the whole note; not owned */
+    size_t len;
+    char origin[WL_ORIGIN_MAX + 1];
+    char kind[WL_KIND_MAX + 1];
+    char author[WL_MEMBER_MAX + 1];
+    uint64_t seq;
+    int64_t time;
+    const char *body; /* one line of JSON, inside bytes */
+    size_t body_len;
+    json_t *body_json; /* owned; an object */
+    const char *text;  /* the signed text, inside bytes */
+    size_t text_len;
+    uint32_t key_id;
+    uint8_t sig[64];
+    uint8_t leaf[32]; /* RFC 9162 leaf hash of bytes */
+} wl_entry;
+
+/*
+ * Parses the syntax of an entry (not its signature, not its kind). On
+ * failure, why gets a one-line reason. Release with wl_entry_clear.
+ */
+wl_rc wl_entry_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen) WL_MUST;
+void wl_entry_clear(wl_entry *e);
+/* Checks the author's signature with the given public key. */
+wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32]) WL_MUST;
+
+/*
+ * Builds and signs an entry; *out is allocated (caller frees with wl_free).
+ * body must be one line of JSON (an object).
+ */
+wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
+                     int64_t time, const char *body, const wl_key *key, char **out,
+                     size_t *outlen) WL_MUST;
+
+/* Member IDs: 1..64 of [a-z0-9._-], starting with a letter or digit. */
+int wl_valid_member_id(const char *s, size_t len);
+/* Kinds: 1..32 of [a-z0-9._-], starting with a letter. */
+int wl_valid_kind(const char *s, size_t len);
+
+/* The key ID of an entry-signing key: the note key ID for name = member. */
+uint32_t wl_entry_key_id(const char *member, const uint8_t pk[32]);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * willing core: error codes, limits and the allocation wrapper shared by every
+ * module of the library. The design is in docs/ARCHITECTURE.md.
+ *
+ * Every fallible function returns a wl_rc (WL_OK is 0) and writes its results
+ * through out-parameters that are zeroed on failure.
+ */
+#ifndef WILLING_WL_H
+#define WILLING_WL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WL_MUST __attribute__((warn_unused_result))
+
+typedef enum {
+    WL_OK = 0,
+    WL_ERR_NOMEM,       /* allocation failed */
+    WL_ERR_INVALID,     /* malformed input */
+    WL_ERR_TOO_LARGE,   /* input above a ceiling */
+    WL_ERR_SIGNATURE,   /* a signature did not verify */
+    WL_ERR_UNKNOWN_KEY, /* no known key matches */
+    WL_ERR_REVOKED,     /* the key was revoked */
+    WL_ERR_NOT_FOUND,   /* no such record */
+    WL_ERR_CONFLICT,    /* same identity, different content */
+    WL_ERR_FORBIDDEN,   /* the author may not do this */
+    WL_ERR_PROOF,       /* a Merkle proof did not verify */
+    WL_ERR_IO,          /* storage or file error */
+    WL_ERR_CORRUPT,     /* stored data fails an integrity check */
+    WL_ERR_INTERNAL,    /* a bug: an invariant did not hold */
+} wl_rc;
+
+/* A short stable name for an error code ("invalid", "signature", ...). */
+const char *wl_rc_name(wl_rc rc);
+
+/* Limits. Each is enforced where input enters, with a clear error. */
+#define WL_ENTRY_MAX 65535u        /* tile entry bundles use a uint16 length */
+#define WL_HASH_BYTES 32u
+#define WL_PROOF_MAX 64u           /* hashes in an inclusion or consistency proof */
+#define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */
+#define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
+#define WL_BATCH_MAX 1000u         /* entries in one batch request */
+
+/*
+ * Allocation. All library allocation goes through these so that tests can make
+ * the Nth call fail (wl_alloc_fail_at). wl_free(NULL) is a no-op.
+ */
+void *wl_malloc(size_t n);
+void *wl_calloc(size_t count, size_t n);
+void *wl_realloc(void *p, size_t n);
+char *wl_strndup(const char *s, size_t n);
+void wl_free(void *p);
+/* Make the nth allocation from now fail (1 = the next one); 0 disables. */
+void wl_alloc_fail_at(unsigned long n);
+
+#endif

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one allocation wrapper of the library, with fault injection for tests
+ * (STYLE.md #11), and the names of error codes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdatomic.h>
+
+#include "willing/wl.h"
+
+static atomic_ulong fail_countdown;
+
+void wl_alloc_fail_at(unsigned long n)
+{
+    atomic_store(&fail_countdown, n);
+}
+
+static int should_fail(void)
+{
+    unsigned long c = atomic_load(&fail_countdown);
+    while (c != 0) {
+        if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1))
+            return c == 1;
+    }
+    return 0;
+}
+
+void *wl_malloc(size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *wl_calloc(size_t count, size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(count ? count : 1, n ? n : 1);
+}
+
+void *wl_realloc(void *p, size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+char *wl_strndup(const char *s, size_t n)
+{
+    char *d = wl_malloc(n + 1);
+    if (d == NULL)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void wl_free(void *p)
+{
+    free(p);
+}
+
+const char *wl_rc_name(wl_rc rc)
+{
+    switch (rc) {
+    case WL_OK: return "ok";
+    case WL_ERR_NOMEM: return "out_of_memory";
+    case WL_ERR_INVALID: return "invalid";
+    case WL_ERR_TOO_LARGE: return "too_large";
+    case WL_ERR_SIGNATURE: return "bad_signature";
+    case WL_ERR_UNKNOWN_KEY: return "unknown_key";
+    case WL_ERR_REVOKED: return "revoked_key";
+    case WL_ERR_NOT_FOUND: return "not_found";
+    case WL_ERR_CONFLICT: return "conflict";
+    case WL_ERR_FORBIDDEN: return "forbidden";
+    case WL_ERR_PROOF: return "bad_proof";
+    case WL_ERR_IO: return "io_error";
+    case WL_ERR_CORRUPT: return "corrupt";
+    case WL_ERR_INTERNAL: return "internal";
+    }
+    return "unknown";
+}

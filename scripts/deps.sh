@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs every Debian package that building, running and testing willing needs.
+# Idempotent: packages already present are not touched, and apt-get update runs
+# only when something is missing. Usage: scripts/deps.sh [--test]
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config
+  libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
+  libcurl4-openssl-dev
+)
+test_pkgs=(
+  libcmocka-dev clang libclang-rt-14-dev strace curl
+  golang-go golang-golang-x-mod-dev
+)
+
+want=("${build_pkgs[@]}")
+if [ "${1:-}" = "--test" ]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
