@@ -1,3 +1,52 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Placeholder entry point, replaced below. */
-int main(void) { return 0; }
+/*
+ * The `willing` command: dispatches to a subcommand of the CLI (src/cli/) or
+ * of the daemon (src/daemon/). Both depend on the library, not on each other.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "daemon/serve.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} cmds[] = {
+    {"init", cli_init, "create a ledger and its keys"},
+    {"serve", wl_serve_main, "serve the ledger over HTTP"},
+    {"keygen", cli_keygen, "write a new key file (PKCS#8 PEM)"},
+    {"member", cli_member, "add a member (member add ...)"},
+    {"append", cli_append, "sign and append an entry"},
+    {"get", cli_get, "print an entry"},
+    {"prove", cli_prove, "print a tlog-proof for an entry"},
+    {"checkpoint", cli_checkpoint, "print the latest checkpoint"},
+    {"verify", cli_verify, "audit a running log end to end"},
+    {"fsck", cli_fsck, "check a ledger database in full"},
+    {"witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
+};
+
+static int usage(FILE *f)
+{
+    fprintf(f, "usage: willing COMMAND [--help] [options]\n\n"
+               "willing keeps the coalition's register on a signed, verifiable log.\n"
+               "Not for classified information.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
+    return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0)
+        return usage(stdout);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(argv[1], cmds[i].name) == 0)
+            return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "willing: unknown command '%s'\n", argv[1]);
+    return usage(stderr);
+}

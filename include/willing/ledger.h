@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger: how an entry gets into the log. Two steps:
+ *   1. wl_ledger_precheck (read-only, any thread, in parallel): syntax, origin,
+ *      kind, the author's key, the signature;
+ *   2. wl_ledger_sequence (inside one store transaction, one writer): replay
+ *      and seq checks, the kind's rules and state changes, the append and its
+ *      Merkle hashes.
+ * Kinds live in a registry (wl_kind_register) that domain modules extend.
+ * docs/internals/ledger.md has the design; docs/FORMAT.md the kinds' bodies.
+ */
+#ifndef WILLING_LEDGER_H
+#define WILLING_LEDGER_H
+
+#include "willing/entry.h"
+#include "store/store.h"
+
+typedef struct {
+    wl_rc rc;
+    const char *code; /* stable, for {"error": code} */
+    char msg[256];
+} wl_error;
+
+/* Sets err and returns rc. */
+wl_rc wl_error_set(wl_error *err, wl_rc rc, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+typedef struct {
+    wl_entry e;
+    uint8_t pk[32]; /* the key that verified the signature */
+    char scope[17];
+} wl_pending;
+
+/*
+ * A kind: its name, who may author it, and a hook that checks the body and
+ * applies its state change at sequencing time (inside the transaction).
+ */
+typedef struct {
+    const char *name;
+    /* returns WL_OK or sets err */
+    wl_rc (*apply)(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err);
+} wl_kind;
+
+/* Registers a kind (at start-up, before any thread uses the registry). */
+wl_rc wl_kind_register(const wl_kind *k) WL_MUST;
+const wl_kind *wl_kind_find(const char *name);
+/* Registers the ledger's own kinds: member.add, key.add, key.revoke, statement, sealed, announce. */
+wl_rc wl_kinds_core_register(void) WL_MUST;
+
+wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,
+                         wl_pending *p, wl_error *err) WL_MUST;
+/*
+ * Inside a transaction. *index gets the entry's index; *existed is 1 when the
+ * same bytes were already in the log (nothing is written then).
+ */
+wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *existed,
+                         wl_error *err) WL_MUST;
+void wl_pending_clear(wl_pending *p);
+
+/*
+ * Signs and stores a checkpoint for the current size, unless the latest
+ * checkpoint already covers it. *note is the signed note (caller frees).
+ */
+wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,
+                           uint64_t *size, char **note, size_t *len) WL_MUST;
+
+/* The commitment of a sealed entry: SHA-256("willing.seal/v1" || salt || content). */
+void wl_seal_commitment(const uint8_t salt[32], const void *content, size_t len, uint8_t out[32]);
+
+/* Roles and scopes the ledger knows. */
+int wl_valid_role(const char *s);
+int wl_valid_scope(const char *s);
+
+#endif

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger's write path: precheck (parallel, read-only) and sequence (one
+ * writer, inside a transaction), the kind registry, and checkpoint signing.
+ * See docs/internals/ledger.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "willing/ledger.h"
+#include "willing/merkle.h"
+
+#include <jansson.h>
+
+#define KINDS_MAX 64
+static wl_kind kinds[KINDS_MAX];
+static size_t nkinds;
+
+wl_rc wl_error_set(wl_error *err, wl_rc rc, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    if (err == NULL)
+        return rc;
+    err->rc = rc;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+wl_rc wl_kind_register(const wl_kind *k)
+{
+    if (wl_kind_find(k->name) != NULL)
+        return WL_ERR_CONFLICT;
+    if (nkinds >= KINDS_MAX || !wl_valid_kind(k->name, strlen(k->name)))
+        return WL_ERR_INVALID;
+    kinds[nkinds++] = *k;
+    return WL_OK;
+}
+
+const wl_kind *wl_kind_find(const char *name)
+{
+    for (size_t i = 0; i < nkinds; i++)
+        if (strcmp(kinds[i].name, name) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+int wl_valid_role(const char *s)
+{
+    static const char *const roles[] = {"operator", "coordinator", "member", "host",
+                                        "party",    "monitor",     "observer"};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(s, roles[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int wl_valid_scope(const char *s)
+{
+    return strcmp(s, "sign") == 0 || strcmp(s, "login") == 0 || strcmp(s, "console") == 0;
+}
+
+void wl_pending_clear(wl_pending *p)
+{
+    wl_entry_clear(&p->e);
+    memset(p, 0, sizeof *p);
+}
+
+/* The genesis entry is the operator adding itself, with the key in its body. */
+static int genesis_key(const wl_entry *e, uint8_t pk[32])
+{
+    const char *m, *k;
+    size_t n = 0;
+    if (strcmp(e->kind, "member.add") != 0)
+        return 0;
+    m = json_string_value(json_object_get(e->body_json, "member"));
+    k = json_string_value(json_object_get(e->body_json, "key"));
+    if (m == NULL || k == NULL || strcmp(m, e->author) != 0)
+        return 0;
+    return wl_b64_decode(k, strlen(k), pk, 32, &n) == WL_OK && n == 32;
+}
+
+wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,
+                         wl_pending *p, wl_error *err)
+{
+    char why[200];
+    wl_member_key keys[4];
+    size_t nk = 0;
+    uint64_t size = 0;
+    wl_rc rc;
+
+    memset(p, 0, sizeof *p);
+    rc = wl_entry_parse(bytes, len, &p->e, why, sizeof why);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, rc == WL_ERR_TOO_LARGE ? "entry_too_large" : "malformed_entry",
+                            "%s", why);
+    if (strcmp(p->e.origin, origin) != 0) {
+        rc = wl_error_set(err, WL_ERR_INVALID, "wrong_origin",
+                          "entry is for log '%s', this log is '%s'", p->e.origin, origin);
+        goto fail;
+    }
+    if (wl_kind_find(p->e.kind) == NULL) {
+        rc = wl_error_set(err, WL_ERR_INVALID, "unknown_kind", "no kind '%s' in this log",
+                          p->e.kind);
+        goto fail;
+    }
+    rc = wl_store_keys_by_id(s, p->e.author, p->e.key_id, keys, 4, &nk);
+    if (rc != WL_OK) {
+        rc = wl_error_set(err, rc, "storage", "reading keys: %s", wl_store_errmsg(s));
+        goto fail;
+    }
+    if (nk == 0) {
+        if (wl_store_size(s, &size) == WL_OK && size == 0 && genesis_key(&p->e, p->pk) &&
+            wl_entry_verify_sig(&p->e, p->pk) == WL_OK) {
+            strcpy(p->scope, "sign");
+            return WL_OK;
+        }
+        rc = wl_error_set(err, WL_ERR_UNKNOWN_KEY, "unknown_key",
+                          "no key %08x of member '%s' is known to this log",
+                          (unsigned)p->e.key_id, p->e.author);
+        goto fail;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        if (wl_entry_verify_sig(&p->e, keys[i].pk) != WL_OK)
+            continue;
+        if (keys[i].revoked != UINT64_MAX) {
+            rc = wl_error_set(err, WL_ERR_REVOKED, "revoked_key",
+                              "key %08x of '%s' was revoked at entry %llu", (unsigned)p->e.key_id,
+                              p->e.author, (unsigned long long)keys[i].revoked);
+            goto fail;
+        }
+        if (strcmp(keys[i].scope, "sign") != 0 && strcmp(keys[i].scope, "console") != 0) {
+            rc = wl_error_set(err, WL_ERR_FORBIDDEN, "key_scope",
+                              "key %08x has scope '%s', which may not sign entries",
+                              (unsigned)p->e.key_id, keys[i].scope);
+            goto fail;
+        }
+        memcpy(p->pk, keys[i].pk, 32);
+        memcpy(p->scope, keys[i].scope, sizeof p->scope);
+        return WL_OK;
+    }
+    rc = wl_error_set(err, WL_ERR_SIGNATURE, "bad_signature",
+                      "the signature does not verify with key %08x of '%s'",
+                      (unsigned)p->e.key_id, p->e.author);
+fail:
+    wl_pending_clear(p);
+    return rc;
+}
+
+/* Stores leaf idx and every complete subtree it closes. */
+static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
+{
+    uint8_t cur[32], left[32];
+    wl_rc rc;
+    unsigned level = 0;
+    uint64_t i = idx;
+
+    memcpy(cur, leaf, 32);
+    if ((rc = wl_store_hash_put(s, 0, idx, cur)) != WL_OK)
+        return rc;
+    while (i & 1) {
+        if ((rc = wl_store_hash_get(s, level, i - 1, left)) != WL_OK)
+            return rc == WL_ERR_NOT_FOUND ? WL_ERR_CORRUPT : rc;
+        wl_merkle_node_hash(left, cur, cur);
+        i >>= 1;
+        level++;
+        if ((rc = wl_store_hash_put(s, level, i, cur)) != WL_OK)
+            return rc;
+    }
+    return WL_OK;
+}
+
+wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *existed,
+                         wl_error *err)
+{
+    const wl_entry *e = &p->e;
+    const wl_kind *k;
+    char *old = NULL;
+    size_t oldlen = 0;
+    uint64_t oldidx = 0, size = 0;
+    wl_member_key keys[4];
+    size_t nk = 0;
+    wl_stored_entry se;
+    wl_rc rc;
+
+    *index = 0;
+    *existed = 0;
+    rc = wl_store_find_seq(s, e->author, e->seq, &oldidx, &old, &oldlen);
+    if (rc == WL_OK) {
+        int same = oldlen == e->len && memcmp(old, e->bytes, e->len) == 0;
+        wl_free(old);
+        if (same) {
+            *index = oldidx;
+            *existed = 1;
+            return WL_OK;
+        }
+        return wl_error_set(err, WL_ERR_CONFLICT, "seq_conflict",
+                            "'%s' already has a different entry with seq %llu, at index %llu",
+                            e->author, (unsigned long long)e->seq, (unsigned long long)oldidx);
+    }
+    if (rc != WL_ERR_NOT_FOUND)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    if ((rc = wl_store_size(s, &size)) != WL_OK)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+
+    /* The key may have been revoked since the precheck. */
+    if (size > 0) {
+        int live = 0;
+        if ((rc = wl_store_keys_by_id(s, e->author, e->key_id, keys, 4, &nk)) != WL_OK)
+            return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+        for (size_t i = 0; i < nk; i++)
+            if (memcmp(keys[i].pk, p->pk, 32) == 0 && keys[i].revoked == UINT64_MAX)
+                live = 1;
+        if (!live)
+            return wl_error_set(err, WL_ERR_REVOKED, "revoked_key",
+                                "key %08x of '%s' is no longer valid", (unsigned)e->key_id,
+                                e->author);
+    } else if (strcmp(e->kind, "member.add") != 0) {
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
+                            "the first entry of a log must be the operator's member.add");
+    }
+
+    k = wl_kind_find(e->kind);
+    if (k == NULL)
+        return wl_error_set(err, WL_ERR_INVALID, "unknown_kind", "no kind '%s'", e->kind);
+    if ((rc = k->apply(s, p, size, err)) != WL_OK)
+        return rc;
+
+    se.index = size;
+    se.data = e->bytes;
+    se.len = e->len;
+    se.leaf = e->leaf;
+    se.kind = e->kind;
+    se.author = e->author;
+    se.seq = e->seq;
+    se.time = e->time;
+    if ((rc = wl_store_append(s, &se)) != WL_OK || (rc = put_hashes(s, size, e->leaf)) != WL_OK)
+        return wl_error_set(err, rc, "storage", "appending: %s", wl_store_errmsg(s));
+    *index = size;
+    return WL_OK;
+}
+
+wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,
+                           uint64_t *size, char **note, size_t *len)
+{
+    wl_checkpoint cp;
+    uint64_t last = 0;
+    char *prev = NULL;
+    size_t prevlen = 0, tl, sl;
+    char *buf;
+    wl_rc rc;
+
+    *note = NULL;
+    *len = 0;
+    memset(&cp, 0, sizeof cp);
+    if ((rc = wl_store_size(s, &cp.size)) != WL_OK)
+        return rc;
+    *size = cp.size;
+    rc = wl_store_checkpoint_latest(s, &last, &prev, &prevlen);
+    if (rc == WL_OK && last == cp.size) {
+        *note = prev;
+        *len = prevlen;
+        return WL_OK;
+    }
+    wl_free(prev);
+    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+        return rc;
+    if (strlen(origin) > WL_ORIGIN_MAX)
+        return WL_ERR_INVALID;
+    memcpy(cp.origin, origin, strlen(origin) + 1);
+    if ((rc = wl_merkle_root(wl_store_hash_reader, s, cp.size, cp.root)) != WL_OK)
+        return rc;
+    buf = wl_malloc(1024);
+    if (buf == NULL)
+        return WL_ERR_NOMEM;
+    tl = wl_checkpoint_format(&cp, buf, 512);
+    if (tl == 0) {
+        wl_free(buf);
+        return WL_ERR_INTERNAL;
+    }
+    buf[tl] = '\n';
+    sl = wl_note_sign_line(buf, tl, origin, WL_SIGTYPE_ED25519, log_key, 0, buf + tl + 1,
+                           1024 - tl - 1);
+    if (sl == 0) {
+        wl_free(buf);
+        return WL_ERR_INTERNAL;
+    }
+    rc = wl_store_checkpoint_put(s, cp.size, buf, tl + 1 + sl, now);
+    if (rc != WL_OK) {
+        wl_free(buf);
+        return rc;
+    }
+    *note = buf;
+    *len = tl + 1 + sl;
+    return WL_OK;
+}
+
+void wl_seal_commitment(const uint8_t salt[32], const void *content, size_t len, uint8_t out[32])
+{
+    static const char prefix[] = "willing.seal/v1";
+    const void *parts[3] = {prefix, salt, content};
+    size_t lens[3] = {sizeof prefix - 1, 32, len};
+    wl_sha256_parts(parts, lens, 3, out);
+}

@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The SQLite implementation of lib/store/store.h: WAL, synchronous=FULL, so a
+ * commit returns only once the WAL is synced. Statements are prepared once per
+ * handle. The schema is in docs/internals/store.md.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define WL_SCHEMA_VERSION "1"
+
+enum {
+    Q_META_GET, Q_META_SET, Q_SIZE, Q_APPEND, Q_ENTRY, Q_FIND_SEQ, Q_ENTRIES,
+    Q_HASH_PUT, Q_HASH_GET, Q_HASH_RANGE, Q_CP_PUT, Q_CP_LATEST, Q_CP_GET,
+    Q_MEMBER_PUT, Q_MEMBER_GET, Q_KEY_PUT, Q_KEYS_BY_ID, Q_KEY_REVOKE,
+    Q_WIT_GET, Q_WIT_SET, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
+    [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
+    [Q_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM entries",
+    [Q_APPEND] = "INSERT INTO entries(idx, data, leaf, kind, author, seq, time) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_ENTRY] = "SELECT data, kind, author, seq, time FROM entries WHERE idx = ?1",
+    [Q_FIND_SEQ] = "SELECT idx, data FROM entries WHERE author = ?1 AND seq = ?2",
+    [Q_ENTRIES] = "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+    [Q_HASH_PUT] = "INSERT INTO hashes(level, idx, hash) VALUES(?1, ?2, ?3)",
+    [Q_HASH_GET] = "SELECT hash FROM hashes WHERE level = ?1 AND idx = ?2",
+    [Q_HASH_RANGE] = "SELECT idx, hash FROM hashes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 "
+                     "ORDER BY idx",
+    [Q_CP_PUT] = "INSERT INTO checkpoints(size, note, created) VALUES(?1, ?2, ?3) "
+                 "ON CONFLICT(size) DO UPDATE SET note = ?2",
+    [Q_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
+    [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added) VALUES(?1, ?2, ?3, ?4)",
+    [Q_MEMBER_GET] = "SELECT id, name, role, added FROM members WHERE id = ?1",
+    [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, NULL)",
+    [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked FROM keys WHERE member = ?1 AND key_id = ?2",
+    [Q_KEY_REVOKE] = "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
+    [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
+    [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
+                  "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL,"
+    " leaf BLOB NOT NULL, kind TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " time INTEGER NOT NULL, UNIQUE(author, seq));"
+    "CREATE TABLE IF NOT EXISTS hashes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,"
+    " created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " role TEXT NOT NULL, added INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS keys(member TEXT NOT NULL REFERENCES members(id),"
+    " pk BLOB NOT NULL, key_id INTEGER NOT NULL, scope TEXT NOT NULL, added INTEGER NOT NULL,"
+    " revoked INTEGER, PRIMARY KEY(member, pk));"
+    "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
+    "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+    " root BLOB NOT NULL, note BLOB NOT NULL);";
+
+struct wl_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+};
+
+static wl_rc map_rc(int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return WL_OK;
+    case SQLITE_NOMEM:
+        return WL_ERR_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return WL_ERR_CONFLICT;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return WL_ERR_CORRUPT;
+    case SQLITE_TOOBIG:
+        return WL_ERR_TOO_LARGE;
+    default:
+        return WL_ERR_IO;
+    }
+}
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    sqlite3_stmt *st = s->q[q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static wl_rc exec(wl_store *s, const char *text)
+{
+    return map_rc(sqlite3_exec(s->db, text, NULL, NULL, NULL));
+}
+
+const char *wl_store_errmsg(wl_store *s)
+{
+    return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+wl_rc wl_store_open(const char *path, int create, wl_store **out)
+{
+    wl_store *s;
+    wl_rc rc;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    struct stat st;
+
+    *out = NULL;
+    if (!create && stat(path, &st) != 0)
+        return WL_ERR_NOT_FOUND;
+    s = wl_calloc(1, sizeof *s);
+    if (s == NULL)
+        return WL_ERR_NOMEM;
+    if (create) {
+        /* the ledger file and its WAL are not for other users */
+        mode_t old = umask(077);
+        rc = map_rc(sqlite3_open_v2(path, &s->db, flags, NULL));
+        umask(old);
+    } else {
+        rc = map_rc(sqlite3_open_v2(path, &s->db, flags, NULL));
+    }
+    if (rc != WL_OK)
+        goto fail;
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 0);
+    if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                      "PRAGMA cache_size=-16384;")) != WL_OK)
+        goto fail;
+    if (create) {
+        if ((rc = exec(s, schema)) != WL_OK)
+            goto fail;
+    }
+    for (int i = 0; i < Q_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) !=
+            SQLITE_OK) {
+            /* a file that is not ours, or a truncated one */
+            rc = WL_ERR_CORRUPT;
+            goto fail;
+        }
+    }
+    if (create) {
+        char *v = NULL;
+        if (wl_store_meta_get(s, "schema", &v) == WL_ERR_NOT_FOUND)
+            rc = wl_store_meta_set(s, "schema", WL_SCHEMA_VERSION);
+        wl_free(v);
+        if (rc != WL_OK)
+            goto fail;
+    } else {
+        char *v = NULL;
+        rc = wl_store_meta_get(s, "schema", &v);
+        if (rc == WL_OK && strcmp(v, WL_SCHEMA_VERSION) != 0)
+            rc = WL_ERR_CORRUPT;
+        else if (rc == WL_ERR_NOT_FOUND)
+            rc = WL_ERR_CORRUPT;
+        wl_free(v);
+        if (rc != WL_OK)
+            goto fail;
+    }
+    *out = s;
+    return WL_OK;
+fail:
+    wl_store_close(s);
+    return rc;
+}
+
+void wl_store_close(wl_store *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    wl_free(s);
+}
+
+wl_rc wl_store_begin(wl_store *s)
+{
+    return exec(s, "BEGIN IMMEDIATE");
+}
+
+wl_rc wl_store_commit(wl_store *s)
+{
+    return exec(s, "COMMIT");
+}
+
+void wl_store_rollback(wl_store *s)
+{
+    (void)exec(s, "ROLLBACK");
+}
+
+wl_rc wl_store_savepoint(wl_store *s)
+{
+    return exec(s, "SAVEPOINT wl_sp");
+}
+
+wl_rc wl_store_release(wl_store *s)
+{
+    return exec(s, "RELEASE wl_sp");
+}
+
+void wl_store_rollback_to(wl_store *s)
+{
+    (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
+}
+
+static wl_rc step_done(sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+    wl_rc rc = map_rc(r == SQLITE_ROW ? SQLITE_MISUSE : r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static char *col_dup(sqlite3_stmt *st, int c, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st, c);
+    size_t n = (size_t)sqlite3_column_bytes(st, c);
+    char *d = wl_malloc(n + 1);
+    if (d == NULL)
+        return NULL;
+    if (n)
+        memcpy(d, p, n);
+    d[n] = '\0';
+    if (len)
+        *len = n;
+    return d;
+}
+
+static void col_str(sqlite3_stmt *st, int c, char *out, size_t cap)
+{
+    const unsigned char *p = sqlite3_column_text(st, c);
+    snprintf(out, cap, "%s", p ? (const char *)p : "");
+}
+
+wl_rc wl_store_meta_get(wl_store *s, const char *key, char **val)
+{
+    sqlite3_stmt *st = stmt(s, Q_META_GET);
+    int r;
+    wl_rc rc;
+    *val = NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *val = col_dup(st, 0, NULL);
+        rc = *val ? WL_OK : WL_ERR_NOMEM;
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
+{
+    sqlite3_stmt *st = stmt(s, Q_META_SET);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_size(wl_store *s, uint64_t *size)
+{
+    sqlite3_stmt *st = stmt(s, Q_SIZE);
+    int r = sqlite3_step(st);
+    wl_rc rc = WL_OK;
+    *size = 0;
+    if (r == SQLITE_ROW)
+        *size = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
+{
+    sqlite3_stmt *st = stmt(s, Q_APPEND);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
+    sqlite3_bind_blob(st, 2, e->data, (int)e->len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, e->leaf, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seq);
+    sqlite3_bind_int64(st, 7, e->time);
+    return step_done(st);
+}
+
+wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                     char *author, uint64_t *seq, int64_t *time)
+{
+    sqlite3_stmt *st = stmt(s, Q_ENTRY);
+    int r;
+    wl_rc rc = WL_OK;
+    *data = NULL;
+    *len = 0;
+    if (index > INT64_MAX)
+        return WL_ERR_NOT_FOUND;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *data = col_dup(st, 0, len);
+        if (*data == NULL)
+            rc = WL_ERR_NOMEM;
+        if (kind)
+            col_str(st, 1, kind, 33);
+        if (author)
+            col_str(st, 2, author, 65);
+        if (seq)
+            *seq = (uint64_t)sqlite3_column_int64(st, 3);
+        if (time)
+            *time = sqlite3_column_int64(st, 4);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index,
+                        char **data, size_t *len)
+{
+    sqlite3_stmt *st = stmt(s, Q_FIND_SEQ);
+    int r;
+    wl_rc rc = WL_OK;
+    *index = 0;
+    *data = NULL;
+    *len = 0;
+    sqlite3_bind_text(st, 1, author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *index = (uint64_t)sqlite3_column_int64(st, 0);
+        *data = col_dup(st, 1, len);
+        if (*data == NULL)
+            rc = WL_ERR_NOMEM;
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx)
+{
+    /* a private statement: fn may call back into the store */
+    sqlite3_stmt *st = NULL;
+    uint64_t want = from;
+    wl_rc rc = WL_OK;
+    int r;
+    if (sqlite3_prepare_v2(s->db, sql[Q_ENTRIES], -1, &st, NULL) != SQLITE_OK)
+        return WL_ERR_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+        if (idx != want) {
+            rc = WL_ERR_CORRUPT; /* a hole in the log */
+            break;
+        }
+        want++;
+        rc = fn(ctx, idx, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        if (rc != WL_OK)
+            break;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    if (rc == WL_OK && want != to)
+        rc = WL_ERR_NOT_FOUND;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_PUT);
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32])
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 32)
+            rc = WL_ERR_CORRUPT;
+        else
+            memcpy(h, sqlite3_column_blob(st, 0), 32);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
+{
+    return wl_store_hash_get(ctx, level, idx, out);
+}
+
+wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count, uint8_t *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_RANGE);
+    size_t got = 0;
+    int r;
+    wl_rc rc = WL_OK;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(idx + count));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((uint64_t)sqlite3_column_int64(st, 0) != idx + got ||
+            sqlite3_column_bytes(st, 1) != 32) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        memcpy(out + 32 * got, sqlite3_column_blob(st, 1), 32);
+        got++;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    if (rc == WL_OK && got != count)
+        rc = WL_ERR_NOT_FOUND;
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,
+                              int64_t created)
+{
+    sqlite3_stmt *st = stmt(s, Q_CP_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, created);
+    return step_done(st);
+}
+
+static wl_rc cp_read(sqlite3_stmt *st, uint64_t *size, char **note, size_t *len)
+{
+    int r = sqlite3_step(st);
+    wl_rc rc = WL_OK;
+    *note = NULL;
+    *len = 0;
+    if (r == SQLITE_ROW) {
+        if (size)
+            *size = (uint64_t)sqlite3_column_int64(st, 0);
+        *note = col_dup(st, 1, len);
+        if (*note == NULL)
+            rc = WL_ERR_NOMEM;
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len)
+{
+    *size = 0;
+    return cp_read(stmt(s, Q_CP_LATEST), size, note, len);
+}
+
+wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len)
+{
+    sqlite3_stmt *st = stmt(s, Q_CP_GET);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    return cp_read(st, NULL, note, len);
+}
+
+wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUT);
+    sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->role, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)m->added);
+    return step_done(st);
+}
+
+wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    memset(m, 0, sizeof *m);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        col_str(st, 0, m->id, sizeof m->id);
+        col_str(st, 1, m->name, sizeof m->name);
+        col_str(st, 2, m->role, sizeof m->role);
+        m->added = (uint64_t)sqlite3_column_int64(st, 3);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_PUT);
+    sqlite3_bind_text(st, 1, k->member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, k->pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, k->key_id);
+    sqlite3_bind_text(st, 4, k->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)k->added);
+    return step_done(st);
+}
+
+wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
+                          size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_BY_ID);
+    int r;
+    wl_rc rc = WL_OK;
+    *n = 0;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, key_id);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+        wl_member_key *k = &out[*n];
+        memset(k, 0, sizeof *k);
+        snprintf(k->member, sizeof k->member, "%s", member);
+        if (sqlite3_column_bytes(st, 0) != 32) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        memcpy(k->pk, sqlite3_column_blob(st, 0), 32);
+        k->key_id = key_id;
+        col_str(st, 1, k->scope, sizeof k->scope);
+        k->added = (uint64_t)sqlite3_column_int64(st, 2);
+        k->revoked = sqlite3_column_type(st, 3) == SQLITE_NULL
+                         ? UINT64_MAX
+                         : (uint64_t)sqlite3_column_int64(st, 3);
+        (*n)++;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32])
+{
+    sqlite3_stmt *st = stmt(s, Q_WIT_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    *size = 0;
+    sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+        *size = (uint64_t)sqlite3_column_int64(st, 0);
+        memcpy(root, sqlite3_column_blob(st, 1), 32);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const uint8_t root[32],
+                           const char *note, size_t len)
+{
+    sqlite3_stmt *st = stmt(s, Q_WIT_SET);
+    sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+    sqlite3_bind_blob(st, 3, root, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, note, (int)len, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = WL_OK;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
+        return WL_ERR_CORRUPT;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        if (t == NULL || strcmp((const char *)t, "ok") != 0) {
+            snprintf(why, cap, "SQLite integrity check: %s", t ? (const char *)t : "failed");
+            rc = WL_ERR_CORRUPT;
+        }
+    } else {
+        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
+        rc = WL_ERR_CORRUPT;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

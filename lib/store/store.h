@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one storage interface of willing: entries, Merkle hashes (and so tiles),
+ * checkpoints, domain state (members and keys) and witness state. One handle
+ * is one connection, used by one thread at a time. SQLite implements it now
+ * (lib/store/sqlite.c); nothing above this header knows which engine is used.
+ * docs/internals/store.md has the contract.
+ */
+#ifndef WILLING_STORE_H
+#define WILLING_STORE_H
+
+#include "willing/wl.h"
+
+typedef struct wl_store wl_store;
+
+/* Opens (and with create, makes) a store. path is a file for SQLite. */
+wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
+void wl_store_close(wl_store *s); /* NULL is a no-op */
+/* The engine's last error text, for messages. */
+const char *wl_store_errmsg(wl_store *s);
+
+/* Transactions; durable at commit (the commit returns after the data is on disk). */
+wl_rc wl_store_begin(wl_store *s) WL_MUST;
+wl_rc wl_store_commit(wl_store *s) WL_MUST;
+void wl_store_rollback(wl_store *s);
+/* Savepoints inside a transaction: one name in use at a time. */
+wl_rc wl_store_savepoint(wl_store *s) WL_MUST;
+wl_rc wl_store_release(wl_store *s) WL_MUST;
+void wl_store_rollback_to(wl_store *s);
+
+/* Small configuration values (origin, operator, format). *val: caller frees (wl_free). */
+wl_rc wl_store_meta_get(wl_store *s, const char *key, char **val) WL_MUST;
+wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val) WL_MUST;
+
+/* The log */
+typedef struct {
+    uint64_t index;
+    const char *data;
+    size_t len;
+    const uint8_t *leaf;
+    const char *kind;
+    const char *author;
+    uint64_t seq;
+    int64_t time;
+} wl_stored_entry;
+
+wl_rc wl_store_size(wl_store *s, uint64_t *size) WL_MUST;
+/* Appends the entry at e->index, which must equal the size. */
+wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e) WL_MUST;
+/* *data: caller frees. kind/author: optional buffers of 33/65 bytes. */
+wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                     char *author, uint64_t *seq, int64_t *time) WL_MUST;
+/* The index and bytes stored for (author, seq); WL_ERR_NOT_FOUND if none. */
+wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index,
+                        char **data, size_t *len) WL_MUST;
+/* Calls fn for entries [from, to) in order; stops on the first non-OK. */
+typedef wl_rc (*wl_entry_fn)(void *ctx, uint64_t index, const char *data, size_t len);
+wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx) WL_MUST;
+
+/* Complete-subtree hashes: level 0 is leaves; (l, i) covers [i << l, (i + 1) << l). */
+wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32]) WL_MUST;
+wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]) WL_MUST;
+/* count consecutive hashes from idx at level into out (count * 32 bytes). */
+wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count,
+                          uint8_t *out) WL_MUST;
+/* A wl_hash_reader over the store (ctx is the wl_store). */
+wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
+
+/* Checkpoints: the signed note of each published size, cosignatures appended. */
+wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,
+                              int64_t created) WL_MUST;
+wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len) WL_MUST;
+wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len) WL_MUST;
+
+/* Members and their keys. */
+typedef struct {
+    char id[65];
+    char name[257];
+    char role[17];
+    uint64_t added;
+} wl_member;
+
+typedef struct {
+    char member[65];
+    uint8_t pk[32];
+    uint32_t key_id;
+    char scope[17];
+    uint64_t added;   /* index of the entry that added it */
+    uint64_t revoked; /* index of the revoking entry, or UINT64_MAX */
+} wl_member_key;
+
+wl_rc wl_store_member_put(wl_store *s, const wl_member *m) WL_MUST;
+wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m) WL_MUST;
+wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k) WL_MUST;
+/* Keys of member with this key ID (usually 0 or 1), up to max. */
+wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
+                          size_t max, size_t *n) WL_MUST;
+wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
+                          uint64_t index) WL_MUST;
+
+/* Witness state: the latest cosigned checkpoint per origin. */
+wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32]) WL_MUST;
+wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const uint8_t root[32],
+                           const char *note, size_t len) WL_MUST;
+
+/* Engine-level integrity check of the whole file (slow on big stores). */
+wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared parts of the `willing` command: subcommand entry points, an HTTP
+ * client (libcurl) and small helpers. Only this layer prints and exits.
+ */
+#ifndef WILLING_CLI_H
+#define WILLING_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} cli_buf;
+
+/* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
+long cli_http(const char *method, const char *url, const char *ctype, const char *body,
+              size_t len, cli_buf *out, char *err, size_t errcap);
+void cli_buf_free(cli_buf *b);
+/* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
+char *cli_read_file(const char *path, size_t max, size_t *len);
+/* Strips trailing slashes from a server URL into out. */
+void cli_base_url(const char *url, char *out, size_t cap);
+
+int cli_init(int argc, char **argv);
+int cli_keygen(int argc, char **argv);
+int cli_member(int argc, char **argv);
+int cli_append(int argc, char **argv);
+int cli_get(int argc, char **argv);
+int cli_prove(int argc, char **argv);
+int cli_checkpoint(int argc, char **argv);
+int cli_fsck(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+
+#endif

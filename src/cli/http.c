@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The CLI's HTTP client (libcurl) and file helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+
+#define CLI_RESPONSE_MAX (64u * 1024u * 1024u)
+
+static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
+{
+    cli_buf *b = ctx;
+    size_t add = sz * n;
+    if (b->len + add + 1 > CLI_RESPONSE_MAX)
+        return 0;
+    if (b->len + add + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 8192;
+        while (nc < b->len + add + 1)
+            nc *= 2;
+        char *nb = realloc(b->buf, nc);
+        if (nb == NULL)
+            return 0;
+        b->buf = nb;
+        b->cap = nc;
+    }
+    memcpy(b->buf + b->len, p, add);
+    b->len += add;
+    b->buf[b->len] = '\0';
+    return add;
+}
+
+long cli_http(const char *method, const char *url, const char *ctype, const char *body,
+              size_t len, cli_buf *out, char *err, size_t errcap)
+{
+    static CURL *c; /* one handle: keep-alive across calls */
+    struct curl_slist *h = NULL;
+    char ebuf[CURL_ERROR_SIZE] = "";
+    long status = 0;
+    CURLcode rc;
+
+    if (c == NULL) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        c = curl_easy_init();
+        if (c == NULL) {
+            snprintf(err, errcap, "cannot start libcurl");
+            return 0;
+        }
+    }
+    curl_easy_reset(c);
+    out->len = 0;
+    if (out->buf)
+        out->buf[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    if (strcmp(method, "POST") == 0) {
+        char hdr[128];
+        snprintf(hdr, sizeof hdr, "Content-Type: %s", ctype ? ctype : "application/json");
+        h = curl_slist_append(h, hdr);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    else
+        snprintf(err, errcap, "%s: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
+    curl_slist_free_all(h);
+    return status;
+}
+
+void cli_buf_free(cli_buf *b)
+{
+    free(b->buf);
+    memset(b, 0, sizeof *b);
+}
+
+char *cli_read_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *buf;
+    size_t n;
+    if (f == NULL)
+        return NULL;
+    buf = malloc(max + 2);
+    if (buf == NULL) {
+        if (f != stdin)
+            fclose(f);
+        return NULL;
+    }
+    n = fread(buf, 1, max + 1, f);
+    if (f != stdin)
+        fclose(f);
+    if (n > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+void cli_base_url(const char *url, char *out, size_t cap)
+{
+    size_t n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    snprintf(out, cap, "%.*s", (int)n, url);
+}

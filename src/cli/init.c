@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing init` and `willing keygen`: create a ledger (database, log key,
+ * operator key, the genesis entry and the first checkpoint), and write key
+ * files (PKCS#8 PEM, mode 0600).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "willing/ledger.h"
+
+static int init_usage(FILE *f)
+{
+    fprintf(f, "usage: willing init --db PATH --origin NAME [--operator ID] [--name TEXT]\n"
+               "\n"
+               "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
+               "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
+               "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
+               "key: give it to every member out of band, they verify the log with it.\n"
+               "\n"
+               "  --db PATH        the database file to create (must not exist)\n"
+               "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
+               "  --operator ID    the operator's member id (default: operator)\n"
+               "  --name TEXT      the operator's display name (default: Coordinating nation)\n");
+    return f == stdout ? 0 : 2;
+}
+
+int cli_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},       {"origin", required_argument, NULL, 'o'},
+        {"operator", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *origin = NULL, *op = "operator", *name = "Coordinating nation";
+    char logkp[4200], opkp[4200], vk[400], body[1024], b64[45];
+    wl_keyfile logk, opk;
+    wl_vkey v;
+    wl_store *s = NULL;
+    wl_pending p;
+    wl_error err;
+    struct stat st;
+    char *entry = NULL, *note = NULL;
+    size_t elen = 0, nlen = 0;
+    uint64_t idx = 0, size = 0;
+    int existed = 0, ch, ret = 1;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': db = optarg; break;
+        case 'o': origin = optarg; break;
+        case 'p': op = optarg; break;
+        case 'n': name = optarg; break;
+        case 'h': return init_usage(stdout);
+        default: return init_usage(stderr);
+        }
+    }
+    if (db == NULL || origin == NULL || optind != argc)
+        return init_usage(stderr);
+    if (!wl_note_valid_name(origin, strlen(origin)) || strcmp(origin, WL_ENTRY_HEADER) == 0) {
+        fprintf(stderr, "willing init: the origin must be non-empty, without spaces or '+'\n");
+        return 2;
+    }
+    if (!wl_valid_member_id(op, strlen(op))) {
+        fprintf(stderr, "willing init: --operator must be 1-64 of a-z 0-9 . _ -\n");
+        return 2;
+    }
+    if (strchr(name, '"') || strchr(name, '\\') || strlen(name) > 256) {
+        fprintf(stderr, "willing init: --name must not contain quotes or backslashes\n");
+        return 2;
+    }
+    if (stat(db, &st) == 0) {
+        fprintf(stderr, "willing init: %s already exists; not touching it\n", db);
+        return 1;
+    }
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK)
+        return 1;
+    snprintf(logkp, sizeof logkp, "%s.log.key", db);
+    snprintf(opkp, sizeof opkp, "%s.operator.key", db);
+    memset(&logk, 0, sizeof logk);
+    memset(&opk, 0, sizeof opk);
+    wl_key_generate(&logk.key);
+    strcpy(logk.scope, "log");
+    wl_key_generate(&opk.key);
+    snprintf(opk.member, sizeof opk.member, "%s", op);
+    strcpy(opk.scope, "sign");
+    if (wl_keyfile_write(logkp, &logk) != WL_OK || wl_keyfile_write(opkp, &opk) != WL_OK) {
+        fprintf(stderr, "willing init: cannot write %s or %s (do they exist already?)\n", logkp,
+                opkp);
+        goto out;
+    }
+    if (wl_store_open(db, 1, &s) != WL_OK) {
+        fprintf(stderr, "willing init: cannot create %s\n", db);
+        goto out;
+    }
+    wl_vkey_make(origin, WL_SIGTYPE_ED25519, logk.key.pk, &v);
+    wl_vkey_format(&v, vk, sizeof vk);
+    wl_b64_encode(opk.key.pk, 32, b64);
+    snprintf(body, sizeof body,
+             "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"operator\",\"key\":\"%s\"}", op, name,
+             b64);
+    if (wl_entry_build(origin, "member.add", op, 1, (int64_t)time(NULL), body, &opk.key, &entry,
+                       &elen) != WL_OK) {
+        fprintf(stderr, "willing init: cannot build the genesis entry\n");
+        goto out;
+    }
+    if (wl_store_begin(s) != WL_OK || wl_store_meta_set(s, "origin", origin) != WL_OK ||
+        wl_store_meta_set(s, "log_vkey", vk) != WL_OK) {
+        fprintf(stderr, "willing init: %s\n", wl_store_errmsg(s));
+        goto out;
+    }
+    if (wl_ledger_precheck(s, origin, entry, elen, &p, &err) != WL_OK ||
+        wl_ledger_sequence(s, &p, &idx, &existed, &err) != WL_OK) {
+        fprintf(stderr, "willing init: genesis entry refused: %s\n", err.msg);
+        goto out;
+    }
+    wl_pending_clear(&p);
+    if (wl_ledger_checkpoint(s, origin, &logk.key, (int64_t)time(NULL), &size, &note, &nlen) !=
+            WL_OK ||
+        wl_store_commit(s) != WL_OK) {
+        fprintf(stderr, "willing init: %s\n", wl_store_errmsg(s));
+        goto out;
+    }
+    printf("created %s for origin %s\n", db, origin);
+    printf("log key:      %s (keep it secret)\n", logkp);
+    printf("operator key: %s (member %s)\n", opkp, op);
+    printf("verifier key: %s\n", vk);
+    ret = 0;
+out:
+    if (ret != 0 && s == NULL) {
+        unlink(logkp);
+        unlink(opkp);
+    }
+    wl_store_close(s);
+    wl_free(entry);
+    wl_free(note);
+    wl_key_wipe(&logk.key);
+    wl_key_wipe(&opk.key);
+    return ret;
+}
+
+static int keygen_usage(FILE *f)
+{
+    fprintf(f, "usage: willing keygen --out FILE [--member ID] [--scope sign|login|console]\n"
+               "\n"
+               "Writes a new Ed25519 private key as PKCS#8 PEM (mode 0600, never overwritten),\n"
+               "which WebCrypto can import, and prints its public key (base64) and its note\n"
+               "verifier key. --member and --scope are recorded in the file for the CLI.\n");
+    return f == stdout ? 0 : 2;
+}
+
+int cli_keygen(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'},   {"member", required_argument, NULL, 'm'},
+        {"scope", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL, *member = NULL, *scope = "sign";
+    wl_keyfile kf;
+    char b64[45], vk[400];
+    int ch;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': out = optarg; break;
+        case 'm': member = optarg; break;
+        case 's': scope = optarg; break;
+        case 'h': return keygen_usage(stdout);
+        default: return keygen_usage(stderr);
+        }
+    }
+    if (out == NULL || optind != argc)
+        return keygen_usage(stderr);
+    if (member && !wl_valid_member_id(member, strlen(member))) {
+        fprintf(stderr, "willing keygen: --member must be 1-64 of a-z 0-9 . _ -\n");
+        return 2;
+    }
+    if (!wl_valid_scope(scope)) {
+        fprintf(stderr, "willing keygen: --scope must be sign, login or console\n");
+        return 2;
+    }
+    if (wl_crypto_init() != WL_OK)
+        return 1;
+    memset(&kf, 0, sizeof kf);
+    wl_key_generate(&kf.key);
+    if (member)
+        snprintf(kf.member, sizeof kf.member, "%s", member);
+    snprintf(kf.scope, sizeof kf.scope, "%s", scope);
+    if (wl_keyfile_write(out, &kf) != WL_OK) {
+        fprintf(stderr, "willing keygen: cannot write %s (it must not exist yet)\n", out);
+        wl_key_wipe(&kf.key);
+        return 1;
+    }
+    wl_b64_encode(kf.key.pk, 32, b64);
+    printf("public key: %s\n", b64);
+    if (member) {
+        wl_vkey v;
+        wl_vkey_make(member, WL_SIGTYPE_ED25519, kf.key.pk, &v);
+        wl_vkey_format(&v, vk, sizeof vk);
+        printf("verifier key: %s\n", vk);
+    }
+    wl_key_wipe(&kf.key);
+    return 0;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `willing get`, `willing prove` and `willing checkpoint`: read from a running log. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "willing/crypto.h"
+
+static int simple_get(const char *cmd, const char *server, const char *path, bool json_err)
+{
+    char base[1024], url[1200], err[512];
+    cli_buf b = {0};
+    long st;
+    (void)json_err;
+    cli_base_url(server, base, sizeof base);
+    snprintf(url, sizeof url, "%s%s", base, path);
+    st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+    if (st == 0) {
+        fprintf(stderr, "willing %s: %s\n", cmd, err);
+        return 1;
+    }
+    if (st != 200) {
+        json_t *o = json_loads(b.buf ? b.buf : "", 0, NULL);
+        const char *msg = json_string_value(json_object_get(o, "message"));
+        fprintf(stderr, "willing %s: %ld: %s\n", cmd, st, msg ? msg : (b.buf ? b.buf : ""));
+        json_decref(o);
+        cli_buf_free(&b);
+        return 1;
+    }
+    fwrite(b.buf, 1, b.len, stdout);
+    cli_buf_free(&b);
+    return 0;
+}
+
+static int parse_common(int argc, char **argv, const char *usage, const char **server,
+                        bool *json_out, bool *raw)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"raw", no_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's': *server = optarg; break;
+        case 'j': *json_out = true; break;
+        case 'r': *raw = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (*server == NULL) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return -1;
+}
+
+int cli_get(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: willing get --server URL INDEX [--json | --raw]\n"
+        "\n"
+        "Prints the entry at INDEX: its note text (default), the API's JSON (--json),\n"
+        "or the exact bytes (--raw).\n";
+    const char *server = NULL;
+    bool json_out = false, raw = false;
+    char base[1024], url[1200], err[512];
+    cli_buf b = {0};
+    json_t *o;
+    long st;
+    int r = parse_common(argc, argv, usage, &server, &json_out, &raw);
+    if (r >= 0)
+        return r;
+    if (optind != argc - 1) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    cli_base_url(server, base, sizeof base);
+    snprintf(url, sizeof url, "%s/api/v1/entries/%s", base, argv[optind]);
+    st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+    if (st != 200) {
+        o = json_loads(b.buf ? b.buf : "", 0, NULL);
+        fprintf(stderr, "willing get: %s\n",
+                st == 0 ? err
+                        : (json_string_value(json_object_get(o, "message"))
+                               ? json_string_value(json_object_get(o, "message"))
+                               : "failed"));
+        json_decref(o);
+        cli_buf_free(&b);
+        return 1;
+    }
+    if (json_out) {
+        printf("%s\n", b.buf);
+        cli_buf_free(&b);
+        return 0;
+    }
+    o = json_loads(b.buf, 0, NULL);
+    {
+        const char *e = json_string_value(json_object_get(o, "entry"));
+        size_t n = 0;
+        uint8_t *buf = e ? malloc(strlen(e)) : NULL;
+        if (buf == NULL || wl_b64_decode(e, strlen(e), buf, strlen(e), &n) != WL_OK) {
+            fprintf(stderr, "willing get: the server's answer is malformed\n");
+            free(buf);
+            json_decref(o);
+            cli_buf_free(&b);
+            return 1;
+        }
+        fwrite(buf, 1, n, stdout);
+        free(buf);
+    }
+    json_decref(o);
+    cli_buf_free(&b);
+    return 0;
+}
+
+int cli_prove(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: willing prove --server URL INDEX\n"
+        "\n"
+        "Prints a C2SP tlog-proof for the entry at INDEX: its inclusion proof in the\n"
+        "latest published checkpoint, with the checkpoint and its cosignatures. Save it\n"
+        "as a .tlog-proof file: it proves the entry offline.\n";
+    const char *server = NULL;
+    bool json_out = false, raw = false;
+    char path[128];
+    int r = parse_common(argc, argv, usage, &server, &json_out, &raw);
+    if (r >= 0)
+        return r;
+    if (optind != argc - 1 || strspn(argv[optind], "0123456789") != strlen(argv[optind])) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    snprintf(path, sizeof path, "/api/v1/entries/%s/proof", argv[optind]);
+    return simple_get("prove", server, path, false);
+}
+
+int cli_checkpoint(int argc, char **argv)
+{
+    static const char usage[] = "usage: willing checkpoint --server URL\n"
+                                "\n"
+                                "Prints the log's latest checkpoint, with its cosignatures.\n";
+    const char *server = NULL;
+    bool json_out = false, raw = false;
+    int r = parse_common(argc, argv, usage, &server, &json_out, &raw);
+    if (r >= 0)
+        return r;
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return simple_get("checkpoint", server, "/log/checkpoint", false);
+}

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing verify URL --vkey KEY`: audits a running log end to end, trusting
+ * nothing it serves. It checks the checkpoint's signature (and witnesses'
+ * cosignatures when their keys are given), downloads every entry bundle,
+ * replays every entry through the ledger's rules (each signature against the
+ * member keys the log itself records), recomputes every tile and compares it
+ * with the one served, recomputes the root, and checks consistency with the
+ * last checkpoint this client saw (kept under $XDG_STATE_HOME/willing/).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "willing/merkle.h"
+#include "willing/replay.h"
+#include "willing/tile.h"
+
+#define MAX_WITNESS 16
+
+static int fail(bool json_out, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(bool json_out, const char *what, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (json_out) {
+        json_t *o = json_pack("{s:s, s:s, s:s}", "verdict", "FAIL", "check", what, "message", msg);
+        char *t = json_dumps(o, JSON_COMPACT);
+        printf("%s\n", t);
+        free(t);
+        json_decref(o);
+    }
+    fprintf(stderr, "verify: FAIL (%s): %s\n", what, msg);
+    return 1;
+}
+
+static void state_path(const char *origin, char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char dir[2048];
+    uint8_t h[32];
+    char hex[17];
+    if (xdg && xdg[0])
+        snprintf(dir, sizeof dir, "%s/willing", xdg);
+    else
+        snprintf(dir, sizeof dir, "%s/.local/state/willing", home ? home : ".");
+    /* mkdir -p, mode 0700 */
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    mkdir(dir, 0700);
+    wl_sha256(origin, strlen(origin), h);
+    wl_hex_encode(h, 8, hex);
+    snprintf(out, cap, "%s/%s.checkpoint", dir, hex);
+}
+
+static int usage(FILE *f)
+{
+    fprintf(f, "usage: willing verify URL --vkey KEY [--witness VKEY]... [--json]\n"
+               "\n"
+               "Audits the log at URL end to end with the log's verifier key KEY (from\n"
+               "`willing init`, obtained out of band): checkpoint signature and witness\n"
+               "cosignatures, every entry and its author's signature, every tile and the root,\n"
+               "and consistency with the last checkpoint this client saw. One verdict line.\n"
+               "\n"
+               "  --witness VKEY   a witness's cosignature verifier key (type 0x04); its\n"
+               "                   cosignature must be present and valid\n"
+               "  --state FILE     where to keep the last seen checkpoint (default under\n"
+               "                   $XDG_STATE_HOME/willing/)\n"
+               "  --json           print the verdict as JSON\n");
+    return f == stdout ? 0 : 2;
+}
+
+int cli_verify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"vkey", required_argument, NULL, 'k'},  {"witness", required_argument, NULL, 'w'},
+        {"state", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    wl_vkey keys[1 + MAX_WITNESS];
+    uint8_t verified[1 + MAX_WITNESS];
+    uint64_t times[1 + MAX_WITNESS];
+    size_t nkeys = 1;
+    const char *vkey = NULL, *statep = NULL;
+    bool json_out = false, progress = isatty(2);
+    char base[1024], url[1200], err[512], spath[2200];
+    cli_buf b = {0};
+    char *cpnote = NULL;
+    size_t cplen = 0;
+    wl_note note;
+    wl_checkpoint cp;
+    wl_replay r;
+    uint8_t root[32];
+    uint64_t prev_size = 0;
+    int ch, ret = 1;
+    long st;
+    time_t t0 = time(NULL);
+
+    memset(&r, 0, sizeof r);
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'k': vkey = optarg; break;
+        case 'w':
+            if (nkeys > MAX_WITNESS || wl_vkey_parse(optarg, strlen(optarg), &keys[nkeys]) != WL_OK ||
+                keys[nkeys].type != WL_SIGTYPE_COSIG_V1) {
+                fprintf(stderr, "verify: --witness wants a cosignature verifier key (type 0x04)\n");
+                return 2;
+            }
+            nkeys++;
+            break;
+        case 's': statep = optarg; break;
+        case 'j': json_out = true; break;
+        case 'h': return usage(stdout);
+        default: return usage(stderr);
+        }
+    }
+    if (vkey == NULL || optind != argc - 1)
+        return usage(stderr);
+    if (wl_crypto_init() != WL_OK)
+        return 1;
+    if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK || keys[0].type != WL_SIGTYPE_ED25519) {
+        fprintf(stderr, "verify: --vkey is not an Ed25519 note verifier key (name+id+base64)\n");
+        return 2;
+    }
+    cli_base_url(argv[optind], base, sizeof base);
+
+    /* 1. the checkpoint */
+    snprintf(url, sizeof url, "%s/log/checkpoint", base);
+    st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+    if (st != 200) {
+        ret = fail(json_out, "checkpoint", "cannot fetch %s: %s", url, st ? "bad status" : err);
+        goto out;
+    }
+    cpnote = b.buf;
+    cplen = b.len;
+    memset(&b, 0, sizeof b);
+    if (wl_note_parse(cpnote, cplen, &note) != WL_OK ||
+        wl_checkpoint_parse(note.text, note.text_len, &cp) != WL_OK) {
+        ret = fail(json_out, "checkpoint", "the checkpoint is not a well-formed signed note");
+        goto out;
+    }
+    if (strcmp(cp.origin, keys[0].name) != 0) {
+        ret = fail(json_out, "checkpoint", "the checkpoint is for origin '%s', the key for '%s'",
+                   cp.origin, keys[0].name);
+        goto out;
+    }
+    if (wl_note_verify(&note, keys, nkeys, verified, times) != WL_OK || !verified[0]) {
+        ret = fail(json_out, "checkpoint signature",
+                   "the checkpoint is not validly signed by %s", vkey);
+        goto out;
+    }
+    for (size_t i = 1; i < nkeys; i++)
+        if (!verified[i]) {
+            ret = fail(json_out, "cosignature", "no valid cosignature from witness %s",
+                       keys[i].name);
+            goto out;
+        }
+
+    /* 2. every entry, replayed */
+    if (wl_replay_init(&r, cp.origin) != WL_OK) {
+        ret = fail(json_out, "internal", "cannot start the replay");
+        goto out;
+    }
+    for (uint64_t n = 0; n * 256 < cp.size; n++) {
+        wl_tile t = {WL_TILE_LEVEL_ENTRIES, n,
+                     (unsigned)(cp.size - n * 256 >= 256 ? 256 : cp.size - n * 256)};
+        char path[128];
+        size_t off = 0;
+        wl_tile_path(&t, path, sizeof path);
+        snprintf(url, sizeof url, "%s/log/%s", base, path);
+        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+        if (st != 200) {
+            ret = fail(json_out, "entries", "cannot fetch %s (%ld)", url, st);
+            goto out;
+        }
+        for (unsigned i = 0; i < t.width; i++) {
+            size_t len;
+            if (off + 2 > b.len) {
+                ret = fail(json_out, "entries", "bundle %s is truncated", path);
+                goto out;
+            }
+            len = (size_t)((uint8_t)b.buf[off]) << 8 | (uint8_t)b.buf[off + 1];
+            off += 2;
+            if (off + len > b.len) {
+                ret = fail(json_out, "entries", "bundle %s is truncated", path);
+                goto out;
+            }
+            if (wl_replay_add(&r, b.buf + off, len) != WL_OK) {
+                ret = fail(json_out, "entry", "entry %llu: %s", (unsigned long long)r.next,
+                           r.err.msg);
+                goto out;
+            }
+            off += len;
+        }
+        if (off != b.len) {
+            ret = fail(json_out, "entries", "bundle %s has trailing bytes", path);
+            goto out;
+        }
+        if (progress && n % 16 == 0)
+            fprintf(stderr, "\rverify: %llu / %llu entries", (unsigned long long)r.next,
+                    (unsigned long long)cp.size);
+    }
+    if (progress)
+        fprintf(stderr, "\r");
+
+    /* 3. every tile of this size, as served, against the recomputed hashes */
+    for (unsigned level = 0; level < 8; level++) {
+        uint64_t have = cp.size >> (8 * level);
+        for (uint64_t n = 0; n * 256 < have; n++) {
+            unsigned w = (unsigned)(have - n * 256 >= 256 ? 256 : have - n * 256);
+            wl_tile t = {(int)level, n, w};
+            uint8_t want[256 * 32];
+            char path[128];
+            wl_tile_path(&t, path, sizeof path);
+            snprintf(url, sizeof url, "%s/log/%s", base, path);
+            st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+            if (wl_store_hash_range(r.s, level * 8, n * 256, w, want) != WL_OK) {
+                ret = fail(json_out, "internal", "recomputing tile %s", path);
+                goto out;
+            }
+            if (st != 200 || b.len != (size_t)w * 32 || memcmp(b.buf, want, b.len) != 0) {
+                ret = fail(json_out, "tile", "tile %s differs from the hashes of the entries",
+                           path);
+                goto out;
+            }
+        }
+    }
+
+    /* 4. the root */
+    if (wl_merkle_root(wl_store_hash_reader, r.s, cp.size, root) != WL_OK ||
+        memcmp(root, cp.root, 32) != 0) {
+        ret = fail(json_out, "root", "the entries do not hash to the checkpoint's root");
+        goto out;
+    }
+
+    /* 5. consistency with what this client saw before */
+    if (statep == NULL) {
+        state_path(cp.origin, spath, sizeof spath);
+        statep = spath;
+    }
+    {
+        size_t plen = 0;
+        char *prev = cli_read_file(statep, 65536, &plen);
+        if (prev != NULL) {
+            wl_note pn;
+            wl_checkpoint pc;
+            uint8_t ok = 0, proot[32];
+            if (wl_note_parse(prev, plen, &pn) != WL_OK ||
+                wl_note_verify(&pn, keys, 1, &ok, NULL) != WL_OK ||
+                wl_checkpoint_parse(pn.text, pn.text_len, &pc) != WL_OK) {
+                free(prev);
+                ret = fail(json_out, "state", "%s is not a checkpoint of this log", statep);
+                goto out;
+            }
+            free(prev);
+            prev_size = pc.size;
+            if (pc.size > cp.size) {
+                ret = fail(json_out, "consistency",
+                           "the log shrank: this client saw size %llu, now %llu",
+                           (unsigned long long)pc.size, (unsigned long long)cp.size);
+                goto out;
+            }
+            if (wl_merkle_root(wl_store_hash_reader, r.s, pc.size, proot) != WL_OK ||
+                memcmp(proot, pc.root, 32) != 0) {
+                ret = fail(json_out, "consistency",
+                           "the log rewrote history: the checkpoint seen at size %llu is not a "
+                           "prefix of the current tree",
+                           (unsigned long long)pc.size);
+                goto out;
+            }
+        }
+        {
+            char tmp[2300];
+            FILE *f;
+            snprintf(tmp, sizeof tmp, "%s.tmp", statep);
+            f = fopen(tmp, "wb");
+            if (f == NULL || fwrite(cpnote, 1, cplen, f) != cplen || fclose(f) != 0 ||
+                rename(tmp, statep) != 0)
+                fprintf(stderr, "verify: warning: cannot save the checkpoint to %s: %s\n", statep,
+                        strerror(errno));
+        }
+    }
+
+    if (json_out) {
+        json_t *ws = json_array(), *o;
+        char *t;
+        for (size_t i = 1; i < nkeys; i++)
+            json_array_append_new(ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time",
+                                                (json_int_t)times[i]));
+        o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I}", "verdict", "OK", "origin", cp.origin,
+                      "size", (json_int_t)cp.size, "previous_size", (json_int_t)prev_size,
+                      "cosignatures", ws, "seconds", (json_int_t)(time(NULL) - t0));
+        t = json_dumps(o, JSON_COMPACT);
+        printf("%s\n", t);
+        free(t);
+        json_decref(o);
+    } else {
+        printf("verify: OK: %s at size %llu: checkpoint signed by the log", cp.origin,
+               (unsigned long long)cp.size);
+        for (size_t i = 1; i < nkeys; i++)
+            printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
+        printf("; %llu entries and their signatures, every tile and the root recomputed; "
+               "consistent with size %llu seen before\n",
+               (unsigned long long)cp.size, (unsigned long long)prev_size);
+    }
+    ret = 0;
+out:
+    wl_replay_free(&r);
+    free(cpnote);
+    cli_buf_free(&b);
+    return ret;
+}

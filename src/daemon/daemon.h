@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals of `willing serve`: the server state shared by the HTTP handlers
+ * (http.c, h_log.c, h_entries.c), the sequencer (group commit, sequencer.c)
+ * and the publisher (checkpoints and witnesses, publisher.c).
+ * docs/ARCHITECTURE.md shows the data flow of a write and of a read.
+ */
+#ifndef WILLING_DAEMON_H
+#define WILLING_DAEMON_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "willing/ledger.h"
+#include "willing/note.h"
+
+#define WL_BODY_MAX_ENTRY (128u * 1024u)       /* one entry: 64 KiB as base64 in JSON */
+#define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
+#define WL_REQUEST_SECONDS 30                  /* a request's body must arrive within this */
+#define WL_WITNESS_MAX 8
+
+typedef struct wl_job wl_job;
+
+typedef struct {
+    char url[512];
+    wl_vkey vkey;
+    uint64_t size; /* the size it last cosigned, as far as we know */
+} wl_witness_peer;
+
+typedef struct {
+    char db_path[4096];
+    char origin[WL_ORIGIN_MAX + 1];
+    wl_key log_key;
+    wl_vkey log_vkey;
+    unsigned interval_ms;
+
+    /* the sequencer */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    wl_job *head, *tail;
+    bool stopping;
+    uint64_t size; /* committed size, under mu */
+
+    /* the published checkpoint, under mu */
+    char *cp_note;
+    size_t cp_len;
+    uint64_t cp_size;
+    pthread_cond_t cp_cv;
+
+    wl_witness_peer witnesses[WL_WITNESS_MAX];
+    size_t nwitnesses;
+
+    struct MHD_Daemon *mhd;
+} wl_server;
+
+extern wl_server *wl_srv;
+
+/* A request's state, freed in one place when the response is done (http.c). */
+typedef struct {
+    char *body;
+    size_t len, cap, max;
+    int error_status;
+    const char *error_code;
+    char error_msg[256];
+    time_t started;
+    wl_job *job; /* a write waiting for the sequencer */
+} wl_req;
+
+/* Read connection of the calling thread, opened on first use. */
+wl_store *wl_thread_store(void);
+
+/* Responses */
+enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body);
+enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
+                                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
+                                 const void *data, size_t len, const char *cache);
+unsigned wl_status_for(wl_rc rc);
+
+/* Handlers */
+enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path);
+enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batch);
+enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r);
+enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest);
+enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which);
+void wl_job_free(wl_job *j);
+
+/* The sequencer */
+struct wl_job {
+    wl_pending *items;
+    size_t n;
+    bool batch; /* all or nothing */
+    uint64_t *index;
+    int *existed;
+    wl_error err;
+    size_t err_pos;
+    bool failed;
+    bool done;
+    struct MHD_Connection *conn;
+    wl_job *next;
+};
+/* Queues a job and returns; the sequencer resumes job->conn when it is durable. */
+void wl_sequencer_submit(wl_job *j);
+void *wl_sequencer_main(void *arg);
+
+/* The publisher: checkpoints every interval, witnesses' cosignatures. */
+void *wl_publisher_main(void *arg);
+/* Publishes now if the tree grew (used at start-up). */
+wl_rc wl_publish_once(wl_store *s);
+
+/* Start-up check of the database against its last checkpoint. */
+wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);
+
+#endif

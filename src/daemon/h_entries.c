@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * /api/v1: appending entries (one, or a batch all or nothing), reading an
+ * entry, and inclusion and consistency proofs, and a C2SP tlog-proof file per
+ * entry. Writes are prechecked here, in the worker thread, then handed to the
+ * sequencer; the connection is suspended until the entry is durable.
+ */
+#include <string.h>
+
+#include "daemon.h"
+#include "willing/merkle.h"
+
+void wl_job_free(wl_job *j)
+{
+    if (j == NULL)
+        return;
+    for (size_t i = 0; i < j->n; i++) {
+        char *bytes = (char *)j->items[i].e.bytes; /* owned by the job */
+        wl_pending_clear(&j->items[i]);
+        free(bytes);
+    }
+    free(j->items);
+    free(j->index);
+    free(j->existed);
+    free(j);
+}
+
+static json_t *b64_json(const uint8_t *data, size_t n)
+{
+    char *buf = malloc(wl_b64_len(n) + 1);
+    json_t *j;
+    if (buf == NULL)
+        return NULL;
+    wl_b64_encode(data, n, buf);
+    j = json_string(buf);
+    free(buf);
+    return j;
+}
+
+/* Decodes entry text from base64 into r-owned memory kept alive with the job. */
+static int decode_entry(json_t *v, char **out, size_t *len, const char **code, char *msg,
+                        size_t cap)
+{
+    const char *s = json_string_value(v);
+    size_t sl, got = 0;
+    char *buf;
+    *out = NULL;
+    if (s == NULL) {
+        *code = "malformed_request";
+        snprintf(msg, cap, "an entry must be a base64 string");
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    sl = strlen(s);
+    if (sl / 4 * 3 > WL_ENTRY_MAX + 2) {
+        *code = "entry_too_large";
+        snprintf(msg, cap, "an entry is at most %u bytes", WL_ENTRY_MAX);
+        return MHD_HTTP_CONTENT_TOO_LARGE;
+    }
+    buf = malloc(sl / 4 * 3 + 3);
+    if (buf == NULL)
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    if (wl_b64_decode(s, sl, (uint8_t *)buf, sl / 4 * 3 + 3, &got) != WL_OK) {
+        free(buf);
+        *code = "bad_base64";
+        snprintf(msg, cap, "the entry is not valid standard base64 (RFC 4648 §4, padded)");
+        return MHD_HTTP_BAD_REQUEST;
+    }
+    if (got > WL_ENTRY_MAX) {
+        free(buf);
+        *code = "entry_too_large";
+        snprintf(msg, cap, "the entry is %zu bytes, over the limit of %u", got, WL_ENTRY_MAX);
+        return MHD_HTTP_CONTENT_TOO_LARGE;
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batch)
+{
+    json_error_t jerr;
+    json_t *root, *list;
+    wl_job *j = NULL;
+    wl_store *s;
+    size_t n, i;
+    enum MHD_Result ret;
+
+    root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_json",
+                                "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                                jerr.line, jerr.column);
+    if (!json_is_object(root) || json_object_size(root) != 1 ||
+        (list = json_object_get(root, batch ? "entries" : "entry")) == NULL ||
+        (batch && !json_is_array(list))) {
+        json_decref(root);
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+                                batch ? "the body must be {\"entries\": [\"<base64 note>\", ...]}"
+                                      : "the body must be {\"entry\": \"<base64 note>\"}");
+    }
+    n = batch ? json_array_size(list) : 1;
+    if (n == 0 || n > WL_BATCH_MAX) {
+        json_decref(root);
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_batch_size",
+                                "a batch holds 1 to %u entries, got %zu", WL_BATCH_MAX, n);
+    }
+    s = wl_thread_store();
+    if (s == NULL) {
+        json_decref(root);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+    }
+    j = calloc(1, sizeof *j);
+    if (j == NULL || (j->items = calloc(n, sizeof *j->items)) == NULL ||
+        (j->index = calloc(n, sizeof *j->index)) == NULL ||
+        (j->existed = calloc(n, sizeof *j->existed)) == NULL) {
+        json_decref(root);
+        wl_job_free(j);
+        return MHD_NO;
+    }
+    j->batch = batch;
+    for (i = 0; i < n; i++) {
+        char *bytes = NULL, msg[256];
+        size_t len = 0;
+        const char *code = "internal";
+        wl_error err;
+        int st = decode_entry(batch ? json_array_get(list, i) : list, &bytes, &len, &code, msg,
+                              sizeof msg);
+        if (st != 0) {
+            json_decref(root);
+            wl_job_free(j);
+            if (batch)
+                return wl_respond_json(c, (unsigned)st,
+                                       json_pack("{s:s, s:s, s:I}", "error", code, "message", msg,
+                                                 "position", (json_int_t)i));
+            return wl_respond_error(c, (unsigned)st, code, "%s", msg);
+        }
+        if (wl_ledger_precheck(s, wl_srv->origin, bytes, len, &j->items[i], &err) != WL_OK) {
+            free(bytes);
+            json_decref(root);
+            j->n = i;
+            wl_job_free(j);
+            if (batch)
+                return wl_respond_json(
+                    c, wl_status_for(err.rc),
+                    json_pack("{s:s, s:s, s:I}", "error", err.code, "message", err.msg,
+                              "position", (json_int_t)i));
+            return wl_respond_error(c, wl_status_for(err.rc), err.code, "%s", err.msg);
+        }
+        /* The pending entry points into bytes, which the job owns (wl_job_free). */
+        j->n = i + 1;
+    }
+    json_decref(root);
+    j->conn = c;
+    r->job = j;
+    MHD_suspend_connection(c);
+    wl_sequencer_submit(j);
+    ret = MHD_YES;
+    return ret;
+}
+
+enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r)
+{
+    wl_job *j = r->job;
+    json_t *out;
+    bool all_existed = true;
+    char b64[45];
+
+    if (j->failed) {
+        if (j->batch)
+            return wl_respond_json(c, wl_status_for(j->err.rc),
+                                   json_pack("{s:s, s:s, s:I}", "error", j->err.code, "message",
+                                             j->err.msg, "position", (json_int_t)j->err_pos));
+        return wl_respond_error(c, wl_status_for(j->err.rc), j->err.code, "%s", j->err.msg);
+    }
+    if (!j->batch) {
+        wl_b64_encode(j->items[0].e.leaf, 32, b64);
+        return wl_respond_json(c, j->existed[0] ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                               json_pack("{s:I, s:s, s:b}", "index", (json_int_t)j->index[0],
+                                         "leaf_hash", b64, "existed", j->existed[0]));
+    }
+    out = json_array();
+    for (size_t i = 0; i < j->n; i++) {
+        wl_b64_encode(j->items[i].e.leaf, 32, b64);
+        json_array_append_new(out, json_pack("{s:I, s:s, s:b}", "index", (json_int_t)j->index[i],
+                                             "leaf_hash", b64, "existed", j->existed[i]));
+        if (!j->existed[i])
+            all_existed = false;
+    }
+    return wl_respond_json(c, all_existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                           json_pack("{s:o}", "entries", out));
+}
+
+static int parse_index(const char *s, size_t len, uint64_t *v)
+{
+    return wl_parse_u64(s, len, v) == WL_OK && *v <= INT64_MAX;
+}
+
+static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64_t index)
+{
+    char *note, *out;
+    size_t nlen, off = 0, np = 0;
+    uint64_t size;
+    uint8_t proof[WL_PROOF_MAX][32];
+    enum MHD_Result ret;
+    wl_rc rc;
+
+    pthread_mutex_lock(&wl_srv->mu);
+    size = wl_srv->cp_size;
+    note = wl_srv->cp_note ? malloc(wl_srv->cp_len) : NULL;
+    nlen = wl_srv->cp_len;
+    if (note)
+        memcpy(note, wl_srv->cp_note, nlen);
+    pthread_mutex_unlock(&wl_srv->mu);
+    if (note == NULL || index >= size) {
+        free(note);
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_checkpointed",
+                                "entry %llu is not covered by the published checkpoint yet; "
+                                "retry in a second",
+                                (unsigned long long)index);
+    }
+    rc = wl_merkle_inclusion_proof(wl_store_hash_reader, s, index, size, proof, &np);
+    if (rc != WL_OK) {
+        free(note);
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
+                                wl_rc_name(rc));
+    }
+    out = malloc(64 + np * 46 + nlen);
+    if (out == NULL) {
+        free(note);
+        return MHD_NO;
+    }
+    off += (size_t)snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n",
+                            (unsigned long long)index);
+    for (size_t i = 0; i < np; i++) {
+        wl_b64_encode(proof[i], 32, out + off);
+        off += 44;
+        out[off++] = '\n';
+    }
+    out[off++] = '\n';
+    memcpy(out + off, note, nlen);
+    off += nlen;
+    free(note);
+    ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", out, off, "no-cache");
+    free(out);
+    return ret;
+}
+
+enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
+{
+    const char *slash = strchr(rest, '/');
+    size_t il = slash ? (size_t)(slash - rest) : strlen(rest);
+    uint64_t index, seq = 0;
+    int64_t t = 0;
+    char *data = NULL, kind[33], author[65];
+    size_t len = 0;
+    uint8_t leaf[32];
+    wl_store *s;
+    json_t *o;
+    wl_rc rc;
+
+    if (!parse_index(rest, il, &index) || (slash && strcmp(slash, "/proof") != 0))
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "use /api/v1/entries/<index> or /api/v1/entries/<index>/proof");
+    s = wl_thread_store();
+    if (s == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+    if (slash)
+        return entry_proof(c, s, index);
+    rc = wl_store_entry(s, index, &data, &len, kind, author, &seq, &t);
+    if (rc == WL_ERR_NOT_FOUND)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no entry at index %llu",
+                                (unsigned long long)index);
+    if (rc != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "%s",
+                                wl_rc_name(rc));
+    wl_merkle_leaf_hash(data, len, leaf);
+    o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:I, s:I}", "index", (json_int_t)index, "entry",
+                  b64_json((const uint8_t *)data, len), "leaf_hash", b64_json(leaf, 32), "kind",
+                  kind, "author", author, "seq", (json_int_t)seq, "time", (json_int_t)t);
+    wl_free(data);
+    return wl_respond_json(c, MHD_HTTP_OK, o);
+}
+
+static bool arg_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
+{
+    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    return s != NULL && parse_index(s, strlen(s), v);
+}
+
+enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
+{
+    uint8_t proof[WL_PROOF_MAX][32];
+    size_t np = 0;
+    uint64_t a, b, size;
+    wl_store *s = wl_thread_store();
+    json_t *arr;
+    wl_rc rc;
+    bool incl = strcmp(which, "inclusion") == 0;
+
+    if (!incl && strcmp(which, "consistency") != 0)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "proofs are /api/v1/proof/inclusion and /api/v1/proof/consistency");
+    if (s == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+    pthread_mutex_lock(&wl_srv->mu);
+    size = wl_srv->size;
+    pthread_mutex_unlock(&wl_srv->mu);
+    if (incl) {
+        if (!arg_u64(c, "index", &a) || !arg_u64(c, "size", &b))
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "use ?index=I&size=N with decimal integers");
+        if (a >= b || b > size)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
+                                    "need index < size <= %llu (the tree size)",
+                                    (unsigned long long)size);
+        rc = wl_merkle_inclusion_proof(wl_store_hash_reader, s, a, b, proof, &np);
+    } else {
+        if (!arg_u64(c, "from", &a) || !arg_u64(c, "to", &b))
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "use ?from=M&to=N with decimal integers");
+        if (a == 0 || a > b || b > size)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
+                                    "need 0 < from <= to <= %llu (the tree size)",
+                                    (unsigned long long)size);
+        rc = wl_merkle_consistency_proof(wl_store_hash_reader, s, a, b, proof, &np);
+    }
+    if (rc != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
+                                wl_rc_name(rc));
+    arr = json_array();
+    for (size_t i = 0; i < np; i++)
+        json_array_append_new(arr, b64_json(proof[i], 32));
+    if (incl)
+        return wl_respond_json(c, MHD_HTTP_OK,
+                               json_pack("{s:I, s:I, s:o}", "index", (json_int_t)a, "size",
+                                         (json_int_t)b, "proof", arr));
+    return wl_respond_json(c, MHD_HTTP_OK,
+                           json_pack("{s:I, s:I, s:o}", "from", (json_int_t)a, "to",
+                                     (json_int_t)b, "proof", arr));
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The C2SP tlog-tiles read API under /log/: the checkpoint (short cache),
+ * Merkle tiles and entry bundles (immutable, long cache). A tile is served
+ * when the committed tree covers it; partial tiles for every size.
+ */
+#include <string.h>
+
+#include "daemon.h"
+#include "willing/tile.h"
+
+static const char immutable[] = "public, max-age=31536000, immutable";
+
+static enum MHD_Result checkpoint(struct MHD_Connection *c)
+{
+    enum MHD_Result ret;
+    pthread_mutex_lock(&wl_srv->mu);
+    if (wl_srv->cp_note == NULL) {
+        pthread_mutex_unlock(&wl_srv->mu);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no_checkpoint",
+                                "no checkpoint has been published yet; retry in a second");
+    }
+    ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", wl_srv->cp_note,
+                           wl_srv->cp_len, "public, max-age=1, must-revalidate");
+    pthread_mutex_unlock(&wl_srv->mu);
+    return ret;
+}
+
+typedef struct {
+    uint8_t *buf;
+    size_t len, cap;
+} bundle;
+
+static wl_rc add_entry(void *ctx, uint64_t index, const char *data, size_t len)
+{
+    bundle *b = ctx;
+    (void)index;
+    if (len > WL_ENTRY_MAX)
+        return WL_ERR_CORRUPT;
+    if (b->len + 2 + len > b->cap) {
+        size_t nc = b->cap * 2 > b->len + 2 + len ? b->cap * 2 : b->len + 2 + len;
+        uint8_t *nb = realloc(b->buf, nc);
+        if (nb == NULL)
+            return WL_ERR_NOMEM;
+        b->buf = nb;
+        b->cap = nc;
+    }
+    b->buf[b->len++] = (uint8_t)(len >> 8);
+    b->buf[b->len++] = (uint8_t)len;
+    memcpy(b->buf + b->len, data, len);
+    b->len += len;
+    return WL_OK;
+}
+
+enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
+{
+    wl_tile t;
+    uint64_t size, have;
+    wl_store *s;
+    enum MHD_Result ret;
+    wl_rc rc;
+
+    if (strcmp(path, "checkpoint") == 0)
+        return checkpoint(c);
+    if (wl_tile_parse(path, strlen(path), &t) != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "not a tile path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>], "
+                                "N as x-prefixed 3-digit groups)");
+    pthread_mutex_lock(&wl_srv->mu);
+    size = wl_srv->size;
+    pthread_mutex_unlock(&wl_srv->mu);
+    /* hashes available at this tile's level */
+    if (t.level == WL_TILE_LEVEL_ENTRIES)
+        have = size;
+    else
+        have = (unsigned)t.level * 8 >= 64 ? 0 : size >> (8 * (unsigned)t.level);
+    if (t.index > UINT64_MAX / 256 || t.index * 256 + t.width > have)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "the tree (size %llu) has no such tile", (unsigned long long)size);
+    s = wl_thread_store();
+    if (s == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+    if (t.level == WL_TILE_LEVEL_ENTRIES) {
+        bundle b = {NULL, 0, 0};
+        rc = wl_store_entries(s, t.index * 256, t.index * 256 + t.width, add_entry, &b);
+        if (rc == WL_OK)
+            ret = wl_respond_bytes(c, MHD_HTTP_OK, "application/octet-stream", b.buf, b.len,
+                                   immutable);
+        else
+            ret = wl_respond_error(c, wl_status_for(rc), "storage", "reading entries: %s",
+                                   wl_rc_name(rc));
+        free(b.buf);
+        return ret;
+    }
+    {
+        uint8_t hashes[256 * 32];
+        rc = wl_store_hash_range(s, (unsigned)t.level * 8, t.index * 256, t.width, hashes);
+        if (rc != WL_OK)
+            return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
+                                    "reading tile hashes: %s", wl_rc_name(rc));
+        return wl_respond_bytes(c, MHD_HTTP_OK, "application/octet-stream", hashes,
+                                (size_t)t.width * 32, immutable);
+    }
+}

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The publisher: every interval, if the tree grew, signs a checkpoint for the
+ * committed size, asks each configured witness to cosign it (C2SP
+ * tlog-witness add-checkpoint, with a consistency proof from the size the
+ * witness last cosigned), and publishes the checkpoint with the cosignatures
+ * that verify. Also the start-up check of the database.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "daemon.h"
+#include "willing/merkle.h"
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} growbuf;
+
+static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
+{
+    growbuf *g = ctx;
+    size_t add = sz * n;
+    if (g->len + add + 1 > 65536)
+        return 0; /* a witness answer is a few lines */
+    if (g->len + add + 1 > g->cap) {
+        size_t nc = g->len + add + 1024;
+        char *nb = realloc(g->buf, nc);
+        if (nb == NULL)
+            return 0;
+        g->buf = nb;
+        g->cap = nc;
+    }
+    memcpy(g->buf + g->len, p, add);
+    g->len += add;
+    g->buf[g->len] = '\0';
+    return add;
+}
+
+/* One add-checkpoint call; returns the HTTP status, the body in g. */
+static long post_add_checkpoint(const char *url, const char *body, size_t len, growbuf *g)
+{
+    CURL *c = curl_easy_init();
+    char full[600];
+    long status = 0;
+    struct curl_slist *h = NULL;
+    if (c == NULL)
+        return 0;
+    snprintf(full, sizeof full, "%s/add-checkpoint", url);
+    h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
+    curl_easy_setopt(c, CURLOPT_URL, full);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return status;
+}
+
+/*
+ * Asks one witness to cosign; appends its verified cosignature lines to
+ * cosigs. Learns the witness's size from a 409 and retries once.
+ */
+static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nlen, uint64_t size,
+                   growbuf *cosigs)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        uint8_t proof[WL_PROOF_MAX][32];
+        size_t np = 0, off;
+        char *body;
+        growbuf g = {0};
+        long st;
+
+        if (w->size > size)
+            return;
+        if (w->size > 0 &&
+            wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size, proof, &np) != WL_OK)
+            return;
+        body = malloc(32 + np * 45 + 1 + nlen);
+        if (body == NULL)
+            return;
+        off = (size_t)snprintf(body, 32, "old %llu\n", (unsigned long long)w->size);
+        for (size_t i = 0; i < np; i++) {
+            wl_b64_encode(proof[i], 32, body + off);
+            off += 44;
+            body[off++] = '\n';
+        }
+        body[off++] = '\n';
+        memcpy(body + off, note, nlen);
+        off += nlen;
+        st = post_add_checkpoint(w->url, body, off, &g);
+        free(body);
+        if (st == 409 && g.buf) {
+            uint64_t v;
+            char *nl = strchr(g.buf, '\n');
+            if (nl && wl_parse_u64(g.buf, (size_t)(nl - g.buf), &v) == WL_OK && v != w->size) {
+                w->size = v;
+                free(g.buf);
+                continue;
+            }
+        }
+        if (st == 200 && g.buf) {
+            /* verify: the note with the witness lines appended */
+            char *all = malloc(nlen + g.len);
+            wl_note n;
+            uint8_t ok = 0;
+            if (all) {
+                memcpy(all, note, nlen);
+                memcpy(all + nlen, g.buf, g.len);
+                if (wl_note_parse(all, nlen + g.len, &n) == WL_OK &&
+                    wl_note_verify(&n, &w->vkey, 1, &ok, NULL) == WL_OK && ok) {
+                    for (size_t i = 0; i < n.nsigs; i++) {
+                        const wl_note_sig *sg = &n.sigs[i];
+                        if (sg->id != w->vkey.id || sg->name_len != strlen(w->vkey.name) ||
+                            memcmp(sg->name, w->vkey.name, sg->name_len) != 0)
+                            continue;
+                        /* copy the line as received */
+                        const char *line = sg->name - 4;
+                        const char *end = memchr(line, '\n', (size_t)(all + nlen + g.len - line));
+                        if (end)
+                            on_data((char *)line, 1, (size_t)(end - line + 1), cosigs);
+                    }
+                    w->size = size;
+                } else {
+                    fprintf(stderr, "willing: witness %s returned a cosignature that does not verify\n",
+                            w->url);
+                }
+                free(all);
+            }
+        } else if (st != 200) {
+            fprintf(stderr, "willing: witness %s answered %ld to add-checkpoint\n", w->url, st);
+        }
+        free(g.buf);
+        return;
+    }
+}
+
+wl_rc wl_publish_once(wl_store *s)
+{
+    uint64_t size = 0, published;
+    char *note = NULL;
+    size_t nlen = 0;
+    growbuf cosigs = {0};
+    wl_rc rc;
+
+    pthread_mutex_lock(&wl_srv->mu);
+    published = wl_srv->cp_note ? wl_srv->cp_size : UINT64_MAX;
+    pthread_mutex_unlock(&wl_srv->mu);
+    if ((rc = wl_store_size(s, &size)) != WL_OK)
+        return rc;
+    if (size == published)
+        return WL_OK;
+    if ((rc = wl_store_begin(s)) != WL_OK)
+        return rc;
+    rc = wl_ledger_checkpoint(s, wl_srv->origin, &wl_srv->log_key, (int64_t)time(NULL), &size,
+                              &note, &nlen);
+    if (rc == WL_OK)
+        rc = wl_store_commit(s);
+    if (rc != WL_OK) {
+        wl_store_rollback(s);
+        wl_free(note);
+        return rc;
+    }
+    for (size_t i = 0; i < wl_srv->nwitnesses; i++)
+        cosign(s, &wl_srv->witnesses[i], note, nlen, size, &cosigs);
+    if (cosigs.len > 0) {
+        char *full = wl_malloc(nlen + cosigs.len);
+        if (full) {
+            memcpy(full, note, nlen);
+            memcpy(full + nlen, cosigs.buf, cosigs.len);
+            if (wl_store_begin(s) == WL_OK) {
+                if (wl_store_checkpoint_put(s, size, full, nlen + cosigs.len, (int64_t)time(NULL)) ==
+                        WL_OK &&
+                    wl_store_commit(s) == WL_OK) {
+                    wl_free(note);
+                    note = full;
+                    nlen += cosigs.len;
+                    full = NULL;
+                } else {
+                    wl_store_rollback(s);
+                }
+            }
+            wl_free(full);
+        }
+    }
+    free(cosigs.buf);
+    pthread_mutex_lock(&wl_srv->mu);
+    wl_free(wl_srv->cp_note);
+    wl_srv->cp_note = note;
+    wl_srv->cp_len = nlen;
+    wl_srv->cp_size = size;
+    pthread_cond_broadcast(&wl_srv->cp_cv);
+    pthread_mutex_unlock(&wl_srv->mu);
+    return WL_OK;
+}
+
+void *wl_publisher_main(void *arg)
+{
+    wl_store *s = arg;
+    for (;;) {
+        struct timespec ts;
+        bool stop;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)(wl_srv->interval_ms % 1000) * 1000000L;
+        ts.tv_sec += wl_srv->interval_ms / 1000 + ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_mutex_lock(&wl_srv->mu);
+        if (!wl_srv->stopping)
+            pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
+        stop = wl_srv->stopping;
+        pthread_mutex_unlock(&wl_srv->mu);
+        if (wl_publish_once(s) != WL_OK)
+            fprintf(stderr, "willing: publishing a checkpoint failed: %s\n", wl_store_errmsg(s));
+        if (stop)
+            break;
+    }
+    return NULL;
+}
+
+wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
+{
+    uint64_t size = 0, cps = 0;
+    char *note = NULL, *data = NULL;
+    size_t nlen = 0, dlen = 0;
+    wl_note n;
+    wl_checkpoint cp;
+    uint8_t ok = 0, root[32], leaf[32], stored[32];
+    wl_rc rc;
+
+    if ((rc = wl_store_size(s, &size)) != WL_OK) {
+        snprintf(why, cap, "cannot read the log: %s", wl_store_errmsg(s));
+        return WL_ERR_CORRUPT;
+    }
+    rc = wl_store_checkpoint_latest(s, &cps, &note, &nlen);
+    if (rc == WL_ERR_NOT_FOUND)
+        return WL_OK;
+    if (rc != WL_OK) {
+        snprintf(why, cap, "cannot read the last checkpoint: %s", wl_store_errmsg(s));
+        return WL_ERR_CORRUPT;
+    }
+    rc = WL_ERR_CORRUPT;
+    if (wl_note_parse(note, nlen, &n) != WL_OK ||
+        wl_note_verify(&n, &wl_srv->log_vkey, 1, &ok, NULL) != WL_OK ||
+        wl_checkpoint_parse(n.text, n.text_len, &cp) != WL_OK || cp.size != cps) {
+        snprintf(why, cap, "the last checkpoint is not signed by this log's key");
+        goto out;
+    }
+    if (size < cp.size) {
+        snprintf(why, cap,
+                 "the log holds %llu entries but its last checkpoint covers %llu: the file was "
+                 "truncated or rolled back",
+                 (unsigned long long)size, (unsigned long long)cp.size);
+        goto out;
+    }
+    if (wl_merkle_root(wl_store_hash_reader, s, cp.size, root) != WL_OK ||
+        memcmp(root, cp.root, 32) != 0) {
+        snprintf(why, cap, "the stored tree does not match the last checkpoint (size %llu)",
+                 (unsigned long long)cp.size);
+        goto out;
+    }
+    if (size > 0) {
+        if (wl_store_entry(s, size - 1, &data, &dlen, NULL, NULL, NULL, NULL) != WL_OK ||
+            wl_store_hash_get(s, 0, size - 1, stored) != WL_OK) {
+            snprintf(why, cap, "the last entry (%llu) cannot be read",
+                     (unsigned long long)(size - 1));
+            goto out;
+        }
+        wl_merkle_leaf_hash(data, dlen, leaf);
+        if (memcmp(leaf, stored, 32) != 0) {
+            snprintf(why, cap, "the last entry (%llu) does not match its leaf hash",
+                     (unsigned long long)(size - 1));
+            goto out;
+        }
+    }
+    rc = WL_OK;
+    /* serve the stored checkpoint until the next is signed */
+    pthread_mutex_lock(&wl_srv->mu);
+    wl_srv->cp_note = note;
+    wl_srv->cp_len = nlen;
+    wl_srv->cp_size = cps;
+    pthread_mutex_unlock(&wl_srv->mu);
+    note = NULL;
+out:
+    wl_free(note);
+    wl_free(data);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sequencer: one thread, one write connection. It takes every job queued
+ * since its last round and commits them in one transaction (group commit):
+ * each single entry in its own savepoint, each batch in one savepoint, all or
+ * nothing. Only after the commit returns (the WAL is synced) does it resume
+ * the suspended connections, so no answer precedes durability.
+ */
+#include <string.h>
+
+#include "daemon.h"
+
+void wl_sequencer_submit(wl_job *j)
+{
+    pthread_mutex_lock(&wl_srv->mu);
+    j->next = NULL;
+    if (wl_srv->tail)
+        wl_srv->tail->next = j;
+    else
+        wl_srv->head = j;
+    wl_srv->tail = j;
+    pthread_cond_signal(&wl_srv->cv);
+    pthread_mutex_unlock(&wl_srv->mu);
+}
+
+static void run_job(wl_store *s, wl_job *j)
+{
+    wl_error err;
+    if (wl_store_savepoint(s) != WL_OK) {
+        j->failed = true;
+        wl_error_set(&j->err, WL_ERR_IO, "storage", "savepoint: %s", wl_store_errmsg(s));
+        return;
+    }
+    for (size_t i = 0; i < j->n; i++) {
+        memset(&err, 0, sizeof err);
+        if (wl_ledger_sequence(s, &j->items[i], &j->index[i], &j->existed[i], &err) != WL_OK) {
+            j->failed = true;
+            j->err = err;
+            j->err_pos = i;
+            wl_store_rollback_to(s);
+            return;
+        }
+    }
+    if (wl_store_release(s) != WL_OK) {
+        j->failed = true;
+        wl_error_set(&j->err, WL_ERR_IO, "storage", "release: %s", wl_store_errmsg(s));
+        wl_store_rollback_to(s);
+    }
+}
+
+void *wl_sequencer_main(void *arg)
+{
+    wl_store *s = arg;
+    for (;;) {
+        wl_job *batch, *j;
+        uint64_t size = 0;
+        wl_rc rc;
+
+        pthread_mutex_lock(&wl_srv->mu);
+        while (wl_srv->head == NULL && !wl_srv->stopping)
+            pthread_cond_wait(&wl_srv->cv, &wl_srv->mu);
+        batch = wl_srv->head;
+        wl_srv->head = wl_srv->tail = NULL;
+        pthread_mutex_unlock(&wl_srv->mu);
+        if (batch == NULL)
+            break; /* stopping, nothing left */
+
+        rc = wl_store_begin(s);
+        if (rc == WL_OK) {
+            for (j = batch; j; j = j->next)
+                run_job(s, j);
+            rc = wl_store_commit(s);
+            if (rc != WL_OK)
+                wl_store_rollback(s);
+        }
+        if (rc == WL_OK)
+            rc = wl_store_size(s, &size);
+        for (j = batch; j; j = j->next) {
+            if (rc != WL_OK && !j->failed) {
+                j->failed = true;
+                wl_error_set(&j->err, WL_ERR_IO, "storage", "commit failed: %s; nothing stored",
+                             wl_store_errmsg(s));
+            }
+        }
+        pthread_mutex_lock(&wl_srv->mu);
+        if (rc == WL_OK)
+            wl_srv->size = size;
+        pthread_mutex_unlock(&wl_srv->mu);
+        for (j = batch; j;) {
+            wl_job *next = j->next;
+            j->done = true;
+            MHD_resume_connection(j->conn); /* j may be freed from here on */
+            j = next;
+        }
+    }
+    return NULL;
+}

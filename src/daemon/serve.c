@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing serve`: opens the ledger, checks it against its last checkpoint,
+ * starts the sequencer and the publisher, and serves HTTP until SIGINT or
+ * SIGTERM. TLS is required for any address but loopback.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "daemon.h"
+#include "serve.h"
+
+wl_server *wl_srv;
+
+struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, const char *cert,
+                                 const char *key);
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: willing serve [--db PATH] [--listen ADDR:PORT] [options]\n"
+            "\n"
+            "Serves the ledger: the C2SP tlog-tiles read API under /log/, the write and\n"
+            "proof API under /api/v1/, and the console at /.\n"
+            "\n"
+            "  --db PATH            the ledger database (default var/willing.db)\n"
+            "  --log-key FILE       the log's signing key (default PATH.log.key)\n"
+            "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
+            "  --tls-cert FILE      PEM certificate; required off loopback\n"
+            "  --tls-key FILE       PEM private key for --tls-cert\n"
+            "  --witness URL+VKEY   a witness to cosign each checkpoint (repeatable), e.g.\n"
+            "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
+            "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
+            "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
+            "  -h, --help           this help\n");
+}
+
+static char *read_file(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    size_t n;
+    if (f == NULL)
+        return NULL;
+    buf = malloc(max + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return NULL;
+    }
+    n = fread(buf, 1, max, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+int wl_parse_listen(const char *s, struct sockaddr_in *sa, int *loopback)
+{
+    char host[64];
+    const char *colon = strrchr(s, ':');
+    unsigned long port;
+    char *end;
+    memset(sa, 0, sizeof *sa);
+    if (colon == NULL || (size_t)(colon - s) >= sizeof host)
+        return -1;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    port = strtoul(colon + 1, &end, 10);
+    if (*end != '\0' || port > 65535 || colon[1] == '\0')
+        return -1;
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return -1;
+    *loopback = (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+    return 0;
+}
+
+static int parse_witness(const char *arg, wl_witness_peer *w)
+{
+    /* URL+name+id+key: the vkey is the part after the third '+' from the end */
+    const char *p = arg + strlen(arg);
+    int plus = 0;
+    while (p > arg) {
+        p--;
+        if (*p == '+' && ++plus == 3)
+            break;
+    }
+    if (plus != 3 || (size_t)(p - arg) >= sizeof w->url)
+        return -1;
+    memset(w, 0, sizeof *w);
+    memcpy(w->url, arg, (size_t)(p - arg));
+    if (wl_vkey_parse(p + 1, strlen(p + 1), &w->vkey) != WL_OK ||
+        w->vkey.type != WL_SIGTYPE_COSIG_V1)
+        return -1;
+    return 0;
+}
+
+int wl_serve_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},       {"log-key", required_argument, NULL, 'k'},
+        {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'K'},  {"witness", required_argument, NULL, 'w'},
+        {"interval", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
+    const char *certpath = NULL, *tlskeypath = NULL;
+    char *cert = NULL, *tlskey = NULL, *meta = NULL, why[512], kp[4200];
+    unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    struct sockaddr_in sa;
+    int loopback = 0, ch, sig;
+    wl_store *wstore = NULL, *pstore = NULL;
+    wl_keyfile kf;
+    pthread_t seq_thread, pub_thread;
+    sigset_t set;
+    static wl_server server;
+    wl_rc rc;
+
+    wl_srv = &server;
+    server.interval_ms = 500;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': db = optarg; break;
+        case 'k': keypath = optarg; break;
+        case 'l': listen = optarg; break;
+        case 'c': certpath = optarg; break;
+        case 'K': tlskeypath = optarg; break;
+        case 'w':
+            if (server.nwitnesses >= WL_WITNESS_MAX ||
+                parse_witness(optarg, &server.witnesses[server.nwitnesses]) != 0) {
+                fprintf(stderr, "willing serve: --witness wants URL+VKEY with a cosignature "
+                                "(type 0x04) verifier key, at most %d of them\n",
+                        WL_WITNESS_MAX);
+                return 2;
+            }
+            server.nwitnesses++;
+            break;
+        case 'i': server.interval_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 't': threads = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (server.interval_ms < 10 || server.interval_ms > 600000) {
+        fprintf(stderr, "willing serve: --interval must be 10 to 600000 ms\n");
+        return 2;
+    }
+    if (threads < 1 || threads > 64)
+        threads = 2;
+    if (wl_parse_listen(listen, &sa, &loopback) != 0) {
+        fprintf(stderr, "willing serve: --listen wants IPv4ADDR:PORT, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    if (!loopback && (certpath == NULL || tlskeypath == NULL)) {
+        fprintf(stderr, "willing serve: %s is not loopback: give --tls-cert and --tls-key\n",
+                listen);
+        return 2;
+    }
+    if ((certpath == NULL) != (tlskeypath == NULL)) {
+        fprintf(stderr, "willing serve: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (certpath && ((cert = read_file(certpath, 1 << 20)) == NULL ||
+                     (tlskey = read_file(tlskeypath, 1 << 20)) == NULL)) {
+        fprintf(stderr, "willing serve: cannot read the TLS certificate or key\n");
+        return 1;
+    }
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
+        curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        fprintf(stderr, "willing serve: cannot initialise the crypto library\n");
+        return 1;
+    }
+    snprintf(server.db_path, sizeof server.db_path, "%s", db);
+    rc = wl_store_open(db, 0, &wstore);
+    if (rc != WL_OK) {
+        if (rc == WL_ERR_NOT_FOUND)
+            fprintf(stderr, "willing serve: %s does not exist; create it with `willing init --db %s "
+                            "--origin NAME`\n", db, db);
+        else
+            fprintf(stderr, "willing serve: %s is not a willing ledger or is damaged (%s); run "
+                            "`willing fsck --db %s`\n", db, wl_rc_name(rc), db);
+        return 1;
+    }
+    if (wl_store_meta_get(wstore, "origin", &meta) != WL_OK) {
+        fprintf(stderr, "willing serve: %s has no origin: was it made by `willing init`?\n", db);
+        return 1;
+    }
+    snprintf(server.origin, sizeof server.origin, "%s", meta);
+    wl_free(meta);
+    if (keypath == NULL) {
+        snprintf(kp, sizeof kp, "%s.log.key", db);
+        keypath = kp;
+    }
+    if (wl_keyfile_read(keypath, &kf) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot read the log key %s\n", keypath);
+        return 1;
+    }
+    server.log_key = kf.key;
+    wl_key_wipe(&kf.key);
+    wl_vkey_make(server.origin, WL_SIGTYPE_ED25519, server.log_key.pk, &server.log_vkey);
+    if (wl_store_meta_get(wstore, "log_vkey", &meta) == WL_OK) {
+        char mine[400];
+        wl_vkey_format(&server.log_vkey, mine, sizeof mine);
+        if (strcmp(mine, meta) != 0) {
+            fprintf(stderr, "willing serve: %s is not the key of this log (%s)\n", keypath, meta);
+            wl_free(meta);
+            return 1;
+        }
+        wl_free(meta);
+    }
+    if (wl_startup_check(wstore, why, sizeof why) != WL_OK) {
+        fprintf(stderr, "willing serve: refusing to serve %s: %s. Run `willing fsck --db %s`.\n",
+                db, why, db);
+        return 1;
+    }
+    if (wl_store_size(wstore, &server.size) != WL_OK ||
+        wl_store_open(db, 0, &pstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot open %s: %s\n", db, wl_store_errmsg(wstore));
+        return 1;
+    }
+    pthread_mutex_init(&server.mu, NULL);
+    pthread_cond_init(&server.cv, NULL);
+    pthread_cond_init(&server.cp_cv, NULL);
+    if (wl_publish_once(pstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot sign a checkpoint: %s\n", wl_store_errmsg(pstore));
+        return 1;
+    }
+
+    /* Signals go to the main thread only. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tlskey);
+    if (server.mhd == NULL) {
+        fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
+        return 1;
+    }
+    pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
+    pthread_create(&pub_thread, NULL, wl_publisher_main, pstore);
+    {
+        char vk[400];
+        wl_vkey_format(&server.log_vkey, vk, sizeof vk);
+        fprintf(stderr, "willing: serving %s (%llu entries) on %s://%s\nwilling: log key %s\n",
+                server.origin, (unsigned long long)server.size, cert ? "https" : "http", listen, vk);
+    }
+    sigdelset(&set, SIGPIPE);
+    sigwait(&set, &sig);
+    fprintf(stderr, "willing: stopping\n");
+    MHD_quiesce_daemon(server.mhd);
+    pthread_mutex_lock(&server.mu);
+    server.stopping = true;
+    pthread_cond_broadcast(&server.cv);
+    pthread_cond_broadcast(&server.cp_cv);
+    pthread_mutex_unlock(&server.mu);
+    pthread_join(seq_thread, NULL);
+    pthread_join(pub_thread, NULL);
+    MHD_stop_daemon(server.mhd);
+    wl_store_close(wstore);
+    wl_store_close(pstore);
+    wl_key_wipe(&server.log_key);
+    free(cert);
+    free(tlskey);
+    return 0;
+}
