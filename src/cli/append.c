@@ -43,7 +43,8 @@ static int fetch_origin(const char *base, char *origin, size_t cap)
 
 /* Signs and posts one entry; prints the result. */
 static int post_entry(const char *server, const wl_keyfile *kf, const char *author,
-                      const char *kind, const char *body, uint64_t seq, bool json_out)
+                      const char *kind, const char *body, uint64_t seq, bool json_out,
+                      const char *origin_arg, const char *outpath)
 {
     char base[1024], origin[WL_ORIGIN_MAX + 1], url[1100], err[512];
     char *entry = NULL, *b64 = NULL, *req = NULL;
@@ -53,14 +54,28 @@ static int post_entry(const char *server, const wl_keyfile *kf, const char *auth
     long st;
     int ret = 1;
 
-    cli_base_url(server, base, sizeof base);
-    if (fetch_origin(base, origin, sizeof origin) != 0)
-        return 1;
+    if (origin_arg) {
+        snprintf(origin, sizeof origin, "%s", origin_arg);
+    } else {
+        cli_base_url(server, base, sizeof base);
+        if (fetch_origin(base, origin, sizeof origin) != 0)
+            return 1;
+    }
     if (wl_entry_build(origin, kind, author, seq, (int64_t)time(NULL), body, &kf->key, &entry,
                        &elen) != WL_OK) {
         fprintf(stderr, "willing: cannot build the entry: the body must be one line of JSON "
                         "(an object) and the entry at most %u bytes\n", WL_ENTRY_MAX);
         return 1;
+    }
+    if (outpath) {
+        /* offline: write the signed note, post it later (curl or willing append --file) */
+        FILE *f = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "wbx");
+        if (f == NULL || fwrite(entry, 1, elen, f) != elen || (f != stdout && fclose(f) != 0)) {
+            fprintf(stderr, "willing: cannot write %s (it must not exist)\n", outpath);
+            goto out;
+        }
+        ret = 0;
+        goto out;
     }
     b64 = malloc(wl_b64_len(elen) + 1);
     if (b64 == NULL)
@@ -121,6 +136,7 @@ static int append_usage(FILE *f)
 {
     fprintf(f, "usage: willing append --server URL --key FILE --kind KIND --body JSON|@FILE\n"
                "                      [--author ID] [--seq N] [--json]\n"
+               "       willing append --origin NAME --output FILE --key FILE --kind KIND ...\n"
                "\n"
                "Signs an entry with FILE and appends it to the log at URL. The body is one\n"
                "line of JSON (an object), given inline or read from @FILE (- for stdin).\n"
@@ -129,7 +145,10 @@ static int append_usage(FILE *f)
                "  --author ID   the member signing (default: the Member: line of the key file)\n"
                "  --seq N       the author's sequence number (default: time in microseconds);\n"
                "                the same entry sent again returns its first index\n"
-               "  --json        print the server's JSON answer\n");
+               "  --json        print the server's JSON answer\n"
+               "  --output FILE sign only: write the entry (a signed note) to FILE (- for\n"
+               "                stdout) instead of posting it; for signing offline, with\n"
+               "                --origin NAME giving the log's origin\n");
     return f == stdout ? 0 : 2;
 }
 
@@ -140,9 +159,11 @@ int cli_append(int argc, char **argv)
         {"kind", required_argument, NULL, 'K'},   {"body", required_argument, NULL, 'b'},
         {"author", required_argument, NULL, 'a'}, {"seq", required_argument, NULL, 'q'},
         {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {"origin", required_argument, NULL, 'o'}, {"output", required_argument, NULL, 'O'},
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *key = NULL, *kind = NULL, *body = NULL, *author = NULL, *who;
+    const char *origin = NULL, *output = NULL;
     uint64_t seq = 0;
     bool json_out = false, have_seq = false;
     char *filebody = NULL;
@@ -165,11 +186,13 @@ int cli_append(int argc, char **argv)
             have_seq = true;
             break;
         case 'j': json_out = true; break;
+        case 'o': origin = optarg; break;
+        case 'O': output = optarg; break;
         case 'h': return append_usage(stdout);
         default: return append_usage(stderr);
         }
     }
-    if (!server || !key || !kind || !body || optind != argc)
+    if ((!server && !(origin && output)) || !key || !kind || !body || optind != argc)
         return append_usage(stderr);
     if (wl_crypto_init() != WL_OK)
         return 1;
@@ -189,7 +212,8 @@ int cli_append(int argc, char **argv)
         free(filebody);
         return 1;
     }
-    ret = post_entry(server, &kf, who, kind, body, have_seq ? seq : now_us(), json_out);
+    ret = post_entry(server, &kf, who, kind, body, have_seq ? seq : now_us(), json_out, origin,
+                     output);
     wl_key_wipe(&kf.key);
     free(filebody);
     return ret;
@@ -272,7 +296,7 @@ int cli_member(int argc, char **argv)
         wl_key_wipe(&kf.key);
         return 2;
     }
-    ret = post_entry(server, &kf, who, "member.add", body, now_us(), json_out);
+    ret = post_entry(server, &kf, who, "member.add", body, now_us(), json_out, NULL, NULL);
     free(body);
     wl_key_wipe(&kf.key);
     return ret;

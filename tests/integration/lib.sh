@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+# Helpers for the integration tests: a scratch directory, a ledger, the real
+# daemon on a free loopback port, and assertions. Sourced by test_*.sh.
+set -euo pipefail
+
+W=${1:?usage: $0 path/to/willing}
+W=$(readlink -f "$W")
+SRC=${WL_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+T=$(mktemp -d /tmp/willing-test.XXXXXX)
+export XDG_STATE_HOME=$T/state
+PIDS=()
+FAILS=0
+PASSES=0
+
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+not_ok() { FAILS=$((FAILS + 1)); echo "not ok - $*"; }
+check() { # check "description" command...
+  local d=$1; shift
+  if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+finish() {
+  echo "$PASSES passed, $FAILS failed"
+  [ "$FAILS" -eq 0 ]
+}
+
+# new_ledger NAME: creates $T/NAME.db; sets VKEY and OPKEY
+new_ledger() {
+  local out
+  out=$("$W" init --db "$T/$1.db" --origin "test.example/$1")
+  VKEY=$(echo "$out" | awk '/^verifier key:/ {print $3}')
+  OPKEY=$T/$1.db.operator.key
+}
+
+# start_server NAME [args...]: sets URL and SERVER_PID
+start_server() {
+  local name=$1; shift
+  local port
+  port=$(free_port)
+  URL=http://127.0.0.1:$port
+  "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 "$@" 2>>"$T/$name.log" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_http "$URL/log/checkpoint"
+}
+
+wait_http() {
+  for _ in $(seq 1 100); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 0.05
+  done
+  echo "server at $1 did not come up" >&2
+  cat "$T"/*.log >&2 || true
+  return 1
+}
+
+# status METHOD PATH [curl args]: prints the HTTP status, body in $T/body
+status() {
+  local m=$1 p=$2; shift 2
+  curl -s -o "$T/body" -w '%{http_code}' -X "$m" "$URL$p" "$@"
+}
+
+json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T/body" "$1"; }
+
+# wait until the published checkpoint covers size N
+wait_checkpoint() {
+  for _ in $(seq 1 100); do
+    local s
+    s=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
+    if [ -n "$s" ] && [ "$s" -ge "$1" ]; then return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
