@@ -19,7 +19,6 @@
 
 #define WL_BODY_MAX_ENTRY (128u * 1024u)       /* one entry: 64 KiB as base64 in JSON */
 #define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
-#define WL_REQUEST_SECONDS 30                  /* a request's body must arrive within this */
 #define WL_WITNESS_MAX 8
 
 typedef struct wl_job wl_job;
@@ -36,6 +35,7 @@ typedef struct {
     wl_key log_key;
     wl_vkey log_vkey;
     unsigned interval_ms;
+    unsigned client_timeout; /* seconds: idle connection, and a whole request body */
 
     /* the sequencer */
     pthread_mutex_t mu;

@@ -185,7 +185,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     }
 
     if (*upload_size > 0) {
-        if (time(NULL) - r->started > WL_REQUEST_SECONDS) {
+        if (time(NULL) - r->started > (time_t)wl_srv->client_timeout) {
             /* a client trickling its body: cut it off */
             return MHD_NO;
         }
@@ -250,13 +250,13 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
     if (cert)
         return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
                                 MHD_OPTION_THREAD_POOL_SIZE, threads,
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+                                MHD_OPTION_CONNECTION_TIMEOUT, wl_srv->client_timeout,
                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                 MHD_OPTION_END);
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
                             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-                            (unsigned)10, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+                            wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
                             MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
 }

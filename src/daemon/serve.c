@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
             "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
             "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
+            "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
+            "                       body takes longer than S seconds (default 10)\n"
             "  -h, --help           this help\n");
 }
 
@@ -112,7 +114,7 @@ int wl_serve_main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'K'},  {"witness", required_argument, NULL, 'w'},
         {"interval", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"client-timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL;
@@ -129,6 +131,7 @@ int wl_serve_main(int argc, char **argv)
 
     wl_srv = &server;
     server.interval_ms = 500;
+    server.client_timeout = 10;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
@@ -149,6 +152,7 @@ int wl_serve_main(int argc, char **argv)
             break;
         case 'i': server.interval_ms = (unsigned)strtoul(optarg, NULL, 10); break;
         case 't': threads = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'T': server.client_timeout = (unsigned)strtoul(optarg, NULL, 10); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -159,6 +163,10 @@ int wl_serve_main(int argc, char **argv)
     }
     if (server.interval_ms < 10 || server.interval_ms > 600000) {
         fprintf(stderr, "willing serve: --interval must be 10 to 600000 ms\n");
+        return 2;
+    }
+    if (server.client_timeout < 1 || server.client_timeout > 3600) {
+        fprintf(stderr, "willing serve: --client-timeout must be 1 to 3600 seconds\n");
         return 2;
     }
     if (threads < 1 || threads > 64)

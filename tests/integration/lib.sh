@@ -13,7 +13,9 @@ FAILS=0
 PASSES=0
 
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && { kill -9 "$p" && wait "$p"; } 2>/dev/null || true
+  done
   if [ "$FAILS" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
 }
 trap cleanup EXIT
