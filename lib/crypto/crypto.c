@@ -39,8 +39,10 @@ wl_rc wl_crypto_init(void)
 void wl_sha256_parts(const void *const *parts, const size_t *lens, size_t n, uint8_t out[32])
 {
     unsigned int olen = 0;
-    if (tl_ctx == NULL)
+    if (tl_ctx == NULL) {
+        pthread_once(&init_once, do_init); /* callers may hash before wl_crypto_init */
         tl_ctx = EVP_MD_CTX_new();
+    }
     /* A failure here means OpenSSL itself is broken: abort loudly, never hash wrong. */
     if (tl_ctx == NULL || EVP_DigestInit_ex2(tl_ctx, sha256_md, NULL) != 1)
         abort();

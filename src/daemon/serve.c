@@ -89,22 +89,19 @@ int wl_parse_listen(const char *s, struct sockaddr_in *sa, int *loopback)
 
 static int parse_witness(const char *arg, wl_witness_peer *w)
 {
-    /* URL+name+id+key: the vkey is the part after the third '+' from the end */
-    const char *p = arg + strlen(arg);
-    int plus = 0;
-    while (p > arg) {
-        p--;
-        if (*p == '+' && ++plus == 3)
-            break;
-    }
-    if (plus != 3 || (size_t)(p - arg) >= sizeof w->url)
-        return -1;
+    /* URL+VKEY: the first '+' after which a valid cosignature vkey follows
+     * (vkey names have no '+', but their base64 may) */
     memset(w, 0, sizeof *w);
-    memcpy(w->url, arg, (size_t)(p - arg));
-    if (wl_vkey_parse(p + 1, strlen(p + 1), &w->vkey) != WL_OK ||
-        w->vkey.type != WL_SIGTYPE_COSIG_V1)
-        return -1;
-    return 0;
+    for (const char *p = strchr(arg, '+'); p; p = strchr(p + 1, '+')) {
+        if ((size_t)(p - arg) >= sizeof w->url)
+            break;
+        if (wl_vkey_parse(p + 1, strlen(p + 1), &w->vkey) == WL_OK &&
+            w->vkey.type == WL_SIGTYPE_COSIG_V1) {
+            memcpy(w->url, arg, (size_t)(p - arg));
+            return 0;
+        }
+    }
+    return -1;
 }
 
 int wl_serve_main(int argc, char **argv)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Two `willing witness` processes cosign the log's checkpoints; the log
+# serves the cosignatures; verify checks them; a witness refuses forged,
+# unknown, stale and inconsistent checkpoints with the spec's status codes.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger wit
+ORIGIN=test.example/wit
+wvk=()
+wurl=()
+for i in 1 2; do
+  "$W" keygen --out "$T/w$i.key" >/dev/null
+  port=$(free_port)
+  "$W" witness --db "$T/w$i.db" --key "$T/w$i.key" --name "witness.example/w$i" \
+    --log "$VKEY" --listen 127.0.0.1:$port 2>"$T/w$i.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w$i.log" && break; sleep 0.05; done
+  wvk+=("$(awk '/cosignature key/ {print $5}' "$T/w$i.log")")
+  wurl+=("http://127.0.0.1:$port")
+done
+start_server wit --witness "${wurl[0]}+${wvk[0]}" --witness "${wurl[1]}+${wvk[1]}"
+
+"$W" keygen --out "$T/uk.key" --member uk >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --id uk --name UK --role member --pubkey-file "$T/uk.key" >/dev/null
+for i in 1 2 3; do
+  "$W" append --server "$URL" --key "$T/uk.key" --kind statement --body "{\"text\":\"s$i\"}" >/dev/null
+done
+wait_checkpoint 5
+sleep 0.3
+curl -s "$URL/log/checkpoint" >"$T/cp"
+check "the checkpoint carries two cosignatures" [ "$(grep -c '^— witness.example/w' "$T/cp")" = 2 ]
+out=$("$W" verify "$URL" --vkey "$VKEY" --witness "${wvk[0]}" --witness "${wvk[1]}")
+check "verify checks both cosignatures" grep -q 'cosigned by witness.example/w1 at [0-9]*, cosigned by witness.example/w2' <<<"$out"
+# a third witness, not used by the log: verify must fail when it is required
+"$W" keygen --out "$T/w3.key" >/dev/null
+port=$(free_port)
+"$W" witness --db "$T/w3.db" --key "$T/w3.key" --name witness.example/w3 --log "$VKEY" \
+  --listen 127.0.0.1:$port 2>"$T/w3.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w3.log" && break; sleep 0.05; done
+w3vk=$(awk '/cosignature key/ {print $5}' "$T/w3.log")
+check "verify fails when a required witness did not cosign" sh -c \
+  "! '$W' verify '$URL' --vkey '$VKEY' --witness '$w3vk' 2>/dev/null"
+
+# talk to witness 3 directly: the log does not drive it, so its state is ours
+W3=http://127.0.0.1:$port
+post() { # post BODYFILE: prints status; body in $T/wbody
+  curl -s -o "$T/wbody" -w '%{http_code}' -X POST --data-binary @"$1" "$W3/add-checkpoint"
+}
+strip() { sed '/^— witness/d'; }
+curl -s "$URL/log/checkpoint" | strip >"$T/cpA"
+sizeA=$(sed -n 2p "$T/cpA")
+{ echo "old 0"; echo; cat "$T/cpA"; } >"$T/req"
+check "a first checkpoint from size 0 is cosigned (200)" [ "$(post "$T/req")" = 200 ]
+check "  ... with a cosignature line of type 0x04" grep -q '^— witness.example/w3 ' "$T/wbody"
+check "the same checkpoint from size 0 again: 409, the witness is past 0" [ "$(post "$T/req")" = 409 ]
+{ echo "old $sizeA"; echo; cat "$T/cpA"; } >"$T/req"
+check "the same checkpoint with its own size as old: 200" [ "$(post "$T/req")" = 200 ]
+{ echo "old 1"; echo; cat "$T/cpA"; } >"$T/req"
+check "a wrong old size gets 409" [ "$(post "$T/req")" = 409 ]
+check "  ... with its size as text/x.tlog.size" [ "$(cat "$T/wbody")" = "$sizeA" ]
+"$W" init --db "$T/forger.db" --origin "$ORIGIN" >/dev/null
+lastcp() {
+  python3 - "$1" <<'PY'
+import sqlite3,sys
+db=sqlite3.connect(sys.argv[1])
+print(db.execute("select note from checkpoints order by size desc limit 1").fetchone()[0].decode(), end="")
+PY
+}
+{ echo "old $sizeA"; echo; lastcp "$T/forger.db"; } >"$T/req"
+check "a checkpoint signed by another key gets 403" [ "$(post "$T/req")" = 403 ]
+"$W" init --db "$T/elsewhere.db" --origin other.example/log >/dev/null
+{ echo "old 0"; echo; lastcp "$T/elsewhere.db"; } >"$T/req"
+check "an unknown origin gets 404" [ "$(post "$T/req")" = 404 ]
+{ echo "old 999"; echo; cat "$T/cpA"; } >"$T/req"
+check "an old size above the new size gets 400" [ "$(post "$T/req")" = 400 ]
+"$W" append --server "$URL" --key "$T/uk.key" --kind statement --body '{"text":"more"}' >/dev/null
+"$W" append --server "$URL" --key "$T/uk.key" --kind statement --body '{"text":"again"}' >/dev/null
+wait_checkpoint $((sizeA + 2))
+curl -s "$URL/log/checkpoint" | strip >"$T/cpB"
+sizeB=$(sed -n 2p "$T/cpB")
+{ echo "old $sizeA"; echo "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; echo; cat "$T/cpB"; } >"$T/req"
+check "a consistency proof that does not verify gets 422" [ "$(post "$T/req")" = 422 ]
+curl -s "$URL/api/v1/proof/consistency?from=$sizeA&to=$sizeB" | python3 -c '
+import json,sys
+for h in json.load(sys.stdin)["proof"]: print(h)' >"$T/proof"
+{ echo "old $sizeA"; cat "$T/proof"; echo; cat "$T/cpB"; } >"$T/req"
+check "the log's own consistency proof is accepted (200)" [ "$(post "$T/req")" = 200 ]
+check "the log is still cosigned by both after all that" sh -c \
+  "'$W' verify '$URL' --vkey '$VKEY' --witness '${wvk[0]}' --witness '${wvk[1]}' >/dev/null"
+finish
