@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger's rules on a real (in-memory) SQLite store: the genesis entry,
+ * who may add members and keys, revocation, seq replay and conflict, sealed
+ * commitments and announcements, and that the stored Merkle hashes give the
+ * same root as an independent computation from the leaves.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "willing/ledger.h"
+#include "willing/merkle.h"
+
+#define ORIGIN "example.org/coalition"
+
+typedef struct {
+    wl_store *s;
+    wl_key op, gb, fr;
+    uint64_t seq;
+} fixture;
+
+static wl_rc append(fixture *f, const wl_key *k, const char *author, const char *kind,
+                    const char *body, uint64_t seq, uint64_t *idx, wl_error *err)
+{
+    char *e = NULL;
+    size_t len = 0;
+    wl_pending p;
+    int existed = 0;
+    wl_rc rc = wl_entry_build(ORIGIN, kind, author, seq ? seq : ++f->seq, 1741392000, body, k, &e,
+                              &len);
+    if (rc != WL_OK)
+        return rc;
+    memset(err, 0, sizeof *err);
+    rc = wl_ledger_precheck(f->s, ORIGIN, e, len, &p, err);
+    if (rc == WL_OK) {
+        rc = wl_store_savepoint(f->s);
+        assert_int_equal(rc, WL_OK);
+        rc = wl_ledger_sequence(f->s, &p, idx, &existed, err);
+        if (rc == WL_OK)
+            assert_int_equal(wl_store_release(f->s), WL_OK);
+        else
+            wl_store_rollback_to(f->s);
+        wl_pending_clear(&p);
+    }
+    wl_free(e);
+    return rc;
+}
+
+static void member_body(char *out, size_t cap, const char *id, const char *role, const wl_key *k,
+                        const char *scope)
+{
+    char b64[45];
+    wl_b64_encode(k->pk, 32, b64);
+    snprintf(out, cap, "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"%s\",\"key\":\"%s\",\"scope\":\"%s\"}",
+             id, id, role, b64, scope);
+}
+
+static int setup(void **state)
+{
+    static fixture f;
+    char body[512];
+    uint64_t idx;
+    wl_error err;
+    memset(&f, 0, sizeof f);
+    assert_int_equal(wl_store_open(":memory:", 1, &f.s), WL_OK);
+    assert_int_equal(wl_store_begin(f.s), WL_OK);
+    wl_key_generate(&f.op);
+    wl_key_generate(&f.gb);
+    wl_key_generate(&f.fr);
+    member_body(body, sizeof body, "op", "operator", &f.op, "sign");
+    assert_int_equal(append(&f, &f.op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(idx, 0);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    wl_store_rollback(f->s);
+    wl_store_close(f->s);
+    return 0;
+}
+
+static void test_genesis_rules(void **state)
+{
+    wl_store *s;
+    wl_key k;
+    char *e = NULL, body[512];
+    size_t len;
+    wl_pending p;
+    wl_error err;
+    uint64_t idx;
+    int existed;
+    (void)state;
+    assert_int_equal(wl_store_open(":memory:", 1, &s), WL_OK);
+    wl_key_generate(&k);
+    /* a statement cannot open a log: no key is known */
+    assert_int_equal(wl_entry_build(ORIGIN, "statement", "op", 1, 1, "{\"text\":\"hi\"}", &k, &e, &len), WL_OK);
+    assert_int_equal(wl_ledger_precheck(s, ORIGIN, e, len, &p, &err), WL_ERR_UNKNOWN_KEY);
+    wl_free(e);
+    /* a first member.add that is not the operator's own */
+    member_body(body, sizeof body, "op", "member", &k, "sign");
+    assert_int_equal(wl_entry_build(ORIGIN, "member.add", "op", 1, 1, body, &k, &e, &len), WL_OK);
+    assert_int_equal(wl_ledger_precheck(s, ORIGIN, e, len, &p, &err), WL_OK);
+    assert_int_equal(wl_ledger_sequence(s, &p, &idx, &existed, &err), WL_ERR_FORBIDDEN);
+    wl_pending_clear(&p);
+    wl_free(e);
+    wl_store_close(s);
+}
+
+static void test_members_and_keys(void **state)
+{
+    fixture *f = *state;
+    char body[512], b64[45];
+    uint64_t idx;
+    wl_error err;
+    wl_key gb2;
+
+    member_body(body, sizeof body, "gb", "coordinator", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(idx, 1);
+    /* again: the member exists */
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_CONFLICT);
+    assert_string_equal(err.code, "member_exists");
+    /* a member may not add members */
+    member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
+    assert_int_equal(append(f, &f->gb, "gb", "member.add", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
+    /* nor a second operator */
+    member_body(body, sizeof body, "fr", "operator", &f->fr, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
+    /* statements by members; a body the kind refuses */
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"willing\"}", 0, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"txt\":\"x\"}", 0, &idx, &err), WL_ERR_INVALID);
+    /* rotation: add a key, revoke the old one; the old one is refused after */
+    wl_key_generate(&gb2);
+    wl_b64_encode(gb2.pk, 32, b64);
+    snprintf(body, sizeof body, "{\"member\":\"gb\",\"key\":\"%s\",\"scope\":\"sign\"}", b64);
+    assert_int_equal(append(f, &f->gb, "gb", "key.add", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "key.add", body, 0, &idx, &err), WL_ERR_CONFLICT);
+    wl_b64_encode(f->gb.pk, 32, b64);
+    snprintf(body, sizeof body, "{\"member\":\"gb\",\"key\":\"%s\"}", b64);
+    /* another member may not revoke gb's key */
+    {
+        char mb[512];
+        member_body(mb, sizeof mb, "fr", "member", &f->fr, "sign");
+        assert_int_equal(append(f, &f->op, "op", "member.add", mb, 0, &idx, &err), WL_OK);
+    }
+    assert_int_equal(append(f, &f->fr, "fr", "key.revoke", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(append(f, &gb2, "gb", "key.revoke", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"old key\"}", 0, &idx, &err),
+                     WL_ERR_REVOKED);
+    assert_int_equal(append(f, &gb2, "gb", "statement", "{\"text\":\"new key\"}", 0, &idx, &err), WL_OK);
+}
+
+static void test_seq_replay_and_conflict(void **state)
+{
+    fixture *f = *state;
+    char body[512];
+    uint64_t idx, idx2;
+    wl_error err;
+    char *e = NULL;
+    size_t len;
+    wl_pending p;
+    int existed = 0;
+
+    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"a\"}", 77, &idx, &err), WL_OK);
+    /* the same bytes: existed, same index */
+    assert_int_equal(wl_entry_build(ORIGIN, "statement", "gb", 77, 1741392000, "{\"text\":\"a\"}",
+                                    &f->gb, &e, &len), WL_OK);
+    assert_int_equal(wl_ledger_precheck(f->s, ORIGIN, e, len, &p, &err), WL_OK);
+    assert_int_equal(wl_ledger_sequence(f->s, &p, &idx2, &existed, &err), WL_OK);
+    assert_int_equal(existed, 1);
+    assert_int_equal(idx2, idx);
+    wl_pending_clear(&p);
+    wl_free(e);
+    /* other bytes, same seq */
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"b\"}", 77, &idx, &err),
+                     WL_ERR_CONFLICT);
+    assert_string_equal(err.code, "seq_conflict");
+    /* gaps are fine */
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"c\"}", 1000, &idx, &err), WL_OK);
+}
+
+static void test_sealed_and_announce(void **state)
+{
+    fixture *f = *state;
+    uint8_t salt[32], c[32];
+    const char content[] = "{\"pledge\":\"2,000 troops\"}";
+    char body[1024], sb[45], cb[45], contb[128];
+    uint64_t sealed_idx, idx;
+    wl_error err;
+
+    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    memset(salt, 0x5a, sizeof salt);
+    wl_seal_commitment(salt, content, strlen(content), c);
+    wl_b64_encode(c, 32, cb);
+    snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
+    /* only the operator publishes envelopes */
+    assert_int_equal(append(f, &f->gb, "gb", "sealed", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(append(f, &f->op, "op", "sealed", body, 0, &sealed_idx, &err), WL_OK);
+    wl_b64_encode(salt, 32, sb);
+    wl_b64_encode((const uint8_t *)content, strlen(content), contb);
+    /* the wrong salt */
+    salt[0] ^= 1;
+    {
+        char bad[45];
+        wl_b64_encode(salt, 32, bad);
+        snprintf(body, sizeof body, "{\"sealed\":%llu,\"salt\":\"%s\",\"content\":\"%s\"}",
+                 (unsigned long long)sealed_idx, bad, contb);
+        assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_ERR_CONFLICT);
+        assert_string_equal(err.code, "commitment_mismatch");
+    }
+    /* an index that is not a sealed entry */
+    snprintf(body, sizeof body, "{\"sealed\":0,\"salt\":\"%s\",\"content\":\"%s\"}", sb, contb);
+    assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_ERR_INVALID);
+    snprintf(body, sizeof body, "{\"sealed\":%llu,\"salt\":\"%s\",\"content\":\"%s\"}",
+             (unsigned long long)sealed_idx, sb, contb);
+    assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_OK);
+}
+
+static wl_rc leaf_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
+{
+    uint8_t (*leaves)[32] = ctx;
+    uint8_t l[32], r[32];
+    if (level == 0) {
+        memcpy(out, leaves[idx], 32);
+        return WL_OK;
+    }
+    if (leaf_reader(ctx, level - 1, 2 * idx, l) != WL_OK ||
+        leaf_reader(ctx, level - 1, 2 * idx + 1, r) != WL_OK)
+        return WL_ERR_NOT_FOUND;
+    wl_merkle_node_hash(l, r, out);
+    return WL_OK;
+}
+
+static void test_hashes_match_independent_root(void **state)
+{
+    fixture *f = *state;
+    static uint8_t leaves[600][32];
+    char body[512];
+    uint64_t idx, size;
+    wl_error err;
+    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    for (int i = 0; i < 520; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "{\"text\":\"%d\"}", i);
+        assert_int_equal(append(f, &f->gb, "gb", "statement", t, 0, &idx, &err), WL_OK);
+    }
+    assert_int_equal(wl_store_size(f->s, &size), WL_OK);
+    for (uint64_t i = 0; i < size; i++) {
+        char *d;
+        size_t len;
+        assert_int_equal(wl_store_entry(f->s, i, &d, &len, NULL, NULL, NULL, NULL), WL_OK);
+        wl_merkle_leaf_hash(d, len, leaves[i]);
+        wl_free(d);
+    }
+    for (uint64_t n = 1; n <= size; n += 37) {
+        uint8_t a[32], b[32];
+        assert_int_equal(wl_merkle_root(wl_store_hash_reader, f->s, n, a), WL_OK);
+        assert_int_equal(wl_merkle_root(leaf_reader, leaves, n, b), WL_OK);
+        assert_memory_equal(a, b, 32);
+    }
+    /* a level-1 tile (level 8 in the tree) exists once 256 leaves are in */
+    {
+        uint8_t h[64];
+        assert_int_equal(wl_store_hash_range(f->s, 8, 0, 2, h), WL_OK);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_genesis_rules),
+        cmocka_unit_test_setup_teardown(test_members_and_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seq_replay_and_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_and_announce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hashes_match_independent_root, setup, teardown),
+    };
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
