@@ -34,7 +34,7 @@ check:
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@scripts/deps.sh --test
+	@scripts/deps.sh --bench
 	@bench/run.sh $(BUILD)
 
 fmt:

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +140,55 @@ static void *client(void *arg)
     return NULL;
 }
 
+static int cmp(const void *a, const void *b);
+
+/*
+ * Publication latency: append one entry, then poll /log/checkpoint until a
+ * published checkpoint covers it; n times in a row.
+ */
+static int publish_latency(size_t n)
+{
+    static const char get[] = "GET /log/checkpoint HTTP/1.1\r\nHost: x\r\n\r\n";
+    char *buf = malloc(1 << 20);
+    double *pl = calloc(n, sizeof *pl);
+    size_t done = 0, blen;
+    int fd = connect_to();
+    if (fd < 0 || buf == NULL || pl == NULL)
+        return 1;
+    for (size_t i = 0; i < n && i < nitems; i++) {
+        long long idx;
+        double t0;
+        char *ix;
+        if (write(fd, items[i].req, items[i].len) != (ssize_t)items[i].len ||
+            read_response(fd, buf, 1 << 20, &blen) != 201)
+            break;
+        t0 = now();
+        ix = strstr(buf, "\"index\":");
+        idx = ix ? atoll(ix + 8) : -1;
+        for (;;) {
+            char *nl;
+            long long size;
+            if (write(fd, get, sizeof get - 1) != (ssize_t)(sizeof get - 1) ||
+                read_response(fd, buf, 1 << 20, &blen) != 200)
+                goto out;
+            nl = strchr(buf, '\n');
+            size = nl ? atoll(nl + 1) : 0;
+            if (size > idx)
+                break;
+            usleep(2000);
+        }
+        pl[done++] = now() - t0;
+    }
+out:
+    qsort(pl, done, sizeof *pl, cmp);
+    printf("{\"publish_samples\":%zu,\"publish_p50_ms\":%.1f,\"publish_p99_ms\":%.1f,"
+           "\"publish_max_ms\":%.1f}\n",
+           done, done ? pl[done / 2] * 1000 : 0, done ? pl[(size_t)((double)done * 0.99)] * 1000 : 0,
+           done ? pl[done - 1] * 1000 : 0);
+    close(fd);
+    return done == n ? 0 : 1;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -153,7 +203,9 @@ int main(int argc, char **argv)
         {"count", required_argument, NULL, 'n'}, {"clients", required_argument, NULL, 'c'},
         {"batch", required_argument, NULL, 'b'}, {"acks", required_argument, NULL, 'a'},
         {"seq-base", required_argument, NULL, 's'}, {"seconds", required_argument, NULL, 't'},
-        {"body-bytes", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0}};
+        {"body-bytes", required_argument, NULL, 'B'}, {"publish-latency", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
+    int publish_mode = 0;
     const char *host = "127.0.0.1", *keyp = NULL, *origin = NULL;
     int port = 8080, ch;
     size_t count = 10000, clients = 64, body_bytes = 200;
@@ -175,6 +227,7 @@ int main(int argc, char **argv)
         case 's': seq_base = strtoull(optarg, NULL, 10); break;
         case 't': duration_limit = atof(optarg); break;
         case 'B': body_bytes = strtoul(optarg, NULL, 10); break;
+        case 'P': publish_mode = 1; break;
         default:
             fprintf(stderr, "usage: willing-loadgen --key FILE --origin O [--host H] [--port P] "
                             "[--count N] [--clients C] [--batch B] [--acks FILE] [--seq-base S] "
@@ -246,22 +299,31 @@ int main(int argc, char **argv)
     }
     t_sign = now() - t_sign;
 
+    if (publish_mode)
+        return publish_latency(nitems);
     th = calloc(clients, sizeof *th);
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
     t_start = t_send = now();
     for (size_t i = 0; i < clients; i++)
         pthread_create(&th[i], NULL, client, NULL);
     for (size_t i = 0; i < clients; i++)
         pthread_join(th[i], NULL);
     elapsed = now() - t_send;
+    getrusage(RUSAGE_SELF, &ru1);
+    double cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+                 (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
+                 (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+                 (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
     qsort(lat, nlat, sizeof *lat, cmp);
     {
         size_t n = atomic_load(&nlat), e = atomic_load(&nerr);
         size_t entries = (n - (e < n ? e : n)) * batch;
         printf("{\"requests\":%zu,\"entries\":%zu,\"errors\":%zu,\"clients\":%zu,\"batch\":%zu,"
                "\"seconds\":%.3f,\"entries_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
-               "\"sign_seconds\":%.3f}\n",
+               "\"sign_seconds\":%.3f,\"cpu_seconds\":%.3f}\n",
                n, entries, e, clients, batch, elapsed, (double)entries / elapsed,
-               n ? lat[n / 2] * 1000 : 0, n ? lat[(size_t)((double)n * 0.99)] * 1000 : 0, t_sign);
+               n ? lat[n / 2] * 1000 : 0, n ? lat[(size_t)((double)n * 0.99)] * 1000 : 0, t_sign, cpu);
     }
     if (acks)
         fclose(acks);

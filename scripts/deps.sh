@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs every Debian package that building, running and testing willing needs.
 # Idempotent: packages already present are not touched, and apt-get update runs
-# only when something is missing. Usage: scripts/deps.sh [--test]
+# only when something is missing. Usage: scripts/deps.sh [--test|--bench]
 set -euo pipefail
 
 build_pkgs=(
@@ -15,10 +15,15 @@ test_pkgs=(
   golang-go golang-golang-x-mod-dev python3
 )
 
+bench_pkgs=(wrk procps)
+
 want=("${build_pkgs[@]}")
-if [ "${1:-}" = "--test" ]; then
-  want+=("${test_pkgs[@]}")
-fi
+case "${1:-}" in
+  --test) want+=("${test_pkgs[@]}") ;;
+  --bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  "") ;;
+  *) echo "usage: scripts/deps.sh [--test|--bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

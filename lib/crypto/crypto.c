@@ -81,6 +81,14 @@ wl_rc wl_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t
         return WL_ERR_INVALID;
     if (end != in + len)
         return WL_ERR_INVALID;
+    /* canonical only: the last quantum re-encodes to the same characters */
+    if (got > 0) {
+        size_t tail = got % 3 ? got % 3 : 3;
+        char q[5];
+        wl_b64_encode(out + got - tail, tail, q);
+        if (memcmp(q, in + len - 4, 4) != 0)
+            return WL_ERR_INVALID;
+    }
     *outlen = got;
     return WL_OK;
 }

@@ -242,6 +242,13 @@ static wl_rc apply_sealed(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     wl_free(op);
     if (rc != WL_OK)
         return wl_error_set(err, rc, "forbidden", "only the operator publishes sealed envelopes");
+    /* constant size: 16-digit seq (microseconds), 10-digit time, fixed body */
+    if (p->e.seq < 1000000000000000ull || p->e.seq > 9999999999999999ull ||
+        p->e.time < 1000000000 || p->e.time > 9999999999 ||
+        p->e.body_len != strlen("{\"commitment\":\"\"}") + 44)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "sealed: envelopes have a 16-digit seq, a 10-digit time and the "
+                            "body {\"commitment\":\"<base64>\"} exactly, so all are one size");
     return WL_OK;
 }
 

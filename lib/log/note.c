@@ -351,6 +351,10 @@ wl_rc wl_checkpoint_parse(const char *text, size_t len, wl_checkpoint *cp)
     memset(cp, 0, sizeof *cp);
     if (len == 0 || text[len - 1] != '\n')
         return WL_ERR_INVALID;
+    /* a note's text: no control characters but newline (and so no NUL) */
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)text[i] < 0x20 && text[i] != '\n') || text[i] == 0x7f)
+            return WL_ERR_INVALID;
     nl = memchr(p, '\n', (size_t)(end - p));
     if (nl == p || (size_t)(nl - p) > WL_ORIGIN_MAX)
         return WL_ERR_INVALID;

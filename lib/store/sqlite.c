@@ -137,7 +137,7 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out)
     sqlite3_busy_timeout(s->db, 10000);
     sqlite3_extended_result_codes(s->db, 0);
     if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA cache_size=-16384;")) != WL_OK)
+                      "PRAGMA cache_size=-4096;")) != WL_OK)
         goto fail;
     if (create) {
         if ((rc = exec(s, schema)) != WL_OK)

@@ -9,6 +9,7 @@
 
 #include "daemon.h"
 #include "willing/merkle.h"
+#include "willing/request.h"
 
 void wl_job_free(wl_job *j)
 {
@@ -17,7 +18,7 @@ void wl_job_free(wl_job *j)
     for (size_t i = 0; i < j->n; i++) {
         char *bytes = (char *)j->items[i].e.bytes; /* owned by the job */
         wl_pending_clear(&j->items[i]);
-        free(bytes);
+        wl_free(bytes);
     }
     free(j->items);
     free(j->index);
@@ -37,126 +38,61 @@ static json_t *b64_json(const uint8_t *data, size_t n)
     return j;
 }
 
-/* Decodes entry text from base64 into r-owned memory kept alive with the job. */
-static int decode_entry(json_t *v, char **out, size_t *len, const char **code, char *msg,
-                        size_t cap)
+static enum MHD_Result refuse(struct MHD_Connection *c, bool batch, const wl_error *err,
+                              size_t pos)
 {
-    const char *s = json_string_value(v);
-    size_t sl, got = 0;
-    char *buf;
-    *out = NULL;
-    if (s == NULL) {
-        *code = "malformed_request";
-        snprintf(msg, cap, "an entry must be a base64 string");
-        return MHD_HTTP_BAD_REQUEST;
-    }
-    sl = strlen(s);
-    if (sl / 4 * 3 > WL_ENTRY_MAX + 2) {
-        *code = "entry_too_large";
-        snprintf(msg, cap, "an entry is at most %u bytes", WL_ENTRY_MAX);
-        return MHD_HTTP_CONTENT_TOO_LARGE;
-    }
-    buf = malloc(sl / 4 * 3 + 3);
-    if (buf == NULL)
-        return MHD_HTTP_INTERNAL_SERVER_ERROR;
-    if (wl_b64_decode(s, sl, (uint8_t *)buf, sl / 4 * 3 + 3, &got) != WL_OK) {
-        free(buf);
-        *code = "bad_base64";
-        snprintf(msg, cap, "the entry is not valid standard base64 (RFC 4648 §4, padded)");
-        return MHD_HTTP_BAD_REQUEST;
-    }
-    if (got > WL_ENTRY_MAX) {
-        free(buf);
-        *code = "entry_too_large";
-        snprintf(msg, cap, "the entry is %zu bytes, over the limit of %u", got, WL_ENTRY_MAX);
-        return MHD_HTTP_CONTENT_TOO_LARGE;
-    }
-    *out = buf;
-    *len = got;
-    return 0;
+    if (batch)
+        return wl_respond_json(c, wl_status_for(err->rc),
+                               json_pack("{s:s, s:s, s:I}", "error", err->code, "message",
+                                         err->msg, "position", (json_int_t)pos));
+    return wl_respond_error(c, wl_status_for(err->rc), err->code, "%s", err->msg);
 }
 
 enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batch)
 {
-    json_error_t jerr;
-    json_t *root, *list;
+    wl_entries_req req;
+    wl_error err;
     wl_job *j = NULL;
     wl_store *s;
-    size_t n, i;
-    enum MHD_Result ret;
+    size_t pos = 0;
 
-    root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL)
-        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_json",
-                                "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
-                                jerr.line, jerr.column);
-    if (!json_is_object(root) || json_object_size(root) != 1 ||
-        (list = json_object_get(root, batch ? "entries" : "entry")) == NULL ||
-        (batch && !json_is_array(list))) {
-        json_decref(root);
-        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
-                                batch ? "the body must be {\"entries\": [\"<base64 note>\", ...]}"
-                                      : "the body must be {\"entry\": \"<base64 note>\"}");
-    }
-    n = batch ? json_array_size(list) : 1;
-    if (n == 0 || n > WL_BATCH_MAX) {
-        json_decref(root);
-        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_batch_size",
-                                "a batch holds 1 to %u entries, got %zu", WL_BATCH_MAX, n);
+    if (wl_request_entries(r->body, r->len, batch, &req, &err, &pos) != WL_OK) {
+        wl_request_free(&req);
+        return refuse(c, batch, &err, pos);
     }
     s = wl_thread_store();
     if (s == NULL) {
-        json_decref(root);
+        wl_request_free(&req);
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
                                 "the ledger cannot be read");
     }
     j = calloc(1, sizeof *j);
-    if (j == NULL || (j->items = calloc(n, sizeof *j->items)) == NULL ||
-        (j->index = calloc(n, sizeof *j->index)) == NULL ||
-        (j->existed = calloc(n, sizeof *j->existed)) == NULL) {
-        json_decref(root);
+    if (j == NULL || (j->items = calloc(req.n, sizeof *j->items)) == NULL ||
+        (j->index = calloc(req.n, sizeof *j->index)) == NULL ||
+        (j->existed = calloc(req.n, sizeof *j->existed)) == NULL) {
+        wl_request_free(&req);
         wl_job_free(j);
         return MHD_NO;
     }
     j->batch = batch;
-    for (i = 0; i < n; i++) {
-        char *bytes = NULL, msg[256];
-        size_t len = 0;
-        const char *code = "internal";
-        wl_error err;
-        int st = decode_entry(batch ? json_array_get(list, i) : list, &bytes, &len, &code, msg,
-                              sizeof msg);
-        if (st != 0) {
-            json_decref(root);
+    for (size_t i = 0; i < req.n; i++) {
+        /* the pending entry points into these bytes, which the job owns (wl_job_free) */
+        char *bytes = wl_request_take(&req, i);
+        if (wl_ledger_precheck(s, wl_srv->origin, bytes, req.lens[i], &j->items[i], &err) !=
+            WL_OK) {
+            wl_free(bytes);
+            wl_request_free(&req);
             wl_job_free(j);
-            if (batch)
-                return wl_respond_json(c, (unsigned)st,
-                                       json_pack("{s:s, s:s, s:I}", "error", code, "message", msg,
-                                                 "position", (json_int_t)i));
-            return wl_respond_error(c, (unsigned)st, code, "%s", msg);
+            return refuse(c, batch, &err, i);
         }
-        if (wl_ledger_precheck(s, wl_srv->origin, bytes, len, &j->items[i], &err) != WL_OK) {
-            free(bytes);
-            json_decref(root);
-            j->n = i;
-            wl_job_free(j);
-            if (batch)
-                return wl_respond_json(
-                    c, wl_status_for(err.rc),
-                    json_pack("{s:s, s:s, s:I}", "error", err.code, "message", err.msg,
-                              "position", (json_int_t)i));
-            return wl_respond_error(c, wl_status_for(err.rc), err.code, "%s", err.msg);
-        }
-        /* The pending entry points into bytes, which the job owns (wl_job_free). */
         j->n = i + 1;
     }
-    json_decref(root);
+    wl_request_free(&req);
     j->conn = c;
     r->job = j;
     MHD_suspend_connection(c);
     wl_sequencer_submit(j);
-    ret = MHD_YES;
-    return ret;
+    return MHD_YES;
 }
 
 enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r)

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Decoding of the write API's request bodies: {"entry": "<base64 note>"} and
+ * {"entries": ["<base64 note>", ...]} (1 to WL_BATCH_MAX). Kept out of the
+ * daemon so that it can be fuzzed and tested alone.
+ */
+#ifndef WILLING_REQUEST_H
+#define WILLING_REQUEST_H
+
+#include "willing/ledger.h"
+
+typedef struct {
+    char **bytes; /* each decoded entry, owned */
+    size_t *lens;
+    size_t n;
+} wl_entries_req;
+
+/*
+ * On failure err names the problem and *pos the entry at fault (0 for the
+ * body itself). Release with wl_request_free (also after a failure).
+ */
+wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req *out,
+                         wl_error *err, size_t *pos) WL_MUST;
+void wl_request_free(wl_entries_req *r);
+/* Hands entry i's bytes to the caller, who frees them with wl_free. */
+char *wl_request_take(wl_entries_req *r, size_t i);
+
+#endif

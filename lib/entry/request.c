@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Decoding of the write API's request bodies (see include/willing/request.h). */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "willing/request.h"
+
+static wl_rc decode_one(json_t *v, char **out, size_t *len, wl_error *err)
+{
+    const char *s = json_string_value(v);
+    size_t sl, got = 0, cap;
+    char *buf;
+    *out = NULL;
+    *len = 0;
+    if (s == NULL)
+        return wl_error_set(err, WL_ERR_INVALID, "malformed_request",
+                            "an entry must be a base64 string");
+    sl = strlen(s);
+    if (sl / 4 * 3 > WL_ENTRY_MAX + 2)
+        return wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
+                            "an entry is at most %u bytes", WL_ENTRY_MAX);
+    cap = sl / 4 * 3 + 3;
+    buf = wl_malloc(cap);
+    if (buf == NULL)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding an entry");
+    if (wl_b64_decode(s, sl, (uint8_t *)buf, cap, &got) != WL_OK) {
+        wl_free(buf);
+        return wl_error_set(err, WL_ERR_INVALID, "bad_base64",
+                            "the entry is not valid standard base64 (RFC 4648 §4, padded)");
+    }
+    if (got > WL_ENTRY_MAX) {
+        wl_free(buf);
+        return wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
+                            "the entry is %zu bytes, over the limit of %u", got, WL_ENTRY_MAX);
+    }
+    *out = buf;
+    *len = got;
+    return WL_OK;
+}
+
+wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req *out,
+                         wl_error *err, size_t *pos)
+{
+    json_error_t jerr;
+    json_t *root, *list;
+    size_t n;
+    wl_rc rc = WL_OK;
+
+    memset(out, 0, sizeof *out);
+    *pos = 0;
+    root = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL)
+        return wl_error_set(err, WL_ERR_INVALID, "malformed_json",
+                            "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+                            jerr.line, jerr.column);
+    if (!json_is_object(root) || json_object_size(root) != 1 ||
+        (list = json_object_get(root, batch ? "entries" : "entry")) == NULL ||
+        (batch && !json_is_array(list))) {
+        json_decref(root);
+        return wl_error_set(err, WL_ERR_INVALID, "malformed_request", "%s",
+                            batch ? "the body must be {\"entries\": [\"<base64 note>\", ...]}"
+                                  : "the body must be {\"entry\": \"<base64 note>\"}");
+    }
+    n = batch ? json_array_size(list) : 1;
+    if (n == 0 || n > WL_BATCH_MAX) {
+        json_decref(root);
+        return wl_error_set(err, WL_ERR_INVALID, "bad_batch_size",
+                            "a batch holds 1 to %u entries, got %zu", WL_BATCH_MAX, n);
+    }
+    out->bytes = wl_calloc(n, sizeof *out->bytes);
+    out->lens = wl_calloc(n, sizeof *out->lens);
+    if (out->bytes == NULL || out->lens == NULL) {
+        json_decref(root);
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding the request");
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = decode_one(batch ? json_array_get(list, i) : list, &out->bytes[i], &out->lens[i], err);
+        if (rc != WL_OK) {
+            *pos = i;
+            break;
+        }
+        out->n = i + 1;
+    }
+    json_decref(root);
+    return rc;
+}
+
+char *wl_request_take(wl_entries_req *r, size_t i)
+{
+    char *b = r->bytes[i];
+    r->bytes[i] = NULL;
+    return b;
+}
+
+void wl_request_free(wl_entries_req *r)
+{
+    if (r->bytes)
+        for (size_t i = 0; i < r->n; i++)
+            wl_free(r->bytes[i]);
+    wl_free(r->bytes);
+    wl_free(r->lens);
+    memset(r, 0, sizeof *r);
+}
