@@ -71,6 +71,8 @@ typedef struct {
 
 /* Read connection of the calling thread, opened on first use. */
 wl_store *wl_thread_store(void);
+/* Closes every thread's read connection (after the HTTP daemon has stopped). */
+void wl_thread_stores_close(void);
 
 /* Responses */
 enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body);

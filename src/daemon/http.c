@@ -13,14 +13,32 @@
 #include "daemon.h"
 
 static _Thread_local wl_store *tl_store;
+/* every thread's read connection, closed together at shutdown */
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static wl_store *stores[128];
+static size_t nstores;
 
 wl_store *wl_thread_store(void)
 {
     if (tl_store == NULL) {
-        if (wl_store_open(wl_srv->db_path, 0, &tl_store) != WL_OK)
+        pthread_mutex_lock(&stores_mu);
+        if (nstores < sizeof stores / sizeof stores[0] &&
+            wl_store_open(wl_srv->db_path, 0, &tl_store) == WL_OK)
+            stores[nstores++] = tl_store;
+        else
             tl_store = NULL;
+        pthread_mutex_unlock(&stores_mu);
     }
     return tl_store;
+}
+
+void wl_thread_stores_close(void)
+{
+    pthread_mutex_lock(&stores_mu);
+    for (size_t i = 0; i < nstores; i++)
+        wl_store_close(stores[i]);
+    nstores = 0;
+    pthread_mutex_unlock(&stores_mu);
 }
 
 unsigned wl_status_for(wl_rc rc)

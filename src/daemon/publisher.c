@@ -267,18 +267,39 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
                  (unsigned long long)cp.size);
         goto out;
     }
-    if (size > 0) {
-        if (wl_store_entry(s, size - 1, &data, &dlen, NULL, NULL, NULL, NULL) != WL_OK ||
-            wl_store_hash_get(s, 0, size - 1, stored) != WL_OK) {
-            snprintf(why, cap, "the last entry (%llu) cannot be read",
-                     (unsigned long long)(size - 1));
+    /* the last tile of every level: each stored hash recomputed from below it */
+    for (uint64_t i = size > 256 ? size - 256 : 0; i < size; i++) {
+        wl_free(data);
+        data = NULL;
+        if (wl_store_entry(s, i, &data, &dlen, NULL, NULL, NULL, NULL) != WL_OK ||
+            wl_store_hash_get(s, 0, i, stored) != WL_OK) {
+            snprintf(why, cap, "entry %llu cannot be read", (unsigned long long)i);
             goto out;
         }
         wl_merkle_leaf_hash(data, dlen, leaf);
         if (memcmp(leaf, stored, 32) != 0) {
-            snprintf(why, cap, "the last entry (%llu) does not match its leaf hash",
-                     (unsigned long long)(size - 1));
+            snprintf(why, cap, "entry %llu does not match its leaf hash", (unsigned long long)i);
             goto out;
+        }
+    }
+    for (unsigned level = 1; level < 64 && (size >> level) > 0; level++) {
+        uint64_t count = size >> level;
+        for (uint64_t i = count > 256 ? count - 256 : 0; i < count; i++) {
+            uint8_t l[32], r[32], want[32];
+            if (wl_store_hash_get(s, level - 1, 2 * i, l) != WL_OK ||
+                wl_store_hash_get(s, level - 1, 2 * i + 1, r) != WL_OK ||
+                wl_store_hash_get(s, level, i, stored) != WL_OK) {
+                snprintf(why, cap, "the Merkle hashes at level %u are incomplete", level);
+                goto out;
+            }
+            wl_merkle_node_hash(l, r, want);
+            if (memcmp(want, stored, 32) != 0) {
+                snprintf(why, cap,
+                         "the stored tree does not match the last checkpoint: hash %llu at "
+                         "level %u differs from its children",
+                         (unsigned long long)i, level);
+                goto out;
+            }
         }
     }
     rc = WL_OK;

@@ -279,6 +279,7 @@ int wl_serve_main(int argc, char **argv)
     pthread_join(seq_thread, NULL);
     pthread_join(pub_thread, NULL);
     MHD_stop_daemon(server.mhd);
+    wl_thread_stores_close();
     wl_store_close(wstore);
     wl_store_close(pstore);
     wl_key_wipe(&server.log_key);
