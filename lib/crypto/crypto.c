@@ -21,10 +21,16 @@ static EVP_MD *sha256_md;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_ok;
 static _Thread_local EVP_MD_CTX *tl_ctx;
+static pthread_key_t ctx_key; /* frees a thread's context when it exits */
+
+static void free_ctx(void *p)
+{
+    EVP_MD_CTX_free(p);
+}
 
 static void do_init(void)
 {
-    if (sodium_init() < 0)
+    if (sodium_init() < 0 || pthread_key_create(&ctx_key, free_ctx) != 0)
         return;
     sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
     init_ok = sha256_md != NULL;
@@ -42,6 +48,8 @@ void wl_sha256_parts(const void *const *parts, const size_t *lens, size_t n, uin
     if (tl_ctx == NULL) {
         pthread_once(&init_once, do_init); /* callers may hash before wl_crypto_init */
         tl_ctx = EVP_MD_CTX_new();
+        if (tl_ctx != NULL)
+            pthread_setspecific(ctx_key, tl_ctx);
     }
     /* A failure here means OpenSSL itself is broken: abort loudly, never hash wrong. */
     if (tl_ctx == NULL || EVP_DigestInit_ex2(tl_ctx, sha256_md, NULL) != 1)

@@ -31,6 +31,10 @@ check() { # check "description" command...
   if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 finish() {
+  # a daemon that hit a sanitizer report (ASan builds) fails the test
+  if grep -l 'Sanitizer\|runtime error:' "$T"/*.log >/dev/null 2>&1; then
+    not_ok "a sanitizer reported an error: $(grep -l 'Sanitizer\|runtime error:' "$T"/*.log | xargs)"
+  fi
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }

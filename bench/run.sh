@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make bench`: the ledger's speed targets, measured on this machine beside
+# its own limits (Ed25519 verifies/s, SHA-256 MB/s, fdatasync/s), all in one
+# run. Everything talks to the real daemon on loopback. Results go to
+# bench/out/results.json and are summarised on stdout; docs/PERFORMANCE.md
+# records a run. Bounded: well under 30 minutes on 2 cores.
+# Usage: bench/run.sh BUILD_DIR   (env: BENCH_ENTRIES, default 1000000)
+set -euo pipefail
+B=$(readlink -f "${1:-build}")
+W=$B/willing
+LG=$B/willing-loadgen
+OUT=$(cd "$(dirname "$0")" && pwd)/out
+TARGET=${BENCH_ENTRIES:-1000000}
+rm -rf "$OUT"; mkdir -p "$OUT"
+export XDG_STATE_HOME=$OUT/state
+R=$OUT/results.json
+echo "{" >"$R"
+emit() { echo "  \"$1\": $2," >>"$R"; echo "$1: $2"; }
+PIDS=()
+trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TCK=$(getconf CLK_TCK)
+
+echo "== machine limits"
+emit limits "$("$B/willing-limits" "$OUT")"
+emit cpu "\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\""
+
+echo "== ledger"
+"$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
+VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")
+P=$(port); URL=http://127.0.0.1:$P
+start() {
+  "$W" serve --db "$OUT/b.db" --listen 127.0.0.1:$P "$@" 2>>"$OUT/serve.log" &
+  SPID=$!; PIDS+=("$SPID")
+  for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && return 0; sleep 0.01; done
+  return 1
+}
+start
+for m in m1 m2 m3; do
+  "$W" keygen --out "$OUT/$m.key" --member $m >/dev/null
+  "$W" member add --server "$URL" --key "$OUT/b.db.operator.key" --id $m --name $m --role member \
+    --pubkey-file "$OUT/$m.key" >/dev/null
+done
+
+echo "== durable appends: one entry per POST, 64 keep-alive clients, pre-signed"
+c0=$(cpu_ticks "$SPID")
+res=$("$LG" --key "$OUT/m1.key" --origin bench.example/log --port "$P" --clients 64 --count 200000)
+c1=$(cpu_ticks "$SPID")
+secs=$(python3 -c "import json; print(json.loads('$res')['seconds'])")
+emit appends "$res"
+emit appends_server_cpu_share "$(python3 -c "print(round(($c1-$c0)/$TCK/$secs/$(nproc), 3))")"
+emit appends_loadgen_cpu_share "$(python3 -c "import json; r=json.loads('$res'); print(round(r['cpu_seconds']/r['seconds']/$(nproc), 3))")"
+
+echo "== durable appends through the batch endpoint (1,000 per request, 4 clients)"
+emit batch "$("$LG" --key "$OUT/m2.key" --origin bench.example/log --port "$P" --clients 4 --batch 1000 --count 300000)"
+
+echo "== publication: a write covered by a published checkpoint (interval 500 ms), under load"
+"$LG" --key "$OUT/m1.key" --origin bench.example/log --port "$P" --clients 32 --count 150000 \
+  --seq-base 3000000000000000 >"$OUT/bg.json" &
+BG=$!
+sleep 1
+emit publish "$("$LG" --key "$OUT/m3.key" --origin bench.example/log --port "$P" --publish-latency --count 100)"
+wait $BG || true
+emit publish_background_load "$(cat "$OUT/bg.json")"
+
+echo "== bulk load to $TARGET entries (batch endpoint)"
+size=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
+need=$((TARGET - size))
+if [ "$need" -gt 0 ]; then
+  t0=$(date +%s.%N)
+  "$LG" --key "$OUT/m2.key" --origin bench.example/log --port "$P" --clients 4 --batch 1000 \
+    --count "$need" --seq-base 4000000000000000 --body-bytes 100 >"$OUT/bulk.json"
+  emit bulk_load "$(cat "$OUT/bulk.json")"
+fi
+for _ in $(seq 1 100); do
+  size=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
+  [ "$size" -ge "$TARGET" ] && break; sleep 0.1
+done
+emit size "$size"
+emit db_bytes "$(stat -c %s "$OUT/b.db")"
+
+echo "== reads at $size entries: tiles and proofs, 64 keep-alive connections (wrk)"
+cat >"$OUT/tiles.lua" <<'LUA'
+local n = tonumber(os.getenv("NTILES"))
+request = function()
+  local i = math.random(0, n - 1)
+  local s
+  if i < 1000 then s = string.format("%03d", i)
+  else s = string.format("x%03d/%03d", math.floor(i / 1000), i % 1000) end
+  return wrk.format("GET", "/log/tile/0/" .. s)
+end
+LUA
+cat >"$OUT/proofs.lua" <<'LUA'
+local n = tonumber(os.getenv("SIZE"))
+request = function()
+  return wrk.format("GET", string.format("/api/v1/proof/inclusion?index=%d&size=%d", math.random(0, n - 1), n))
+end
+LUA
+wrkjson() { # the summary of a wrk run as JSON
+  python3 -c '
+import re,sys
+t=sys.stdin.read()
+rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
+lat=re.search(r"Latency\s+([\d.]+)(\w+)",t)
+unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
+non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
+print("{\"requests_per_s\":%.0f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))'
+}
+c0=$(cpu_ticks "$SPID")
+emit tiles "$(NTILES=$((size / 256)) wrk -t2 -c64 -d10s -s "$OUT/tiles.lua" "$URL" | wrkjson)"
+emit proofs "$(SIZE=$size wrk -t2 -c64 -d10s -s "$OUT/proofs.lua" "$URL" | wrkjson)"
+emit checkpoint_reads "$(wrk -t2 -c64 -d5s "$URL/log/checkpoint" | wrkjson)"
+emit proof_single_ms "$(python3 - "$URL" "$size" <<'PY'
+import random,sys,time,http.client
+url,size=sys.argv[1],int(sys.argv[2])
+host,port=url[7:].split(":")
+c=http.client.HTTPConnection(host,int(port))
+ts=[]
+for _ in range(500):
+    i=random.randrange(size)
+    t=time.perf_counter()
+    c.request("GET","/api/v1/proof/inclusion?index=%d&size=%d"%(i,size))
+    r=c.getresponse(); r.read()
+    ts.append((time.perf_counter()-t)*1000)
+ts.sort()
+print('{"p50":%.3f,"p99":%.3f}'%(ts[250],ts[495]))
+PY
+)"
+emit serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
+emit serve_hwm_kib "$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)"
+
+echo "== restart: ready time at $size entries"
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
+t0=$(date +%s%N)
+start
+t1=$(date +%s%N)
+emit serve_ready_ms "$(( (t1 - t0) / 1000000 ))"
+emit serve_rss_after_start_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
+
+echo "== verify at $size entries"
+t0=$(date +%s.%N)
+"$W" verify "$URL" --vkey "$VKEY" --json >"$OUT/verify.json"
+emit verify "$(cat "$OUT/verify.json")"
+emit verify_tree_entries_per_s "$(python3 -c "import json; v=json.load(open('$OUT/verify.json')); print(round(v['size']/v['phases']['hash_tree_and_root']))")"
+emit verify_replay_entries_per_s "$(python3 -c "import json; v=json.load(open('$OUT/verify.json')); print(round(v['size']/v['phases']['replay_entries']))")"
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
+echo "  \"done\": true" >>"$R"
+echo "}" >>"$R"
+python3 -c "import json; json.load(open('$R'))" && echo "results: $R"
