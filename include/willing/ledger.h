@@ -57,6 +57,9 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
                          wl_error *err) WL_MUST;
 void wl_pending_clear(wl_pending *p);
 
+/* Signs "origin\nsize\nroot\n" with the log key; *note: caller frees. */
+wl_rc wl_ledger_sign_checkpoint(const char *origin, const wl_key *log_key, uint64_t size,
+                                const uint8_t root[32], char **note, size_t *len) WL_MUST;
 /*
  * Signs and stores a checkpoint for the current size, unless the latest
  * checkpoint already covers it. *note is the signed note (caller frees).

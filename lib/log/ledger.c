@@ -150,7 +150,19 @@ fail:
     return rc;
 }
 
-/* Stores leaf idx and every complete subtree it closes. */
+/* When hash i of tree level `level` completes a tile, stores the whole tile. */
+static wl_rc maybe_tile(wl_store *s, unsigned level, uint64_t i)
+{
+    uint8_t tile[8192];
+    wl_rc rc;
+    if (level % 8 != 0 || (i + 1) % 256 != 0)
+        return WL_OK;
+    if ((rc = wl_store_hash_range(s, level, i - 255, 256, tile)) != WL_OK)
+        return rc == WL_ERR_NOT_FOUND ? WL_ERR_CORRUPT : rc;
+    return wl_store_tile_put(s, level / 8, i / 256, tile);
+}
+
+/* Stores leaf idx, every complete subtree it closes, and every tile they complete. */
 static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
 {
     uint8_t cur[32], left[32];
@@ -159,7 +171,7 @@ static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
     uint64_t i = idx;
 
     memcpy(cur, leaf, 32);
-    if ((rc = wl_store_hash_put(s, 0, idx, cur)) != WL_OK)
+    if ((rc = wl_store_hash_put(s, 0, idx, cur)) != WL_OK || (rc = maybe_tile(s, 0, idx)) != WL_OK)
         return rc;
     while (i & 1) {
         if ((rc = wl_store_hash_get(s, level, i - 1, left)) != WL_OK)
@@ -167,7 +179,8 @@ static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
         wl_merkle_node_hash(left, cur, cur);
         i >>= 1;
         level++;
-        if ((rc = wl_store_hash_put(s, level, i, cur)) != WL_OK)
+        if ((rc = wl_store_hash_put(s, level, i, cur)) != WL_OK ||
+            (rc = maybe_tile(s, level, i)) != WL_OK)
             return rc;
     }
     return WL_OK;
@@ -243,36 +256,21 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
     return WL_OK;
 }
 
-wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,
-                           uint64_t *size, char **note, size_t *len)
+wl_rc wl_ledger_sign_checkpoint(const char *origin, const wl_key *log_key, uint64_t size,
+                                const uint8_t root[32], char **note, size_t *len)
 {
     wl_checkpoint cp;
-    uint64_t last = 0;
-    char *prev = NULL;
-    size_t prevlen = 0, tl, sl;
+    size_t tl, sl;
     char *buf;
-    wl_rc rc;
 
     *note = NULL;
     *len = 0;
-    memset(&cp, 0, sizeof cp);
-    if ((rc = wl_store_size(s, &cp.size)) != WL_OK)
-        return rc;
-    *size = cp.size;
-    rc = wl_store_checkpoint_latest(s, &last, &prev, &prevlen);
-    if (rc == WL_OK && last == cp.size) {
-        *note = prev;
-        *len = prevlen;
-        return WL_OK;
-    }
-    wl_free(prev);
-    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return rc;
     if (strlen(origin) > WL_ORIGIN_MAX)
         return WL_ERR_INVALID;
+    memset(&cp, 0, sizeof cp);
     memcpy(cp.origin, origin, strlen(origin) + 1);
-    if ((rc = wl_merkle_root(wl_store_hash_reader, s, cp.size, cp.root)) != WL_OK)
-        return rc;
+    cp.size = size;
+    memcpy(cp.root, root, 32);
     buf = wl_malloc(1024);
     if (buf == NULL)
         return WL_ERR_NOMEM;
@@ -288,14 +286,44 @@ wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_ke
         wl_free(buf);
         return WL_ERR_INTERNAL;
     }
-    rc = wl_store_checkpoint_put(s, cp.size, buf, tl + 1 + sl, now);
-    if (rc != WL_OK) {
-        wl_free(buf);
-        return rc;
-    }
     *note = buf;
     *len = tl + 1 + sl;
     return WL_OK;
+}
+
+wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,
+                           uint64_t *size, char **note, size_t *len)
+{
+    uint64_t last = 0;
+    uint8_t root[32];
+    char *prev = NULL;
+    size_t prevlen = 0;
+    wl_rc rc;
+
+    *note = NULL;
+    *len = 0;
+    if ((rc = wl_store_size(s, size)) != WL_OK)
+        return rc;
+    rc = wl_store_checkpoint_latest(s, &last, &prev, &prevlen);
+    if (rc == WL_OK && last == *size) {
+        *note = prev;
+        *len = prevlen;
+        return WL_OK;
+    }
+    wl_free(prev);
+    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+        return rc;
+    if ((rc = wl_merkle_root(wl_store_hash_reader, s, *size, root)) != WL_OK)
+        return rc;
+    if ((rc = wl_ledger_sign_checkpoint(origin, log_key, *size, root, note, len)) != WL_OK)
+        return rc;
+    rc = wl_store_checkpoint_put(s, *size, *note, *len, now);
+    if (rc != WL_OK) {
+        wl_free(*note);
+        *note = NULL;
+        *len = 0;
+    }
+    return rc;
 }
 
 void wl_seal_commitment(const uint8_t salt[32], const void *content, size_t len, uint8_t out[32])

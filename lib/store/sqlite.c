@@ -18,7 +18,7 @@ enum {
     Q_META_GET, Q_META_SET, Q_SIZE, Q_APPEND, Q_ENTRY, Q_FIND_SEQ, Q_ENTRIES,
     Q_HASH_PUT, Q_HASH_GET, Q_HASH_RANGE, Q_CP_PUT, Q_CP_LATEST, Q_CP_GET,
     Q_MEMBER_PUT, Q_MEMBER_GET, Q_KEY_PUT, Q_KEYS_BY_ID, Q_KEY_REVOKE,
-    Q_WIT_GET, Q_WIT_SET, Q_COUNT
+    Q_WIT_GET, Q_WIT_SET, Q_TILE_PUT, Q_TILE_GET, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -45,6 +45,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked FROM keys WHERE member = ?1 AND key_id = ?2",
     [Q_KEY_REVOKE] = "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
+    [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
+    [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
 };
@@ -64,6 +66,7 @@ static const char schema[] =
     " pk BLOB NOT NULL, key_id INTEGER NOT NULL, scope TEXT NOT NULL, added INTEGER NOT NULL,"
     " revoked INTEGER, PRIMARY KEY(member, pk));"
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
+    "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -189,6 +192,11 @@ void wl_store_close(wl_store *s)
 wl_rc wl_store_begin(wl_store *s)
 {
     return exec(s, "BEGIN IMMEDIATE");
+}
+
+wl_rc wl_store_begin_read(wl_store *s)
+{
+    return exec(s, "BEGIN DEFERRED");
 }
 
 wl_rc wl_store_commit(wl_store *s)
@@ -439,6 +447,43 @@ wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t coun
         rc = map_rc(r);
     if (rc == WL_OK && got != count)
         rc = WL_ERR_NOT_FOUND;
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* full tiles: id = tile level << 56 | index */
+static sqlite3_int64 tile_id(unsigned tlevel, uint64_t idx)
+{
+    return (sqlite3_int64)((uint64_t)tlevel << 56 | idx);
+}
+
+wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx, const uint8_t data[8192])
+{
+    sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
+    if (tlevel > 63 || idx >= (1ull << 56))
+        return WL_ERR_INVALID;
+    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
+    sqlite3_bind_blob(st, 2, data, 8192, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx, uint8_t data[8192])
+{
+    sqlite3_stmt *st = stmt(s, Q_TILE_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    if (tlevel > 63 || idx >= (1ull << 56))
+        return WL_ERR_NOT_FOUND;
+    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 8192)
+            rc = WL_ERR_CORRUPT;
+        else
+            memcpy(data, sqlite3_column_blob(st, 0), 8192);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
     sqlite3_reset(st);
     return rc;
 }

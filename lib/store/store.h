@@ -21,6 +21,8 @@ const char *wl_store_errmsg(wl_store *s);
 
 /* Transactions; durable at commit (the commit returns after the data is on disk). */
 wl_rc wl_store_begin(wl_store *s) WL_MUST;
+/* A read transaction: a consistent snapshot, no write lock; end it with wl_store_commit. */
+wl_rc wl_store_begin_read(wl_store *s) WL_MUST;
 wl_rc wl_store_commit(wl_store *s) WL_MUST;
 void wl_store_rollback(wl_store *s);
 /* Savepoints inside a transaction: one name in use at a time. */
@@ -63,6 +65,10 @@ wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]
 /* count consecutive hashes from idx at level into out (count * 32 bytes). */
 wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count,
                           uint8_t *out) WL_MUST;
+/* Full tiles (256 hashes of tree level 8 * tlevel), stored once complete. */
+wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
+                        const uint8_t data[8192]) WL_MUST;
+wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx, uint8_t data[8192]) WL_MUST;
 /* A wl_hash_reader over the store (ctx is the wl_store). */
 wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
 

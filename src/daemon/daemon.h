@@ -41,7 +41,8 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     wl_job *head, *tail;
-    bool stopping;
+    bool stopping;     /* the publisher: publish once more and stop */
+    bool seq_stopping; /* the sequencer: drain the queue and stop (after the publisher) */
     uint64_t size; /* committed size, under mu */
 
     /* the published checkpoint, under mu */
@@ -49,6 +50,7 @@ typedef struct {
     size_t cp_len;
     uint64_t cp_size;
     pthread_cond_t cp_cv;
+    pthread_cond_t done_cv; /* jobs without a connection are done */
 
     wl_witness_peer witnesses[WL_WITNESS_MAX];
     size_t nwitnesses;
@@ -101,11 +103,17 @@ struct wl_job {
     size_t err_pos;
     bool failed;
     bool done;
-    struct MHD_Connection *conn;
+    /* a checkpoint to store (from the publisher) instead of entries */
+    const char *cp_note;
+    size_t cp_len;
+    uint64_t cp_size;
+    struct MHD_Connection *conn; /* NULL: the submitter waits on done_cv */
     wl_job *next;
 };
 /* Queues a job and returns; the sequencer resumes job->conn when it is durable. */
 void wl_sequencer_submit(wl_job *j);
+/* Queues a job without a connection and waits until it is durable. */
+void wl_sequencer_run(wl_job *j);
 void *wl_sequencer_main(void *arg);
 
 /* The publisher: checkpoints every interval, witnesses' cosignatures. */

@@ -95,7 +95,10 @@ enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
     }
     {
         uint8_t hashes[256 * 32];
-        rc = wl_store_hash_range(s, (unsigned)t.level * 8, t.index * 256, t.width, hashes);
+        if (t.width == 256)
+            rc = wl_store_tile_get(s, (unsigned)t.level, t.index, hashes); /* one row */
+        else
+            rc = wl_store_hash_range(s, (unsigned)t.level * 8, t.index * 256, t.width, hashes);
         if (rc != WL_OK)
             return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
                                     "reading tile hashes: %s", wl_rc_name(rc));

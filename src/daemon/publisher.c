@@ -144,32 +144,35 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
     }
 }
 
+/*
+ * Signs a checkpoint of the committed tree, read from a snapshot (no write
+ * lock: the sequencer never waits for the publisher), collects cosignatures,
+ * has the sequencer store it durably, then serves it.
+ */
 wl_rc wl_publish_once(wl_store *s)
 {
     uint64_t size = 0, published;
+    uint8_t root[32];
     char *note = NULL;
     size_t nlen = 0;
     growbuf cosigs = {0};
+    wl_job job;
     wl_rc rc;
 
     pthread_mutex_lock(&wl_srv->mu);
     published = wl_srv->cp_note ? wl_srv->cp_size : UINT64_MAX;
     pthread_mutex_unlock(&wl_srv->mu);
-    if ((rc = wl_store_size(s, &size)) != WL_OK)
+    if ((rc = wl_store_begin_read(s)) != WL_OK)
         return rc;
-    if (size == published)
-        return WL_OK;
-    if ((rc = wl_store_begin(s)) != WL_OK)
+    rc = wl_store_size(s, &size);
+    if (rc == WL_OK && size != published)
+        rc = wl_merkle_root(wl_store_hash_reader, s, size, root);
+    (void)!wl_store_commit(s); /* ends the read snapshot */
+    if (rc != WL_OK || size == published)
         return rc;
-    rc = wl_ledger_checkpoint(s, wl_srv->origin, &wl_srv->log_key, (int64_t)time(NULL), &size,
-                              &note, &nlen);
-    if (rc == WL_OK)
-        rc = wl_store_commit(s);
-    if (rc != WL_OK) {
-        wl_store_rollback(s);
-        wl_free(note);
+    if ((rc = wl_ledger_sign_checkpoint(wl_srv->origin, &wl_srv->log_key, size, root, &note,
+                                        &nlen)) != WL_OK)
         return rc;
-    }
     for (size_t i = 0; i < wl_srv->nwitnesses; i++)
         cosign(s, &wl_srv->witnesses[i], note, nlen, size, &cosigs);
     if (cosigs.len > 0) {
@@ -177,22 +180,21 @@ wl_rc wl_publish_once(wl_store *s)
         if (full) {
             memcpy(full, note, nlen);
             memcpy(full + nlen, cosigs.buf, cosigs.len);
-            if (wl_store_begin(s) == WL_OK) {
-                if (wl_store_checkpoint_put(s, size, full, nlen + cosigs.len, (int64_t)time(NULL)) ==
-                        WL_OK &&
-                    wl_store_commit(s) == WL_OK) {
-                    wl_free(note);
-                    note = full;
-                    nlen += cosigs.len;
-                    full = NULL;
-                } else {
-                    wl_store_rollback(s);
-                }
-            }
-            wl_free(full);
+            wl_free(note);
+            note = full;
+            nlen += cosigs.len;
         }
     }
     free(cosigs.buf);
+    memset(&job, 0, sizeof job);
+    job.cp_note = note;
+    job.cp_len = nlen;
+    job.cp_size = size;
+    wl_sequencer_run(&job);
+    if (job.failed) {
+        wl_free(note);
+        return job.err.rc ? job.err.rc : WL_ERR_IO;
+    }
     pthread_mutex_lock(&wl_srv->mu);
     wl_free(wl_srv->cp_note);
     wl_srv->cp_note = note;
@@ -300,6 +302,17 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
                          (unsigned long long)i, level);
                 goto out;
             }
+        }
+    }
+    /* the last full tile of every level, as stored for serving */
+    for (unsigned tl = 0; tl < 8 && (size >> (8 * tl)) >= 256; tl++) {
+        uint64_t last = (size >> (8 * tl)) / 256 - 1;
+        uint8_t a[8192], b[8192];
+        if (wl_store_tile_get(s, tl, last, a) != WL_OK ||
+            wl_store_hash_range(s, tl * 8, last * 256, 256, b) != WL_OK || memcmp(a, b, 8192) != 0) {
+            snprintf(why, cap, "the stored tile %u/%llu does not match the tree", tl,
+                     (unsigned long long)last);
+            goto out;
         }
     }
     rc = WL_OK;

@@ -7,6 +7,7 @@
  * the suspended connections, so no answer precedes durability.
  */
 #include <string.h>
+#include <time.h>
 
 #include "daemon.h"
 
@@ -23,9 +24,27 @@ void wl_sequencer_submit(wl_job *j)
     pthread_mutex_unlock(&wl_srv->mu);
 }
 
+void wl_sequencer_run(wl_job *j)
+{
+    j->conn = NULL;
+    wl_sequencer_submit(j);
+    pthread_mutex_lock(&wl_srv->mu);
+    while (!j->done)
+        pthread_cond_wait(&wl_srv->done_cv, &wl_srv->mu);
+    pthread_mutex_unlock(&wl_srv->mu);
+}
+
 static void run_job(wl_store *s, wl_job *j)
 {
     wl_error err;
+    if (j->cp_note) {
+        wl_rc rc = wl_store_checkpoint_put(s, j->cp_size, j->cp_note, j->cp_len, (int64_t)time(NULL));
+        if (rc != WL_OK) {
+            j->failed = true;
+            wl_error_set(&j->err, rc, "storage", "storing a checkpoint: %s", wl_store_errmsg(s));
+        }
+        return;
+    }
     if (wl_store_savepoint(s) != WL_OK) {
         j->failed = true;
         wl_error_set(&j->err, WL_ERR_IO, "storage", "savepoint: %s", wl_store_errmsg(s));
@@ -57,7 +76,7 @@ void *wl_sequencer_main(void *arg)
         wl_rc rc;
 
         pthread_mutex_lock(&wl_srv->mu);
-        while (wl_srv->head == NULL && !wl_srv->stopping)
+        while (wl_srv->head == NULL && !wl_srv->seq_stopping)
             pthread_cond_wait(&wl_srv->cv, &wl_srv->mu);
         batch = wl_srv->head;
         wl_srv->head = wl_srv->tail = NULL;
@@ -88,8 +107,15 @@ void *wl_sequencer_main(void *arg)
         pthread_mutex_unlock(&wl_srv->mu);
         for (j = batch; j;) {
             wl_job *next = j->next;
-            j->done = true;
-            MHD_resume_connection(j->conn); /* j may be freed from here on */
+            if (j->conn) {
+                j->done = true;
+                MHD_resume_connection(j->conn); /* j may be freed from here on */
+            } else {
+                pthread_mutex_lock(&wl_srv->mu);
+                j->done = true;
+                pthread_cond_broadcast(&wl_srv->done_cv);
+                pthread_mutex_unlock(&wl_srv->mu);
+            }
             j = next;
         }
     }

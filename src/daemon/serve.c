@@ -242,10 +242,7 @@ int wl_serve_main(int argc, char **argv)
     pthread_mutex_init(&server.mu, NULL);
     pthread_cond_init(&server.cv, NULL);
     pthread_cond_init(&server.cp_cv, NULL);
-    if (wl_publish_once(pstore) != WL_OK) {
-        fprintf(stderr, "willing serve: cannot sign a checkpoint: %s\n", wl_store_errmsg(pstore));
-        return 1;
-    }
+    pthread_cond_init(&server.done_cv, NULL);
 
     /* Signals go to the main thread only. */
     sigemptyset(&set);
@@ -260,6 +257,10 @@ int wl_serve_main(int argc, char **argv)
         return 1;
     }
     pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
+    if (wl_publish_once(pstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot sign a checkpoint: %s\n", wl_store_errmsg(pstore));
+        return 1;
+    }
     pthread_create(&pub_thread, NULL, wl_publisher_main, pstore);
     {
         char vk[400];
@@ -273,11 +274,14 @@ int wl_serve_main(int argc, char **argv)
     MHD_quiesce_daemon(server.mhd);
     pthread_mutex_lock(&server.mu);
     server.stopping = true;
-    pthread_cond_broadcast(&server.cv);
     pthread_cond_broadcast(&server.cp_cv);
     pthread_mutex_unlock(&server.mu);
+    pthread_join(pub_thread, NULL); /* its last checkpoint goes through the sequencer */
+    pthread_mutex_lock(&server.mu);
+    server.seq_stopping = true;
+    pthread_cond_broadcast(&server.cv);
+    pthread_mutex_unlock(&server.mu);
     pthread_join(seq_thread, NULL);
-    pthread_join(pub_thread, NULL);
     MHD_stop_daemon(server.mhd);
     wl_thread_stores_close();
     wl_store_close(wstore);

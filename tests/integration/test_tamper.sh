@@ -39,6 +39,14 @@ sql "$T/hash.db" "update hashes set hash = zeroblob(32) where level = 0 and idx 
 out=$(timeout 5 "$W" serve --db "$T/hash.db" --listen 127.0.0.1:$(free_port) 2>&1 || true)
 check "serve refuses a tree that does not match its checkpoint" grep -q 'does not match the last checkpoint' <<<"$out"
 
+# a stored tile changed: serve refuses (it is the last full tile), fsck fails
+cp "$T/tam.db" "$T/tile.db"; cp "$T/tam.db.log.key" "$T/tile.db.log.key"
+sql "$T/tile.db" "update tiles set data = zeroblob(8192) where id = 0"
+out=$(timeout 5 "$W" serve --db "$T/tile.db" --listen 127.0.0.1:$(free_port) 2>&1 || true)
+check "serve refuses a stored tile that does not match the tree" grep -q 'tile 0/0 does not match' <<<"$out"
+out=$("$W" fsck --db "$T/tile.db" 2>&1 || true)
+check "fsck catches the tile" grep -q 'stored tile 0/0 differs' <<<"$out"
+
 # entries deleted from the end (a rollback): refused
 cp "$T/tam.db" "$T/roll.db"; cp "$T/tam.db.log.key" "$T/roll.db.log.key"
 sql "$T/roll.db" "delete from entries where idx > 250"
