@@ -121,6 +121,9 @@ void *wl_publisher_main(void *arg);
 /* Publishes now if the tree grew (used at start-up). */
 wl_rc wl_publish_once(wl_store *s);
 
+/* A wl_hash_reader over a store (ctx) with a shared in-memory cache (hashcache.c). */
+wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
+
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);
 

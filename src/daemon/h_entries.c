@@ -155,7 +155,7 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
                                 "retry in a second",
                                 (unsigned long long)index);
     }
-    rc = wl_merkle_inclusion_proof(wl_store_hash_reader, s, index, size, proof, &np);
+    rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, index, size, proof, &np);
     if (rc != WL_OK) {
         free(note);
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
@@ -252,7 +252,7 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
                                     "need index < size <= %llu (the tree size)",
                                     (unsigned long long)size);
-        rc = wl_merkle_inclusion_proof(wl_store_hash_reader, s, a, b, proof, &np);
+        rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, a, b, proof, &np);
     } else {
         if (!arg_u64(c, "from", &a) || !arg_u64(c, "to", &b))
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -261,7 +261,7 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
                                     "need 0 < from <= to <= %llu (the tree size)",
                                     (unsigned long long)size);
-        rc = wl_merkle_consistency_proof(wl_store_hash_reader, s, a, b, proof, &np);
+        rc = wl_merkle_consistency_proof(wl_cached_hash_reader, s, a, b, proof, &np);
     }
     if (rc != WL_OK)
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
