@@ -12,7 +12,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev strace curl
-  golang-go golang-golang-x-mod-dev python3
+  golang-go golang-golang-x-mod-dev python3 openssl
 )
 
 bench_pkgs=(wrk procps)

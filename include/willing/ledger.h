@@ -67,6 +67,10 @@ wl_rc wl_ledger_sign_checkpoint(const char *origin, const wl_key *log_key, uint6
 wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,
                            uint64_t *size, char **note, size_t *len) WL_MUST;
 
+/* Builds the stored blob of full tile (tlevel, idx) from the hashes in s (see store.h). */
+wl_rc wl_ledger_tile_blob(wl_store *s, unsigned tlevel, uint64_t idx,
+                          uint8_t out[WL_TILE_BLOB_BYTES]) WL_MUST;
+
 /* The commitment of a sealed entry: SHA-256("willing.seal/v1" || salt || content). */
 void wl_seal_commitment(const uint8_t salt[32], const void *content, size_t len, uint8_t out[32]);
 

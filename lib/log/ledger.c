@@ -150,16 +150,32 @@ fail:
     return rc;
 }
 
-/* When hash i of tree level `level` completes a tile, stores the whole tile. */
+wl_rc wl_ledger_tile_blob(wl_store *s, unsigned tlevel, uint64_t idx,
+                          uint8_t out[WL_TILE_BLOB_BYTES])
+{
+    size_t off = 0;
+    for (unsigned r = 0; r < 8; r++) {
+        wl_rc rc = wl_store_hash_range(s, tlevel * 8 + r, (idx * 256) >> r, 256u >> r, out + off);
+        if (rc != WL_OK)
+            return rc;
+        off += (256u >> r) * 32;
+    }
+    return WL_OK;
+}
+
+/*
+ * Hash i at tree level 8(t+1) is the root of tile (t, i): once it exists, the
+ * whole tile and the levels inside it are complete and stored as one blob.
+ */
 static wl_rc maybe_tile(wl_store *s, unsigned level, uint64_t i)
 {
-    uint8_t tile[8192];
+    uint8_t blob[WL_TILE_BLOB_BYTES];
     wl_rc rc;
-    if (level % 8 != 0 || (i + 1) % 256 != 0)
+    if (level == 0 || level % 8 != 0)
         return WL_OK;
-    if ((rc = wl_store_hash_range(s, level, i - 255, 256, tile)) != WL_OK)
+    if ((rc = wl_ledger_tile_blob(s, level / 8 - 1, i, blob)) != WL_OK)
         return rc == WL_ERR_NOT_FOUND ? WL_ERR_CORRUPT : rc;
-    return wl_store_tile_put(s, level / 8, i / 256, tile);
+    return wl_store_tile_put(s, level / 8 - 1, i, blob);
 }
 
 /* Stores leaf idx, every complete subtree it closes, and every tile they complete. */
@@ -171,7 +187,7 @@ static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
     uint64_t i = idx;
 
     memcpy(cur, leaf, 32);
-    if ((rc = wl_store_hash_put(s, 0, idx, cur)) != WL_OK || (rc = maybe_tile(s, 0, idx)) != WL_OK)
+    if ((rc = wl_store_hash_put(s, 0, idx, cur)) != WL_OK)
         return rc;
     while (i & 1) {
         if ((rc = wl_store_hash_get(s, level, i - 1, left)) != WL_OK)

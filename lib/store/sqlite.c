@@ -457,17 +457,19 @@ static sqlite3_int64 tile_id(unsigned tlevel, uint64_t idx)
     return (sqlite3_int64)((uint64_t)tlevel << 56 | idx);
 }
 
-wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx, const uint8_t data[8192])
+wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
+                        const uint8_t data[WL_TILE_BLOB_BYTES])
 {
     sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
     if (tlevel > 63 || idx >= (1ull << 56))
         return WL_ERR_INVALID;
     sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
-    sqlite3_bind_blob(st, 2, data, 8192, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES, SQLITE_STATIC);
     return step_done(st);
 }
 
-wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx, uint8_t data[8192])
+wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
+                        uint8_t data[WL_TILE_BLOB_BYTES])
 {
     sqlite3_stmt *st = stmt(s, Q_TILE_GET);
     int r;
@@ -477,10 +479,10 @@ wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx, uint8_t data
     sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != 8192)
+        if (sqlite3_column_bytes(st, 0) != (int)WL_TILE_BLOB_BYTES)
             rc = WL_ERR_CORRUPT;
         else
-            memcpy(data, sqlite3_column_blob(st, 0), 8192);
+            memcpy(data, sqlite3_column_blob(st, 0), WL_TILE_BLOB_BYTES);
     } else {
         rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
     }

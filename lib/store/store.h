@@ -65,10 +65,18 @@ wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]
 /* count consecutive hashes from idx at level into out (count * 32 bytes). */
 wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count,
                           uint8_t *out) WL_MUST;
-/* Full tiles (256 hashes of tree level 8 * tlevel), stored once complete. */
+/*
+ * Full tiles, stored once complete as one blob of WL_TILE_BLOB_BYTES: the
+ * tile's 256 hashes (tree level 8 * tlevel), then the 128, 64, ..., 2 hashes
+ * of the seven levels above them inside the tile. The first 8,192 bytes are
+ * the tile as served; the rest lets a proof read its lowest eight hashes at once.
+ */
+#define WL_TILE_BLOB_HASHES 510u
+#define WL_TILE_BLOB_BYTES (WL_TILE_BLOB_HASHES * 32u)
 wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
-                        const uint8_t data[8192]) WL_MUST;
-wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx, uint8_t data[8192]) WL_MUST;
+                        const uint8_t data[WL_TILE_BLOB_BYTES]) WL_MUST;
+wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
+                        uint8_t data[WL_TILE_BLOB_BYTES]) WL_MUST;
 /* A wl_hash_reader over the store (ctx is the wl_store). */
 wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
 

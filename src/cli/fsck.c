@@ -116,10 +116,9 @@ int cli_fsck(int argc, char **argv)
     for (unsigned tl = 0; tl < 8 && (size >> (8 * tl)) >= 256; tl++) {
         uint64_t full = (size >> (8 * tl)) / 256;
         for (uint64_t n = 0; n < full; n++) {
-            uint8_t a[8192], b[8192];
+            uint8_t a[WL_TILE_BLOB_BYTES], b[WL_TILE_BLOB_BYTES];
             if (wl_store_tile_get(s, tl, n, a) != WL_OK ||
-                wl_store_hash_range(f.r.s, tl * 8, n * 256, 256, b) != WL_OK ||
-                memcmp(a, b, sizeof a) != 0) {
+                wl_ledger_tile_blob(f.r.s, tl, n, b) != WL_OK || memcmp(a, b, sizeof a) != 0) {
                 fprintf(stderr, "fsck: FAIL: stored tile %u/%llu differs from the entries\n", tl,
                         (unsigned long long)n);
                 bad = 1;

@@ -155,7 +155,12 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
                                 "retry in a second",
                                 (unsigned long long)index);
     }
-    rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, index, size, proof, &np);
+    /* one read snapshot for all the lookups (no per-statement locking) */
+    rc = wl_store_begin_read(s);
+    if (rc == WL_OK) {
+        rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, index, size, proof, &np);
+        (void)!wl_store_commit(s);
+    }
     if (rc != WL_OK) {
         free(note);
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
@@ -252,7 +257,9 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
                                     "need index < size <= %llu (the tree size)",
                                     (unsigned long long)size);
-        rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, a, b, proof, &np);
+        rc = wl_store_begin_read(s);
+        if (rc == WL_OK)
+            rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, a, b, proof, &np);
     } else {
         if (!arg_u64(c, "from", &a) || !arg_u64(c, "to", &b))
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -261,8 +268,11 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_range",
                                     "need 0 < from <= to <= %llu (the tree size)",
                                     (unsigned long long)size);
-        rc = wl_merkle_consistency_proof(wl_cached_hash_reader, s, a, b, proof, &np);
+        rc = wl_store_begin_read(s);
+        if (rc == WL_OK)
+            rc = wl_merkle_consistency_proof(wl_cached_hash_reader, s, a, b, proof, &np);
     }
+    (void)!wl_store_commit(s); /* ends the read snapshot, if one was begun */
     if (rc != WL_OK)
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
                                 wl_rc_name(rc));

@@ -94,7 +94,7 @@ enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
         return ret;
     }
     {
-        uint8_t hashes[256 * 32];
+        uint8_t hashes[WL_TILE_BLOB_BYTES]; /* a full tile is the blob's first 8,192 bytes */
         if (t.width == 256)
             rc = wl_store_tile_get(s, (unsigned)t.level, t.index, hashes); /* one row */
         else

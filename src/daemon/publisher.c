@@ -307,9 +307,9 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
     /* the last full tile of every level, as stored for serving */
     for (unsigned tl = 0; tl < 8 && (size >> (8 * tl)) >= 256; tl++) {
         uint64_t last = (size >> (8 * tl)) / 256 - 1;
-        uint8_t a[8192], b[8192];
+        uint8_t a[WL_TILE_BLOB_BYTES], b[WL_TILE_BLOB_BYTES];
         if (wl_store_tile_get(s, tl, last, a) != WL_OK ||
-            wl_store_hash_range(s, tl * 8, last * 256, 256, b) != WL_OK || memcmp(a, b, 8192) != 0) {
+            wl_ledger_tile_blob(s, tl, last, b) != WL_OK || memcmp(a, b, sizeof a) != 0) {
             snprintf(why, cap, "the stored tile %u/%llu does not match the tree", tl,
                      (unsigned long long)last);
             goto out;
