@@ -54,4 +54,17 @@ void wl_free(void *p);
 /* Make the nth allocation from now fail (1 = the next one); 0 disables. */
 void wl_alloc_fail_at(unsigned long n);
 
+/*
+ * A growable byte buffer with a ceiling, always NUL-terminated.
+ * Zero-initialise it; release with wl_buf_free (a no-op on an empty buffer).
+ */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} wl_buf;
+
+/* WL_ERR_TOO_LARGE if len + n would exceed max. */
+wl_rc wl_buf_append(wl_buf *b, const void *p, size_t n, size_t max) WL_MUST;
+void wl_buf_free(wl_buf *b);
+
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The one allocation wrapper of the library, with fault injection for tests
- * (STYLE.md #11), and the names of error codes.
+ * (STYLE.md #11), a growable buffer with a ceiling, and the names of error codes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +60,35 @@ char *wl_strndup(const char *s, size_t n)
 void wl_free(void *p)
 {
     free(p);
+}
+
+wl_rc wl_buf_append(wl_buf *b, const void *p, size_t n, size_t max)
+{
+    if (b->len + n > max)
+        return WL_ERR_TOO_LARGE;
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        char *nb;
+        while (nc < b->len + n + 1)
+            nc *= 2;
+        nb = wl_realloc(b->buf, nc);
+        if (nb == NULL)
+            return WL_ERR_NOMEM;
+        b->buf = nb;
+        b->cap = nc;
+    }
+    if (n)
+        memcpy(b->buf + b->len, p, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+    return WL_OK;
+}
+
+void wl_buf_free(wl_buf *b)
+{
+    wl_free(b->buf);
+    b->buf = NULL;
+    b->len = b->cap = 0;
 }
 
 const char *wl_rc_name(wl_rc rc)

@@ -10,10 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} cli_buf;
+#include "willing/wl.h"
+
+typedef wl_buf cli_buf;
 
 /* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
 long cli_http(const char *method, const char *url, const char *ctype, const char *body,

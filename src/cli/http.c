@@ -12,24 +12,7 @@
 
 static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 {
-    cli_buf *b = ctx;
-    size_t add = sz * n;
-    if (b->len + add + 1 > CLI_RESPONSE_MAX)
-        return 0;
-    if (b->len + add + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 8192;
-        while (nc < b->len + add + 1)
-            nc *= 2;
-        char *nb = realloc(b->buf, nc);
-        if (nb == NULL)
-            return 0;
-        b->buf = nb;
-        b->cap = nc;
-    }
-    memcpy(b->buf + b->len, p, add);
-    b->len += add;
-    b->buf[b->len] = '\0';
-    return add;
+    return wl_buf_append(ctx, p, sz * n, CLI_RESPONSE_MAX) == WL_OK ? sz * n : 0;
 }
 
 long cli_http(const char *method, const char *url, const char *ctype, const char *body,
@@ -78,8 +61,7 @@ long cli_http(const char *method, const char *url, const char *ctype, const char
 
 void cli_buf_free(cli_buf *b)
 {
-    free(b->buf);
-    memset(b, 0, sizeof *b);
+    wl_buf_free(b);
 }
 
 char *cli_read_file(const char *path, size_t max, size_t *len)

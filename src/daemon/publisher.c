@@ -15,29 +15,12 @@
 #include "daemon.h"
 #include "willing/merkle.h"
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} growbuf;
+typedef wl_buf growbuf;
 
 static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 {
-    growbuf *g = ctx;
-    size_t add = sz * n;
-    if (g->len + add + 1 > 65536)
-        return 0; /* a witness answer is a few lines */
-    if (g->len + add + 1 > g->cap) {
-        size_t nc = g->len + add + 1024;
-        char *nb = realloc(g->buf, nc);
-        if (nb == NULL)
-            return 0;
-        g->buf = nb;
-        g->cap = nc;
-    }
-    memcpy(g->buf + g->len, p, add);
-    g->len += add;
-    g->buf[g->len] = '\0';
-    return add;
+    /* a witness answer is a few lines */
+    return wl_buf_append(ctx, p, sz * n, 65536) == WL_OK ? sz * n : 0;
 }
 
 /* One add-checkpoint call; returns the HTTP status, the body in g. */
@@ -104,7 +87,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
             char *nl = strchr(g.buf, '\n');
             if (nl && wl_parse_u64(g.buf, (size_t)(nl - g.buf), &v) == WL_OK && v != w->size) {
                 w->size = v;
-                free(g.buf);
+                wl_buf_free(&g);
                 continue;
             }
         }
@@ -139,7 +122,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         } else if (st != 200) {
             fprintf(stderr, "willing: witness %s answered %ld to add-checkpoint\n", w->url, st);
         }
-        free(g.buf);
+        wl_buf_free(&g);
         return;
     }
 }
@@ -185,7 +168,7 @@ wl_rc wl_publish_once(wl_store *s)
             nlen += cosigs.len;
         }
     }
-    free(cosigs.buf);
+    wl_buf_free(&cosigs);
     memset(&job, 0, sizeof job);
     job.cp_note = note;
     job.cp_len = nlen;
