@@ -142,6 +142,14 @@ static void *client(void *arg)
 
 static int cmp(const void *a, const void *b);
 
+static void free_items(void)
+{
+    for (size_t i = 0; i < nitems; i++)
+        free(items[i].req);
+    free(items);
+    free(lat);
+}
+
 /*
  * Publication latency: append one entry, then poll /log/checkpoint until a
  * published checkpoint covers it; n times in a row.
@@ -186,6 +194,8 @@ out:
            done, done ? pl[done / 2] * 1000 : 0, done ? pl[(size_t)((double)done * 0.99)] * 1000 : 0,
            done ? pl[done - 1] * 1000 : 0);
     close(fd);
+    free(buf);
+    free(pl);
     return done == n ? 0 : 1;
 }
 
@@ -299,8 +309,11 @@ int main(int argc, char **argv)
     }
     t_sign = now() - t_sign;
 
-    if (publish_mode)
-        return publish_latency(nitems);
+    if (publish_mode) {
+        int r = publish_latency(nitems);
+        free_items();
+        return r;
+    }
     th = calloc(clients, sizeof *th);
     struct rusage ru0, ru1;
     getrusage(RUSAGE_SELF, &ru0);
@@ -328,5 +341,7 @@ int main(int argc, char **argv)
     if (acks)
         fclose(acks);
     wl_key_wipe(&kf.key);
+    free(th);
+    free_items();
     return 0;
 }
