@@ -7,7 +7,7 @@ DB         ?= var/willing.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all build deps run check bench fmt clean
+.PHONY: all build deps run check bench fmt clean lint
 
 all: build
 
@@ -24,6 +24,7 @@ run: build
 
 check:
 	@scripts/deps.sh --test
+	@$(MAKE) --no-print-directory lint
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -42,3 +43,10 @@ fmt:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# STYLE.md #9: the formatter's output, and no banned libc calls in the sources
+lint:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') \
+	  || (echo "run 'make fmt' (clang-format)"; exit 1)
+	@! git grep -n -E '\b(sprintf|vsprintf|strcpy|strcat|strncat|strtok|gets)\s*\(' -- '*.c' '*.h' \
+	  || (echo "banned libc call (STYLE.md #9)"; exit 1)

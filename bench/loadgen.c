@@ -191,8 +191,8 @@ out:
     qsort(pl, done, sizeof *pl, cmp);
     printf("{\"publish_samples\":%zu,\"publish_p50_ms\":%.1f,\"publish_p99_ms\":%.1f,"
            "\"publish_max_ms\":%.1f}\n",
-           done, done ? pl[done / 2] * 1000 : 0, done ? pl[(size_t)((double)done * 0.99)] * 1000 : 0,
-           done ? pl[done - 1] * 1000 : 0);
+           done, done ? pl[done / 2] * 1000 : 0,
+           done ? pl[(size_t)((double)done * 0.99)] * 1000 : 0, done ? pl[done - 1] * 1000 : 0);
     close(fd);
     free(buf);
     free(pl);
@@ -207,14 +207,19 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
-        {"key", required_argument, NULL, 'k'},  {"origin", required_argument, NULL, 'o'},
-        {"count", required_argument, NULL, 'n'}, {"clients", required_argument, NULL, 'c'},
-        {"batch", required_argument, NULL, 'b'}, {"acks", required_argument, NULL, 'a'},
-        {"seq-base", required_argument, NULL, 's'}, {"seconds", required_argument, NULL, 't'},
-        {"body-bytes", required_argument, NULL, 'B'}, {"publish-latency", no_argument, NULL, 'P'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"origin", required_argument, NULL, 'o'},
+                                         {"count", required_argument, NULL, 'n'},
+                                         {"clients", required_argument, NULL, 'c'},
+                                         {"batch", required_argument, NULL, 'b'},
+                                         {"acks", required_argument, NULL, 'a'},
+                                         {"seq-base", required_argument, NULL, 's'},
+                                         {"seconds", required_argument, NULL, 't'},
+                                         {"body-bytes", required_argument, NULL, 'B'},
+                                         {"publish-latency", no_argument, NULL, 'P'},
+                                         {NULL, 0, NULL, 0}};
     int publish_mode = 0;
     const char *host = "127.0.0.1", *keyp = NULL, *origin = NULL;
     int port = 8080, ch;
@@ -226,18 +231,42 @@ int main(int argc, char **argv)
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 'H': host = optarg; break;
-        case 'p': port = atoi(optarg); break;
-        case 'k': keyp = optarg; break;
-        case 'o': origin = optarg; break;
-        case 'n': count = strtoul(optarg, NULL, 10); break;
-        case 'c': clients = strtoul(optarg, NULL, 10); break;
-        case 'b': batch = strtoul(optarg, NULL, 10); break;
-        case 'a': acks = fopen(optarg, "w"); break;
-        case 's': seq_base = strtoull(optarg, NULL, 10); break;
-        case 't': duration_limit = atof(optarg); break;
-        case 'B': body_bytes = strtoul(optarg, NULL, 10); break;
-        case 'P': publish_mode = 1; break;
+        case 'H':
+            host = optarg;
+            break;
+        case 'p':
+            port = atoi(optarg);
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'o':
+            origin = optarg;
+            break;
+        case 'n':
+            count = strtoul(optarg, NULL, 10);
+            break;
+        case 'c':
+            clients = strtoul(optarg, NULL, 10);
+            break;
+        case 'b':
+            batch = strtoul(optarg, NULL, 10);
+            break;
+        case 'a':
+            acks = fopen(optarg, "w");
+            break;
+        case 's':
+            seq_base = strtoull(optarg, NULL, 10);
+            break;
+        case 't':
+            duration_limit = atof(optarg);
+            break;
+        case 'B':
+            body_bytes = strtoul(optarg, NULL, 10);
+            break;
+        case 'P':
+            publish_mode = 1;
+            break;
         default:
             fprintf(stderr, "usage: willing-loadgen --key FILE --origin O [--host H] [--port P] "
                             "[--count N] [--clients C] [--batch B] [--acks FILE] [--seq-base S] "
@@ -296,11 +325,11 @@ int main(int argc, char **argv)
             }
             off += (size_t)snprintf(json + off, cap - off, batch > 1 ? "]}" : "}");
             items[i].req = malloc(off + 256);
-            items[i].len = (size_t)snprintf(
-                items[i].req, off + 256,
-                "POST /api/v1/entries%s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: "
-                "application/json\r\nContent-Length: %zu\r\n\r\n",
-                batch > 1 ? ":batch" : "", host, port, off);
+            items[i].len =
+                (size_t)snprintf(items[i].req, off + 256,
+                                 "POST /api/v1/entries%s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: "
+                                 "application/json\r\nContent-Length: %zu\r\n\r\n",
+                                 batch > 1 ? ":batch" : "", host, port, off);
             memcpy(items[i].req + items[i].len, json, off);
             items[i].len += off;
             free(json);
@@ -336,7 +365,8 @@ int main(int argc, char **argv)
                "\"seconds\":%.3f,\"entries_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                "\"sign_seconds\":%.3f,\"cpu_seconds\":%.3f}\n",
                n, entries, e, clients, batch, elapsed, (double)entries / elapsed,
-               n ? lat[n / 2] * 1000 : 0, n ? lat[(size_t)((double)n * 0.99)] * 1000 : 0, t_sign, cpu);
+               n ? lat[n / 2] * 1000 : 0, n ? lat[(size_t)((double)n * 0.99)] * 1000 : 0, t_sign,
+               cpu);
     }
     if (acks)
         fclose(acks);

@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t ok[2];
     uint64_t times[2];
     if (!init) {
-        static const char v[] = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+        static const char v[] =
+            "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
         if (wl_crypto_init() != WL_OK || wl_vkey_parse(v, sizeof v - 1, &keys[0]) != WL_OK)
             return 0;
         wl_vkey_make("witness.example/w1", WL_SIGTYPE_COSIG_V1, keys[0].pk, &keys[1]);

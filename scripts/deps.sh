@@ -11,7 +11,7 @@ build_pkgs=(
   libcurl4-openssl-dev
 )
 test_pkgs=(
-  libcmocka-dev clang libclang-rt-14-dev strace curl
+  libcmocka-dev clang clang-format libclang-rt-14-dev strace curl
   golang-go golang-golang-x-mod-dev python3 openssl
 )
 

@@ -44,7 +44,8 @@ typedef struct {
 /* Registers a kind (at start-up, before any thread uses the registry). */
 wl_rc wl_kind_register(const wl_kind *k) WL_MUST;
 const wl_kind *wl_kind_find(const char *name);
-/* Registers the ledger's own kinds: member.add, key.add, key.revoke, statement, sealed, announce. */
+/* Registers the ledger's own kinds: member.add, key.add, key.revoke, statement, sealed, announce.
+ */
 wl_rc wl_kinds_core_register(void) WL_MUST;
 
 wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,

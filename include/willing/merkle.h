@@ -47,7 +47,6 @@ wl_rc wl_merkle_verify_consistency(uint64_t m, uint64_t size, const uint8_t root
 
 /* Root from the inclusion path alone (used by verify); WL_ERR_PROOF on shape errors. */
 wl_rc wl_merkle_root_from_inclusion(const uint8_t leaf[32], uint64_t index, uint64_t size,
-                                    const uint8_t proof[][32], size_t n,
-                                    uint8_t root[32]) WL_MUST;
+                                    const uint8_t proof[][32], size_t n, uint8_t root[32]) WL_MUST;
 
 #endif

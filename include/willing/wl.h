@@ -35,7 +35,7 @@ typedef enum {
 const char *wl_rc_name(wl_rc rc);
 
 /* Limits. Each is enforced where input enters, with a clear error. */
-#define WL_ENTRY_MAX 65535u        /* tile entry bundles use a uint16 length */
+#define WL_ENTRY_MAX 65535u /* tile entry bundles use a uint16 length */
 #define WL_HASH_BYTES 32u
 #define WL_PROOF_MAX 64u           /* hashes in an inclusion or consistency proof */
 #define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */

@@ -157,8 +157,7 @@ static int valid_label(const char *s, size_t n, size_t max)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
             return 0;
     }
     return 1;
@@ -226,7 +225,8 @@ wl_rc wl_keyfile_parse(const char *text, size_t len, wl_keyfile *kf)
     if (b == NULL)
         goto out;
     for (p = b; p < end; p++) {
-        if ((size_t)(end - p) >= sizeof pem_end - 1 && memcmp(p, pem_end, sizeof pem_end - 1) == 0) {
+        if ((size_t)(end - p) >= sizeof pem_end - 1 &&
+            memcmp(p, pem_end, sizeof pem_end - 1) == 0) {
             e = p;
             break;
         }

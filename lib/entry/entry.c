@@ -21,8 +21,7 @@ int wl_valid_member_id(const char *s, size_t len)
         return 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
             return 0;
     }
     return 1;
@@ -183,8 +182,7 @@ wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32])
 }
 
 wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
-                     int64_t time, const char *body, const wl_key *key, char **out,
-                     size_t *outlen)
+                     int64_t time, const char *body, const wl_key *key, char **out, size_t *outlen)
 {
     size_t cap, tl, sl;
     char *buf;
@@ -210,8 +208,7 @@ wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, u
     }
     tl = (size_t)n;
     buf[tl] = '\n';
-    sl = wl_note_sign_line(buf, tl, author, WL_SIGTYPE_ED25519, key, 0, buf + tl + 1,
-                           cap - tl - 1);
+    sl = wl_note_sign_line(buf, tl, author, WL_SIGTYPE_ED25519, key, 0, buf + tl + 1, cap - tl - 1);
     if (sl == 0) {
         wl_free(buf);
         return WL_ERR_INTERNAL;

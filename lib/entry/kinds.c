@@ -180,8 +180,7 @@ static wl_rc apply_key_add(wl_store *s, const wl_pending *p, uint64_t index, wl_
     k.added = index;
     rc = wl_store_key_put(s, &k);
     if (rc == WL_ERR_CONFLICT)
-        return wl_error_set(err, rc, "key_exists", "this key is already registered for '%s'",
-                            id);
+        return wl_error_set(err, rc, "key_exists", "this key is already registered for '%s'", id);
     if (rc != WL_OK)
         return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
     return WL_OK;
@@ -286,8 +285,8 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "announce: 'content' is not valid base64");
     }
-    rc = wl_store_entry(s, (uint64_t)json_integer_value(si), &sealed, &sealed_len, kind, NULL,
-                        NULL, NULL);
+    rc = wl_store_entry(s, (uint64_t)json_integer_value(si), &sealed, &sealed_len, kind, NULL, NULL,
+                        NULL);
     if (rc != WL_OK || strcmp(kind, "sealed") != 0) {
         wl_free(raw);
         wl_free(sealed);

@@ -50,7 +50,7 @@ const wl_kind *wl_kind_find(const char *name)
 
 int wl_valid_role(const char *s)
 {
-    static const char *const roles[] = {"operator", "coordinator", "member", "host",
+    static const char *const roles[] = {"operator", "coordinator", "member",  "host",
                                         "party",    "monitor",     "observer"};
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (strcmp(s, roles[i]) == 0)
@@ -115,12 +115,12 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
     if (nk == 0) {
         if (wl_store_size(s, &size) == WL_OK && size == 0 && genesis_key(&p->e, p->pk) &&
             wl_entry_verify_sig(&p->e, p->pk) == WL_OK) {
-            strcpy(p->scope, "sign");
+            memcpy(p->scope, "sign", 5);
             return WL_OK;
         }
         rc = wl_error_set(err, WL_ERR_UNKNOWN_KEY, "unknown_key",
-                          "no key %08x of member '%s' is known to this log",
-                          (unsigned)p->e.key_id, p->e.author);
+                          "no key %08x of member '%s' is known to this log", (unsigned)p->e.key_id,
+                          p->e.author);
         goto fail;
     }
     for (size_t i = 0; i < nk; i++) {
@@ -143,8 +143,8 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
         return WL_OK;
     }
     rc = wl_error_set(err, WL_ERR_SIGNATURE, "bad_signature",
-                      "the signature does not verify with key %08x of '%s'",
-                      (unsigned)p->e.key_id, p->e.author);
+                      "the signature does not verify with key %08x of '%s'", (unsigned)p->e.key_id,
+                      p->e.author);
 fail:
     wl_pending_clear(p);
     return rc;
@@ -202,8 +202,7 @@ static wl_rc put_hashes(wl_store *s, uint64_t idx, const uint8_t leaf[32])
     return WL_OK;
 }
 
-wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *existed,
-                         wl_error *err)
+wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *existed, wl_error *err)
 {
     const wl_entry *e = &p->e;
     const wl_kind *k;

@@ -58,8 +58,8 @@ static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
             return 0;
         c = (c << 6) | (s[i] & 0x3f);
     }
-    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+        (c >= 0xd800 && c <= 0xdfff))
         return 0;
     *cp = c;
     return n;
@@ -181,8 +181,8 @@ static wl_rc parse_sig_line(const char *p, size_t len, wl_note_sig *s)
     }
     if (rc != WL_OK || got < 5)
         return WL_ERR_INVALID;
-    s->id = (uint32_t)small[0] << 24 | (uint32_t)small[1] << 16 | (uint32_t)small[2] << 8 |
-            small[3];
+    s->id =
+        (uint32_t)small[0] << 24 | (uint32_t)small[1] << 16 | (uint32_t)small[2] << 8 | small[3];
     s->sig_len = got - 4;
     memcpy(s->sig, small + 4, s->sig_len < sizeof s->sig ? s->sig_len : sizeof s->sig);
     return WL_OK;
@@ -321,8 +321,8 @@ size_t wl_note_sign_line(const char *text, size_t text_len, const char *name, ui
     raw[3] = (uint8_t)id;
     if (type == WL_SIGTYPE_COSIG_V1) {
         char hdr[64];
-        int hl = snprintf(hdr, sizeof hdr, "cosignature/v1\ntime %llu\n",
-                          (unsigned long long)timestamp);
+        int hl =
+            snprintf(hdr, sizeof hdr, "cosignature/v1\ntime %llu\n", (unsigned long long)timestamp);
         uint8_t *msg = wl_malloc((size_t)hl + text_len);
         if (msg == NULL)
             return 0;

@@ -15,10 +15,29 @@
 #define WL_SCHEMA_VERSION "1"
 
 enum {
-    Q_META_GET, Q_META_SET, Q_SIZE, Q_APPEND, Q_ENTRY, Q_FIND_SEQ, Q_ENTRIES,
-    Q_HASH_PUT, Q_HASH_GET, Q_HASH_RANGE, Q_CP_PUT, Q_CP_LATEST, Q_CP_GET,
-    Q_MEMBER_PUT, Q_MEMBER_GET, Q_KEY_PUT, Q_KEYS_BY_ID, Q_KEY_REVOKE,
-    Q_WIT_GET, Q_WIT_SET, Q_TILE_PUT, Q_TILE_GET, Q_COUNT
+    Q_META_GET,
+    Q_META_SET,
+    Q_SIZE,
+    Q_APPEND,
+    Q_ENTRY,
+    Q_FIND_SEQ,
+    Q_ENTRIES,
+    Q_HASH_PUT,
+    Q_HASH_GET,
+    Q_HASH_RANGE,
+    Q_CP_PUT,
+    Q_CP_LATEST,
+    Q_CP_GET,
+    Q_MEMBER_PUT,
+    Q_MEMBER_GET,
+    Q_KEY_PUT,
+    Q_KEYS_BY_ID,
+    Q_KEY_REVOKE,
+    Q_WIT_GET,
+    Q_WIT_SET,
+    Q_TILE_PUT,
+    Q_TILE_GET,
+    Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -43,7 +62,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, NULL)",
     [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked FROM keys WHERE member = ?1 AND key_id = ?2",
-    [Q_KEY_REVOKE] = "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
+    [Q_KEY_REVOKE] =
+        "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
     [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
@@ -337,8 +357,8 @@ wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char
     return rc;
 }
 
-wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index,
-                        char **data, size_t *len)
+wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
+                        size_t *len)
 {
     sqlite3_stmt *st = stmt(s, Q_FIND_SEQ);
     int r;

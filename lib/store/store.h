@@ -53,8 +53,8 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e) WL_MUST;
 wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
                      char *author, uint64_t *seq, int64_t *time) WL_MUST;
 /* The index and bytes stored for (author, seq); WL_ERR_NOT_FOUND if none. */
-wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index,
-                        char **data, size_t *len) WL_MUST;
+wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
+                        size_t *len) WL_MUST;
 /* Calls fn for entries [from, to) in order; stops on the first non-OK. */
 typedef wl_rc (*wl_entry_fn)(void *ctx, uint64_t index, const char *data, size_t len);
 wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx) WL_MUST;
@@ -113,7 +113,8 @@ wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
                           uint64_t index) WL_MUST;
 
 /* Witness state: the latest cosigned checkpoint per origin. */
-wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32]) WL_MUST;
+wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size,
+                           uint8_t root[32]) WL_MUST;
 wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const uint8_t root[32],
                            const char *note, size_t len) WL_MUST;
 

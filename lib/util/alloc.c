@@ -94,20 +94,34 @@ void wl_buf_free(wl_buf *b)
 const char *wl_rc_name(wl_rc rc)
 {
     switch (rc) {
-    case WL_OK: return "ok";
-    case WL_ERR_NOMEM: return "out_of_memory";
-    case WL_ERR_INVALID: return "invalid";
-    case WL_ERR_TOO_LARGE: return "too_large";
-    case WL_ERR_SIGNATURE: return "bad_signature";
-    case WL_ERR_UNKNOWN_KEY: return "unknown_key";
-    case WL_ERR_REVOKED: return "revoked_key";
-    case WL_ERR_NOT_FOUND: return "not_found";
-    case WL_ERR_CONFLICT: return "conflict";
-    case WL_ERR_FORBIDDEN: return "forbidden";
-    case WL_ERR_PROOF: return "bad_proof";
-    case WL_ERR_IO: return "io_error";
-    case WL_ERR_CORRUPT: return "corrupt";
-    case WL_ERR_INTERNAL: return "internal";
+    case WL_OK:
+        return "ok";
+    case WL_ERR_NOMEM:
+        return "out_of_memory";
+    case WL_ERR_INVALID:
+        return "invalid";
+    case WL_ERR_TOO_LARGE:
+        return "too_large";
+    case WL_ERR_SIGNATURE:
+        return "bad_signature";
+    case WL_ERR_UNKNOWN_KEY:
+        return "unknown_key";
+    case WL_ERR_REVOKED:
+        return "revoked_key";
+    case WL_ERR_NOT_FOUND:
+        return "not_found";
+    case WL_ERR_CONFLICT:
+        return "conflict";
+    case WL_ERR_FORBIDDEN:
+        return "forbidden";
+    case WL_ERR_PROOF:
+        return "bad_proof";
+    case WL_ERR_IO:
+        return "io_error";
+    case WL_ERR_CORRUPT:
+        return "corrupt";
+    case WL_ERR_INTERNAL:
+        return "internal";
     }
     return "unknown";
 }

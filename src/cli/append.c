@@ -63,8 +63,10 @@ static int post_entry(const char *server, const wl_keyfile *kf, const char *auth
     }
     if (wl_entry_build(origin, kind, author, seq, (int64_t)time(NULL), body, &kf->key, &entry,
                        &elen) != WL_OK) {
-        fprintf(stderr, "willing: cannot build the entry: the body must be one line of JSON "
-                        "(an object) and the entry at most %u bytes\n", WL_ENTRY_MAX);
+        fprintf(stderr,
+                "willing: cannot build the entry: the body must be one line of JSON "
+                "(an object) and the entry at most %u bytes\n",
+                WL_ENTRY_MAX);
         return 1;
     }
     if (outpath) {
@@ -105,8 +107,8 @@ static int post_entry(const char *server, const wl_keyfile *kf, const char *auth
         const char *msg = json_string_value(json_object_get(o, "message"));
         if (json_out)
             printf("%s\n", resp.buf ? resp.buf : "");
-        fprintf(stderr, "willing: the log refused the entry (%ld %s): %s\n", st,
-                code ? code : "?", msg ? msg : "(no message)");
+        fprintf(stderr, "willing: the log refused the entry (%ld %s): %s\n", st, code ? code : "?",
+                msg ? msg : "(no message)");
     }
     json_decref(o);
 out:
@@ -155,11 +157,16 @@ static int append_usage(FILE *f)
 int cli_append(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-        {"kind", required_argument, NULL, 'K'},   {"body", required_argument, NULL, 'b'},
-        {"author", required_argument, NULL, 'a'}, {"seq", required_argument, NULL, 'q'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-        {"origin", required_argument, NULL, 'o'}, {"output", required_argument, NULL, 'O'},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"kind", required_argument, NULL, 'K'},
+        {"body", required_argument, NULL, 'b'},
+        {"author", required_argument, NULL, 'a'},
+        {"seq", required_argument, NULL, 'q'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"origin", required_argument, NULL, 'o'},
+        {"output", required_argument, NULL, 'O'},
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *key = NULL, *kind = NULL, *body = NULL, *author = NULL, *who;
@@ -173,11 +180,21 @@ int cli_append(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': key = optarg; break;
-        case 'K': kind = optarg; break;
-        case 'b': body = optarg; break;
-        case 'a': author = optarg; break;
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'K':
+            kind = optarg;
+            break;
+        case 'b':
+            body = optarg;
+            break;
+        case 'a':
+            author = optarg;
+            break;
         case 'q':
             if (wl_parse_u64(optarg, strlen(optarg), &seq) != WL_OK) {
                 fprintf(stderr, "willing append: --seq must be a decimal number\n");
@@ -185,11 +202,19 @@ int cli_append(int argc, char **argv)
             }
             have_seq = true;
             break;
-        case 'j': json_out = true; break;
-        case 'o': origin = optarg; break;
-        case 'O': output = optarg; break;
-        case 'h': return append_usage(stdout);
-        default: return append_usage(stderr);
+        case 'j':
+            json_out = true;
+            break;
+        case 'o':
+            origin = optarg;
+            break;
+        case 'O':
+            output = optarg;
+            break;
+        case 'h':
+            return append_usage(stdout);
+        default:
+            return append_usage(stderr);
         }
     }
     if ((!server && !(origin && output)) || !key || !kind || !body || optind != argc)
@@ -233,11 +258,16 @@ static int member_usage(FILE *f)
 int cli_member(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},      {"key", required_argument, NULL, 'k'},
-        {"id", required_argument, NULL, 'i'},          {"name", required_argument, NULL, 'n'},
-        {"role", required_argument, NULL, 'r'},        {"pubkey", required_argument, NULL, 'p'},
-        {"pubkey-file", required_argument, NULL, 'P'}, {"scope", required_argument, NULL, 'S'},
-        {"json", no_argument, NULL, 'j'},              {"help", no_argument, NULL, 'h'},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"id", required_argument, NULL, 'i'},
+        {"name", required_argument, NULL, 'n'},
+        {"role", required_argument, NULL, 'r'},
+        {"pubkey", required_argument, NULL, 'p'},
+        {"pubkey-file", required_argument, NULL, 'P'},
+        {"scope", required_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *key = NULL, *id = NULL, *name = NULL, *role = NULL;
@@ -258,17 +288,37 @@ int cli_member(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': key = optarg; break;
-        case 'i': id = optarg; break;
-        case 'n': name = optarg; break;
-        case 'r': role = optarg; break;
-        case 'p': pub = optarg; break;
-        case 'P': pubfile = optarg; break;
-        case 'S': scope = optarg; break;
-        case 'j': json_out = true; break;
-        case 'h': return member_usage(stdout);
-        default: return member_usage(stderr);
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'i':
+            id = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'r':
+            role = optarg;
+            break;
+        case 'p':
+            pub = optarg;
+            break;
+        case 'P':
+            pubfile = optarg;
+            break;
+        case 'S':
+            scope = optarg;
+            break;
+        case 'j':
+            json_out = true;
+            break;
+        case 'h':
+            return member_usage(stdout);
+        default:
+            return member_usage(stderr);
         }
     }
     if (!server || !key || !id || !name || !role || (!pub == !pubfile) || optind != argc)
@@ -287,8 +337,8 @@ int cli_member(int argc, char **argv)
     }
     if (load_key(key, NULL, &kf, &who) != 0)
         return 1;
-    o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "member", id, "name", name, "role", role, "key",
-                  pub, "scope", scope);
+    o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "member", id, "name", name, "role", role, "key", pub,
+                  "scope", scope);
     body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (body == NULL) {

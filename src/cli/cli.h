@@ -15,8 +15,8 @@
 typedef wl_buf cli_buf;
 
 /* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
-long cli_http(const char *method, const char *url, const char *ctype, const char *body,
-              size_t len, cli_buf *out, char *err, size_t errcap);
+long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
+              cli_buf *out, char *err, size_t errcap);
 void cli_buf_free(cli_buf *b);
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *cli_read_file(const char *path, size_t max, size_t *len);

@@ -48,13 +48,16 @@ int cli_fsck(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': db = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
         case 'h':
             printf("usage: willing fsck --db PATH\n\nChecks a ledger database in full: the file, "
                    "every entry and signature, every\nMerkle hash, every checkpoint. Exits 0 "
                    "when all is sound.\n");
             return 0;
-        default: return 2;
+        default:
+            return 2;
         }
     }
     if (db == NULL || optind != argc) {
@@ -105,8 +108,10 @@ int cli_fsck(int argc, char **argv)
             if (wl_store_hash_range(s, level, i, cnt, a) != WL_OK ||
                 wl_store_hash_range(f.r.s, level, i, cnt, b) != WL_OK ||
                 memcmp(a, b, cnt * 32) != 0) {
-                fprintf(stderr, "fsck: FAIL: stored Merkle hashes at level %u from %llu differ "
-                                "from the entries\n", level, (unsigned long long)i);
+                fprintf(stderr,
+                        "fsck: FAIL: stored Merkle hashes at level %u from %llu differ "
+                        "from the entries\n",
+                        level, (unsigned long long)i);
                 bad = 1;
                 goto out;
             }
@@ -136,7 +141,8 @@ int cli_fsck(int argc, char **argv)
         if (wl_store_checkpoint_get(s, sz, &note, &nlen) != WL_OK)
             continue;
         cps++;
-        if (wl_note_parse(note, nlen, &n) != WL_OK || wl_note_verify(&n, &vk, 1, &ok, NULL) != WL_OK ||
+        if (wl_note_parse(note, nlen, &n) != WL_OK ||
+            wl_note_verify(&n, &vk, 1, &ok, NULL) != WL_OK ||
             wl_checkpoint_parse(n.text, n.text_len, &cp) != WL_OK || cp.size != sz ||
             strcmp(cp.origin, origin) != 0 ||
             wl_merkle_root(wl_store_hash_reader, f.r.s, sz, root) != WL_OK ||

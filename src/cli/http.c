@@ -15,8 +15,8 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
     return wl_buf_append(ctx, p, sz * n, CLI_RESPONSE_MAX) == WL_OK ? sz * n : 0;
 }
 
-long cli_http(const char *method, const char *url, const char *ctype, const char *body,
-              size_t len, cli_buf *out, char *err, size_t errcap)
+long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
+              cli_buf *out, char *err, size_t errcap)
 {
     static CURL *c; /* one handle: keep-alive across calls */
     struct curl_slist *h = NULL;

@@ -16,17 +16,18 @@
 
 static int init_usage(FILE *f)
 {
-    fprintf(f, "usage: willing init --db PATH --origin NAME [--operator ID] [--name TEXT]\n"
-               "\n"
-               "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
-               "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
-               "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
-               "key: give it to every member out of band, they verify the log with it.\n"
-               "\n"
-               "  --db PATH        the database file to create (must not exist)\n"
-               "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
-               "  --operator ID    the operator's member id (default: operator)\n"
-               "  --name TEXT      the operator's display name (default: Coordinating nation)\n");
+    fprintf(f,
+            "usage: willing init --db PATH --origin NAME [--operator ID] [--name TEXT]\n"
+            "\n"
+            "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
+            "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
+            "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
+            "key: give it to every member out of band, they verify the log with it.\n"
+            "\n"
+            "  --db PATH        the database file to create (must not exist)\n"
+            "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
+            "  --operator ID    the operator's member id (default: operator)\n"
+            "  --name TEXT      the operator's display name (default: Coordinating nation)\n");
     return f == stdout ? 0 : 2;
 }
 
@@ -53,12 +54,22 @@ int cli_init(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': db = optarg; break;
-        case 'o': origin = optarg; break;
-        case 'p': op = optarg; break;
-        case 'n': name = optarg; break;
-        case 'h': return init_usage(stdout);
-        default: return init_usage(stderr);
+        case 'd':
+            db = optarg;
+            break;
+        case 'o':
+            origin = optarg;
+            break;
+        case 'p':
+            op = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'h':
+            return init_usage(stdout);
+        default:
+            return init_usage(stderr);
         }
     }
     if (db == NULL || origin == NULL || optind != argc)
@@ -86,10 +97,10 @@ int cli_init(int argc, char **argv)
     memset(&logk, 0, sizeof logk);
     memset(&opk, 0, sizeof opk);
     wl_key_generate(&logk.key);
-    strcpy(logk.scope, "log");
+    memcpy(logk.scope, "log", 4);
     wl_key_generate(&opk.key);
     snprintf(opk.member, sizeof opk.member, "%s", op);
-    strcpy(opk.scope, "sign");
+    memcpy(opk.scope, "sign", 5);
     if (wl_keyfile_write(logkp, &logk) != WL_OK || wl_keyfile_write(opkp, &opk) != WL_OK) {
         fprintf(stderr, "willing init: cannot write %s or %s (do they exist already?)\n", logkp,
                 opkp);
@@ -158,8 +169,10 @@ static int keygen_usage(FILE *f)
 int cli_keygen(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},   {"member", required_argument, NULL, 'm'},
-        {"scope", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {"out", required_argument, NULL, 'o'},
+        {"member", required_argument, NULL, 'm'},
+        {"scope", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *out = NULL, *member = NULL, *scope = "sign";
@@ -170,11 +183,19 @@ int cli_keygen(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'o': out = optarg; break;
-        case 'm': member = optarg; break;
-        case 's': scope = optarg; break;
-        case 'h': return keygen_usage(stdout);
-        default: return keygen_usage(stderr);
+        case 'o':
+            out = optarg;
+            break;
+        case 'm':
+            member = optarg;
+            break;
+        case 's':
+            scope = optarg;
+            break;
+        case 'h':
+            return keygen_usage(stdout);
+        default:
+            return keygen_usage(stderr);
         }
     }
     if (out == NULL || optind != argc)

@@ -49,11 +49,21 @@ static int parse_common(int argc, char **argv, const char *usage, const char **s
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': *server = optarg; break;
-        case 'j': *json_out = true; break;
-        case 'r': *raw = true; break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 's':
+            *server = optarg;
+            break;
+        case 'j':
+            *json_out = true;
+            break;
+        case 'r':
+            *raw = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
         }
     }
     if (*server == NULL) {

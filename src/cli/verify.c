@@ -145,26 +145,36 @@ int cli_verify(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'k': vkey = optarg; break;
+        case 'k':
+            vkey = optarg;
+            break;
         case 'w':
-            if (nkeys > MAX_WITNESS || wl_vkey_parse(optarg, strlen(optarg), &keys[nkeys]) != WL_OK ||
+            if (nkeys > MAX_WITNESS ||
+                wl_vkey_parse(optarg, strlen(optarg), &keys[nkeys]) != WL_OK ||
                 keys[nkeys].type != WL_SIGTYPE_COSIG_V1) {
                 fprintf(stderr, "verify: --witness wants a cosignature verifier key (type 0x04)\n");
                 return 2;
             }
             nkeys++;
             break;
-        case 's': statep = optarg; break;
-        case 'j': json_out = true; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 's':
+            statep = optarg;
+            break;
+        case 'j':
+            json_out = true;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (vkey == NULL || optind != argc - 1)
         return usage(stderr);
     if (wl_crypto_init() != WL_OK)
         return 1;
-    if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK || keys[0].type != WL_SIGTYPE_ED25519) {
+    if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK ||
+        keys[0].type != WL_SIGTYPE_ED25519) {
         fprintf(stderr, "verify: --vkey is not an Ed25519 note verifier key (name+id+base64)\n");
         return 2;
     }
@@ -191,14 +201,14 @@ int cli_verify(int argc, char **argv)
         goto out;
     }
     if (wl_note_verify(&note, keys, nkeys, verified, times) != WL_OK || !verified[0]) {
-        ret = fail(json_out, "checkpoint signature",
-                   "the checkpoint is not validly signed by %s", vkey);
+        ret = fail(json_out, "checkpoint signature", "the checkpoint is not validly signed by %s",
+                   vkey);
         goto out;
     }
     for (size_t i = 1; i < nkeys; i++)
         if (!verified[i]) {
-            ret = fail(json_out, "cosignature", "no valid cosignature from witness %s",
-                       keys[i].name);
+            ret =
+                fail(json_out, "cosignature", "no valid cosignature from witness %s", keys[i].name);
             goto out;
         }
 
@@ -244,8 +254,8 @@ int cli_verify(int argc, char **argv)
         bundles[n] = b; /* kept for the replay */
         memset(&b, 0, sizeof b);
         if (progress && n % 64 == 0)
-            fprintf(stderr, "\rverify: fetched %llu / %llu entries",
-                    (unsigned long long)(n * 256), (unsigned long long)cp.size);
+            fprintf(stderr, "\rverify: fetched %llu / %llu entries", (unsigned long long)(n * 256),
+                    (unsigned long long)cp.size);
     }
     t_fetch = now_s() - t1;
 
@@ -282,8 +292,8 @@ int cli_verify(int argc, char **argv)
             st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
             if (st != 200 || b.len != (size_t)w * 32 ||
                 memcmp(b.buf, levels[8 * level].h + n * 256 * 32, b.len) != 0) {
-                ret = fail(json_out, "tile", "tile %s differs from the hashes of the entries",
-                           path);
+                ret =
+                    fail(json_out, "tile", "tile %s differs from the hashes of the entries", path);
                 goto out;
             }
         }
@@ -299,8 +309,8 @@ int cli_verify(int argc, char **argv)
     for (uint64_t n = 0; n < nb; n++) {
         size_t off = 0;
         while (off < bundles[n].len) {
-            size_t len = (size_t)((uint8_t)bundles[n].buf[off]) << 8 |
-                         (uint8_t)bundles[n].buf[off + 1];
+            size_t len =
+                (size_t)((uint8_t)bundles[n].buf[off]) << 8 | (uint8_t)bundles[n].buf[off + 1];
             off += 2;
             if (wl_replay_add(&r, bundles[n].buf + off, len) != WL_OK) {
                 ret = fail(json_out, "entry", "entry %llu: %s", (unsigned long long)r.next,
@@ -370,8 +380,8 @@ int cli_verify(int argc, char **argv)
         json_t *ws = json_array(), *o;
         char *t;
         for (size_t i = 1; i < nkeys; i++)
-            json_array_append_new(ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time",
-                                                (json_int_t)times[i]));
+            json_array_append_new(
+                ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time", (json_int_t)times[i]));
         o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:{s:f, s:f, s:f, s:f}}", "verdict", "OK",
                       "origin", cp.origin, "size", (json_int_t)cp.size, "previous_size",
                       (json_int_t)prev_size, "cosignatures", ws, "seconds",

@@ -17,7 +17,7 @@
 #include "willing/ledger.h"
 #include "willing/note.h"
 
-#define WL_BODY_MAX_ENTRY (128u * 1024u)       /* one entry: 64 KiB as base64 in JSON */
+#define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
 #define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
 #define WL_WITNESS_MAX 8
 
@@ -43,7 +43,7 @@ typedef struct {
     wl_job *head, *tail;
     bool stopping;     /* the publisher: publish once more and stop */
     bool seq_stopping; /* the sequencer: drain the queue and stop (after the publisher) */
-    uint64_t size; /* committed size, under mu */
+    uint64_t size;     /* committed size, under mu */
 
     /* the published checkpoint, under mu */
     char *cp_note;

@@ -38,13 +38,12 @@ static json_t *b64_json(const uint8_t *data, size_t n)
     return j;
 }
 
-static enum MHD_Result refuse(struct MHD_Connection *c, bool batch, const wl_error *err,
-                              size_t pos)
+static enum MHD_Result refuse(struct MHD_Connection *c, bool batch, const wl_error *err, size_t pos)
 {
     if (batch)
         return wl_respond_json(c, wl_status_for(err->rc),
-                               json_pack("{s:s, s:s, s:I}", "error", err->code, "message",
-                                         err->msg, "position", (json_int_t)pos));
+                               json_pack("{s:s, s:s, s:I}", "error", err->code, "message", err->msg,
+                                         "position", (json_int_t)pos));
     return wl_respond_error(c, wl_status_for(err->rc), err->code, "%s", err->msg);
 }
 
@@ -214,8 +213,7 @@ enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
         return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no entry at index %llu",
                                 (unsigned long long)index);
     if (rc != WL_OK)
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "%s",
-                                wl_rc_name(rc));
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "%s", wl_rc_name(rc));
     wl_merkle_leaf_hash(data, len, leaf);
     o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:I, s:I}", "index", (json_int_t)index, "entry",
                   b64_json((const uint8_t *)data, len), "leaf_hash", b64_json(leaf, 32), "kind",

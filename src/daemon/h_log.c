@@ -63,9 +63,10 @@ enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
     if (strcmp(path, "checkpoint") == 0)
         return checkpoint(c);
     if (wl_tile_parse(path, strlen(path), &t) != WL_OK)
-        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
-                                "not a tile path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>], "
-                                "N as x-prefixed 3-digit groups)");
+        return wl_respond_error(
+            c, MHD_HTTP_NOT_FOUND, "not_found",
+            "not a tile path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>], "
+            "N as x-prefixed 3-digit groups)");
     pthread_mutex_lock(&wl_srv->mu);
     size = wl_srv->size;
     pthread_mutex_unlock(&wl_srv->mu);

@@ -44,16 +44,26 @@ void wl_thread_stores_close(void)
 unsigned wl_status_for(wl_rc rc)
 {
     switch (rc) {
-    case WL_ERR_INVALID: return MHD_HTTP_BAD_REQUEST;
-    case WL_ERR_TOO_LARGE: return MHD_HTTP_CONTENT_TOO_LARGE;
-    case WL_ERR_SIGNATURE: return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_UNKNOWN_KEY: return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_REVOKED: return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_FORBIDDEN: return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_NOT_FOUND: return MHD_HTTP_NOT_FOUND;
-    case WL_ERR_CONFLICT: return MHD_HTTP_CONFLICT;
-    case WL_ERR_PROOF: return MHD_HTTP_UNPROCESSABLE_CONTENT;
-    default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    case WL_ERR_INVALID:
+        return MHD_HTTP_BAD_REQUEST;
+    case WL_ERR_TOO_LARGE:
+        return MHD_HTTP_CONTENT_TOO_LARGE;
+    case WL_ERR_SIGNATURE:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_UNKNOWN_KEY:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_REVOKED:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_FORBIDDEN:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_NOT_FOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case WL_ERR_CONFLICT:
+        return MHD_HTTP_CONFLICT;
+    case WL_ERR_PROOF:
+        return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    default:
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
     }
 }
 
@@ -157,8 +167,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
             "<h1>willing</h1><p>The ledger of the coalition. Read it at "
             "<a href=/log/checkpoint>/log/checkpoint</a> and verify it with "
             "<code>willing verify</code>.</p></html>";
-        return wl_respond_bytes(c, MHD_HTTP_OK, "text/html; charset=utf-8", page,
-                                sizeof page - 1, "no-cache");
+        return wl_respond_bytes(c, MHD_HTTP_OK, "text/html; charset=utf-8", page, sizeof page - 1,
+                                "no-cache");
     }
     return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource: %s %s", method,
                             url);
@@ -267,9 +277,8 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
         flags |= MHD_USE_TLS;
     if (cert)
         return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
-                                MHD_OPTION_THREAD_POOL_SIZE, threads,
-                                MHD_OPTION_CONNECTION_TIMEOUT, wl_srv->client_timeout,
-                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+                                MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+                                wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                 MHD_OPTION_END);

@@ -65,8 +65,8 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
 
         if (w->size > size)
             return;
-        if (w->size > 0 &&
-            wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size, proof, &np) != WL_OK)
+        if (w->size > 0 && wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size,
+                                                       proof, &np) != WL_OK)
             return;
         body = malloc(32 + np * 45 + 1 + nlen);
         if (body == NULL)
@@ -114,7 +114,8 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
                     }
                     w->size = size;
                 } else {
-                    fprintf(stderr, "willing: witness %s returned a cosignature that does not verify\n",
+                    fprintf(stderr,
+                            "willing: witness %s returned a cosignature that does not verify\n",
                             w->url);
                 }
                 free(all);

@@ -38,7 +38,8 @@ static void run_job(wl_store *s, wl_job *j)
 {
     wl_error err;
     if (j->cp_note) {
-        wl_rc rc = wl_store_checkpoint_put(s, j->cp_size, j->cp_note, j->cp_len, (int64_t)time(NULL));
+        wl_rc rc =
+            wl_store_checkpoint_put(s, j->cp_size, j->cp_note, j->cp_len, (int64_t)time(NULL));
         if (rc != WL_OK) {
             j->failed = true;
             wl_error_set(&j->err, rc, "storage", "storing a checkpoint: %s", wl_store_errmsg(s));

@@ -25,24 +25,23 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: willing serve [--db PATH] [--listen ADDR:PORT] [options]\n"
-            "\n"
-            "Serves the ledger: the C2SP tlog-tiles read API under /log/, the write and\n"
-            "proof API under /api/v1/, and the console at /.\n"
-            "\n"
-            "  --db PATH            the ledger database (default var/willing.db)\n"
-            "  --log-key FILE       the log's signing key (default PATH.log.key)\n"
-            "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
-            "  --tls-cert FILE      PEM certificate; required off loopback\n"
-            "  --tls-key FILE       PEM private key for --tls-cert\n"
-            "  --witness URL+VKEY   a witness to cosign each checkpoint (repeatable), e.g.\n"
-            "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
-            "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
-            "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
-            "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
-            "                       body takes longer than S seconds (default 10)\n"
-            "  -h, --help           this help\n");
+    fprintf(f, "usage: willing serve [--db PATH] [--listen ADDR:PORT] [options]\n"
+               "\n"
+               "Serves the ledger: the C2SP tlog-tiles read API under /log/, the write and\n"
+               "proof API under /api/v1/, and the console at /.\n"
+               "\n"
+               "  --db PATH            the ledger database (default var/willing.db)\n"
+               "  --log-key FILE       the log's signing key (default PATH.log.key)\n"
+               "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
+               "  --tls-cert FILE      PEM certificate; required off loopback\n"
+               "  --tls-key FILE       PEM private key for --tls-cert\n"
+               "  --witness URL+VKEY   a witness to cosign each checkpoint (repeatable), e.g.\n"
+               "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
+               "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
+               "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
+               "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
+               "                       body takes longer than S seconds (default 10)\n"
+               "  -h, --help           this help\n");
 }
 
 static char *read_file(const char *path, size_t max)
@@ -80,7 +79,7 @@ int wl_parse_listen(const char *s, struct sockaddr_in *sa, int *loopback)
     sa->sin_family = AF_INET;
     sa->sin_port = htons((uint16_t)port);
     if (strcmp(host, "localhost") == 0)
-        strcpy(host, "127.0.0.1");
+        memcpy(host, "127.0.0.1", 10);
     if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
         return -1;
     *loopback = (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
@@ -107,11 +106,17 @@ static int parse_witness(const char *arg, wl_witness_peer *w)
 int wl_serve_main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"log-key", required_argument, NULL, 'k'},
-        {"listen", required_argument, NULL, 'l'},   {"tls-cert", required_argument, NULL, 'c'},
-        {"tls-key", required_argument, NULL, 'K'},  {"witness", required_argument, NULL, 'w'},
-        {"interval", required_argument, NULL, 'i'}, {"threads", required_argument, NULL, 't'},
-        {"client-timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"log-key", required_argument, NULL, 'k'},
+        {"listen", required_argument, NULL, 'l'},
+        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'K'},
+        {"witness", required_argument, NULL, 'w'},
+        {"interval", required_argument, NULL, 'i'},
+        {"threads", required_argument, NULL, 't'},
+        {"client-timeout", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL;
@@ -132,26 +137,47 @@ int wl_serve_main(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': db = optarg; break;
-        case 'k': keypath = optarg; break;
-        case 'l': listen = optarg; break;
-        case 'c': certpath = optarg; break;
-        case 'K': tlskeypath = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'k':
+            keypath = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 'c':
+            certpath = optarg;
+            break;
+        case 'K':
+            tlskeypath = optarg;
+            break;
         case 'w':
             if (server.nwitnesses >= WL_WITNESS_MAX ||
                 parse_witness(optarg, &server.witnesses[server.nwitnesses]) != 0) {
-                fprintf(stderr, "willing serve: --witness wants URL+VKEY with a cosignature "
-                                "(type 0x04) verifier key, at most %d of them\n",
+                fprintf(stderr,
+                        "willing serve: --witness wants URL+VKEY with a cosignature "
+                        "(type 0x04) verifier key, at most %d of them\n",
                         WL_WITNESS_MAX);
                 return 2;
             }
             server.nwitnesses++;
             break;
-        case 'i': server.interval_ms = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 't': threads = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'T': server.client_timeout = (unsigned)strtoul(optarg, NULL, 10); break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'i':
+            server.interval_ms = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 't':
+            threads = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'T':
+            server.client_timeout = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc) {
@@ -195,11 +221,15 @@ int wl_serve_main(int argc, char **argv)
     rc = wl_store_open(db, 0, &wstore);
     if (rc != WL_OK) {
         if (rc == WL_ERR_NOT_FOUND)
-            fprintf(stderr, "willing serve: %s does not exist; create it with `willing init --db %s "
-                            "--origin NAME`\n", db, db);
+            fprintf(stderr,
+                    "willing serve: %s does not exist; create it with `willing init --db %s "
+                    "--origin NAME`\n",
+                    db, db);
         else
-            fprintf(stderr, "willing serve: %s is not a willing ledger or is damaged (%s); run "
-                            "`willing fsck --db %s`\n", db, wl_rc_name(rc), db);
+            fprintf(stderr,
+                    "willing serve: %s is not a willing ledger or is damaged (%s); run "
+                    "`willing fsck --db %s`\n",
+                    db, wl_rc_name(rc), db);
         return 1;
     }
     if (wl_store_meta_get(wstore, "origin", &meta) != WL_OK) {
@@ -234,8 +264,7 @@ int wl_serve_main(int argc, char **argv)
                 db, why, db);
         return 1;
     }
-    if (wl_store_size(wstore, &server.size) != WL_OK ||
-        wl_store_open(db, 0, &pstore) != WL_OK) {
+    if (wl_store_size(wstore, &server.size) != WL_OK || wl_store_open(db, 0, &pstore) != WL_OK) {
         fprintf(stderr, "willing serve: cannot open %s: %s\n", db, wl_store_errmsg(wstore));
         return 1;
     }
@@ -266,7 +295,8 @@ int wl_serve_main(int argc, char **argv)
         char vk[400];
         wl_vkey_format(&server.log_vkey, vk, sizeof vk);
         fprintf(stderr, "willing: serving %s (%llu entries) on %s://%s\nwilling: log key %s\n",
-                server.origin, (unsigned long long)server.size, cert ? "https" : "http", listen, vk);
+                server.origin, (unsigned long long)server.size, cert ? "https" : "http", listen,
+                vk);
     }
     sigdelset(&set, SIGPIPE);
     sigwait(&set, &sig);

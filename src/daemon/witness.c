@@ -223,9 +223,12 @@ static int usage(FILE *f)
 int wl_witness_main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"key", required_argument, NULL, 'k'},
-        {"name", required_argument, NULL, 'n'},   {"log", required_argument, NULL, 'l'},
-        {"listen", required_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"key", required_argument, NULL, 'k'},
+        {"name", required_argument, NULL, 'n'},
+        {"log", required_argument, NULL, 'l'},
+        {"listen", required_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *key = NULL, *name = NULL, *listen = "127.0.0.1:9001";
@@ -240,9 +243,15 @@ int wl_witness_main(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': db = optarg; break;
-        case 'k': key = optarg; break;
-        case 'n': name = optarg; break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
         case 'l':
             if (wit.nlogs >= WIT_LOGS_MAX ||
                 wl_vkey_parse(optarg, strlen(optarg), &wit.logs[wit.nlogs]) != WL_OK ||
@@ -252,9 +261,13 @@ int wl_witness_main(int argc, char **argv)
             }
             wit.nlogs++;
             break;
-        case 'L': listen = optarg; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 'L':
+            listen = optarg;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (!db || !key || !name || wit.nlogs == 0 || optind != argc)
@@ -297,8 +310,8 @@ int wl_witness_main(int argc, char **argv)
     }
     wl_vkey_make(name, WL_SIGTYPE_COSIG_V1, wit.key.pk, &v);
     wl_vkey_format(&v, vk, sizeof vk);
-    fprintf(stderr, "willing witness: %s on http://%s\nwilling witness: cosignature key %s\n",
-            name, listen, vk);
+    fprintf(stderr, "willing witness: %s on http://%s\nwilling witness: cosignature key %s\n", name,
+            listen, vk);
     sigwait(&set, &sig);
     MHD_stop_daemon(d);
     wl_store_close(wit.s);

@@ -22,16 +22,15 @@
 #define WORKED_KEYID 0xe6dfda78u
 #define WORKED_PK "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg="
 
-static const char example[] =
-    "willing.entry/v1\n"
-    "example.org/coalition\n"
-    "statement\n"
-    "gb\n"
-    "1\n"
-    "1741392000\n"
-    "{\"text\":\"The United Kingdom is willing.\"}\n"
-    "\n"
-    "\xe2\x80\x94 gb " WORKED_SIG "\n";
+static const char example[] = "willing.entry/v1\n"
+                              "example.org/coalition\n"
+                              "statement\n"
+                              "gb\n"
+                              "1\n"
+                              "1741392000\n"
+                              "{\"text\":\"The United Kingdom is willing.\"}\n"
+                              "\n"
+                              "\xe2\x80\x94 gb " WORKED_SIG "\n";
 
 static void example_key(wl_key *k)
 {
@@ -98,8 +97,9 @@ static void test_refusals(void **state)
                    "unix time");
     expect_refused("willing.entry/v1\nexample.org/coalition\nstatement\ngb\n1\n1\n[]\n" SIG,
                    "JSON object");
-    expect_refused("willing.entry/v1\nexample.org/coalition\nstatement\ngb\n1\n1\n{\"a\":1,\"a\":2}\n" SIG,
-                   "not valid JSON");
+    expect_refused(
+        "willing.entry/v1\nexample.org/coalition\nstatement\ngb\n1\n1\n{\"a\":1,\"a\":2}\n" SIG,
+        "not valid JSON");
     expect_refused("willing.entry/v1\nexample.org/coalition\nstatement\ngb\n1\n1\n{}\nextra\n" SIG,
                    "more than 7");
     expect_refused("willing.entry/v1\nexample.org/coalition\nstatement\ngb\n1\n1\n{}\n"

@@ -30,8 +30,8 @@ static wl_rc append(fixture *f, const wl_key *k, const char *author, const char 
     size_t len = 0;
     wl_pending p;
     int existed = 0;
-    wl_rc rc = wl_entry_build(ORIGIN, kind, author, seq ? seq : ++f->seq, 1741392000, body, k, &e,
-                              &len);
+    wl_rc rc =
+        wl_entry_build(ORIGIN, kind, author, seq ? seq : ++f->seq, 1741392000, body, k, &e, &len);
     if (rc != WL_OK)
         return rc;
     memset(err, 0, sizeof *err);
@@ -55,7 +55,8 @@ static void member_body(char *out, size_t cap, const char *id, const char *role,
 {
     char b64[45];
     wl_b64_encode(k->pk, 32, b64);
-    snprintf(out, cap, "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"%s\",\"key\":\"%s\",\"scope\":\"%s\"}",
+    snprintf(out, cap,
+             "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"%s\",\"key\":\"%s\",\"scope\":\"%s\"}",
              id, id, role, b64, scope);
 }
 
@@ -100,7 +101,8 @@ static void test_genesis_rules(void **state)
     assert_int_equal(wl_store_open(":memory:", 1, &s), WL_OK);
     wl_key_generate(&k);
     /* a statement cannot open a log: no key is known */
-    assert_int_equal(wl_entry_build(ORIGIN, "statement", "op", 1, 1, "{\"text\":\"hi\"}", &k, &e, &len), WL_OK);
+    assert_int_equal(
+        wl_entry_build(ORIGIN, "statement", "op", 1, 1, "{\"text\":\"hi\"}", &k, &e, &len), WL_OK);
     assert_int_equal(wl_ledger_precheck(s, ORIGIN, e, len, &p, &err), WL_ERR_UNKNOWN_KEY);
     wl_free(e);
     /* a first member.add that is not the operator's own */
@@ -134,8 +136,10 @@ static void test_members_and_keys(void **state)
     member_body(body, sizeof body, "fr", "operator", &f->fr, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* statements by members; a body the kind refuses */
-    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"willing\"}", 0, &idx, &err), WL_OK);
-    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"txt\":\"x\"}", 0, &idx, &err), WL_ERR_INVALID);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"willing\"}", 0, &idx, &err),
+                     WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"txt\":\"x\"}", 0, &idx, &err),
+                     WL_ERR_INVALID);
     /* rotation: add a key, revoke the old one; the old one is refused after */
     wl_key_generate(&gb2);
     wl_b64_encode(gb2.pk, 32, b64);
@@ -154,7 +158,8 @@ static void test_members_and_keys(void **state)
     assert_int_equal(append(f, &gb2, "gb", "key.revoke", body, 0, &idx, &err), WL_OK);
     assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"old key\"}", 0, &idx, &err),
                      WL_ERR_REVOKED);
-    assert_int_equal(append(f, &gb2, "gb", "statement", "{\"text\":\"new key\"}", 0, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &gb2, "gb", "statement", "{\"text\":\"new key\"}", 0, &idx, &err),
+                     WL_OK);
 }
 
 static void test_seq_replay_and_conflict(void **state)
@@ -170,10 +175,12 @@ static void test_seq_replay_and_conflict(void **state)
 
     member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
-    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"a\"}", 77, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"a\"}", 77, &idx, &err),
+                     WL_OK);
     /* the same bytes: existed, same index */
     assert_int_equal(wl_entry_build(ORIGIN, "statement", "gb", 77, 1741392000, "{\"text\":\"a\"}",
-                                    &f->gb, &e, &len), WL_OK);
+                                    &f->gb, &e, &len),
+                     WL_OK);
     assert_int_equal(wl_ledger_precheck(f->s, ORIGIN, e, len, &p, &err), WL_OK);
     assert_int_equal(wl_ledger_sequence(f->s, &p, &idx2, &existed, &err), WL_OK);
     assert_int_equal(existed, 1);
@@ -185,7 +192,8 @@ static void test_seq_replay_and_conflict(void **state)
                      WL_ERR_CONFLICT);
     assert_string_equal(err.code, "seq_conflict");
     /* gaps are fine */
-    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"c\"}", 1000, &idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"c\"}", 1000, &idx, &err),
+                     WL_OK);
 }
 
 static void test_sealed_and_announce(void **state)
@@ -207,8 +215,8 @@ static void test_sealed_and_announce(void **state)
     assert_int_equal(append(f, &f->gb, "gb", "sealed", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* envelopes are constant-size: a short seq is refused */
     assert_int_equal(append(f, &f->op, "op", "sealed", body, 0, &sealed_idx, &err), WL_ERR_INVALID);
-    assert_int_equal(append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err),
-                     WL_OK);
+    assert_int_equal(
+        append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err), WL_OK);
     wl_b64_encode(salt, 32, sb);
     wl_b64_encode((const uint8_t *)content, strlen(content), contb);
     /* the wrong salt */
@@ -231,7 +239,7 @@ static void test_sealed_and_announce(void **state)
 
 static wl_rc leaf_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
 {
-    uint8_t (*leaves)[32] = ctx;
+    uint8_t(*leaves)[32] = ctx;
     uint8_t l[32], r[32];
     if (level == 0) {
         memcpy(out, leaves[idx], 32);

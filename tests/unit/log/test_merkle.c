@@ -190,13 +190,15 @@ static void test_generated_proofs(void **state)
     {
         char hex[65];
         wl_hex_encode(roots[0], 32, hex);
-        assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_string_equal(hex,
+                            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
     for (uint64_t size = 1; size <= NLEAVES; size++) {
         for (uint64_t i = 0; i < size; i++) {
-            assert_int_equal(wl_merkle_inclusion_proof(mem_reader, NULL, i, size, proof, &n), WL_OK);
-            assert_int_equal(wl_merkle_verify_inclusion(leaves[i], i, size,
-                                                        (const uint8_t(*)[32])proof, n, roots[size]),
+            assert_int_equal(wl_merkle_inclusion_proof(mem_reader, NULL, i, size, proof, &n),
+                             WL_OK);
+            assert_int_equal(wl_merkle_verify_inclusion(
+                                 leaves[i], i, size, (const uint8_t(*)[32])proof, n, roots[size]),
                              WL_OK);
             /* the wrong leaf must not verify */
             assert_int_not_equal(wl_merkle_verify_inclusion(leaves[(i + 1) % NLEAVES], i, size,
@@ -205,7 +207,8 @@ static void test_generated_proofs(void **state)
                                  WL_OK);
         }
         for (uint64_t m = 1; m <= size; m++) {
-            assert_int_equal(wl_merkle_consistency_proof(mem_reader, NULL, m, size, proof, &n), WL_OK);
+            assert_int_equal(wl_merkle_consistency_proof(mem_reader, NULL, m, size, proof, &n),
+                             WL_OK);
             assert_int_equal(wl_merkle_verify_consistency(m, size, roots[m], roots[size],
                                                           (const uint8_t(*)[32])proof, n),
                              WL_OK);

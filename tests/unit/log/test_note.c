@@ -11,15 +11,18 @@
 
 #include "willing/note.h"
 
-static const char spec_vkey[] = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-static const char spec_note[] = "This is an example message.\n\n"
-                                "\xe2\x80\x94 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2"
-                                "ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+static const char spec_vkey[] =
+    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+static const char spec_note[] =
+    "This is an example message.\n\n"
+    "\xe2\x80\x94 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2"
+    "ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
 static const char go_vkey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 static const char go_note[] =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n\n"
-    "\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqd"
+    "\xe2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqd"
     "ngotpRZb6KE6RyyBwJnAM=\n";
 
 static void test_spec_example(void **state)
@@ -78,9 +81,10 @@ static void test_bad_syntax(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_not_equal(wl_note_parse(bad[i], strlen(bad[i]), &n), WL_OK);
     /* a vkey whose ID does not match its key */
-    assert_int_not_equal(wl_vkey_parse("example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
-                                       69, &k),
-                         WL_OK);
+    assert_int_not_equal(
+        wl_vkey_parse("example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k", 69,
+                      &k),
+        WL_OK);
 }
 
 static void test_checkpoint_and_cosignature(void **state)
@@ -98,7 +102,7 @@ static void test_checkpoint_and_cosignature(void **state)
     wl_key_generate(&logk);
     wl_key_generate(&wk);
     memset(&cp, 0, sizeof cp);
-    strcpy(cp.origin, "example.com/log");
+    memcpy(cp.origin, "example.com/log", 16);
     cp.size = 20852163;
     memset(cp.root, 7, 32);
     tl = wl_checkpoint_format(&cp, text, sizeof text);
@@ -109,7 +113,8 @@ static void test_checkpoint_and_cosignature(void **state)
 
     memcpy(note, text, tl);
     note[tl] = '\n';
-    l1 = wl_note_sign_line(text, tl, "example.com/log", WL_SIGTYPE_ED25519, &logk, 0, note + tl + 1, 300);
+    l1 = wl_note_sign_line(text, tl, "example.com/log", WL_SIGTYPE_ED25519, &logk, 0, note + tl + 1,
+                           300);
     l2 = wl_note_sign_line(text, tl, "witness.example/w1", WL_SIGTYPE_COSIG_V1, &wk, 1679315147,
                            note + tl + 1 + l1, 300);
     assert_true(l1 > 0 && l2 > 0);

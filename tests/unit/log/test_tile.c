@@ -35,10 +35,10 @@ static void test_paths(void **state)
 static void test_bad_paths(void **state)
 {
     static const char *bad[] = {
-        "tile/0/1",        "tile/0/0001",      "tile/0/x000/001", "tile/00/000",
-        "tile/64/000",     "tile/0/000.p/0",   "tile/0/000.p/256", "tile/0/000.p/01",
-        "tile/0/x001",     "tile/0/001/002",   "tile/-1/000",     "tile/data/000",
-        "tile/0/000.p/",   "tile/entries/00a", "tile/0/x1/000",   "tiles/0/000",
+        "tile/0/1",      "tile/0/0001",      "tile/0/x000/001",  "tile/00/000",
+        "tile/64/000",   "tile/0/000.p/0",   "tile/0/000.p/256", "tile/0/000.p/01",
+        "tile/0/x001",   "tile/0/001/002",   "tile/-1/000",      "tile/data/000",
+        "tile/0/000.p/", "tile/entries/00a", "tile/0/x1/000",    "tiles/0/000",
     };
     wl_tile t;
     (void)state;

@@ -17,7 +17,7 @@
 
 #include "store/store.h"
 
-static char dir[] = "/tmp/wl-store-XXXXXX";
+static char dir[32]; /* "/tmp/wl-store-" and mkdtemp's six template letters */
 
 static void path(char *out, size_t cap, const char *name)
 {
@@ -122,6 +122,9 @@ int main(void)
         cmocka_unit_test(test_truncated),
     };
     int r;
+    memcpy(dir, "/tmp/wl-store-", 14);
+    memset(dir + 14, 'X', 6);
+    dir[20] = '\0';
     if (mkdtemp(dir) == NULL)
         return 1;
     r = cmocka_run_group_tests(tests, NULL, NULL);
