@@ -7,8 +7,19 @@ source "$(dirname "$0")/lib.sh"
 new_ledger api
 start_server api
 
-"$W" keygen --out "$T/uk.key" --member uk >/dev/null
+# every subcommand answers --help with its usage and exit 0
+for c in init serve keygen member append get prove checkpoint verify fsck witness; do
+  check "willing $c --help" sh -c "'$W' $c --help | grep -q '^usage: willing $c'"
+done
+check "willing with no command: usage on stderr, exit 2" sh -c "'$W' 2>&1 >/dev/null | grep -q usage; [ \$? -eq 0 ] && ! '$W' 2>/dev/null"
+
+ukpub=$("$W" keygen --out "$T/uk.key" --member uk | awk '/^public key:/ {print $3}')
 "$W" keygen --out "$T/fr.key" --member fr >/dev/null
+check "key files are written mode 0600" [ "$(stat -c %a "$T/uk.key")" = 600 ]
+check "keygen never overwrites a key file" sh -c "! '$W' keygen --out '$T/uk.key' 2>/dev/null"
+# a standard PKCS#8 (RFC 8410) key: OpenSSL reads it and derives the same public key
+sslpub=$(openssl pkey -in "$T/uk.key" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0)
+check "the key file is PKCS#8 PEM that OpenSSL reads, with the same public key" [ "$sslpub" = "$ukpub" ]
 check "operator adds a member" "$W" member add --server "$URL" --key "$OPKEY" --id uk \
   --name "United Kingdom" --role coordinator --pubkey-file "$T/uk.key"
 check "operator adds a second member" "$W" member add --server "$URL" --key "$OPKEY" --id fr \

@@ -64,6 +64,23 @@ check "serve refuses a file that is not a ledger" grep -q 'not a willing ledger'
 out=$("$W" fsck --db "$T/trunc.db" 2>&1 || true)
 check "fsck fails on the truncated file" grep -q 'FAIL\|damaged' <<<"$out"
 
+# a split view: two copies of the log, each grown differently and signed with the
+# same key; a client that saw one must refuse the other
+cp "$T/tam.db" "$T/fa.db"; cp "$T/tam.db.log.key" "$T/fa.db.log.key"
+cp "$T/tam.db" "$T/fb.db"; cp "$T/tam.db.log.key" "$T/fb.db.log.key"
+start_server fa
+"$W" append --server "$URL" --key "$T/uk.key" --kind statement --body '{"text":"version A"}' >/dev/null
+wait_checkpoint 303
+check "a client verifies fork A" "$W" verify "$URL" --vkey "$VKEY" --state "$T/seen.cp"
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+start_server fb
+"$W" append --server "$URL" --key "$T/uk.key" --kind statement --body '{"text":"version B"}' >/dev/null
+"$W" append --server "$URL" --key "$T/uk.key" --kind statement --body '{"text":"and more"}' >/dev/null
+wait_checkpoint 304
+out=$("$W" verify "$URL" --vkey "$VKEY" --state "$T/seen.cp" 2>&1 || true)
+check "the same client refuses fork B: history was rewritten" grep -q 'FAIL (consistency)' <<<"$out"
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+
 # the untouched ledger is still sound
 check "fsck of the original: OK" "$W" fsck --db "$T/tam.db"
 finish
