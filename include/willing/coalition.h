@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The coalition register's core: monotone pledge conditions (a text syntax
+ * and JSON) and the clearing engine that finds which pledges are binding.
+ * No storage, no network: anyone given the inputs re-runs it and gets the
+ * same result. docs/internals/clearing.md has the design.
+ */
+#ifndef WILLING_COALITION_H
+#define WILLING_COALITION_H
+
+#include "willing/wl.h"
+
+typedef struct json_t json_t;
+
+/* Quantities are exact decimals with up to 4 places, held scaled by 10^4. */
+#define WL_QTY_SCALE 10000
+wl_rc wl_qty_parse(const char *s, size_t len, int64_t *out) WL_MUST;
+/* Writes the shortest exact decimal; out holds at least 32 bytes. */
+void wl_qty_format(int64_t q, char *out, size_t cap);
+
+typedef enum {
+    WL_COND_TRUE,     /* no condition */
+    WL_COND_REQUIRES, /* member `name` holds a binding pledge */
+    WL_COND_AT_LEAST, /* at least n other members hold binding pledges in category `name` */
+    WL_COND_TOTAL,    /* the binding total in category `name`, unit `unit`, is >= n (scaled) */
+    WL_COND_FACT,     /* the fact `name` is recorded */
+    WL_COND_ALL,
+    WL_COND_ANY,
+} wl_cond_op;
+
+typedef struct wl_cond {
+    wl_cond_op op;
+    char *name;
+    char *unit;
+    int64_t n;
+    struct wl_cond **kids;
+    size_t nkids;
+} wl_cond;
+
+#define WL_COND_DEPTH_MAX 8
+#define WL_COND_NODES_MAX 64
+
+/*
+ * Parses the text syntax, e.g.
+ *   all(requires(us), at_least(5, ground_forces))
+ *   any(fact(ceasefire-signed), total(air_defence, systems) >= 100)
+ * `not`, `at_most`, `<` and `<=` are refused with a message saying why.
+ * On failure why gets the message (with the offending position).
+ */
+wl_rc wl_cond_parse(const char *text, wl_cond **out, char *why, size_t whylen) WL_MUST;
+/* JSON form: {"all":[...]}, {"any":[...]}, {"requires":"us"},
+ * {"at_least":{"n":5,"category":"ground_forces"}},
+ * {"total":{"category":"finance","unit":"GBP","min":"1600000000"}}, {"fact":"x"}, true */
+wl_rc wl_cond_from_json(const json_t *j, wl_cond **out, char *why, size_t whylen) WL_MUST;
+json_t *wl_cond_to_json(const wl_cond *c);
+void wl_cond_free(wl_cond *c); /* NULL is a no-op */
+
+/* Clearing. */
+typedef struct {
+    const char *id;       /* the pledge's identifier, for reasons */
+    const char *member;   /* its author */
+    const char *category; /* ground_forces, air_policing, ... */
+    const char *unit;     /* troops, aircraft, systems, GBP, ... */
+    int64_t qty;          /* scaled by WL_QTY_SCALE */
+    const wl_cond *cond;  /* NULL: unconditional */
+} wl_pledge_in;
+
+typedef struct {
+    size_t n;
+    uint8_t *binding; /* per pledge */
+    char **reason;    /* per pledge: NULL when binding, else why and what would make it bind */
+    size_t rounds;    /* re-evaluations done (for the record and the benchmark) */
+} wl_clearing;
+
+/*
+ * The binding pledges are the greatest set whose conditions all hold given
+ * that set: start from all, drop those whose conditions fail, until none
+ * fails. Unique and independent of the order of the input. Release with
+ * wl_clearing_free.
+ */
+wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t nfacts,
+               wl_clearing *out) WL_MUST;
+void wl_clearing_free(wl_clearing *c);
+
+#endif
