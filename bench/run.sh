@@ -27,6 +27,10 @@ echo "== machine limits"
 emit limits "$("$B/willing-limits" "$OUT")"
 emit cpu "\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\""
 
+echo "== clearing (issue 3): 100,000 pledges with random monotone conditions"
+emit clearing "$("$B/willing-clearbench" 100000 200)"
+emit clearing_20_members "$("$B/willing-clearbench" 100000 20)"
+
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")

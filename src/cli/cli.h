@@ -32,5 +32,6 @@ int cli_prove(int argc, char **argv);
 int cli_checkpoint(int argc, char **argv);
 int cli_fsck(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_clear(int argc, char **argv);
 
 #endif
