@@ -27,14 +27,18 @@ static void random_cond(unsigned *seed, unsigned members, int depth, char *out, 
     int k = rand_r(seed) % (depth > 1 ? 4 : 6);
     char a[256], b[256];
     switch (k) {
-    case 0: snprintf(out, cap, "requires(m%u)", (unsigned)rand_r(seed) % members); break;
+    case 0:
+        snprintf(out, cap, "requires(m%u)", (unsigned)rand_r(seed) % members);
+        break;
     case 1:
         snprintf(out, cap, "at_least(%d, %s)", rand_r(seed) % 40, cats[rand_r(seed) % 9]);
         break;
     case 2:
         snprintf(out, cap, "total(%s, u) >= %d", cats[rand_r(seed) % 9], rand_r(seed) % 400000);
         break;
-    case 3: snprintf(out, cap, "fact(f%d)", rand_r(seed) % 4); break;
+    case 3:
+        snprintf(out, cap, "fact(f%d)", rand_r(seed) % 4);
+        break;
     default:
         random_cond(seed, members, depth + 1, a, sizeof a);
         random_cond(seed, members, depth + 1, b, sizeof b);
@@ -48,7 +52,7 @@ int main(int argc, char **argv)
     unsigned members = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 200, seed = 42;
     wl_pledge_in *in = calloc(n, sizeof *in);
     wl_cond **conds = calloc(n, sizeof *conds);
-    char (*names)[16] = calloc(n, 16);
+    char(*names)[16] = calloc(n, 16);
     const char *facts[] = {"f0", "f1"};
     wl_clearing r;
     size_t binding = 0;
@@ -66,8 +70,12 @@ int main(int argc, char **argv)
             return 1;
         }
         snprintf(names[i], 16, "m%u", (unsigned)rand_r(&seed) % members);
-        in[i] = (wl_pledge_in){"p", names[i], cats[rand_r(&seed) % 9], "u",
-                               (int64_t)(rand_r(&seed) % 100) * WL_QTY_SCALE, conds[i]};
+        in[i] = (wl_pledge_in){"p",
+                               names[i],
+                               cats[rand_r(&seed) % 9],
+                               "u",
+                               (int64_t)(rand_r(&seed) % 100) * WL_QTY_SCALE,
+                               conds[i]};
     }
     t0 = now();
     if (wl_clear(in, n, facts, 2, &r) != WL_OK)
@@ -75,8 +83,9 @@ int main(int argc, char **argv)
     t = now() - t0;
     for (size_t i = 0; i < n; i++)
         binding += r.binding[i];
-    printf("{\"pledges\":%zu,\"members\":%u,\"binding\":%zu,\"evaluations\":%zu,\"seconds\":%.3f}\n",
-           n, members, binding, r.rounds, t);
+    printf(
+        "{\"pledges\":%zu,\"members\":%u,\"binding\":%zu,\"evaluations\":%zu,\"seconds\":%.3f}\n",
+        n, members, binding, r.rounds, t);
     wl_clearing_free(&r);
     for (size_t i = 0; i < n; i++)
         wl_cond_free(conds[i]);

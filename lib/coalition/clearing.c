@@ -162,7 +162,9 @@ static uint32_t compile(ctx *x, const wl_cond *c, uint32_t author, const char *c
     nd.n = c->n;
     nd.src = c;
     switch (c->op) {
-    case WL_COND_REQUIRES: nd.ref = intern(&x->members, c->name, NULL); break;
+    case WL_COND_REQUIRES:
+        nd.ref = intern(&x->members, c->name, NULL);
+        break;
     case WL_COND_AT_LEAST:
         nd.ref = intern(&x->cats, c->name, NULL);
         {
@@ -171,14 +173,17 @@ static uint32_t compile(ctx *x, const wl_cond *c, uint32_t author, const char *c
             nd.pair = intern(&x->pairs, m, c->name);
         }
         break;
-    case WL_COND_TOTAL: nd.ref = intern(&x->catunits, c->name, c->unit); break;
+    case WL_COND_TOTAL:
+        nd.ref = intern(&x->catunits, c->name, c->unit);
+        break;
     case WL_COND_FACT:
         nd.ref = 0;
         for (size_t i = 0; i < nfacts; i++)
             if (strcmp(facts[i], c->name) == 0)
                 nd.ref = 1;
         break;
-    default: break;
+    default:
+        break;
     }
     if (nd.ref == UINT32_MAX || nd.pair == UINT32_MAX)
         return UINT32_MAX;
@@ -206,16 +211,20 @@ static int collect_deps(ctx *x, uint32_t node, uint32_t pledge)
 {
     const cnode *nd = &x->nodes[node];
     switch (nd->op) {
-    case WL_COND_REQUIRES: return add_dep(&x->dep_member[nd->ref], pledge, 1);
-    case WL_COND_AT_LEAST: return add_dep(&x->dep_cat[nd->ref], pledge, nd->n);
-    case WL_COND_TOTAL: return add_dep(&x->dep_total[nd->ref], pledge, nd->n);
+    case WL_COND_REQUIRES:
+        return add_dep(&x->dep_member[nd->ref], pledge, 1);
+    case WL_COND_AT_LEAST:
+        return add_dep(&x->dep_cat[nd->ref], pledge, nd->n);
+    case WL_COND_TOTAL:
+        return add_dep(&x->dep_total[nd->ref], pledge, nd->n);
     case WL_COND_ALL:
     case WL_COND_ANY:
         for (uint32_t i = 0; i < nd->nkids; i++)
             if (collect_deps(x, x->kids[nd->kid0 + i], pledge) != 0)
                 return -1;
         return 0;
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -223,13 +232,17 @@ static int eval(ctx *x, uint32_t node)
 {
     const cnode *nd = &x->nodes[node];
     switch (nd->op) {
-    case WL_COND_TRUE: return 1;
-    case WL_COND_REQUIRES: return x->member_cnt[nd->ref] > 0;
+    case WL_COND_TRUE:
+        return 1;
+    case WL_COND_REQUIRES:
+        return x->member_cnt[nd->ref] > 0;
     case WL_COND_AT_LEAST:
         /* n OTHER members: the author itself does not count */
         return x->cat_members[nd->ref] - (x->pair_cnt[nd->pair] > 0) >= nd->n;
-    case WL_COND_TOTAL: return x->total[nd->ref] >= nd->n;
-    case WL_COND_FACT: return nd->ref == 1;
+    case WL_COND_TOTAL:
+        return x->total[nd->ref] >= nd->n;
+    case WL_COND_FACT:
+        return nd->ref == 1;
     case WL_COND_ALL:
         for (uint32_t i = 0; i < nd->nkids; i++)
             if (!eval(x, x->kids[nd->kid0 + i]))
@@ -325,8 +338,10 @@ static int holds_for(ctx *x, uint32_t p, uint32_t node)
 {
     const cnode *nd = &x->nodes[node];
     switch (nd->op) {
-    case WL_COND_REQUIRES: return x->member_cnt[nd->ref] > 0 || x->p_member[p] == nd->ref;
-    case WL_COND_TOTAL: return own_total(x, p, nd) >= nd->n;
+    case WL_COND_REQUIRES:
+        return x->member_cnt[nd->ref] > 0 || x->p_member[p] == nd->ref;
+    case WL_COND_TOTAL:
+        return own_total(x, p, nd) >= nd->n;
     case WL_COND_ALL:
         for (uint32_t i = 0; i < nd->nkids; i++)
             if (!holds_for(x, p, x->kids[nd->kid0 + i]))
@@ -337,7 +352,8 @@ static int holds_for(ctx *x, uint32_t p, uint32_t node)
             if (holds_for(x, p, x->kids[nd->kid0 + i]))
                 return 1;
         return 0;
-    default: return eval(x, node);
+    default:
+        return eval(x, node);
     }
 }
 
@@ -348,28 +364,29 @@ static void explain(ctx *x, uint32_t p, uint32_t node, wl_buf *b)
     int first = 1;
 
     switch (nd->op) {
-    case WL_COND_TRUE: return;
+    case WL_COND_TRUE:
+        return;
     case WL_COND_REQUIRES:
-        say(b, "requires(%s): %s holds no binding pledge; needs a binding pledge from %s",
-            c->name, c->name, c->name);
+        say(b, "requires(%s): %s holds no binding pledge; needs a binding pledge from %s", c->name,
+            c->name, c->name);
         return;
     case WL_COND_AT_LEAST: {
         int64_t have = x->cat_members[nd->ref] - (x->pair_cnt[nd->pair] > 0);
-        say(b, "at_least(%lld, %s): %lld other member%s hold%s binding pledges there; needs %lld "
-               "more member%s with %s",
+        say(b,
+            "at_least(%lld, %s): %lld other member%s hold%s binding pledges there; needs %lld "
+            "more member%s with %s",
             (long long)nd->n, c->name, (long long)have, have == 1 ? "" : "s", have == 1 ? "s" : "",
             (long long)(nd->n - have), nd->n - have == 1 ? "" : "s", c->name);
         return;
     }
-    case WL_COND_TOTAL:
-        {
-            char have[32], want[32], need[32];
-            wl_qty_format(own_total(x, p, nd), have, sizeof have);
-            wl_qty_format(nd->n, want, sizeof want);
-            wl_qty_format(nd->n - own_total(x, p, nd), need, sizeof need);
-            say(b, "total(%s, %s) >= %s: the binding total is %s; needs %s more %s", c->name,
-                c->unit, want, have, need, c->unit);
-        }
+    case WL_COND_TOTAL: {
+        char have[32], want[32], need[32];
+        wl_qty_format(own_total(x, p, nd), have, sizeof have);
+        wl_qty_format(nd->n, want, sizeof want);
+        wl_qty_format(nd->n - own_total(x, p, nd), need, sizeof need);
+        say(b, "total(%s, %s) >= %s: the binding total is %s; needs %s more %s", c->name, c->unit,
+            want, have, need, c->unit);
+    }
         return;
     case WL_COND_FACT:
         say(b, "fact(%s) is not recorded; needs the coordinator to record it", c->name);
@@ -475,8 +492,8 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
         x.p_cu[i] = intern(&x.catunits, p[i].category, p[i].unit);
         snprintf(m, sizeof m, "%u", x.p_member[i]);
         x.p_pair[i] = intern(&x.pairs, m, p[i].category);
-        if (x.p_member[i] == UINT32_MAX || x.p_cat[i] == UINT32_MAX ||
-            x.p_cu[i] == UINT32_MAX || x.p_pair[i] == UINT32_MAX)
+        if (x.p_member[i] == UINT32_MAX || x.p_cat[i] == UINT32_MAX || x.p_cu[i] == UINT32_MAX ||
+            x.p_pair[i] == UINT32_MAX)
             goto fail;
         x.root[i] = UINT32_MAX;
         if (p[i].cond) {
@@ -492,8 +509,8 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
     x.dep_member = wl_calloc(x.members.n + 1, sizeof *x.dep_member);
     x.dep_cat = wl_calloc(x.cats.n + 1, sizeof *x.dep_cat);
     x.dep_total = wl_calloc(x.catunits.n + 1, sizeof *x.dep_total);
-    if (!x.member_cnt || !x.cat_members || !x.total || !x.pair_cnt || !x.dep_member ||
-        !x.dep_cat || !x.dep_total)
+    if (!x.member_cnt || !x.cat_members || !x.total || !x.pair_cnt || !x.dep_member || !x.dep_cat ||
+        !x.dep_total)
         goto fail;
     for (size_t i = 0; i < n; i++)
         if (x.root[i] != UINT32_MAX && collect_deps(&x, x.root[i], (uint32_t)i) != 0)

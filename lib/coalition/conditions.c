@@ -426,8 +426,7 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
             return WL_ERR_INVALID;
         }
         if (!json_is_object(v) || cat == NULL || !valid_ident(cat, strlen(cat)) || min == NULL ||
-            (unit && !valid_ident(unit, strlen(unit))) ||
-            json_object_size(v) != (unit ? 3u : 2u)) {
+            (unit && !valid_ident(unit, strlen(unit))) || json_object_size(v) != (unit ? 3u : 2u)) {
             WHY("'total' takes {\"category\": name, \"unit\": name, \"min\": \"decimal\"}");
             return WL_ERR_INVALID;
         }
@@ -463,9 +462,12 @@ json_t *wl_cond_to_json(const wl_cond *c)
     char q[32];
     json_t *a;
     switch (c->op) {
-    case WL_COND_TRUE: return json_true();
-    case WL_COND_REQUIRES: return json_pack("{s:s}", "requires", c->name);
-    case WL_COND_FACT: return json_pack("{s:s}", "fact", c->name);
+    case WL_COND_TRUE:
+        return json_true();
+    case WL_COND_REQUIRES:
+        return json_pack("{s:s}", "requires", c->name);
+    case WL_COND_FACT:
+        return json_pack("{s:s}", "fact", c->name);
     case WL_COND_AT_LEAST:
         return json_pack("{s:{s:I, s:s}}", "at_least", "n", (json_int_t)c->n, "category", c->name);
     case WL_COND_TOTAL:

@@ -37,6 +37,8 @@ enum {
     Q_WIT_SET,
     Q_TILE_PUT,
     Q_TILE_GET,
+    Q_NONCE_PUT,
+    Q_NONCE_PURGE,
     Q_COUNT
 };
 
@@ -66,6 +68,8 @@ static const char *const sql[Q_COUNT] = {
         "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
     [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
+    [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
+    [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -87,6 +91,7 @@ static const char schema[] =
     " revoked INTEGER, PRIMARY KEY(member, pk));"
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
     "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -665,6 +670,19 @@ wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const
     sqlite3_bind_blob(st, 3, root, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, note, (int)len, SQLITE_STATIC);
     return step_done(st);
+}
+
+wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, Q_NONCE_PURGE);
+    wl_rc rc;
+    sqlite3_bind_int64(st, 1, now);
+    if ((rc = step_done(st)) != WL_OK)
+        return rc;
+    st = stmt(s, Q_NONCE_PUT);
+    sqlite3_bind_text(st, 1, nonce, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, expires);
+    return step_done(st); /* WL_ERR_CONFLICT: seen before */
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

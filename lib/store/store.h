@@ -118,6 +118,12 @@ wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size,
 wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const uint8_t root[32],
                            const char *note, size_t len) WL_MUST;
 
+/*
+ * Records a request nonce until `expires` (unix seconds); WL_ERR_CONFLICT if it
+ * was already recorded and has not expired. Forgets nonces expired at `now`.
+ */
+wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_t now) WL_MUST;
+
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
 

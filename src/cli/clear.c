@@ -23,15 +23,16 @@
 
 static int usage(FILE *f)
 {
-    fprintf(f, "usage: willing clear --input FILE [--json]\n"
-               "\n"
-               "Computes which pledges are binding: the greatest set whose conditions all hold\n"
-               "given that set. FILE (- for stdin) holds {\"facts\": [...], \"pledges\": [{\"id\",\n"
-               "\"member\", \"category\", \"unit\", \"quantity\", \"condition\"}, ...]}; a condition\n"
-               "is text, e.g. \"all(requires(us), at_least(5, ground_forces))\", or its JSON form.\n"
-               "Conditions may only ask for more: not, at_most, < and <= are refused.\n"
-               "\n"
-               "  --json   print {\"binding\": [ids], \"not_binding\": [{\"id\", \"reason\"}]}\n");
+    fprintf(f,
+            "usage: willing clear --input FILE [--json]\n"
+            "\n"
+            "Computes which pledges are binding: the greatest set whose conditions all hold\n"
+            "given that set. FILE (- for stdin) holds {\"facts\": [...], \"pledges\": [{\"id\",\n"
+            "\"member\", \"category\", \"unit\", \"quantity\", \"condition\"}, ...]}; a condition\n"
+            "is text, e.g. \"all(requires(us), at_least(5, ground_forces))\", or its JSON form.\n"
+            "Conditions may only ask for more: not, at_most, < and <= are refused.\n"
+            "\n"
+            "  --json   print {\"binding\": [ids], \"not_binding\": [{\"id\", \"reason\"}]}\n");
     return f == stdout ? 0 : 2;
 }
 
@@ -57,10 +58,16 @@ int cli_clear(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'i': input = optarg; break;
-        case 'j': json_out = true; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 'i':
+            input = optarg;
+            break;
+        case 'j':
+            json_out = true;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (input == NULL || optind != argc)
@@ -107,8 +114,10 @@ int cli_clear(int argc, char **argv)
         in[i].unit = json_string_value(json_object_get(v, "unit"));
         if (!in[i].id || !in[i].member || !in[i].category || !in[i].unit || !q ||
             wl_qty_parse(q, strlen(q), &in[i].qty) != WL_OK) {
-            fprintf(stderr, "willing clear: pledges[%zu] needs id, member, category, unit and a "
-                            "quantity as a decimal string\n", i);
+            fprintf(stderr,
+                    "willing clear: pledges[%zu] needs id, member, category, unit and a "
+                    "quantity as a decimal string\n",
+                    i);
             goto out;
         }
         if (c == NULL || json_is_null(c))
@@ -131,8 +140,8 @@ int cli_clear(int argc, char **argv)
             if (r.binding[i])
                 json_array_append_new(b, json_string(in[i].id));
             else
-                json_array_append_new(nb, json_pack("{s:s, s:s}", "id", in[i].id, "reason",
-                                                    r.reason[i]));
+                json_array_append_new(
+                    nb, json_pack("{s:s, s:s}", "id", in[i].id, "reason", r.reason[i]));
         }
         o = json_pack("{s:o, s:o}", "binding", b, "not_binding", nb);
         s = json_dumps(o, JSON_INDENT(2));

@@ -17,6 +17,9 @@ typedef wl_buf cli_buf;
 /* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
 long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
               cli_buf *out, char *err, size_t errcap);
+/* The same with extra header lines ("Name: value"), NULL-terminated. */
+long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
+                size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap);
 void cli_buf_free(cli_buf *b);
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *cli_read_file(const char *path, size_t max, size_t *len);
@@ -33,5 +36,6 @@ int cli_checkpoint(int argc, char **argv);
 int cli_fsck(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
+int cli_whoami(int argc, char **argv);
 
 #endif

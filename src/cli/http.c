@@ -18,6 +18,12 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
               cli_buf *out, char *err, size_t errcap)
 {
+    return cli_http_h(method, url, ctype, body, len, NULL, out, err, errcap);
+}
+
+long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
+                size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap)
+{
     static CURL *c; /* one handle: keep-alive across calls */
     struct curl_slist *h = NULL;
     char ebuf[CURL_ERROR_SIZE] = "";
@@ -42,14 +48,17 @@ long cli_http(const char *method, const char *url, const char *ctype, const char
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    for (size_t i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
     if (strcmp(method, "POST") == 0) {
         char hdr[128];
         snprintf(hdr, sizeof hdr, "Content-Type: %s", ctype ? ctype : "application/json");
         h = curl_slist_append(h, hdr);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     }
+    if (h)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     rc = curl_easy_perform(c);
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -62,6 +62,8 @@ extern wl_server *wl_srv;
 
 /* A request's state, freed in one place when the response is done (http.c). */
 typedef struct {
+    char *uri; /* the request target as received (path and query) */
+    bool begun;
     char *body;
     size_t len, cap, max;
     int error_status;
@@ -103,6 +105,9 @@ struct wl_job {
     size_t err_pos;
     bool failed;
     bool done;
+    /* a request nonce to record once (auth.c) instead of entries */
+    const char *nonce;
+    int64_t nonce_expires;
     /* a checkpoint to store (from the publisher) instead of entries */
     const char *cp_note;
     size_t cp_len;
@@ -123,6 +128,20 @@ wl_rc wl_publish_once(wl_store *s);
 
 /* A wl_hash_reader over a store (ctx) with a shared in-memory cache (hashcache.c). */
 wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
+
+/* An authenticated requester (auth.c). */
+typedef struct {
+    char member[65];
+    char scope[17];
+    uint32_t key_id;
+    unsigned status; /* on failure: the HTTP status, code and message */
+    const char *code;
+    char msg[256];
+} wl_auth;
+
+/* 0 when the request carries a valid RFC 9421 signature by a live key; -1 with a->status. */
+int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a);
+enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
 
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);

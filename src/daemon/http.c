@@ -161,6 +161,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_entry_get(c, url + 16);
     if (strncmp(url, "/api/v1/proof/", 14) == 0 && get)
         return wl_h_proof(c, url + 14);
+    if (strcmp(url, "/api/v1/whoami") == 0 && get)
+        return wl_h_whoami(c, method, r);
     if (strcmp(url, "/") == 0 && get) {
         static const char page[] =
             "<!doctype html><html lang=en><meta charset=utf-8><title>willing</title>"
@@ -181,12 +183,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     wl_req *r = *con_cls;
     (void)cls;
 
-    if (r == NULL) {
+    if (r == NULL)
+        return MHD_NO; /* uri_logger always gives one */
+    if (!r->begun) {
         const char *host, *cl, *ct;
-        r = calloc(1, sizeof *r);
-        if (r == NULL)
-            return MHD_NO;
-        *con_cls = r;
+        r->begun = true;
         r->started = time(NULL);
         host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
         if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && (host == NULL || host[0] == '\0'))
@@ -249,6 +250,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     return route(c, method, url, r);
 }
 
+/* Called first for every request: keeps the request target exactly as received. */
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    wl_req *r = calloc(1, sizeof *r);
+    (void)cls;
+    (void)c;
+    if (r != NULL && (r->uri = strdup(uri ? uri : "")) == NULL) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
 static void request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                               enum MHD_RequestTerminationCode toe)
 {
@@ -261,6 +275,7 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
     if (r->job)
         wl_job_free(r->job);
     free(r->body);
+    free(r->uri);
     free(r);
     *con_cls = NULL;
 }
@@ -280,10 +295,12 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
                                 MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
                                 wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
                                 MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+                                MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                 MHD_OPTION_END);
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
                             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
                             wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-                            MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL, MHD_OPTION_END);
 }

@@ -37,6 +37,16 @@ void wl_sequencer_run(wl_job *j)
 static void run_job(wl_store *s, wl_job *j)
 {
     wl_error err;
+    if (j->nonce) {
+        wl_rc rc = wl_store_nonce_use(s, j->nonce, j->nonce_expires, (int64_t)time(NULL));
+        if (rc == WL_ERR_CONFLICT)
+            wl_error_set(&j->err, rc, "replayed_request",
+                         "this request's nonce was already used: sign each request anew");
+        else if (rc != WL_OK)
+            wl_error_set(&j->err, rc, "storage", "recording a nonce: %s", wl_store_errmsg(s));
+        j->failed = rc != WL_OK;
+        return;
+    }
     if (j->cp_note) {
         wl_rc rc =
             wl_store_checkpoint_put(s, j->cp_size, j->cp_note, j->cp_len, (int64_t)time(NULL));

@@ -47,11 +47,11 @@ new_ledger() {
   OPKEY=$T/$1.db.operator.key
 }
 
-# start_server NAME [args...]: sets URL and SERVER_PID
+# start_server NAME [args...]: sets URL and SERVER_PID (on $PORT if set)
 start_server() {
   local name=$1; shift
   local port
-  port=$(free_port)
+  port=${PORT:-$(free_port)}
   URL=http://127.0.0.1:$port
   "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 "$@" 2>>"$T/$name.log" &
   SERVER_PID=$!

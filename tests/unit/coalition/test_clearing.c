@@ -78,10 +78,10 @@ static void test_parse_and_refusals(void **state)
     }
     /* the JSON form refuses the same things */
     {
-        static const char *jbad[] = {"{\"not\":{\"requires\":\"us\"}}",
-                                     "{\"at_most\":{\"n\":3,\"category\":\"x\"}}",
-                                     "{\"total\":{\"category\":\"x\",\"unit\":\"u\",\"max\":\"3\"}}",
-                                     "{\"all\":[]}", "{\"requires\":\"us\",\"fact\":\"x\"}"};
+        static const char *jbad[] = {
+            "{\"not\":{\"requires\":\"us\"}}", "{\"at_most\":{\"n\":3,\"category\":\"x\"}}",
+            "{\"total\":{\"category\":\"x\",\"unit\":\"u\",\"max\":\"3\"}}", "{\"all\":[]}",
+            "{\"requires\":\"us\",\"fact\":\"x\"}"};
         for (size_t i = 0; i < sizeof jbad / sizeof jbad[0]; i++) {
             json_t *j = json_loads(jbad[i], 0, NULL);
             wl_cond *c = NULL;
@@ -149,9 +149,10 @@ static void test_cases(void **state)
     }
     /* a cycle that hangs on a fact: binds only when the fact is recorded */
     {
-        P ps[] = {{"a", "ua", "training", "units", "1", "requires(pl)"},
-                  {"b", "pl", "training", "units", "1", "requires(de)"},
-                  {"c", "de", "training", "units", "1", "all(requires(ua), fact(ceasefire-signed))"}};
+        P ps[] = {
+            {"a", "ua", "training", "units", "1", "requires(pl)"},
+            {"b", "pl", "training", "units", "1", "requires(de)"},
+            {"c", "de", "training", "units", "1", "all(requires(ua), fact(ceasefire-signed))"}};
         const char *facts[] = {"ceasefire-signed"};
         r = run(ps, 3, NULL, 0);
         assert_false(r.binding[0] || r.binding[1] || r.binding[2]);
@@ -184,11 +185,11 @@ static void test_cases(void **state)
     }
     /* any, and totals with exact decimals */
     {
-        P ps[] = {{"f", "gb", "finance", "gbp", "1600000000", NULL},
-                  {"g", "fr", "air_defence", "systems", "40",
-                   "any(fact(us-backstop), total(finance, gbp) >= 1600000000.0001)"},
-                  {"h", "it", "air_defence", "systems", "60",
-                   "total(air_defence, systems) >= 100"}};
+        P ps[] = {
+            {"f", "gb", "finance", "gbp", "1600000000", NULL},
+            {"g", "fr", "air_defence", "systems", "40",
+             "any(fact(us-backstop), total(finance, gbp) >= 1600000000.0001)"},
+            {"h", "it", "air_defence", "systems", "60", "total(air_defence, systems) >= 100"}};
         r = run(ps, 3, NULL, 0);
         assert_true(r.binding[0]);
         assert_false(r.binding[1]);

@@ -61,8 +61,8 @@ static void test_rfc_example(void **state)
     wl_httpsig_req req = test_request();
     char base[WL_HTTPSIG_BASE_MAX], why[256], in[1024], sig[1024];
     size_t len = 0;
-    static const char *const comps[] = {"date",         "@method",       "@path", "@authority",
-                                        "content-type", "content-length"};
+    static const char *const comps[] = {"date",       "@method",      "@path",
+                                        "@authority", "content-type", "content-length"};
     (void)state;
     assert_int_equal(wl_keyfile_parse(key_pem, sizeof key_pem - 1, &kf), WL_OK);
     assert_int_equal(wl_httpsig_parse(sig_input, signature, "sig-b26", &s, why, sizeof why), WL_OK);
@@ -104,24 +104,22 @@ static void test_refusals(void **state)
         memcpy(in2, sig_input, sizeof sig_input);
         *strstr(in2, "1618884473") = '2';
         assert_int_equal(wl_httpsig_parse(in2, signature, NULL, &s, why, sizeof why), WL_OK);
-        assert_int_equal(wl_httpsig_verify(&s, &req, kf.key.pk, why, sizeof why),
-                         WL_ERR_SIGNATURE);
+        assert_int_equal(wl_httpsig_verify(&s, &req, kf.key.pk, why, sizeof why), WL_ERR_SIGNATURE);
     }
     /* malformed or unsupported inputs */
-    assert_int_not_equal(wl_httpsig_parse("sig=(\"@method\";req);created=1", signature, NULL, &s,
-                                          why, sizeof why),
-                         WL_OK);
+    assert_int_not_equal(
+        wl_httpsig_parse("sig=(\"@method\";req);created=1", signature, NULL, &s, why, sizeof why),
+        WL_OK);
     assert_non_null(strstr(why, "not supported"));
     assert_int_not_equal(wl_httpsig_parse(sig_input, "sig-b26=:AAAA:", NULL, &s, why, sizeof why),
                          WL_OK);
     assert_int_not_equal(wl_httpsig_parse(NULL, NULL, NULL, &s, why, sizeof why), WL_OK);
-    assert_int_not_equal(wl_httpsig_parse("sig=(\"@method\" \"x\"", signature, NULL, &s, why,
-                                          sizeof why),
-                         WL_OK);
+    assert_int_not_equal(
+        wl_httpsig_parse("sig=(\"@method\" \"x\"", signature, NULL, &s, why, sizeof why), WL_OK);
     /* a covered field the request lacks */
-    assert_int_equal(wl_httpsig_parse("sig-b26=(\"x-missing\");created=1", signature, NULL, &s,
-                                      why, sizeof why),
-                     WL_OK);
+    assert_int_equal(
+        wl_httpsig_parse("sig-b26=(\"x-missing\");created=1", signature, NULL, &s, why, sizeof why),
+        WL_OK);
     assert_int_equal(wl_httpsig_verify(&s, &req, kf.key.pk, why, sizeof why), WL_ERR_INVALID);
     assert_non_null(strstr(why, "absent"));
     wl_key_wipe(&kf.key);

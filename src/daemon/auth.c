@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Authentication of private requests: RFC 9421 HTTP Message Signatures with
+ * an officer's Ed25519 key, on willing's profile (docs/FORMAT.md, "Signed
+ * requests"): "@method" first, "@authority", "@path", "@query" when there is
+ * one, "content-digest" over any body; created within 5 minutes of the
+ * server's clock; a nonce never accepted twice within that window, recorded
+ * durably (through the sequencer) so a restart does not forget it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "willing/httpsig.h"
+
+#define SKEW_SECONDS 300
+
+static const char *field(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static int fail(wl_auth *a, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(wl_auth *a, unsigned status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    a->status = status;
+    a->code = code;
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int covers(const wl_httpsig *s, const char *c)
+{
+    for (size_t i = 0; i < s->ncomponents; i++)
+        if (strcmp(s->components[i], c) == 0)
+            return 1;
+    return 0;
+}
+
+int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a)
+{
+    const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature-Input");
+    const char *sg = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature");
+    const char *q = strchr(r->uri, '?');
+    char path[1024], query[2048], why[256], member[65];
+    wl_httpsig s;
+    wl_httpsig_req req;
+    wl_member_key keys[4];
+    size_t nk = 0;
+    uint8_t idb[4];
+    uint32_t kid;
+    int64_t now = (int64_t)time(NULL);
+    wl_store *st = wl_thread_store();
+    wl_job job;
+    const char *slash;
+    int live = -1;
+
+    memset(a, 0, sizeof *a);
+    if (in == NULL || sg == NULL)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "unauthenticated",
+                    "sign the request (RFC 9421, Signature-Input and Signature) with an "
+                    "officer's key");
+    if (wl_httpsig_parse(in, sg, NULL, &s, why, sizeof why) != WL_OK)
+        return fail(a, MHD_HTTP_BAD_REQUEST, "malformed_signature", "%s", why);
+    if (s.ncomponents == 0 || strcmp(s.components[0], "@method") != 0 ||
+        !covers(&s, "@authority") || !covers(&s, "@path") || (q && !covers(&s, "@query")) ||
+        (r->len > 0 && !covers(&s, "content-digest")))
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "signature_profile",
+                    "the signature must cover \"@method\" first, then \"@authority\", \"@path\", "
+                    "\"@query\" when there is a query, and \"content-digest\" when there is a body");
+    if (s.created < 0 || s.created > now + SKEW_SECONDS || s.created < now - SKEW_SECONDS)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "clock_skew",
+                    "the signature's created time is %lld s from the server's clock; at most %d "
+                    "s is accepted",
+                    (long long)(s.created < 0 ? 0 : s.created - now), SKEW_SECONDS);
+    if (s.expires >= 0 && s.expires < now)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "signature_expired", "the signature has expired");
+    if (strlen(s.nonce) < 16 || strspn(s.nonce, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                                "vwxyz0123456789-_") != strlen(s.nonce))
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "nonce_required",
+                    "the signature needs a nonce of 16-128 letters, digits, - or _");
+    slash = strchr(s.keyid, '/');
+    if (slash == NULL || (size_t)(slash - s.keyid) > 64 ||
+        !wl_valid_member_id(s.keyid, (size_t)(slash - s.keyid)) ||
+        wl_hex_decode(slash + 1, strlen(slash + 1), idb, 4) != WL_OK)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "unknown_key",
+                    "keyid must be \"<member>/<8 hex digits of the key ID>\"");
+    memcpy(member, s.keyid, (size_t)(slash - s.keyid));
+    member[slash - s.keyid] = '\0';
+    kid = (uint32_t)idb[0] << 24 | (uint32_t)idb[1] << 16 | (uint32_t)idb[2] << 8 | idb[3];
+    if (r->len > 0) {
+        char want[64];
+        const char *got = field(c, "content-digest");
+        wl_content_digest(r->body, r->len, want, sizeof want);
+        if (got == NULL || strcmp(got, want) != 0)
+            return fail(a, MHD_HTTP_UNAUTHORIZED, "content_digest",
+                        "Content-Digest must be the SHA-256 of the body (%s)", want);
+    }
+    if (st == NULL || wl_store_keys_by_id(st, member, kid, keys, 4, &nk) != WL_OK)
+        return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "the ledger cannot be read");
+    snprintf(path, sizeof path, "%.*s", (int)(q ? (size_t)(q - r->uri) : strlen(r->uri)), r->uri);
+    snprintf(query, sizeof query, "%s", q ? q : "");
+    req.method = method;
+    req.authority = field(c, "host");
+    req.path = path;
+    req.query = q ? query : NULL;
+    req.field = field;
+    req.ctx = c;
+    for (size_t i = 0; i < nk; i++) {
+        if (wl_httpsig_verify(&s, &req, keys[i].pk, why, sizeof why) != WL_OK)
+            continue;
+        live = keys[i].revoked == UINT64_MAX ? (int)i : -2;
+        break;
+    }
+    if (live == -2)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, "revoked_key", "key %s was revoked", s.keyid);
+    if (live < 0)
+        return fail(a, MHD_HTTP_UNAUTHORIZED, nk ? "bad_signature" : "unknown_key", "%s",
+                    nk ? why : "no such key in this log");
+    /* the nonce, durably, once */
+    memset(&job, 0, sizeof job);
+    job.nonce = s.nonce;
+    job.nonce_expires = s.created + SKEW_SECONDS + 1;
+    wl_sequencer_run(&job);
+    if (job.failed)
+        return fail(a, job.err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED
+                                                     : MHD_HTTP_SERVICE_UNAVAILABLE,
+                    job.err.code, "%s", job.err.msg);
+    snprintf(a->member, sizeof a->member, "%s", member);
+    snprintf(a->scope, sizeof a->scope, "%s", keys[live].scope);
+    a->key_id = kid;
+    return 0;
+}
+
+enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_auth a;
+    wl_member m;
+    char kid[9];
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    if (wl_store_member_get(wl_thread_store(), a.member, &m) != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_UNAUTHORIZED, "unknown_member", "no member %s",
+                                a.member);
+    snprintf(kid, sizeof kid, "%08x", (unsigned)a.key_id);
+    return wl_respond_json(c, MHD_HTTP_OK,
+                           json_pack("{s:s, s:s, s:s, s:s, s:s}", "member", m.id, "name", m.name,
+                                     "role", m.role, "key_id", kid, "scope", a.scope));
+}
