@@ -274,6 +274,13 @@ static int cmp_dep(const void *a, const void *b)
     return x->pledge < y->pledge ? -1 : x->pledge > y->pledge;
 }
 
+static void sort_deps(deps *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i].n > 1)
+            qsort(d[i].v, d[i].n, sizeof(dep), cmp_dep);
+}
+
 /* Pushes the pledges of d whose threshold lies in [lo, hi]. */
 static void push_range(ctx *x, const deps *d, int64_t lo, int64_t hi)
 {
@@ -515,12 +522,9 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
     for (size_t i = 0; i < n; i++)
         if (x.root[i] != UINT32_MAX && collect_deps(&x, x.root[i], (uint32_t)i) != 0)
             goto fail;
-    for (size_t i = 0; i < x.members.n; i++)
-        qsort(x.dep_member[i].v, x.dep_member[i].n, sizeof(dep), cmp_dep);
-    for (size_t i = 0; i < x.cats.n; i++)
-        qsort(x.dep_cat[i].v, x.dep_cat[i].n, sizeof(dep), cmp_dep);
-    for (size_t i = 0; i < x.catunits.n; i++)
-        qsort(x.dep_total[i].v, x.dep_total[i].n, sizeof(dep), cmp_dep);
+    sort_deps(x.dep_member, x.members.n);
+    sort_deps(x.dep_cat, x.cats.n);
+    sort_deps(x.dep_total, x.catunits.n);
 
     /* everyone binding to begin with */
     for (size_t i = 0; i < n; i++) {
