@@ -38,12 +38,10 @@ static const char *field(void *ctx, const char *name)
 
 int cli_whoami(int argc, char **argv)
 {
-    static const struct option opts[] = {{"server", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"print-headers", no_argument, NULL, 'p'},
-                                         {"created", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},  {"key", required_argument, NULL, 'k'},
+        {"print-headers", no_argument, NULL, 'p'}, {"created", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const char *const comps[] = {"@method", "@authority", "@path"};
     const char *server = NULL, *keyp = NULL;
     bool print = false;
@@ -62,12 +60,22 @@ int cli_whoami(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': keyp = optarg; break;
-        case 'p': print = true; break;
-        case 'c': created = strtoll(optarg, NULL, 10); break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'p':
+            print = true;
+            break;
+        case 'c':
+            created = strtoll(optarg, NULL, 10);
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (!server || !keyp || optind != argc)
@@ -83,7 +91,8 @@ int cli_whoami(int argc, char **argv)
     p = p ? p + 3 : base;
     snprintf(authority, sizeof authority, "%.*s", (int)strcspn(p, "/"), p);
     host_of = authority;
-    snprintf(keyid, sizeof keyid, "%s/%08x", kf.member, (unsigned)wl_entry_key_id(kf.member, kf.key.pk));
+    snprintf(keyid, sizeof keyid, "%s/%08x", kf.member,
+             (unsigned)wl_entry_key_id(kf.member, kf.key.pk));
     randombytes_buf(rnd, sizeof rnd);
     wl_hex_encode(rnd, sizeof rnd, nonce);
     req = (wl_httpsig_req){"GET", authority, "/api/v1/whoami", NULL, field, NULL};

@@ -72,9 +72,10 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *
     if (s.ncomponents == 0 || strcmp(s.components[0], "@method") != 0 ||
         !covers(&s, "@authority") || !covers(&s, "@path") || (q && !covers(&s, "@query")) ||
         (r->len > 0 && !covers(&s, "content-digest")))
-        return fail(a, MHD_HTTP_UNAUTHORIZED, "signature_profile",
-                    "the signature must cover \"@method\" first, then \"@authority\", \"@path\", "
-                    "\"@query\" when there is a query, and \"content-digest\" when there is a body");
+        return fail(
+            a, MHD_HTTP_UNAUTHORIZED, "signature_profile",
+            "the signature must cover \"@method\" first, then \"@authority\", \"@path\", "
+            "\"@query\" when there is a query, and \"content-digest\" when there is a body");
     if (s.created < 0 || s.created > now + SKEW_SECONDS || s.created < now - SKEW_SECONDS)
         return fail(a, MHD_HTTP_UNAUTHORIZED, "clock_skew",
                     "the signature's created time is %lld s from the server's clock; at most %d "
@@ -130,9 +131,9 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *
     job.nonce_expires = s.created + SKEW_SECONDS + 1;
     wl_sequencer_run(&job);
     if (job.failed)
-        return fail(a, job.err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED
-                                                     : MHD_HTTP_SERVICE_UNAVAILABLE,
-                    job.err.code, "%s", job.err.msg);
+        return fail(
+            a, job.err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_SERVICE_UNAVAILABLE,
+            job.err.code, "%s", job.err.msg);
     snprintf(a->member, sizeof a->member, "%s", member);
     snprintf(a->scope, sizeof a->scope, "%s", keys[live].scope);
     a->key_id = kid;
