@@ -11,6 +11,7 @@
 #include "willing/note.h"
 
 #define WL_ENTRY_HEADER "willing.entry/v1"
+#define WL_SEALED_HEADER "willing.sealed/v1"
 #define WL_KIND_MAX 32u
 #define WL_MEMBER_MAX 64u
 #define WL_BODY_DEPTH_MAX 16u
@@ -23,7 +24,8 @@ typedef struct {
     char origin[WL_ORIGIN_MAX + 1];
     char kind[WL_KIND_MAX + 1];
     char author[WL_MEMBER_MAX + 1];
-    uint64_t seq;
+    uint64_t seq;    /* entries */
+    char nonce[33];  /* sealed contents */
     int64_t time;
     const char *body; /* one line of JSON, inside bytes */
     size_t body_len;
@@ -51,6 +53,16 @@ wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32]) WL_MUST;
 wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
                      int64_t time, const char *body, const wl_key *key, char **out,
                      size_t *outlen) WL_MUST;
+
+/*
+ * Sealed content: the same seven lines under "willing.sealed/v1", with a random
+ * nonce (32 lower-case hex digits) on line 5 instead of a seq, so that nothing in
+ * it counts a member's pledges. Parsed into the same struct (nonce set, seq 0).
+ */
+wl_rc wl_sealed_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen) WL_MUST;
+wl_rc wl_sealed_build(const char *origin, const char *kind, const char *author, const char *nonce,
+                      int64_t time, const char *body, const wl_key *key, char **out,
+                      size_t *outlen) WL_MUST;
 
 /* Member IDs: 1..64 of [a-z0-9._-], starting with a letter or digit. */
 int wl_valid_member_id(const char *s, size_t len);

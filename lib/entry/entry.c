@@ -69,7 +69,36 @@ static const char *next_line(const char **p, const char *end, size_t *len)
     return s;
 }
 
+/*
+ * Entries and sealed contents share one layout: seven lines under a header,
+ * then one signature by the author. They differ in the header and in line 5:
+ * an entry's decimal seq, a sealed content's random nonce (32 hex digits).
+ */
+static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entry *e, char *why,
+                      size_t whylen);
+
 wl_rc wl_entry_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen)
+{
+    return parse_as(WL_ENTRY_HEADER, bytes, len, e, why, whylen);
+}
+
+wl_rc wl_sealed_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen)
+{
+    return parse_as(WL_SEALED_HEADER, bytes, len, e, why, whylen);
+}
+
+static int valid_nonce(const char *s, size_t n)
+{
+    if (n != 32)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entry *e, char *why,
+                      size_t whylen)
 {
     wl_note note;
     const char *p, *end, *l;
@@ -96,9 +125,9 @@ wl_rc wl_entry_parse(const char *bytes, size_t len, wl_entry *e, char *why, size
     }
     p = note.text;
     end = note.text + note.text_len;
-    if ((l = next_line(&p, end, &ll)) == NULL || ll != strlen(WL_ENTRY_HEADER) ||
-        memcmp(l, WL_ENTRY_HEADER, ll) != 0) {
-        WHY("first line must be %s", WL_ENTRY_HEADER);
+    if ((l = next_line(&p, end, &ll)) == NULL || ll != strlen(header) ||
+        memcmp(l, header, ll) != 0) {
+        WHY("first line must be %s", header);
         return WL_ERR_INVALID;
     }
     if ((l = next_line(&p, end, &ll)) == NULL || ll == 0 || ll > WL_ORIGIN_MAX) {
@@ -116,7 +145,17 @@ wl_rc wl_entry_parse(const char *bytes, size_t len, wl_entry *e, char *why, size
         return WL_ERR_INVALID;
     }
     memcpy(e->author, l, ll);
-    if ((l = next_line(&p, end, &ll)) == NULL || wl_parse_u64(l, ll, &e->seq) != WL_OK) {
+    if ((l = next_line(&p, end, &ll)) == NULL) {
+        WHY("line 5 is missing");
+        return WL_ERR_INVALID;
+    }
+    if (strcmp(header, WL_SEALED_HEADER) == 0) {
+        if (!valid_nonce(l, ll)) {
+            WHY("line 5 must be a random nonce of 32 lower-case hex digits");
+            return WL_ERR_INVALID;
+        }
+        memcpy(e->nonce, l, ll);
+    } else if (wl_parse_u64(l, ll, &e->seq) != WL_OK) {
         WHY("line 5 must be the sequence number in decimal, no leading zeroes");
         return WL_ERR_INVALID;
     }
@@ -181,8 +220,32 @@ wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32])
     return wl_ed25519_verify(pk, e->text, e->text_len, e->sig);
 }
 
+static wl_rc build_as(const char *header, const char *origin, const char *kind, const char *author,
+                      const char *line5, int64_t time, const char *body, const wl_key *key,
+                      char **out, size_t *outlen);
+
 wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
                      int64_t time, const char *body, const wl_key *key, char **out, size_t *outlen)
+{
+    char l5[24];
+    snprintf(l5, sizeof l5, "%llu", (unsigned long long)seq);
+    return build_as(WL_ENTRY_HEADER, origin, kind, author, l5, time, body, key, out, outlen);
+}
+
+wl_rc wl_sealed_build(const char *origin, const char *kind, const char *author, const char *nonce,
+                      int64_t time, const char *body, const wl_key *key, char **out,
+                      size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (!valid_nonce(nonce, strlen(nonce)))
+        return WL_ERR_INVALID;
+    return build_as(WL_SEALED_HEADER, origin, kind, author, nonce, time, body, key, out, outlen);
+}
+
+static wl_rc build_as(const char *header, const char *origin, const char *kind, const char *author,
+                      const char *line5, int64_t time, const char *body, const wl_key *key,
+                      char **out, size_t *outlen)
 {
     size_t cap, tl, sl;
     char *buf;
@@ -200,8 +263,8 @@ wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, u
     buf = wl_malloc(cap);
     if (buf == NULL)
         return WL_ERR_NOMEM;
-    n = snprintf(buf, cap, "%s\n%s\n%s\n%s\n%llu\n%lld\n%s\n", WL_ENTRY_HEADER, origin, kind,
-                 author, (unsigned long long)seq, (long long)time, body);
+    n = snprintf(buf, cap, "%s\n%s\n%s\n%s\n%s\n%lld\n%s\n", header, origin, kind, author, line5,
+                 (long long)time, body);
     if (n < 0 || (size_t)n >= cap) {
         wl_free(buf);
         return WL_ERR_INTERNAL;
@@ -214,7 +277,7 @@ wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, u
         return WL_ERR_INTERNAL;
     }
     /* Never hand out bytes the parser would refuse. */
-    rc = wl_entry_parse(buf, tl + 1 + sl, &chk, NULL, 0);
+    rc = parse_as(header, buf, tl + 1 + sl, &chk, NULL, 0);
     if (rc != WL_OK) {
         wl_free(buf);
         return rc;

@@ -251,6 +251,49 @@ static wl_rc apply_sealed(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     return WL_OK;
 }
 
+/*
+ * The revealed content is a sealed note (willing.sealed/v1) by the announcing
+ * member for this log, signed with a key of theirs that was live when the
+ * envelope was published (added before it, not revoked before it).
+ */
+static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
+                                  const wl_entry *announce, uint64_t sealed_index, wl_error *err)
+{
+    wl_entry c;
+    wl_member_key keys[4];
+    size_t nk = 0;
+    char why[200];
+    wl_rc rc = wl_sealed_parse(raw, rawlen, &c, why, sizeof why);
+    if (rc != WL_OK)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_content",
+                            "announce: the content is not sealed content: %s", why);
+    if (strcmp(c.origin, announce->origin) != 0 || strcmp(c.author, announce->author) != 0) {
+        rc = wl_error_set(err, WL_ERR_FORBIDDEN, "not_your_content",
+                          "announce: only its author, for this log, may announce sealed content "
+                          "(its author is '%s')",
+                          c.author);
+        goto out;
+    }
+    rc = wl_store_keys_by_id(s, c.author, c.key_id, keys, 4, &nk);
+    if (rc != WL_OK) {
+        rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+        goto out;
+    }
+    rc = wl_error_set(err, WL_ERR_SIGNATURE, "bad_signature",
+                      "announce: the content is not signed by a key '%s' held when it was sealed",
+                      c.author);
+    for (size_t i = 0; i < nk; i++)
+        if (keys[i].added < sealed_index &&
+            (keys[i].revoked == UINT64_MAX || keys[i].revoked > sealed_index) &&
+            wl_entry_verify_sig(&c, keys[i].pk) == WL_OK) {
+            rc = WL_OK;
+            break;
+        }
+out:
+    wl_entry_clear(&c);
+    return rc;
+}
+
 static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
     static const char *const fields[] = {"sealed", "salt", "content", NULL};
@@ -303,13 +346,19 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
     }
     wl_entry_clear(&se);
     wl_free(sealed);
-    wl_free(raw);
-    if (rc == WL_ERR_CONFLICT)
+    if (rc == WL_ERR_CONFLICT) {
+        wl_free(raw);
         return wl_error_set(err, rc, "commitment_mismatch",
                             "announce: salt and content do not match the sealed commitment");
-    if (rc != WL_OK)
+    }
+    if (rc != WL_OK) {
+        wl_free(raw);
         return wl_error_set(err, rc, "storage", "announce: the sealed entry cannot be read");
-    return WL_OK;
+    }
+    rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e,
+                              (uint64_t)json_integer_value(si), err);
+    wl_free(raw);
+    return rc;
 }
 
 wl_rc wl_kinds_core_register(void)

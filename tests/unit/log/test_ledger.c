@@ -200,25 +200,32 @@ static void test_sealed_and_announce(void **state)
 {
     fixture *f = *state;
     uint8_t salt[32], c[32];
-    const char content[] = "{\"pledge\":\"2,000 troops\"}";
-    char body[1024], sb[45], cb[45], contb[128];
-    uint64_t sealed_idx, idx;
+    char *content = NULL, *other = NULL;
+    size_t clen = 0, olen = 0;
+    char body[4096], sb[45], cb[45], contb[2048], otherb[2048];
+    uint64_t sealed_idx, other_idx, idx;
     wl_error err;
 
     member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    assert_int_equal(wl_sealed_build(ORIGIN, "pledge", "gb", "0123456789abcdef0123456789abcdef",
+                                     1741392000, "{\"category\":\"ground_forces\"}", &f->gb,
+                                     &content, &clen),
+                     WL_OK);
     memset(salt, 0x5a, sizeof salt);
-    wl_seal_commitment(salt, content, strlen(content), c);
+    wl_seal_commitment(salt, content, clen, c);
     wl_b64_encode(c, 32, cb);
     snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
     /* only the operator publishes envelopes */
     assert_int_equal(append(f, &f->gb, "gb", "sealed", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* envelopes are constant-size: a short seq is refused */
     assert_int_equal(append(f, &f->op, "op", "sealed", body, 0, &sealed_idx, &err), WL_ERR_INVALID);
-    assert_int_equal(
-        append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err), WL_OK);
+    assert_int_equal(append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err),
+                     WL_OK);
     wl_b64_encode(salt, 32, sb);
-    wl_b64_encode((const uint8_t *)content, strlen(content), contb);
+    wl_b64_encode((const uint8_t *)content, clen, contb);
     /* the wrong salt */
     salt[0] ^= 1;
     {
@@ -232,9 +239,30 @@ static void test_sealed_and_announce(void **state)
     /* an index that is not a sealed entry */
     snprintf(body, sizeof body, "{\"sealed\":0,\"salt\":\"%s\",\"content\":\"%s\"}", sb, contb);
     assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_ERR_INVALID);
+    /* someone else announcing gb's content */
     snprintf(body, sizeof body, "{\"sealed\":%llu,\"salt\":\"%s\",\"content\":\"%s\"}",
              (unsigned long long)sealed_idx, sb, contb);
+    assert_int_equal(append(f, &f->fr, "fr", "announce", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
+    assert_string_equal(err.code, "not_your_content");
+    /* the author announces */
     assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_OK);
+    /* content signed by another key than the author's own: refused */
+    assert_int_equal(wl_sealed_build(ORIGIN, "pledge", "gb", "fedcba9876543210fedcba9876543210",
+                                     1741392000, "{}", &f->fr, &other, &olen),
+                     WL_OK);
+    memset(salt, 7, sizeof salt);
+    wl_seal_commitment(salt, other, olen, c);
+    wl_b64_encode(c, 32, cb);
+    snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
+    assert_int_equal(append(f, &f->op, "op", "sealed", body, 1764000000000001ull, &other_idx, &err),
+                     WL_OK);
+    wl_b64_encode(salt, 32, sb);
+    wl_b64_encode((const uint8_t *)other, olen, otherb);
+    snprintf(body, sizeof body, "{\"sealed\":%llu,\"salt\":\"%s\",\"content\":\"%s\"}",
+             (unsigned long long)other_idx, sb, otherb);
+    assert_int_equal(append(f, &f->gb, "gb", "announce", body, 0, &idx, &err), WL_ERR_SIGNATURE);
+    wl_free(content);
+    wl_free(other);
 }
 
 static wl_rc leaf_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
