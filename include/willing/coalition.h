@@ -82,4 +82,8 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
                wl_clearing *out) WL_MUST;
 void wl_clearing_free(wl_clearing *c);
 
+/* Pledges: the body of sealed content of kind "pledge" (docs/FORMAT.md). */
+int wl_pledge_category(const char *s);
+wl_rc wl_pledge_check(const json_t *body, char *why, size_t whylen) WL_MUST;
+
 #endif

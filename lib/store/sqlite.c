@@ -39,6 +39,10 @@ enum {
     Q_TILE_GET,
     Q_NONCE_PUT,
     Q_NONCE_PURGE,
+    Q_SEALED_PUT,
+    Q_SEALED_GET,
+    Q_SEALED_DUE,
+    Q_SEALED_DONE,
     Q_COUNT
 };
 
@@ -70,6 +74,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
     [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
+    [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
+                     "received) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope FROM sealed "
+                     "WHERE commitment = ?1",
+    [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
+                     "ORDER BY commitment",
+    [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -92,6 +103,9 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
     "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
+    " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
+    " received INTEGER NOT NULL, envelope INTEGER);"
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -683,6 +697,78 @@ wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_
     sqlite3_bind_text(st, 1, nonce, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, expires);
     return step_done(st); /* WL_ERR_CONFLICT: seen before */
+}
+
+wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_PUT);
+    sqlite3_bind_blob(st, 1, r->commitment, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, r->salt, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, r->content, (int)r->content_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->readers, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, r->batch);
+    sqlite3_bind_int64(st, 7, r->received);
+    return step_done(st);
+}
+
+wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_GET);
+    int rc;
+    wl_rc ret = WL_OK;
+    memset(r, 0, sizeof *r);
+    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+        memcpy(r->commitment, commitment, 32);
+        col_str(st, 0, r->author, sizeof r->author);
+        memcpy(r->salt, sqlite3_column_blob(st, 1), 32);
+        r->content = col_dup(st, 2, &r->content_len);
+        r->readers = col_dup(st, 3, NULL);
+        r->batch = sqlite3_column_int64(st, 4);
+        r->received = sqlite3_column_int64(st, 5);
+        r->envelope = sqlite3_column_type(st, 6) == SQLITE_NULL
+                          ? UINT64_MAX
+                          : (uint64_t)sqlite3_column_int64(st, 6);
+        if (r->content == NULL || r->readers == NULL) {
+            wl_store_sealed_free(r);
+            ret = WL_ERR_NOMEM;
+        }
+    } else {
+        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+void wl_store_sealed_free(wl_sealed_rec *r)
+{
+    wl_free(r->content);
+    wl_free(r->readers);
+    r->content = NULL;
+    r->readers = NULL;
+}
+
+wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_DUE);
+    int rc;
+    *n = 0;
+    sqlite3_bind_int64(st, 1, batch);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        if (sqlite3_column_bytes(st, 0) == 32)
+            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint64_t envelope)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_DONE);
+    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
+    return step_done(st);
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

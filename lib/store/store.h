@@ -124,6 +124,32 @@ wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const
  */
 wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_t now) WL_MUST;
 
+/*
+ * Sealed content, kept privately: readable only by its author, the
+ * coordinator and the members it names (the daemon enforces that). The log
+ * holds only the commitment, in an envelope published with its batch.
+ */
+typedef struct {
+    uint8_t commitment[32];
+    char author[65];
+    uint8_t salt[32];
+    char *content; /* owned (wl_store_sealed_free) */
+    size_t content_len;
+    char *readers; /* JSON array of member ids, owned */
+    int64_t batch;
+    int64_t received;
+    uint64_t envelope; /* index of its envelope, UINT64_MAX until published */
+} wl_sealed_rec;
+
+wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r) WL_MUST; /* CONFLICT: exists */
+wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r) WL_MUST;
+void wl_store_sealed_free(wl_sealed_rec *r);
+/* Commitments not yet published whose batch is <= batch, at most max. */
+wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max,
+                          size_t *n) WL_MUST;
+wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
+                                uint64_t envelope) WL_MUST;
+
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
 

@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "willing/ledger.h"
 
-static uint64_t now_us(void)
+uint64_t cli_now_us(void)
 {
     struct timeval tv;
     gettimeofday(&tv, NULL);
@@ -24,7 +24,7 @@ static uint64_t now_us(void)
 }
 
 /* The log's origin, read from its checkpoint's first line. */
-static int fetch_origin(const char *base, char *origin, size_t cap)
+int cli_fetch_origin(const char *base, char *origin, size_t cap)
 {
     char url[1024], err[512];
     cli_buf b = {0};
@@ -42,7 +42,7 @@ static int fetch_origin(const char *base, char *origin, size_t cap)
 }
 
 /* Signs and posts one entry; prints the result. */
-static int post_entry(const char *server, const wl_keyfile *kf, const char *author,
+int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author,
                       const char *kind, const char *body, uint64_t seq, bool json_out,
                       const char *origin_arg, const char *outpath)
 {
@@ -58,7 +58,7 @@ static int post_entry(const char *server, const wl_keyfile *kf, const char *auth
         snprintf(origin, sizeof origin, "%s", origin_arg);
     } else {
         cli_base_url(server, base, sizeof base);
-        if (fetch_origin(base, origin, sizeof origin) != 0)
+        if (cli_fetch_origin(base, origin, sizeof origin) != 0)
             return 1;
     }
     if (wl_entry_build(origin, kind, author, seq, (int64_t)time(NULL), body, &kf->key, &entry,
@@ -237,7 +237,7 @@ int cli_append(int argc, char **argv)
         free(filebody);
         return 1;
     }
-    ret = post_entry(server, &kf, who, kind, body, have_seq ? seq : now_us(), json_out, origin,
+    ret = cli_post_entry(server, &kf, who, kind, body, have_seq ? seq : cli_now_us(), json_out, origin,
                      output);
     wl_key_wipe(&kf.key);
     free(filebody);
@@ -346,7 +346,7 @@ int cli_member(int argc, char **argv)
         wl_key_wipe(&kf.key);
         return 2;
     }
-    ret = post_entry(server, &kf, who, "member.add", body, now_us(), json_out, NULL, NULL);
+    ret = cli_post_entry(server, &kf, who, "member.add", body, cli_now_us(), json_out, NULL, NULL);
     free(body);
     wl_key_wipe(&kf.key);
     return ret;

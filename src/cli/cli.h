@@ -26,6 +26,22 @@ char *cli_read_file(const char *path, size_t max, size_t *len);
 /* Strips trailing slashes from a server URL into out. */
 void cli_base_url(const char *url, char *out, size_t cap);
 
+/* Signed requests (signed.c). Header lines are written to h_* (cap bytes each);
+ * h_digest is empty when there is no body. */
+#include "willing/crypto.h"
+int cli_sign_request(const char *method, const char *url, const char *body, size_t len,
+                     const wl_keyfile *kf, int64_t created, char *h_input, char *h_sig,
+                     char *h_digest, size_t cap);
+long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
+                     const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
+/* Signs and posts one entry; prints the result (append.c). */
+int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author, const char *kind,
+                   const char *body, uint64_t seq, bool json_out, const char *origin,
+                   const char *outpath);
+uint64_t cli_now_us(void);
+/* The log's origin from its checkpoint (append.c). */
+int cli_fetch_origin(const char *base, char *origin, size_t cap);
+
 int cli_init(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
 int cli_member(int argc, char **argv);
@@ -37,5 +53,6 @@ int cli_fsck(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
+int cli_pledge(int argc, char **argv);
 
 #endif

@@ -7,14 +7,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "cli.h"
 #include "willing/entry.h"
-#include "willing/httpsig.h"
 
 static int usage(FILE *f)
 {
@@ -28,54 +26,33 @@ static int usage(FILE *f)
     return f == stdout ? 0 : 2;
 }
 
-static const char *host_of;
-
-static const char *field(void *ctx, const char *name)
-{
-    (void)ctx;
-    return strcmp(name, "host") == 0 ? host_of : NULL;
-}
-
 int cli_whoami(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},  {"key", required_argument, NULL, 'k'},
-        {"print-headers", no_argument, NULL, 'p'}, {"created", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    static const char *const comps[] = {"@method", "@authority", "@path"};
+    static const struct option opts[] = {{"server", required_argument, NULL, 's'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"print-headers", no_argument, NULL, 'p'},
+                                         {"created", required_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *server = NULL, *keyp = NULL;
     bool print = false;
     int64_t created = (int64_t)time(NULL);
-    char base[1024], authority[256], url[1300], keyid[80], nonce[33], in[1024], sig[1024];
-    char h1[1100], h2[1100], err[512];
-    uint8_t rnd[16];
+    char base[1024], url[1300], h1[1100], h2[1100], h3[128], err[512];
     const char *headers[3];
     wl_keyfile kf;
-    wl_httpsig_req req;
     cli_buf b = {0};
-    const char *p;
     long st;
     int ch;
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's':
-            server = optarg;
-            break;
-        case 'k':
-            keyp = optarg;
-            break;
-        case 'p':
-            print = true;
-            break;
-        case 'c':
-            created = strtoll(optarg, NULL, 10);
-            break;
-        case 'h':
-            return usage(stdout);
-        default:
-            return usage(stderr);
+        case 's': server = optarg; break;
+        case 'k': keyp = optarg; break;
+        case 'p': print = true; break;
+        case 'c': created = strtoll(optarg, NULL, 10); break;
+        case 'h': return usage(stdout);
+        default: return usage(stderr);
         }
     }
     if (!server || !keyp || optind != argc)
@@ -87,23 +64,12 @@ int cli_whoami(int argc, char **argv)
         return 1;
     }
     cli_base_url(server, base, sizeof base);
-    p = strstr(base, "://");
-    p = p ? p + 3 : base;
-    snprintf(authority, sizeof authority, "%.*s", (int)strcspn(p, "/"), p);
-    host_of = authority;
-    snprintf(keyid, sizeof keyid, "%s/%08x", kf.member,
-             (unsigned)wl_entry_key_id(kf.member, kf.key.pk));
-    randombytes_buf(rnd, sizeof rnd);
-    wl_hex_encode(rnd, sizeof rnd, nonce);
-    req = (wl_httpsig_req){"GET", authority, "/api/v1/whoami", NULL, field, NULL};
-    if (wl_httpsig_sign(&req, "willing", comps, 3, created, keyid, nonce, NULL, &kf.key, in,
-                        sizeof in, sig, sizeof sig) != WL_OK) {
+    snprintf(url, sizeof url, "%s/api/v1/whoami", base);
+    if (cli_sign_request("GET", url, NULL, 0, &kf, created, h1, h2, h3, sizeof h1) != 0) {
         wl_key_wipe(&kf.key);
         return 1;
     }
     wl_key_wipe(&kf.key);
-    snprintf(h1, sizeof h1, "Signature-Input: %s", in);
-    snprintf(h2, sizeof h2, "Signature: %s", sig);
     if (print) {
         printf("%s\n%s\n", h1, h2);
         return 0;
@@ -111,7 +77,6 @@ int cli_whoami(int argc, char **argv)
     headers[0] = h1;
     headers[1] = h2;
     headers[2] = NULL;
-    snprintf(url, sizeof url, "%s/api/v1/whoami", base);
     st = cli_http_h("GET", url, NULL, NULL, 0, headers, &b, err, sizeof err);
     if (st == 0) {
         fprintf(stderr, "willing whoami: %s\n", err);

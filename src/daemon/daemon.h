@@ -34,6 +34,10 @@ typedef struct {
     char origin[WL_ORIGIN_MAX + 1];
     wl_key log_key;
     wl_vkey log_vkey;
+    wl_key op_key;       /* the operator's entry key: envelopes and receipts */
+    char op_id[65];      /* the operator's member id */
+    unsigned seal_interval; /* seconds between batches of sealed envelopes */
+    unsigned seal_batch;    /* envelopes per batch (padded with dummies) */
     unsigned interval_ms;
     unsigned client_timeout; /* seconds: idle connection, and a whole request body */
 
@@ -105,6 +109,9 @@ struct wl_job {
     size_t err_pos;
     bool failed;
     bool done;
+    /* any other durable change, run in the sequencer's transaction */
+    wl_rc (*fn)(wl_store *s, void *arg, wl_error *err);
+    void *arg;
     /* a request nonce to record once (auth.c) instead of entries */
     const char *nonce;
     int64_t nonce_expires;
@@ -142,6 +149,10 @@ typedef struct {
 /* 0 when the request carries a valid RFC 9421 signature by a live key; -1 with a->status. */
 int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a);
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
+enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r);
+enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
+                                const char *hex);
+void *wl_sealer_main(void *arg);
 
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);

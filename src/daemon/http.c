@@ -163,6 +163,10 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_proof(c, url + 14);
     if (strcmp(url, "/api/v1/whoami") == 0 && get)
         return wl_h_whoami(c, method, r);
+    if (strcmp(url, "/api/v1/sealed") == 0 && post)
+        return wl_h_sealed_post(c, method, r);
+    if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)
+        return wl_h_sealed_get(c, method, r, url + 15);
     if (strcmp(url, "/") == 0 && get) {
         static const char page[] =
             "<!doctype html><html lang=en><meta charset=utf-8><title>willing</title>"

@@ -37,6 +37,24 @@ void wl_sequencer_run(wl_job *j)
 static void run_job(wl_store *s, wl_job *j)
 {
     wl_error err;
+    if (j->fn) {
+        /* all or nothing, like a batch */
+        wl_rc rc = wl_store_savepoint(s);
+        memset(&j->err, 0, sizeof j->err);
+        if (rc == WL_OK)
+            rc = j->fn(s, j->arg, &j->err);
+        if (rc != WL_OK) {
+            if (j->err.code == NULL)
+                wl_error_set(&j->err, rc, "storage", "%s", wl_store_errmsg(s));
+            j->failed = true;
+            wl_store_rollback_to(s);
+        } else if (wl_store_release(s) != WL_OK) {
+            wl_error_set(&j->err, WL_ERR_IO, "storage", "%s", wl_store_errmsg(s));
+            j->failed = true;
+            wl_store_rollback_to(s);
+        }
+        return;
+    }
     if (j->nonce) {
         wl_rc rc = wl_store_nonce_use(s, j->nonce, j->nonce_expires, (int64_t)time(NULL));
         if (rc == WL_ERR_CONFLICT)

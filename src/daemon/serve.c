@@ -39,7 +39,12 @@ static void usage(FILE *f)
                "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
                "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
                "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
-               "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
+               "  --operator-key FILE  the operator's entry key, which signs sealed envelopes\n"
+            "                       and receipts (default PATH.operator.key)\n"
+            "  --seal-interval S    seconds between batches of sealed envelopes (default 600;\n"
+            "                       0 turns sealing off)\n"
+            "  --seal-batch N       envelopes per batch, padded with dummies (default 16)\n"
+            "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
                "                       body takes longer than S seconds (default 10)\n"
                "  -h, --help           this help\n");
 }
@@ -115,11 +120,17 @@ int wl_serve_main(int argc, char **argv)
         {"interval", required_argument, NULL, 'i'},
         {"threads", required_argument, NULL, 't'},
         {"client-timeout", required_argument, NULL, 'T'},
+        {"operator-key", required_argument, NULL, 'O'},
+        {"seal-interval", required_argument, NULL, 'S'},
+        {"seal-batch", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
-    const char *certpath = NULL, *tlskeypath = NULL;
+    const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL;
+    char okp[4200];
+    pthread_t seal_thread;
+    wl_store *sstore = NULL;
     char *cert = NULL, *tlskey = NULL, *meta = NULL, why[512], kp[4200];
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     struct sockaddr_in sa;
@@ -134,6 +145,8 @@ int wl_serve_main(int argc, char **argv)
     wl_srv = &server;
     server.interval_ms = 500;
     server.client_timeout = 10;
+    server.seal_interval = 600;
+    server.seal_batch = 16;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
@@ -172,6 +185,15 @@ int wl_serve_main(int argc, char **argv)
         case 'T':
             server.client_timeout = (unsigned)strtoul(optarg, NULL, 10);
             break;
+        case 'O':
+            opkeypath = optarg;
+            break;
+        case 'S':
+            server.seal_interval = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'B':
+            server.seal_batch = (unsigned)strtoul(optarg, NULL, 10);
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -190,6 +212,11 @@ int wl_serve_main(int argc, char **argv)
     }
     if (server.client_timeout < 1 || server.client_timeout > 3600) {
         fprintf(stderr, "willing serve: --client-timeout must be 1 to 3600 seconds\n");
+        return 2;
+    }
+    if (server.seal_interval > 86400 || server.seal_batch < 1 ||
+        server.seal_batch > 4096) {
+        fprintf(stderr, "willing serve: --seal-interval is 0 to 86400 s, --seal-batch 1 to 4096\n");
         return 2;
     }
     if (threads < 1 || threads > 64)
@@ -259,6 +286,23 @@ int wl_serve_main(int argc, char **argv)
         }
         wl_free(meta);
     }
+    if (opkeypath == NULL) {
+        snprintf(okp, sizeof okp, "%s.operator.key", db);
+        opkeypath = okp;
+    }
+    if (wl_store_meta_get(wstore, "operator", &meta) != WL_OK) {
+        fprintf(stderr, "willing serve: %s names no operator\n", db);
+        return 1;
+    }
+    snprintf(server.op_id, sizeof server.op_id, "%s", meta);
+    wl_free(meta);
+    if (wl_keyfile_read(opkeypath, &kf) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot read the operator key %s: it signs sealed "
+                        "envelopes and receipts\n", opkeypath);
+        return 1;
+    }
+    server.op_key = kf.key;
+    wl_key_wipe(&kf.key);
     if (wl_startup_check(wstore, why, sizeof why) != WL_OK) {
         fprintf(stderr, "willing serve: refusing to serve %s: %s. Run `willing fsck --db %s`.\n",
                 db, why, db);
@@ -291,6 +335,12 @@ int wl_serve_main(int argc, char **argv)
         return 1;
     }
     pthread_create(&pub_thread, NULL, wl_publisher_main, pstore);
+    if (wl_store_open(db, 0, &sstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot open %s for the sealer\n", db);
+        return 1;
+    }
+    if (server.seal_interval > 0)
+        pthread_create(&seal_thread, NULL, wl_sealer_main, sstore);
     {
         char vk[400];
         wl_vkey_format(&server.log_vkey, vk, sizeof vk);
@@ -307,6 +357,8 @@ int wl_serve_main(int argc, char **argv)
     pthread_cond_broadcast(&server.cp_cv);
     pthread_mutex_unlock(&server.mu);
     pthread_join(pub_thread, NULL); /* its last checkpoint goes through the sequencer */
+    if (server.seal_interval > 0)
+        pthread_join(seal_thread, NULL);
     pthread_mutex_lock(&server.mu);
     server.seq_stopping = true;
     pthread_cond_broadcast(&server.cv);
@@ -316,7 +368,9 @@ int wl_serve_main(int argc, char **argv)
     wl_thread_stores_close();
     wl_store_close(wstore);
     wl_store_close(pstore);
+    wl_store_close(sstore);
     wl_key_wipe(&server.log_key);
+    wl_key_wipe(&server.op_key);
     free(cert);
     free(tlskey);
     return 0;

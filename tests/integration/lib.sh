@@ -53,7 +53,9 @@ start_server() {
   local port
   port=${PORT:-$(free_port)}
   URL=http://127.0.0.1:$port
-  "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 "$@" 2>>"$T/$name.log" &
+  # sealed batches only where a test asks for them (SEAL=seconds): they append envelopes
+  "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 \
+    --seal-interval "${SEAL:-0}" "$@" 2>>"$T/$name.log" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   wait_http "$URL/log/checkpoint"

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The body of a pledge (sealed content of kind "pledge"): what, how much,
+ * coarse place and time only, caveats, conditions, who may read it.
+ * docs/FORMAT.md, "Pledges".
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "willing/coalition.h"
+#include "willing/entry.h"
+
+#define WHY(...) snprintf(why, whylen, __VA_ARGS__)
+
+static const char *const categories[] = {"ground_forces", "air_policing", "air_defence",
+                                         "maritime",      "logistics",    "intelligence",
+                                         "training",      "finance",      "other"};
+
+int wl_pledge_category(const char *s)
+{
+    for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
+        if (strcmp(s, categories[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A country or region by name: letters, spaces, hyphens, commas, full stops; no digits. */
+static int coarse_place(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isdigit(c) || c == '/' || c == ':' || c == '#')
+            return 0;
+    }
+    return 1;
+}
+
+/* A quarter: YYYY-Qn */
+static int quarter(const char *s)
+{
+    return strlen(s) == 7 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+           isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
+           s[5] == 'Q' && s[6] >= '1' && s[6] <= '4';
+}
+
+wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
+{
+    static const char *const fields[] = {"pledge", "category", "quantity", "unit",
+                                         "place",  "period",   "caveats",  "text",
+                                         "condition", "readers", "amends", NULL};
+    const char *k, *s;
+    json_t *v;
+    int64_t q;
+
+    if (!json_is_object(b)) {
+        WHY("a pledge is a JSON object");
+        return WL_ERR_INVALID;
+    }
+    json_object_foreach((json_t *)b, k, v)
+    {
+        int ok = 0;
+        for (const char *const *f = fields; *f; f++)
+            ok |= strcmp(k, *f) == 0;
+        if (!ok) {
+            WHY("pledge: unknown field '%s'", k);
+            return WL_ERR_INVALID;
+        }
+    }
+    s = json_string_value(json_object_get(b, "pledge"));
+    if (s == NULL || strlen(s) != 32 || strspn(s, "0123456789abcdef") != 32) {
+        WHY("pledge: 'pledge' is its identifier, 32 random lower-case hex digits");
+        return WL_ERR_INVALID;
+    }
+    s = json_string_value(json_object_get(b, "category"));
+    if (s == NULL || !wl_pledge_category(s)) {
+        WHY("pledge: 'category' must be one of ground_forces, air_policing, air_defence, "
+            "maritime, logistics, intelligence, training, finance, other");
+        return WL_ERR_INVALID;
+    }
+    s = json_string_value(json_object_get(b, "quantity"));
+    if (s == NULL || wl_qty_parse(s, strlen(s), &q) != WL_OK) {
+        WHY("pledge: 'quantity' must be an exact decimal string, e.g. \"2000\" or "
+            "\"1600000000.00\"");
+        return WL_ERR_INVALID;
+    }
+    s = json_string_value(json_object_get(b, "unit"));
+    if (s == NULL || !wl_valid_member_id(s, strlen(s)) || strlen(s) > 16) {
+        WHY("pledge: 'unit' must be a lower-case word such as troops, aircraft, systems, "
+            "missiles, ships or a currency (gbp, eur)");
+        return WL_ERR_INVALID;
+    }
+    if ((v = json_object_get(b, "place")) &&
+        (!json_is_string(v) || !coarse_place(json_string_value(v)))) {
+        WHY("pledge: 'place' is a country or region by name: no coordinates, no unit "
+            "identifiers, no digits");
+        return WL_ERR_INVALID;
+    }
+    if ((v = json_object_get(b, "period")) && (!json_is_string(v) || !quarter(json_string_value(v)))) {
+        WHY("pledge: 'period' is a quarter such as 2026-Q1: times stay coarse");
+        return WL_ERR_INVALID;
+    }
+    if ((v = json_object_get(b, "caveats"))) {
+        size_t i;
+        json_t *c;
+        if (!json_is_array(v) || json_array_size(v) > 8) {
+            WHY("pledge: 'caveats' is a list of at most 8 strings");
+            return WL_ERR_INVALID;
+        }
+        json_array_foreach(v, i, c) if (!json_is_string(c) || strlen(json_string_value(c)) > 200)
+        {
+            WHY("pledge: each caveat is a string of at most 200 bytes");
+            return WL_ERR_INVALID;
+        }
+    }
+    if ((v = json_object_get(b, "text")) && (!json_is_string(v) || strlen(json_string_value(v)) > 2000)) {
+        WHY("pledge: 'text' is a string of at most 2000 bytes");
+        return WL_ERR_INVALID;
+    }
+    if ((v = json_object_get(b, "condition"))) {
+        wl_cond *c = NULL;
+        char cw[300];
+        wl_rc rc = wl_cond_from_json(v, &c, cw, sizeof cw);
+        wl_cond_free(c);
+        if (rc != WL_OK) {
+            WHY("pledge: condition: %s", cw);
+            return WL_ERR_INVALID;
+        }
+    }
+    if ((v = json_object_get(b, "readers"))) {
+        size_t i;
+        json_t *r;
+        if (!json_is_array(v) || json_array_size(v) > 32) {
+            WHY("pledge: 'readers' is a list of at most 32 member ids");
+            return WL_ERR_INVALID;
+        }
+        json_array_foreach(v, i, r) if (!json_is_string(r) ||
+                                        !wl_valid_member_id(json_string_value(r),
+                                                            strlen(json_string_value(r))))
+        {
+            WHY("pledge: 'readers' holds member ids");
+            return WL_ERR_INVALID;
+        }
+    }
+    if ((v = json_object_get(b, "amends"))) {
+        s = json_string_value(v);
+        if (s == NULL || strlen(s) != 32 || strspn(s, "0123456789abcdef") != 32) {
+            WHY("pledge: 'amends' names the pledge it replaces by its identifier");
+            return WL_ERR_INVALID;
+        }
+    }
+    return WL_OK;
+}

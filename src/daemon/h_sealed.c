@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Sealed content (issue 3, point 2): POST /api/v1/sealed takes a member's
+ * sealed content and salt on a signed request, stores them privately and
+ * durably, and answers at once with a receipt signed by the operator
+ * (commitment, batch, deadline). GET /api/v1/sealed/<commitment in hex>
+ * gives the content, and once published the envelope's index and proof, to
+ * its author, the coordinator (operator and coordinator roles) and the
+ * members the content names; to anyone else it does not exist (404).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "willing/coalition.h"
+#include "willing/merkle.h"
+
+typedef struct {
+    wl_sealed_rec rec;
+    int existed;
+} put_arg;
+
+static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
+{
+    put_arg *a = arg;
+    wl_rc rc = wl_store_sealed_put(s, &a->rec);
+    if (rc == WL_ERR_CONFLICT) {
+        wl_sealed_rec old;
+        if (wl_store_sealed_get(s, a->rec.commitment, &old) == WL_OK) {
+            a->existed = 1;
+            a->rec.batch = old.batch; /* the same receipt as the first time */
+            wl_store_sealed_free(&old);
+            return WL_OK;
+        }
+    }
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "storing sealed content: %s",
+                            wl_store_errmsg(s));
+    return WL_OK;
+}
+
+/* "willing.receipt/v1\n<origin>\n<commitment>\n<batch>\n<deadline>\n" signed by the operator */
+static char *receipt(const uint8_t commitment[32], int64_t batch, int64_t deadline)
+{
+    char text[512], cb[45], *out;
+    size_t tl, sl;
+    wl_b64_encode(commitment, 32, cb);
+    tl = (size_t)snprintf(text, sizeof text, "willing.receipt/v1\n%s\n%s\n%lld\n%lld\n",
+                          wl_srv->origin, cb, (long long)batch, (long long)deadline);
+    out = malloc(tl + 400);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, text, tl);
+    out[tl] = '\n';
+    sl = wl_note_sign_line(text, tl, wl_srv->op_id, WL_SIGTYPE_ED25519, &wl_srv->op_key, 0,
+                           out + tl + 1, 399);
+    out[tl + 1 + sl] = '\0';
+    return out;
+}
+
+static int reader_of(const char *readers_json, const char *member)
+{
+    json_t *a = json_loads(readers_json, 0, NULL);
+    size_t i;
+    json_t *v;
+    int yes = 0;
+    json_array_foreach(a, i, v) if (json_is_string(v) && strcmp(json_string_value(v), member) == 0)
+        yes = 1;
+    json_decref(a);
+    return yes;
+}
+
+enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_auth a;
+    json_error_t jerr;
+    json_t *root = NULL, *readers;
+    const char *salt_b64, *content_b64;
+    uint8_t salt[32];
+    char *content = NULL, *rcpt = NULL, why[300], cb[45];
+    size_t slen = 0, clen = 0;
+    wl_entry e;
+    wl_member_key keys[4];
+    size_t nk = 0;
+    int ok = 0;
+    put_arg pa;
+    wl_job job;
+    int64_t now = (int64_t)time(NULL), deadline;
+    enum MHD_Result ret;
+
+    memset(&e, 0, sizeof e);
+    if (wl_srv->seal_interval == 0)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off",
+                                "this log was started with --seal-interval 0: sealing is off");
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
+    salt_b64 = json_string_value(json_object_get(root, "salt"));
+    content_b64 = json_string_value(json_object_get(root, "content"));
+    if (root == NULL || json_object_size(root) != 2 || salt_b64 == NULL || content_b64 == NULL) {
+        json_decref(root);
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+                                "the body must be {\"salt\": base64 of 32 random bytes, "
+                                "\"content\": base64 of the sealed note}");
+    }
+    content = malloc(strlen(content_b64) / 4 * 3 + 3);
+    if (content == NULL || wl_b64_decode(salt_b64, strlen(salt_b64), salt, 32, &slen) != WL_OK ||
+        slen != 32 ||
+        wl_b64_decode(content_b64, strlen(content_b64), (uint8_t *)content,
+                      strlen(content_b64) / 4 * 3 + 3, &clen) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_base64",
+                               "salt (32 bytes) and content must be standard base64");
+        goto out;
+    }
+    if (wl_sealed_parse(content, clen, &e, why, sizeof why) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_content",
+                               "the content is not sealed content: %s", why);
+        goto out;
+    }
+    if (strcmp(e.origin, wl_srv->origin) != 0 || strcmp(e.author, a.member) != 0) {
+        ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, "not_your_content",
+                               "the content must be for this log and by the requesting member");
+        goto out;
+    }
+    if (strcmp(e.kind, "pledge") == 0) {
+        if (wl_pledge_check(e.body_json, why, sizeof why) != WL_OK) {
+            ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_pledge", "%s", why);
+            goto out;
+        }
+    } else if (strcmp(e.kind, "pledge.withdraw") != 0) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "unknown_kind",
+                               "sealed content is of kind pledge or pledge.withdraw");
+        goto out;
+    }
+    if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, 4, &nk) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read keys");
+        goto out;
+    }
+    for (size_t i = 0; i < nk; i++)
+        if (keys[i].revoked == UINT64_MAX && strcmp(keys[i].scope, "login") != 0 &&
+            wl_entry_verify_sig(&e, keys[i].pk) == WL_OK)
+            ok = 1;
+    if (!ok) {
+        ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, "bad_signature",
+                               "the content is not signed by a live signing key of %s", e.author);
+        goto out;
+    }
+    readers = json_object_get(e.body_json, "readers");
+    memset(&pa, 0, sizeof pa);
+    wl_seal_commitment(salt, content, clen, pa.rec.commitment);
+    memcpy(pa.rec.salt, salt, 32);
+    snprintf(pa.rec.author, sizeof pa.rec.author, "%s", e.author);
+    pa.rec.content = content;
+    pa.rec.content_len = clen;
+    pa.rec.readers = readers ? json_dumps(readers, JSON_COMPACT) : strdup("[]");
+    pa.rec.batch = now / (int64_t)wl_srv->seal_interval + 1;
+    pa.rec.received = now;
+    memset(&job, 0, sizeof job);
+    job.fn = put_sealed;
+    job.arg = &pa;
+    wl_sequencer_run(&job);
+    free(pa.rec.readers);
+    if (job.failed) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, job.err.code, "%s", job.err.msg);
+        goto out;
+    }
+    deadline = pa.rec.batch * (int64_t)wl_srv->seal_interval;
+    rcpt = receipt(pa.rec.commitment, pa.rec.batch, deadline);
+    wl_b64_encode(pa.rec.commitment, 32, cb);
+    {
+        char hex[65];
+        wl_hex_encode(pa.rec.commitment, 32, hex);
+        ret = wl_respond_json(c, pa.existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                              json_pack("{s:s, s:s, s:I, s:I, s:s}", "commitment", cb, "id", hex,
+                                        "batch", (json_int_t)pa.rec.batch, "deadline",
+                                        (json_int_t)deadline, "receipt", rcpt ? rcpt : ""));
+    }
+out:
+    wl_entry_clear(&e);
+    json_decref(root);
+    free(content);
+    free(rcpt);
+    return ret;
+}
+
+enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
+                                const char *hex)
+{
+    wl_auth a;
+    wl_member m;
+    wl_sealed_rec rec;
+    uint8_t commitment[32];
+    char sb[45], cb[45], *content_b64;
+    json_t *o;
+    wl_store *s = wl_thread_store();
+    int allowed;
+
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    if (wl_hex_decode(hex, strlen(hex), commitment, 32) != WL_OK ||
+        wl_store_sealed_get(s, commitment, &rec) != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "no sealed content %s that you may read", hex);
+    if (wl_srv->seal_interval == 0) {
+        wl_store_sealed_free(&rec);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off", "sealing is off");
+    }
+    allowed = strcmp(rec.author, a.member) == 0 || reader_of(rec.readers, a.member) ||
+              (wl_store_member_get(s, a.member, &m) == WL_OK &&
+               (strcmp(m.role, "coordinator") == 0 || strcmp(m.role, "operator") == 0));
+    if (!allowed) {
+        wl_store_sealed_free(&rec);
+        /* the same answer as for content that does not exist: nothing to infer */
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "no sealed content %s that you may read", hex);
+    }
+    wl_b64_encode(rec.salt, 32, sb);
+    wl_b64_encode(commitment, 32, cb);
+    content_b64 = malloc(wl_b64_len(rec.content_len) + 1);
+    if (content_b64 == NULL) {
+        wl_store_sealed_free(&rec);
+        return MHD_NO;
+    }
+    wl_b64_encode((const uint8_t *)rec.content, rec.content_len, content_b64);
+    o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "commitment", cb, "author", rec.author,
+                  "salt", sb, "content", content_b64, "batch", (json_int_t)rec.batch,
+                  "deadline", (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
+    json_object_set_new(o, "readers", json_loads(rec.readers, 0, NULL));
+    json_object_set_new(o, "envelope", rec.envelope == UINT64_MAX
+                                           ? json_null()
+                                           : json_integer((json_int_t)rec.envelope));
+    free(content_b64);
+    wl_store_sealed_free(&rec);
+    return wl_respond_json(c, MHD_HTTP_OK, o);
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sealer: at every batch deadline (every --seal-interval seconds) it
+ * publishes the commitments received for that batch as `sealed` envelopes
+ * signed by the operator, padded with random dummy commitments to a multiple
+ * of --seal-batch, in random order, all with the batch's deadline as their
+ * time and seq: so neither timing, order, size nor count ties an envelope to
+ * a member. A batch is published even when nothing was sealed. The envelopes
+ * and the record of which commitment went where are one transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "daemon.h"
+
+#define SEAL_MAX 100000
+
+typedef struct {
+    wl_pending *items;
+    size_t n;
+    uint8_t (*real)[32]; /* the real commitments */
+    size_t *slot;        /* slot of each real commitment */
+    size_t nreal;
+    uint64_t first;
+} batch_arg;
+
+static wl_rc publish(wl_store *s, void *arg, wl_error *err)
+{
+    batch_arg *b = arg;
+    uint64_t *idx = calloc(b->n, sizeof *idx);
+    wl_rc rc = WL_OK;
+    if (idx == NULL)
+        return WL_ERR_NOMEM;
+    for (size_t i = 0; i < b->n && rc == WL_OK; i++) {
+        int existed = 0;
+        rc = wl_ledger_sequence(s, &b->items[i], &idx[i], &existed, err);
+        if (rc == WL_OK && existed)
+            rc = wl_error_set(err, WL_ERR_CONFLICT, "seq_conflict", "envelope seq reused");
+    }
+    for (size_t i = 0; i < b->nreal && rc == WL_OK; i++)
+        rc = wl_store_sealed_published(s, b->real[i], idx[b->slot[i]]);
+    free(idx);
+    return rc;
+}
+
+static void run_batch(wl_store *s, int64_t batch, int64_t deadline)
+{
+    size_t n = 0, total, k = wl_srv->seal_batch;
+    uint8_t(*real)[32] = malloc(SEAL_MAX * 32);
+    uint8_t(*slots)[32] = NULL;
+    size_t *order = NULL, *slot = NULL;
+    batch_arg b;
+    wl_job job;
+    wl_error err;
+
+    memset(&b, 0, sizeof b);
+    if (real == NULL || wl_store_sealed_due(s, batch, real, SEAL_MAX, &n) != WL_OK) {
+        fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
+        free(real);
+        return;
+    }
+    total = n <= k ? k : (n + k - 1) / k * k;
+    slots = malloc(total * 32);
+    order = malloc(total * sizeof *order);
+    slot = malloc((n ? n : 1) * sizeof *slot);
+    b.items = calloc(total, sizeof *b.items);
+    if (slots == NULL || order == NULL || slot == NULL || b.items == NULL)
+        goto out;
+    /* a random permutation: real commitments and dummies take random slots */
+    for (size_t i = 0; i < total; i++)
+        order[i] = i;
+    for (size_t i = total; i > 1; i--) {
+        size_t j = randombytes_uniform((uint32_t)i), t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    for (size_t i = 0; i < total; i++) {
+        if (i < n) {
+            memcpy(slots[order[i]], real[i], 32);
+            slot[i] = order[i];
+        } else {
+            randombytes_buf(slots[order[i]], 32);
+        }
+    }
+    for (size_t i = 0; i < total; i++) {
+        char body[80], cb[45], *e = NULL;
+        size_t elen = 0;
+        wl_b64_encode(slots[i], 32, cb);
+        snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
+        if (wl_entry_build(wl_srv->origin, "sealed", wl_srv->op_id,
+                           (uint64_t)deadline * 1000000u + i, deadline, body, &wl_srv->op_key, &e,
+                           &elen) != WL_OK ||
+            wl_ledger_precheck(s, wl_srv->origin, e, elen, &b.items[i], &err) != WL_OK) {
+            fprintf(stderr, "willing: sealer: cannot build an envelope: %s\n",
+                    e ? err.msg : "out of memory");
+            wl_free(e);
+            b.n = i;
+            goto out;
+        }
+        b.n = i + 1;
+    }
+    b.real = real;
+    b.slot = slot;
+    b.nreal = n;
+    memset(&job, 0, sizeof job);
+    job.fn = publish;
+    job.arg = &b;
+    wl_sequencer_run(&job);
+    if (job.failed)
+        fprintf(stderr, "willing: sealer: batch %lld not published: %s\n", (long long)batch,
+                job.err.msg);
+out:
+    for (size_t i = 0; i < b.n; i++) {
+        char *bytes = (char *)b.items[i].e.bytes;
+        wl_pending_clear(&b.items[i]);
+        wl_free(bytes);
+    }
+    free(b.items);
+    free(slots);
+    free(order);
+    free(slot);
+    free(real);
+}
+
+void *wl_sealer_main(void *arg)
+{
+    wl_store *s = arg;
+    int64_t interval = (int64_t)wl_srv->seal_interval;
+    int64_t next = ((int64_t)time(NULL) / interval + 1) * interval;
+    for (;;) {
+        struct timespec ts;
+        bool stop;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if ((int64_t)ts.tv_sec >= next) {
+            run_batch(s, next / interval, next);
+            next = ((int64_t)time(NULL) / interval + 1) * interval;
+        }
+        ts.tv_sec += 1;
+        pthread_mutex_lock(&wl_srv->mu);
+        if (!wl_srv->stopping)
+            pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
+        stop = wl_srv->stopping;
+        pthread_mutex_unlock(&wl_srv->mu);
+        if (stop)
+            break;
+    }
+    return NULL;
+}
