@@ -24,8 +24,8 @@ typedef struct {
     char origin[WL_ORIGIN_MAX + 1];
     char kind[WL_KIND_MAX + 1];
     char author[WL_MEMBER_MAX + 1];
-    uint64_t seq;    /* entries */
-    char nonce[33];  /* sealed contents */
+    uint64_t seq;   /* entries */
+    char nonce[33]; /* sealed contents */
     int64_t time;
     const char *body; /* one line of JSON, inside bytes */
     size_t body_len;

@@ -51,9 +51,9 @@ static int quarter(const char *s)
 
 wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
 {
-    static const char *const fields[] = {"pledge", "category", "quantity", "unit",
-                                         "place",  "period",   "caveats",  "text",
-                                         "condition", "readers", "amends", NULL};
+    static const char *const fields[] = {"pledge",    "category", "quantity", "unit",
+                                         "place",     "period",   "caveats",  "text",
+                                         "condition", "readers",  "amends",   NULL};
     const char *k, *s;
     json_t *v;
     int64_t q;
@@ -101,7 +101,8 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
             "identifiers, no digits");
         return WL_ERR_INVALID;
     }
-    if ((v = json_object_get(b, "period")) && (!json_is_string(v) || !quarter(json_string_value(v)))) {
+    if ((v = json_object_get(b, "period")) &&
+        (!json_is_string(v) || !quarter(json_string_value(v)))) {
         WHY("pledge: 'period' is a quarter such as 2026-Q1: times stay coarse");
         return WL_ERR_INVALID;
     }
@@ -118,7 +119,8 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
             return WL_ERR_INVALID;
         }
     }
-    if ((v = json_object_get(b, "text")) && (!json_is_string(v) || strlen(json_string_value(v)) > 2000)) {
+    if ((v = json_object_get(b, "text")) &&
+        (!json_is_string(v) || strlen(json_string_value(v)) > 2000)) {
         WHY("pledge: 'text' is a string of at most 2000 bytes");
         return WL_ERR_INVALID;
     }
@@ -139,9 +141,9 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
             WHY("pledge: 'readers' is a list of at most 32 member ids");
             return WL_ERR_INVALID;
         }
-        json_array_foreach(v, i, r) if (!json_is_string(r) ||
-                                        !wl_valid_member_id(json_string_value(r),
-                                                            strlen(json_string_value(r))))
+        json_array_foreach(
+            v, i, r) if (!json_is_string(r) ||
+                         !wl_valid_member_id(json_string_value(r), strlen(json_string_value(r))))
         {
             WHY("pledge: 'readers' holds member ids");
             return WL_ERR_INVALID;

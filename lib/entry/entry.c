@@ -233,8 +233,7 @@ wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, u
 }
 
 wl_rc wl_sealed_build(const char *origin, const char *kind, const char *author, const char *nonce,
-                      int64_t time, const char *body, const wl_key *key, char **out,
-                      size_t *outlen)
+                      int64_t time, const char *body, const wl_key *key, char **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;

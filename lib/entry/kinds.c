@@ -355,8 +355,8 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
         wl_free(raw);
         return wl_error_set(err, rc, "storage", "announce: the sealed entry cannot be read");
     }
-    rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e,
-                              (uint64_t)json_integer_value(si), err);
+    rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e, (uint64_t)json_integer_value(si),
+                              err);
     wl_free(raw);
     return rc;
 }

@@ -42,9 +42,9 @@ int cli_fetch_origin(const char *base, char *origin, size_t cap)
 }
 
 /* Signs and posts one entry; prints the result. */
-int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author,
-                      const char *kind, const char *body, uint64_t seq, bool json_out,
-                      const char *origin_arg, const char *outpath)
+int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author, const char *kind,
+                   const char *body, uint64_t seq, bool json_out, const char *origin_arg,
+                   const char *outpath)
 {
     char base[1024], origin[WL_ORIGIN_MAX + 1], url[1100], err[512];
     char *entry = NULL, *b64 = NULL, *req = NULL;
@@ -237,8 +237,8 @@ int cli_append(int argc, char **argv)
         free(filebody);
         return 1;
     }
-    ret = cli_post_entry(server, &kf, who, kind, body, have_seq ? seq : cli_now_us(), json_out, origin,
-                     output);
+    ret = cli_post_entry(server, &kf, who, kind, body, have_seq ? seq : cli_now_us(), json_out,
+                         origin, output);
     wl_key_wipe(&kf.key);
     free(filebody);
     return ret;

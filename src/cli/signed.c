@@ -76,8 +76,8 @@ long cli_signed_http(const char *method, const char *url, const char *body, size
     char h1[1100], h2[400], h3[128];
     const char *headers[4];
     size_t k = 0;
-    if (cli_sign_request(method, url, body, len, kf, (int64_t)time(NULL), h1, h2, h3,
-                         sizeof h1) != 0) {
+    if (cli_sign_request(method, url, body, len, kf, (int64_t)time(NULL), h1, h2, h3, sizeof h1) !=
+        0) {
         snprintf(err, errcap, "cannot sign the request");
         return 0;
     }

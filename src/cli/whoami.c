@@ -28,12 +28,10 @@ static int usage(FILE *f)
 
 int cli_whoami(int argc, char **argv)
 {
-    static const struct option opts[] = {{"server", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"print-headers", no_argument, NULL, 'p'},
-                                         {"created", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},  {"key", required_argument, NULL, 'k'},
+        {"print-headers", no_argument, NULL, 'p'}, {"created", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *server = NULL, *keyp = NULL;
     bool print = false;
     int64_t created = (int64_t)time(NULL);
@@ -47,12 +45,22 @@ int cli_whoami(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': keyp = optarg; break;
-        case 'p': print = true; break;
-        case 'c': created = strtoll(optarg, NULL, 10); break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'p':
+            print = true;
+            break;
+        case 'c':
+            created = strtoll(optarg, NULL, 10);
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (!server || !keyp || optind != argc)

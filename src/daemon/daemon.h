@@ -34,8 +34,8 @@ typedef struct {
     char origin[WL_ORIGIN_MAX + 1];
     wl_key log_key;
     wl_vkey log_vkey;
-    wl_key op_key;       /* the operator's entry key: envelopes and receipts */
-    char op_id[65];      /* the operator's member id */
+    wl_key op_key;          /* the operator's entry key: envelopes and receipts */
+    char op_id[65];         /* the operator's member id */
     unsigned seal_interval; /* seconds between batches of sealed envelopes */
     unsigned seal_batch;    /* envelopes per batch (padded with dummies) */
     unsigned interval_ms;

@@ -35,8 +35,7 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
         }
     }
     if (rc != WL_OK)
-        return wl_error_set(err, rc, "storage", "storing sealed content: %s",
-                            wl_store_errmsg(s));
+        return wl_error_set(err, rc, "storage", "storing sealed content: %s", wl_store_errmsg(s));
     return WL_OK;
 }
 
@@ -223,13 +222,13 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
         return MHD_NO;
     }
     wl_b64_encode((const uint8_t *)rec.content, rec.content_len, content_b64);
-    o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "commitment", cb, "author", rec.author,
-                  "salt", sb, "content", content_b64, "batch", (json_int_t)rec.batch,
-                  "deadline", (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
+    o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "commitment", cb, "author", rec.author, "salt",
+                  sb, "content", content_b64, "batch", (json_int_t)rec.batch, "deadline",
+                  (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
     json_object_set_new(o, "readers", json_loads(rec.readers, 0, NULL));
-    json_object_set_new(o, "envelope", rec.envelope == UINT64_MAX
-                                           ? json_null()
-                                           : json_integer((json_int_t)rec.envelope));
+    json_object_set_new(o, "envelope",
+                        rec.envelope == UINT64_MAX ? json_null()
+                                                   : json_integer((json_int_t)rec.envelope));
     free(content_b64);
     wl_store_sealed_free(&rec);
     return wl_respond_json(c, MHD_HTTP_OK, o);

@@ -40,11 +40,11 @@ static void usage(FILE *f)
                "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
                "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
                "  --operator-key FILE  the operator's entry key, which signs sealed envelopes\n"
-            "                       and receipts (default PATH.operator.key)\n"
-            "  --seal-interval S    seconds between batches of sealed envelopes (default 600;\n"
-            "                       0 turns sealing off)\n"
-            "  --seal-batch N       envelopes per batch, padded with dummies (default 16)\n"
-            "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
+               "                       and receipts (default PATH.operator.key)\n"
+               "  --seal-interval S    seconds between batches of sealed envelopes (default 600;\n"
+               "                       0 turns sealing off)\n"
+               "  --seal-batch N       envelopes per batch, padded with dummies (default 16)\n"
+               "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
                "                       body takes longer than S seconds (default 10)\n"
                "  -h, --help           this help\n");
 }
@@ -214,8 +214,7 @@ int wl_serve_main(int argc, char **argv)
         fprintf(stderr, "willing serve: --client-timeout must be 1 to 3600 seconds\n");
         return 2;
     }
-    if (server.seal_interval > 86400 || server.seal_batch < 1 ||
-        server.seal_batch > 4096) {
+    if (server.seal_interval > 86400 || server.seal_batch < 1 || server.seal_batch > 4096) {
         fprintf(stderr, "willing serve: --seal-interval is 0 to 86400 s, --seal-batch 1 to 4096\n");
         return 2;
     }
@@ -297,8 +296,10 @@ int wl_serve_main(int argc, char **argv)
     snprintf(server.op_id, sizeof server.op_id, "%s", meta);
     wl_free(meta);
     if (wl_keyfile_read(opkeypath, &kf) != WL_OK) {
-        fprintf(stderr, "willing serve: cannot read the operator key %s: it signs sealed "
-                        "envelopes and receipts\n", opkeypath);
+        fprintf(stderr,
+                "willing serve: cannot read the operator key %s: it signs sealed "
+                "envelopes and receipts\n",
+                opkeypath);
         return 1;
     }
     server.op_key = kf.key;

@@ -222,8 +222,8 @@ static void test_sealed_and_announce(void **state)
     assert_int_equal(append(f, &f->gb, "gb", "sealed", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* envelopes are constant-size: a short seq is refused */
     assert_int_equal(append(f, &f->op, "op", "sealed", body, 0, &sealed_idx, &err), WL_ERR_INVALID);
-    assert_int_equal(append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err),
-                     WL_OK);
+    assert_int_equal(
+        append(f, &f->op, "op", "sealed", body, 1764000000000000ull, &sealed_idx, &err), WL_OK);
     wl_b64_encode(salt, 32, sb);
     wl_b64_encode((const uint8_t *)content, clen, contb);
     /* the wrong salt */

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing pledge add|show|announce`: a member's sealed pledges.
+ *   add       builds the pledge as sealed content signed with the member's key,
+ *             draws a 32-byte salt, sends both on a signed request, and keeps
+ *             salt, content and receipt under $XDG_STATE_HOME/willing/sealed/
+ *             (mode 0600): only the author can announce it later.
+ *   show      the sealed content as the log keeps it (author, coordinator and
+ *             named readers only), with its envelope once published.
+ *   announce  publishes salt and content in an `announce` entry naming the
+ *             envelope, so anyone can check the commitment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "willing/coalition.h"
+#include "willing/entry.h"
+#include "willing/ledger.h"
+
+static int usage(FILE *f)
+{
+    fprintf(f,
+            "usage: willing pledge add --server URL --key FILE --category C --quantity Q --unit U\n"
+            "                          [--condition TEXT] [--readers a,b] [--place P]\n"
+            "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
+            "       willing pledge show --server URL --key FILE ID\n"
+            "       willing pledge announce --server URL --key FILE ID\n"
+            "\n"
+            "A pledge is sealed: the log publishes only a commitment, in a batch of\n"
+            "identical-looking envelopes, until its author announces it. Categories:\n"
+            "ground_forces, air_policing, air_defence, maritime, logistics, intelligence,\n"
+            "training, finance, other. Quantities are exact decimals (money: 1600000000.00).\n"
+            "Conditions may only ask for more, e.g.\n"
+            "  \"all(requires(us), at_least(5, ground_forces))\"\n"
+            "Places and times stay coarse: a country or region, a quarter.\n");
+    return f == stdout ? 0 : 2;
+}
+
+static void state_dir(char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char d[2048];
+    if (xdg && xdg[0])
+        snprintf(d, sizeof d, "%s/willing", xdg);
+    else
+        snprintf(d, sizeof d, "%s/.local/state/willing", home ? home : ".");
+    for (char *p = d + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(d, 0700);
+            *p = '/';
+        }
+    mkdir(d, 0700);
+    snprintf(out, cap, "%s/sealed", d);
+    mkdir(out, 0700);
+}
+
+static void random_hex(char *out, size_t bytes)
+{
+    uint8_t r[32];
+    randombytes_buf(r, bytes);
+    wl_hex_encode(r, bytes, out);
+}
+
+static int add(const char *server, const wl_keyfile *kf, json_t *body)
+{
+    char base[1024], origin[WL_ORIGIN_MAX + 1], url[1200], err[512], nonce[33], dir[2100];
+    char path[2300], *content = NULL, *bodytext = NULL, *req = NULL, *cb64 = NULL;
+    size_t clen = 0;
+    uint8_t salt[32], c[32];
+    char sb[45], hex[65];
+    cli_buf resp = {0};
+    json_t *o = NULL, *saved;
+    long st;
+    int ret = 1;
+    FILE *f;
+
+    cli_base_url(server, base, sizeof base);
+    if (cli_fetch_origin(base, origin, sizeof origin) != 0)
+        return 1;
+    bodytext = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    random_hex(nonce, 16);
+    if (bodytext == NULL || wl_sealed_build(origin, "pledge", kf->member, nonce, (int64_t)time(NULL),
+                                            bodytext, &kf->key, &content, &clen) != WL_OK) {
+        fprintf(stderr, "willing pledge add: cannot build the sealed content\n");
+        goto out;
+    }
+    randombytes_buf(salt, sizeof salt);
+    wl_seal_commitment(salt, content, clen, c);
+    wl_hex_encode(c, 32, hex);
+    wl_b64_encode(salt, 32, sb);
+    cb64 = malloc(wl_b64_len(clen) + 1);
+    if (cb64 == NULL)
+        goto out;
+    wl_b64_encode((const uint8_t *)content, clen, cb64);
+    o = json_pack("{s:s, s:s}", "salt", sb, "content", cb64);
+    req = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    o = NULL;
+    /* keep salt and content before sending: without them the pledge cannot be announced */
+    state_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s.json", dir, hex);
+    saved = json_pack("{s:s, s:s, s:s, s:s}", "server", base, "id", hex, "salt", sb, "content",
+                      cb64);
+    {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    }
+    if (f == NULL || json_dumpf(saved, f, JSON_INDENT(2)) != 0 || fclose(f) != 0) {
+        fprintf(stderr, "willing pledge add: cannot keep the pledge in %s: %s\n", path,
+                strerror(errno));
+        json_decref(saved);
+        goto out;
+    }
+    json_decref(saved);
+    snprintf(url, sizeof url, "%s/api/v1/sealed", base);
+    st = cli_signed_http("POST", url, req, strlen(req), kf, &resp, err, sizeof err);
+    o = json_loads(resp.buf ? resp.buf : "", 0, NULL);
+    if (st != 200 && st != 201) {
+        fprintf(stderr, "willing pledge add: %s\n",
+                st == 0 ? err
+                        : (json_string_value(json_object_get(o, "message"))
+                               ? json_string_value(json_object_get(o, "message"))
+                               : "refused"));
+        goto out;
+    }
+    printf("pledge %s sealed\nbatch %lld, published at %lld (unix time)\nkept in %s\n", hex,
+           (long long)json_integer_value(json_object_get(o, "batch")),
+           (long long)json_integer_value(json_object_get(o, "deadline")), path);
+    printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
+    ret = 0;
+out:
+    json_decref(o);
+    free(bodytext);
+    free(req);
+    free(cb64);
+    wl_free(content);
+    cli_buf_free(&resp);
+    return ret;
+}
+
+static int show(const char *server, const wl_keyfile *kf, const char *id, json_t **out)
+{
+    char base[1024], url[1200], err[512];
+    cli_buf resp = {0};
+    long st;
+    cli_base_url(server, base, sizeof base);
+    snprintf(url, sizeof url, "%s/api/v1/sealed/%s", base, id);
+    st = cli_signed_http("GET", url, NULL, 0, kf, &resp, err, sizeof err);
+    *out = json_loads(resp.buf ? resp.buf : "", 0, NULL);
+    if (st != 200) {
+        fprintf(stderr, "willing pledge: %s\n",
+                st == 0 ? err
+                        : (json_string_value(json_object_get(*out, "message"))
+                               ? json_string_value(json_object_get(*out, "message"))
+                               : "refused"));
+        json_decref(*out);
+        *out = NULL;
+    }
+    cli_buf_free(&resp);
+    return st == 200 ? 0 : 1;
+}
+
+static int announce(const char *server, const wl_keyfile *kf, const char *id)
+{
+    char dir[2100], path[2300], *body;
+    json_t *saved, *cur = NULL, *o;
+    json_error_t jerr;
+    int ret;
+
+    state_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s.json", dir, id);
+    saved = json_load_file(path, 0, &jerr);
+    if (saved == NULL) {
+        fprintf(stderr, "willing pledge announce: no kept pledge %s here (%s): only its author "
+                        "holds the salt\n", id, path);
+        return 1;
+    }
+    if (show(server, kf, id, &cur) != 0) {
+        json_decref(saved);
+        return 1;
+    }
+    if (!json_is_integer(json_object_get(cur, "envelope"))) {
+        fprintf(stderr, "willing pledge announce: %s is not published yet; its batch closes at "
+                        "%lld (unix time)\n", id,
+                (long long)json_integer_value(json_object_get(cur, "deadline")));
+        json_decref(saved);
+        json_decref(cur);
+        return 1;
+    }
+    o = json_pack("{s:I, s:O, s:O}", "sealed", json_integer_value(json_object_get(cur, "envelope")),
+                  "salt", json_object_get(saved, "salt"), "content",
+                  json_object_get(saved, "content"));
+    body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    ret = cli_post_entry(server, kf, kf->member, "announce", body, cli_now_us(), false, NULL, NULL);
+    free(body);
+    json_decref(o);
+    json_decref(saved);
+    json_decref(cur);
+    return ret;
+}
+
+int cli_pledge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},    {"key", required_argument, NULL, 'k'},
+        {"category", required_argument, NULL, 'c'},  {"quantity", required_argument, NULL, 'q'},
+        {"unit", required_argument, NULL, 'u'},      {"condition", required_argument, NULL, 'C'},
+        {"readers", required_argument, NULL, 'r'},   {"place", required_argument, NULL, 'p'},
+        {"period", required_argument, NULL, 'P'},    {"caveat", required_argument, NULL, 'v'},
+        {"text", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *sub, *server = NULL, *keyp = NULL;
+    json_t *body = json_object(), *caveats = json_array();
+    char id[33], why[512];
+    wl_keyfile kf;
+    int ch, ret = 2;
+
+    if (argc < 2) {
+        json_decref(body);
+        json_decref(caveats);
+        return usage(stderr);
+    }
+    sub = argv[1];
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+        json_decref(body);
+        json_decref(caveats);
+        return usage(stdout);
+    }
+    argc--;
+    argv++;
+    random_hex(id, 16);
+    json_object_set_new(body, "pledge", json_string(id));
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's': server = optarg; break;
+        case 'k': keyp = optarg; break;
+        case 'c': json_object_set_new(body, "category", json_string(optarg)); break;
+        case 'q': json_object_set_new(body, "quantity", json_string(optarg)); break;
+        case 'u': json_object_set_new(body, "unit", json_string(optarg)); break;
+        case 'p': json_object_set_new(body, "place", json_string(optarg)); break;
+        case 'P': json_object_set_new(body, "period", json_string(optarg)); break;
+        case 't': json_object_set_new(body, "text", json_string(optarg)); break;
+        case 'v': json_array_append_new(caveats, json_string(optarg)); break;
+        case 'C': {
+            wl_cond *c = NULL;
+            if (wl_cond_parse(optarg, &c, why, sizeof why) != WL_OK) {
+                fprintf(stderr, "willing pledge: condition: %s\n", why);
+                goto out;
+            }
+            json_object_set_new(body, "condition", wl_cond_to_json(c));
+            wl_cond_free(c);
+            break;
+        }
+        case 'r': {
+            json_t *rs = json_array();
+            char *copy = strdup(optarg), *save = NULL;
+            for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                json_array_append_new(rs, json_string(t));
+            free(copy);
+            json_object_set_new(body, "readers", rs);
+            break;
+        }
+        case 'h': ret = usage(stdout); goto out;
+        default: goto out;
+        }
+    }
+    if (!server || !keyp) {
+        usage(stderr);
+        goto out;
+    }
+    if (wl_crypto_init() != WL_OK || wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
+        fprintf(stderr, "willing pledge: cannot read %s, or it names no member\n", keyp);
+        ret = 1;
+        goto out;
+    }
+    if (strcmp(sub, "add") == 0 && optind == argc) {
+        if (json_array_size(caveats))
+            json_object_set(body, "caveats", caveats);
+        if (wl_pledge_check(body, why, sizeof why) != WL_OK) {
+            fprintf(stderr, "willing %s\n", why);
+            ret = 2;
+        } else {
+            ret = add(server, &kf, body);
+        }
+    } else if (strcmp(sub, "show") == 0 && optind == argc - 1) {
+        json_t *o = NULL;
+        ret = show(server, &kf, argv[optind], &o);
+        if (o) {
+            char *t = json_dumps(o, JSON_INDENT(2));
+            printf("%s\n", t);
+            free(t);
+            json_decref(o);
+        }
+    } else if (strcmp(sub, "announce") == 0 && optind == argc - 1) {
+        ret = announce(server, &kf, argv[optind]);
+    } else {
+        usage(stderr);
+    }
+    wl_key_wipe(&kf.key);
+out:
+    json_decref(body);
+    json_decref(caveats);
+    return ret;
+}

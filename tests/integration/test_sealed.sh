@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Sealed pledges end to end: a member seals a conditional pledge and gets an
+# operator-signed receipt at once; the sealer publishes it in a batch of
+# identical-looking envelopes (padded with dummies, constant size, shuffled);
+# its author, the coordinator and the members it names can read it, nobody
+# else can tell it exists; its author announces it, and a third party checks
+# the commitment from public data alone.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger seal
+SEAL=1 start_server seal --seal-batch 4
+ORIGIN=test.example/seal
+for m in gb:coordinator fr:member xa:member de:member; do
+  id=${m%%:*}; role=${m##*:}
+  "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null
+  "$W" member add --server "$URL" --key "$OPKEY" --id "$id" --name "$id" --role "$role" \
+    --pubkey-file "$T/$id.key" >/dev/null
+done
+
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 2000 \
+  --unit troops --condition "all(requires(us), at_least(5, ground_forces))" \
+  --place "Western Ukraine" --period 2026-Q2 --caveat "no combat role" --readers fr)
+ID=$(awk '/^pledge/ {print $2; exit}' <<<"$out")
+check "a member seals a conditional pledge" [ ${#ID} = 64 ]
+check "  ... and gets a receipt signed by the operator at once" \
+  sh -c "grep -q '^willing.receipt/v1$' <<'X'
+$out
+X
+grep -q '^— operator ' <<'X'
+$out
+X"
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 10 \
+  --unit troops --condition "not(requires(us))" 2>&1 || true)
+check "a 'not' condition is refused before anything is sent" grep -q 'never be undone' <<<"$out"
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 10 \
+  --unit troops --place "50.45, 30.52" 2>&1 || true)
+check "coordinates are refused: places stay coarse" grep -q 'no coordinates' <<<"$out"
+
+# wait for its batch
+for _ in $(seq 1 60); do
+  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show.json" 2>/dev/null || true
+  python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["envelope"] is not None else 1)' "$T/show.json" 2>/dev/null && break
+  sleep 0.2
+done
+ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/show.json")
+check "the sealer published its envelope (index $ENV)" [ -n "$ENV" ] && [ "$ENV" != None ]
+wait_checkpoint $((ENV + 1))
+
+# every sealed envelope in the log: the same size, batches of a multiple of 4
+python3 - "$URL" >"$T/env.txt" <<'PY'
+import base64,json,sys,urllib.request,collections
+url=sys.argv[1]
+size=int(urllib.request.urlopen(url+"/log/checkpoint").read().decode().split("\n")[1])
+sizes=set(); batches=collections.Counter()
+for i in range(size):
+    e=json.load(urllib.request.urlopen("%s/api/v1/entries/%d"%(url,i)))
+    if e["kind"]=="sealed":
+        sizes.add(len(base64.b64decode(e["entry"]))); batches[e["time"]]+=1
+print(len(sizes), all(v%4==0 for v in batches.values()), len(batches))
+PY
+read -r nsizes mult nb <"$T/env.txt"
+check "every envelope has the same size" [ "$nsizes" = 1 ]
+check "every batch holds a multiple of 4 envelopes ($nb batches, dummies included)" [ "$mult" = True ]
+
+# who may read it
+check "its author reads it" grep -q '"author": "xa"' "$T/show.json"
+check "a member it names reads it" sh -c "'$W' pledge show --server '$URL' --key '$T/fr.key' $ID | grep -q '\"author\": \"xa\"'"
+check "the coordinator reads it" sh -c "'$W' pledge show --server '$URL' --key '$T/gb.key' $ID | grep -q '\"author\": \"xa\"'"
+a=$("$W" pledge show --server "$URL" --key "$T/de.key" "$ID" 2>&1 || true)
+b=$("$W" pledge show --server "$URL" --key "$T/de.key" "$(printf '%064d' 0)" 2>&1 || true)
+check "another member cannot read it, nor tell it from nothing" \
+  sh -c "grep -q 'no sealed content' <<'X'
+$a
+X
+[ \"\$(sed 's/[0-9a-f]\{64\}/ID/' <<'X'
+$a
+X
+)\" = \"\$(sed 's/[0-9a-f]\{64\}/ID/' <<'X'
+$b
+X
+)\" ]"
+st=$(status GET "/api/v1/sealed/$ID")
+check "unauthenticated: 401" [ "$st" = 401 ]
+
+# someone else cannot announce it, even holding salt and content
+mkdir -p "$T/state2/willing/sealed"
+cp "$XDG_STATE_HOME/willing/sealed/$ID.json" "$T/state2/willing/sealed/"
+out=$(XDG_STATE_HOME=$T/state2 "$W" pledge announce --server "$URL" --key "$T/fr.key" "$ID" 2>&1 || true)
+check "another member announcing it is refused (not_your_content)" grep -q 'not_your_content' <<<"$out"
+out=$("$W" pledge announce --server "$URL" --key "$T/xa.key" "$ID")
+AIDX=$(awk '/^index/ {print $2}' <<<"$out")
+check "its author announces it" [ -n "$AIDX" ]
+
+# a third party checks it from public data alone
+python3 - "$URL" "$AIDX" >"$T/third.txt" <<'PY'
+import base64,hashlib,json,sys,urllib.request
+url,ai=sys.argv[1],int(sys.argv[2])
+ent=lambda i: json.load(urllib.request.urlopen("%s/api/v1/entries/%d"%(url,i)))
+a=ent(ai); text=base64.b64decode(a["entry"]).decode()
+body=json.loads(text.split("\n")[6])
+s=ent(body["sealed"]); sbody=json.loads(base64.b64decode(s["entry"]).decode().split("\n")[6])
+c=hashlib.sha256(b"willing.seal/v1"+base64.b64decode(body["salt"])+base64.b64decode(body["content"])).digest()
+content=base64.b64decode(body["content"]).decode()
+print(s["kind"], base64.b64encode(c).decode()==sbody["commitment"], content.split("\n")[3], json.loads(content.split("\n")[6])["quantity"])
+PY
+check "a third party recomputes the commitment from public data: $(cat "$T/third.txt")" \
+  grep -qx 'sealed True xa 2000' "$T/third.txt"
+check "the log verifies end to end" "$W" verify "$URL" --vkey "$VKEY"
+finish
