@@ -39,6 +39,8 @@ bench: build
 	@bench/run.sh $(BUILD)
 
 fmt:
+	@# twice: clang-format 14 does not always reach its fixpoint in one pass
+	@clang-format -i $$(git ls-files '*.c' '*.h')
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:

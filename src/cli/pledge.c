@@ -90,8 +90,9 @@ static int add(const char *server, const wl_keyfile *kf, json_t *body)
         return 1;
     bodytext = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     random_hex(nonce, 16);
-    if (bodytext == NULL || wl_sealed_build(origin, "pledge", kf->member, nonce, (int64_t)time(NULL),
-                                            bodytext, &kf->key, &content, &clen) != WL_OK) {
+    if (bodytext == NULL ||
+        wl_sealed_build(origin, "pledge", kf->member, nonce, (int64_t)time(NULL), bodytext,
+                        &kf->key, &content, &clen) != WL_OK) {
         fprintf(stderr, "willing pledge add: cannot build the sealed content\n");
         goto out;
     }
@@ -110,8 +111,8 @@ static int add(const char *server, const wl_keyfile *kf, json_t *body)
     /* keep salt and content before sending: without them the pledge cannot be announced */
     state_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/%s.json", dir, hex);
-    saved = json_pack("{s:s, s:s, s:s, s:s}", "server", base, "id", hex, "salt", sb, "content",
-                      cb64);
+    saved =
+        json_pack("{s:s, s:s, s:s, s:s}", "server", base, "id", hex, "salt", sb, "content", cb64);
     {
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -182,8 +183,10 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
     saved = json_load_file(path, 0, &jerr);
     if (saved == NULL) {
-        fprintf(stderr, "willing pledge announce: no kept pledge %s here (%s): only its author "
-                        "holds the salt\n", id, path);
+        fprintf(stderr,
+                "willing pledge announce: no kept pledge %s here (%s): only its author "
+                "holds the salt\n",
+                id, path);
         return 1;
     }
     if (show(server, kf, id, &cur) != 0) {
@@ -191,9 +194,10 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
         return 1;
     }
     if (!json_is_integer(json_object_get(cur, "envelope"))) {
-        fprintf(stderr, "willing pledge announce: %s is not published yet; its batch closes at "
-                        "%lld (unix time)\n", id,
-                (long long)json_integer_value(json_object_get(cur, "deadline")));
+        fprintf(stderr,
+                "willing pledge announce: %s is not published yet; its batch closes at "
+                "%lld (unix time)\n",
+                id, (long long)json_integer_value(json_object_get(cur, "deadline")));
         json_decref(saved);
         json_decref(cur);
         return 1;
@@ -213,12 +217,18 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
 int cli_pledge(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},    {"key", required_argument, NULL, 'k'},
-        {"category", required_argument, NULL, 'c'},  {"quantity", required_argument, NULL, 'q'},
-        {"unit", required_argument, NULL, 'u'},      {"condition", required_argument, NULL, 'C'},
-        {"readers", required_argument, NULL, 'r'},   {"place", required_argument, NULL, 'p'},
-        {"period", required_argument, NULL, 'P'},    {"caveat", required_argument, NULL, 'v'},
-        {"text", required_argument, NULL, 't'},      {"help", no_argument, NULL, 'h'},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"category", required_argument, NULL, 'c'},
+        {"quantity", required_argument, NULL, 'q'},
+        {"unit", required_argument, NULL, 'u'},
+        {"condition", required_argument, NULL, 'C'},
+        {"readers", required_argument, NULL, 'r'},
+        {"place", required_argument, NULL, 'p'},
+        {"period", required_argument, NULL, 'P'},
+        {"caveat", required_argument, NULL, 'v'},
+        {"text", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *sub, *server = NULL, *keyp = NULL;
@@ -245,15 +255,33 @@ int cli_pledge(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': keyp = optarg; break;
-        case 'c': json_object_set_new(body, "category", json_string(optarg)); break;
-        case 'q': json_object_set_new(body, "quantity", json_string(optarg)); break;
-        case 'u': json_object_set_new(body, "unit", json_string(optarg)); break;
-        case 'p': json_object_set_new(body, "place", json_string(optarg)); break;
-        case 'P': json_object_set_new(body, "period", json_string(optarg)); break;
-        case 't': json_object_set_new(body, "text", json_string(optarg)); break;
-        case 'v': json_array_append_new(caveats, json_string(optarg)); break;
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'c':
+            json_object_set_new(body, "category", json_string(optarg));
+            break;
+        case 'q':
+            json_object_set_new(body, "quantity", json_string(optarg));
+            break;
+        case 'u':
+            json_object_set_new(body, "unit", json_string(optarg));
+            break;
+        case 'p':
+            json_object_set_new(body, "place", json_string(optarg));
+            break;
+        case 'P':
+            json_object_set_new(body, "period", json_string(optarg));
+            break;
+        case 't':
+            json_object_set_new(body, "text", json_string(optarg));
+            break;
+        case 'v':
+            json_array_append_new(caveats, json_string(optarg));
+            break;
         case 'C': {
             wl_cond *c = NULL;
             if (wl_cond_parse(optarg, &c, why, sizeof why) != WL_OK) {
@@ -273,8 +301,11 @@ int cli_pledge(int argc, char **argv)
             json_object_set_new(body, "readers", rs);
             break;
         }
-        case 'h': ret = usage(stdout); goto out;
-        default: goto out;
+        case 'h':
+            ret = usage(stdout);
+            goto out;
+        default:
+            goto out;
         }
     }
     if (!server || !keyp) {
