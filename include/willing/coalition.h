@@ -82,8 +82,47 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
                wl_clearing *out) WL_MUST;
 void wl_clearing_free(wl_clearing *c);
 
+/* Registers requirement.set, requirement.endorse, fact.record, fact.retract. */
+wl_rc wl_coalition_kinds_register(void) WL_MUST;
+
 /* Pledges: the body of sealed content of kind "pledge" (docs/FORMAT.md). */
 int wl_pledge_category(const char *s);
 wl_rc wl_pledge_check(const json_t *body, char *why, size_t whylen) WL_MUST;
+
+/*
+ * A set of pledges built from sealed contents in order: a pledge, an
+ * amendment (a new pledge whose "amends" names its predecessor, by the same
+ * author), a withdrawal (kind pledge.withdraw, {"pledge": id}).
+ */
+typedef struct {
+    char *id, *member, *category, *unit;
+    int64_t qty;
+    wl_cond *cond;
+    uint64_t where; /* the caller's position: announce index, or received order */
+    int withdrawn;
+} wl_pledge_item;
+
+typedef struct {
+    wl_pledge_item *items;
+    size_t n, cap;
+    wl_pledge_in *in;
+    wl_pledge_item **live;
+} wl_pledges;
+
+void wl_pledges_init(wl_pledges *ps);
+/* Adds sealed content (a signed willing.sealed/v1 note; the caller checked it). */
+wl_rc wl_pledges_add(wl_pledges *ps, const char *content, size_t len, uint64_t where) WL_MUST;
+/* The live pledges as clearing input; valid until the next call or wl_pledges_free. */
+wl_rc wl_pledges_inputs(wl_pledges *ps, const wl_pledge_in **in, const wl_pledge_item ***items,
+                        size_t *n) WL_MUST;
+void wl_pledges_free(wl_pledges *ps);
+
+/* Coverage of one requirement by a cleared set of pledges. */
+typedef struct {
+    int64_t binding, pledged, gap; /* pledged: pledged but not binding */
+    size_t nbinding, npledged;
+} wl_cover;
+void wl_coverage(const char *category, const char *unit, int64_t need, const wl_pledge_in *p,
+                 size_t n, const wl_clearing *c, wl_cover *out);
 
 #endif

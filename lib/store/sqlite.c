@@ -43,6 +43,14 @@ enum {
     Q_SEALED_GET,
     Q_SEALED_DUE,
     Q_SEALED_DONE,
+    Q_SEALED_ALL,
+    Q_REQ_PUT,
+    Q_REQ_GET,
+    Q_REQ_ENDORSE,
+    Q_REQ_ALL,
+    Q_FACT_SET,
+    Q_FACT_ALL,
+    Q_BY_KIND,
     Q_COUNT
 };
 
@@ -81,6 +89,17 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
                      "ORDER BY commitment",
     [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
+    [Q_SEALED_ALL] = "SELECT commitment FROM sealed ORDER BY received, commitment",
+    [Q_REQ_PUT] =
+        "INSERT INTO requirements(id, body, set_idx, endorsed_idx) VALUES(?1, ?2, ?3, NULL) "
+        "ON CONFLICT(id) DO UPDATE SET body = ?2, set_idx = ?3, endorsed_idx = NULL",
+    [Q_REQ_GET] = "SELECT body, set_idx, endorsed_idx FROM requirements WHERE id = ?1",
+    [Q_REQ_ENDORSE] = "UPDATE requirements SET endorsed_idx = ?2 WHERE id = ?1",
+    [Q_REQ_ALL] = "SELECT id, body, set_idx, endorsed_idx FROM requirements ORDER BY id",
+    [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
+                   "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
+    [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
+    [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 ORDER BY idx",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -106,6 +125,11 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
     " received INTEGER NOT NULL, envelope INTEGER);"
+    "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
+    " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
+    "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entries_by_kind ON entries(kind, idx);"
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -769,6 +793,124 @@ wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint6
     sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
     return step_done(st);
+}
+
+wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_ALL);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        if (sqlite3_column_bytes(st, 0) == 32)
+            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body, uint64_t set_idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_REQ_PUT);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)set_idx);
+    return step_done(st);
+}
+
+wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
+                               uint64_t *endorsed_idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_REQ_GET);
+    int rc;
+    wl_rc ret = WL_OK;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *set_idx = (uint64_t)sqlite3_column_int64(st, 1);
+        *endorsed_idx = sqlite3_column_type(st, 2) == SQLITE_NULL
+                            ? UINT64_MAX
+                            : (uint64_t)sqlite3_column_int64(st, 2);
+    } else {
+        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(rc);
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+wl_rc wl_store_requirement_endorse(wl_store *s, const char *id, uint64_t idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_REQ_ENDORSE);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    return step_done(st);
+}
+
+wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_REQ_ALL);
+    int rc;
+    wl_rc ret = WL_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+                 (const char *)sqlite3_column_text(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
+                 sqlite3_column_type(st, 3) == SQLITE_NULL ? UINT64_MAX
+                                                           : (uint64_t)sqlite3_column_int64(st, 3));
+        if (ret != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_reset(st);
+    return ret;
+}
+
+wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_FACT_SET);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, recorded ? 1 : 0);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
+    return step_done(st);
+}
+
+wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_FACT_ALL);
+    int rc;
+    size_t cap = 0;
+    *names = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            char **nn = wl_realloc(*names, (cap ? cap * 2 : 8) * sizeof *nn);
+            if (nn == NULL)
+                break;
+            *names = nn;
+            cap = cap ? cap * 2 : 8;
+        }
+        (*names)[(*n)++] = col_dup(st, 0, NULL);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
+}
+
+wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, wl_entry_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    wl_rc ret = WL_OK;
+    if (sqlite3_prepare_v2(s->db, sql[Q_BY_KIND], -1, &st, NULL) != SQLITE_OK)
+        return WL_ERR_IO;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                 (size_t)sqlite3_column_bytes(st, 1));
+        if (ret != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_finalize(st);
+    return ret;
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

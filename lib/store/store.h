@@ -150,6 +150,26 @@ wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
                                 uint64_t envelope) WL_MUST;
 
+/* Every sealed commitment, in the order received (the coordinator's views). */
+wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
+
+/* Requirements (the body is its JSON) and their endorsement by the host nation. */
+wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body,
+                               uint64_t set_idx) WL_MUST; /* clears an endorsement */
+wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
+                               uint64_t *endorsed_idx) WL_MUST;
+wl_rc wl_store_requirement_endorse(wl_store *s, const char *id, uint64_t idx) WL_MUST;
+typedef wl_rc (*wl_requirement_fn)(void *ctx, const char *id, const char *body, uint64_t set_idx,
+                                   uint64_t endorsed_idx);
+wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx) WL_MUST;
+
+/* Facts the coordinator records or retracts; *names: the recorded ones (free each, then it). */
+wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx) WL_MUST;
+wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n) WL_MUST;
+
+/* Entries of one kind, in order. */
+wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, wl_entry_fn fn, void *ctx) WL_MUST;
+
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
 

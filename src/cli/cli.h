@@ -54,5 +54,6 @@ int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
 int cli_pledge(int argc, char **argv);
+int cli_coverage(int argc, char **argv);
 
 #endif

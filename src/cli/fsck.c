@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "willing/merkle.h"
+#include "willing/coalition.h"
 #include "willing/replay.h"
 
 typedef struct {
@@ -64,7 +65,8 @@ int cli_fsck(int argc, char **argv)
         fprintf(stderr, "usage: willing fsck --db PATH\n");
         return 2;
     }
-    if (wl_crypto_init() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
+        wl_coalition_kinds_register() != WL_OK)
         return 1;
     rc = wl_store_open(db, 0, &s);
     if (rc != WL_OK) {

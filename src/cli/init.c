@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "willing/coalition.h"
 #include "willing/ledger.h"
 
 static int init_usage(FILE *f)
@@ -90,7 +91,8 @@ int cli_init(int argc, char **argv)
         fprintf(stderr, "willing init: %s already exists; not touching it\n", db);
         return 1;
     }
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
+        wl_coalition_kinds_register() != WL_OK)
         return 1;
     snprintf(logkp, sizeof logkp, "%s.log.key", db);
     snprintf(opkp, sizeof opkp, "%s.operator.key", db);

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "willing/merkle.h"
+#include "willing/coalition.h"
 #include "willing/replay.h"
 #include "willing/tile.h"
 
@@ -171,7 +172,8 @@ int cli_verify(int argc, char **argv)
     }
     if (vkey == NULL || optind != argc - 1)
         return usage(stderr);
-    if (wl_crypto_init() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
+        wl_coalition_kinds_register() != WL_OK)
         return 1;
     if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK ||
         keys[0].type != WL_SIGTYPE_ED25519) {

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "daemon.h"
+#include "willing/coalition.h"
 #include "serve.h"
 
 wl_server *wl_srv;
@@ -239,7 +240,7 @@ int wl_serve_main(int argc, char **argv)
         return 1;
     }
     if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        wl_coalition_kinds_register() != WL_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
         fprintf(stderr, "willing serve: cannot initialise the crypto library\n");
         return 1;
     }

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The coalition's public entry kinds: requirement.set (the coordinator sets
+ * what the operation needs), requirement.endorse (the host nation endorses
+ * it with its own signature), fact.record and fact.retract (the named facts
+ * conditions may wait for). Bodies in docs/FORMAT.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "willing/coalition.h"
+#include "willing/ledger.h"
+
+static wl_rc author_role(wl_store *s, const wl_entry *e, const char *const *roles,
+                         const char *kind, wl_error *err)
+{
+    wl_member m;
+    if (wl_store_member_get(s, e->author, &m) != WL_OK)
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden", "%s: '%s' is not a member", kind,
+                            e->author);
+    for (const char *const *r = roles; *r; r++)
+        if (strcmp(m.role, *r) == 0)
+            return WL_OK;
+    return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden", "%s: a member with role %s may not "
+                        "do this", kind, m.role);
+}
+
+static int ident(const char *s)
+{
+    return s && wl_valid_member_id(s, strlen(s));
+}
+
+static int quarter(const char *s)
+{
+    return s && strlen(s) == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4' &&
+           strspn(s, "0123456789") == 4;
+}
+
+static wl_rc only(json_t *b, const char *const *fields, const char *kind, wl_error *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(b, k, v)
+    {
+        int ok = 0;
+        for (const char *const *f = fields; *f; f++)
+            ok |= strcmp(*f, k) == 0;
+        if (!ok)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: unknown field '%s'",
+                                kind, k);
+    }
+    return WL_OK;
+}
+
+static wl_rc apply_requirement_set(wl_store *s, const wl_pending *p, uint64_t index,
+                                   wl_error *err)
+{
+    static const char *const roles[] = {"coordinator", "operator", NULL};
+    static const char *const fields[] = {"requirement", "category", "quantity", "unit",
+                                         "priority",    "needed_by", "text",   NULL};
+    json_t *b = p->e.body_json, *pr = json_object_get(b, "priority");
+    const char *id = json_string_value(json_object_get(b, "requirement"));
+    const char *cat = json_string_value(json_object_get(b, "category"));
+    const char *q = json_string_value(json_object_get(b, "quantity"));
+    const char *unit = json_string_value(json_object_get(b, "unit"));
+    const char *by = json_string_value(json_object_get(b, "needed_by"));
+    int64_t qty;
+    wl_rc rc;
+    if ((rc = author_role(s, &p->e, roles, "requirement.set", err)) != WL_OK ||
+        (rc = only(b, fields, "requirement.set", err)) != WL_OK)
+        return rc;
+    if (!ident(id) || cat == NULL || !wl_pledge_category(cat) || q == NULL ||
+        wl_qty_parse(q, strlen(q), &qty) != WL_OK || !ident(unit) || !json_is_integer(pr) ||
+        json_integer_value(pr) < 1 || json_integer_value(pr) > 5 || (by && !quarter(by)))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "requirement.set: {\"requirement\": id, \"category\": a pledge "
+                            "category, \"quantity\": decimal string, \"unit\": name, "
+                            "\"priority\": 1-5, \"needed_by\": \"YYYY-Qn\"}");
+    {
+        /* the body as signed: one line of JSON inside the entry, not NUL-terminated there */
+        char *body = wl_strndup(p->e.body, p->e.body_len);
+        if (body == NULL)
+            return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "requirement.set");
+        rc = wl_store_requirement_put(s, id, body, index);
+        wl_free(body);
+    }
+    return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+}
+
+static wl_rc apply_requirement_endorse(wl_store *s, const wl_pending *p, uint64_t index,
+                                       wl_error *err)
+{
+    static const char *const roles[] = {"host", NULL};
+    static const char *const fields[] = {"requirement", "set", NULL};
+    json_t *b = p->e.body_json, *set = json_object_get(b, "set");
+    const char *id = json_string_value(json_object_get(b, "requirement"));
+    uint64_t set_idx = 0, endorsed = 0;
+    wl_rc rc;
+    if ((rc = author_role(s, &p->e, roles, "requirement.endorse", err)) != WL_OK ||
+        (rc = only(b, fields, "requirement.endorse", err)) != WL_OK)
+        return rc;
+    if (!ident(id) || !json_is_integer(set))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "requirement.endorse: {\"requirement\": id, \"set\": the index of "
+                            "the requirement.set entry endorsed}");
+    if (wl_store_requirement_get(s, id, &set_idx, &endorsed) != WL_OK)
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_requirement",
+                            "requirement.endorse: no requirement '%s'", id);
+    if ((uint64_t)json_integer_value(set) != set_idx)
+        return wl_error_set(err, WL_ERR_CONFLICT, "stale_requirement",
+                            "requirement.endorse: '%s' was last set at entry %llu, not %lld",
+                            id, (unsigned long long)set_idx, (long long)json_integer_value(set));
+    rc = wl_store_requirement_endorse(s, id, index);
+    return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+}
+
+static wl_rc apply_fact(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err,
+                        int recorded)
+{
+    static const char *const roles[] = {"coordinator", "operator", NULL};
+    static const char *const fields[] = {"fact", "text", NULL};
+    const char *name = json_string_value(json_object_get(p->e.body_json, "fact"));
+    wl_rc rc;
+    if ((rc = author_role(s, &p->e, roles, p->e.kind, err)) != WL_OK ||
+        (rc = only(p->e.body_json, fields, p->e.kind, err)) != WL_OK)
+        return rc;
+    if (!ident(name))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "%s: {\"fact\": a name of a-z 0-9 . _ -}", p->e.kind);
+    rc = wl_store_fact_set(s, name, recorded, index);
+    return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+}
+
+static wl_rc apply_fact_record(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    return apply_fact(s, p, index, err, 1);
+}
+
+static wl_rc apply_fact_retract(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    return apply_fact(s, p, index, err, 0);
+}
+
+wl_rc wl_coalition_kinds_register(void)
+{
+    static const wl_kind kinds[] = {
+        {"requirement.set", apply_requirement_set},
+        {"requirement.endorse", apply_requirement_endorse},
+        {"fact.record", apply_fact_record},
+        {"fact.retract", apply_fact_retract},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        wl_rc rc;
+        if (wl_kind_find(kinds[i].name) != NULL)
+            continue;
+        if ((rc = wl_kind_register(&kinds[i])) != WL_OK)
+            return rc;
+    }
+    return WL_OK;
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Requirements set by the coordinator and endorsed by the host nation, facts,
+# and coverage: the coordinator sees sealed pledges cleared, the public sees
+# announced ones only, a member sees its own too; CSV export; and who may do
+# what (a member may not set requirements or record facts, only the host
+# endorses, a stale endorsement is refused).
+source "$(dirname "$0")/lib.sh"
+
+new_ledger cov
+SEAL=1 start_server cov --seal-batch 4
+for m in gb:coordinator ua:host us:member fr:member xa:member; do
+  id=${m%%:*}; role=${m##*:}
+  "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null
+  "$W" member add --server "$URL" --key "$OPKEY" --id "$id" --name "$id" --role "$role" \
+    --pubkey-file "$T/$id.key" >/dev/null
+done
+app() { "$W" append --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" 2>&1; }
+
+out=$(app gb requirement.set '{"requirement":"ground-1","category":"ground_forces","quantity":"10000","unit":"troops","priority":1,"needed_by":"2026-Q2"}')
+SETIDX=$(awk '/^index/ {print $2}' <<<"$out")
+check "the coordinator sets a requirement" [ -n "$SETIDX" ]
+out=$(app fr requirement.set '{"requirement":"x","category":"ground_forces","quantity":"1","unit":"troops","priority":1}' || true)
+check "a member may not set requirements (forbidden)" grep -q forbidden <<<"$out"
+out=$(app gb requirement.endorse "{\"requirement\":\"ground-1\",\"set\":$SETIDX}" || true)
+check "only the host nation endorses (forbidden)" grep -q forbidden <<<"$out"
+out=$(app ua requirement.endorse "{\"requirement\":\"ground-1\",\"set\":$((SETIDX - 1))}" || true)
+check "an endorsement of another version is refused (stale_requirement)" grep -q stale_requirement <<<"$out"
+check "the host nation endorses the requirement" sh -c "'$W' append --server '$URL' --key '$T/ua.key' --kind requirement.endorse --body '{\"requirement\":\"ground-1\",\"set\":$SETIDX}' >/dev/null"
+out=$(app fr fact.record '{"fact":"ceasefire-signed"}' || true)
+check "a member may not record facts (forbidden)" grep -q forbidden <<<"$out"
+check "the coordinator records a fact" sh -c "'$W' append --server '$URL' --key '$T/gb.key' --kind fact.record --body '{\"fact\":\"ceasefire-signed\"}' >/dev/null"
+
+pledge() { "$W" pledge add --server "$URL" --key "$T/$1.key" "${@:2}" | awk '/^pledge/ {print $2; exit}'; }
+PX=$(pledge xa --category ground_forces --quantity 2000 --unit troops --condition "all(requires(us), fact(ceasefire-signed))")
+PU=$(pledge us --category air_policing --quantity 24 --unit aircraft)
+PF=$(pledge fr --category ground_forces --quantity 4000 --unit troops)
+for id in $PX $PU $PF; do
+  for _ in $(seq 1 60); do
+    "$W" pledge show --server "$URL" --key "$T/gb.key" "$id" 2>/dev/null | grep -q '"envelope": [0-9]' && break
+    sleep 0.2
+  done
+done
+
+"$W" coverage --server "$URL" --key "$T/gb.key" --view coordinator --json >"$T/coord.json"
+check "coordinator's view: xa binds (us binds, the fact is recorded); 6000 of 10000, gap 4000" python3 -c "
+import json; o=json.load(open('$T/coord.json'))
+r=o['requirements'][0]
+assert (r['binding'],r['pledged_not_binding'],r['gap'],r['endorsed'])==('6000','0','4000',True), r
+assert len(o['pledges'])==3, o"
+"$W" coverage --server "$URL" --json >"$T/pub0.json"
+check "public view before any announcement: no pledge, the whole gap" python3 -c "
+import json; o=json.load(open('$T/pub0.json'))
+assert o['pledges']==[] and o['requirements'][0]['gap']=='10000', o"
+
+"$W" pledge announce --server "$URL" --key "$T/fr.key" "$PF" >/dev/null
+"$W" pledge announce --server "$URL" --key "$T/xa.key" "$PX" >/dev/null
+"$W" coverage --server "$URL" --json >"$T/pub1.json"
+check "public view: announced pledges only; xa's does not bind publicly (us has announced nothing)" python3 -c "
+import json; o=json.load(open('$T/pub1.json'))
+p={x['member']:x for x in o['pledges']}
+assert set(p)=={'fr','xa'}, p
+assert p['fr']['binding'] and not p['xa']['binding'], p
+assert 'requires(us)' in p['xa']['reason'], p
+r=o['requirements'][0]
+assert (r['binding'],r['pledged_not_binding'],r['gap'])==('4000','2000','6000'), r"
+"$W" coverage --server "$URL" --key "$T/us.key" --view member --json >"$T/mem.json"
+check "a member's view: its own sealed pledge plus the public ones" python3 -c "
+import json; o=json.load(open('$T/mem.json'))
+assert sorted(x['member'] for x in o['pledges'])==['fr','us','xa'], o"
+out=$("$W" coverage --server "$URL" --key "$T/fr.key" --view coordinator 2>&1 || true)
+check "a member cannot see the coordinator's view" grep -q 'for members with role coordinator' <<<"$out"
+"$W" coverage --server "$URL" --csv >"$T/cov.csv"
+check "CSV export of the public view" sh -c "head -1 '$T/cov.csv' | grep -q '^requirement,category,unit,quantity,priority,needed_by,endorsed,binding,pledged_not_binding,gap' && grep -q '^ground-1,ground_forces,troops,10000,1,2026-Q2,yes,4000,2000,6000' '$T/cov.csv'"
+check "fsck and verify replay the coalition's kinds" sh -c "'$W' verify '$URL' --vkey '$VKEY' >/dev/null"
+finish
