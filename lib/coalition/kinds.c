@@ -13,8 +13,8 @@
 #include "willing/coalition.h"
 #include "willing/ledger.h"
 
-static wl_rc author_role(wl_store *s, const wl_entry *e, const char *const *roles,
-                         const char *kind, wl_error *err)
+static wl_rc author_role(wl_store *s, const wl_entry *e, const char *const *roles, const char *kind,
+                         wl_error *err)
 {
     wl_member m;
     if (wl_store_member_get(s, e->author, &m) != WL_OK)
@@ -23,8 +23,10 @@ static wl_rc author_role(wl_store *s, const wl_entry *e, const char *const *role
     for (const char *const *r = roles; *r; r++)
         if (strcmp(m.role, *r) == 0)
             return WL_OK;
-    return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden", "%s: a member with role %s may not "
-                        "do this", kind, m.role);
+    return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
+                        "%s: a member with role %s may not "
+                        "do this",
+                        kind, m.role);
 }
 
 static int ident(const char *s)
@@ -48,18 +50,17 @@ static wl_rc only(json_t *b, const char *const *fields, const char *kind, wl_err
         for (const char *const *f = fields; *f; f++)
             ok |= strcmp(*f, k) == 0;
         if (!ok)
-            return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: unknown field '%s'",
-                                kind, k);
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: unknown field '%s'", kind,
+                                k);
     }
     return WL_OK;
 }
 
-static wl_rc apply_requirement_set(wl_store *s, const wl_pending *p, uint64_t index,
-                                   wl_error *err)
+static wl_rc apply_requirement_set(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
     static const char *const roles[] = {"coordinator", "operator", NULL};
-    static const char *const fields[] = {"requirement", "category", "quantity", "unit",
-                                         "priority",    "needed_by", "text",   NULL};
+    static const char *const fields[] = {"requirement", "category",  "quantity", "unit",
+                                         "priority",    "needed_by", "text",     NULL};
     json_t *b = p->e.body_json, *pr = json_object_get(b, "priority");
     const char *id = json_string_value(json_object_get(b, "requirement"));
     const char *cat = json_string_value(json_object_get(b, "category"));
@@ -110,8 +111,8 @@ static wl_rc apply_requirement_endorse(wl_store *s, const wl_pending *p, uint64_
                             "requirement.endorse: no requirement '%s'", id);
     if ((uint64_t)json_integer_value(set) != set_idx)
         return wl_error_set(err, WL_ERR_CONFLICT, "stale_requirement",
-                            "requirement.endorse: '%s' was last set at entry %llu, not %lld",
-                            id, (unsigned long long)set_idx, (long long)json_integer_value(set));
+                            "requirement.endorse: '%s' was last set at entry %llu, not %lld", id,
+                            (unsigned long long)set_idx, (long long)json_integer_value(set));
     rc = wl_store_requirement_endorse(s, id, index);
     return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 }

@@ -23,9 +23,12 @@ static int usage(FILE *f)
 int cli_coverage(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-        {"view", required_argument, NULL, 'v'},   {"csv", no_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"view", required_argument, NULL, 'v'},
+        {"csv", no_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *keyp = NULL, *view = NULL;
@@ -40,13 +43,25 @@ int cli_coverage(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 's': server = optarg; break;
-        case 'k': keyp = optarg; break;
-        case 'v': view = optarg; break;
-        case 'c': csv = true; break;
-        case 'j': json_out = true; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'v':
+            view = optarg;
+            break;
+        case 'c':
+            csv = true;
+            break;
+        case 'j':
+            json_out = true;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (!server || optind != argc || (keyp && !view) || (view && !keyp))

@@ -84,12 +84,11 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     wl_qty_format(cv.gap, sg, sizeof sg);
     wl_qty_format(need, sn, sizeof sn);
     json_array_append_new(
-        r->reqs,
-        json_pack("{s:s, s:s, s:s, s:s, s:O, s:s?, s:b, s:I, s:s, s:s, s:s}", "requirement", id,
-                  "category", cat, "unit", unit, "quantity", sn, "priority",
-                  json_object_get(b, "priority"), "needed_by", by, "endorsed",
-                  endorsed_idx != UINT64_MAX, "set", (json_int_t)set_idx, "binding", sb,
-                  "pledged_not_binding", sp, "gap", sg));
+        r->reqs, json_pack("{s:s, s:s, s:s, s:s, s:O, s:s?, s:b, s:I, s:s, s:s, s:s}",
+                           "requirement", id, "category", cat, "unit", unit, "quantity", sn,
+                           "priority", json_object_get(b, "priority"), "needed_by", by, "endorsed",
+                           endorsed_idx != UINT64_MAX, "set", (json_int_t)set_idx, "binding", sb,
+                           "pledged_not_binding", sp, "gap", sg));
     snprintf(line, sizeof line, "%s,%s,%s,%s,%lld,%s,%s,%s,%s,%s\r\n", id, cat, unit, sn,
              (long long)json_integer_value(json_object_get(b, "priority")), by ? by : "",
              endorsed_idx != UINT64_MAX ? "yes" : "no", sb, sp, sg);
