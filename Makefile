@@ -39,9 +39,11 @@ bench: build
 	@bench/run.sh $(BUILD)
 
 fmt:
-	@# twice: clang-format 14 does not always reach its fixpoint in one pass
-	@clang-format -i $$(git ls-files '*.c' '*.h')
-	@clang-format -i $$(git ls-files '*.c' '*.h')
+	@# clang-format 14 does not always reach its fixpoint in one pass: repeat until it does
+	@for i in 1 2 3 4 5; do \
+	  clang-format -i $$(git ls-files '*.c' '*.h'); \
+	  clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') 2>/dev/null && break; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
