@@ -15,10 +15,12 @@ chmod 700 "$dir" "$dir/keys"
 ORIGIN=demo.willing.example/coalition
 echo "demo: creating $DB (illustrative data)" >&2
 "$W" init --db "$DB" --origin "$ORIGIN" --operator cell --name "Coordination cell (illustrative)" \
+  --notice "illustrative data: not real commitments" \
   | tee "$dir/verifier-key.txt" >&2
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$W" serve --db "$DB" --listen 127.0.0.1:$port --interval 100 2>"$dir/demo-load.log" &
+"$W" serve --db "$DB" --listen 127.0.0.1:$port --interval 100 --seal-interval 1 --seal-batch 8 \
+  2>"$dir/demo-load.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 URL=http://127.0.0.1:$port
@@ -42,6 +44,12 @@ member fr coordinator "France"
 member ua host "Ukraine"
 member it member "Italy"
 member pl member "Poland"
+member us member "United States"
+member de member "Germany"
+# fictional member states: the only ones with quantified and sealed pledges
+member ruritania member "Ruritania (fictional)"
+member freedonia member "Freedonia (fictional)"
+member grand-fenwick member "Grand Fenwick (fictional)"
 say cell "Demo ledger: illustrative data, not real commitments. willing is not for classified information." \
   "willing demo"
 say gb "Co-lead, with France, of the coalition of the willing; prepared to back a peace deal with boots on the ground and planes in the air, together with others." \
@@ -52,9 +60,45 @@ say ua "Ukraine must be at the table in any talks; it is the host nation of any 
   "London summit on Ukraine, 2 March 2025"
 say it "Will not send ground troops." "Italian government statements, March 2025"
 say pl "Will lead on logistics; no troops to Ukraine." "Polish government statements, 2025"
+say de "Will decide once the conditions are clear." "German government statements, 2025"
+say gb "UK Export Finance: a GBP 1.6bn facility letting Ukraine buy more than 5,000 lightweight multirole missiles made in Belfast." \
+  "UK government announcement, 2 March 2025"
+say cell "A reassurance force of up to 30,000 is under discussion (illustrative)." \
+  "Press reports, 2025; illustrative"
+
+# requirements (coordinator) endorsed by the host nation, and a fact
+req() { # id category quantity unit priority quarter
+  local out
+  out=$("$W" append --server "$URL" --key "$dir/keys/gb.key" --kind requirement.set \
+    --body "{\"requirement\":\"$1\",\"category\":\"$2\",\"quantity\":\"$3\",\"unit\":\"$4\",\"priority\":$5,\"needed_by\":\"$6\",\"text\":\"illustrative\"}")
+  "$W" append --server "$URL" --key "$dir/keys/ua.key" --kind requirement.endorse \
+    --body "{\"requirement\":\"$1\",\"set\":$(awk '/^index/ {print $2}' <<<"$out")}" >/dev/null
+}
+req reassurance ground_forces 30000 troops 1 2026-Q2
+req air-policing air_policing 48 aircraft 1 2026-Q2
+req air-defence air_defence 5000 missiles 2 2026-Q3
+"$W" append --server "$URL" --key "$dir/keys/gb.key" --kind fact.record \
+  --body '{"fact":"ceasefire-signed","text":"illustrative"}' >/dev/null
+
+# sealed pledges of fictional states; one is announced
+export XDG_STATE_HOME=$dir/state
+pl() { "$W" pledge add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" --text "illustrative data" \
+  | awk '/^pledge/ {print $2; exit}'; }
+P1=$(pl ruritania --category ground_forces --quantity 2000 --unit troops --place "Western Ukraine" \
+  --period 2026-Q2 --condition "all(requires(us), at_least(5, ground_forces))")
+P2=$(pl freedonia --category ground_forces --quantity 4000 --unit troops --period 2026-Q2 \
+  --condition "fact(ceasefire-signed)")
+P3=$(pl grand-fenwick --category air_policing --quantity 8 --unit aircraft --period 2026-Q3)
+for _ in $(seq 1 50); do
+  "$W" pledge show --server "$URL" --key "$dir/keys/freedonia.key" "$P2" 2>/dev/null \
+    | grep -q '"envelope": [0-9]' && break
+  sleep 0.2
+done
+"$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P2" >/dev/null || true
+: "$P1" "$P3"
 
 for _ in $(seq 1 40); do
-  [ "$(curl -fs "$URL/log/checkpoint" | sed -n 2p)" -ge 12 ] && break
+  [ "$(curl -fs "$URL/log/checkpoint" | sed -n 2p)" -ge 30 ] && break
   sleep 0.05
 done
 echo "demo: $(curl -fs "$URL/log/checkpoint" | sed -n 2p) entries; member keys in $dir/keys/" >&2

@@ -103,6 +103,8 @@ int cli_coverage(int argc, char **argv)
     {
         size_t i;
         json_t *r, *p;
+        if (json_string_value(json_object_get(o, "notice")))
+            printf("notice: %s\n", json_string_value(json_object_get(o, "notice")));
         printf("view: %s\n", json_string_value(json_object_get(o, "view")));
         printf("%-16s %-14s %14s %14s %14s %14s  %s\n", "requirement", "category", "needed",
                "binding", "not binding", "gap", "endorsed");

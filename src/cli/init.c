@@ -35,11 +35,16 @@ static int init_usage(FILE *f)
 int cli_init(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"origin", required_argument, NULL, 'o'},
-        {"operator", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"origin", required_argument, NULL, 'o'},
+        {"operator", required_argument, NULL, 'p'},
+        {"name", required_argument, NULL, 'n'},
+        {"notice", required_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *origin = NULL, *op = "operator", *name = "Coordinating nation";
+    const char *notice = NULL;
     char logkp[4200], opkp[4200], vk[400], body[1024], b64[45];
     wl_keyfile logk, opk;
     wl_vkey v;
@@ -66,6 +71,9 @@ int cli_init(int argc, char **argv)
             break;
         case 'n':
             name = optarg;
+            break;
+        case 'N':
+            notice = optarg;
             break;
         case 'h':
             return init_usage(stdout);
@@ -124,7 +132,8 @@ int cli_init(int argc, char **argv)
         goto out;
     }
     if (wl_store_begin(s) != WL_OK || wl_store_meta_set(s, "origin", origin) != WL_OK ||
-        wl_store_meta_set(s, "log_vkey", vk) != WL_OK) {
+        wl_store_meta_set(s, "log_vkey", vk) != WL_OK ||
+        (notice && wl_store_meta_set(s, "notice", notice) != WL_OK)) {
         fprintf(stderr, "willing init: %s\n", wl_store_errmsg(s));
         goto out;
     }

@@ -184,6 +184,12 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
         json_array_append_new(fa, json_string(facts[i]));
     out = json_pack("{s:s, s:o, s:o, s:o}", "view", vname, "facts", fa, "requirements", rc.reqs,
                     "pledges", pl);
+    {
+        char *notice = NULL;
+        if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
+            json_object_set_new(out, "notice", json_string(notice));
+        wl_free(notice);
+    }
     ret = wl_respond_json(c, MHD_HTTP_OK, out);
 out:
     (void)items;
