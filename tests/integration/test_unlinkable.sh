@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Unlinkability: in the public data, a member with no sealed pledges and a
+# member with five cannot be told apart. Two logs, the same members; in log A
+# nobody seals, in log B member m1 seals five pledges. Every batch in both
+# logs has the same number of envelopes, every envelope the same size, the
+# same author and the batch's time; the public coverage is the same; and an
+# outsider's answer about a sealed id is the same whether it exists or not.
+source "$(dirname "$0")/lib.sh"
+
+setup() { # NAME: a ledger with members m1 m2 and an outsider key; sets URL_<NAME>
+  new_ledger "$1"
+  SEAL=1 start_server "$1" --seal-batch 8
+  for m in m1 m2 m3; do
+    [ -f "$T/$m.key" ] || "$W" keygen --out "$T/$m.key" --member "$m" >/dev/null
+    "$W" member add --server "$URL" --key "$OPKEY" --id "$m" --name "$m" --role member \
+      --pubkey-file "$T/$m.key" >/dev/null
+  done
+}
+setup una; URLA=$URL
+setup unb; URLB=$URL
+IDS=()
+for i in 1 2 3 4 5; do
+  IDS+=("$("$W" pledge add --server "$URLB" --key "$T/m1.key" --category ground_forces \
+    --quantity $((1000 * i)) --unit troops | awk '/^pledge/ {print $2; exit}')")
+done
+# wait until all five are published, and both logs have two more batches
+for _ in $(seq 1 100); do
+  "$W" pledge show --server "$URLB" --key "$T/m1.key" "${IDS[4]}" 2>/dev/null | grep -q '"envelope": [0-9]' && break
+  sleep 0.1
+done
+sleep 2.5
+
+shape() { # the public shape of a log's envelopes: per batch, count and sizes and authors
+  python3 - "$1" <<'PY'
+import base64,json,sys,urllib.request,collections
+url=sys.argv[1]
+size=int(urllib.request.urlopen(url+"/log/checkpoint").read().decode().split("\n")[1])
+b=collections.defaultdict(list)
+for i in range(size):
+    e=json.load(urllib.request.urlopen("%s/api/v1/entries/%d"%(url,i)))
+    if e["kind"]=="sealed":
+        b[e["time"]].append((len(base64.b64decode(e["entry"])),e["author"],e["seq"]-e["time"]*1000000))
+out=set()
+for t,v in b.items():
+    out.add((len(v),tuple(sorted(set((s,a) for s,a,_ in v))),tuple(sorted(x for _,_,x in v))))
+print(len(b)); print(sorted(out))
+PY
+}
+shape "$URLA" >"$T/a.shape"
+shape "$URLB" >"$T/b.shape"
+check "both logs published several batches ($(head -1 "$T/a.shape"), $(head -1 "$T/b.shape"))" \
+  sh -c "[ $(head -1 "$T/a.shape") -ge 2 ] && [ $(head -1 "$T/b.shape") -ge 2 ]"
+check "every batch in both logs: 8 envelopes, one size, one author, seq slots 0-7" \
+  sh -c "[ \"\$(sed -n 2p '$T/a.shape')\" = \"\$(sed -n 2p '$T/b.shape')\" ] && grep -q \"(8, (([0-9]*, 'operator'),), (0, 1, 2, 3, 4, 5, 6, 7))\" '$T/b.shape' && [ \$(sed -n 2p '$T/b.shape' | grep -o '(8,' | wc -l) = 1 ]"
+curl -s "$URLA/api/v1/coverage" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["pledges"], o["requirements"])' >"$T/a.cov"
+curl -s "$URLB/api/v1/coverage" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["pledges"], o["requirements"])' >"$T/b.cov"
+check "the public coverage is the same" cmp -s "$T/a.cov" "$T/b.cov"
+URL=$URLB
+"$W" whoami --server "$URLB" --key "$T/m2.key" >/dev/null
+a=$("$W" pledge show --server "$URLB" --key "$T/m2.key" "${IDS[0]}" 2>&1 || true)
+b=$("$W" pledge show --server "$URLB" --key "$T/m2.key" "$(printf 'ab%062d' 0)" 2>&1 || true)
+check "another member gets the same answer for a real id and a made-up one" \
+  [ "$(sed 's/[0-9a-f]\{64\}/ID/' <<<"$a")" = "$(sed 's/[0-9a-f]\{64\}/ID/' <<<"$b")" ]
+finish
