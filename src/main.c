@@ -26,6 +26,7 @@ static const struct {
     {"fsck", cli_fsck, "check a ledger database in full"},
     {"pledge", cli_pledge, "seal, show and announce pledges (pledge add|show|announce)"},
     {"coverage", cli_coverage, "coverage of the requirements by binding pledges"},
+    {"fetch", cli_fetch, "send a request signed with a key (for scripts)"},
     {"whoami", cli_whoami, "check a key against a log with a signed request"},
     {"clear", cli_clear, "re-run a clearing of pledges from its inputs, offline"},
     {"witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},

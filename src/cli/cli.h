@@ -55,5 +55,6 @@ int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
 int cli_pledge(int argc, char **argv);
 int cli_coverage(int argc, char **argv);
+int cli_fetch(int argc, char **argv);
 
 #endif

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The authorisation matrix: every private endpoint and every write kind
+# against every role (anonymous, the author, another officer of the same
+# member, another member, the coordinator, the host nation, a monitor).
+# Sealed content and authorship are visible exactly to the author, the
+# coordinator and the members the content names.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger az
+SEAL=1 start_server az --seal-batch 4
+for m in xa:member de:member gb:coordinator ua:host mo:monitor; do
+  id=${m%%:*}; role=${m##*:}
+  "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null
+  "$W" member add --server "$URL" --key "$OPKEY" --id "$id" --name "$id" --role "$role" \
+    --pubkey-file "$T/$id.key" >/dev/null
+done
+# a second officer of xa
+pk=$("$W" keygen --out "$T/xa2.key" --member xa | awk '/^public key:/ {print $3}')
+"$W" append --server "$URL" --key "$T/xa.key" --kind key.add \
+  --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"sign\"}" >/dev/null
+ID=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 10 \
+  --unit units --readers ua | awk '/^pledge/ {print $2; exit}')
+for _ in $(seq 1 60); do
+  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" 2>/dev/null | grep -q '"envelope": [0-9]' && break
+  sleep 0.2
+done
+
+code() { # code ROLE PATH: the status of a GET as ROLE (anon: unsigned)
+  if [ "$1" = anon ]; then
+    curl -s -o /dev/null -w '%{http_code}' "$URL$2"
+  else
+    { "$W" fetch --status --key "$T/$1.key" "$URL$2" 2>/dev/null || true; } | head -1
+  fi
+}
+matrix() { # matrix PATH "anon xa xa2 de gb ua mo" expected codes
+  local path=$1; shift
+  local roles=(anon xa xa2 de gb ua mo) i=0 got
+  for want in "$@"; do
+    got=$(code "${roles[$i]}" "$path")
+    if [ "$got" = "$want" ]; then ok "GET $path as ${roles[$i]}: $want"; else not_ok "GET $path as ${roles[$i]}: want $want, got $got"; fi
+    i=$((i + 1))
+  done
+}
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/sealed/$ID"                401 200 200 404 200 200 404
+matrix "/api/v1/coverage?view=coordinator" 401 403 403 403 200 403 403
+matrix "/api/v1/coverage?view=member"      401 200 200 200 200 200 200
+matrix "/api/v1/whoami"                    401 200 200 200 200 200 200
+# authorship: only the author's member view, and the coordinator's, show the sealed pledge
+for r in xa xa2 gb; do
+  check "the $r view shows xa's sealed pledge" sh -c "'$W' coverage --server '$URL' --key '$T/$r.key' --view $([ $r = gb ] && echo coordinator || echo member) --json | grep -q '\"member\":\"xa\"'"
+done
+for r in de ua mo; do
+  check "the $r member view does not show xa's sealed pledge" sh -c "! '$W' coverage --server '$URL' --key '$T/$r.key' --view member --json | grep -q '\"member\":\"xa\"'"
+done
+check "the public view does not show it" sh -c "! curl -s '$URL/api/v1/coverage' | grep -q '\"member\":\"xa\"'"
+
+# writes by role
+w() { "$W" append --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" >/dev/null 2>&1 && echo ok || echo refused; }
+REQ='{"requirement":"r1","category":"logistics","quantity":"5","unit":"units","priority":2}'
+for r in xa de ua mo; do check "requirement.set by $r: refused" [ "$(w $r requirement.set "$REQ")" = refused ]; done
+check "requirement.set by the coordinator" [ "$(w gb requirement.set "$REQ")" = ok ]
+SETIDX=$(curl -s "$URL/log/checkpoint" >/dev/null; python3 -c "
+import json,urllib.request
+u='$URL'
+n=int(urllib.request.urlopen(u+'/log/checkpoint').read().decode().split()[1])
+for i in range(n+50):
+    try: e=json.load(urllib.request.urlopen('%s/api/v1/entries/%d'%(u,i)))
+    except Exception: break
+    if e['kind']=='requirement.set': print(i)")
+for r in xa gb mo; do check "requirement.endorse by $r: refused" [ "$(w $r requirement.endorse "{\"requirement\":\"r1\",\"set\":$SETIDX}")" = refused ]; done
+check "requirement.endorse by the host nation" [ "$(w ua requirement.endorse "{\"requirement\":\"r1\",\"set\":$SETIDX}")" = ok ]
+for r in xa de ua mo; do check "fact.record by $r: refused" [ "$(w $r fact.record '{"fact":"f"}')" = refused ]; done
+check "fact.record by the coordinator" [ "$(w gb fact.record '{"fact":"f"}')" = ok ]
+check "member.add by a member: refused" [ "$(w gb member.add "{\"member\":\"zz\",\"name\":\"z\",\"role\":\"member\",\"key\":\"$pk\"}")" = refused ]
+# announcing: not by another member; yes by another officer of the author's member
+mkdir -p "$T/s2/willing/sealed"; cp "$XDG_STATE_HOME/willing/sealed/$ID.json" "$T/s2/willing/sealed/"
+check "announce by another member: refused" sh -c "! XDG_STATE_HOME='$T/s2' '$W' pledge announce --server '$URL' --key '$T/de.key' $ID >/dev/null 2>&1"
+check "announce by another officer of the author's member" sh -c "XDG_STATE_HOME='$T/s2' '$W' pledge announce --server '$URL' --key '$T/xa2.key' $ID >/dev/null"
+finish
