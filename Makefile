@@ -41,8 +41,8 @@ bench: build
 fmt:
 	@# clang-format 14 does not always reach its fixpoint in one pass: repeat until it does
 	@for i in 1 2 3 4 5; do \
-	  clang-format -i $$(git ls-files '*.c' '*.h'); \
-	  clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') 2>/dev/null && break; \
+	  clang-format -i $$(git ls-files --cached --others --exclude-standard '*.c' '*.h'); \
+	  clang-format --dry-run --Werror $$(git ls-files --cached --others --exclude-standard '*.c' '*.h') 2>/dev/null && break; \
 	done
 
 clean:
@@ -50,7 +50,7 @@ clean:
 
 # STYLE.md #9: the formatter's output, and no banned libc calls in the sources
 lint:
-	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') \
+	@clang-format --dry-run --Werror $$(git ls-files --cached --others --exclude-standard '*.c' '*.h') \
 	  || (echo "run 'make fmt' (clang-format)"; exit 1)
 	@! git grep -n -E '\b(sprintf|vsprintf|strcpy|strcat|strncat|strtok|gets)\s*\(' -- '*.c' '*.h' \
 	  || (echo "banned libc call (STYLE.md #9)"; exit 1)

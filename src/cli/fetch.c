@@ -40,11 +40,19 @@ int cli_fetch(int argc, char **argv)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'k': keyp = optarg; break;
-        case 'd': data = optarg; break;
-        case 's': status = true; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'd':
+            data = optarg;
+            break;
+        case 's':
+            status = true;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     }
     if (!keyp || optind != argc - 1)
