@@ -32,6 +32,16 @@ curl -s "$URL/log/checkpoint" >"$T/cp"
 check "the checkpoint carries two cosignatures" [ "$(grep -c '^— witness.example/w' "$T/cp")" = 2 ]
 out=$("$W" verify "$URL" --vkey "$VKEY" --witness "${wvk[0]}" --witness "${wvk[1]}")
 check "verify checks both cosignatures" grep -q 'cosigned by witness.example/w1 at [0-9]*, cosigned by witness.example/w2' <<<"$out"
+# a tlog-proof checked offline: the log's signature, both cosignatures, the inclusion
+"$W" get --server "$URL" 3 --raw >"$T/e3"
+"$W" prove --server "$URL" 3 >"$T/e3.tlog-proof"
+out=$("$W" prove --check "$T/e3.tlog-proof" --vkey "$VKEY" --witness "${wvk[0]}" --witness "${wvk[1]}" "$T/e3")
+check "a tlog-proof verifies offline with both cosignatures" grep -q '^OK: the entry is at index 3 of test.example/wit, cosigned by witness.example/w1 at' <<<"$out"
+"$W" get --server "$URL" 4 --raw >"$T/e4"
+check "  ... and not for another entry" sh -c "! '$W' prove --check '$T/e3.tlog-proof' --vkey '$VKEY' '$T/e4' 2>/dev/null"
+sed 's/^index 3$/index 2/' "$T/e3.tlog-proof" >"$T/bad.tlog-proof"
+check "  ... nor with its index changed" sh -c "! '$W' prove --check '$T/bad.tlog-proof' --vkey '$VKEY' '$T/e3' 2>/dev/null"
+
 # a third witness, not used by the log: verify must fail when it is required
 "$W" keygen --out "$T/w3.key" >/dev/null
 port=$(free_port)
