@@ -144,6 +144,30 @@ static wl_rc apply_fact_retract(wl_store *s, const wl_pending *p, uint64_t index
     return apply_fact(s, p, index, err, 0);
 }
 
+/* A clearing run by the coordinator: commitments to its inputs and its result only. */
+static wl_rc apply_clearing(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    static const char *const roles[] = {"coordinator", "operator", NULL};
+    static const char *const fields[] = {"inputs", "result", NULL};
+    json_t *b = p->e.body_json;
+    const char *fields_v[2] = {json_string_value(json_object_get(b, "inputs")),
+                               json_string_value(json_object_get(b, "result"))};
+    uint8_t h[32];
+    size_t n = 0;
+    wl_rc rc;
+    (void)index;
+    if ((rc = author_role(s, &p->e, roles, "clearing", err)) != WL_OK ||
+        (rc = only(b, fields, "clearing", err)) != WL_OK)
+        return rc;
+    for (int i = 0; i < 2; i++)
+        if (fields_v[i] == NULL ||
+            wl_b64_decode(fields_v[i], strlen(fields_v[i]), h, 32, &n) != WL_OK || n != 32)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                                "clearing: {\"inputs\": base64 SHA-256, \"result\": base64 "
+                                "SHA-256}");
+    return WL_OK;
+}
+
 wl_rc wl_coalition_kinds_register(void)
 {
     static const wl_kind kinds[] = {
@@ -151,6 +175,7 @@ wl_rc wl_coalition_kinds_register(void)
         {"requirement.endorse", apply_requirement_endorse},
         {"fact.record", apply_fact_record},
         {"fact.retract", apply_fact_retract},
+        {"clearing", apply_clearing},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         wl_rc rc;

@@ -154,6 +154,7 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
                                 const char *hex);
 void *wl_sealer_main(void *arg);
 enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r);
+enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r);
 
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);

@@ -201,3 +201,62 @@ out:
     wl_pledges_free(&ps);
     return ret;
 }
+
+/*
+ * GET /api/v1/clearing/inputs (signed, coordinator or operator): the inputs of
+ * a clearing over every pledge, in the form `willing clear --input` reads, so
+ * the coordinator can record a clearing that anyone given them can re-run.
+ */
+enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_store *s = wl_thread_store();
+    wl_pledges ps;
+    collect col;
+    const wl_pledge_in *in = NULL;
+    const wl_pledge_item **items = NULL;
+    size_t n = 0, nf = 0;
+    char **facts = NULL;
+    json_t *pl, *fa;
+    wl_auth a;
+    wl_member m;
+    enum MHD_Result ret;
+
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK ||
+        (strcmp(m.role, "coordinator") != 0 && strcmp(m.role, "operator") != 0))
+        return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
+                                "the clearing's inputs are for members with role coordinator or "
+                                "operator");
+    wl_pledges_init(&ps);
+    add_sealed(s, &ps, NULL);
+    col.ps = &ps;
+    col.only = NULL;
+    if (wl_store_entries_of_kind(s, "announce", add_announced, &col) != WL_OK ||
+        wl_store_facts(s, &facts, &nf) != WL_OK ||
+        wl_pledges_inputs(&ps, &in, &items, &n) != WL_OK) {
+        wl_pledges_free(&ps);
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "cannot read");
+    }
+    pl = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char q[32];
+        json_t *p;
+        wl_qty_format(in[i].qty, q, sizeof q);
+        p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", in[i].id, "member", in[i].member,
+                      "category", in[i].category, "unit", in[i].unit, "quantity", q);
+        if (in[i].cond)
+            json_object_set_new(p, "condition", wl_cond_to_json(in[i].cond));
+        json_array_append_new(pl, p);
+    }
+    fa = json_array();
+    for (size_t i = 0; i < nf; i++) {
+        json_array_append_new(fa, json_string(facts[i]));
+        wl_free(facts[i]);
+    }
+    wl_free(facts);
+    (void)items;
+    ret = wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:o, s:o}", "facts", fa, "pledges", pl));
+    wl_pledges_free(&ps);
+    return ret;
+}

@@ -72,5 +72,18 @@ out=$("$W" coverage --server "$URL" --key "$T/fr.key" --view coordinator 2>&1 ||
 check "a member cannot see the coordinator's view" grep -q 'for members with role coordinator' <<<"$out"
 "$W" coverage --server "$URL" --csv >"$T/cov.csv"
 check "CSV export of the public view" sh -c "head -1 '$T/cov.csv' | grep -q '^requirement,category,unit,quantity,priority,needed_by,endorsed,binding,pledged_not_binding,gap' && grep -q '^ground-1,ground_forces,troops,10000,1,2026-Q2,yes,4000,2000,6000' '$T/cov.csv'"
+# a recorded clearing anyone given the inputs can re-run
+out=$("$W" clear --server "$URL" --key "$T/gb.key" --record "$T/inputs.json")
+CIDX=$(awk '/^index/ {print $2}' <<<"$out")
+check "the coordinator records a clearing committing to its inputs and result" [ -n "$CIDX" ]
+check "  ... the inputs hold every pledge, sealed ones included" python3 -c "
+import json; o=json.load(open('$T/inputs.json')); assert len(o['pledges'])==3 and o['facts']==['ceasefire-signed'], o"
+out=$("$W" clear --input "$T/inputs.json" --check "$CIDX" --server "$URL")
+check "anyone given the inputs re-runs it and gets the recorded result" grep -q '^OK:' <<<"$out"
+sed 's/"4000"/"4001"/' "$T/inputs.json" >"$T/inputs2.json"
+check "  ... and other inputs do not match" sh -c "! '$W' clear --input '$T/inputs2.json' --check $CIDX --server '$URL' >/dev/null"
+check "a member cannot fetch the clearing's inputs" sh -c "! '$W' clear --server '$URL' --key '$T/fr.key' --record '$T/x.json' 2>/dev/null"
+out=$(app fr clearing '{"inputs":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=","result":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}' || true)
+check "a member cannot record a clearing (forbidden)" grep -q forbidden <<<"$out"
 check "fsck and verify replay the coalition's kinds" sh -c "'$W' verify '$URL' --vkey '$VKEY' >/dev/null"
 finish
