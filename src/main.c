@@ -25,6 +25,8 @@ static const struct {
     {"verify", cli_verify, "audit a running log end to end"},
     {"fsck", cli_fsck, "check a ledger database in full"},
     {"pledge", cli_pledge, "seal, show and announce pledges (pledge add|show|announce)"},
+    {"requirement", cli_requirement, "set, endorse and list requirements"},
+    {"fact", cli_fact, "record or retract a fact (fact record|retract NAME)"},
     {"coverage", cli_coverage, "coverage of the requirements by binding pledges"},
     {"fetch", cli_fetch, "send a request signed with a key (for scripts)"},
     {"whoami", cli_whoami, "check a key against a log with a signed request"},

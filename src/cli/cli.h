@@ -56,5 +56,7 @@ int cli_whoami(int argc, char **argv);
 int cli_pledge(int argc, char **argv);
 int cli_coverage(int argc, char **argv);
 int cli_fetch(int argc, char **argv);
+int cli_requirement(int argc, char **argv);
+int cli_fact(int argc, char **argv);
 
 #endif

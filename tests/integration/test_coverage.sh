@@ -85,5 +85,18 @@ check "  ... and other inputs do not match" sh -c "! '$W' clear --input '$T/inpu
 check "a member cannot fetch the clearing's inputs" sh -c "! '$W' clear --server '$URL' --key '$T/fr.key' --record '$T/x.json' 2>/dev/null"
 out=$(app fr clearing '{"inputs":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=","result":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}' || true)
 check "a member cannot record a clearing (forbidden)" grep -q forbidden <<<"$out"
+# the same through the CLI's own subcommands
+check "willing requirement set" sh -c "'$W' requirement set --server '$URL' --key '$T/gb.key' --id air-1 --category air_policing --quantity 24 --unit aircraft --priority 2 --needed-by 2026-Q3 >/dev/null"
+A1=$("$W" requirement list --server "$URL" | awk -F'set at entry ' '/^air-1:/ {split($2,a,","); print a[1]}')
+check "willing requirement endorse (version $A1)" sh -c "'$W' requirement endorse --server '$URL' --key '$T/ua.key' --id air-1 --set $A1 >/dev/null"
+check "willing requirement list shows it endorsed" sh -c "'$W' requirement list --server '$URL' | grep -q '^air-1: 24 aircraft air_policing, priority 2, needed by 2026-Q3, set at entry $A1, endorsed by the host nation'"
+check "willing fact retract" sh -c "'$W' fact retract --server '$URL' --key '$T/gb.key' ceasefire-signed >/dev/null"
+"$W" coverage --server "$URL" --key "$T/gb.key" --view coordinator --json >"$T/coord2.json"
+check "with the fact retracted, xa's pledge no longer binds, and says why" python3 -c "
+import json; o=json.load(open('$T/coord2.json'))
+p={x['member']:x for x in o['pledges']}
+assert not p['xa']['binding'] and 'fact(ceasefire-signed) is not recorded' in p['xa']['reason'], p
+r=[x for x in o['requirements'] if x['requirement']=='air-1'][0]
+assert (r['binding'],r['gap'])==('24','0'), r"
 check "fsck and verify replay the coalition's kinds" sh -c "'$W' verify '$URL' --vkey '$VKEY' >/dev/null"
 finish

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing requirement set|endorse|list` and `willing fact record|retract`:
+ * the coordinator's and the host nation's register entries, built from
+ * options rather than raw JSON.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static int req_usage(FILE *f)
+{
+    fprintf(f, "usage: willing requirement set --server URL --key FILE --id ID --category C\n"
+               "                              --quantity Q --unit U --priority 1-5\n"
+               "                              [--needed-by YYYY-Qn] [--text TEXT]\n"
+               "       willing requirement endorse --server URL --key FILE --id ID --set INDEX\n"
+               "       willing requirement list --server URL\n"
+               "\n"
+               "The coordinator sets the operation's requirements; the host nation endorses\n"
+               "each with its own signature, naming the version (the index of the\n"
+               "requirement.set entry) it endorses.\n");
+    return f == stdout ? 0 : 2;
+}
+
+static int load(const char *keyp, wl_keyfile *kf)
+{
+    if (wl_crypto_init() != WL_OK || wl_keyfile_read(keyp, kf) != WL_OK || !kf->member[0]) {
+        fprintf(stderr, "willing: cannot read %s, or it names no member\n", keyp);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_requirement(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'},   {"key", required_argument, NULL, 'k'},
+        {"id", required_argument, NULL, 'i'},       {"category", required_argument, NULL, 'c'},
+        {"quantity", required_argument, NULL, 'q'}, {"unit", required_argument, NULL, 'u'},
+        {"priority", required_argument, NULL, 'p'}, {"needed-by", required_argument, NULL, 'n'},
+        {"text", required_argument, NULL, 't'},     {"set", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    const char *sub, *server = NULL, *keyp = NULL, *set = NULL;
+    json_t *body = json_object();
+    wl_keyfile kf;
+    int ch, ret = 2;
+    char *text;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        json_decref(body);
+        return req_usage(argc < 2 ? stderr : stdout);
+    }
+    sub = argv[1];
+    argc--;
+    argv++;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'i':
+            json_object_set_new(body, "requirement", json_string(optarg));
+            break;
+        case 'c':
+            json_object_set_new(body, "category", json_string(optarg));
+            break;
+        case 'q':
+            json_object_set_new(body, "quantity", json_string(optarg));
+            break;
+        case 'u':
+            json_object_set_new(body, "unit", json_string(optarg));
+            break;
+        case 'p':
+            json_object_set_new(body, "priority", json_integer(atoi(optarg)));
+            break;
+        case 'n':
+            json_object_set_new(body, "needed_by", json_string(optarg));
+            break;
+        case 't':
+            json_object_set_new(body, "text", json_string(optarg));
+            break;
+        case 'S':
+            set = optarg;
+            break;
+        case 'h':
+            json_decref(body);
+            return req_usage(stdout);
+        default:
+            json_decref(body);
+            return req_usage(stderr);
+        }
+    }
+    if (server == NULL || optind != argc) {
+        json_decref(body);
+        return req_usage(stderr);
+    }
+    if (strcmp(sub, "list") == 0) {
+        char base[1024], url[1200], err[512];
+        cli_buf b = {0};
+        json_t *o, *r;
+        size_t i;
+        cli_base_url(server, base, sizeof base);
+        snprintf(url, sizeof url, "%s/api/v1/coverage", base);
+        if (cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err) != 200) {
+            fprintf(stderr, "willing requirement list: %s\n", b.buf ? b.buf : err);
+            cli_buf_free(&b);
+            json_decref(body);
+            return 1;
+        }
+        o = json_loads(b.buf, 0, NULL);
+        json_array_foreach(json_object_get(o, "requirements"), i, r)
+        {
+            printf("%s: %s %s %s, priority %lld%s%s, set at entry %lld, %s\n",
+                   json_string_value(json_object_get(r, "requirement")),
+                   json_string_value(json_object_get(r, "quantity")),
+                   json_string_value(json_object_get(r, "unit")),
+                   json_string_value(json_object_get(r, "category")),
+                   (long long)json_integer_value(json_object_get(r, "priority")),
+                   json_object_get(r, "needed_by") ? ", needed by " : "",
+                   json_object_get(r, "needed_by")
+                       ? json_string_value(json_object_get(r, "needed_by"))
+                       : "",
+                   (long long)json_integer_value(json_object_get(r, "set")),
+                   json_is_true(json_object_get(r, "endorsed")) ? "endorsed by the host nation"
+                                                                : "not endorsed");
+        }
+        json_decref(o);
+        cli_buf_free(&b);
+        json_decref(body);
+        return 0;
+    }
+    if (keyp == NULL || load(keyp, &kf) != 0) {
+        json_decref(body);
+        return keyp ? 1 : req_usage(stderr);
+    }
+    if (strcmp(sub, "endorse") == 0 && set) {
+        json_t *e = json_pack("{s:O?, s:I}", "requirement", json_object_get(body, "requirement"),
+                              "set", (json_int_t)strtoll(set, NULL, 10));
+        text = json_dumps(e, JSON_COMPACT);
+        json_decref(e);
+        ret = cli_post_entry(server, &kf, kf.member, "requirement.endorse", text, cli_now_us(),
+                             false, NULL, NULL);
+        free(text);
+    } else if (strcmp(sub, "set") == 0) {
+        text = json_dumps(body, JSON_COMPACT);
+        ret = cli_post_entry(server, &kf, kf.member, "requirement.set", text, cli_now_us(), false,
+                             NULL, NULL);
+        free(text);
+    } else {
+        req_usage(stderr);
+    }
+    wl_key_wipe(&kf.key);
+    json_decref(body);
+    return ret;
+}
+
+int cli_fact(int argc, char **argv)
+{
+    static const struct option opts[] = {{"server", required_argument, NULL, 's'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"text", required_argument, NULL, 't'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static const char usage[] =
+        "usage: willing fact record|retract --server URL --key FILE [--text TEXT] NAME\n"
+        "\n"
+        "The coordinator records (or retracts) a named fact, such as ceasefire-signed,\n"
+        "which pledges' conditions may wait for: fact(ceasefire-signed).\n";
+    const char *sub, *server = NULL, *keyp = NULL, *note = NULL;
+    wl_keyfile kf;
+    json_t *b;
+    char *text;
+    int ch, ret;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    sub = argv[1];
+    argc--;
+    argv++;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 't':
+            note = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (!server || !keyp || optind != argc - 1 ||
+        (strcmp(sub, "record") != 0 && strcmp(sub, "retract") != 0)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (load(keyp, &kf) != 0)
+        return 1;
+    b = json_pack("{s:s, s:s?}", "fact", argv[optind], "text", note);
+    text = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    ret = cli_post_entry(server, &kf, kf.member,
+                         strcmp(sub, "record") == 0 ? "fact.record" : "fact.retract", text,
+                         cli_now_us(), false, NULL, NULL);
+    free(text);
+    wl_key_wipe(&kf.key);
+    return ret;
+}
