@@ -83,7 +83,7 @@ req air-defence air_defence 5000 missiles 2 2026-Q3
 # sealed pledges of fictional states; one is announced
 export XDG_STATE_HOME=$dir/state
 pl() { "$W" pledge add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" --text "illustrative data" \
-  | awk '/^pledge/ {print $2; exit}'; }
+  | awk '/^sealed/ {print $2; exit}'; }
 P1=$(pl ruritania --category ground_forces --quantity 2000 --unit troops --place "Western Ukraine" \
   --period 2026-Q2 --condition "all(requires(us), at_least(5, ground_forces))")
 P2=$(pl freedonia --category ground_forces --quantity 4000 --unit troops --period 2026-Q2 \

@@ -44,6 +44,7 @@ enum {
     Q_SEALED_DUE,
     Q_SEALED_DONE,
     Q_SEALED_ALL,
+    Q_SEALED_OWNER,
     Q_REQ_PUT,
     Q_REQ_GET,
     Q_REQ_ENDORSE,
@@ -83,13 +84,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
     [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
-                     "received) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     "received, pledge) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
     [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope FROM sealed "
                      "WHERE commitment = ?1",
     [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
                      "ORDER BY commitment",
     [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
-    [Q_SEALED_ALL] = "SELECT commitment FROM sealed ORDER BY received, commitment",
+    [Q_SEALED_ALL] = "SELECT commitment FROM sealed ORDER BY rowid",
     [Q_REQ_PUT] =
         "INSERT INTO requirements(id, body, set_idx, endorsed_idx) VALUES(?1, ?2, ?3, NULL) "
         "ON CONFLICT(id) DO UPDATE SET body = ?2, set_idx = ?3, endorsed_idx = NULL",
@@ -124,7 +126,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
-    " received INTEGER NOT NULL, envelope INTEGER);"
+    " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT);"
+    "CREATE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge);"
     "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
@@ -733,6 +736,8 @@ wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
     sqlite3_bind_text(st, 5, r->readers, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, r->batch);
     sqlite3_bind_int64(st, 7, r->received);
+    if (r->pledge[0])
+        sqlite3_bind_text(st, 8, r->pledge, -1, SQLITE_STATIC);
     return step_done(st);
 }
 
@@ -793,6 +798,22 @@ wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint6
     sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
     return step_done(st);
+}
+
+wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_OWNER);
+    int rc;
+    wl_rc ret = WL_OK;
+    author[0] = '\0';
+    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        col_str(st, 0, author, 65);
+    else
+        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(rc);
+    sqlite3_reset(st);
+    return ret;
 }
 
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n)

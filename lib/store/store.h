@@ -139,6 +139,7 @@ typedef struct {
     int64_t batch;
     int64_t received;
     uint64_t envelope; /* index of its envelope, UINT64_MAX until published */
+    char pledge[33];   /* the pledge id the content names, or "" */
 } wl_sealed_rec;
 
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r) WL_MUST; /* CONFLICT: exists */
@@ -150,6 +151,8 @@ wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
                                 uint64_t envelope) WL_MUST;
 
+/* The author of the sealed pledge with this id; WL_ERR_NOT_FOUND if none. */
+wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) WL_MUST;
 /* Every sealed commitment, in the order received (the coordinator's views). */
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
 

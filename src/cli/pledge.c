@@ -33,6 +33,8 @@ static int usage(FILE *f)
             "usage: willing pledge add --server URL --key FILE --category C --quantity Q --unit U\n"
             "                          [--condition TEXT] [--readers a,b] [--place P]\n"
             "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
+            "       willing pledge amend --server URL --key FILE [add's options] PLEDGE\n"
+            "       willing pledge withdraw --server URL --key FILE PLEDGE\n"
             "       willing pledge show --server URL --key FILE ID\n"
             "       willing pledge announce --server URL --key FILE ID\n"
             "\n"
@@ -72,7 +74,7 @@ static void random_hex(char *out, size_t bytes)
     wl_hex_encode(r, bytes, out);
 }
 
-static int add(const char *server, const wl_keyfile *kf, json_t *body)
+static int add(const char *server, const wl_keyfile *kf, const char *kind, json_t *body)
 {
     char base[1024], origin[WL_ORIGIN_MAX + 1], url[1200], err[512], nonce[33], dir[2100];
     char path[2300], *content = NULL, *bodytext = NULL, *req = NULL, *cb64 = NULL;
@@ -90,9 +92,8 @@ static int add(const char *server, const wl_keyfile *kf, json_t *body)
         return 1;
     bodytext = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     random_hex(nonce, 16);
-    if (bodytext == NULL ||
-        wl_sealed_build(origin, "pledge", kf->member, nonce, (int64_t)time(NULL), bodytext,
-                        &kf->key, &content, &clen) != WL_OK) {
+    if (bodytext == NULL || wl_sealed_build(origin, kind, kf->member, nonce, (int64_t)time(NULL),
+                                            bodytext, &kf->key, &content, &clen) != WL_OK) {
         fprintf(stderr, "willing pledge add: cannot build the sealed content\n");
         goto out;
     }
@@ -135,7 +136,8 @@ static int add(const char *server, const wl_keyfile *kf, json_t *body)
                                : "refused"));
         goto out;
     }
-    printf("pledge %s sealed\nbatch %lld, published at %lld (unix time)\nkept in %s\n", hex,
+    printf("sealed %s\npledge %s\nbatch %lld, published at %lld (unix time)\nkept in %s\n", hex,
+           json_string_value(json_object_get(body, "pledge")),
            (long long)json_integer_value(json_object_get(o, "batch")),
            (long long)json_integer_value(json_object_get(o, "deadline")), path);
     printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
@@ -324,8 +326,22 @@ int cli_pledge(int argc, char **argv)
             fprintf(stderr, "willing %s\n", why);
             ret = 2;
         } else {
-            ret = add(server, &kf, body);
+            ret = add(server, &kf, "pledge", body);
         }
+    } else if (strcmp(sub, "amend") == 0 && optind == argc - 1) {
+        if (json_array_size(caveats))
+            json_object_set(body, "caveats", caveats);
+        json_object_set_new(body, "amends", json_string(argv[optind]));
+        if (wl_pledge_check(body, why, sizeof why) != WL_OK) {
+            fprintf(stderr, "willing %s\n", why);
+            ret = 2;
+        } else {
+            ret = add(server, &kf, "pledge", body);
+        }
+    } else if (strcmp(sub, "withdraw") == 0 && optind == argc - 1) {
+        json_t *w = json_pack("{s:s}", "pledge", argv[optind]);
+        ret = add(server, &kf, "pledge.withdraw", w);
+        json_decref(w);
     } else if (strcmp(sub, "show") == 0 && optind == argc - 1) {
         json_t *o = NULL;
         ret = show(server, &kf, argv[optind], &o);

@@ -145,10 +145,39 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "the content is not signed by a live signing key of %s", e.author);
         goto out;
     }
+    /* amending or withdrawing: only one's own pledge */
+    {
+        const char *target = json_string_value(json_object_get(
+            e.body_json, strcmp(e.kind, "pledge.withdraw") == 0 ? "pledge" : "amends"));
+        char owner[65];
+        if (strcmp(e.kind, "pledge.withdraw") == 0 &&
+            (target == NULL || strlen(target) != 32 || strspn(target, "0123456789abcdef") != 32)) {
+            ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_pledge",
+                                   "pledge.withdraw: {\"pledge\": the id of the pledge withdrawn}");
+            goto out;
+        }
+        if (target) {
+            wl_rc orc = wl_store_pledge_author(wl_thread_store(), target, owner);
+            if (orc == WL_ERR_NOT_FOUND) {
+                ret = wl_respond_error(c, MHD_HTTP_NOT_FOUND, "unknown_pledge",
+                                       "no pledge %s of yours to amend or withdraw", target);
+                goto out;
+            }
+            if (orc != WL_OK || strcmp(owner, e.author) != 0) {
+                /* the same answer: another member's pledge ids reveal nothing either */
+                ret = wl_respond_error(c, MHD_HTTP_NOT_FOUND, "unknown_pledge",
+                                       "no pledge %s of yours to amend or withdraw", target);
+                goto out;
+            }
+        }
+    }
     readers = json_object_get(e.body_json, "readers");
     memset(&pa, 0, sizeof pa);
     wl_seal_commitment(salt, content, clen, pa.rec.commitment);
     memcpy(pa.rec.salt, salt, 32);
+    if (strcmp(e.kind, "pledge") == 0)
+        snprintf(pa.rec.pledge, sizeof pa.rec.pledge, "%s",
+                 json_string_value(json_object_get(e.body_json, "pledge")));
     snprintf(pa.rec.author, sizeof pa.rec.author, "%s", e.author);
     pa.rec.content = content;
     pa.rec.content_len = clen;

@@ -20,7 +20,7 @@ pk=$("$W" keygen --out "$T/xa2.key" --member xa | awk '/^public key:/ {print $3}
 "$W" append --server "$URL" --key "$T/xa.key" --kind key.add \
   --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"sign\"}" >/dev/null
 ID=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 10 \
-  --unit units --readers ua | awk '/^pledge/ {print $2; exit}')
+  --unit units --readers ua | awk '/^sealed/ {print $2; exit}')
 for _ in $(seq 1 60); do
   "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" 2>/dev/null | grep -q '"envelope": [0-9]' && break
   sleep 0.2

@@ -31,7 +31,7 @@ out=$(app fr fact.record '{"fact":"ceasefire-signed"}' || true)
 check "a member may not record facts (forbidden)" grep -q forbidden <<<"$out"
 check "the coordinator records a fact" sh -c "'$W' append --server '$URL' --key '$T/gb.key' --kind fact.record --body '{\"fact\":\"ceasefire-signed\"}' >/dev/null"
 
-pledge() { "$W" pledge add --server "$URL" --key "$T/$1.key" "${@:2}" | awk '/^pledge/ {print $2; exit}'; }
+pledge() { "$W" pledge add --server "$URL" --key "$T/$1.key" "${@:2}" | awk '/^sealed/ {print $2; exit}'; }
 PX=$(pledge xa --category ground_forces --quantity 2000 --unit troops --condition "all(requires(us), fact(ceasefire-signed))")
 PU=$(pledge us --category air_policing --quantity 24 --unit aircraft)
 PF=$(pledge fr --category ground_forces --quantity 4000 --unit troops)

@@ -21,7 +21,7 @@ done
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 2000 \
   --unit troops --condition "all(requires(us), at_least(5, ground_forces))" \
   --place "Western Ukraine" --period 2026-Q2 --caveat "no combat role" --readers fr)
-ID=$(awk '/^pledge/ {print $2; exit}' <<<"$out")
+ID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 check "a member seals a conditional pledge" [ ${#ID} = 64 ]
 check "  ... and gets a receipt signed by the operator at once" \
   sh -c "grep -q '^willing.receipt/v1$' <<'X'
@@ -106,5 +106,23 @@ print(s["kind"], base64.b64encode(c).decode()==sbody["commitment"], content.spli
 PY
 check "a third party recomputes the commitment from public data: $(cat "$T/third.txt")" \
   grep -qx 'sealed True xa 2000' "$T/third.txt"
+# amend and withdraw: one's own pledges only
+PID=$(python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(open(sys.argv[1]))["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])' "$T/show.json")
+out=$("$W" pledge amend --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 2500 --unit troops "$PID")
+check "its author amends it" grep -q '^sealed [0-9a-f]\{64\}$' <<<"$out"
+out=$("$W" pledge withdraw --server "$URL" --key "$T/fr.key" "$PID" 2>&1 || true)
+check "another member cannot withdraw it (the same 404 as for no pledge)" grep -q 'no pledge .* of yours' <<<"$out"
+out=$("$W" pledge amend --server "$URL" --key "$T/de.key" --category ground_forces --quantity 1 --unit troops "$PID" 2>&1 || true)
+check "another member cannot amend it" grep -q 'no pledge .* of yours' <<<"$out"
+"$W" coverage --server "$URL" --key "$T/gb.key" --view coordinator --json >"$T/c1.json"
+check "the coordinator sees the amended pledge (2500) in place of the first (2000)" python3 -c "
+import json; o=json.load(open('$T/c1.json'))
+q=[p['quantity'] for p in o['pledges'] if p['member']=='xa']
+assert q==['2500'], q"
+NEWPID=$(python3 -c "
+import json; o=json.load(open('$T/c1.json'))
+print([p['pledge'] for p in o['pledges'] if p['member']=='xa'][0])")
+check "its author withdraws it" sh -c "'$W' pledge withdraw --server '$URL' --key '$T/xa.key' '$NEWPID' | grep -q '^sealed'"
+check "  ... and the coordinator no longer counts it" sh -c "! '$W' coverage --server '$URL' --key '$T/gb.key' --view coordinator --json | grep -q '\"member\":\"xa\"'"
 check "the log verifies end to end" "$W" verify "$URL" --vkey "$VKEY"
 finish

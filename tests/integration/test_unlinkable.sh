@@ -22,7 +22,7 @@ setup unb; URLB=$URL
 IDS=()
 for i in 1 2 3 4 5; do
   IDS+=("$("$W" pledge add --server "$URLB" --key "$T/m1.key" --category ground_forces \
-    --quantity $((1000 * i)) --unit troops | awk '/^pledge/ {print $2; exit}')")
+    --quantity $((1000 * i)) --unit troops | awk '/^sealed/ {print $2; exit}')")
 done
 # wait until all five are published, and both logs have two more batches
 for _ in $(seq 1 100); do
