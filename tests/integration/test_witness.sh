@@ -19,7 +19,7 @@ for i in 1 2; do
   wvk+=("$(awk '/cosignature key/ {print $5}' "$T/w$i.log")")
   wurl+=("http://127.0.0.1:$port")
 done
-start_server wit --witness "${wurl[0]}+${wvk[0]}" --witness "${wurl[1]}+${wvk[1]}"
+SEAL=1 start_server wit --witness "${wurl[0]}+${wvk[0]}" --witness "${wurl[1]}+${wvk[1]}" --seal-batch 2
 
 "$W" keygen --out "$T/uk.key" --member uk >/dev/null
 "$W" member add --server "$URL" --key "$OPKEY" --id uk --name UK --role member --pubkey-file "$T/uk.key" >/dev/null
@@ -41,6 +41,35 @@ check "a tlog-proof verifies offline with both cosignatures" grep -q '^OK: the e
 check "  ... and not for another entry" sh -c "! '$W' prove --check '$T/e3.tlog-proof' --vkey '$VKEY' '$T/e4' 2>/dev/null"
 sed 's/^index 3$/index 2/' "$T/e3.tlog-proof" >"$T/bad.tlog-proof"
 check "  ... nor with its index changed" sh -c "! '$W' prove --check '$T/bad.tlog-proof' --vkey '$VKEY' '$T/e3' 2>/dev/null"
+
+# a sealed pledge dated beyond the operator's word: the envelope's tlog-proof carries
+# the witnesses' cosignatures; after the announcement a third party checks, from
+# public data alone, the commitment and when the envelope existed
+SID=$("$W" pledge add --server "$URL" --key "$T/uk.key" --category training --quantity 50 \
+  --unit instructors | awk '/^sealed/ {print $2; exit}')
+for _ in $(seq 1 60); do
+  "$W" pledge show --server "$URL" --key "$T/uk.key" "$SID" >"$T/s.json" 2>/dev/null && \
+    grep -q '"envelope": [0-9]' "$T/s.json" && break
+  sleep 0.2
+done
+ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/s.json")
+wait_checkpoint $((ENV + 1)); sleep 0.5
+"$W" prove --server "$URL" "$ENV" >"$T/env.tlog-proof"        # kept with the receipt
+AIDX=$("$W" pledge announce --server "$URL" --key "$T/uk.key" "$SID" | awk '/^index/ {print $2}')
+# the third party: the announce entry names the envelope; fetch both, check the commitment
+python3 - "$URL" "$AIDX" "$T/env.bytes" >"$T/third.txt" <<'PY'
+import base64,hashlib,json,sys,urllib.request
+url,ai,out=sys.argv[1],int(sys.argv[2]),sys.argv[3]
+ent=lambda i: json.load(urllib.request.urlopen("%s/api/v1/entries/%d"%(url,i)))
+a=ent(ai); body=json.loads(base64.b64decode(a["entry"]).decode().split("\n")[6])
+s=ent(body["sealed"]); raw=base64.b64decode(s["entry"])
+open(out,"wb").write(raw)
+c=hashlib.sha256(b"willing.seal/v1"+base64.b64decode(body["salt"])+base64.b64decode(body["content"])).digest()
+print(body["sealed"], base64.b64encode(c).decode()==json.loads(raw.decode().split("\n")[6])["commitment"])
+PY
+check "a third party checks the announced commitment from public data" grep -qx "$ENV True" "$T/third.txt"
+out=$("$W" prove --check "$T/env.tlog-proof" --vkey "$VKEY" --witness "${wvk[0]}" --witness "${wvk[1]}" "$T/env.bytes")
+check "  ... and dates the envelope by the witnesses' cosignatures" grep -q "^OK: the entry is at index $ENV of test.example/wit, cosigned by witness.example/w1 at [0-9]\{10\}, cosigned by witness.example/w2 at" <<<"$out"
 
 # a third witness, not used by the log: verify must fail when it is required
 "$W" keygen --out "$T/w3.key" >/dev/null
