@@ -44,7 +44,33 @@ static int covers(const wl_httpsig *s, const char *c)
     return 0;
 }
 
+static int authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a,
+                        int defer);
+
 int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a)
+{
+    return authenticate(c, method, r, a, 0);
+}
+
+int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const wl_req *r,
+                             wl_auth *a)
+{
+    return authenticate(c, method, r, a, 1);
+}
+
+wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err)
+{
+    wl_rc rc = wl_store_nonce_use(s, a->nonce, a->nonce_expires, (int64_t)time(NULL));
+    if (rc == WL_ERR_CONFLICT)
+        return wl_error_set(err, rc, "replayed_request",
+                            "this request's nonce was already used: sign each request anew");
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "recording a nonce: %s", wl_store_errmsg(s));
+    return WL_OK;
+}
+
+static int authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a,
+                        int defer)
 {
     const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature-Input");
     const char *sg = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature");
@@ -125,6 +151,10 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *
     if (live < 0)
         return fail(a, MHD_HTTP_UNAUTHORIZED, nk ? "bad_signature" : "unknown_key", "%s",
                     nk ? why : "no such key in this log");
+    snprintf(a->nonce, sizeof a->nonce, "%s", s.nonce);
+    a->nonce_expires = s.created + SKEW_SECONDS + 1;
+    if (defer)
+        goto done;
     /* the nonce, durably, once */
     memset(&job, 0, sizeof job);
     job.nonce = s.nonce;
@@ -134,6 +164,7 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *
         return fail(
             a, job.err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_SERVICE_UNAVAILABLE,
             job.err.code, "%s", job.err.msg);
+done:
     snprintf(a->member, sizeof a->member, "%s", member);
     snprintf(a->scope, sizeof a->scope, "%s", keys[live].scope);
     a->key_id = kid;

@@ -65,7 +65,7 @@ typedef struct {
 extern wl_server *wl_srv;
 
 /* A request's state, freed in one place when the response is done (http.c). */
-typedef struct {
+typedef struct wl_req_s {
     char *uri; /* the request target as received (path and query) */
     bool begun;
     char *body;
@@ -75,6 +75,8 @@ typedef struct {
     char error_msg[256];
     time_t started;
     wl_job *job; /* a write waiting for the sequencer */
+    /* the answer once the sequencer resumes the connection (default: entries) */
+    enum MHD_Result (*done)(struct MHD_Connection *c, struct wl_req_s *r);
 } wl_req;
 
 /* Read connection of the calling thread, opened on first use. */
@@ -112,6 +114,7 @@ struct wl_job {
     /* any other durable change, run in the sequencer's transaction */
     wl_rc (*fn)(wl_store *s, void *arg, wl_error *err);
     void *arg;
+    void (*free_arg)(void *arg); /* called by wl_job_free */
     /* a request nonce to record once (auth.c) instead of entries */
     const char *nonce;
     int64_t nonce_expires;
@@ -144,10 +147,17 @@ typedef struct {
     unsigned status; /* on failure: the HTTP status, code and message */
     const char *code;
     char msg[256];
+    char nonce[129]; /* with defer_nonce: for the caller to record in its own job */
+    int64_t nonce_expires;
 } wl_auth;
 
 /* 0 when the request carries a valid RFC 9421 signature by a live key; -1 with a->status. */
 int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a);
+/* The same, but the nonce is left for the caller to record (wl_nonce_record) in its own job. */
+int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const wl_req *r,
+                             wl_auth *a);
+/* Inside a sequencer job: records a's nonce once, or fails with replayed_request. */
+wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,

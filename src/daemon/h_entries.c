@@ -15,6 +15,8 @@ void wl_job_free(wl_job *j)
 {
     if (j == NULL)
         return;
+    if (j->free_arg)
+        j->free_arg(j->arg);
     for (size_t i = 0; i < j->n; i++) {
         char *bytes = (char *)j->items[i].e.bytes; /* owned by the job */
         wl_pending_clear(&j->items[i]);

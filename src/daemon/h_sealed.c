@@ -17,14 +17,26 @@
 #include "willing/merkle.h"
 
 typedef struct {
-    wl_sealed_rec rec;
+    wl_sealed_rec rec; /* content and readers owned */
+    wl_auth auth;      /* its nonce is recorded in the same transaction */
     int existed;
 } put_arg;
+
+static void free_put_arg(void *arg)
+{
+    put_arg *a = arg;
+    free(a->rec.content);
+    free(a->rec.readers);
+    free(a);
+}
 
 static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
 {
     put_arg *a = arg;
-    wl_rc rc = wl_store_sealed_put(s, &a->rec);
+    wl_rc rc = wl_nonce_record(s, &a->auth, err);
+    if (rc != WL_OK)
+        return rc;
+    rc = wl_store_sealed_put(s, &a->rec);
     if (rc == WL_ERR_CONFLICT) {
         wl_sealed_rec old;
         if (wl_store_sealed_get(s, a->rec.commitment, &old) == WL_OK) {
@@ -70,6 +82,29 @@ static int reader_of(const char *readers_json, const char *member)
     return yes;
 }
 
+/* The answer once the sealed content and the request's nonce are durable. */
+static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
+{
+    wl_job *j = r->job;
+    put_arg *pa = j->arg;
+    int64_t deadline = pa->rec.batch * (int64_t)wl_srv->seal_interval;
+    char cb[45], hex[65], *rcpt;
+    enum MHD_Result ret;
+    if (j->failed)
+        return wl_respond_error(
+            c, j->err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_SERVICE_UNAVAILABLE,
+            j->err.code, "%s", j->err.msg);
+    rcpt = receipt(pa->rec.commitment, pa->rec.batch, deadline);
+    wl_b64_encode(pa->rec.commitment, 32, cb);
+    wl_hex_encode(pa->rec.commitment, 32, hex);
+    ret = wl_respond_json(c, pa->existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                          json_pack("{s:s, s:s, s:I, s:I, s:s}", "commitment", cb, "id", hex,
+                                    "batch", (json_int_t)pa->rec.batch, "deadline",
+                                    (json_int_t)deadline, "receipt", rcpt ? rcpt : ""));
+    free(rcpt);
+    return ret;
+}
+
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_auth a;
@@ -77,22 +112,22 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     json_t *root = NULL, *readers;
     const char *salt_b64, *content_b64;
     uint8_t salt[32];
-    char *content = NULL, *rcpt = NULL, why[300], cb[45];
+    char *content = NULL, why[300];
     size_t slen = 0, clen = 0;
     wl_entry e;
     wl_member_key keys[4];
     size_t nk = 0;
     int ok = 0;
-    put_arg pa;
-    wl_job job;
-    int64_t now = (int64_t)time(NULL), deadline;
+    put_arg *pa;
+    wl_job *job;
+    int64_t now = (int64_t)time(NULL);
     enum MHD_Result ret;
 
     memset(&e, 0, sizeof e);
     if (wl_srv->seal_interval == 0)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off",
                                 "this log was started with --seal-interval 0: sealing is off");
-    if (wl_authenticate(c, method, r, &a) != 0)
+    if (wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
     root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
     salt_b64 = json_string_value(json_object_get(root, "salt"));
@@ -172,43 +207,41 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         }
     }
     readers = json_object_get(e.body_json, "readers");
-    memset(&pa, 0, sizeof pa);
-    wl_seal_commitment(salt, content, clen, pa.rec.commitment);
-    memcpy(pa.rec.salt, salt, 32);
-    if (strcmp(e.kind, "pledge") == 0)
-        snprintf(pa.rec.pledge, sizeof pa.rec.pledge, "%s",
-                 json_string_value(json_object_get(e.body_json, "pledge")));
-    snprintf(pa.rec.author, sizeof pa.rec.author, "%s", e.author);
-    pa.rec.content = content;
-    pa.rec.content_len = clen;
-    pa.rec.readers = readers ? json_dumps(readers, JSON_COMPACT) : strdup("[]");
-    pa.rec.batch = now / (int64_t)wl_srv->seal_interval + 1;
-    pa.rec.received = now;
-    memset(&job, 0, sizeof job);
-    job.fn = put_sealed;
-    job.arg = &pa;
-    wl_sequencer_run(&job);
-    free(pa.rec.readers);
-    if (job.failed) {
-        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, job.err.code, "%s", job.err.msg);
+    pa = calloc(1, sizeof *pa);
+    job = calloc(1, sizeof *job);
+    if (pa == NULL || job == NULL) {
+        free(pa);
+        free(job);
+        ret = MHD_NO;
         goto out;
     }
-    deadline = pa.rec.batch * (int64_t)wl_srv->seal_interval;
-    rcpt = receipt(pa.rec.commitment, pa.rec.batch, deadline);
-    wl_b64_encode(pa.rec.commitment, 32, cb);
-    {
-        char hex[65];
-        wl_hex_encode(pa.rec.commitment, 32, hex);
-        ret = wl_respond_json(c, pa.existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
-                              json_pack("{s:s, s:s, s:I, s:I, s:s}", "commitment", cb, "id", hex,
-                                        "batch", (json_int_t)pa.rec.batch, "deadline",
-                                        (json_int_t)deadline, "receipt", rcpt ? rcpt : ""));
-    }
+    wl_seal_commitment(salt, content, clen, pa->rec.commitment);
+    memcpy(pa->rec.salt, salt, 32);
+    if (strcmp(e.kind, "pledge") == 0)
+        snprintf(pa->rec.pledge, sizeof pa->rec.pledge, "%s",
+                 json_string_value(json_object_get(e.body_json, "pledge")));
+    snprintf(pa->rec.author, sizeof pa->rec.author, "%s", e.author);
+    pa->rec.content = content; /* the job owns it now */
+    content = NULL;
+    pa->rec.content_len = clen;
+    pa->rec.readers = readers ? json_dumps(readers, JSON_COMPACT) : strdup("[]");
+    pa->rec.batch = now / (int64_t)wl_srv->seal_interval + 1;
+    pa->rec.received = now;
+    pa->auth = a;
+    job->fn = put_sealed;
+    job->arg = pa;
+    job->free_arg = free_put_arg;
+    job->conn = c;
+    r->job = job;
+    r->done = sealed_post_done;
+    /* durable before the answer, without holding a worker thread meanwhile */
+    MHD_suspend_connection(c);
+    wl_sequencer_submit(job);
+    ret = MHD_YES;
 out:
     wl_entry_clear(&e);
     json_decref(root);
     free(content);
-    free(rcpt);
     return ret;
 }
 

@@ -252,7 +252,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     }
 
     if (r->job != NULL) /* resumed by the sequencer */
-        return wl_h_entries_done(c, r);
+        return r->done ? r->done(c, r) : wl_h_entries_done(c, r);
     if (r->error_status)
         return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s", r->error_msg);
     return route(c, method, url, r);
