@@ -21,8 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "willing/crypto.h"
 #include "willing/entry.h"
+#include "willing/httpsig.h"
+#include "willing/ledger.h"
 
 typedef struct {
     char *req; /* a complete HTTP request */
@@ -142,6 +146,76 @@ static void *client(void *arg)
 
 static int cmp(const void *a, const void *b);
 
+static int sealed_json(char *out, size_t cap, const char *salt, const char *content);
+
+static const char *sealed_field(void *ctx, const char *name)
+{
+    const char *const *f = ctx; /* host, content-digest */
+    if (strcmp(name, "host") == 0)
+        return f[0];
+    if (strcmp(name, "content-digest") == 0)
+        return f[1];
+    return NULL;
+}
+
+/* A sealed pledge and its POST /api/v1/sealed, signed on willing's RFC 9421 profile. */
+static int build_sealed(item *it, const char *origin, const char *host, int port,
+                        const wl_keyfile *kf)
+{
+    static const char *const comps[] = {"@method", "@authority", "@path", "content-digest"};
+    char nonce[33], pid[33], body[256], authority[64], digest[64], keyid[80], rnonce[33];
+    char in[1024], sig[256], *content = NULL, *b64c, *json;
+    const char *fields[2] = {authority, digest};
+    uint8_t rnd[16], salt[32];
+    size_t clen = 0, jl;
+    char sb[45];
+    wl_httpsig_req req;
+
+    randombytes_buf(rnd, 16);
+    wl_hex_encode(rnd, 16, nonce);
+    randombytes_buf(rnd, 16);
+    wl_hex_encode(rnd, 16, pid);
+    snprintf(body, sizeof body,
+             "{\"category\":\"logistics\",\"pledge\":\"%s\",\"quantity\":\"1\",\"unit\":\"units\"}",
+             pid);
+    if (wl_sealed_build(origin, "pledge", kf->member, nonce, (int64_t)time(NULL), body, &kf->key,
+                        &content, &clen) != WL_OK)
+        return -1;
+    randombytes_buf(salt, 32);
+    wl_b64_encode(salt, 32, sb);
+    b64c = malloc(wl_b64_len(clen) + 1);
+    json = malloc(wl_b64_len(clen) + 128);
+    wl_b64_encode((const uint8_t *)content, clen, b64c);
+    jl = (size_t)sealed_json(json, wl_b64_len(clen) + 128, sb, b64c);
+    wl_content_digest(json, jl, digest, sizeof digest);
+    snprintf(authority, sizeof authority, "%s:%d", host, port);
+    snprintf(keyid, sizeof keyid, "%s/%08x", kf->member,
+             (unsigned)wl_entry_key_id(kf->member, kf->key.pk));
+    randombytes_buf(rnd, 16);
+    wl_hex_encode(rnd, 16, rnonce);
+    req = (wl_httpsig_req){"POST", authority, "/api/v1/sealed", NULL, sealed_field, fields};
+    if (wl_httpsig_sign(&req, "willing", comps, 4, (int64_t)time(NULL), keyid, rnonce, NULL,
+                        &kf->key, in, sizeof in, sig, sizeof sig) != WL_OK)
+        return -1;
+    it->req = malloc(jl + 2048);
+    it->len = (size_t)snprintf(it->req, jl + 2048,
+                               "POST /api/v1/sealed HTTP/1.1\r\nHost: %s\r\nContent-Type: "
+                               "application/json\r\nContent-Digest: %s\r\nSignature-Input: %s\r\n"
+                               "Signature: %s\r\nContent-Length: %zu\r\n\r\n",
+                               authority, digest, in, sig, jl);
+    memcpy(it->req + it->len, json, jl);
+    it->len += jl;
+    wl_free(content);
+    free(b64c);
+    free(json);
+    return 0;
+}
+
+static int sealed_json(char *out, size_t cap, const char *salt, const char *content)
+{
+    return snprintf(out, cap, "{\"salt\":\"%s\",\"content\":\"%s\"}", salt, content);
+}
+
 static void free_items(void)
 {
     for (size_t i = 0; i < nitems; i++)
@@ -207,20 +281,15 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"origin", required_argument, NULL, 'o'},
-                                         {"count", required_argument, NULL, 'n'},
-                                         {"clients", required_argument, NULL, 'c'},
-                                         {"batch", required_argument, NULL, 'b'},
-                                         {"acks", required_argument, NULL, 'a'},
-                                         {"seq-base", required_argument, NULL, 's'},
-                                         {"seconds", required_argument, NULL, 't'},
-                                         {"body-bytes", required_argument, NULL, 'B'},
-                                         {"publish-latency", no_argument, NULL, 'P'},
-                                         {NULL, 0, NULL, 0}};
-    int publish_mode = 0;
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, 'H'},       {"port", required_argument, NULL, 'p'},
+        {"key", required_argument, NULL, 'k'},        {"origin", required_argument, NULL, 'o'},
+        {"count", required_argument, NULL, 'n'},      {"clients", required_argument, NULL, 'c'},
+        {"batch", required_argument, NULL, 'b'},      {"acks", required_argument, NULL, 'a'},
+        {"seq-base", required_argument, NULL, 's'},   {"seconds", required_argument, NULL, 't'},
+        {"body-bytes", required_argument, NULL, 'B'}, {"publish-latency", no_argument, NULL, 'P'},
+        {"sealed", no_argument, NULL, 'S'},           {NULL, 0, NULL, 0}};
+    int publish_mode = 0, sealed_mode = 0;
     const char *host = "127.0.0.1", *keyp = NULL, *origin = NULL;
     int port = 8080, ch;
     size_t count = 10000, clients = 64, body_bytes = 200;
@@ -267,6 +336,9 @@ int main(int argc, char **argv)
         case 'P':
             publish_mode = 1;
             break;
+        case 'S':
+            sealed_mode = 1;
+            break;
         default:
             fprintf(stderr, "usage: willing-loadgen --key FILE --origin O [--host H] [--port P] "
                             "[--count N] [--clients C] [--batch B] [--acks FILE] [--seq-base S] "
@@ -289,6 +361,16 @@ int main(int argc, char **argv)
 
     /* pre-sign */
     t_sign = now();
+    if (sealed_mode) {
+        batch = 1;
+        nitems = count;
+        items = calloc(nitems, sizeof *items);
+        lat = calloc(nitems, sizeof *lat);
+        for (size_t i = 0; i < nitems; i++)
+            if (build_sealed(&items[i], origin, host, port, &kf) != 0)
+                return 1;
+        goto signed_all;
+    }
     nitems = (count + batch - 1) / batch;
     items = calloc(nitems, sizeof *items);
     lat = calloc(nitems, sizeof *lat);
@@ -336,6 +418,7 @@ int main(int argc, char **argv)
         }
         free(pad);
     }
+signed_all:
     t_sign = now() - t_sign;
 
     if (publish_mode) {

@@ -57,6 +57,10 @@ emit appends "$res"
 emit appends_server_cpu_share "$(python3 -c "print(round(($c1-$c0)/$TCK/$secs/$(nproc), 3))")"
 emit appends_loadgen_cpu_share "$(python3 -c "import json; r=json.loads('$res'); print(round(r['cpu_seconds']/r['seconds']/$(nproc), 3))")"
 
+echo "== sealed submissions (issue 3): POST /api/v1/sealed, signed requests, 64 clients"
+emit sealed "$("$LG" --key "$OUT/m3.key" --origin bench.example/log --port "$P" --clients 64 --count 50000 --sealed)"
+emit appends_again "$("$LG" --key "$OUT/m3.key" --origin bench.example/log --port "$P" --clients 64 --count 50000 --seq-base 5000000000000000)"
+
 echo "== durable appends through the batch endpoint (1,000 per request, 4 clients)"
 emit batch "$("$LG" --key "$OUT/m2.key" --origin bench.example/log --port "$P" --clients 4 --batch 1000 --count 300000)"
 

@@ -124,6 +124,7 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
     "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
     " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT);"
