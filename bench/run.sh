@@ -57,10 +57,6 @@ emit appends "$res"
 emit appends_server_cpu_share "$(python3 -c "print(round(($c1-$c0)/$TCK/$secs/$(nproc), 3))")"
 emit appends_loadgen_cpu_share "$(python3 -c "import json; r=json.loads('$res'); print(round(r['cpu_seconds']/r['seconds']/$(nproc), 3))")"
 
-echo "== sealed submissions (issue 3): POST /api/v1/sealed, signed requests, 64 clients"
-emit sealed "$("$LG" --key "$OUT/m3.key" --origin bench.example/log --port "$P" --clients 64 --count 50000 --sealed)"
-emit appends_again "$("$LG" --key "$OUT/m3.key" --origin bench.example/log --port "$P" --clients 64 --count 50000 --seq-base 5000000000000000)"
-
 echo "== durable appends through the batch endpoint (1,000 per request, 4 clients)"
 emit batch "$("$LG" --key "$OUT/m2.key" --origin bench.example/log --port "$P" --clients 4 --batch 1000 --count 300000)"
 
@@ -153,6 +149,19 @@ t0=$(date +%s.%N)
 emit verify "$(cat "$OUT/verify.json")"
 emit verify_tree_entries_per_s "$(python3 -c "import json; v=json.load(open('$OUT/verify.json')); print(round(v['size']/v['phases']['hash_tree_and_root']))")"
 emit verify_replay_entries_per_s "$(python3 -c "import json; v=json.load(open('$OUT/verify.json')); print(round(v['size']/v['phases']['replay_entries']))")"
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
+
+echo "== sealed submissions against plain appends (issue 3), on a fresh ledger of their own"
+"$W" init --db "$OUT/s.db" --origin bench.example/sealed >/dev/null
+P=$(port); URL=http://127.0.0.1:$P
+"$W" serve --db "$OUT/s.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
+SPID=$!; PIDS+=("$SPID")
+for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+"$W" keygen --out "$OUT/s1.key" --member s1 >/dev/null
+"$W" member add --server "$URL" --key "$OUT/s.db.operator.key" --id s1 --name s1 --role member \
+  --pubkey-file "$OUT/s1.key" >/dev/null
+emit sealed_appends "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000)"
+emit sealed "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed)"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "  \"done\": true" >>"$R"
 echo "}" >>"$R"

@@ -17,6 +17,7 @@
 #include "daemon.h"
 
 #define SEAL_MAX 100000
+#define SEAL_CHUNK 512
 
 typedef struct {
     wl_pending *items;
@@ -46,17 +47,75 @@ static wl_rc publish(wl_store *s, void *arg, wl_error *err)
     return rc;
 }
 
+/*
+ * Publishes slots [from, to) of a batch as one transaction. Chunks keep each
+ * transaction (and the sequencer's pause for it) and the memory they take small,
+ * however many commitments a batch has.
+ */
+static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_of, size_t from,
+                         size_t to, int64_t deadline)
+{
+    size_t n = to - from, nreal = 0;
+    uint8_t(*real)[32] = malloc(n * 32);
+    size_t *slot = malloc(n * sizeof *slot);
+    batch_arg b;
+    wl_job job;
+    wl_error err;
+    int ok = 0;
+
+    memset(&b, 0, sizeof b);
+    b.items = calloc(n, sizeof *b.items);
+    if (real == NULL || slot == NULL || b.items == NULL)
+        goto out;
+    for (size_t i = from; i < to; i++) {
+        char body[80], cb[45], *e = NULL;
+        size_t elen = 0;
+        wl_b64_encode(slots[i], 32, cb);
+        snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
+        if (wl_entry_build(wl_srv->origin, "sealed", wl_srv->op_id,
+                           (uint64_t)deadline * 1000000u + i, deadline, body, &wl_srv->op_key, &e,
+                           &elen) != WL_OK ||
+            wl_ledger_precheck(s, wl_srv->origin, e, elen, &b.items[i - from], &err) != WL_OK) {
+            fprintf(stderr, "willing: sealer: cannot build an envelope: %s\n",
+                    e ? err.msg : "out of memory");
+            wl_free(e);
+            goto out;
+        }
+        b.n = i - from + 1;
+        if (real_of[i] != SIZE_MAX) {
+            memcpy(real[nreal], slots[i], 32);
+            slot[nreal++] = i - from;
+        }
+    }
+    b.real = real;
+    b.slot = slot;
+    b.nreal = nreal;
+    memset(&job, 0, sizeof job);
+    job.fn = publish;
+    job.arg = &b;
+    wl_sequencer_run(&job);
+    if (job.failed)
+        fprintf(stderr, "willing: sealer: envelopes not published: %s\n", job.err.msg);
+    ok = !job.failed;
+out:
+    for (size_t i = 0; i < b.n; i++) {
+        char *bytes = (char *)b.items[i].e.bytes;
+        wl_pending_clear(&b.items[i]);
+        wl_free(bytes);
+    }
+    free(b.items);
+    free(real);
+    free(slot);
+    return ok;
+}
+
 static void run_batch(wl_store *s, int64_t batch, int64_t deadline)
 {
     size_t n = 0, total, k = wl_srv->seal_batch;
     uint8_t(*real)[32] = malloc(SEAL_MAX * 32);
     uint8_t(*slots)[32] = NULL;
-    size_t *order = NULL, *slot = NULL;
-    batch_arg b;
-    wl_job job;
-    wl_error err;
+    size_t *order = NULL, *real_of = NULL;
 
-    memset(&b, 0, sizeof b);
     if (real == NULL || wl_store_sealed_due(s, batch, real, SEAL_MAX, &n) != WL_OK) {
         fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
         free(real);
@@ -65,9 +124,8 @@ static void run_batch(wl_store *s, int64_t batch, int64_t deadline)
     total = n <= k ? k : (n + k - 1) / k * k;
     slots = malloc(total * 32);
     order = malloc(total * sizeof *order);
-    slot = malloc((n ? n : 1) * sizeof *slot);
-    b.items = calloc(total, sizeof *b.items);
-    if (slots == NULL || order == NULL || slot == NULL || b.items == NULL)
+    real_of = malloc(total * sizeof *real_of);
+    if (slots == NULL || order == NULL || real_of == NULL)
         goto out;
     /* a random permutation: real commitments and dummies take random slots */
     for (size_t i = 0; i < total; i++)
@@ -78,50 +136,20 @@ static void run_batch(wl_store *s, int64_t batch, int64_t deadline)
         order[j] = t;
     }
     for (size_t i = 0; i < total; i++) {
-        if (i < n) {
+        real_of[order[i]] = i < n ? i : SIZE_MAX;
+        if (i < n)
             memcpy(slots[order[i]], real[i], 32);
-            slot[i] = order[i];
-        } else {
+        else
             randombytes_buf(slots[order[i]], 32);
-        }
     }
-    for (size_t i = 0; i < total; i++) {
-        char body[80], cb[45], *e = NULL;
-        size_t elen = 0;
-        wl_b64_encode(slots[i], 32, cb);
-        snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
-        if (wl_entry_build(wl_srv->origin, "sealed", wl_srv->op_id,
-                           (uint64_t)deadline * 1000000u + i, deadline, body, &wl_srv->op_key, &e,
-                           &elen) != WL_OK ||
-            wl_ledger_precheck(s, wl_srv->origin, e, elen, &b.items[i], &err) != WL_OK) {
-            fprintf(stderr, "willing: sealer: cannot build an envelope: %s\n",
-                    e ? err.msg : "out of memory");
-            wl_free(e);
-            b.n = i;
-            goto out;
-        }
-        b.n = i + 1;
-    }
-    b.real = real;
-    b.slot = slot;
-    b.nreal = n;
-    memset(&job, 0, sizeof job);
-    job.fn = publish;
-    job.arg = &b;
-    wl_sequencer_run(&job);
-    if (job.failed)
-        fprintf(stderr, "willing: sealer: batch %lld not published: %s\n", (long long)batch,
-                job.err.msg);
+    for (size_t from = 0; from < total; from += SEAL_CHUNK)
+        if (!publish_chunk(s, slots, real_of, from,
+                           from + SEAL_CHUNK < total ? from + SEAL_CHUNK : total, deadline))
+            break; /* what is left stays pending for the next batch */
 out:
-    for (size_t i = 0; i < b.n; i++) {
-        char *bytes = (char *)b.items[i].e.bytes;
-        wl_pending_clear(&b.items[i]);
-        wl_free(bytes);
-    }
-    free(b.items);
     free(slots);
     free(order);
-    free(slot);
+    free(real_of);
     free(real);
 }
 
