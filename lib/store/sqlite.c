@@ -140,6 +140,7 @@ static const char schema[] =
 struct wl_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
+    sqlite3_blob *tile; /* an open handle on a tile blob, moved from row to row */
 };
 
 static wl_rc map_rc(int rc)
@@ -252,6 +253,8 @@ void wl_store_close(wl_store *s)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
+    if (s->tile)
+        sqlite3_blob_close(s->tile);
     sqlite3_close(s->db);
     wl_free(s);
 }
@@ -555,6 +558,29 @@ wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
     }
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
+                         uint8_t *out)
+{
+    sqlite3_int64 row;
+    int rc;
+    if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
+        return WL_ERR_NOT_FOUND;
+    row = tile_id(tlevel, idx);
+    rc = s->tile ? sqlite3_blob_reopen(s->tile, row)
+                 : sqlite3_blob_open(s->db, "main", "tiles", "data", row, 0, &s->tile);
+    if (rc != SQLITE_OK) {
+        /* no such row (the tile is not full yet), or a stale handle: start afresh next time */
+        if (s->tile) {
+            sqlite3_blob_close(s->tile);
+            s->tile = NULL;
+        }
+        return WL_ERR_NOT_FOUND;
+    }
+    if (sqlite3_blob_bytes(s->tile) != (int)WL_TILE_BLOB_BYTES)
+        return WL_ERR_CORRUPT;
+    return sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
 }
 
 wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,

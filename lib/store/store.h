@@ -77,6 +77,9 @@ wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
                         const uint8_t data[WL_TILE_BLOB_BYTES]) WL_MUST;
 wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
                         uint8_t data[WL_TILE_BLOB_BYTES]) WL_MUST;
+/* Reads len bytes at offset of a full tile's blob, without reading the rest. */
+wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
+                         uint8_t *out) WL_MUST;
 /* A wl_hash_reader over the store (ctx is the wl_store). */
 wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
 

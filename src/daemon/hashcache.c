@@ -28,34 +28,15 @@ static void init(void)
         pthread_mutex_init(&stripes[i], NULL);
 }
 
-/*
- * The last tile blob this thread read: a proof's lowest eight hashes all lie
- * in one blob, so one read serves them all.
- */
-static _Thread_local struct {
-    int valid;
-    unsigned tl;
-    uint64_t t;
-    uint8_t data[WL_TILE_BLOB_BYTES];
-} memo;
-
+/* A hash inside a full tile's blob: 32 bytes read in place (store.h, tile blobs). */
 static wl_rc blob_hash(wl_store *s, unsigned level, uint64_t idx, uint8_t out[32])
 {
     unsigned tl = level / 8, r = level % 8;
     uint64_t t = idx >> (8 - r), off = 0;
-    if (!memo.valid || memo.tl != tl || memo.t != t) {
-        wl_rc rc = wl_store_tile_get(s, tl, t, memo.data);
-        memo.valid = rc == WL_OK;
-        if (rc != WL_OK)
-            return rc;
-        memo.tl = tl;
-        memo.t = t;
-    }
     for (unsigned j = 0; j < r; j++)
         off += 256u >> j;
     off += idx - (t << (8 - r));
-    memcpy(out, memo.data + off * 32, 32);
-    return WL_OK;
+    return wl_store_tile_read(s, tl, t, (size_t)off * 32, 32, out);
 }
 
 wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
