@@ -21,6 +21,11 @@ long cli_http(const char *method, const char *url, const char *ctype, const char
 long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
                 size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap);
 void cli_buf_free(cli_buf *b);
+/* The message of a refused answer ({"message"} of its JSON, or the transport error). */
+const char *cli_answer_message(long status, const cli_buf *b, const char *err, char *out,
+                               size_t cap);
+/* $XDG_STATE_HOME/willing[/sub], made 0700 if missing. */
+void cli_state_dir(const char *sub, char *out, size_t cap);
 /* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
 char *cli_read_file(const char *path, size_t max, size_t *len);
 /* Strips trailing slashes from a server URL into out. */

@@ -82,13 +82,9 @@ int cli_coverage(int argc, char **argv)
         st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
     }
     if (st != 200) {
-        o = json_loads(b.buf ? b.buf : "", 0, NULL);
+        char mbuf[512];
         fprintf(stderr, "willing coverage: %s\n",
-                st == 0 ? err
-                        : (json_string_value(json_object_get(o, "message"))
-                               ? json_string_value(json_object_get(o, "message"))
-                               : "refused"));
-        json_decref(o);
+                cli_answer_message(st, &b, err, mbuf, sizeof mbuf));
         cli_buf_free(&b);
         return 1;
     }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -105,4 +107,44 @@ void cli_base_url(const char *url, char *out, size_t cap)
     while (n > 0 && url[n - 1] == '/')
         n--;
     snprintf(out, cap, "%.*s", (int)n, url);
+}
+
+const char *cli_answer_message(long status, const cli_buf *b, const char *err, char *out,
+                               size_t cap)
+{
+    json_t *o;
+    const char *m;
+    if (status == 0) {
+        snprintf(out, cap, "%s", err);
+        return out;
+    }
+    o = json_loads(b->buf ? b->buf : "", 0, NULL);
+    m = json_string_value(json_object_get(o, "message"));
+    snprintf(out, cap, "%s", m ? m : (b->buf && b->buf[0] ? b->buf : "refused"));
+    json_decref(o);
+    return out;
+}
+
+void cli_state_dir(const char *sub, char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char d[2048];
+    if (xdg && xdg[0])
+        snprintf(d, sizeof d, "%s/willing", xdg);
+    else
+        snprintf(d, sizeof d, "%s/.local/state/willing", home ? home : ".");
+    /* mkdir -p, mode 0700: what is kept here is for this user only */
+    for (char *p = d + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(d, 0700);
+            *p = '/';
+        }
+    mkdir(d, 0700);
+    if (sub) {
+        snprintf(out, cap, "%s/%s", d, sub);
+        mkdir(out, 0700);
+    } else {
+        snprintf(out, cap, "%s", d);
+    }
 }

@@ -48,25 +48,6 @@ static int usage(FILE *f)
     return f == stdout ? 0 : 2;
 }
 
-static void state_dir(char *out, size_t cap)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char d[2048];
-    if (xdg && xdg[0])
-        snprintf(d, sizeof d, "%s/willing", xdg);
-    else
-        snprintf(d, sizeof d, "%s/.local/state/willing", home ? home : ".");
-    for (char *p = d + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(d, 0700);
-            *p = '/';
-        }
-    mkdir(d, 0700);
-    snprintf(out, cap, "%s/sealed", d);
-    mkdir(out, 0700);
-}
-
 static void random_hex(char *out, size_t bytes)
 {
     uint8_t r[32];
@@ -110,7 +91,7 @@ static int add(const char *server, const wl_keyfile *kf, const char *kind, json_
     json_decref(o);
     o = NULL;
     /* keep salt and content before sending: without them the pledge cannot be announced */
-    state_dir(dir, sizeof dir);
+    cli_state_dir("sealed", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/%s.json", dir, hex);
     saved =
         json_pack("{s:s, s:s, s:s, s:s}", "server", base, "id", hex, "salt", sb, "content", cb64);
@@ -129,11 +110,9 @@ static int add(const char *server, const wl_keyfile *kf, const char *kind, json_
     st = cli_signed_http("POST", url, req, strlen(req), kf, &resp, err, sizeof err);
     o = json_loads(resp.buf ? resp.buf : "", 0, NULL);
     if (st != 200 && st != 201) {
+        char m[512];
         fprintf(stderr, "willing pledge add: %s\n",
-                st == 0 ? err
-                        : (json_string_value(json_object_get(o, "message"))
-                               ? json_string_value(json_object_get(o, "message"))
-                               : "refused"));
+                cli_answer_message(st, &resp, err, m, sizeof m));
         goto out;
     }
     printf("sealed %s\npledge %s\nbatch %lld, published at %lld (unix time)\nkept in %s\n", hex,
@@ -162,11 +141,8 @@ static int show(const char *server, const wl_keyfile *kf, const char *id, json_t
     st = cli_signed_http("GET", url, NULL, 0, kf, &resp, err, sizeof err);
     *out = json_loads(resp.buf ? resp.buf : "", 0, NULL);
     if (st != 200) {
-        fprintf(stderr, "willing pledge: %s\n",
-                st == 0 ? err
-                        : (json_string_value(json_object_get(*out, "message"))
-                               ? json_string_value(json_object_get(*out, "message"))
-                               : "refused"));
+        char m[512];
+        fprintf(stderr, "willing pledge: %s\n", cli_answer_message(st, &resp, err, m, sizeof m));
         json_decref(*out);
         *out = NULL;
     }
@@ -181,7 +157,7 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
     json_error_t jerr;
     int ret;
 
-    state_dir(dir, sizeof dir);
+    cli_state_dir("sealed", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/%s.json", dir, id);
     saved = json_load_file(path, 0, &jerr);
     if (saved == NULL) {

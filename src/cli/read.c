@@ -99,13 +99,8 @@ int cli_get(int argc, char **argv)
     snprintf(url, sizeof url, "%s/api/v1/entries/%s", base, argv[optind]);
     st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
     if (st != 200) {
-        o = json_loads(b.buf ? b.buf : "", 0, NULL);
-        fprintf(stderr, "willing get: %s\n",
-                st == 0 ? err
-                        : (json_string_value(json_object_get(o, "message"))
-                               ? json_string_value(json_object_get(o, "message"))
-                               : "failed"));
-        json_decref(o);
+        char mbuf[512];
+        fprintf(stderr, "willing get: %s\n", cli_answer_message(st, &b, err, mbuf, sizeof mbuf));
         cli_buf_free(&b);
         return 1;
     }

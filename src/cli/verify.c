@@ -73,22 +73,10 @@ static double now_s(void)
 
 static void state_path(const char *origin, char *out, size_t cap)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char dir[2048];
+    char dir[2100];
     uint8_t h[32];
     char hex[17];
-    if (xdg && xdg[0])
-        snprintf(dir, sizeof dir, "%s/willing", xdg);
-    else
-        snprintf(dir, sizeof dir, "%s/.local/state/willing", home ? home : ".");
-    /* mkdir -p, mode 0700 */
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    mkdir(dir, 0700);
+    cli_state_dir(NULL, dir, sizeof dir);
     wl_sha256(origin, strlen(origin), h);
     wl_hex_encode(h, 8, hex);
     snprintf(out, cap, "%s/%s.checkpoint", dir, hex);
