@@ -8,29 +8,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
 static int usage(FILE *f)
 {
-    fprintf(f, "usage: willing fetch --key FILE [--data JSON|@FILE] [--status] URL\n"
-               "\n"
-               "Sends a request signed with the key (RFC 9421, willing's profile) and prints the\n"
-               "answer's body. --data POSTs a JSON body (with its Content-Digest). Exits 0 on a\n"
-               "2xx answer.\n");
+    fprintf(f,
+            "usage: willing fetch --key FILE [--data JSON|@FILE] [--status] [--print-headers] URL\n"
+            "\n"
+            "Sends a request signed with the key (RFC 9421, willing's profile) and prints the\n"
+            "answer's body. --data POSTs a JSON body (with its Content-Digest). Exits 0 on a\n"
+            "2xx answer.\n");
     return f == stdout ? 0 : 2;
 }
 
 int cli_fetch(int argc, char **argv)
 {
-    static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"status", no_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"data", required_argument, NULL, 'd'},
+        {"status", no_argument, NULL, 's'},    {"print-headers", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
     const char *keyp = NULL, *data = NULL;
     char *file = NULL, err[512];
-    bool status = false;
+    bool status = false, print = false;
     size_t len = 0;
     wl_keyfile kf;
     cli_buf b = {0};
@@ -48,6 +49,9 @@ int cli_fetch(int argc, char **argv)
             break;
         case 's':
             status = true;
+            break;
+        case 'p':
+            print = true;
             break;
         case 'h':
             return usage(stdout);
@@ -73,6 +77,18 @@ int cli_fetch(int argc, char **argv)
         fprintf(stderr, "willing fetch: cannot read %s, or it names no member\n", keyp);
         free(file);
         return 1;
+    }
+    if (print) {
+        /* the signed header lines only, for a script to send (or replay) itself */
+        char h1[1100], h2[400], h3[128];
+        int r = cli_sign_request(data ? "POST" : "GET", argv[optind], data, len, &kf,
+                                 (int64_t)time(NULL), h1, h2, h3, sizeof h1);
+        wl_key_wipe(&kf.key);
+        free(file);
+        if (r != 0)
+            return 1;
+        printf("%s\n%s\n%s%s", h1, h2, h3, h3[0] ? "\n" : "");
+        return 0;
     }
     st = cli_signed_http(data ? "POST" : "GET", argv[optind], data, len, &kf, &b, err, sizeof err);
     wl_key_wipe(&kf.key);

@@ -106,6 +106,28 @@ print(s["kind"], base64.b64encode(c).decode()==sbody["commitment"], content.spli
 PY
 check "a third party recomputes the commitment from public data: $(cat "$T/third.txt")" \
   grep -qx 'sealed True xa 2000' "$T/third.txt"
+# an announcement with the wrong salt is refused, and nothing is stored
+size0=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
+out=$("$W" append --server "$URL" --key "$T/xa.key" --kind announce \
+  --body "{\"sealed\":$ENV,\"salt\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\",\"content\":\"AAAA\"}" 2>&1 || true)
+check "an announcement with the wrong salt: commitment_mismatch" grep -q commitment_mismatch <<<"$out"
+
+# a signed sealed submission replayed byte for byte is refused (its nonce is spent)
+python3 - "$XDG_STATE_HOME/willing/sealed/$ID.json" >"$T/replay.json" <<'PY'
+import json,sys
+k=json.load(open(sys.argv[1])); print(json.dumps({"salt":k["salt"],"content":k["content"]},separators=(",",":")), end="")
+PY
+"$W" fetch --key "$T/xa.key" --data @"$T/replay.json" --print-headers "$URL/api/v1/sealed" >"$T/rh"
+first=$(curl -s -o "$T/r1" -w '%{http_code}' -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' \
+  -H "$(sed -n 1p "$T/rh")" -H "$(sed -n 2p "$T/rh")" -H "$(sed -n 3p "$T/rh")" --data-binary @"$T/replay.json")
+again=$(curl -s -o "$T/r2" -w '%{http_code}' -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' \
+  -H "$(sed -n 1p "$T/rh")" -H "$(sed -n 2p "$T/rh")" -H "$(sed -n 3p "$T/rh")" --data-binary @"$T/replay.json")
+check "the same sealed content on a fresh signature: 200 (already sealed)" [ "$first" = 200 ]
+check "the same signed request again: 401 replayed_request" sh -c "[ $again = 401 ] && grep -q replayed_request '$T/r2'"
+out=$(curl -s -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' \
+  -H "$(sed -n 1p "$T/rh")" -H "$(sed -n 2p "$T/rh")" -H "$(sed -n 3p "$T/rh")" --data-binary '{"salt":"x","content":"y"}')
+check "a body that does not match the signed Content-Digest is refused" grep -q content_digest <<<"$out"
+
 # amend and withdraw: one's own pledges only
 PID=$(python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(open(sys.argv[1]))["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])' "$T/show.json")
 out=$("$W" pledge amend --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 2500 --unit troops "$PID")
