@@ -10,6 +10,7 @@
  *   announce  publishes salt and content in an `announce` entry naming the
  *             envelope, so anyone can check the commitment.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -36,6 +37,7 @@ static int usage(FILE *f)
             "       willing pledge amend --server URL --key FILE [add's options] PLEDGE\n"
             "       willing pledge withdraw --server URL --key FILE PLEDGE\n"
             "       willing pledge show --server URL --key FILE ID\n"
+            "       willing pledge list --server URL --key FILE\n"
             "       willing pledge announce --server URL --key FILE ID\n"
             "\n"
             "A pledge is sealed: the log publishes only a commitment, in a batch of\n"
@@ -192,6 +194,71 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
     return ret;
 }
 
+/* The pledges this user sealed (kept under the state directory), as the log sees them now. */
+static int list(const char *server, const wl_keyfile *kf)
+{
+    char dir[2100], base[1024];
+    DIR *d;
+    struct dirent *de;
+    int n = 0;
+    cli_state_dir("sealed", dir, sizeof dir);
+    cli_base_url(server, base, sizeof base);
+    d = opendir(dir);
+    if (d == NULL) {
+        printf("no pledges sealed from here\n");
+        return 0;
+    }
+    while ((de = readdir(d)) != NULL) {
+        char path[2400], id[65];
+        json_t *saved, *cur = NULL;
+        if (strlen(de->d_name) != 69 || strcmp(de->d_name + 64, ".json") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        saved = json_load_file(path, 0, NULL);
+        if (saved == NULL || strcmp(json_string_value(json_object_get(saved, "server"))
+                                        ? json_string_value(json_object_get(saved, "server"))
+                                        : "",
+                                    base) != 0) {
+            json_decref(saved);
+            continue;
+        }
+        memcpy(id, de->d_name, 64);
+        id[64] = '\0';
+        if (show(server, kf, id, &cur) == 0) {
+            const char *c64 = json_string_value(json_object_get(cur, "content"));
+            json_t *env = json_object_get(cur, "envelope");
+            char *raw = c64 ? malloc(strlen(c64)) : NULL;
+            size_t len = 0;
+            wl_entry e;
+            if (raw &&
+                wl_b64_decode(c64, strlen(c64), (uint8_t *)raw, strlen(c64), &len) == WL_OK &&
+                wl_sealed_parse(raw, len, &e, NULL, 0) == WL_OK) {
+                json_t *b = e.body_json;
+                printf("%s  %s %s %s %s  %s\n", id, e.kind,
+                       json_string_value(json_object_get(b, "category"))
+                           ? json_string_value(json_object_get(b, "category"))
+                           : "-",
+                       json_string_value(json_object_get(b, "quantity"))
+                           ? json_string_value(json_object_get(b, "quantity"))
+                           : "",
+                       json_string_value(json_object_get(b, "unit"))
+                           ? json_string_value(json_object_get(b, "unit"))
+                           : "",
+                       json_is_integer(env) ? "published" : "waiting for its batch");
+                wl_entry_clear(&e);
+                n++;
+            }
+            free(raw);
+            json_decref(cur);
+        }
+        json_decref(saved);
+    }
+    closedir(d);
+    if (n == 0)
+        printf("no pledges sealed from here for %s\n", base);
+    return 0;
+}
+
 int cli_pledge(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -318,6 +385,8 @@ int cli_pledge(int argc, char **argv)
         json_t *w = json_pack("{s:s}", "pledge", argv[optind]);
         ret = add(server, &kf, "pledge.withdraw", w);
         json_decref(w);
+    } else if (strcmp(sub, "list") == 0 && optind == argc) {
+        ret = list(server, &kf);
     } else if (strcmp(sub, "show") == 0 && optind == argc - 1) {
         json_t *o = NULL;
         ret = show(server, &kf, argv[optind], &o);

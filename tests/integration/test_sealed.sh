@@ -106,6 +106,9 @@ print(s["kind"], base64.b64encode(c).decode()==sbody["commitment"], content.spli
 PY
 check "a third party recomputes the commitment from public data: $(cat "$T/third.txt")" \
   grep -qx 'sealed True xa 2000' "$T/third.txt"
+out=$("$W" pledge list --server "$URL" --key "$T/xa.key")
+check "willing pledge list shows the pledge kept here, published" grep -q "^$ID  pledge ground_forces 2000 troops  published" <<<"$out"
+
 # an announcement with the wrong salt is refused, and nothing is stored
 size0=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 out=$("$W" append --server "$URL" --key "$T/xa.key" --kind announce \
