@@ -52,6 +52,7 @@ enum {
     Q_FACT_SET,
     Q_FACT_ALL,
     Q_BY_KIND,
+    Q_MEMBERS,
     Q_COUNT
 };
 
@@ -102,6 +103,7 @@ static const char *const sql[Q_COUNT] = {
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
     [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 ORDER BY idx",
+    [Q_MEMBERS] = "SELECT id, name, role, added FROM members ORDER BY added",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -633,6 +635,27 @@ wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
     sqlite3_bind_text(st, 3, m->role, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)m->added);
     return step_done(st);
+}
+
+wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBERS);
+    int rc;
+    wl_rc ret = WL_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_member m;
+        memset(&m, 0, sizeof m);
+        col_str(st, 0, m.id, sizeof m.id);
+        col_str(st, 1, m.name, sizeof m.name);
+        col_str(st, 2, m.role, sizeof m.role);
+        m.added = (uint64_t)sqlite3_column_int64(st, 3);
+        if ((ret = fn(ctx, &m)) != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_reset(st);
+    return ret;
 }
 
 wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)

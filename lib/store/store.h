@@ -108,6 +108,9 @@ typedef struct {
 
 wl_rc wl_store_member_put(wl_store *s, const wl_member *m) WL_MUST;
 wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m) WL_MUST;
+/* Every member, in the order added. */
+typedef wl_rc (*wl_member_fn)(void *ctx, const wl_member *m);
+wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx) WL_MUST;
 wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k) WL_MUST;
 /* Keys of member with this key ID (usually 0 or 1), up to max. */
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,

@@ -246,7 +246,8 @@ int cli_append(int argc, char **argv)
 
 static int member_usage(FILE *f)
 {
-    fprintf(f, "usage: willing member add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
+    fprintf(f, "usage: willing member list --server URL\n"
+               "       willing member add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
                "                          --role ROLE (--pubkey BASE64 | --pubkey-file KEYFILE)\n"
                "                          [--scope sign|login|console] [--json]\n"
                "\n"
@@ -278,6 +279,36 @@ int cli_member(int argc, char **argv)
     json_t *o;
     int ch, ret;
 
+    if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+        /* willing member list --server URL */
+        char base[1024], url[1200], err[512], m[512];
+        cli_buf b = {0};
+        json_t *doc, *v;
+        size_t i;
+        long st;
+        if (argc != 4 || strcmp(argv[2], "--server") != 0)
+            return member_usage(stderr);
+        cli_base_url(argv[3], base, sizeof base);
+        snprintf(url, sizeof url, "%s/api/v1/members", base);
+        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+        if (st != 200) {
+            fprintf(stderr, "willing member list: %s\n",
+                    cli_answer_message(st, &b, err, m, sizeof m));
+            cli_buf_free(&b);
+            return 1;
+        }
+        doc = json_loads(b.buf, 0, NULL);
+        json_array_foreach(json_object_get(doc, "members"), i, v)
+        {
+            printf("%-16s %-12s %s (entry %lld)\n", json_string_value(json_object_get(v, "member")),
+                   json_string_value(json_object_get(v, "role")),
+                   json_string_value(json_object_get(v, "name")),
+                   (long long)json_integer_value(json_object_get(v, "added")));
+        }
+        json_decref(doc);
+        cli_buf_free(&b);
+        return 0;
+    }
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
             return member_usage(stdout);

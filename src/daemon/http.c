@@ -163,6 +163,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_proof(c, url + 14);
     if (strcmp(url, "/api/v1/whoami") == 0 && get)
         return wl_h_whoami(c, method, r);
+    if (strcmp(url, "/api/v1/members") == 0 && get)
+        return wl_h_members(c);
     if (strcmp(url, "/api/v1/clearing/inputs") == 0 && get)
         return wl_h_clearing_inputs(c, method, r);
     if (strcmp(url, "/api/v1/coverage") == 0 && get)

@@ -28,6 +28,14 @@ out=$("$W" append --server "$URL" --key "$T/uk.key" --kind statement --seq 7 \
   --body '{"text":"boots on the ground and planes in the air"}')
 check "a member appends a statement (index 3)" grep -q '^index 3$' <<<"$out"
 
+out=$("$W" member list --server "$URL")
+check "willing member list shows the members and their roles" sh -c "grep -q '^operator *operator' <<'X'
+$out
+X
+grep -q '^uk *coordinator *United Kingdom (entry 1)' <<'X'
+$out
+X"
+
 # The same entry again: same bytes (same seq and second) give 200 and the first index.
 "$W" get --server "$URL" 3 --raw >"$T/e3"
 b64=$(base64 -w0 <"$T/e3")
