@@ -107,10 +107,8 @@ int cli_clear(int argc, char **argv)
         wl_keyfile kf;
         cli_buf b = {0};
         long st;
-        if (wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
-            fprintf(stderr, "willing clear: cannot read %s, or it names no member\n", keyp);
+        if (cli_member_key("clear", keyp, &kf) != 0)
             return 1;
-        }
         snprintf(url, sizeof url, "%s/api/v1/clearing/inputs", base);
         st = cli_signed_http("GET", url, NULL, 0, &kf, &b, err, sizeof err);
         wl_key_wipe(&kf.key);

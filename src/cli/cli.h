@@ -37,6 +37,8 @@ void cli_base_url(const char *url, char *out, size_t cap);
 int cli_sign_request(const char *method, const char *url, const char *body, size_t len,
                      const wl_keyfile *kf, int64_t created, char *h_input, char *h_sig,
                      char *h_digest, size_t cap);
+/* Reads a key file that names its member; prints one line and returns -1 if not. */
+int cli_member_key(const char *cmd, const char *path, wl_keyfile *kf);
 long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
                      const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
 /* Signs and posts one entry; prints the result (append.c). */

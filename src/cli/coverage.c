@@ -72,10 +72,8 @@ int cli_coverage(int argc, char **argv)
     snprintf(url, sizeof url, "%s/api/v1/coverage?view=%s%s", base, view ? view : "public",
              csv ? "&format=csv" : "");
     if (keyp) {
-        if (wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
-            fprintf(stderr, "willing coverage: cannot read %s, or it names no member\n", keyp);
+        if (cli_member_key("coverage", keyp, &kf) != 0)
             return 1;
-        }
         st = cli_signed_http("GET", url, NULL, 0, &kf, &b, err, sizeof err);
         wl_key_wipe(&kf.key);
     } else {

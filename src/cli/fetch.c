@@ -73,8 +73,7 @@ int cli_fetch(int argc, char **argv)
     } else if (data) {
         len = strlen(data);
     }
-    if (wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
-        fprintf(stderr, "willing fetch: cannot read %s, or it names no member\n", keyp);
+    if (cli_member_key("fetch", keyp, &kf) != 0) {
         free(file);
         return 1;
     }

@@ -357,8 +357,7 @@ int cli_pledge(int argc, char **argv)
         usage(stderr);
         goto out;
     }
-    if (wl_crypto_init() != WL_OK || wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
-        fprintf(stderr, "willing pledge: cannot read %s, or it names no member\n", keyp);
+    if (cli_member_key("pledge", keyp, &kf) != 0) {
         ret = 1;
         goto out;
     }

@@ -27,15 +27,6 @@ static int req_usage(FILE *f)
     return f == stdout ? 0 : 2;
 }
 
-static int load(const char *keyp, wl_keyfile *kf)
-{
-    if (wl_crypto_init() != WL_OK || wl_keyfile_read(keyp, kf) != WL_OK || !kf->member[0]) {
-        fprintf(stderr, "willing: cannot read %s, or it names no member\n", keyp);
-        return -1;
-    }
-    return 0;
-}
-
 int cli_requirement(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -139,7 +130,7 @@ int cli_requirement(int argc, char **argv)
         json_decref(body);
         return 0;
     }
-    if (keyp == NULL || load(keyp, &kf) != 0) {
+    if (keyp == NULL || cli_member_key("requirement", keyp, &kf) != 0) {
         json_decref(body);
         return keyp ? 1 : req_usage(stderr);
     }
@@ -214,7 +205,7 @@ int cli_fact(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (load(keyp, &kf) != 0)
+    if (cli_member_key("fact", keyp, &kf) != 0)
         return 1;
     b = json_pack("{s:s, s:s?}", "fact", argv[optind], "text", note);
     text = json_dumps(b, JSON_COMPACT);

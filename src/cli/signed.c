@@ -89,3 +89,15 @@ long cli_signed_http(const char *method, const char *url, const char *body, size
     return cli_http_h(method, url, body ? "application/json" : NULL, body, len, headers, out, err,
                       errcap);
 }
+
+int cli_member_key(const char *cmd, const char *path, wl_keyfile *kf)
+{
+    if (wl_crypto_init() != WL_OK || wl_keyfile_read(path, kf) != WL_OK || !kf->member[0]) {
+        fprintf(stderr,
+                "willing %s: cannot read %s, or it names no member (willing keygen "
+                "--member ID)\n",
+                cmd, path);
+        return -1;
+    }
+    return 0;
+}

@@ -67,10 +67,8 @@ int cli_whoami(int argc, char **argv)
         return usage(stderr);
     if (wl_crypto_init() != WL_OK)
         return 1;
-    if (wl_keyfile_read(keyp, &kf) != WL_OK || !kf.member[0]) {
-        fprintf(stderr, "willing whoami: cannot read %s, or it names no member\n", keyp);
+    if (cli_member_key("whoami", keyp, &kf) != 0)
         return 1;
-    }
     cli_base_url(server, base, sizeof base);
     snprintf(url, sizeof url, "%s/api/v1/whoami", base);
     if (cli_sign_request("GET", url, NULL, 0, &kf, created, h1, h2, h3, sizeof h1) != 0) {
