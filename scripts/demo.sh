@@ -26,10 +26,10 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 URL=http://127.0.0.1:$port
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.05; done
 
-member() { # id role name
+member() { # id role name [--sealed]
   "$W" keygen --out "$dir/keys/$1.key" --member "$1" >/dev/null
   "$W" member add --server "$URL" --key "$DB.operator.key" --id "$1" --role "$2" --name "$3" \
-    --pubkey-file "$dir/keys/$1.key" >/dev/null
+    --pubkey-file "$dir/keys/$1.key" "${@:4}" >/dev/null
 }
 say() { # id text source
   local body
@@ -46,10 +46,15 @@ member it member "Italy"
 member pl member "Poland"
 member us member "United States"
 member de member "Germany"
-# fictional member states: the only ones with quantified and sealed pledges
-member ruritania member "Ruritania (fictional)"
-member freedonia member "Freedonia (fictional)"
-member grand-fenwick member "Grand Fenwick (fictional)"
+# fictional member states, the only ones with quantified and sealed pledges: each
+# told the coordinator privately; Freedonia announces below, the others do not
+export XDG_STATE_HOME=$dir/state
+member ruritania member "Ruritania (fictional)" --sealed
+member freedonia member "Freedonia (fictional)" --sealed
+member grand-fenwick member "Grand Fenwick (fictional)" --sealed
+for m in ruritania freedonia; do
+  "$W" member willing --server "$URL" --key "$dir/keys/$m.key" >/dev/null
+done
 say cell "Demo ledger: illustrative data, not real commitments. willing is not for classified information." \
   "willing demo"
 say gb "Co-lead, with France, of the coalition of the willing; prepared to back a peace deal with boots on the ground and planes in the air, together with others." \
@@ -81,7 +86,6 @@ req air-defence air_defence 5000 missiles 2 2026-Q3
   --body '{"fact":"ceasefire-signed","text":"illustrative"}' >/dev/null
 
 # sealed pledges of fictional states; one is announced
-export XDG_STATE_HOME=$dir/state
 pl() { "$W" pledge add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" --text "illustrative data" \
   | awk '/^sealed/ {print $2; exit}'; }
 P1=$(pl ruritania --category ground_forces --quantity 2000 --unit troops --place "Western Ukraine" \
@@ -94,7 +98,8 @@ for _ in $(seq 1 50); do
     | grep -q '"envelope": [0-9]' && break
   sleep 0.2
 done
-"$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P2" >/dev/null || true
+"$W" member announce --server "$URL" --key "$dir/keys/freedonia.key" >/dev/null
+"$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P2" >/dev/null
 : "$P1" "$P3"
 
 for _ in $(seq 1 40); do

@@ -48,6 +48,27 @@ const wl_kind *wl_kind_find(const char *name);
  */
 wl_rc wl_kinds_core_register(void) WL_MUST;
 
+/*
+ * What announcing sealed content of a kind means: a hook that checks the
+ * revealed content (already shown to match its commitment and signed by its
+ * author with a key held when sealed) and applies its public effect. Content
+ * of a kind with no hook cannot be announced.
+ */
+typedef wl_rc (*wl_reveal_fn)(wl_store *s, const wl_entry *content, uint64_t sealed_index,
+                              uint64_t index, wl_error *err);
+wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn) WL_MUST;
+wl_reveal_fn wl_reveal_find(const char *content_kind);
+
+/*
+ * The operator's private effect of sealed content about members, applied
+ * when the content is stored (not in the log): member.add by the operator
+ * adds a sealed member (status invited) and its key; key.add by the operator
+ * a sealed key; member.status by the member or the operator sets willing or
+ * withdrawn. size: the tree size then. Sealed rows are invisible in public.
+ */
+wl_rc wl_sealed_member_apply(wl_store *s, const wl_entry *content, uint64_t size,
+                             wl_error *err) WL_MUST;
+
 wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,
                          wl_pending *p, wl_error *err) WL_MUST;
 /*

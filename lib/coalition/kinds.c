@@ -168,6 +168,76 @@ static wl_rc apply_clearing(wl_store *s, const wl_pending *p, uint64_t index, wl
     return WL_OK;
 }
 
+static int public_member(wl_store *s, const char *id)
+{
+    wl_member m;
+    return wl_store_member_get(s, id, &m) == WL_OK && !m.sealed;
+}
+
+/* The first member a condition requires that is not public, or NULL. */
+static const char *unannounced_in(wl_store *s, const wl_cond *c)
+{
+    if (c == NULL)
+        return NULL;
+    if (c->op == WL_COND_REQUIRES && !public_member(s, c->name))
+        return c->name;
+    for (size_t i = 0; i < c->nkids; i++) {
+        const char *n = unannounced_in(s, c->kids[i]);
+        if (n)
+            return n;
+    }
+    return NULL;
+}
+
+/*
+ * Announcing a pledge: its body must be a valid pledge, and everything it
+ * names (members its conditions require, its readers) must be public, so
+ * that nothing sealed can be inferred from what is announced.
+ */
+static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
+                           wl_error *err)
+{
+    char why[200];
+    wl_cond *cond = NULL;
+    json_t *cj = json_object_get(c->body_json, "condition"), *r;
+    const char *bad = NULL;
+    size_t i;
+    wl_rc rc;
+    (void)sealed_index;
+    (void)index;
+    if (wl_pledge_check(c->body_json, why, sizeof why) != WL_OK)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge", "announce: %s", why);
+    if (cj && wl_cond_from_json(cj, &cond, why, sizeof why) != WL_OK)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge", "announce: %s", why);
+    bad = unannounced_in(s, cond);
+    json_array_foreach(json_object_get(c->body_json, "readers"), i,
+                       r) if (bad == NULL &&
+                              (!json_is_string(r) || !public_member(s, json_string_value(r)))) bad =
+        json_is_string(r) ? json_string_value(r) : "?";
+    rc = bad == NULL ? WL_OK
+                     : wl_error_set(err, WL_ERR_FORBIDDEN, "names_unannounced",
+                                    "announce: the pledge names '%s', which is not a public "
+                                    "member: an announced pledge may name only announced "
+                                    "members, so nothing sealed can be inferred from it",
+                                    bad);
+    wl_cond_free(cond);
+    return rc;
+}
+
+static wl_rc reveal_withdraw(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
+                             wl_error *err)
+{
+    const char *id = json_string_value(json_object_get(c->body_json, "pledge"));
+    (void)s;
+    (void)sealed_index;
+    (void)index;
+    if (json_object_size(c->body_json) != 1 || id == NULL || strlen(id) != 32 ||
+        strspn(id, "0123456789abcdef") != 32)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
+                            "announce: pledge.withdraw is {\"pledge\": the id withdrawn}");
+    return WL_OK;
+}
+
 wl_rc wl_coalition_kinds_register(void)
 {
     static const wl_kind kinds[] = {
@@ -182,6 +252,12 @@ wl_rc wl_coalition_kinds_register(void)
         if (wl_kind_find(kinds[i].name) != NULL)
             continue;
         if ((rc = wl_kind_register(&kinds[i])) != WL_OK)
+            return rc;
+    }
+    if (wl_reveal_find("pledge") == NULL) {
+        wl_rc rc;
+        if ((rc = wl_reveal_register("pledge", reveal_pledge)) != WL_OK ||
+            (rc = wl_reveal_register("pledge.withdraw", reveal_withdraw)) != WL_OK)
             return rc;
     }
     return WL_OK;

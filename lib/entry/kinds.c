@@ -80,72 +80,133 @@ static wl_rc self_or_operator(wl_store *s, const wl_entry *e, const char *member
     return rc;
 }
 
-static wl_rc apply_member_add(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+/* The body of member.add, public or sealed: {member, name, role, key, scope?}. */
+typedef struct {
+    const char *id, *name, *role, *scope;
+    uint8_t pk[32];
+} member_body;
+
+static wl_rc parse_member_add(json_t *b, member_body *mb, wl_error *err)
 {
     static const char *const fields[] = {"member", "name", "role", "key", "scope", NULL};
-    json_t *b = p->e.body_json;
-    const char *id = str_field(b, "member", WL_MEMBER_MAX);
-    const char *name = str_field(b, "name", 256);
-    const char *role = str_field(b, "role", 16);
-    const char *scope = json_object_get(b, "scope") ? str_field(b, "scope", 16) : "sign";
-    wl_member m;
-    wl_member_key k;
-    char *op = NULL;
     wl_rc rc;
-
     if ((rc = check_fields(b, fields, "member.add", err)) != WL_OK)
         return rc;
-    memset(&m, 0, sizeof m);
-    memset(&k, 0, sizeof k);
-    if (id == NULL || !wl_valid_member_id(id, strlen(id)))
+    mb->id = str_field(b, "member", WL_MEMBER_MAX);
+    mb->name = str_field(b, "name", 256);
+    mb->role = str_field(b, "role", 16);
+    mb->scope = json_object_get(b, "scope") ? str_field(b, "scope", 16) : "sign";
+    if (mb->id == NULL || !wl_valid_member_id(mb->id, strlen(mb->id)))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "member.add: 'member' must be a member id (a-z 0-9 . _ -)");
-    if (name == NULL)
+    if (mb->name == NULL)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "member.add: 'name' must be a string of 1-256 bytes");
-    if (role == NULL || !wl_valid_role(role))
+    if (mb->role == NULL || !wl_valid_role(mb->role))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "member.add: 'role' must be one of operator, coordinator, member, "
                             "host, party, monitor, observer");
-    if (scope == NULL || !wl_valid_scope(scope))
+    if (mb->scope == NULL || !wl_valid_scope(mb->scope))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "member.add: 'scope' must be sign, login or console");
-    if (!b64_32(b, "key", k.pk))
+    if (!b64_32(b, "key", mb->pk))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "member.add: 'key' must be a base64 Ed25519 public key");
+    return WL_OK;
+}
+
+/* Only the operator adds members (publicly or sealed), never a second operator. */
+static wl_rc operator_adds(wl_store *s, const char *author, const member_body *mb, wl_error *err)
+{
+    char *op = NULL;
+    wl_rc rc = operator_id(s, &op, err);
+    if (rc != WL_OK)
+        return rc;
+    rc = strcmp(op, author) == 0 ? WL_OK : WL_ERR_FORBIDDEN;
+    wl_free(op);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "forbidden", "only the operator may add members");
+    if (strcmp(mb->role, "operator") == 0)
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
+                            "a log has one operator, added by its first entry");
+    return WL_OK;
+}
+
+static wl_rc put_member(wl_store *s, const member_body *mb, uint64_t added, const char *status,
+                        int sealed, wl_error *err)
+{
+    wl_member m;
+    wl_member_key k;
+    wl_rc rc;
+    memset(&m, 0, sizeof m);
+    memset(&k, 0, sizeof k);
+    memcpy(m.id, mb->id, strlen(mb->id) + 1);
+    memcpy(m.name, mb->name, strlen(mb->name) + 1);
+    memcpy(m.role, mb->role, strlen(mb->role) + 1);
+    memcpy(m.status, status, strlen(status) + 1);
+    m.added = added;
+    m.sealed = sealed;
+    memcpy(k.member, mb->id, strlen(mb->id) + 1);
+    memcpy(k.pk, mb->pk, 32);
+    memcpy(k.scope, mb->scope, strlen(mb->scope) + 1);
+    k.key_id = wl_entry_key_id(mb->id, k.pk);
+    k.added = added;
+    k.sealed = sealed;
+    if ((rc = wl_store_member_put(s, &m)) != WL_OK || (rc = wl_store_key_put(s, &k)) != WL_OK)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    return WL_OK;
+}
+
+static wl_rc apply_member_add(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    member_body mb;
+    wl_member m;
+    wl_rc rc;
+
+    if ((rc = parse_member_add(p->e.body_json, &mb, err)) != WL_OK)
+        return rc;
     if (index == 0) {
-        if (strcmp(id, p->e.author) != 0 || strcmp(role, "operator") != 0 ||
-            strcmp(scope, "sign") != 0)
+        if (strcmp(mb.id, p->e.author) != 0 || strcmp(mb.role, "operator") != 0 ||
+            strcmp(mb.scope, "sign") != 0)
             return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
                                 "the first entry must add its own author as operator with a "
                                 "sign key");
-        if ((rc = wl_store_meta_set(s, "operator", id)) != WL_OK)
+        if ((rc = wl_store_meta_set(s, "operator", mb.id)) != WL_OK)
             return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
     } else {
-        if ((rc = operator_id(s, &op, err)) != WL_OK)
+        if ((rc = operator_adds(s, p->e.author, &mb, err)) != WL_OK)
             return rc;
-        rc = strcmp(op, p->e.author) == 0 ? WL_OK : WL_ERR_FORBIDDEN;
-        wl_free(op);
-        if (rc != WL_OK)
-            return wl_error_set(err, rc, "forbidden", "only the operator may add members");
-        if (strcmp(role, "operator") == 0)
-            return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
-                                "a log has one operator, added by its first entry");
-        if (wl_store_member_get(s, id, &m) == WL_OK)
+        if (wl_store_member_get(s, mb.id, &m) == WL_OK)
             return wl_error_set(err, WL_ERR_CONFLICT, "member_exists",
-                                "member '%s' was already added at index %llu", id,
-                                (unsigned long long)m.added);
+                                "member '%s' already exists (%s)", mb.id,
+                                m.sealed ? "sealed: it announces itself" : "public");
     }
-    memset(&m, 0, sizeof m);
-    memcpy(m.id, id, strlen(id) + 1);
-    memcpy(m.name, name, strlen(name) + 1);
-    memcpy(m.role, role, strlen(role) + 1);
-    m.added = index;
+    return put_member(s, &mb, index, "announced", 0, err);
+}
+
+/* A public member (sealed ones do not exist in public). */
+static int public_member(wl_store *s, const char *id, wl_member *m)
+{
+    return id != NULL && wl_store_member_get(s, id, m) == WL_OK && !m->sealed;
+}
+
+/* Stores a key of member id; key_exists if it is registered already. */
+static wl_rc put_key(wl_store *s, const char *id, const char *scope, const uint8_t pk[32],
+                     uint64_t added, int sealed, wl_error *err)
+{
+    wl_member_key k;
+    wl_rc rc;
+    memset(&k, 0, sizeof k);
     memcpy(k.member, id, strlen(id) + 1);
+    memcpy(k.pk, pk, 32);
     memcpy(k.scope, scope, strlen(scope) + 1);
     k.key_id = wl_entry_key_id(id, k.pk);
-    k.added = index;
-    if ((rc = wl_store_member_put(s, &m)) != WL_OK || (rc = wl_store_key_put(s, &k)) != WL_OK)
+    k.added = added;
+    k.sealed = sealed;
+    rc = wl_store_key_put(s, &k);
+    if (rc == WL_ERR_CONFLICT)
+        return wl_error_set(err, rc, "key_exists", "this key is already registered for '%s'", id);
+    if (rc != WL_OK)
         return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
     return WL_OK;
 }
@@ -163,7 +224,7 @@ static wl_rc apply_key_add(wl_store *s, const wl_pending *p, uint64_t index, wl_
     if ((rc = check_fields(b, fields, "key.add", err)) != WL_OK)
         return rc;
     memset(&k, 0, sizeof k);
-    if (id == NULL || wl_store_member_get(s, id, &m) != WL_OK)
+    if (!public_member(s, id, &m))
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
                             "key.add: 'member' must name a member of this log");
     if (scope == NULL || !wl_valid_scope(scope))
@@ -174,16 +235,7 @@ static wl_rc apply_key_add(wl_store *s, const wl_pending *p, uint64_t index, wl_
                             "key.add: 'key' must be a base64 Ed25519 public key");
     if ((rc = self_or_operator(s, &p->e, id, err)) != WL_OK)
         return rc;
-    memcpy(k.member, id, strlen(id) + 1);
-    memcpy(k.scope, scope, strlen(scope) + 1);
-    k.key_id = wl_entry_key_id(id, k.pk);
-    k.added = index;
-    rc = wl_store_key_put(s, &k);
-    if (rc == WL_ERR_CONFLICT)
-        return wl_error_set(err, rc, "key_exists", "this key is already registered for '%s'", id);
-    if (rc != WL_OK)
-        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-    return WL_OK;
+    return put_key(s, id, scope, k.pk, index, 0, err);
 }
 
 static wl_rc apply_key_revoke(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
@@ -253,16 +305,21 @@ static wl_rc apply_sealed(wl_store *s, const wl_pending *p, uint64_t index, wl_e
 
 /*
  * The revealed content is a sealed note (willing.sealed/v1) by the announcing
- * member for this log, signed with a key of theirs that was live when the
- * envelope was published (added before it, not revoked before it).
+ * member for this log, signed with a public key of theirs that was not
+ * revoked before the envelope was published. (The key may have become public
+ * after the envelope: a member that was itself sealed publishes its keys when
+ * it announces. The commitment, not the key's date, dates the content.) Its
+ * kind's reveal hook then checks and applies what announcing it means.
  */
 static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
-                                  const wl_entry *announce, uint64_t sealed_index, wl_error *err)
+                                  const wl_entry *announce, uint64_t sealed_index, uint64_t index,
+                                  wl_error *err)
 {
     wl_entry c;
     wl_member_key keys[4];
     size_t nk = 0;
     char why[200];
+    wl_reveal_fn reveal;
     wl_rc rc = wl_sealed_parse(raw, rawlen, &c, why, sizeof why);
     if (rc != WL_OK)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_content",
@@ -274,6 +331,11 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
                           c.author);
         goto out;
     }
+    if ((reveal = wl_reveal_find(c.kind)) == NULL) {
+        rc = wl_error_set(err, WL_ERR_INVALID, "not_announceable",
+                          "announce: sealed content of kind '%s' cannot be announced", c.kind);
+        goto out;
+    }
     rc = wl_store_keys_by_id(s, c.author, c.key_id, keys, 4, &nk);
     if (rc != WL_OK) {
         rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
@@ -283,15 +345,162 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
                       "announce: the content is not signed by a key '%s' held when it was sealed",
                       c.author);
     for (size_t i = 0; i < nk; i++)
-        if (keys[i].added < sealed_index &&
+        if (!keys[i].sealed && keys[i].added < index &&
             (keys[i].revoked == UINT64_MAX || keys[i].revoked > sealed_index) &&
             wl_entry_verify_sig(&c, keys[i].pk) == WL_OK) {
             rc = WL_OK;
             break;
         }
+    if (rc == WL_OK)
+        rc = reveal(s, &c, sealed_index, index, err);
 out:
     wl_entry_clear(&c);
     return rc;
+}
+
+/*
+ * Announcing a sealed member.add (content by the operator): the member and
+ * its key become public, dated by the envelope. In the operator's own store
+ * the sealed rows become public; in anyone else's replay they are created.
+ */
+static wl_rc reveal_member_add(wl_store *s, const wl_entry *c, uint64_t sealed_index,
+                               uint64_t index, wl_error *err)
+{
+    member_body mb;
+    wl_member m;
+    wl_rc rc;
+    (void)index;
+    if ((rc = parse_member_add(c->body_json, &mb, err)) != WL_OK ||
+        (rc = operator_adds(s, c->author, &mb, err)) != WL_OK)
+        return rc;
+    if (wl_store_member_get(s, mb.id, &m) != WL_OK)
+        return put_member(s, &mb, sealed_index, "announced", 0, err);
+    if (!m.sealed)
+        return wl_error_set(err, WL_ERR_CONFLICT, "member_exists", "member '%s' is already public",
+                            mb.id);
+    if ((rc = wl_store_member_publish(s, mb.id, sealed_index)) != WL_OK ||
+        (rc = wl_store_key_publish(s, mb.id, mb.pk, sealed_index)) != WL_OK)
+        return wl_error_set(err, rc, "storage", "announcing '%s': %s", mb.id, wl_store_errmsg(s));
+    return WL_OK;
+}
+
+/* Announcing a sealed key.add (by the operator): the member must be public already. */
+static wl_rc reveal_key_add(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
+                            wl_error *err)
+{
+    static const char *const fields[] = {"member", "key", "scope", NULL};
+    const char *id = str_field(c->body_json, "member", WL_MEMBER_MAX);
+    const char *scope = str_field(c->body_json, "scope", 16);
+    wl_member m;
+    wl_member_key k;
+    wl_rc rc;
+    (void)index;
+    memset(&k, 0, sizeof k);
+    if ((rc = check_fields(c->body_json, fields, "key.add", err)) != WL_OK)
+        return rc;
+    if (!public_member(s, id, &m))
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
+                            "key.add: announce the member before its keys");
+    if (scope == NULL || !wl_valid_scope(scope) || !b64_32(c->body_json, "key", k.pk))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "key.add: {member, key (base64), scope (sign, login or console)}");
+    if ((rc = self_or_operator(s, c, id, err)) != WL_OK)
+        return rc;
+    if (wl_store_key_publish(s, id, k.pk, sealed_index) == WL_OK)
+        return WL_OK;
+    return put_key(s, id, scope, k.pk, sealed_index, 0, err);
+}
+
+/* member.status, public: an announced member withdraws (by itself or the operator). */
+static wl_rc apply_member_status(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    static const char *const fields[] = {"member", "status", NULL};
+    const char *id = str_field(p->e.body_json, "member", WL_MEMBER_MAX);
+    const char *st = str_field(p->e.body_json, "status", 16);
+    wl_member m;
+    wl_rc rc;
+    (void)index;
+    if ((rc = check_fields(p->e.body_json, fields, "member.status", err)) != WL_OK)
+        return rc;
+    if (!public_member(s, id, &m))
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
+                            "member.status: 'member' must name a member of this log");
+    if (st == NULL || strcmp(st, "withdrawn") != 0)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "member.status: in public the only change is 'withdrawn' (a member "
+                            "becomes announced by announcing its sealed member.add)");
+    if ((rc = self_or_operator(s, &p->e, id, err)) != WL_OK)
+        return rc;
+    if (strcmp(m.status, "withdrawn") == 0)
+        return wl_error_set(err, WL_ERR_CONFLICT, "already_withdrawn", "'%s' has already withdrawn",
+                            id);
+    if ((rc = wl_store_member_status(s, id, "withdrawn")) != WL_OK)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    return WL_OK;
+}
+
+wl_rc wl_sealed_member_apply(wl_store *s, const wl_entry *c, uint64_t size, wl_error *err)
+{
+    wl_member m;
+    wl_rc rc;
+    if (strcmp(c->kind, "member.add") == 0) {
+        member_body mb;
+        if ((rc = parse_member_add(c->body_json, &mb, err)) != WL_OK ||
+            (rc = operator_adds(s, c->author, &mb, err)) != WL_OK)
+            return rc;
+        if (wl_store_member_get(s, mb.id, &m) == WL_OK)
+            return wl_error_set(err, WL_ERR_CONFLICT, "member_exists", "member '%s' already exists",
+                                mb.id);
+        return put_member(s, &mb, size, "invited", 1, err);
+    }
+    if (strcmp(c->kind, "key.add") == 0) {
+        static const char *const fields[] = {"member", "key", "scope", NULL};
+        const char *id = str_field(c->body_json, "member", WL_MEMBER_MAX);
+        const char *scope = str_field(c->body_json, "scope", 16);
+        wl_member_key k;
+        memset(&k, 0, sizeof k);
+        if ((rc = check_fields(c->body_json, fields, "key.add", err)) != WL_OK)
+            return rc;
+        if (id == NULL || wl_store_member_get(s, id, &m) != WL_OK || !m.sealed)
+            return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
+                                "sealed key.add: 'member' must name a member that has not "
+                                "announced (announced members add keys in public)");
+        if (scope == NULL || !wl_valid_scope(scope) || !b64_32(c->body_json, "key", k.pk))
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                                "key.add: {member, key (base64), scope (sign, login or console)}");
+        {
+            char *op = NULL;
+            if ((rc = operator_id(s, &op, err)) != WL_OK)
+                return rc;
+            rc = strcmp(op, c->author) == 0 ? WL_OK : WL_ERR_FORBIDDEN;
+            wl_free(op);
+            if (rc != WL_OK)
+                return wl_error_set(err, rc, "forbidden",
+                                    "sealed key.add is the operator's (it announces them)");
+        }
+        return put_key(s, id, scope, k.pk, size, 1, err);
+    }
+    if (strcmp(c->kind, "member.status") == 0) {
+        static const char *const fields[] = {"member", "status", NULL};
+        const char *id = str_field(c->body_json, "member", WL_MEMBER_MAX);
+        const char *st = str_field(c->body_json, "status", 16);
+        if ((rc = check_fields(c->body_json, fields, "member.status", err)) != WL_OK)
+            return rc;
+        if (id == NULL || wl_store_member_get(s, id, &m) != WL_OK || !m.sealed)
+            return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
+                                "sealed member.status: 'member' must name a member that has not "
+                                "announced (announced members withdraw in public)");
+        if (st == NULL || (strcmp(st, "willing") != 0 && strcmp(st, "withdrawn") != 0))
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                                "member.status: 'status' is willing or withdrawn");
+        if ((rc = self_or_operator(s, c, id, err)) != WL_OK)
+            return rc;
+        if ((rc = wl_store_member_status(s, id, st)) != WL_OK)
+            return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+        return WL_OK;
+    }
+    return wl_error_set(err, WL_ERR_INVALID, "unknown_kind",
+                        "sealed content about members is member.add, key.add or member.status");
 }
 
 static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
@@ -356,7 +565,7 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
         return wl_error_set(err, rc, "storage", "announce: the sealed entry cannot be read");
     }
     rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e, (uint64_t)json_integer_value(si),
-                              err);
+                              index, err);
     wl_free(raw);
     return rc;
 }
@@ -364,15 +573,25 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
 wl_rc wl_kinds_core_register(void)
 {
     static const wl_kind core[] = {
-        {"member.add", apply_member_add}, {"key.add", apply_key_add},
-        {"key.revoke", apply_key_revoke}, {"statement", apply_statement},
-        {"sealed", apply_sealed},         {"announce", apply_announce},
+        {"member.add", apply_member_add},
+        {"key.add", apply_key_add},
+        {"key.revoke", apply_key_revoke},
+        {"statement", apply_statement},
+        {"sealed", apply_sealed},
+        {"announce", apply_announce},
+        {"member.status", apply_member_status},
     };
     for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
         if (wl_kind_find(core[i].name) != NULL)
             continue;
         wl_rc rc = wl_kind_register(&core[i]);
         if (rc != WL_OK)
+            return rc;
+    }
+    if (wl_reveal_find("member.add") == NULL) {
+        wl_rc rc;
+        if ((rc = wl_reveal_register("member.add", reveal_member_add)) != WL_OK ||
+            (rc = wl_reveal_register("key.add", reveal_key_add)) != WL_OK)
             return rc;
     }
     return WL_OK;

@@ -48,6 +48,31 @@ const wl_kind *wl_kind_find(const char *name)
     return NULL;
 }
 
+static struct {
+    char kind[33];
+    wl_reveal_fn fn;
+} reveals[16];
+static size_t nreveals;
+
+wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn)
+{
+    if (wl_reveal_find(content_kind) != NULL)
+        return WL_ERR_CONFLICT;
+    if (nreveals >= sizeof reveals / sizeof reveals[0] || strlen(content_kind) > 32)
+        return WL_ERR_INVALID;
+    memcpy(reveals[nreveals].kind, content_kind, strlen(content_kind) + 1);
+    reveals[nreveals++].fn = fn;
+    return WL_OK;
+}
+
+wl_reveal_fn wl_reveal_find(const char *content_kind)
+{
+    for (size_t i = 0; i < nreveals; i++)
+        if (strcmp(reveals[i].kind, content_kind) == 0)
+            return reveals[i].fn;
+    return NULL;
+}
+
 int wl_valid_role(const char *s)
 {
     static const char *const roles[] = {"operator", "coordinator", "member",  "host",
@@ -111,6 +136,26 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
     if (rc != WL_OK) {
         rc = wl_error_set(err, rc, "storage", "reading keys: %s", wl_store_errmsg(s));
         goto fail;
+    }
+    /*
+     * Keys added by sealed content are for private requests only: in public a
+     * member that has not announced does not exist, and a forger learns
+     * nothing (the same answer as for a key nobody holds).
+     */
+    {
+        size_t pub = 0;
+        for (size_t i = 0; i < nk; i++) {
+            if (!keys[i].sealed) {
+                keys[pub++] = keys[i];
+            } else if (wl_entry_verify_sig(&p->e, keys[i].pk) == WL_OK) {
+                rc = wl_error_set(err, WL_ERR_FORBIDDEN, "not_announced",
+                                  "'%s' has not announced its membership: it may seal content "
+                                  "but not sign public entries until it announces",
+                                  p->e.author);
+                goto fail;
+            }
+        }
+        nk = pub;
     }
     if (nk == 0) {
         if (wl_store_size(s, &size) == WL_OK && size == 0 && genesis_key(&p->e, p->pk) &&
@@ -240,7 +285,8 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
         if ((rc = wl_store_keys_by_id(s, e->author, e->key_id, keys, 4, &nk)) != WL_OK)
             return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
         for (size_t i = 0; i < nk; i++)
-            if (memcmp(keys[i].pk, p->pk, 32) == 0 && keys[i].revoked == UINT64_MAX)
+            if (memcmp(keys[i].pk, p->pk, 32) == 0 && keys[i].revoked == UINT64_MAX &&
+                !keys[i].sealed)
                 live = 1;
         if (!live)
             return wl_error_set(err, WL_ERR_REVOKED, "revoked_key",

@@ -12,7 +12,7 @@
 
 #include "store/store.h"
 
-#define WL_SCHEMA_VERSION "1"
+#define WL_SCHEMA_VERSION "2"
 
 enum {
     Q_META_GET,
@@ -53,6 +53,10 @@ enum {
     Q_FACT_ALL,
     Q_BY_KIND,
     Q_MEMBERS,
+    Q_MEMBER_STATUS,
+    Q_MEMBER_PUBLISH,
+    Q_KEY_PUBLISH,
+    Q_SEALED_ABOUT,
     Q_COUNT
 };
 
@@ -73,22 +77,25 @@ static const char *const sql[Q_COUNT] = {
                  "ON CONFLICT(size) DO UPDATE SET note = ?2",
     [Q_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
     [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
-    [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added) VALUES(?1, ?2, ?3, ?4)",
-    [Q_MEMBER_GET] = "SELECT id, name, role, added FROM members WHERE id = ?1",
-    [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked) "
-                  "VALUES(?1, ?2, ?3, ?4, ?5, NULL)",
-    [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked FROM keys WHERE member = ?1 AND key_id = ?2",
+    [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added, status, sealed) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_MEMBER_GET] = "SELECT id, name, role, added, status, sealed FROM members WHERE id = ?1",
+    [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked, sealed) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+    [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked, sealed FROM keys "
+                     "WHERE member = ?1 AND key_id = ?2",
     [Q_KEY_REVOKE] =
-        "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL",
+        "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL "
+        "AND sealed = 0",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
     [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
     [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
     [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
-                     "received, pledge) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     "received, pledge, subject) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
-    [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope FROM sealed "
-                     "WHERE commitment = ?1",
+    [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope, pledge, "
+                     "subject FROM sealed WHERE commitment = ?1",
     [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
                      "ORDER BY commitment",
     [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
@@ -103,7 +110,13 @@ static const char *const sql[Q_COUNT] = {
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
     [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 ORDER BY idx",
-    [Q_MEMBERS] = "SELECT id, name, role, added FROM members ORDER BY added",
+    [Q_MEMBERS] = "SELECT id, name, role, added, status, sealed FROM members ORDER BY added, id",
+    [Q_MEMBER_STATUS] = "UPDATE members SET status = ?2 WHERE id = ?1",
+    [Q_MEMBER_PUBLISH] = "UPDATE members SET sealed = 0, status = 'announced', added = ?2 "
+                         "WHERE id = ?1 AND sealed = 1",
+    [Q_KEY_PUBLISH] =
+        "UPDATE keys SET sealed = 0, added = ?3 WHERE member = ?1 AND pk = ?2 AND sealed = 1",
+    [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -119,18 +132,19 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,"
     " created INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-    " role TEXT NOT NULL, added INTEGER NOT NULL);"
+    " role TEXT NOT NULL, added INTEGER NOT NULL, status TEXT NOT NULL, sealed INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS keys(member TEXT NOT NULL REFERENCES members(id),"
     " pk BLOB NOT NULL, key_id INTEGER NOT NULL, scope TEXT NOT NULL, added INTEGER NOT NULL,"
-    " revoked INTEGER, PRIMARY KEY(member, pk));"
+    " revoked INTEGER, sealed INTEGER NOT NULL, PRIMARY KEY(member, pk));"
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
     "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
-    " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT);"
+    " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT, subject TEXT);"
     "CREATE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge);"
+    "CREATE INDEX IF NOT EXISTS sealed_by_subject ON sealed(subject);"
     "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
@@ -634,7 +648,46 @@ wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
     sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->role, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)m->added);
+    sqlite3_bind_text(st, 5, m->status[0] ? m->status : "announced", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, m->sealed != 0);
     return step_done(st);
+}
+
+wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_STATUS);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)added);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32], uint64_t added)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)added);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
 }
 
 wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
@@ -649,6 +702,8 @@ wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
         col_str(st, 1, m.name, sizeof m.name);
         col_str(st, 2, m.role, sizeof m.role);
         m.added = (uint64_t)sqlite3_column_int64(st, 3);
+        col_str(st, 4, m.status, sizeof m.status);
+        m.sealed = sqlite3_column_int(st, 5);
         if ((ret = fn(ctx, &m)) != WL_OK)
             break;
     }
@@ -671,6 +726,8 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
         col_str(st, 1, m->name, sizeof m->name);
         col_str(st, 2, m->role, sizeof m->role);
         m->added = (uint64_t)sqlite3_column_int64(st, 3);
+        col_str(st, 4, m->status, sizeof m->status);
+        m->sealed = sqlite3_column_int(st, 5);
     } else {
         rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
     }
@@ -686,6 +743,7 @@ wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
     sqlite3_bind_int64(st, 3, k->key_id);
     sqlite3_bind_text(st, 4, k->scope, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)k->added);
+    sqlite3_bind_int(st, 6, k->sealed != 0);
     return step_done(st);
 }
 
@@ -713,6 +771,7 @@ wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_m
         k->revoked = sqlite3_column_type(st, 3) == SQLITE_NULL
                          ? UINT64_MAX
                          : (uint64_t)sqlite3_column_int64(st, 3);
+        k->sealed = sqlite3_column_int(st, 4);
         (*n)++;
     }
     if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
@@ -788,6 +847,8 @@ wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
     sqlite3_bind_int64(st, 7, r->received);
     if (r->pledge[0])
         sqlite3_bind_text(st, 8, r->pledge, -1, SQLITE_STATIC);
+    if (r->subject[0])
+        sqlite3_bind_text(st, 9, r->subject, -1, SQLITE_STATIC);
     return step_done(st);
 }
 
@@ -810,6 +871,8 @@ wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_r
         r->envelope = sqlite3_column_type(st, 6) == SQLITE_NULL
                           ? UINT64_MAX
                           : (uint64_t)sqlite3_column_int64(st, 6);
+        col_str(st, 7, r->pledge, sizeof r->pledge);
+        col_str(st, 8, r->subject, sizeof r->subject);
         if (r->content == NULL || r->readers == NULL) {
             wl_store_sealed_free(r);
             ret = WL_ERR_NOMEM;
@@ -871,6 +934,20 @@ wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n
     sqlite3_stmt *st = stmt(s, Q_SEALED_ALL);
     int rc;
     *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        if (sqlite3_column_bytes(st, 0) == 32)
+            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
+                            size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_ABOUT);
+    int rc;
+    *n = 0;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
         if (sqlite3_column_bytes(st, 0) == 32)
             memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);

@@ -94,7 +94,9 @@ typedef struct {
     char id[65];
     char name[257];
     char role[17];
-    uint64_t added;
+    uint64_t added;  /* index of its member.add (or of its sealed envelope once announced) */
+    char status[12]; /* invited, willing, announced, withdrawn */
+    int sealed;      /* 1: known to the operator only (a sealed member.add not yet announced) */
 } wl_member;
 
 typedef struct {
@@ -104,6 +106,7 @@ typedef struct {
     char scope[17];
     uint64_t added;   /* index of the entry that added it */
     uint64_t revoked; /* index of the revoking entry, or UINT64_MAX */
+    int sealed;       /* 1: added by sealed content not yet announced; never valid in public */
 } wl_member_key;
 
 wl_rc wl_store_member_put(wl_store *s, const wl_member *m) WL_MUST;
@@ -111,7 +114,13 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m) WL_MUST;
 /* Every member, in the order added. */
 typedef wl_rc (*wl_member_fn)(void *ctx, const wl_member *m);
 wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx) WL_MUST;
+wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status) WL_MUST;
+/* A sealed member becomes public (status announced, added = index); NOT_FOUND unless sealed. */
+wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added) WL_MUST;
 wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k) WL_MUST;
+/* A sealed key becomes public; NOT_FOUND unless that key is sealed. */
+wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32],
+                           uint64_t added) WL_MUST;
 /* Keys of member with this key ID (usually 0 or 1), up to max. */
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
                           size_t max, size_t *n) WL_MUST;
@@ -146,6 +155,7 @@ typedef struct {
     int64_t received;
     uint64_t envelope; /* index of its envelope, UINT64_MAX until published */
     char pledge[33];   /* the pledge id the content names, or "" */
+    char subject[65];  /* the member a member.add, key.add or member.status names, or "" */
 } wl_sealed_rec;
 
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r) WL_MUST; /* CONFLICT: exists */
@@ -159,6 +169,9 @@ wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
 
 /* The author of the sealed pledge with this id; WL_ERR_NOT_FOUND if none. */
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) WL_MUST;
+/* The sealed commitments whose subject is member, in the order received. */
+wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
+                            size_t *n) WL_MUST;
 /* Every sealed commitment, in the order received (the coordinator's views). */
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
 

@@ -246,14 +246,126 @@ int cli_append(int argc, char **argv)
 
 static int member_usage(FILE *f)
 {
-    fprintf(f, "usage: willing member list --server URL\n"
+    fprintf(f, "usage: willing member list --server URL [--key FILE]\n"
                "       willing member add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
                "                          --role ROLE (--pubkey BASE64 | --pubkey-file KEYFILE)\n"
-               "                          [--scope sign|login|console] [--json]\n"
+               "                          [--scope sign|login|console] [--sealed] [--json]\n"
+               "       willing member willing --server URL --key FILE\n"
+               "       willing member announce --server URL --key FILE\n"
+               "       willing member withdraw --server URL --key FILE\n"
                "\n"
-               "Adds a member with its first key (a member.add entry signed by the operator).\n"
+               "add: the operator adds a member with its first key. In public (a member.add\n"
+               "entry) the member is announced at once; with --sealed it is invited and\n"
+               "appears in nothing public: only the operator, the coordinator and the member\n"
+               "itself know of it, until it announces.\n"
+               "willing: a sealed member tells the coordinator, privately, that it is willing.\n"
+               "announce: a sealed member makes its membership public (its member.add and\n"
+               "keys are revealed, dated by their envelopes).\n"
+               "withdraw: the member withdraws (privately if sealed, else in public).\n"
+               "list: the public members; signed with --key, the coordinator sees every member\n"
+               "and its status, a sealed member also itself.\n"
                "Roles: coordinator, member, host, party, monitor, observer.\n");
     return f == stdout ? 0 : 2;
+}
+
+static int member_list(const char *server, const char *keyp)
+{
+    char base[1024], url[1200], err[512], m[512];
+    cli_buf b = {0};
+    json_t *doc, *v;
+    wl_keyfile kf;
+    size_t i;
+    long st;
+    cli_base_url(server, base, sizeof base);
+    snprintf(url, sizeof url, "%s/api/v1/members", base);
+    if (keyp) {
+        if (cli_member_key("member", keyp, &kf) != 0)
+            return 1;
+        st = cli_signed_http("GET", url, NULL, 0, &kf, &b, err, sizeof err);
+        wl_key_wipe(&kf.key);
+    } else {
+        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+    }
+    if (st != 200) {
+        fprintf(stderr, "willing member list: %s\n", cli_answer_message(st, &b, err, m, sizeof m));
+        cli_buf_free(&b);
+        return 1;
+    }
+    doc = json_loads(b.buf, 0, NULL);
+    json_array_foreach(json_object_get(doc, "members"), i, v)
+    {
+        json_t *added = json_object_get(v, "added");
+        char where[32];
+        if (json_is_integer(added))
+            snprintf(where, sizeof where, "entry %lld", (long long)json_integer_value(added));
+        else
+            snprintf(where, sizeof where, "sealed");
+        printf("%-16s %-12s %-10s %s (%s)\n", json_string_value(json_object_get(v, "member")),
+               json_string_value(json_object_get(v, "role")),
+               json_string_value(json_object_get(v, "status")),
+               json_string_value(json_object_get(v, "name")), where);
+    }
+    json_decref(doc);
+    cli_buf_free(&b);
+    return 0;
+}
+
+/* willing, announce, withdraw: the member's own steps. */
+static int member_step(const char *sub, const char *server, const char *keyp)
+{
+    char base[1024], url[1200], err[512], m[512];
+    cli_buf b = {0};
+    wl_keyfile kf;
+    json_t *me = NULL, *body = NULL;
+    long st;
+    int ret = 1, sealed;
+    if (cli_member_key("member", keyp, &kf) != 0)
+        return 1;
+    cli_base_url(server, base, sizeof base);
+    snprintf(url, sizeof url, "%s/api/v1/whoami", base);
+    st = cli_signed_http("GET", url, NULL, 0, &kf, &b, err, sizeof err);
+    if (st != 200) {
+        fprintf(stderr, "willing member %s: %s\n", sub,
+                cli_answer_message(st, &b, err, m, sizeof m));
+        goto out;
+    }
+    me = json_loads(b.buf, 0, NULL);
+    sealed = json_is_true(json_object_get(me, "sealed"));
+    cli_buf_free(&b);
+    if (strcmp(sub, "announce") == 0) {
+        snprintf(url, sizeof url, "%s/api/v1/members/announce", base);
+        st = cli_signed_http("POST", url, NULL, 0, &kf, &b, err, sizeof err);
+        if (st != 201) {
+            fprintf(stderr, "willing member announce: %s\n",
+                    cli_answer_message(st, &b, err, m, sizeof m));
+            goto out;
+        }
+        body = json_loads(b.buf, 0, NULL);
+        printf("%s announced: entries %lld to %lld\n", kf.member,
+               (long long)json_integer_value(json_object_get(body, "first")),
+               (long long)json_integer_value(json_object_get(body, "last")));
+        ret = 0;
+    } else if (sealed) {
+        body = json_pack("{s:s, s:s}", "member", kf.member, "status",
+                         strcmp(sub, "willing") == 0 ? "willing" : "withdrawn");
+        ret = cli_seal(server, &kf, "member.status", body, "");
+    } else if (strcmp(sub, "willing") == 0) {
+        fprintf(stderr, "willing member willing: %s is already public (%s)\n", kf.member,
+                json_string_value(json_object_get(me, "status")));
+    } else {
+        char *text;
+        body = json_pack("{s:s, s:s}", "member", kf.member, "status", "withdrawn");
+        text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        ret = cli_post_entry(server, &kf, kf.member, "member.status", text, cli_now_us(), false,
+                             NULL, NULL);
+        free(text);
+    }
+out:
+    json_decref(me);
+    json_decref(body);
+    cli_buf_free(&b);
+    wl_key_wipe(&kf.key);
+    return ret;
 }
 
 int cli_member(int argc, char **argv)
@@ -267,53 +379,24 @@ int cli_member(int argc, char **argv)
         {"pubkey", required_argument, NULL, 'p'},
         {"pubkey-file", required_argument, NULL, 'P'},
         {"scope", required_argument, NULL, 'S'},
+        {"sealed", no_argument, NULL, 'E'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *server = NULL, *key = NULL, *id = NULL, *name = NULL, *role = NULL;
+    const char *server = NULL, *key = NULL, *id = NULL, *name = NULL, *role = NULL, *sub;
     const char *pub = NULL, *pubfile = NULL, *scope = "sign", *who;
     char b64[45], *body;
-    bool json_out = false;
+    bool json_out = false, sealed = false;
     wl_keyfile kf;
     json_t *o;
     int ch, ret;
 
-    if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-        /* willing member list --server URL */
-        char base[1024], url[1200], err[512], m[512];
-        cli_buf b = {0};
-        json_t *doc, *v;
-        size_t i;
-        long st;
-        if (argc != 4 || strcmp(argv[2], "--server") != 0)
-            return member_usage(stderr);
-        cli_base_url(argv[3], base, sizeof base);
-        snprintf(url, sizeof url, "%s/api/v1/members", base);
-        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
-        if (st != 200) {
-            fprintf(stderr, "willing member list: %s\n",
-                    cli_answer_message(st, &b, err, m, sizeof m));
-            cli_buf_free(&b);
-            return 1;
-        }
-        doc = json_loads(b.buf, 0, NULL);
-        json_array_foreach(json_object_get(doc, "members"), i, v)
-        {
-            printf("%-16s %-12s %s (entry %lld)\n", json_string_value(json_object_get(v, "member")),
-                   json_string_value(json_object_get(v, "role")),
-                   json_string_value(json_object_get(v, "name")),
-                   (long long)json_integer_value(json_object_get(v, "added")));
-        }
-        json_decref(doc);
-        cli_buf_free(&b);
-        return 0;
-    }
-    if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-            return member_usage(stdout);
+    if (argc < 2)
         return member_usage(stderr);
-    }
+    sub = argv[1];
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+        return member_usage(stdout);
     argc--;
     argv++;
     optind = 1;
@@ -343,6 +426,9 @@ int cli_member(int argc, char **argv)
         case 'S':
             scope = optarg;
             break;
+        case 'E':
+            sealed = true;
+            break;
         case 'j':
             json_out = true;
             break;
@@ -352,10 +438,16 @@ int cli_member(int argc, char **argv)
             return member_usage(stderr);
         }
     }
-    if (!server || !key || !id || !name || !role || (!pub == !pubfile) || optind != argc)
+    if (optind != argc || server == NULL)
         return member_usage(stderr);
     if (wl_crypto_init() != WL_OK)
         return 1;
+    if (strcmp(sub, "list") == 0)
+        return member_list(server, key);
+    if (strcmp(sub, "willing") == 0 || strcmp(sub, "announce") == 0 || strcmp(sub, "withdraw") == 0)
+        return key ? member_step(sub, server, key) : member_usage(stderr);
+    if (strcmp(sub, "add") != 0 || !key || !id || !name || !role || (!pub == !pubfile))
+        return member_usage(stderr);
     if (pubfile) {
         wl_keyfile mk;
         if (wl_keyfile_read(pubfile, &mk) != WL_OK) {
@@ -370,6 +462,16 @@ int cli_member(int argc, char **argv)
         return 1;
     o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "member", id, "name", name, "role", role, "key", pub,
                   "scope", scope);
+    if (o != NULL && sealed) {
+        char label[100];
+        snprintf(label, sizeof label, "member %s (invited, sealed)\n", id);
+        if (who != kf.member)
+            snprintf(kf.member, sizeof kf.member, "%s", who);
+        ret = cli_seal(server, &kf, "member.add", o, label);
+        json_decref(o);
+        wl_key_wipe(&kf.key);
+        return ret;
+    }
     body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     if (body == NULL) {

@@ -12,6 +12,8 @@
 
 #include "willing/wl.h"
 
+typedef struct json_t json_t;
+
 typedef wl_buf cli_buf;
 
 /* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
@@ -61,6 +63,9 @@ int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
 int cli_pledge(int argc, char **argv);
+/* Seals content by kf's member, keeps salt and content locally, prints the receipt. */
+int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t *body,
+             const char *label);
 int cli_coverage(int argc, char **argv);
 int cli_fetch(int argc, char **argv);
 int cli_requirement(int argc, char **argv);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `willing pledge add|show|announce`: a member's sealed pledges.
+ * `willing pledge add|amend|withdraw|show|list|announce|drafts|submit`: a
+ * member's sealed pledges.
+ *   --draft   (add, amend) keeps the pledge under $XDG_STATE_HOME/willing/drafts/
+ *             without sending anything; `submit` seals and sends it.
  *   add       builds the pledge as sealed content signed with the member's key,
  *             draws a 32-byte salt, sends both on a signed request, and keeps
  *             salt, content and receipt under $XDG_STATE_HOME/willing/sealed/
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -34,7 +38,10 @@ static int usage(FILE *f)
             "usage: willing pledge add --server URL --key FILE --category C --quantity Q --unit U\n"
             "                          [--condition TEXT] [--readers a,b] [--place P]\n"
             "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
+            "                          [--draft]\n"
             "       willing pledge amend --server URL --key FILE [add's options] PLEDGE\n"
+            "       willing pledge drafts\n"
+            "       willing pledge submit --server URL --key FILE DRAFT\n"
             "       willing pledge withdraw --server URL --key FILE PLEDGE\n"
             "       willing pledge show --server URL --key FILE ID\n"
             "       willing pledge list --server URL --key FILE\n"
@@ -46,7 +53,9 @@ static int usage(FILE *f)
             "training, finance, other. Quantities are exact decimals (money: 1600000000.00).\n"
             "Conditions may only ask for more, e.g.\n"
             "  \"all(requires(us), at_least(5, ground_forces))\"\n"
-            "Places and times stay coarse: a country or region, a quarter.\n");
+            "Places and times stay coarse: a country or region, a quarter.\n"
+            "--draft keeps the pledge here (mode 0600) without sending anything; `submit`\n"
+            "seals and sends it, `drafts` lists them.\n");
     return f == stdout ? 0 : 2;
 }
 
@@ -57,7 +66,13 @@ static void random_hex(char *out, size_t bytes)
     wl_hex_encode(r, bytes, out);
 }
 
-static int add(const char *server, const wl_keyfile *kf, const char *kind, json_t *body)
+/*
+ * Seals content of this kind and body by kf's member: draws the nonce and the
+ * salt, keeps salt and content under the state directory (mode 0600) before
+ * sending, and prints the operator's receipt. Pledges and members use it.
+ */
+int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t *body,
+             const char *label)
 {
     char base[1024], origin[WL_ORIGIN_MAX + 1], url[1200], err[512], nonce[33], dir[2100];
     char path[2300], *content = NULL, *bodytext = NULL, *req = NULL, *cb64 = NULL;
@@ -77,7 +92,7 @@ static int add(const char *server, const wl_keyfile *kf, const char *kind, json_
     random_hex(nonce, 16);
     if (bodytext == NULL || wl_sealed_build(origin, kind, kf->member, nonce, (int64_t)time(NULL),
                                             bodytext, &kf->key, &content, &clen) != WL_OK) {
-        fprintf(stderr, "willing pledge add: cannot build the sealed content\n");
+        fprintf(stderr, "willing: cannot build the sealed content\n");
         goto out;
     }
     randombytes_buf(salt, sizeof salt);
@@ -102,7 +117,7 @@ static int add(const char *server, const wl_keyfile *kf, const char *kind, json_
         f = fd >= 0 ? fdopen(fd, "w") : NULL;
     }
     if (f == NULL || json_dumpf(saved, f, JSON_INDENT(2)) != 0 || fclose(f) != 0) {
-        fprintf(stderr, "willing pledge add: cannot keep the pledge in %s: %s\n", path,
+        fprintf(stderr, "willing: cannot keep the sealed content in %s: %s\n", path,
                 strerror(errno));
         json_decref(saved);
         goto out;
@@ -113,12 +128,10 @@ static int add(const char *server, const wl_keyfile *kf, const char *kind, json_
     o = json_loads(resp.buf ? resp.buf : "", 0, NULL);
     if (st != 200 && st != 201) {
         char m[512];
-        fprintf(stderr, "willing pledge add: %s\n",
-                cli_answer_message(st, &resp, err, m, sizeof m));
+        fprintf(stderr, "willing: %s\n", cli_answer_message(st, &resp, err, m, sizeof m));
         goto out;
     }
-    printf("sealed %s\npledge %s\nbatch %lld, published at %lld (unix time)\nkept in %s\n", hex,
-           json_string_value(json_object_get(body, "pledge")),
+    printf("sealed %s\n%sbatch %lld, published at %lld (unix time)\nkept in %s\n", hex, label,
            (long long)json_integer_value(json_object_get(o, "batch")),
            (long long)json_integer_value(json_object_get(o, "deadline")), path);
     printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
@@ -131,6 +144,104 @@ out:
     wl_free(content);
     cli_buf_free(&resp);
     return ret;
+}
+
+static int add(const char *server, const wl_keyfile *kf, const char *kind, json_t *body)
+{
+    char label[64];
+    const char *id = json_string_value(json_object_get(body, "pledge"));
+    snprintf(label, sizeof label, "pledge %s\n", id ? id : "");
+    return cli_seal(server, kf, kind, body, label);
+}
+
+/* Drafts stay with their author: kept here, mode 0600, never sent until submitted. */
+static void drafts_dir(char *dir, size_t cap)
+{
+    cli_state_dir("drafts", dir, cap);
+}
+
+static int draft_save(const char *kind, json_t *body)
+{
+    char dir[2100], path[2300];
+    const char *id = json_string_value(json_object_get(body, "pledge"));
+    json_t *d = json_pack("{s:s, s:O}", "kind", kind, "body", body);
+    int fd;
+    FILE *f;
+    drafts_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s.json", dir, id);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL || json_dumpf(d, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 || fclose(f) != 0) {
+        fprintf(stderr, "willing pledge: cannot keep the draft in %s: %s\n", path, strerror(errno));
+        json_decref(d);
+        return 1;
+    }
+    json_decref(d);
+    printf("draft %s\nkept in %s (not sent: `willing pledge submit %s` sends it)\n", id, path, id);
+    return 0;
+}
+
+static int draft_submit(const char *server, const wl_keyfile *kf, const char *id)
+{
+    char dir[2100], path[2300], why[512];
+    json_error_t jerr;
+    json_t *d, *body;
+    const char *kind;
+    int ret = 1;
+    drafts_dir(dir, sizeof dir);
+    if (strlen(id) != 32 || strspn(id, "0123456789abcdef") != 32) {
+        fprintf(stderr, "willing pledge submit: a draft is named by its 32 hex digits\n");
+        return 2;
+    }
+    snprintf(path, sizeof path, "%s/%s.json", dir, id);
+    d = json_load_file(path, 0, &jerr);
+    body = json_object_get(d, "body");
+    kind = json_string_value(json_object_get(d, "kind"));
+    if (d == NULL || body == NULL || kind == NULL) {
+        fprintf(stderr, "willing pledge submit: no draft %s here (%s)\n", id, path);
+        json_decref(d);
+        return 1;
+    }
+    if (wl_pledge_check(body, why, sizeof why) != WL_OK) {
+        fprintf(stderr, "willing pledge submit: the draft is not a valid pledge: %s\n", why);
+    } else if ((ret = add(server, kf, kind, body)) == 0 && unlink(path) != 0) {
+        fprintf(stderr, "willing pledge submit: sent, but cannot remove the draft %s: %s\n", path,
+                strerror(errno));
+    }
+    json_decref(d);
+    return ret;
+}
+
+static int drafts_list(void)
+{
+    char dir[2100], path[2400];
+    DIR *dp;
+    struct dirent *de;
+    int n = 0;
+    drafts_dir(dir, sizeof dir);
+    dp = opendir(dir);
+    while (dp && (de = readdir(dp)) != NULL) {
+        json_t *d, *b;
+        if (strlen(de->d_name) != 37 || strcmp(de->d_name + 32, ".json") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        d = json_load_file(path, 0, NULL);
+        b = json_object_get(d, "body");
+        if (b) {
+            printf("%.32s %-14s %s %s%s\n", de->d_name,
+                   json_string_value(json_object_get(b, "category")),
+                   json_string_value(json_object_get(b, "quantity")),
+                   json_string_value(json_object_get(b, "unit")),
+                   json_object_get(b, "amends") ? " (amendment)" : "");
+            n++;
+        }
+        json_decref(d);
+    }
+    if (dp)
+        closedir(dp);
+    if (n == 0)
+        printf("no drafts in %s\n", dir);
+    return 0;
 }
 
 static int show(const char *server, const wl_keyfile *kf, const char *id, json_t **out)
@@ -262,25 +373,19 @@ static int list(const char *server, const wl_keyfile *kf)
 int cli_pledge(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},
-        {"key", required_argument, NULL, 'k'},
-        {"category", required_argument, NULL, 'c'},
-        {"quantity", required_argument, NULL, 'q'},
-        {"unit", required_argument, NULL, 'u'},
-        {"condition", required_argument, NULL, 'C'},
-        {"readers", required_argument, NULL, 'r'},
-        {"place", required_argument, NULL, 'p'},
-        {"period", required_argument, NULL, 'P'},
-        {"caveat", required_argument, NULL, 'v'},
-        {"text", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"server", required_argument, NULL, 's'},   {"key", required_argument, NULL, 'k'},
+        {"category", required_argument, NULL, 'c'}, {"quantity", required_argument, NULL, 'q'},
+        {"unit", required_argument, NULL, 'u'},     {"condition", required_argument, NULL, 'C'},
+        {"readers", required_argument, NULL, 'r'},  {"place", required_argument, NULL, 'p'},
+        {"period", required_argument, NULL, 'P'},   {"caveat", required_argument, NULL, 'v'},
+        {"text", required_argument, NULL, 't'},     {"draft", no_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     const char *sub, *server = NULL, *keyp = NULL;
     json_t *body = json_object(), *caveats = json_array();
     char id[33], why[512];
     wl_keyfile kf;
-    int ch, ret = 2;
+    int ch, ret = 2, draft = 0;
 
     if (argc < 2) {
         json_decref(body);
@@ -324,6 +429,9 @@ int cli_pledge(int argc, char **argv)
         case 't':
             json_object_set_new(body, "text", json_string(optarg));
             break;
+        case 'D':
+            draft = 1;
+            break;
         case 'v':
             json_array_append_new(caveats, json_string(optarg));
             break;
@@ -353,7 +461,15 @@ int cli_pledge(int argc, char **argv)
             goto out;
         }
     }
-    if (!server || !keyp) {
+    if (strcmp(sub, "drafts") == 0 && optind == argc) {
+        ret = drafts_list();
+        goto out;
+    }
+    if (draft && strcmp(sub, "add") != 0 && strcmp(sub, "amend") != 0) {
+        fprintf(stderr, "willing pledge: --draft is for add and amend\n");
+        goto out;
+    }
+    if ((!server && !draft) || !keyp) {
         usage(stderr);
         goto out;
     }
@@ -368,8 +484,10 @@ int cli_pledge(int argc, char **argv)
             fprintf(stderr, "willing %s\n", why);
             ret = 2;
         } else {
-            ret = add(server, &kf, "pledge", body);
+            ret = draft ? draft_save("pledge", body) : add(server, &kf, "pledge", body);
         }
+    } else if (strcmp(sub, "submit") == 0 && optind == argc - 1) {
+        ret = draft_submit(server, &kf, argv[optind]);
     } else if (strcmp(sub, "amend") == 0 && optind == argc - 1) {
         if (json_array_size(caveats))
             json_object_set(body, "caveats", caveats);
@@ -378,7 +496,7 @@ int cli_pledge(int argc, char **argv)
             fprintf(stderr, "willing %s\n", why);
             ret = 2;
         } else {
-            ret = add(server, &kf, "pledge", body);
+            ret = draft ? draft_save("pledge", body) : add(server, &kf, "pledge", body);
         }
     } else if (strcmp(sub, "withdraw") == 0 && optind == argc - 1) {
         json_t *w = json_pack("{s:s}", "pledge", argv[optind]);

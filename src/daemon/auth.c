@@ -183,6 +183,7 @@ enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req
                                 a.member);
     snprintf(kid, sizeof kid, "%08x", (unsigned)a.key_id);
     return wl_respond_json(c, MHD_HTTP_OK,
-                           json_pack("{s:s, s:s, s:s, s:s, s:s}", "member", m.id, "name", m.name,
-                                     "role", m.role, "key_id", kid, "scope", a.scope));
+                           json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "member", m.id, "name",
+                                     m.name, "role", m.role, "key_id", kid, "scope", a.scope,
+                                     "status", m.status, "sealed", m.sealed));
 }

@@ -164,7 +164,8 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
                                 const char *hex);
 void *wl_sealer_main(void *arg);
 enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r);
-enum MHD_Result wl_h_members(struct MHD_Connection *c);
+enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r);
+enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r);
 
 /* Start-up check of the database against its last checkpoint. */

@@ -260,22 +260,3 @@ enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *metho
     wl_pledges_free(&ps);
     return ret;
 }
-
-static wl_rc one_member(void *ctx, const wl_member *m)
-{
-    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:I}", "member", m->id, "name", m->name,
-                                         "role", m->role, "added", (json_int_t)m->added));
-    return WL_OK;
-}
-
-/* GET /api/v1/members: the members, their roles and the entry that added each. */
-enum MHD_Result wl_h_members(struct MHD_Connection *c)
-{
-    json_t *a = json_array();
-    wl_store *s = wl_thread_store();
-    if (s == NULL || wl_store_members(s, one_member, a) != WL_OK) {
-        json_decref(a);
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-    }
-    return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:o}", "members", a));
-}

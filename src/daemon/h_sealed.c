@@ -20,11 +20,14 @@ typedef struct {
     wl_sealed_rec rec; /* content and readers owned */
     wl_auth auth;      /* its nonce is recorded in the same transaction */
     int existed;
+    int about_member; /* member.add, key.add, member.status: a private effect too */
+    wl_entry e;       /* the parsed content (points into rec.content) */
 } put_arg;
 
 static void free_put_arg(void *arg)
 {
     put_arg *a = arg;
+    wl_entry_clear(&a->e);
     free(a->rec.content);
     free(a->rec.readers);
     free(a);
@@ -37,6 +40,12 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
     if (rc != WL_OK)
         return rc;
     rc = wl_store_sealed_put(s, &a->rec);
+    if (rc == WL_OK && a->about_member) {
+        uint64_t size = 0;
+        if ((rc = wl_store_size(s, &size)) != WL_OK)
+            return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+        return wl_sealed_member_apply(s, &a->e, size, err);
+    }
     if (rc == WL_ERR_CONFLICT) {
         wl_sealed_rec old;
         if (wl_store_sealed_get(s, a->rec.commitment, &old) == WL_OK) {
@@ -91,9 +100,11 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     char cb[45], hex[65], *rcpt;
     enum MHD_Result ret;
     if (j->failed)
-        return wl_respond_error(
-            c, j->err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_SERVICE_UNAVAILABLE,
-            j->err.code, "%s", j->err.msg);
+        return wl_respond_error(c,
+                                strcmp(j->err.code, "replayed_request") == 0 ? MHD_HTTP_UNAUTHORIZED
+                                : strcmp(j->err.code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                                      : wl_status_for(j->err.rc),
+                                j->err.code, "%s", j->err.msg);
     rcpt = receipt(pa->rec.commitment, pa->rec.batch, deadline);
     wl_b64_encode(pa->rec.commitment, 32, cb);
     wl_hex_encode(pa->rec.commitment, 32, hex);
@@ -110,7 +121,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     wl_auth a;
     json_error_t jerr;
     json_t *root = NULL, *readers;
-    const char *salt_b64, *content_b64;
+    const char *salt_b64, *content_b64, *subject = NULL;
+    int about_member = 0;
     uint8_t salt[32];
     char *content = NULL, why[300];
     size_t slen = 0, clen = 0;
@@ -157,14 +169,27 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "the content must be for this log and by the requesting member");
         goto out;
     }
+    about_member = strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0 ||
+                   strcmp(e.kind, "member.status") == 0;
     if (strcmp(e.kind, "pledge") == 0) {
         if (wl_pledge_check(e.body_json, why, sizeof why) != WL_OK) {
             ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_pledge", "%s", why);
             goto out;
         }
+    } else if (about_member) {
+        subject = json_string_value(json_object_get(e.body_json, "member"));
+        if (subject == NULL || !wl_valid_member_id(subject, strlen(subject)) ||
+            json_object_get(e.body_json, "readers")) {
+            ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_body",
+                                   "%s: 'member' must be a member id (and no readers: the "
+                                   "member it names and the coordinator read it)",
+                                   e.kind);
+            goto out;
+        }
     } else if (strcmp(e.kind, "pledge.withdraw") != 0) {
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "unknown_kind",
-                               "sealed content is of kind pledge or pledge.withdraw");
+                               "sealed content is of kind pledge, pledge.withdraw, member.add, "
+                               "key.add or member.status");
         goto out;
     }
     if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, 4, &nk) != WL_OK) {
@@ -221,6 +246,9 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         snprintf(pa->rec.pledge, sizeof pa->rec.pledge, "%s",
                  json_string_value(json_object_get(e.body_json, "pledge")));
     snprintf(pa->rec.author, sizeof pa->rec.author, "%s", e.author);
+    if (subject)
+        snprintf(pa->rec.subject, sizeof pa->rec.subject, "%s", subject);
+    pa->about_member = about_member;
     pa->rec.content = content; /* the job owns it now */
     content = NULL;
     pa->rec.content_len = clen;
@@ -228,6 +256,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     pa->rec.batch = now / (int64_t)wl_srv->seal_interval + 1;
     pa->rec.received = now;
     pa->auth = a;
+    pa->e = e; /* the job owns the parsed content now; it points into rec.content */
+    memset(&e, 0, sizeof e);
     job->fn = put_sealed;
     job->arg = pa;
     job->free_arg = free_put_arg;
@@ -267,7 +297,8 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
         wl_store_sealed_free(&rec);
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off", "sealing is off");
     }
-    allowed = strcmp(rec.author, a.member) == 0 || reader_of(rec.readers, a.member) ||
+    allowed = strcmp(rec.author, a.member) == 0 || strcmp(rec.subject, a.member) == 0 ||
+              reader_of(rec.readers, a.member) ||
               (wl_store_member_get(s, a.member, &m) == WL_OK &&
                (strcmp(m.role, "coordinator") == 0 || strcmp(m.role, "operator") == 0));
     if (!allowed) {

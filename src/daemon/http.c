@@ -164,7 +164,9 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
     if (strcmp(url, "/api/v1/whoami") == 0 && get)
         return wl_h_whoami(c, method, r);
     if (strcmp(url, "/api/v1/members") == 0 && get)
-        return wl_h_members(c);
+        return wl_h_members(c, method, r);
+    if (strcmp(url, "/api/v1/members/announce") == 0 && post)
+        return wl_h_member_announce(c, method, r);
     if (strcmp(url, "/api/v1/clearing/inputs") == 0 && get)
         return wl_h_clearing_inputs(c, method, r);
     if (strcmp(url, "/api/v1/coverage") == 0 && get)

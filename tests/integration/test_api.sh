@@ -32,7 +32,7 @@ out=$("$W" member list --server "$URL")
 check "willing member list shows the members and their roles" sh -c "grep -q '^operator *operator' <<'X'
 $out
 X
-grep -q '^uk *coordinator *United Kingdom (entry 1)' <<'X'
+grep -q '^uk *coordinator *announced *United Kingdom (entry 1)' <<'X'
 $out
 X"
 

@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 new_ledger seal
 SEAL=1 start_server seal --seal-batch 4
 ORIGIN=test.example/seal
-for m in gb:coordinator fr:member xa:member de:member; do
+for m in gb:coordinator fr:member xa:member de:member us:member; do
   id=${m%%:*}; role=${m##*:}
   "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null
   "$W" member add --server "$URL" --key "$OPKEY" --id "$id" --name "$id" --role "$role" \

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Members (issue 3, point 1).
+ *   GET /api/v1/members: the public members (added in public, or announced),
+ *     their roles and status; signed by the coordinator or the operator, every
+ *     member, sealed ones too; signed by a sealed member, the public ones and
+ *     itself. A member that has not announced appears in nothing public.
+ *   POST /api/v1/members/announce (signed by an officer of a sealed member):
+ *     the member announces itself. The operator, who authored its sealed
+ *     member.add and key.add, appends the announce entries that reveal them;
+ *     the member decides when.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "daemon.h"
+#include "willing/ledger.h"
+
+typedef struct {
+    json_t *a;
+    const char *self; /* the requesting member, or NULL */
+    int all;          /* the coordinator's view */
+} members_ctx;
+
+static wl_rc one_member(void *ctx, const wl_member *m)
+{
+    members_ctx *mc = ctx;
+    json_t *o;
+    if (m->sealed && !mc->all && (mc->self == NULL || strcmp(mc->self, m->id) != 0))
+        return WL_OK;
+    o = json_pack("{s:s, s:s, s:s, s:s}", "member", m->id, "name", m->name, "role", m->role,
+                  "status", m->status);
+    /* a sealed member's row has no public entry: its position is private too */
+    json_object_set_new(o, "added", m->sealed ? json_null() : json_integer((json_int_t)m->added));
+    if (mc->all || m->sealed)
+        json_object_set_new(o, "sealed", json_boolean(m->sealed));
+    json_array_append_new(mc->a, o);
+    return WL_OK;
+}
+
+static int privileged(const wl_member *m)
+{
+    return strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0;
+}
+
+enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    members_ctx mc = {NULL, NULL, 0};
+    wl_store *s = wl_thread_store();
+    wl_auth a;
+    wl_member me;
+    const char *view = "public";
+    if (s == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL) {
+        if (wl_authenticate(c, method, r, &a) != 0)
+            return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        if (wl_store_member_get(s, a.member, &me) == WL_OK) {
+            mc.self = a.member;
+            mc.all = privileged(&me);
+            view = mc.all ? "coordinator" : "member";
+        }
+    }
+    mc.a = json_array();
+    if (wl_store_members(s, one_member, &mc) != WL_OK) {
+        json_decref(mc.a);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    }
+    return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:s, s:o}", "view", view, "members", mc.a));
+}
+
+typedef struct {
+    char **entries; /* built announce entries, in order: member.add first */
+    size_t n;
+    uint64_t first, last;
+    wl_auth auth; /* its nonce is recorded in the same transaction */
+} announce_arg;
+
+/* Sequences the member's announce entries in one transaction: all or none. */
+static wl_rc announce_all(wl_store *s, void *arg, wl_error *err)
+{
+    announce_arg *aa = arg;
+    wl_rc nrc = wl_nonce_record(s, &aa->auth, err);
+    if (nrc != WL_OK)
+        return nrc;
+    for (size_t i = 0; i < aa->n; i++) {
+        wl_pending p;
+        uint64_t idx = 0;
+        int existed = 0;
+        wl_rc rc =
+            wl_ledger_precheck(s, wl_srv->origin, aa->entries[i], strlen(aa->entries[i]), &p, err);
+        if (rc == WL_OK)
+            rc = wl_ledger_sequence(s, &p, &idx, &existed, err);
+        wl_pending_clear(&p);
+        if (rc != WL_OK)
+            return rc;
+        if (i == 0)
+            aa->first = idx;
+        aa->last = idx;
+    }
+    return WL_OK;
+}
+
+enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_store *s = wl_thread_store();
+    wl_auth a;
+    wl_member me;
+    uint8_t(*about)[32] = NULL;
+    size_t n = 0;
+    announce_arg aa;
+    wl_job job;
+    enum MHD_Result ret;
+    struct timeval tv;
+    uint64_t seq;
+    int have_add = 0;
+
+    memset(&aa, 0, sizeof aa);
+    if (wl_authenticate_deferred(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    if (r->len > 0 && !(r->len == 2 && memcmp(r->body, "{}", 2) == 0))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+                                "the body is empty or {}");
+    if (s == NULL || wl_store_member_get(s, a.member, &me) != WL_OK)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    if (!me.sealed)
+        return wl_respond_error(c, MHD_HTTP_CONFLICT, "already_public",
+                                "'%s' is already a public member", a.member);
+    if (strcmp(me.status, "withdrawn") == 0)
+        return wl_respond_error(c, MHD_HTTP_CONFLICT, "withdrawn",
+                                "'%s' has withdrawn: it cannot announce", a.member);
+    about = malloc(64 * 32);
+    aa.entries = calloc(64, sizeof *aa.entries);
+    if (about == NULL || aa.entries == NULL ||
+        wl_store_sealed_about(s, a.member, about, 64, &n) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        goto out;
+    }
+    gettimeofday(&tv, NULL);
+    /* operator seqs: microseconds, kept clear of the sealer's <deadline>000000 + slot */
+    seq = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+    if (seq % 1000000u < 200000u)
+        seq += 200000u;
+    for (size_t i = 0; i < n; i++) {
+        wl_sealed_rec rec;
+        wl_entry e;
+        char sb[45], *cb = NULL, *body = NULL, *entry = NULL;
+        size_t elen = 0;
+        json_t *o;
+        int is_add, keep;
+        if (wl_store_sealed_get(s, about[i], &rec) != WL_OK)
+            continue;
+        memset(&e, 0, sizeof e);
+        keep = strcmp(rec.author, wl_srv->op_id) == 0 &&
+               wl_sealed_parse(rec.content, rec.content_len, &e, NULL, 0) == WL_OK &&
+               (strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0);
+        is_add = keep && strcmp(e.kind, "member.add") == 0;
+        wl_entry_clear(&e);
+        if (keep && rec.envelope == UINT64_MAX) {
+            ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "not_yet_published",
+                                   "your membership's envelope is published with batch %lld at "
+                                   "%lld (unix time): announce after that",
+                                   (long long)rec.batch,
+                                   (long long)(rec.batch * (int64_t)wl_srv->seal_interval));
+            wl_store_sealed_free(&rec);
+            goto out;
+        }
+        if (keep) {
+            cb = malloc(wl_b64_len(rec.content_len) + 1);
+            if (cb)
+                wl_b64_encode((const uint8_t *)rec.content, rec.content_len, cb);
+            wl_b64_encode(rec.salt, 32, sb);
+            o = cb ? json_pack("{s:I, s:s, s:s}", "sealed", (json_int_t)rec.envelope, "salt", sb,
+                               "content", cb)
+                   : NULL;
+            body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            json_decref(o);
+            if (body &&
+                wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa.n,
+                               (int64_t)tv.tv_sec, body, &wl_srv->op_key, &entry, &elen) == WL_OK) {
+                if (is_add) { /* member.add first: its keys need the member */
+                    memmove(aa.entries + 1, aa.entries, aa.n * sizeof *aa.entries);
+                    aa.entries[0] = entry;
+                    have_add = 1;
+                } else {
+                    aa.entries[aa.n] = entry;
+                }
+                aa.n++;
+            }
+            free(cb);
+            free(body);
+        }
+        wl_store_sealed_free(&rec);
+    }
+    if (!have_add) {
+        ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "no_sealed_membership",
+                               "'%s' was not added by sealed content of this operator", a.member);
+        goto out;
+    }
+    memset(&job, 0, sizeof job);
+    job.fn = announce_all;
+    job.arg = &aa;
+    aa.auth = a;
+    wl_sequencer_run(&job);
+    if (job.failed) {
+        ret = wl_respond_error(c,
+                               strcmp(job.err.code, "replayed_request") == 0
+                                   ? MHD_HTTP_UNAUTHORIZED
+                                   : wl_status_for(job.err.rc),
+                               job.err.code, "%s", job.err.msg);
+        goto out;
+    }
+    ret =
+        wl_respond_json(c, MHD_HTTP_CREATED,
+                        json_pack("{s:s, s:s, s:I, s:I}", "member", a.member, "status", "announced",
+                                  "first", (json_int_t)aa.first, "last", (json_int_t)aa.last));
+out:
+    for (size_t i = 0; i < aa.n; i++)
+        wl_free(aa.entries[i]);
+    free(aa.entries);
+    free(about);
+    return ret;
+}
