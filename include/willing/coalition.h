@@ -107,6 +107,8 @@ typedef struct {
     size_t n, cap;
     wl_pledge_in *in;
     wl_pledge_item **live;
+    size_t *slots; /* index by id */
+    size_t nslots;
 } wl_pledges;
 
 void wl_pledges_init(wl_pledges *ps);

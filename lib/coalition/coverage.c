@@ -34,15 +34,57 @@ void wl_pledges_free(wl_pledges *ps)
     wl_free(ps->items);
     wl_free(ps->in);
     wl_free(ps->live);
+    wl_free(ps->slots);
     memset(ps, 0, sizeof *ps);
+}
+
+/* The index by id: open addressing, slots hold item index + 1, at most half full. */
+static size_t id_hash(const char *id)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 1099511628211ull;
+    return (size_t)h;
 }
 
 static wl_pledge_item *find(wl_pledges *ps, const char *id)
 {
+    if (ps->nslots == 0)
+        return NULL;
+    for (size_t i = id_hash(id) & (ps->nslots - 1);; i = (i + 1) & (ps->nslots - 1)) {
+        size_t v = ps->slots[i];
+        if (v == 0)
+            return NULL;
+        if (strcmp(ps->items[v - 1].id, id) == 0)
+            return &ps->items[v - 1];
+    }
+}
+
+static void slot_put(wl_pledges *ps, size_t item)
+{
+    size_t i = id_hash(ps->items[item].id) & (ps->nslots - 1);
+    while (ps->slots[i] != 0)
+        i = (i + 1) & (ps->nslots - 1);
+    ps->slots[i] = item + 1;
+}
+
+/* Room for one more item in the index. */
+static wl_rc index_grow(wl_pledges *ps)
+{
+    size_t ns;
+    size_t *sl;
+    if ((ps->n + 1) * 2 <= ps->nslots)
+        return WL_OK;
+    ns = ps->nslots ? ps->nslots * 2 : 64;
+    sl = wl_calloc(ns, sizeof *sl);
+    if (sl == NULL)
+        return WL_ERR_NOMEM;
+    wl_free(ps->slots);
+    ps->slots = sl;
+    ps->nslots = ns;
     for (size_t i = 0; i < ps->n; i++)
-        if (strcmp(ps->items[i].id, id) == 0)
-            return &ps->items[i];
-    return NULL;
+        slot_put(ps, i);
+    return WL_OK;
 }
 
 static char *dup(const char *s)
@@ -103,6 +145,11 @@ wl_rc wl_pledges_add(wl_pledges *ps, const char *content, size_t len, uint64_t w
         wl_entry_clear(&e);
         return WL_OK;
     }
+    if (index_grow(ps) != WL_OK) {
+        item_free(&it);
+        wl_entry_clear(&e);
+        return WL_ERR_NOMEM;
+    }
     if (ps->n == ps->cap) {
         size_t nc = ps->cap ? ps->cap * 2 : 16;
         wl_pledge_item *ni = wl_realloc(ps->items, nc * sizeof *ni);
@@ -114,7 +161,8 @@ wl_rc wl_pledges_add(wl_pledges *ps, const char *content, size_t len, uint64_t w
         ps->items = ni;
         ps->cap = nc;
     }
-    ps->items[ps->n++] = it;
+    ps->items[ps->n] = it;
+    slot_put(ps, ps->n++);
     wl_entry_clear(&e);
     return WL_OK;
 }

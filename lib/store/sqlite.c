@@ -57,6 +57,7 @@ enum {
     Q_MEMBER_PUBLISH,
     Q_KEY_PUBLISH,
     Q_SEALED_ABOUT,
+    Q_SEALED_EACH,
     Q_COUNT
 };
 
@@ -117,6 +118,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEY_PUBLISH] =
         "UPDATE keys SET sealed = 0, added = ?3 WHERE member = ?1 AND pk = ?2 AND sealed = 1",
     [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
+    [Q_SEALED_EACH] = "SELECT author, content, received FROM sealed WHERE pledge IS NOT NULL "
+                      "OR subject IS NULL ORDER BY rowid",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -953,6 +956,25 @@ wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32],
             memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
     sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_sealed_each(wl_store *s, wl_sealed_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_EACH);
+    int rc;
+    wl_rc ret = WL_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char author[65];
+        col_str(st, 0, author, sizeof author);
+        ret = fn(ctx, author, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                 sqlite3_column_int64(st, 2));
+        if (ret != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_reset(st);
+    return ret;
 }
 
 wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body, uint64_t set_idx)

@@ -172,6 +172,10 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) W
 /* The sealed commitments whose subject is member, in the order received. */
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n) WL_MUST;
+/* Every sealed pledge and pledge.withdraw content, in the order received. */
+typedef wl_rc (*wl_sealed_fn)(void *ctx, const char *author, const void *content, size_t len,
+                              int64_t received);
+wl_rc wl_store_sealed_each(wl_store *s, wl_sealed_fn fn, void *ctx) WL_MUST;
 /* Every sealed commitment, in the order received (the coordinator's views). */
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
 

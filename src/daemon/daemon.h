@@ -48,6 +48,7 @@ typedef struct {
     bool stopping;     /* the publisher: publish once more and stop */
     bool seq_stopping; /* the sequencer: drain the queue and stop (after the publisher) */
     uint64_t size;     /* committed size, under mu */
+    uint64_t reg_gen;  /* bumped, under mu, by every commit that may change the register */
 
     /* the published checkpoint, under mu */
     char *cp_note;

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * GET /api/v1/coverage[?view=coordinator|member][&format=csv]: per requirement,
- * what is binding, what is pledged but not binding, and the gap; and every
- * pledge in the view with why it does or does not bind.
+ * GET /api/v1/coverage[?view=coordinator|member][&format=csv][&offset=N&limit=M]:
+ * per requirement, what is binding, what is pledged but not binding, and the
+ * gap; and the pledges in the view (a page of them: limit default 1000) with
+ * why each does or does not bind.
  *   public (no signature): announced pledges only, so nothing sealed can be
  *     inferred from the result;
  *   coordinator (signed, role coordinator or operator): sealed pledges too;
  *   member (signed): the member's own sealed pledges plus the public ones.
+ * Pledges of withdrawn members do not count (in public: publicly withdrawn).
+ *
+ * The public and the coordinator's views are cleared once per change of the
+ * register (wl_srv->reg_gen) and kept: a request then only formats the cached
+ * result. Member views are computed per request.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,14 +20,48 @@
 #include "daemon.h"
 #include "willing/coalition.h"
 
+enum { VIEW_PUBLIC, VIEW_COORDINATOR, VIEW_MEMBER };
+
+/* One cleared view, shared by requests (refcounted under cache_mu). */
 typedef struct {
-    wl_pledges *ps;
-    const char *only; /* for sealed contents: only this author's, or NULL for all */
-} collect;
+    int refs;
+    uint64_t gen;
+    wl_pledges ps;
+    const wl_pledge_in *in;
+    size_t n;
+    wl_clearing clr;
+    char *facts_json; /* ["..."] */
+    char *reqs_json;  /* [{requirement coverage}] */
+    wl_buf csv;
+    char *notice;
+} cov;
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t build_mu = PTHREAD_MUTEX_INITIALIZER;
+static cov *cache[2]; /* VIEW_PUBLIC, VIEW_COORDINATOR */
+
+static void cov_release(cov *v)
+{
+    int last;
+    if (v == NULL)
+        return;
+    pthread_mutex_lock(&cache_mu);
+    last = --v->refs == 0;
+    pthread_mutex_unlock(&cache_mu);
+    if (!last)
+        return;
+    wl_pledges_free(&v->ps);
+    wl_clearing_free(&v->clr);
+    free(v->facts_json);
+    free(v->reqs_json);
+    wl_buf_free(&v->csv);
+    wl_free(v->notice);
+    free(v);
+}
 
 static wl_rc add_announced(void *ctx, uint64_t index, const char *data, size_t len)
 {
-    collect *c = ctx;
+    wl_pledges *ps = ctx;
     wl_entry e;
     const char *b64;
     size_t n = 0;
@@ -31,35 +71,46 @@ static wl_rc add_announced(void *ctx, uint64_t index, const char *data, size_t l
     b64 = json_string_value(json_object_get(e.body_json, "content"));
     raw = b64 ? malloc(strlen(b64)) : NULL;
     if (raw && wl_b64_decode(b64, strlen(b64), (uint8_t *)raw, strlen(b64), &n) == WL_OK)
-        (void)!wl_pledges_add(c->ps, raw, n, index);
+        (void)!wl_pledges_add(ps, raw, n, index);
     free(raw);
     wl_entry_clear(&e);
     return WL_OK;
 }
 
-static void add_sealed(wl_store *s, wl_pledges *ps, const char *only)
+typedef struct {
+    wl_pledges *ps;
+    const char *only; /* only this author's sealed contents, or NULL for all */
+} sealed_ctx;
+
+static wl_rc add_sealed(void *ctx, const char *author, const void *content, size_t len,
+                        int64_t received)
 {
-    size_t n = 0;
-    uint8_t(*all)[32] = malloc(100000 * 32);
-    if (all == NULL || wl_store_sealed_all(s, all, 100000, &n) != WL_OK)
-        n = 0;
-    for (size_t i = 0; i < n; i++) {
-        wl_sealed_rec r;
-        if (wl_store_sealed_get(s, all[i], &r) != WL_OK)
-            continue;
-        if (only == NULL || strcmp(r.author, only) == 0)
-            (void)!wl_pledges_add(ps, r.content, r.content_len, (uint64_t)r.received);
-        wl_store_sealed_free(&r);
-    }
-    free(all);
+    sealed_ctx *sc = ctx;
+    if (sc->only == NULL || strcmp(author, sc->only) == 0)
+        (void)!wl_pledges_add(sc->ps, content, len, (uint64_t)received);
+    return WL_OK;
+}
+
+typedef struct {
+    wl_pledges *ps;
+    int public_only;
+} withdrawn_ctx;
+
+/* Pledges of withdrawn members stop counting (in public, only public withdrawals). */
+static wl_rc drop_withdrawn(void *ctx, const wl_member *m)
+{
+    withdrawn_ctx *w = ctx;
+    if (strcmp(m->status, "withdrawn") != 0 || (w->public_only && m->sealed))
+        return WL_OK;
+    for (size_t i = 0; i < w->ps->n; i++)
+        if (strcmp(w->ps->items[i].member, m->id) == 0)
+            w->ps->items[i].withdrawn = 1;
+    return WL_OK;
 }
 
 typedef struct {
     json_t *reqs;
-    const wl_pledge_in *in;
-    size_t n;
-    const wl_clearing *clr;
-    wl_buf csv;
+    const cov *v;
 } req_ctx;
 
 static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64_t set_idx,
@@ -78,7 +129,7 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
         json_decref(b);
         return WL_OK;
     }
-    wl_coverage(cat, unit, need, r->in, r->n, r->clr, &cv);
+    wl_coverage(cat, unit, need, r->v->in, r->v->n, &r->v->clr, &cv);
     wl_qty_format(cv.binding, sb, sizeof sb);
     wl_qty_format(cv.pledged, sp, sizeof sp);
     wl_qty_format(cv.gap, sg, sizeof sg);
@@ -92,9 +143,177 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     snprintf(line, sizeof line, "%s,%s,%s,%s,%lld,%s,%s,%s,%s,%s\r\n", id, cat, unit, sn,
              (long long)json_integer_value(json_object_get(b, "priority")), by ? by : "",
              endorsed_idx != UINT64_MAX ? "yes" : "no", sb, sp, sg);
-    (void)!wl_buf_append(&r->csv, line, strlen(line), 16u << 20);
+    (void)!wl_buf_append(&((cov *)r->v)->csv, line, strlen(line), 16u << 20);
     json_decref(b);
     return WL_OK;
+}
+
+/* Builds and clears one view: sealed contents of `only` (NULL: all) when sealed is set. */
+static cov *cov_build(wl_store *s, int sealed, const char *only, int public_only, uint64_t gen)
+{
+    static const char header[] = "requirement,category,unit,quantity,priority,needed_by,"
+                                 "endorsed,binding,pledged_not_binding,gap\r\n";
+    cov *v = calloc(1, sizeof *v);
+    sealed_ctx sc;
+    withdrawn_ctx wc;
+    req_ctx rc;
+    const wl_pledge_item **items = NULL;
+    char **facts = NULL;
+    size_t nf = 0;
+    json_t *fa;
+    wl_rc r = WL_OK;
+    if (v == NULL)
+        return NULL;
+    v->refs = 1;
+    v->gen = gen;
+    wl_pledges_init(&v->ps);
+    sc.ps = &v->ps;
+    sc.only = only;
+    wc.ps = &v->ps;
+    wc.public_only = public_only;
+    if (sealed)
+        r = wl_store_sealed_each(s, add_sealed, &sc);
+    if (r == WL_OK)
+        r = wl_store_entries_of_kind(s, "announce", add_announced, &v->ps);
+    if (r == WL_OK)
+        r = wl_store_members(s, drop_withdrawn, &wc);
+    if (r == WL_OK)
+        r = wl_store_facts(s, &facts, &nf);
+    if (r == WL_OK)
+        r = wl_pledges_inputs(&v->ps, &v->in, &items, &v->n);
+    if (r == WL_OK)
+        r = wl_clear(v->in, v->n, (const char *const *)facts, nf, &v->clr);
+    fa = json_array();
+    for (size_t i = 0; i < nf; i++) {
+        json_array_append_new(fa, json_string(facts[i]));
+        wl_free(facts[i]);
+    }
+    wl_free(facts);
+    v->facts_json = json_dumps(fa, JSON_COMPACT);
+    json_decref(fa);
+    rc.reqs = json_array();
+    rc.v = v;
+    if (r == WL_OK && wl_buf_append(&v->csv, header, sizeof header - 1, 16u << 20) == WL_OK)
+        r = wl_store_requirements(s, one_requirement, &rc);
+    v->reqs_json = json_dumps(rc.reqs, JSON_COMPACT);
+    json_decref(rc.reqs);
+    if (wl_store_meta_get(s, "notice", &v->notice) != WL_OK)
+        v->notice = NULL;
+    if (r != WL_OK || v->facts_json == NULL || v->reqs_json == NULL) {
+        v->refs = 1;
+        cov_release(v);
+        return NULL;
+    }
+    return v;
+}
+
+static uint64_t reg_gen(void)
+{
+    uint64_t g;
+    pthread_mutex_lock(&wl_srv->mu);
+    g = wl_srv->reg_gen;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return g;
+}
+
+/* The cached public or coordinator view, rebuilt when the register changed. */
+static cov *cov_get(wl_store *s, int view)
+{
+    uint64_t g = reg_gen();
+    cov *v = NULL;
+    pthread_mutex_lock(&cache_mu);
+    if (cache[view] && cache[view]->gen == g) {
+        v = cache[view];
+        v->refs++;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    if (v)
+        return v;
+    pthread_mutex_lock(&build_mu); /* one build at a time; the others then share it */
+    g = reg_gen();
+    pthread_mutex_lock(&cache_mu);
+    if (cache[view] && cache[view]->gen == g) {
+        v = cache[view];
+        v->refs++;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    if (v == NULL && (v = cov_build(s, view == VIEW_COORDINATOR, NULL, view == VIEW_PUBLIC, g))) {
+        cov *old;
+        pthread_mutex_lock(&cache_mu);
+        old = cache[view];
+        cache[view] = v;
+        v->refs++; /* the cache's */
+        pthread_mutex_unlock(&cache_mu);
+        cov_release(old);
+    }
+    pthread_mutex_unlock(&build_mu);
+    return v;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, const cov *v, const char *vname,
+                               size_t offset, size_t limit, int csv)
+{
+    wl_buf b = {0};
+    json_t *pl = json_array(), *head;
+    char *pls = NULL, *hs = NULL;
+    enum MHD_Result ret;
+    if (csv)
+        return wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", v->csv.buf, v->csv.len,
+                                "no-store");
+    for (size_t i = offset; i < v->n && i - offset < limit; i++) {
+        char q[32];
+        wl_qty_format(v->in[i].qty, q, sizeof q);
+        json_array_append_new(
+            pl, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "pledge", v->in[i].id, "member",
+                          v->in[i].member, "category", v->in[i].category, "quantity", q, "unit",
+                          v->in[i].unit, "binding", v->clr.binding[i], "reason", v->clr.reason[i]));
+    }
+    head = json_pack("{s:s, s:I, s:I, s:I}", "view", vname, "pledges_total", (json_int_t)v->n,
+                     "offset", (json_int_t)offset, "limit", (json_int_t)limit);
+    if (v->notice)
+        json_object_set_new(head, "notice", json_string(v->notice));
+    hs = json_dumps(head, JSON_COMPACT);
+    pls = json_dumps(pl, JSON_COMPACT);
+    json_decref(head);
+    json_decref(pl);
+    /* {head..., "facts": F, "requirements": R, "pledges": P} */
+    if (hs == NULL || pls == NULL || wl_buf_append(&b, hs, strlen(hs) - 1, 1u << 30) != WL_OK ||
+        wl_buf_append(&b, ",\"facts\":", 9, 1u << 30) != WL_OK ||
+        wl_buf_append(&b, v->facts_json, strlen(v->facts_json), 1u << 30) != WL_OK ||
+        wl_buf_append(&b, ",\"requirements\":", 16, 1u << 30) != WL_OK ||
+        wl_buf_append(&b, v->reqs_json, strlen(v->reqs_json), 1u << 30) != WL_OK ||
+        wl_buf_append(&b, ",\"pledges\":", 11, 1u << 30) != WL_OK ||
+        wl_buf_append(&b, pls, strlen(pls), 1u << 30) != WL_OK ||
+        wl_buf_append(&b, "}\n", 2, 1u << 30) != WL_OK)
+        ret = wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out_of_memory",
+                               "cannot format the coverage");
+    else
+        ret = wl_respond_bytes(c, MHD_HTTP_OK, "application/json", b.buf, b.len, "no-store");
+    free(hs);
+    free(pls);
+    wl_buf_free(&b);
+    return ret;
+}
+
+static int query_size(struct MHD_Connection *c, const char *name, size_t dflt, size_t max,
+                      size_t *out)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    char *end;
+    unsigned long long n;
+    *out = dflt;
+    if (v == NULL)
+        return 0;
+    n = strtoull(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || n > max)
+        return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
+static int privileged(const wl_member *m)
+{
+    return strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0;
 }
 
 enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r)
@@ -102,161 +321,85 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
     const char *view = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     wl_store *s = wl_thread_store();
-    wl_pledges ps;
-    collect col;
-    const wl_pledge_in *in = NULL;
-    const wl_pledge_item **items = NULL;
-    size_t n = 0, nf = 0;
-    char **facts = NULL;
-    wl_clearing clr;
-    req_ctx rc;
-    json_t *out, *pl, *fa;
-    enum MHD_Result ret;
+    size_t offset, limit;
+    cov *v = NULL;
     wl_auth a;
+    wl_member m;
+    enum MHD_Result ret;
     const char *vname = "public";
-    static const char header[] = "requirement,category,unit,quantity,priority,needed_by,"
-                                 "endorsed,binding,pledged_not_binding,gap\r\n";
 
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-    wl_pledges_init(&ps);
-    memset(&clr, 0, sizeof clr);
-    memset(&rc, 0, sizeof rc);
+    if (query_size(c, "offset", 0, SIZE_MAX / 2, &offset) != 0 ||
+        query_size(c, "limit", 1000, 100000, &limit) != 0 ||
+        (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "offset is a count, limit 0-100000, format json or csv");
     if (view && strcmp(view, "public") != 0) {
-        wl_member m;
+        if (strcmp(view, "coordinator") != 0 && strcmp(view, "member") != 0)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "view is public, member or coordinator");
         if (wl_authenticate(c, method, r, &a) != 0)
             return wl_respond_error(c, a.status, a.code, "%s", a.msg);
         if (wl_store_member_get(s, a.member, &m) != WL_OK)
             return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "not a member");
         if (strcmp(view, "coordinator") == 0) {
-            if (strcmp(m.role, "coordinator") != 0 && strcmp(m.role, "operator") != 0)
+            if (!privileged(&m))
                 return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                         "the coordinator's view is for members with role "
                                         "coordinator or operator");
-            add_sealed(s, &ps, NULL);
+            v = cov_get(s, VIEW_COORDINATOR);
             vname = "coordinator";
-        } else if (strcmp(view, "member") == 0) {
-            add_sealed(s, &ps, a.member);
-            vname = "member";
         } else {
-            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
-                                    "view is public, member or coordinator");
+            v = cov_build(s, 1, a.member, 1, 0);
+            vname = "member";
         }
+    } else {
+        v = cov_get(s, VIEW_PUBLIC);
     }
-    col.ps = &ps;
-    col.only = NULL;
-    if (wl_store_entries_of_kind(s, "announce", add_announced, &col) != WL_OK ||
-        wl_store_facts(s, &facts, &nf) != WL_OK ||
-        wl_pledges_inputs(&ps, &in, &items, &n) != WL_OK ||
-        wl_clear(in, n, (const char *const *)facts, nf, &clr) != WL_OK) {
-        ret = wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
-                               "cannot compute the coverage");
-        goto out;
-    }
-    rc.reqs = json_array();
-    rc.in = in;
-    rc.n = n;
-    rc.clr = &clr;
-    (void)!wl_buf_append(&rc.csv, header, sizeof header - 1, 16u << 20);
-    if (wl_store_requirements(s, one_requirement, &rc) != WL_OK) {
-        json_decref(rc.reqs);
-        ret = wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
-                               "cannot read the requirements");
-        goto out;
-    }
-    if (format && strcmp(format, "csv") == 0) {
-        json_decref(rc.reqs);
-        ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", rc.csv.buf, rc.csv.len,
-                               "no-store");
-        goto out;
-    }
-    pl = json_array();
-    for (size_t i = 0; i < n; i++) {
-        char q[32];
-        wl_qty_format(in[i].qty, q, sizeof q);
-        json_array_append_new(pl, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "pledge",
-                                            in[i].id, "member", in[i].member, "category",
-                                            in[i].category, "quantity", q, "unit", in[i].unit,
-                                            "binding", clr.binding[i], "reason", clr.reason[i]));
-    }
-    fa = json_array();
-    for (size_t i = 0; i < nf; i++)
-        json_array_append_new(fa, json_string(facts[i]));
-    out = json_pack("{s:s, s:o, s:o, s:o}", "view", vname, "facts", fa, "requirements", rc.reqs,
-                    "pledges", pl);
-    {
-        char *notice = NULL;
-        if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
-            json_object_set_new(out, "notice", json_string(notice));
-        wl_free(notice);
-    }
-    ret = wl_respond_json(c, MHD_HTTP_OK, out);
-out:
-    (void)items;
-    for (size_t i = 0; i < nf; i++)
-        wl_free(facts[i]);
-    wl_free(facts);
-    wl_buf_free(&rc.csv);
-    wl_clearing_free(&clr);
-    wl_pledges_free(&ps);
+    if (v == NULL)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
+                                "cannot compute the coverage");
+    ret = respond(c, v, vname, offset, limit, format && strcmp(format, "csv") == 0);
+    cov_release(v);
     return ret;
 }
 
 /*
  * GET /api/v1/clearing/inputs (signed, coordinator or operator): the inputs of
- * a clearing over every pledge, in the form `willing clear --input` reads, so
+ * the coordinator's clearing, in the form `willing clear --input` reads, so
  * the coordinator can record a clearing that anyone given them can re-run.
  */
 enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_store *s = wl_thread_store();
-    wl_pledges ps;
-    collect col;
-    const wl_pledge_in *in = NULL;
-    const wl_pledge_item **items = NULL;
-    size_t n = 0, nf = 0;
-    char **facts = NULL;
     json_t *pl, *fa;
     wl_auth a;
     wl_member m;
+    cov *v;
     enum MHD_Result ret;
 
     if (wl_authenticate(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
-    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK ||
-        (strcmp(m.role, "coordinator") != 0 && strcmp(m.role, "operator") != 0))
+    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK || !privileged(&m))
         return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                 "the clearing's inputs are for members with role coordinator or "
                                 "operator");
-    wl_pledges_init(&ps);
-    add_sealed(s, &ps, NULL);
-    col.ps = &ps;
-    col.only = NULL;
-    if (wl_store_entries_of_kind(s, "announce", add_announced, &col) != WL_OK ||
-        wl_store_facts(s, &facts, &nf) != WL_OK ||
-        wl_pledges_inputs(&ps, &in, &items, &n) != WL_OK) {
-        wl_pledges_free(&ps);
+    if ((v = cov_get(s, VIEW_COORDINATOR)) == NULL)
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "cannot read");
-    }
     pl = json_array();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < v->n; i++) {
         char q[32];
         json_t *p;
-        wl_qty_format(in[i].qty, q, sizeof q);
-        p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", in[i].id, "member", in[i].member,
-                      "category", in[i].category, "unit", in[i].unit, "quantity", q);
-        if (in[i].cond)
-            json_object_set_new(p, "condition", wl_cond_to_json(in[i].cond));
+        wl_qty_format(v->in[i].qty, q, sizeof q);
+        p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", v->in[i].id, "member", v->in[i].member,
+                      "category", v->in[i].category, "unit", v->in[i].unit, "quantity", q);
+        if (v->in[i].cond)
+            json_object_set_new(p, "condition", wl_cond_to_json(v->in[i].cond));
         json_array_append_new(pl, p);
     }
-    fa = json_array();
-    for (size_t i = 0; i < nf; i++) {
-        json_array_append_new(fa, json_string(facts[i]));
-        wl_free(facts[i]);
-    }
-    wl_free(facts);
-    (void)items;
+    fa = json_loads(v->facts_json, 0, NULL);
     ret = wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:o, s:o}", "facts", fa, "pledges", pl));
-    wl_pledges_free(&ps);
+    cov_release(v);
     return ret;
 }

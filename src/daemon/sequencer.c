@@ -96,6 +96,26 @@ static void run_job(wl_store *s, wl_job *j)
     }
 }
 
+/*
+ * Whether a committed round may have changed the register (members, pledges,
+ * requirements, facts): any job that ran a function (sealed content,
+ * announcements, envelopes) or appended an entry of another kind than a plain
+ * statement. Nonces and checkpoints do not. Cached views key on this.
+ */
+static bool changes_register(const wl_job *batch)
+{
+    for (const wl_job *j = batch; j; j = j->next) {
+        if (j->failed)
+            continue;
+        if (j->fn)
+            return true;
+        for (size_t i = 0; i < j->n; i++)
+            if (strcmp(j->items[i].e.kind, "statement") != 0)
+                return true;
+    }
+    return false;
+}
+
 void *wl_sequencer_main(void *arg)
 {
     wl_store *s = arg;
@@ -131,8 +151,11 @@ void *wl_sequencer_main(void *arg)
             }
         }
         pthread_mutex_lock(&wl_srv->mu);
-        if (rc == WL_OK)
+        if (rc == WL_OK) {
             wl_srv->size = size;
+            if (changes_register(batch))
+                wl_srv->reg_gen++;
+        }
         pthread_mutex_unlock(&wl_srv->mu);
         for (j = batch; j;) {
             wl_job *next = j->next;

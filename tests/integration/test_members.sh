@@ -116,9 +116,21 @@ wait_checkpoint "$size"
 out=$("$W" verify "$URL" --vkey "$VKEY" 2>&1 || true)
 echo "$out" >"$T/verify.out"; check "a third party replays the whole public log (verify)" grep -q "OK:" <<<"$out"
 
+cov=$(curl -s "$URL/api/v1/coverage")
+check "its announced pledge counts in the public coverage" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if [p for p in o["pledges"] if p["member"]=="xa"] else 1)' "$cov"
+out=$("$W" fetch --key "$T/gb.key" "$URL/api/v1/coverage?view=coordinator&limit=1&offset=1")
+check "the coordinator's coverage pages its pledges (pledges_total, offset, limit)" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if o["pledges_total"]==3 and len(o["pledges"])==1 and o["offset"]==1 else 1)' "$out"
+st=$(status GET "/api/v1/coverage?limit=x")
+check "a malformed page is a 400" [ "$st" = 400 ]
+
 # withdrawn: in public, by the member
 "$W" member withdraw --server "$URL" --key "$T/xa.key" >/dev/null
 pub=$(curl -s "$URL/api/v1/members")
 check "an announced member withdraws in public" \
   python3 -c 'import json,sys; m=[x for x in json.loads(sys.argv[1])["members"] if x["member"]=="xa"]; sys.exit(0 if m[0]["status"]=="withdrawn" else 1)' "$pub"
+cov=$(curl -s "$URL/api/v1/coverage")
+check "  ... and its pledges stop counting (the cached view follows the change)" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(1 if [p for p in o["pledges"] if p["member"]=="xa"] else 0)' "$cov"
 finish
