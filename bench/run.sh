@@ -163,6 +163,47 @@ for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; 
 emit sealed_appends "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000)"
 emit sealed "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed)"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
+echo "== coverage for the coordinator at 100,000 sealed pledges (issue 3)"
+"$W" init --db "$OUT/c.db" --origin bench.example/cover >/dev/null
+emit coverage_seed "$("$B/willing-clearbench" --seed-store "$OUT/c.db" bench.example/cover 100000 200)"
+P=$(port); URL=http://127.0.0.1:$P
+"$W" serve --db "$OUT/c.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
+SPID=$!; PIDS+=("$SPID")
+for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+i=0
+for c in ground_forces air_policing air_defence maritime logistics intelligence training finance other; do
+  "$W" append --server "$URL" --key "$OUT/c.db.operator.key" --kind requirement.set \
+    --body "{\"requirement\":\"r$i\",\"category\":\"$c\",\"quantity\":\"100000\",\"unit\":\"u\",\"priority\":1,\"needed_by\":\"2026-Q2\"}" >/dev/null
+  i=$((i + 1))
+done
+emit coverage "$(python3 - "$W" "$URL" "$OUT/c.db.operator.key" <<'PY'
+import http.client,subprocess,sys,time
+w,url,key=sys.argv[1:4]
+host,port=url[7:].split(":")
+def signed(path):
+    h=subprocess.run([w,"fetch","--key",key,"--print-headers",url+path],capture_output=True,text=True,check=True).stdout
+    return dict(l.split(": ",1) for l in h.strip().split("\n"))
+def timed(path,n):
+    hs=[signed(path) for _ in range(n)]
+    c=http.client.HTTPConnection(host,int(port)); ts=[]; size=0
+    for h in hs:
+        t=time.perf_counter(); c.request("GET",path,headers=h); r=c.getresponse(); b=r.read()
+        ts.append((time.perf_counter()-t)*1000); size=len(b)
+        assert r.status==200,(r.status,b[:200])
+    return ts,size
+cold,_=timed("/api/v1/coverage?view=coordinator&limit=0",1)
+warm,wsize=timed("/api/v1/coverage?view=coordinator&limit=0",200)
+page,psize=timed("/api/v1/coverage?view=coordinator",100)
+subprocess.run([w,"append","--server",url,"--key",key,"--kind","fact.record","--body",'{"fact":"f0"}'],capture_output=True,check=True)
+after,_=timed("/api/v1/coverage?view=coordinator&limit=0",1)
+subprocess.run([w,"append","--server",url,"--key",key,"--kind","fact.record","--body",'{"fact":"f1"}'],capture_output=True,check=True)
+time.sleep(1.5)
+later,_=timed("/api/v1/coverage?view=coordinator&limit=0",1)
+warm.sort(); page.sort()
+print('{"pledges":100000,"first_ms":%.1f,"right_after_change_ms":%.1f,"1.5s_after_change_ms":%.2f,"cached_p50_ms":%.2f,"cached_p99_ms":%.2f,"cached_bytes":%d,"page_1000_p50_ms":%.2f,"page_1000_p99_ms":%.2f,"page_bytes":%d}'%(cold[0],after[0],later[0],warm[100],warm[197],wsize,page[50],page[98],psize))
+PY
+)"
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "  \"done\": true" >>"$R"
 echo "}" >>"$R"
 python3 -c "import json; json.load(open('$R'))" && echo "results: $R"

@@ -99,7 +99,8 @@ typedef struct {
     int64_t qty;
     wl_cond *cond;
     uint64_t where; /* the caller's position: announce index, or received order */
-    int withdrawn;
+    int withdrawn;  /* withdrawn or amended by its author */
+    int inactive;   /* set by the caller: its member has withdrawn */
 } wl_pledge_item;
 
 typedef struct {

@@ -180,7 +180,7 @@ wl_rc wl_pledges_inputs(wl_pledges *ps, const wl_pledge_in **in, const wl_pledge
         return WL_ERR_NOMEM;
     for (size_t i = 0; i < ps->n; i++) {
         wl_pledge_item *it = &ps->items[i];
-        if (it->withdrawn)
+        if (it->withdrawn || it->inactive)
             continue;
         ps->in[k] = (wl_pledge_in){it->id, it->member, it->category, it->unit, it->qty, it->cond};
         ps->live[k++] = it;

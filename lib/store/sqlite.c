@@ -110,7 +110,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
-    [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 ORDER BY idx",
+    [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 AND idx >= ?2 ORDER BY idx",
     [Q_MEMBERS] = "SELECT id, name, role, added, status, sealed FROM members ORDER BY added, id",
     [Q_MEMBER_STATUS] = "UPDATE members SET status = ?2 WHERE id = ?1",
     [Q_MEMBER_PUBLISH] = "UPDATE members SET sealed = 0, status = 'announced', added = ?2 "
@@ -118,8 +118,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_KEY_PUBLISH] =
         "UPDATE keys SET sealed = 0, added = ?3 WHERE member = ?1 AND pk = ?2 AND sealed = 1",
     [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
-    [Q_SEALED_EACH] = "SELECT author, content, received FROM sealed WHERE pledge IS NOT NULL "
-                      "OR subject IS NULL ORDER BY rowid",
+    [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
+                      "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
@@ -958,16 +958,17 @@ wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32],
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
 }
 
-wl_rc wl_store_sealed_each(wl_store *s, wl_sealed_fn fn, void *ctx)
+wl_rc wl_store_sealed_each(wl_store *s, int64_t after, wl_sealed_fn fn, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_EACH);
     int rc;
     wl_rc ret = WL_OK;
+    sqlite3_bind_int64(st, 1, after);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char author[65];
-        col_str(st, 0, author, sizeof author);
-        ret = fn(ctx, author, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                 sqlite3_column_int64(st, 2));
+        col_str(st, 1, author, sizeof author);
+        ret = fn(ctx, sqlite3_column_int64(st, 0), author, sqlite3_column_blob(st, 2),
+                 (size_t)sqlite3_column_bytes(st, 2), sqlite3_column_int64(st, 3));
         if (ret != WL_OK)
             break;
     }
@@ -1063,7 +1064,8 @@ wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
     return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
 }
 
-wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, wl_entry_fn fn, void *ctx)
+wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
+                               void *ctx)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -1071,6 +1073,7 @@ wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, wl_entry_fn fn, vo
     if (sqlite3_prepare_v2(s->db, sql[Q_BY_KIND], -1, &st, NULL) != SQLITE_OK)
         return WL_ERR_IO;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
                  (size_t)sqlite3_column_bytes(st, 1));

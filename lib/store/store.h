@@ -172,10 +172,10 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) W
 /* The sealed commitments whose subject is member, in the order received. */
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n) WL_MUST;
-/* Every sealed pledge and pledge.withdraw content, in the order received. */
-typedef wl_rc (*wl_sealed_fn)(void *ctx, const char *author, const void *content, size_t len,
-                              int64_t received);
-wl_rc wl_store_sealed_each(wl_store *s, wl_sealed_fn fn, void *ctx) WL_MUST;
+/* Every sealed pledge and pledge.withdraw content after row `after`, in the order received. */
+typedef wl_rc (*wl_sealed_fn)(void *ctx, int64_t row, const char *author, const void *content,
+                              size_t len, int64_t received);
+wl_rc wl_store_sealed_each(wl_store *s, int64_t after, wl_sealed_fn fn, void *ctx) WL_MUST;
 /* Every sealed commitment, in the order received (the coordinator's views). */
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
 
@@ -193,8 +193,9 @@ wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx) WL_MUS
 wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx) WL_MUST;
 wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n) WL_MUST;
 
-/* Entries of one kind, in order. */
-wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, wl_entry_fn fn, void *ctx) WL_MUST;
+/* Entries of one kind from index `from` on, in order. */
+wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
+                               void *ctx) WL_MUST;
 
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;

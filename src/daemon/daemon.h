@@ -164,6 +164,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
 enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
                                 const char *hex);
 void *wl_sealer_main(void *arg);
+/* Rebuilds the cached coverage views after changes, in the background (arg: its store). */
+void *wl_coverage_warmer_main(void *arg);
 enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r);

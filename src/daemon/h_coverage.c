@@ -12,10 +12,13 @@
  *
  * The public and the coordinator's views are cleared once per change of the
  * register (wl_srv->reg_gen) and kept: a request then only formats the cached
- * result. Member views are computed per request.
+ * result. Their pledge sets are kept too and grow incrementally (only sealed
+ * rows and announcements new since the last build are parsed); the clearing
+ * is re-run in full. Member views are computed per request.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon.h"
 #include "willing/coalition.h"
@@ -26,8 +29,8 @@ enum { VIEW_PUBLIC, VIEW_COORDINATOR, VIEW_MEMBER };
 typedef struct {
     int refs;
     uint64_t gen;
-    wl_pledges ps;
-    const wl_pledge_in *in;
+    wl_pledges *own;  /* the pledge set, when this view owns it (member views) */
+    wl_pledge_in *in; /* owned; its strings belong to the pledge set */
     size_t n;
     wl_clearing clr;
     char *facts_json; /* ["..."] */
@@ -36,9 +39,20 @@ typedef struct {
     char *notice;
 } cov;
 
+/*
+ * The pledge set of a cached view, growing under build_mu. Items are never
+ * freed while the daemon runs, so views built earlier keep valid pointers.
+ */
+typedef struct {
+    wl_pledges ps;
+    int64_t sealed_after;   /* the last sealed row parsed */
+    uint64_t announce_from; /* the next announce index to parse */
+} pledge_base;
+
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t build_mu = PTHREAD_MUTEX_INITIALIZER;
-static cov *cache[2]; /* VIEW_PUBLIC, VIEW_COORDINATOR */
+static cov *cache[2];        /* VIEW_PUBLIC, VIEW_COORDINATOR */
+static pledge_base bases[2]; /* under build_mu */
 
 static void cov_release(cov *v)
 {
@@ -50,7 +64,11 @@ static void cov_release(cov *v)
     pthread_mutex_unlock(&cache_mu);
     if (!last)
         return;
-    wl_pledges_free(&v->ps);
+    if (v->own) {
+        wl_pledges_free(v->own);
+        free(v->own);
+    }
+    free(v->in);
     wl_clearing_free(&v->clr);
     free(v->facts_json);
     free(v->reqs_json);
@@ -61,8 +79,10 @@ static void cov_release(cov *v)
 
 static wl_rc add_announced(void *ctx, uint64_t index, const char *data, size_t len)
 {
-    wl_pledges *ps = ctx;
+    pledge_base *pb = ctx;
+    wl_pledges *ps = &pb->ps;
     wl_entry e;
+    pb->announce_from = index + 1;
     const char *b64;
     size_t n = 0;
     char *raw;
@@ -78,16 +98,17 @@ static wl_rc add_announced(void *ctx, uint64_t index, const char *data, size_t l
 }
 
 typedef struct {
-    wl_pledges *ps;
+    pledge_base *pb;
     const char *only; /* only this author's sealed contents, or NULL for all */
 } sealed_ctx;
 
-static wl_rc add_sealed(void *ctx, const char *author, const void *content, size_t len,
+static wl_rc add_sealed(void *ctx, int64_t row, const char *author, const void *content, size_t len,
                         int64_t received)
 {
     sealed_ctx *sc = ctx;
+    sc->pb->sealed_after = row;
     if (sc->only == NULL || strcmp(author, sc->only) == 0)
-        (void)!wl_pledges_add(sc->ps, content, len, (uint64_t)received);
+        (void)!wl_pledges_add(&sc->pb->ps, content, len, (uint64_t)received);
     return WL_OK;
 }
 
@@ -104,7 +125,7 @@ static wl_rc drop_withdrawn(void *ctx, const wl_member *m)
         return WL_OK;
     for (size_t i = 0; i < w->ps->n; i++)
         if (strcmp(w->ps->items[i].member, m->id) == 0)
-            w->ps->items[i].withdrawn = 1;
+            w->ps->items[i].inactive = 1;
     return WL_OK;
 }
 
@@ -148,8 +169,12 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     return WL_OK;
 }
 
-/* Builds and clears one view: sealed contents of `only` (NULL: all) when sealed is set. */
-static cov *cov_build(wl_store *s, int sealed, const char *only, int public_only, uint64_t gen)
+/*
+ * Brings the pledge set pb up to date (sealed contents of `only`, NULL: all,
+ * when sealed is set; announcements) and clears it as one view.
+ */
+static cov *cov_build(wl_store *s, pledge_base *pb, int sealed, const char *only, int public_only,
+                      uint64_t gen)
 {
     static const char header[] = "requirement,category,unit,quantity,priority,needed_by,"
                                  "endorsed,binding,pledged_not_binding,gap\r\n";
@@ -157,6 +182,7 @@ static cov *cov_build(wl_store *s, int sealed, const char *only, int public_only
     sealed_ctx sc;
     withdrawn_ctx wc;
     req_ctx rc;
+    const wl_pledge_in *in = NULL;
     const wl_pledge_item **items = NULL;
     char **facts = NULL;
     size_t nf = 0;
@@ -166,23 +192,28 @@ static cov *cov_build(wl_store *s, int sealed, const char *only, int public_only
         return NULL;
     v->refs = 1;
     v->gen = gen;
-    wl_pledges_init(&v->ps);
-    sc.ps = &v->ps;
+    sc.pb = pb;
     sc.only = only;
-    wc.ps = &v->ps;
+    wc.ps = &pb->ps;
     wc.public_only = public_only;
     if (sealed)
-        r = wl_store_sealed_each(s, add_sealed, &sc);
+        r = wl_store_sealed_each(s, pb->sealed_after, add_sealed, &sc);
     if (r == WL_OK)
-        r = wl_store_entries_of_kind(s, "announce", add_announced, &v->ps);
+        r = wl_store_entries_of_kind(s, "announce", pb->announce_from, add_announced, pb);
+    for (size_t i = 0; i < pb->ps.n; i++)
+        pb->ps.items[i].inactive = 0;
     if (r == WL_OK)
         r = wl_store_members(s, drop_withdrawn, &wc);
     if (r == WL_OK)
         r = wl_store_facts(s, &facts, &nf);
     if (r == WL_OK)
-        r = wl_pledges_inputs(&v->ps, &v->in, &items, &v->n);
-    if (r == WL_OK)
+        r = wl_pledges_inputs(&pb->ps, &in, &items, &v->n);
+    if (r == WL_OK && (v->in = malloc((v->n ? v->n : 1) * sizeof *v->in)) == NULL)
+        r = WL_ERR_NOMEM;
+    if (r == WL_OK) {
+        memcpy(v->in, in, v->n * sizeof *v->in);
         r = wl_clear(v->in, v->n, (const char *const *)facts, nf, &v->clr);
+    }
     fa = json_array();
     for (size_t i = 0; i < nf; i++) {
         json_array_append_new(fa, json_string(facts[i]));
@@ -200,10 +231,27 @@ static cov *cov_build(wl_store *s, int sealed, const char *only, int public_only
     if (wl_store_meta_get(s, "notice", &v->notice) != WL_OK)
         v->notice = NULL;
     if (r != WL_OK || v->facts_json == NULL || v->reqs_json == NULL) {
-        v->refs = 1;
         cov_release(v);
         return NULL;
     }
+    return v;
+}
+
+/* A member's view: its own sealed pledges and the announced ones, built afresh. */
+static cov *cov_member(wl_store *s, const char *member)
+{
+    pledge_base *pb = calloc(1, sizeof *pb);
+    cov *v;
+    if (pb == NULL)
+        return NULL;
+    wl_pledges_init(&pb->ps);
+    v = cov_build(s, pb, 1, member, 1, 0);
+    if (v == NULL) {
+        wl_pledges_free(&pb->ps);
+        free(pb);
+        return NULL;
+    }
+    v->own = &pb->ps; /* the first member of pb: freed with it */
     return v;
 }
 
@@ -237,7 +285,8 @@ static cov *cov_get(wl_store *s, int view)
         v->refs++;
     }
     pthread_mutex_unlock(&cache_mu);
-    if (v == NULL && (v = cov_build(s, view == VIEW_COORDINATOR, NULL, view == VIEW_PUBLIC, g))) {
+    if (v == NULL &&
+        (v = cov_build(s, &bases[view], view == VIEW_COORDINATOR, NULL, view == VIEW_PUBLIC, g))) {
         cov *old;
         pthread_mutex_lock(&cache_mu);
         old = cache[view];
@@ -248,6 +297,39 @@ static cov *cov_get(wl_store *s, int view)
     }
     pthread_mutex_unlock(&build_mu);
     return v;
+}
+
+/*
+ * The warmer: after the register changed (and at most once a second under a
+ * stream of changes), it rebuilds the cached views in the background, so the
+ * coordinator's next request finds them ready. Requests never wait for it
+ * unless they come while it builds.
+ */
+void *wl_coverage_warmer_main(void *arg)
+{
+    wl_store *s = arg;
+    uint64_t built = UINT64_MAX;
+    for (;;) {
+        struct timespec ts;
+        bool stop;
+        uint64_t g;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_mutex_lock(&wl_srv->mu);
+        if (!wl_srv->stopping)
+            pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
+        stop = wl_srv->stopping;
+        g = wl_srv->reg_gen;
+        pthread_mutex_unlock(&wl_srv->mu);
+        if (stop)
+            break;
+        if (g == built)
+            continue;
+        cov_release(cov_get(s, VIEW_COORDINATOR));
+        cov_release(cov_get(s, VIEW_PUBLIC));
+        built = g;
+    }
+    return NULL;
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, const cov *v, const char *vname,
@@ -351,7 +433,7 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
             v = cov_get(s, VIEW_COORDINATOR);
             vname = "coordinator";
         } else {
-            v = cov_build(s, 1, a.member, 1, 0);
+            v = cov_member(s, a.member);
             vname = "member";
         }
     } else {

@@ -130,8 +130,8 @@ int wl_serve_main(int argc, char **argv)
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL;
     char okp[4200];
-    pthread_t seal_thread;
-    wl_store *sstore = NULL;
+    pthread_t seal_thread, warm_thread;
+    wl_store *sstore = NULL, *cstore = NULL;
     char *cert = NULL, *tlskey = NULL, *meta = NULL, why[512], kp[4200];
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     struct sockaddr_in sa;
@@ -343,6 +343,11 @@ int wl_serve_main(int argc, char **argv)
     }
     if (server.seal_interval > 0)
         pthread_create(&seal_thread, NULL, wl_sealer_main, sstore);
+    if (wl_store_open(db, 0, &cstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot open %s for the coverage views\n", db);
+        return 1;
+    }
+    pthread_create(&warm_thread, NULL, wl_coverage_warmer_main, cstore);
     {
         char vk[400];
         wl_vkey_format(&server.log_vkey, vk, sizeof vk);
@@ -359,6 +364,7 @@ int wl_serve_main(int argc, char **argv)
     pthread_cond_broadcast(&server.cp_cv);
     pthread_mutex_unlock(&server.mu);
     pthread_join(pub_thread, NULL); /* its last checkpoint goes through the sequencer */
+    pthread_join(warm_thread, NULL);
     if (server.seal_interval > 0)
         pthread_join(seal_thread, NULL);
     pthread_mutex_lock(&server.mu);
@@ -371,6 +377,7 @@ int wl_serve_main(int argc, char **argv)
     wl_store_close(wstore);
     wl_store_close(pstore);
     wl_store_close(sstore);
+    wl_store_close(cstore);
     wl_key_wipe(&server.log_key);
     wl_key_wipe(&server.op_key);
     free(cert);
