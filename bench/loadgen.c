@@ -160,7 +160,7 @@ static const char *sealed_field(void *ctx, const char *name)
 
 /* A sealed pledge and its POST /api/v1/sealed, signed on willing's RFC 9421 profile. */
 static int build_sealed(item *it, const char *origin, const char *host, int port,
-                        const wl_keyfile *kf)
+                        const wl_keyfile *kf, int sign)
 {
     static const char *const comps[] = {"@method", "@authority", "@path", "content-digest"};
     char nonce[33], pid[33], body[256], authority[64], digest[64], keyid[80], rnonce[33];
@@ -198,11 +198,17 @@ static int build_sealed(item *it, const char *origin, const char *host, int port
                         &kf->key, in, sizeof in, sig, sizeof sig) != WL_OK)
         return -1;
     it->req = malloc(jl + 2048);
-    it->len = (size_t)snprintf(it->req, jl + 2048,
-                               "POST /api/v1/sealed HTTP/1.1\r\nHost: %s\r\nContent-Type: "
-                               "application/json\r\nContent-Digest: %s\r\nSignature-Input: %s\r\n"
-                               "Signature: %s\r\nContent-Length: %zu\r\n\r\n",
-                               authority, digest, in, sig, jl);
+    if (sign)
+        it->len = (size_t)snprintf(it->req, jl + 2048,
+                                   "POST /api/v1/sealed HTTP/1.1\r\nHost: %s\r\nContent-Type: "
+                                   "application/json\r\nContent-Digest: %s\r\nSignature-Input: "
+                                   "%s\r\nSignature: %s\r\nContent-Length: %zu\r\n\r\n",
+                                   authority, digest, in, sig, jl);
+    else /* the content's own signature authenticates it, as the CLI sends it */
+        it->len = (size_t)snprintf(it->req, jl + 2048,
+                                   "POST /api/v1/sealed HTTP/1.1\r\nHost: %s\r\nContent-Type: "
+                                   "application/json\r\nContent-Length: %zu\r\n\r\n",
+                                   authority, jl);
     memcpy(it->req + it->len, json, jl);
     it->len += jl;
     wl_free(content);
@@ -281,15 +287,22 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'},       {"port", required_argument, NULL, 'p'},
-        {"key", required_argument, NULL, 'k'},        {"origin", required_argument, NULL, 'o'},
-        {"count", required_argument, NULL, 'n'},      {"clients", required_argument, NULL, 'c'},
-        {"batch", required_argument, NULL, 'b'},      {"acks", required_argument, NULL, 'a'},
-        {"seq-base", required_argument, NULL, 's'},   {"seconds", required_argument, NULL, 't'},
-        {"body-bytes", required_argument, NULL, 'B'}, {"publish-latency", no_argument, NULL, 'P'},
-        {"sealed", no_argument, NULL, 'S'},           {NULL, 0, NULL, 0}};
-    int publish_mode = 0, sealed_mode = 0;
+    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"origin", required_argument, NULL, 'o'},
+                                         {"count", required_argument, NULL, 'n'},
+                                         {"clients", required_argument, NULL, 'c'},
+                                         {"batch", required_argument, NULL, 'b'},
+                                         {"acks", required_argument, NULL, 'a'},
+                                         {"seq-base", required_argument, NULL, 's'},
+                                         {"seconds", required_argument, NULL, 't'},
+                                         {"body-bytes", required_argument, NULL, 'B'},
+                                         {"publish-latency", no_argument, NULL, 'P'},
+                                         {"sealed", no_argument, NULL, 'S'},
+                                         {"sign-requests", no_argument, NULL, 'G'},
+                                         {NULL, 0, NULL, 0}};
+    int publish_mode = 0, sealed_mode = 0, sign_requests = 0;
     const char *host = "127.0.0.1", *keyp = NULL, *origin = NULL;
     int port = 8080, ch;
     size_t count = 10000, clients = 64, body_bytes = 200;
@@ -339,10 +352,14 @@ int main(int argc, char **argv)
         case 'S':
             sealed_mode = 1;
             break;
+        case 'G':
+            sign_requests = 1;
+            break;
         default:
             fprintf(stderr, "usage: willing-loadgen --key FILE --origin O [--host H] [--port P] "
                             "[--count N] [--clients C] [--batch B] [--acks FILE] [--seq-base S] "
-                            "[--seconds T] [--body-bytes N]\n");
+                            "[--seconds T] [--body-bytes N] [--publish-latency] "
+                            "[--sealed [--sign-requests]]\n");
             return 2;
         }
     }
@@ -367,7 +384,7 @@ int main(int argc, char **argv)
         items = calloc(nitems, sizeof *items);
         lat = calloc(nitems, sizeof *lat);
         for (size_t i = 0; i < nitems; i++)
-            if (build_sealed(&items[i], origin, host, port, &kf) != 0)
+            if (build_sealed(&items[i], origin, host, port, &kf, sign_requests) != 0)
                 return 1;
         goto signed_all;
     }

@@ -162,6 +162,7 @@ for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; 
   --pubkey-file "$OUT/s1.key" >/dev/null
 emit sealed_appends "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000)"
 emit sealed "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed)"
+emit sealed_signed_requests "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed --sign-requests)"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "== coverage for the coordinator at 100,000 sealed pledges (issue 3)"
 "$W" init --db "$OUT/c.db" --origin bench.example/cover >/dev/null

@@ -124,7 +124,8 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
     }
     json_decref(saved);
     snprintf(url, sizeof url, "%s/api/v1/sealed", base);
-    st = cli_signed_http("POST", url, req, strlen(req), kf, &resp, err, sizeof err);
+    /* the content's own signature authenticates it: no signed request needed */
+    st = cli_http("POST", url, "application/json", req, strlen(req), &resp, err, sizeof err);
     o = json_loads(resp.buf ? resp.buf : "", 0, NULL);
     if (st != 200 && st != 201) {
         char m[512];

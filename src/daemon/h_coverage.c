@@ -300,19 +300,23 @@ static cov *cov_get(wl_store *s, int view)
 }
 
 /*
- * The warmer: after the register changed (and at most once a second under a
- * stream of changes), it rebuilds the cached views in the background, so the
- * coordinator's next request finds them ready. Requests never wait for it
- * unless they come while it builds.
+ * The warmer: once the register has changed and then stayed unchanged for a
+ * second (or every 30 s under a steady stream of changes), it rebuilds the
+ * cached views in the background, so the coordinator's next request finds
+ * them ready. It stays out of the way of bulk writes: a build parses every
+ * new sealed content. Requests never wait for it unless they come while it
+ * builds; a request that finds its view stale builds it itself.
  */
 void *wl_coverage_warmer_main(void *arg)
 {
     wl_store *s = arg;
-    uint64_t built = UINT64_MAX;
+    uint64_t built = UINT64_MAX, seen = UINT64_MAX;
+    time_t seen_at = 0, built_at = 0;
     for (;;) {
         struct timespec ts;
         bool stop;
         uint64_t g;
+        time_t now;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1;
         pthread_mutex_lock(&wl_srv->mu);
@@ -323,11 +327,17 @@ void *wl_coverage_warmer_main(void *arg)
         pthread_mutex_unlock(&wl_srv->mu);
         if (stop)
             break;
-        if (g == built)
+        now = time(NULL);
+        if (g != seen) {
+            seen = g;
+            seen_at = now;
+        }
+        if (g == built || (now - seen_at < 1 && now - built_at < 30))
             continue;
         cov_release(cov_get(s, VIEW_COORDINATOR));
         cov_release(cov_get(s, VIEW_PUBLIC));
         built = g;
+        built_at = now;
     }
     return NULL;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Sealed content (issue 3, point 2): POST /api/v1/sealed takes a member's
- * sealed content and salt on a signed request, stores them privately and
- * durably, and answers at once with a receipt signed by the operator
+ * sealed content (signed by its author, which authenticates it) and salt,
+ * stores them privately and durably, and answers at once with a receipt
+ * signed by the operator
  * (commitment, batch, deadline). GET /api/v1/sealed/<commitment in hex>
  * gives the content, and once published the envelope's index and proof, to
  * its author, the coordinator (operator and coordinator roles) and the
@@ -36,7 +37,7 @@ static void free_put_arg(void *arg)
 static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
 {
     put_arg *a = arg;
-    wl_rc rc = wl_nonce_record(s, &a->auth, err);
+    wl_rc rc = a->auth.nonce[0] ? wl_nonce_record(s, &a->auth, err) : WL_OK;
     if (rc != WL_OK)
         return rc;
     rc = wl_store_sealed_put(s, &a->rec);
@@ -54,6 +55,9 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
             wl_store_sealed_free(&old);
             return WL_OK;
         }
+        return wl_error_set(err, WL_ERR_CONFLICT, "already_sealed",
+                            "this content is sealed already, under another salt: a content "
+                            "has one commitment");
     }
     if (rc != WL_OK)
         return wl_error_set(err, rc, "storage", "storing sealed content: %s", wl_store_errmsg(s));
@@ -139,7 +143,15 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     if (wl_srv->seal_interval == 0)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off",
                                 "this log was started with --seal-interval 0: sealing is off");
-    if (wl_authenticate_deferred(c, method, r, &a) != 0)
+    /*
+     * The content's own signature authenticates a submission, as an entry's
+     * does; a signed request (RFC 9421) is checked too when one is sent. A
+     * replay of the same bytes gets the same receipt (200); the same content
+     * under another salt is refused: one commitment per content.
+     */
+    memset(&a, 0, sizeof a);
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL &&
+        wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
     root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
     salt_b64 = json_string_value(json_object_get(root, "salt"));
@@ -164,7 +176,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "the content is not sealed content: %s", why);
         goto out;
     }
-    if (strcmp(e.origin, wl_srv->origin) != 0 || strcmp(e.author, a.member) != 0) {
+    if (strcmp(e.origin, wl_srv->origin) != 0 || (a.member[0] && strcmp(e.author, a.member) != 0)) {
         ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, "not_your_content",
                                "the content must be for this log and by the requesting member");
         goto out;

@@ -131,6 +131,20 @@ out=$(curl -s -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' \
   -H "$(sed -n 1p "$T/rh")" -H "$(sed -n 2p "$T/rh")" -H "$(sed -n 3p "$T/rh")" --data-binary '{"salt":"x","content":"y"}')
 check "a body that does not match the signed Content-Digest is refused" grep -q content_digest <<<"$out"
 
+# without a signed request the content's own signature is what authenticates it
+python3 - "$XDG_STATE_HOME/willing/sealed/$ID.json" >"$T/resalt.json" <<'PY'
+import base64,json,os,sys
+k=json.load(open(sys.argv[1])); print(json.dumps({"salt":base64.b64encode(os.urandom(32)).decode(),"content":k["content"]}), end="")
+PY
+n0=$(curl -s -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' --data-binary @"$T/replay.json" -o "$T/u1" -w '%{http_code}')
+check "the same submission unsigned: 200, the same receipt" sh -c "[ $n0 = 200 ] && grep -q '\"id\": *\"$ID\"' '$T/u1'"
+st=$(curl -s -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' --data-binary @"$T/resalt.json" -o "$T/u2" -w '%{http_code}')
+check "the same content under another salt: 409 already_sealed" sh -c "[ $st = 409 ] && grep -q already_sealed '$T/u2'"
+"$W" keygen --out "$T/forger.key" --member xa >/dev/null
+out=$(XDG_STATE_HOME=$T/forger "$W" pledge add --server "$URL" --key "$T/forger.key" --category ground_forces \
+  --quantity 1 --unit troops 2>&1 || true)
+check "content in xa's name signed by a key xa does not hold: refused" grep -q "not signed by a live signing key of xa" <<<"$out"
+
 # amend and withdraw: one's own pledges only
 PID=$(python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(open(sys.argv[1]))["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])' "$T/show.json")
 out=$("$W" pledge amend --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 2500 --unit troops "$PID")
