@@ -11,7 +11,6 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-#include "willing/crypto.h"
 
 #define WL_SCHEMA_VERSION "2"
 
@@ -93,9 +92,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
     [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
-    [Q_SEALED_PUT] =
-        "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
-        "received, pledge, subject, digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
+                     "received, pledge, subject) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
     [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope, pledge, "
                      "subject FROM sealed WHERE commitment = ?1",
@@ -147,10 +145,10 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
-    " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT, subject TEXT,"
-    " digest BLOB NOT NULL UNIQUE);"
-    "CREATE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge);"
-    "CREATE INDEX IF NOT EXISTS sealed_by_subject ON sealed(subject);"
+    " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT, subject TEXT);"
+    /* a pledge id is sealed once: the same pledge under another salt is refused */
+    "CREATE UNIQUE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge) WHERE pledge IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS sealed_by_subject ON sealed(subject) WHERE subject IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
@@ -844,7 +842,6 @@ wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_PUT);
-    uint8_t digest[32];
     sqlite3_bind_blob(st, 1, r->commitment, 32, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 3, r->salt, 32, SQLITE_STATIC);
@@ -856,9 +853,6 @@ wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
         sqlite3_bind_text(st, 8, r->pledge, -1, SQLITE_STATIC);
     if (r->subject[0])
         sqlite3_bind_text(st, 9, r->subject, -1, SQLITE_STATIC);
-    /* one commitment per content: the same content under another salt is refused */
-    wl_sha256(r->content, r->content_len, digest);
-    sqlite3_bind_blob(st, 10, digest, 32, SQLITE_STATIC);
     return step_done(st);
 }
 

@@ -158,7 +158,7 @@ typedef struct {
     char subject[65];  /* the member a member.add, key.add or member.status names, or "" */
 } wl_sealed_rec;
 
-/* CONFLICT: the commitment exists, or the same content under another salt */
+/* CONFLICT: the commitment exists, or a pledge with this id does (another salt) */
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r) WL_MUST;
 wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r) WL_MUST;
 void wl_store_sealed_free(wl_sealed_rec *r);

@@ -31,6 +31,7 @@
 #include "willing/coalition.h"
 #include "willing/entry.h"
 #include "willing/ledger.h"
+#include "willing/receipt.h"
 
 static int usage(FILE *f)
 {
@@ -64,6 +65,65 @@ static void random_hex(char *out, size_t bytes)
     uint8_t r[32];
     randombytes_buf(r, bytes);
     wl_hex_encode(r, bytes, out);
+}
+
+/* The operator's entry key, from the log's first entry (the operator adding itself). */
+static int operator_vkey(const char *base, wl_vkey *vk)
+{
+    char url[1200], err[512];
+    cli_buf b = {0};
+    json_t *o = NULL;
+    const char *e64, *m, *k;
+    char *raw = NULL;
+    size_t n = 0, kn = 0;
+    uint8_t pk[32];
+    wl_entry e;
+    int ok = 0;
+    memset(&e, 0, sizeof e);
+    snprintf(url, sizeof url, "%s/api/v1/entries/0", base);
+    if (cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err) == 200 &&
+        (o = json_loads(b.buf, 0, NULL)) != NULL &&
+        (e64 = json_string_value(json_object_get(o, "entry"))) != NULL &&
+        (raw = malloc(strlen(e64))) != NULL &&
+        wl_b64_decode(e64, strlen(e64), (uint8_t *)raw, strlen(e64), &n) == WL_OK &&
+        wl_entry_parse(raw, n, &e, NULL, 0) == WL_OK &&
+        (m = json_string_value(json_object_get(e.body_json, "member"))) != NULL &&
+        (k = json_string_value(json_object_get(e.body_json, "key"))) != NULL &&
+        wl_b64_decode(k, strlen(k), pk, 32, &kn) == WL_OK && kn == 32) {
+        wl_vkey_make(m, WL_SIGTYPE_ED25519, pk, vk);
+        ok = 1;
+    }
+    wl_entry_clear(&e);
+    free(raw);
+    json_decref(o);
+    cli_buf_free(&b);
+    return ok ? 0 : -1;
+}
+
+/* Checks the operator's receipt for commitment c (include/willing/receipt.h). */
+static int receipt_ok(const char *base, const char *origin, const uint8_t c[32], json_t *o)
+{
+    wl_vkey vk;
+    const char *note = json_string_value(json_object_get(o, "receipt"));
+    json_t *pr = json_object_get(o, "receipt_proof"), *v;
+    const char *bl = json_string_value(json_object_get(pr, "blind"));
+    uint8_t blind[32], path[WL_RECEIPT_DEPTH][32];
+    size_t n = 0, i;
+    if (note == NULL || bl == NULL || operator_vkey(base, &vk) != 0 ||
+        wl_b64_decode(bl, strlen(bl), blind, 32, &n) != WL_OK || n != 32 ||
+        json_array_size(json_object_get(pr, "path")) != WL_RECEIPT_DEPTH)
+        return 0;
+    json_array_foreach(json_object_get(pr, "path"), i, v)
+    {
+        const char *h = json_string_value(v);
+        if (h == NULL || wl_b64_decode(h, strlen(h), path[i], 32, &n) != WL_OK || n != 32)
+            return 0;
+    }
+    return wl_receipt_verify(note, strlen(note), &vk, origin, c,
+                             json_integer_value(json_object_get(o, "batch")),
+                             json_integer_value(json_object_get(o, "deadline")), blind,
+                             (uint64_t)json_integer_value(json_object_get(pr, "index")),
+                             (const uint8_t(*)[32])path) == WL_OK;
 }
 
 /*
@@ -136,6 +196,26 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
            (long long)json_integer_value(json_object_get(o, "batch")),
            (long long)json_integer_value(json_object_get(o, "deadline")), path);
     printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
+    if (!receipt_ok(base, origin, c, o)) {
+        fprintf(stderr, "willing: the operator's receipt does not verify: keep this output\n");
+        goto out;
+    }
+    printf("receipt verified: signed by the operator's entry key, the commitment in its tree\n");
+    /* keep the receipt beside salt and content: proof the operator took it in time */
+    saved = json_load_file(path, 0, NULL);
+    if (saved) {
+        int fd = open(path, O_WRONLY | O_TRUNC);
+        json_object_set(saved, "receipt", json_object_get(o, "receipt"));
+        json_object_set(saved, "receipt_proof", json_object_get(o, "receipt_proof"));
+        json_object_set(saved, "batch", json_object_get(o, "batch"));
+        json_object_set(saved, "deadline", json_object_get(o, "deadline"));
+        f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (f == NULL && fd >= 0)
+            close(fd);
+        if (f == NULL || json_dumpf(saved, f, JSON_INDENT(2)) != 0 || fclose(f) != 0)
+            fprintf(stderr, "willing: cannot keep the receipt in %s\n", path);
+        json_decref(saved);
+    }
     ret = 0;
 out:
     json_decref(o);

@@ -160,6 +160,8 @@ int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const
 /* Inside a sequencer job: records a's nonce once, or fails with replayed_request. */
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
+/* Signs the receipts of the sealed submissions of a committed round (sequencer thread). */
+void wl_sealed_receipts(wl_job *batch);
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
                                 const char *hex);

@@ -13,9 +13,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "daemon.h"
 #include "willing/coalition.h"
 #include "willing/merkle.h"
+#include "willing/receipt.h"
 
 typedef struct {
     wl_sealed_rec rec; /* content and readers owned */
@@ -23,12 +26,18 @@ typedef struct {
     int existed;
     int about_member; /* member.add, key.add, member.status: a private effect too */
     wl_entry e;       /* the parsed content (points into rec.content) */
+    /* its receipt, signed with its round (wl_sealed_receipts) */
+    uint8_t blind[32];
+    char *receipt; /* the round's signed note, owned */
+    size_t leaf_index;
+    uint8_t path[WL_RECEIPT_DEPTH][32];
 } put_arg;
 
 static void free_put_arg(void *arg)
 {
     put_arg *a = arg;
     wl_entry_clear(&a->e);
+    wl_free(a->receipt);
     free(a->rec.content);
     free(a->rec.readers);
     free(a);
@@ -56,31 +65,47 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
             return WL_OK;
         }
         return wl_error_set(err, WL_ERR_CONFLICT, "already_sealed",
-                            "this content is sealed already, under another salt: a content "
-                            "has one commitment");
+                            "a pledge with this id is sealed already (under another salt?): a "
+                            "pledge is sealed once; amend it to change it");
     }
     if (rc != WL_OK)
         return wl_error_set(err, rc, "storage", "storing sealed content: %s", wl_store_errmsg(s));
     return WL_OK;
 }
 
-/* "willing.receipt/v1\n<origin>\n<commitment>\n<batch>\n<deadline>\n" signed by the operator */
-static char *receipt(const uint8_t commitment[32], int64_t batch, int64_t deadline)
+/*
+ * After the sequencer committed a round: one receipt tree per 64 sealed
+ * submissions of the round, its root signed once by the operator (see
+ * include/willing/receipt.h). Runs on the sequencer thread, before the
+ * connections resume.
+ */
+void wl_sealed_receipts(wl_job *batch)
 {
-    char text[512], cb[45], *out;
-    size_t tl, sl;
-    wl_b64_encode(commitment, 32, cb);
-    tl = (size_t)snprintf(text, sizeof text, "willing.receipt/v1\n%s\n%s\n%lld\n%lld\n",
-                          wl_srv->origin, cb, (long long)batch, (long long)deadline);
-    out = malloc(tl + 400);
-    if (out == NULL)
-        return NULL;
-    memcpy(out, text, tl);
-    out[tl] = '\n';
-    sl = wl_note_sign_line(text, tl, wl_srv->op_id, WL_SIGTYPE_ED25519, &wl_srv->op_key, 0,
-                           out + tl + 1, 399);
-    out[tl + 1 + sl] = '\0';
-    return out;
+    put_arg *args[WL_RECEIPT_LEAVES];
+    uint8_t leaves[WL_RECEIPT_LEAVES][32], paths[WL_RECEIPT_LEAVES][WL_RECEIPT_DEPTH][32];
+    size_t n = 0;
+    for (wl_job *j = batch;; j = j->next) {
+        if (j && j->fn == put_sealed && !j->failed) {
+            put_arg *a = j->arg;
+            wl_receipt_leaf(wl_srv->origin, a->rec.commitment, a->rec.batch,
+                            a->rec.batch * (int64_t)wl_srv->seal_interval, a->blind, leaves[n]);
+            args[n++] = a;
+        }
+        if (n > 0 && (j == NULL || n == WL_RECEIPT_LEAVES)) {
+            char *note = NULL;
+            if (wl_receipt_sign(wl_srv->origin, wl_srv->op_id, &wl_srv->op_key,
+                                (const uint8_t(*)[32])leaves, n, &note, paths) == WL_OK)
+                for (size_t i = 0; i < n; i++) {
+                    args[i]->receipt = wl_strndup(note, strlen(note));
+                    args[i]->leaf_index = i;
+                    memcpy(args[i]->path, paths[i], sizeof paths[i]);
+                }
+            wl_free(note);
+            n = 0;
+        }
+        if (j == NULL)
+            break;
+    }
 }
 
 static int reader_of(const char *readers_json, const char *member)
@@ -101,7 +126,8 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     wl_job *j = r->job;
     put_arg *pa = j->arg;
     int64_t deadline = pa->rec.batch * (int64_t)wl_srv->seal_interval;
-    char cb[45], hex[65], *rcpt;
+    char cb[45], hex[65], bb[45], out[2048];
+    size_t n;
     enum MHD_Result ret;
     if (j->failed)
         return wl_respond_error(c,
@@ -109,15 +135,71 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
                                 : strcmp(j->err.code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE
                                                                       : wl_status_for(j->err.rc),
                                 j->err.code, "%s", j->err.msg);
-    rcpt = receipt(pa->rec.commitment, pa->rec.batch, deadline);
+    if (pa->receipt == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "receipt",
+                                "stored, but the receipt could not be signed: send it again");
     wl_b64_encode(pa->rec.commitment, 32, cb);
     wl_hex_encode(pa->rec.commitment, 32, hex);
-    ret = wl_respond_json(c, pa->existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
-                          json_pack("{s:s, s:s, s:I, s:I, s:s}", "commitment", cb, "id", hex,
-                                    "batch", (json_int_t)pa->rec.batch, "deadline",
-                                    (json_int_t)deadline, "receipt", rcpt ? rcpt : ""));
-    free(rcpt);
+    wl_b64_encode(pa->blind, 32, bb);
+    /* formatted by hand: this answer is on the hot path of sealing */
+    n = snprintf(out, sizeof out,
+                 "{\"commitment\":\"%s\",\"id\":\"%s\",\"batch\":%lld,\"deadline\":%lld,"
+                 "\"receipt\":\"",
+                 cb, hex, (long long)pa->rec.batch, (long long)deadline);
+    for (const char *p = pa->receipt; *p && n < sizeof out - 8; p++) {
+        if (*p == '\n') {
+            out[n++] = '\\';
+            out[n++] = 'n';
+        } else if (*p == '"' || *p == '\\') {
+            out[n++] = '\\';
+            out[n++] = *p;
+        } else if ((unsigned char)*p >= 0x20) {
+            out[n++] = *p;
+        }
+    }
+    n += snprintf(out + n, sizeof out - n,
+                  "\",\"receipt_proof\":{\"blind\":\"%s\",\"index\":%zu,\"path\":[", bb,
+                  pa->leaf_index);
+    for (int d = 0; d < WL_RECEIPT_DEPTH && n < sizeof out - 60; d++) {
+        out[n++] = d ? ',' : '"';
+        if (d)
+            out[n++] = '"';
+        wl_b64_encode(pa->path[d], 32, out + n);
+        n += 44;
+        out[n++] = '"';
+    }
+    n += snprintf(out + n, sizeof out - n, "]}}\n");
+    if (n >= sizeof out)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "receipt", "receipt too long");
+    ret = wl_respond_bytes(c, pa->existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, "application/json", out,
+                           n, "no-store");
     return ret;
+}
+
+/*
+ * The body as clients send it, {"salt":"<base64>","content":"<base64>"}
+ * exactly, split without a JSON parser (the hot path); anything else goes to
+ * the parser.
+ */
+static int compact_body(const char *b, size_t len, const char **salt, size_t *sl,
+                        const char **content, size_t *cl)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    static const char p1[] = "{\"salt\":\"", p2[] = "\",\"content\":\"", p3[] = "\"}";
+    const char *q, *end = b + len;
+    if (b == NULL || len < sizeof p1 + sizeof p2 + sizeof p3 || memcmp(b, p1, sizeof p1 - 1) != 0)
+        return 0;
+    *salt = q = b + sizeof p1 - 1;
+    while (q < end && memchr(b64, *q, sizeof b64 - 1))
+        q++;
+    *sl = (size_t)(q - *salt);
+    if ((size_t)(end - q) < sizeof p2 - 1 || memcmp(q, p2, sizeof p2 - 1) != 0)
+        return 0;
+    *content = q = q + sizeof p2 - 1;
+    while (q < end && memchr(b64, *q, sizeof b64 - 1))
+        q++;
+    *cl = (size_t)(q - *content);
+    return (size_t)(end - q) == sizeof p3 - 1 && memcmp(q, p3, sizeof p3 - 1) == 0;
 }
 
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r)
@@ -129,7 +211,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     int about_member = 0;
     uint8_t salt[32];
     char *content = NULL, why[300];
-    size_t slen = 0, clen = 0;
+    size_t slen = 0, clen = 0, sl = 0, cl = 0;
     wl_entry e;
     wl_member_key keys[4];
     size_t nk = 0;
@@ -146,27 +228,30 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     /*
      * The content's own signature authenticates a submission, as an entry's
      * does; a signed request (RFC 9421) is checked too when one is sent. A
-     * replay of the same bytes gets the same receipt (200); the same content
-     * under another salt is refused: one commitment per content.
+     * replay of the same bytes gets the same receipt (200); the same pledge
+     * under another salt is refused: a pledge id is sealed once.
      */
     memset(&a, 0, sizeof a);
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL &&
         wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
-    root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
-    salt_b64 = json_string_value(json_object_get(root, "salt"));
-    content_b64 = json_string_value(json_object_get(root, "content"));
-    if (root == NULL || json_object_size(root) != 2 || salt_b64 == NULL || content_b64 == NULL) {
-        json_decref(root);
-        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
-                                "the body must be {\"salt\": base64 of 32 random bytes, "
-                                "\"content\": base64 of the sealed note}");
+    if (!compact_body(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
+        root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
+        salt_b64 = json_string_value(json_object_get(root, "salt"));
+        content_b64 = json_string_value(json_object_get(root, "content"));
+        if (root == NULL || json_object_size(root) != 2 || salt_b64 == NULL ||
+            content_b64 == NULL) {
+            json_decref(root);
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+                                    "the body must be {\"salt\": base64 of 32 random bytes, "
+                                    "\"content\": base64 of the sealed note}");
+        }
+        sl = strlen(salt_b64);
+        cl = strlen(content_b64);
     }
-    content = malloc(strlen(content_b64) / 4 * 3 + 3);
-    if (content == NULL || wl_b64_decode(salt_b64, strlen(salt_b64), salt, 32, &slen) != WL_OK ||
-        slen != 32 ||
-        wl_b64_decode(content_b64, strlen(content_b64), (uint8_t *)content,
-                      strlen(content_b64) / 4 * 3 + 3, &clen) != WL_OK) {
+    content = malloc(cl / 4 * 3 + 3);
+    if (content == NULL || wl_b64_decode(salt_b64, sl, salt, 32, &slen) != WL_OK || slen != 32 ||
+        wl_b64_decode(content_b64, cl, (uint8_t *)content, cl / 4 * 3 + 3, &clen) != WL_OK) {
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_base64",
                                "salt (32 bytes) and content must be standard base64");
         goto out;
@@ -253,6 +338,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         goto out;
     }
     wl_seal_commitment(salt, content, clen, pa->rec.commitment);
+    randombytes_buf(pa->blind, sizeof pa->blind);
     memcpy(pa->rec.salt, salt, 32);
     if (strcmp(e.kind, "pledge") == 0)
         snprintf(pa->rec.pledge, sizeof pa->rec.pledge, "%s",

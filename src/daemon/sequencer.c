@@ -150,6 +150,8 @@ void *wl_sequencer_main(void *arg)
                              wl_store_errmsg(s));
             }
         }
+        if (rc == WL_OK)
+            wl_sealed_receipts(batch);
         pthread_mutex_lock(&wl_srv->mu);
         if (rc == WL_OK) {
             wl_srv->size = size;

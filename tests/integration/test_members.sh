@@ -22,7 +22,7 @@ done
 size0=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 out=$("$W" member add --server "$URL" --key "$OPKEY" --id xa --name "Xanadu (fictional)" \
   --role member --pubkey-file "$T/xa.key" --sealed)
-check "the operator adds a member sealed, and gets a receipt" grep -q '^willing.receipt/v1$' <<<"$out"
+check "the operator adds a member sealed, and gets a receipt" grep -q '^receipt verified' <<<"$out"
 "$W" member add --server "$URL" --key "$OPKEY" --id xb --name "Xebec (fictional)" \
   --role member --pubkey-file "$T/xb.key" --sealed >/dev/null
 

@@ -23,11 +23,11 @@ out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces
   --place "Western Ukraine" --period 2026-Q2 --caveat "no combat role" --readers fr)
 ID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 check "a member seals a conditional pledge" [ ${#ID} = 64 ]
-check "  ... and gets a receipt signed by the operator at once" \
-  sh -c "grep -q '^willing.receipt/v1$' <<'X'
+check "  ... and gets a receipt signed by the operator at once, which the CLI verifies" \
+  sh -c "grep -q '^willing.receipts/v1$' <<'X'
 $out
 X
-grep -q '^— operator ' <<'X'
+grep -q '^receipt verified' <<'X'
 $out
 X"
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 10 \
