@@ -47,6 +47,24 @@ matrix "/api/v1/sealed/$ID"                401 200 200 404 200 200 404
 matrix "/api/v1/coverage?view=coordinator" 401 403 403 403 200 403 403
 matrix "/api/v1/coverage?view=member"      401 200 200 200 200 200 200
 matrix "/api/v1/whoami"                    401 200 200 200 200 200 200
+# a sealed member (sx): in the members list exactly for the coordinator and itself
+"$W" keygen --out "$T/sx.key" --member sx >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --sealed --id sx --name "Sx (fictional)" --role member \
+  --pubkey-file "$T/sx.key" >/dev/null
+matrix "/api/v1/members"                   200 200 200 200 200 200 200
+for r in anon xa xa2 de gb ua mo sx; do
+  if [ $r = anon ]; then l=$(curl -s "$URL/api/v1/members"); else l=$("$W" fetch --key "$T/$r.key" "$URL/api/v1/members"); fi
+  if grep -q '"sx"' <<<"$l"; then seen=yes; else seen=no; fi
+  want=no; { [ $r = gb ] || [ $r = sx ]; } && want=yes
+  check "the sealed member in the members list as $r: $want" [ "$seen" = "$want" ]
+done
+st=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{}' "$URL/api/v1/members/announce")
+check "members/announce unsigned: 401" [ "$st" = 401 ]
+out=$("$W" fetch --key "$T/de.key" --data '' "$URL/api/v1/members/announce" 2>&1 || true)
+check "members/announce by a public member: refused (already public)" grep -q already_public <<<"$out"
+out=$("$W" coverage --server "$URL" --key "$T/sx.key" --view coordinator 2>&1 || true)
+check "the coordinator's coverage as a sealed member: refused" grep -qi "coordinator" <<<"$out"
+
 # authorship: only the author's member view, and the coordinator's, show the sealed pledge
 for r in xa xa2 gb; do
   check "the $r view shows xa's sealed pledge" sh -c "'$W' coverage --server '$URL' --key '$T/$r.key' --view $([ $r = gb ] && echo coordinator || echo member) --json | grep -q '\"member\":\"xa\"'"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Unlinkability: in the public data, a member with no sealed pledges and a
-# member with five cannot be told apart. Two logs, the same members; in log A
-# nobody seals, in log B member m1 seals five pledges. Every batch in both
+# member with five cannot be told apart, nor a log with a member that has not
+# announced from one without. Two logs, the same public members; in log A
+# nobody seals, in log B member m1 seals five pledges, and a sealed member sx
+# (never announced) seals one. Every batch in both
 # logs has the same number of envelopes, every envelope the same size, the
 # same author and the batch's time; the public coverage is the same; and an
 # outsider's answer about a sealed id is the same whether it exists or not.
@@ -24,6 +26,11 @@ for i in 1 2 3 4 5; do
   IDS+=("$("$W" pledge add --server "$URLB" --key "$T/m1.key" --category ground_forces \
     --quantity $((1000 * i)) --unit troops | awk '/^sealed/ {print $2; exit}')")
 done
+"$W" keygen --out "$T/sx.key" --member sx >/dev/null
+"$W" member add --server "$URLB" --key "$T/unb.db.operator.key" --sealed --id sx --name sx \
+  --role member --pubkey-file "$T/sx.key" >/dev/null
+"$W" pledge add --server "$URLB" --key "$T/sx.key" --category air_policing --quantity 4 \
+  --unit aircraft >/dev/null
 # wait until all five are published, and both logs have two more batches
 for _ in $(seq 1 100); do
   "$W" pledge show --server "$URLB" --key "$T/m1.key" "${IDS[4]}" 2>/dev/null | grep -q '"envelope": [0-9]' && break
@@ -56,6 +63,8 @@ check "every batch in both logs: 8 envelopes, one size, one author, seq slots 0-
 curl -s "$URLA/api/v1/coverage" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["pledges"], o["requirements"])' >"$T/a.cov"
 curl -s "$URLB/api/v1/coverage" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["pledges"], o["requirements"])' >"$T/b.cov"
 check "the public coverage is the same" cmp -s "$T/a.cov" "$T/b.cov"
+check "the public members list is the same (the sealed member is in neither)" \
+  [ "$(curl -s "$URLA/api/v1/members")" = "$(curl -s "$URLB/api/v1/members")" ]
 URL=$URLB
 "$W" whoami --server "$URLB" --key "$T/m2.key" >/dev/null
 a=$("$W" pledge show --server "$URLB" --key "$T/m2.key" "${IDS[0]}" 2>&1 || true)
