@@ -63,6 +63,7 @@ int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
 int cli_pledge(int argc, char **argv);
+int cli_seal_raw(int argc, char **argv);
 /* Seals content by kf's member, keeps salt and content locally, prints the receipt. */
 int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t *body,
              const char *label);

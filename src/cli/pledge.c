@@ -605,3 +605,58 @@ out:
     json_decref(caveats);
     return ret;
 }
+
+/* willing seal --server URL --key FILE --kind KIND --body JSON: any sealed content, as is. */
+int cli_seal_raw(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
+        {"kind", required_argument, NULL, 'K'},   {"body", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    const char *server = NULL, *keyp = NULL, *kind = NULL, *bodytext = NULL;
+    json_error_t jerr;
+    json_t *body;
+    wl_keyfile kf;
+    int ch, ret;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            server = optarg;
+            break;
+        case 'k':
+            keyp = optarg;
+            break;
+        case 'K':
+            kind = optarg;
+            break;
+        case 'b':
+            bodytext = optarg;
+            break;
+        case 'h':
+        default:
+            fprintf(ch == 'h' ? stdout : stderr,
+                    "usage: willing seal --server URL --key FILE --kind KIND --body JSON\n\n"
+                    "Seals content of any kind with the body as given, unchecked here: the log\n"
+                    "checks it (for scripts and tests; `willing pledge` checks first).\n");
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    if (!server || !keyp || !kind || !bodytext || optind != argc) {
+        fprintf(stderr, "usage: willing seal --server URL --key FILE --kind KIND --body JSON\n");
+        return 2;
+    }
+    if ((body = json_loads(bodytext, 0, &jerr)) == NULL) {
+        fprintf(stderr, "willing seal: the body is not JSON: %s\n", jerr.text);
+        return 2;
+    }
+    if (cli_member_key("seal", keyp, &kf) != 0) {
+        json_decref(body);
+        return 1;
+    }
+    ret = cli_seal(server, &kf, kind, body, "");
+    wl_key_wipe(&kf.key);
+    json_decref(body);
+    return ret;
+}

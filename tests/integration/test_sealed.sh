@@ -131,6 +131,24 @@ out=$(curl -s -X POST "$URL/api/v1/sealed" -H 'Content-Type: application/json' \
   -H "$(sed -n 1p "$T/rh")" -H "$(sed -n 2p "$T/rh")" -H "$(sed -n 3p "$T/rh")" --data-binary '{"salt":"x","content":"y"}')
 check "a body that does not match the signed Content-Digest is refused" grep -q content_digest <<<"$out"
 
+# bad pledges sent straight to the API (willing seal does not check them first)
+seal_raw() { "$W" seal --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" 2>&1 || true; }
+P0='"pledge":"00000000000000000000000000000001","category":"ground_forces","quantity":"10","unit":"troops"'
+total() { "$W" fetch --key "$T/gb.key" "$URL/api/v1/coverage?view=coordinator&limit=0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pledges_total"])'; }
+t0=$(total)
+out=$(seal_raw xa pledge "{$P0,\"condition\":{\"not\":{\"requires\":\"us\"}}}")
+check "raw API: a 'not' condition is refused with why" grep -q "'not' is refused: a pledge must never be undone" <<<"$out"
+out=$(seal_raw xa pledge "{$P0,\"condition\":{\"at_least\":{\"n\":\"five\",\"category\":\"ground_forces\"}}}")
+check "raw API: a malformed condition is refused" grep -q "'at_least' takes" <<<"$out"
+out=$(seal_raw xa pledge "{$P0,\"place\":\"50.45, 30.52\"}")
+check "raw API: coordinates are refused" grep -q "no coordinates" <<<"$out"
+out=$(seal_raw xa pledge.list '{}')
+check "raw API: an unknown sealed kind is refused" grep -q "sealed content is of kind pledge" <<<"$out"
+"$W" keygen --out "$T/nm.key" --member nm >/dev/null
+out=$(seal_raw nm pledge "{$P0}")
+check "raw API: a pledge by a non-member is refused" grep -q 'not signed by a live signing key of nm' <<<"$out"
+check "  ... and none of them stored anything (the coordinator's pledges: $t0 before, $(total) after)" [ "$(total)" = "$t0" ]
+
 # without a signed request the content's own signature is what authenticates it
 python3 - "$XDG_STATE_HOME/willing/sealed/$ID.json" >"$T/resalt.json" <<'PY'
 import base64,json,os,sys
