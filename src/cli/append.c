@@ -246,13 +246,11 @@ int cli_append(int argc, char **argv)
 
 static int member_usage(FILE *f)
 {
-    fprintf(f, "usage: willing member list --server URL [--key FILE]\n"
+    fprintf(f, "usage: willing member list --server URL [--key FILE] [--json]\n"
                "       willing member add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
                "                          --role ROLE (--pubkey BASE64 | --pubkey-file KEYFILE)\n"
                "                          [--scope sign|login|console] [--sealed] [--json]\n"
-               "       willing member willing --server URL --key FILE\n"
-               "       willing member announce --server URL --key FILE\n"
-               "       willing member withdraw --server URL --key FILE\n"
+               "       willing member willing|announce|withdraw --server URL --key FILE [--json]\n"
                "\n"
                "add: the operator adds a member with its first key. In public (a member.add\n"
                "entry) the member is announced at once; with --sealed it is invited and\n"
@@ -292,19 +290,23 @@ static int member_list(const char *server, const char *keyp)
         return 1;
     }
     doc = json_loads(b.buf, 0, NULL);
-    json_array_foreach(json_object_get(doc, "members"), i, v)
-    {
-        json_t *added = json_object_get(v, "added");
-        char where[32];
-        if (json_is_integer(added))
-            snprintf(where, sizeof where, "entry %lld", (long long)json_integer_value(added));
-        else
-            snprintf(where, sizeof where, "sealed");
-        printf("%-16s %-12s %-10s %s (%s)\n", json_string_value(json_object_get(v, "member")),
-               json_string_value(json_object_get(v, "role")),
-               json_string_value(json_object_get(v, "status")),
-               json_string_value(json_object_get(v, "name")), where);
-    }
+    if (cli_json) {
+        json_dumpf(doc, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else
+        json_array_foreach(json_object_get(doc, "members"), i, v)
+        {
+            json_t *added = json_object_get(v, "added");
+            char where[32];
+            if (json_is_integer(added))
+                snprintf(where, sizeof where, "entry %lld", (long long)json_integer_value(added));
+            else
+                snprintf(where, sizeof where, "sealed");
+            printf("%-16s %-12s %-10s %s (%s)\n", json_string_value(json_object_get(v, "member")),
+                   json_string_value(json_object_get(v, "role")),
+                   json_string_value(json_object_get(v, "status")),
+                   json_string_value(json_object_get(v, "name")), where);
+        }
     json_decref(doc);
     cli_buf_free(&b);
     return 0;
@@ -341,9 +343,12 @@ static int member_step(const char *sub, const char *server, const char *keyp)
             goto out;
         }
         body = json_loads(b.buf, 0, NULL);
-        printf("%s announced: entries %lld to %lld\n", kf.member,
-               (long long)json_integer_value(json_object_get(body, "first")),
-               (long long)json_integer_value(json_object_get(body, "last")));
+        if (cli_json)
+            printf("%s\n", b.buf);
+        else
+            printf("%s announced: entries %lld to %lld\n", kf.member,
+                   (long long)json_integer_value(json_object_get(body, "first")),
+                   (long long)json_integer_value(json_object_get(body, "last")));
         ret = 0;
     } else if (sealed) {
         body = json_pack("{s:s, s:s}", "member", kf.member, "status",
@@ -356,7 +361,7 @@ static int member_step(const char *sub, const char *server, const char *keyp)
         char *text;
         body = json_pack("{s:s, s:s}", "member", kf.member, "status", "withdrawn");
         text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        ret = cli_post_entry(server, &kf, kf.member, "member.status", text, cli_now_us(), false,
+        ret = cli_post_entry(server, &kf, kf.member, "member.status", text, cli_now_us(), cli_json,
                              NULL, NULL);
         free(text);
     }
@@ -440,6 +445,7 @@ int cli_member(int argc, char **argv)
     }
     if (optind != argc || server == NULL)
         return member_usage(stderr);
+    cli_json = json_out;
     if (wl_crypto_init() != WL_OK)
         return 1;
     if (strcmp(sub, "list") == 0)

@@ -62,6 +62,8 @@ int cli_fsck(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_whoami(int argc, char **argv);
+/* --json: print what the server answered, as JSON, instead of text */
+extern bool cli_json;
 int cli_pledge(int argc, char **argv);
 int cli_seal_raw(int argc, char **argv);
 /* Seals content by kf's member, keeps salt and content locally, prints the receipt. */

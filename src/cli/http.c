@@ -12,6 +12,8 @@
 
 #define CLI_RESPONSE_MAX (64u * 1024u * 1024u)
 
+bool cli_json;
+
 static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 {
     return wl_buf_append(ctx, p, sz * n, CLI_RESPONSE_MAX) == WL_OK ? sz * n : 0;

@@ -39,7 +39,7 @@ static int usage(FILE *f)
             "usage: willing pledge add --server URL --key FILE --category C --quantity Q --unit U\n"
             "                          [--condition TEXT] [--readers a,b] [--place P]\n"
             "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
-            "                          [--draft]\n"
+            "                          [--draft] [--json]\n"
             "       willing pledge amend --server URL --key FILE [add's options] PLEDGE\n"
             "       willing pledge drafts\n"
             "       willing pledge submit --server URL --key FILE DRAFT\n"
@@ -55,6 +55,7 @@ static int usage(FILE *f)
             "Conditions may only ask for more, e.g.\n"
             "  \"all(requires(us), at_least(5, ground_forces))\"\n"
             "Places and times stay coarse: a country or region, a quarter.\n"
+            "Every subcommand takes --json (show always prints JSON).\n"
             "--draft keeps the pledge here (mode 0600) without sending anything; `submit`\n"
             "seals and sends it, `drafts` lists them.\n");
     return f == stdout ? 0 : 2;
@@ -192,15 +193,29 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
         fprintf(stderr, "willing: %s\n", cli_answer_message(st, &resp, err, m, sizeof m));
         goto out;
     }
-    printf("sealed %s\n%sbatch %lld, published at %lld (unix time)\nkept in %s\n", hex, label,
-           (long long)json_integer_value(json_object_get(o, "batch")),
-           (long long)json_integer_value(json_object_get(o, "deadline")), path);
-    printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
+    if (!cli_json) {
+        printf("sealed %s\n%sbatch %lld, published at %lld (unix time)\nkept in %s\n", hex, label,
+               (long long)json_integer_value(json_object_get(o, "batch")),
+               (long long)json_integer_value(json_object_get(o, "deadline")), path);
+        printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
+    }
     if (!receipt_ok(base, origin, c, o)) {
         fprintf(stderr, "willing: the operator's receipt does not verify: keep this output\n");
+        if (cli_json)
+            json_dumpf(o, stderr, JSON_INDENT(2));
         goto out;
     }
-    printf("receipt verified: signed by the operator's entry key, the commitment in its tree\n");
+    if (cli_json) {
+        json_object_set_new(o, "kind", json_string(kind));
+        json_object_set(o, "body", body);
+        json_object_set_new(o, "kept", json_string(path));
+        json_object_set_new(o, "receipt_verified", json_true());
+        json_dumpf(o, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else {
+        printf("receipt verified: signed by the operator's entry key, the commitment in its "
+               "tree\n");
+    }
     /* keep the receipt beside salt and content: proof the operator took it in time */
     saved = json_load_file(path, 0, NULL);
     if (saved) {
@@ -258,7 +273,11 @@ static int draft_save(const char *kind, json_t *body)
         return 1;
     }
     json_decref(d);
-    printf("draft %s\nkept in %s (not sent: `willing pledge submit %s` sends it)\n", id, path, id);
+    if (cli_json)
+        printf("{\"draft\": \"%s\", \"kept\": \"%s\"}\n", id, path);
+    else
+        printf("draft %s\nkept in %s (not sent: `willing pledge submit %s` sends it)\n", id, path,
+               id);
     return 0;
 }
 
@@ -295,6 +314,7 @@ static int draft_submit(const char *server, const wl_keyfile *kf, const char *id
 
 static int drafts_list(void)
 {
+    json_t *all = json_array();
     char dir[2100], path[2400];
     DIR *dp;
     struct dirent *de;
@@ -308,7 +328,11 @@ static int drafts_list(void)
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         d = json_load_file(path, 0, NULL);
         b = json_object_get(d, "body");
-        if (b) {
+        if (b && cli_json) {
+            json_array_append_new(
+                all, json_pack("{s:s%, s:O}", "draft", de->d_name, (size_t)32, "body", b));
+            n++;
+        } else if (b) {
             printf("%.32s %-14s %s %s%s\n", de->d_name,
                    json_string_value(json_object_get(b, "category")),
                    json_string_value(json_object_get(b, "quantity")),
@@ -320,8 +344,13 @@ static int drafts_list(void)
     }
     if (dp)
         closedir(dp);
-    if (n == 0)
+    if (cli_json) {
+        json_dumpf(all, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else if (n == 0) {
         printf("no drafts in %s\n", dir);
+    }
+    json_decref(all);
     return 0;
 }
 
@@ -378,7 +407,8 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
                   "salt", json_object_get(saved, "salt"), "content",
                   json_object_get(saved, "content"));
     body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    ret = cli_post_entry(server, kf, kf->member, "announce", body, cli_now_us(), false, NULL, NULL);
+    ret = cli_post_entry(server, kf, kf->member, "announce", body, cli_now_us(), cli_json, NULL,
+                         NULL);
     free(body);
     json_decref(o);
     json_decref(saved);
@@ -393,11 +423,16 @@ static int list(const char *server, const wl_keyfile *kf)
     DIR *d;
     struct dirent *de;
     int n = 0;
+    json_t *all = json_array();
     cli_state_dir("sealed", dir, sizeof dir);
     cli_base_url(server, base, sizeof base);
     d = opendir(dir);
     if (d == NULL) {
-        printf("no pledges sealed from here\n");
+        json_decref(all);
+        if (cli_json)
+            printf("[]\n");
+        else
+            printf("no pledges sealed from here\n");
         return 0;
     }
     while ((de = readdir(d)) != NULL) {
@@ -426,17 +461,22 @@ static int list(const char *server, const wl_keyfile *kf)
                 wl_b64_decode(c64, strlen(c64), (uint8_t *)raw, strlen(c64), &len) == WL_OK &&
                 wl_sealed_parse(raw, len, &e, NULL, 0) == WL_OK) {
                 json_t *b = e.body_json;
-                printf("%s  %s %s %s %s  %s\n", id, e.kind,
-                       json_string_value(json_object_get(b, "category"))
-                           ? json_string_value(json_object_get(b, "category"))
-                           : "-",
-                       json_string_value(json_object_get(b, "quantity"))
-                           ? json_string_value(json_object_get(b, "quantity"))
-                           : "",
-                       json_string_value(json_object_get(b, "unit"))
-                           ? json_string_value(json_object_get(b, "unit"))
-                           : "",
-                       json_is_integer(env) ? "published" : "waiting for its batch");
+                if (cli_json)
+                    json_array_append_new(all, json_pack("{s:s, s:s, s:O, s:O, s:b}", "id", id,
+                                                         "kind", e.kind, "body", b, "envelope", env,
+                                                         "published", json_is_integer(env)));
+                else
+                    printf("%s  %s %s %s %s  %s\n", id, e.kind,
+                           json_string_value(json_object_get(b, "category"))
+                               ? json_string_value(json_object_get(b, "category"))
+                               : "-",
+                           json_string_value(json_object_get(b, "quantity"))
+                               ? json_string_value(json_object_get(b, "quantity"))
+                               : "",
+                           json_string_value(json_object_get(b, "unit"))
+                               ? json_string_value(json_object_get(b, "unit"))
+                               : "",
+                           json_is_integer(env) ? "published" : "waiting for its batch");
                 wl_entry_clear(&e);
                 n++;
             }
@@ -446,21 +486,34 @@ static int list(const char *server, const wl_keyfile *kf)
         json_decref(saved);
     }
     closedir(d);
-    if (n == 0)
+    if (cli_json) {
+        json_dumpf(all, stdout, JSON_INDENT(2));
+        putchar('\n');
+    } else if (n == 0) {
         printf("no pledges sealed from here for %s\n", base);
+    }
+    json_decref(all);
     return 0;
 }
 
 int cli_pledge(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},   {"key", required_argument, NULL, 'k'},
-        {"category", required_argument, NULL, 'c'}, {"quantity", required_argument, NULL, 'q'},
-        {"unit", required_argument, NULL, 'u'},     {"condition", required_argument, NULL, 'C'},
-        {"readers", required_argument, NULL, 'r'},  {"place", required_argument, NULL, 'p'},
-        {"period", required_argument, NULL, 'P'},   {"caveat", required_argument, NULL, 'v'},
-        {"text", required_argument, NULL, 't'},     {"draft", no_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"category", required_argument, NULL, 'c'},
+        {"quantity", required_argument, NULL, 'q'},
+        {"unit", required_argument, NULL, 'u'},
+        {"condition", required_argument, NULL, 'C'},
+        {"readers", required_argument, NULL, 'r'},
+        {"place", required_argument, NULL, 'p'},
+        {"period", required_argument, NULL, 'P'},
+        {"caveat", required_argument, NULL, 'v'},
+        {"text", required_argument, NULL, 't'},
+        {"draft", no_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *sub, *server = NULL, *keyp = NULL;
     json_t *body = json_object(), *caveats = json_array();
@@ -512,6 +565,9 @@ int cli_pledge(int argc, char **argv)
             break;
         case 'D':
             draft = 1;
+            break;
+        case 'j':
+            cli_json = true;
             break;
         case 'v':
             json_array_append_new(caveats, json_string(optarg));
@@ -610,9 +666,13 @@ out:
 int cli_seal_raw(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-        {"kind", required_argument, NULL, 'K'},   {"body", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"kind", required_argument, NULL, 'K'},
+        {"body", required_argument, NULL, 'b'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *keyp = NULL, *kind = NULL, *bodytext = NULL;
     json_error_t jerr;
@@ -633,6 +693,9 @@ int cli_seal_raw(int argc, char **argv)
             break;
         case 'b':
             bodytext = optarg;
+            break;
+        case 'j':
+            cli_json = true;
             break;
         case 'h':
         default:

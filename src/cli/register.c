@@ -19,7 +19,8 @@ static int req_usage(FILE *f)
                "                              --quantity Q --unit U --priority 1-5\n"
                "                              [--needed-by YYYY-Qn] [--text TEXT]\n"
                "       willing requirement endorse --server URL --key FILE --id ID --set INDEX\n"
-               "       willing requirement list --server URL\n"
+               "       willing requirement list --server URL [--json]\n"
+               "(set and endorse take --json too)\n"
                "\n"
                "The coordinator sets the operation's requirements; the host nation endorses\n"
                "each with its own signature, naming the version (the index of the\n"
@@ -30,12 +31,19 @@ static int req_usage(FILE *f)
 int cli_requirement(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},   {"key", required_argument, NULL, 'k'},
-        {"id", required_argument, NULL, 'i'},       {"category", required_argument, NULL, 'c'},
-        {"quantity", required_argument, NULL, 'q'}, {"unit", required_argument, NULL, 'u'},
-        {"priority", required_argument, NULL, 'p'}, {"needed-by", required_argument, NULL, 'n'},
-        {"text", required_argument, NULL, 't'},     {"set", required_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"server", required_argument, NULL, 's'},
+        {"key", required_argument, NULL, 'k'},
+        {"id", required_argument, NULL, 'i'},
+        {"category", required_argument, NULL, 'c'},
+        {"quantity", required_argument, NULL, 'q'},
+        {"unit", required_argument, NULL, 'u'},
+        {"priority", required_argument, NULL, 'p'},
+        {"needed-by", required_argument, NULL, 'n'},
+        {"text", required_argument, NULL, 't'},
+        {"set", required_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *sub, *server = NULL, *keyp = NULL, *set = NULL;
     json_t *body = json_object();
@@ -83,6 +91,9 @@ int cli_requirement(int argc, char **argv)
         case 'S':
             set = optarg;
             break;
+        case 'j':
+            cli_json = true;
+            break;
         case 'h':
             json_decref(body);
             return req_usage(stdout);
@@ -109,22 +120,25 @@ int cli_requirement(int argc, char **argv)
             return 1;
         }
         o = json_loads(b.buf, 0, NULL);
-        json_array_foreach(json_object_get(o, "requirements"), i, r)
-        {
-            printf("%s: %s %s %s, priority %lld%s%s, set at entry %lld, %s\n",
-                   json_string_value(json_object_get(r, "requirement")),
-                   json_string_value(json_object_get(r, "quantity")),
-                   json_string_value(json_object_get(r, "unit")),
-                   json_string_value(json_object_get(r, "category")),
-                   (long long)json_integer_value(json_object_get(r, "priority")),
-                   json_object_get(r, "needed_by") ? ", needed by " : "",
-                   json_object_get(r, "needed_by")
-                       ? json_string_value(json_object_get(r, "needed_by"))
-                       : "",
-                   (long long)json_integer_value(json_object_get(r, "set")),
-                   json_is_true(json_object_get(r, "endorsed")) ? "endorsed by the host nation"
-                                                                : "not endorsed");
-        }
+        if (cli_json)
+            json_dumpf(json_object_get(o, "requirements"), stdout, JSON_INDENT(2)), putchar('\n');
+        else
+            json_array_foreach(json_object_get(o, "requirements"), i, r)
+            {
+                printf("%s: %s %s %s, priority %lld%s%s, set at entry %lld, %s\n",
+                       json_string_value(json_object_get(r, "requirement")),
+                       json_string_value(json_object_get(r, "quantity")),
+                       json_string_value(json_object_get(r, "unit")),
+                       json_string_value(json_object_get(r, "category")),
+                       (long long)json_integer_value(json_object_get(r, "priority")),
+                       json_object_get(r, "needed_by") ? ", needed by " : "",
+                       json_object_get(r, "needed_by")
+                           ? json_string_value(json_object_get(r, "needed_by"))
+                           : "",
+                       (long long)json_integer_value(json_object_get(r, "set")),
+                       json_is_true(json_object_get(r, "endorsed")) ? "endorsed by the host nation"
+                                                                    : "not endorsed");
+            }
         json_decref(o);
         cli_buf_free(&b);
         json_decref(body);
@@ -140,12 +154,12 @@ int cli_requirement(int argc, char **argv)
         text = json_dumps(e, JSON_COMPACT);
         json_decref(e);
         ret = cli_post_entry(server, &kf, kf.member, "requirement.endorse", text, cli_now_us(),
-                             false, NULL, NULL);
+                             cli_json, NULL, NULL);
         free(text);
     } else if (strcmp(sub, "set") == 0) {
         text = json_dumps(body, JSON_COMPACT);
-        ret = cli_post_entry(server, &kf, kf.member, "requirement.set", text, cli_now_us(), false,
-                             NULL, NULL);
+        ret = cli_post_entry(server, &kf, kf.member, "requirement.set", text, cli_now_us(),
+                             cli_json, NULL, NULL);
         free(text);
     } else {
         req_usage(stderr);
@@ -157,13 +171,12 @@ int cli_requirement(int argc, char **argv)
 
 int cli_fact(int argc, char **argv)
 {
-    static const struct option opts[] = {{"server", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"text", required_argument, NULL, 't'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
+        {"text", required_argument, NULL, 't'},   {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     static const char usage[] =
-        "usage: willing fact record|retract --server URL --key FILE [--text TEXT] NAME\n"
+        "usage: willing fact record|retract --server URL --key FILE [--text TEXT] [--json] NAME\n"
         "\n"
         "The coordinator records (or retracts) a named fact, such as ceasefire-signed,\n"
         "which pledges' conditions may wait for: fact(ceasefire-signed).\n";
@@ -192,6 +205,9 @@ int cli_fact(int argc, char **argv)
         case 't':
             note = optarg;
             break;
+        case 'j':
+            cli_json = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -212,7 +228,7 @@ int cli_fact(int argc, char **argv)
     json_decref(b);
     ret = cli_post_entry(server, &kf, kf.member,
                          strcmp(sub, "record") == 0 ? "fact.record" : "fact.retract", text,
-                         cli_now_us(), false, NULL, NULL);
+                         cli_now_us(), cli_json, NULL, NULL);
     free(text);
     wl_key_wipe(&kf.key);
     return ret;

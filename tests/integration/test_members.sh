@@ -69,6 +69,18 @@ out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category air_defence -
 P2=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 check "a sealed member seals pledges" [ ${#P1} = 64 ] && [ ${#P2} = 64 ]
 
+# --json everywhere a script would want it
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category training --quantity 3 \
+  --unit teams --json)
+check "pledge add --json: the receipt, verified" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if o["receipt_verified"] and o["body"]["category"]=="training" else 1)' "$out"
+out=$("$W" pledge list --server "$URL" --key "$T/xa.key" --json)
+check "pledge list --json: the pledges kept here" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if len([p for p in o if p["kind"]=="pledge"])==3 else 1)' "$out"
+out=$("$W" member list --server "$URL" --key "$T/gb.key" --json)
+check "member list --json: the coordinator's view" \
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if o["view"]=="coordinator" and any(m["member"]=="xa" and m["sealed"] for m in o["members"]) else 1)' "$out"
+
 # drafts: kept here, nothing sent, until submitted
 n0=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 out=$("$W" pledge add --key "$T/xa.key" --category logistics --quantity 12 --unit ships --draft)
@@ -121,7 +133,7 @@ check "its announced pledge counts in the public coverage" \
   python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if [p for p in o["pledges"] if p["member"]=="xa"] else 1)' "$cov"
 out=$("$W" fetch --key "$T/gb.key" "$URL/api/v1/coverage?view=coordinator&limit=1&offset=1")
 check "the coordinator's coverage pages its pledges (pledges_total, offset, limit)" \
-  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if o["pledges_total"]==3 and len(o["pledges"])==1 and o["offset"]==1 else 1)' "$out"
+  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); sys.exit(0 if o["pledges_total"]==4 and len(o["pledges"])==1 and o["offset"]==1 else 1)' "$out"
 st=$(status GET "/api/v1/coverage?limit=x")
 check "a malformed page is a 400" [ "$st" = 400 ]
 
