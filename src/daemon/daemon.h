@@ -99,6 +99,11 @@ enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batc
 enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r);
 enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest);
 enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which);
+/*
+ * The C2SP tlog-proof of entry index against the published checkpoint
+ * (malloc'd, *len bytes), or NULL: *why WL_ERR_NOT_FOUND if not covered yet.
+ */
+char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why);
 void wl_job_free(wl_job *j);
 
 /* The sequencer */

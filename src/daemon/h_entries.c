@@ -133,15 +133,15 @@ static int parse_index(const char *s, size_t len, uint64_t *v)
     return wl_parse_u64(s, len, v) == WL_OK && *v <= INT64_MAX;
 }
 
-static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64_t index)
+char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why)
 {
     char *note, *out;
     size_t nlen, off = 0, np = 0;
     uint64_t size;
     uint8_t proof[WL_PROOF_MAX][32];
-    enum MHD_Result ret;
     wl_rc rc;
 
+    *len = 0;
     pthread_mutex_lock(&wl_srv->mu);
     size = wl_srv->cp_size;
     note = wl_srv->cp_note ? malloc(wl_srv->cp_len) : NULL;
@@ -151,10 +151,8 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
     pthread_mutex_unlock(&wl_srv->mu);
     if (note == NULL || index >= size) {
         free(note);
-        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_checkpointed",
-                                "entry %llu is not covered by the published checkpoint yet; "
-                                "retry in a second",
-                                (unsigned long long)index);
+        *why = WL_ERR_NOT_FOUND;
+        return NULL;
     }
     /* one read snapshot for all the lookups (no per-statement locking) */
     rc = wl_store_begin_read(s);
@@ -162,15 +160,11 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
         rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, index, size, proof, &np);
         (void)!wl_store_commit(s);
     }
-    if (rc != WL_OK) {
-        free(note);
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
-                                wl_rc_name(rc));
-    }
-    out = malloc(64 + np * 46 + nlen);
+    out = rc == WL_OK ? malloc(64 + np * 46 + nlen) : NULL;
     if (out == NULL) {
         free(note);
-        return MHD_NO;
+        *why = rc == WL_OK ? WL_ERR_NOMEM : rc;
+        return NULL;
     }
     off += (size_t)snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n",
                             (unsigned long long)index);
@@ -183,7 +177,25 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
     memcpy(out + off, note, nlen);
     off += nlen;
     free(note);
-    ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", out, off, "no-cache");
+    *len = off;
+    return out;
+}
+
+static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64_t index)
+{
+    size_t len;
+    wl_rc why = WL_OK;
+    char *out = wl_tlog_proof_text(s, index, &len, &why);
+    enum MHD_Result ret;
+    if (out == NULL && why == WL_ERR_NOT_FOUND)
+        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_checkpointed",
+                                "entry %llu is not covered by the published checkpoint yet; "
+                                "retry in a second",
+                                (unsigned long long)index);
+    if (out == NULL)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
+                                wl_rc_name(why));
+    ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", out, len, "no-cache");
     free(out);
     return ret;
 }

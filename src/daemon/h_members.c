@@ -67,7 +67,14 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
         json_decref(mc.a);
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     }
-    return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:s, s:o}", "view", view, "members", mc.a));
+    {
+        json_t *o = json_pack("{s:s, s:o}", "view", view, "members", mc.a);
+        char *notice = NULL;
+        if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
+            json_object_set_new(o, "notice", json_string(notice));
+        wl_free(notice);
+        return wl_respond_json(c, MHD_HTTP_OK, o);
+    }
 }
 
 typedef struct {

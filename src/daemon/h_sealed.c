@@ -420,6 +420,15 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
     json_object_set_new(o, "envelope",
                         rec.envelope == UINT64_MAX ? json_null()
                                                    : json_integer((json_int_t)rec.envelope));
+    /* the receipt completed: the envelope's tlog-proof once a checkpoint covers it */
+    if (rec.envelope != UINT64_MAX) {
+        size_t pl = 0;
+        wl_rc why;
+        char *proof = wl_tlog_proof_text(s, rec.envelope, &pl, &why);
+        if (proof)
+            json_object_set_new(o, "envelope_proof", json_stringn(proof, pl));
+        free(proof);
+    }
     free(content_b64);
     wl_store_sealed_free(&rec);
     return wl_respond_json(c, MHD_HTTP_OK, o);

@@ -46,6 +46,11 @@ done
 ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/show.json")
 check "the sealer published its envelope (index $ENV)" [ -n "$ENV" ] && [ "$ENV" != None ]
 wait_checkpoint $((ENV + 1))
+"$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show2.json"
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope_proof"], end="")' "$T/show2.json" >"$T/env.tlog-proof"
+"$W" get --server "$URL" "$ENV" --raw >"$T/env.entry"
+check "the receipt is completed by the envelope's tlog-proof, which verifies offline" \
+  "$W" prove --check "$T/env.tlog-proof" --vkey "$VKEY" "$T/env.entry"
 
 # every sealed envelope in the log: the same size, batches of a multiple of 4
 python3 - "$URL" >"$T/env.txt" <<'PY'
