@@ -13,6 +13,7 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace curl
   golang-go golang-golang-x-mod-dev python3 openssl
+  chromium fonts-dejavu-core nodejs
 )
 
 bench_pkgs=(wrk procps)
@@ -25,6 +26,9 @@ case "${1:-}" in
   *) echo "usage: scripts/deps.sh [--test|--bench]" >&2; exit 2 ;;
 esac
 
+# npm: Debian's package, unless a Node.js install already brings it
+if [ "${1:-}" != "" ] && ! command -v npm >/dev/null 2>&1; then want+=(npm); fi
+
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -32,13 +36,23 @@ for p in "${want[@]}"; do
   fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# the browser tests' tooling, from npm, pinned by tests/browser/package-lock.json
+if [ "${1:-}" != "" ]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  lock=$here/tests/browser/package-lock.json
+  stamp=$here/tests/browser/node_modules/.willing-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    echo "deps: npm ci in tests/browser" >&2
+    (cd "$here/tests/browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$lock" "$stamp"
+  fi
+fi

@@ -1065,6 +1065,59 @@ wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
     return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
 }
 
+wl_entry_query wl_entry_query_all(void)
+{
+    wl_entry_query q;
+    memset(&q, 0, sizeof q);
+    q.to = UINT64_MAX;
+    q.until = INT64_MAX;
+    q.limit = 1000;
+    return q;
+}
+
+wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn fn, void *ctx)
+{
+    char text[512];
+    size_t nk = 0, off;
+    sqlite3_stmt *st = NULL;
+    int rc, arg = 5;
+    wl_rc ret = WL_OK;
+    off = (size_t)snprintf(text, sizeof text,
+                           "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 AND "
+                           "time >= ?3 AND time < ?4");
+    while (nk < 4 && q->kinds[nk])
+        nk++;
+    for (size_t i = 0; i < nk; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "%s?%d", i ? ", " : " AND kind IN (",
+                                arg + (int)i);
+    if (nk)
+        off += (size_t)snprintf(text + off, sizeof text - off, ")");
+    if (q->author)
+        off += (size_t)snprintf(text + off, sizeof text - off, " AND author = ?%d", arg + (int)nk);
+    snprintf(text + off, sizeof text - off, " ORDER BY idx %s LIMIT %zu",
+             q->newest_first ? "DESC" : "ASC", q->limit);
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+        return WL_ERR_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(q->from > INT64_MAX ? INT64_MAX : q->from));
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->to > INT64_MAX ? INT64_MAX : q->to));
+    sqlite3_bind_int64(st, 3, q->since);
+    sqlite3_bind_int64(st, 4, q->until);
+    for (size_t i = 0; i < nk; i++)
+        sqlite3_bind_text(st, arg + (int)i, q->kinds[i], -1, SQLITE_STATIC);
+    if (q->author)
+        sqlite3_bind_text(st, arg + (int)nk, q->author, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                 (size_t)sqlite3_column_bytes(st, 1));
+        if (ret != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_finalize(st);
+    return ret;
+}
+
 wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
                                void *ctx)
 {

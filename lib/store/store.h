@@ -194,6 +194,18 @@ wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx) WL_MUS
 wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx) WL_MUST;
 wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n) WL_MUST;
 
+/* Entries by kind (any of up to 4; none: all), author, index range and time range. */
+typedef struct {
+    const char *kinds[5]; /* NULL-terminated */
+    const char *author;   /* NULL: any */
+    uint64_t from, to;    /* indices [from, to) */
+    int64_t since, until; /* entry times [since, until) */
+    size_t limit;
+    int newest_first;
+} wl_entry_query;
+wl_entry_query wl_entry_query_all(void);
+wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn fn,
+                             void *ctx) WL_MUST;
 /* Entries of one kind from index `from` on, in order. */
 wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
                                void *ctx) WL_MUST;

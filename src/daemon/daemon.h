@@ -31,6 +31,7 @@ typedef struct {
 
 typedef struct {
     char db_path[4096];
+    char web_dir[4096]; /* the console's files (web/) */
     char origin[WL_ORIGIN_MAX + 1];
     wl_key log_key;
     wl_vkey log_vkey;
@@ -99,6 +100,11 @@ enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batc
 enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r);
 enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest);
 enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which);
+enum MHD_Result wl_h_entries_list(struct MHD_Connection *c);
+/* For an announce entry, what it reveals: {kind, author, time, body}; else NULL. */
+json_t *wl_revealed(const wl_entry *e);
+/* The console's pages and files, and the Atom feed (h_web.c). */
+enum MHD_Result wl_h_web(struct MHD_Connection *c, const char *url);
 /*
  * The C2SP tlog-proof of entry index against the published checkpoint
  * (malloc'd, *len bytes), or NULL: *why WL_ERR_NOT_FOUND if not covered yet.

@@ -5,6 +5,8 @@
  * entry. Writes are prechecked here, in the worker thread, then handed to the
  * sequencer; the connection is suspended until the entry is durable.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon.h"
@@ -304,5 +306,168 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
         out[off++] = ']';
         out[off++] = '}';
         return wl_respond_bytes(c, MHD_HTTP_OK, "application/json", out, off, "no-store");
+    }
+}
+
+json_t *wl_revealed(const wl_entry *e)
+{
+    const char *b64 = json_string_value(json_object_get(e->body_json, "content"));
+    size_t n = 0;
+    char *raw;
+    wl_entry c;
+    json_t *out = NULL;
+    if (strcmp(e->kind, "announce") != 0 || b64 == NULL)
+        return NULL;
+    raw = malloc(strlen(b64) + 1);
+    if (raw && wl_b64_decode(b64, strlen(b64), (uint8_t *)raw, strlen(b64), &n) == WL_OK &&
+        wl_sealed_parse(raw, n, &c, NULL, 0) == WL_OK) {
+        out = json_pack("{s:s, s:s, s:I, s:O}", "kind", c.kind, "author", c.author, "time",
+                        (json_int_t)c.time, "body", c.body_json);
+        wl_entry_clear(&c);
+    }
+    free(raw);
+    return out;
+}
+
+typedef struct {
+    json_t *list;
+    wl_buf csv;
+    int csv_mode;
+    uint64_t last;
+    size_t n;
+} list_ctx;
+
+/* A CSV field: quoted, quotes doubled, line breaks kept (RFC 4180). */
+static void csv_field(wl_buf *b, const char *s, int last)
+{
+    (void)!wl_buf_append(b, "\"", 1, 64u << 20);
+    for (; s && *s; s++) {
+        if (*s == '"')
+            (void)!wl_buf_append(b, "\"", 1, 64u << 20);
+        (void)!wl_buf_append(b, s, 1, 64u << 20);
+    }
+    (void)!wl_buf_append(b, last ? "\"\r\n" : "\",", last ? 3 : 2, 64u << 20);
+}
+
+static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
+{
+    list_ctx *l = ctx;
+    wl_entry e;
+    json_t *rev;
+    l->last = index;
+    l->n++;
+    if (wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
+        return WL_OK;
+    rev = wl_revealed(&e);
+    if (l->csv_mode) {
+        char num[32], *body = json_dumps(rev ? json_object_get(rev, "body") : e.body_json,
+                                         JSON_COMPACT | JSON_SORT_KEYS);
+        snprintf(num, sizeof num, "%llu", (unsigned long long)index);
+        csv_field(&l->csv, num, 0);
+        csv_field(&l->csv, e.kind, 0);
+        csv_field(&l->csv, e.author, 0);
+        snprintf(num, sizeof num, "%lld", (long long)e.time);
+        csv_field(&l->csv, num, 0);
+        csv_field(&l->csv, rev ? json_string_value(json_object_get(rev, "kind")) : "", 0);
+        csv_field(&l->csv, body, 1);
+        free(body);
+    } else {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:O}", "index", (json_int_t)index, "kind",
+                              e.kind, "author", e.author, "seq", (json_int_t)e.seq, "time",
+                              (json_int_t)e.time, "body", e.body_json);
+        if (rev)
+            json_object_set(o, "revealed", rev);
+        json_array_append_new(l->list, o);
+    }
+    json_decref(rev);
+    wl_entry_clear(&e);
+    return WL_OK;
+}
+
+static int query_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
+{
+    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    char *end;
+    if (s == NULL)
+        return 0;
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    *v = strtoull(s, &end, 10);
+    return *end || errno ? -1 : 0;
+}
+
+/*
+ * GET /api/v1/entries?kind=a,b&author=m&from=I&to=J&since=T&until=T&limit=N
+ * &order=newest|oldest&format=json|csv: entries with their parsed bodies (and
+ * for an announcement, what it reveals), for the explorer and the public pages.
+ */
+enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
+{
+    wl_store *s = wl_thread_store();
+    wl_entry_query q = wl_entry_query_all();
+    const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
+    const char *order = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    char kinds[4][33];
+    uint64_t from = 0, to = UINT64_MAX, since = 0, until = INT64_MAX, limit = 100;
+    list_ctx l;
+    enum MHD_Result ret;
+    wl_rc rc;
+
+    memset(&l, 0, sizeof l);
+    q.author = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "author");
+    if (query_u64(c, "from", &from) || query_u64(c, "to", &to) || query_u64(c, "since", &since) ||
+        query_u64(c, "until", &until) || query_u64(c, "limit", &limit) || limit < 1 ||
+        limit > 1000 || since > INT64_MAX || until > INT64_MAX ||
+        (order && strcmp(order, "newest") != 0 && strcmp(order, "oldest") != 0) ||
+        (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "from, to, since, until: whole numbers; limit 1-1000; order "
+                                "newest or oldest; format json or csv");
+    if (kind) {
+        size_t k = 0;
+        const char *p = kind;
+        while (*p) {
+            size_t n = strcspn(p, ",");
+            if (k == 4 || n == 0 || n > 32 || !wl_valid_kind(p, n))
+                return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                        "kind: up to 4 kinds, separated by commas");
+            memcpy(kinds[k], p, n);
+            kinds[k][n] = '\0';
+            q.kinds[k] = kinds[k];
+            k++;
+            p += n + (p[n] == ',');
+        }
+    }
+    q.from = from;
+    q.to = to;
+    q.since = (int64_t)since;
+    q.until = (int64_t)until;
+    q.limit = (size_t)limit;
+    q.newest_first = order && strcmp(order, "newest") == 0;
+    l.csv_mode = format && strcmp(format, "csv") == 0;
+    l.list = json_array();
+    if (l.csv_mode)
+        (void)!wl_buf_append(&l.csv, "index,kind,author,time,revealed_kind,body\r\n", 43, 1u << 20);
+    if (s == NULL || (rc = wl_store_entries_query(s, &q, list_one, &l)) != WL_OK) {
+        json_decref(l.list);
+        wl_buf_free(&l.csv);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    }
+    if (l.csv_mode) {
+        json_decref(l.list);
+        ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", l.csv.buf, l.csv.len,
+                               "no-cache");
+        wl_buf_free(&l.csv);
+        return ret;
+    }
+    {
+        json_t *o = json_pack("{s:o}", "entries", l.list);
+        /* the next page: continue after the last one listed */
+        if (l.n == q.limit)
+            json_object_set_new(o, q.newest_first ? "next_to" : "next_from",
+                                json_integer((json_int_t)(q.newest_first ? l.last : l.last + 1)));
+        return wl_respond_json(c, MHD_HTTP_OK, o);
     }
 }

@@ -68,7 +68,43 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     }
     {
-        json_t *o = json_pack("{s:s, s:o}", "view", view, "members", mc.a);
+        const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+        json_t *o;
+        if (format && strcmp(format, "csv") == 0) {
+            wl_buf b = {0};
+            size_t i;
+            json_t *m;
+            enum MHD_Result ret;
+            (void)!wl_buf_append(&b, "member,name,role,status,added\r\n", 31, 1u << 24);
+            json_array_foreach(mc.a, i, m)
+            {
+                char line[600];
+                const char *name = json_string_value(json_object_get(m, "name"));
+                json_t *added = json_object_get(m, "added");
+                char q[520];
+                size_t k = 0;
+                for (const char *p = name; p && *p && k < sizeof q - 2; p++) {
+                    if (*p == '"')
+                        q[k++] = '"';
+                    q[k++] = *p;
+                }
+                q[k] = '\0';
+                char at[24] = "";
+                if (json_is_integer(added))
+                    snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
+                snprintf(line, sizeof line, "%s,\"%s\",%s,%s,%s\r\n",
+                         json_string_value(json_object_get(m, "member")), q,
+                         json_string_value(json_object_get(m, "role")),
+                         json_string_value(json_object_get(m, "status")), at);
+                (void)!wl_buf_append(&b, line, strlen(line), 1u << 24);
+            }
+            json_decref(mc.a);
+            ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", b.buf, b.len,
+                                   "no-store");
+            wl_buf_free(&b);
+            return ret;
+        }
+        o = json_pack("{s:s, s:o}", "view", view, "members", mc.a);
         char *notice = NULL;
         if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
             json_object_set_new(o, "notice", json_string(notice));

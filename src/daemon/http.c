@@ -151,6 +151,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
                                     "%s is read-only: use GET", url);
         return wl_h_log(c, url + 5);
     }
+    if (strcmp(url, "/api/v1/entries") == 0 && get)
+        return wl_h_entries_list(c);
     if (strcmp(url, "/api/v1/entries") == 0 || strcmp(url, "/api/v1/entries:batch") == 0) {
         if (!post)
             return wl_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
@@ -175,15 +177,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_sealed_post(c, method, r);
     if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)
         return wl_h_sealed_get(c, method, r, url + 15);
-    if (strcmp(url, "/") == 0 && get) {
-        static const char page[] =
-            "<!doctype html><html lang=en><meta charset=utf-8><title>willing</title>"
-            "<h1>willing</h1><p>The ledger of the coalition. Read it at "
-            "<a href=/log/checkpoint>/log/checkpoint</a> and verify it with "
-            "<code>willing verify</code>.</p></html>";
-        return wl_respond_bytes(c, MHD_HTTP_OK, "text/html; charset=utf-8", page, sizeof page - 1,
-                                "no-cache");
-    }
+    if (get && strncmp(url, "/api/", 5) != 0)
+        return wl_h_web(c, url);
     return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource: %s %s", method,
                             url);
 }

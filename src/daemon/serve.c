@@ -45,6 +45,7 @@ static void usage(FILE *f)
                "  --seal-interval S    seconds between batches of sealed envelopes (default 600;\n"
                "                       0 turns sealing off)\n"
                "  --seal-batch N       envelopes per batch, padded with dummies (default 16)\n"
+               "  --web DIR            the console's files (default: " WL_WEB_DIR ")\n"
                "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
                "                       body takes longer than S seconds (default 10)\n"
                "  -h, --help           this help\n");
@@ -124,11 +125,12 @@ int wl_serve_main(int argc, char **argv)
         {"operator-key", required_argument, NULL, 'O'},
         {"seal-interval", required_argument, NULL, 'S'},
         {"seal-batch", required_argument, NULL, 'B'},
+        {"web", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
-    const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL;
+    const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL, *webdir = WL_WEB_DIR;
     char okp[4200];
     pthread_t seal_thread, warm_thread;
     wl_store *sstore = NULL, *cstore = NULL;
@@ -195,6 +197,9 @@ int wl_serve_main(int argc, char **argv)
         case 'B':
             server.seal_batch = (unsigned)strtoul(optarg, NULL, 10);
             break;
+        case 'W':
+            webdir = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -245,6 +250,7 @@ int wl_serve_main(int argc, char **argv)
         return 1;
     }
     snprintf(server.db_path, sizeof server.db_path, "%s", db);
+    snprintf(server.web_dir, sizeof server.web_dir, "%s", webdir);
     rc = wl_store_open(db, 0, &wstore);
     if (rc != WL_OK) {
         if (rc == WL_ERR_NOT_FOUND)

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// Drives Debian's Chromium through the console. Prints TAP-like lines; exits 1
+// on any failure. Arguments: URL VKEY OTHER_VKEY LOGIN_KEY_FILE SEALED_ID [SHOTS_DIR]
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+
+const [url, vkey, otherVkey, loginKey, sealedId, shots] = process.argv.slice(2);
+const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+let fails = 0;
+const ok = (what, cond, detail = "") => {
+  if (cond) console.log("ok - " + what);
+  else {
+    fails++;
+    console.log("not ok - " + what + (detail ? ": " + detail : ""));
+  }
+};
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"] });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+let errors = [];
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(e.message));
+
+async function visit(path, ready, name) {
+  errors = [];
+  const t0 = Date.now();
+  const r = await page.goto(url + path, { waitUntil: "load" });
+  const loadMs = Date.now() - t0;
+  await page.waitForSelector(ready, { timeout: 10000 });
+  await page.waitForLoadState("networkidle");
+  ok(`${name}: loads (${r.status()}) with no console error`, r.status() === 200 && errors.length === 0,
+    errors.join(" | "));
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => {
+    const r = await globalThis.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => v.id + ": " + v.nodes.length);
+  });
+  ok(`${name}: no serious accessibility violation (axe-core)`, res.length === 0, res.join(", "));
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  return loadMs;
+}
+
+// the public page
+const ms = await visit("/", "#members table", "coalition");
+ok("coalition: the members table lists the members", (await page.textContent("#members")).includes("xa (test)"));
+ok("coalition: the statement is announced, with its source",
+  (await page.textContent("#announcements")).includes("Willing to lead") &&
+  (await page.textContent("#announcements")).includes("Source: a test"));
+ok("coalition: the endorsed requirement's coverage is charted and tabled",
+  (await page.locator("#coverage svg").count()) === 1 && (await page.textContent("#coverage")).includes("lift"));
+ok("coalition: nothing sealed shows", !(await page.textContent("main")).includes("4 aircraft"));
+const size = await page.evaluate(() => performance.getEntriesByType("resource")
+  .concat(performance.getEntriesByType("navigation"))
+  .reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0));
+ok(`coalition: the first page weighs under 300 KB (${size} bytes) and loads under 200 ms on loopback (${ms} ms)`,
+  size < 300 * 1024 && ms < 200);
+
+// the explorer, without a key: nothing is claimed as verified
+await visit("/explorer", "#checkpoint .checks", "explorer");
+ok("explorer: without a key, the checkpoint is not checked and says so",
+  (await page.textContent("#checkpoint")).includes("Not checked"));
+
+// with the log's key: the checkpoint and an entry verify in the browser
+await page.fill("#vkey", vkey);
+await page.click("#key-form button[type=submit]");
+await page.waitForSelector("#checkpoint .checks li.pass");
+ok("explorer: the checkpoint's signature verifies against the supplied key",
+  (await page.textContent("#checkpoint")).includes("Verified: the checkpoint is signed by the key you supplied"));
+ok("explorer: the key's fingerprint is shown", (await page.locator("#key-status code.fp").count()) === 1);
+await visit("/entry/2", "#entry .overall", "entry");
+ok("entry: a permalink shows the entry, verified in the browser",
+  (await page.textContent("#entry .overall")).includes("This entry is verified."));
+
+// a tampered proof fails
+await page.route("**/api/v1/entries/2/proof", async (route) => {
+  const r = await route.fetch();
+  const lines = (await r.text()).split("\n");
+  const h = lines[2];
+  lines[2] = (h[0] === "A" ? "B" : "A") + h.slice(1); // one hash of the path changed
+  await route.fulfill({ response: r, body: lines.join("\n") });
+});
+await page.goto(url + "/entry/2");
+await page.waitForSelector("#entry .overall");
+ok("entry: a tampered inclusion proof shows as failed, never as verified",
+  (await page.textContent("#entry .overall")).includes("could not be verified") &&
+  (await page.locator("#entry li.fail").count()) >= 2);
+await page.unroute("**/api/v1/entries/2/proof");
+
+// a checkpoint signed by another key fails
+await page.fill("#vkey", otherVkey);
+await page.click("#key-form button[type=submit]");
+await page.waitForSelector("#checkpoint .checks li.fail");
+ok("explorer: a checkpoint checked against another log's key shows as failed",
+  (await page.textContent("#checkpoint")).includes("Failed: the checkpoint is signed by the key you supplied"));
+await page.waitForSelector("#entry .overall");
+ok("entry: and the entry is then not verified either",
+  (await page.textContent("#entry .overall")).includes("could not be verified"));
+await page.fill("#vkey", vkey);
+await page.click("#key-form button[type=submit]");
+
+// the Atom feed
+const feed = await (await page.request.get(url + "/feed.atom")).text();
+ok("the Atom feed carries the announcement", feed.includes("<feed") && feed.includes("Willing to lead"));
+
+// security headers on the pages
+const head = await page.request.get(url + "/");
+const csp = head.headers()["content-security-policy"] || "";
+ok("pages carry a CSP with no inline script", csp.includes("script-src 'self'") && !csp.includes("unsafe-inline"));
+
+if (loginKey) {
+  // a member signs in with its login key file; the key never leaves the browser
+  await visit("/member", "#signin-form", "member-signin");
+  await page.setInputFiles("#keyfile", loginKey);
+  await page.click("#signin-form button[type=submit]");
+  await page.waitForSelector("#whoami .signed-in", { timeout: 10000 });
+  ok("member: signs in with a login key file", (await page.textContent("#whoami")).includes("xa"));
+  const cookies = await context.cookies();
+  const s = cookies.find((c) => c.name === "wl_session");
+  ok("member: the session cookie is HttpOnly and SameSite=Strict", s && s.httpOnly && s.sameSite === "Strict");
+  await page.waitForSelector("#mine table");
+  ok("member: sees its sealed pledge and who can read it",
+    (await page.textContent("#mine")).includes("logistics") && (await page.textContent("#mine")).includes(sealedId.slice(0, 12)));
+  if (shots) await page.screenshot({ path: `${shots}/member.png`, fullPage: true });
+  const before = await page.request.get(url + "/api/v1/whoami");
+  ok("member: the session authenticates API reads", before.status() === 200);
+  const forged = await page.request.post(url + "/api/v1/logout", { headers: { "content-type": "application/json" }, data: "{}" });
+  ok("member: a state change without the CSRF token is refused (403)", forged.status() === 403);
+  await page.click("#signout");
+  await page.waitForSelector("#signin-form");
+  const after = await page.request.get(url + "/api/v1/whoami", {
+    headers: { cookie: "wl_session=" + s.value } });
+  ok("member: after sign-out the old session is refused (401)", after.status() === 401);
+}
+
+await browser.close();
+process.exit(fails ? 1 : 0);

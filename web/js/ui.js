@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// Small DOM helpers (no framework) and the API's JSON calls.
+
+export function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid === null || kid === undefined) continue;
+    e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return e;
+}
+
+export function clear(node, ...kids) {
+  node.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined));
+  return node;
+}
+
+export async function getJSON(path, opts = {}) {
+  const r = await fetch(path, { credentials: "same-origin", ...opts });
+  let body = null;
+  try {
+    body = await r.json();
+  } catch {
+    body = null;
+  }
+  if (!r.ok) {
+    const msg = body && body.message ? body.message : r.status + " " + r.statusText;
+    const err = new Error(msg);
+    err.status = r.status;
+    err.code = body && body.error;
+    throw err;
+  }
+  return body;
+}
+
+export function when(unix) {
+  return new Date(unix * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+// A table with a caption, header cells and rows of cells (strings or nodes).
+// Wrapped in a focusable region, so a wide table scrolls by keyboard too.
+export function table(caption, headers, rows) {
+  return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
+    el("table", {},
+    el("caption", { text: caption }),
+    el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))));
+}
+
+export function notice(text, kind = "info") {
+  return el("p", { class: "notice " + kind, role: kind === "error" ? "alert" : "status", text });
+}
