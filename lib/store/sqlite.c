@@ -51,7 +51,6 @@ enum {
     Q_REQ_ALL,
     Q_FACT_SET,
     Q_FACT_ALL,
-    Q_BY_KIND,
     Q_MEMBERS,
     Q_MEMBER_STATUS,
     Q_MEMBER_PUBLISH,
@@ -110,7 +109,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
-    [Q_BY_KIND] = "SELECT idx, data FROM entries WHERE kind = ?1 AND idx >= ?2 ORDER BY idx",
     [Q_MEMBERS] = "SELECT id, name, role, added, status, sealed FROM members ORDER BY added, id",
     [Q_MEMBER_STATUS] = "UPDATE members SET status = ?2 WHERE id = ?1",
     [Q_MEMBER_PUBLISH] = "UPDATE members SET sealed = 0, status = 'announced', added = ?2 "
@@ -1094,8 +1092,10 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
         off += (size_t)snprintf(text + off, sizeof text - off, ")");
     if (q->author)
         off += (size_t)snprintf(text + off, sizeof text - off, " AND author = ?%d", arg + (int)nk);
-    snprintf(text + off, sizeof text - off, " ORDER BY idx %s LIMIT %zu",
-             q->newest_first ? "DESC" : "ASC", q->limit);
+    off += (size_t)snprintf(text + off, sizeof text - off, " ORDER BY idx %s",
+                            q->newest_first ? "DESC" : "ASC");
+    if (q->limit) /* 0: no limit */
+        snprintf(text + off, sizeof text - off, " LIMIT %zu", q->limit);
     if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
         return WL_ERR_IO;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)(q->from > INT64_MAX ? INT64_MAX : q->from));
@@ -1121,23 +1121,11 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
 wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
                                void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-    wl_rc ret = WL_OK;
-    if (sqlite3_prepare_v2(s->db, sql[Q_BY_KIND], -1, &st, NULL) != SQLITE_OK)
-        return WL_ERR_IO;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
-                 (size_t)sqlite3_column_bytes(st, 1));
-        if (ret != WL_OK)
-            break;
-    }
-    if (ret == WL_OK && rc != SQLITE_DONE)
-        ret = map_rc(rc);
-    sqlite3_finalize(st);
-    return ret;
+    wl_entry_query q = wl_entry_query_all();
+    q.kinds[0] = kind;
+    q.from = from;
+    q.limit = 0;
+    return wl_store_entries_query(s, &q, fn, ctx);
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

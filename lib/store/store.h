@@ -200,7 +200,7 @@ typedef struct {
     const char *author;   /* NULL: any */
     uint64_t from, to;    /* indices [from, to) */
     int64_t since, until; /* entry times [since, until) */
-    size_t limit;
+    size_t limit;         /* 0: no limit */
     int newest_first;
 } wl_entry_query;
 wl_entry_query wl_entry_query_all(void);
