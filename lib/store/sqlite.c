@@ -57,6 +57,11 @@ enum {
     Q_KEY_PUBLISH,
     Q_SEALED_ABOUT,
     Q_SEALED_EACH,
+    Q_KEYS_OF,
+    Q_SEALED_MINE,
+    Q_SESSION_PUT,
+    Q_SESSION_GET,
+    Q_SESSION_DEL,
     Q_COUNT
 };
 
@@ -119,6 +124,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
                       "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
+    [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE author = ?1 OR subject = ?1 "
+                      "ORDER BY rowid",
+    [Q_KEYS_OF] = "SELECT pk, key_id, scope, added, revoked, sealed FROM keys WHERE member = ?1",
+    [Q_SESSION_PUT] = "INSERT INTO sessions(token, member, key_id, csrf, expires) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_SESSION_GET] = "SELECT member, key_id, csrf, expires FROM sessions WHERE token = ?1",
+    [Q_SESSION_DEL] = "DELETE FROM sessions WHERE token = ?1 OR expires < ?2",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
 };
@@ -152,6 +164,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
     " idx INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entries_by_kind ON entries(kind, idx);"
+    "CREATE TABLE IF NOT EXISTS sessions(token BLOB PRIMARY KEY, member TEXT NOT NULL,"
+    " key_id INTEGER NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -795,6 +809,77 @@ wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
     return rc;
 }
 
+wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_OF);
+    int r;
+    wl_rc rc = WL_OK;
+    *n = 0;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+        wl_member_key *k = &out[*n];
+        memset(k, 0, sizeof *k);
+        if (sqlite3_column_bytes(st, 0) != 32) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        snprintf(k->member, sizeof k->member, "%s", member);
+        memcpy(k->pk, sqlite3_column_blob(st, 0), 32);
+        k->key_id = (uint32_t)sqlite3_column_int64(st, 1);
+        col_str(st, 2, k->scope, sizeof k->scope);
+        k->added = (uint64_t)sqlite3_column_int64(st, 3);
+        k->revoked = sqlite3_column_type(st, 4) == SQLITE_NULL
+                         ? UINT64_MAX
+                         : (uint64_t)sqlite3_column_int64(st, 4);
+        k->sealed = sqlite3_column_int(st, 5);
+        (*n)++;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_session_put(wl_store *s, const uint8_t token[32], const char *member,
+                           uint32_t key_id, const char *csrf, int64_t expires)
+{
+    sqlite3_stmt *st = stmt(s, Q_SESSION_PUT);
+    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, key_id);
+    sqlite3_bind_text(st, 4, csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, expires);
+    return step_done(st);
+}
+
+wl_rc wl_store_session_get(wl_store *s, const uint8_t token[32], char member[65], uint32_t *key_id,
+                           char csrf[65], int64_t *expires)
+{
+    sqlite3_stmt *st = stmt(s, Q_SESSION_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        col_str(st, 0, member, 65);
+        *key_id = (uint32_t)sqlite3_column_int64(st, 1);
+        col_str(st, 2, csrf, 65);
+        *expires = sqlite3_column_int64(st, 3);
+    } else {
+        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_session_delete(wl_store *s, const uint8_t token[32], int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, Q_SESSION_DEL);
+    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return step_done(st);
+}
+
 wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32])
 {
     sqlite3_stmt *st = stmt(s, Q_WIT_GET);
@@ -947,6 +1032,20 @@ wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32],
                             size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_ABOUT);
+    int rc;
+    *n = 0;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        if (sqlite3_column_bytes(st, 0) == 32)
+            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_sealed_mine(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
+                           size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_MINE);
     int rc;
     *n = 0;
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);

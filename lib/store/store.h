@@ -127,6 +127,20 @@ wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_m
 wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
                           uint64_t index) WL_MUST;
 
+/* Every key of a member (live, revoked, sealed), up to max. */
+wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max,
+                       size_t *n) WL_MUST;
+
+/*
+ * Console sessions: token is the SHA-256 of the cookie's value (the value
+ * itself is never stored). delete removes that session and every expired one.
+ */
+wl_rc wl_store_session_put(wl_store *s, const uint8_t token[32], const char *member,
+                           uint32_t key_id, const char *csrf, int64_t expires) WL_MUST;
+wl_rc wl_store_session_get(wl_store *s, const uint8_t token[32], char member[65], uint32_t *key_id,
+                           char csrf[65], int64_t *expires) WL_MUST;
+wl_rc wl_store_session_delete(wl_store *s, const uint8_t token[32], int64_t now) WL_MUST;
+
 /* Witness state: the latest cosigned checkpoint per origin. */
 wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size,
                            uint8_t root[32]) WL_MUST;
@@ -173,6 +187,9 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) W
 /* The sealed commitments whose subject is member, in the order received. */
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n) WL_MUST;
+/* The sealed commitments a member wrote or that name it, in the order received. */
+wl_rc wl_store_sealed_mine(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
+                           size_t *n) WL_MUST;
 /* Every sealed pledge and pledge.withdraw content after row `after`, in the order received. */
 typedef wl_rc (*wl_sealed_fn)(void *ctx, int64_t row, const char *author, const void *content,
                               size_t len, int64_t received);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "daemon.h"
 #include "willing/httpsig.h"
 
@@ -60,7 +62,10 @@ int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const
 
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err)
 {
-    wl_rc rc = wl_store_nonce_use(s, a->nonce, a->nonce_expires, (int64_t)time(NULL));
+    wl_rc rc;
+    if (a->nonce[0] == '\0') /* a console session: its CSRF token, not a nonce */
+        return WL_OK;
+    rc = wl_store_nonce_use(s, a->nonce, a->nonce_expires, (int64_t)time(NULL));
     if (rc == WL_ERR_CONFLICT)
         return wl_error_set(err, rc, "replayed_request",
                             "this request's nonce was already used: sign each request anew");
@@ -89,10 +94,27 @@ static int authenticate(struct MHD_Connection *c, const char *method, const wl_r
     int live = -1;
 
     memset(a, 0, sizeof *a);
+    if (in == NULL && sg == NULL &&
+        MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session") != NULL) {
+        /* a console session: reads need only the cookie; changes echo its CSRF token */
+        uint8_t token[32];
+        char csrf[65];
+        const char *echo = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (wl_session_lookup(c, token, a->member, &a->key_id, csrf) != 0)
+            return fail(a, MHD_HTTP_UNAUTHORIZED, "session_expired",
+                        "the session has ended or expired: sign in again");
+        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+            (echo == NULL || strlen(echo) != strlen(csrf) ||
+             sodium_memcmp(echo, csrf, strlen(csrf)) != 0))
+            return fail(a, MHD_HTTP_FORBIDDEN, "csrf",
+                        "a change made with a session must carry its X-CSRF-Token");
+        snprintf(a->scope, sizeof a->scope, "login");
+        return 0;
+    }
     if (in == NULL || sg == NULL)
         return fail(a, MHD_HTTP_UNAUTHORIZED, "unauthenticated",
                     "sign the request (RFC 9421, Signature-Input and Signature) with an "
-                    "officer's key");
+                    "officer's key, or sign in to the console");
     if (wl_httpsig_parse(in, sg, NULL, &s, why, sizeof why) != WL_OK)
         return fail(a, MHD_HTTP_BAD_REQUEST, "malformed_signature", "%s", why);
     if (s.ncomponents == 0 || strcmp(s.components[0], "@method") != 0 ||

@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
     char db_path[4096];
     char web_dir[4096]; /* the console's files (web/) */
+    bool tls;           /* served over TLS: cookies are Secure */
     char origin[WL_ORIGIN_MAX + 1];
     wl_key log_key;
     wl_vkey log_vkey;
@@ -168,11 +169,20 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *
 /* The same, but the nonce is left for the caller to record (wl_nonce_record) in its own job. */
 int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const wl_req *r,
                              wl_auth *a);
+/* Console sessions (h_session.c). */
+enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r);
+enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r);
+enum MHD_Result wl_h_session(struct MHD_Connection *c);
+enum MHD_Result wl_h_logout(struct MHD_Connection *c, const char *method, wl_req *r);
+/* The live session the request's cookie names: 0 and its fields, or -1. */
+int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[65],
+                      uint32_t *key_id, char csrf[65]);
 /* Inside a sequencer job: records a's nonce once, or fails with replayed_request. */
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
 /* Signs the receipts of the sealed submissions of a committed round (sequencer thread). */
 void wl_sealed_receipts(wl_job *batch);
+enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
                                 const char *hex);

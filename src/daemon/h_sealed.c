@@ -433,3 +433,54 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
     wl_store_sealed_free(&rec);
     return wl_respond_json(c, MHD_HTTP_OK, o);
 }
+
+/*
+ * GET /api/v1/sealed (signed, or a console session): the requester's own
+ * sealed content (what it wrote, and what names it), newest last, with who
+ * may read each: for the member pages.
+ */
+enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_auth a;
+    wl_store *s = wl_thread_store();
+    uint8_t(*ids)[32] = NULL;
+    size_t n = 0;
+    json_t *list;
+    enum MHD_Result ret;
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    ids = malloc(1000 * 32);
+    if (ids == NULL || s == NULL || wl_store_sealed_mine(s, a.member, ids, 1000, &n) != WL_OK) {
+        free(ids);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    }
+    list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        wl_sealed_rec rec;
+        wl_entry e;
+        char hex[65];
+        json_t *o;
+        if (wl_store_sealed_get(s, ids[i], &rec) != WL_OK)
+            continue;
+        wl_hex_encode(ids[i], 32, hex);
+        o = json_pack("{s:s, s:s, s:I, s:I}", "id", hex, "author", rec.author, "batch",
+                      (json_int_t)rec.batch, "deadline",
+                      (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
+        json_object_set_new(o, "readers", json_loads(rec.readers, 0, NULL));
+        json_object_set_new(o, "envelope",
+                            rec.envelope == UINT64_MAX ? json_null()
+                                                       : json_integer((json_int_t)rec.envelope));
+        if (wl_sealed_parse(rec.content, rec.content_len, &e, NULL, 0) == WL_OK) {
+            json_object_set_new(o, "kind", json_string(e.kind));
+            json_object_set(o, "body", e.body_json);
+            json_object_set_new(o, "time", json_integer((json_int_t)e.time));
+            wl_entry_clear(&e);
+        }
+        json_array_append_new(list, o);
+        wl_store_sealed_free(&rec);
+    }
+    free(ids);
+    ret = wl_respond_json(c, MHD_HTTP_OK,
+                          json_pack("{s:s, s:o}", "member", a.member, "sealed", list));
+    return ret;
+}

@@ -163,6 +163,14 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_entry_get(c, url + 16);
     if (strncmp(url, "/api/v1/proof/", 14) == 0 && get)
         return wl_h_proof(c, url + 14);
+    if (strcmp(url, "/api/v1/login/challenge") == 0 && post)
+        return wl_h_login_challenge(c, r);
+    if (strcmp(url, "/api/v1/login") == 0 && post)
+        return wl_h_login(c, r);
+    if (strcmp(url, "/api/v1/session") == 0 && get)
+        return wl_h_session(c);
+    if (strcmp(url, "/api/v1/logout") == 0 && post)
+        return wl_h_logout(c, method, r);
     if (strcmp(url, "/api/v1/whoami") == 0 && get)
         return wl_h_whoami(c, method, r);
     if (strcmp(url, "/api/v1/members") == 0 && get)
@@ -173,6 +181,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_clearing_inputs(c, method, r);
     if (strcmp(url, "/api/v1/coverage") == 0 && get)
         return wl_h_coverage(c, method, r);
+    if (strcmp(url, "/api/v1/sealed") == 0 && get)
+        return wl_h_sealed_mine(c, method, r);
     if (strcmp(url, "/api/v1/sealed") == 0 && post)
         return wl_h_sealed_post(c, method, r);
     if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)

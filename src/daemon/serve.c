@@ -251,6 +251,7 @@ int wl_serve_main(int argc, char **argv)
     }
     snprintf(server.db_path, sizeof server.db_path, "%s", db);
     snprintf(server.web_dir, sizeof server.web_dir, "%s", webdir);
+    server.tls = certpath != NULL;
     rc = wl_store_open(db, 0, &wstore);
     if (rc != WL_OK) {
         if (rc == WL_ERR_NOT_FOUND)

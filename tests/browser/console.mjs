@@ -4,7 +4,7 @@
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 
-const [url, vkey, otherVkey, loginKey, sealedId, shots] = process.argv.slice(2);
+const [url, vkey, otherVkey, loginKey, sealedId, coordKey, shots] = process.argv.slice(2);
 const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 let fails = 0;
 const ok = (what, cond, detail = "") => {
@@ -123,6 +123,12 @@ if (loginKey) {
   await page.waitForSelector("#mine table");
   ok("member: sees its sealed pledge and who can read it",
     (await page.textContent("#mine")).includes("logistics") && (await page.textContent("#mine")).includes(sealedId.slice(0, 12)));
+  {
+    await page.evaluate(axeSource);
+    const v = await page.evaluate(async () => (await globalThis.axe.run(document))
+      .violations.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => x.id));
+    ok("member: no serious accessibility violation once signed in", v.length === 0, v.join(", "));
+  }
   if (shots) await page.screenshot({ path: `${shots}/member.png`, fullPage: true });
   const before = await page.request.get(url + "/api/v1/whoami");
   ok("member: the session authenticates API reads", before.status() === 200);
@@ -133,6 +139,30 @@ if (loginKey) {
   const after = await page.request.get(url + "/api/v1/whoami", {
     headers: { cookie: "wl_session=" + s.value } });
   ok("member: after sign-out the old session is refused (401)", after.status() === 401);
+}
+
+if (coordKey) {
+  // the coordinator signs in, runs the clearing and sees each pledge's reason
+  await visit("/coordinator", "#signin-form", "coordinator-signin");
+  await page.setInputFiles("#keyfile", coordKey);
+  await page.click("#signin-form button[type=submit]");
+  await page.waitForSelector("#clearing table", { timeout: 10000 });
+  await page.click("#run-clearing");
+  await page.waitForSelector("#clearing table");
+  const text = await page.textContent("#clearing");
+  ok("coordinator: runs the clearing and sees the sealed pledges with their reasons",
+    text.includes("4 aircraft logistics") && text.includes("ua") && /requires|ua holds no binding/.test(text),
+    text.slice(0, 300));
+  ok("coordinator: sees the sealed member list with statuses",
+    (await page.textContent("#all-members")).includes("xa (test)"));
+  errors = [];
+  await page.evaluate(axeSource);
+  const v = await page.evaluate(async () => (await globalThis.axe.run(document))
+    .violations.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => x.id));
+  ok("coordinator: no serious accessibility violation once signed in", v.length === 0, v.join(", "));
+  if (shots) await page.screenshot({ path: `${shots}/coordinator.png`, fullPage: true });
+  await page.click("#signout");
+  await page.waitForSelector("#signin-form");
 }
 
 await browser.close();

@@ -30,6 +30,9 @@ done
 pk=$("$W" keygen --out "$T/xa-login.key" --member xa --scope login | awk '/^public key:/ {print $3}')
 "$W" append --server "$URL" --key "$T/xa.key" --kind key.add \
   --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null
+pk=$("$W" keygen --out "$T/gb-login.key" --member gb --scope login | awk '/^public key:/ {print $3}')
+"$W" append --server "$URL" --key "$T/gb.key" --kind key.add \
+  --body "{\"member\":\"gb\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null
 "$W" append --server "$URL" --key "$T/gb.key" --kind statement \
   --body '{"text":"Willing to lead, with others.","source":"a test"}' >/dev/null
 out=$("$W" append --server "$URL" --key "$T/gb.key" --kind requirement.set \
@@ -38,11 +41,13 @@ out=$("$W" append --server "$URL" --key "$T/gb.key" --kind requirement.set \
   --body "{\"requirement\":\"lift\",\"set\":$(awk '/^index/ {print $2}' <<<"$out")}" >/dev/null
 SEALED=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 4 \
   --unit aircraft --period 2026-Q3 | awk '/^sealed/ {print $2; exit}')
+"$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 200 \
+  --unit troops --condition "requires(ua)" >/dev/null
 size=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 wait_checkpoint "$size"
 
 cd "$SRC/tests/browser"
-if node console.mjs "$URL" "$VKEY" "$OTHER_VKEY" "${LOGIN-}" "$SEALED" "$SHOTS"; then
+if node console.mjs "$URL" "$VKEY" "$OTHER_VKEY" "${LOGIN-$T/xa-login.key}" "$SEALED" "$T/gb-login.key" "$SHOTS"; then
   ok "the console in Chromium (console.mjs)"
 else
   not_ok "the console in Chromium (console.mjs)"

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Console sign-in (issue 4, point 2). A member's officer signs a one-time
+ * challenge with a key of scope `login`, in the browser (WebCrypto, the key
+ * imported non-extractable); the daemon answers with a short-lived session:
+ * an HttpOnly, SameSite=Strict cookie, and a CSRF token that every
+ * state-changing request made with the cookie must echo in X-CSRF-Token.
+ *   POST /api/v1/login/challenge {"member"}            {"challenge", "expires", "text"}
+ *   POST /api/v1/login {"member", "challenge", "signature"}   the session
+ *   GET  /api/v1/session                                who, and the CSRF token (nulls if none)
+ *   POST /api/v1/logout                                 ends it on the server
+ * The text signed is docs/FORMAT.md's "willing.login/v1" message. Sessions are
+ * stored by the SHA-256 of their token, through the sequencer (durable, so
+ * sign-out holds across a restart).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "daemon.h"
+
+#define CHALLENGES 1024
+#define CHALLENGE_TTL 120
+#define SESSION_TTL 1800
+
+typedef struct {
+    uint8_t challenge[32];
+    char member[65];
+    int64_t expires;
+} challenge_slot;
+
+static challenge_slot slots[CHALLENGES];
+static size_t next_slot;
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void login_text(const char *member, const char *challenge_b64, int64_t expires, char *out,
+                       size_t cap)
+{
+    snprintf(out, cap, "willing.login/v1\n%s\n%s\n%s\n%lld\n", wl_srv->origin, member,
+             challenge_b64, (long long)expires);
+}
+
+static json_t *body_json(const wl_req *r)
+{
+    return json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, NULL);
+}
+
+enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r)
+{
+    json_t *b = body_json(r);
+    const char *member = json_string_value(json_object_get(b, "member"));
+    uint8_t ch[32];
+    char cb[45], text[512];
+    int64_t expires = (int64_t)time(NULL) + CHALLENGE_TTL;
+    enum MHD_Result ret;
+    if (member == NULL || !wl_valid_member_id(member, strlen(member))) {
+        json_decref(b);
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+                                "the body is {\"member\": the member's id}");
+    }
+    /* a challenge for anyone who asks: it says nothing about who is a member */
+    randombytes_buf(ch, sizeof ch);
+    pthread_mutex_lock(&slots_mu);
+    memcpy(slots[next_slot].challenge, ch, 32);
+    snprintf(slots[next_slot].member, sizeof slots[next_slot].member, "%s", member);
+    slots[next_slot].expires = expires;
+    next_slot = (next_slot + 1) % CHALLENGES;
+    pthread_mutex_unlock(&slots_mu);
+    wl_b64_encode(ch, 32, cb);
+    login_text(member, cb, expires, text, sizeof text);
+    ret = wl_respond_json(c, MHD_HTTP_OK,
+                          json_pack("{s:s, s:I, s:s}", "challenge", cb, "expires",
+                                    (json_int_t)expires, "text", text));
+    json_decref(b);
+    return ret;
+}
+
+/* Takes the challenge (once): its expiry, or -1 if unknown, expired or for another member. */
+static int64_t take_challenge(const uint8_t ch[32], const char *member)
+{
+    int64_t now = (int64_t)time(NULL), exp = -1;
+    pthread_mutex_lock(&slots_mu);
+    for (size_t i = 0; i < CHALLENGES; i++) {
+        if (slots[i].expires >= now && sodium_memcmp(slots[i].challenge, ch, 32) == 0 &&
+            strcmp(slots[i].member, member) == 0) {
+            exp = slots[i].expires;
+            slots[i].expires = 0; /* used */
+            break;
+        }
+    }
+    pthread_mutex_unlock(&slots_mu);
+    return exp;
+}
+
+typedef struct {
+    uint8_t token[32];
+    char member[65];
+    uint32_t key_id;
+    char csrf[65];
+    int64_t expires;
+    int del;
+} session_arg;
+
+static wl_rc session_job(wl_store *s, void *arg, wl_error *err)
+{
+    session_arg *a = arg;
+    wl_rc rc = a->del
+                   ? wl_store_session_delete(s, a->token, (int64_t)time(NULL))
+                   : wl_store_session_put(s, a->token, a->member, a->key_id, a->csrf, a->expires);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "session: %s", wl_store_errmsg(s));
+    return WL_OK;
+}
+
+static int run_session_job(session_arg *a, wl_error *err)
+{
+    wl_job job;
+    memset(&job, 0, sizeof job);
+    job.fn = session_job;
+    job.arg = a;
+    wl_sequencer_run(&job);
+    if (job.failed)
+        *err = job.err;
+    return job.failed ? -1 : 0;
+}
+
+static enum MHD_Result with_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
+                                   const char *cookie)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    json_decref(body);
+    if (text == NULL)
+        return MHD_NO;
+    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
+{
+    json_t *b = body_json(r);
+    const char *member = json_string_value(json_object_get(b, "member"));
+    const char *chb = json_string_value(json_object_get(b, "challenge"));
+    const char *sgb = json_string_value(json_object_get(b, "signature"));
+    uint8_t ch[32], sig[64], raw[32];
+    size_t n = 0, nk = 0;
+    wl_member_key keys[16];
+    char text[512], cookie[256];
+    int64_t exp;
+    session_arg sa;
+    wl_error err;
+    int found = -1;
+
+    memset(&sa, 0, sizeof sa);
+    if (member == NULL || chb == NULL || sgb == NULL ||
+        !wl_valid_member_id(member, strlen(member)) ||
+        wl_b64_decode(chb, strlen(chb), ch, 32, &n) != WL_OK || n != 32 ||
+        wl_b64_decode(sgb, strlen(sgb), sig, 64, &n) != WL_OK || n != 64) {
+        json_decref(b);
+        return wl_respond_error(
+            c, MHD_HTTP_BAD_REQUEST, "malformed_request",
+            "the body is {\"member\", \"challenge\" (base64 of 32 bytes), "
+            "\"signature\" (base64 Ed25519 signature of the challenge's text)}");
+    }
+    exp = take_challenge(ch, member);
+    if (exp > 0 && wl_store_keys_of(wl_thread_store(), member, keys, 16, &nk) == WL_OK) {
+        login_text(member, chb, exp, text, sizeof text);
+        for (size_t i = 0; i < nk && found < 0; i++)
+            if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX &&
+                wl_ed25519_verify(keys[i].pk, text, strlen(text), sig) == WL_OK)
+                found = (int)i;
+    }
+    if (found < 0) {
+        json_decref(b);
+        /* one answer for every failure: nothing to learn about members or keys */
+        return wl_respond_error(c, MHD_HTTP_UNAUTHORIZED, "login_failed",
+                                "sign-in failed: ask for a new challenge and sign it with a key "
+                                "of scope login of that member");
+    }
+    randombytes_buf(raw, sizeof raw);
+    wl_sha256(raw, sizeof raw, sa.token);
+    snprintf(sa.member, sizeof sa.member, "%s", member);
+    sa.key_id = keys[found].key_id;
+    {
+        uint8_t cr[24];
+        randombytes_buf(cr, sizeof cr);
+        wl_hex_encode(cr, sizeof cr, sa.csrf);
+    }
+    sa.expires = (int64_t)time(NULL) + SESSION_TTL;
+    json_decref(b);
+    if (run_session_job(&sa, &err) != 0)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, err.code, "%s", err.msg);
+    {
+        char tok[45];
+        size_t k;
+        wl_b64_encode(raw, sizeof raw, tok);
+        for (k = 0; tok[k]; k++) /* base64url, unpadded: a cookie-safe value */
+            tok[k] = tok[k] == '+' ? '-' : tok[k] == '/' ? '_' : tok[k];
+        while (k > 0 && tok[k - 1] == '=')
+            tok[--k] = '\0';
+        snprintf(cookie, sizeof cookie,
+                 "wl_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok, SESSION_TTL,
+                 wl_srv->tls ? "; Secure" : "");
+    }
+    sodium_memzero(raw, sizeof raw);
+    return with_cookie(c, MHD_HTTP_OK,
+                       json_pack("{s:s, s:s, s:I}", "member", sa.member, "csrf", sa.csrf, "expires",
+                                 (json_int_t)sa.expires),
+                       cookie);
+}
+
+/* The session a cookie names, if live: 0 and its fields, else -1. */
+int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[65],
+                      uint32_t *key_id, char csrf[65])
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session");
+    char b64[48];
+    uint8_t raw[32];
+    size_t n = 0, k;
+    int64_t expires = 0;
+    if (v == NULL || strlen(v) != 43)
+        return -1;
+    for (k = 0; k < 43; k++)
+        b64[k] = v[k] == '-' ? '+' : v[k] == '_' ? '/' : v[k];
+    b64[43] = '=';
+    b64[44] = '\0';
+    if (wl_b64_decode(b64, 44, raw, 32, &n) != WL_OK || n != 32)
+        return -1;
+    wl_sha256(raw, 32, token);
+    if (wl_store_session_get(wl_thread_store(), token, member, key_id, csrf, &expires) != WL_OK ||
+        expires < (int64_t)time(NULL))
+        return -1;
+    return 0;
+}
+
+enum MHD_Result wl_h_session(struct MHD_Connection *c)
+{
+    uint8_t token[32];
+    char member[65], csrf[65];
+    uint32_t kid;
+    /* no session is a normal state for a page: 200 with member null, not an error */
+    if (wl_session_lookup(c, token, member, &kid, csrf) != 0)
+        return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:n, s:n}", "member", "csrf"));
+    return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s}", "member", member, "csrf", csrf));
+}
+
+enum MHD_Result wl_h_logout(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    wl_auth a;
+    session_arg sa;
+    wl_error err;
+    char member[65], csrf[65];
+    uint32_t kid;
+    memset(&sa, 0, sizeof sa);
+    /* the CSRF token is required like on any state change made with the cookie */
+    if (wl_authenticate(c, method, r, &a) != 0)
+        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    if (wl_session_lookup(c, sa.token, member, &kid, csrf) != 0)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "no_session",
+                                "sign-out ends a console session: there is none");
+    sa.del = 1;
+    if (run_session_job(&sa, &err) != 0)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, err.code, "%s", err.msg);
+    return with_cookie(c, MHD_HTTP_OK, json_pack("{s:b}", "signed_out", 1),
+                       "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
