@@ -87,7 +87,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_MEMBER_GET] = "SELECT id, name, role, added, status, sealed FROM members WHERE id = ?1",
     [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked, sealed) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, NULL, ?6)",
-    [Q_KEYS_BY_ID] = "SELECT pk, scope, added, revoked, sealed FROM keys "
+    [Q_KEYS_BY_ID] = "SELECT pk, key_id, scope, added, revoked, sealed FROM keys "
                      "WHERE member = ?1 AND key_id = ?2",
     [Q_KEY_REVOKE] =
         "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL "
@@ -763,59 +763,13 @@ wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
     return step_done(st);
 }
 
-wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
-                          size_t max, size_t *n)
+/* Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys, up to max. */
+static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out, size_t max,
+                       size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEYS_BY_ID);
     int r;
     wl_rc rc = WL_OK;
     *n = 0;
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, key_id);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        wl_member_key *k = &out[*n];
-        memset(k, 0, sizeof *k);
-        snprintf(k->member, sizeof k->member, "%s", member);
-        if (sqlite3_column_bytes(st, 0) != 32) {
-            rc = WL_ERR_CORRUPT;
-            break;
-        }
-        memcpy(k->pk, sqlite3_column_blob(st, 0), 32);
-        k->key_id = key_id;
-        col_str(st, 1, k->scope, sizeof k->scope);
-        k->added = (uint64_t)sqlite3_column_int64(st, 2);
-        k->revoked = sqlite3_column_type(st, 3) == SQLITE_NULL
-                         ? UINT64_MAX
-                         : (uint64_t)sqlite3_column_int64(st, 3);
-        k->sealed = sqlite3_column_int(st, 4);
-        (*n)++;
-    }
-    if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-        rc = map_rc(r);
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
-{
-    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
-    wl_rc rc;
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
-    rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
-        rc = WL_ERR_NOT_FOUND;
-    return rc;
-}
-
-wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_KEYS_OF);
-    int r;
-    wl_rc rc = WL_OK;
-    *n = 0;
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
     while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         wl_member_key *k = &out[*n];
         memset(k, 0, sizeof *k);
@@ -838,6 +792,35 @@ wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size
         rc = map_rc(r);
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
+                          size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_BY_ID);
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, key_id);
+    return keys_read(st, member, out, max, n);
+}
+
+wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_OF);
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    return keys_read(st, member, out, max, n);
 }
 
 wl_rc wl_store_session_put(wl_store *s, const uint8_t token[32], const char *member,
