@@ -7,7 +7,7 @@ DB         ?= var/willing.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc)
 
-.PHONY: all build deps run check bench fmt clean lint
+.PHONY: all build deps run check bench fmt clean lint screenshots
 
 all: build
 
@@ -37,6 +37,13 @@ check:
 bench: build
 	@scripts/deps.sh --bench
 	@bench/run.sh $(BUILD)
+
+# a PNG of every console page, from the browser test's ledger, into docs/screenshots/
+screenshots: build
+	@scripts/deps.sh --test
+	@mkdir -p docs/screenshots
+	@bash tests/browser/test_console.sh $(BUILD)/willing $(CURDIR)/docs/screenshots
+	@ls docs/screenshots
 
 fmt:
 	@# clang-format 14 does not always reach its fixpoint in one pass: repeat until it does
