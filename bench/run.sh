@@ -204,6 +204,8 @@ warm.sort(); page.sort()
 print('{"pledges":100000,"first_ms":%.1f,"right_after_change_ms":%.1f,"1.5s_after_change_ms":%.2f,"cached_p50_ms":%.2f,"cached_p99_ms":%.2f,"cached_bytes":%d,"page_1000_p50_ms":%.2f,"page_1000_p99_ms":%.2f,"page_bytes":%d}'%(cold[0],after[0],later[0],warm[100],warm[197],wsize,page[50],page[98],psize))
 PY
 )"
+echo "== the console's first page in Chromium (issue 4), the same daemon"
+emit console_first_page "$(node "$(dirname "$0")/console.mjs" "$URL" 30)"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "  \"done\": true" >>"$R"
 echo "}" >>"$R"

@@ -55,8 +55,9 @@ ok("coalition: nothing sealed shows", !(await page.textContent("main")).includes
 const size = await page.evaluate(() => performance.getEntriesByType("resource")
   .concat(performance.getEntriesByType("navigation"))
   .reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0));
-ok(`coalition: the first page weighs under 300 KB (${size} bytes) and loads under 200 ms on loopback (${ms} ms)`,
-  size < 300 * 1024 && ms < 200);
+// its load time is measured by `make bench` (bench/console.mjs), not asserted here
+ok(`coalition: the first page weighs under 300 KB (${size} bytes; loaded in ${ms} ms here)`,
+  size < 300 * 1024);
 
 // the explorer, without a key: nothing is claimed as verified
 await visit("/explorer", "#checkpoint .checks", "explorer");
