@@ -131,6 +131,30 @@ if (loginKey) {
     ok("member: no serious accessibility violation once signed in", v.length === 0, v.join(", "));
   }
   if (shots) await page.screenshot({ path: `${shots}/member.png`, fullPage: true });
+  // writing from the console: a console key, a sealed pledge, a draft, an announcement
+  await page.setInputFiles("#consolekey", loginKey.replace("xa-login", "xa-console"));
+  await page.waitForSelector("#pledge-form");
+  await page.selectOption("#category", "air_policing");
+  await page.fill("#quantity", "6");
+  await page.fill("#unit", "aircraft");
+  await page.fill("#period", "2026-Q4");
+  await page.selectOption("#c0-type", "fact");
+  await page.fill("#c0-a", "ceasefire-signed");
+  await page.click("#pledge-draft");
+  await page.waitForSelector("#drafts table");
+  ok("member: a draft is kept in the browser, nothing sent",
+    (await page.textContent("#drafts")).includes("6 aircraft") &&
+    !(await page.textContent("#mine")).includes("6 aircraft"));
+  await page.click("#drafts button:has-text('Submit')");
+  await page.waitForFunction(() => document.querySelector("#mine")?.textContent.includes("6 aircraft"));
+  ok("member: the draft, submitted, is sealed from the browser with the console key",
+    (await page.textContent("#write-status")).includes("Draft sealed"));
+  await page.waitForTimeout(2500); // its batch (1 s)
+  await page.setInputFiles("#consolekey", loginKey.replace("xa-login", "xa-console"));
+  await page.waitForSelector("#mine button[data-announce]");
+  await page.click("#mine button[data-announce]");
+  await page.waitForFunction(() => document.querySelector("#write-status")?.textContent.includes("Announced"));
+  ok("member: announces it from the browser", true);
   const before = await page.request.get(url + "/api/v1/whoami");
   ok("member: the session authenticates API reads", before.status() === 200);
   const forged = await page.request.post(url + "/api/v1/logout", { headers: { "content-type": "application/json" }, data: "{}" });
@@ -140,6 +164,15 @@ if (loginKey) {
   const after = await page.request.get(url + "/api/v1/whoami", {
     headers: { cookie: "wl_session=" + s.value } });
   ok("member: after sign-out the old session is refused (401)", after.status() === 401);
+}
+
+if (loginKey) {
+  await page.goto(url + "/");
+  await page.waitForSelector("#announcements ol");
+  ok("the pledge announced from the console appears on the public page",
+    (await page.textContent("#announcements")).includes("6 aircraft for air policing"));
+  const f = await (await page.request.get(url + "/feed.atom")).text();
+  ok("  ... and in the Atom feed", f.includes("air_policing 6 aircraft"));
 }
 
 if (coordKey) {

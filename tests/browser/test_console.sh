@@ -30,6 +30,9 @@ done
 pk=$("$W" keygen --out "$T/xa-login.key" --member xa --scope login | awk '/^public key:/ {print $3}')
 "$W" append --server "$URL" --key "$T/xa.key" --kind key.add \
   --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null
+pk=$("$W" keygen --out "$T/xa-console.key" --member xa --scope console | awk '/^public key:/ {print $3}')
+"$W" append --server "$URL" --key "$T/xa.key" --kind key.add \
+  --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"console\"}" >/dev/null
 pk=$("$W" keygen --out "$T/gb-login.key" --member gb --scope login | awk '/^public key:/ {print $3}')
 "$W" append --server "$URL" --key "$T/gb.key" --kind key.add \
   --body "{\"member\":\"gb\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null

@@ -1,8 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// A member's page: its sealed content and who can read each, and its coverage
-// view (its own pledges plus the public ones) with why each binds or not.
+// A member's page: its sealed content and who can read each; its coverage view
+// (its own pledges plus the public ones) with why each binds or not; and, with a
+// console key loaded, new pledges (drafts kept in this browser until submitted),
+// announcements and withdrawals, signed in the browser.
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
 import { sessionBox } from "./session.js";
+import { loadConsoleKey, seal, append, randomHex } from "./sign.js";
+
+const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
+  "intelligence", "training", "finance", "other"];
+let ckey = null;
+let me = null;
+
+const kept = (id) => JSON.parse(localStorage.getItem("willing.kept." + id) || "null");
+const drafts = () => JSON.parse(localStorage.getItem("willing.drafts") || "[]");
+const saveDrafts = (d) => localStorage.setItem("willing.drafts", JSON.stringify(d));
 
 function what(s) {
   const b = s.body || {};
@@ -14,20 +26,62 @@ function what(s) {
   return s.kind;
 }
 
-async function mine(box, me) {
+function say(text, kind = "info") {
+  clear(document.getElementById("write-status"), notice(text, kind));
+}
+
+async function announce(s) {
+  const k = kept(s.id);
+  try {
+    const r = await append(ckey, "announce", { sealed: s.envelope, salt: k.salt, content: k.content });
+    say("Announced: entry #" + r.index + ". It is public now.", "ok");
+    await refresh();
+  } catch (e) {
+    say("The announcement was refused: " + e.message, "error");
+  }
+}
+
+async function withdraw(s) {
+  try {
+    const r = await seal(ckey, "pledge.withdraw", { pledge: s.body.pledge });
+    localStorage.setItem("willing.kept." + r.id, JSON.stringify({ salt: r.salt, content: r.content }));
+    say("Withdrawal sealed (" + r.id.slice(0, 12) + "); announce it to make it public.", "ok");
+    await refresh();
+  } catch (e) {
+    say("The withdrawal was refused: " + e.message, "error");
+  }
+}
+
+function actions(s) {
+  if (!ckey) return "load a console key to act";
+  const out = [];
+  const k = kept(s.id);
+  if (s.kind === "pledge" || s.kind === "pledge.withdraw") {
+    if (s.envelope !== null && k)
+      out.push(el("button", { type: "button", class: "secondary", "data-announce": s.id,
+        onclick: () => announce(s) }, "Announce"));
+    else if (!k) out.push("announce where it was sealed");
+    else out.push("announce after its batch");
+  }
+  if (s.kind === "pledge")
+    out.push(el("button", { type: "button", class: "secondary", onclick: () => withdraw(s) }, "Withdraw"));
+  return out;
+}
+
+async function mine() {
   const r = await getJSON("/api/v1/sealed");
   if (r.sealed.length === 0)
-    return el("div", { id: "mine" }, notice("Nothing sealed yet. Seal a pledge with " +
-      "`willing pledge add`; it shows here."));
+    return el("div", { id: "mine" }, notice("Nothing sealed yet: add a pledge below, or with " +
+      "`willing pledge add`."));
   return el("div", { id: "mine" }, table("My sealed content, and who can read it",
-    ["Id", "Kind", "What", "Who can read it", "Envelope"],
+    ["Id", "Kind", "What", "Who can read it", "Envelope", "Act"],
     r.sealed.map((s) => [el("code", {}, s.id.slice(0, 12)), s.kind, what(s),
       ["you (" + me + ")", "the coordinator"].concat(s.readers || []).join(", "),
       s.envelope === null ? "waiting for its batch (" + when(s.deadline) + ")"
-        : el("a", { href: "/entry/" + s.envelope }, "#" + s.envelope)])));
+        : el("a", { href: "/entry/" + s.envelope }, "#" + s.envelope), actions(s)])));
 }
 
-async function coverage(me) {
+async function coverage() {
   const c = await getJSON("/api/v1/coverage?view=member");
   const my = c.pledges.filter((p) => p.member === me);
   return el("div", { id: "my-coverage" },
@@ -42,19 +96,170 @@ async function coverage(me) {
       download: "" }, "Download my coverage (CSV)")));
 }
 
+function field(id, label, attrs = {}) {
+  return el("div", {}, el("label", { for: id }, label), el("input", { id, name: id, ...attrs }));
+}
+
+// One condition row: its type and its parameters.
+function condRow(i) {
+  const type = el("select", { id: `c${i}-type`, name: `c${i}-type` },
+    ["", "requires", "at_least", "total", "fact"].map((t) => el("option", { value: t },
+      { "": "(none)", requires: "requires member", at_least: "at least N others in category",
+        total: "total in category ≥", fact: "fact recorded" }[t])));
+  return el("fieldset", { class: "cond" }, el("legend", {}, "Condition " + (i + 1)),
+    el("div", {}, el("label", { for: `c${i}-type` }, "Kind"), type),
+    field(`c${i}-a`, "Member, number or fact", { type: "text" }),
+    field(`c${i}-b`, "Category (at least, total)", { type: "text" }),
+    field(`c${i}-c`, "Unit and minimum (total), e.g. troops 5000", { type: "text" }));
+}
+
+function readCondition(f) {
+  const parts = [];
+  for (let i = 0; i < 2; i++) {
+    const t = f.get(`c${i}-type`), a = (f.get(`c${i}-a`) || "").trim();
+    const b = (f.get(`c${i}-b`) || "").trim(), c = (f.get(`c${i}-c`) || "").trim().split(/\s+/);
+    if (t === "requires") parts.push({ requires: a });
+    else if (t === "at_least") parts.push({ at_least: { n: Number(a), category: b } });
+    else if (t === "total") parts.push({ total: { category: b, unit: c[0], min: c[1] || "" } });
+    else if (t === "fact") parts.push({ fact: a });
+  }
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0] : { [f.get("combine")]: parts };
+}
+
+function readPledge(form) {
+  const f = new FormData(form);
+  const body = { pledge: randomHex(16), category: f.get("category"), quantity: f.get("quantity").trim(),
+    unit: f.get("unit").trim() };
+  for (const k of ["place", "period", "text"]) if ((f.get(k) || "").trim()) body[k] = f.get(k).trim();
+  if ((f.get("caveat") || "").trim()) body.caveats = [f.get("caveat").trim()];
+  if ((f.get("readers") || "").trim()) body.readers = f.get("readers").split(",").map((x) => x.trim()).filter(Boolean);
+  const cond = readCondition(f);
+  if (cond) body.condition = cond;
+  return body;
+}
+
+async function submit(body) {
+  const r = await seal(ckey, "pledge", body);
+  localStorage.setItem("willing.kept." + r.id, JSON.stringify({ salt: r.salt, content: r.content }));
+  return r;
+}
+
+function pledgeForm() {
+  const form = el("form", { id: "pledge-form", class: "stack" },
+    el("div", {}, el("label", { for: "category" }, "Category"),
+      el("select", { id: "category", name: "category" }, CATEGORIES.map((c) =>
+        el("option", { value: c }, c.replace(/_/g, " "))))),
+    field("quantity", "Quantity (an exact decimal)", { type: "text", required: true, inputmode: "decimal" }),
+    field("unit", "Unit (troops, aircraft, systems, missiles, ships, or a currency)", { type: "text", required: true }),
+    field("place", "Place: a country or region, no coordinates", { type: "text" }),
+    field("period", "Period: a quarter, e.g. 2026-Q2", { type: "text", pattern: "[0-9]{4}-Q[1-4]" }),
+    field("caveat", "A national caveat", { type: "text" }),
+    field("readers", "Members who may read it (ids, comma-separated)", { type: "text" }),
+    field("text", "Free text", { type: "text" }),
+    el("div", {}, el("label", { for: "combine" }, "Conditions combine with"),
+      el("select", { id: "combine", name: "combine" }, el("option", { value: "all" }, "all (and)"),
+        el("option", { value: "any" }, "any (or)"))),
+    condRow(0), condRow(1),
+    el("p", { class: "help" }, "Conditions may only ask for more: a pledge is never undone by " +
+      "others joining."),
+    el("div", { class: "buttons" },
+      el("button", { type: "submit", id: "pledge-submit" }, "Seal and send"),
+      el("button", { type: "button", id: "pledge-draft", class: "secondary" }, "Keep as a draft here")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const r = await submit(readPledge(form));
+      say("Sealed " + r.id.slice(0, 12) + ": the operator's receipt names batch " + r.batch +
+        ", published " + when(r.deadline) + ".", "ok");
+      form.reset();
+      await refresh();
+    } catch (e) {
+      say("The pledge was refused: " + e.message, "error");
+    }
+  });
+  form.querySelector("#pledge-draft").addEventListener("click", () => {
+    const d = drafts();
+    d.push(readPledge(form));
+    saveDrafts(d);
+    say("Kept as a draft in this browser: nothing was sent.", "ok");
+    form.reset();
+    refresh();
+  });
+  return form;
+}
+
+function draftList() {
+  const d = drafts();
+  if (d.length === 0) return el("div", { id: "drafts" }, el("p", {}, "No drafts in this browser."));
+  return el("div", { id: "drafts" }, table("Drafts kept in this browser (not sent)",
+    ["What", "Act"], d.map((b, i) => [[b.quantity, b.unit, b.category.replace(/_/g, " ")].join(" "),
+      [el("button", { type: "button", class: "secondary", disabled: ckey ? null : true,
+        onclick: async () => {
+          try {
+            const r = await submit(b);
+            const rest = drafts();
+            rest.splice(i, 1);
+            saveDrafts(rest);
+            say("Draft sealed: " + r.id.slice(0, 12) + ".", "ok");
+            await refresh();
+          } catch (e) {
+            say("The draft was refused: " + e.message, "error");
+          }
+        } }, "Submit"),
+      el("button", { type: "button", class: "secondary", onclick: () => {
+        const rest = drafts();
+        rest.splice(i, 1);
+        saveDrafts(rest);
+        refresh();
+      } }, "Delete")]])));
+}
+
+function keyBox() {
+  const input = el("input", { id: "consolekey", type: "file", accept: ".key,.pem,.txt",
+    "aria-describedby": "consolekey-help" });
+  input.addEventListener("change", async () => {
+    try {
+      const k = await loadConsoleKey(input.files[0]);
+      if (k.member !== me) throw new Error("this key is " + k.member + "'s, you are signed in as " + me);
+      ckey = k;
+      say("Console key " + k.keyIdHex + " loaded: entries and sealed content written here are " +
+        "signed with it, and say so.", "ok");
+      await refresh();
+    } catch (e) {
+      say("The console key cannot be used: " + e.message, "error");
+    }
+  });
+  return el("div", {}, el("label", { for: "consolekey" }, "Your console key file"), input,
+    el("p", { id: "consolekey-help", class: "help" }, "A key of scope console (",
+      el("code", {}, "willing keygen --scope console"), "), registered for your member. It stays " +
+      "in this page, imported so it cannot be exported."));
+}
+
 const priv = document.getElementById("private");
+async function refresh() {
+  try {
+    const status = el("div", { id: "write-status", "aria-live": "polite" });
+    const old = document.getElementById("write-status");
+    clear(priv,
+      el("section", { "aria-labelledby": "h-mine" }, el("h2", { id: "h-mine" }, "Sealed content"),
+        await mine()),
+      el("section", { "aria-labelledby": "h-write" }, el("h2", { id: "h-write" }, "Write from this browser"),
+        keyBox(), old || status, ckey ? pledgeForm() : notice("Load a console key to add, " +
+          "announce or withdraw pledges here."), el("h3", {}, "Drafts"), draftList()),
+      el("section", { "aria-labelledby": "h-cov" }, el("h2", { id: "h-cov" }, "Coverage"),
+        await coverage()));
+  } catch (e) {
+    clear(priv, notice("Your pledges cannot be loaded: " + e.message, "error"));
+  }
+}
+
 sessionBox(document.getElementById("whoami"), async (s) => {
+  me = s ? s.member : null;
+  ckey = null;
   if (!s) {
     clear(priv);
     return;
   }
-  try {
-    clear(priv,
-      el("section", { "aria-labelledby": "h-mine" }, el("h2", { id: "h-mine" }, "Sealed content"),
-        await mine(priv, s.member)),
-      el("section", { "aria-labelledby": "h-cov" }, el("h2", { id: "h-cov" }, "Coverage"),
-        await coverage(s.member)));
-  } catch (e) {
-    clear(priv, notice("Your pledges cannot be loaded: " + e.message, "error"));
-  }
+  await refresh();
 });
