@@ -195,6 +195,36 @@ if (coordKey) {
     .violations.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => x.id));
   ok("coordinator: no serious accessibility violation once signed in", v.length === 0, v.join(", "));
   if (shots) await page.screenshot({ path: `${shots}/coordinator.png`, fullPage: true });
+
+  // the requirements editor and the facts, written from the console
+  const dir = coordKey.slice(0, coordKey.lastIndexOf("/"));
+  await page.setInputFiles("#consolekey", dir + "/gb-console.key");
+  await page.waitForSelector("#requirement-form");
+  await page.fill("#r-id", "sealift");
+  await page.selectOption("#r-category", "maritime");
+  await page.fill("#r-quantity", "3");
+  await page.fill("#r-unit", "ships");
+  await page.fill("#r-needed", "2026-Q4");
+  await page.click("#requirement-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#requirements")?.textContent.includes("sealift"));
+  ok("coordinator: sets a requirement from the console", (await page.textContent("#write-status")).includes("sealift set"));
+  await page.fill("#fact-name", "ceasefire-signed");
+  await page.click("#fact-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#facts table")?.textContent.includes("ceasefire-signed"));
+  ok("coordinator: records a fact, and the clearing follows it",
+    (await page.textContent("#clearing")).includes("Facts recorded: ceasefire-signed"));
+  await page.click("#signout");
+  await page.waitForSelector("#signin-form");
+
+  // the host nation endorses it
+  await page.setInputFiles("#keyfile", dir + "/ua-login.key");
+  await page.click("#signin-form button[type=submit]");
+  await page.waitForSelector("#requirements", { timeout: 10000 });
+  await page.setInputFiles("#consolekey", dir + "/ua-console.key");
+  await page.waitForSelector("#requirements button[data-endorse='sealift']");
+  await page.click("#requirements button[data-endorse='sealift']");
+  await page.waitForFunction(() => document.querySelector("#write-status")?.textContent.includes("Endorsed sealift"));
+  ok("host nation: endorses the requirement with its own key, from the console", true);
   await page.click("#signout");
   await page.waitForSelector("#signin-form");
 }

@@ -36,6 +36,12 @@ pk=$("$W" keygen --out "$T/xa-console.key" --member xa --scope console | awk '/^
 pk=$("$W" keygen --out "$T/gb-login.key" --member gb --scope login | awk '/^public key:/ {print $3}')
 "$W" append --server "$URL" --key "$T/gb.key" --kind key.add \
   --body "{\"member\":\"gb\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null
+for pair in gb:console ua:login ua:console; do
+  id=${pair%%:*}; scope=${pair##*:}
+  pk=$("$W" keygen --out "$T/$id-$scope.key" --member "$id" --scope "$scope" | awk '/^public key:/ {print $3}')
+  "$W" append --server "$URL" --key "$T/$id.key" --kind key.add \
+    --body "{\"member\":\"$id\",\"key\":\"$pk\",\"scope\":\"$scope\"}" >/dev/null
+done
 "$W" append --server "$URL" --key "$T/gb.key" --kind statement \
   --body '{"text":"Willing to lead, with others.","source":"a test"}' >/dev/null
 out=$("$W" append --server "$URL" --key "$T/gb.key" --kind requirement.set \

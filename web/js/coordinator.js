@@ -1,8 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 // The coordinator's page: the clearing of every pledge (sealed ones included)
-// with each one's reason, coverage with the gaps, members with their status, facts.
+// with each one's reason, coverage with the gaps, members with their status,
+// facts; with a console key, the requirements editor and the facts (the
+// coordinator), and endorsements (the host nation), signed in the browser.
 import { el, clear, getJSON, table, notice } from "./ui.js";
 import { sessionBox } from "./session.js";
+import { consoleKeyBox, append } from "./sign.js";
+
+const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
+  "intelligence", "training", "finance", "other"];
+let ckey = null;
+let who = null;
+
+function say(text, kind = "info") {
+  clear(document.getElementById("write-status"), notice(text, kind));
+}
+
+async function write(kind, body, done) {
+  try {
+    const r = await append(ckey, kind, body);
+    say(done + " (entry #" + r.index + ").", "ok");
+    await render();
+  } catch (e) {
+    say("Refused: " + e.message, "error");
+  }
+}
 
 async function clearing(box) {
   clear(box, el("p", { class: "loading" }, "Clearing every pledge…"));
@@ -23,6 +45,65 @@ async function clearing(box) {
         el("code", {}, p.pledge.slice(0, 12)), p.member, p.quantity + " " + p.unit + " " +
           p.category.replace(/_/g, " "), p.binding ? "yes" : "no",
         p.reason || "its conditions hold"])));
+  return c;
+}
+
+function field(id, label, attrs = {}) {
+  return el("div", {}, el("label", { for: id }, label), el("input", { id, name: id, ...attrs }));
+}
+
+function requirementsEditor(c) {
+  const coord = who.role === "coordinator" || who.role === "operator";
+  const host = who.role === "host";
+  const rows = c.requirements.map((q) => [q.requirement, q.category.replace(/_/g, " "),
+    q.quantity + " " + q.unit, String(q.priority), q.needed_by || "",
+    q.endorsed ? "endorsed" : host && ckey ? el("button", { type: "button", class: "secondary",
+      "data-endorse": q.requirement, onclick: () => write("requirement.endorse",
+        { requirement: q.requirement, set: q.set }, "Endorsed " + q.requirement) }, "Endorse")
+      : "not yet"]);
+  const form = el("form", { id: "requirement-form" },
+    field("r-id", "Requirement id", { type: "text", required: true, pattern: "[a-z0-9._-]+" }),
+    el("div", {}, el("label", { for: "r-category" }, "Category"),
+      el("select", { id: "r-category", name: "r-category" }, CATEGORIES.map((x) =>
+        el("option", { value: x }, x.replace(/_/g, " "))))),
+    field("r-quantity", "Quantity", { type: "text", required: true, inputmode: "decimal" }),
+    field("r-unit", "Unit", { type: "text", required: true }),
+    field("r-priority", "Priority 1-5", { type: "number", min: "1", max: "5", value: "1" }),
+    field("r-needed", "Needed by (YYYY-Qn)", { type: "text", pattern: "[0-9]{4}-Q[1-4]" }),
+    el("div", {}, el("button", { type: "submit" }, "Set the requirement")));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const body = { requirement: f.get("r-id").trim(), category: f.get("r-category"),
+      quantity: f.get("r-quantity").trim(), unit: f.get("r-unit").trim(),
+      priority: Number(f.get("r-priority")) };
+    if (f.get("r-needed").trim()) body.needed_by = f.get("r-needed").trim();
+    write("requirement.set", body, "Requirement " + body.requirement + " set; the host nation " +
+      "endorses it next");
+  });
+  return el("div", { id: "requirements" },
+    rows.length ? table("Requirements and their endorsement by the host nation",
+      ["Requirement", "Category", "Quantity", "Priority", "Needed by", "Host nation"], rows)
+      : notice("No requirement yet."),
+    coord && ckey ? form : null);
+}
+
+function factsEditor(c) {
+  if (!(who.role === "coordinator" || who.role === "operator") || !ckey) return null;
+  const form = el("form", { id: "fact-form" },
+    field("fact-name", "Fact, e.g. ceasefire-signed", { type: "text", required: true,
+      pattern: "[a-z0-9._-]+" }),
+    el("div", {}, el("button", { type: "submit" }, "Record the fact")));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const name = new FormData(form).get("fact-name").trim();
+    write("fact.record", { fact: name }, "Fact " + name + " recorded");
+  });
+  return el("div", { id: "facts" },
+    c.facts.length ? table("Facts recorded", ["Fact", "Act"], c.facts.map((f) => [f,
+      el("button", { type: "button", class: "secondary", onclick: () =>
+        write("fact.retract", { fact: f }, "Fact " + f + " retracted") }, "Retract")]))
+      : el("p", {}, "No fact recorded."), form);
 }
 
 async function members(box) {
@@ -32,23 +113,35 @@ async function members(box) {
 }
 
 const priv = document.getElementById("private");
-sessionBox(document.getElementById("whoami"), async (s) => {
-  if (!s) {
-    clear(priv);
-    return;
-  }
+async function render() {
   const run = el("button", { type: "button", id: "run-clearing" }, "Run the clearing");
   const cl = el("div", { id: "clearing" });
   const mem = el("div", { id: "all-members" });
+  const ed = el("div", { id: "editors" });
+  const status = document.getElementById("write-status") ||
+    el("div", { id: "write-status", "aria-live": "polite" });
   clear(priv,
     el("section", { "aria-labelledby": "h-clear" }, el("h2", { id: "h-clear" }, "Clearing"), run, cl),
+    el("section", { "aria-labelledby": "h-edit" }, el("h2", { id: "h-edit" }, "Requirements and facts"),
+      consoleKeyBox(who.member, async (k) => {
+        ckey = k;
+        await render();
+        say("Console key " + k.keyIdHex + " loaded: entries written here are signed with it.", "ok");
+      }, (e) => say("The console key cannot be used: " + e.message, "error")), status, ed),
     el("section", { "aria-labelledby": "h-members" }, el("h2", { id: "h-members" }, "Members"), mem));
   const go = async () => {
     try {
-      await clearing(cl);
+      const c = await clearing(cl);
+      clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c), el("h3", {}, "Facts"),
+        factsEditor(c) || el("p", {}, "Load a console key of the coordinator to record facts."));
     } catch (e) {
-      clear(cl, notice(e.status === 403 ? "This page is for members with role coordinator or " +
-        "operator; " + s.member + " is not one." : "The clearing failed: " + e.message, "error"));
+      clear(cl, notice(e.status === 403 ? "The clearing is for members with role coordinator " +
+        "or operator; " + who.member + " is " + who.role + "." : "The clearing failed: " + e.message,
+      e.status === 403 ? "warn" : "error"));
+      if (e.status === 403) {
+        const c = await getJSON("/api/v1/coverage");
+        clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c));
+      }
     }
   };
   run.addEventListener("click", go);
@@ -58,4 +151,14 @@ sessionBox(document.getElementById("whoami"), async (s) => {
   } catch (e) {
     clear(mem, notice("The members cannot be loaded: " + e.message, "error"));
   }
+}
+
+sessionBox(document.getElementById("whoami"), async (s) => {
+  ckey = null;
+  if (!s) {
+    clear(priv);
+    return;
+  }
+  who = await getJSON("/api/v1/whoami");
+  await render();
 });

@@ -5,7 +5,7 @@
 // announcements and withdrawals, signed in the browser.
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
 import { sessionBox } from "./session.js";
-import { loadConsoleKey, seal, append, randomHex } from "./sign.js";
+import { consoleKeyBox, seal, append, randomHex } from "./sign.js";
 
 const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
   "intelligence", "training", "finance", "other"];
@@ -215,27 +215,6 @@ function draftList() {
       } }, "Delete")]])));
 }
 
-function keyBox() {
-  const input = el("input", { id: "consolekey", type: "file", accept: ".key,.pem,.txt",
-    "aria-describedby": "consolekey-help" });
-  input.addEventListener("change", async () => {
-    try {
-      const k = await loadConsoleKey(input.files[0]);
-      if (k.member !== me) throw new Error("this key is " + k.member + "'s, you are signed in as " + me);
-      ckey = k;
-      say("Console key " + k.keyIdHex + " loaded: entries and sealed content written here are " +
-        "signed with it, and say so.", "ok");
-      await refresh();
-    } catch (e) {
-      say("The console key cannot be used: " + e.message, "error");
-    }
-  });
-  return el("div", {}, el("label", { for: "consolekey" }, "Your console key file"), input,
-    el("p", { id: "consolekey-help", class: "help" }, "A key of scope console (",
-      el("code", {}, "willing keygen --scope console"), "), registered for your member. It stays " +
-      "in this page, imported so it cannot be exported."));
-}
-
 const priv = document.getElementById("private");
 async function refresh() {
   try {
@@ -245,7 +224,12 @@ async function refresh() {
       el("section", { "aria-labelledby": "h-mine" }, el("h2", { id: "h-mine" }, "Sealed content"),
         await mine()),
       el("section", { "aria-labelledby": "h-write" }, el("h2", { id: "h-write" }, "Write from this browser"),
-        keyBox(), old || status, ckey ? pledgeForm() : notice("Load a console key to add, " +
+        consoleKeyBox(me, async (k) => {
+          ckey = k;
+          say("Console key " + k.keyIdHex + " loaded: entries and sealed content written here " +
+            "are signed with it, and say so.", "ok");
+          await refresh();
+        }, (e) => say("The console key cannot be used: " + e.message, "error")), old || status, ckey ? pledgeForm() : notice("Load a console key to add, " +
           "announce or withdraw pledges here."), el("h3", {}, "Drafts"), draftList()),
       el("section", { "aria-labelledby": "h-cov" }, el("h2", { id: "h-cov" }, "Coverage"),
         await coverage()));

@@ -5,6 +5,7 @@
 // non-extractable for signing (an extractable copy is imported once, only to
 // read the public key the note's key ID is computed from, then dropped).
 import { b64decode, b64encode, sha256, hex } from "./verify.js";
+import { el } from "./ui.js";
 
 const enc = new TextEncoder();
 
@@ -74,4 +75,23 @@ export async function append(k, kind, body) {
   const a = await r.json();
   if (!r.ok) throw new Error(a.message || r.statusText);
   return a;
+}
+
+// The console key's file input: loads the key of the signed-in member `me`.
+export function consoleKeyBox(me, loaded, failed) {
+  const input = el("input", { id: "consolekey", type: "file", accept: ".key,.pem,.txt",
+    "aria-describedby": "consolekey-help" });
+  input.addEventListener("change", async () => {
+    try {
+      const k = await loadConsoleKey(input.files[0]);
+      if (k.member !== me) throw new Error("this key is " + k.member + "'s, you are signed in as " + me);
+      await loaded(k);
+    } catch (e) {
+      failed(e);
+    }
+  });
+  return el("div", {}, el("label", { for: "consolekey" }, "Your console key file"), input,
+    el("p", { id: "consolekey-help", class: "help" }, "A key of scope console (",
+      el("code", {}, "willing keygen --scope console"), "), registered for your member. It stays " +
+      "in this page, imported so it cannot be exported."));
 }
