@@ -155,6 +155,13 @@ if (loginKey) {
   await page.click("#mine button[data-announce]");
   await page.waitForFunction(() => document.querySelector("#write-status")?.textContent.includes("Announced"));
   ok("member: announces it from the browser", true);
+  await page.click("#mine tr:has-text('6 aircraft air policing') button[data-amend]");
+  await page.waitForSelector("#pledge-form .notice");
+  await page.fill("#quantity", "8");
+  await page.click("#pledge-submit");
+  await page.waitForFunction(() => document.querySelector("#write-status")?.textContent.includes("(amending"));
+  await page.waitForFunction(() => document.querySelector("#mine")?.textContent.includes("8 aircraft air policing"));
+  ok("member: amends a pledge from the browser (a new sealed pledge naming its predecessor)", true);
   const before = await page.request.get(url + "/api/v1/whoami");
   ok("member: the session authenticates API reads", before.status() === 200);
   const forged = await page.request.post(url + "/api/v1/logout", { headers: { "content-type": "application/json" }, data: "{}" });
@@ -227,6 +234,24 @@ if (coordKey) {
   ok("host nation: endorses the requirement with its own key, from the console", true);
   await page.click("#signout");
   await page.waitForSelector("#signin-form");
+}
+
+// a phone: the public page and the explorer fit, and stay accessible
+{
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const p = await phone.newPage();
+  for (const path of ["/", "/explorer"]) {
+    await p.goto(url + path);
+    await p.waitForLoadState("networkidle");
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    ok(`phone: ${path} fits a 390 px screen (overflow ${over} px)`, over <= 1);
+    await p.evaluate(axeSource);
+    const v = await p.evaluate(async () => (await globalThis.axe.run(document))
+      .violations.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => x.id));
+    ok(`phone: ${path} has no serious accessibility violation`, v.length === 0, v.join(", "));
+    if (shots) await p.screenshot({ path: `${shots}/phone${path === "/" ? "-coalition" : "-explorer"}.png` });
+  }
+  await phone.close();
 }
 
 await browser.close();

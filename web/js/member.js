@@ -11,6 +11,7 @@ const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", 
   "intelligence", "training", "finance", "other"];
 let ckey = null;
 let me = null;
+let amending = null; // the pledge the form amends, with its body
 
 const kept = (id) => JSON.parse(localStorage.getItem("willing.kept." + id) || "null");
 const drafts = () => JSON.parse(localStorage.getItem("willing.drafts") || "[]");
@@ -63,9 +64,26 @@ function actions(s) {
     else if (!k) out.push("announce where it was sealed");
     else out.push("announce after its batch");
   }
-  if (s.kind === "pledge")
+  if (s.kind === "pledge") {
+    out.push(el("button", { type: "button", class: "secondary", "data-amend": s.id,
+      onclick: () => amend(s) }, "Amend"));
     out.push(el("button", { type: "button", class: "secondary", onclick: () => withdraw(s) }, "Withdraw"));
+  }
   return out;
+}
+
+// Amending: the form, filled with the pledge; what it seals names its predecessor.
+async function amend(s) {
+  amending = s.body;
+  await refresh();
+  const b = s.body;
+  for (const [id, v] of [["category", b.category], ["quantity", b.quantity], ["unit", b.unit],
+    ["place", b.place], ["period", b.period], ["text", b.text],
+    ["caveat", (b.caveats || [])[0]], ["readers", (b.readers || []).join(", ")]])
+    if (v !== undefined) document.getElementById(id).value = v;
+  say("Amending " + b.pledge.slice(0, 12) + ": change the form and seal it; the new pledge " +
+    "replaces it (conditions are entered anew).", "info");
+  document.getElementById("quantity").focus();
 }
 
 async function mine() {
@@ -136,6 +154,7 @@ function readPledge(form) {
   if ((f.get("readers") || "").trim()) body.readers = f.get("readers").split(",").map((x) => x.trim()).filter(Boolean);
   const cond = readCondition(f);
   if (cond) body.condition = cond;
+  if (amending) body.amends = amending.pledge;
   return body;
 }
 
@@ -170,14 +189,20 @@ function pledgeForm() {
     ev.preventDefault();
     try {
       const r = await submit(readPledge(form));
-      say("Sealed " + r.id.slice(0, 12) + ": the operator's receipt names batch " + r.batch +
-        ", published " + when(r.deadline) + ".", "ok");
+      say("Sealed " + r.id.slice(0, 12) + (amending ? " (amending " + amending.pledge.slice(0, 12) +
+        ")" : "") + ": the operator's receipt names batch " + r.batch + ", published " +
+        when(r.deadline) + ".", "ok");
+      amending = null;
       form.reset();
       await refresh();
     } catch (e) {
       say("The pledge was refused: " + e.message, "error");
     }
   });
+  if (amending)
+    form.prepend(el("p", { class: "notice" }, "Amending pledge ", el("code", {},
+      amending.pledge.slice(0, 12)), ". ", el("button", { type: "button", class: "secondary",
+      onclick: () => { amending = null; refresh(); } }, "Cancel")));
   form.querySelector("#pledge-draft").addEventListener("click", () => {
     const d = drafts();
     d.push(readPledge(form));

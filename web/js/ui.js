@@ -45,8 +45,25 @@ export function when(unix) {
 }
 
 // A table with a caption, header cells and rows of cells (strings or nodes).
-// Wrapped in a focusable region, so a wide table scrolls by keyboard too.
+// A CSV of what a table shows (RFC 4180), as a download link: every table has one.
+function csvOf(headers, rows) {
+  const cell = (c) => {
+    const t = c instanceof Node ? c.textContent : Array.isArray(c)
+      ? c.map((x) => (x instanceof Node ? x.textContent : String(x))).join(" ") : String(c);
+    return '"' + t.replace(/"/g, '""') + '"';
+  };
+  return [headers, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+// Wrapped in a focusable region, so a wide table scrolls by keyboard too; with its CSV.
 export function table(caption, headers, rows) {
+  const href = URL.createObjectURL(new Blob([csvOf(headers, rows)], { type: "text/csv" }));
+  const name = caption.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") + ".csv";
+  return el("div", {}, tableOnly(caption, headers, rows),
+    el("p", { class: "csv small" }, el("a", { href, download: name }, "This table as CSV")));
+}
+
+function tableOnly(caption, headers, rows) {
   return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
     el("table", {},
     el("caption", { text: caption }),
