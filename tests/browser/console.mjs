@@ -3,6 +3,7 @@
 // on any failure. Arguments: URL VKEY OTHER_VKEY LOGIN_KEY_FILE SEALED_ID [SHOTS_DIR]
 import { chromium } from "playwright-core";
 import fs from "node:fs";
+import crypto from "node:crypto";
 
 const [url, vkey, otherVkey, loginKey, sealedId, coordKey, shots] = process.argv.slice(2);
 const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -71,6 +72,27 @@ await page.waitForSelector("#checkpoint .checks li.pass");
 ok("explorer: the checkpoint's signature verifies against the supplied key",
   (await page.textContent("#checkpoint")).includes("Verified: the checkpoint is signed by the key you supplied"));
 ok("explorer: the key's fingerprint is shown", (await page.locator("#key-status code.fp").count()) === 1);
+if (process.env.WVKEY) {
+  await page.fill("#wkeys", process.env.WVKEY);
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#checkpoint")?.textContent.includes("cosigned by the witness"));
+  ok("explorer: the witness's cosignature verifies in the browser",
+    (await page.textContent("#checkpoint")).includes("Verified: cosigned by the witness witness.example/w1"));
+  // another key under the witness's name: its cosignature must not verify
+  // another Ed25519 key under the witness's name, with a valid key ID for it
+  const { publicKey } = crypto.generateKeyPairSync("ed25519");
+  const pk = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  const wname = process.env.WVKEY.split("+")[0];
+  const raw = Buffer.concat([Buffer.from([4]), pk]);
+  const kid = crypto.createHash("sha256").update(Buffer.concat([Buffer.from(wname + "\n"), raw]))
+    .digest().subarray(0, 4).toString("hex");
+  const fake = `${wname}+${kid}+${raw.toString("base64")}`;
+  await page.fill("#wkeys", fake);
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForTimeout(300);
+  ok("explorer: another key under the witness's name shows the cosignature as failed",
+    (await page.textContent("#checkpoint")).includes("Failed: cosigned by the witness"));
+}
 await visit("/entry/2", "#entry .overall", "entry");
 ok("entry: a permalink shows the entry, verified in the browser",
   (await page.textContent("#entry .overall")).includes("This entry is verified."));

@@ -19,7 +19,16 @@ SHOTS=${2:-}
 new_ledger other
 OTHER_VKEY=$VKEY
 new_ledger con
-SEAL=1 start_server con --seal-batch 4
+# a witness cosigns the log's checkpoints; the explorer checks its cosignature
+"$W" keygen --out "$T/w1.key" >/dev/null
+wport=$(free_port)
+"$W" witness --db "$T/w1.db" --key "$T/w1.key" --name "witness.example/w1" \
+  --log "$VKEY" --listen 127.0.0.1:$wport 2>"$T/w1.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w1.log" && break; sleep 0.05; done
+WVKEY=$(awk '/cosignature key/ {print $5}' "$T/w1.log")
+export WVKEY
+SEAL=1 start_server con --seal-batch 4 --witness "http://127.0.0.1:$wport+$WVKEY"
 for m in gb:coordinator ua:host xa:member; do
   id=${m%%:*}; role=${m##*:}
   "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null

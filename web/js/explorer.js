@@ -2,11 +2,19 @@
 // The ledger explorer: checkpoint and entries, each checked in the browser
 // against the verifier key the user supplied (kept in localStorage).
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
-import { parseVkey, fingerprint, verifyNote, parseNote, parseCheckpoint, checkTlogProof,
-  b64decode } from "./verify.js";
+import { parseVkey, fingerprint, verifyNote, verifyCosignature, parseNote, parseCheckpoint,
+  checkTlogProof, b64decode } from "./verify.js";
 
 const KEY = "willing.vkey";
+const WITNESSES = "willing.witnesses";
 let vkey = null;
+
+async function witnessKeys() {
+  const out = [];
+  for (const line of (localStorage.getItem(WITNESSES) || "").split("\n"))
+    if (line.trim()) out.push(await parseVkey(line).catch(() => null));
+  return out.filter((k) => k && k.type === 4);
+}
 
 async function loadKey() {
   const box = document.getElementById("key-status");
@@ -52,9 +60,16 @@ async function checkpoint() {
       const ok = await verifyNote(note, vkey);
       checks.push(verdict(ok, "the checkpoint is signed by the key you supplied",
         ok ? "Ed25519, WebCrypto" : "no valid signature by " + vkey.name + " " + vkey.id));
-      const cos = n.sigs.filter((s) => s.name !== vkey.name);
-      checks.push(el("li", { class: "info" }, cos.length + " witness cosignature(s) present; " +
-        "checked only by clients that hold the witnesses' keys."));
+      const ws = await witnessKeys();
+      for (const w of ws) {
+        const t = await verifyCosignature(note, w);
+        checks.push(verdict(t !== null, "cosigned by the witness " + w.name,
+          t !== null ? "at " + when(t) : "no valid cosignature by that key"));
+      }
+      const cos = n.sigs.filter((s) => s.name !== vkey.name && !ws.some((w) => w.name === s.name));
+      if (cos.length)
+        checks.push(el("li", { class: "info" }, cos.length + " other cosignature(s), not checked: " +
+          "add their witnesses' keys above to check them."));
     } else {
       checks.push(el("li", { class: "fail" }, el("strong", {}, "Not checked: "),
         "no verifier key supplied"));
@@ -168,6 +183,11 @@ document.getElementById("key-form").addEventListener("submit", async (ev) => {
   const i = document.getElementById("entry-index").value;
   if (i !== "") await showEntry(Number(i));
 });
+document.getElementById("witness-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  localStorage.setItem(WITNESSES, document.getElementById("wkeys").value.trim());
+  await checkpoint();
+});
 document.getElementById("key-forget").addEventListener("click", async () => {
   localStorage.removeItem(KEY);
   document.getElementById("vkey").value = "";
@@ -191,6 +211,7 @@ document.getElementById("filter-form").addEventListener("submit", (ev) => {
 });
 
 (async () => {
+  document.getElementById("wkeys").value = localStorage.getItem(WITNESSES) || "";
   await loadKey();
   await checkpoint();
   const m = /^\/entry\/([0-9]+)$/.exec(location.pathname);

@@ -52,10 +52,11 @@ export async function parseVkey(text) {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(text.trim());
   if (!m) throw new Error("a verifier key reads name+8 hex digits+base64");
   const raw = b64decode(m[3]);
-  if (raw.length !== 33 || raw[0] !== 1) throw new Error("only Ed25519 verifier keys (type 0x01)");
+  if (raw.length !== 33 || (raw[0] !== 1 && raw[0] !== 4))
+    throw new Error("only Ed25519 keys: signatures (type 0x01) or cosignatures (type 0x04)");
   const id = await sha256(concat(enc.encode(m[1] + "\n"), raw));
   if (hex(id.slice(0, 4)) !== m[2]) throw new Error("the key ID does not match the key");
-  return { name: m[1], id: m[2], pk: raw.slice(1), text: text.trim() };
+  return { name: m[1], id: m[2], type: raw[0], pk: raw.slice(1), text: text.trim() };
 }
 
 // A fingerprint to compare out of band: SHA-256 of the whole key text, grouped.
@@ -89,6 +90,20 @@ export async function verifyNote(note, vkey) {
     if (await crypto.subtle.verify({ name: "Ed25519" }, key, s.sig, enc.encode(n.text))) return true;
   }
   return false;
+}
+
+// A witness's tlog-cosignature/v1 (type 0x04) on a checkpoint note: its time, or null.
+export async function verifyCosignature(note, wkey) {
+  const n = parseNote(note);
+  const key = await crypto.subtle.importKey("raw", wkey.pk, { name: "Ed25519" }, false, ["verify"]);
+  for (const s of n.sigs) {
+    if (s.name !== wkey.name || s.keyId !== wkey.id || s.sig.length !== 72) continue;
+    let t = 0n;
+    for (const b of s.sig.slice(0, 8)) t = (t << 8n) | BigInt(b);
+    const msg = enc.encode("cosignature/v1\ntime " + t.toString() + "\n" + n.text);
+    if (await crypto.subtle.verify({ name: "Ed25519" }, key, s.sig.slice(8), msg)) return Number(t);
+  }
+  return null;
 }
 
 export function parseCheckpoint(text) {
