@@ -12,7 +12,7 @@
 
 #include "store/store.h"
 
-#define WL_SCHEMA_VERSION "2"
+#define WL_SCHEMA_VERSION WL_STORE_SCHEMA
 
 enum {
     Q_META_GET,
@@ -265,7 +265,7 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out)
         char *v = NULL;
         rc = wl_store_meta_get(s, "schema", &v);
         if (rc == WL_OK && strcmp(v, WL_SCHEMA_VERSION) != 0)
-            rc = WL_ERR_CORRUPT;
+            rc = WL_ERR_VERSION;
         else if (rc == WL_ERR_NOT_FOUND)
             rc = WL_ERR_CORRUPT;
         wl_free(v);

@@ -14,6 +14,8 @@
 typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
+/* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
+#define WL_STORE_SCHEMA "2"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 void wl_store_close(wl_store *s); /* NULL is a no-op */
 /* The engine's last error text, for messages. */

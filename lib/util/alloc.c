@@ -122,6 +122,8 @@ const char *wl_rc_name(wl_rc rc)
         return "corrupt";
     case WL_ERR_INTERNAL:
         return "internal";
+    case WL_ERR_VERSION:
+        return "other_version";
     }
     return "unknown";
 }

@@ -259,6 +259,12 @@ int wl_serve_main(int argc, char **argv)
                     "willing serve: %s does not exist; create it with `willing init --db %s "
                     "--origin NAME`\n",
                     db, db);
+        else if (rc == WL_ERR_VERSION)
+            fprintf(stderr,
+                    "willing serve: %s was made by another version of willing (its schema "
+                    "is not " WL_STORE_SCHEMA "); there is no migration yet: recreate it (for "
+                    "the demo of `make run`, remove it and run again)\n",
+                    db);
         else
             fprintf(stderr,
                     "willing serve: %s is not a willing ledger or is damaged (%s); run "
