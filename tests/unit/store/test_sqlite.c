@@ -114,12 +114,53 @@ static void test_truncated(void **state)
     assert_int_not_equal(rc, WL_OK);
 }
 
+/* Another version's ledger: its own error, not "damaged". */
+static void test_other_version(void **state)
+{
+    char p[256];
+    wl_store *s;
+    (void)state;
+    path(p, sizeof p, "v.db");
+    assert_int_equal(wl_store_open(p, 1, &s), WL_OK);
+    assert_int_equal(wl_store_meta_set(s, "schema", "1"), WL_OK);
+    wl_store_close(s);
+    assert_int_equal(wl_store_open(p, 0, &s), WL_ERR_VERSION);
+}
+
+/* Console sessions: put, get, expiry, deletion (which also purges expired ones). */
+static void test_sessions(void **state)
+{
+    char p[256], member[65], csrf[65];
+    uint8_t a[32], b[32];
+    uint32_t kid = 0;
+    int64_t exp = 0;
+    wl_store *s;
+    (void)state;
+    path(p, sizeof p, "sess.db");
+    memset(a, 1, sizeof a);
+    memset(b, 2, sizeof b);
+    assert_int_equal(wl_store_open(p, 1, &s), WL_OK);
+    assert_int_equal(wl_store_session_put(s, a, "xa", 0x1234abcd, "tok-a", 2000), WL_OK);
+    assert_int_equal(wl_store_session_put(s, b, "gb", 7, "tok-b", 100), WL_OK);
+    assert_int_equal(wl_store_session_put(s, a, "zz", 1, "again", 3000), WL_ERR_CONFLICT);
+    assert_int_equal(wl_store_session_get(s, a, member, &kid, csrf, &exp), WL_OK);
+    assert_string_equal(member, "xa");
+    assert_string_equal(csrf, "tok-a");
+    assert_int_equal(kid, 0x1234abcd);
+    assert_int_equal(exp, 2000);
+    /* deleting a at time 1000 also purges b, expired at 100 */
+    assert_int_equal(wl_store_session_delete(s, a, 1000), WL_OK);
+    assert_int_equal(wl_store_session_get(s, a, member, &kid, csrf, &exp), WL_ERR_NOT_FOUND);
+    assert_int_equal(wl_store_session_get(s, b, member, &kid, csrf, &exp), WL_ERR_NOT_FOUND);
+    wl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_create_reopen),
-        cmocka_unit_test(test_not_a_ledger),
-        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_create_reopen), cmocka_unit_test(test_not_a_ledger),
+        cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
+        cmocka_unit_test(test_sessions),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
