@@ -17,5 +17,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     wl_entry_clear(&e);
         wl_request_free(&r);
     }
+    {
+        const char *salt, *content;
+        size_t sl, cl;
+        if (wl_request_sealed_split((const char *)data, size, &salt, &sl, &content, &cl)) {
+            /* what it splits lies inside the input, and the rest is the fixed frame */
+            if (salt < (const char *)data || salt + sl > (const char *)data + size ||
+                content < salt + sl || content + cl + 2 != (const char *)data + size)
+                __builtin_trap();
+        }
+    }
     return 0;
 }

@@ -102,3 +102,27 @@ void wl_request_free(wl_entries_req *r)
     wl_free(r->lens);
     memset(r, 0, sizeof *r);
 }
+
+int wl_request_sealed_split(const char *b, size_t len, const char **salt, size_t *sl,
+                            const char **content, size_t *cl)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    static const char p1[] = "{\"salt\":\"", p2[] = "\",\"content\":\"", p3[] = "\"}";
+    const char *q, *end = b + len;
+    *salt = *content = NULL;
+    *sl = *cl = 0;
+    if (b == NULL || len < sizeof p1 + sizeof p2 + sizeof p3 - 3 ||
+        memcmp(b, p1, sizeof p1 - 1) != 0)
+        return 0;
+    *salt = q = b + sizeof p1 - 1;
+    while (q < end && memchr(b64, *q, sizeof b64 - 1))
+        q++;
+    *sl = (size_t)(q - *salt);
+    if ((size_t)(end - q) < sizeof p2 - 1 || memcmp(q, p2, sizeof p2 - 1) != 0)
+        return 0;
+    *content = q = q + sizeof p2 - 1;
+    while (q < end && memchr(b64, *q, sizeof b64 - 1))
+        q++;
+    *cl = (size_t)(q - *content);
+    return (size_t)(end - q) == sizeof p3 - 1 && memcmp(q, p3, sizeof p3 - 1) == 0;
+}

@@ -19,6 +19,7 @@
 #include "willing/coalition.h"
 #include "willing/merkle.h"
 #include "willing/receipt.h"
+#include "willing/request.h"
 
 typedef struct {
     wl_sealed_rec rec; /* content and readers owned */
@@ -176,32 +177,6 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     return ret;
 }
 
-/*
- * The body as clients send it, {"salt":"<base64>","content":"<base64>"}
- * exactly, split without a JSON parser (the hot path); anything else goes to
- * the parser.
- */
-static int compact_body(const char *b, size_t len, const char **salt, size_t *sl,
-                        const char **content, size_t *cl)
-{
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-    static const char p1[] = "{\"salt\":\"", p2[] = "\",\"content\":\"", p3[] = "\"}";
-    const char *q, *end = b + len;
-    if (b == NULL || len < sizeof p1 + sizeof p2 + sizeof p3 || memcmp(b, p1, sizeof p1 - 1) != 0)
-        return 0;
-    *salt = q = b + sizeof p1 - 1;
-    while (q < end && memchr(b64, *q, sizeof b64 - 1))
-        q++;
-    *sl = (size_t)(q - *salt);
-    if ((size_t)(end - q) < sizeof p2 - 1 || memcmp(q, p2, sizeof p2 - 1) != 0)
-        return 0;
-    *content = q = q + sizeof p2 - 1;
-    while (q < end && memchr(b64, *q, sizeof b64 - 1))
-        q++;
-    *cl = (size_t)(q - *content);
-    return (size_t)(end - q) == sizeof p3 - 1 && memcmp(q, p3, sizeof p3 - 1) == 0;
-}
-
 enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_auth a;
@@ -235,7 +210,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL &&
         wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
-    if (!compact_body(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
+    if (!wl_request_sealed_split(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
         root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
         salt_b64 = json_string_value(json_object_get(root, "salt"));
         content_b64 = json_string_value(json_object_get(root, "content"));
