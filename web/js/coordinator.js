@@ -3,7 +3,7 @@
 // with each one's reason, coverage with the gaps, members with their status,
 // facts; with a console key, the requirements editor and the facts (the
 // coordinator), and endorsements (the host nation), signed in the browser.
-import { el, clear, getJSON, table, notice } from "./ui.js";
+import { el, clear, getJSON, table, notice, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox, append } from "./sign.js";
 
@@ -162,3 +162,5 @@ sessionBox(document.getElementById("whoami"), async (s) => {
   who = await getJSON("/api/v1/whoami");
   await render();
 });
+
+ledgerNotice();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ledger explorer: checkpoint and entries, each checked in the browser
 // against the verifier key the user supplied (kept in localStorage).
-import { el, clear, getJSON, when, table, notice } from "./ui.js";
+import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { parseVkey, fingerprint, verifyNote, verifyCosignature, parseNote, parseCheckpoint,
   checkTlogProof, b64decode } from "./verify.js";
 
@@ -221,3 +221,5 @@ document.getElementById("filter-form").addEventListener("submit", (ev) => {
   }
   await listEntries({});
 })();
+
+ledgerNotice();

@@ -3,7 +3,7 @@
 // (its own pledges plus the public ones) with why each binds or not; and, with a
 // console key loaded, new pledges (drafts kept in this browser until submitted),
 // announcements and withdrawals, signed in the browser.
-import { el, clear, getJSON, when, table, notice } from "./ui.js";
+import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox, seal, append, randomHex } from "./sign.js";
 
@@ -272,3 +272,5 @@ sessionBox(document.getElementById("whoami"), async (s) => {
   }
   await refresh();
 });
+
+ledgerNotice();

@@ -74,3 +74,15 @@ function tableOnly(caption, headers, rows) {
 export function notice(text, kind = "info") {
   return el("p", { class: "notice " + kind, role: kind === "error" ? "alert" : "status", text });
 }
+
+// The ledger's own notice (the demo's "illustrative data"), shown on every page.
+export async function ledgerNotice() {
+  const box = document.getElementById("notice");
+  if (!box) return;
+  try {
+    const m = await getJSON("/api/v1/members?limit=0");
+    if (m.notice) clear(box, notice(m.notice, "warn"));
+  } catch {
+    /* the page says what failed where it matters */
+  }
+}
