@@ -38,12 +38,11 @@ bench: build
 	@scripts/deps.sh --bench
 	@bench/run.sh $(BUILD)
 
-# a PNG of every console page, from the browser test's ledger, into docs/screenshots/
+# a PNG of every console page, over the demo coalition, into docs/screenshots/
 screenshots: build
 	@scripts/deps.sh --test
-	@mkdir -p docs/screenshots
-	@bash tests/browser/test_console.sh $(BUILD)/willing $(CURDIR)/docs/screenshots
-	@ls docs/screenshots
+	@rm -f docs/screenshots/*.png
+	@scripts/screenshots.sh $(BUILD)/willing docs/screenshots
 
 fmt:
 	@# clang-format 14 does not always reach its fixpoint in one pass: repeat until it does

@@ -102,8 +102,25 @@ done
 "$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P2" >/dev/null
 : "$P1" "$P3"
 
+# keys for the console: a login key and a console key each for the coordinator (gb),
+# the host nation (ua), an announced member (freedonia) and a sealed one (ruritania)
+for m in gb ua freedonia ruritania; do
+  for scope in login console; do
+    pk=$("$W" keygen --out "$dir/keys/$m-$scope.key" --member "$m" --scope "$scope" |
+      awk '/^public key:/ {print $3}')
+    body="{\"member\":\"$m\",\"key\":\"$pk\",\"scope\":\"$scope\"}"
+    if [ "$m" = ruritania ]; then # it has not announced: its keys are sealed too
+      "$W" seal --server "$URL" --key "$DB.operator.key" --kind key.add --body "$body" >/dev/null
+    else
+      "$W" append --server "$URL" --key "$dir/keys/$m.key" --kind key.add --body "$body" >/dev/null
+    fi
+  done
+done
+
 for _ in $(seq 1 40); do
   [ "$(curl -fs "$URL/log/checkpoint" | sed -n 2p)" -ge 30 ] && break
   sleep 0.05
 done
 echo "demo: $(curl -fs "$URL/log/checkpoint" | sed -n 2p) entries; member keys in $dir/keys/" >&2
+echo "demo: sign in to the console with $dir/keys/gb-login.key (the coordinator) or" \
+  "$dir/keys/freedonia-login.key (a member); write with the matching *-console.key" >&2

@@ -53,7 +53,8 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
     const char *view = "public";
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL) {
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL ||
+        MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session") != NULL) {
         if (wl_authenticate(c, method, r, &a) != 0)
             return wl_respond_error(c, a.status, a.code, "%s", a.msg);
         if (wl_store_member_get(s, a.member, &me) == WL_OK) {

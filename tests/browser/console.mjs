@@ -52,7 +52,8 @@ ok("coalition: the statement is announced, with its source",
   (await page.textContent("#announcements")).includes("Source: a test"));
 ok("coalition: the endorsed requirement's coverage is charted and tabled",
   (await page.locator("#coverage svg").count()) === 1 && (await page.textContent("#coverage")).includes("lift"));
-ok("coalition: nothing sealed shows", !(await page.textContent("main")).includes("4 aircraft"));
+ok("coalition: nothing sealed shows (no sealed pledge, no sealed member)",
+  !(await page.textContent("main")).includes("4 aircraft") && !(await page.textContent("main")).includes("Sx (sealed"));
 const size = await page.evaluate(() => performance.getEntriesByType("resource")
   .concat(performance.getEntriesByType("navigation"))
   .reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0));
@@ -216,8 +217,10 @@ if (coordKey) {
   ok("coordinator: runs the clearing and sees the sealed pledges with their reasons",
     text.includes("4 aircraft logistics") && text.includes("ua") && /requires|ua holds no binding/.test(text),
     text.slice(0, 300));
-  ok("coordinator: sees the sealed member list with statuses",
-    (await page.textContent("#all-members")).includes("xa (test)"));
+  await page.waitForSelector("#all-members table");
+  ok("coordinator: sees every member with its status, the sealed one too",
+    (await page.textContent("#all-members")).includes("Sx (sealed, test)invitedno (sealed)") ||
+    /Sx \(sealed, test\)\s*member\s*invited\s*no \(sealed\)/.test(await page.innerText("#all-members")));
   errors = [];
   await page.evaluate(axeSource);
   const v = await page.evaluate(async () => (await globalThis.axe.run(document))

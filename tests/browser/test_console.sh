@@ -61,6 +61,10 @@ SEALED=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics 
   --unit aircraft --period 2026-Q3 | awk '/^sealed/ {print $2; exit}')
 "$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces --quantity 200 \
   --unit troops --condition "requires(ua)" >/dev/null
+# a member that has not announced: the coordinator sees it, the public does not
+"$W" keygen --out "$T/sx.key" --member sx >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --sealed --id sx --name "Sx (sealed, test)" \
+  --role member --pubkey-file "$T/sx.key" >/dev/null
 size=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 wait_checkpoint "$size"
 

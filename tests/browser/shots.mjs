@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// Screenshots of every console page over the demo ledger (scripts/screenshots.sh).
+// Arguments: URL VKEY KEYS_DIR OUT_DIR
+import { chromium } from "playwright-core";
+
+const [url, vkey, keys, out] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"] });
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+const shot = (name) => page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+
+await page.goto(url + "/");
+await page.waitForSelector("#announcements ol");
+await shot("coalition");
+await page.goto(url + "/explorer");
+await page.fill("#vkey", vkey);
+await page.click("#key-form button[type=submit]");
+await page.waitForSelector("#checkpoint .checks li.pass");
+await page.waitForSelector("#entries table");
+await shot("explorer");
+const n = await page.evaluate(async () => (await (await fetch("/api/v1/entries?kind=announce&order=newest&limit=1")).json()).entries[0].index);
+await page.goto(url + "/entry/" + n);
+await page.waitForSelector("#entry .overall");
+await shot("entry");
+for (const [path, who, ready] of [["/member", "freedonia", "#mine"], ["/coordinator", "gb", "#clearing table"]]) {
+  await page.goto(url + path);
+  await page.waitForSelector("#signin-form");
+  await shot(path.slice(1) + "-signin");
+  await page.setInputFiles("#keyfile", `${keys}/${who}-login.key`);
+  await page.click("#signin-form button[type=submit]");
+  await page.waitForSelector(ready);
+  await page.setInputFiles("#consolekey", `${keys}/${who}-console.key`);
+  await page.waitForSelector(path === "/member" ? "#pledge-form" : "#requirement-form");
+  await shot(path.slice(1));
+  await page.click("#signout");
+  await page.waitForSelector("#signin-form");
+}
+const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+await phone.goto(url + "/");
+await phone.waitForSelector("#announcements ol");
+await phone.screenshot({ path: `${out}/phone-coalition.png`, fullPage: true });
+await browser.close();
