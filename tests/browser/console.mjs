@@ -52,6 +52,13 @@ ok("coalition: the statement is announced, with its source",
   (await page.textContent("#announcements")).includes("Source: a test"));
 ok("coalition: the endorsed requirement's coverage is charted and tabled",
   (await page.locator("#coverage svg").count()) === 1 && (await page.textContent("#coverage")).includes("lift"));
+{
+  const [dl] = await Promise.all([page.waitForEvent("download"),
+    page.click("#members a:has-text('This table as CSV')")]);
+  const csv = fs.readFileSync(await dl.path(), "utf8");
+  ok("coalition: a table downloads as CSV", csv.startsWith('"Member","Name","Role","Status","Entry"') &&
+    csv.includes('"xa","xa (test)","member","announced"'), csv.slice(0, 120));
+}
 ok("coalition: nothing sealed shows (no sealed pledge, no sealed member)",
   !(await page.textContent("main")).includes("4 aircraft") && !(await page.textContent("main")).includes("Sx (sealed"));
 const size = await page.evaluate(() => performance.getEntriesByType("resource")
