@@ -16,6 +16,7 @@
  * rows and announcements new since the last build are parsed); the clearing
  * is re-run in full. Member views are computed per request.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -48,6 +49,9 @@ typedef struct {
     int64_t sealed_after;   /* the last sealed row parsed */
     uint64_t announce_from; /* the next announce index to parse */
 } pledge_base;
+
+/* cov_member frees a pledge_base through its first member */
+_Static_assert(offsetof(pledge_base, ps) == 0, "pledge_base starts with its pledge set");
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t build_mu = PTHREAD_MUTEX_INITIALIZER;
