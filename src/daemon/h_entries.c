@@ -234,6 +234,21 @@ enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
     o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:I, s:I}", "index", (json_int_t)index, "entry",
                   b64_json((const uint8_t *)data, len), "leaf_hash", b64_json(leaf, 32), "kind",
                   kind, "author", author, "seq", (json_int_t)seq, "time", (json_int_t)t);
+    {
+        /* the scope of the key that signed it: "console" says it was written from the console */
+        wl_entry e;
+        wl_member_key keys[4];
+        size_t nk = 0;
+        if (wl_entry_parse(data, len, &e, NULL, 0) == WL_OK) {
+            if (wl_store_keys_by_id(s, e.author, e.key_id, keys, 4, &nk) == WL_OK)
+                for (size_t i = 0; i < nk; i++)
+                    if (!keys[i].sealed && wl_entry_verify_sig(&e, keys[i].pk) == WL_OK) {
+                        json_object_set_new(o, "key_scope", json_string(keys[i].scope));
+                        break;
+                    }
+            wl_entry_clear(&e);
+        }
+    }
     wl_free(data);
     return wl_respond_json(c, MHD_HTTP_OK, o);
 }

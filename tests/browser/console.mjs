@@ -184,7 +184,10 @@ if (loginKey) {
   await page.waitForSelector("#mine button[data-announce]");
   await page.click("#mine button[data-announce]");
   await page.waitForFunction(() => document.querySelector("#write-status")?.textContent.includes("Announced"));
-  ok("member: announces it from the browser", true);
+  const idx = Number((await page.textContent("#write-status")).match(/entry #([0-9]+)/)[1]);
+  const ent = await (await page.request.get(url + "/api/v1/entries/" + idx)).json();
+  ok("member: announces it from the browser, and the entry says it came from the console",
+    ent.kind === "announce" && ent.key_scope === "console");
   await page.click("#mine tr:has-text('6 aircraft air policing') button[data-amend]");
   await page.waitForSelector("#pledge-form .notice");
   await page.fill("#quantity", "8");

@@ -128,6 +128,9 @@ async function showEntry(index) {
       el("ul", { class: "checks" }, items),
       el("dl", { class: "facts" },
         el("dt", {}, "Time"), el("dd", {}, when(d.time)),
+        el("dt", {}, "Signed with"), el("dd", {}, e.key_scope === "console"
+          ? "a key of scope console: written from the web console"
+          : e.key_scope ? "a key of scope " + e.key_scope : "a key the log no longer lists"),
         el("dt", {}, "Permalink"), el("dd", {}, el("a", { href: "/entry/" + index }, "/entry/" + index))),
       el("pre", { class: "body", tabindex: "0" }, body),
       el("details", {}, el("summary", {}, "The exact signed bytes"),
