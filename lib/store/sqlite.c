@@ -962,17 +962,23 @@ void wl_store_sealed_free(wl_sealed_rec *r)
     r->readers = NULL;
 }
 
-wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)
+/* Reads a statement's rows of one 32-byte commitment each, up to max. */
+static wl_rc read_commitments(sqlite3_stmt *st, uint8_t (*out)[32], size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_DUE);
     int rc;
     *n = 0;
-    sqlite3_bind_int64(st, 1, batch);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
         if (sqlite3_column_bytes(st, 0) == 32)
             memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
     sqlite3_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_DUE);
+    sqlite3_bind_int64(st, 1, batch);
+    return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint64_t envelope)
@@ -1002,41 +1008,23 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_ALL);
-    int rc;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+    return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_ABOUT);
-    int rc;
-    *n = 0;
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+    return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_mine(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                            size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_MINE);
-    int rc;
-    *n = 0;
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+    return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_each(wl_store *s, int64_t after, wl_sealed_fn fn, void *ctx)
