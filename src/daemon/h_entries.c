@@ -235,17 +235,24 @@ enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
                   b64_json((const uint8_t *)data, len), "leaf_hash", b64_json(leaf, 32), "kind",
                   kind, "author", author, "seq", (json_int_t)seq, "time", (json_int_t)t);
     {
-        /* the scope of the key that signed it: "console" says it was written from the console */
+        /*
+         * The scope of the key that signed it ("console": written from the console).
+         * The entry was verified when appended: its key ID names its key, unless two
+         * keys of the member share that ID, and only then is a signature checked.
+         */
         wl_entry e;
-        wl_member_key keys[4];
-        size_t nk = 0;
+        wl_member_key keys[4], *pub[4];
+        size_t nk = 0, np = 0;
         if (wl_entry_parse(data, len, &e, NULL, 0) == WL_OK) {
             if (wl_store_keys_by_id(s, e.author, e.key_id, keys, 4, &nk) == WL_OK)
                 for (size_t i = 0; i < nk; i++)
-                    if (!keys[i].sealed && wl_entry_verify_sig(&e, keys[i].pk) == WL_OK) {
-                        json_object_set_new(o, "key_scope", json_string(keys[i].scope));
-                        break;
-                    }
+                    if (!keys[i].sealed)
+                        pub[np++] = &keys[i];
+            for (size_t i = 0; i < np; i++)
+                if (np == 1 || wl_entry_verify_sig(&e, pub[i]->pk) == WL_OK) {
+                    json_object_set_new(o, "key_scope", json_string(pub[i]->scope));
+                    break;
+                }
             wl_entry_clear(&e);
         }
     }
