@@ -9,7 +9,9 @@
  *   POST /api/v1/login {"member", "challenge", "signature"}   the session
  *   GET  /api/v1/session                                who, and the CSRF token (nulls if none)
  *   POST /api/v1/logout                                 ends it on the server
- * The text signed is docs/FORMAT.md's "willing.login/v1" message. Sessions are
+ * The text signed is docs/FORMAT.md's "willing.login/v1" message. Challenges
+ * are stateless (a MAC under a key made at start-up), so asking for them
+ * stores nothing and a flood cannot push out a member's challenge. Sessions are
  * stored by the SHA-256 of their token, through the sequencer (durable, so
  * sign-out holds across a restart).
  */
@@ -21,19 +23,100 @@
 
 #include "daemon.h"
 
-#define CHALLENGES 1024
 #define CHALLENGE_TTL 120
 #define SESSION_TTL 1800
+/* sign-ins within CHALLENGE_TTL seconds whose challenge is remembered as used */
+#define USED_MAX 4096
+
+/*
+ * Challenges are stateless: 8 bytes of expiry (big-endian), 8 random bytes and
+ * a 16-byte keyed BLAKE2b MAC of both and the member under a key made at
+ * start-up. Asking for challenges stores nothing, so no flood of requests can
+ * push out another member's challenge. Only a successful sign-in is
+ * remembered (its challenge, until it expires) so a challenge signs in once.
+ */
+static uint8_t mac_key[crypto_generichash_KEYBYTES];
+static pthread_once_t mac_once = PTHREAD_ONCE_INIT;
 
 typedef struct {
     uint8_t challenge[32];
-    char member[65];
     int64_t expires;
-} challenge_slot;
+} used_slot;
 
-static challenge_slot slots[CHALLENGES];
-static size_t next_slot;
-static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+static used_slot used[USED_MAX];
+static pthread_mutex_t used_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void mac_key_make(void)
+{
+    randombytes_buf(mac_key, sizeof mac_key);
+}
+
+static void challenge_mac(const uint8_t head[16], const char *member, uint8_t out[16])
+{
+    crypto_generichash_state st;
+    pthread_once(&mac_once, mac_key_make);
+    crypto_generichash_init(&st, mac_key, sizeof mac_key, 16);
+    crypto_generichash_update(&st, (const uint8_t *)"willing.login-challenge", 23);
+    crypto_generichash_update(&st, head, 16);
+    crypto_generichash_update(&st, (const uint8_t *)member, strlen(member) + 1);
+    crypto_generichash_final(&st, out, 16);
+}
+
+static void challenge_make(const char *member, int64_t expires, uint8_t ch[32])
+{
+    for (int i = 0; i < 8; i++)
+        ch[i] = (uint8_t)((uint64_t)expires >> (56 - 8 * i));
+    randombytes_buf(ch + 8, 8);
+    challenge_mac(ch, member, ch + 16);
+}
+
+/* A challenge this daemon made for member and not expired: its expiry, else -1. */
+static int64_t challenge_check(const uint8_t ch[32], const char *member)
+{
+    uint8_t mac[16];
+    uint64_t exp = 0;
+    challenge_mac(ch, member, mac);
+    if (sodium_memcmp(mac, ch + 16, 16) != 0)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        exp = exp << 8 | ch[i];
+    if (exp > INT64_MAX || (int64_t)exp < (int64_t)time(NULL))
+        return -1;
+    return (int64_t)exp;
+}
+
+/*
+ * Marks a verified challenge used: 0, or -1 when it was used already
+ * (*full = 0) or when USED_MAX sign-ins are still within their expiry
+ * (*full = 1: refused rather than forgetting one, which would allow a replay).
+ */
+static int challenge_use(const uint8_t ch[32], int64_t expires, int *full)
+{
+    int64_t now = (int64_t)time(NULL);
+    size_t free_slot = USED_MAX;
+    int rc = 0;
+    *full = 0;
+    pthread_mutex_lock(&used_mu);
+    for (size_t i = 0; i < USED_MAX; i++) {
+        if (used[i].expires < now) {
+            if (free_slot == USED_MAX)
+                free_slot = i;
+        } else if (sodium_memcmp(used[i].challenge, ch, 32) == 0) {
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && free_slot == USED_MAX) {
+        rc = -1;
+        *full = 1;
+    }
+    if (rc == 0) {
+        memcpy(used[free_slot].challenge, ch, 32);
+        used[free_slot].expires = expires;
+    }
+    pthread_mutex_unlock(&used_mu);
+    return rc;
+}
 
 static void login_text(const char *member, const char *challenge_b64, int64_t expires, char *out,
                        size_t cap)
@@ -61,13 +144,7 @@ enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r)
                                 "the body is {\"member\": the member's id}");
     }
     /* a challenge for anyone who asks: it says nothing about who is a member */
-    randombytes_buf(ch, sizeof ch);
-    pthread_mutex_lock(&slots_mu);
-    memcpy(slots[next_slot].challenge, ch, 32);
-    snprintf(slots[next_slot].member, sizeof slots[next_slot].member, "%s", member);
-    slots[next_slot].expires = expires;
-    next_slot = (next_slot + 1) % CHALLENGES;
-    pthread_mutex_unlock(&slots_mu);
+    challenge_make(member, expires, ch);
     wl_b64_encode(ch, 32, cb);
     login_text(member, cb, expires, text, sizeof text);
     ret = wl_respond_json(c, MHD_HTTP_OK,
@@ -75,23 +152,6 @@ enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r)
                                     (json_int_t)expires, "text", text));
     json_decref(b);
     return ret;
-}
-
-/* Takes the challenge (once): its expiry, or -1 if unknown, expired or for another member. */
-static int64_t take_challenge(const uint8_t ch[32], const char *member)
-{
-    int64_t now = (int64_t)time(NULL), exp = -1;
-    pthread_mutex_lock(&slots_mu);
-    for (size_t i = 0; i < CHALLENGES; i++) {
-        if (slots[i].expires >= now && sodium_memcmp(slots[i].challenge, ch, 32) == 0 &&
-            strcmp(slots[i].member, member) == 0) {
-            exp = slots[i].expires;
-            slots[i].expires = 0; /* used */
-            break;
-        }
-    }
-    pthread_mutex_unlock(&slots_mu);
-    return exp;
 }
 
 typedef struct {
@@ -162,7 +222,7 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
     int64_t exp;
     session_arg sa;
     wl_error err;
-    int found = -1;
+    int found = -1, full = 0;
 
     memset(&sa, 0, sizeof sa);
     if (member == NULL || chb == NULL || sgb == NULL ||
@@ -175,13 +235,22 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
             "the body is {\"member\", \"challenge\" (base64 of 32 bytes), "
             "\"signature\" (base64 Ed25519 signature of the challenge's text)}");
     }
-    exp = take_challenge(ch, member);
+    exp = challenge_check(ch, member);
     if (exp > 0 && wl_store_keys_of(wl_thread_store(), member, keys, 16, &nk) == WL_OK) {
         login_text(member, chb, exp, text, sizeof text);
         for (size_t i = 0; i < nk && found < 0; i++)
             if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX &&
                 wl_ed25519_verify(keys[i].pk, text, strlen(text), sig) == WL_OK)
                 found = (int)i;
+    }
+    if (found >= 0 && challenge_use(ch, exp, &full) != 0) {
+        if (full) {
+            json_decref(b);
+            return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                    "too many sign-ins in the last %d s: try again shortly",
+                                    CHALLENGE_TTL);
+        }
+        found = -1; /* used already */
     }
     if (found < 0) {
         json_decref(b);
