@@ -172,8 +172,22 @@ static const char schema[] =
 struct wl_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
-    sqlite3_blob *tile; /* an open handle on a tile blob, moved from row to row */
+    /*
+     * An open handle on a tile blob, moved from row to row, kept only inside
+     * an explicit transaction and closed when it ends: an open blob holds its
+     * read snapshot, and a handle kept across requests would pin the
+     * connection on an old view of the log.
+     */
+    sqlite3_blob *tile;
 };
+
+static void tile_release(wl_store *s)
+{
+    if (s->tile) {
+        sqlite3_blob_close(s->tile);
+        s->tile = NULL;
+    }
+}
 
 static wl_rc map_rc(int rc)
 {
@@ -285,8 +299,7 @@ void wl_store_close(wl_store *s)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
-    if (s->tile)
-        sqlite3_blob_close(s->tile);
+    tile_release(s);
     sqlite3_close(s->db);
     wl_free(s);
 }
@@ -303,11 +316,13 @@ wl_rc wl_store_begin_read(wl_store *s)
 
 wl_rc wl_store_commit(wl_store *s)
 {
+    tile_release(s);
     return exec(s, "COMMIT");
 }
 
 void wl_store_rollback(wl_store *s)
 {
+    tile_release(s);
     (void)exec(s, "ROLLBACK");
 }
 
@@ -597,6 +612,7 @@ wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offs
 {
     sqlite3_int64 row;
     int rc;
+    wl_rc ret;
     if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
         return WL_ERR_NOT_FOUND;
     row = tile_id(tlevel, idx);
@@ -604,15 +620,18 @@ wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offs
                  : sqlite3_blob_open(s->db, "main", "tiles", "data", row, 0, &s->tile);
     if (rc != SQLITE_OK) {
         /* no such row (the tile is not full yet), or a stale handle: start afresh next time */
-        if (s->tile) {
-            sqlite3_blob_close(s->tile);
-            s->tile = NULL;
-        }
+        tile_release(s);
         return WL_ERR_NOT_FOUND;
     }
     if (sqlite3_blob_bytes(s->tile) != (int)WL_TILE_BLOB_BYTES)
-        return WL_ERR_CORRUPT;
-    return sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
+        ret = WL_ERR_CORRUPT;
+    else
+        ret =
+            sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
+    /* outside a transaction the handle would hold a snapshot after this call */
+    if (ret != WL_OK || sqlite3_get_autocommit(s->db))
+        tile_release(s);
+    return ret;
 }
 
 wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,

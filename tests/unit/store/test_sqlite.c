@@ -128,6 +128,60 @@ static void test_other_version(void **state)
 }
 
 /* Console sessions: put, get, expiry, deletion (which also purges expired ones). */
+/* Appends entry i (one byte of data) on w, committed. */
+static void append_one(wl_store *w, uint64_t i)
+{
+    uint8_t leaf[32] = {0};
+    wl_stored_entry e = {i, "x", 1, leaf, "statement", "gb", i, 0};
+    assert_int_equal(wl_store_begin(w), WL_OK);
+    assert_int_equal(wl_store_append(w, &e), WL_OK);
+    assert_int_equal(wl_store_commit(w), WL_OK);
+}
+
+/*
+ * Issue 14, point 1: a read of a tile blob, inside a read transaction or
+ * alone, leaves no snapshot behind: another connection's later commit is
+ * seen by the very next read.
+ */
+static void test_reads_see_later_commits(void **state)
+{
+    char p[256];
+    wl_store *w, *r;
+    static uint8_t blob[WL_TILE_BLOB_BYTES];
+    uint8_t h[32];
+    uint64_t size;
+    (void)state;
+    path(p, sizeof p, "fresh.db");
+    assert_int_equal(wl_store_open(p, 1, &w), WL_OK);
+    assert_int_equal(wl_store_meta_set(w, "origin", "x"), WL_OK);
+    assert_int_equal(wl_store_open(p, 0, &r), WL_OK);
+    memset(blob, 7, sizeof blob);
+    assert_int_equal(wl_store_begin(w), WL_OK);
+    assert_int_equal(wl_store_tile_put(w, 0, 0, blob), WL_OK);
+    assert_int_equal(wl_store_commit(w), WL_OK);
+    append_one(w, 0);
+
+    /* a blob read on its own */
+    assert_int_equal(wl_store_tile_read(r, 0, 0, 32, 32, h), WL_OK);
+    assert_int_equal(h[0], 7);
+    append_one(w, 1);
+    assert_int_equal(wl_store_size(r, &size), WL_OK);
+    assert_int_equal(size, 2);
+
+    /* blob reads inside a read transaction, as a proof does */
+    assert_int_equal(wl_store_begin_read(r), WL_OK);
+    assert_int_equal(wl_store_tile_read(r, 0, 0, 0, 32, h), WL_OK);
+    assert_int_equal(wl_store_tile_read(r, 0, 0, 64, 32, h), WL_OK);
+    assert_int_equal(wl_store_tile_read(r, 0, 1, 0, 32, h), WL_ERR_NOT_FOUND);
+    assert_int_equal(wl_store_tile_read(r, 0, 0, 96, 32, h), WL_OK);
+    assert_int_equal(wl_store_commit(r), WL_OK);
+    append_one(w, 2);
+    assert_int_equal(wl_store_size(r, &size), WL_OK);
+    assert_int_equal(size, 3);
+    wl_store_close(r);
+    wl_store_close(w);
+}
+
 static void test_sessions(void **state)
 {
     char p[256], member[65], csrf[65];
@@ -160,7 +214,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_reopen), cmocka_unit_test(test_not_a_ledger),
         cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
-        cmocka_unit_test(test_sessions),
+        cmocka_unit_test(test_sessions),      cmocka_unit_test(test_reads_see_later_commits),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
