@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "willing/limits.h" /* every limit, named once */
+
 #define WL_MUST __attribute__((warn_unused_result))
 
 typedef enum {
@@ -35,13 +37,7 @@ typedef enum {
 /* A short stable name for an error code ("invalid", "signature", ...). */
 const char *wl_rc_name(wl_rc rc);
 
-/* Limits. Each is enforced where input enters, with a clear error. */
-#define WL_ENTRY_MAX 65535u /* tile entry bundles use a uint16 length */
 #define WL_HASH_BYTES 32u
-#define WL_PROOF_MAX 64u           /* hashes in an inclusion or consistency proof */
-#define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */
-#define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
-#define WL_BATCH_MAX 1000u         /* entries in one batch request */
 
 /*
  * Allocation. All library allocation goes through these so that tests can make

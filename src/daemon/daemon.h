@@ -33,6 +33,8 @@ typedef struct {
     char db_path[4096];
     char web_dir[4096]; /* the console's files (web/) */
     bool tls;           /* served over TLS: cookies are Secure */
+    /* where readers reach the log (serve --public-url): absolute links, never from Host */
+    char public_url[WL_PUBLIC_URL_MAX + 1];
     char origin[WL_ORIGIN_MAX + 1];
     wl_key log_key;
     wl_vkey log_vkey;

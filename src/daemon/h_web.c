@@ -4,7 +4,8 @@
  * daemon itself, and the Atom feed of announcements.
  *   GET /, /explorer, /entry/<i>, /member, /coordinator  the pages (HTML)
  *   GET /static/<file>                                     web/<file>: js, css, svg
- *   GET /feed.atom                                         announcements, newest first
+ *   GET /feed.atom[?to=I]                                  announcements, newest first,
+ *                                                          links from --public-url
  * Pages carry a Content-Security-Policy with no inline script or style, and
  * nothing is loaded from elsewhere.
  */
@@ -94,13 +95,36 @@ static enum MHD_Result send_file(struct MHD_Connection *c, const char *name, int
     return ret;
 }
 
-/* XML text: & < > " escaped, control characters dropped. */
-static void xml_append(wl_buf *b, const char *s)
+/*
+ * XML text: & < > " escaped; what XML 1.0 cannot hold (control characters but
+ * tab and line feed, U+FFFE, U+FFFF, bytes that are not UTF-8) dropped.
+ * WL_ERR_TOO_LARGE once b would pass max.
+ */
+static wl_rc xml_append(wl_buf *b, const char *s, size_t len, size_t max)
 {
-    for (; s && *s; s++) {
+    wl_rc rc = WL_OK;
+    for (size_t i = 0; s && i < len && rc == WL_OK;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xe0) == 0xc0 ? 2
+                   : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4
+                                        : 0;
         const char *rep = NULL;
-        char one[2] = {*s, 0};
-        switch (*s) {
+        size_t k;
+        for (k = 1; n > 1 && k < n && i + k < len; k++)
+            if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+                break;
+        if (n == 0 || k < n) { /* not UTF-8: dropped */
+            i++;
+            continue;
+        }
+        if (n == 3 && c == 0xef && (unsigned char)s[i + 1] == 0xbf &&
+            (unsigned char)s[i + 2] >= 0xbe) {
+            i += 3; /* U+FFFE, U+FFFF */
+            continue;
+        }
+        switch (c) {
         case '&':
             rep = "&amp;";
             break;
@@ -114,12 +138,37 @@ static void xml_append(wl_buf *b, const char *s)
             rep = "&quot;";
             break;
         default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+            if (c < 0x20 && c != '\n' && c != '\t') {
+                i++;
                 continue;
-            rep = one;
+            }
         }
-        (void)!wl_buf_append(b, rep, strlen(rep), 8u << 20);
+        rc = rep ? wl_buf_append(b, rep, strlen(rep), max) : wl_buf_append(b, s + i, n, max);
+        i += n;
     }
+    return rc;
+}
+
+static wl_rc xml_text(wl_buf *b, const char *s, size_t max)
+{
+    return xml_append(b, s, s ? strlen(s) : 0, max);
+}
+
+static wl_rc raw(wl_buf *b, const char *s, size_t max)
+{
+    return wl_buf_append(b, s, strlen(s), max);
+}
+
+/* The length of s cut to at most max bytes, at a character boundary (s is UTF-8). */
+static size_t utf8_cut(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--; /* s[n] continues a character: the cut goes before that character */
+    return n;
 }
 
 static void rfc3339(int64_t t, char *out, size_t cap)
@@ -132,117 +181,209 @@ static void rfc3339(int64_t t, char *out, size_t cap)
 
 typedef struct {
     wl_buf *b;
-    const char *host;
     char tag[WL_ORIGIN_MAX + 32]; /* tag:<domain>,2025:<path>: stable ids (RFC 4151) */
-    int n;
+    size_t n;
+    uint64_t last; /* the index of the last entry in the feed */
+    size_t max;    /* bytes of entries the feed can hold */
+    int full;      /* stopped at that */
 } feed_ctx;
+
+/* A string member of o, or "". */
+static const char *str_of(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+/* One <entry> into b, whole or not at all (WL_ERR_TOO_LARGE past max). */
+static wl_rc feed_entry_xml(wl_buf *b, const feed_ctx *f, uint64_t index, const wl_entry *e,
+                            size_t max)
+{
+    json_t *revealed = wl_revealed(e), *rb = json_object_get(revealed, "body");
+    char ts[32], num[24], *body = NULL;
+    const char *text = str_of(e->body_json, "text");
+    const char *author = revealed ? str_of(revealed, "author") : e->author;
+    wl_rc rc;
+    rfc3339(e->time, ts, sizeof ts);
+    (void)snprintf(num, sizeof num, "%llu", (unsigned long long)index); /* 20 digits fit */
+    if ((rc = raw(b, "<entry><id>", max)) != WL_OK || (rc = xml_text(b, f->tag, max)) != WL_OK ||
+        (rc = raw(b, "/entry/", max)) != WL_OK || (rc = raw(b, num, max)) != WL_OK ||
+        (rc = raw(b, "</id><updated>", max)) != WL_OK || (rc = raw(b, ts, max)) != WL_OK ||
+        (rc = raw(b, "</updated><link rel=\"alternate\" href=\"", max)) != WL_OK ||
+        (rc = xml_text(b, wl_srv->public_url, max)) != WL_OK ||
+        (rc = raw(b, "/entry/", max)) != WL_OK || (rc = raw(b, num, max)) != WL_OK ||
+        (rc = raw(b, "\"/><author><name>", max)) != WL_OK ||
+        (rc = xml_text(b, author, max)) != WL_OK ||
+        (rc = raw(b, "</name></author><title>", max)) != WL_OK)
+        goto out;
+    if (revealed && strcmp(str_of(revealed, "kind"), "member.add") == 0) {
+        if ((rc = xml_text(b, str_of(rb, "name"), max)) != WL_OK ||
+            (rc = raw(b, " announces its membership (", max)) != WL_OK ||
+            (rc = xml_text(b, str_of(rb, "role"), max)) != WL_OK ||
+            (rc = raw(b, ")", max)) != WL_OK)
+            goto out;
+    } else if (revealed) {
+        const char *parts[] = {" announces a ",
+                               str_of(revealed, "kind"),
+                               ": ",
+                               str_of(rb, "category"),
+                               " ",
+                               str_of(rb, "quantity"),
+                               " ",
+                               str_of(rb, "unit")};
+        if ((rc = xml_text(b, author, max)) != WL_OK)
+            goto out;
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            if ((rc = xml_text(b, parts[i], max)) != WL_OK)
+                goto out;
+    } else {
+        size_t cut = utf8_cut(text, WL_FEED_TITLE_BYTES);
+        if ((rc = xml_text(b, e->author, max)) != WL_OK || (rc = raw(b, ": ", max)) != WL_OK ||
+            (rc = xml_append(b, text, cut, max)) != WL_OK ||
+            (cut < strlen(text) && (rc = raw(b, "\xe2\x80\xa6", max)) != WL_OK)) /* … */
+            goto out;
+    }
+    if ((rc = raw(b, "</title><content type=\"text\">", max)) != WL_OK)
+        goto out;
+    if (revealed) {
+        body = json_dumps(rb, JSON_COMPACT);
+        if (body == NULL) {
+            rc = WL_ERR_NOMEM;
+            goto out;
+        }
+        rc = xml_text(b, body, max);
+    } else {
+        rc = xml_text(b, text, max);
+        if (rc == WL_OK && json_string_value(json_object_get(e->body_json, "source")) &&
+            (rc = xml_text(b, "\nSource: ", max)) == WL_OK)
+            rc = xml_text(b, str_of(e->body_json, "source"), max);
+    }
+    if (rc == WL_OK)
+        rc = raw(b, "</content></entry>\n", max);
+out:
+    free(body);
+    json_decref(revealed);
+    return rc;
+}
 
 static wl_rc feed_entry(void *ctx, uint64_t index, const char *data, size_t len)
 {
     feed_ctx *f = ctx;
     wl_entry e;
-    json_t *revealed = NULL;
-    char ts[32], line[512];
-    const char *text;
+    wl_buf one = {0};
+    wl_rc rc;
     if (wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
         return WL_OK;
-    revealed = wl_revealed(&e);
-    rfc3339(e.time, ts, sizeof ts);
-    snprintf(line, sizeof line,
-             "<entry><id>%s/entry/%llu</id><updated>%s</updated>"
-             "<link rel=\"alternate\" href=\"http://%s/entry/%llu\"/><author><name>",
-             f->tag, (unsigned long long)index, ts, f->host, (unsigned long long)index);
-    (void)!wl_buf_append(f->b, line, strlen(line), 8u << 20);
-    xml_append(f->b, revealed ? json_string_value(json_object_get(revealed, "author")) : e.author);
-    (void)!wl_buf_append(f->b, "</name></author><title>", 23, 8u << 20);
-    if (revealed &&
-        strcmp(json_string_value(json_object_get(revealed, "kind")), "member.add") == 0) {
-        json_t *rb = json_object_get(revealed, "body");
-        snprintf(line, sizeof line, "%s announces its membership (%s)",
-                 json_string_value(json_object_get(rb, "name")),
-                 json_string_value(json_object_get(rb, "role")));
-        xml_append(f->b, line);
-    } else if (revealed) {
-        json_t *rb = json_object_get(revealed, "body");
-        snprintf(line, sizeof line, "%s announces a %s: %s %s %s",
-                 json_string_value(json_object_get(revealed, "author")),
-                 json_string_value(json_object_get(revealed, "kind")),
-                 json_string_value(json_object_get(rb, "category"))
-                     ? json_string_value(json_object_get(rb, "category"))
-                     : "",
-                 json_string_value(json_object_get(rb, "quantity"))
-                     ? json_string_value(json_object_get(rb, "quantity"))
-                     : "",
-                 json_string_value(json_object_get(rb, "unit"))
-                     ? json_string_value(json_object_get(rb, "unit"))
-                     : "");
-        xml_append(f->b, line);
-    } else {
-        text = json_string_value(json_object_get(e.body_json, "text"));
-        snprintf(line, sizeof line, "%s: %.200s", e.author, text ? text : "");
-        xml_append(f->b, line);
-    }
-    (void)!wl_buf_append(f->b, "</title><content type=\"text\">", 29, 8u << 20);
-    if (revealed) {
-        char *t = json_dumps(json_object_get(revealed, "body"), JSON_COMPACT);
-        xml_append(f->b, t);
-        free(t);
-    } else {
-        text = json_string_value(json_object_get(e.body_json, "text"));
-        xml_append(f->b, text);
-        if (json_string_value(json_object_get(e.body_json, "source"))) {
-            xml_append(f->b, "\nSource: ");
-            xml_append(f->b, json_string_value(json_object_get(e.body_json, "source")));
-        }
-    }
-    (void)!wl_buf_append(f->b, "</content></entry>\n", 19, 8u << 20);
-    json_decref(revealed);
+    rc = feed_entry_xml(&one, f, index, &e, f->max);
     wl_entry_clear(&e);
+    /* an entry is in the feed whole, or the feed stops before it (and links to the rest) */
+    if (rc == WL_OK)
+        rc = wl_buf_append(f->b, one.buf, one.len, f->max);
+    if (rc == WL_ERR_TOO_LARGE)
+        f->full = 1;
+    wl_buf_free(&one);
+    if (rc != WL_OK)
+        return rc;
     f->n++;
+    f->last = index;
     return WL_OK;
 }
 
-/* GET /feed.atom: statements and announced sealed content, newest first (the last 200). */
+/* The feed's head: <?xml ...?><feed ...> and its metadata; to is the page asked for (or 0). */
+static wl_rc feed_head(wl_buf *b, const feed_ctx *f, uint64_t to, size_t max)
+{
+    char ts[32], num[32];
+    wl_rc rc;
+    rfc3339(time(NULL), ts, sizeof ts);
+    num[0] = '\0';
+    if (to != UINT64_MAX)
+        (void)snprintf(num, sizeof num, "?to=%llu", (unsigned long long)to); /* fits */
+    if ((rc = raw(b,
+                  "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                  "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>",
+                  max)) != WL_OK ||
+        (rc = xml_text(b, f->tag, max)) != WL_OK ||
+        (rc = raw(b, "/announcements</id><title>", max)) != WL_OK ||
+        (rc = xml_text(b, wl_srv->origin, max)) != WL_OK ||
+        (rc = raw(b, ": announcements</title><updated>", max)) != WL_OK ||
+        (rc = raw(b, ts, max)) != WL_OK ||
+        (rc = raw(b, "</updated><link rel=\"self\" href=\"", max)) != WL_OK ||
+        (rc = xml_text(b, wl_srv->public_url, max)) != WL_OK ||
+        (rc = raw(b, "/feed.atom", max)) != WL_OK || (rc = raw(b, num, max)) != WL_OK)
+        return rc;
+    return raw(b, "\"/>\n", max);
+}
+
+/* <link rel="next"> to the page of entries before index `before` (RFC 5005). */
+static wl_rc feed_next(wl_buf *b, uint64_t before, size_t max)
+{
+    char num[32];
+    wl_rc rc;
+    (void)snprintf(num, sizeof num, "?to=%llu\"/>\n", (unsigned long long)before); /* fits */
+    if ((rc = raw(b, "<link rel=\"next\" href=\"", max)) != WL_OK ||
+        (rc = xml_text(b, wl_srv->public_url, max)) != WL_OK ||
+        (rc = raw(b, "/feed.atom", max)) != WL_OK)
+        return rc;
+    return raw(b, num, max);
+}
+
+/*
+ * GET /feed.atom[?to=I]: statements and announcements, newest first, at most
+ * WL_FEED_ENTRIES of them in at most WL_FEED_MAX_BYTES; before index I if
+ * given. When older ones remain, a rel="next" link (RFC 5005) names the page
+ * of them. Links are built from --public-url, never from the request's Host.
+ */
 static enum MHD_Result feed(struct MHD_Connection *c)
 {
     wl_store *s = wl_thread_store();
-    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-    wl_buf b = {0};
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    wl_buf doc = {0}, entries = {0}, next = {0};
     feed_ctx f;
     const char *slash = strchr(wl_srv->origin, '/');
-    char head[1024], ts[32];
     enum MHD_Result ret;
     wl_rc rc;
     wl_entry_query q = wl_entry_query_all();
+    if (to && (wl_parse_u64(to, strlen(to), &q.to) != WL_OK || q.to > INT64_MAX))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "to: the index before which the feed starts (a whole number)");
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     memset(&f, 0, sizeof f);
-    f.b = &b;
-    f.host = host ? host : "localhost";
-    snprintf(f.tag, sizeof f.tag, "tag:%.*s,2025:%s",
-             (int)(slash ? (size_t)(slash - wl_srv->origin) : strlen(wl_srv->origin)),
-             wl_srv->origin, slash ? slash + 1 : "log");
-    rfc3339(time(NULL), ts, sizeof ts);
-    snprintf(head, sizeof head,
-             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-             "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>%s/announcements</id>"
-             "<title>%s: announcements</title><updated>%s</updated>"
-             "<link rel=\"self\" href=\"http://%s/feed.atom\"/>\n",
-             f.tag, wl_srv->origin, ts, f.host);
-    (void)!wl_buf_append(&b, head, strlen(head), 8u << 20);
+    f.b = &entries;
+    (void)snprintf(f.tag, sizeof f.tag, "tag:%.*s,2025:%s", /* an origin is at most 255 bytes */
+                   (int)(slash ? (size_t)(slash - wl_srv->origin) : strlen(wl_srv->origin)),
+                   wl_srv->origin, slash ? slash + 1 : "log");
+    /* the head, a next link and the end fit beside the entries in WL_FEED_MAX_BYTES */
+    if ((rc = feed_head(&doc, &f, to ? q.to : UINT64_MAX, WL_FEED_MAX_BYTES)) != WL_OK ||
+        (rc = feed_next(&next, UINT64_MAX, WL_FEED_MAX_BYTES)) != WL_OK)
+        goto out;
+    f.max = WL_FEED_MAX_BYTES - doc.len - next.len - sizeof "</feed>\n";
+    wl_buf_free(&next);
     q.kinds[0] = "statement";
     q.kinds[1] = "announce";
-    q.limit = 200;
+    q.limit = WL_FEED_ENTRIES;
     q.newest_first = 1;
     rc = wl_store_entries_query(s, &q, feed_entry, &f);
-    (void)!wl_buf_append(&b, "</feed>\n", 8, 8u << 20);
+    if (rc == WL_ERR_TOO_LARGE && f.full)
+        rc = WL_OK;
+    /* older entries remain when the feed stopped at a limit (and did not reach index 0) */
+    if (rc == WL_OK && (f.full || f.n == WL_FEED_ENTRIES) && f.last > 0)
+        rc = feed_next(&doc, f.last, WL_FEED_MAX_BYTES);
+    if (rc == WL_OK && entries.len > 0)
+        rc = wl_buf_append(&doc, entries.buf, entries.len, WL_FEED_MAX_BYTES);
+    if (rc == WL_OK)
+        rc = raw(&doc, "</feed>\n", WL_FEED_MAX_BYTES);
+out:
+    wl_buf_free(&entries);
+    wl_buf_free(&next);
     if (rc != WL_OK) {
-        wl_buf_free(&b);
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        wl_buf_free(&doc);
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "cannot write the feed: %s", wl_rc_name(rc));
     }
-    ret = wl_respond_bytes(c, MHD_HTTP_OK, "application/atom+xml; charset=utf-8", b.buf, b.len,
+    ret = wl_respond_bytes(c, MHD_HTTP_OK, "application/atom+xml; charset=utf-8", doc.buf, doc.len,
                            "no-cache");
-    wl_buf_free(&b);
+    wl_buf_free(&doc);
     return ret;
 }
 

@@ -46,6 +46,8 @@ static void usage(FILE *f)
                "                       0 turns sealing off)\n"
                "  --seal-batch N       envelopes per batch, padded with dummies (default 16)\n"
                "  --web DIR            the console's files (default: " WL_WEB_DIR ")\n"
+               "  --public-url URL     where readers reach this log, for absolute links (the\n"
+               "                       Atom feed); default http(s)://ADDR:PORT of --listen\n"
                "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
                "                       body takes longer than S seconds (default 10)\n"
                "  -h, --help           this help\n");
@@ -110,6 +112,42 @@ static int parse_witness(const char *arg, wl_witness_peer *w)
     return -1;
 }
 
+/* Copies s into out (cap bytes); 0 if it does not fit. */
+static int fits(char *out, size_t cap, const char *s)
+{
+    int n = snprintf(out, cap, "%s", s);
+    return n >= 0 && (size_t)n < cap;
+}
+
+/*
+ * The public URL: given (http:// or https://, a host, printable ASCII without
+ * quotes, angle brackets, spaces, a query or a fragment; the trailing slash
+ * dropped), or http(s)://ADDR:PORT of --listen.
+ */
+static int public_url_set(wl_server *srv, const char *given, const char *listen)
+{
+    size_t n;
+    int w;
+    if (given == NULL) {
+        w = snprintf(srv->public_url, sizeof srv->public_url, "%s://%s",
+                     srv->tls ? "https" : "http", listen);
+        return w >= 0 && (size_t)w < sizeof srv->public_url ? 0 : -1;
+    }
+    n = strlen(given);
+    if (n > WL_PUBLIC_URL_MAX || !fits(srv->public_url, sizeof srv->public_url, given))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (given[i] <= ' ' || given[i] >= 0x7f || strchr("\"'<>?#\\`", given[i]))
+            return -1;
+    if (strncmp(given, "https://", 8) != 0 && strncmp(given, "http://", 7) != 0)
+        return -1;
+    while (n > 0 && srv->public_url[n - 1] == '/')
+        srv->public_url[--n] = '\0';
+    if (n <= strlen("https://") - (given[4] == ':'))
+        return -1; /* no host */
+    return 0;
+}
+
 int wl_serve_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -126,11 +164,13 @@ int wl_serve_main(int argc, char **argv)
         {"seal-interval", required_argument, NULL, 'S'},
         {"seal-batch", required_argument, NULL, 'B'},
         {"web", required_argument, NULL, 'W'},
+        {"public-url", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL, *webdir = WL_WEB_DIR;
+    const char *public_url = NULL;
     char okp[4200];
     pthread_t seal_thread, warm_thread;
     wl_store *sstore = NULL, *cstore = NULL;
@@ -200,6 +240,9 @@ int wl_serve_main(int argc, char **argv)
         case 'W':
             webdir = optarg;
             break;
+        case 'P':
+            public_url = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -249,9 +292,20 @@ int wl_serve_main(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot initialise the crypto library\n");
         return 1;
     }
-    snprintf(server.db_path, sizeof server.db_path, "%s", db);
-    snprintf(server.web_dir, sizeof server.web_dir, "%s", webdir);
     server.tls = certpath != NULL;
+    if (public_url_set(&server, public_url, listen) != 0) {
+        fprintf(stderr,
+                "willing serve: --public-url wants http:// or https:// and a host, without "
+                "spaces, quotes or a query, at most %u bytes\n",
+                WL_PUBLIC_URL_MAX);
+        return 2;
+    }
+    if (!fits(server.db_path, sizeof server.db_path, db) ||
+        !fits(server.web_dir, sizeof server.web_dir, webdir)) {
+        fprintf(stderr, "willing serve: --db and --web are paths of at most %zu bytes\n",
+                sizeof server.db_path - 1);
+        return 2;
+    }
     rc = wl_store_open(db, 0, &wstore);
     if (rc != WL_OK) {
         if (rc == WL_ERR_NOT_FOUND)
