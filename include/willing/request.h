@@ -34,4 +34,13 @@ char *wl_request_take(wl_entries_req *r, size_t i);
 int wl_request_sealed_split(const char *body, size_t len, const char **salt, size_t *salt_len,
                             const char **content, size_t *content_len);
 
+/*
+ * Checks a request body's shape: an object holding exactly the fields named
+ * (NULL-terminated), field i a string when types[i] is 's' and an array when
+ * it is 'a'. A refusal names the one field at fault: unknown, missing or of
+ * the wrong type.
+ */
+wl_rc wl_request_shape(const json_t *root, const char *const *fields, const char *types,
+                       wl_error *err) WL_MUST;
+
 #endif

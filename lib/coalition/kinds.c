@@ -34,6 +34,14 @@ static int ident(const char *s)
     return s && wl_valid_member_id(s, strlen(s));
 }
 
+#define IDENT "must be an id: 1-64 of a-z 0-9 . _ -"
+
+/* A refusal that names the one field at fault and what is wrong with it. */
+static wl_rc bad_field(wl_error *err, const char *kind, const char *field, const char *what)
+{
+    return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: '%s' %s", kind, field, what);
+}
+
 static int quarter(const char *s)
 {
     return s && strlen(s) == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4' &&
@@ -72,13 +80,22 @@ static wl_rc apply_requirement_set(wl_store *s, const wl_pending *p, uint64_t in
     if ((rc = author_role(s, &p->e, roles, "requirement.set", err)) != WL_OK ||
         (rc = only(b, fields, "requirement.set", err)) != WL_OK)
         return rc;
-    if (!ident(id) || cat == NULL || !wl_pledge_category(cat) || q == NULL ||
-        wl_qty_parse(q, strlen(q), &qty) != WL_OK || !ident(unit) || !json_is_integer(pr) ||
-        json_integer_value(pr) < 1 || json_integer_value(pr) > 5 || (by && !quarter(by)))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            "requirement.set: {\"requirement\": id, \"category\": a pledge "
-                            "category, \"quantity\": decimal string, \"unit\": name, "
-                            "\"priority\": 1-5, \"needed_by\": \"YYYY-Qn\"}");
+    if (!ident(id))
+        return bad_field(err, "requirement.set", "requirement", IDENT);
+    if (cat == NULL || !wl_pledge_category(cat))
+        return bad_field(err, "requirement.set", "category",
+                         "must be a pledge category: ground_forces, air_policing, air_defence, "
+                         "maritime, logistics, intelligence, training, finance or other");
+    if (q == NULL || wl_qty_parse(q, strlen(q), &qty) != WL_OK)
+        return bad_field(err, "requirement.set", "quantity",
+                         "must be an exact decimal string, e.g. \"10000\"");
+    if (!ident(unit))
+        return bad_field(err, "requirement.set", "unit",
+                         "must be a lower-case word such as troops or aircraft");
+    if (!json_is_integer(pr) || json_integer_value(pr) < 1 || json_integer_value(pr) > 5)
+        return bad_field(err, "requirement.set", "priority", "must be a whole number from 1 to 5");
+    if (json_object_get(b, "needed_by") && !quarter(by))
+        return bad_field(err, "requirement.set", "needed_by", "must be a quarter such as 2026-Q2");
     {
         /* the body as signed: one line of JSON inside the entry, not NUL-terminated there */
         char *body = wl_strndup(p->e.body, p->e.body_len);
@@ -102,10 +119,11 @@ static wl_rc apply_requirement_endorse(wl_store *s, const wl_pending *p, uint64_
     if ((rc = author_role(s, &p->e, roles, "requirement.endorse", err)) != WL_OK ||
         (rc = only(b, fields, "requirement.endorse", err)) != WL_OK)
         return rc;
-    if (!ident(id) || !json_is_integer(set))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            "requirement.endorse: {\"requirement\": id, \"set\": the index of "
-                            "the requirement.set entry endorsed}");
+    if (!ident(id))
+        return bad_field(err, "requirement.endorse", "requirement", IDENT);
+    if (!json_is_integer(set) || json_integer_value(set) < 0)
+        return bad_field(err, "requirement.endorse", "set",
+                         "must be the index of the requirement.set entry endorsed");
     if (wl_store_requirement_get(s, id, &set_idx, &endorsed) != WL_OK)
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_requirement",
                             "requirement.endorse: no requirement '%s'", id);
@@ -128,8 +146,7 @@ static wl_rc apply_fact(wl_store *s, const wl_pending *p, uint64_t index, wl_err
         (rc = only(p->e.body_json, fields, p->e.kind, err)) != WL_OK)
         return rc;
     if (!ident(name))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            "%s: {\"fact\": a name of a-z 0-9 . _ -}", p->e.kind);
+        return bad_field(err, p->e.kind, "fact", IDENT);
     rc = wl_store_fact_set(s, name, recorded, index);
     return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 }
@@ -162,9 +179,7 @@ static wl_rc apply_clearing(wl_store *s, const wl_pending *p, uint64_t index, wl
     for (int i = 0; i < 2; i++)
         if (fields_v[i] == NULL ||
             wl_b64_decode(fields_v[i], strlen(fields_v[i]), h, 32, &n) != WL_OK || n != 32)
-            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                                "clearing: {\"inputs\": base64 SHA-256, \"result\": base64 "
-                                "SHA-256}");
+            return bad_field(err, "clearing", fields[i], "must be a base64 SHA-256 value");
     return WL_OK;
 }
 
@@ -227,14 +242,21 @@ static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index
 static wl_rc reveal_withdraw(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
                              wl_error *err)
 {
-    const char *id = json_string_value(json_object_get(c->body_json, "pledge"));
+    const char *id = json_string_value(json_object_get(c->body_json, "pledge")), *k;
+    json_t *v;
     (void)s;
     (void)sealed_index;
     (void)index;
-    if (json_object_size(c->body_json) != 1 || id == NULL || strlen(id) != 32 ||
-        strspn(id, "0123456789abcdef") != 32)
+    json_object_foreach(c->body_json, k, v)
+    {
+        if (strcmp(k, "pledge") != 0)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
+                                "announce: pledge.withdraw: unknown field '%s'", k);
+    }
+    if (id == NULL || strlen(id) != 32 || strspn(id, "0123456789abcdef") != 32)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
-                            "announce: pledge.withdraw is {\"pledge\": the id withdrawn}");
+                            "announce: pledge.withdraw: 'pledge' must be the id of the pledge "
+                            "withdrawn (32 lower-case hex digits)");
     return WL_OK;
 }
 

@@ -15,7 +15,7 @@ static wl_rc decode_one(json_t *v, char **out, size_t *len, wl_error *err)
     *len = 0;
     if (s == NULL)
         return wl_error_set(err, WL_ERR_INVALID, "malformed_request",
-                            "an entry must be a base64 string");
+                            "each of 'entries' must be a base64 string");
     sl = strlen(s);
     if (sl / 4 * 3 > WL_ENTRY_MAX + 2)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
@@ -39,9 +39,41 @@ static wl_rc decode_one(json_t *v, char **out, size_t *len, wl_error *err)
     return WL_OK;
 }
 
+wl_rc wl_request_shape(const json_t *root, const char *const *fields, const char *types,
+                       wl_error *err)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (!json_is_object(root))
+        return wl_error_set(err, WL_ERR_INVALID, "malformed_request",
+                            "the body must be a JSON object");
+    json_object_foreach((json_t *)root, k, v)
+    {
+        for (i = 0; fields[i] && strcmp(fields[i], k) != 0; i++)
+            ;
+        if (fields[i] == NULL)
+            return wl_error_set(err, WL_ERR_INVALID, "malformed_request", "unknown field '%.64s'",
+                                k);
+    }
+    for (i = 0; fields[i]; i++) {
+        v = json_object_get(root, fields[i]);
+        if (v == NULL)
+            return wl_error_set(err, WL_ERR_INVALID, "malformed_request", "'%s' is missing",
+                                fields[i]);
+        if (types[i] == 's' ? !json_is_string(v) : !json_is_array(v))
+            return wl_error_set(err, WL_ERR_INVALID, "malformed_request", "'%s' must be %s",
+                                fields[i],
+                                types[i] == 's' ? "a base64 string" : "a list of base64 strings");
+    }
+    return WL_OK;
+}
+
 wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req *out,
                          wl_error *err, size_t *pos)
 {
+    static const char *const one_field[] = {"entry", NULL};
+    static const char *const batch_fields[] = {"entries", NULL};
     json_error_t jerr;
     json_t *root, *list;
     size_t n;
@@ -54,14 +86,12 @@ wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req
         return wl_error_set(err, WL_ERR_INVALID, "malformed_json",
                             "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
                             jerr.line, jerr.column);
-    if (!json_is_object(root) || json_object_size(root) != 1 ||
-        (list = json_object_get(root, batch ? "entries" : "entry")) == NULL ||
-        (batch && !json_is_array(list))) {
+    if ((rc = wl_request_shape(root, batch ? batch_fields : one_field, batch ? "a" : "s", err)) !=
+        WL_OK) {
         json_decref(root);
-        return wl_error_set(err, WL_ERR_INVALID, "malformed_request", "%s",
-                            batch ? "the body must be {\"entries\": [\"<base64 note>\", ...]}"
-                                  : "the body must be {\"entry\": \"<base64 note>\"}");
+        return rc;
     }
+    list = json_object_get(root, batch ? "entries" : "entry");
     n = batch ? json_array_size(list) : 1;
     if (n == 0 || n > WL_BATCH_MAX) {
         json_decref(root);

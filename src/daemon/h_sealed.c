@@ -211,24 +211,38 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
     if (!wl_request_sealed_split(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
+        static const char *const fields[] = {"salt", "content", NULL};
+        wl_error shape;
         root = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr);
+        if (root == NULL)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_json",
+                                    "the body is not valid JSON: %s (line %d, column %d)",
+                                    jerr.text, jerr.line, jerr.column);
+        if (wl_request_shape(root, fields, "ss", &shape) != WL_OK) {
+            json_decref(root);
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, shape.code, "%s", shape.msg);
+        }
         salt_b64 = json_string_value(json_object_get(root, "salt"));
         content_b64 = json_string_value(json_object_get(root, "content"));
-        if (root == NULL || json_object_size(root) != 2 || salt_b64 == NULL ||
-            content_b64 == NULL) {
-            json_decref(root);
-            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
-                                    "the body must be {\"salt\": base64 of 32 random bytes, "
-                                    "\"content\": base64 of the sealed note}");
-        }
         sl = strlen(salt_b64);
         cl = strlen(content_b64);
     }
     content = malloc(cl / 4 * 3 + 3);
-    if (content == NULL || wl_b64_decode(salt_b64, sl, salt, 32, &slen) != WL_OK || slen != 32 ||
-        wl_b64_decode(content_b64, cl, (uint8_t *)content, cl / 4 * 3 + 3, &clen) != WL_OK) {
+    if (content == NULL) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                               "cannot decode the content");
+        goto out;
+    }
+    if (sl != 44 || wl_b64_decode(salt_b64, sl, salt, 32, &slen) != WL_OK || slen != 32) {
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_base64",
-                               "salt (32 bytes) and content must be standard base64");
+                               "'salt' must be standard base64 of exactly 32 random bytes "
+                               "(44 characters; got %zu)",
+                               sl);
+        goto out;
+    }
+    if (wl_b64_decode(content_b64, cl, (uint8_t *)content, cl / 4 * 3 + 3, &clen) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_base64",
+                               "'content' must be standard base64 (RFC 4648 §4, padded)");
         goto out;
     }
     if (wl_sealed_parse(content, clen, &e, why, sizeof why) != WL_OK) {
