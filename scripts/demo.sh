@@ -31,9 +31,11 @@ member() { # id role name [--sealed]
   "$W" member add --server "$URL" --key "$DB.operator.key" --id "$1" --role "$2" --name "$3" \
     --pubkey-file "$dir/keys/$1.key" "${@:4}" >/dev/null
 }
-say() { # id text source
+say() { # id text source [the date its source gives: YYYY, YYYY-MM or YYYY-MM-DD]
   local body
-  body=$(python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1], "source": sys.argv[2], "illustrative": True}, ensure_ascii=False))' "$2" "$3")
+  body=$(python3 -c 'import json,sys; b={"text": sys.argv[1], "source": sys.argv[2], "illustrative": True}
+if sys.argv[3]: b["date"] = sys.argv[3]
+print(json.dumps(b, ensure_ascii=False))' "$2" "$3" "${4:-}")
   local key=$dir/keys/$1.key
   [ "$1" = cell ] && key=$DB.operator.key
   "$W" append --server "$URL" --key "$key" --kind statement --body "$body" >/dev/null
@@ -58,16 +60,16 @@ done
 say cell "Demo ledger: illustrative data, not real commitments. willing is not for classified information." \
   "willing demo"
 say gb "Co-lead, with France, of the coalition of the willing; prepared to back a peace deal with boots on the ground and planes in the air, together with others." \
-  "UK Prime Minister, press conference after the London summit on Ukraine, 2 March 2025"
+  "UK Prime Minister, press conference after the London summit on Ukraine, 2 March 2025" 2025-03-02
 say fr "Co-lead, with the United Kingdom, of the work on security guarantees for Ukraine." \
-  "London summit on Ukraine, 2 March 2025; Paris meeting of the coalition, 27 March 2025"
+  "London summit on Ukraine, 2 March 2025; Paris meeting of the coalition, 27 March 2025" 2025-03-27
 say ua "Ukraine must be at the table in any talks; it is the host nation of any reassurance force." \
-  "London summit on Ukraine, 2 March 2025"
-say it "Will not send ground troops." "Italian government statements, March 2025"
-say pl "Will lead on logistics; no troops to Ukraine." "Polish government statements, 2025"
-say de "Will decide once the conditions are clear." "German government statements, 2025"
+  "London summit on Ukraine, 2 March 2025" 2025-03-02
+say it "Will not send ground troops." "Italian government statements, March 2025" 2025-03
+say pl "Will lead on logistics; no troops to Ukraine." "Polish government statements, 2025" 2025
+say de "Will decide once the conditions are clear." "German government statements, 2025" 2025
 say gb "UK Export Finance: a GBP 1.6bn facility letting Ukraine buy more than 5,000 lightweight multirole missiles made in Belfast." \
-  "UK government announcement, 2 March 2025"
+  "UK government announcement, 2 March 2025" 2025-03-02
 say cell "A reassurance force of up to 30,000 is under discussion (illustrative)." \
   "Press reports, 2025; illustrative"
 

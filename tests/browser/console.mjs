@@ -51,7 +51,7 @@ ok("coalition: the statement is announced, with its source",
   (await page.textContent("#announcements")).includes("Willing to lead") &&
   (await page.textContent("#announcements")).includes("Source: a test"));
 ok("coalition: the endorsed requirement's coverage is charted and tabled",
-  (await page.locator("#coverage svg").count()) === 1 && (await page.textContent("#coverage")).includes("lift"));
+  (await page.locator("#coverage .cover li").count()) === 1 && (await page.textContent("#coverage")).includes("lift"));
 {
   const [dl] = await Promise.all([page.waitForEvent("download"),
     page.click("#members a:has-text('This table as CSV')")]);

@@ -1,46 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 // The public page: members, announcements and coverage, from public data only.
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs, ...kids) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const k of kids) e.append(k);
-  return e;
-}
+import { memberMap, nameOf, allEntries, pledgeFates, category, saidOn, summary } from "./reveal.js";
 
 function csvLink(href, what) {
   return el("p", { class: "csv" }, el("a", { href, download: "" }, "Download " + what + " (CSV)"));
 }
 
-// Bars: the need (outline), what binds (solid) and what is pledged but does not bind (hatched).
-function chart(reqs) {
-  const w = 640, row = 44, left = 170, h = row * reqs.length + 30;
-  const max = Math.max(1, ...reqs.map((r) => Math.max(Number(r.quantity),
-    Number(r.binding) + Number(r.pledged_not_binding))));
-  const scale = (v) => (Number(v) / max) * (w - left - 20);
-  const s = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", class: "chart",
-    "aria-label": "Coverage of each endorsed requirement: what binds, what is pledged but does " +
-      "not bind, and the need. The table below gives the figures." });
-  const defs = svg("defs", {}, svg("pattern", { id: "hatch", width: 6, height: 6,
-    patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
-  svg("rect", { width: 6, height: 6, fill: "#fff" }),
-  svg("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#1d4f91", "stroke-width": 3 })));
-  s.append(defs);
-  reqs.forEach((r, i) => {
-    const y = 10 + i * row;
-    const label = svg("text", { x: 0, y: y + 20, class: "label" });
-    label.textContent = r.requirement;
-    s.append(label,
-      svg("rect", { x: left, y: y + 6, width: scale(r.binding), height: 20, fill: "#1d4f91" }),
-      svg("rect", { x: left + scale(r.binding), y: y + 6, width: scale(r.pledged_not_binding),
-        height: 20, fill: "url(#hatch)", stroke: "#1d4f91" }),
-      svg("rect", { x: left, y: y + 2, width: scale(r.quantity), height: 28, fill: "none",
-        stroke: "#222", "stroke-dasharray": "4 3" }));
-  });
-  return s;
+const pct = (part, whole) => (Number(whole) > 0 ? (Number(part) / Number(whole)) * 100 : 0);
+
+// One bar per requirement, each on its own scale (its required quantity is the
+// full width), with the figures written beside it: troops, aircraft and missiles
+// are never drawn against one another.
+function bars(reqs) {
+  return el("ul", { class: "cover" }, reqs.map((r) => {
+    const bind = Math.min(100, pct(r.binding, r.quantity));
+    const more = Math.min(100 - bind, pct(r.pledged_not_binding, r.quantity));
+    const solid = el("span", { class: "binding" });
+    const hatched = el("span", { class: "pledged" });
+    solid.style.width = bind + "%"; // CSSOM, allowed by the page's CSP (no inline style)
+    hatched.style.width = more + "%";
+    const covered = Math.round(pct(r.binding, r.quantity));
+    return el("li", {},
+      el("p", { class: "req" }, el("strong", {}, r.requirement), " \u00b7 " + category(r.category) +
+        (r.needed_by ? " \u00b7 needed by " + r.needed_by : "")),
+      el("div", { class: "bar", "aria-hidden": "true" }, solid, hatched),
+      el("p", { class: "nums" }, el("strong", {}, r.binding + " of " + r.quantity + " " + r.unit),
+        " binding (" + covered + "%) \u00b7 " + r.pledged_not_binding + " pledged, not binding \u00b7 ",
+        el("strong", { class: Number(r.gap) > 0 ? "gap" : "" }, "gap " + r.gap)));
+  }));
 }
 
 async function coverage(box) {
@@ -54,14 +42,17 @@ async function coverage(box) {
       return;
     }
     clear(box,
-      chart(reqs),
-      el("p", { class: "legend" }, "Solid: binding. Hatched: pledged, not binding yet. " +
-        "Dashed outline: the requirement."),
+      el("p", { class: "legend" }, "Each bar is one requirement on its own scale: the full " +
+        "width is the quantity it needs. Solid: binding. Hatched: pledged, not binding yet."),
+      bars(reqs),
       table("Coverage by requirement (announced pledges)",
-        ["Requirement", "Category", "Needed", "Binding", "Pledged, not binding", "Gap", "Needed by"],
-        reqs.map((r) => [r.requirement, r.category.replace(/_/g, " "),
-          r.quantity + " " + r.unit, r.binding, r.pledged_not_binding,
-          el("strong", { class: Number(r.gap) > 0 ? "gap" : "" }, r.gap), r.needed_by || ""])),
+        ["Requirement", "Needed", "Gap", "Binding", "Pledged, not binding"],
+        reqs.map((r) => [el("span", {}, r.requirement, el("br"),
+          el("span", { class: "small" }, category(r.category))),
+        el("span", {}, r.quantity + " " + r.unit, r.needed_by ? el("br") : null,
+          r.needed_by ? el("span", { class: "small" }, "by " + r.needed_by) : null),
+        el("strong", { class: Number(r.gap) > 0 ? "gap" : "" }, r.gap),
+        r.binding, r.pledged_not_binding])),
       csvLink("/api/v1/coverage?format=csv", "the coverage"));
   } catch (e) {
     clear(box, notice("The coverage cannot be loaded: " + e.message + ". Reload the page.", "error"));
@@ -81,37 +72,50 @@ async function members(box) {
   }
 }
 
-function describe(e) {
-  if (e.revealed) {
-    const b = e.revealed.body;
-    if (e.revealed.kind === "pledge") {
-      const what = [b.quantity, b.unit, "for", (b.category || "").replace(/_/g, " ")].join(" ");
-      return el("span", {}, e.revealed.author + " announced a pledge: " + what +
-        (b.period ? ", " + b.period : "") + (b.place ? ", " + b.place : "") +
-        (b.condition ? " (conditional)" : ""));
-    }
-    if (e.revealed.kind === "member.add")
-      return el("span", {}, b.name + " announced its membership (" + b.role + ")");
-    return el("span", {}, e.revealed.author + " announced " + e.revealed.kind);
-  }
-  return el("span", {}, e.body.text || "");
+// What became of an announced pledge, or of its author, as a mark beside it.
+function marks(e, fates, members) {
+  const r = e.revealed;
+  if (!r || r.kind !== "pledge") return null;
+  const f = fates.get(r.body.pledge) || {};
+  const out = [];
+  if (f.superseded !== undefined) out.push(el("span", { class: "mark" }, "Superseded by ",
+    el("a", { href: "/entry/" + f.superseded }, "entry #" + f.superseded)));
+  if (f.withdrawn !== undefined) out.push(el("span", { class: "mark" }, "Withdrawn at ",
+    el("a", { href: "/entry/" + f.withdrawn }, "entry #" + f.withdrawn)));
+  const m = members.get(r.author);
+  if (m && m.status === "withdrawn") out.push(el("span", { class: "mark" },
+    nameOf(members, r.author) + " has withdrawn: its pledges no longer count"));
+  return out.length ? el("p", { class: "marks" }, out) : null;
 }
 
 async function announcements(box) {
   try {
-    const r = await getJSON("/api/v1/entries?kind=statement,announce&order=newest&limit=100");
+    const [r, members, all] = await Promise.all([
+      getJSON("/api/v1/entries?kind=statement,announce&order=newest&limit=100"), memberMap(),
+      allEntries("kind=announce")]);
     if (r.entries.length === 0) {
       clear(box, notice("Nothing has been announced yet."));
       return;
     }
+    const fates = pledgeFates(all.entries);
     clear(box,
-      el("ol", { class: "announcements", reversed: true }, r.entries.map((e) =>
-        el("li", {},
-          el("p", { class: "what" }, describe(e)),
+      all.complete ? null : notice("The log holds more announcements than this page reads: " +
+        "a pledge's later amendment or withdrawal may not be marked here.", "warn"),
+      el("ol", { class: "announcements", reversed: true }, r.entries.map((e) => {
+        const said = e.revealed ? null : saidOn(e.body);
+        const superseded = e.revealed && e.revealed.kind === "pledge" &&
+          fates.has(e.revealed.body.pledge);
+        return el("li", { class: superseded ? "superseded" : null },
+          el("p", { class: "what" }, e.revealed ? summary(e, members)
+            : el("span", {}, e.body.text || "")),
+          marks(e, fates, members),
           el("p", { class: "meta" },
-            (e.revealed ? e.revealed.author : e.author) + ", " + when(e.time) + " · ",
+            nameOf(members, e.revealed ? e.revealed.author : e.author) + " \u00b7 ",
+            said ? "said " + said + " (per its source) \u00b7 " : "",
+            "in the ledger " + when(e.time) + " \u00b7 ",
             el("a", { href: "/entry/" + e.index }, "entry #" + e.index + ", checked in your browser"),
-            e.body.source ? el("span", {}, " · Source: " + e.body.source) : null)))),
+            e.body.source ? el("span", {}, " \u00b7 Source: " + e.body.source) : null));
+      })),
       csvLink("/api/v1/entries?kind=statement,announce&order=newest&limit=1000&format=csv",
         "the announcements"));
   } catch (e) {

@@ -4,6 +4,8 @@
 import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { parseVkey, fingerprint, verifyNote, verifyCosignature, parseNote, parseCheckpoint,
   checkTlogProof, b64decode } from "./verify.js";
+import { memberMap, nameOf, allEntries, pledgeFates, category, conditionText, decodeEntry,
+  checkAnnouncement, saidOn, summary } from "./reveal.js";
 
 const KEY = "willing.vkey";
 const WITNESSES = "willing.witnesses";
@@ -31,7 +33,9 @@ async function loadKey() {
     clear(box, el("p", { class: "notice ok", role: "status" },
       "Checking against the key of ", el("code", {}, vkey.name), ", fingerprint ",
       el("code", { class: "fp" }, await fingerprint(vkey)),
-      ". Compare this fingerprint with the one you were given."));
+      ". Compare it with the fingerprint given to you with the key: `willing init` prints " +
+      "both when it creates the ledger (`make run` prints the demo's); docs/FORMAT.md says how " +
+      "it is computed."));
   } catch (e) {
     clear(box, notice("The saved key is not usable: " + e.message, "error"));
   }
@@ -83,11 +87,56 @@ async function checkpoint() {
   }
 }
 
-function decodeEntry(bytes) {
-  const text = new TextDecoder().decode(bytes);
-  const lines = text.split("\n");
-  return { text, header: lines[0], origin: lines[1], kind: lines[2], author: lines[3],
-    seq: lines[4], time: Number(lines[5]), body: lines[6] };
+let members = new Map();
+
+const row = (k, v) => v === undefined || v === null || v === "" ? null
+  : [el("dt", {}, k), el("dd", {}, v)];
+
+// What an announcement reveals, decoded in the browser from the entry's own bytes.
+function revealedFacts(c, env, index, fate) {
+  const b = c.body || {};
+  const m = members.get(c.author);
+  const rows = [row("Member", (m ? m.name + " " : "") + "(" + c.author + ")" +
+      (m && m.status === "withdrawn" ? ": withdrawn from the coalition, its pledges no longer count" : "")),
+    row("Kind", c.kind)];
+  if (c.kind === "pledge") {
+    rows.push(row("Category", category(b.category)), row("Quantity", b.quantity + " " + b.unit),
+      row("Place", b.place), row("Period", b.period),
+      row("Caveats", (b.caveats || []).join("; ")),
+      row("Conditions", b.condition === undefined ? "none: it binds as it stands"
+        : conditionText(b.condition, members)),
+      row("Readers before it was announced", (b.readers || []).map((r) => nameOf(members, r)).join(", ")),
+      row("Text", b.text),
+      row("Amends", b.amends ? el("code", {}, b.amends) : null),
+      row("Pledge id", el("code", {}, b.pledge)));
+  } else if (c.kind === "pledge.withdraw") {
+    rows.push(row("Withdraws the pledge", el("code", {}, b.pledge)));
+  } else if (c.kind === "member.add") {
+    rows.push(row("Name", b.name), row("Role", b.role));
+  } else {
+    rows.push(row("Body", JSON.stringify(b)));
+  }
+  rows.push(row("Signed by its author", when(c.time)),
+    row("Sealed in the ledger", env ? el("span", {}, when(env.time) + ", ",
+      el("a", { href: "/entry/" + env.index }, "envelope #" + env.index)) : null),
+    row("Announced", "entry #" + index));
+  const marks = [];
+  if (fate && fate.superseded !== undefined)
+    marks.push(el("p", { class: "notice warn mark" }, "Superseded: amended by the pledge announced at ",
+      el("a", { href: "/entry/" + fate.superseded }, "entry #" + fate.superseded), "."));
+  if (fate && fate.withdrawn !== undefined)
+    marks.push(el("p", { class: "notice warn mark" }, "Withdrawn by its author at ",
+      el("a", { href: "/entry/" + fate.withdrawn }, "entry #" + fate.withdrawn), "."));
+  return [marks, el("dl", { class: "facts revealed" }, rows)];
+}
+
+async function fateOf(c) {
+  if (c.kind !== "pledge") return null;
+  try {
+    return pledgeFates((await allEntries("kind=announce")).entries).get(c.body.pledge) || null;
+  } catch {
+    return null;
+  }
 }
 
 async function showEntry(index) {
@@ -117,22 +166,40 @@ async function showEntry(index) {
             "This entry could not be verified.")));
       }
     }
-    let body = d.body;
-    try {
-      body = JSON.stringify(JSON.parse(d.body), null, 2);
-    } catch {
-      /* shown as is */
+    const body = d.body ? JSON.stringify(d.body, null, 2) : d.rawBody;
+    if (members.size === 0) members = await memberMap();
+    const author = nameOf(members, d.author);
+    let revealed = [];
+    if (d.kind === "announce") {
+      const a = await checkAnnouncement(index, d, vkey, members);
+      const okAll = a.steps.every((s) => s.ok);
+      revealed = [el("h4", {}, a.content ? "What it reveals: " + (a.content.kind === "pledge"
+        ? "a pledge by " + nameOf(members, a.content.author) : a.content.kind + " by " +
+        nameOf(members, a.content.author)) : "What it reveals"),
+      a.content ? revealedFacts(a.content, a.envelope, index, await fateOf(a.content)) : null,
+      el("ul", { class: "checks revealed-checks" },
+        el("li", { class: okAll ? "pass overall" : "fail overall" }, el("strong", {}, okAll
+          ? "The revealed content is verified: its commitment and its author's signature."
+          : "The revealed content could not be verified.")),
+        a.steps.map((s) => verdict(s.ok, s.what, s.detail)))];
+    } else if (d.kind === "statement" && d.body) {
+      revealed = [el("blockquote", { class: "statement" }, d.body.text),
+        el("dl", { class: "facts" }, row("Said", saidOn(d.body) ? saidOn(d.body) +
+          " (the date its source gives)" : null), row("Source", d.body.source))];
     }
     clear(box,
-      el("h3", {}, "Entry #" + index + ": " + d.kind + " by " + d.author),
+      el("h3", {}, "Entry #" + index + ": " + d.kind + " by " + author),
       el("ul", { class: "checks" }, items),
+      revealed,
       el("dl", { class: "facts" },
-        el("dt", {}, "Time"), el("dd", {}, when(d.time)),
+        el("dt", {}, "Author"), el("dd", {}, author + " (" + d.author + ")"),
+        el("dt", {}, "Ledger time"), el("dd", {}, when(d.time)),
         el("dt", {}, "Signed with"), el("dd", {}, e.key_scope === "console"
           ? "a key of scope console: written from the web console"
           : e.key_scope ? "a key of scope " + e.key_scope : "a key the log no longer lists"),
         el("dt", {}, "Permalink"), el("dd", {}, el("a", { href: "/entry/" + index }, "/entry/" + index))),
-      el("pre", { class: "body", tabindex: "0" }, body),
+      el("details", {}, el("summary", {}, "The body as signed (JSON)"),
+        el("pre", { class: "body", tabindex: "0" }, body)),
       el("details", {}, el("summary", {}, "The exact signed bytes"),
         el("pre", { class: "raw", tabindex: "0" }, d.text)));
   } catch (e) {
@@ -149,6 +216,7 @@ async function listEntries(params) {
   q.set("limit", "50");
   try {
     const r = await getJSON("/api/v1/entries?" + q);
+    if (members.size === 0) members = await memberMap();
     if (r.entries.length === 0) {
       clear(box, notice("No entry matches. Clear the filters to see every entry."));
       return;
@@ -157,9 +225,7 @@ async function listEntries(params) {
     clear(box,
       table("Entries, newest first", ["Index", "Kind", "Author", "Time", "Summary"],
         r.entries.map((e) => [el("a", { href: "/entry/" + e.index }, "#" + e.index), e.kind,
-          e.author, when(e.time),
-          e.revealed ? "reveals " + e.revealed.kind + " by " + e.revealed.author
-                     : (e.body.text || JSON.stringify(e.body)).slice(0, 90)])),
+          nameOf(members, e.author), when(e.time), summary(e, members).slice(0, 120)])),
       el("p", { class: "csv" }, el("a", { href: "/api/v1/entries?" + q, download: "" },
         "Download these entries (CSV)")));
   } catch (e) {

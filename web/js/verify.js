@@ -22,7 +22,7 @@ export function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function concat(...parts) {
+export function concat(...parts) {
   const n = parts.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(n);
   let o = 0;
