@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "willing/csv.h"
 #include "willing/coalition.h"
 
 enum { VIEW_PUBLIC, VIEW_COORDINATOR, VIEW_MEMBER };
@@ -149,7 +150,7 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     const char *by = json_string_value(json_object_get(b, "needed_by"));
     int64_t need = 0;
     wl_cover cv;
-    char sb[32], sp[32], sg[32], sn[32], line[512];
+    char sb[32], sp[32], sg[32], sn[32], prio[24];
     if (cat == NULL || unit == NULL || q == NULL || wl_qty_parse(q, strlen(q), &need) != WL_OK) {
         json_decref(b);
         return WL_OK;
@@ -165,10 +166,17 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
                            "priority", json_object_get(b, "priority"), "needed_by", by, "endorsed",
                            endorsed_idx != UINT64_MAX, "set", (json_int_t)set_idx, "binding", sb,
                            "pledged_not_binding", sp, "gap", sg));
-    snprintf(line, sizeof line, "%s,%s,%s,%s,%lld,%s,%s,%s,%s,%s\r\n", id, cat, unit, sn,
-             (long long)json_integer_value(json_object_get(b, "priority")), by ? by : "",
-             endorsed_idx != UINT64_MAX ? "yes" : "no", sb, sp, sg);
-    (void)!wl_buf_append(&((cov *)r->v)->csv, line, strlen(line), 16u << 20);
+    snprintf(prio, sizeof prio, "%lld",
+             (long long)json_integer_value(json_object_get(b, "priority")));
+    {
+        const char *cells[] = {
+            id, cat, unit, sn, prio, by ? by : "", endorsed_idx != UINT64_MAX ? "yes" : "no",
+            sb, sp,  sg};
+        size_t nc = sizeof cells / sizeof cells[0];
+        for (size_t i = 0; i < nc; i++)
+            (void)!wl_csv_cell(&((cov *)r->v)->csv, cells[i], i + 1 == nc ? WL_CSV_LAST : 0,
+                               16u << 20);
+    }
     json_decref(b);
     return WL_OK;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "willing/csv.h"
 #include "willing/merkle.h"
 #include "willing/request.h"
 
@@ -359,16 +360,10 @@ typedef struct {
     size_t n;
 } list_ctx;
 
-/* A CSV field: quoted, quotes doubled, line breaks kept (RFC 4180). */
+/* A CSV field: quoted, quotes doubled, line breaks kept, formulas neutralised (csv.h). */
 static void csv_field(wl_buf *b, const char *s, int last)
 {
-    (void)!wl_buf_append(b, "\"", 1, 64u << 20);
-    for (; s && *s; s++) {
-        if (*s == '"')
-            (void)!wl_buf_append(b, "\"", 1, 64u << 20);
-        (void)!wl_buf_append(b, s, 1, 64u << 20);
-    }
-    (void)!wl_buf_append(b, last ? "\"\r\n" : "\",", last ? 3 : 2, 64u << 20);
+    (void)!wl_csv_cell(b, s, WL_CSV_QUOTE | (last ? WL_CSV_LAST : 0), 64u << 20);
 }
 
 static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 
 #include "daemon.h"
+#include "willing/csv.h"
 #include "willing/ledger.h"
 
 typedef struct {
@@ -79,25 +80,18 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
             (void)!wl_buf_append(&b, "member,name,role,status,added\r\n", 31, 1u << 24);
             json_array_foreach(mc.a, i, m)
             {
-                char line[600];
-                const char *name = json_string_value(json_object_get(m, "name"));
                 json_t *added = json_object_get(m, "added");
-                char q[520];
-                size_t k = 0;
-                for (const char *p = name; p && *p && k < sizeof q - 2; p++) {
-                    if (*p == '"')
-                        q[k++] = '"';
-                    q[k++] = *p;
-                }
-                q[k] = '\0';
                 char at[24] = "";
                 if (json_is_integer(added))
                     snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
-                snprintf(line, sizeof line, "%s,\"%s\",%s,%s,%s\r\n",
-                         json_string_value(json_object_get(m, "member")), q,
-                         json_string_value(json_object_get(m, "role")),
-                         json_string_value(json_object_get(m, "status")), at);
-                (void)!wl_buf_append(&b, line, strlen(line), 1u << 24);
+                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "member")), 0,
+                                   1u << 24);
+                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "name")), WL_CSV_QUOTE,
+                                   1u << 24);
+                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "role")), 0, 1u << 24);
+                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "status")), 0,
+                                   1u << 24);
+                (void)!wl_csv_cell(&b, at, WL_CSV_LAST, 1u << 24);
             }
             json_decref(mc.a);
             ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", b.buf, b.len,
