@@ -503,6 +503,28 @@ wl_rc wl_sealed_member_apply(wl_store *s, const wl_entry *c, uint64_t size, wl_e
                         "sealed content about members is member.add, key.add or member.status");
 }
 
+/* The announce, if any, that named sealed entry `sealed` already (a scan stops at it). */
+typedef struct {
+    uint64_t sealed, at;
+} announced_ctx;
+
+static wl_rc announced_one(void *ctx, uint64_t index, const char *data, size_t len)
+{
+    announced_ctx *a = ctx;
+    wl_entry e;
+    json_t *si;
+    int same;
+    if (wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
+        return WL_OK;
+    si = json_object_get(e.body_json, "sealed");
+    same = json_is_integer(si) && (uint64_t)json_integer_value(si) == a->sealed;
+    wl_entry_clear(&e);
+    if (!same)
+        return WL_OK;
+    a->at = index;
+    return WL_ERR_CONFLICT; /* found: stop */
+}
+
 static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
     static const char *const fields[] = {"sealed", "salt", "content", NULL};
@@ -563,6 +585,21 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
     if (rc != WL_OK) {
         wl_free(raw);
         return wl_error_set(err, rc, "storage", "announce: the sealed entry cannot be read");
+    }
+    {
+        /* sealed content is announced once: a second announcement would count twice */
+        announced_ctx ac = {(uint64_t)json_integer_value(si), UINT64_MAX};
+        rc = wl_store_entries_of_kind(s, "announce", ac.sealed + 1, announced_one, &ac);
+        if (ac.at != UINT64_MAX)
+            rc = wl_error_set(err, WL_ERR_CONFLICT, "already_announced",
+                              "announce: sealed entry %llu was announced already, by entry %llu",
+                              (unsigned long long)ac.sealed, (unsigned long long)ac.at);
+        else if (rc != WL_OK)
+            rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+        if (rc != WL_OK) {
+            wl_free(raw);
+            return rc;
+        }
     }
     rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e, (uint64_t)json_integer_value(si),
                               index, err);
