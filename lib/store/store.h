@@ -167,7 +167,7 @@ typedef struct {
     char *content; /* owned (wl_store_sealed_free) */
     size_t content_len;
     char *readers; /* JSON array of member ids, owned */
-    int64_t batch;
+    int64_t batch; /* its batch, named by the batch's deadline (unix seconds) */
     int64_t received;
     uint64_t envelope; /* index of its envelope, UINT64_MAX until published */
     char pledge[33];   /* the pledge id the content names, or "" */
@@ -178,7 +178,7 @@ typedef struct {
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r) WL_MUST;
 wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r) WL_MUST;
 void wl_store_sealed_free(wl_sealed_rec *r);
-/* Commitments not yet published whose batch is <= batch, at most max. */
+/* Commitments not yet published whose batch (its deadline) is <= batch, at most max. */
 wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max,
                           size_t *n) WL_MUST;
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],

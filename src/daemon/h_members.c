@@ -197,10 +197,9 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
         wl_entry_clear(&e);
         if (keep && rec.envelope == UINT64_MAX) {
             ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "not_yet_published",
-                                   "your membership's envelope is published with batch %lld at "
+                                   "your membership's envelope is published with the batch of "
                                    "%lld (unix time): announce after that",
-                                   (long long)rec.batch,
-                                   (long long)(rec.batch * (int64_t)wl_srv->seal_interval));
+                                   (long long)rec.batch);
             wl_store_sealed_free(&rec);
             goto out;
         }

@@ -88,8 +88,8 @@ void wl_sealed_receipts(wl_job *batch)
     for (wl_job *j = batch;; j = j->next) {
         if (j && j->fn == put_sealed && !j->failed) {
             put_arg *a = j->arg;
-            wl_receipt_leaf(wl_srv->origin, a->rec.commitment, a->rec.batch,
-                            a->rec.batch * (int64_t)wl_srv->seal_interval, a->blind, leaves[n]);
+            wl_receipt_leaf(wl_srv->origin, a->rec.commitment, a->rec.batch, a->rec.batch, a->blind,
+                            leaves[n]);
             args[n++] = a;
         }
         if (n > 0 && (j == NULL || n == WL_RECEIPT_LEAVES)) {
@@ -126,7 +126,7 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
 {
     wl_job *j = r->job;
     put_arg *pa = j->arg;
-    int64_t deadline = pa->rec.batch * (int64_t)wl_srv->seal_interval;
+    int64_t deadline = pa->rec.batch;
     char cb[45], hex[65], bb[45], out[2048];
     size_t n;
     enum MHD_Result ret;
@@ -340,7 +340,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     content = NULL;
     pa->rec.content_len = clen;
     pa->rec.readers = readers ? json_dumps(readers, JSON_COMPACT) : strdup("[]");
-    pa->rec.batch = now / (int64_t)wl_srv->seal_interval + 1;
+    /* a batch is named by its deadline, which stays true under another --seal-interval */
+    pa->rec.batch = (now / (int64_t)wl_srv->seal_interval + 1) * (int64_t)wl_srv->seal_interval;
     pa->rec.received = now;
     pa->auth = a;
     pa->e = e; /* the job owns the parsed content now; it points into rec.content */
@@ -404,7 +405,7 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
     wl_b64_encode((const uint8_t *)rec.content, rec.content_len, content_b64);
     o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "commitment", cb, "author", rec.author, "salt",
                   sb, "content", content_b64, "batch", (json_int_t)rec.batch, "deadline",
-                  (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
+                  (json_int_t)rec.batch);
     json_object_set_new(o, "readers", json_loads(rec.readers, 0, NULL));
     json_object_set_new(o, "envelope",
                         rec.envelope == UINT64_MAX ? json_null()
@@ -453,8 +454,7 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
             continue;
         wl_hex_encode(ids[i], 32, hex);
         o = json_pack("{s:s, s:s, s:I, s:I}", "id", hex, "author", rec.author, "batch",
-                      (json_int_t)rec.batch, "deadline",
-                      (json_int_t)(rec.batch * (int64_t)wl_srv->seal_interval));
+                      (json_int_t)rec.batch, "deadline", (json_int_t)rec.batch);
         json_object_set_new(o, "readers", json_loads(rec.readers, 0, NULL));
         json_object_set_new(o, "envelope",
                             rec.envelope == UINT64_MAX ? json_null()

@@ -109,14 +109,19 @@ out:
     return ok;
 }
 
-static void run_batch(wl_store *s, int64_t batch, int64_t deadline)
+/*
+ * Publishes what is due by `deadline`: every commitment whose batch closes then
+ * or earlier (a batch is named by its deadline, so what was scheduled under
+ * another --seal-interval is published with the first batch after its own).
+ */
+static void run_batch(wl_store *s, int64_t deadline)
 {
     size_t n = 0, total, k = wl_srv->seal_batch;
     uint8_t(*real)[32] = malloc(SEAL_MAX * 32);
     uint8_t(*slots)[32] = NULL;
     size_t *order = NULL, *real_of = NULL;
 
-    if (real == NULL || wl_store_sealed_due(s, batch, real, SEAL_MAX, &n) != WL_OK) {
+    if (real == NULL || wl_store_sealed_due(s, deadline, real, SEAL_MAX, &n) != WL_OK) {
         fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
         free(real);
         return;
@@ -163,7 +168,7 @@ void *wl_sealer_main(void *arg)
         bool stop;
         clock_gettime(CLOCK_REALTIME, &ts);
         if ((int64_t)ts.tv_sec >= next) {
-            run_batch(s, next / interval, next);
+            run_batch(s, next);
             next = ((int64_t)time(NULL) / interval + 1) * interval;
         }
         ts.tv_sec += 1;
