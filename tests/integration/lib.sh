@@ -89,3 +89,14 @@ wait_checkpoint() {
   done
   return 1
 }
+
+# wait_envelope KEYFILE ID OUT: until sealed content ID's envelope is published
+# (its `pledge show` answer, in OUT, names the envelope's index), at most 30 s
+wait_envelope() {
+  for _ in $(seq 1 300); do
+    "$W" pledge show --server "$URL" --key "$1" "$2" >"$3" 2>/dev/null &&
+      grep -q '"envelope": [0-9]' "$3" && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -13,11 +13,7 @@ ORIGIN=test.example/once
   --pubkey-file "$T/xa.key" >/dev/null
 ID=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 4 \
   --unit aircraft | awk '/^sealed/ {print $2; exit}')
-for _ in $(seq 1 100); do
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show.json" 2>/dev/null &&
-    grep -q '"envelope": [0-9]' "$T/show.json" && break
-  sleep 0.1
-done
+wait_envelope "$T/xa.key" "$ID" "$T/show.json" || true
 check "the pledge's envelope is published" grep -q '"envelope": [0-9]' "$T/show.json"
 out=$("$W" pledge announce --server "$URL" --key "$T/xa.key" "$ID" 2>&1 || true)
 check "its author announces it" grep -q '^index [0-9]' <<<"$out"

@@ -23,11 +23,7 @@ check "the daemon stopped before the batch closed (at $DEADLINE), the pledge unp
   [ "$(date +%s)" -lt "$DEADLINE" ]
 
 SEAL=12 start_server si --seal-batch 4
-for _ in $(seq 1 250); do
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/after.json" 2>/dev/null &&
-    grep -q '"envelope": [0-9]' "$T/after.json" && break
-  sleep 0.1
-done
+wait_envelope "$T/xa.key" "$ID" "$T/after.json" || true
 check "restarted with --seal-interval 12, the pledge is published" grep -q '"envelope": [0-9]' "$T/after.json"
 ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/after.json")
 TIME=$(curl -fs "$URL/api/v1/entries/$ENV" | python3 -c 'import json,sys; print(json.load(sys.stdin)["time"])')
