@@ -19,6 +19,7 @@
 
 #define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
 #define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
+#define WL_BODY_MAX_SMALL (4u * 1024u)          /* login, logout, announce: a few fields */
 #define WL_WITNESS_MAX 8
 
 typedef struct wl_job wl_job;
@@ -44,6 +45,10 @@ typedef struct {
     unsigned seal_batch;    /* envelopes per batch (padded with dummies) */
     unsigned interval_ms;
     unsigned client_timeout; /* seconds: idle connection, and a whole request body */
+    unsigned header_timeout; /* seconds from accept (or the last response) to a request's headers */
+    unsigned max_connections; /* in all */
+    unsigned max_per_address; /* from one client address */
+    size_t body_budget;       /* bytes of request bodies held at once, all connections */
 
     /* the sequencer */
     pthread_mutex_t mu;
@@ -75,6 +80,7 @@ typedef struct wl_req_s {
     bool begun;
     char *body;
     size_t len, cap, max;
+    size_t reserved; /* bytes taken from the body budget (admit.c), given back when done */
     int error_status;
     const char *error_code;
     char error_msg[256];
@@ -83,6 +89,23 @@ typedef struct wl_req_s {
     /* the answer once the sequencer resumes the connection (default: entries) */
     enum MHD_Result (*done)(struct MHD_Connection *c, struct wl_req_s *r);
 } wl_req;
+
+/*
+ * Admission control (admit.c): the header deadline and the body budget.
+ * wl_admit_notify is libmicrohttpd's MHD_OPTION_NOTIFY_CONNECTION callback;
+ * wl_admit_headers_in marks a connection's request headers complete (the
+ * access handler's first call); wl_admit_request_done starts the deadline
+ * for the next request on the connection.
+ */
+int wl_admit_start(unsigned header_timeout_s, size_t body_budget_bytes);
+void wl_admit_stop(void);
+void wl_admit_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                     enum MHD_ConnectionNotificationCode toe);
+void wl_admit_headers_in(struct MHD_Connection *c);
+void wl_admit_request_done(struct MHD_Connection *c);
+/* Takes n bytes from the body budget; false (nothing taken) if that would go over it. */
+bool wl_admit_body_take(size_t n);
+void wl_admit_body_give(size_t n);
 
 /* Read connection of the calling thread, opened on first use. */
 wl_store *wl_thread_store(void);

@@ -5,9 +5,11 @@
  * and JSON responses. A request's memory is freed in one place
  * (request_completed).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "daemon.h"
@@ -90,7 +92,9 @@ enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, cons
     return ret;
 }
 
-enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body)
+/* Queues body (taken) as JSON; retry_after, if not NULL, as a Retry-After header. */
+static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *body,
+                                    const char *retry_after)
 {
     char *text = json_dumps(body, JSON_COMPACT);
     enum MHD_Result ret;
@@ -105,10 +109,27 @@ enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (retry_after)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
     common_headers(r);
     ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+    return respond_json(c, status, body, NULL);
+}
+
+/* 503 with Retry-After: the body budget is spent for now (admit.c). */
+static enum MHD_Result respond_busy(struct MHD_Connection *c)
+{
+    return respond_json(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                        json_pack("{s:s, s:s}", "error", "busy", "message",
+                                  "the server holds as many request bodies as it can: try "
+                                  "again in a second"),
+                        "1");
 }
 
 enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
@@ -139,11 +160,68 @@ static bool is_json_type(const char *ct)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+static enum MHD_Result post_entries(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    (void)method;
+    return wl_h_entries_post(c, r, false);
+}
+
+static enum MHD_Result post_batch(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    (void)method;
+    return wl_h_entries_post(c, r, true);
+}
+
+static enum MHD_Result post_challenge(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    (void)method;
+    return wl_h_login_challenge(c, r);
+}
+
+static enum MHD_Result post_login(struct MHD_Connection *c, const char *method, wl_req *r)
+{
+    (void)method;
+    return wl_h_login(c, r);
+}
+
+/*
+ * The routes that take a body, each with its own ceiling. Looked up as soon
+ * as a request's headers are in, before any of its body is read: a body
+ * above the ceiling is refused (413) unread, and a POST to any other path is
+ * answered by route() (404 or 405) unread.
+ */
+static const struct {
+    const char *path;
+    size_t max;
+    enum MHD_Result (*fn)(struct MHD_Connection *c, const char *method, wl_req *r);
+} post_routes[] = {
+    {"/api/v1/entries", WL_BODY_MAX_ENTRY, post_entries},
+    {"/api/v1/entries:batch", WL_BODY_MAX_BATCH, post_batch},
+    {"/api/v1/login/challenge", WL_BODY_MAX_SMALL, post_challenge},
+    {"/api/v1/login", WL_BODY_MAX_SMALL, post_login},
+    {"/api/v1/logout", WL_BODY_MAX_SMALL, wl_h_logout},
+    {"/api/v1/members/announce", WL_BODY_MAX_SMALL, wl_h_member_announce},
+    {"/api/v1/sealed", WL_BODY_MAX_ENTRY, wl_h_sealed_post},
+};
+
+static int post_route(const char *method, const char *url)
+{
+    if (strcmp(method, "POST") != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof post_routes / sizeof post_routes[0]; i++)
+        if (strcmp(url, post_routes[i].path) == 0)
+            return (int)i;
+    return -1;
+}
+
 static enum MHD_Result route(struct MHD_Connection *c, const char *method, const char *url,
                              wl_req *r)
 {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool post = strcmp(method, "POST") == 0;
+    int p = post_route(method, url);
+
+    if (p >= 0)
+        return post_routes[p].fn(c, method, r);
 
     if (strncmp(url, "/log/", 5) == 0) {
         if (!get)
@@ -153,44 +231,174 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
     }
     if (strcmp(url, "/api/v1/entries") == 0 && get)
         return wl_h_entries_list(c);
-    if (strcmp(url, "/api/v1/entries") == 0 || strcmp(url, "/api/v1/entries:batch") == 0) {
-        if (!post)
-            return wl_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                    "use POST to append entries");
-        return wl_h_entries_post(c, r, url[15] == ':');
-    }
+    if (strcmp(url, "/api/v1/entries") == 0 || strcmp(url, "/api/v1/entries:batch") == 0)
+        return wl_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                                "use POST to append entries");
     if (strncmp(url, "/api/v1/entries/", 16) == 0 && get)
         return wl_h_entry_get(c, url + 16);
     if (strncmp(url, "/api/v1/proof/", 14) == 0 && get)
         return wl_h_proof(c, url + 14);
-    if (strcmp(url, "/api/v1/login/challenge") == 0 && post)
-        return wl_h_login_challenge(c, r);
-    if (strcmp(url, "/api/v1/login") == 0 && post)
-        return wl_h_login(c, r);
     if (strcmp(url, "/api/v1/session") == 0 && get)
         return wl_h_session(c);
-    if (strcmp(url, "/api/v1/logout") == 0 && post)
-        return wl_h_logout(c, method, r);
     if (strcmp(url, "/api/v1/whoami") == 0 && get)
         return wl_h_whoami(c, method, r);
     if (strcmp(url, "/api/v1/members") == 0 && get)
         return wl_h_members(c, method, r);
-    if (strcmp(url, "/api/v1/members/announce") == 0 && post)
-        return wl_h_member_announce(c, method, r);
     if (strcmp(url, "/api/v1/clearing/inputs") == 0 && get)
         return wl_h_clearing_inputs(c, method, r);
     if (strcmp(url, "/api/v1/coverage") == 0 && get)
         return wl_h_coverage(c, method, r);
     if (strcmp(url, "/api/v1/sealed") == 0 && get)
         return wl_h_sealed_mine(c, method, r);
-    if (strcmp(url, "/api/v1/sealed") == 0 && post)
-        return wl_h_sealed_post(c, method, r);
     if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)
         return wl_h_sealed_get(c, method, r, url + 15);
     if (get && strncmp(url, "/api/", 5) != 0)
         return wl_h_web(c, url);
     return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource: %s %s", method,
                             url);
+}
+
+/* What a request says about its own framing, from all its header fields. */
+typedef struct {
+    unsigned ncl, nte;
+    const char *cl, *te;
+    bool cl_differ;
+    bool bad_name;
+} framing;
+
+static bool token_name(const char *k)
+{
+    if (k == NULL || k[0] == '\0')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+        if (!isalnum(*p) && strchr("!#$%&'*+-.^_`|~", *p) == NULL)
+            return false;
+    return true;
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    framing *f = cls;
+    (void)kind;
+    if (!token_name(key))
+        f->bad_name = true;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->ncl++ == 0)
+            f->cl = value ? value : "";
+        else if (strcmp(f->cl, value ? value : "") != 0)
+            f->cl_differ = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->nte++;
+        f->te = value ? value : "";
+    }
+    return MHD_YES;
+}
+
+/*
+ * The first call for a request, its headers complete and no byte of its body
+ * read. Refuses what a proxy in front might frame differently from us
+ * (request smuggling), then finds the route: what is refused here is
+ * refused unread (libmicrohttpd closes the connection after an early answer).
+ */
+static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const char *method,
+                             const char *version, wl_req *r)
+{
+    framing f = {0};
+    const char *host, *ct;
+    unsigned long long cl = 0;
+    int p;
+
+    MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &f);
+    if (f.bad_name)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_header",
+                                "a header field name holds a character a name may not (no "
+                                "whitespace between a name and its colon)");
+    if (f.cl_differ)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "ambiguous_length",
+                                "two Content-Length header fields that differ");
+    if (f.nte > 0 && f.ncl > 0)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "ambiguous_length",
+                                "both Content-Length and Transfer-Encoding: send one of them");
+    if (f.nte > 1 || (f.nte == 1 && (strcasecmp(f.te, "chunked") != 0 ||
+                                     strcmp(version, MHD_HTTP_VERSION_1_1) != 0)))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "ambiguous_length",
+                                "the only Transfer-Encoding accepted is one \"chunked\", in "
+                                "HTTP/1.1");
+    if (strstr(r->uri, "%00") != NULL)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_path",
+                                "the request target holds an encoded NUL (%%00)");
+    host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && (host == NULL || host[0] == '\0'))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "missing_host",
+                                "HTTP/1.1 requests must carry a Host header");
+    if (f.ncl > 0)
+        cl = strtoull(f.cl, NULL, 10); /* libmicrohttpd has refused one not a number */
+    p = post_route(method, url);
+    if (p < 0) {
+        if (cl > 0 || f.nte > 0) {
+            if (strcmp(method, "POST") == 0) /* 404 or 405 */
+                return route(c, method, url, r);
+            return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
+                                    "a %s request takes no body", method);
+        }
+        return MHD_YES;
+    }
+    r->max = post_routes[p].max;
+    ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!is_json_type(ct))
+        return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                "send the body as Content-Type: application/json");
+    if (cl > r->max)
+        return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
+                                "the body is over the limit of %zu bytes for %s", r->max, url);
+    if (cl > 0) {
+        if (!wl_admit_body_take((size_t)cl + 1))
+            return respond_busy(c);
+        r->reserved = (size_t)cl + 1;
+    }
+    return MHD_YES;
+}
+
+/* Keeps a chunk of the body, within the route's ceiling and the body budget. */
+static void take_body(wl_req *r, const char *data, size_t n)
+{
+    size_t need = r->len + n + 1;
+    if (r->error_status)
+        return; /* already refused: the rest is dropped */
+    if (r->len + n > r->max) {
+        char m[128];
+        snprintf(m, sizeof m, "the body is over the limit of %zu bytes", r->max);
+        req_fail(r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", m);
+        return;
+    }
+    if (need > r->cap) {
+        /* the whole body at once when Content-Length gave it, else doubling */
+        size_t nc = r->cap ? r->cap * 2 : 4096;
+        if (nc < need)
+            nc = need;
+        if (nc > r->max + 1)
+            nc = r->max + 1;
+        if (nc < r->reserved)
+            nc = r->reserved;
+        if (nc > r->reserved) {
+            if (!wl_admit_body_take(nc - r->reserved)) {
+                req_fail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "over the body budget");
+                return;
+            }
+            r->reserved = nc;
+        }
+        char *nb = realloc(r->body, nc);
+        if (nb == NULL) {
+            req_fail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "out of memory");
+            return;
+        }
+        r->body = nb;
+        r->cap = nc;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
@@ -203,31 +411,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (r == NULL)
         return MHD_NO; /* uri_logger always gives one */
     if (!r->begun) {
-        const char *host, *cl, *ct;
         r->begun = true;
         r->started = time(NULL);
-        host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-        if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && (host == NULL || host[0] == '\0'))
-            req_fail(r, MHD_HTTP_BAD_REQUEST, "missing_host",
-                     "HTTP/1.1 requests must carry a Host header");
-        if (strcmp(method, "POST") == 0) {
-            r->max = strstr(url, ":batch") ? WL_BODY_MAX_BATCH : WL_BODY_MAX_ENTRY;
-            ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-            if (!is_json_type(ct))
-                req_fail(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                         "send the body as Content-Type: application/json");
-            cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl != NULL && strtoull(cl, NULL, 10) > r->max) {
-                char m[128];
-                snprintf(m, sizeof m, "the body is over the limit of %zu bytes", r->max);
-                req_fail(r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", m);
-            }
-        }
-        /* Refuse early what we already know is wrong: MHD then closes the connection. */
-        if (r->error_status == MHD_HTTP_CONTENT_TOO_LARGE)
-            return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s",
-                                    r->error_msg);
-        return MHD_YES;
+        wl_admit_headers_in(c);
+        return begin(c, url, method, version, r);
     }
 
     if (*upload_size > 0) {
@@ -235,33 +422,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             /* a client trickling its body: cut it off */
             return MHD_NO;
         }
-        if (!r->error_status) {
-            if (r->len + *upload_size > r->max) {
-                char m[128];
-                snprintf(m, sizeof m, "the body is over the limit of %zu bytes", r->max);
-                req_fail(r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", m);
-            } else {
-                if (r->len + *upload_size + 1 > r->cap) {
-                    size_t nc = r->cap ? r->cap : 4096;
-                    while (nc < r->len + *upload_size + 1)
-                        nc *= 2;
-                    char *nb = realloc(r->body, nc);
-                    if (nb == NULL)
-                        return MHD_NO;
-                    r->body = nb;
-                    r->cap = nc;
-                }
-                memcpy(r->body + r->len, upload, *upload_size);
-                r->len += *upload_size;
-                r->body[r->len] = '\0';
-            }
-        }
+        take_body(r, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
 
     if (r->job != NULL) /* resumed by the sequencer */
         return r->done ? r->done(c, r) : wl_h_entries_done(c, r);
+    if (r->error_status == MHD_HTTP_SERVICE_UNAVAILABLE)
+        return respond_busy(c);
     if (r->error_status)
         return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s", r->error_msg);
     return route(c, method, url, r);
@@ -285,16 +454,46 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 {
     wl_req *r = *con_cls;
     (void)cls;
-    (void)c;
     (void)toe;
     if (r == NULL)
         return;
     if (r->job)
         wl_job_free(r->job);
+    if (r->reserved)
+        wl_admit_body_give(r->reserved);
+    wl_admit_request_done(c);
     free(r->body);
     free(r->uri);
     free(r);
     *con_cls = NULL;
+}
+
+/*
+ * libmicrohttpd's messages, at most a few a second: under a flood of
+ * connections it reports every refused and cut one.
+ */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+    static time_t window;
+    static unsigned shown, dropped;
+    time_t now = time(NULL);
+    (void)cls;
+    pthread_mutex_lock(&log_mu);
+    if (now != window) {
+        if (dropped)
+            fprintf(stderr, "willing: %u more messages from the HTTP layer were not shown\n",
+                    dropped);
+        window = now;
+        shown = dropped = 0;
+    }
+    if (shown < 5) {
+        vfprintf(stderr, fmt, ap);
+        shown++;
+    } else {
+        dropped++;
+    }
+    pthread_mutex_unlock(&log_mu);
 }
 
 struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, const char *cert,
@@ -305,19 +504,19 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key},
+        {MHD_OPTION_END, 0, NULL},
+    };
     if (cert)
         flags |= MHD_USE_TLS;
-    if (cert)
-        return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
-                                MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-                                wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-                                MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-                                MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
-                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-                                MHD_OPTION_END);
-    return MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-                            wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-                            MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-                            MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, wl_srv->client_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, wl_srv->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        wl_srv->max_per_address, MHD_OPTION_NOTIFY_CONNECTION, wl_admit_notify, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL, MHD_OPTION_ARRAY, cert ? tls : tls + 2,
+        MHD_OPTION_END);
 }

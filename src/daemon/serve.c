@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +51,14 @@ static void usage(FILE *f)
                "                       Atom feed); default http(s)://ADDR:PORT of --listen\n"
                "  --client-timeout S   cut off a client idle for S seconds, or whose request\n"
                "                       body takes longer than S seconds (default 10)\n"
+               "  --header-timeout S   close a connection whose request headers are not all in\n"
+               "                       S seconds after it opened or after its last answer\n"
+               "                       (default 5)\n"
+               "  --max-connections N  connections open at once (default: 8192, or fewer if\n"
+               "                       the open-file limit is lower)\n"
+               "  --max-per-address N  connections open at once from one address (default 128)\n"
+               "  --body-budget MIB    request bodies held in memory at once, all connections\n"
+               "                       together; a request over it gets 503 (default 256)\n"
                "  -h, --help           this help\n");
 }
 
@@ -69,6 +78,41 @@ static char *read_file(const char *path, size_t max)
     fclose(f);
     buf[n] = '\0';
     return buf;
+}
+
+/*
+ * The connection caps: each connection holds a descriptor, so the global cap
+ * stays under the open-file limit (raised to its hard limit first), with
+ * room for the database, the log files and the listening socket.
+ */
+static int connection_limits(wl_server *s)
+{
+    struct rlimit rl;
+    unsigned fit = 8192, want = s->max_connections;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            setrlimit(RLIMIT_NOFILE, &rl);
+            getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)fit + 256)
+            fit = rl.rlim_cur > 320 ? (unsigned)rl.rlim_cur - 256 : 64;
+    }
+    if (want == 0)
+        want = fit;
+    if (want > fit) {
+        fprintf(stderr,
+                "willing serve: --max-connections %u is over what the open-file limit "
+                "allows (%u; raise `ulimit -n`)\n",
+                want, fit);
+        return -1;
+    }
+    s->max_connections = want;
+    if (s->max_per_address < 1 || s->max_per_address > want) {
+        fprintf(stderr, "willing serve: --max-per-address must be 1 to %u\n", want);
+        return -1;
+    }
+    return 0;
 }
 
 int wl_parse_listen(const char *s, struct sockaddr_in *sa, int *loopback)
@@ -160,6 +204,10 @@ int wl_serve_main(int argc, char **argv)
         {"interval", required_argument, NULL, 'i'},
         {"threads", required_argument, NULL, 't'},
         {"client-timeout", required_argument, NULL, 'T'},
+        {"header-timeout", required_argument, NULL, 'H'},
+        {"max-connections", required_argument, NULL, 'M'},
+        {"max-per-address", required_argument, NULL, 'A'},
+        {"body-budget", required_argument, NULL, 'b'},
         {"operator-key", required_argument, NULL, 'O'},
         {"seal-interval", required_argument, NULL, 'S'},
         {"seal-batch", required_argument, NULL, 'B'},
@@ -183,11 +231,14 @@ int wl_serve_main(int argc, char **argv)
     pthread_t seq_thread, pub_thread;
     sigset_t set;
     static wl_server server;
+    unsigned long budget_mib = 256;
     wl_rc rc;
 
     wl_srv = &server;
     server.interval_ms = 500;
     server.client_timeout = 10;
+    server.header_timeout = 5;
+    server.max_per_address = 128;
     server.seal_interval = 600;
     server.seal_batch = 16;
     optind = 1;
@@ -228,6 +279,18 @@ int wl_serve_main(int argc, char **argv)
         case 'T':
             server.client_timeout = (unsigned)strtoul(optarg, NULL, 10);
             break;
+        case 'H':
+            server.header_timeout = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'M':
+            server.max_connections = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'A':
+            server.max_per_address = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'b':
+            budget_mib = strtoul(optarg, NULL, 10);
+            break;
         case 'O':
             opkeypath = optarg;
             break;
@@ -263,6 +326,18 @@ int wl_serve_main(int argc, char **argv)
         fprintf(stderr, "willing serve: --client-timeout must be 1 to 3600 seconds\n");
         return 2;
     }
+    if (server.header_timeout < 1 || server.header_timeout > 3600) {
+        fprintf(stderr, "willing serve: --header-timeout must be 1 to 3600 seconds\n");
+        return 2;
+    }
+    if (budget_mib < 17 || budget_mib > 65536) {
+        fprintf(stderr, "willing serve: --body-budget must be 17 to 65536 MiB (one batch may "
+                        "be 16 MiB)\n");
+        return 2;
+    }
+    server.body_budget = (size_t)budget_mib << 20;
+    if (connection_limits(&server) != 0)
+        return 2;
     if (server.seal_interval > 86400 || server.seal_batch < 1 || server.seal_batch > 4096) {
         fprintf(stderr, "willing serve: --seal-interval is 0 to 86400 s, --seal-batch 1 to 4096\n");
         return 2;
@@ -393,6 +468,10 @@ int wl_serve_main(int argc, char **argv)
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    if (wl_admit_start(server.header_timeout, server.body_budget) != 0) {
+        fprintf(stderr, "willing serve: cannot start the header deadline's thread\n");
+        return 1;
+    }
     server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tlskey);
     if (server.mhd == NULL) {
         fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
@@ -440,6 +519,7 @@ int wl_serve_main(int argc, char **argv)
     pthread_mutex_unlock(&server.mu);
     pthread_join(seq_thread, NULL);
     MHD_stop_daemon(server.mhd);
+    wl_admit_stop();
     wl_thread_stores_close();
     wl_store_close(wstore);
     wl_store_close(pstore);
