@@ -132,13 +132,14 @@ ts.sort()
 print('{"p50":%.3f,"p99":%.3f}'%(ts[250],ts[495]))
 PY
 )"
+emit serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
+emit serve_hwm_kib "$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)"
 
 echo "== slow-header attack (issue 14): 2,000 connections, a header line every 8 s"
 echo "   (open-file limit: ulimit -n $(ulimit -n)); a normal client from 127.0.0.2"
 emit slow_attack "$(python3 "$(dirname "$0")/slow_attack.py" "$P" 30 1)"
 emit slow_attack_40_addresses "$(python3 "$(dirname "$0")/slow_attack.py" "$P" 30 40)"
-emit serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
-emit serve_hwm_kib "$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)"
+emit slow_attack_serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
 
 echo "== restart: ready time at $size entries"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
