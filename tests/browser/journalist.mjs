@@ -46,8 +46,10 @@ ok("coalition: the amended pledge is marked superseded",
   (await item("12 aircraft for air policing")).includes("Superseded by entry #"));
 ok("coalition: the amendment itself is not marked",
   !(await item("16 aircraft for air policing")).includes("Superseded"));
+ok("coalition: the withdrawal says which pledge it withdraws",
+  (await text("#announcements")).includes("Freedonia (fictional) withdrew its pledge of 2 aircraft for logistics (entry #"));
 ok("coalition: the withdrawn pledge is marked withdrawn",
-  (await item("2 aircraft for logistics")).includes("Withdrawn at entry #"));
+  (await item("announced a pledge: 2 aircraft for logistics")).includes("Withdrawn at entry #"));
 {
   // each requirement on its own scale: the bar's solid part is binding / required
   const bars = await page.$$eval("#coverage .cover li", (lis) => lis.map((li) => {
@@ -182,13 +184,16 @@ ok("no page error", errors.length === 0, errors.join(" | "));
     const cells = [gap, ...[...document.querySelectorAll("#coverage tbody tr")].map((r) => r.children[col])];
     return { min: Math.min(...sizes), n: sizes.length, w: window.innerWidth,
       right: Math.max(...cells.map((c) => c.getBoundingClientRect().right)),
-      over: document.documentElement.scrollWidth - window.innerWidth };
+      over: document.documentElement.scrollWidth - window.innerWidth,
+      table: (() => { const w = document.querySelector("#coverage .table-wrap");
+        return w.scrollWidth - w.clientWidth; })() };
   });
   ok(`phone: the coverage's labels and figures are at least 12 px (smallest ${m.min} px of ${m.n})`,
     m.n > 6 && m.min >= 12);
   ok(`phone: the gap column is on screen (its right edge ${Math.round(m.right)} px of ${m.w})`,
     m.right <= m.w);
   ok(`phone: the page does not scroll sideways (overflow ${m.over} px)`, m.over <= 1);
+  ok(`phone: nor does the coverage table (overflow ${m.table} px)`, m.table <= 1);
   if (shots) await p.screenshot({ path: `${shots}/journalist-phone.png`, fullPage: true });
   await p.goto(url + "/entry/" + idx);
   await p.waitForSelector("#entry .revealed-checks .overall", { timeout: 20000 });

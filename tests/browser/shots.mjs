@@ -20,8 +20,8 @@ await page.waitForSelector("#entries table");
 await shot("explorer");
 const n = await page.evaluate(async () => (await (await fetch("/api/v1/entries?kind=announce&order=newest&limit=1")).json()).entries[0].index);
 await page.goto(url + "/entry/" + n);
-await page.waitForSelector("#entry .overall");
-await shot("entry");
+await page.waitForSelector("#entry .revealed-checks .overall");
+await page.locator("section:has(#entry)").screenshot({ path: `${out}/entry.png` });
 for (const [path, who, ready] of [["/member", "freedonia", "#mine"], ["/coordinator", "gb", "#clearing table"]]) {
   await page.goto(url + path);
   await page.waitForSelector("#signin-form");

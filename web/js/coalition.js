@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The public page: members, announcements and coverage, from public data only.
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
-import { memberMap, nameOf, allEntries, pledgeFates, category, saidOn, summary } from "./reveal.js";
+import { memberMap, nameOf, allEntries, pledgeFates, pledgesIn, category, saidOn, summary }
+  from "./reveal.js";
 
 function csvLink(href, what) {
   return el("p", { class: "csv" }, el("a", { href, download: "" }, "Download " + what + " (CSV)"));
@@ -45,14 +46,14 @@ async function coverage(box) {
       el("p", { class: "legend" }, "Each bar is one requirement on its own scale: the full " +
         "width is the quantity it needs. Solid: binding. Hatched: pledged, not binding yet."),
       bars(reqs),
-      table("Coverage by requirement (announced pledges)",
+      el("div", { class: "coverage-table" }, table("Coverage by requirement (announced pledges)",
         ["Requirement", "Needed", "Gap", "Binding", "Pledged, not binding"],
         reqs.map((r) => [el("span", {}, r.requirement, el("br"),
           el("span", { class: "small" }, category(r.category))),
         el("span", {}, r.quantity + " " + r.unit, r.needed_by ? el("br") : null,
           r.needed_by ? el("span", { class: "small" }, "by " + r.needed_by) : null),
         el("strong", { class: Number(r.gap) > 0 ? "gap" : "" }, r.gap),
-        r.binding, r.pledged_not_binding])),
+        r.binding, r.pledged_not_binding]))),
       csvLink("/api/v1/coverage?format=csv", "the coverage"));
   } catch (e) {
     clear(box, notice("The coverage cannot be loaded: " + e.message + ". Reload the page.", "error"));
@@ -97,7 +98,7 @@ async function announcements(box) {
       clear(box, notice("Nothing has been announced yet."));
       return;
     }
-    const fates = pledgeFates(all.entries);
+    const fates = pledgeFates(all.entries), pledges = pledgesIn(all.entries);
     clear(box,
       all.complete ? null : notice("The log holds more announcements than this page reads: " +
         "a pledge's later amendment or withdrawal may not be marked here.", "warn"),
@@ -106,7 +107,7 @@ async function announcements(box) {
         const superseded = e.revealed && e.revealed.kind === "pledge" &&
           fates.has(e.revealed.body.pledge);
         return el("li", { class: superseded ? "superseded" : null },
-          el("p", { class: "what" }, e.revealed ? summary(e, members)
+          el("p", { class: "what" }, e.revealed ? summary(e, members, pledges)
             : el("span", {}, e.body.text || "")),
           marks(e, fates, members),
           el("p", { class: "meta" },

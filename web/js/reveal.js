@@ -37,16 +37,24 @@ export async function allEntries(query) {
   return { entries: out, complete: false };
 }
 
+// Announced pledges by id: {index, body, author}, from a list of announcements.
+export function pledgesIn(announces) {
+  const out = new Map();
+  for (const e of announces)
+    if (e.revealed && e.revealed.kind === "pledge")
+      out.set(e.revealed.body.pledge, { index: e.index, body: e.revealed.body, author: e.revealed.author });
+  return out;
+}
+
 // What became of each announced pledge: superseded by an announced amendment, or
 // withdrawn by an announced pledge.withdraw, each by the pledge's own author (as
 // the coverage counts them). Map pledge id -> {superseded?: index, withdrawn?: index}.
 export function pledgeFates(announces) {
-  const authors = new Map();
-  for (const e of announces)
-    if (e.revealed && e.revealed.kind === "pledge") authors.set(e.revealed.body.pledge, e.revealed.author);
+  const pledges = pledgesIn(announces);
   const fates = new Map();
   const mark = (id, author, what, index) => {
-    if (id && authors.get(id) === author) fates.set(id, { ...fates.get(id), [what]: index });
+    if (id && pledges.has(id) && pledges.get(id).author === author)
+      fates.set(id, { ...fates.get(id), [what]: index });
   };
   for (const e of announces) {
     const r = e.revealed;
@@ -70,16 +78,23 @@ export function saidOn(body) {
   return d.toLocaleDateString("en-GB", opts);
 }
 
-// One line saying what a listed entry is, with names.
-export function summary(e, members) {
+const pledgeWhat = (b) => [b.quantity, b.unit, "for", category(b.category)].join(" ");
+
+// One line saying what a listed entry is, with names (pledges: announced pledges by
+// id, to say which one a withdrawal withdraws).
+export function summary(e, members, pledges = null) {
   const r = e.revealed;
   if (r) {
     const b = r.body || {}, who = nameOf(members, r.author);
     if (r.kind === "pledge")
-      return who + " announced a pledge: " + [b.quantity, b.unit, "for", category(b.category)].join(" ") +
+      return who + " announced a pledge: " + pledgeWhat(b) +
         (b.period ? ", " + b.period : "") + (b.place ? ", " + b.place : "") +
         (b.condition !== undefined ? " (conditional)" : "");
-    if (r.kind === "pledge.withdraw") return who + " withdrew a pledge (" + String(b.pledge).slice(0, 12) + ")";
+    if (r.kind === "pledge.withdraw") {
+      const p = pledges && pledges.get(b.pledge);
+      return who + " withdrew " + (p ? "its pledge of " + pledgeWhat(p.body) + " (entry #" + p.index + ")"
+        : (pledges ? "a pledge it has not announced (" : "a pledge (") + String(b.pledge).slice(0, 12) + ")");
+    }
     if (r.kind === "member.add") return b.name + " announced its membership (" + b.role + ")";
     return who + " announced " + r.kind;
   }
