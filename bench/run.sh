@@ -137,8 +137,12 @@ emit serve_hwm_kib "$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)"
 
 echo "== slow-header attack (issue 14): 2,000 connections, a header line every 8 s"
 echo "   (open-file limit: ulimit -n $(ulimit -n)); a normal client from 127.0.0.2"
+c0=$(cpu_ticks "$SPID"); t0=$(date +%s.%N)
 emit slow_attack "$(python3 "$(dirname "$0")/slow_attack.py" "$P" 30 1)"
 emit slow_attack_40_addresses "$(python3 "$(dirname "$0")/slow_attack.py" "$P" 30 40)"
+c1=$(cpu_ticks "$SPID"); t1=$(date +%s.%N)
+# the daemon's share of one core over both attacks (the attacker shares the machine)
+emit slow_attack_server_cpu_share "$(python3 -c "print(round(($c1-$c0)/$TCK/($t1-$t0), 3))")"
 emit slow_attack_serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
 
 echo "== restart: ready time at $size entries"
