@@ -62,7 +62,7 @@ function requirementsEditor(c) {
         { requirement: q.requirement, set: q.set }, "Endorsed " + q.requirement) }, "Endorse")
       : "not yet"]);
   const form = el("form", { id: "requirement-form" },
-    field("r-id", "Requirement id", { type: "text", required: true, pattern: "[a-z0-9._-]+" }),
+    field("r-id", "Requirement id", { type: "text", required: true, pattern: "[a-z0-9._\\-]+" }),
     el("div", {}, el("label", { for: "r-category" }, "Category"),
       el("select", { id: "r-category", name: "r-category" }, CATEGORIES.map((x) =>
         el("option", { value: x }, x.replace(/_/g, " "))))),
@@ -92,7 +92,7 @@ function factsEditor(c) {
   if (!(who.role === "coordinator" || who.role === "operator") || !ckey) return null;
   const form = el("form", { id: "fact-form" },
     field("fact-name", "Fact, e.g. ceasefire-signed", { type: "text", required: true,
-      pattern: "[a-z0-9._-]+" }),
+      pattern: "[a-z0-9._\\-]+" }),
     el("div", {}, el("button", { type: "submit" }, "Record the fact")));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();

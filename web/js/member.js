@@ -2,20 +2,44 @@
 // A member's page: its sealed content and who can read each; its coverage view
 // (its own pledges plus the public ones) with why each binds or not; and, with a
 // console key loaded, new pledges (drafts kept in this browser until submitted),
-// announcements and withdrawals, signed in the browser.
+// announcements and withdrawals, signed in the browser. Drafts and the salts of
+// what was sealed here are kept in localStorage under the member's id, so
+// members who sign in on one browser see only their own; the page says so and
+// offers to clear them (a salt still needed to announce only when asked twice).
 import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox, seal, append, randomHex } from "./sign.js";
+import { allEntries } from "./reveal.js";
 
 const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
   "intelligence", "training", "finance", "other"];
 let ckey = null;
 let me = null;
 let amending = null; // the pledge the form amends, with its body
+let announced = new Map(); // envelope index -> index of my announce of it
 
-const kept = (id) => JSON.parse(localStorage.getItem("willing.kept." + id) || "null");
-const drafts = () => JSON.parse(localStorage.getItem("willing.drafts") || "[]");
-const saveDrafts = (d) => localStorage.setItem("willing.drafts", JSON.stringify(d));
+// This browser's storage, one part per member: "willing.<member>.drafts" and
+// "willing.<member>.kept.<sealed id>" (salt and content: needed to announce).
+const store = (what) => "willing." + me + "." + what;
+const kept = (id) => JSON.parse(localStorage.getItem(store("kept." + id)) || "null");
+const keep = (r) => localStorage.setItem(store("kept." + r.id),
+  JSON.stringify({ salt: r.salt, content: r.content }));
+const drafts = () => JSON.parse(localStorage.getItem(store("drafts")) || "[]");
+const saveDrafts = (d) => localStorage.setItem(store("drafts"), JSON.stringify(d));
+const keptIds = () => Object.keys(localStorage).filter((k) => k.startsWith(store("kept.")))
+  .map((k) => k.slice(store("kept.").length));
+
+// Before storage was per member, salts were "willing.kept.<id>" and drafts
+// "willing.drafts": a salt moves to the member whose sealed content it opens;
+// the others stay for the member they belong to; old drafts are offered below.
+function adoptOld(mineIds) {
+  for (const id of mineIds) {
+    const old = localStorage.getItem("willing.kept." + id);
+    if (old === null) continue;
+    if (localStorage.getItem(store("kept." + id)) === null) localStorage.setItem(store("kept." + id), old);
+    localStorage.removeItem("willing.kept." + id);
+  }
+}
 
 function what(s) {
   const b = s.body || {};
@@ -31,8 +55,9 @@ function say(text, kind = "info") {
   clear(document.getElementById("write-status"), notice(text, kind));
 }
 
-async function announce(s) {
+async function announce(s, button) {
   const k = kept(s.id);
+  button.disabled = true; // one click, one announcement
   try {
     const r = await append(ckey, "announce", { sealed: s.envelope, salt: k.salt, content: k.content });
     say("Announced: entry #" + r.index + ". It is public now.", "ok");
@@ -45,7 +70,7 @@ async function announce(s) {
 async function withdraw(s) {
   try {
     const r = await seal(ckey, "pledge.withdraw", { pledge: s.body.pledge });
-    localStorage.setItem("willing.kept." + r.id, JSON.stringify({ salt: r.salt, content: r.content }));
+    keep(r);
     say("Withdrawal sealed (" + r.id.slice(0, 12) + "); announce it to make it public.", "ok");
     await refresh();
   } catch (e) {
@@ -58,9 +83,12 @@ function actions(s) {
   const out = [];
   const k = kept(s.id);
   if (s.kind === "pledge" || s.kind === "pledge.withdraw") {
-    if (s.envelope !== null && k)
+    if (s.envelope !== null && announced.has(s.envelope))
+      out.push("announced: ", el("a", { href: "/entry/" + announced.get(s.envelope) },
+        "#" + announced.get(s.envelope)));
+    else if (s.envelope !== null && k)
       out.push(el("button", { type: "button", class: "secondary", "data-announce": s.id,
-        onclick: () => announce(s) }, "Announce"));
+        onclick: (ev) => announce(s, ev.currentTarget) }, "Announce"));
     else if (!k) out.push("announce where it was sealed");
     else out.push("announce after its batch");
   }
@@ -72,22 +100,53 @@ function actions(s) {
   return out;
 }
 
-// Amending: the form, filled with the pledge; what it seals names its predecessor.
+// A condition as the form's rows: [{type, a, b, c}] and how they combine, or null
+// when the form cannot show it (nested, or more than two parts).
+function condRows(cond) {
+  const one = (c) => {
+    if (typeof c.requires === "string") return { type: "requires", a: c.requires };
+    if (typeof c.fact === "string") return { type: "fact", a: c.fact };
+    if (c.at_least) return { type: "at_least", a: String(c.at_least.n), b: c.at_least.category };
+    if (c.total) return { type: "total", b: c.total.category, c: c.total.unit + " " + c.total.min };
+    return null;
+  };
+  if (!cond) return { rows: [], combine: "all" };
+  const combine = cond.all ? "all" : cond.any ? "any" : null;
+  const parts = combine ? cond[combine] : [cond];
+  const rows = parts.map(one);
+  return parts.length <= 2 && rows.every(Boolean) ? { rows, combine: combine || "all" } : null;
+}
+
+// Amending: the form, filled with the pledge and its conditions; what it seals
+// names its predecessor. Conditions the form cannot show are kept as they were.
 async function amend(s) {
-  amending = s.body;
-  await refresh();
   const b = s.body;
+  const form = condRows(b.condition);
+  amending = { ...b, keptCondition: form ? undefined : b.condition };
+  await refresh();
   for (const [id, v] of [["category", b.category], ["quantity", b.quantity], ["unit", b.unit],
     ["place", b.place], ["period", b.period], ["text", b.text],
     ["caveat", (b.caveats || [])[0]], ["readers", (b.readers || []).join(", ")]])
     if (v !== undefined) document.getElementById(id).value = v;
+  if (form) {
+    document.getElementById("combine").value = form.combine;
+    form.rows.forEach((r, i) => {
+      for (const k of ["type", "a", "b", "c"]) if (r[k] !== undefined) document.getElementById(`c${i}-${k}`).value = r[k];
+    });
+  }
   say("Amending " + b.pledge.slice(0, 12) + ": change the form and seal it; the new pledge " +
-    "replaces it (conditions are entered anew).", "info");
+    "replaces it" + (form ? ", with the conditions shown" : ", with its conditions as they " +
+    "were (" + JSON.stringify(b.condition) + "): change those with `willing pledge amend`") + ".", "info");
   document.getElementById("quantity").focus();
 }
 
+let mySealed = [];
 async function mine() {
   const r = await getJSON("/api/v1/sealed");
+  mySealed = r.sealed;
+  adoptOld(r.sealed.map((s) => s.id));
+  const a = await allEntries("kind=announce&author=" + encodeURIComponent(me));
+  announced = new Map(a.entries.map((e) => [e.body.sealed, e.index]));
   if (r.sealed.length === 0)
     return el("div", { id: "mine" }, notice("Nothing sealed yet: add a pledge below, or with " +
       "`willing pledge add`."));
@@ -152,15 +211,17 @@ function readPledge(form) {
   for (const k of ["place", "period", "text"]) if ((f.get(k) || "").trim()) body[k] = f.get(k).trim();
   if ((f.get("caveat") || "").trim()) body.caveats = [f.get("caveat").trim()];
   if ((f.get("readers") || "").trim()) body.readers = f.get("readers").split(",").map((x) => x.trim()).filter(Boolean);
-  const cond = readCondition(f);
+  const cond = amending && amending.keptCondition ? amending.keptCondition : readCondition(f);
   if (cond) body.condition = cond;
+  if (amending && (amending.caveats || []).length > 1) // the form shows the first
+    body.caveats = (body.caveats || []).concat(amending.caveats.slice(1));
   if (amending) body.amends = amending.pledge;
   return body;
 }
 
 async function submit(body) {
   const r = await seal(ckey, "pledge", body);
-  localStorage.setItem("willing.kept." + r.id, JSON.stringify({ salt: r.salt, content: r.content }));
+  keep(r);
   return r;
 }
 
@@ -199,6 +260,8 @@ function pledgeForm() {
       say("The pledge was refused: " + e.message, "error");
     }
   });
+  if (amending && amending.keptCondition)
+    for (const f of form.querySelectorAll("fieldset.cond")) f.disabled = true;
   if (amending)
     form.prepend(el("p", { class: "notice" }, "Amending pledge ", el("code", {},
       amending.pledge.slice(0, 12)), ". ", el("button", { type: "button", class: "secondary",
@@ -207,17 +270,69 @@ function pledgeForm() {
     const d = drafts();
     d.push(readPledge(form));
     saveDrafts(d);
-    say("Kept as a draft in this browser: nothing was sent.", "ok");
+    say("Kept as a draft in this browser, for " + me + " only: nothing was sent.", "ok");
     form.reset();
     refresh();
   });
   return form;
 }
 
+// What this browser keeps for the member, where, and clearing it.
+function keptBox() {
+  const ids = keptIds();
+  const needed = ids.filter((id) => {
+    const s = mySealed.find((x) => x.id === id);
+    return !(s && s.envelope !== null && announced.has(s.envelope));
+  });
+  const done = ids.filter((id) => !needed.includes(id));
+  const all = Object.fromEntries(ids.map((id) => [id, kept(id)]));
+  const backup = URL.createObjectURL(new Blob([JSON.stringify({ member: me,
+    server: location.origin, kept: all }, null, 1)], { type: "application/json" }));
+  const forget = (list) => {
+    for (const id of list) localStorage.removeItem(store("kept." + id));
+    refresh();
+  };
+  const old = JSON.parse(localStorage.getItem("willing.drafts") || "[]");
+  return el("div", { id: "kept" },
+    el("p", {}, "Your drafts and the salts of what you sealed here are kept in this browser's " +
+      "local storage for " + location.origin + ", under your member id ", el("strong", {}, me),
+      ", until you clear them. Another member who signs in on this browser does not see them; " +
+      "anyone who can use this browser profile can read them. Without its salt, sealed content " +
+      "cannot be announced: download a copy before clearing."),
+    el("p", { id: "kept-count" }, drafts().length + " draft(s); " + ids.length + " salt(s), " +
+      needed.length + " still needed to announce."),
+    el("div", { class: "buttons" },
+      ids.length ? el("a", { href: backup, download: "willing-" + me + "-salts.json" },
+        "Download my salts (JSON)") : null,
+      el("button", { type: "button", class: "secondary", id: "clear-drafts",
+        disabled: drafts().length ? null : true,
+        onclick: () => { localStorage.removeItem(store("drafts")); refresh(); } }, "Clear my drafts"),
+      el("button", { type: "button", class: "secondary", id: "clear-done",
+        disabled: done.length ? null : true, onclick: () => forget(done) },
+        "Clear salts no longer needed (" + done.length + ")"),
+      el("button", { type: "button", class: "secondary", id: "clear-all",
+        disabled: ids.length || drafts().length ? null : true, onclick: () => {
+          if (needed.length && !confirm(needed.length + " salt(s) are still needed to announce " +
+            "what they sealed, and cannot be recovered once cleared. Clear everything kept here " +
+            "for " + me + "?")) return;
+          localStorage.removeItem(store("drafts"));
+          forget(ids);
+        } }, "Clear everything kept here for " + me)),
+    old.length ? el("p", { class: "notice warn", id: "old-drafts" }, old.length + " draft(s) in " +
+      "this browser date from before drafts were kept per member and belong to nobody in " +
+      "particular. ", el("button", { type: "button", class: "secondary", onclick: () => {
+        saveDrafts(drafts().concat(old));
+        localStorage.removeItem("willing.drafts");
+        refresh();
+      } }, "Take them as mine"), " ", el("button", { type: "button", class: "secondary",
+        onclick: () => { localStorage.removeItem("willing.drafts"); refresh(); } }, "Delete them"))
+      : null);
+}
+
 function draftList() {
   const d = drafts();
-  if (d.length === 0) return el("div", { id: "drafts" }, el("p", {}, "No drafts in this browser."));
-  return el("div", { id: "drafts" }, table("Drafts kept in this browser (not sent)",
+  if (d.length === 0) return el("div", { id: "drafts" }, el("p", {}, "No drafts of yours in this browser."));
+  return el("div", { id: "drafts" }, table("My drafts, kept in this browser (not sent)",
     ["What", "Act"], d.map((b, i) => [[b.quantity, b.unit, b.category.replace(/_/g, " ")].join(" "),
       [el("button", { type: "button", class: "secondary", disabled: ckey ? null : true,
         onclick: async () => {
@@ -255,7 +370,8 @@ async function refresh() {
             "are signed with it, and say so.", "ok");
           await refresh();
         }, (e) => say("The console key cannot be used: " + e.message, "error")), old || status, ckey ? pledgeForm() : notice("Load a console key to add, " +
-          "announce or withdraw pledges here."), el("h3", {}, "Drafts"), draftList()),
+          "announce or withdraw pledges here."), el("h3", {}, "Drafts"), draftList(),
+        el("h3", {}, "Kept in this browser"), keptBox()),
       el("section", { "aria-labelledby": "h-cov" }, el("h2", { id: "h-cov" }, "Coverage"),
         await coverage()));
   } catch (e) {

@@ -51,6 +51,14 @@ export async function signOut() {
   csrf = null;
 }
 
+// Moves focus to the page's main heading (focusable by script only).
+function focusHeading() {
+  const h = document.querySelector("main h1");
+  if (!h) return;
+  h.setAttribute("tabindex", "-1");
+  h.focus();
+}
+
 // The sign-in form, or who is signed in with a sign-out button; calls ready(session).
 export async function sessionBox(box, ready) {
   const s = await currentSession().catch(() => null);
@@ -72,6 +80,7 @@ export async function sessionBox(box, ready) {
       try {
         await signIn(f);
         await sessionBox(box, ready);
+        focusHeading(); // the form that had focus is gone: say where the user is now
       } catch (e) {
         clear(status, notice("Sign-in failed: " + e.message, "error"));
       }
@@ -88,6 +97,7 @@ export async function sessionBox(box, ready) {
       /* the session may have expired already */
     }
     await sessionBox(box, ready);
+    document.getElementById("keyfile")?.focus();
   });
   clear(box, el("p", { class: "signed-in" }, "Signed in as ", el("strong", {}, s.member), ". "), out);
   ready(s);

@@ -46,10 +46,15 @@ export function when(unix) {
 
 // A table with a caption, header cells and rows of cells (strings or nodes).
 // A CSV of what a table shows (RFC 4180), as a download link: every table has one.
-function csvOf(headers, rows) {
+// A cell a spreadsheet would take for a formula (it begins with = + - @, a tab or a
+// carriage return: OWASP "CSV Injection") gets a leading single quote; a plain
+// number stays a number. The server's CSV does the same (include/willing/csv.h).
+const FORMULA = /^[=+\-@\t\r]/, NUMBER = /^-?([0-9]+\.?[0-9]*|\.[0-9]+)$/;
+export function csvOf(headers, rows) {
   const cell = (c) => {
-    const t = c instanceof Node ? c.textContent : Array.isArray(c)
+    let t = c instanceof Node ? c.textContent : Array.isArray(c)
       ? c.map((x) => (x instanceof Node ? x.textContent : String(x))).join(" ") : String(c);
+    if (FORMULA.test(t) && !NUMBER.test(t)) t = "'" + t;
     return '"' + t.replace(/"/g, '""') + '"';
   };
   return [headers, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
