@@ -32,6 +32,17 @@ typedef struct {
 } wl_pending;
 
 /*
+ * Key scopes as bits, for the scopes that may write a kind. `sign` keys write
+ * everything; `console` keys (the web console) everything but identity
+ * (members and keys); `login` keys write nothing (they sign in).
+ */
+#define WL_SCOPE_SIGN 1u
+#define WL_SCOPE_CONSOLE 2u
+#define WL_SCOPE_LOGIN 4u
+#define WL_SCOPES_IDENTITY WL_SCOPE_SIGN                   /* members and keys */
+#define WL_SCOPES_WRITE (WL_SCOPE_SIGN | WL_SCOPE_CONSOLE) /* everything else */
+
+/*
  * A kind: its name, who may author it, and a hook that checks the body and
  * applies its state change at sequencing time (inside the transaction).
  */
@@ -39,6 +50,7 @@ typedef struct {
     const char *name;
     /* returns WL_OK or sets err */
     wl_rc (*apply)(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err);
+    unsigned scopes; /* the key scopes (WL_SCOPE_*) that may sign it */
 } wl_kind;
 
 /* Registers a kind (at start-up, before any thread uses the registry). */
@@ -56,8 +68,23 @@ wl_rc wl_kinds_core_register(void) WL_MUST;
  */
 typedef wl_rc (*wl_reveal_fn)(wl_store *s, const wl_entry *content, uint64_t sealed_index,
                               uint64_t index, wl_error *err);
-wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn) WL_MUST;
+wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn, unsigned scopes) WL_MUST;
 wl_reveal_fn wl_reveal_find(const char *content_kind);
+
+/*
+ * The one rule for who may write what: the scopes (WL_SCOPE_*) that may sign
+ * kind, as an entry (wl_kind.scopes) or else as sealed content (the scopes
+ * given to wl_reveal_register); 0 for a kind nobody writes.
+ */
+unsigned wl_kind_scopes(const char *kind);
+/*
+ * WL_OK if a key of scope may sign kind; else WL_ERR_FORBIDDEN with err set
+ * to key_scope, naming the scope, the kind and the scopes it needs. Every
+ * route checks it: entries (precheck and sequencing), sealed content (when
+ * it is stored and when it is announced, for the content's key and the
+ * announcing key).
+ */
+wl_rc wl_scope_check(const char *kind, const char *scope, wl_error *err) WL_MUST;
 
 /*
  * The operator's private effect of sealed content about members, applied

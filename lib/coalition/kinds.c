@@ -263,11 +263,11 @@ static wl_rc reveal_withdraw(wl_store *s, const wl_entry *c, uint64_t sealed_ind
 wl_rc wl_coalition_kinds_register(void)
 {
     static const wl_kind kinds[] = {
-        {"requirement.set", apply_requirement_set},
-        {"requirement.endorse", apply_requirement_endorse},
-        {"fact.record", apply_fact_record},
-        {"fact.retract", apply_fact_retract},
-        {"clearing", apply_clearing},
+        {"requirement.set", apply_requirement_set, WL_SCOPES_WRITE},
+        {"requirement.endorse", apply_requirement_endorse, WL_SCOPES_WRITE},
+        {"fact.record", apply_fact_record, WL_SCOPES_WRITE},
+        {"fact.retract", apply_fact_retract, WL_SCOPES_WRITE},
+        {"clearing", apply_clearing, WL_SCOPES_WRITE},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         wl_rc rc;
@@ -278,8 +278,8 @@ wl_rc wl_coalition_kinds_register(void)
     }
     if (wl_reveal_find("pledge") == NULL) {
         wl_rc rc;
-        if ((rc = wl_reveal_register("pledge", reveal_pledge)) != WL_OK ||
-            (rc = wl_reveal_register("pledge.withdraw", reveal_withdraw)) != WL_OK)
+        if ((rc = wl_reveal_register("pledge", reveal_pledge, WL_SCOPES_WRITE)) != WL_OK ||
+            (rc = wl_reveal_register("pledge.withdraw", reveal_withdraw, WL_SCOPES_WRITE)) != WL_OK)
             return rc;
     }
     return WL_OK;

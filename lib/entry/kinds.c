@@ -311,10 +311,10 @@ static wl_rc apply_sealed(wl_store *s, const wl_pending *p, uint64_t index, wl_e
  * it announces. The commitment, not the key's date, dates the content.) Its
  * kind's reveal hook then checks and applies what announcing it means.
  */
-static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
-                                  const wl_entry *announce, uint64_t sealed_index, uint64_t index,
-                                  wl_error *err)
+static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen, const wl_pending *p,
+                                  uint64_t sealed_index, uint64_t index, wl_error *err)
 {
+    const wl_entry *announce = &p->e;
     wl_entry c;
     wl_member_key keys[4];
     size_t nk = 0;
@@ -341,6 +341,9 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
         rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
         goto out;
     }
+    /* announcing is writing what is revealed: the announcing key must be one that may */
+    if ((rc = wl_scope_check(c.kind, p->scope, err)) != WL_OK)
+        goto out;
     rc = wl_error_set(err, WL_ERR_SIGNATURE, "bad_signature",
                       "announce: the content is not signed by a key '%s' held when it was sealed",
                       c.author);
@@ -348,7 +351,7 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen,
         if (!keys[i].sealed && keys[i].added < index &&
             (keys[i].revoked == UINT64_MAX || keys[i].revoked > sealed_index) &&
             wl_entry_verify_sig(&c, keys[i].pk) == WL_OK) {
-            rc = WL_OK;
+            rc = wl_scope_check(c.kind, keys[i].scope, err);
             break;
         }
     if (rc == WL_OK)
@@ -601,7 +604,7 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
             return rc;
         }
     }
-    rc = check_sealed_content(s, (const char *)raw, rawlen, &p->e, (uint64_t)json_integer_value(si),
+    rc = check_sealed_content(s, (const char *)raw, rawlen, p, (uint64_t)json_integer_value(si),
                               index, err);
     wl_free(raw);
     return rc;
@@ -610,13 +613,15 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
 wl_rc wl_kinds_core_register(void)
 {
     static const wl_kind core[] = {
-        {"member.add", apply_member_add},
-        {"key.add", apply_key_add},
-        {"key.revoke", apply_key_revoke},
-        {"statement", apply_statement},
-        {"sealed", apply_sealed},
-        {"announce", apply_announce},
-        {"member.status", apply_member_status},
+        /* identity (members and keys): a signing key only, never the console's */
+        {"member.add", apply_member_add, WL_SCOPES_IDENTITY},
+        {"key.add", apply_key_add, WL_SCOPES_IDENTITY},
+        {"key.revoke", apply_key_revoke, WL_SCOPES_IDENTITY},
+        {"member.status", apply_member_status, WL_SCOPES_IDENTITY},
+        {"statement", apply_statement, WL_SCOPES_WRITE},
+        {"sealed", apply_sealed, WL_SCOPES_WRITE},
+        /* and what it reveals must be the announcing key's to write (check_sealed_content) */
+        {"announce", apply_announce, WL_SCOPES_WRITE},
     };
     for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
         if (wl_kind_find(core[i].name) != NULL)
@@ -627,8 +632,9 @@ wl_rc wl_kinds_core_register(void)
     }
     if (wl_reveal_find("member.add") == NULL) {
         wl_rc rc;
-        if ((rc = wl_reveal_register("member.add", reveal_member_add)) != WL_OK ||
-            (rc = wl_reveal_register("key.add", reveal_key_add)) != WL_OK)
+        if ((rc = wl_reveal_register("member.add", reveal_member_add, WL_SCOPES_IDENTITY)) !=
+                WL_OK ||
+            (rc = wl_reveal_register("key.add", reveal_key_add, WL_SCOPES_IDENTITY)) != WL_OK)
             return rc;
     }
     return WL_OK;

@@ -34,7 +34,9 @@ wl_rc wl_kind_register(const wl_kind *k)
 {
     if (wl_kind_find(k->name) != NULL)
         return WL_ERR_CONFLICT;
-    if (nkinds >= KINDS_MAX || !wl_valid_kind(k->name, strlen(k->name)))
+    /* someone must be able to write it, and login keys write nothing */
+    if (nkinds >= KINDS_MAX || !wl_valid_kind(k->name, strlen(k->name)) || k->scopes == 0 ||
+        (k->scopes & ~WL_SCOPES_WRITE) != 0)
         return WL_ERR_INVALID;
     kinds[nkinds++] = *k;
     return WL_OK;
@@ -51,16 +53,19 @@ const wl_kind *wl_kind_find(const char *name)
 static struct {
     char kind[33];
     wl_reveal_fn fn;
+    unsigned scopes;
 } reveals[16];
 static size_t nreveals;
 
-wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn)
+wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn, unsigned scopes)
 {
     if (wl_reveal_find(content_kind) != NULL)
         return WL_ERR_CONFLICT;
-    if (nreveals >= sizeof reveals / sizeof reveals[0] || strlen(content_kind) > 32)
+    if (nreveals >= sizeof reveals / sizeof reveals[0] || strlen(content_kind) > 32 ||
+        scopes == 0 || (scopes & ~WL_SCOPES_WRITE) != 0)
         return WL_ERR_INVALID;
     memcpy(reveals[nreveals].kind, content_kind, strlen(content_kind) + 1);
+    reveals[nreveals].scopes = scopes;
     reveals[nreveals++].fn = fn;
     return WL_OK;
 }
@@ -71,6 +76,38 @@ wl_reveal_fn wl_reveal_find(const char *content_kind)
         if (strcmp(reveals[i].kind, content_kind) == 0)
             return reveals[i].fn;
     return NULL;
+}
+
+unsigned wl_kind_scopes(const char *kind)
+{
+    const wl_kind *k = wl_kind_find(kind);
+    if (k != NULL)
+        return k->scopes;
+    for (size_t i = 0; i < nreveals; i++)
+        if (strcmp(reveals[i].kind, kind) == 0)
+            return reveals[i].scopes;
+    return 0;
+}
+
+static unsigned scope_bit(const char *scope)
+{
+    return strcmp(scope, "sign") == 0      ? WL_SCOPE_SIGN
+           : strcmp(scope, "console") == 0 ? WL_SCOPE_CONSOLE
+           : strcmp(scope, "login") == 0   ? WL_SCOPE_LOGIN
+                                           : 0;
+}
+
+wl_rc wl_scope_check(const char *kind, const char *scope, wl_error *err)
+{
+    unsigned want = wl_kind_scopes(kind);
+    if (scope_bit(scope) & want)
+        return WL_OK;
+    return wl_error_set(err, WL_ERR_FORBIDDEN, "key_scope",
+                        "a key of scope '%s' may not sign '%s': %s", scope, kind,
+                        want == WL_SCOPES_IDENTITY
+                            ? "members and keys change only with a key of scope sign"
+                        : want == WL_SCOPES_WRITE ? "it needs a key of scope sign or console"
+                                                  : "no key may sign it");
 }
 
 int wl_valid_role(const char *s)
@@ -177,12 +214,8 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
                               p->e.author, (unsigned long long)keys[i].revoked);
             goto fail;
         }
-        if (strcmp(keys[i].scope, "sign") != 0 && strcmp(keys[i].scope, "console") != 0) {
-            rc = wl_error_set(err, WL_ERR_FORBIDDEN, "key_scope",
-                              "key %08x has scope '%s', which may not sign entries",
-                              (unsigned)p->e.key_id, keys[i].scope);
+        if ((rc = wl_scope_check(p->e.kind, keys[i].scope, err)) != WL_OK)
             goto fail;
-        }
         memcpy(p->pk, keys[i].pk, 32);
         memcpy(p->scope, keys[i].scope, sizeof p->scope);
         return WL_OK;
@@ -279,19 +312,26 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
     if ((rc = wl_store_size(s, &size)) != WL_OK)
         return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 
-    /* The key may have been revoked since the precheck. */
+    /*
+     * The key may have been revoked since the precheck; its scope, as the log
+     * holds it now, must be one that may sign this kind (whatever route the
+     * entry came by).
+     */
     if (size > 0) {
-        int live = 0;
+        int live = -1;
         if ((rc = wl_store_keys_by_id(s, e->author, e->key_id, keys, 4, &nk)) != WL_OK)
             return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
         for (size_t i = 0; i < nk; i++)
             if (memcmp(keys[i].pk, p->pk, 32) == 0 && keys[i].revoked == UINT64_MAX &&
                 !keys[i].sealed)
-                live = 1;
-        if (!live)
+                live = (int)i;
+        if (live < 0)
             return wl_error_set(err, WL_ERR_REVOKED, "revoked_key",
                                 "key %08x of '%s' is no longer valid", (unsigned)e->key_id,
                                 e->author);
+        if ((rc = wl_scope_check(e->kind, keys[live].scope, err)) != WL_OK)
+            return rc;
+        memcpy(p->scope, keys[live].scope, sizeof p->scope);
     } else if (strcmp(e->kind, "member.add") != 0) {
         return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
                             "the first entry of a log must be the operator's member.add");

@@ -157,6 +157,12 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     memset(&aa, 0, sizeof aa);
     if (wl_authenticate_deferred(c, method, r, &a) != 0)
         return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+    /* announcing a membership reveals its member.add: identity, a signing key's to ask */
+    {
+        wl_error serr;
+        if (wl_scope_check("member.add", a.scope, &serr) != WL_OK)
+            return wl_respond_error(c, MHD_HTTP_FORBIDDEN, serr.code, "%s", serr.msg);
+    }
     if (r->len > 0 && !(r->len == 2 && memcmp(r->body, "{}", 2) == 0))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_request",
                                 "the body is empty or {}");

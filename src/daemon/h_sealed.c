@@ -191,6 +191,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     wl_member_key keys[4];
     size_t nk = 0;
     int ok = 0;
+    wl_error serr;
     put_arg *pa;
     wl_job *job;
     int64_t now = (int64_t)time(NULL);
@@ -282,10 +283,13 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read keys");
         goto out;
     }
-    for (size_t i = 0; i < nk; i++)
-        if (keys[i].revoked == UINT64_MAX && strcmp(keys[i].scope, "login") != 0 &&
-            wl_entry_verify_sig(&e, keys[i].pk) == WL_OK)
-            ok = 1;
+    for (size_t i = 0; i < nk && ok == 0; i++)
+        if (keys[i].revoked == UINT64_MAX && wl_entry_verify_sig(&e, keys[i].pk) == WL_OK)
+            ok = wl_scope_check(e.kind, keys[i].scope, &serr) == WL_OK ? 1 : -1;
+    if (ok < 0) {
+        ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, serr.code, "%s", serr.msg);
+        goto out;
+    }
     if (!ok) {
         ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, "bad_signature",
                                "the content is not signed by a live signing key of %s", e.author);

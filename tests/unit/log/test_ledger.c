@@ -333,7 +333,7 @@ int main(void)
     };
     /* the log core knows no domain kinds: a test kind that anything may announce */
     if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_reveal_register("pledge", reveal_any) != WL_OK)
+        wl_reveal_register("pledge", reveal_any, WL_SCOPES_WRITE) != WL_OK)
         return 1;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
