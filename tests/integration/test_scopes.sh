@@ -85,12 +85,14 @@ post_entry() { # post_entry PATH NOTE...: POSTs one entry, or a batch of them
 import base64,json,sys
 es=[base64.b64encode(open(f,"rb").read()).decode() for f in sys.argv[2:]]
 print(json.dumps({"entries": es} if sys.argv[1]=="batch" else {"entry": es[0]}))' "$@" >"$T/req.json"
+  rm -f "$T/body"
   status POST "/api/v1/entries$([ "$1" = batch ] && echo :batch)" \
     -H 'Content-Type: application/json' --data-binary @"$T/req.json"
 }
 verdict() { # verdict STATUS SCOPE: ok, key_scope (403 naming the scope) or what it was
   local st=$1 s=$2
   if [ "$st" = 200 ] || [ "$st" = 201 ]; then echo ok; return; fi
+  [ -s "$T/body" ] || { echo "$st without an answer"; return; }
   python3 -c '
 import json,sys
 b=json.load(open(sys.argv[1]))
