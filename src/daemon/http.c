@@ -260,7 +260,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
 
 /* What a request says about its own framing, from all its header fields. */
 typedef struct {
-    unsigned ncl, nte;
+    unsigned ncl, nte, nhost;
     const char *cl, *te;
     bool cl_differ;
     bool bad_name;
@@ -291,6 +291,8 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
     } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
         f->nte++;
         f->te = value ? value : "";
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+        f->nhost++;
     }
     return MHD_YES;
 }
@@ -328,6 +330,9 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
     if (strstr(r->uri, "%00") != NULL)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_path",
                                 "the request target holds an encoded NUL (%%00)");
+    if (f.nhost > 1)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "malformed_header",
+                                "more than one Host header field");
     host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && (host == NULL || host[0] == '\0'))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "missing_host",

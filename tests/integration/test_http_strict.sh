@@ -73,6 +73,8 @@ expect_raw "an encoded NUL in the query" "400 bad_path 1" \
   'GET /api/v1/proof/inclusion?index=0%%00&size=1 HTTP/1.1\r\nHost: x\r\n\r\n'
 expect_raw "HTTP/1.1 with an empty Host" "400 missing_host 1" \
   'GET /log/checkpoint HTTP/1.1\r\nHost:\r\n\r\n'
+expect_raw "two Host header fields" "400 malformed_header 1" \
+  'GET /log/checkpoint HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'
 
 # what a strict reading still accepts: one chunked body, repeated equal lengths,
 # pipelined requests on one connection
