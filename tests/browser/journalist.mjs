@@ -71,6 +71,17 @@ ok("coalition: the withdrawn pledge is marked withdrawn",
 await axe(page, "coalition");
 if (shots) await page.screenshot({ path: `${shots}/journalist-coalition.png`, fullPage: true });
 
+// ---- without the log's key, nothing revealed is called verified
+{
+  const p = await (await browser.newContext()).newPage();
+  await p.goto(url + "/entry/" + idx);
+  await p.waitForSelector("#entry .revealed-checks .overall", { timeout: 20000 });
+  const o = await p.textContent("#entry .revealed-checks .overall");
+  ok("entry: without a verifier key, the revealed content is not called verified",
+    o.startsWith("Not verified") && !o.includes("is verified"), o);
+  await p.context().close();
+}
+
 // ---- the explorer: the fingerprint, in the format docs/FORMAT.md defines, and where to find it
 await page.goto(url + "/explorer");
 await page.fill("#vkey", vkey);
@@ -95,7 +106,15 @@ await page.waitForSelector("#checkpoint .checks li.pass");
       fp + " vs " + process.env.INIT_FP);
 }
 await page.waitForSelector("#entries table");
-ok("explorer: the entries list names authors", (await text("#entries")).includes("Freedonia (fictional)"));
+await page.fill("#f-kind", "announce,statement");
+await page.click("#filter-form button[type=submit]");
+await page.waitForFunction(() => document.querySelector("#entries")?.textContent.includes("Willing to lead"));
+{
+  const t = await text("#entries");
+  ok("explorer: the entries list names authors and says what each announcement reveals",
+    t.includes("United Kingdom") && t.includes("Freedonia (fictional) announced a pledge: 4000 troops"),
+    t.slice(0, 300));
+}
 
 // ---- an announcement's page: the revealed pledge, decoded and checked in the browser
 async function entryPage() {

@@ -178,9 +178,11 @@ async function showEntry(index) {
         nameOf(members, a.content.author)) : "What it reveals"),
       a.content ? revealedFacts(a.content, a.envelope, index, await fateOf(a.content)) : null,
       el("ul", { class: "checks revealed-checks" },
-        el("li", { class: okAll ? "pass overall" : "fail overall" }, el("strong", {}, okAll
-          ? "The revealed content is verified: its commitment and its author's signature."
-          : "The revealed content could not be verified.")),
+        el("li", { class: okAll && vkey ? "pass overall" : "fail overall" }, el("strong", {},
+          !okAll ? "The revealed content could not be verified."
+            : vkey ? "The revealed content is verified: its commitment and its author's signature."
+              : "Not verified: without the log's verifier key, the envelope and the author's key " +
+                "are only what this server says. Supply the key above.")),
         a.steps.map((s) => verdict(s.ok, s.what, s.detail)))];
     } else if (d.kind === "statement" && d.body) {
       revealed = [el("blockquote", { class: "statement" }, d.body.text),
@@ -225,7 +227,8 @@ async function listEntries(params) {
     clear(box,
       table("Entries, newest first", ["Index", "Kind", "Author", "Time", "Summary"],
         r.entries.map((e) => [el("a", { href: "/entry/" + e.index }, "#" + e.index), e.kind,
-          nameOf(members, e.author), when(e.time), summary(e, members).slice(0, 120)])),
+          nameOf(members, e.author), el("span", { class: "nowrap" }, when(e.time)),
+          summary(e, members).slice(0, 120)])),
       el("p", { class: "csv" }, el("a", { href: "/api/v1/entries?" + q, download: "" },
         "Download these entries (CSV)")));
   } catch (e) {

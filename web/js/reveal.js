@@ -100,6 +100,7 @@ export function summary(e, members, pledges = null) {
   }
   const b = e.body || {};
   if (e.kind === "statement") return b.text || "";
+  if (e.kind === "sealed") return "an envelope: the commitment to sealed content, unreadable until announced";
   if (e.kind === "member.add") return "adds " + (b.name || b.member) + " (" + b.role + ")";
   if (e.kind === "key.add") return "a " + (b.scope || "sign") + " key for " + nameOf(members, b.member);
   if (e.kind === "requirement.set") return "requirement " + b.requirement + ": " + b.quantity + " " +
