@@ -5,10 +5,13 @@
  * requests"): "@method" first, "@authority", "@path", "@query" when there is
  * one, "content-digest" over any body; created within 5 minutes of the
  * server's clock; a nonce never accepted twice within that window, recorded
- * durably (through the sequencer) so a restart does not forget it.
+ * durably (through the sequencer) so a restart does not forget it. The worker
+ * does not wait for that: the connection is suspended until the nonce is
+ * durable and the request is then routed again (wl_req's nonce_job).
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,18 +49,58 @@ static int covers(const wl_httpsig *s, const char *c)
     return 0;
 }
 
-static int authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a,
+static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a,
                         int defer);
 
-int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a)
+int wl_authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a)
 {
     return authenticate(c, method, r, a, 0);
 }
 
-int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const wl_req *r,
-                             wl_auth *a)
+int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a)
 {
     return authenticate(c, method, r, a, 1);
+}
+
+enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a)
+{
+    if (a->suspended)
+        return MHD_YES; /* answered when the connection resumes */
+    return wl_respond_error(c, a->status, a->code, "%s", a->msg);
+}
+
+/*
+ * Records the nonce of the request authenticated as a through the sequencer,
+ * with the connection suspended meanwhile (the worker goes on to other
+ * requests); the request is routed again when the nonce is durable.
+ */
+static int nonce_wait(struct MHD_Connection *c, wl_req *r, wl_auth *a)
+{
+    wl_job *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", "cannot record the nonce");
+    r->nonce_auth = *a;
+    job->nonce = r->nonce_auth.nonce;
+    job->nonce_expires = r->nonce_auth.nonce_expires;
+    job->conn = c;
+    r->nonce_job = job;
+    a->suspended = true;
+    MHD_suspend_connection(c);
+    wl_sequencer_submit(job);
+    return -1;
+}
+
+/* The second pass of a request whose nonce the sequencer has now recorded (or refused). */
+static int nonce_verdict(wl_req *r, wl_auth *a)
+{
+    const wl_job *job = r->nonce_job;
+    *a = r->nonce_auth;
+    if (job->failed)
+        return fail(a,
+                    job->err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED
+                                                   : MHD_HTTP_SERVICE_UNAVAILABLE,
+                    job->err.code, "%s", job->err.msg);
+    return 0;
 }
 
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err)
@@ -74,7 +117,7 @@ wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err)
     return WL_OK;
 }
 
-static int authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a,
+static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a,
                         int defer)
 {
     const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature-Input");
@@ -89,11 +132,12 @@ static int authenticate(struct MHD_Connection *c, const char *method, const wl_r
     uint32_t kid;
     int64_t now = (int64_t)time(NULL);
     wl_store *st = wl_thread_store();
-    wl_job job;
     const char *slash;
     int live = -1;
 
     memset(a, 0, sizeof *a);
+    if (r->nonce_job != NULL)
+        return nonce_verdict(r, a);
     if (in == NULL && sg == NULL &&
         MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session") != NULL) {
         /* a console session: reads need only the cookie; changes echo its CSRF token */
@@ -175,22 +219,13 @@ static int authenticate(struct MHD_Connection *c, const char *method, const wl_r
                     nk ? why : "no such key in this log");
     snprintf(a->nonce, sizeof a->nonce, "%s", s.nonce);
     a->nonce_expires = s.created + SKEW_SECONDS + 1;
-    if (defer)
-        goto done;
-    /* the nonce, durably, once */
-    memset(&job, 0, sizeof job);
-    job.nonce = s.nonce;
-    job.nonce_expires = s.created + SKEW_SECONDS + 1;
-    wl_sequencer_run(&job);
-    if (job.failed)
-        return fail(
-            a, job.err.rc == WL_ERR_CONFLICT ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_SERVICE_UNAVAILABLE,
-            job.err.code, "%s", job.err.msg);
-done:
     snprintf(a->member, sizeof a->member, "%s", member);
     snprintf(a->scope, sizeof a->scope, "%s", keys[live].scope);
     a->key_id = kid;
-    return 0;
+    if (defer)
+        return 0;
+    /* the nonce, durably, once, before the verdict */
+    return nonce_wait(c, r, a);
 }
 
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r)
@@ -199,7 +234,7 @@ enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req
     wl_member m;
     char kid[9];
     if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     if (wl_store_member_get(wl_thread_store(), a.member, &m) != WL_OK)
         return wl_respond_error(c, MHD_HTTP_UNAUTHORIZED, "unknown_member", "no member %s",
                                 a.member);

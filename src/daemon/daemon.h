@@ -74,6 +74,19 @@ typedef struct {
 
 extern wl_server *wl_srv;
 
+/* An authenticated requester (auth.c). */
+typedef struct {
+    char member[65];
+    char scope[17];
+    uint32_t key_id;
+    unsigned status; /* on failure: the HTTP status, code and message */
+    const char *code;
+    char msg[256];
+    char nonce[129]; /* with defer_nonce: for the caller to record in its own job */
+    int64_t nonce_expires;
+    bool suspended; /* no verdict yet: the connection waits for the nonce to be durable */
+} wl_auth;
+
 /* A request's state, freed in one place when the response is done (http.c). */
 typedef struct wl_req_s {
     char *uri; /* the request target as received (path and query) */
@@ -88,6 +101,18 @@ typedef struct wl_req_s {
     wl_job *job; /* a write waiting for the sequencer */
     /* the answer once the sequencer resumes the connection (default: entries) */
     enum MHD_Result (*done)(struct MHD_Connection *c, struct wl_req_s *r);
+    /*
+     * Waits that route the request again when the connection resumes (a worker
+     * never waits on a disk or a long computation, docs/internals/daemon.md):
+     * a signed request's nonce being made durable (auth.c), whose verdict the
+     * second pass takes from here; a view computed on another thread (a
+     * coverage view), handed over in held and freed with held_free.
+     */
+    wl_job *nonce_job;
+    wl_auth nonce_auth;
+    bool held_ready;
+    void *held;
+    void (*held_free)(void *);
 } wl_req;
 
 /*
@@ -165,7 +190,22 @@ struct wl_job {
 };
 /* Queues a job and returns; the sequencer resumes job->conn when it is durable. */
 void wl_sequencer_submit(wl_job *j);
-/* Queues a job without a connection and waits until it is durable. */
+/*
+ * Queues job j for request r (which owns it from here) and suspends c; the
+ * sequencer resumes c once j is durable and the request is answered by done
+ * (NULL: wl_h_entries_done). Returns MHD_YES, for the handler to return.
+ */
+enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *j,
+                                   enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r));
+/* The same for a job that runs fn(arg); arg is freed with free_arg, also on failure (MHD_NO). */
+enum MHD_Result wl_sequencer_defer_fn(struct MHD_Connection *c, wl_req *r,
+                                      wl_rc (*fn)(wl_store *s, void *arg, wl_error *err), void *arg,
+                                      void (*free_arg)(void *arg),
+                                      enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r));
+/*
+ * Queues a job without a connection and waits until it is durable: for the
+ * daemon's own threads (publisher, sealer), never an HTTP worker.
+ */
 void wl_sequencer_run(wl_job *j);
 void *wl_sequencer_main(void *arg);
 
@@ -177,23 +217,19 @@ wl_rc wl_publish_once(wl_store *s);
 /* A wl_hash_reader over a store (ctx) with a shared in-memory cache (hashcache.c). */
 wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
 
-/* An authenticated requester (auth.c). */
-typedef struct {
-    char member[65];
-    char scope[17];
-    uint32_t key_id;
-    unsigned status; /* on failure: the HTTP status, code and message */
-    const char *code;
-    char msg[256];
-    char nonce[129]; /* with defer_nonce: for the caller to record in its own job */
-    int64_t nonce_expires;
-} wl_auth;
-
-/* 0 when the request carries a valid RFC 9421 signature by a live key; -1 with a->status. */
-int wl_authenticate(struct MHD_Connection *c, const char *method, const wl_req *r, wl_auth *a);
+/*
+ * 0 when the request carries a valid RFC 9421 signature by a live key (or a
+ * console session); -1 with a->status. A signature's nonce is made durable
+ * without holding the worker: the first pass suspends the connection and
+ * returns -1 with a->suspended set, the handler then returns
+ * wl_auth_refuse (MHD_YES), and the request is routed again once the nonce is
+ * durable, when this returns the verdict.
+ */
+int wl_authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a);
 /* The same, but the nonce is left for the caller to record (wl_nonce_record) in its own job. */
-int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, const wl_req *r,
-                             wl_auth *a);
+int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a);
+/* The answer to a failed wl_authenticate: its error, or nothing yet when suspended. */
+enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a);
 /* Console sessions (h_session.c). */
 enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r);
 enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r);
@@ -218,6 +254,13 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
 enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r);
 enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r);
+
+/*
+ * Fault injection for tests (faults.c): sleeps the milliseconds that the
+ * environment variable env names, saying on stderr that `what` was slowed;
+ * returns at once when env is unset or 0 (always, outside tests).
+ */
+void wl_test_delay(const char *env, const char *what);
 
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);

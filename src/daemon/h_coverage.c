@@ -15,6 +15,12 @@
  * result. Their pledge sets are kept too and grow incrementally (only sealed
  * rows and announcements new since the last build are parsed); the clearing
  * is re-run in full. Member views are computed per request.
+ *
+ * Views are built on one thread, the builder (wl_coverage_warmer_main), never
+ * on an HTTP worker: a request whose view is stale (or a member's view)
+ * suspends its connection and queues itself; the builder builds the view,
+ * hands it over in the request (wl_req's held) and resumes the connection,
+ * which is routed again and answered from that view.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -202,6 +208,9 @@ static cov *cov_build(wl_store *s, pledge_base *pb, int sealed, const char *only
     wl_rc r = WL_OK;
     if (v == NULL)
         return NULL;
+    wl_test_delay("WL_TEST_BUILD_DELAY_MS", only     ? "building a member's coverage view"
+                                            : sealed ? "building the coordinator's coverage view"
+                                                     : "building the public coverage view");
     v->refs = 1;
     v->gen = gen;
     sc.pb = pb;
@@ -276,8 +285,8 @@ static uint64_t reg_gen(void)
     return g;
 }
 
-/* The cached public or coordinator view, rebuilt when the register changed. */
-static cov *cov_get(wl_store *s, int view)
+/* The cached public or coordinator view if the register has not changed since, else NULL. */
+static cov *cov_cached(int view)
 {
     uint64_t g = reg_gen();
     cov *v = NULL;
@@ -287,6 +296,14 @@ static cov *cov_get(wl_store *s, int view)
         v->refs++;
     }
     pthread_mutex_unlock(&cache_mu);
+    return v;
+}
+
+/* The cached public or coordinator view, rebuilt when the register changed (the builder). */
+static cov *cov_get(wl_store *s, int view)
+{
+    uint64_t g;
+    cov *v = cov_cached(view);
     if (v)
         return v;
     pthread_mutex_lock(&build_mu); /* one build at a time; the others then share it */
@@ -311,13 +328,96 @@ static cov *cov_get(wl_store *s, int view)
     return v;
 }
 
+/* A request waiting for the builder, queued under wl_srv->mu. */
+typedef struct cov_wait {
+    struct MHD_Connection *c;
+    wl_req *r;
+    int view;
+    char member[65];
+    struct cov_wait *next;
+} cov_wait;
+
+static cov_wait *waiting; /* newest first */
+static bool builder_gone; /* the builder has stopped: no more waits */
+
+static void cov_release_held(void *v)
+{
+    cov_release(v);
+}
+
+/* Builds (or finds) each waiting request's view, hands it over and resumes it. */
+static void serve_waiting(wl_store *s, cov_wait *w, bool stop)
+{
+    cov_wait *fifo = NULL;
+    while (w) { /* oldest first */
+        cov_wait *next = w->next;
+        w->next = fifo;
+        fifo = w;
+        w = next;
+    }
+    while (fifo) {
+        cov_wait *next = fifo->next;
+        cov *v = stop                        ? NULL
+                 : fifo->view == VIEW_MEMBER ? cov_member(s, fifo->member)
+                                             : cov_get(s, fifo->view);
+        fifo->r->held = v;
+        fifo->r->held_free = v ? cov_release_held : NULL;
+        fifo->r->held_ready = true;
+        MHD_resume_connection(fifo->c); /* routed again, with the view in r->held */
+        free(fifo);
+        fifo = next;
+    }
+}
+
 /*
- * The warmer: once the register has changed and then stayed unchanged for a
+ * The view a request is answered from, never built on the worker: on the
+ * second pass, the one the builder handed over (NULL if it could not be
+ * built); the cached view if fresh; else NULL with *wait set: the connection
+ * is suspended and queued for the builder.
+ */
+static cov *view_for(struct MHD_Connection *c, wl_req *r, int view, const char *member, bool *wait)
+{
+    cov_wait *w;
+    cov *v;
+    *wait = false;
+    if (r->held_ready) {
+        v = r->held;
+        r->held = NULL;
+        r->held_free = NULL;
+        return v;
+    }
+    if (view != VIEW_MEMBER && (v = cov_cached(view)) != NULL)
+        return v;
+    if ((w = calloc(1, sizeof *w)) == NULL)
+        return NULL;
+    w->c = c;
+    w->r = r;
+    w->view = view;
+    snprintf(w->member, sizeof w->member, "%s", member ? member : "");
+    *wait = true;
+    MHD_suspend_connection(c);
+    pthread_mutex_lock(&wl_srv->mu);
+    if (!builder_gone) {
+        w->next = waiting;
+        waiting = w;
+        w = NULL;
+        pthread_cond_broadcast(&wl_srv->cp_cv); /* the builder waits on it */
+    }
+    pthread_mutex_unlock(&wl_srv->mu);
+    if (w) { /* stopping: routed again at once, without a view */
+        free(w);
+        r->held_ready = true;
+        MHD_resume_connection(c);
+    }
+    return NULL;
+}
+
+/*
+ * The builder: it serves the requests waiting for a view first. Then, as a
+ * warmer: once the register has changed and then stayed unchanged for a
  * second (or every 30 s under a steady stream of changes), it rebuilds the
- * cached views in the background, so the coordinator's next request finds
- * them ready. It stays out of the way of bulk writes: a build parses every
- * new sealed content. Requests never wait for it unless they come while it
- * builds; a request that finds its view stale builds it itself.
+ * cached views, so the coordinator's next request finds them ready. It stays
+ * out of the way of bulk writes: a build parses every new sealed content.
  */
 void *wl_coverage_warmer_main(void *arg)
 {
@@ -329,14 +429,19 @@ void *wl_coverage_warmer_main(void *arg)
         bool stop;
         uint64_t g;
         time_t now;
+        cov_wait *w;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1;
         pthread_mutex_lock(&wl_srv->mu);
-        if (!wl_srv->stopping)
+        if (!wl_srv->stopping && waiting == NULL)
             pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
         stop = wl_srv->stopping;
+        builder_gone = stop;
+        w = waiting;
+        waiting = NULL;
         g = wl_srv->reg_gen;
         pthread_mutex_unlock(&wl_srv->mu);
+        serve_waiting(s, w, stop);
         if (stop)
             break;
         now = time(NULL);
@@ -431,6 +536,7 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
     wl_member m;
     enum MHD_Result ret;
     const char *vname = "public";
+    bool wait;
 
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
@@ -444,7 +550,7 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                     "view is public, member or coordinator");
         if (wl_authenticate(c, method, r, &a) != 0)
-            return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+            return wl_auth_refuse(c, &a);
         if (wl_store_member_get(s, a.member, &m) != WL_OK)
             return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "not a member");
         if (strcmp(view, "coordinator") == 0) {
@@ -452,15 +558,17 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
                 return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                         "the coordinator's view is for members with role "
                                         "coordinator or operator");
-            v = cov_get(s, VIEW_COORDINATOR);
+            v = view_for(c, r, VIEW_COORDINATOR, NULL, &wait);
             vname = "coordinator";
         } else {
-            v = cov_member(s, a.member);
+            v = view_for(c, r, VIEW_MEMBER, a.member, &wait);
             vname = "member";
         }
     } else {
-        v = cov_get(s, VIEW_PUBLIC);
+        v = view_for(c, r, VIEW_PUBLIC, NULL, &wait);
     }
+    if (wait)
+        return MHD_YES; /* answered when the builder resumes the connection */
     if (v == NULL)
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
                                 "cannot compute the coverage");
@@ -482,14 +590,18 @@ enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *metho
     wl_member m;
     cov *v;
     enum MHD_Result ret;
+    bool wait;
 
     if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK || !privileged(&m))
         return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                 "the clearing's inputs are for members with role coordinator or "
                                 "operator");
-    if ((v = cov_get(s, VIEW_COORDINATOR)) == NULL)
+    v = view_for(c, r, VIEW_COORDINATOR, NULL, &wait);
+    if (wait)
+        return MHD_YES; /* answered when the builder resumes the connection */
+    if (v == NULL)
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "cannot read");
     pl = json_array();
     for (size_t i = 0; i < v->n; i++) {

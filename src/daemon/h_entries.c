@@ -92,11 +92,7 @@ enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batc
         j->n = i + 1;
     }
     wl_request_free(&req);
-    j->conn = c;
-    r->job = j;
-    MHD_suspend_connection(c);
-    wl_sequencer_submit(j);
-    return MHD_YES;
+    return wl_sequencer_defer(c, r, j, NULL);
 }
 
 enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r)

@@ -57,7 +57,7 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL ||
         MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session") != NULL) {
         if (wl_authenticate(c, method, r, &a) != 0)
-            return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+            return wl_auth_refuse(c, &a);
         if (wl_store_member_get(s, a.member, &me) == WL_OK) {
             mc.self = a.member;
             mc.all = privileged(&me);
@@ -140,6 +140,34 @@ static wl_rc announce_all(wl_store *s, void *arg, wl_error *err)
     return WL_OK;
 }
 
+static void announce_arg_free(void *arg)
+{
+    announce_arg *aa = arg;
+    if (aa == NULL)
+        return;
+    for (size_t i = 0; i < aa->n; i++)
+        wl_free(aa->entries[i]);
+    free(aa->entries);
+    free(aa);
+}
+
+/* The answer once the announcements (and the request's nonce) are durable. */
+static enum MHD_Result announce_done(struct MHD_Connection *c, wl_req *r)
+{
+    const wl_job *job = r->job;
+    const announce_arg *aa = job->arg;
+    if (job->failed)
+        return wl_respond_error(c,
+                                strcmp(job->err.code, "replayed_request") == 0
+                                    ? MHD_HTTP_UNAUTHORIZED
+                                    : wl_status_for(job->err.rc),
+                                job->err.code, "%s", job->err.msg);
+    return wl_respond_json(c, MHD_HTTP_CREATED,
+                           json_pack("{s:s, s:s, s:I, s:I}", "member", aa->auth.member, "status",
+                                     "announced", "first", (json_int_t)aa->first, "last",
+                                     (json_int_t)aa->last));
+}
+
 enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_store *s = wl_thread_store();
@@ -147,16 +175,14 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     wl_member me;
     uint8_t(*about)[32] = NULL;
     size_t n = 0;
-    announce_arg aa;
-    wl_job job;
+    announce_arg *aa = NULL;
     enum MHD_Result ret;
     struct timeval tv;
     uint64_t seq;
     int have_add = 0;
 
-    memset(&aa, 0, sizeof aa);
     if (wl_authenticate_deferred(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     /* announcing a membership reveals its member.add: identity, a signing key's to ask */
     {
         wl_error serr;
@@ -175,8 +201,10 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
         return wl_respond_error(c, MHD_HTTP_CONFLICT, "withdrawn",
                                 "'%s' has withdrawn: it cannot announce", a.member);
     about = malloc(64 * 32);
-    aa.entries = calloc(64, sizeof *aa.entries);
-    if (about == NULL || aa.entries == NULL ||
+    aa = calloc(1, sizeof *aa);
+    if (aa != NULL)
+        aa->entries = calloc(64, sizeof *aa->entries);
+    if (about == NULL || aa == NULL || aa->entries == NULL ||
         wl_store_sealed_about(s, a.member, about, 64, &n) != WL_OK) {
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
         goto out;
@@ -220,16 +248,16 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
             body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
             json_decref(o);
             if (body &&
-                wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa.n,
+                wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa->n,
                                (int64_t)tv.tv_sec, body, &wl_srv->op_key, &entry, &elen) == WL_OK) {
                 if (is_add) { /* member.add first: its keys need the member */
-                    memmove(aa.entries + 1, aa.entries, aa.n * sizeof *aa.entries);
-                    aa.entries[0] = entry;
+                    memmove(aa->entries + 1, aa->entries, aa->n * sizeof *aa->entries);
+                    aa->entries[0] = entry;
                     have_add = 1;
                 } else {
-                    aa.entries[aa.n] = entry;
+                    aa->entries[aa->n] = entry;
                 }
-                aa.n++;
+                aa->n++;
             }
             free(cb);
             free(body);
@@ -241,27 +269,11 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
                                "'%s' was not added by sealed content of this operator", a.member);
         goto out;
     }
-    memset(&job, 0, sizeof job);
-    job.fn = announce_all;
-    job.arg = &aa;
-    aa.auth = a;
-    wl_sequencer_run(&job);
-    if (job.failed) {
-        ret = wl_respond_error(c,
-                               strcmp(job.err.code, "replayed_request") == 0
-                                   ? MHD_HTTP_UNAUTHORIZED
-                                   : wl_status_for(job.err.rc),
-                               job.err.code, "%s", job.err.msg);
-        goto out;
-    }
-    ret =
-        wl_respond_json(c, MHD_HTTP_CREATED,
-                        json_pack("{s:s, s:s, s:I, s:I}", "member", a.member, "status", "announced",
-                                  "first", (json_int_t)aa.first, "last", (json_int_t)aa.last));
+    aa->auth = a;
+    ret = wl_sequencer_defer_fn(c, r, announce_all, aa, announce_arg_free, announce_done);
+    aa = NULL; /* the job's */
 out:
-    for (size_t i = 0; i < aa.n; i++)
-        wl_free(aa.entries[i]);
-    free(aa.entries);
+    announce_arg_free(aa);
     free(about);
     return ret;
 }

@@ -193,7 +193,6 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     int ok = 0;
     wl_error serr;
     put_arg *pa;
-    wl_job *job;
     int64_t now = (int64_t)time(NULL);
     enum MHD_Result ret;
 
@@ -210,7 +209,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     memset(&a, 0, sizeof a);
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL &&
         wl_authenticate_deferred(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     if (!wl_request_sealed_split(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
         static const char *const fields[] = {"salt", "content", NULL};
         wl_error shape;
@@ -323,10 +322,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     }
     readers = json_object_get(e.body_json, "readers");
     pa = calloc(1, sizeof *pa);
-    job = calloc(1, sizeof *job);
-    if (pa == NULL || job == NULL) {
-        free(pa);
-        free(job);
+    if (pa == NULL) {
         ret = MHD_NO;
         goto out;
     }
@@ -350,16 +346,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     pa->auth = a;
     pa->e = e; /* the job owns the parsed content now; it points into rec.content */
     memset(&e, 0, sizeof e);
-    job->fn = put_sealed;
-    job->arg = pa;
-    job->free_arg = free_put_arg;
-    job->conn = c;
-    r->job = job;
-    r->done = sealed_post_done;
-    /* durable before the answer, without holding a worker thread meanwhile */
-    MHD_suspend_connection(c);
-    wl_sequencer_submit(job);
-    ret = MHD_YES;
+    ret = wl_sequencer_defer_fn(c, r, put_sealed, pa, free_put_arg, sealed_post_done);
 out:
     wl_entry_clear(&e);
     json_decref(root);
@@ -380,7 +367,7 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
     int allowed;
 
     if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     if (wl_hex_decode(hex, strlen(hex), commitment, 32) != WL_OK ||
         wl_store_sealed_get(s, commitment, &rec) != WL_OK)
         return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
@@ -442,7 +429,7 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
     json_t *list;
     enum MHD_Result ret;
     if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
+        return wl_auth_refuse(c, &a);
     ids = malloc(1000 * 32);
     if (ids == NULL || s == NULL || wl_store_sealed_mine(s, a.member, ids, 1000, &n) != WL_OK) {
         free(ids);

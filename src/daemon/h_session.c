@@ -16,6 +16,7 @@
  * sign-out holds across a restart).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -155,7 +156,8 @@ enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r)
 }
 
 typedef struct {
-    uint8_t token[32];
+    uint8_t raw[32];   /* the cookie's value (a new session), wiped with the job */
+    uint8_t token[32]; /* its SHA-256, stored */
     char member[65];
     uint32_t key_id;
     char csrf[65];
@@ -174,16 +176,23 @@ static wl_rc session_job(wl_store *s, void *arg, wl_error *err)
     return WL_OK;
 }
 
-static int run_session_job(session_arg *a, wl_error *err)
+static void session_arg_free(void *arg)
 {
-    wl_job job;
-    memset(&job, 0, sizeof job);
-    job.fn = session_job;
-    job.arg = a;
-    wl_sequencer_run(&job);
-    if (job.failed)
-        *err = job.err;
-    return job.failed ? -1 : 0;
+    if (arg == NULL)
+        return;
+    sodium_memzero(arg, sizeof(session_arg));
+    free(arg);
+}
+
+/*
+ * Hands the session change sa (owned from here) to the sequencer; the
+ * connection is suspended, not the worker, and resumes into done once the
+ * change is durable.
+ */
+static enum MHD_Result session_submit(struct MHD_Connection *c, wl_req *r, session_arg *sa,
+                                      enum MHD_Result (*done)(struct MHD_Connection *, wl_req *))
+{
+    return wl_sequencer_defer_fn(c, r, session_job, sa, session_arg_free, done);
 }
 
 static enum MHD_Result with_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
@@ -209,22 +218,44 @@ static enum MHD_Result with_cookie(struct MHD_Connection *c, unsigned status, js
     return ret;
 }
 
+/* The answer to a sign-in once its session is durable: the cookie. */
+static enum MHD_Result login_done(struct MHD_Connection *c, wl_req *r)
+{
+    const wl_job *job = r->job;
+    const session_arg *sa = job->arg;
+    char tok[45], cookie[256];
+    size_t k;
+    if (job->failed)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, job->err.code, "%s", job->err.msg);
+    wl_b64_encode(sa->raw, sizeof sa->raw, tok);
+    for (k = 0; tok[k]; k++) /* base64url, unpadded: a cookie-safe value */
+        tok[k] = tok[k] == '+' ? '-' : tok[k] == '/' ? '_' : tok[k];
+    while (k > 0 && tok[k - 1] == '=')
+        tok[--k] = '\0';
+    snprintf(cookie, sizeof cookie,
+             "wl_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok, SESSION_TTL,
+             wl_srv->tls ? "; Secure" : "");
+    sodium_memzero(tok, sizeof tok);
+    return with_cookie(c, MHD_HTTP_OK,
+                       json_pack("{s:s, s:s, s:I}", "member", sa->member, "csrf", sa->csrf,
+                                 "expires", (json_int_t)sa->expires),
+                       cookie);
+}
+
 enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
 {
     json_t *b = body_json(r);
     const char *member = json_string_value(json_object_get(b, "member"));
     const char *chb = json_string_value(json_object_get(b, "challenge"));
     const char *sgb = json_string_value(json_object_get(b, "signature"));
-    uint8_t ch[32], sig[64], raw[32];
+    uint8_t ch[32], sig[64];
     size_t n = 0, nk = 0;
     wl_member_key keys[16];
-    char text[512], cookie[256];
+    char text[512];
     int64_t exp;
-    session_arg sa;
-    wl_error err;
+    session_arg *sa;
     int found = -1, full = 0;
 
-    memset(&sa, 0, sizeof sa);
     if (member == NULL || chb == NULL || sgb == NULL ||
         !wl_valid_member_id(member, strlen(member)) ||
         wl_b64_decode(chb, strlen(chb), ch, 32, &n) != WL_OK || n != 32 ||
@@ -259,36 +290,23 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
                                 "sign-in failed: ask for a new challenge and sign it with a key "
                                 "of scope login of that member");
     }
-    randombytes_buf(raw, sizeof raw);
-    wl_sha256(raw, sizeof raw, sa.token);
-    snprintf(sa.member, sizeof sa.member, "%s", member);
-    sa.key_id = keys[found].key_id;
+    sa = calloc(1, sizeof *sa);
+    if (sa == NULL) {
+        json_decref(b);
+        return MHD_NO;
+    }
+    randombytes_buf(sa->raw, sizeof sa->raw);
+    wl_sha256(sa->raw, sizeof sa->raw, sa->token);
+    snprintf(sa->member, sizeof sa->member, "%s", member);
+    sa->key_id = keys[found].key_id;
     {
         uint8_t cr[24];
         randombytes_buf(cr, sizeof cr);
-        wl_hex_encode(cr, sizeof cr, sa.csrf);
+        wl_hex_encode(cr, sizeof cr, sa->csrf);
     }
-    sa.expires = (int64_t)time(NULL) + SESSION_TTL;
+    sa->expires = (int64_t)time(NULL) + SESSION_TTL;
     json_decref(b);
-    if (run_session_job(&sa, &err) != 0)
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, err.code, "%s", err.msg);
-    {
-        char tok[45];
-        size_t k;
-        wl_b64_encode(raw, sizeof raw, tok);
-        for (k = 0; tok[k]; k++) /* base64url, unpadded: a cookie-safe value */
-            tok[k] = tok[k] == '+' ? '-' : tok[k] == '/' ? '_' : tok[k];
-        while (k > 0 && tok[k - 1] == '=')
-            tok[--k] = '\0';
-        snprintf(cookie, sizeof cookie,
-                 "wl_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok, SESSION_TTL,
-                 wl_srv->tls ? "; Secure" : "");
-    }
-    sodium_memzero(raw, sizeof raw);
-    return with_cookie(c, MHD_HTTP_OK,
-                       json_pack("{s:s, s:s, s:I}", "member", sa.member, "csrf", sa.csrf, "expires",
-                                 (json_int_t)sa.expires),
-                       cookie);
+    return session_submit(c, r, sa, login_done);
 }
 
 /* The session a cookie names, if live: 0 and its fields, else -1. */
@@ -326,23 +344,32 @@ enum MHD_Result wl_h_session(struct MHD_Connection *c)
     return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s}", "member", member, "csrf", csrf));
 }
 
+/* The answer to a sign-out once the session's deletion is durable. */
+static enum MHD_Result logout_done(struct MHD_Connection *c, wl_req *r)
+{
+    const wl_job *job = r->job;
+    if (job->failed)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, job->err.code, "%s", job->err.msg);
+    return with_cookie(c, MHD_HTTP_OK, json_pack("{s:b}", "signed_out", 1),
+                       "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
 enum MHD_Result wl_h_logout(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_auth a;
-    session_arg sa;
-    wl_error err;
+    session_arg *sa;
     char member[65], csrf[65];
     uint32_t kid;
-    memset(&sa, 0, sizeof sa);
+    uint8_t token[32];
     /* the CSRF token is required like on any state change made with the cookie */
     if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_respond_error(c, a.status, a.code, "%s", a.msg);
-    if (wl_session_lookup(c, sa.token, member, &kid, csrf) != 0)
+        return wl_auth_refuse(c, &a);
+    if (wl_session_lookup(c, token, member, &kid, csrf) != 0)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "no_session",
                                 "sign-out ends a console session: there is none");
-    sa.del = 1;
-    if (run_session_job(&sa, &err) != 0)
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, err.code, "%s", err.msg);
-    return with_cookie(c, MHD_HTTP_OK, json_pack("{s:b}", "signed_out", 1),
-                       "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    if ((sa = calloc(1, sizeof *sa)) == NULL)
+        return MHD_NO;
+    memcpy(sa->token, token, sizeof token);
+    sa->del = 1;
+    return session_submit(c, r, sa, logout_done);
 }

@@ -436,6 +436,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return r->done ? r->done(c, r) : wl_h_entries_done(c, r);
     if (r->error_status == MHD_HTTP_SERVICE_UNAVAILABLE)
         return respond_busy(c);
+    /* else a first pass, or one resumed after a wait that routes again (wl_req) */
     if (r->error_status)
         return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s", r->error_msg);
     return route(c, method, url, r);
@@ -467,6 +468,10 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
     if (r->reserved)
         wl_admit_body_give(r->reserved);
     wl_admit_request_done(c);
+    if (r->nonce_job)
+        wl_job_free(r->nonce_job);
+    if (r->held_free)
+        r->held_free(r->held);
     free(r->body);
     free(r->uri);
     free(r);

@@ -5,7 +5,12 @@
  * each single entry in its own savepoint, each batch in one savepoint, all or
  * nothing. Only after the commit returns (the WAL is synced) does it resume
  * the suspended connections, so no answer precedes durability.
+ *
+ * Fault injection (tests only, off by default, faults.c): WL_TEST_FSYNC_DELAY_MS=N
+ * makes every commit take N ms longer, as a slow disk's fsync would; tests use
+ * it to show that no worker thread waits for a commit.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -22,6 +27,34 @@ void wl_sequencer_submit(wl_job *j)
     wl_srv->tail = j;
     pthread_cond_signal(&wl_srv->cv);
     pthread_mutex_unlock(&wl_srv->mu);
+}
+
+enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *j,
+                                   enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r))
+{
+    j->conn = c;
+    r->job = j;
+    r->done = done;
+    /* durable before the answer, without holding a worker thread meanwhile */
+    MHD_suspend_connection(c);
+    wl_sequencer_submit(j);
+    return MHD_YES;
+}
+
+enum MHD_Result wl_sequencer_defer_fn(struct MHD_Connection *c, wl_req *r,
+                                      wl_rc (*fn)(wl_store *s, void *arg, wl_error *err), void *arg,
+                                      void (*free_arg)(void *arg),
+                                      enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r))
+{
+    wl_job *j = calloc(1, sizeof *j);
+    if (j == NULL) {
+        free_arg(arg);
+        return MHD_NO;
+    }
+    j->fn = fn;
+    j->arg = arg;
+    j->free_arg = free_arg;
+    return wl_sequencer_defer(c, r, j, done);
 }
 
 void wl_sequencer_run(wl_job *j)
@@ -140,6 +173,8 @@ void *wl_sequencer_main(void *arg)
             rc = wl_store_commit(s);
             if (rc != WL_OK)
                 wl_store_rollback(s);
+            else
+                wl_test_delay("WL_TEST_FSYNC_DELAY_MS", "a commit (its fsync)");
         }
         if (rc == WL_OK)
             rc = wl_store_size(s, &size);

@@ -23,13 +23,19 @@ login() {
   local sig ch
   sig=$(openssl pkeyutl -sign -inkey "${3:-$T/uk.key}" -rawin -in "$T/$2.text" | base64 -w0)
   ch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["challenge"])' "$T/$2.json")
-  curl -s -o "$T/body" -w '%{http_code}' -X POST "$URL/api/v1/login" -H 'Content-Type: application/json' \
-    -d "{\"member\":\"$1\",\"challenge\":\"$ch\",\"signature\":\"$sig\"}"
+  curl -s -o "$T/body" -w '%{http_code}' -c "$T/cookies" -X POST "$URL/api/v1/login" \
+    -H 'Content-Type: application/json' -d "{\"member\":\"$1\",\"challenge\":\"$ch\",\"signature\":\"$sig\"}"
 }
 
 check "a challenge is given" [ "$(challenge uk c1)" = 200 ]
 check "its signed text signs in" [ "$(login uk c1)" = 200 ]
 check "the session is uk's" grep -q '"member":"uk"' "$T/body"
+csrf=$(json_field csrf)
+check "the session's cookie authenticates a read" [ "$(status GET /api/v1/whoami -b "$T/cookies")" = 200 ]
+st=$(status POST /api/v1/logout -b "$T/cookies" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json')
+check "sign-out: 200" [ "$st" = 200 ]
+st=$(status GET /api/v1/whoami -b "$T/cookies")
+check "the old cookie is refused after sign-out: 401 session_expired" [ "$st:$(json_field error)" = 401:session_expired ]
 st=$(login uk c1)
 check "the same challenge again: 401 login_failed" [ "$st:$(json_field error)" = 401:login_failed ]
 
