@@ -146,7 +146,7 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
         const char *echo = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
         if (wl_session_lookup(c, token, a->member, &a->key_id, csrf) != 0)
             return fail(a, MHD_HTTP_UNAUTHORIZED, "session_expired",
-                        "the session has ended or expired: sign in again");
+                        "the session has ended, expired or lost its login key: sign in again");
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
             (echo == NULL || strlen(echo) != strlen(csrf) ||
              sodium_memcmp(echo, csrf, strlen(csrf)) != 0))
@@ -226,6 +226,12 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
         return 0;
     /* the nonce, durably, once, before the verdict */
     return nonce_wait(c, r, a);
+}
+
+bool wl_member_privileged(const wl_member *m)
+{
+    return (strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0) &&
+           strcmp(m->status, "withdrawn") != 0;
 }
 
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r)

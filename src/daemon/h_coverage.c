@@ -520,11 +520,6 @@ static int query_size(struct MHD_Connection *c, const char *name, size_t dflt, s
     return 0;
 }
 
-static int privileged(const wl_member *m)
-{
-    return strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0;
-}
-
 enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     const char *view = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
@@ -554,10 +549,10 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
         if (wl_store_member_get(s, a.member, &m) != WL_OK)
             return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "not a member");
         if (strcmp(view, "coordinator") == 0) {
-            if (!privileged(&m))
+            if (!wl_member_privileged(&m))
                 return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                         "the coordinator's view is for members with role "
-                                        "coordinator or operator");
+                                        "coordinator or operator that have not withdrawn");
             v = view_for(c, r, VIEW_COORDINATOR, NULL, &wait);
             vname = "coordinator";
         } else {
@@ -594,10 +589,10 @@ enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *metho
 
     if (wl_authenticate(c, method, r, &a) != 0)
         return wl_auth_refuse(c, &a);
-    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK || !privileged(&m))
+    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK || !wl_member_privileged(&m))
         return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
                                 "the clearing's inputs are for members with role coordinator or "
-                                "operator");
+                                "operator that have not withdrawn");
     v = view_for(c, r, VIEW_COORDINATOR, NULL, &wait);
     if (wait)
         return MHD_YES; /* answered when the builder resumes the connection */

@@ -40,11 +40,6 @@ static wl_rc one_member(void *ctx, const wl_member *m)
     return WL_OK;
 }
 
-static int privileged(const wl_member *m)
-{
-    return strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0;
-}
-
 enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     members_ctx mc = {NULL, NULL, 0};
@@ -60,7 +55,7 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
             return wl_auth_refuse(c, &a);
         if (wl_store_member_get(s, a.member, &me) == WL_OK) {
             mc.self = a.member;
-            mc.all = privileged(&me);
+            mc.all = wl_member_privileged(&me);
             view = mc.all ? "coordinator" : "member";
         }
     }

@@ -378,8 +378,7 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
     }
     allowed = strcmp(rec.author, a.member) == 0 || strcmp(rec.subject, a.member) == 0 ||
               reader_of(rec.readers, a.member) ||
-              (wl_store_member_get(s, a.member, &m) == WL_OK &&
-               (strcmp(m.role, "coordinator") == 0 || strcmp(m.role, "operator") == 0));
+              (wl_store_member_get(s, a.member, &m) == WL_OK && wl_member_privileged(&m));
     if (!allowed) {
         wl_store_sealed_free(&rec);
         /* the same answer as for content that does not exist: nothing to infer */

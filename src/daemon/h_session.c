@@ -309,7 +309,24 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
     return session_submit(c, r, sa, login_done);
 }
 
-/* The session a cookie names, if live: 0 and its fields, else -1. */
+/* Whether member still holds a live login key with this key ID (it signed in with one). */
+static int login_key_live(const char *member, uint32_t key_id)
+{
+    wl_member_key keys[4];
+    size_t nk = 0;
+    if (wl_store_keys_by_id(wl_thread_store(), member, key_id, keys, 4, &nk) != WL_OK)
+        return 0;
+    for (size_t i = 0; i < nk; i++)
+        if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX)
+            return 1;
+    return 0;
+}
+
+/*
+ * The session a cookie names, if live: 0 and its fields, else -1. Live means
+ * unexpired and the login key it signed in with not revoked since: checked
+ * at every request, so revoking the key ends its sessions at once.
+ */
 int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[65],
                       uint32_t *key_id, char csrf[65])
 {
@@ -328,7 +345,7 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
         return -1;
     wl_sha256(raw, 32, token);
     if (wl_store_session_get(wl_thread_store(), token, member, key_id, csrf, &expires) != WL_OK ||
-        expires < (int64_t)time(NULL))
+        expires < (int64_t)time(NULL) || !login_key_live(member, *key_id))
         return -1;
     return 0;
 }

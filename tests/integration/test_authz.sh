@@ -96,4 +96,56 @@ check "member.add by a member: refused" [ "$(w gb member.add "{\"member\":\"zz\"
 mkdir -p "$T/s2/willing/sealed"; cp "$XDG_STATE_HOME/willing/sealed/$ID.json" "$T/s2/willing/sealed/"
 check "announce by another member: refused" sh -c "! XDG_STATE_HOME='$T/s2' '$W' pledge announce --server '$URL' --key '$T/de.key' $ID >/dev/null 2>&1"
 check "announce by another officer of the author's member" sh -c "XDG_STATE_HOME='$T/s2' '$W' pledge announce --server '$URL' --key '$T/xa2.key' $ID >/dev/null"
+# access ends with its grounds, at once: a revoked key, a revoked session's login key,
+# a withdrawn coordinator (signed requests and console sessions alike)
+login() { # login MEMBER KEY: signs in as the browser does; the cookie in $T/MEMBER.jar
+  curl -s -o "$T/ch.json" -X POST "$URL/api/v1/login/challenge" -H 'Content-Type: application/json' \
+    -d "{\"member\":\"$1\"}"
+  python3 -c 'import json,sys; sys.stdout.write(json.load(open(sys.argv[1]))["text"])' "$T/ch.json" >"$T/ch.text"
+  local sig ch
+  sig=$(openssl pkeyutl -sign -inkey "$2" -rawin -in "$T/ch.text" | base64 -w0)
+  ch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["challenge"])' "$T/ch.json")
+  curl -s -o /dev/null -w '%{http_code}' -c "$T/$1.jar" -X POST "$URL/api/v1/login" \
+    -H 'Content-Type: application/json' -d "{\"member\":\"$1\",\"challenge\":\"$ch\",\"signature\":\"$sig\"}"
+}
+sess() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$URL$2"; }
+"$W" keygen --out "$T/gc.key" --member gc >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --id gc --name gc --role coordinator \
+  --pubkey-file "$T/gc.key" >/dev/null
+for id in gb gc; do
+  pk=$("$W" keygen --out "$T/$id-login.key" --member "$id" --scope login | awk '/^public key:/ {print $3}')
+  "$W" append --server "$URL" --key "$T/$id.key" --kind key.add \
+    --body "{\"member\":\"$id\",\"key\":\"$pk\",\"scope\":\"login\"}" >/dev/null
+  check "$id signs in to the console" [ "$(login $id "$T/$id-login.key")" = 200 ]
+done
+for id in gb gc; do
+  check "$id's session: the coordinator's view" [ "$(sess $id "/api/v1/coverage?view=coordinator")" = 200 ]
+  check "$id's session: xa's sealed pledge" [ "$(sess $id "/api/v1/sealed/$ID")" = 200 ]
+done
+check "gc signed: the coordinator's view" [ "$(code gc "/api/v1/coverage?view=coordinator")" = 200 ]
+# gb revokes the login key its session signed in with: the session ends at once
+pk=$(openssl pkey -in "$T/gb-login.key" -pubout -outform DER | tail -c 32 | base64)
+"$W" append --server "$URL" --key "$T/gb.key" --kind key.revoke \
+  --body "{\"member\":\"gb\",\"key\":\"$pk\"}" >/dev/null
+st=$(sess gb "/api/v1/sealed/$ID")
+check "a session whose login key was revoked: 401 session_expired" [ "$st:$(json_field error)" = 401:session_expired ]
+check "nor the coordinator's view" [ "$(sess gb "/api/v1/coverage?view=coordinator")" = 401 ]
+sess gb /api/v1/session >/dev/null
+check "and GET /api/v1/session knows no one" [ "$(json_field member)" = None ]
+check "gb's sign key still reads it" [ "$(code gb "/api/v1/sealed/$ID")" = 200 ]
+# xa revokes its second officer's key: that officer loses access at once
+pk=$(openssl pkey -in "$T/xa2.key" -pubout -outform DER | tail -c 32 | base64)
+"$W" append --server "$URL" --key "$T/xa.key" --kind key.revoke \
+  --body "{\"member\":\"xa\",\"key\":\"$pk\"}" >/dev/null
+matrix "/api/v1/sealed/$ID" 401 200 401 404 200 200 404
+# gc withdraws: it keeps nothing of the coordinator's view, signed or signed in
+"$W" member withdraw --server "$URL" --key "$T/gc.key" >/dev/null
+check "withdrawn gc signed: no coordinator's view (403)" [ "$(code gc "/api/v1/coverage?view=coordinator")" = 403 ]
+check "withdrawn gc signed: xa's sealed pledge is not there (404)" [ "$(code gc "/api/v1/sealed/$ID")" = 404 ]
+check "withdrawn gc signed: no clearing inputs (403)" [ "$(code gc /api/v1/clearing/inputs)" = 403 ]
+check "withdrawn gc signed: the sealed member is not in its members list" \
+  sh -c "! '$W' fetch --key '$T/gc.key' '$URL/api/v1/members' | grep -q '\"sx\"'"
+check "withdrawn gc's session: no coordinator's view (403)" [ "$(sess gc "/api/v1/coverage?view=coordinator")" = 403 ]
+check "withdrawn gc's session: xa's sealed pledge is not there (404)" [ "$(sess gc "/api/v1/sealed/$ID")" = 404 ]
+check "the active coordinator keeps its view" [ "$(code gb "/api/v1/coverage?view=coordinator")" = 200 ]
 finish
