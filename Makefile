@@ -19,15 +19,15 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@scripts/demo.sh $(BUILD)/willing $(DB)
+	@scripts/demo.sh $(BUILD)/willing $(DB) $(LISTEN)
 	$(BUILD)/willing serve --db $(DB) --listen $(LISTEN)
 
 check:
 	@scripts/deps.sh --test
 	@$(MAKE) --no-print-directory lint
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWL_SANITIZE=ON -DWL_REQUIRE_TESTS=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWL_REQUIRE_TESTS=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 	@echo "== every test under ASan+UBSan (unit, fuzz corpora, the daemon in integration tests)"
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)

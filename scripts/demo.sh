@@ -3,20 +3,46 @@
 # Creates the demo ledger for `make run` when there is none: the operator, a
 # few members, and public statements (illustrative data, each with its
 # source). Appends go through a real daemon on a temporary loopback port.
-# Usage: scripts/demo.sh path/to/willing path/to/willing.db
+# Every time, it prints the log's verifier key and its fingerprint (kept in
+# verifier-key.txt and verifier-key-fingerprint.txt beside the database), which
+# a user compares with the explorer's.
+# Usage: scripts/demo.sh path/to/willing path/to/willing.db [HOST:PORT it will be served on]
 set -euo pipefail
 W=$(readlink -f "$1")
 DB=$2
-[ -e "$DB" ] && exit 0
-
 dir=$(dirname "$DB")
+LISTEN=${3:-127.0.0.1:8080}
+
+banner() {
+  local vkey fp
+  vkey=$(cat "$dir/verifier-key.txt" 2>/dev/null) || return 0
+  fp=$(cat "$dir/verifier-key-fingerprint.txt" 2>/dev/null) || fp="(unknown)"
+  cat >&2 <<MSG
+
+  The log's verifier key (paste it into the explorer: http://$LISTEN/explorer.html):
+      $vkey
+  Its fingerprint (the explorer shows it; compare the two):
+      $fp
+  Both are in $dir/verifier-key.txt and $dir/verifier-key-fingerprint.txt.
+
+MSG
+}
+
+if [ -e "$DB" ]; then
+  banner
+  exit 0
+fi
+
 mkdir -p "$dir/keys"
 chmod 700 "$dir" "$dir/keys"
 ORIGIN=demo.willing.example/coalition
 echo "demo: creating $DB (illustrative data)" >&2
-"$W" init --db "$DB" --origin "$ORIGIN" --operator cell --name "Coordination cell (illustrative)" \
-  --notice "illustrative data: not real commitments" \
-  | tee "$dir/verifier-key.txt" >&2
+out=$("$W" init --db "$DB" --origin "$ORIGIN" --operator cell \
+  --name "Coordination cell (illustrative)" --notice "illustrative data: not real commitments")
+echo "$out" >&2
+awk '/^verifier key:/ {print $3}' <<<"$out" >"$dir/verifier-key.txt"
+awk '/^fingerprint:/ {print $2, $3, $4, $5, $6, $7, $8, $9}' <<<"$out" \
+  >"$dir/verifier-key-fingerprint.txt"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$W" serve --db "$DB" --listen 127.0.0.1:$port --interval 100 --seal-interval 1 --seal-batch 8 \
@@ -126,3 +152,4 @@ done
 echo "demo: $(curl -fs "$URL/log/checkpoint" | sed -n 2p) entries; member keys in $dir/keys/" >&2
 echo "demo: sign in to the console with $dir/keys/gb-login.key (the coordinator) or" \
   "$dir/keys/freedonia-login.key (a member); write with the matching *-console.key" >&2
+banner

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs every Debian package that building, running and testing willing needs.
-# Idempotent: packages already present are not touched, and apt-get update runs
-# only when something is missing. Usage: scripts/deps.sh [--test|--bench]
+# Installs every Debian package that building, running and testing willing needs:
+# with no option what `make run` needs (building, and the demo script's curl and
+# python3), with --test what `make check` needs too. Idempotent: packages already
+# present are not touched, and apt-get update runs only when something is missing.
+# Usage: scripts/deps.sh [--test|--bench]
 set -euo pipefail
 
 build_pkgs=(
@@ -10,15 +12,17 @@ build_pkgs=(
   libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
   libcurl4-openssl-dev
 )
+# scripts/demo.sh, run by `make run`
+run_pkgs=(curl python3)
 test_pkgs=(
-  libcmocka-dev clang clang-format libclang-rt-14-dev strace curl
-  golang-go golang-golang-x-mod-dev python3 openssl
-  chromium fonts-dejavu-core nodejs
+  libcmocka-dev clang clang-format libclang-rt-14-dev strace
+  golang-go golang-golang-x-mod-dev openssl
+  chromium fonts-dejavu-core nodejs procps
 )
 
-bench_pkgs=(wrk procps)
+bench_pkgs=(wrk)
 
-want=("${build_pkgs[@]}")
+want=("${build_pkgs[@]}" "${run_pkgs[@]}")
 case "${1:-}" in
   --test) want+=("${test_pkgs[@]}") ;;
   --bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;

@@ -28,6 +28,13 @@ wl_rc wl_vkey_parse(const char *s, size_t len, wl_vkey *out) WL_MUST;
 /* Builds a vkey from a name and key; writes the text form to buf (>= 400 bytes). */
 void wl_vkey_make(const char *name, uint8_t type, const uint8_t pk[32], wl_vkey *out);
 void wl_vkey_format(const wl_vkey *k, char *buf, size_t cap);
+/*
+ * The fingerprint users compare out of band (docs/FORMAT.md): the first 16 bytes of
+ * SHA-256 of the verifier key's text, in hex, in 8 groups of 4 digits split by spaces.
+ * The explorer computes the same (web/js/verify.js). out holds WL_VKEY_FINGERPRINT_LEN.
+ */
+#define WL_VKEY_FINGERPRINT_LEN 40
+void wl_vkey_fingerprint(const char *vkey_text, char out[WL_VKEY_FINGERPRINT_LEN]);
 /* Key names: non-empty, valid UTF-8, no Unicode spaces, no '+'. */
 int wl_note_valid_name(const char *s, size_t len);
 

@@ -147,6 +147,21 @@ void wl_vkey_format(const wl_vkey *k, char *buf, size_t cap)
     snprintf(buf, cap, "%s+%08x+%s", k->name, (unsigned)k->id, b64);
 }
 
+void wl_vkey_fingerprint(const char *vkey_text, char out[WL_VKEY_FINGERPRINT_LEN])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t h[32];
+    size_t o = 0;
+    wl_sha256(vkey_text, strlen(vkey_text), h);
+    for (size_t i = 0; i < 16; i++) {
+        if (i > 0 && i % 2 == 0)
+            out[o++] = ' ';
+        out[o++] = digits[h[i] >> 4];
+        out[o++] = digits[h[i] & 15];
+    }
+    out[o] = '\0';
+}
+
 static wl_rc parse_sig_line(const char *p, size_t len, wl_note_sig *s)
 {
     const char *sp;

@@ -45,7 +45,7 @@ int cli_init(int argc, char **argv)
     };
     const char *db = NULL, *origin = NULL, *op = "operator", *name = "Coordinating nation";
     const char *notice = NULL;
-    char logkp[4200], opkp[4200], vk[400], body[1024], b64[45];
+    char logkp[4200], opkp[4200], vk[400], fp[WL_VKEY_FINGERPRINT_LEN], body[1024], b64[45];
     wl_keyfile logk, opk;
     wl_vkey v;
     wl_store *s = NULL;
@@ -152,7 +152,9 @@ int cli_init(int argc, char **argv)
     printf("created %s for origin %s\n", db, origin);
     printf("log key:      %s (keep it secret)\n", logkp);
     printf("operator key: %s (member %s)\n", opkp, op);
+    wl_vkey_fingerprint(vk, fp);
     printf("verifier key: %s\n", vk);
+    printf("fingerprint:  %s (compare it with the explorer's)\n", fp);
     ret = 0;
 out:
     if (ret != 0 && s == NULL) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Merkle core against the transparency-dev vectors in shared/vectors/merkle
+ * Merkle core against the transparency-dev vectors in tests/vectors/merkle
  * (every case, the ones to reject included), and proofs we generate from an
  * in-memory tree checked against our verifier for every (index, size).
  */
@@ -137,7 +137,7 @@ static void test_inclusion_vectors(void **state)
 {
     int n = 0, r = 0;
     (void)state;
-    walk(WL_SHARED_DIR "/vectors/merkle/inclusion", 0, &n, &r);
+    walk(WL_SOURCE_DIR "/tests/vectors/merkle/inclusion", 0, &n, &r);
     assert_true(n >= 90);
     assert_true(r > 50);
 }
@@ -146,7 +146,7 @@ static void test_consistency_vectors(void **state)
 {
     int n = 0, r = 0;
     (void)state;
-    walk(WL_SHARED_DIR "/vectors/merkle/consistency", 1, &n, &r);
+    walk(WL_SOURCE_DIR "/tests/vectors/merkle/consistency", 1, &n, &r);
     assert_true(n >= 90);
     assert_true(r > 40);
 }

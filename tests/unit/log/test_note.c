@@ -25,6 +25,16 @@ static const char go_note[] =
     "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqd"
     "ngotpRZb6KE6RyyBwJnAM=\n";
 
+/* the fingerprint the explorer shows (web/js/verify.js) and `willing init` prints */
+static void test_vkey_fingerprint(void **state)
+{
+    char fp[WL_VKEY_FINGERPRINT_LEN];
+    (void)state;
+    /* printf %s KEY | sha256sum: a05425c8f5f4739a4a96992c9dbd587dbe22ea38... */
+    wl_vkey_fingerprint(spec_vkey, fp);
+    assert_string_equal(fp, "a054 25c8 f5f4 739a 4a96 992c 9dbd 587d");
+}
+
 static void test_spec_example(void **state)
 {
     wl_vkey k;
@@ -145,6 +155,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spec_example),
+        cmocka_unit_test(test_vkey_fingerprint),
         cmocka_unit_test(test_go_example_and_forgery),
         cmocka_unit_test(test_bad_syntax),
         cmocka_unit_test(test_checkpoint_and_cosignature),
