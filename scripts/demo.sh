@@ -19,7 +19,7 @@ banner() {
   fp=$(cat "$dir/verifier-key-fingerprint.txt" 2>/dev/null) || fp="(unknown)"
   cat >&2 <<MSG
 
-  The log's verifier key (paste it into the explorer: http://$LISTEN/explorer.html):
+  The log's verifier key (paste it into the explorer: http://$LISTEN/explorer):
       $vkey
   Its fingerprint (the explorer shows it; compare the two):
       $fp

@@ -50,6 +50,8 @@ char *wl_strndup(const char *s, size_t n);
 void wl_free(void *p);
 /* Make the nth allocation from now fail (1 = the next one); 0 disables. */
 void wl_alloc_fail_at(unsigned long n);
+/* 1 if the failure armed by the last wl_alloc_fail_at has happened (tests check it). */
+int wl_alloc_failed(void);
 
 /*
  * A growable byte buffer with a ceiling, always NUL-terminated.

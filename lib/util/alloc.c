@@ -10,18 +10,28 @@
 #include "willing/wl.h"
 
 static atomic_ulong fail_countdown;
+static atomic_int failed; /* the armed failure has happened */
 
 void wl_alloc_fail_at(unsigned long n)
 {
+    atomic_store(&failed, 0);
     atomic_store(&fail_countdown, n);
+}
+
+int wl_alloc_failed(void)
+{
+    return atomic_load(&failed);
 }
 
 static int should_fail(void)
 {
     unsigned long c = atomic_load(&fail_countdown);
     while (c != 0) {
-        if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1))
+        if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1)) {
+            if (c == 1)
+                atomic_store(&failed, 1);
             return c == 1;
+        }
     }
     return 0;
 }

@@ -25,7 +25,7 @@ wport=$(free_port)
 "$W" witness --db "$T/w1.db" --key "$T/w1.key" --name "witness.example/w1" \
   --log "$VKEY" --listen 127.0.0.1:$wport 2>"$T/w1.log" &
 PIDS+=($!)
-for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w1.log" && break; sleep 0.05; done
+wait_for "the witness to start" witness_started "$T/w1.log"
 WVKEY=$(awk '/cosignature key/ {print $5}' "$T/w1.log")
 export WVKEY
 SEAL=1 start_server con --seal-batch 4 --witness "http://127.0.0.1:$wport+$WVKEY"

@@ -62,13 +62,7 @@ start_server() {
 }
 
 wait_http() {
-  for _ in $(seq 1 100); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.05
-  done
-  echo "server at $1 did not come up" >&2
-  cat "$T"/*.log >&2 || true
-  return 1
+  wait_for "the server at $1" curl -fs -o /dev/null "$1" || { cat "$T"/*.log >&2 || true; return 1; }
 }
 
 # status METHOD PATH [curl args]: prints the HTTP status, body in $T/body
@@ -79,24 +73,39 @@ status() {
 
 json_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$T/body" "$1"; }
 
-# wait until the published checkpoint covers size N
-wait_checkpoint() {
-  for _ in $(seq 1 100); do
-    local s
-    s=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
-    if [ -n "$s" ] && [ "$s" -ge "$1" ]; then return 0; fi
-    sleep 0.05
+# wait_for "what" command...: runs the command every 20 ms until it succeeds; after
+# WAIT_SECONDS (default 30: ASan builds on a busy machine are slow) it counts a
+# failure naming what did not happen, and returns 1. Tests wait on a condition
+# this way, never by sleeping a fixed time.
+wait_for() {
+  local d=$1; shift
+  local deadline=$(($(date +%s%N) + ${WAIT_SECONDS:-30} * 1000000000))
+  until "$@"; do
+    if [ "$(date +%s%N)" -ge "$deadline" ]; then
+      not_ok "timed out after ${WAIT_SECONDS:-30}s waiting for $d"
+      return 1
+    fi
+    sleep 0.02
   done
-  return 1
 }
 
-# wait_envelope KEYFILE ID OUT: until sealed content ID's envelope is published
-# (its `pledge show` answer, in OUT, names the envelope's index), at most 30 s
-wait_envelope() {
-  for _ in $(seq 1 300); do
-    "$W" pledge show --server "$URL" --key "$1" "$2" >"$3" 2>/dev/null &&
-      grep -q '"envelope": [0-9]' "$3" && return 0
-    sleep 0.1
-  done
-  return 1
+# checkpoint_covers N: the published checkpoint covers size N
+checkpoint_covers() {
+  local s
+  s=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
+  [ -n "$s" ] && [ "$s" -ge "$1" ]
 }
+wait_checkpoint() { wait_for "a checkpoint of size $1" checkpoint_covers "$1"; }
+
+# has_envelope KEYFILE ID [OUT]: sealed content ID's envelope is published (sealed
+# items are published in batches): its `pledge show` answer, kept in OUT, names the
+# envelope's index
+has_envelope() {
+  local out=${3:-$T/envelope.json}
+  "$W" pledge show --server "$URL" --key "$1" "$2" >"$out" 2>/dev/null &&
+    grep -q '"envelope": [0-9]' "$out"
+}
+wait_envelope() { wait_for "the envelope of $2" has_envelope "$@"; }
+
+# witness_started LOGFILE: a witness has written its cosignature key to LOGFILE
+witness_started() { grep -q 'cosignature key' "$1"; }

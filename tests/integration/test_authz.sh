@@ -21,10 +21,7 @@ pk=$("$W" keygen --out "$T/xa2.key" --member xa | awk '/^public key:/ {print $3}
   --body "{\"member\":\"xa\",\"key\":\"$pk\",\"scope\":\"sign\"}" >/dev/null
 ID=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 10 \
   --unit units --readers ua | awk '/^sealed/ {print $2; exit}')
-for _ in $(seq 1 60); do
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-  sleep 0.2
-done
+wait_envelope "$T/xa.key" "$ID"
 
 code() { # code ROLE PATH: the status of a GET as ROLE (anon: unsigned)
   if [ "$1" = anon ]; then

@@ -36,10 +36,7 @@ PX=$(pledge xa --category ground_forces --quantity 2000 --unit troops --conditio
 PU=$(pledge us --category air_policing --quantity 24 --unit aircraft)
 PF=$(pledge fr --category ground_forces --quantity 4000 --unit troops)
 for id in $PX $PU $PF; do
-  for _ in $(seq 1 60); do
-    "$W" pledge show --server "$URL" --key "$T/gb.key" "$id" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-    sleep 0.2
-  done
+  wait_envelope "$T/gb.key" "$id"
 done
 
 "$W" coverage --server "$URL" --key "$T/gb.key" --view coordinator --json >"$T/coord.json"

@@ -18,10 +18,7 @@ done
 "$W" append --server "$URL" --key "$T/fr.key" --kind statement --body '{"text":"fr <1> & \"q\""}' >/dev/null
 ID=$("$W" pledge add --server "$URL" --key "$T/fr.key" --category maritime --quantity 2 --unit ships |
   awk '/^sealed/ {print $2; exit}')
-for _ in $(seq 1 60); do
-  "$W" pledge show --server "$URL" --key "$T/fr.key" "$ID" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-  sleep 0.2
-done
+wait_envelope "$T/fr.key" "$ID"
 "$W" pledge announce --server "$URL" --key "$T/fr.key" "$ID" >/dev/null
 
 q() { curl -s "$URL/api/v1/entries?$1"; }

@@ -67,7 +67,7 @@ P1=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category air_defence --quantity 20 \
   --unit systems --condition "requires(us)")
 P2=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
-check "a sealed member seals pledges" [ ${#P1} = 64 ] && [ ${#P2} = 64 ]
+check "a sealed member seals pledges" test "${#P1}:${#P2}" = 64:64
 
 # --json everywhere a script would want it
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category training --quantity 3 \
@@ -96,17 +96,17 @@ X
 [ ! -e '$XDG_STATE_HOME/willing/drafts/$D.json' ]"
 
 # announcing before the membership's envelope is out is refused; wait for the batch
-for _ in $(seq 1 60); do
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$P2" >"$T/p2.json" 2>/dev/null || true
-  python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["envelope"] is not None else 1)' "$T/p2.json" 2>/dev/null && break
-  sleep 0.2
-done
+wait_envelope "$T/xa.key" "$P2"
 out=$("$W" pledge announce --server "$URL" --key "$T/xa.key" "$P2" 2>&1 || true)
 check "a pledge cannot be announced before its member announces" grep -q not_announced <<<"$out"
 
-sleep 1.2 # the member.add's batch
-out=$("$W" member announce --server "$URL" --key "$T/xa.key")
-check "the member announces itself" grep -q '^xa announced' <<<"$out"
+# refused (409 not_yet_published) until the batch of its sealed member.add is out
+announce() {
+  "$W" member announce --server "$URL" --key "$T/xa.key" >"$T/announce.out" 2>&1 ||
+    ! grep -q not_yet_published "$T/announce.out"
+}
+wait_for "the membership's envelope, to announce" announce
+check "the member announces itself" grep -q '^xa announced' "$T/announce.out"
 pub=$(curl -s "$URL/api/v1/members")
 check "  ... and is now in the public list, announced" \
   python3 -c 'import json,sys; m=[x for x in json.loads(sys.argv[1])["members"] if x["member"]=="xa"]; sys.exit(0 if m and m[0]["status"]=="announced" else 1)' "$pub"

@@ -38,13 +38,10 @@ out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category ground_forces
 check "coordinates are refused: places stay coarse" grep -q 'no coordinates' <<<"$out"
 
 # wait for its batch
-for _ in $(seq 1 60); do
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show.json" 2>/dev/null || true
-  python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["envelope"] is not None else 1)' "$T/show.json" 2>/dev/null && break
-  sleep 0.2
-done
+wait_envelope "$T/xa.key" "$ID"
+"$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show.json"
 ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/show.json")
-check "the sealer published its envelope (index $ENV)" [ -n "$ENV" ] && [ "$ENV" != None ]
+check "the sealer published its envelope (index $ENV)" grep -qx '[0-9][0-9]*' <<<"$ENV"
 wait_checkpoint $((ENV + 1))
 "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" >"$T/show2.json"
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope_proof"], end="")' "$T/show2.json" >"$T/env.tlog-proof"

@@ -16,10 +16,8 @@ port=$(free_port)
 "$W" serve --db "$T/tls.db" --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   2>"$T/tls.log" &
 PIDS+=($!)
-for _ in $(seq 1 100); do
-  curl -fs --cacert "$T/cert.pem" -o /dev/null "https://127.0.0.1:$port/log/checkpoint" && break
-  sleep 0.05
-done
+wait_for "the server over HTTPS" \
+  curl -fs --cacert "$T/cert.pem" -o /dev/null "https://127.0.0.1:$port/log/checkpoint"
 cp=$(curl -fs --cacert "$T/cert.pem" "https://127.0.0.1:$port/log/checkpoint" || true)
 check "the checkpoint is served over HTTPS" grep -qx 'test.example/tls' <<<"$(head -1 <<<"$cp")"
 check "plain HTTP is not answered on the TLS port" sh -c "! curl -fs -m 2 -o /dev/null http://127.0.0.1:$port/log/checkpoint"

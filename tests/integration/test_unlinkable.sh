@@ -29,14 +29,8 @@ done
 "$W" keygen --out "$T/sx.key" --member sx >/dev/null
 "$W" member add --server "$URLB" --key "$T/unb.db.operator.key" --sealed --id sx --name sx \
   --role member --pubkey-file "$T/sx.key" >/dev/null
-"$W" pledge add --server "$URLB" --key "$T/sx.key" --category air_policing --quantity 4 \
-  --unit aircraft >/dev/null
-# wait until all five are published, and both logs have two more batches
-for _ in $(seq 1 100); do
-  "$W" pledge show --server "$URLB" --key "$T/m1.key" "${IDS[4]}" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-  sleep 0.1
-done
-sleep 2.5
+SX=$("$W" pledge add --server "$URLB" --key "$T/sx.key" --category air_policing --quantity 4 \
+  --unit aircraft | awk '/^sealed/ {print $2; exit}')
 
 shape() { # the public shape of a log's envelopes: per batch, count and sizes and authors
   python3 - "$1" <<'PY'
@@ -54,8 +48,13 @@ for t,v in b.items():
 print(len(b)); print(sorted(out))
 PY
 }
-shape "$URLA" >"$T/a.shape"
-shape "$URLB" >"$T/b.shape"
+# wait until all six are published, and both logs have published two batches
+URL=$URLB
+for id in "${IDS[@]}"; do wait_envelope "$T/m1.key" "$id"; done
+wait_envelope "$T/sx.key" "$SX"
+two_batches() { shape "$1" >"$2" && [ "$(head -1 "$2")" -ge 2 ]; }
+wait_for "two batches in log A" two_batches "$URLA" "$T/a.shape"
+wait_for "two batches in log B" two_batches "$URLB" "$T/b.shape"
 check "both logs published several batches ($(head -1 "$T/a.shape"), $(head -1 "$T/b.shape"))" \
   sh -c "[ $(head -1 "$T/a.shape") -ge 2 ] && [ $(head -1 "$T/b.shape") -ge 2 ]"
 check "every batch in both logs: 8 envelopes, one size, one author, seq slots 0-7" \

@@ -15,7 +15,7 @@ for i in 1 2; do
   "$W" witness --db "$T/w$i.db" --key "$T/w$i.key" --name "witness.example/w$i" \
     --log "$VKEY" --listen 127.0.0.1:$port 2>"$T/w$i.log" &
   PIDS+=($!)
-  for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w$i.log" && break; sleep 0.05; done
+  wait_for "witness w$i to start" witness_started "$T/w$i.log"
   wvk+=("$(awk '/cosignature key/ {print $5}' "$T/w$i.log")")
   wurl+=("http://127.0.0.1:$port")
 done
@@ -26,8 +26,13 @@ SEAL=1 start_server wit --witness "${wurl[0]}+${wvk[0]}" --witness "${wurl[1]}+$
 for i in 1 2 3; do
   "$W" append --server "$URL" --key "$T/uk.key" --kind statement --body "{\"text\":\"s$i\"}" >/dev/null
 done
-wait_checkpoint 5
-sleep 0.3
+# both witnesses cosign the checkpoint of size 5
+cosigned() { # cosigned N: the published checkpoint covers N and carries both cosignatures
+  local cp
+  cp=$(curl -fs "$URL/log/checkpoint") || return 1
+  [ "$(sed -n 2p <<<"$cp")" -ge "$1" ] && [ "$(grep -c '^— witness.example/w' <<<"$cp")" = 2 ]
+}
+wait_for "a checkpoint of size 5 cosigned by both witnesses" cosigned 5
 curl -s "$URL/log/checkpoint" >"$T/cp"
 check "the checkpoint carries two cosignatures" [ "$(grep -c '^— witness.example/w' "$T/cp")" = 2 ]
 out=$("$W" verify "$URL" --vkey "$VKEY" --witness "${wvk[0]}" --witness "${wvk[1]}")
@@ -47,13 +52,10 @@ check "  ... nor with its index changed" sh -c "! '$W' prove --check '$T/bad.tlo
 # public data alone, the commitment and when the envelope existed
 SID=$("$W" pledge add --server "$URL" --key "$T/uk.key" --category training --quantity 50 \
   --unit instructors | awk '/^sealed/ {print $2; exit}')
-for _ in $(seq 1 60); do
-  "$W" pledge show --server "$URL" --key "$T/uk.key" "$SID" >"$T/s.json" 2>/dev/null && \
-    grep -q '"envelope": [0-9]' "$T/s.json" && break
-  sleep 0.2
-done
+wait_envelope "$T/uk.key" "$SID"
+"$W" pledge show --server "$URL" --key "$T/uk.key" "$SID" >"$T/s.json"
 ENV=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["envelope"])' "$T/s.json")
-wait_checkpoint $((ENV + 1)); sleep 0.5
+wait_for "a cosigned checkpoint covering the envelope" cosigned $((ENV + 1))
 "$W" prove --server "$URL" "$ENV" >"$T/env.tlog-proof"        # kept with the receipt
 AIDX=$("$W" pledge announce --server "$URL" --key "$T/uk.key" "$SID" | awk '/^index/ {print $2}')
 # the third party: the announce entry names the envelope; fetch both, check the commitment
@@ -77,7 +79,7 @@ port=$(free_port)
 "$W" witness --db "$T/w3.db" --key "$T/w3.key" --name witness.example/w3 --log "$VKEY" \
   --listen 127.0.0.1:$port 2>"$T/w3.log" &
 PIDS+=($!)
-for _ in $(seq 1 100); do grep -q 'cosignature key' "$T/w3.log" && break; sleep 0.05; done
+wait_for "witness w3 to start" witness_started "$T/w3.log"
 w3vk=$(awk '/cosignature key/ {print $5}' "$T/w3.log")
 check "verify fails when a required witness did not cosign" sh -c \
   "! '$W' verify '$URL' --vkey '$VKEY' --witness '$w3vk' 2>/dev/null"

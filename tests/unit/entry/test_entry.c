@@ -131,24 +131,58 @@ static void test_forged(void **state)
     wl_entry_clear(&e);
 }
 
+/*
+ * Every allocation of build, then of parse, fails in turn: each injected failure
+ * gives an error (and nothing to free: ASan's leak check runs at exit), and with
+ * no failure injected both succeed and give the worked example. The loops end at
+ * the first count that no allocation reaches, so they cover every allocation.
+ */
 static void test_alloc_failures(void **state)
 {
+    static const char body[] = "{\"text\":\"The United Kingdom is willing.\"}";
     wl_key k;
+    char *out = NULL;
+    size_t len = 0;
+    wl_entry e;
+    unsigned long n;
     (void)state;
     example_key(&k);
-    for (unsigned long n = 1; n < 200; n++) {
-        char *out = NULL;
-        size_t len = 0;
-        wl_entry e;
+    for (n = 1;; n++) {
+        char *o = NULL;
+        size_t l = 0;
         wl_alloc_fail_at(n);
-        if (wl_entry_build("example.org/coalition", "statement", "gb", 1, 1741392000,
-                           "{\"text\":\"x\"}", &k, &out, &len) == WL_OK) {
-            if (wl_entry_parse(out, len, &e, NULL, 0) == WL_OK)
-                wl_entry_clear(&e);
-            wl_free(out);
+        wl_rc rc = wl_entry_build("example.org/coalition", "statement", "gb", 1, 1741392000, body,
+                                  &k, &o, &l);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (!failed) {
+            assert_int_equal(rc, WL_OK);
+            out = o;
+            len = l;
+            break;
         }
+        if (rc == WL_OK)
+            fail_msg("wl_entry_build: allocation %lu failed, yet it answered WL_OK", n);
+        assert_null(o);
     }
-    wl_alloc_fail_at(0);
+    assert_true(n > 1); /* build allocates */
+    if (len != sizeof example - 1 || memcmp(out, example, len) != 0)
+        fail_msg("built under fault injection:\n%.*s", (int)len, out);
+    for (n = 1;; n++) {
+        wl_alloc_fail_at(n);
+        wl_rc rc = wl_entry_parse(out, len, &e, NULL, 0);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (!failed) {
+            assert_int_equal(rc, WL_OK);
+            assert_string_equal(e.author, "gb");
+            wl_entry_clear(&e);
+            break;
+        }
+        if (rc == WL_OK)
+            fail_msg("wl_entry_parse: allocation %lu failed, yet it answered WL_OK", n);
+    }
+    wl_free(out);
 }
 
 int main(void)
