@@ -3,8 +3,9 @@
 # `make bench`: the ledger's speed targets, measured on this machine beside
 # its own limits (Ed25519 verifies/s, SHA-256 MB/s, fdatasync/s), all in one
 # run. Everything talks to the real daemon on loopback. Results go to
-# bench/out/results.json and are summarised on stdout; docs/PERFORMANCE.md
-# records a run. Bounded: well under 30 minutes on 2 cores.
+# bench/out/results.json (with the commit and date of the run) and are
+# summarised on stdout; `python3 bench/report.py bench/out/results.json` writes
+# docs/PERFORMANCE.md from that one run. Bounded: well under 30 minutes on 2 cores.
 # Usage: bench/run.sh BUILD_DIR   (env: BENCH_ENTRIES, default 1000000)
 set -euo pipefail
 B=$(readlink -f "${1:-build}")
@@ -17,6 +18,11 @@ export XDG_STATE_HOME=$OUT/state
 R=$OUT/results.json
 echo "{" >"$R"
 emit() { echo "  \"$1\": $2," >>"$R"; echo "$1: $2"; }
+# the run's commit and date: bench/report.py names them in docs/PERFORMANCE.md
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+emit commit "\"$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)\""
+emit worktree_clean "$([ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)"
+emit date "\"$(date -u '+%Y-%m-%d %H:%M UTC')\""
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
