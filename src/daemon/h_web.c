@@ -186,7 +186,15 @@ typedef struct {
     uint64_t last; /* the index of the last entry in the feed */
     size_t max;    /* bytes of entries the feed can hold */
     int full;      /* stopped at that */
+    json_t *names; /* public members' names by id: a feed names its authors */
 } feed_ctx;
+
+static wl_rc feed_name(void *ctx, const wl_member *m)
+{
+    if (m->sealed) /* a member that has not announced appears in nothing public */
+        return WL_OK;
+    return json_object_set_new(ctx, m->id, json_string(m->name)) == 0 ? WL_OK : WL_ERR_NOMEM;
+}
 
 /* A string member of o, or "". */
 static const char *str_of(json_t *o, const char *key)
@@ -202,7 +210,8 @@ static wl_rc feed_entry_xml(wl_buf *b, const feed_ctx *f, uint64_t index, const 
     json_t *revealed = wl_revealed(e), *rb = json_object_get(revealed, "body");
     char ts[32], num[24], *body = NULL;
     const char *text = str_of(e->body_json, "text");
-    const char *author = revealed ? str_of(revealed, "author") : e->author;
+    const char *id = revealed ? str_of(revealed, "author") : e->author;
+    const char *author = json_object_get(f->names, id) ? str_of(f->names, id) : id;
     wl_rc rc;
     rfc3339(e->time, ts, sizeof ts);
     (void)snprintf(num, sizeof num, "%llu", (unsigned long long)index); /* 20 digits fit */
@@ -238,7 +247,7 @@ static wl_rc feed_entry_xml(wl_buf *b, const feed_ctx *f, uint64_t index, const 
                 goto out;
     } else {
         size_t cut = utf8_cut(text, WL_FEED_TITLE_BYTES);
-        if ((rc = xml_text(b, e->author, max)) != WL_OK || (rc = raw(b, ": ", max)) != WL_OK ||
+        if ((rc = xml_text(b, author, max)) != WL_OK || (rc = raw(b, ": ", max)) != WL_OK ||
             (rc = xml_append(b, text, cut, max)) != WL_OK ||
             (cut < strlen(text) && (rc = raw(b, "\xe2\x80\xa6", max)) != WL_OK)) /* … */
             goto out;
@@ -363,7 +372,10 @@ static enum MHD_Result feed(struct MHD_Connection *c)
     q.kinds[1] = "announce";
     q.limit = WL_FEED_ENTRIES;
     q.newest_first = 1;
-    rc = wl_store_entries_query(s, &q, feed_entry, &f);
+    f.names = json_object();
+    rc = f.names ? wl_store_members(s, feed_name, f.names) : WL_ERR_NOMEM;
+    if (rc == WL_OK)
+        rc = wl_store_entries_query(s, &q, feed_entry, &f);
     if (rc == WL_ERR_TOO_LARGE && f.full)
         rc = WL_OK;
     /* older entries remain when the feed stopped at a limit (and did not reach index 0) */
@@ -374,6 +386,7 @@ static enum MHD_Result feed(struct MHD_Connection *c)
     if (rc == WL_OK)
         rc = raw(&doc, "</feed>\n", WL_FEED_MAX_BYTES);
 out:
+    json_decref(f.names);
     wl_buf_free(&entries);
     wl_buf_free(&next);
     if (rc != WL_OK) {

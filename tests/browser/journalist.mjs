@@ -71,6 +71,15 @@ ok("coalition: the withdrawn pledge is marked withdrawn",
 await axe(page, "coalition");
 if (shots) await page.screenshot({ path: `${shots}/journalist-coalition.png`, fullPage: true });
 
+// ---- the Atom feed names its authors too
+{
+  const feed = await (await page.request.get(url + "/feed.atom")).text();
+  ok("feed: authors by name, a statement's title led by its author's name",
+    feed.includes("<author><name>Freedonia (fictional)</name></author>") &&
+    feed.includes("<title>United Kingdom: Willing to lead") && !feed.includes("<name>fd</name>"),
+    feed.slice(0, 600));
+}
+
 // ---- without the log's key, nothing revealed is called verified
 {
   const p = await (await browser.newContext()).newPage();

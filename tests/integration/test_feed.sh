@@ -37,8 +37,8 @@ out=$(parse "$T/hostile.xml" 2>&1 || true)
 check "the feed is well-formed XML with a hostile Host and characters at the cut" \
   grep -q '^2 True \[\]' <<<"$out"
 check "the Host header is nowhere in the feed" sh -c "! grep -q evil '$T/hostile.xml'"
-check "a title is cut at a character, not inside one" \
-  python3 -c 'import sys; t=[l for l in sys.argv[1].splitlines() if l.startswith("fr: ")]; sys.exit(0 if len(t) == 2 and all(x.endswith("\u2026") and len(x.encode()) <= 4 + 200 + 3 for x in t) else 1)' "$out"
+check "a title, led by its author's name, is cut at a character, not inside one" \
+  python3 -c 'import sys; t=[l for l in sys.argv[1].splitlines() if l.startswith("F&R <x>: ")]; sys.exit(0 if len(t) == 2 and all(x.endswith("\u2026") and len(x.encode()) <= 9 + 200 + 3 for x in t) else 1)' "$out"
 check "links are absolute under --public-url (trailing slash dropped)" \
   grep -q 'href="https://register.example/log/entry/[0-9]*"' "$T/hostile.xml"
 
