@@ -226,7 +226,8 @@ async function listEntries(params) {
     q.set("format", "csv");
     clear(box,
       table("Entries, newest first", ["Index", "Kind", "Author", "Time", "Summary"],
-        r.entries.map((e) => [el("a", { href: "/entry/" + e.index }, "#" + e.index), e.kind,
+        r.entries.map((e) => [el("a", { href: "/entry/" + e.index }, "#" + e.index),
+          el("span", { class: "nowrap" }, e.kind),
           nameOf(members, e.author), el("span", { class: "nowrap" }, when(e.time)),
           summary(e, members).slice(0, 120)])),
       el("p", { class: "csv" }, el("a", { href: "/api/v1/entries?" + q, download: "" },
