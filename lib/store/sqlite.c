@@ -4,6 +4,7 @@
  * commit returns only once the WAL is synced. Statements are prepared once per
  * handle. The schema is in docs/internals/store.md.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -179,7 +180,42 @@ struct wl_store {
      * connection on an old view of the log.
      */
     sqlite3_blob *tile;
+    int page_size;
+    int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
 };
+
+/*
+ * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
+ * copies frames back but never waits for readers, so under a steady stream of
+ * reads the WAL is never restarted and grows without end. After each commit
+ * this hook does that PASSIVE checkpoint and, once the WAL passes
+ * WL_WAL_BOUND_BYTES, a TRUNCATE one: it waits (at most WL_WAL_WAIT_MS) for
+ * readers to move onto the latest snapshot, which they do at their next
+ * request (no read outlives a request), copies everything back and empties the
+ * WAL. If readers keep it waiting, it tries again 1,000 pages later.
+ */
+#define WL_WAL_AUTO_PAGES 1000
+#define WL_WAL_BOUND_BYTES (16 << 20)
+#define WL_WAL_WAIT_MS 200
+#define WL_BUSY_MS 10000
+
+static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    wl_store *s = ctx;
+    if ((int64_t)frames * s->page_size >= WL_WAL_BOUND_BYTES &&
+        frames >= s->wal_tried + WL_WAL_AUTO_PAGES) {
+        int rc;
+        sqlite3_busy_timeout(db, WL_WAL_WAIT_MS);
+        rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        sqlite3_busy_timeout(db, WL_BUSY_MS);
+        s->wal_tried = rc == SQLITE_OK ? 0 : frames;
+    } else if (frames >= WL_WAL_AUTO_PAGES) {
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    if (frames < s->wal_tried)
+        s->wal_tried = 0; /* the WAL was restarted by another connection */
+    return SQLITE_OK;
+}
 
 static void tile_release(wl_store *s)
 {
@@ -228,7 +264,30 @@ const char *wl_store_errmsg(wl_store *s)
     return s && s->db ? sqlite3_errmsg(s->db) : "no database";
 }
 
+/* The few system errors a user can act on, as a suffix for a message. */
+static const char *os_error(int e)
+{
+    switch (e) {
+    case ENOSPC:
+        return ": no space left on the device";
+    case EDQUOT:
+        return ": disk quota exceeded";
+    case EROFS:
+        return ": a read-only file system";
+    case EACCES:
+    case EPERM:
+        return ": permission denied";
+    default:
+        return "";
+    }
+}
+
 wl_rc wl_store_open(const char *path, int create, wl_store **out)
+{
+    return wl_store_open_why(path, create, out, NULL, 0);
+}
+
+wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why, size_t cap)
 {
     wl_store *s;
     wl_rc rc;
@@ -251,11 +310,21 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out)
     }
     if (rc != WL_OK)
         goto fail;
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_timeout(s->db, WL_BUSY_MS);
     sqlite3_extended_result_codes(s->db, 0);
+    /* journal_size_limit: a WAL that SQLite restarts is cut back to the bound too */
     if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA cache_size=-4096;")) != WL_OK)
+                      "PRAGMA cache_size=-4096; PRAGMA journal_size_limit=16777216;")) != WL_OK)
         goto fail;
+    s->page_size = 4096;
+    {
+        sqlite3_stmt *ps = NULL;
+        if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+            sqlite3_step(ps) == SQLITE_ROW)
+            s->page_size = sqlite3_column_int(ps, 0);
+        sqlite3_finalize(ps);
+    }
+    sqlite3_wal_hook(s->db, on_wal_commit, s);
     if (create) {
         if ((rc = exec(s, schema)) != WL_OK)
             goto fail;
@@ -263,8 +332,10 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out)
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) !=
             SQLITE_OK) {
-            /* a file that is not ours, or a truncated one */
-            rc = WL_ERR_CORRUPT;
+            /* a file that is not ours, or a truncated one; or no room, no access */
+            int e = sqlite3_errcode(s->db);
+            rc = e == SQLITE_ERROR || e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? WL_ERR_CORRUPT
+                                                                                : map_rc(e);
             goto fail;
         }
     }
@@ -289,6 +360,9 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out)
     *out = s;
     return WL_OK;
 fail:
+    if (why && cap) /* the engine's words, and the system's: not just "an I/O error" */
+        snprintf(why, cap, "%s%s", s->db ? sqlite3_errmsg(s->db) : wl_rc_name(rc),
+                 s->db ? os_error(sqlite3_system_errno(s->db)) : "");
     wl_store_close(s);
     return rc;
 }
@@ -320,10 +394,21 @@ wl_rc wl_store_commit(wl_store *s)
     return exec(s, "COMMIT");
 }
 
+/*
+ * Some errors (a full disk, I/O) make SQLite roll the whole transaction back
+ * itself; a ROLLBACK then would only replace the real error's text with
+ * "cannot rollback - no transaction is active", so it is skipped.
+ */
 void wl_store_rollback(wl_store *s)
 {
     tile_release(s);
-    (void)exec(s, "ROLLBACK");
+    if (!sqlite3_get_autocommit(s->db))
+        (void)exec(s, "ROLLBACK");
+}
+
+int wl_store_in_transaction(wl_store *s)
+{
+    return !sqlite3_get_autocommit(s->db);
 }
 
 wl_rc wl_store_savepoint(wl_store *s)
@@ -338,7 +423,8 @@ wl_rc wl_store_release(wl_store *s)
 
 void wl_store_rollback_to(wl_store *s)
 {
-    (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
+    if (!sqlite3_get_autocommit(s->db)) /* gone already: keep the error that ended it */
+        (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
 }
 
 static wl_rc step_done(sqlite3_stmt *st)
@@ -1215,6 +1301,23 @@ wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_
     q.from = from;
     q.limit = 0;
     return wl_store_entries_query(s, &q, fn, ctx);
+}
+
+wl_rc wl_store_writable(wl_store *s, char *why, size_t cap)
+{
+    wl_rc rc;
+    why[0] = '\0';
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        snprintf(why, cap, "opened read-only: no write permission, or a read-only mount");
+        return WL_ERR_IO;
+    }
+    /* a real commit: one WAL frame written and synced */
+    rc = exec(s, "BEGIN IMMEDIATE; UPDATE meta SET v = v WHERE k = 'schema'; COMMIT");
+    if (rc != WL_OK) {
+        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
+        wl_store_rollback(s);
+    }
+    return rc;
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

@@ -17,6 +17,9 @@ typedef struct wl_store wl_store;
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
 #define WL_STORE_SCHEMA "2"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
+/* The same; on failure why (if not NULL) holds the engine's message. */
+wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
+                        size_t cap) WL_MUST;
 void wl_store_close(wl_store *s); /* NULL is a no-op */
 /* The engine's last error text, for messages. */
 const char *wl_store_errmsg(wl_store *s);
@@ -26,7 +29,10 @@ wl_rc wl_store_begin(wl_store *s) WL_MUST;
 /* A read transaction: a consistent snapshot, no write lock; end it with wl_store_commit. */
 wl_rc wl_store_begin_read(wl_store *s) WL_MUST;
 wl_rc wl_store_commit(wl_store *s) WL_MUST;
+/* A no-op when the engine has already rolled back (a full disk): the error's text stays. */
 void wl_store_rollback(wl_store *s);
+/* 1 while a transaction is open; 0 once it ended, also when the engine ended it on an error. */
+int wl_store_in_transaction(wl_store *s);
 /* Savepoints inside a transaction: one name in use at a time. */
 wl_rc wl_store_savepoint(wl_store *s) WL_MUST;
 wl_rc wl_store_release(wl_store *s) WL_MUST;
@@ -228,6 +234,9 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
 /* Entries of one kind from index `from` on, in order. */
 wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
                                void *ctx) WL_MUST;
+
+/* Whether a commit goes through (a test write, committed); why says what failed. */
+wl_rc wl_store_writable(wl_store *s, char *why, size_t cap) WL_MUST;
 
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;

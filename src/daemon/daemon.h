@@ -212,7 +212,7 @@ void *wl_sequencer_main(void *arg);
 /* The publisher: checkpoints every interval, witnesses' cosignatures. */
 void *wl_publisher_main(void *arg);
 /* Publishes now if the tree grew (used at start-up). */
-wl_rc wl_publish_once(wl_store *s);
+wl_rc wl_publish_once(wl_store *s, char *why, size_t cap); /* why: what failed */
 
 /* A wl_hash_reader over a store (ctx) with a shared in-memory cache (hashcache.c). */
 wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);

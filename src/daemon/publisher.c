@@ -133,7 +133,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
  * lock: the sequencer never waits for the publisher), collects cosignatures,
  * has the sequencer store it durably, then serves it.
  */
-wl_rc wl_publish_once(wl_store *s)
+wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
 {
     uint64_t size = 0, published;
     uint8_t root[32];
@@ -143,20 +143,27 @@ wl_rc wl_publish_once(wl_store *s)
     wl_job job;
     wl_rc rc;
 
+    why[0] = '\0';
     pthread_mutex_lock(&wl_srv->mu);
     published = wl_srv->cp_note ? wl_srv->cp_size : UINT64_MAX;
     pthread_mutex_unlock(&wl_srv->mu);
-    if ((rc = wl_store_begin_read(s)) != WL_OK)
-        return rc;
-    rc = wl_store_size(s, &size);
-    if (rc == WL_OK && size != published)
-        rc = wl_merkle_root(wl_store_hash_reader, s, size, root);
-    (void)!wl_store_commit(s); /* ends the read snapshot */
+    if ((rc = wl_store_begin_read(s)) == WL_OK) {
+        rc = wl_store_size(s, &size);
+        if (rc == WL_OK && size != published)
+            rc = wl_merkle_root(wl_store_hash_reader, s, size, root);
+        if (rc != WL_OK) /* before the snapshot ends: its COMMIT has a message of its own */
+            snprintf(why, cap, "reading the tree: %s (%s)", wl_store_errmsg(s), wl_rc_name(rc));
+        (void)!wl_store_commit(s); /* ends the read snapshot */
+    } else {
+        snprintf(why, cap, "reading the tree: %s", wl_store_errmsg(s));
+    }
     if (rc != WL_OK || size == published)
         return rc;
     if ((rc = wl_ledger_sign_checkpoint(wl_srv->origin, &wl_srv->log_key, size, root, &note,
-                                        &nlen)) != WL_OK)
+                                        &nlen)) != WL_OK) {
+        snprintf(why, cap, "signing: %s", wl_rc_name(rc));
         return rc;
+    }
     for (size_t i = 0; i < wl_srv->nwitnesses; i++)
         cosign(s, &wl_srv->witnesses[i], note, nlen, size, &cosigs);
     if (cosigs.len > 0) {
@@ -177,6 +184,7 @@ wl_rc wl_publish_once(wl_store *s)
     wl_sequencer_run(&job);
     if (job.failed) {
         wl_free(note);
+        snprintf(why, cap, "%s", job.err.msg[0] ? job.err.msg : "storing it failed");
         return job.err.rc ? job.err.rc : WL_ERR_IO;
     }
     pthread_mutex_lock(&wl_srv->mu);
@@ -194,6 +202,7 @@ void *wl_publisher_main(void *arg)
     wl_store *s = arg;
     for (;;) {
         struct timespec ts;
+        char why[300];
         bool stop;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_nsec += (long)(wl_srv->interval_ms % 1000) * 1000000L;
@@ -204,8 +213,8 @@ void *wl_publisher_main(void *arg)
             pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
         stop = wl_srv->stopping;
         pthread_mutex_unlock(&wl_srv->mu);
-        if (wl_publish_once(s) != WL_OK)
-            fprintf(stderr, "willing: publishing a checkpoint failed: %s\n", wl_store_errmsg(s));
+        if (wl_publish_once(s, why, sizeof why) != WL_OK)
+            fprintf(stderr, "willing: publishing a checkpoint failed: %s\n", why);
         if (stop)
             break;
     }

@@ -10,6 +10,7 @@
  * makes every commit take N ms longer, as a slow disk's fsync would; tests use
  * it to show that no worker thread waits for a commit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -149,12 +150,49 @@ static bool changes_register(const wl_job *batch)
     return false;
 }
 
+/*
+ * Runs a round's jobs in one transaction and commits it; *size is the log's
+ * size as committed, read inside the transaction (after the commit, nothing
+ * may fail and tell a client that what is stored was not). On failure, why
+ * says what failed in the engine's own words (a full disk), nothing is
+ * stored, and the jobs not yet failed are to be told so. A job whose failure
+ * made the engine roll the whole transaction back (a full disk, an I/O error)
+ * ends the round: the jobs after it would otherwise run outside any
+ * transaction, each committed on its own.
+ */
+static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why, size_t cap)
+{
+    wl_rc rc = wl_store_begin(s);
+    if (rc != WL_OK) {
+        snprintf(why, cap, "cannot begin a transaction: %s", wl_store_errmsg(s));
+        return rc;
+    }
+    for (wl_job *j = batch; j; j = j->next) {
+        run_job(s, j);
+        if (!wl_store_in_transaction(s)) {
+            snprintf(why, cap, "the transaction was rolled back: %s",
+                     j->err.msg[0] ? j->err.msg : wl_store_errmsg(s));
+            return WL_ERR_IO;
+        }
+    }
+    if ((rc = wl_store_size(s, size)) != WL_OK)
+        snprintf(why, cap, "reading the log's size: %s", wl_store_errmsg(s));
+    else if ((rc = wl_store_commit(s)) != WL_OK)
+        snprintf(why, cap, "commit failed: %s", wl_store_errmsg(s));
+    if (rc != WL_OK)
+        wl_store_rollback(s); /* after why is written: a ROLLBACK has its own message */
+    else
+        wl_test_delay("WL_TEST_FSYNC_DELAY_MS", "a commit (its fsync)");
+    return rc;
+}
+
 void *wl_sequencer_main(void *arg)
 {
     wl_store *s = arg;
     for (;;) {
         wl_job *batch, *j;
         uint64_t size = 0;
+        char why[200];
         wl_rc rc;
 
         pthread_mutex_lock(&wl_srv->mu);
@@ -166,23 +204,11 @@ void *wl_sequencer_main(void *arg)
         if (batch == NULL)
             break; /* stopping, nothing left */
 
-        rc = wl_store_begin(s);
-        if (rc == WL_OK) {
-            for (j = batch; j; j = j->next)
-                run_job(s, j);
-            rc = wl_store_commit(s);
-            if (rc != WL_OK)
-                wl_store_rollback(s);
-            else
-                wl_test_delay("WL_TEST_FSYNC_DELAY_MS", "a commit (its fsync)");
-        }
-        if (rc == WL_OK)
-            rc = wl_store_size(s, &size);
+        rc = commit_round(s, batch, &size, why, sizeof why);
         for (j = batch; j; j = j->next) {
             if (rc != WL_OK && !j->failed) {
                 j->failed = true;
-                wl_error_set(&j->err, WL_ERR_IO, "storage", "commit failed: %s; nothing stored",
-                             wl_store_errmsg(s));
+                wl_error_set(&j->err, WL_ERR_IO, "storage", "%s; nothing stored", why);
             }
         }
         if (rc == WL_OK)

@@ -381,7 +381,7 @@ int wl_serve_main(int argc, char **argv)
                 sizeof server.db_path - 1);
         return 2;
     }
-    rc = wl_store_open(db, 0, &wstore);
+    rc = wl_store_open_why(db, 0, &wstore, why, sizeof why);
     if (rc != WL_OK) {
         if (rc == WL_ERR_NOT_FOUND)
             fprintf(stderr,
@@ -394,6 +394,11 @@ int wl_serve_main(int argc, char **argv)
                     "is not " WL_STORE_SCHEMA "); there is no migration yet: recreate it (for "
                     "the demo of `make run`, remove it and run again)\n",
                     db);
+        else if (rc == WL_ERR_IO)
+            fprintf(stderr,
+                    "willing serve: %s cannot be opened for writing (%s); check the "
+                    "permissions of the file and its directory, the mount and the free space\n",
+                    db, why);
         else
             fprintf(stderr,
                     "willing serve: %s is not a willing ledger or is damaged (%s); run "
@@ -452,6 +457,13 @@ int wl_serve_main(int argc, char **argv)
                 db, why, db);
         return 1;
     }
+    if (wl_store_writable(wstore, why, sizeof why) != WL_OK) {
+        fprintf(stderr,
+                "willing serve: refusing to serve %s: it cannot be written (%s); check the "
+                "permissions of the file and its directory, the mount and the free space\n",
+                db, why);
+        return 1;
+    }
     if (wl_store_size(wstore, &server.size) != WL_OK || wl_store_open(db, 0, &pstore) != WL_OK) {
         fprintf(stderr, "willing serve: cannot open %s: %s\n", db, wl_store_errmsg(wstore));
         return 1;
@@ -478,8 +490,8 @@ int wl_serve_main(int argc, char **argv)
         return 1;
     }
     pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
-    if (wl_publish_once(pstore) != WL_OK) {
-        fprintf(stderr, "willing serve: cannot sign a checkpoint: %s\n", wl_store_errmsg(pstore));
+    if (wl_publish_once(pstore, why, sizeof why) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot publish a checkpoint: %s\n", why);
         return 1;
     }
     pthread_create(&pub_thread, NULL, wl_publisher_main, pstore);
