@@ -72,7 +72,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM entries",
     [Q_APPEND] = "INSERT INTO entries(idx, data, leaf, kind, author, seq, time) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_ENTRY] = "SELECT data, kind, author, seq, time FROM entries WHERE idx = ?1",
+    [Q_ENTRY] = "SELECT data, kind, author, seq, time, leaf FROM entries WHERE idx = ?1",
     [Q_FIND_SEQ] = "SELECT idx, data FROM entries WHERE author = ?1 AND seq = ?2",
     [Q_ENTRIES] = "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
     [Q_HASH_PUT] = "INSERT INTO hashes(level, idx, hash) VALUES(?1, ?2, ?3)",
@@ -509,21 +509,23 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
     return step_done(st);
 }
 
-wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
-                     char *author, uint64_t *seq, int64_t *time)
+/* One entry's row; each output optional (data: caller frees). */
+static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                        char *author, uint64_t *seq, int64_t *time, uint8_t *leaf)
 {
     sqlite3_stmt *st = stmt(s, Q_ENTRY);
     int r;
     wl_rc rc = WL_OK;
-    *data = NULL;
-    *len = 0;
+    if (data) {
+        *data = NULL;
+        *len = 0;
+    }
     if (index > INT64_MAX)
         return WL_ERR_NOT_FOUND;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        *data = col_dup(st, 0, len);
-        if (*data == NULL)
+        if (data && (*data = col_dup(st, 0, len)) == NULL)
             rc = WL_ERR_NOMEM;
         if (kind)
             col_str(st, 1, kind, 33);
@@ -533,11 +535,27 @@ wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char
             *seq = (uint64_t)sqlite3_column_int64(st, 3);
         if (time)
             *time = sqlite3_column_int64(st, 4);
+        if (leaf && sqlite3_column_bytes(st, 5) == 32)
+            memcpy(leaf, sqlite3_column_blob(st, 5), 32);
+        else if (leaf)
+            memset(leaf, 0, 32); /* differs from any real leaf hash */
     } else {
         rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
     }
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                     char *author, uint64_t *seq, int64_t *time)
+{
+    return entry_read(s, index, data, len, kind, author, seq, time, NULL);
+}
+
+wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char kind[33],
+                             char author[65], uint64_t *seq, int64_t *time)
+{
+    return entry_read(s, index, NULL, NULL, kind, author, seq, time, leaf);
 }
 
 wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
@@ -1303,6 +1321,71 @@ wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_
     return wl_store_entries_query(s, &q, fn, ctx);
 }
 
+wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
+{
+    static const char *const tables[] = {"members", "keys", "requirements", "facts", NULL};
+    char cols[1024] = "", text[1400];
+    size_t off = 0;
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = WL_OK;
+    int r, known = 0;
+
+    for (size_t i = 0; tables[i]; i++)
+        known |= strcmp(table, tables[i]) == 0;
+    if (!known)
+        return WL_ERR_INVALID;
+    /* every column, quoted, as one line of text: the same rows give the same lines */
+    snprintf(text, sizeof text, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+        return map_rc(sqlite3_errcode(s->db));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && off < sizeof cols - 100)
+        off += (size_t)snprintf(cols + off, sizeof cols - off, "%squote(\"%s\")",
+                                off ? "||'|'||" : "", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE || off == 0 || off >= sizeof cols - 100)
+        return WL_ERR_CORRUPT;
+    snprintf(text, sizeof text, "SELECT %s AS r FROM %s%s ORDER BY r", cols, table,
+             public_only ? " WHERE sealed = 0" : "");
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+        return map_rc(sqlite3_errcode(s->db));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0))) != WL_OK)
+            break;
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+wl_rc wl_store_sealed_scan(wl_store *s, wl_sealed_rec_fn fn, void *ctx)
+{
+    /* a private statement: fn may call back into the store */
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = WL_OK;
+    int r;
+    if (sqlite3_prepare_v2(s->db, sql[Q_SEALED_ALL], -1, &st, NULL) != SQLITE_OK)
+        return map_rc(sqlite3_errcode(s->db));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_sealed_rec rec;
+        uint8_t c[32] = {0};
+        if (sqlite3_column_bytes(st, 0) == 32)
+            memcpy(c, sqlite3_column_blob(st, 0), 32);
+        rc = wl_store_sealed_get(s, c, &rec);
+        if (rc == WL_OK) {
+            rc = fn(ctx, &rec);
+            wl_store_sealed_free(&rec);
+        } else if (rc == WL_ERR_NOT_FOUND) {
+            rc = WL_ERR_CORRUPT; /* a commitment that is not 32 bytes */
+        }
+        if (rc != WL_OK)
+            break;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap)
 {
     wl_rc rc;
@@ -1320,11 +1403,11 @@ wl_rc wl_store_writable(wl_store *s, char *why, size_t cap)
     return rc;
 }
 
-wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
+static wl_rc integrity_pragma(wl_store *s, const char *pragma, char *why, size_t cap)
 {
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) != SQLITE_OK) {
         snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
         return WL_ERR_CORRUPT;
     }
@@ -1340,4 +1423,14 @@ wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
+{
+    return integrity_pragma(s, "PRAGMA integrity_check", why, cap);
+}
+
+wl_rc wl_store_quick_check(wl_store *s, char *why, size_t cap)
+{
+    return integrity_pragma(s, "PRAGMA quick_check", why, cap);
 }

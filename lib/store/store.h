@@ -235,10 +235,30 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
 wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
                                void *ctx) WL_MUST;
 
+/*
+ * For fsck: the columns stored beside an entry's bytes (its leaf hash, kind,
+ * author, seq, time), as stored, to compare with those its bytes give.
+ */
+wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char kind[33],
+                             char author[65], uint64_t *seq, int64_t *time) WL_MUST;
+/*
+ * For fsck: every row of a table the log determines (members, keys,
+ * requirements, facts) as one line of text (each column quoted), in a
+ * canonical order; public_only: members and keys not sealed.
+ */
+typedef wl_rc (*wl_row_fn)(void *ctx, const char *row);
+wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn,
+                    void *ctx) WL_MUST;
+/* For fsck: every sealed record, in the order received (fn may call the store). */
+typedef wl_rc (*wl_sealed_rec_fn)(void *ctx, const wl_sealed_rec *r);
+wl_rc wl_store_sealed_scan(wl_store *s, wl_sealed_rec_fn fn, void *ctx) WL_MUST;
+
 /* Whether a commit goes through (a test write, committed); why says what failed. */
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap) WL_MUST;
 
 /* Engine-level integrity check of the whole file (slow on big stores). */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
+/* The same without checking indexes against their tables (every page read once). */
+wl_rc wl_store_quick_check(wl_store *s, char *why, size_t cap) WL_MUST;
 
 #endif

@@ -2,34 +2,208 @@
 /*
  * `willing fsck`: the full integrity check of a ledger database. SQLite's own
  * integrity check, then every entry replayed through the ledger's rules
- * (signatures against the keys the log records, kinds, seq), every stored
- * Merkle hash compared with the recomputed one, and every checkpoint's
- * signature and root checked.
+ * (signatures against the keys the log records, kinds, seq) into a fresh
+ * store, and everything stored that the entries determine compared with what
+ * the replay made: each entry's leaf hash, kind, author, seq and time, every
+ * Merkle hash and full tile, the public members and keys, requirements and
+ * facts; every sealed record checked against its own content (commitment,
+ * author, pledge id, subject, readers, its envelope in the log); and every
+ * checkpoint's signature and root.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "willing/crypto.h"
+#include "willing/ledger.h"
 #include "willing/merkle.h"
 #include "willing/coalition.h"
 #include "willing/replay.h"
 
 typedef struct {
     wl_replay r;
+    wl_store *disk;
     uint64_t total;
     bool progress;
+    char why[400]; /* what differs, when a comparison fails */
 } fsck_ctx;
+
+/* The columns stored beside entry index against those its bytes gave the replay. */
+static wl_rc check_derived(fsck_ctx *f, uint64_t index)
+{
+    uint8_t l1[32], l2[32];
+    char k1[33], k2[33], a1[65], a2[65];
+    uint64_t s1, s2;
+    int64_t t1, t2;
+    if (wl_store_entry_derived(f->disk, index, l1, k1, a1, &s1, &t1) != WL_OK ||
+        wl_store_entry_derived(f->r.s, index, l2, k2, a2, &s2, &t2) != WL_OK) {
+        snprintf(f->why, sizeof f->why, "entry %llu: its stored columns cannot be read",
+                 (unsigned long long)index);
+        return WL_ERR_CORRUPT;
+    }
+    if (memcmp(l1, l2, 32) != 0 || strcmp(k1, k2) != 0 || strcmp(a1, a2) != 0 || s1 != s2 ||
+        t1 != t2) {
+        snprintf(f->why, sizeof f->why,
+                 "entry %llu: the stored leaf hash, kind, author, seq or time is not what its "
+                 "bytes say (stored: kind %s, author %s, seq %llu, time %lld, leaf %s; its "
+                 "bytes: kind %s, author %s, seq %llu, time %lld)",
+                 (unsigned long long)index, k1, a1, (unsigned long long)s1, (long long)t1,
+                 memcmp(l1, l2, 32) == 0 ? "right" : "wrong", k2, a2, (unsigned long long)s2,
+                 (long long)t2);
+        return WL_ERR_CORRUPT;
+    }
+    return WL_OK;
+}
 
 static wl_rc on_entry(void *ctx, uint64_t index, const char *data, size_t len)
 {
     fsck_ctx *f = ctx;
-    (void)index;
+    wl_rc rc;
     if (f->progress && index % 10000 == 0)
         fprintf(stderr, "\rfsck: %llu / %llu entries", (unsigned long long)index,
                 (unsigned long long)f->total);
-    return wl_replay_add(&f->r, data, len);
+    if ((rc = wl_replay_add(&f->r, data, len)) != WL_OK)
+        return rc;
+    return check_derived(f, index);
+}
+
+static wl_rc add_row(void *ctx, const char *row)
+{
+    wl_buf *b = ctx;
+    wl_rc rc = wl_buf_append(b, row, strlen(row), SIZE_MAX / 2);
+    return rc == WL_OK ? wl_buf_append(b, "\n", 1, SIZE_MAX / 2) : rc;
+}
+
+/* A table's rows as stored against those the replay made; why names the first difference. */
+static int check_table(fsck_ctx *f, const char *table, int public_only)
+{
+    wl_buf a = {0}, b = {0};
+    int bad = 0;
+    if (wl_store_rows(f->disk, table, public_only, add_row, &a) != WL_OK ||
+        wl_store_rows(f->r.s, table, public_only, add_row, &b) != WL_OK) {
+        snprintf(f->why, sizeof f->why, "the %s table cannot be read", table);
+        bad = 1;
+    } else if (a.len != b.len || (a.len && memcmp(a.buf, b.buf, a.len) != 0)) {
+        size_t i = 0, line = 0;
+        while (i < a.len && i < b.len && a.buf[i] == b.buf[i])
+            if (a.buf[i++] == '\n')
+                line = i;
+        snprintf(f->why, sizeof f->why,
+                 "the %s table is not what the log says: stored \"%.120s\", the log gives "
+                 "\"%.120s\"",
+                 table, a.len > line ? a.buf + line : "(nothing)",
+                 b.len > line ? b.buf + line : "(nothing)");
+        for (char *p = f->why; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        bad = 1;
+    }
+    wl_buf_free(&a);
+    wl_buf_free(&b);
+    return bad;
+}
+
+/* A sealed record against its own content, and its envelope against the log. */
+static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
+{
+    fsck_ctx *f = ctx;
+    uint8_t c[32];
+    char hex[65], b64[45], readers[4096] = "[]", *data = NULL;
+    const char *kind, *want_pledge = "", *want_subject = "";
+    size_t dlen;
+    wl_entry e, env;
+    wl_rc rc = WL_ERR_CORRUPT;
+    json_t *rd;
+
+    memset(&e, 0, sizeof e);
+    memset(&env, 0, sizeof env);
+    wl_hex_encode(r->commitment, 32, hex);
+    wl_seal_commitment(r->salt, r->content, r->content_len, c);
+    if (memcmp(c, r->commitment, 32) != 0) {
+        snprintf(f->why, sizeof f->why,
+                 "sealed %s: its content and salt do not give its commitment", hex);
+        return WL_ERR_CORRUPT;
+    }
+    if (wl_sealed_parse(r->content, r->content_len, &e, NULL, 0) != WL_OK) {
+        snprintf(f->why, sizeof f->why, "sealed %s: its content does not parse", hex);
+        return WL_ERR_CORRUPT;
+    }
+    kind = e.kind;
+    if (strcmp(kind, "pledge") == 0)
+        want_pledge = json_string_value(json_object_get(e.body_json, "pledge"));
+    if (strcmp(kind, "member.add") == 0 || strcmp(kind, "key.add") == 0 ||
+        strcmp(kind, "member.status") == 0)
+        want_subject = json_string_value(json_object_get(e.body_json, "member"));
+    if ((rd = json_object_get(e.body_json, "readers")) != NULL) {
+        char *t = json_dumps(rd, JSON_COMPACT);
+        snprintf(readers, sizeof readers, "%s", t ? t : "");
+        free(t);
+    }
+    if (strcmp(e.author, r->author) != 0 || strcmp(want_pledge ? want_pledge : "", r->pledge) ||
+        strcmp(want_subject ? want_subject : "", r->subject) || strcmp(readers, r->readers) != 0) {
+        snprintf(f->why, sizeof f->why,
+                 "sealed %s: the stored author, pledge id, subject or readers are not what its "
+                 "content says (stored: author %s, pledge %s, subject %s)",
+                 hex, r->author, r->pledge, r->subject);
+        goto out;
+    }
+    if (r->envelope != UINT64_MAX) {
+        /* its envelope: a sealed entry of the log that carries this commitment */
+        const char *got = NULL;
+        wl_b64_encode(r->commitment, 32, b64);
+        if (wl_store_entry(f->r.s, r->envelope, &data, &dlen, NULL, NULL, NULL, NULL) == WL_OK &&
+            wl_entry_parse(data, dlen, &env, NULL, 0) == WL_OK && strcmp(env.kind, "sealed") == 0)
+            got = json_string_value(json_object_get(env.body_json, "commitment"));
+        if (got == NULL || strcmp(got, b64) != 0) {
+            snprintf(f->why, sizeof f->why,
+                     "sealed %s: entry %llu, named as its envelope, does not carry its commitment",
+                     hex, (unsigned long long)r->envelope);
+            goto out;
+        }
+    }
+    rc = WL_OK;
+out:
+    wl_entry_clear(&e);
+    wl_entry_clear(&env);
+    wl_free(data);
+    return rc;
+}
+
+/* The operator that meta names is the log's member of that role. */
+static int check_operator(fsck_ctx *f)
+{
+    char *op = NULL;
+    wl_member m;
+    int bad = wl_store_meta_get(f->disk, "operator", &op) != WL_OK ||
+              wl_store_member_get(f->r.s, op, &m) != WL_OK || strcmp(m.role, "operator") != 0;
+    if (bad)
+        snprintf(f->why, sizeof f->why, "the operator the ledger names (%s) is not the log's",
+                 op ? op : "none");
+    wl_free(op);
+    return bad;
+}
+
+/* A member known only to the operator stands on sealed content that names it. */
+static wl_rc check_sealed_member(void *ctx, const wl_member *m)
+{
+    fsck_ctx *f = ctx;
+    uint8_t c[1][32];
+    size_t n = 0;
+    if (!m->sealed)
+        return WL_OK;
+    if (wl_store_sealed_about(f->disk, m->id, c, 1, &n) != WL_OK || n == 0) {
+        snprintf(f->why, sizeof f->why,
+                 "member %s: sealed, but no sealed content names it (not added by the log, "
+                 "nor by sealed content)",
+                 m->id);
+        return WL_ERR_CORRUPT;
+    }
+    return WL_OK;
 }
 
 int cli_fsck(int argc, char **argv)
@@ -87,6 +261,7 @@ int cli_fsck(int argc, char **argv)
         goto out;
     }
     f.total = size;
+    f.disk = s;
     f.progress = isatty(2);
     if (wl_replay_init(&f.r, origin) != WL_OK) {
         bad = 1;
@@ -96,8 +271,20 @@ int cli_fsck(int argc, char **argv)
     if (f.progress)
         fprintf(stderr, "\r");
     if (rc != WL_OK) {
-        fprintf(stderr, "fsck: FAIL: entry %llu: %s\n", (unsigned long long)f.r.next,
-                f.r.err.msg[0] ? f.r.err.msg : wl_rc_name(rc));
+        if (f.why[0])
+            fprintf(stderr, "fsck: FAIL: %s\n", f.why);
+        else
+            fprintf(stderr, "fsck: FAIL: entry %llu: %s\n", (unsigned long long)f.r.next,
+                    f.r.err.msg[0] ? f.r.err.msg : wl_rc_name(rc));
+        bad = 1;
+        goto out;
+    }
+    /* the tables the log determines; sealed records against their content */
+    if (check_operator(&f) || check_table(&f, "members", 1) || check_table(&f, "keys", 1) ||
+        check_table(&f, "requirements", 0) || check_table(&f, "facts", 0) ||
+        wl_store_sealed_scan(s, check_sealed, &f) != WL_OK ||
+        wl_store_members(s, check_sealed_member, &f) != WL_OK) {
+        fprintf(stderr, "fsck: FAIL: %s\n", f.why[0] ? f.why : "the sealed table cannot be read");
         bad = 1;
         goto out;
     }
@@ -158,7 +345,8 @@ int cli_fsck(int argc, char **argv)
             break;
     }
     if (!bad)
-        printf("fsck: OK: %s, %llu entries, %llu checkpoints, every signature and hash checked\n",
+        printf("fsck: OK: %s, %llu entries, %llu checkpoints, every signature, hash and "
+               "derived record checked\n",
                db, (unsigned long long)size, (unsigned long long)cps);
 out:
     wl_replay_free(&f.r);

@@ -221,6 +221,25 @@ void *wl_publisher_main(void *arg)
     return NULL;
 }
 
+/* Whether the columns stored beside entry i are those its bytes give. */
+static bool derived_match(wl_store *s, uint64_t i, const char *data, size_t len,
+                          const uint8_t leaf[32])
+{
+    uint8_t sl[32];
+    char kind[33], author[65];
+    uint64_t seq;
+    int64_t t;
+    wl_entry e;
+    bool ok;
+    if (wl_store_entry_derived(s, i, sl, kind, author, &seq, &t) != WL_OK ||
+        wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
+        return false;
+    ok = memcmp(sl, leaf, 32) == 0 && strcmp(kind, e.kind) == 0 && strcmp(author, e.author) == 0 &&
+         seq == e.seq && t == e.time;
+    wl_entry_clear(&e);
+    return ok;
+}
+
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
 {
     uint64_t size = 0, cps = 0;
@@ -231,6 +250,9 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
     uint8_t ok = 0, root[32], leaf[32], stored[32];
     wl_rc rc;
 
+    /* the file's structure: every page read once (docs/internals/daemon.md) */
+    if (wl_store_quick_check(s, why, cap) != WL_OK)
+        return WL_ERR_CORRUPT;
     if ((rc = wl_store_size(s, &size)) != WL_OK) {
         snprintf(why, cap, "cannot read the log: %s", wl_store_errmsg(s));
         return WL_ERR_CORRUPT;
@@ -274,6 +296,13 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
         wl_merkle_leaf_hash(data, dlen, leaf);
         if (memcmp(leaf, stored, 32) != 0) {
             snprintf(why, cap, "entry %llu does not match its leaf hash", (unsigned long long)i);
+            goto out;
+        }
+        if (!derived_match(s, i, data, dlen, leaf)) {
+            snprintf(why, cap,
+                     "entry %llu: its stored kind, author, seq, time or leaf hash is not what its "
+                     "bytes say",
+                     (unsigned long long)i);
             goto out;
         }
     }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# fsck finds damage (issue 14, point 3): every column and table that the
+# entries (or sealed content) determine is recomputed, so a forged kind and
+# author, a forged sealed record or member row is named; and of copies of a
+# ledger with one byte flipped across the file, fsck refuses every copy whose
+# logical content changed, and serve every copy whose structure SQLite finds
+# damaged (serve checks the structure and the newest entries and tree, not
+# every entry: that is fsck's work). A flip counts as a change when the rows read through SQLite differ
+# from the original's (a flip in free space or unused bytes of a page changes
+# nothing a reader sees), leaving out the few values nothing can recompute:
+# a checkpoint's creation time and sealed content's batch and arrival time.
+source "$(dirname "$0")/lib.sh"
+LG=$(dirname "$W")/willing-loadgen
+
+new_ledger fk
+SEAL=1 start_server fk --seal-batch 2
+new_member() { # ID ROLE [--sealed]
+  "$W" keygen --out "$T/$1.key" --member "$1" >/dev/null
+  "$W" member add --server "$URL" --key "$OPKEY" --id "$1" --name "$1" --role "$2" \
+    --pubkey-file "$T/$1.key" "${@:3}" >/dev/null
+}
+new_member gb coordinator
+new_member us member
+new_member xa member --sealed
+"$LG" --key "$T/us.key" --origin test.example/fk --port "${URL##*:}" --clients 1 --batch 300 \
+  --count 300 >/dev/null
+"$W" append --server "$URL" --key "$T/gb.key" --kind fact.record --body '{"fact":"f-one"}' >/dev/null
+"$W" append --server "$URL" --key "$T/gb.key" --kind requirement.set \
+  --body '{"requirement":"r1","category":"training","quantity":"5","unit":"teams","priority":1}' >/dev/null
+pledge() { "$W" pledge add --server "$URL" --key "$T/$1.key" --category training --quantity 2 \
+  --unit teams | awk '/^sealed/ {print $2; exit}'; }
+PX=$(pledge xa)
+PU=$(pledge us)
+for id in $PX $PU; do
+  for _ in $(seq 1 100); do
+    "$W" pledge show --server "$URL" --key "$T/gb.key" "$id" 2>/dev/null | grep -q '"envelope": [0-9]' && break
+    sleep 0.1
+  done
+done
+"$W" member announce --server "$URL" --key "$T/xa.key" >/dev/null
+"$W" pledge announce --server "$URL" --key "$T/xa.key" "$PX" >/dev/null
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+sql() { python3 -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()' "$@"; }
+# nonces and sessions are no one's record: out of the file, so no flip lands there
+sql "$T/fk.db" "DELETE FROM nonces; DELETE FROM sessions; VACUUM;"
+check "fsck: the ledger as made is sound" "$W" fsck --db "$T/fk.db"
+
+copy() { cp "$T/fk.db" "$T/$1.db"; cp "$T/fk.db.log.key" "$T/$1.db.log.key"; cp "$OPKEY" "$T/$1.db.operator.key"; }
+copy forged
+# the coordinator's fact.record, made to look like the operator adding a member
+F=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT idx FROM entries WHERE kind=\"fact.record\"").fetchone()[0])' "$T/fk.db")
+sql "$T/forged.db" "UPDATE entries SET kind='member.add', author='operator' WHERE idx=$F"
+out=$("$W" fsck --db "$T/forged.db" 2>&1 || true)
+check "fsck refuses a forged kind and author, naming the entry ($F)" \
+  grep -q "FAIL: entry $F: .*kind member.add, author operator" <<<"$out"
+copy forged2
+sql "$T/forged2.db" "UPDATE entries SET kind='member.add' WHERE idx=(SELECT max(idx) FROM entries)"
+out=$(timeout 20 "$W" serve --db "$T/forged2.db" --listen 127.0.0.1:"$(free_port)" 2>&1 || true)
+check "serve refuses a forged kind in its last tile" grep -q 'refusing to serve.*kind, author' <<<"$out"
+copy leaf
+sql "$T/leaf.db" "UPDATE entries SET leaf=zeroblob(32) WHERE idx=100"
+check "fsck refuses a wrong entries.leaf" sh -c "! '$W' fsck --db '$T/leaf.db' 2>&1 | grep -v 'FAIL: entry 100' | grep -q ."
+copy sealed
+sql "$T/sealed.db" "UPDATE sealed SET subject='gb' WHERE subject IS NULL"
+out=$("$W" fsck --db "$T/sealed.db" 2>&1 || true)
+check "fsck refuses a sealed record that is not what its content says" grep -q 'FAIL: sealed [0-9a-f]*: the stored' <<<"$out"
+copy commit
+sql "$T/commit.db" "UPDATE sealed SET content=replace(content, 'teams', 'tenms')"
+check "fsck refuses sealed content changed under its commitment" \
+  sh -c "'$W' fsck --db '$T/commit.db' 2>&1 | grep -q 'do not give its commitment'"
+copy member
+sql "$T/member.db" "UPDATE members SET role='coordinator' WHERE id='us'"
+check "fsck refuses a member row the log does not give" \
+  sh -c "'$W' fsck --db '$T/member.db' 2>&1 | grep -q 'members table is not what the log says'"
+copy fact
+sql "$T/fact.db" "DELETE FROM facts"
+check "fsck refuses a missing fact" sh -c "'$W' fsck --db '$T/fact.db' 2>&1 | grep -q 'facts table'"
+
+# one byte flipped at 100 offsets spread over the file: a copy per offset,
+# kept when the flip changed what a reader sees (with quick_check's verdict)
+python3 - "$T/fk.db" "$T" >"$T/flips" <<'PY'
+import hashlib, os, shutil, sqlite3, sys
+src, out = sys.argv[1], sys.argv[2]
+skip = {"checkpoints": {"created"}, "sealed": {"batch", "received"}}
+def rows(p):
+    try:
+        db = sqlite3.connect("file:%s?immutable=1" % p, uri=True)
+        h = hashlib.sha256()
+        for (t,) in db.execute("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name"):
+            cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % t) if r[1] not in skip.get(t, ())]
+            q = "SELECT %s FROM %s ORDER BY %s" % (",".join(cols), t, ",".join(cols))
+            h.update(repr((t, db.execute(q).fetchall())).encode())
+        for r in db.execute("SELECT type, name, sql FROM sqlite_schema ORDER BY name"):
+            h.update(repr(r).encode())
+        quick = db.execute("PRAGMA quick_check").fetchone()[0]
+        db.close()
+        return h.hexdigest(), quick
+    except Exception as e:
+        return "damaged", "damaged"
+orig = rows(src)[0]
+n = os.path.getsize(src)
+for i in range(100):
+    off = 100 + (n - 100) * i // 100 + (i * 7919) % 997
+    dst = "%s/flip%d.db" % (out, off)
+    shutil.copy(src, dst)
+    with open(dst, "r+b") as f:
+        f.seek(off); b = f.read(1); f.seek(off); f.write(bytes([b[0] ^ 0x10]))
+    h, quick = rows(dst)
+    if h == orig:
+        os.remove(dst)
+    else:
+        print(off, "ok" if quick == "ok" else "damaged")
+PY
+changed=0 refused=0 structural=0 serve_refused=0 misses=""
+while read -r off quick; do
+  changed=$((changed + 1))
+  if "$W" fsck --db "$T/flip$off.db" >/dev/null 2>&1; then misses="$misses $off"; else refused=$((refused + 1)); fi
+  if [ "$quick" != ok ]; then
+    structural=$((structural + 1))
+    cp "$T/fk.db.log.key" "$T/flip$off.db.log.key"; cp "$OPKEY" "$T/flip$off.db.operator.key"
+    if ! timeout 20 "$W" serve --db "$T/flip$off.db" --listen 127.0.0.1:"$(free_port)" >/dev/null 2>&1; then
+      serve_refused=$((serve_refused + 1))
+    fi
+  fi
+done <"$T/flips"
+echo "# 100 flips: $changed changed what a reader sees, fsck refused $refused of them;" \
+  "$structural damaged the structure (SQLite's quick_check), serve refused $serve_refused of those"
+check "at least 41 of 100 flips change the ledger's content ($changed)" [ "$changed" -ge 41 ]
+check "fsck refuses every flipped copy whose content changed (missed at:${misses:- none})" \
+  [ "$refused" = "$changed" ]
+check "serve refuses every copy whose structure is damaged ($serve_refused of $structural)" \
+  [ "$serve_refused" = "$structural" ]
+finish
