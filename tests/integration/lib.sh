@@ -109,3 +109,11 @@ wait_envelope() { wait_for "the envelope of $2" has_envelope "$@"; }
 
 # witness_started LOGFILE: a witness has written its cosignature key to LOGFILE
 witness_started() { grep -q 'cosignature key' "$1"; }
+
+# new_member ID ROLE [member add options, e.g. --sealed]: a key $T/ID.key and the
+# member, added by the operator (needs OPKEY and URL)
+new_member() {
+  "$W" keygen --out "$T/$1.key" --member "$1" >/dev/null
+  "$W" member add --server "$URL" --key "$OPKEY" --id "$1" --name "$1" --role "$2" \
+    --pubkey-file "$T/$1.key" "${@:3}" >/dev/null
+}

@@ -12,12 +12,6 @@ LG=$(dirname "$W")/willing-loadgen
 
 new_ledger fresh
 SEAL=1 start_server fresh --threads 1 --seal-batch 2
-# new_member ID ROLE [--sealed]
-new_member() {
-  "$W" keygen --out "$T/$1.key" --member "$1" >/dev/null
-  "$W" member add --server "$URL" --key "$OPKEY" --id "$1" --name "$1" --role "$2" \
-    --pubkey-file "$T/$1.key" "${@:3}" >/dev/null
-}
 new_member gb coordinator
 new_member us member
 new_member xa member --sealed

@@ -15,11 +15,6 @@ LG=$(dirname "$W")/willing-loadgen
 
 new_ledger fk
 SEAL=1 start_server fk --seal-batch 2
-new_member() { # ID ROLE [--sealed]
-  "$W" keygen --out "$T/$1.key" --member "$1" >/dev/null
-  "$W" member add --server "$URL" --key "$OPKEY" --id "$1" --name "$1" --role "$2" \
-    --pubkey-file "$T/$1.key" "${@:3}" >/dev/null
-}
 new_member gb coordinator
 new_member us member
 new_member xa member --sealed
@@ -32,12 +27,8 @@ pledge() { "$W" pledge add --server "$URL" --key "$T/$1.key" --category training
   --unit teams | awk '/^sealed/ {print $2; exit}'; }
 PX=$(pledge xa)
 PU=$(pledge us)
-for id in $PX $PU; do
-  for _ in $(seq 1 100); do
-    "$W" pledge show --server "$URL" --key "$T/gb.key" "$id" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-    sleep 0.1
-  done
-done
+check "a sealed pledge's envelope is published" wait_envelope "$T/gb.key" "$PX" "$T/px.json"
+check "  ... and the other's" wait_envelope "$T/gb.key" "$PU" "$T/pu.json"
 "$W" member announce --server "$URL" --key "$T/xa.key" >/dev/null
 "$W" pledge announce --server "$URL" --key "$T/xa.key" "$PX" >/dev/null
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
