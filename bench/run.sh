@@ -265,8 +265,7 @@ out, soak = sys.argv[1], int(sys.argv[2])
 s = [l.split() for l in open(out + "/wal.txt") if len(l.split()) == 3]
 wal = [int(x[1]) for x in s]
 print(json.dumps({"seconds": soak, "samples": len(s), "wal_max_bytes": max(wal),
-  "wal_final_bytes": wal[-1], "db_final_bytes": int(s[-1][2]),
-  "wal_bound_bytes": 64 << 20,
+  "wal_final_bytes": wal[-1], "db_bytes": int(s[-1][2]),
   "appended": sum(json.loads(l)["entries"] for l in open(out + "/soak_appends.txt") if l.startswith("{")),
   "proofs": json.load(open(out + "/soak_proofs.json")),
   "tiles": json.load(open(out + "/soak_tiles.json"))}))
