@@ -84,13 +84,10 @@ ID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 pin
 check "sealed: content just sealed reads back" \
   sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' '$ID' >/dev/null"
-for _ in $(seq 1 100); do
-  pin
-  "$W" pledge show --server "$URL" --key "$T/xa.key" "$ID" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-  sleep 0.1
-done
+# each look for the envelope after tile reads too
+pinned_envelope() { pin; has_envelope "$@"; }
 check "  ... and its envelope is published" \
-  sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' '$ID' | grep -q '\"envelope\": [0-9]'"
+  wait_for "the envelope of $ID" pinned_envelope "$T/xa.key" "$ID"
 pin
 check "a sealed member announces" "$W" member announce --server "$URL" --key "$T/xa.key"
 pin
