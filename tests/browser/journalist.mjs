@@ -48,6 +48,8 @@ ok("coalition: the amendment itself is not marked",
   !(await item("16 aircraft for air policing")).includes("Superseded"));
 ok("coalition: the withdrawal says which pledge it withdraws",
   (await text("#announcements")).includes("Freedonia (fictional) withdrew its pledge of 2 aircraft for logistics (entry #"));
+ok("coalition: a withdrawn member's pledge says its pledges no longer count",
+  (await item("announced a pledge: 2 ships for maritime")).includes("Westland (fictional) has withdrawn"));
 ok("coalition: the withdrawn pledge is marked withdrawn",
   (await item("announced a pledge: 2 aircraft for logistics")).includes("Withdrawn at entry #"));
 {

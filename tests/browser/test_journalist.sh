@@ -21,7 +21,8 @@ OPKEY=$T/jn.db.operator.key
 INIT_FP=$(grep -o '^fingerprint: *\([0-9a-f]\{4\} \)\{7\}[0-9a-f]\{4\}' <<<"$out" | sed 's/^fingerprint: *//' || true)
 export INIT_FP
 SEAL=1 start_server jn --seal-batch 1
-for m in "gb:coordinator:United Kingdom" ua:host:Ukraine "fd:member:Freedonia (fictional)"; do
+for m in "gb:coordinator:United Kingdom" ua:host:Ukraine "fd:member:Freedonia (fictional)" \
+  "wd:member:Westland (fictional)"; do
   IFS=: read -r id role name <<<"$m"
   "$W" keygen --out "$T/$id.key" --member "$id" >/dev/null
   "$W" member add --server "$URL" --key "$OPKEY" --id "$id" --name "$name" --role "$role" \
@@ -39,7 +40,7 @@ req() { # id category quantity unit
 req reassurance ground_forces 30000 troops
 req air-policing air_policing 48 aircraft
 req air-defence air_defence 5000 missiles
-pledge() { "$W" pledge "$@" --server "$URL" --key "$T/fd.key"; }
+pledge() { "$W" pledge "$@" --server "$URL" --key "$T/${KEY:-fd}.key"; }
 field() { awk -v k="$1" '$1 == k {print $2; exit}'; }
 out=$(pledge add --category ground_forces --quantity 4000 --unit troops --period 2026-Q2 \
   --condition "requires(ua)" --text "illustrative")
@@ -53,14 +54,16 @@ out=$(pledge add --category logistics --quantity 2 --unit aircraft)
 LIFT=$(field sealed <<<"$out")
 WD=$(pledge withdraw "$(field pledge <<<"$out")" | field sealed)
 announce() {
-  for _ in $(seq 1 100); do
-    pledge show "$1" 2>/dev/null | grep -q '"envelope": [0-9]' && break
-    sleep 0.1
-  done
+  wait_envelope "$T/${KEY:-fd}.key" "$1"
   pledge announce "$1" | awk '/^index/ {print $2}'
 }
 IDX=$(announce "$TROOPS")
 for s in "$JETS" "$JETS2" "$LIFT" "$WD"; do announce "$s" >/dev/null; done
+# a member that announces a pledge, then withdraws from the coalition
+out=$(KEY=wd pledge add --category maritime --quantity 2 --unit ships)
+KEY=wd announce "$(field sealed <<<"$out")" >/dev/null
+"$W" append --server "$URL" --key "$T/wd.key" --kind member.status \
+  --body '{"member":"wd","status":"withdrawn"}' >/dev/null
 [ -n "$IDX" ] || { not_ok "the pledges are announced"; finish; }
 size=$(curl -s "$URL/log/checkpoint" | sed -n 2p)
 wait_checkpoint "$size"
