@@ -15,6 +15,19 @@
 #define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
 #define WL_BATCH_MAX 1000u         /* entries in one batch request */
 
+/*
+ * Keys of one member over its life, revoked and sealed ones included (an old
+ * entry still verifies against a revoked key): one more is refused with 409
+ * too_many_keys. Every read of a member's keys has room for all of them.
+ */
+#define WL_MAX_KEYS_PER_MEMBER 16u
+
+/* Lists. A page that does not hold everything says where the rest is (`next`). */
+#define WL_SEALED_PAGE_MAX 1000u  /* GET /api/v1/sealed: items in one page (and the default) */
+#define WL_ENTRIES_PAGE_MAX 1000u /* GET /api/v1/entries: entries in one page */
+#define WL_ENTRIES_PAGE_DEFAULT 100u
+#define WL_CSV_MAX_BYTES (8u << 20) /* one CSV answer; more is refused (ask for fewer rows) */
+
 /* The Atom feed (GET /feed.atom): newest first, a rel="next" link to the older ones. */
 #define WL_FEED_ENTRIES 200u         /* entries in one feed document */
 #define WL_FEED_MAX_BYTES (8u << 20) /* bytes of one feed document */

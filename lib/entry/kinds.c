@@ -194,8 +194,20 @@ static int public_member(wl_store *s, const char *id, wl_member *m)
 static wl_rc put_key(wl_store *s, const char *id, const char *scope, const uint8_t pk[32],
                      uint64_t added, int sealed, wl_error *err)
 {
-    wl_member_key k;
+    wl_member_key k, had[WL_MAX_KEYS_PER_MEMBER];
+    size_t n = 0;
     wl_rc rc;
+    /* a member's keys, revoked ones too, are read whole everywhere: refuse one too many */
+    rc = wl_store_keys_of(s, id, had, WL_MAX_KEYS_PER_MEMBER, &n);
+    if (rc == WL_OK && n == WL_MAX_KEYS_PER_MEMBER)
+        rc = WL_ERR_TOO_LARGE;
+    if (rc == WL_ERR_TOO_LARGE)
+        return wl_error_set(err, WL_ERR_CONFLICT, "too_many_keys",
+                            "'%s' has %u keys, revoked ones included: the most a member may "
+                            "have over its life (WL_MAX_KEYS_PER_MEMBER)",
+                            id, WL_MAX_KEYS_PER_MEMBER);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
     memset(&k, 0, sizeof k);
     memcpy(k.member, id, strlen(id) + 1);
     memcpy(k.pk, pk, 32);
@@ -316,7 +328,7 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen, c
 {
     const wl_entry *announce = &p->e;
     wl_entry c;
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     char why[200];
     wl_reveal_fn reveal;
@@ -336,7 +348,7 @@ static wl_rc check_sealed_content(wl_store *s, const char *raw, size_t rawlen, c
                           "announce: sealed content of kind '%s' cannot be announced", c.kind);
         goto out;
     }
-    rc = wl_store_keys_by_id(s, c.author, c.key_id, keys, 4, &nk);
+    rc = wl_store_keys_by_id(s, c.author, c.key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk);
     if (rc != WL_OK) {
         rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
         goto out;

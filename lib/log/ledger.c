@@ -149,7 +149,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
                          wl_pending *p, wl_error *err)
 {
     char why[200];
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     uint64_t size = 0;
     wl_rc rc;
@@ -169,7 +169,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
                           p->e.kind);
         goto fail;
     }
-    rc = wl_store_keys_by_id(s, p->e.author, p->e.key_id, keys, 4, &nk);
+    rc = wl_store_keys_by_id(s, p->e.author, p->e.key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk);
     if (rc != WL_OK) {
         rc = wl_error_set(err, rc, "storage", "reading keys: %s", wl_store_errmsg(s));
         goto fail;
@@ -287,7 +287,7 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
     char *old = NULL;
     size_t oldlen = 0;
     uint64_t oldidx = 0, size = 0;
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     wl_stored_entry se;
     wl_rc rc;
@@ -319,7 +319,8 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
      */
     if (size > 0) {
         int live = -1;
-        if ((rc = wl_store_keys_by_id(s, e->author, e->key_id, keys, 4, &nk)) != WL_OK)
+        if ((rc = wl_store_keys_by_id(s, e->author, e->key_id, keys, WL_MAX_KEYS_PER_MEMBER,
+                                      &nk)) != WL_OK)
             return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
         for (size_t i = 0; i < nk; i++)
             if (memcmp(keys[i].pk, p->pk, 32) == 0 && keys[i].revoked == UINT64_MAX &&

@@ -125,7 +125,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
                       "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
     [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
-    [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE author = ?1 OR subject = ?1 "
+    [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
+                      "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
                       "ORDER BY rowid",
     [Q_KEYS_OF] = "SELECT pk, key_id, scope, added, revoked, sealed FROM keys WHERE member = ?1",
     [Q_SESSION_PUT] = "INSERT INTO sessions(token, member, key_id, csrf, expires) "
@@ -886,15 +887,23 @@ wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
     return step_done(st);
 }
 
-/* Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys, up to max. */
+/*
+ * Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys;
+ * WL_ERR_TOO_LARGE if there are more than max.
+ */
 static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out, size_t max,
                        size_t *n)
 {
     int r;
     wl_rc rc = WL_OK;
     *n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        wl_member_key *k = &out[*n];
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_member_key *k;
+        if (*n == max) {
+            rc = WL_ERR_TOO_LARGE;
+            break;
+        }
+        k = &out[*n];
         memset(k, 0, sizeof *k);
         if (sqlite3_column_bytes(st, 0) != 32) {
             rc = WL_ERR_CORRUPT;
@@ -1142,11 +1151,15 @@ wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32],
     return read_commitments(st, out, max, n);
 }
 
-wl_rc wl_store_sealed_mine(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
-                           size_t *n)
+wl_rc wl_store_sealed_mine(wl_store *s, const char *member, const uint8_t *after,
+                           uint8_t (*out)[32], size_t max, size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_SEALED_MINE);
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    if (after)
+        sqlite3_bind_blob(st, 2, after, 32, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
     return read_commitments(st, out, max, n);
 }
 

@@ -129,13 +129,16 @@ wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k) WL_MUST;
 /* A sealed key becomes public; NOT_FOUND unless that key is sealed. */
 wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32],
                            uint64_t added) WL_MUST;
-/* Keys of member with this key ID (usually 0 or 1), up to max. */
+/*
+ * Keys of member with this key ID (usually 0 or 1), up to max (a member has at
+ * most WL_MAX_KEYS_PER_MEMBER); WL_ERR_TOO_LARGE if there are more.
+ */
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
                           size_t max, size_t *n) WL_MUST;
 wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
                           uint64_t index) WL_MUST;
 
-/* Every key of a member (live, revoked, sealed), up to max. */
+/* Every key of a member (live, revoked, sealed), up to max; WL_ERR_TOO_LARGE if more. */
 wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max,
                        size_t *n) WL_MUST;
 
@@ -195,9 +198,12 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) W
 /* The sealed commitments whose subject is member, in the order received. */
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n) WL_MUST;
-/* The sealed commitments a member wrote or that name it, in the order received. */
-wl_rc wl_store_sealed_mine(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
-                           size_t *n) WL_MUST;
+/*
+ * The sealed commitments a member wrote or that name it, in the order received,
+ * after the commitment `after` (NULL: from the first), up to max.
+ */
+wl_rc wl_store_sealed_mine(wl_store *s, const char *member, const uint8_t *after,
+                           uint8_t (*out)[32], size_t max, size_t *n) WL_MUST;
 /* Every sealed pledge and pledge.withdraw content after row `after`, in the order received. */
 typedef wl_rc (*wl_sealed_fn)(void *ctx, int64_t row, const char *author, const void *content,
                               size_t len, int64_t received);

@@ -126,7 +126,7 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
     char path[1024], query[2048], why[256], member[65];
     wl_httpsig s;
     wl_httpsig_req req;
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     uint8_t idb[4];
     uint32_t kid;
@@ -196,7 +196,8 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
             return fail(a, MHD_HTTP_UNAUTHORIZED, "content_digest",
                         "Content-Digest must be the SHA-256 of the body (%s)", want);
     }
-    if (st == NULL || wl_store_keys_by_id(st, member, kid, keys, 4, &nk) != WL_OK)
+    if (st == NULL ||
+        wl_store_keys_by_id(st, member, kid, keys, WL_MAX_KEYS_PER_MEMBER, &nk) != WL_OK)
         return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "the ledger cannot be read");
     snprintf(path, sizeof path, "%.*s", (int)(q ? (size_t)(q - r->uri) : strlen(r->uri)), r->uri);
     snprintf(query, sizeof query, "%s", q ? q : "");

@@ -157,6 +157,7 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     int64_t need = 0;
     wl_cover cv;
     char sb[32], sp[32], sg[32], sn[32], prio[24];
+    wl_rc rc = WL_OK;
     if (cat == NULL || unit == NULL || q == NULL || wl_qty_parse(q, strlen(q), &need) != WL_OK) {
         json_decref(b);
         return WL_OK;
@@ -172,19 +173,19 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
                            "priority", json_object_get(b, "priority"), "needed_by", by, "endorsed",
                            endorsed_idx != UINT64_MAX, "set", (json_int_t)set_idx, "binding", sb,
                            "pledged_not_binding", sp, "gap", sg));
-    snprintf(prio, sizeof prio, "%lld",
-             (long long)json_integer_value(json_object_get(b, "priority")));
+    (void)snprintf(prio, sizeof prio, "%lld", /* 20 digits fit */
+                   (long long)json_integer_value(json_object_get(b, "priority")));
     {
         const char *cells[] = {
             id, cat, unit, sn, prio, by ? by : "", endorsed_idx != UINT64_MAX ? "yes" : "no",
             sb, sp,  sg};
         size_t nc = sizeof cells / sizeof cells[0];
-        for (size_t i = 0; i < nc; i++)
-            (void)!wl_csv_cell(&((cov *)r->v)->csv, cells[i], i + 1 == nc ? WL_CSV_LAST : 0,
-                               16u << 20);
+        for (size_t i = 0; i < nc && rc == WL_OK; i++)
+            rc = wl_csv_cell(&((cov *)r->v)->csv, cells[i], i + 1 == nc ? WL_CSV_LAST : 0,
+                             WL_CSV_MAX_BYTES);
     }
     json_decref(b);
-    return WL_OK;
+    return rc;
 }
 
 /*
@@ -245,7 +246,7 @@ static cov *cov_build(wl_store *s, pledge_base *pb, int sealed, const char *only
     json_decref(fa);
     rc.reqs = json_array();
     rc.v = v;
-    if (r == WL_OK && wl_buf_append(&v->csv, header, sizeof header - 1, 16u << 20) == WL_OK)
+    if (r == WL_OK && wl_buf_append(&v->csv, header, sizeof header - 1, WL_CSV_MAX_BYTES) == WL_OK)
         r = wl_store_requirements(s, one_requirement, &rc);
     v->reqs_json = json_dumps(rc.reqs, JSON_COMPACT);
     json_decref(rc.reqs);

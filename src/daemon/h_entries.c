@@ -238,10 +238,11 @@ enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
          * keys of the member share that ID, and only then is a signature checked.
          */
         wl_entry e;
-        wl_member_key keys[4], *pub[4];
+        wl_member_key keys[WL_MAX_KEYS_PER_MEMBER], *pub[WL_MAX_KEYS_PER_MEMBER];
         size_t nk = 0, np = 0;
         if (wl_entry_parse(data, len, &e, NULL, 0) == WL_OK) {
-            if (wl_store_keys_by_id(s, e.author, e.key_id, keys, 4, &nk) == WL_OK)
+            if (wl_store_keys_by_id(s, e.author, e.key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk) ==
+                WL_OK)
                 for (size_t i = 0; i < nk; i++)
                     if (!keys[i].sealed)
                         pub[np++] = &keys[i];
@@ -356,10 +357,13 @@ typedef struct {
     size_t n;
 } list_ctx;
 
-/* A CSV field: quoted, quotes doubled, line breaks kept, formulas neutralised (csv.h). */
-static void csv_field(wl_buf *b, const char *s, int last)
+/*
+ * A CSV field: quoted, quotes doubled, line breaks kept, formulas neutralised
+ * (csv.h); WL_ERR_TOO_LARGE rather than pass WL_CSV_MAX_BYTES.
+ */
+static wl_rc csv_field(wl_buf *b, const char *s, int last)
 {
-    (void)!wl_csv_cell(b, s, WL_CSV_QUOTE | (last ? WL_CSV_LAST : 0), 64u << 20);
+    return wl_csv_cell(b, s, WL_CSV_QUOTE | (last ? WL_CSV_LAST : 0), WL_CSV_MAX_BYTES);
 }
 
 static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
@@ -367,22 +371,32 @@ static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
     list_ctx *l = ctx;
     wl_entry e;
     json_t *rev;
+    wl_rc rc = WL_OK;
     l->last = index;
     l->n++;
     if (wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
         return WL_OK;
     rev = wl_revealed(&e);
     if (l->csv_mode) {
-        char num[32], *body = json_dumps(rev ? json_object_get(rev, "body") : e.body_json,
-                                         JSON_COMPACT | JSON_SORT_KEYS);
-        snprintf(num, sizeof num, "%llu", (unsigned long long)index);
-        csv_field(&l->csv, num, 0);
-        csv_field(&l->csv, e.kind, 0);
-        csv_field(&l->csv, e.author, 0);
-        snprintf(num, sizeof num, "%lld", (long long)e.time);
-        csv_field(&l->csv, num, 0);
-        csv_field(&l->csv, rev ? json_string_value(json_object_get(rev, "kind")) : "", 0);
-        csv_field(&l->csv, body, 1);
+        char idx[24], t[24],
+            *body = json_dumps(rev ? json_object_get(rev, "body") : e.body_json,
+                               JSON_COMPACT | JSON_SORT_KEYS);
+        (void)snprintf(idx, sizeof idx, "%llu", (unsigned long long)index); /* 20 digits fit */
+        (void)snprintf(t, sizeof t, "%lld", (long long)e.time);
+        if (body == NULL)
+            rc = WL_ERR_NOMEM;
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, idx, 0);
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, e.kind, 0);
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, e.author, 0);
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, t, 0);
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, rev ? json_string_value(json_object_get(rev, "kind")) : "", 0);
+        if (rc == WL_OK)
+            rc = csv_field(&l->csv, body, 1);
         free(body);
     } else {
         json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:O}", "index", (json_int_t)index, "kind",
@@ -394,7 +408,7 @@ static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
     }
     json_decref(rev);
     wl_entry_clear(&e);
-    return WL_OK;
+    return rc;
 }
 
 static int query_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
@@ -423,7 +437,8 @@ enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
     const char *order = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     char kinds[4][33];
-    uint64_t from = 0, to = UINT64_MAX, since = 0, until = INT64_MAX, limit = 100;
+    uint64_t from = 0, to = UINT64_MAX, since = 0, until = INT64_MAX;
+    uint64_t limit = WL_ENTRIES_PAGE_DEFAULT;
     list_ctx l;
     enum MHD_Result ret;
     wl_rc rc;
@@ -432,12 +447,13 @@ enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
     q.author = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "author");
     if (query_u64(c, "from", &from) || query_u64(c, "to", &to) || query_u64(c, "since", &since) ||
         query_u64(c, "until", &until) || query_u64(c, "limit", &limit) || limit < 1 ||
-        limit > 1000 || since > INT64_MAX || until > INT64_MAX ||
+        limit > WL_ENTRIES_PAGE_MAX || since > INT64_MAX || until > INT64_MAX ||
         (order && strcmp(order, "newest") != 0 && strcmp(order, "oldest") != 0) ||
         (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
-                                "from, to, since, until: whole numbers; limit 1-1000; order "
-                                "newest or oldest; format json or csv");
+                                "from, to, since, until: whole numbers; limit 1-%u; order "
+                                "newest or oldest; format json or csv",
+                                WL_ENTRIES_PAGE_MAX);
     if (kind) {
         size_t k = 0;
         const char *p = kind;
@@ -461,11 +477,20 @@ enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
     q.newest_first = order && strcmp(order, "newest") == 0;
     l.csv_mode = format && strcmp(format, "csv") == 0;
     l.list = json_array();
-    if (l.csv_mode)
-        (void)!wl_buf_append(&l.csv, "index,kind,author,time,revealed_kind,body\r\n", 43, 1u << 20);
-    if (s == NULL || (rc = wl_store_entries_query(s, &q, list_one, &l)) != WL_OK) {
+    rc = l.csv_mode ? wl_buf_append(&l.csv, "index,kind,author,time,revealed_kind,body\r\n", 43,
+                                    WL_CSV_MAX_BYTES)
+                    : WL_OK;
+    if (rc == WL_OK)
+        rc = s ? wl_store_entries_query(s, &q, list_one, &l) : WL_ERR_IO;
+    if (rc != WL_OK) {
         json_decref(l.list);
         wl_buf_free(&l.csv);
+        if (rc == WL_ERR_TOO_LARGE) /* refused whole, never cut */
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "too_large",
+                                    "these %llu rows pass the CSV limit of %u bytes "
+                                    "(WL_CSV_MAX_BYTES): ask for fewer with limit, and page "
+                                    "with from or to",
+                                    (unsigned long long)q.limit, WL_CSV_MAX_BYTES);
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     }
     if (l.csv_mode) {

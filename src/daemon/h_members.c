@@ -72,21 +72,35 @@ enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_re
             size_t i;
             json_t *m;
             enum MHD_Result ret;
-            (void)!wl_buf_append(&b, "member,name,role,status,added\r\n", 31, 1u << 24);
+            wl_rc rc = wl_buf_append(&b, "member,name,role,status,added\r\n", 31, WL_CSV_MAX_BYTES);
             json_array_foreach(mc.a, i, m)
             {
                 json_t *added = json_object_get(m, "added");
                 char at[24] = "";
-                if (json_is_integer(added))
-                    snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
-                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "member")), 0,
-                                   1u << 24);
-                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "name")), WL_CSV_QUOTE,
-                                   1u << 24);
-                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "role")), 0, 1u << 24);
-                (void)!wl_csv_cell(&b, json_string_value(json_object_get(m, "status")), 0,
-                                   1u << 24);
-                (void)!wl_csv_cell(&b, at, WL_CSV_LAST, 1u << 24);
+                if (json_is_integer(added)) /* 20 digits fit */
+                    (void)snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
+                if (rc == WL_OK)
+                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "member")), 0,
+                                     WL_CSV_MAX_BYTES);
+                if (rc == WL_OK)
+                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "name")),
+                                     WL_CSV_QUOTE, WL_CSV_MAX_BYTES);
+                if (rc == WL_OK)
+                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "role")), 0,
+                                     WL_CSV_MAX_BYTES);
+                if (rc == WL_OK)
+                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "status")), 0,
+                                     WL_CSV_MAX_BYTES);
+                if (rc == WL_OK)
+                    rc = wl_csv_cell(&b, at, WL_CSV_LAST, WL_CSV_MAX_BYTES);
+            }
+            if (rc != WL_OK) {
+                json_decref(mc.a);
+                wl_buf_free(&b);
+                return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "too_large",
+                                        "the members pass the CSV limit of %u bytes "
+                                        "(WL_CSV_MAX_BYTES): use the JSON list",
+                                        WL_CSV_MAX_BYTES);
             }
             json_decref(mc.a);
             ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", b.buf, b.len,

@@ -188,7 +188,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     char *content = NULL, why[300];
     size_t slen = 0, clen = 0, sl = 0, cl = 0;
     wl_entry e;
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     int ok = 0;
     wl_error serr;
@@ -278,7 +278,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "key.add or member.status");
         goto out;
     }
-    if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, 4, &nk) != WL_OK) {
+    if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, WL_MAX_KEYS_PER_MEMBER,
+                            &nk) != WL_OK) {
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read keys");
         goto out;
     }
@@ -415,33 +416,58 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
 }
 
 /*
- * GET /api/v1/sealed (signed, or a console session): the requester's own
- * sealed content (what it wrote, and what names it), newest last, with who
- * may read each: for the member pages.
+ * GET /api/v1/sealed[?after=<id>&limit=N] (signed, or a console session): the
+ * requester's own sealed content (what it wrote, and what names it), oldest
+ * first, with who may read each: for the member pages. A page holds up to
+ * `limit` items (WL_SEALED_PAGE_MAX, the default); when more remain, `next`
+ * is the path of the following page.
  */
 enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, wl_req *r)
 {
     wl_auth a;
     wl_store *s = wl_thread_store();
-    uint8_t(*ids)[32] = NULL;
+    const char *after_hex = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+    const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    uint8_t(*ids)[32] = NULL, after[32];
+    uint64_t limit = WL_SEALED_PAGE_MAX;
     size_t n = 0;
-    json_t *list;
-    enum MHD_Result ret;
+    json_t *list, *o;
     if (wl_authenticate(c, method, r, &a) != 0)
         return wl_auth_refuse(c, &a);
-    ids = malloc(1000 * 32);
-    if (ids == NULL || s == NULL || wl_store_sealed_mine(s, a.member, ids, 1000, &n) != WL_OK) {
+    if (limit_s && (wl_parse_u64(limit_s, strlen(limit_s), &limit) != WL_OK || limit < 1 ||
+                    limit > WL_SEALED_PAGE_MAX))
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "limit: 1 to %u items in a page", WL_SEALED_PAGE_MAX);
+    if (after_hex) {
+        wl_sealed_rec rec;
+        int yours;
+        if (strlen(after_hex) != 64 || wl_hex_decode(after_hex, 64, after, 32) != WL_OK ||
+            wl_store_sealed_get(s, after, &rec) != WL_OK)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "after: the id of an item of yours (from `next`)");
+        yours = strcmp(rec.author, a.member) == 0 || strcmp(rec.subject, a.member) == 0;
+        wl_store_sealed_free(&rec);
+        if (!yours) /* the same answer: another member's ids reveal nothing */
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "after: the id of an item of yours (from `next`)");
+    }
+    /* one more than the page: whether more remain */
+    ids = malloc((limit + 1) * 32);
+    if (ids == NULL || s == NULL ||
+        wl_store_sealed_mine(s, a.member, after_hex ? after : NULL, ids, limit + 1, &n) != WL_OK) {
         free(ids);
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     }
     list = json_array();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < limit; i++) {
         wl_sealed_rec rec;
         wl_entry e;
         char hex[65];
-        json_t *o;
-        if (wl_store_sealed_get(s, ids[i], &rec) != WL_OK)
-            continue;
+        if (wl_store_sealed_get(s, ids[i], &rec) != WL_OK) {
+            free(ids);
+            json_decref(list);
+            return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        }
         wl_hex_encode(ids[i], 32, hex);
         o = json_pack("{s:s, s:s, s:I, s:I}", "id", hex, "author", rec.author, "batch",
                       (json_int_t)rec.batch, "deadline", (json_int_t)rec.batch);
@@ -458,8 +484,14 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
         json_array_append_new(list, o);
         wl_store_sealed_free(&rec);
     }
+    o = json_pack("{s:s, s:o}", "member", a.member, "sealed", list);
+    if (n > limit) {
+        char hex[65], next[160];
+        wl_hex_encode(ids[limit - 1], 32, hex);
+        (void)snprintf(next, sizeof next, "/api/v1/sealed?after=%s&limit=%llu", hex,
+                       (unsigned long long)limit); /* 64 + 20 digits fit */
+        json_object_set_new(o, "next", json_string(next));
+    }
     free(ids);
-    ret = wl_respond_json(c, MHD_HTTP_OK,
-                          json_pack("{s:s, s:o}", "member", a.member, "sealed", list));
-    return ret;
+    return wl_respond_json(c, MHD_HTTP_OK, o);
 }

@@ -250,7 +250,7 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
     const char *sgb = json_string_value(json_object_get(b, "signature"));
     uint8_t ch[32], sig[64];
     size_t n = 0, nk = 0;
-    wl_member_key keys[16];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     char text[512];
     int64_t exp;
     session_arg *sa;
@@ -267,7 +267,8 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
             "\"signature\" (base64 Ed25519 signature of the challenge's text)}");
     }
     exp = challenge_check(ch, member);
-    if (exp > 0 && wl_store_keys_of(wl_thread_store(), member, keys, 16, &nk) == WL_OK) {
+    if (exp > 0 &&
+        wl_store_keys_of(wl_thread_store(), member, keys, WL_MAX_KEYS_PER_MEMBER, &nk) == WL_OK) {
         login_text(member, chb, exp, text, sizeof text);
         for (size_t i = 0; i < nk && found < 0; i++)
             if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX &&

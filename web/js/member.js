@@ -140,9 +140,19 @@ async function amend(s) {
   document.getElementById("quantity").focus();
 }
 
+// All my sealed content: the server answers a page at a time, `next` naming the following one.
+async function sealedAll() {
+  const r = await getJSON("/api/v1/sealed");
+  for (let p = r; p.next; ) {
+    p = await getJSON(p.next);
+    r.sealed.push(...p.sealed);
+  }
+  return r;
+}
+
 let mySealed = [];
 async function mine() {
-  const r = await getJSON("/api/v1/sealed");
+  const r = await sealedAll();
   mySealed = r.sealed;
   adoptOld(r.sealed.map((s) => s.id));
   const a = await allEntries("kind=announce&author=" + encodeURIComponent(me));
