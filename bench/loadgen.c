@@ -287,25 +287,20 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"origin", required_argument, NULL, 'o'},
-                                         {"count", required_argument, NULL, 'n'},
-                                         {"clients", required_argument, NULL, 'c'},
-                                         {"batch", required_argument, NULL, 'b'},
-                                         {"acks", required_argument, NULL, 'a'},
-                                         {"seq-base", required_argument, NULL, 's'},
-                                         {"seconds", required_argument, NULL, 't'},
-                                         {"body-bytes", required_argument, NULL, 'B'},
-                                         {"publish-latency", no_argument, NULL, 'P'},
-                                         {"sealed", no_argument, NULL, 'S'},
-                                         {"sign-requests", no_argument, NULL, 'G'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, 'H'},       {"port", required_argument, NULL, 'p'},
+        {"key", required_argument, NULL, 'k'},        {"origin", required_argument, NULL, 'o'},
+        {"count", required_argument, NULL, 'n'},      {"clients", required_argument, NULL, 'c'},
+        {"batch", required_argument, NULL, 'b'},      {"acks", required_argument, NULL, 'a'},
+        {"seq-base", required_argument, NULL, 's'},   {"seconds", required_argument, NULL, 't'},
+        {"body-bytes", required_argument, NULL, 'B'}, {"control-pad", no_argument, NULL, 'C'},
+        {"publish-latency", no_argument, NULL, 'P'},  {"sealed", no_argument, NULL, 'S'},
+        {"sign-requests", no_argument, NULL, 'G'},    {NULL, 0, NULL, 0}};
     int publish_mode = 0, sealed_mode = 0, sign_requests = 0;
     const char *host = "127.0.0.1", *keyp = NULL, *origin = NULL;
     int port = 8080, ch;
     size_t count = 10000, clients = 64, body_bytes = 200;
+    int control_pad = 0; /* pad with U+0001, written \u0001: 6 bytes of JSON a character */
     uint64_t seq_base = 0;
     wl_keyfile kf;
     pthread_t *th;
@@ -346,6 +341,9 @@ int main(int argc, char **argv)
         case 'B':
             body_bytes = strtoul(optarg, NULL, 10);
             break;
+        case 'C':
+            control_pad = 1;
+            break;
         case 'P':
             publish_mode = 1;
             break;
@@ -358,7 +356,7 @@ int main(int argc, char **argv)
         default:
             fprintf(stderr, "usage: willing-loadgen --key FILE --origin O [--host H] [--port P] "
                             "[--count N] [--clients C] [--batch B] [--acks FILE] [--seq-base S] "
-                            "[--seconds T] [--body-bytes N] [--publish-latency] "
+                            "[--seconds T] [--body-bytes N [--control-pad]] [--publish-latency] "
                             "[--sealed [--sign-requests]]\n");
             return 2;
         }
@@ -392,11 +390,13 @@ int main(int argc, char **argv)
     items = calloc(nitems, sizeof *items);
     lat = calloc(nitems, sizeof *lat);
     {
-        char *pad = malloc(body_bytes + 1);
-        memset(pad, 'x', body_bytes);
-        pad[body_bytes] = '\0';
+        size_t unit = control_pad ? 6 : 1, padlen = body_bytes * unit;
+        char *pad = malloc(padlen + 1);
+        for (size_t k = 0; k < body_bytes; k++)
+            memcpy(pad + k * unit, control_pad ? "\\u0001" : "x", unit);
+        pad[padlen] = '\0';
         for (size_t i = 0; i < nitems; i++) {
-            size_t cap = 256 + batch * (body_bytes * 2 + 1024), off;
+            size_t cap = 256 + batch * (padlen * 2 + 1024), off;
             char *json = malloc(cap), body[65536];
             off = (size_t)snprintf(json, cap, batch > 1 ? "{\"entries\":[" : "{\"entry\":");
             for (size_t j = 0; j < batch; j++) {
