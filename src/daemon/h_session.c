@@ -313,9 +313,10 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
 /* Whether member still holds a live login key with this key ID (it signed in with one). */
 static int login_key_live(const char *member, uint32_t key_id)
 {
-    wl_member_key keys[4];
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
-    if (wl_store_keys_by_id(wl_thread_store(), member, key_id, keys, 4, &nk) != WL_OK)
+    if (wl_store_keys_by_id(wl_thread_store(), member, key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk) !=
+        WL_OK)
         return 0;
     for (size_t i = 0; i < nk; i++)
         if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX)
