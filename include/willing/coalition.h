@@ -86,6 +86,10 @@ void wl_clearing_free(wl_clearing *c);
 wl_rc wl_coalition_kinds_register(void) WL_MUST;
 
 /* Pledges: the body of sealed content of kind "pledge" (docs/FORMAT.md). */
+#define WL_PLEDGE_CATEGORIES                                                                       \
+    "ground_forces, air_policing, air_defence, maritime, logistics, intelligence, training, "      \
+    "finance, other"
+/* Whether s is one of WL_PLEDGE_CATEGORIES (pledges, requirements and conditions name them). */
 int wl_pledge_category(const char *s);
 wl_rc wl_pledge_check(const json_t *body, char *why, size_t whylen) WL_MUST;
 

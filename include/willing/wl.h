@@ -66,4 +66,7 @@ typedef struct {
 wl_rc wl_buf_append(wl_buf *b, const void *p, size_t n, size_t max) WL_MUST;
 void wl_buf_free(wl_buf *b);
 
+/* A unix time as ISO 8601 UTC, "2026-11-30T19:40:00Z", into out (21 bytes suffice). */
+void wl_time_iso8601(int64_t t, char *out, size_t cap);
+
 #endif

@@ -190,6 +190,22 @@ static int ident(parser *ps, char **out, const char *what)
     return *out ? 0 : fail(ps, "out of memory");
 }
 
+/* A category a condition names (at_least, total): one pledges can have, else it never binds. */
+static int category(parser *ps, char **out)
+{
+    const char *at = ps->p;
+    char m[200];
+    if (ident(ps, out, "a category") != 0)
+        return -1;
+    if (wl_pledge_category(*out))
+        return 0;
+    ps->p = at;
+    skip(ps);
+    snprintf(m, sizeof m, "unknown category '%.64s': a condition names one of %s", *out,
+             WL_PLEDGE_CATEGORIES);
+    return fail(ps, m);
+}
+
 static int parse_cond(parser *ps, unsigned depth, wl_cond **out);
 
 static int parse_list(parser *ps, unsigned depth, wl_cond *c)
@@ -256,13 +272,13 @@ static int parse_cond(parser *ps, unsigned depth, wl_cond **out)
             goto bad;
         }
         c->n = strtoll(nw, NULL, 10);
-        if (expect(ps, ',') != 0 || ident(ps, &c->name, "a category") != 0 || expect(ps, ')') != 0)
+        if (expect(ps, ',') != 0 || category(ps, &c->name) != 0 || expect(ps, ')') != 0)
             goto bad;
     } else if (is(w, n, "total")) {
         const char *qw;
         size_t qn;
         c = node(WL_COND_TOTAL);
-        if (c == NULL || expect(ps, '(') != 0 || ident(ps, &c->name, "a category") != 0)
+        if (c == NULL || expect(ps, '(') != 0 || category(ps, &c->name) != 0)
             goto bad;
         skip(ps);
         if (*ps->p == ',') {
@@ -408,6 +424,10 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
             WHY("'at_least' takes {\"n\": whole number, \"category\": name}");
             return WL_ERR_INVALID;
         }
+        if (!wl_pledge_category(cat)) {
+            WHY("unknown category '%.64s': a condition names one of %s", cat, WL_PLEDGE_CATEGORIES);
+            return WL_ERR_INVALID;
+        }
         c = node(WL_COND_AT_LEAST);
         if (c == NULL || (c->name = wl_strndup(cat, strlen(cat))) == NULL) {
             wl_cond_free(c);
@@ -428,6 +448,10 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
         if (!json_is_object(v) || cat == NULL || !valid_ident(cat, strlen(cat)) || min == NULL ||
             (unit && !valid_ident(unit, strlen(unit))) || json_object_size(v) != (unit ? 3u : 2u)) {
             WHY("'total' takes {\"category\": name, \"unit\": name, \"min\": \"decimal\"}");
+            return WL_ERR_INVALID;
+        }
+        if (!wl_pledge_category(cat)) {
+            WHY("unknown category '%.64s': a condition names one of %s", cat, WL_PLEDGE_CATEGORIES);
             return WL_ERR_INVALID;
         }
         if (unit == NULL && (unit = default_unit(cat)) == NULL) {

@@ -79,8 +79,7 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
     }
     s = json_string_value(json_object_get(b, "category"));
     if (s == NULL || !wl_pledge_category(s)) {
-        WHY("pledge: 'category' must be one of ground_forces, air_policing, air_defence, "
-            "maritime, logistics, intelligence, training, finance, other");
+        WHY("pledge: 'category' must be one of %s", WL_PLEDGE_CATEGORIES);
         return WL_ERR_INVALID;
     }
     s = json_string_value(json_object_get(b, "quantity"));

@@ -187,7 +187,8 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
             } else if (wl_entry_verify_sig(&p->e, keys[i].pk) == WL_OK) {
                 rc = wl_error_set(err, WL_ERR_FORBIDDEN, "not_announced",
                                   "'%s' has not announced its membership: it may seal content "
-                                  "but not sign public entries until it announces",
+                                  "but not sign public entries until it announces (run "
+                                  "`willing member announce`)",
                                   p->e.author);
                 goto fail;
             }

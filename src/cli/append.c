@@ -247,26 +247,38 @@ int cli_append(int argc, char **argv)
     return ret;
 }
 
+static const cli_sub member_subs[] = {
+    {"list", "list --server URL [--key FILE] [--json]",
+     "The public members; signed with --key, the coordinator sees every member\n"
+     "and its status, a sealed member also itself.\n"},
+    {"add",
+     "add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
+     "                          --role ROLE (--pubkey BASE64 | --pubkey-file KEYFILE)\n"
+     "                          [--scope sign|login|console] [--sealed] [--json]",
+     "The operator adds a member with its first key (OPERATOR_KEY: a sign key).\n"
+     "In public (a member.add entry) the member is announced at once; with\n"
+     "--sealed it is invited and appears in nothing public: only the operator,\n"
+     "the coordinator and the member itself know of it, until it announces.\n"
+     "Roles: coordinator, member, host, party, monitor, observer.\n"},
+    {"willing", "willing --server URL --key FILE [--json]",
+     "A sealed member tells the coordinator, privately, that it is willing.\n"},
+    {"announce", "announce --server URL --key FILE [--json]",
+     "A sealed member makes its membership public (its member.add and keys are\n"
+     "revealed, dated by their envelopes). FILE is a key of scope sign.\n"},
+    {"withdraw", "withdraw --server URL --key FILE [--json]",
+     "The member withdraws (privately if sealed, else in public).\n"},
+};
+
+static int member_usage_for(FILE *f, const char *sub)
+{
+    return cli_usage(f, "member", member_subs, sizeof member_subs / sizeof member_subs[0], sub,
+                     "Members and keys change only with a key of scope sign. `willing member\n"
+                     "<subcommand> --help` says more.\n");
+}
+
 static int member_usage(FILE *f)
 {
-    fprintf(f, "usage: willing member list --server URL [--key FILE] [--json]\n"
-               "       willing member add --server URL --key OPERATOR_KEY --id ID --name TEXT\n"
-               "                          --role ROLE (--pubkey BASE64 | --pubkey-file KEYFILE)\n"
-               "                          [--scope sign|login|console] [--sealed] [--json]\n"
-               "       willing member willing|announce|withdraw --server URL --key FILE [--json]\n"
-               "\n"
-               "add: the operator adds a member with its first key. In public (a member.add\n"
-               "entry) the member is announced at once; with --sealed it is invited and\n"
-               "appears in nothing public: only the operator, the coordinator and the member\n"
-               "itself know of it, until it announces.\n"
-               "willing: a sealed member tells the coordinator, privately, that it is willing.\n"
-               "announce: a sealed member makes its membership public (its member.add and\n"
-               "keys are revealed, dated by their envelopes).\n"
-               "withdraw: the member withdraws (privately if sealed, else in public).\n"
-               "list: the public members; signed with --key, the coordinator sees every member\n"
-               "and its status, a sealed member also itself.\n"
-               "Roles: coordinator, member, host, party, monitor, observer.\n");
-    return f == stdout ? 0 : 2;
+    return member_usage_for(f, NULL);
 }
 
 static int member_list(const char *server, const char *keyp)
@@ -441,22 +453,22 @@ int cli_member(int argc, char **argv)
             json_out = true;
             break;
         case 'h':
-            return member_usage(stdout);
+            return member_usage_for(stdout, sub);
         default:
-            return member_usage(stderr);
+            return member_usage_for(stderr, sub);
         }
     }
     if (optind != argc || server == NULL)
-        return member_usage(stderr);
+        return member_usage_for(stderr, sub);
     cli_json = json_out;
     if (wl_crypto_init() != WL_OK)
         return 1;
     if (strcmp(sub, "list") == 0)
         return member_list(server, key);
     if (strcmp(sub, "willing") == 0 || strcmp(sub, "announce") == 0 || strcmp(sub, "withdraw") == 0)
-        return key ? member_step(sub, server, key) : member_usage(stderr);
+        return key ? member_step(sub, server, key) : member_usage_for(stderr, sub);
     if (strcmp(sub, "add") != 0 || !key || !id || !name || !role || (!pub == !pubfile))
-        return member_usage(stderr);
+        return member_usage_for(stderr, sub);
     if (pubfile) {
         wl_keyfile mk;
         if (wl_keyfile_read(pubfile, &mk) != WL_OK) {

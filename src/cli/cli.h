@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "willing/wl.h"
@@ -48,6 +49,20 @@ int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author,
                    const char *body, uint64_t seq, bool json_out, const char *origin,
                    const char *outpath);
 uint64_t cli_now_us(void);
+
+/* A subcommand of a group (pledge, member, requirement): its synopsis and what it does. */
+typedef struct {
+    const char *name;
+    const char *synopsis; /* after "willing <group> " */
+    const char *about;    /* its own text, or NULL */
+} cli_sub;
+/*
+ * Prints sub's own usage (its synopsis and its text) when sub is one of subs,
+ * else the whole group's (every synopsis, then notes). 0 for stdout, else 2.
+ */
+int cli_usage(FILE *f, const char *group, const cli_sub *subs, size_t n, const char *sub,
+              const char *notes);
+
 /* The log's origin from its checkpoint (append.c). */
 int cli_fetch_origin(const char *base, char *origin, size_t cap);
 

@@ -150,3 +150,22 @@ void cli_state_dir(const char *sub, char *out, size_t cap)
         snprintf(out, cap, "%s", d);
     }
 }
+
+int cli_usage(FILE *f, const char *group, const cli_sub *subs, size_t n, const char *sub,
+              const char *notes)
+{
+    int one = 0;
+    for (size_t i = 0; sub && i < n; i++)
+        if (strcmp(subs[i].name, sub) == 0) {
+            fprintf(f, "usage: willing %s %s\n\n%s%s", group, subs[i].synopsis,
+                    subs[i].about ? subs[i].about : "", subs[i].about ? "\n" : "");
+            one = 1;
+        }
+    for (size_t i = 0; !one && i < n; i++)
+        fprintf(f, "%s willing %s %s\n", i ? "      " : "usage:", group, subs[i].synopsis);
+    if (!one) {
+        fputc('\n', f);
+        fputs(notes, f);
+    }
+    return f == stdout ? 0 : 2;
+}

@@ -33,32 +33,60 @@
 #include "willing/ledger.h"
 #include "willing/receipt.h"
 
+static const cli_sub pledge_subs[] = {
+    {"add",
+     "add --server URL --key FILE --category C --quantity Q --unit U\n"
+     "                          [--condition TEXT] [--readers a,b] [--place P]\n"
+     "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
+     "                          [--draft] [--json]",
+     "Seals a new pledge and prints its two ids: `sealed` (its sealed id, 64 hex\n"
+     "digits: show and announce take it) and `pledge` (its pledge id, 32 hex\n"
+     "digits: amend and withdraw take it). --draft keeps it here (mode 0600)\n"
+     "without sending anything. Categories:\n  " WL_PLEDGE_CATEGORIES ".\n"
+     "Quantities are exact decimals (money: 1600000000.00). Conditions may only\n"
+     "ask for more, e.g. \"all(requires(us), at_least(5, ground_forces))\", and\n"
+     "name known categories. Places and times stay coarse: a country or region,\n"
+     "a quarter.\n"},
+    {"amend", "amend --server URL --key FILE [add's options] PLEDGE_ID",
+     "Seals a new version of your pledge PLEDGE_ID (add's options, all of them:\n"
+     "the amendment replaces the pledge). PLEDGE_ID is the pledge id (32 hex\n"
+     "digits); its sealed id (64) is taken too when it was sealed from here.\n"},
+    {"drafts", "drafts", "Lists the drafts kept here.\n"},
+    {"submit", "submit --server URL --key FILE DRAFT", "Seals and sends a draft kept here.\n"},
+    {"withdraw", "withdraw --server URL --key FILE PLEDGE_ID",
+     "Seals the withdrawal of your pledge PLEDGE_ID: the pledge id (32 hex\n"
+     "digits); its sealed id (64) is taken too when it was sealed from here.\n"},
+    {"show", "show --server URL --key FILE SEALED_ID",
+     "Prints the sealed content as the log keeps it (JSON), with its envelope\n"
+     "once published. SEALED_ID is the sealed id (64 hex digits); the pledge id\n"
+     "(32) is taken too when the pledge was sealed from here.\n"},
+    {"list", "list --server URL --key FILE", "Lists the pledges sealed from here.\n"},
+    {"announce", "announce --server URL --key FILE SEALED_ID",
+     "Publishes the pledge's salt and content in an announce entry, so anyone can\n"
+     "check it against its envelope. SEALED_ID is the sealed id (64 hex digits);\n"
+     "the pledge id (32) is taken too when the pledge was sealed from here.\n"},
+};
+
+static int usage_for(FILE *f, const char *sub)
+{
+    return cli_usage(f, "pledge", pledge_subs, sizeof pledge_subs / sizeof pledge_subs[0], sub,
+                     "A pledge has two ids: its sealed id (64 hex digits: the commitment the log\n"
+                     "publishes; show and announce take it) and its pledge id (32 hex digits, in\n"
+                     "its body; amend and withdraw take it). Either is accepted for the other\n"
+                     "when the pledge was sealed from here.\n"
+                     "A pledge is sealed: the log publishes only a commitment, in a batch of\n"
+                     "identical-looking envelopes, until its author announces it. Categories:\n"
+                     "  " WL_PLEDGE_CATEGORIES
+                     ".\nQuantities are exact decimals (money: 1600000000.00).\n"
+                     "Conditions may only ask for more, e.g.\n"
+                     "  \"all(requires(us), at_least(5, ground_forces))\"\n"
+                     "Places and times stay coarse: a country or region, a quarter.\n"
+                     "Every subcommand takes --json (show always prints JSON).\n");
+}
+
 static int usage(FILE *f)
 {
-    fprintf(f,
-            "usage: willing pledge add --server URL --key FILE --category C --quantity Q --unit U\n"
-            "                          [--condition TEXT] [--readers a,b] [--place P]\n"
-            "                          [--period YYYY-Qn] [--caveat TEXT]... [--text TEXT]\n"
-            "                          [--draft] [--json]\n"
-            "       willing pledge amend --server URL --key FILE [add's options] PLEDGE\n"
-            "       willing pledge drafts\n"
-            "       willing pledge submit --server URL --key FILE DRAFT\n"
-            "       willing pledge withdraw --server URL --key FILE PLEDGE\n"
-            "       willing pledge show --server URL --key FILE ID\n"
-            "       willing pledge list --server URL --key FILE\n"
-            "       willing pledge announce --server URL --key FILE ID\n"
-            "\n"
-            "A pledge is sealed: the log publishes only a commitment, in a batch of\n"
-            "identical-looking envelopes, until its author announces it. Categories:\n"
-            "ground_forces, air_policing, air_defence, maritime, logistics, intelligence,\n"
-            "training, finance, other. Quantities are exact decimals (money: 1600000000.00).\n"
-            "Conditions may only ask for more, e.g.\n"
-            "  \"all(requires(us), at_least(5, ground_forces))\"\n"
-            "Places and times stay coarse: a country or region, a quarter.\n"
-            "Every subcommand takes --json (show always prints JSON).\n"
-            "--draft keeps the pledge here (mode 0600) without sending anything; `submit`\n"
-            "seals and sends it, `drafts` lists them.\n");
-    return f == stdout ? 0 : 2;
+    return usage_for(f, NULL);
 }
 
 static void random_hex(char *out, size_t bytes)
@@ -194,9 +222,11 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
         goto out;
     }
     if (!cli_json) {
-        printf("sealed %s\n%sbatch %lld, published at %lld (unix time)\nkept in %s\n", hex, label,
-               (long long)json_integer_value(json_object_get(o, "batch")),
-               (long long)json_integer_value(json_object_get(o, "deadline")), path);
+        char when[32];
+        wl_time_iso8601(json_integer_value(json_object_get(o, "deadline")), when, sizeof when);
+        printf("sealed %s%s\n%spublished with the batch of %s\nkept in %s\n", hex,
+               label[0] ? "  (its sealed id: pledge show and pledge announce take it)" : "", label,
+               when, path);
         printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
     }
     if (!receipt_ok(base, origin, c, o)) {
@@ -244,9 +274,11 @@ out:
 
 static int add(const char *server, const wl_keyfile *kf, const char *kind, json_t *body)
 {
-    char label[64];
+    char label[128];
     const char *id = json_string_value(json_object_get(body, "pledge"));
-    snprintf(label, sizeof label, "pledge %s\n", id ? id : "");
+    snprintf(label, sizeof label,
+             "pledge %s  (its pledge id: pledge amend and pledge withdraw take it)\n",
+             id ? id : "");
     return cli_seal(server, kf, kind, body, label);
 }
 
@@ -354,6 +386,96 @@ static int drafts_list(void)
     return 0;
 }
 
+static int hex_id(const char *s, size_t n)
+{
+    return strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+}
+
+/* The sealed content kept here under sealed id hex (64 digits), parsed into e; 0 or -1. */
+static int kept_content(const char *hex, wl_entry *e)
+{
+    char dir[2100], path[2300];
+    const char *c64;
+    json_t *saved;
+    char *raw = NULL;
+    size_t len = 0;
+    int ret = -1;
+    cli_state_dir("sealed", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s.json", dir, hex);
+    saved = json_load_file(path, 0, NULL);
+    c64 = json_string_value(json_object_get(saved, "content"));
+    if (c64 && (raw = malloc(strlen(c64) + 1)) != NULL &&
+        wl_b64_decode(c64, strlen(c64), (uint8_t *)raw, strlen(c64), &len) == WL_OK &&
+        wl_sealed_parse(raw, len, e, NULL, 0) == WL_OK)
+        ret = 0;
+    free(raw);
+    json_decref(saved);
+    return ret;
+}
+
+/*
+ * A pledge has two ids: its sealed id (64 hex digits, the commitment the log
+ * publishes: show and announce take it) and its pledge id (32 hex digits, in
+ * its body: amend and withdraw take it). Where one is wanted the other is
+ * accepted too when the pledge was sealed from here (the salt and content kept
+ * here say which is which). out gets the wanted id (65 bytes); 0, or -1 and a
+ * line on stderr saying which id is wanted.
+ */
+static int want_id(const char *cmd, const char *given, int sealed, char out[65])
+{
+    char dir[2100];
+    wl_entry e;
+    const char *wanted = sealed ? "the sealed id (64 hex digits, printed as `sealed` by add)"
+                                : "the pledge id (32 hex digits, printed as `pledge` by add)";
+    if (hex_id(given, sealed ? 64 : 32)) {
+        snprintf(out, 65, "%s", given);
+        return 0;
+    }
+    if (!sealed && hex_id(given, 64) && kept_content(given, &e) == 0) {
+        const char *p = json_string_value(json_object_get(e.body_json, "pledge"));
+        int ok = strcmp(e.kind, "pledge") == 0 && p && hex_id(p, 32);
+        if (ok)
+            snprintf(out, 65, "%s", p);
+        wl_entry_clear(&e);
+        if (ok)
+            return 0;
+    }
+    if (sealed && hex_id(given, 32)) {
+        DIR *d;
+        struct dirent *de;
+        int found = 0;
+        cli_state_dir("sealed", dir, sizeof dir);
+        if ((d = opendir(dir)) != NULL) {
+            while (!found && (de = readdir(d)) != NULL) {
+                char hex[65];
+                if (strlen(de->d_name) != 69 || strcmp(de->d_name + 64, ".json") != 0)
+                    continue;
+                memcpy(hex, de->d_name, 64);
+                hex[64] = '\0';
+                if (kept_content(hex, &e) != 0)
+                    continue;
+                if (strcmp(e.kind, "pledge") == 0 &&
+                    strcmp(json_string_value(json_object_get(e.body_json, "pledge"))
+                               ? json_string_value(json_object_get(e.body_json, "pledge"))
+                               : "",
+                           given) == 0) {
+                    snprintf(out, 65, "%s", hex);
+                    found = 1;
+                }
+                wl_entry_clear(&e);
+            }
+            closedir(d);
+        }
+        if (found)
+            return 0;
+    }
+    fprintf(stderr, "willing pledge %s: %s wants %s; %s is %s\n", cmd, cmd, wanted, given,
+            hex_id(given, 32)   ? "a pledge id, and no pledge sealed from here has it"
+            : hex_id(given, 64) ? "a sealed id, and no pledge sealed from here has it"
+                                : "neither (a sealed id has 64 hex digits, a pledge id 32)");
+    return -1;
+}
+
 static int show(const char *server, const wl_keyfile *kf, const char *id, json_t **out)
 {
     char base[1024], url[1200], err[512];
@@ -395,10 +517,11 @@ static int announce(const char *server, const wl_keyfile *kf, const char *id)
         return 1;
     }
     if (!json_is_integer(json_object_get(cur, "envelope"))) {
+        char when[32];
+        wl_time_iso8601(json_integer_value(json_object_get(cur, "deadline")), when, sizeof when);
         fprintf(stderr,
-                "willing pledge announce: %s is not published yet; its batch closes at "
-                "%lld (unix time)\n",
-                id, (long long)json_integer_value(json_object_get(cur, "deadline")));
+                "willing pledge announce: %s is not published yet; its batch closes at %s\n", id,
+                when);
         json_decref(saved);
         json_decref(cur);
         return 1;
@@ -517,7 +640,7 @@ int cli_pledge(int argc, char **argv)
     };
     const char *sub, *server = NULL, *keyp = NULL;
     json_t *body = json_object(), *caveats = json_array();
-    char id[33], why[512];
+    char id[33], why[512], pid[65];
     wl_keyfile kf;
     int ch, ret = 2, draft = 0;
 
@@ -592,7 +715,7 @@ int cli_pledge(int argc, char **argv)
             break;
         }
         case 'h':
-            ret = usage(stdout);
+            ret = usage_for(stdout, sub);
             goto out;
         default:
             goto out;
@@ -607,7 +730,7 @@ int cli_pledge(int argc, char **argv)
         goto out;
     }
     if ((!server && !draft) || !keyp) {
-        usage(stderr);
+        usage_for(stderr, sub);
         goto out;
     }
     if (cli_member_key("pledge", keyp, &kf) != 0) {
@@ -628,7 +751,11 @@ int cli_pledge(int argc, char **argv)
     } else if (strcmp(sub, "amend") == 0 && optind == argc - 1) {
         if (json_array_size(caveats))
             json_object_set(body, "caveats", caveats);
-        json_object_set_new(body, "amends", json_string(argv[optind]));
+        if (want_id("amend", argv[optind], 0, pid) != 0) {
+            ret = 2;
+            goto wipe;
+        }
+        json_object_set_new(body, "amends", json_string(pid));
         if (wl_pledge_check(body, why, sizeof why) != WL_OK) {
             fprintf(stderr, "willing %s\n", why);
             ret = 2;
@@ -636,14 +763,23 @@ int cli_pledge(int argc, char **argv)
             ret = draft ? draft_save("pledge", body) : add(server, &kf, "pledge", body);
         }
     } else if (strcmp(sub, "withdraw") == 0 && optind == argc - 1) {
-        json_t *w = json_pack("{s:s}", "pledge", argv[optind]);
+        json_t *w;
+        if (want_id("withdraw", argv[optind], 0, pid) != 0) {
+            ret = 2;
+            goto wipe;
+        }
+        w = json_pack("{s:s}", "pledge", pid);
         ret = add(server, &kf, "pledge.withdraw", w);
         json_decref(w);
     } else if (strcmp(sub, "list") == 0 && optind == argc) {
         ret = list(server, &kf);
     } else if (strcmp(sub, "show") == 0 && optind == argc - 1) {
         json_t *o = NULL;
-        ret = show(server, &kf, argv[optind], &o);
+        if (want_id("show", argv[optind], 1, pid) != 0) {
+            ret = 2;
+            goto wipe;
+        }
+        ret = show(server, &kf, pid, &o);
         if (o) {
             char *t = json_dumps(o, JSON_INDENT(2));
             printf("%s\n", t);
@@ -651,10 +787,11 @@ int cli_pledge(int argc, char **argv)
             json_decref(o);
         }
     } else if (strcmp(sub, "announce") == 0 && optind == argc - 1) {
-        ret = announce(server, &kf, argv[optind]);
+        ret = want_id("announce", argv[optind], 1, pid) != 0 ? 2 : announce(server, &kf, pid);
     } else {
-        usage(stderr);
+        usage_for(stderr, sub);
     }
+wipe:
     wl_key_wipe(&kf.key);
 out:
     json_decref(body);

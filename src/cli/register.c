@@ -13,19 +13,29 @@
 
 #include "cli.h"
 
+static const cli_sub req_subs[] = {
+    {"set",
+     "set --server URL --key FILE --id ID --category C\n"
+     "                              --quantity Q --unit U --priority 1-5\n"
+     "                              [--needed-by YYYY-Qn] [--text TEXT] [--json]",
+     "The coordinator sets (or replaces) a requirement of the operation.\n"},
+    {"endorse", "endorse --server URL --key FILE --id ID --set INDEX [--json]",
+     "The host nation endorses a requirement, naming the version it endorses:\n"
+     "INDEX, the index of its latest requirement.set entry.\n"},
+    {"list", "list --server URL [--json]", "The requirements and their endorsements.\n"},
+};
+
+static int req_usage_for(FILE *f, const char *sub)
+{
+    return cli_usage(f, "requirement", req_subs, sizeof req_subs / sizeof req_subs[0], sub,
+                     "The coordinator sets the operation's requirements; the host nation endorses\n"
+                     "each with its own signature, naming the version (the index of the\n"
+                     "requirement.set entry) it endorses.\n");
+}
+
 static int req_usage(FILE *f)
 {
-    fprintf(f, "usage: willing requirement set --server URL --key FILE --id ID --category C\n"
-               "                              --quantity Q --unit U --priority 1-5\n"
-               "                              [--needed-by YYYY-Qn] [--text TEXT]\n"
-               "       willing requirement endorse --server URL --key FILE --id ID --set INDEX\n"
-               "       willing requirement list --server URL [--json]\n"
-               "(set and endorse take --json too)\n"
-               "\n"
-               "The coordinator sets the operation's requirements; the host nation endorses\n"
-               "each with its own signature, naming the version (the index of the\n"
-               "requirement.set entry) it endorses.\n");
-    return f == stdout ? 0 : 2;
+    return req_usage_for(f, NULL);
 }
 
 int cli_requirement(int argc, char **argv)
@@ -96,15 +106,15 @@ int cli_requirement(int argc, char **argv)
             break;
         case 'h':
             json_decref(body);
-            return req_usage(stdout);
+            return req_usage_for(stdout, sub);
         default:
             json_decref(body);
-            return req_usage(stderr);
+            return req_usage_for(stderr, sub);
         }
     }
     if (server == NULL || optind != argc) {
         json_decref(body);
-        return req_usage(stderr);
+        return req_usage_for(stderr, sub);
     }
     if (strcmp(sub, "list") == 0) {
         char base[1024], url[1200], err[512];
@@ -146,7 +156,7 @@ int cli_requirement(int argc, char **argv)
     }
     if (keyp == NULL || cli_member_key("requirement", keyp, &kf) != 0) {
         json_decref(body);
-        return keyp ? 1 : req_usage(stderr);
+        return keyp ? 1 : req_usage_for(stderr, sub);
     }
     if (strcmp(sub, "endorse") == 0 && set) {
         json_t *e = json_pack("{s:O?, s:I}", "requirement", json_object_get(body, "requirement"),
@@ -162,7 +172,7 @@ int cli_requirement(int argc, char **argv)
                              cli_json, NULL, NULL);
         free(text);
     } else {
-        req_usage(stderr);
+        req_usage_for(stderr, sub);
     }
     wl_key_wipe(&kf.key);
     json_decref(body);

@@ -239,10 +239,12 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
         is_add = keep && strcmp(e.kind, "member.add") == 0;
         wl_entry_clear(&e);
         if (keep && rec.envelope == UINT64_MAX) {
+            char when[32];
+            wl_time_iso8601(rec.batch, when, sizeof when);
             ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "not_yet_published",
                                    "your membership's envelope is published with the batch of "
-                                   "%lld (unix time): announce after that",
-                                   (long long)rec.batch);
+                                   "%s: announce after that",
+                                   when);
             wl_store_sealed_free(&rec);
             goto out;
         }

@@ -14,11 +14,11 @@ SEAL=8 start_server si --seal-batch 4
 # seal early in an 8-second batch, so the daemon stops well before the batch closes
 for _ in $(seq 1 200); do [ $(($(date +%s) % 8)) -le 2 ] && break; sleep 0.05; done
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 4 \
-  --unit aircraft)
+  --unit aircraft --json)
 kill "$SERVER_PID"
 wait "$SERVER_PID" || true
-ID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
-DEADLINE=$(sed -n 's/.*published at \([0-9]*\) (unix time).*/\1/p' <<<"$out")
+ID=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")
+DEADLINE=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["deadline"])' <<<"$out")
 check "the daemon stopped before the batch closed (at $DEADLINE), the pledge unpublished" \
   [ "$(date +%s)" -lt "$DEADLINE" ]
 

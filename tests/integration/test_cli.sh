@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The CLI as a newcomer meets it (issue 14, point 21): a subcommand's --help
+# is its own; a pledge's two ids are named apart and either is taken where it
+# is unambiguous; a condition naming an unknown category is refused, by the
+# CLI and by the server (400 naming it); not_announced says what to run;
+# times in messages are ISO 8601 UTC.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger cli
+# a long interval: nothing sealed is published during the test
+SEAL=3600 start_server cli --seal-batch 2
+"$W" keygen --out "$T/xa.key" --member xa >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --id xa --name xa --role member \
+  --pubkey-file "$T/xa.key" >/dev/null
+
+# --help: the subcommand's own usage
+own_usage() { # own_usage "GROUP SUB": --help shows that usage, no other of the group
+  local out
+  out=$("$W" $1 --help)
+  grep -q "^usage: willing $1 " <<<"$out" && [ "$(grep -c "willing ${1%% *} " <<<"$out")" = 1 ]
+}
+for c in "pledge withdraw" "pledge show" "member announce" "requirement endorse"; do
+  check "willing $c --help: its own usage only" own_usage "$c"
+done
+check "willing pledge --help: the whole group" sh -c "'$W' pledge --help | grep -q 'willing pledge announce' && '$W' pledge --help | grep -q 'willing pledge add'"
+
+# the two ids of a pledge
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 3 --unit units)
+SID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
+PID=$(awk '/^pledge/ {print $2; exit}' <<<"$out")
+check "add names the sealed id as such" grep -q "^sealed $SID  (its sealed id: pledge show and pledge announce take it)" <<<"$out"
+check "add names the pledge id as such" grep -q "^pledge $PID  (its pledge id: pledge amend and pledge withdraw take it)" <<<"$out"
+check "add says when it is published, in ISO 8601 UTC" grep -Eq "^published with the batch of [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" <<<"$out"
+check "show takes the sealed id" sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' $SID | grep -q '\"content\"'"
+check "show takes the pledge id too (sealed from here)" sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' $PID | grep -q '\"content\"'"
+out=$("$W" pledge show --server "$URL" --key "$T/xa.key" 0123456789abcdef0123456789abcdef 2>&1 || true)
+check "an unknown pledge id: says which id show wants" grep -q "show wants the sealed id (64 hex digits" <<<"$out"
+out=$("$W" pledge show --server "$URL" --key "$T/xa.key" xyz 2>&1 || true)
+check "neither id: says how long each is" grep -q "a sealed id has 64 hex digits, a pledge id 32" <<<"$out"
+out=$("$W" pledge announce --server "$URL" --key "$T/xa.key" "$PID" 2>&1 || true)
+check "announce takes the pledge id; not published yet, said in ISO 8601 UTC" \
+  grep -Eq "$SID is not published yet; its batch closes at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" <<<"$out"
+out=$("$W" pledge withdraw --server "$URL" --key "$T/xa.key" "$SID")
+check "withdraw takes the sealed id too (sealed from here)" grep -q "^sealed " <<<"$out"
+"$W" pledge list --server "$URL" --key "$T/xa.key" --json >"$T/list.json"
+check "  ... and withdraws the pledge it names (by its pledge id)" python3 -c '
+import json,sys
+l=json.load(open(sys.argv[1]))
+assert any(x["kind"]=="pledge.withdraw" and x["body"]["pledge"]==sys.argv[2] for x in l), l' "$T/list.json" "$PID"
+
+# a condition naming an unknown category: refused by the CLI, and by the server
+out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 1 --unit units \
+  --condition "at_least(2, tanks)" 2>&1 || true)
+check "the CLI refuses a condition naming an unknown category, naming it" grep -q "unknown category 'tanks'" <<<"$out"
+out=$("$W" seal --server "$URL" --key "$T/xa.key" --kind pledge --body \
+  '{"pledge":"00112233445566778899aabbccddeeff","category":"logistics","quantity":"1","unit":"units","condition":{"at_least":{"n":2,"category":"tanks"}}}' 2>&1 || true)
+check "sealed directly, the server refuses it too" grep -q "unknown category 'tanks'" <<<"$out"
+kept=$(ls -t "$XDG_STATE_HOME"/willing/sealed/*.json | head -1) # kept before it was sent
+python3 -c 'import json,sys; k=json.load(open(sys.argv[1])); print(json.dumps({"salt":k["salt"],"content":k["content"]}))' "$kept" >"$T/req.json"
+st=$(status POST /api/v1/sealed -H 'Content-Type: application/json' --data-binary @"$T/req.json")
+check "the API answers 400 invalid_pledge naming the category" \
+  sh -c "[ '$st' = 400 ] && grep -q invalid_pledge '$T/body' && grep -q \"unknown category 'tanks'\" '$T/body'"
+out=$("$W" seal --server "$URL" --key "$T/xa.key" --kind pledge --body \
+  '{"pledge":"00112233445566778899aabbccddeef0","category":"logistics","quantity":"1","unit":"units","condition":{"total":{"category":"tanks","unit":"units","min":"3"}}}' 2>&1 || true)
+check "total() of an unknown category too" grep -q "unknown category 'tanks'" <<<"$out"
+
+# not_announced says what to run; the batch's time is ISO 8601 UTC
+"$W" keygen --out "$T/sx.key" --member sx >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --sealed --id sx --name sx --role member \
+  --pubkey-file "$T/sx.key" >/dev/null
+out=$("$W" append --server "$URL" --key "$T/sx.key" --kind statement --body '{"text":"hello"}' 2>&1 || true)
+check "403 not_announced says to run willing member announce" grep -q 'not_announced.*`willing member announce`' <<<"$out"
+out=$("$W" member announce --server "$URL" --key "$T/sx.key" 2>&1 || true)
+check "member announce before its batch: the time in ISO 8601 UTC" \
+  grep -Eq "published with the batch of [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z: announce after that" <<<"$out"
+finish
