@@ -224,9 +224,7 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
     if (!cli_json) {
         char when[32];
         wl_time_iso8601(json_integer_value(json_object_get(o, "deadline")), when, sizeof when);
-        printf("sealed %s%s\n%spublished with the batch of %s\nkept in %s\n", hex,
-               label[0] ? "  (its sealed id: pledge show and pledge announce take it)" : "", label,
-               when, path);
+        printf("sealed %s\n%spublished with the batch of %s\nkept in %s\n", hex, label, when, path);
         printf("receipt:\n%s", json_string_value(json_object_get(o, "receipt")));
     }
     if (!receipt_ok(base, origin, c, o)) {
@@ -274,10 +272,11 @@ out:
 
 static int add(const char *server, const wl_keyfile *kf, const char *kind, json_t *body)
 {
-    char label[128];
+    char label[160];
     const char *id = json_string_value(json_object_get(body, "pledge"));
     snprintf(label, sizeof label,
-             "pledge %s  (its pledge id: pledge amend and pledge withdraw take it)\n",
+             "pledge %s\n(two ids: pledge show and announce take the sealed id, pledge amend "
+             "and withdraw the pledge id)\n",
              id ? id : "");
     return cli_seal(server, kf, kind, body, label);
 }

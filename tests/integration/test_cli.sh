@@ -29,8 +29,8 @@ check "willing pledge --help: the whole group" sh -c "'$W' pledge --help | grep 
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 3 --unit units)
 SID=$(awk '/^sealed/ {print $2; exit}' <<<"$out")
 PID=$(awk '/^pledge/ {print $2; exit}' <<<"$out")
-check "add names the sealed id as such" grep -q "^sealed $SID  (its sealed id: pledge show and pledge announce take it)" <<<"$out"
-check "add names the pledge id as such" grep -q "^pledge $PID  (its pledge id: pledge amend and pledge withdraw take it)" <<<"$out"
+check "add prints both ids, each on its own line" sh -c "[ \${#1} = 64 ] && [ \${#2} = 32 ]" _ "$SID" "$PID"
+check "  ... and says which commands take which" grep -q "^(two ids: pledge show and announce take the sealed id, pledge amend and withdraw the pledge id)$" <<<"$out"
 check "add says when it is published, in ISO 8601 UTC" grep -Eq "^published with the batch of [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" <<<"$out"
 check "show takes the sealed id" sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' $SID | grep -q '\"content\"'"
 check "show takes the pledge id too (sealed from here)" sh -c "'$W' pledge show --server '$URL' --key '$T/xa.key' $PID | grep -q '\"content\"'"
