@@ -17,8 +17,9 @@
  * never touches a descriptor that was reused.
  *
  * Body budget. Bytes of request bodies held in memory across all
- * connections are counted against one budget; a request that would go over
- * it is answered 503 with Retry-After (http.c). docs/internals/daemon.md.
+ * connections are counted against one budget, taken as they arrive (a body
+ * only promised by its Content-Length holds none); a request that would go
+ * over it is answered 503 with Retry-After (http.c). docs/internals/daemon.md.
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -175,6 +176,11 @@ void wl_admit_stop(void)
     pthread_mutex_unlock(&mu);
     pthread_join(sweeper, NULL);
     running = false;
+}
+
+bool wl_admit_body_room(size_t n)
+{
+    return n <= body_budget && atomic_load(&body_used) <= body_budget - n;
 }
 
 bool wl_admit_body_take(size_t n)

@@ -93,6 +93,7 @@ typedef struct wl_req_s {
     bool begun;
     char *body;
     size_t len, cap, max;
+    size_t expect;   /* Content-Length + 1, or 0 (chunked, or no body) */
     size_t reserved; /* bytes taken from the body budget (admit.c), given back when done */
     int error_status;
     const char *error_code;
@@ -128,6 +129,8 @@ void wl_admit_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                      enum MHD_ConnectionNotificationCode toe);
 void wl_admit_headers_in(struct MHD_Connection *c);
 void wl_admit_request_done(struct MHD_Connection *c);
+/* Whether n bytes more would fit in the body budget now (nothing taken). */
+bool wl_admit_body_room(size_t n);
 /* Takes n bytes from the body budget; false (nothing taken) if that would go over it. */
 bool wl_admit_body_take(size_t n);
 void wl_admit_body_give(size_t n);

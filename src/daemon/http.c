@@ -357,10 +357,15 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
     if (cl > r->max)
         return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
                                 "the body is over the limit of %zu bytes for %s", r->max, url);
+    /*
+     * Refused unread when the budget has no room for it now; the bytes are
+     * taken as they come (take_body): a client that promises a body and
+     * sends nothing holds none of the budget.
+     */
     if (cl > 0) {
-        if (!wl_admit_body_take((size_t)cl + 1))
+        if (!wl_admit_body_room((size_t)cl + 1))
             return respond_busy(c);
-        r->reserved = (size_t)cl + 1;
+        r->expect = (size_t)cl + 1;
     }
     return MHD_YES;
 }
@@ -378,14 +383,14 @@ static void take_body(wl_req *r, const char *data, size_t n)
         return;
     }
     if (need > r->cap) {
-        /* the whole body at once when Content-Length gave it, else doubling */
+        /* doubling, never past what Content-Length said: budget taken as bytes come */
         size_t nc = r->cap ? r->cap * 2 : 4096;
-        if (nc < need)
-            nc = need;
+        if (r->expect && nc > r->expect)
+            nc = r->expect;
         if (nc > r->max + 1)
             nc = r->max + 1;
-        if (nc < r->reserved)
-            nc = r->reserved;
+        if (nc < need)
+            nc = need;
         if (nc > r->reserved) {
             if (!wl_admit_body_take(nc - r->reserved)) {
                 req_fail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "over the body budget");

@@ -121,8 +121,11 @@ after=$(hwm)
 check "16 x 8 MB to an unknown route: peak memory grew by $(( (after - before) / 1024 )) MiB (< 32)" \
   [ $((after - before)) -lt 32768 ]
 
-# the body budget (17 MiB): one 10 MB body in flight, a second one is 503 with
-# Retry-After, unread; once the first is gone, a 10 MB body is read again
+# the body budget (17 MiB) counts bytes that came, not bytes promised: one
+# address promises 17 MiB in two requests (their headers answered 100
+# Continue) and sends none of it, and a 100 KB body from another address is
+# still read (400, not 503 busy). One 10 MB body held, a second one is 503
+# with Retry-After, unread; once the first is gone, a 10 MB body is read again
 python3 - "$port" >"$T/budget" <<'PY'
 import socket,sys,time
 port=int(sys.argv[1])
@@ -138,14 +141,37 @@ def answer(s):
     except OSError:
         pass
     return data
+def post(path, cl, more=b""):
+    return (b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n%s\r\n" % (path, cl, more))
+holders=[]
+for cl in (16*1024*1024, 1048000):
+    s=socket.create_connection(("127.0.0.1",port))
+    s.sendall(post(b"/api/v1/entries:batch", cl, b"Expect: 100-continue\r\n"))
+    s.settimeout(10)
+    holders.append((s, s.recv(100)[:12].decode()))
+v=socket.create_connection(("127.0.0.1",port),source_address=("127.0.0.2",0))
+v.sendall(post(b"/api/v1/entries", 100000)+b"{"+b" "*99998+b"}")
+a=answer(v)
+print("promised:", " ".join(h for _,h in holders), "then", a.split(b" ")[1].decode() if a else "none")
+for s,_ in holders: s.close()
 first=socket.create_connection(("127.0.0.1",port))
 first.sendall(head.replace(b"\r\n\r\n",b"\r\nExpect: 100-continue\r\n\r\n"))
 first.settimeout(10)
-cont=first.recv(100)  # 100 Continue: its headers are in and its body budget taken
-first.sendall(b"[")
-second=socket.create_connection(("127.0.0.1",port))
-second.sendall(head)
-a=answer(second)
+cont=first.recv(100)  # 100 Continue: its headers are in
+first.sendall(b"["+b" "*9999998)  # all but its last byte: held, against the budget
+# a second 10 MB body, asking first (Expect): continued until the first one's
+# bytes are in, then 503 unread
+for _ in range(100):
+    second=socket.create_connection(("127.0.0.1",port))
+    second.sendall(head.replace(b"\r\n\r\n",b"\r\nExpect: 100-continue\r\n\r\n"))
+    second.settimeout(10)
+    a=second.recv(65536)
+    if not a.startswith(b"HTTP/1.1 100"):
+        a+=answer(second)
+        break
+    second.close()
+    time.sleep(0.1)
 print("second:" if cont.startswith(b"HTTP/1.1 100") else "first not continued:", a.split(b" ")[1].decode() if a else "none",
       "retry-after" if b"\r\nRetry-After: 1\r\n" in a else "no-retry-after",
       "busy" if b'"error":"busy"' in a else "not-busy")
@@ -164,9 +190,11 @@ for _ in range(50):
     time.sleep(0.1)
 print("third:", a.split(b" ")[1].decode() if a else "none", a.split(b"\r\n\r\n",1)[-1][:60].decode())
 PY
-check "a body over the budget: 503 busy with Retry-After, unread ($(sed -n 1p "$T/budget"))" \
+check "bodies promised and not sent hold no budget ($(sed -n 1p "$T/budget"))" \
+  grep -q '^promised: HTTP/1.1 100 HTTP/1.1 100 then 400$' "$T/budget"
+check "a body over the budget: 503 busy with Retry-After, unread ($(sed -n 2p "$T/budget"))" \
   grep -q '^second: 503 retry-after busy$' "$T/budget"
-check "once the budget is back, a 10 MB body is read ($(sed -n 2p "$T/budget"))" \
+check "once the budget is back, a 10 MB body is read ($(sed -n 3p "$T/budget"))" \
   grep -q '^third: 400 .*malformed_json' "$T/budget"
 check "and the server still serves" [ "$(status GET /log/checkpoint)" = 200 ]
 finish
