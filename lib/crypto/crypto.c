@@ -277,10 +277,11 @@ wl_rc wl_keyfile_read(const char *path, wl_keyfile *kf)
     n = read(fd, buf, sizeof buf);
     close(fd);
     if (n < 0)
-        return WL_ERR_IO;
-    if ((size_t)n == sizeof buf)
-        return WL_ERR_TOO_LARGE;
-    rc = wl_keyfile_parse(buf, (size_t)n, kf);
-    sodium_memzero(buf, sizeof buf);
+        rc = WL_ERR_IO;
+    else if ((size_t)n == sizeof buf)
+        rc = WL_ERR_TOO_LARGE;
+    else
+        rc = wl_keyfile_parse(buf, (size_t)n, kf);
+    sodium_memzero(buf, sizeof buf); /* on every path: what was read may be a key */
     return rc;
 }

@@ -165,8 +165,17 @@ char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why)
         *why = rc == WL_OK ? WL_ERR_NOMEM : rc;
         return NULL;
     }
-    off += (size_t)snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n",
-                            (unsigned long long)index);
+    {
+        int w =
+            snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n", (unsigned long long)index);
+        if (w < 0 || w >= 64) { /* 50 bytes at most: a cut header is a bug */
+            free(out);
+            free(note);
+            *why = WL_ERR_INTERNAL;
+            return NULL;
+        }
+        off = (size_t)w;
+    }
     for (size_t i = 0; i < np; i++) {
         wl_b64_encode(proof[i], 32, out + off);
         off += 44;
@@ -312,9 +321,11 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
     {
         /* a hot path with a fixed shape: written directly, not through a JSON tree */
         char out[128 + WL_PROOF_MAX * 47];
-        size_t off = (size_t)snprintf(out, 128, "{\"%s\":%llu,\"%s\":%llu,\"proof\":[",
-                                      incl ? "index" : "from", (unsigned long long)a,
-                                      incl ? "size" : "to", (unsigned long long)b);
+        int w = snprintf(out, 128, "{\"%s\":%llu,\"%s\":%llu,\"proof\":[", incl ? "index" : "from",
+                         (unsigned long long)a, incl ? "size" : "to", (unsigned long long)b);
+        size_t off = w > 0 && w < 128 ? (size_t)w : 0;
+        if (off == 0) /* 66 bytes at most: a cut answer is a bug */
+            return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "proof answer");
         for (size_t i = 0; i < np; i++) {
             out[off++] = i ? ',' : '"';
             if (i)

@@ -109,6 +109,13 @@ void wl_sealed_receipts(wl_job *batch)
     }
 }
 
+/* Copies s (NULL: "") into out of cap bytes; 0 if it does not fit. */
+static int fits(char *out, size_t cap, const char *s)
+{
+    int w = snprintf(out, cap, "%s", s ? s : "");
+    return w >= 0 && (size_t)w < cap;
+}
+
 static int reader_of(const char *readers_json, const char *member)
 {
     json_t *a = json_loads(readers_json, 0, NULL);
@@ -129,6 +136,7 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     int64_t deadline = pa->rec.batch;
     char cb[45], hex[65], bb[45], out[2048];
     size_t n;
+    int w, ok;
     enum MHD_Result ret;
     if (j->failed)
         return wl_respond_error(c,
@@ -142,36 +150,56 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     wl_b64_encode(pa->rec.commitment, 32, cb);
     wl_hex_encode(pa->rec.commitment, 32, hex);
     wl_b64_encode(pa->blind, 32, bb);
-    /* formatted by hand: this answer is on the hot path of sealing */
-    n = snprintf(out, sizeof out,
+    /*
+     * Formatted by hand (this answer is on the hot path of sealing), every
+     * piece checked against the buffer: a receipt that does not fit is an
+     * error, never a cut answer.
+     */
+    w = snprintf(out, sizeof out,
                  "{\"commitment\":\"%s\",\"id\":\"%s\",\"batch\":%lld,\"deadline\":%lld,"
                  "\"receipt\":\"",
                  cb, hex, (long long)pa->rec.batch, (long long)deadline);
-    for (const char *p = pa->receipt; *p && n < sizeof out - 8; p++) {
-        if (*p == '\n') {
-            out[n++] = '\\';
-            out[n++] = 'n';
-        } else if (*p == '"' || *p == '\\') {
-            out[n++] = '\\';
-            out[n++] = *p;
-        } else if ((unsigned char)*p >= 0x20) {
-            out[n++] = *p;
+    ok = w > 0 && (size_t)w < sizeof out;
+    n = ok ? (size_t)w : 0;
+    for (const char *p = pa->receipt; ok && *p; p++) {
+        int esc = *p == '\n' || *p == '"' || *p == '\\';
+        if ((unsigned char)*p < 0x20 && *p != '\n')
+            continue;
+        if (n + 2 >= sizeof out) {
+            ok = 0;
+            break;
         }
+        if (esc)
+            out[n++] = '\\';
+        out[n++] = *p == '\n' ? 'n' : *p;
     }
-    n += snprintf(out + n, sizeof out - n,
-                  "\",\"receipt_proof\":{\"blind\":\"%s\",\"index\":%zu,\"path\":[", bb,
-                  pa->leaf_index);
-    for (int d = 0; d < WL_RECEIPT_DEPTH && n < sizeof out - 60; d++) {
-        out[n++] = d ? ',' : '"';
+    if (ok) {
+        w = snprintf(out + n, sizeof out - n,
+                     "\",\"receipt_proof\":{\"blind\":\"%s\",\"index\":%zu,\"path\":[", bb,
+                     pa->leaf_index);
+        ok = w > 0 && (size_t)w < sizeof out - n;
+        n += ok ? (size_t)w : 0;
+    }
+    for (int d = 0; ok && d < WL_RECEIPT_DEPTH; d++) {
+        if (n + 48 >= sizeof out) {
+            ok = 0;
+            break;
+        }
         if (d)
-            out[n++] = '"';
+            out[n++] = ',';
+        out[n++] = '"';
         wl_b64_encode(pa->path[d], 32, out + n);
         n += 44;
         out[n++] = '"';
     }
-    n += snprintf(out + n, sizeof out - n, "]}}\n");
-    if (n >= sizeof out)
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "receipt", "receipt too long");
+    if (ok) {
+        w = snprintf(out + n, sizeof out - n, "]}}\n");
+        ok = w > 0 && (size_t)w < sizeof out - n;
+        n += ok ? (size_t)w : 0;
+    }
+    if (!ok)
+        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "receipt",
+                                "the receipt does not fit its answer (%zu bytes)", sizeof out);
     ret = wl_respond_bytes(c, pa->existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, "application/json", out,
                            n, "no-store");
     return ret;
@@ -330,12 +358,17 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     wl_seal_commitment(salt, content, clen, pa->rec.commitment);
     randombytes_buf(pa->blind, sizeof pa->blind);
     memcpy(pa->rec.salt, salt, 32);
-    if (strcmp(e.kind, "pledge") == 0)
-        snprintf(pa->rec.pledge, sizeof pa->rec.pledge, "%s",
-                 json_string_value(json_object_get(e.body_json, "pledge")));
-    snprintf(pa->rec.author, sizeof pa->rec.author, "%s", e.author);
-    if (subject)
-        snprintf(pa->rec.subject, sizeof pa->rec.subject, "%s", subject);
+    /* ids were checked above (a pledge's, member ids): one that does not fit is refused */
+    if ((strcmp(e.kind, "pledge") == 0 &&
+         !fits(pa->rec.pledge, sizeof pa->rec.pledge,
+               json_string_value(json_object_get(e.body_json, "pledge")))) ||
+        !fits(pa->rec.author, sizeof pa->rec.author, e.author) ||
+        (subject && !fits(pa->rec.subject, sizeof pa->rec.subject, subject))) {
+        free(pa);
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_body",
+                               "an id in the content is too long");
+        goto out;
+    }
     pa->about_member = about_member;
     pa->rec.content = content; /* the job owns it now */
     content = NULL;

@@ -192,7 +192,7 @@ static int public_url_set(wl_server *srv, const char *given, const char *listen)
     return 0;
 }
 
-int wl_serve_main(int argc, char **argv)
+static int serve(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -542,4 +542,15 @@ int wl_serve_main(int argc, char **argv)
     free(cert);
     free(tlskey);
     return 0;
+}
+
+/* serve, then the log's and the operator's keys wiped on every path out of it */
+int wl_serve_main(int argc, char **argv)
+{
+    int rc = serve(argc, argv);
+    if (wl_srv != NULL) {
+        wl_key_wipe(&wl_srv->log_key);
+        wl_key_wipe(&wl_srv->op_key);
+    }
+    return rc;
 }
