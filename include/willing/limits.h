@@ -15,6 +15,11 @@
 #define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
 #define WL_BATCH_MAX 1000u         /* entries in one batch request */
 
+/* Request bodies, by route (src/daemon/http.c takes the ceiling from the route). */
+#define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
+#define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
+#define WL_BODY_MAX_SMALL (4u * 1024u)          /* login, logout, announce: a few fields */
+
 /*
  * Keys of one member over its life, revoked and sealed ones included (an old
  * entry still verifies against a revoked key): one more is refused with 409

@@ -17,9 +17,6 @@
 #include "willing/ledger.h"
 #include "willing/note.h"
 
-#define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
-#define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
-#define WL_BODY_MAX_SMALL (4u * 1024u)          /* login, logout, announce: a few fields */
 #define WL_WITNESS_MAX 8
 
 typedef struct wl_job wl_job;
