@@ -17,7 +17,7 @@ run_pkgs=(curl python3)
 test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace
   golang-go golang-golang-x-mod-dev openssl
-  chromium fonts-dejavu-core nodejs procps
+  chromium fonts-dejavu-core nodejs procps xxd
 )
 
 bench_pkgs=(wrk)
