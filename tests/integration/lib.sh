@@ -47,18 +47,46 @@ new_ledger() {
   OPKEY=$T/$1.db.operator.key
 }
 
-# start_server NAME [args...]: sets URL and SERVER_PID (on $PORT if set)
+# start_server NAME [args...]: sets URL and SERVER_PID (on $PORT if set). It waits for
+# this daemon's own "serving" line, not merely for an answer on the port: a port that
+# free_port handed out may be taken by another test's daemon before ours binds it, and
+# then ours exits while the other answers. Such a start is retried on a new port.
 start_server() {
   local name=$1; shift
-  local port
-  port=${PORT:-$(free_port)}
-  URL=http://127.0.0.1:$port
-  # sealed batches only where a test asks for them (SEAL=seconds): they append envelopes
-  "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 \
-    --seal-interval "${SEAL:-0}" "$@" 2>>"$T/$name.log" &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  wait_http "$URL/log/checkpoint"
+  local port n0 tries=0
+  while :; do
+    port=${PORT:-$(free_port)}
+    URL=http://127.0.0.1:$port
+    n0=$(grep -c '^willing: serving' "$T/$name.log" 2>/dev/null || true)
+    # sealed batches only where a test asks for them (SEAL=seconds): they append envelopes
+    "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 \
+      --seal-interval "${SEAL:-0}" "$@" 2>>"$T/$name.log" &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    if wait_serving "$name" "${n0:-0}"; then
+      wait_http "$URL/log/checkpoint"
+      return
+    fi
+    tries=$((tries + 1))
+    if [ -n "${PORT:-}" ] || [ "$tries" -ge 3 ]; then
+      not_ok "the daemon $name did not start"
+      tail -5 "$T/$name.log" >&2 || true
+      return 1
+    fi
+  done
+}
+
+# wait_serving NAME N: 0 once the log of NAME has more than N "serving" lines and the
+# daemon just started runs; 1 if it exited first or after WAIT_SECONDS (a loop of its
+# own: some tests define a wait_for of their own)
+wait_serving() {
+  local deadline=$(($(date +%s%N) + ${WAIT_SECONDS:-30} * 1000000000))
+  while kill -0 "$SERVER_PID" 2>/dev/null; do
+    [ "$(grep -c '^willing: serving' "$T/$1.log" 2>/dev/null || true)" -gt "$2" ] && return 0
+    [ "$(date +%s%N)" -ge "$deadline" ] && return 1
+    sleep 0.02
+  done
+  return 1
 }
 
 wait_http() {
