@@ -20,8 +20,8 @@ pk=$("$W" keygen --out "$T/ukl.key" --member uk --scope login | awk '/^public ke
 N=3
 for i in $(seq 1 $N); do "$W" whoami --server "$URL" --key "$T/uk.key" --print-headers >"$T/h$i"; done
 
-# wait_for CMD...: until CMD succeeds (20 s at most)
-wait_for() {
+# poll CMD...: until CMD succeeds (20 s at most); not lib.sh's wait_for, which start_server uses
+poll() {
   for _ in $(seq 1 400); do
     if "$@"; then return 0; fi
     sleep 0.05
@@ -51,7 +51,7 @@ done
 curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/api/v1/login" -H 'Content-Type: application/json' \
   -d "{\"member\":\"uk\",\"challenge\":\"$ch\",\"signature\":\"$sig\"}" >"$T/login.code" &
 waits+=($!)
-check "the signed requests reach the slow commit" wait_for sh -c "[ \$(grep -c 'test fault (WL_TEST_FSYNC_DELAY_MS)' '$T/w.log') -gt $before ]"
+check "the signed requests reach the slow commit" poll sh -c "[ \$(grep -c 'test fault (WL_TEST_FSYNC_DELAY_MS)' '$T/w.log') -gt $before ]"
 st=$(status GET /log/checkpoint)
 left=$(pending "$T"/s*.code "$T/login.code")
 check "a plain read is answered while they wait for their commit" [ "$st" = 200 ]
@@ -67,7 +67,7 @@ check "the public coverage (once its view is built)" [ "$(status GET /api/v1/cov
 before=$(grep -c "test fault (WL_TEST_BUILD_DELAY_MS): building a member's" "$T/w.log" || true)
 "$W" fetch --key "$T/uk.key" "$URL/api/v1/coverage?view=member" >"$T/cov.out" &
 cov=$!
-check "the member's view is being built" wait_for sh -c "[ \$(grep -c \"test fault (WL_TEST_BUILD_DELAY_MS): building a member's\" '$T/w.log') -gt $before ]"
+check "the member's view is being built" poll sh -c "[ \$(grep -c \"test fault (WL_TEST_BUILD_DELAY_MS): building a member's\" '$T/w.log') -gt $before ]"
 st=$(status GET /log/checkpoint)
 left=$(pending "$T/cov.out")
 check "a plain read is answered while it is built" [ "$st" = 200 ]
