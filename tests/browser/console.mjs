@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Drives Debian's Chromium through the console. Prints TAP-like lines; exits 1
 // on any failure. Arguments: URL VKEY OTHER_VKEY LOGIN_KEY_FILE SEALED_ID [SHOTS_DIR]
-import { chromium } from "playwright-core";
+import { ok, failures, launch } from "./tap.mjs";
 import fs from "node:fs";
 import crypto from "node:crypto";
 
 const [url, vkey, otherVkey, loginKey, sealedId, coordKey, shots] = process.argv.slice(2);
 const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-let fails = 0;
-const ok = (what, cond, detail = "") => {
-  if (cond) console.log("ok - " + what);
-  else {
-    fails++;
-    console.log("not ok - " + what + (detail ? ": " + detail : ""));
-  }
-};
-
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const page = await context.newPage();
 let errors = [];
@@ -290,4 +280,4 @@ if (coordKey) {
 }
 
 await browser.close();
-process.exit(fails ? 1 : 0);
+process.exit(failures() ? 1 : 0);

@@ -2,22 +2,12 @@
 // The console as a journalist meets it (test_journalist.sh), in Debian's Chromium.
 // Prints TAP-like lines; exits 1 on any failure.
 // Arguments: URL VKEY ANNOUNCE_INDEX [SHOTS_DIR]
-import { chromium } from "playwright-core";
+import { ok, failures, launch } from "./tap.mjs";
 import fs from "node:fs";
 
 const [url, vkey, idxArg, shots] = process.argv.slice(2);
 const idx = Number(idxArg);
-let fails = 0;
-const ok = (what, cond, detail = "") => {
-  if (cond) console.log("ok - " + what);
-  else {
-    fails++;
-    console.log("not ok - " + what + (detail ? ": " + detail : ""));
-  }
-};
-
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const page = await context.newPage();
 const errors = [];
@@ -234,4 +224,4 @@ ok("no page error", errors.length === 0, errors.join(" | "));
 }
 
 await browser.close();
-process.exit(fails ? 1 : 0);
+process.exit(failures() ? 1 : 0);
