@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals of `willing serve`: the server state shared by the HTTP handlers
- * (http.c, h_log.c, h_entries.c), the sequencer (group commit, sequencer.c)
+ * (http.c, log.c, entries.c), the sequencer (group commit, sequencer.c)
  * and the publisher (checkpoints and witnesses, publisher.c).
  * docs/ARCHITECTURE.md shows the data flow of a write and of a read.
  */
@@ -154,7 +154,7 @@ enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which);
 enum MHD_Result wl_h_entries_list(struct MHD_Connection *c);
 /* For an announce entry, what it reveals: {kind, author, time, body}; else NULL. */
 json_t *wl_revealed(const wl_entry *e);
-/* The console's pages and files, and the Atom feed (h_web.c). */
+/* The console's pages and files, and the Atom feed (web.c). */
 enum MHD_Result wl_h_web(struct MHD_Connection *c, const char *url);
 /*
  * The C2SP tlog-proof of entry index against the published checkpoint
@@ -230,7 +230,7 @@ int wl_authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_
 int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a);
 /* The answer to a failed wl_authenticate: its error, or nothing yet when suspended. */
 enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a);
-/* Console sessions (h_session.c). */
+/* Console sessions (session.c). */
 enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r);
 enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r);
 enum MHD_Result wl_h_session(struct MHD_Connection *c);
