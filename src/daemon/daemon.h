@@ -16,6 +16,7 @@
 
 #include "willing/ledger.h"
 #include "willing/note.h"
+#include "respond.h"
 
 #define WL_WITNESS_MAX 8
 
@@ -136,14 +137,6 @@ void wl_admit_body_give(size_t n);
 wl_store *wl_thread_store(void);
 /* Closes every thread's read connection (after the HTTP daemon has stopped). */
 void wl_thread_stores_close(void);
-
-/* Responses */
-enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body);
-enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
-                                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
-                                 const void *data, size_t len, const char *cache);
-unsigned wl_status_for(wl_rc rc);
 
 /* Handlers */
 enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path);

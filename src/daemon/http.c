@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP layer of `willing serve`: the libmicrohttpd access handler, body
- * accumulation under a ceiling, the Host and Content-Type checks, routing,
- * and JSON responses. A request's memory is freed in one place
- * (request_completed).
+ * accumulation under a ceiling, the Host and Content-Type checks, routing. A request's memory is
+ * freed in one place (request_completed).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -41,106 +40,6 @@ void wl_thread_stores_close(void)
         wl_store_close(stores[i]);
     nstores = 0;
     pthread_mutex_unlock(&stores_mu);
-}
-
-unsigned wl_status_for(wl_rc rc)
-{
-    switch (rc) {
-    case WL_ERR_INVALID:
-        return MHD_HTTP_BAD_REQUEST;
-    case WL_ERR_TOO_LARGE:
-        return MHD_HTTP_CONTENT_TOO_LARGE;
-    case WL_ERR_SIGNATURE:
-        return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_UNKNOWN_KEY:
-        return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_REVOKED:
-        return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_FORBIDDEN:
-        return MHD_HTTP_FORBIDDEN;
-    case WL_ERR_NOT_FOUND:
-        return MHD_HTTP_NOT_FOUND;
-    case WL_ERR_CONFLICT:
-        return MHD_HTTP_CONFLICT;
-    case WL_ERR_PROOF:
-        return MHD_HTTP_UNPROCESSABLE_CONTENT;
-    default:
-        return MHD_HTTP_INTERNAL_SERVER_ERROR;
-    }
-}
-
-static void common_headers(struct MHD_Response *r)
-{
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
-}
-
-enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
-                                 const void *data, size_t len, const char *cache)
-{
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-    enum MHD_Result ret;
-    if (r == NULL)
-        return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    if (cache)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-    common_headers(r);
-    ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-/* Queues body (taken) as JSON; retry_after, if not NULL, as a Retry-After header. */
-static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *body,
-                                    const char *retry_after)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    enum MHD_Result ret;
-    json_decref(body);
-    if (text == NULL)
-        return MHD_NO;
-    size_t n = strlen(text);
-    struct MHD_Response *r = MHD_create_response_from_buffer(n, text, MHD_RESPMEM_MUST_FREE);
-    if (r == NULL) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    if (retry_after)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
-    common_headers(r);
-    ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body)
-{
-    return respond_json(c, status, body, NULL);
-}
-
-/* 503 with Retry-After: the body budget is spent for now (admit.c). */
-static enum MHD_Result respond_busy(struct MHD_Connection *c)
-{
-    return respond_json(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-                        json_pack("{s:s, s:s}", "error", "busy", "message",
-                                  "the server holds as many request bodies as it can: try "
-                                  "again in a second"),
-                        "1");
-}
-
-enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
-                                 const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return wl_respond_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
 }
 
 static void req_fail(wl_req *r, int status, const char *code, const char *msg)
@@ -364,7 +263,7 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
      */
     if (cl > 0) {
         if (!wl_admit_body_room((size_t)cl + 1))
-            return respond_busy(c);
+            return wl_respond_busy(c);
         r->expect = (size_t)cl + 1;
     }
     return MHD_YES;
@@ -440,7 +339,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (r->job != NULL) /* resumed by the sequencer */
         return r->done ? r->done(c, r) : wl_h_entries_done(c, r);
     if (r->error_status == MHD_HTTP_SERVICE_UNAVAILABLE)
-        return respond_busy(c);
+        return wl_respond_busy(c);
     /* else a first pass, or one resumed after a wait that routes again (wl_req) */
     if (r->error_status)
         return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s", r->error_msg);
@@ -526,12 +425,13 @@ struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, 
     };
     if (cert)
         flags |= MHD_USE_TLS;
+    /* the logger first: libmicrohttpd reports through its default one until it has ours */
     return MHD_start_daemon(
-        flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, wl_srv->client_timeout,
-        MHD_OPTION_CONNECTION_LIMIT, wl_srv->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        wl_srv->max_per_address, MHD_OPTION_NOTIFY_CONNECTION, wl_admit_notify, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-        NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL, MHD_OPTION_ARRAY, cert ? tls : tls + 2,
-        MHD_OPTION_END);
+        flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, wl_srv->client_timeout, MHD_OPTION_CONNECTION_LIMIT,
+        wl_srv->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, wl_srv->max_per_address,
+        MHD_OPTION_NOTIFY_CONNECTION, wl_admit_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL, MHD_OPTION_ARRAY,
+        cert ? tls : tls + 2, MHD_OPTION_END);
 }

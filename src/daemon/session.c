@@ -195,29 +195,6 @@ static enum MHD_Result session_submit(struct MHD_Connection *c, wl_req *r, sessi
     return wl_sequencer_defer_fn(c, r, session_job, sa, session_arg_free, done);
 }
 
-static enum MHD_Result with_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
-                                   const char *cookie)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    struct MHD_Response *r;
-    enum MHD_Result ret;
-    json_decref(body);
-    if (text == NULL)
-        return MHD_NO;
-    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (r == NULL) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
-    ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
 /* The answer to a sign-in once its session is durable: the cookie. */
 static enum MHD_Result login_done(struct MHD_Connection *c, wl_req *r)
 {
@@ -236,10 +213,10 @@ static enum MHD_Result login_done(struct MHD_Connection *c, wl_req *r)
              "wl_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok, SESSION_TTL,
              wl_srv->tls ? "; Secure" : "");
     sodium_memzero(tok, sizeof tok);
-    return with_cookie(c, MHD_HTTP_OK,
-                       json_pack("{s:s, s:s, s:I}", "member", sa->member, "csrf", sa->csrf,
-                                 "expires", (json_int_t)sa->expires),
-                       cookie);
+    return wl_respond_json_cookie(c, MHD_HTTP_OK,
+                                  json_pack("{s:s, s:s, s:I}", "member", sa->member, "csrf",
+                                            sa->csrf, "expires", (json_int_t)sa->expires),
+                                  cookie);
 }
 
 enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
@@ -369,8 +346,8 @@ static enum MHD_Result logout_done(struct MHD_Connection *c, wl_req *r)
     const wl_job *job = r->job;
     if (job->failed)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, job->err.code, "%s", job->err.msg);
-    return with_cookie(c, MHD_HTTP_OK, json_pack("{s:b}", "signed_out", 1),
-                       "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return wl_respond_json_cookie(c, MHD_HTTP_OK, json_pack("{s:b}", "signed_out", 1),
+                                  "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 enum MHD_Result wl_h_logout(struct MHD_Connection *c, const char *method, wl_req *r)

@@ -85,4 +85,7 @@ expect_raw "the same Content-Length twice" "400 malformed_json 1" \
 got=$(raw "${smuggled}GET /log/checkpoint HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 check "two pipelined requests get two answers ($got)" [ "$got" = "200 not-json 2" ]
 check "and the server still serves" [ "$(status GET /log/checkpoint)" = 200 ]
+# libmicrohttpd complains at start-up when its logger is not its first option
+check "the HTTP layer starts without complaint" \
+  bash -c "! grep -q 'is not the first option' '$T/strict.log'"
 finish

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Responses of `willing serve`: JSON answers and errors, raw bytes, the busy
+ * 503, and the HTTP status of each library error code. It calls nothing of
+ * the daemon above it (respond.h; docs/internals/daemon.md).
+ *
+ * Memory: a JSON answer's text is jansson's (json_dumps, malloc'd) and is
+ * handed to libmicrohttpd, which frees it (MHD_RESPMEM_MUST_FREE).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "respond.h"
+
+unsigned wl_status_for(wl_rc rc)
+{
+    switch (rc) {
+    case WL_ERR_INVALID:
+        return MHD_HTTP_BAD_REQUEST;
+    case WL_ERR_TOO_LARGE:
+        return MHD_HTTP_CONTENT_TOO_LARGE;
+    case WL_ERR_SIGNATURE:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_UNKNOWN_KEY:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_REVOKED:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_FORBIDDEN:
+        return MHD_HTTP_FORBIDDEN;
+    case WL_ERR_NOT_FOUND:
+        return MHD_HTTP_NOT_FOUND;
+    case WL_ERR_CONFLICT:
+        return MHD_HTTP_CONFLICT;
+    case WL_ERR_PROOF:
+        return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    default:
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
+                                 const void *data, size_t len, const char *cache)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret;
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (cache)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/*
+ * Queues body (taken) as JSON, with one more header (name NULL: none); cors:
+ * whether any origin may read it (not for an answer that sets a cookie).
+ */
+static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *body,
+                                    const char *name, const char *value, int cors)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    json_decref(body);
+    if (text == NULL)
+        return MHD_NO;
+    r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(text); /* jansson's */
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (name)
+        MHD_add_response_header(r, name, value);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (cors)
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+    return respond_json(c, status, body, NULL, NULL, 1);
+}
+
+enum MHD_Result wl_respond_json_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
+                                       const char *cookie)
+{
+    return respond_json(c, status, body, MHD_HTTP_HEADER_SET_COOKIE, cookie, 0);
+}
+
+enum MHD_Result wl_respond_busy(struct MHD_Connection *c)
+{
+    return respond_json(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                        json_pack("{s:s, s:s}", "error", "busy", "message",
+                                  "the server holds as many request bodies as it can: try "
+                                  "again in a second"),
+                        MHD_HTTP_HEADER_RETRY_AFTER, "1", 1);
+}
+
+enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
+                                 const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return wl_respond_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
+}

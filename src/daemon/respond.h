@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Responses of `willing serve` (respond.c): every answer's bytes and headers.
+ * The bottom of the daemon's HTTP side: it calls nothing of the daemon, and
+ * the router (router.c), the handlers and the HTTP glue (http.c) all answer
+ * through it. Errors are {"error": code, "message": text}
+ * (docs/internals/daemon.md lists the codes).
+ */
+#ifndef WILLING_DAEMON_RESPOND_H
+#define WILLING_DAEMON_RESPOND_H
+
+#include <microhttpd.h>
+
+#include <jansson.h>
+
+#include "willing/wl.h"
+
+/* Queues body (taken, also on failure) as JSON, Cache-Control: no-store. */
+enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body);
+/* The same with a Set-Cookie header (and no Access-Control-Allow-Origin): console sessions. */
+enum MHD_Result wl_respond_json_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
+                                       const char *cookie);
+/* {"error": code, "message": the formatted text} (at most 511 bytes of it). */
+enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,
+                                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* len bytes of data (copied) of this Content-Type; cache, if not NULL, as Cache-Control. */
+enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
+                                 const void *data, size_t len, const char *cache);
+/* 503 busy with Retry-After: 1, when the body budget is spent for now (admit.c). */
+enum MHD_Result wl_respond_busy(struct MHD_Connection *c);
+/* The HTTP status of a library error code. */
+unsigned wl_status_for(wl_rc rc);
+
+#endif
