@@ -5,30 +5,15 @@
  * handle. The schema is in docs/internals/store.md.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 
-#include <sqlite3.h>
-
-#include "store/store.h"
+#include "store/sqlite_int.h"
 
 #define WL_SCHEMA_VERSION WL_STORE_SCHEMA
 
 enum {
     Q_META_GET,
     Q_META_SET,
-    Q_SIZE,
-    Q_APPEND,
-    Q_ENTRY,
-    Q_FIND_SEQ,
-    Q_ENTRIES,
-    Q_HASH_PUT,
-    Q_HASH_GET,
-    Q_HASH_RANGE,
-    Q_CP_PUT,
-    Q_CP_LATEST,
-    Q_CP_GET,
     Q_MEMBER_PUT,
     Q_MEMBER_GET,
     Q_KEY_PUT,
@@ -36,8 +21,6 @@ enum {
     Q_KEY_REVOKE,
     Q_WIT_GET,
     Q_WIT_SET,
-    Q_TILE_PUT,
-    Q_TILE_GET,
     Q_NONCE_PUT,
     Q_NONCE_PURGE,
     Q_SEALED_PUT,
@@ -69,20 +52,6 @@ enum {
 static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
-    [Q_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM entries",
-    [Q_APPEND] = "INSERT INTO entries(idx, data, leaf, kind, author, seq, time) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_ENTRY] = "SELECT data, kind, author, seq, time, leaf FROM entries WHERE idx = ?1",
-    [Q_FIND_SEQ] = "SELECT idx, data FROM entries WHERE author = ?1 AND seq = ?2",
-    [Q_ENTRIES] = "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
-    [Q_HASH_PUT] = "INSERT INTO hashes(level, idx, hash) VALUES(?1, ?2, ?3)",
-    [Q_HASH_GET] = "SELECT hash FROM hashes WHERE level = ?1 AND idx = ?2",
-    [Q_HASH_RANGE] = "SELECT idx, hash FROM hashes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 "
-                     "ORDER BY idx",
-    [Q_CP_PUT] = "INSERT INTO checkpoints(size, note, created) VALUES(?1, ?2, ?3) "
-                 "ON CONFLICT(size) DO UPDATE SET note = ?2",
-    [Q_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-    [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
     [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added, status, sealed) "
                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_MEMBER_GET] = "SELECT id, name, role, added, status, sealed FROM members WHERE id = ?1",
@@ -94,7 +63,6 @@ static const char *const sql[Q_COUNT] = {
         "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL "
         "AND sealed = 0",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
-    [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
     [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
     [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
     [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
@@ -124,7 +92,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
     [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
                       "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
-    [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
     [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
                       "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
                       "ORDER BY rowid",
@@ -136,6 +103,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
 };
+
+static const wl_sq_family meta = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_META, q);
+}
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
@@ -171,20 +145,6 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
-struct wl_store {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT];
-    /*
-     * An open handle on a tile blob, moved from row to row, kept only inside
-     * an explicit transaction and closed when it ends: an open blob holds its
-     * read snapshot, and a handle kept across requests would pin the
-     * connection on an old view of the log.
-     */
-    sqlite3_blob *tile;
-    int page_size;
-    int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
-};
-
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
  * copies frames back but never waits for readers, so under a steady stream of
@@ -218,46 +178,34 @@ static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
-static void tile_release(wl_store *s)
-{
-    if (s->tile) {
-        sqlite3_blob_close(s->tile);
-        s->tile = NULL;
-    }
-}
-
-static wl_rc map_rc(int rc)
-{
-    switch (rc) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return WL_OK;
-    case SQLITE_NOMEM:
-        return WL_ERR_NOMEM;
-    case SQLITE_CONSTRAINT:
-        return WL_ERR_CONFLICT;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return WL_ERR_CORRUPT;
-    case SQLITE_TOOBIG:
-        return WL_ERR_TOO_LARGE;
-    default:
-        return WL_ERR_IO;
-    }
-}
-
-static sqlite3_stmt *stmt(wl_store *s, int q)
-{
-    sqlite3_stmt *st = s->q[q];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return st;
-}
-
 static wl_rc exec(wl_store *s, const char *text)
 {
     return map_rc(sqlite3_exec(s->db, text, NULL, NULL, NULL));
+}
+
+/*
+ * Every family's statements, prepared once per connection. A file whose
+ * statements do not prepare is not a willing ledger, or a damaged one.
+ */
+static wl_rc prepare(wl_store *s)
+{
+    static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
+        [WL_SQ_META] = &meta,
+        [WL_SQ_LOG] = &wl_sq_log,
+    };
+    for (int f = 0; f < WL_SQ_FAMILIES; f++) {
+        for (int i = 0; families[f] && i < families[f]->n; i++) {
+            if (sqlite3_prepare_v3(s->db, families[f]->sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                   &s->q[f][i], NULL) != SQLITE_OK) {
+                /* a file that is not ours, or a truncated one; or no room, no access */
+                int e = sqlite3_errcode(s->db);
+                return e == SQLITE_ERROR || e == SQLITE_CORRUPT || e == SQLITE_NOTADB
+                           ? WL_ERR_CORRUPT
+                           : map_rc(e);
+            }
+        }
+    }
+    return WL_OK;
 }
 
 const char *wl_store_errmsg(wl_store *s)
@@ -330,16 +278,8 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
         if ((rc = exec(s, schema)) != WL_OK)
             goto fail;
     }
-    for (int i = 0; i < Q_COUNT; i++) {
-        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) !=
-            SQLITE_OK) {
-            /* a file that is not ours, or a truncated one; or no room, no access */
-            int e = sqlite3_errcode(s->db);
-            rc = e == SQLITE_ERROR || e == SQLITE_CORRUPT || e == SQLITE_NOTADB ? WL_ERR_CORRUPT
-                                                                                : map_rc(e);
-            goto fail;
-        }
-    }
+    if ((rc = prepare(s)) != WL_OK)
+        goto fail;
     if (create) {
         char *v = NULL;
         if (wl_store_meta_get(s, "schema", &v) == WL_ERR_NOT_FOUND)
@@ -372,8 +312,9 @@ void wl_store_close(wl_store *s)
 {
     if (s == NULL)
         return;
-    for (int i = 0; i < Q_COUNT; i++)
-        sqlite3_finalize(s->q[i]);
+    for (int f = 0; f < WL_SQ_FAMILIES; f++)
+        for (int i = 0; i < WL_SQ_MAX; i++)
+            sqlite3_finalize(s->q[f][i]); /* NULL: a no-op */
     tile_release(s);
     sqlite3_close(s->db);
     wl_free(s);
@@ -428,35 +369,6 @@ void wl_store_rollback_to(wl_store *s)
         (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
 }
 
-static wl_rc step_done(sqlite3_stmt *st)
-{
-    int r = sqlite3_step(st);
-    wl_rc rc = map_rc(r == SQLITE_ROW ? SQLITE_MISUSE : r);
-    sqlite3_reset(st);
-    return rc;
-}
-
-static char *col_dup(sqlite3_stmt *st, int c, size_t *len)
-{
-    const void *p = sqlite3_column_blob(st, c);
-    size_t n = (size_t)sqlite3_column_bytes(st, c);
-    char *d = wl_malloc(n + 1);
-    if (d == NULL)
-        return NULL;
-    if (n)
-        memcpy(d, p, n);
-    d[n] = '\0';
-    if (len)
-        *len = n;
-    return d;
-}
-
-static void col_str(sqlite3_stmt *st, int c, char *out, size_t cap)
-{
-    const unsigned char *p = sqlite3_column_text(st, c);
-    snprintf(out, cap, "%s", p ? (const char *)p : "");
-}
-
 wl_rc wl_store_meta_get(wl_store *s, const char *key, char **val)
 {
     sqlite3_stmt *st = stmt(s, Q_META_GET);
@@ -469,7 +381,7 @@ wl_rc wl_store_meta_get(wl_store *s, const char *key, char **val)
         *val = col_dup(st, 0, NULL);
         rc = *val ? WL_OK : WL_ERR_NOMEM;
     } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+        rc = no_row(r);
     }
     sqlite3_reset(st);
     return rc;
@@ -481,304 +393,6 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
     return step_done(st);
-}
-
-wl_rc wl_store_size(wl_store *s, uint64_t *size)
-{
-    sqlite3_stmt *st = stmt(s, Q_SIZE);
-    int r = sqlite3_step(st);
-    wl_rc rc = WL_OK;
-    *size = 0;
-    if (r == SQLITE_ROW)
-        *size = (uint64_t)sqlite3_column_int64(st, 0);
-    else
-        rc = map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
-{
-    sqlite3_stmt *st = stmt(s, Q_APPEND);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
-    sqlite3_bind_blob(st, 2, e->data, (int)e->len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, e->leaf, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, e->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, e->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seq);
-    sqlite3_bind_int64(st, 7, e->time);
-    return step_done(st);
-}
-
-/* One entry's row; each output optional (data: caller frees). */
-static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
-                        char *author, uint64_t *seq, int64_t *time, uint8_t *leaf)
-{
-    sqlite3_stmt *st = stmt(s, Q_ENTRY);
-    int r;
-    wl_rc rc = WL_OK;
-    if (data) {
-        *data = NULL;
-        *len = 0;
-    }
-    if (index > INT64_MAX)
-        return WL_ERR_NOT_FOUND;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (data && (*data = col_dup(st, 0, len)) == NULL)
-            rc = WL_ERR_NOMEM;
-        if (kind)
-            col_str(st, 1, kind, 33);
-        if (author)
-            col_str(st, 2, author, 65);
-        if (seq)
-            *seq = (uint64_t)sqlite3_column_int64(st, 3);
-        if (time)
-            *time = sqlite3_column_int64(st, 4);
-        if (leaf && sqlite3_column_bytes(st, 5) == 32)
-            memcpy(leaf, sqlite3_column_blob(st, 5), 32);
-        else if (leaf)
-            memset(leaf, 0, 32); /* differs from any real leaf hash */
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
-                     char *author, uint64_t *seq, int64_t *time)
-{
-    return entry_read(s, index, data, len, kind, author, seq, time, NULL);
-}
-
-wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char kind[33],
-                             char author[65], uint64_t *seq, int64_t *time)
-{
-    return entry_read(s, index, NULL, NULL, kind, author, seq, time, leaf);
-}
-
-wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
-                        size_t *len)
-{
-    sqlite3_stmt *st = stmt(s, Q_FIND_SEQ);
-    int r;
-    wl_rc rc = WL_OK;
-    *index = 0;
-    *data = NULL;
-    *len = 0;
-    sqlite3_bind_text(st, 1, author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        *index = (uint64_t)sqlite3_column_int64(st, 0);
-        *data = col_dup(st, 1, len);
-        if (*data == NULL)
-            rc = WL_ERR_NOMEM;
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx)
-{
-    /* a private statement: fn may call back into the store */
-    sqlite3_stmt *st = NULL;
-    uint64_t want = from;
-    wl_rc rc = WL_OK;
-    int r;
-    if (sqlite3_prepare_v2(s->db, sql[Q_ENTRIES], -1, &st, NULL) != SQLITE_OK)
-        return WL_ERR_IO;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
-        if (idx != want) {
-            rc = WL_ERR_CORRUPT; /* a hole in the log */
-            break;
-        }
-        want++;
-        rc = fn(ctx, idx, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
-        if (rc != WL_OK)
-            break;
-    }
-    if (rc == WL_OK && r != SQLITE_DONE)
-        rc = map_rc(r);
-    if (rc == WL_OK && want != to)
-        rc = WL_ERR_NOT_FOUND;
-    sqlite3_finalize(st);
-    return rc;
-}
-
-wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
-{
-    sqlite3_stmt *st = stmt(s, Q_HASH_PUT);
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
-    return step_done(st);
-}
-
-wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32])
-{
-    sqlite3_stmt *st = stmt(s, Q_HASH_GET);
-    int r;
-    wl_rc rc = WL_OK;
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != 32)
-            rc = WL_ERR_CORRUPT;
-        else
-            memcpy(h, sqlite3_column_blob(st, 0), 32);
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
-{
-    return wl_store_hash_get(ctx, level, idx, out);
-}
-
-wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count, uint8_t *out)
-{
-    sqlite3_stmt *st = stmt(s, Q_HASH_RANGE);
-    size_t got = 0;
-    int r;
-    wl_rc rc = WL_OK;
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)(idx + count));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((uint64_t)sqlite3_column_int64(st, 0) != idx + got ||
-            sqlite3_column_bytes(st, 1) != 32) {
-            rc = WL_ERR_CORRUPT;
-            break;
-        }
-        memcpy(out + 32 * got, sqlite3_column_blob(st, 1), 32);
-        got++;
-    }
-    if (rc == WL_OK && r != SQLITE_DONE)
-        rc = map_rc(r);
-    if (rc == WL_OK && got != count)
-        rc = WL_ERR_NOT_FOUND;
-    sqlite3_reset(st);
-    return rc;
-}
-
-/* full tiles: id = tile level << 56 | index */
-static sqlite3_int64 tile_id(unsigned tlevel, uint64_t idx)
-{
-    return (sqlite3_int64)((uint64_t)tlevel << 56 | idx);
-}
-
-wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
-                        const uint8_t data[WL_TILE_BLOB_BYTES])
-{
-    sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
-    if (tlevel > 63 || idx >= (1ull << 56))
-        return WL_ERR_INVALID;
-    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
-    sqlite3_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES, SQLITE_STATIC);
-    return step_done(st);
-}
-
-wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
-                        uint8_t data[WL_TILE_BLOB_BYTES])
-{
-    sqlite3_stmt *st = stmt(s, Q_TILE_GET);
-    int r;
-    wl_rc rc = WL_OK;
-    if (tlevel > 63 || idx >= (1ull << 56))
-        return WL_ERR_NOT_FOUND;
-    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != (int)WL_TILE_BLOB_BYTES)
-            rc = WL_ERR_CORRUPT;
-        else
-            memcpy(data, sqlite3_column_blob(st, 0), WL_TILE_BLOB_BYTES);
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
-                         uint8_t *out)
-{
-    sqlite3_int64 row;
-    int rc;
-    wl_rc ret;
-    if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
-        return WL_ERR_NOT_FOUND;
-    row = tile_id(tlevel, idx);
-    rc = s->tile ? sqlite3_blob_reopen(s->tile, row)
-                 : sqlite3_blob_open(s->db, "main", "tiles", "data", row, 0, &s->tile);
-    if (rc != SQLITE_OK) {
-        /* no such row (the tile is not full yet), or a stale handle: start afresh next time */
-        tile_release(s);
-        return WL_ERR_NOT_FOUND;
-    }
-    if (sqlite3_blob_bytes(s->tile) != (int)WL_TILE_BLOB_BYTES)
-        ret = WL_ERR_CORRUPT;
-    else
-        ret =
-            sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
-    /* outside a transaction the handle would hold a snapshot after this call */
-    if (ret != WL_OK || sqlite3_get_autocommit(s->db))
-        tile_release(s);
-    return ret;
-}
-
-wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,
-                              int64_t created)
-{
-    sqlite3_stmt *st = stmt(s, Q_CP_PUT);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-    sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, created);
-    return step_done(st);
-}
-
-static wl_rc cp_read(sqlite3_stmt *st, uint64_t *size, char **note, size_t *len)
-{
-    int r = sqlite3_step(st);
-    wl_rc rc = WL_OK;
-    *note = NULL;
-    *len = 0;
-    if (r == SQLITE_ROW) {
-        if (size)
-            *size = (uint64_t)sqlite3_column_int64(st, 0);
-        *note = col_dup(st, 1, len);
-        if (*note == NULL)
-            rc = WL_ERR_NOMEM;
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len)
-{
-    *size = 0;
-    return cp_read(stmt(s, Q_CP_LATEST), size, note, len);
-}
-
-wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len)
-{
-    sqlite3_stmt *st = stmt(s, Q_CP_GET);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-    return cp_read(st, NULL, note, len);
 }
 
 wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
@@ -869,7 +483,7 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
         col_str(st, 4, m->status, sizeof m->status);
         m->sealed = sqlite3_column_int(st, 5);
     } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+        rc = no_row(r);
     }
     sqlite3_reset(st);
     return rc;
@@ -914,9 +528,7 @@ static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out,
         k->key_id = (uint32_t)sqlite3_column_int64(st, 1);
         col_str(st, 2, k->scope, sizeof k->scope);
         k->added = (uint64_t)sqlite3_column_int64(st, 3);
-        k->revoked = sqlite3_column_type(st, 4) == SQLITE_NULL
-                         ? UINT64_MAX
-                         : (uint64_t)sqlite3_column_int64(st, 4);
+        k->revoked = col_index(st, 4);
         k->sealed = sqlite3_column_int(st, 5);
         (*n)++;
     }
@@ -981,7 +593,7 @@ wl_rc wl_store_session_get(wl_store *s, const uint8_t token[32], char member[65]
         col_str(st, 2, csrf, 65);
         *expires = sqlite3_column_int64(st, 3);
     } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+        rc = no_row(r);
     }
     sqlite3_reset(st);
     return rc;
@@ -1070,9 +682,7 @@ wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_r
         r->readers = col_dup(st, 3, NULL);
         r->batch = sqlite3_column_int64(st, 4);
         r->received = sqlite3_column_int64(st, 5);
-        r->envelope = sqlite3_column_type(st, 6) == SQLITE_NULL
-                          ? UINT64_MAX
-                          : (uint64_t)sqlite3_column_int64(st, 6);
+        r->envelope = col_index(st, 6);
         col_str(st, 7, r->pledge, sizeof r->pledge);
         col_str(st, 8, r->subject, sizeof r->subject);
         if (r->content == NULL || r->readers == NULL) {
@@ -1132,7 +742,7 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
     if (rc == SQLITE_ROW)
         col_str(st, 0, author, 65);
     else
-        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(rc);
+        ret = no_row(rc);
     sqlite3_reset(st);
     return ret;
 }
@@ -1202,11 +812,9 @@ wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *set_idx = (uint64_t)sqlite3_column_int64(st, 1);
-        *endorsed_idx = sqlite3_column_type(st, 2) == SQLITE_NULL
-                            ? UINT64_MAX
-                            : (uint64_t)sqlite3_column_int64(st, 2);
+        *endorsed_idx = col_index(st, 2);
     } else {
-        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(rc);
+        ret = no_row(rc);
     }
     sqlite3_reset(st);
     return ret;
@@ -1228,8 +836,7 @@ wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
                  (const char *)sqlite3_column_text(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
-                 sqlite3_column_type(st, 3) == SQLITE_NULL ? UINT64_MAX
-                                                           : (uint64_t)sqlite3_column_int64(st, 3));
+                 col_index(st, 3));
         if (ret != WL_OK)
             break;
     }
@@ -1267,71 +874,6 @@ wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
-}
-
-wl_entry_query wl_entry_query_all(void)
-{
-    wl_entry_query q;
-    memset(&q, 0, sizeof q);
-    q.to = UINT64_MAX;
-    q.until = INT64_MAX;
-    q.limit = 1000;
-    return q;
-}
-
-wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn fn, void *ctx)
-{
-    char text[512];
-    size_t nk = 0, off;
-    sqlite3_stmt *st = NULL;
-    int rc, arg = 5;
-    wl_rc ret = WL_OK;
-    off = (size_t)snprintf(text, sizeof text,
-                           "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 AND "
-                           "time >= ?3 AND time < ?4");
-    while (nk < 4 && q->kinds[nk])
-        nk++;
-    for (size_t i = 0; i < nk; i++)
-        off += (size_t)snprintf(text + off, sizeof text - off, "%s?%d", i ? ", " : " AND kind IN (",
-                                arg + (int)i);
-    if (nk)
-        off += (size_t)snprintf(text + off, sizeof text - off, ")");
-    if (q->author)
-        off += (size_t)snprintf(text + off, sizeof text - off, " AND author = ?%d", arg + (int)nk);
-    off += (size_t)snprintf(text + off, sizeof text - off, " ORDER BY idx %s",
-                            q->newest_first ? "DESC" : "ASC");
-    if (q->limit) /* 0: no limit */
-        snprintf(text + off, sizeof text - off, " LIMIT %zu", q->limit);
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
-        return WL_ERR_IO;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)(q->from > INT64_MAX ? INT64_MAX : q->from));
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->to > INT64_MAX ? INT64_MAX : q->to));
-    sqlite3_bind_int64(st, 3, q->since);
-    sqlite3_bind_int64(st, 4, q->until);
-    for (size_t i = 0; i < nk; i++)
-        sqlite3_bind_text(st, arg + (int)i, q->kinds[i], -1, SQLITE_STATIC);
-    if (q->author)
-        sqlite3_bind_text(st, arg + (int)nk, q->author, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
-                 (size_t)sqlite3_column_bytes(st, 1));
-        if (ret != WL_OK)
-            break;
-    }
-    if (ret == WL_OK && rc != SQLITE_DONE)
-        ret = map_rc(rc);
-    sqlite3_finalize(st);
-    return ret;
-}
-
-wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
-                               void *ctx)
-{
-    wl_entry_query q = wl_entry_query_all();
-    q.kinds[0] = kind;
-    q.from = from;
-    q.limit = 0;
-    return wl_store_entries_query(s, &q, fn, ctx);
 }
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)

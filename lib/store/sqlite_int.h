@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the SQLite store's files share, and nothing above lib/store sees: the
+ * connection (struct wl_store), its cache of prepared statements, one table of
+ * statements per family (each family's file holds its own SQL), and the small
+ * helpers that step, read columns and turn SQLite's codes into wl_rc. sqlite.c
+ * opens the connection and prepares every family's statements;
+ * sqlite_<family>.c implements store_<family>.h. docs/internals/store.md says
+ * which family owns which table.
+ */
+#ifndef WILLING_SQLITE_INT_H
+#define WILLING_SQLITE_INT_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* The families, each with its statements (sqlite.c: meta; the rest: sqlite_<family>.c). */
+enum {
+    WL_SQ_META,
+    WL_SQ_LOG,
+    WL_SQ_IDENTITY,
+    WL_SQ_SEALED,
+    WL_SQ_SESSION,
+    WL_SQ_COALITION,
+    WL_SQ_WITNESS,
+    WL_SQ_FAMILIES
+};
+/* Statements one family may cache (each family's file checks its count against it). */
+#define WL_SQ_MAX 48
+
+/* A family's statement texts, indexed by the family's own enum, prepared at open. */
+typedef struct {
+    const char *const *sql;
+    int n;
+} wl_sq_family;
+extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
+    wl_sq_witness;
+
+struct wl_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
+    /*
+     * An open handle on a tile blob, moved from row to row, kept only inside
+     * an explicit transaction and closed when it ends: an open blob holds its
+     * read snapshot, and a handle kept across requests would pin the
+     * connection on an old view of the log.
+     */
+    sqlite3_blob *tile;
+    int page_size;
+    int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
+};
+
+static inline wl_rc map_rc(int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return WL_OK;
+    case SQLITE_NOMEM:
+        return WL_ERR_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return WL_ERR_CONFLICT;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return WL_ERR_CORRUPT;
+    case SQLITE_TOOBIG:
+        return WL_ERR_TOO_LARGE;
+    default:
+        return WL_ERR_IO;
+    }
+}
+
+/* The answer of a step that wanted one row and got none (DONE) or an error. */
+static inline wl_rc no_row(int r)
+{
+    return r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+}
+
+/* A family's cached statement q, reset and with no bindings. */
+static inline sqlite3_stmt *family_stmt(wl_store *s, int family, int q)
+{
+    sqlite3_stmt *st = s->q[family][q];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+/* Steps a statement that returns no rows, and resets it. */
+static inline wl_rc step_done(sqlite3_stmt *st)
+{
+    int r = sqlite3_step(st);
+    wl_rc rc = map_rc(r == SQLITE_ROW ? SQLITE_MISUSE : r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Column c's bytes, NUL-terminated; caller frees (wl_free); NULL when out of memory. */
+static inline char *col_dup(sqlite3_stmt *st, int c, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st, c);
+    size_t n = (size_t)sqlite3_column_bytes(st, c);
+    char *d = wl_malloc(n + 1);
+    if (d == NULL)
+        return NULL;
+    if (n)
+        memcpy(d, p, n);
+    d[n] = '\0';
+    if (len)
+        *len = n;
+    return d;
+}
+
+/* Column c's text into out (cap bytes), cut to fit; "" for NULL. */
+static inline void col_str(sqlite3_stmt *st, int c, char *out, size_t cap)
+{
+    const unsigned char *p = sqlite3_column_text(st, c);
+    snprintf(out, cap, "%s", p ? (const char *)p : "");
+}
+
+/* A log index column that may be NULL (not yet): UINT64_MAX for NULL. */
+static inline uint64_t col_index(sqlite3_stmt *st, int c)
+{
+    return sqlite3_column_type(st, c) == SQLITE_NULL ? UINT64_MAX
+                                                     : (uint64_t)sqlite3_column_int64(st, c);
+}
+
+/* Closes the tile blob handle (a read snapshot), if open. */
+static inline void tile_release(wl_store *s)
+{
+    if (s->tile) {
+        sqlite3_blob_close(s->tile);
+        s->tile = NULL;
+    }
+}
+
+#endif

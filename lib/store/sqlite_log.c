@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The log family of the SQLite store (store/store_log.h): entries with the
+ * columns derived from their bytes (table entries), complete-subtree hashes
+ * (hashes), full tiles (tiles) and signed checkpoints (checkpoints). Reads by
+ * query build their statement each time; the rest use the connection's cache.
+ * docs/internals/store.md has the contract.
+ */
+#include "store/sqlite_int.h"
+
+enum {
+    Q_SIZE,
+    Q_APPEND,
+    Q_ENTRY,
+    Q_FIND_SEQ,
+    Q_ENTRIES,
+    Q_HASH_PUT,
+    Q_HASH_GET,
+    Q_HASH_RANGE,
+    Q_TILE_PUT,
+    Q_TILE_GET,
+    Q_CP_PUT,
+    Q_CP_LATEST,
+    Q_CP_GET,
+    Q_COUNT
+};
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+static const char *const sql[Q_COUNT] = {
+    [Q_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM entries",
+    [Q_APPEND] = "INSERT INTO entries(idx, data, leaf, kind, author, seq, time) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_ENTRY] = "SELECT data, kind, author, seq, time, leaf FROM entries WHERE idx = ?1",
+    [Q_FIND_SEQ] = "SELECT idx, data FROM entries WHERE author = ?1 AND seq = ?2",
+    [Q_ENTRIES] = "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+    [Q_HASH_PUT] = "INSERT INTO hashes(level, idx, hash) VALUES(?1, ?2, ?3)",
+    [Q_HASH_GET] = "SELECT hash FROM hashes WHERE level = ?1 AND idx = ?2",
+    [Q_HASH_RANGE] = "SELECT idx, hash FROM hashes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 "
+                     "ORDER BY idx",
+    [Q_TILE_PUT] = "INSERT INTO tiles(id, data) VALUES(?1, ?2)",
+    [Q_TILE_GET] = "SELECT data FROM tiles WHERE id = ?1",
+    [Q_CP_PUT] = "INSERT INTO checkpoints(size, note, created) VALUES(?1, ?2, ?3) "
+                 "ON CONFLICT(size) DO UPDATE SET note = ?2",
+    [Q_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
+};
+const wl_sq_family wl_sq_log = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_LOG, q);
+}
+
+wl_rc wl_store_size(wl_store *s, uint64_t *size)
+{
+    sqlite3_stmt *st = stmt(s, Q_SIZE);
+    int r = sqlite3_step(st);
+    wl_rc rc = WL_OK;
+    *size = 0;
+    if (r == SQLITE_ROW)
+        *size = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
+{
+    sqlite3_stmt *st = stmt(s, Q_APPEND);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
+    sqlite3_bind_blob(st, 2, e->data, (int)e->len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, e->leaf, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, e->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seq);
+    sqlite3_bind_int64(st, 7, e->time);
+    return step_done(st);
+}
+
+/* One entry's row; each output optional (data: caller frees). */
+static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                        char *author, uint64_t *seq, int64_t *time, uint8_t *leaf)
+{
+    sqlite3_stmt *st = stmt(s, Q_ENTRY);
+    int r;
+    wl_rc rc = WL_OK;
+    if (data) {
+        *data = NULL;
+        *len = 0;
+    }
+    if (index > INT64_MAX)
+        return WL_ERR_NOT_FOUND;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        if (data && (*data = col_dup(st, 0, len)) == NULL)
+            rc = WL_ERR_NOMEM;
+        if (kind)
+            col_str(st, 1, kind, 33);
+        if (author)
+            col_str(st, 2, author, 65);
+        if (seq)
+            *seq = (uint64_t)sqlite3_column_int64(st, 3);
+        if (time)
+            *time = sqlite3_column_int64(st, 4);
+        if (leaf && sqlite3_column_bytes(st, 5) == 32)
+            memcpy(leaf, sqlite3_column_blob(st, 5), 32);
+        else if (leaf)
+            memset(leaf, 0, 32); /* differs from any real leaf hash */
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
+                     char *author, uint64_t *seq, int64_t *time)
+{
+    return entry_read(s, index, data, len, kind, author, seq, time, NULL);
+}
+
+wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char kind[33],
+                             char author[65], uint64_t *seq, int64_t *time)
+{
+    return entry_read(s, index, NULL, NULL, kind, author, seq, time, leaf);
+}
+
+wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
+                        size_t *len)
+{
+    sqlite3_stmt *st = stmt(s, Q_FIND_SEQ);
+    int r;
+    wl_rc rc = WL_OK;
+    *index = 0;
+    *data = NULL;
+    *len = 0;
+    sqlite3_bind_text(st, 1, author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *index = (uint64_t)sqlite3_column_int64(st, 0);
+        *data = col_dup(st, 1, len);
+        if (*data == NULL)
+            rc = WL_ERR_NOMEM;
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx)
+{
+    /* a private statement: fn may call back into the store */
+    sqlite3_stmt *st = NULL;
+    uint64_t want = from;
+    wl_rc rc = WL_OK;
+    int r;
+    if (sqlite3_prepare_v2(s->db, sql[Q_ENTRIES], -1, &st, NULL) != SQLITE_OK)
+        return WL_ERR_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+        if (idx != want) {
+            rc = WL_ERR_CORRUPT; /* a hole in the log */
+            break;
+        }
+        want++;
+        rc = fn(ctx, idx, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        if (rc != WL_OK)
+            break;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    if (rc == WL_OK && want != to)
+        rc = WL_ERR_NOT_FOUND;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+wl_entry_query wl_entry_query_all(void)
+{
+    wl_entry_query q;
+    memset(&q, 0, sizeof q);
+    q.to = UINT64_MAX;
+    q.until = INT64_MAX;
+    q.limit = 1000;
+    return q;
+}
+
+wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn fn, void *ctx)
+{
+    char text[512];
+    size_t nk = 0, off;
+    sqlite3_stmt *st = NULL;
+    int rc, arg = 5;
+    wl_rc ret = WL_OK;
+    off = (size_t)snprintf(text, sizeof text,
+                           "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 AND "
+                           "time >= ?3 AND time < ?4");
+    while (nk < 4 && q->kinds[nk])
+        nk++;
+    for (size_t i = 0; i < nk; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "%s?%d", i ? ", " : " AND kind IN (",
+                                arg + (int)i);
+    if (nk)
+        off += (size_t)snprintf(text + off, sizeof text - off, ")");
+    if (q->author)
+        off += (size_t)snprintf(text + off, sizeof text - off, " AND author = ?%d", arg + (int)nk);
+    off += (size_t)snprintf(text + off, sizeof text - off, " ORDER BY idx %s",
+                            q->newest_first ? "DESC" : "ASC");
+    if (q->limit) /* 0: no limit */
+        snprintf(text + off, sizeof text - off, " LIMIT %zu", q->limit);
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+        return WL_ERR_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(q->from > INT64_MAX ? INT64_MAX : q->from));
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->to > INT64_MAX ? INT64_MAX : q->to));
+    sqlite3_bind_int64(st, 3, q->since);
+    sqlite3_bind_int64(st, 4, q->until);
+    for (size_t i = 0; i < nk; i++)
+        sqlite3_bind_text(st, arg + (int)i, q->kinds[i], -1, SQLITE_STATIC);
+    if (q->author)
+        sqlite3_bind_text(st, arg + (int)nk, q->author, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                 (size_t)sqlite3_column_bytes(st, 1));
+        if (ret != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_entry_fn fn,
+                               void *ctx)
+{
+    wl_entry_query q = wl_entry_query_all();
+    q.kinds[0] = kind;
+    q.from = from;
+    q.limit = 0;
+    return wl_store_entries_query(s, &q, fn, ctx);
+}
+
+wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_PUT);
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32])
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 32)
+            rc = WL_ERR_CORRUPT;
+        else
+            memcpy(h, sqlite3_column_blob(st, 0), 32);
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
+{
+    return wl_store_hash_get(ctx, level, idx, out);
+}
+
+wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count, uint8_t *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_HASH_RANGE);
+    size_t got = 0;
+    int r;
+    wl_rc rc = WL_OK;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(idx + count));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((uint64_t)sqlite3_column_int64(st, 0) != idx + got ||
+            sqlite3_column_bytes(st, 1) != 32) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        memcpy(out + 32 * got, sqlite3_column_blob(st, 1), 32);
+        got++;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    if (rc == WL_OK && got != count)
+        rc = WL_ERR_NOT_FOUND;
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* full tiles: id = tile level << 56 | index */
+static sqlite3_int64 tile_id(unsigned tlevel, uint64_t idx)
+{
+    return (sqlite3_int64)((uint64_t)tlevel << 56 | idx);
+}
+
+wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
+                        const uint8_t data[WL_TILE_BLOB_BYTES])
+{
+    sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
+    if (tlevel > 63 || idx >= (1ull << 56))
+        return WL_ERR_INVALID;
+    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
+    sqlite3_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
+                        uint8_t data[WL_TILE_BLOB_BYTES])
+{
+    sqlite3_stmt *st = stmt(s, Q_TILE_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    if (tlevel > 63 || idx >= (1ull << 56))
+        return WL_ERR_NOT_FOUND;
+    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != (int)WL_TILE_BLOB_BYTES)
+            rc = WL_ERR_CORRUPT;
+        else
+            memcpy(data, sqlite3_column_blob(st, 0), WL_TILE_BLOB_BYTES);
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
+                         uint8_t *out)
+{
+    sqlite3_int64 row;
+    int rc;
+    wl_rc ret;
+    if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
+        return WL_ERR_NOT_FOUND;
+    row = tile_id(tlevel, idx);
+    rc = s->tile ? sqlite3_blob_reopen(s->tile, row)
+                 : sqlite3_blob_open(s->db, "main", "tiles", "data", row, 0, &s->tile);
+    if (rc != SQLITE_OK) {
+        /* no such row (the tile is not full yet), or a stale handle: start afresh next time */
+        tile_release(s);
+        return WL_ERR_NOT_FOUND;
+    }
+    if (sqlite3_blob_bytes(s->tile) != (int)WL_TILE_BLOB_BYTES)
+        ret = WL_ERR_CORRUPT;
+    else
+        ret =
+            sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
+    /* outside a transaction the handle would hold a snapshot after this call */
+    if (ret != WL_OK || sqlite3_get_autocommit(s->db))
+        tile_release(s);
+    return ret;
+}
+
+wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,
+                              int64_t created)
+{
+    sqlite3_stmt *st = stmt(s, Q_CP_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, created);
+    return step_done(st);
+}
+
+static wl_rc cp_read(sqlite3_stmt *st, uint64_t *size, char **note, size_t *len)
+{
+    int r = sqlite3_step(st);
+    wl_rc rc = WL_OK;
+    *note = NULL;
+    *len = 0;
+    if (r == SQLITE_ROW) {
+        if (size)
+            *size = (uint64_t)sqlite3_column_int64(st, 0);
+        *note = col_dup(st, 1, len);
+        if (*note == NULL)
+            rc = WL_ERR_NOMEM;
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len)
+{
+    *size = 0;
+    return cp_read(stmt(s, Q_CP_LATEST), size, note, len);
+}
+
+wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len)
+{
+    sqlite3_stmt *st = stmt(s, Q_CP_GET);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    return cp_read(st, NULL, note, len);
+}

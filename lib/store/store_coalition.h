@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The store's coalition family: requirements with their endorsement, and the
+ * facts the coordinator records (tables requirements, facts). Pledges are
+ * sealed content (store_sealed.h); the coverage views are built from these and
+ * cached by the daemon, not stored. Included by store/store.h;
+ * lib/store/sqlite_coalition.c implements it.
+ */
+#ifndef WILLING_STORE_COALITION_H
+#define WILLING_STORE_COALITION_H
+
+#include "willing/wl.h"
+
+typedef struct wl_store wl_store;
+
+/* Requirements (the body is its JSON) and their endorsement by the host nation. */
+wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body,
+                               uint64_t set_idx) WL_MUST; /* clears an endorsement */
+wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
+                               uint64_t *endorsed_idx) WL_MUST;
+wl_rc wl_store_requirement_endorse(wl_store *s, const char *id, uint64_t idx) WL_MUST;
+typedef wl_rc (*wl_requirement_fn)(void *ctx, const char *id, const char *body, uint64_t set_idx,
+                                   uint64_t endorsed_idx);
+wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx) WL_MUST;
+
+/*
+ * Facts the coordinator records or retracts; *names: the recorded ones (free
+ * each, then it). On any error *names is NULL and *n 0.
+ */
+wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx) WL_MUST;
+wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n) WL_MUST;
+
+#endif
