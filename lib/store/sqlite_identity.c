@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The identity family of the SQLite store (store/store_identity.h): members
+ * (table members) and their keys (keys), public and sealed. A sealed member or
+ * key is published in place (its sealed flag cleared) when it is announced.
+ */
+#include "store/sqlite_int.h"
+
+enum {
+    Q_MEMBER_PUT,
+    Q_MEMBER_GET,
+    Q_MEMBERS,
+    Q_MEMBER_STATUS,
+    Q_MEMBER_PUBLISH,
+    Q_KEY_PUT,
+    Q_KEY_PUBLISH,
+    Q_KEYS_BY_ID,
+    Q_KEYS_OF,
+    Q_KEY_REVOKE,
+    Q_COUNT
+};
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+static const char *const sql[Q_COUNT] = {
+    [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added, status, sealed) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_MEMBER_GET] = "SELECT id, name, role, added, status, sealed FROM members WHERE id = ?1",
+    [Q_MEMBERS] = "SELECT id, name, role, added, status, sealed FROM members ORDER BY added, id",
+    [Q_MEMBER_STATUS] = "UPDATE members SET status = ?2 WHERE id = ?1",
+    [Q_MEMBER_PUBLISH] = "UPDATE members SET sealed = 0, status = 'announced', added = ?2 "
+                         "WHERE id = ?1 AND sealed = 1",
+    [Q_KEY_PUT] = "INSERT INTO keys(member, pk, key_id, scope, added, revoked, sealed) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+    [Q_KEY_PUBLISH] =
+        "UPDATE keys SET sealed = 0, added = ?3 WHERE member = ?1 AND pk = ?2 AND sealed = 1",
+    [Q_KEYS_BY_ID] = "SELECT pk, key_id, scope, added, revoked, sealed FROM keys "
+                     "WHERE member = ?1 AND key_id = ?2",
+    [Q_KEYS_OF] = "SELECT pk, key_id, scope, added, revoked, sealed FROM keys WHERE member = ?1",
+    [Q_KEY_REVOKE] =
+        "UPDATE keys SET revoked = ?3 WHERE member = ?1 AND pk = ?2 AND revoked IS NULL "
+        "AND sealed = 0",
+};
+const wl_sq_family wl_sq_identity = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_IDENTITY, q);
+}
+
+wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUT);
+    sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->role, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)m->added);
+    sqlite3_bind_text(st, 5, m->status[0] ? m->status : "announced", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, m->sealed != 0);
+    return step_done(st);
+}
+
+wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    memset(m, 0, sizeof *m);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        col_str(st, 0, m->id, sizeof m->id);
+        col_str(st, 1, m->name, sizeof m->name);
+        col_str(st, 2, m->role, sizeof m->role);
+        m->added = (uint64_t)sqlite3_column_int64(st, 3);
+        col_str(st, 4, m->status, sizeof m->status);
+        m->sealed = sqlite3_column_int(st, 5);
+    } else {
+        rc = no_row(r);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBERS);
+    int rc;
+    wl_rc ret = WL_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_member m;
+        memset(&m, 0, sizeof m);
+        col_str(st, 0, m.id, sizeof m.id);
+        col_str(st, 1, m.name, sizeof m.name);
+        col_str(st, 2, m.role, sizeof m.role);
+        m.added = (uint64_t)sqlite3_column_int64(st, 3);
+        col_str(st, 4, m.status, sizeof m.status);
+        m.sealed = sqlite3_column_int(st, 5);
+        if ((ret = fn(ctx, &m)) != WL_OK)
+            break;
+    }
+    if (ret == WL_OK && rc != SQLITE_DONE)
+        ret = map_rc(rc);
+    sqlite3_reset(st);
+    return ret;
+}
+
+wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_STATUS);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added)
+{
+    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)added);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_PUT);
+    sqlite3_bind_text(st, 1, k->member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, k->pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, k->key_id);
+    sqlite3_bind_text(st, 4, k->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)k->added);
+    sqlite3_bind_int(st, 6, k->sealed != 0);
+    return step_done(st);
+}
+
+wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32], uint64_t added)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)added);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
+/*
+ * Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys;
+ * WL_ERR_TOO_LARGE if there are more than max.
+ */
+static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out, size_t max,
+                       size_t *n)
+{
+    int r;
+    wl_rc rc = WL_OK;
+    *n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_member_key *k;
+        if (*n == max) {
+            rc = WL_ERR_TOO_LARGE;
+            break;
+        }
+        k = &out[*n];
+        memset(k, 0, sizeof *k);
+        if (sqlite3_column_bytes(st, 0) != 32) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        snprintf(k->member, sizeof k->member, "%s", member);
+        memcpy(k->pk, sqlite3_column_blob(st, 0), 32);
+        k->key_id = (uint32_t)sqlite3_column_int64(st, 1);
+        col_str(st, 2, k->scope, sizeof k->scope);
+        k->added = (uint64_t)sqlite3_column_int64(st, 3);
+        k->revoked = col_index(st, 4);
+        k->sealed = sqlite3_column_int(st, 5);
+        (*n)++;
+    }
+    if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
+                          size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_BY_ID);
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, key_id);
+    return keys_read(st, member, out, max, n);
+}
+
+wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEYS_OF);
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    return keys_read(st, member, out, max, n);
+}
+
+wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
+{
+    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
