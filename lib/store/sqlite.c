@@ -16,8 +16,6 @@ enum {
     Q_META_SET,
     Q_WIT_GET,
     Q_WIT_SET,
-    Q_NONCE_PUT,
-    Q_NONCE_PURGE,
     Q_SEALED_PUT,
     Q_SEALED_GET,
     Q_SEALED_DUE,
@@ -33,9 +31,6 @@ enum {
     Q_SEALED_ABOUT,
     Q_SEALED_EACH,
     Q_SEALED_MINE,
-    Q_SESSION_PUT,
-    Q_SESSION_GET,
-    Q_SESSION_DEL,
     Q_COUNT
 };
 
@@ -43,8 +38,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
     [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
-    [Q_NONCE_PUT] = "INSERT INTO nonces(nonce, expires) VALUES(?1, ?2)",
-    [Q_NONCE_PURGE] = "DELETE FROM nonces WHERE expires < ?1",
     [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
                      "received, pledge, subject) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
@@ -69,10 +62,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
                       "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
                       "ORDER BY rowid",
-    [Q_SESSION_PUT] = "INSERT INTO sessions(token, member, key_id, csrf, expires) "
-                      "VALUES(?1, ?2, ?3, ?4, ?5)",
-    [Q_SESSION_GET] = "SELECT member, key_id, csrf, expires FROM sessions WHERE token = ?1",
-    [Q_SESSION_DEL] = "DELETE FROM sessions WHERE token = ?1 OR expires < ?2",
     [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
                   "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
 };
@@ -165,6 +154,7 @@ static wl_rc prepare(wl_store *s)
     static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
         [WL_SQ_META] = &meta,
         [WL_SQ_LOG] = &wl_sq_log,
+        [WL_SQ_SESSION] = &wl_sq_session,
         [WL_SQ_IDENTITY] = &wl_sq_identity,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
@@ -369,46 +359,6 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     return step_done(st);
 }
 
-wl_rc wl_store_session_put(wl_store *s, const uint8_t token[32], const char *member,
-                           uint32_t key_id, const char *csrf, int64_t expires)
-{
-    sqlite3_stmt *st = stmt(s, Q_SESSION_PUT);
-    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, key_id);
-    sqlite3_bind_text(st, 4, csrf, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, expires);
-    return step_done(st);
-}
-
-wl_rc wl_store_session_get(wl_store *s, const uint8_t token[32], char member[65], uint32_t *key_id,
-                           char csrf[65], int64_t *expires)
-{
-    sqlite3_stmt *st = stmt(s, Q_SESSION_GET);
-    int r;
-    wl_rc rc = WL_OK;
-    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        col_str(st, 0, member, 65);
-        *key_id = (uint32_t)sqlite3_column_int64(st, 1);
-        col_str(st, 2, csrf, 65);
-        *expires = sqlite3_column_int64(st, 3);
-    } else {
-        rc = no_row(r);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_session_delete(wl_store *s, const uint8_t token[32], int64_t now)
-{
-    sqlite3_stmt *st = stmt(s, Q_SESSION_DEL);
-    sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    return step_done(st);
-}
-
 wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32])
 {
     sqlite3_stmt *st = stmt(s, Q_WIT_GET);
@@ -436,19 +386,6 @@ wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const
     sqlite3_bind_blob(st, 3, root, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, note, (int)len, SQLITE_STATIC);
     return step_done(st);
-}
-
-wl_rc wl_store_nonce_use(wl_store *s, const char *nonce, int64_t expires, int64_t now)
-{
-    sqlite3_stmt *st = stmt(s, Q_NONCE_PURGE);
-    wl_rc rc;
-    sqlite3_bind_int64(st, 1, now);
-    if ((rc = step_done(st)) != WL_OK)
-        return rc;
-    st = stmt(s, Q_NONCE_PUT);
-    sqlite3_bind_text(st, 1, nonce, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, expires);
-    return step_done(st); /* WL_ERR_CONFLICT: seen before */
 }
 
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
