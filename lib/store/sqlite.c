@@ -14,8 +14,6 @@
 enum {
     Q_META_GET,
     Q_META_SET,
-    Q_WIT_GET,
-    Q_WIT_SET,
     Q_SEALED_PUT,
     Q_SEALED_GET,
     Q_SEALED_DUE,
@@ -37,7 +35,6 @@ enum {
 static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
-    [Q_WIT_GET] = "SELECT size, root FROM witness WHERE origin = ?1",
     [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
                      "received, pledge, subject) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
@@ -62,8 +59,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
                       "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
                       "ORDER BY rowid",
-    [Q_WIT_SET] = "INSERT INTO witness(origin, size, root, note) VALUES(?1, ?2, ?3, ?4) "
-                  "ON CONFLICT(origin) DO UPDATE SET size = ?2, root = ?3, note = ?4",
 };
 
 static const wl_sq_family meta = {sql, Q_COUNT};
@@ -154,6 +149,7 @@ static wl_rc prepare(wl_store *s)
     static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
         [WL_SQ_META] = &meta,
         [WL_SQ_LOG] = &wl_sq_log,
+        [WL_SQ_WITNESS] = &wl_sq_witness,
         [WL_SQ_SESSION] = &wl_sq_session,
         [WL_SQ_IDENTITY] = &wl_sq_identity,
     };
@@ -356,35 +352,6 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     sqlite3_stmt *st = stmt(s, Q_META_SET);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
-    return step_done(st);
-}
-
-wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint8_t root[32])
-{
-    sqlite3_stmt *st = stmt(s, Q_WIT_GET);
-    int r;
-    wl_rc rc = WL_OK;
-    *size = 0;
-    sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
-        *size = (uint64_t)sqlite3_column_int64(st, 0);
-        memcpy(root, sqlite3_column_blob(st, 1), 32);
-    } else {
-        rc = r == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-wl_rc wl_store_witness_set(wl_store *s, const char *origin, uint64_t size, const uint8_t root[32],
-                           const char *note, size_t len)
-{
-    sqlite3_stmt *st = stmt(s, Q_WIT_SET);
-    sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-    sqlite3_bind_blob(st, 3, root, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, note, (int)len, SQLITE_STATIC);
     return step_done(st);
 }
 
