@@ -14,36 +14,18 @@
 enum {
     Q_META_GET,
     Q_META_SET,
-    Q_SEALED_PUT,
-    Q_SEALED_GET,
-    Q_SEALED_DUE,
-    Q_SEALED_DONE,
-    Q_SEALED_ALL,
-    Q_SEALED_OWNER,
     Q_REQ_PUT,
     Q_REQ_GET,
     Q_REQ_ENDORSE,
     Q_REQ_ALL,
     Q_FACT_SET,
     Q_FACT_ALL,
-    Q_SEALED_ABOUT,
-    Q_SEALED_EACH,
-    Q_SEALED_MINE,
     Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
-    [Q_SEALED_PUT] = "INSERT INTO sealed(commitment, author, salt, content, readers, batch, "
-                     "received, pledge, subject) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
-    [Q_SEALED_GET] = "SELECT author, salt, content, readers, batch, received, envelope, pledge, "
-                     "subject FROM sealed WHERE commitment = ?1",
-    [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
-                     "ORDER BY commitment",
-    [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
-    [Q_SEALED_ALL] = "SELECT commitment FROM sealed ORDER BY rowid",
     [Q_REQ_PUT] =
         "INSERT INTO requirements(id, body, set_idx, endorsed_idx) VALUES(?1, ?2, ?3, NULL) "
         "ON CONFLICT(id) DO UPDATE SET body = ?2, set_idx = ?3, endorsed_idx = NULL",
@@ -53,12 +35,6 @@ static const char *const sql[Q_COUNT] = {
     [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
-    [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
-    [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
-                      "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
-    [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
-                      "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
-                      "ORDER BY rowid",
 };
 
 static const wl_sq_family meta = {sql, Q_COUNT};
@@ -149,6 +125,7 @@ static wl_rc prepare(wl_store *s)
     static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
         [WL_SQ_META] = &meta,
         [WL_SQ_LOG] = &wl_sq_log,
+        [WL_SQ_SEALED] = &wl_sq_sealed,
         [WL_SQ_WITNESS] = &wl_sq_witness,
         [WL_SQ_SESSION] = &wl_sq_session,
         [WL_SQ_IDENTITY] = &wl_sq_identity,
@@ -355,150 +332,6 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     return step_done(st);
 }
 
-wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_PUT);
-    sqlite3_bind_blob(st, 1, r->commitment, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, r->salt, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, r->content, (int)r->content_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, r->readers, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, r->batch);
-    sqlite3_bind_int64(st, 7, r->received);
-    if (r->pledge[0])
-        sqlite3_bind_text(st, 8, r->pledge, -1, SQLITE_STATIC);
-    if (r->subject[0])
-        sqlite3_bind_text(st, 9, r->subject, -1, SQLITE_STATIC);
-    return step_done(st);
-}
-
-wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_GET);
-    int rc;
-    wl_rc ret = WL_OK;
-    memset(r, 0, sizeof *r);
-    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
-        memcpy(r->commitment, commitment, 32);
-        col_str(st, 0, r->author, sizeof r->author);
-        memcpy(r->salt, sqlite3_column_blob(st, 1), 32);
-        r->content = col_dup(st, 2, &r->content_len);
-        r->readers = col_dup(st, 3, NULL);
-        r->batch = sqlite3_column_int64(st, 4);
-        r->received = sqlite3_column_int64(st, 5);
-        r->envelope = col_index(st, 6);
-        col_str(st, 7, r->pledge, sizeof r->pledge);
-        col_str(st, 8, r->subject, sizeof r->subject);
-        if (r->content == NULL || r->readers == NULL) {
-            wl_store_sealed_free(r);
-            ret = WL_ERR_NOMEM;
-        }
-    } else {
-        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
-    }
-    sqlite3_reset(st);
-    return ret;
-}
-
-void wl_store_sealed_free(wl_sealed_rec *r)
-{
-    wl_free(r->content);
-    wl_free(r->readers);
-    r->content = NULL;
-    r->readers = NULL;
-}
-
-/* Reads a statement's rows of one 32-byte commitment each, up to max. */
-static wl_rc read_commitments(sqlite3_stmt *st, uint8_t (*out)[32], size_t max, size_t *n)
-{
-    int rc;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
-}
-
-wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_DUE);
-    sqlite3_bind_int64(st, 1, batch);
-    return read_commitments(st, out, max, n);
-}
-
-wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint64_t envelope)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_DONE);
-    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
-    return step_done(st);
-}
-
-wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_OWNER);
-    int rc;
-    wl_rc ret = WL_OK;
-    author[0] = '\0';
-    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        col_str(st, 0, author, 65);
-    else
-        ret = no_row(rc);
-    sqlite3_reset(st);
-    return ret;
-}
-
-wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_ALL);
-    return read_commitments(st, out, max, n);
-}
-
-wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
-                            size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_ABOUT);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    return read_commitments(st, out, max, n);
-}
-
-wl_rc wl_store_sealed_mine(wl_store *s, const char *member, const uint8_t *after,
-                           uint8_t (*out)[32], size_t max, size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_MINE);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    if (after)
-        sqlite3_bind_blob(st, 2, after, 32, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 2);
-    return read_commitments(st, out, max, n);
-}
-
-wl_rc wl_store_sealed_each(wl_store *s, int64_t after, wl_sealed_fn fn, void *ctx)
-{
-    sqlite3_stmt *st = stmt(s, Q_SEALED_EACH);
-    int rc;
-    wl_rc ret = WL_OK;
-    sqlite3_bind_int64(st, 1, after);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char author[65];
-        col_str(st, 1, author, sizeof author);
-        ret = fn(ctx, sqlite3_column_int64(st, 0), author, sqlite3_column_blob(st, 2),
-                 (size_t)sqlite3_column_bytes(st, 2), sqlite3_column_int64(st, 3));
-        if (ret != WL_OK)
-            break;
-    }
-    if (ret == WL_OK && rc != SQLITE_DONE)
-        ret = map_rc(rc);
-    sqlite3_reset(st);
-    return ret;
-}
-
 wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body, uint64_t set_idx)
 {
     sqlite3_stmt *st = stmt(s, Q_REQ_PUT);
@@ -612,35 +445,6 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0))) != WL_OK)
             break;
-    if (rc == WL_OK && r != SQLITE_DONE)
-        rc = map_rc(r);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-wl_rc wl_store_sealed_scan(wl_store *s, wl_sealed_rec_fn fn, void *ctx)
-{
-    /* a private statement: fn may call back into the store */
-    sqlite3_stmt *st = NULL;
-    wl_rc rc = WL_OK;
-    int r;
-    if (sqlite3_prepare_v2(s->db, sql[Q_SEALED_ALL], -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        wl_sealed_rec rec;
-        uint8_t c[32] = {0};
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(c, sqlite3_column_blob(st, 0), 32);
-        rc = wl_store_sealed_get(s, c, &rec);
-        if (rc == WL_OK) {
-            rc = fn(ctx, &rec);
-            wl_store_sealed_free(&rec);
-        } else if (rc == WL_ERR_NOT_FOUND) {
-            rc = WL_ERR_CORRUPT; /* a commitment that is not 32 bytes */
-        }
-        if (rc != WL_OK)
-            break;
-    }
     if (rc == WL_OK && r != SQLITE_DONE)
         rc = map_rc(r);
     sqlite3_finalize(st);
