@@ -11,30 +11,11 @@
 
 #define WL_SCHEMA_VERSION WL_STORE_SCHEMA
 
-enum {
-    Q_META_GET,
-    Q_META_SET,
-    Q_REQ_PUT,
-    Q_REQ_GET,
-    Q_REQ_ENDORSE,
-    Q_REQ_ALL,
-    Q_FACT_SET,
-    Q_FACT_ALL,
-    Q_COUNT
-};
+enum { Q_META_GET, Q_META_SET, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
-    [Q_REQ_PUT] =
-        "INSERT INTO requirements(id, body, set_idx, endorsed_idx) VALUES(?1, ?2, ?3, NULL) "
-        "ON CONFLICT(id) DO UPDATE SET body = ?2, set_idx = ?3, endorsed_idx = NULL",
-    [Q_REQ_GET] = "SELECT body, set_idx, endorsed_idx FROM requirements WHERE id = ?1",
-    [Q_REQ_ENDORSE] = "UPDATE requirements SET endorsed_idx = ?2 WHERE id = ?1",
-    [Q_REQ_ALL] = "SELECT id, body, set_idx, endorsed_idx FROM requirements ORDER BY id",
-    [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
-                   "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
-    [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
 };
 
 static const wl_sq_family meta = {sql, Q_COUNT};
@@ -125,6 +106,7 @@ static wl_rc prepare(wl_store *s)
     static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
         [WL_SQ_META] = &meta,
         [WL_SQ_LOG] = &wl_sq_log,
+        [WL_SQ_COALITION] = &wl_sq_coalition,
         [WL_SQ_SEALED] = &wl_sq_sealed,
         [WL_SQ_WITNESS] = &wl_sq_witness,
         [WL_SQ_SESSION] = &wl_sq_session,
@@ -330,89 +312,6 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
     return step_done(st);
-}
-
-wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body, uint64_t set_idx)
-{
-    sqlite3_stmt *st = stmt(s, Q_REQ_PUT);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)set_idx);
-    return step_done(st);
-}
-
-wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
-                               uint64_t *endorsed_idx)
-{
-    sqlite3_stmt *st = stmt(s, Q_REQ_GET);
-    int rc;
-    wl_rc ret = WL_OK;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *set_idx = (uint64_t)sqlite3_column_int64(st, 1);
-        *endorsed_idx = col_index(st, 2);
-    } else {
-        ret = no_row(rc);
-    }
-    sqlite3_reset(st);
-    return ret;
-}
-
-wl_rc wl_store_requirement_endorse(wl_store *s, const char *id, uint64_t idx)
-{
-    sqlite3_stmt *st = stmt(s, Q_REQ_ENDORSE);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    return step_done(st);
-}
-
-wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx)
-{
-    sqlite3_stmt *st = stmt(s, Q_REQ_ALL);
-    int rc;
-    wl_rc ret = WL_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-                 (const char *)sqlite3_column_text(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
-                 col_index(st, 3));
-        if (ret != WL_OK)
-            break;
-    }
-    if (ret == WL_OK && rc != SQLITE_DONE)
-        ret = map_rc(rc);
-    sqlite3_reset(st);
-    return ret;
-}
-
-wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx)
-{
-    sqlite3_stmt *st = stmt(s, Q_FACT_SET);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, recorded ? 1 : 0);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
-    return step_done(st);
-}
-
-wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
-{
-    sqlite3_stmt *st = stmt(s, Q_FACT_ALL);
-    int rc;
-    size_t cap = 0;
-    *names = NULL;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            char **nn = wl_realloc(*names, (cap ? cap * 2 : 8) * sizeof *nn);
-            if (nn == NULL)
-                break;
-            *names = nn;
-            cap = cap ? cap * 2 : 8;
-        }
-        (*names)[(*n)++] = col_dup(st, 0, NULL);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
 }
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
