@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The SQLite implementation of lib/store/store.h: WAL, synchronous=FULL, so a
- * commit returns only once the WAL is synced. Statements are prepared once per
- * handle. The schema is in docs/internals/store.md.
+ * The SQLite store's connection (lib/store/store.h): open, the one schema,
+ * transactions and savepoints, meta values, the WAL's bound and the checks of
+ * the whole file. WAL, synchronous=FULL, so a commit returns only once the WAL
+ * is synced. Every family's statements (sqlite_<family>.c) are prepared here
+ * once per connection; docs/internals/store.md has the design and says which
+ * family owns which table.
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -18,6 +21,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_META_SET] = "INSERT INTO meta(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
 };
 
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 static const wl_sq_family meta = {sql, Q_COUNT};
 
 static sqlite3_stmt *stmt(wl_store *s, int q)
@@ -25,37 +29,49 @@ static sqlite3_stmt *stmt(wl_store *s, int q)
     return family_stmt(s, WL_SQ_META, q);
 }
 
+/*
+ * The one schema, every family's tables in one text (a new file gets them all
+ * at once; WL_STORE_SCHEMA names its version). Each table belongs to one
+ * family, whose sqlite_<family>.c alone reads and writes it.
+ */
 static const char schema[] =
+    /* this file: configuration values */
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+    /* sqlite_log.c */
     "CREATE TABLE IF NOT EXISTS entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL,"
     " leaf BLOB NOT NULL, kind TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
     " time INTEGER NOT NULL, UNIQUE(author, seq));"
+    "CREATE INDEX IF NOT EXISTS entries_by_kind ON entries(kind, idx);"
     "CREATE TABLE IF NOT EXISTS hashes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
     " hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,"
     " created INTEGER NOT NULL);"
+    /* sqlite_identity.c */
     "CREATE TABLE IF NOT EXISTS members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " role TEXT NOT NULL, added INTEGER NOT NULL, status TEXT NOT NULL, sealed INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS keys(member TEXT NOT NULL REFERENCES members(id),"
     " pk BLOB NOT NULL, key_id INTEGER NOT NULL, scope TEXT NOT NULL, added INTEGER NOT NULL,"
     " revoked INTEGER, sealed INTEGER NOT NULL, PRIMARY KEY(member, pk));"
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
-    "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
+    /* sqlite_sealed.c */
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
     " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT, subject TEXT);"
     /* a pledge id is sealed once: the same pledge under another salt is refused */
     "CREATE UNIQUE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge) WHERE pledge IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS sealed_by_subject ON sealed(subject) WHERE subject IS NOT NULL;"
+    /* sqlite_session.c */
+    "CREATE TABLE IF NOT EXISTS sessions(token BLOB PRIMARY KEY, member TEXT NOT NULL,"
+    " key_id INTEGER NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
+    /* sqlite_coalition.c */
     "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
     " idx INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS entries_by_kind ON entries(kind, idx);"
-    "CREATE TABLE IF NOT EXISTS sessions(token BLOB PRIMARY KEY, member TEXT NOT NULL,"
-    " key_id INTEGER NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    /* sqlite_witness.c */
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);";
 
@@ -106,14 +122,14 @@ static wl_rc prepare(wl_store *s)
     static const wl_sq_family *const families[WL_SQ_FAMILIES] = {
         [WL_SQ_META] = &meta,
         [WL_SQ_LOG] = &wl_sq_log,
-        [WL_SQ_COALITION] = &wl_sq_coalition,
-        [WL_SQ_SEALED] = &wl_sq_sealed,
-        [WL_SQ_WITNESS] = &wl_sq_witness,
-        [WL_SQ_SESSION] = &wl_sq_session,
         [WL_SQ_IDENTITY] = &wl_sq_identity,
+        [WL_SQ_SEALED] = &wl_sq_sealed,
+        [WL_SQ_SESSION] = &wl_sq_session,
+        [WL_SQ_COALITION] = &wl_sq_coalition,
+        [WL_SQ_WITNESS] = &wl_sq_witness,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
-        for (int i = 0; families[f] && i < families[f]->n; i++) {
+        for (int i = 0; i < families[f]->n; i++) {
             if (sqlite3_prepare_v3(s->db, families[f]->sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                    &s->q[f][i], NULL) != SQLITE_OK) {
                 /* a file that is not ours, or a truncated one; or no room, no access */

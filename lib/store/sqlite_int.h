@@ -30,7 +30,7 @@ enum {
     WL_SQ_FAMILIES
 };
 /* Statements one family may cache (each family's file checks its count against it). */
-#define WL_SQ_MAX 48
+#define WL_SQ_MAX 16
 
 /* A family's statement texts, indexed by the family's own enum, prepared at open. */
 typedef struct {
