@@ -47,6 +47,27 @@ static sqlite3_stmt *stmt(wl_store *s, int q)
     return family_stmt(s, WL_SQ_IDENTITY, q);
 }
 
+/* A row (id, name, role, added, status, sealed) of members. */
+static void member_row(sqlite3_stmt *st, wl_member *m)
+{
+    memset(m, 0, sizeof *m);
+    col_str(st, 0, m->id, sizeof m->id);
+    col_str(st, 1, m->name, sizeof m->name);
+    col_str(st, 2, m->role, sizeof m->role);
+    m->added = (uint64_t)sqlite3_column_int64(st, 3);
+    col_str(st, 4, m->status, sizeof m->status);
+    m->sealed = sqlite3_column_int(st, 5);
+}
+
+/* Steps an UPDATE of one row: WL_ERR_NOT_FOUND if it changed none. */
+static wl_rc step_changed(wl_store *s, sqlite3_stmt *st)
+{
+    wl_rc rc = step_done(st);
+    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    return rc;
+}
+
 wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
 {
     sqlite3_stmt *st = stmt(s, Q_MEMBER_PUT);
@@ -67,16 +88,10 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
     memset(m, 0, sizeof *m);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        col_str(st, 0, m->id, sizeof m->id);
-        col_str(st, 1, m->name, sizeof m->name);
-        col_str(st, 2, m->role, sizeof m->role);
-        m->added = (uint64_t)sqlite3_column_int64(st, 3);
-        col_str(st, 4, m->status, sizeof m->status);
-        m->sealed = sqlite3_column_int(st, 5);
-    } else {
+    if (r == SQLITE_ROW)
+        member_row(st, m);
+    else
         rc = no_row(r);
-    }
     sqlite3_reset(st);
     return rc;
 }
@@ -88,13 +103,7 @@ wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
     wl_rc ret = WL_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         wl_member m;
-        memset(&m, 0, sizeof m);
-        col_str(st, 0, m.id, sizeof m.id);
-        col_str(st, 1, m.name, sizeof m.name);
-        col_str(st, 2, m.role, sizeof m.role);
-        m.added = (uint64_t)sqlite3_column_int64(st, 3);
-        col_str(st, 4, m.status, sizeof m.status);
-        m.sealed = sqlite3_column_int(st, 5);
+        member_row(st, &m);
         if ((ret = fn(ctx, &m)) != WL_OK)
             break;
     }
@@ -107,25 +116,17 @@ wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
 wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status)
 {
     sqlite3_stmt *st = stmt(s, Q_MEMBER_STATUS);
-    wl_rc rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
-        rc = WL_ERR_NOT_FOUND;
-    return rc;
+    return step_changed(s, st);
 }
 
 wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added)
 {
     sqlite3_stmt *st = stmt(s, Q_MEMBER_PUBLISH);
-    wl_rc rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)added);
-    rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
-        rc = WL_ERR_NOT_FOUND;
-    return rc;
+    return step_changed(s, st);
 }
 
 wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
@@ -143,14 +144,10 @@ wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
 wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32], uint64_t added)
 {
     sqlite3_stmt *st = stmt(s, Q_KEY_PUBLISH);
-    wl_rc rc;
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)added);
-    rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
-        rc = WL_ERR_NOT_FOUND;
-    return rc;
+    return step_changed(s, st);
 }
 
 /*
@@ -209,12 +206,8 @@ wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size
 wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
 {
     sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
-    wl_rc rc;
     sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
-    rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
-        rc = WL_ERR_NOT_FOUND;
-    return rc;
+    return step_changed(s, st);
 }
