@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness: decoding of the write API's request bodies. */
+#include "willing/entry.h"
 #include "willing/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

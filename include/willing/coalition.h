@@ -82,8 +82,13 @@ wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t
                wl_clearing *out) WL_MUST;
 void wl_clearing_free(wl_clearing *c);
 
-/* Registers requirement.set, requirement.endorse, fact.record, fact.retract. */
-wl_rc wl_coalition_kinds_register(void) WL_MUST;
+/*
+ * The coalition's kinds, as a module (lib/coalition/kinds.c): requirement.set,
+ * requirement.endorse, fact.record, fact.retract, clearing, and the sealed
+ * pledge and pledge.withdraw. See willing/module.h.
+ */
+struct wl_module;
+extern const struct wl_module wl_coalition_module;
 
 /* Pledges: the body of sealed content of kind "pledge" (docs/FORMAT.md). */
 #define WL_PLEDGE_CATEGORIES                                                                       \

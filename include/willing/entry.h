@@ -72,4 +72,16 @@ int wl_valid_kind(const char *s, size_t len);
 /* The key ID of an entry-signing key: the note key ID for name = member. */
 uint32_t wl_entry_key_id(const char *member, const uint8_t pk[32]);
 
+/*
+ * Reading a kind's body (lib/entry/body.c), the same way in every module:
+ * wl_body_fields refuses a field not in allowed (NULL-terminated) with
+ * invalid_body naming the kind and the field; wl_body_str is the string
+ * field name when it has 1..max bytes, else NULL; wl_body_b64_32 decodes the
+ * field name as exactly 32 bytes of base64 (a key, a hash), 1 if it is so.
+ */
+wl_rc wl_body_fields(const json_t *body, const char *const *allowed, const char *kind,
+                     wl_error *err) WL_MUST;
+const char *wl_body_str(const json_t *body, const char *name, size_t max);
+int wl_body_b64_32(const json_t *body, const char *name, uint8_t out[32]);
+
 #endif

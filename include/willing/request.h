@@ -7,7 +7,9 @@
 #ifndef WILLING_REQUEST_H
 #define WILLING_REQUEST_H
 
-#include "willing/ledger.h"
+#include "willing/wl.h"
+
+typedef struct json_t json_t;
 
 typedef struct {
     char **bytes; /* each decoded entry, owned */

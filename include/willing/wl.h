@@ -37,6 +37,21 @@ typedef enum {
 /* A short stable name for an error code ("invalid", "signature", ...). */
 const char *wl_rc_name(wl_rc rc);
 
+/*
+ * Why a call failed, for a person and for a program: the code, a stable name
+ * for {"error": code} and a one-line message. Every layer fills it the same
+ * way, from request decoding up to a kind's rules.
+ */
+typedef struct {
+    wl_rc rc;
+    const char *code; /* stable, for {"error": code} */
+    char msg[256];
+} wl_error;
+
+/* Sets err (when not NULL) and returns rc. */
+wl_rc wl_error_set(wl_error *err, wl_rc rc, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #define WL_HASH_BYTES 32u
 
 /*

@@ -12,6 +12,7 @@
 
 #include "willing/coalition.h"
 #include "willing/ledger.h"
+#include "willing/module.h"
 
 static wl_rc author_role(wl_store *s, const wl_entry *e, const char *const *roles, const char *kind,
                          wl_error *err)
@@ -260,27 +261,44 @@ static wl_rc reveal_withdraw(wl_store *s, const wl_entry *c, uint64_t sealed_ind
     return WL_OK;
 }
 
-wl_rc wl_coalition_kinds_register(void)
-{
-    static const wl_kind kinds[] = {
-        {"requirement.set", apply_requirement_set, WL_SCOPES_WRITE},
-        {"requirement.endorse", apply_requirement_endorse, WL_SCOPES_WRITE},
-        {"fact.record", apply_fact_record, WL_SCOPES_WRITE},
-        {"fact.retract", apply_fact_retract, WL_SCOPES_WRITE},
-        {"clearing", apply_clearing, WL_SCOPES_WRITE},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        wl_rc rc;
-        if (wl_kind_find(kinds[i].name) != NULL)
-            continue;
-        if ((rc = wl_kind_register(&kinds[i])) != WL_OK)
-            return rc;
-    }
-    if (wl_reveal_find("pledge") == NULL) {
-        wl_rc rc;
-        if ((rc = wl_reveal_register("pledge", reveal_pledge, WL_SCOPES_WRITE)) != WL_OK ||
-            (rc = wl_reveal_register("pledge.withdraw", reveal_withdraw, WL_SCOPES_WRITE)) != WL_OK)
-            return rc;
-    }
-    return WL_OK;
-}
+/* Roles are still checked in each apply hook (author_role); a requirement is any key's but login's.
+ */
+static const wl_kind coalition_kinds[] = {
+    {.name = "requirement.set",
+     .scopes = WL_SCOPES_WRITE,
+     .changes_register = true,
+     .apply = apply_requirement_set},
+    {.name = "requirement.endorse",
+     .scopes = WL_SCOPES_WRITE,
+     .changes_register = true,
+     .apply = apply_requirement_endorse},
+    {.name = "fact.record",
+     .scopes = WL_SCOPES_WRITE,
+     .changes_register = true,
+     .apply = apply_fact_record},
+    {.name = "fact.retract",
+     .scopes = WL_SCOPES_WRITE,
+     .changes_register = true,
+     .apply = apply_fact_retract},
+    {.name = "clearing",
+     .scopes = WL_SCOPES_WRITE,
+     .changes_register = true,
+     .apply = apply_clearing},
+    /* sealed content only: never an entry */
+    {.name = "pledge",
+     .scopes = WL_SCOPES_WRITE,
+     .seal = WL_SEAL_ONLY,
+     .changes_register = true,
+     .reveal = reveal_pledge},
+    {.name = "pledge.withdraw",
+     .scopes = WL_SCOPES_WRITE,
+     .seal = WL_SEAL_ONLY,
+     .changes_register = true,
+     .reveal = reveal_withdraw},
+};
+
+const wl_module wl_coalition_module = {
+    .name = "coalition",
+    .kinds = coalition_kinds,
+    .nkinds = sizeof coalition_kinds / sizeof coalition_kinds[0],
+};

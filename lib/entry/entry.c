@@ -105,7 +105,6 @@ static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entr
     size_t ll;
     uint64_t v;
     json_error_t jerr;
-    wl_rc rc;
 
     memset(e, 0, sizeof *e);
     if (why && whylen)
@@ -114,87 +113,83 @@ static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entr
         WHY("entry is %zu bytes, over the limit of %u", len, WL_ENTRY_MAX);
         return WL_ERR_TOO_LARGE;
     }
-    rc = wl_note_parse(bytes, len, &note);
-    if (rc != WL_OK) {
+    if (wl_note_parse(bytes, len, &note) != WL_OK) {
         WHY("not a signed note: needs UTF-8 text, a blank line and signature lines");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if (note.nsigs != 1) {
         WHY("an entry carries exactly one signature line, found %zu", note.nsigs);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     p = note.text;
     end = note.text + note.text_len;
     if ((l = next_line(&p, end, &ll)) == NULL || ll != strlen(header) ||
         memcmp(l, header, ll) != 0) {
         WHY("first line must be %s", header);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if ((l = next_line(&p, end, &ll)) == NULL || ll == 0 || ll > WL_ORIGIN_MAX) {
         WHY("line 2 must be the log origin");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     memcpy(e->origin, l, ll);
     if ((l = next_line(&p, end, &ll)) == NULL || !wl_valid_kind(l, ll)) {
         WHY("line 3 must be a kind: 1-32 of a-z 0-9 . _ -, starting with a letter");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     memcpy(e->kind, l, ll);
     if ((l = next_line(&p, end, &ll)) == NULL || !wl_valid_member_id(l, ll)) {
         WHY("line 4 must be the author's member id: 1-64 of a-z 0-9 . _ -");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     memcpy(e->author, l, ll);
     if ((l = next_line(&p, end, &ll)) == NULL) {
         WHY("line 5 is missing");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if (strcmp(header, WL_SEALED_HEADER) == 0) {
         if (!valid_nonce(l, ll)) {
             WHY("line 5 must be a random nonce of 32 lower-case hex digits");
-            return WL_ERR_INVALID;
+            goto fail;
         }
         memcpy(e->nonce, l, ll);
     } else if (wl_parse_u64(l, ll, &e->seq) != WL_OK) {
         WHY("line 5 must be the sequence number in decimal, no leading zeroes");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if ((l = next_line(&p, end, &ll)) == NULL || wl_parse_u64(l, ll, &v) != WL_OK ||
         v > (uint64_t)INT64_MAX) {
         WHY("line 6 must be the unix time in decimal seconds");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     e->time = (int64_t)v;
     if ((l = next_line(&p, end, &ll)) == NULL || ll == 0) {
         WHY("line 7 must be the body, one line of JSON");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     e->body = l;
     e->body_len = ll;
     if (p != end) {
         WHY("the entry text has more than 7 lines");
-        return WL_ERR_INVALID;
+        goto fail;
     }
     e->body_json = json_loadb(l, ll, JSON_REJECT_DUPLICATES, &jerr);
     if (e->body_json == NULL) {
         WHY("body is not valid JSON: %s at column %d", jerr.text, jerr.column);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if (!json_is_object(e->body_json) || !json_depth_ok(e->body_json, 0)) {
         WHY("body must be a JSON object nested at most %u deep", WL_BODY_DEPTH_MAX);
-        wl_entry_clear(e);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if (note.sigs[0].name_len != strlen(e->author) ||
         memcmp(note.sigs[0].name, e->author, note.sigs[0].name_len) != 0) {
         WHY("the signature line must name the author (%s)", e->author);
-        wl_entry_clear(e);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     if (note.sigs[0].sig_len != 64) {
         WHY("the signature is not an Ed25519 signature");
-        wl_entry_clear(e);
-        return WL_ERR_INVALID;
+        goto fail;
     }
     e->bytes = bytes;
     e->len = len;
@@ -204,6 +199,9 @@ static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entr
     memcpy(e->sig, note.sigs[0].sig, 64);
     wl_merkle_leaf_hash(bytes, len, e->leaf);
     return WL_OK;
+fail:
+    wl_entry_clear(e); /* nothing of a refused entry is left, its JSON included */
+    return WL_ERR_INVALID;
 }
 
 void wl_entry_clear(wl_entry *e)
@@ -247,10 +245,10 @@ static wl_rc build_as(const char *header, const char *origin, const char *kind, 
                       char **out, size_t *outlen)
 {
     size_t cap, tl, sl;
-    char *buf;
+    char *buf = NULL;
     int n;
     wl_entry chk;
-    wl_rc rc;
+    wl_rc rc = WL_ERR_INTERNAL;
 
     *out = NULL;
     *outlen = 0;
@@ -259,30 +257,25 @@ static wl_rc build_as(const char *header, const char *origin, const char *kind, 
     cap = strlen(origin) + strlen(kind) + strlen(author) + strlen(body) + 64 + 2 * 24 + 256;
     if (cap > WL_ENTRY_MAX + 256)
         return WL_ERR_TOO_LARGE;
-    buf = wl_malloc(cap);
-    if (buf == NULL)
+    if ((buf = wl_malloc(cap)) == NULL)
         return WL_ERR_NOMEM;
     n = snprintf(buf, cap, "%s\n%s\n%s\n%s\n%s\n%lld\n%s\n", header, origin, kind, author, line5,
                  (long long)time, body);
-    if (n < 0 || (size_t)n >= cap) {
-        wl_free(buf);
-        return WL_ERR_INTERNAL;
-    }
+    if (n < 0 || (size_t)n >= cap)
+        goto out;
     tl = (size_t)n;
     buf[tl] = '\n';
     sl = wl_note_sign_line(buf, tl, author, WL_SIGTYPE_ED25519, key, 0, buf + tl + 1, cap - tl - 1);
-    if (sl == 0) {
-        wl_free(buf);
-        return WL_ERR_INTERNAL;
-    }
+    if (sl == 0)
+        goto out;
     /* Never hand out bytes the parser would refuse. */
-    rc = parse_as(header, buf, tl + 1 + sl, &chk, NULL, 0);
-    if (rc != WL_OK) {
-        wl_free(buf);
-        return rc;
-    }
+    if ((rc = parse_as(header, buf, tl + 1 + sl, &chk, NULL, 0)) != WL_OK)
+        goto out;
     wl_entry_clear(&chk);
     *out = buf;
     *outlen = tl + 1 + sl;
-    return WL_OK;
+    buf = NULL;
+out:
+    wl_free(buf);
+    return rc;
 }

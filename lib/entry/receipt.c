@@ -54,14 +54,13 @@ wl_rc wl_receipt_sign(const char *origin, const char *op_name, const wl_key *op_
                           WL_RECEIPT_LEAVES);
     if (tl >= sizeof text)
         return WL_ERR_INVALID;
-    out = wl_malloc(tl + 1 + 400);
-    if (out == NULL)
+    if ((out = wl_malloc(tl + 1 + 400)) == NULL)
         return WL_ERR_NOMEM;
     memcpy(out, text, tl);
     out[tl] = '\n';
     sl = wl_note_sign_line(text, tl, op_name, WL_SIGTYPE_ED25519, op_key, 0, out + tl + 1, 399);
     if (sl == 0) {
-        wl_free(out);
+        wl_free(out); /* the one resource, released where it fails */
         return WL_ERR_INVALID;
     }
     out[tl + 1 + sl] = '\0';

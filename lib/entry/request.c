@@ -4,13 +4,15 @@
 
 #include <jansson.h>
 
+#include "willing/crypto.h"
 #include "willing/request.h"
 
 static wl_rc decode_one(json_t *v, char **out, size_t *len, wl_error *err)
 {
     const char *s = json_string_value(v);
     size_t sl, got = 0, cap;
-    char *buf;
+    char *buf = NULL;
+    wl_rc rc = WL_OK;
     *out = NULL;
     *len = 0;
     if (s == NULL)
@@ -21,18 +23,17 @@ static wl_rc decode_one(json_t *v, char **out, size_t *len, wl_error *err)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
                             "an entry is at most %u bytes", WL_ENTRY_MAX);
     cap = sl / 4 * 3 + 3;
-    buf = wl_malloc(cap);
-    if (buf == NULL)
+    if ((buf = wl_malloc(cap)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding an entry");
-    if (wl_b64_decode(s, sl, (uint8_t *)buf, cap, &got) != WL_OK) {
+    if (wl_b64_decode(s, sl, (uint8_t *)buf, cap, &got) != WL_OK)
+        rc = wl_error_set(err, WL_ERR_INVALID, "bad_base64",
+                          "the entry is not valid standard base64 (RFC 4648 §4, padded)");
+    else if (got > WL_ENTRY_MAX)
+        rc = wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
+                          "the entry is %zu bytes, over the limit of %u", got, WL_ENTRY_MAX);
+    if (rc != WL_OK) {
         wl_free(buf);
-        return wl_error_set(err, WL_ERR_INVALID, "bad_base64",
-                            "the entry is not valid standard base64 (RFC 4648 §4, padded)");
-    }
-    if (got > WL_ENTRY_MAX) {
-        wl_free(buf);
-        return wl_error_set(err, WL_ERR_TOO_LARGE, "entry_too_large",
-                            "the entry is %zu bytes, over the limit of %u", got, WL_ENTRY_MAX);
+        return rc;
     }
     *out = buf;
     *len = got;
@@ -87,22 +88,20 @@ wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req
                             "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
                             jerr.line, jerr.column);
     if ((rc = wl_request_shape(root, batch ? batch_fields : one_field, batch ? "a" : "s", err)) !=
-        WL_OK) {
-        json_decref(root);
-        return rc;
-    }
+        WL_OK)
+        goto out;
     list = json_object_get(root, batch ? "entries" : "entry");
     n = batch ? json_array_size(list) : 1;
     if (n == 0 || n > WL_BATCH_MAX) {
-        json_decref(root);
-        return wl_error_set(err, WL_ERR_INVALID, "bad_batch_size",
-                            "a batch holds 1 to %u entries, got %zu", WL_BATCH_MAX, n);
+        rc = wl_error_set(err, WL_ERR_INVALID, "bad_batch_size",
+                          "a batch holds 1 to %u entries, got %zu", WL_BATCH_MAX, n);
+        goto out;
     }
     out->bytes = wl_calloc(n, sizeof *out->bytes);
     out->lens = wl_calloc(n, sizeof *out->lens);
     if (out->bytes == NULL || out->lens == NULL) {
-        json_decref(root);
-        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding the request");
+        rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding the request");
+        goto out;
     }
     for (size_t i = 0; i < n; i++) {
         rc = decode_one(batch ? json_array_get(list, i) : list, &out->bytes[i], &out->lens[i], err);
@@ -112,6 +111,7 @@ wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req
         }
         out->n = i + 1;
     }
+out:
     json_decref(root);
     return rc;
 }

@@ -1,129 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The ledger's write path: precheck (parallel, read-only) and sequence (one
- * writer, inside a transaction), the kind registry, and checkpoint signing.
- * See docs/internals/ledger.md.
+ * writer, inside a transaction), and checkpoint signing. Kinds and who may
+ * write them come from the module registry (registry.c). See
+ * docs/internals/ledger.md.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "willing/ledger.h"
 #include "willing/merkle.h"
 
 #include <jansson.h>
-
-#define KINDS_MAX 64
-static wl_kind kinds[KINDS_MAX];
-static size_t nkinds;
-
-wl_rc wl_error_set(wl_error *err, wl_rc rc, const char *code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err == NULL)
-        return rc;
-    err->rc = rc;
-    err->code = code;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-wl_rc wl_kind_register(const wl_kind *k)
-{
-    if (wl_kind_find(k->name) != NULL)
-        return WL_ERR_CONFLICT;
-    /* someone must be able to write it, and login keys write nothing */
-    if (nkinds >= KINDS_MAX || !wl_valid_kind(k->name, strlen(k->name)) || k->scopes == 0 ||
-        (k->scopes & ~WL_SCOPES_WRITE) != 0)
-        return WL_ERR_INVALID;
-    kinds[nkinds++] = *k;
-    return WL_OK;
-}
-
-const wl_kind *wl_kind_find(const char *name)
-{
-    for (size_t i = 0; i < nkinds; i++)
-        if (strcmp(kinds[i].name, name) == 0)
-            return &kinds[i];
-    return NULL;
-}
-
-static struct {
-    char kind[33];
-    wl_reveal_fn fn;
-    unsigned scopes;
-} reveals[16];
-static size_t nreveals;
-
-wl_rc wl_reveal_register(const char *content_kind, wl_reveal_fn fn, unsigned scopes)
-{
-    if (wl_reveal_find(content_kind) != NULL)
-        return WL_ERR_CONFLICT;
-    if (nreveals >= sizeof reveals / sizeof reveals[0] || strlen(content_kind) > 32 ||
-        scopes == 0 || (scopes & ~WL_SCOPES_WRITE) != 0)
-        return WL_ERR_INVALID;
-    memcpy(reveals[nreveals].kind, content_kind, strlen(content_kind) + 1);
-    reveals[nreveals].scopes = scopes;
-    reveals[nreveals++].fn = fn;
-    return WL_OK;
-}
-
-wl_reveal_fn wl_reveal_find(const char *content_kind)
-{
-    for (size_t i = 0; i < nreveals; i++)
-        if (strcmp(reveals[i].kind, content_kind) == 0)
-            return reveals[i].fn;
-    return NULL;
-}
-
-unsigned wl_kind_scopes(const char *kind)
-{
-    const wl_kind *k = wl_kind_find(kind);
-    if (k != NULL)
-        return k->scopes;
-    for (size_t i = 0; i < nreveals; i++)
-        if (strcmp(reveals[i].kind, kind) == 0)
-            return reveals[i].scopes;
-    return 0;
-}
-
-static unsigned scope_bit(const char *scope)
-{
-    return strcmp(scope, "sign") == 0      ? WL_SCOPE_SIGN
-           : strcmp(scope, "console") == 0 ? WL_SCOPE_CONSOLE
-           : strcmp(scope, "login") == 0   ? WL_SCOPE_LOGIN
-                                           : 0;
-}
-
-wl_rc wl_scope_check(const char *kind, const char *scope, wl_error *err)
-{
-    unsigned want = wl_kind_scopes(kind);
-    if (scope_bit(scope) & want)
-        return WL_OK;
-    return wl_error_set(err, WL_ERR_FORBIDDEN, "key_scope",
-                        "a key of scope '%s' may not sign '%s': %s", scope, kind,
-                        want == WL_SCOPES_IDENTITY
-                            ? "members and keys change only with a key of scope sign"
-                        : want == WL_SCOPES_WRITE ? "it needs a key of scope sign or console"
-                                                  : "no key may sign it");
-}
-
-int wl_valid_role(const char *s)
-{
-    static const char *const roles[] = {"operator", "coordinator", "member",  "host",
-                                        "party",    "monitor",     "observer"};
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strcmp(s, roles[i]) == 0)
-            return 1;
-    return 0;
-}
-
-int wl_valid_scope(const char *s)
-{
-    return strcmp(s, "sign") == 0 || strcmp(s, "login") == 0 || strcmp(s, "console") == 0;
-}
 
 void wl_pending_clear(wl_pending *p)
 {
@@ -152,6 +39,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
     wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     uint64_t size = 0;
+    const wl_kind *k;
     wl_rc rc;
 
     memset(p, 0, sizeof *p);
@@ -164,7 +52,8 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
                           "entry is for log '%s', this log is '%s'", p->e.origin, origin);
         goto fail;
     }
-    if (wl_kind_find(p->e.kind) == NULL) {
+    /* sealed-only kinds (a pledge) are never entries: no such kind in the log */
+    if ((k = wl_kind_entry(p->e.kind)) == NULL) {
         rc = wl_error_set(err, WL_ERR_INVALID, "unknown_kind", "no kind '%s' in this log",
                           p->e.kind);
         goto fail;
@@ -195,16 +84,17 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
         }
         nk = pub;
     }
+    rc = WL_ERR_SIGNATURE;
     if (nk == 0) {
         if (wl_store_size(s, &size) == WL_OK && size == 0 && genesis_key(&p->e, p->pk) &&
             wl_entry_verify_sig(&p->e, p->pk) == WL_OK) {
             memcpy(p->scope, "sign", 5);
-            return WL_OK;
+            rc = WL_OK;
+        } else {
+            rc = wl_error_set(err, WL_ERR_UNKNOWN_KEY, "unknown_key",
+                              "no key %08x of member '%s' is known to this log",
+                              (unsigned)p->e.key_id, p->e.author);
         }
-        rc = wl_error_set(err, WL_ERR_UNKNOWN_KEY, "unknown_key",
-                          "no key %08x of member '%s' is known to this log", (unsigned)p->e.key_id,
-                          p->e.author);
-        goto fail;
     }
     for (size_t i = 0; i < nk; i++) {
         if (wl_entry_verify_sig(&p->e, keys[i].pk) != WL_OK)
@@ -213,17 +103,23 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
             rc = wl_error_set(err, WL_ERR_REVOKED, "revoked_key",
                               "key %08x of '%s' was revoked at entry %llu", (unsigned)p->e.key_id,
                               p->e.author, (unsigned long long)keys[i].revoked);
-            goto fail;
+            break;
         }
         if ((rc = wl_scope_check(p->e.kind, keys[i].scope, err)) != WL_OK)
-            goto fail;
+            break;
         memcpy(p->pk, keys[i].pk, 32);
         memcpy(p->scope, keys[i].scope, sizeof p->scope);
-        return WL_OK;
+        break;
     }
-    rc = wl_error_set(err, WL_ERR_SIGNATURE, "bad_signature",
-                      "the signature does not verify with key %08x of '%s'", (unsigned)p->e.key_id,
-                      p->e.author);
+    if (rc == WL_ERR_SIGNATURE)
+        wl_error_set(err, rc, "bad_signature",
+                     "the signature does not verify with key %08x of '%s'", (unsigned)p->e.key_id,
+                     p->e.author);
+    /* the body's syntax last: who signed it is the first thing a refusal says */
+    if (rc == WL_OK && k->validate != NULL)
+        rc = k->validate(&p->e, err);
+    if (rc == WL_OK)
+        return WL_OK;
 fail:
     wl_pending_clear(p);
     return rc;
@@ -312,11 +208,13 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
         return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
     if ((rc = wl_store_size(s, &size)) != WL_OK)
         return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    if ((k = wl_kind_entry(e->kind)) == NULL)
+        return wl_error_set(err, WL_ERR_INVALID, "unknown_kind", "no kind '%s'", e->kind);
 
     /*
-     * The key may have been revoked since the precheck; its scope, as the log
-     * holds it now, must be one that may sign this kind (whatever route the
-     * entry came by).
+     * The key may have been revoked since the precheck; with its scope, as the
+     * log holds it now, the authority says whether the author may write this
+     * kind now (whatever route the entry came by).
      */
     if (size > 0) {
         int live = -1;
@@ -331,7 +229,7 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
             return wl_error_set(err, WL_ERR_REVOKED, "revoked_key",
                                 "key %08x of '%s' is no longer valid", (unsigned)e->key_id,
                                 e->author);
-        if ((rc = wl_scope_check(e->kind, keys[live].scope, err)) != WL_OK)
+        if ((rc = wl_authority_ask(s, e->author, keys[live].scope, e->kind, err)) != WL_OK)
             return rc;
         memcpy(p->scope, keys[live].scope, sizeof p->scope);
     } else if (strcmp(e->kind, "member.add") != 0) {
@@ -339,10 +237,7 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
                             "the first entry of a log must be the operator's member.add");
     }
 
-    k = wl_kind_find(e->kind);
-    if (k == NULL)
-        return wl_error_set(err, WL_ERR_INVALID, "unknown_kind", "no kind '%s'", e->kind);
-    if ((rc = k->apply(s, p, size, err)) != WL_OK)
+    if (k->apply != NULL && (rc = k->apply(s, p, size, err)) != WL_OK)
         return rc;
 
     se.index = size;
@@ -363,8 +258,9 @@ wl_rc wl_ledger_sign_checkpoint(const char *origin, const wl_key *log_key, uint6
                                 const uint8_t root[32], char **note, size_t *len)
 {
     wl_checkpoint cp;
-    size_t tl, sl;
-    char *buf;
+    size_t tl, sl = 0;
+    char *buf = NULL;
+    wl_rc rc = WL_ERR_INTERNAL;
 
     *note = NULL;
     *len = 0;
@@ -374,24 +270,22 @@ wl_rc wl_ledger_sign_checkpoint(const char *origin, const wl_key *log_key, uint6
     memcpy(cp.origin, origin, strlen(origin) + 1);
     cp.size = size;
     memcpy(cp.root, root, 32);
-    buf = wl_malloc(1024);
-    if (buf == NULL)
+    if ((buf = wl_malloc(1024)) == NULL)
         return WL_ERR_NOMEM;
-    tl = wl_checkpoint_format(&cp, buf, 512);
-    if (tl == 0) {
-        wl_free(buf);
-        return WL_ERR_INTERNAL;
-    }
+    if ((tl = wl_checkpoint_format(&cp, buf, 512)) == 0)
+        goto out;
     buf[tl] = '\n';
     sl = wl_note_sign_line(buf, tl, origin, WL_SIGTYPE_ED25519, log_key, 0, buf + tl + 1,
                            1024 - tl - 1);
-    if (sl == 0) {
-        wl_free(buf);
-        return WL_ERR_INTERNAL;
-    }
+    if (sl == 0)
+        goto out;
     *note = buf;
     *len = tl + 1 + sl;
-    return WL_OK;
+    buf = NULL;
+    rc = WL_OK;
+out:
+    wl_free(buf);
+    return rc;
 }
 
 wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_key, int64_t now,

@@ -12,7 +12,7 @@ wl_rc wl_replay_init(wl_replay *r, const char *origin)
     if (strlen(origin) > WL_ORIGIN_MAX)
         return WL_ERR_INVALID;
     memcpy(r->origin, origin, strlen(origin) + 1);
-    if ((rc = wl_kinds_core_register()) != WL_OK)
+    if ((rc = wl_modules_register()) != WL_OK)
         return rc;
     if ((rc = wl_store_open(":memory:", 1, &r->s)) != WL_OK)
         return rc;

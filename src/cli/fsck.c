@@ -239,8 +239,7 @@ int cli_fsck(int argc, char **argv)
         fprintf(stderr, "usage: willing fsck --db PATH\n");
         return 2;
     }
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_coalition_kinds_register() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     rc = wl_store_open(db, 0, &s);
     if (rc != WL_OK) {

@@ -99,8 +99,7 @@ int cli_init(int argc, char **argv)
         fprintf(stderr, "willing init: %s already exists; not touching it\n", db);
         return 1;
     }
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_coalition_kinds_register() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     snprintf(logkp, sizeof logkp, "%s.log.key", db);
     snprintf(opkp, sizeof opkp, "%s.operator.key", db);

@@ -160,8 +160,7 @@ int cli_verify(int argc, char **argv)
     }
     if (vkey == NULL || optind != argc - 1)
         return usage(stderr);
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_coalition_kinds_register() != WL_OK)
+    if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK ||
         keys[0].type != WL_SIGTYPE_ED25519) {

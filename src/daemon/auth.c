@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "daemon.h"
+#include "willing/identity.h"
 #include "willing/httpsig.h"
 
 #define SKEW_SECONDS 300
@@ -227,12 +228,6 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
         return 0;
     /* the nonce, durably, once, before the verdict */
     return nonce_wait(c, r, a);
-}
-
-bool wl_member_privileged(const wl_member *m)
-{
-    return (strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0) &&
-           strcmp(m->status, "withdrawn") != 0;
 }
 
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r)

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "willing/identity.h" /* wl_authorize, wl_member_privileged */
 #include "willing/ledger.h"
 #include "willing/note.h"
 #include "respond.h"
@@ -234,12 +235,6 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
 /* Inside a sequencer job: records a's nonce once, or fails with replayed_request. */
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
 enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r);
-/*
- * Whether member m may see what the coordinator sees: role coordinator or
- * operator, and not withdrawn. Handlers read m from the store at each
- * request, so a withdrawal takes the coordinator's view away at once.
- */
-bool wl_member_privileged(const wl_member *m);
 /* Signs the receipts of the sealed submissions of a committed round (sequencer thread). */
 void wl_sealed_receipts(wl_job *batch);
 enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, wl_req *r);

@@ -362,8 +362,8 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot read the TLS certificate or key\n");
         return 1;
     }
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_coalition_kinds_register() != WL_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+    if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK ||
+        curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
         fprintf(stderr, "willing serve: cannot initialise the crypto library\n");
         return 1;
     }

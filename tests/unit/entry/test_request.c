@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "willing/entry.h"
 #include "willing/request.h"
 
 static int split(const char *body, char *salt, char *content)

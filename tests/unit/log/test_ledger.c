@@ -12,6 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../fixture.h"
+
+#include "willing/identity.h"
 #include "willing/ledger.h"
 #include "willing/merkle.h"
 
@@ -50,16 +53,6 @@ static wl_rc append(fixture *f, const wl_key *k, const char *author, const char 
     return rc;
 }
 
-static void member_body(char *out, size_t cap, const char *id, const char *role, const wl_key *k,
-                        const char *scope)
-{
-    char b64[45];
-    wl_b64_encode(k->pk, 32, b64);
-    snprintf(out, cap,
-             "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"%s\",\"key\":\"%s\",\"scope\":\"%s\"}",
-             id, id, role, b64, scope);
-}
-
 static wl_rc reveal_any(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
                         wl_error *err)
 {
@@ -79,7 +72,7 @@ static int setup(void **state)
     wl_key_generate(&f.op);
     wl_key_generate(&f.gb);
     wl_key_generate(&f.fr);
-    member_body(body, sizeof body, "op", "operator", &f.op, "sign");
+    wl_test_member_body(body, sizeof body, "op", "operator", &f.op, "sign");
     assert_int_equal(append(&f, &f.op, "op", "member.add", body, 0, &idx, &err), WL_OK);
     assert_int_equal(idx, 0);
     *state = &f;
@@ -113,7 +106,7 @@ static void test_genesis_rules(void **state)
     assert_int_equal(wl_ledger_precheck(s, ORIGIN, e, len, &p, &err), WL_ERR_UNKNOWN_KEY);
     wl_free(e);
     /* a first member.add that is not the operator's own */
-    member_body(body, sizeof body, "op", "member", &k, "sign");
+    wl_test_member_body(body, sizeof body, "op", "member", &k, "sign");
     assert_int_equal(wl_entry_build(ORIGIN, "member.add", "op", 1, 1, body, &k, &e, &len), WL_OK);
     assert_int_equal(wl_ledger_precheck(s, ORIGIN, e, len, &p, &err), WL_OK);
     assert_int_equal(wl_ledger_sequence(s, &p, &idx, &existed, &err), WL_ERR_FORBIDDEN);
@@ -130,17 +123,17 @@ static void test_members_and_keys(void **state)
     wl_error err;
     wl_key gb2;
 
-    member_body(body, sizeof body, "gb", "coordinator", &f->gb, "sign");
+    wl_test_member_body(body, sizeof body, "gb", "coordinator", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
     assert_int_equal(idx, 1);
     /* again: the member exists */
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_CONFLICT);
     assert_string_equal(err.code, "member_exists");
     /* a member may not add members */
-    member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
+    wl_test_member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
     assert_int_equal(append(f, &f->gb, "gb", "member.add", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* nor a second operator */
-    member_body(body, sizeof body, "fr", "operator", &f->fr, "sign");
+    wl_test_member_body(body, sizeof body, "fr", "operator", &f->fr, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
     /* statements by members; a body the kind refuses */
     assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"willing\"}", 0, &idx, &err),
@@ -158,7 +151,7 @@ static void test_members_and_keys(void **state)
     /* another member may not revoke gb's key */
     {
         char mb[512];
-        member_body(mb, sizeof mb, "fr", "member", &f->fr, "sign");
+        wl_test_member_body(mb, sizeof mb, "fr", "member", &f->fr, "sign");
         assert_int_equal(append(f, &f->op, "op", "member.add", mb, 0, &idx, &err), WL_OK);
     }
     assert_int_equal(append(f, &f->fr, "fr", "key.revoke", body, 0, &idx, &err), WL_ERR_FORBIDDEN);
@@ -180,7 +173,7 @@ static void test_seq_replay_and_conflict(void **state)
     wl_pending p;
     int existed = 0;
 
-    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    wl_test_member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
     assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"a\"}", 77, &idx, &err),
                      WL_OK);
@@ -213,9 +206,9 @@ static void test_sealed_and_announce(void **state)
     uint64_t sealed_idx, other_idx, idx;
     wl_error err;
 
-    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    wl_test_member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
-    member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
+    wl_test_member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
     assert_int_equal(wl_sealed_build(ORIGIN, "pledge", "gb", "0123456789abcdef0123456789abcdef",
                                      1741392000, "{\"category\":\"ground_forces\"}", &f->gb,
@@ -294,7 +287,7 @@ static void test_hashes_match_independent_root(void **state)
     char body[512];
     uint64_t idx, size;
     wl_error err;
-    member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    wl_test_member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
     assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
     for (int i = 0; i < 520; i++) {
         char t[64];
@@ -331,9 +324,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sealed_and_announce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hashes_match_independent_root, setup, teardown),
     };
-    /* the log core knows no domain kinds: a test kind that anything may announce */
-    if (wl_crypto_init() != WL_OK || wl_kinds_core_register() != WL_OK ||
-        wl_reveal_register("pledge", reveal_any, WL_SCOPES_WRITE) != WL_OK)
+    /* the log core knows no domain kinds: a test module whose sealed kind anything may announce */
+    static const wl_kind test_kinds[] = {
+        {.name = "pledge", .scopes = WL_SCOPES_WRITE, .seal = WL_SEAL_ONLY, .reveal = reveal_any},
+    };
+    static const wl_module test_module = {"test", test_kinds, 1};
+    if (wl_crypto_init() != WL_OK || wl_authority_set(wl_authorize) != WL_OK ||
+        wl_module_register(&wl_ledger_module) != WL_OK ||
+        wl_module_register(&wl_identity_module) != WL_OK ||
+        wl_module_register(&test_module) != WL_OK)
         return 1;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -290,7 +290,7 @@ int main(void)
     /* no lookaside: every SQLite allocation goes through the counted allocator */
     if (sqlite3_config(SQLITE_CONFIG_MALLOC, &counted) != SQLITE_OK ||
         sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) != SQLITE_OK || wl_crypto_init() != WL_OK ||
-        wl_kinds_core_register() != WL_OK)
+        wl_modules_register() != WL_OK)
         return 1;
     wl_key_generate(&logk);
     wl_key_generate(&opk);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Identity: members, their keys, the keys' scopes and the members' status, as
+ * a module (lib/identity/): the kinds member.add, key.add, key.revoke and
+ * member.status with their rules, public and sealed, and the one authority
+ * every other module and the daemon ask: may this member, with a key of this
+ * scope, write this kind now. docs/internals/identity.md has the rules.
+ */
+#ifndef WILLING_IDENTITY_H
+#define WILLING_IDENTITY_H
+
+#include "willing/module.h"
+
+/* member.add, key.add, key.revoke, member.status (lib/identity/kinds.c). */
+extern const wl_module wl_identity_module;
+
+/*
+ * May `member` (key of `scope`) write `kind` now: scope x kind first (403
+ * key_scope), then the member exists (403 forbidden), is not withdrawn (403
+ * withdrawn; a withdrawn member may still revoke its keys and state its
+ * status), and its role may author the kind (403 forbidden naming the roles
+ * that may). WL_OK, WL_ERR_FORBIDDEN with err naming the rule, WL_ERR_INVALID
+ * for a kind nobody registered, or a storage error. Whether the key itself
+ * is live is the caller's, who found it (the ledger, the daemon's
+ * authentication). wl_modules_register makes it the ledger's authority.
+ */
+wl_rc wl_authorize(wl_store *s, const char *member, const char *scope, const char *kind,
+                   wl_error *err) WL_MUST;
+
+/*
+ * Whether member m may see what the coordinator sees: role coordinator or
+ * operator, and not withdrawn. Handlers read m from the store at each
+ * request, so a withdrawal takes the coordinator's view away at once.
+ */
+bool wl_member_privileged(const wl_member *m);
+
+/*
+ * The operator's private effect of sealed content about members, applied
+ * when the content is stored (not in the log): member.add by the operator
+ * adds a sealed member (status invited) and its key; key.add by the operator
+ * a sealed key; member.status by the member or the operator sets willing or
+ * withdrawn. size: the tree size then. Sealed rows are invisible in public.
+ * The kinds' sealed_apply hooks; this calls the one of content's kind.
+ */
+wl_rc wl_sealed_member_apply(wl_store *s, const wl_entry *content, uint64_t size,
+                             wl_error *err) WL_MUST;
+
+#endif
