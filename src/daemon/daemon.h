@@ -57,6 +57,7 @@ typedef struct {
     bool seq_stopping; /* the sequencer: drain the queue and stop (after the publisher) */
     uint64_t size;     /* committed size, under mu */
     uint64_t reg_gen;  /* bumped, under mu, by every commit that may change the register */
+    bool damaged;      /* the sequencer found the file damaged: serve stops and exits 1 */
 
     /* the published checkpoint, under mu */
     char *cp_note;

@@ -240,7 +240,28 @@ static bool derived_match(wl_store *s, uint64_t i, const char *data, size_t len,
     return ok;
 }
 
+static wl_rc check_against_checkpoint(wl_store *s, char *why, size_t cap);
+
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
+{
+    wl_rc rc;
+
+    /* the file's structure (every page read once) is checked by the sequencer before it writes */
+    /* one read transaction: one snapshot, and no lock taken and dropped per statement */
+    if (wl_store_begin_read(s) != WL_OK) {
+        snprintf(why, cap, "cannot read the database: %s", wl_store_errmsg(s));
+        return WL_ERR_CORRUPT;
+    }
+    rc = check_against_checkpoint(s, why, cap);
+    if (wl_store_commit(s) != WL_OK && rc == WL_OK) {
+        snprintf(why, cap, "cannot end a read: %s", wl_store_errmsg(s));
+        rc = WL_ERR_CORRUPT;
+    }
+    return rc;
+}
+
+/* wl_startup_check's checks, inside its read transaction. */
+static wl_rc check_against_checkpoint(wl_store *s, char *why, size_t cap)
 {
     uint64_t size = 0, cps = 0;
     char *note = NULL, *data = NULL;
@@ -250,9 +271,6 @@ wl_rc wl_startup_check(wl_store *s, char *why, size_t cap)
     uint8_t ok = 0, root[32], leaf[32], stored[32];
     wl_rc rc;
 
-    /* the file's structure: every page read once (docs/internals/daemon.md) */
-    if (wl_store_quick_check(s, why, cap) != WL_OK)
-        return WL_ERR_CORRUPT;
     if ((rc = wl_store_size(s, &size)) != WL_OK) {
         snprintf(why, cap, "cannot read the log: %s", wl_store_errmsg(s));
         return WL_ERR_CORRUPT;

@@ -10,10 +10,12 @@
  * makes every commit take N ms longer, as a slow disk's fsync would; tests use
  * it to show that no worker thread waits for a commit.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon.h"
 
@@ -186,9 +188,35 @@ static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why,
     return rc;
 }
 
+/*
+ * The file's structure, SQLite's quick_check (every page read once: seconds
+ * at a million entries), checked before the first round. `serve` answers
+ * reads meanwhile from a file whose last checkpoint, tree and newest entries
+ * it has checked (wl_startup_check); writes wait here. On damage nothing is
+ * written: every job is refused and the daemon stops, exiting 1.
+ */
+static bool structure_damaged(wl_store *s, char *why, size_t cap)
+{
+    char what[200];
+    if (wl_store_quick_check(s, what, sizeof what) == WL_OK)
+        return false;
+    snprintf(why, cap, "the database file is damaged (%s); nothing stored", what);
+    fprintf(stderr,
+            "willing serve: refusing to serve %s: the file is damaged: %s. Run `willing "
+            "fsck --db %s`.\n",
+            wl_srv->db_path, what, wl_srv->db_path);
+    pthread_mutex_lock(&wl_srv->mu);
+    wl_srv->damaged = true;
+    pthread_mutex_unlock(&wl_srv->mu);
+    kill(getpid(), SIGTERM); /* serve's main thread stops the daemon */
+    return true;
+}
+
 void *wl_sequencer_main(void *arg)
 {
     wl_store *s = arg;
+    char damaged[300];
+    bool is_damaged = structure_damaged(s, damaged, sizeof damaged);
     for (;;) {
         wl_job *batch, *j;
         uint64_t size = 0;
@@ -204,7 +232,16 @@ void *wl_sequencer_main(void *arg)
         if (batch == NULL)
             break; /* stopping, nothing left */
 
-        rc = commit_round(s, batch, &size, why, sizeof why);
+        if (is_damaged) {
+            rc = WL_ERR_CORRUPT;
+            for (j = batch; j; j = j->next)
+                if (!j->failed) {
+                    j->failed = true;
+                    wl_error_set(&j->err, WL_ERR_IO, "storage", "%s", damaged);
+                }
+        } else {
+            rc = commit_round(s, batch, &size, why, sizeof why);
+        }
         for (j = batch; j; j = j->next) {
             if (rc != WL_OK && !j->failed) {
                 j->failed = true;

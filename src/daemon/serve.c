@@ -401,8 +401,8 @@ static int serve(int argc, char **argv)
                     db, why);
         else
             fprintf(stderr,
-                    "willing serve: %s is not a willing ledger or is damaged (%s); run "
-                    "`willing fsck --db %s`\n",
+                    "willing serve: refusing to serve %s: it is not a willing ledger or is "
+                    "damaged (%s); run `willing fsck --db %s`\n",
                     db, wl_rc_name(rc), db);
         return 1;
     }
@@ -541,7 +541,7 @@ static int serve(int argc, char **argv)
     wl_key_wipe(&server.op_key);
     free(cert);
     free(tlskey);
-    return 0;
+    return server.damaged ? 1 : 0;
 }
 
 /* serve, then the log's and the operator's keys wiped on every path out of it */

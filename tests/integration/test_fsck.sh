@@ -110,7 +110,9 @@ while read -r off quick; do
   if [ "$quick" != ok ]; then
     structural=$((structural + 1))
     cp "$T/fk.db.log.key" "$T/flip$off.db.log.key"; cp "$OPKEY" "$T/flip$off.db.operator.key"
-    if ! timeout 20 "$W" serve --db "$T/flip$off.db" --listen 127.0.0.1:"$(free_port)" >/dev/null 2>&1; then
+    # refused: serve stops by itself, exit status 1, saying why (not killed by the timeout)
+    st=0; out=$(timeout 20 "$W" serve --db "$T/flip$off.db" --listen 127.0.0.1:"$(free_port)" 2>&1) || st=$?
+    if [ "$st" = 1 ] && grep -q 'refusing to serve' <<<"$out"; then
       serve_refused=$((serve_refused + 1))
     fi
   fi
