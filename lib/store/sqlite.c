@@ -179,6 +179,8 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
     struct stat st;
 
     *out = NULL;
+    if (why && cap)
+        why[0] = '\0';
     if (!create && stat(path, &st) != 0)
         return WL_ERR_NOT_FOUND;
     s = wl_calloc(1, sizeof *s);
@@ -193,13 +195,13 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
         rc = map_rc(sqlite3_open_v2(path, &s->db, flags, NULL));
     }
     if (rc != WL_OK)
-        goto fail;
+        goto out;
     sqlite3_busy_timeout(s->db, WL_BUSY_MS);
     sqlite3_extended_result_codes(s->db, 0);
     /* journal_size_limit: a WAL that SQLite restarts is cut back to the bound too */
     if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                       "PRAGMA cache_size=-4096; PRAGMA journal_size_limit=16777216;")) != WL_OK)
-        goto fail;
+        goto out;
     s->page_size = 4096;
     {
         sqlite3_stmt *ps = NULL;
@@ -211,17 +213,15 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
     sqlite3_wal_hook(s->db, on_wal_commit, s);
     if (create) {
         if ((rc = exec(s, schema)) != WL_OK)
-            goto fail;
+            goto out;
     }
     if ((rc = prepare(s)) != WL_OK)
-        goto fail;
+        goto out;
     if (create) {
         char *v = NULL;
         if (wl_store_meta_get(s, "schema", &v) == WL_ERR_NOT_FOUND)
             rc = wl_store_meta_set(s, "schema", WL_SCHEMA_VERSION);
         wl_free(v);
-        if (rc != WL_OK)
-            goto fail;
     } else {
         char *v = NULL;
         rc = wl_store_meta_get(s, "schema", &v);
@@ -230,16 +230,16 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
         else if (rc == WL_ERR_NOT_FOUND)
             rc = WL_ERR_CORRUPT;
         wl_free(v);
-        if (rc != WL_OK)
-            goto fail;
     }
-    *out = s;
-    return WL_OK;
-fail:
-    if (why && cap) /* the engine's words, and the system's: not just "an I/O error" */
-        snprintf(why, cap, "%s%s", s->db ? sqlite3_errmsg(s->db) : wl_rc_name(rc),
-                 s->db ? os_error(sqlite3_system_errno(s->db)) : "");
-    wl_store_close(s);
+out:
+    if (rc == WL_OK) {
+        *out = s;
+    } else {
+        if (why && cap) /* the engine's words, and the system's: not just "an I/O error" */
+            snprintf(why, cap, "%s%s", s->db ? sqlite3_errmsg(s->db) : wl_rc_name(rc),
+                     s->db ? os_error(sqlite3_system_errno(s->db)) : "");
+        wl_store_close(s);
+    }
     return rc;
 }
 
@@ -345,24 +345,32 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
         return WL_ERR_INVALID;
     /* every column, quoted, as one line of text: the same rows give the same lines */
     snprintf(text, sizeof text, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
+        rc = map_rc(sqlite3_errcode(s->db));
+        goto out;
+    }
     while ((r = sqlite3_step(st)) == SQLITE_ROW && off < sizeof cols - 100)
         off += (size_t)snprintf(cols + off, sizeof cols - off, "%squote(\"%s\")",
                                 off ? "||'|'||" : "", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
-    if (r != SQLITE_DONE || off == 0 || off >= sizeof cols - 100)
-        return WL_ERR_CORRUPT;
+    st = NULL;
+    if (r != SQLITE_DONE || off == 0 || off >= sizeof cols - 100) {
+        rc = WL_ERR_CORRUPT;
+        goto out;
+    }
     snprintf(text, sizeof text, "SELECT %s AS r FROM %s%s ORDER BY r", cols, table,
              public_only ? " WHERE sealed = 0" : "");
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
+        rc = map_rc(sqlite3_errcode(s->db));
+        goto out;
+    }
     while ((r = sqlite3_step(st)) == SQLITE_ROW)
         if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0))) != WL_OK)
             break;
     if (rc == WL_OK && r != SQLITE_DONE)
         rc = map_rc(r);
-    sqlite3_finalize(st);
+out:
+    sqlite3_finalize(st); /* NULL: a no-op */
     return rc;
 }
 
@@ -387,11 +395,9 @@ static wl_rc integrity_pragma(wl_store *s, const char *pragma, char *why, size_t
 {
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;
-    if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
-        return WL_ERR_CORRUPT;
-    }
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    why[0] = '\0';
+    if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
         if (t == NULL || strcmp((const char *)t, "ok") != 0) {
             snprintf(why, cap, "SQLite integrity check: %s", t ? (const char *)t : "failed");

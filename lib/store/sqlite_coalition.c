@@ -43,6 +43,8 @@ wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
     sqlite3_stmt *st = stmt(s, Q_REQ_GET);
     int rc;
     wl_rc ret = WL_OK;
+    *set_idx = 0;
+    *endorsed_idx = 0;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -93,20 +95,39 @@ wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t id
 wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
 {
     sqlite3_stmt *st = stmt(s, Q_FACT_ALL);
-    int rc;
-    size_t cap = 0;
+    char **v = NULL;
+    size_t cap = 0, k = 0;
+    int r;
+    wl_rc rc = WL_OK;
     *names = NULL;
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            char **nn = wl_realloc(*names, (cap ? cap * 2 : 8) * sizeof *nn);
-            if (nn == NULL)
-                break;
-            *names = nn;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            char **nv = wl_realloc(v, (cap ? cap * 2 : 8) * sizeof *nv);
+            if (nv == NULL) {
+                rc = WL_ERR_NOMEM;
+                goto out;
+            }
+            v = nv;
             cap = cap ? cap * 2 : 8;
         }
-        (*names)[(*n)++] = col_dup(st, 0, NULL);
+        if ((v[k] = col_dup(st, 0, NULL)) == NULL) {
+            rc = WL_ERR_NOMEM;
+            goto out;
+        }
+        k++;
     }
+    if (r != SQLITE_DONE)
+        rc = map_rc(r);
+out:
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? WL_OK : WL_ERR_NOMEM;
+    if (rc == WL_OK) {
+        *names = v;
+        *n = k;
+    } else { /* nothing half-read: every name read so far is freed */
+        for (size_t i = 0; i < k; i++)
+            wl_free(v[i]);
+        wl_free(v);
+    }
+    return rc;
 }

@@ -152,7 +152,7 @@ wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32]
 
 /*
  * Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys;
- * WL_ERR_TOO_LARGE if there are more than max.
+ * WL_ERR_TOO_LARGE if there are more than max. On any error *n is 0.
  */
 static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out, size_t max,
                        size_t *n)
@@ -184,6 +184,10 @@ static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out,
     if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
         rc = map_rc(r);
     sqlite3_reset(st);
+    if (rc != WL_OK && *n) {
+        memset(out, 0, *n * sizeof *out);
+        *n = 0;
+    }
     return rc;
 }
 

@@ -89,6 +89,16 @@ static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, c
         *data = NULL;
         *len = 0;
     }
+    if (kind)
+        kind[0] = '\0';
+    if (author)
+        author[0] = '\0';
+    if (seq)
+        *seq = 0;
+    if (time)
+        *time = 0;
+    if (leaf)
+        memset(leaf, 0, 32); /* differs from any real leaf hash */
     if (index > INT64_MAX)
         return WL_ERR_NOT_FOUND;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
@@ -106,8 +116,6 @@ static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, c
             *time = sqlite3_column_int64(st, 4);
         if (leaf && sqlite3_column_bytes(st, 5) == 32)
             memcpy(leaf, sqlite3_column_blob(st, 5), 32);
-        else if (leaf)
-            memset(leaf, 0, 32); /* differs from any real leaf hash */
     } else {
         rc = no_row(r);
     }
@@ -260,6 +268,7 @@ wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]
     sqlite3_stmt *st = stmt(s, Q_HASH_GET);
     int r;
     wl_rc rc = WL_OK;
+    memset(h, 0, 32);
     sqlite3_bind_int(st, 1, (int)level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
     r = sqlite3_step(st);
@@ -286,6 +295,8 @@ wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t coun
     size_t got = 0;
     int r;
     wl_rc rc = WL_OK;
+    if (count)
+        memset(out, 0, 32 * count);
     sqlite3_bind_int(st, 1, (int)level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)(idx + count));
@@ -303,6 +314,8 @@ wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t coun
     if (rc == WL_OK && got != count)
         rc = WL_ERR_NOT_FOUND;
     sqlite3_reset(st);
+    if (rc != WL_OK && got)
+        memset(out, 0, 32 * got); /* no partial range */
     return rc;
 }
 
@@ -329,6 +342,7 @@ wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
     sqlite3_stmt *st = stmt(s, Q_TILE_GET);
     int r;
     wl_rc rc = WL_OK;
+    memset(data, 0, WL_TILE_BLOB_BYTES);
     if (tlevel > 63 || idx >= (1ull << 56))
         return WL_ERR_NOT_FOUND;
     sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
@@ -351,6 +365,8 @@ wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offs
     sqlite3_int64 row;
     int rc;
     wl_rc ret;
+    if (len)
+        memset(out, 0, len);
     if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
         return WL_ERR_NOT_FOUND;
     row = tile_id(tlevel, idx);
@@ -366,6 +382,8 @@ wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offs
     else
         ret =
             sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
+    if (ret != WL_OK && len)
+        memset(out, 0, len);
     /* outside a transaction the handle would hold a snapshot after this call */
     if (ret != WL_OK || sqlite3_get_autocommit(s->db))
         tile_release(s);

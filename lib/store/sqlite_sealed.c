@@ -81,14 +81,16 @@ wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_r
         r->envelope = col_index(st, 6);
         col_str(st, 7, r->pledge, sizeof r->pledge);
         col_str(st, 8, r->subject, sizeof r->subject);
-        if (r->content == NULL || r->readers == NULL) {
-            wl_store_sealed_free(r);
+        if (r->content == NULL || r->readers == NULL)
             ret = WL_ERR_NOMEM;
-        }
     } else {
         ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
     }
     sqlite3_reset(st);
+    if (ret != WL_OK) {
+        wl_store_sealed_free(r);
+        memset(r, 0, sizeof *r); /* no half-read record */
+    }
     return ret;
 }
 
@@ -100,16 +102,22 @@ void wl_store_sealed_free(wl_sealed_rec *r)
     r->readers = NULL;
 }
 
-/* Reads a statement's rows of one 32-byte commitment each, up to max. */
+/* Reads a statement's rows of one 32-byte commitment each, up to max; *n is 0 on an error. */
 static wl_rc read_commitments(sqlite3_stmt *st, uint8_t (*out)[32], size_t max, size_t *n)
 {
-    int rc;
+    int r;
+    wl_rc rc;
     *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max)
         if (sqlite3_column_bytes(st, 0) == 32)
             memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? WL_OK : map_rc(rc);
+    rc = r == SQLITE_DONE || r == SQLITE_ROW ? WL_OK : map_rc(r);
+    if (rc != WL_OK && *n) {
+        memset(out, 0, *n * sizeof *out);
+        *n = 0;
+    }
+    return rc;
 }
 
 wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)

@@ -42,6 +42,10 @@ wl_rc wl_store_session_get(wl_store *s, const uint8_t token[32], char member[65]
     sqlite3_stmt *st = stmt(s, Q_SESSION_GET);
     int r;
     wl_rc rc = WL_OK;
+    member[0] = '\0';
+    *key_id = 0;
+    csrf[0] = '\0';
+    *expires = 0;
     sqlite3_bind_blob(st, 1, token, 32, SQLITE_STATIC);
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {

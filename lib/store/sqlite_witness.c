@@ -27,6 +27,7 @@ wl_rc wl_store_witness_get(wl_store *s, const char *origin, uint64_t *size, uint
     int r;
     wl_rc rc = WL_OK;
     *size = 0;
+    memset(root, 0, 32);
     sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
     r = sqlite3_step(st);
     if (r == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
