@@ -94,6 +94,37 @@ static void test_missing_rows(void **state)
     assert_int_equal(wl_store_requirement_get(s, "r1", &set_idx, &endorsed), WL_ERR_NOT_FOUND);
     assert_int_equal(set_idx, 0);
     assert_int_equal(endorsed, 0);
+
+    /* the readers that zeroed their outputs already, kept so */
+    {
+        char *note = (char *)"stale", *val = (char *)"stale";
+        uint64_t index = 7;
+        wl_member m;
+        data = (char *)"stale";
+        len = 7;
+        assert_int_equal(wl_store_find_seq(s, "gb", 9, &index, &data, &len), WL_ERR_NOT_FOUND);
+        assert_int_equal(index, 0);
+        assert_null(data);
+        assert_int_equal(len, 0);
+        assert_int_equal(wl_store_meta_get(s, "nothing", &val), WL_ERR_NOT_FOUND);
+        assert_null(val);
+        len = 7;
+        size = 7;
+        assert_int_equal(wl_store_checkpoint_latest(s, &size, &note, &len), WL_ERR_NOT_FOUND);
+        assert_int_equal(size, 0);
+        assert_null(note);
+        assert_int_equal(len, 0);
+        note = (char *)"stale";
+        assert_int_equal(wl_store_checkpoint_get(s, 1, &note, &len), WL_ERR_NOT_FOUND);
+        assert_null(note);
+        memset(&m, 9, sizeof m);
+        assert_int_equal(wl_store_member_get(s, "nobody", &m), WL_ERR_NOT_FOUND);
+        assert_string_equal(m.id, "");
+        assert_int_equal(m.added, 0);
+        memset(author, 'a', sizeof author);
+        assert_int_equal(wl_store_pledge_author(s, "p9", author), WL_ERR_NOT_FOUND);
+        assert_string_equal(author, "");
+    }
     wl_store_close(s);
 }
 
