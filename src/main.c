@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The `willing` command: dispatches to a subcommand of the CLI (src/cli/) or
- * of the daemon (src/daemon/). Both depend on the library, not on each other.
+ * The `willing` command: dispatches to a command of the CLI (src/cli/, one
+ * file per module) or of the daemon (src/daemon/). Both depend on the
+ * library, not on each other. `willing --help` lists the commands by group:
+ * the ledger, identity, the coalition, and the servers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,38 +12,46 @@
 #include "daemon/serve.h"
 
 static const struct {
+    const char *group; /* starts a group: its heading in `willing --help` */
     const char *name;
     int (*fn)(int, char **);
     const char *help;
 } cmds[] = {
-    {"init", cli_init, "create a ledger and its keys"},
-    {"serve", wl_serve_main, "serve the ledger over HTTP"},
-    {"keygen", cli_keygen, "write a new key file (PKCS#8 PEM)"},
-    {"member", cli_member, "members: add (public or sealed), list, willing, announce, withdraw"},
-    {"append", cli_append, "sign and append an entry"},
-    {"get", cli_get, "print an entry"},
-    {"prove", cli_prove, "print a tlog-proof for an entry"},
-    {"checkpoint", cli_checkpoint, "print the latest checkpoint"},
-    {"verify", cli_verify, "audit a running log end to end"},
-    {"fsck", cli_fsck, "check a ledger database in full"},
-    {"pledge", cli_pledge, "seal, amend, withdraw, show, list and announce pledges; drafts"},
-    {"seal", cli_seal_raw, "seal any content kind with a raw JSON body (for scripts)"},
-    {"requirement", cli_requirement, "set, endorse and list requirements"},
-    {"fact", cli_fact, "record or retract a fact (fact record|retract NAME)"},
-    {"coverage", cli_coverage, "coverage of the requirements by binding pledges"},
-    {"fetch", cli_fetch, "send a request signed with a key (for scripts)"},
-    {"whoami", cli_whoami, "check a key against a log with a signed request"},
-    {"clear", cli_clear, "re-run a clearing of pledges from its inputs, offline"},
-    {"witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
+    {"the ledger", "init", cli_init, "create a ledger and its keys"},
+    {NULL, "append", cli_append, "sign and append an entry"},
+    {NULL, "seal", cli_seal_raw, "seal any content kind with a raw JSON body (for scripts)"},
+    {NULL, "get", cli_get, "print an entry"},
+    {NULL, "prove", cli_prove, "print a tlog-proof for an entry"},
+    {NULL, "checkpoint", cli_checkpoint, "print the latest checkpoint"},
+    {NULL, "verify", cli_verify, "audit a running log end to end"},
+    {NULL, "fsck", cli_fsck, "check a ledger database in full"},
+    {NULL, "fetch", cli_fetch, "send a request signed with a key (for scripts)"},
+    {"identity", "keygen", cli_keygen, "write a new key file (PKCS#8 PEM)"},
+    {NULL, "member", cli_member,
+     "members: add (public or sealed), list, willing, announce, withdraw"},
+    {NULL, "whoami", cli_whoami, "check a key against a log with a signed request"},
+    {"the coalition", "pledge", cli_pledge,
+     "seal, amend, withdraw, show, list and announce pledges; drafts"},
+    {NULL, "requirement", cli_requirement, "set, endorse and list requirements"},
+    {NULL, "fact", cli_fact, "record or retract a fact (fact record|retract NAME)"},
+    {NULL, "coverage", cli_coverage, "coverage of the requirements by binding pledges"},
+    {NULL, "clear", cli_clear, "re-run a clearing of pledges from its inputs, offline"},
+    {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
+    {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
 };
 
 static int usage(FILE *f)
 {
     fprintf(f, "usage: willing COMMAND [--help] [options]\n\n"
                "willing keeps the coalition's register on a signed, verifiable log.\n"
-               "Not for classified information.\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+               "Not for classified information. `willing COMMAND --help` says more;\n"
+               "a group's commands (member, pledge, requirement, fact) take a subcommand,\n"
+               "each with its own --help.\n");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (cmds[i].group)
+            fprintf(f, "\n%s:\n", cmds[i].group);
         fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
+    }
     return f == stdout ? 0 : 2;
 }
 

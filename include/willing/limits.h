@@ -39,4 +39,13 @@
 #define WL_FEED_TITLE_BYTES 200u /* a statement's text in an entry's title, cut at a character */
 #define WL_PUBLIC_URL_MAX 512u   /* serve --public-url */
 
+/* The willing command (src/cli): what it reads at most. */
+#define WL_CLI_ANSWER_MAX (64u << 20)       /* bytes of one HTTP answer */
+#define WL_CLI_CLEAR_INPUT_MAX (256u << 20) /* willing clear --input: the clearing's inputs */
+#define WL_CLI_DATA_MAX (16u << 20)         /* willing fetch --data @FILE: a request body */
+#define WL_CLI_PROOF_MAX (1u << 20)         /* willing prove --check: a .tlog-proof file */
+#define WL_CLI_STATE_MAX 65536u             /* willing verify: the last checkpoint it saw */
+#define WL_CLI_WITNESSES_MAX 16u            /* --witness keys (verify, prove --check) */
+#define WL_CLI_TIMEOUT_S 60L                /* seconds one HTTP request may take */
+
 #endif

@@ -1,92 +1,202 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Shared parts of the `willing` command: subcommand entry points, an HTTP
- * client (libcurl) and small helpers. Only this layer prints and exits.
+ * The `willing` command's shared layer (docs/internals/cli.md). Every command
+ * file (one per module: identity.c, pledge.c, coalition.c, clear.c, and the
+ * ledger's init.c, append.c, read.c, verify.c, fsck.c, fetch.c) calls only
+ * what is declared here and the library, never another command's file.
+ *   http.c    the transport: plain and RFC 9421-signed requests (libcurl)
+ *   common.c  what every command does: parse the common options, print its
+ *             usage, read a key file, fetch the origin, sign and post an
+ *             entry, seal content, print an answer
+ * Only this layer (src/cli, src/main.c) prints and exits.
  */
 #ifndef WILLING_CLI_H
 #define WILLING_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "willing/crypto.h"
+#include "willing/entry.h"
 #include "willing/wl.h"
 
 typedef struct json_t json_t;
 
 typedef wl_buf cli_buf;
 
-/* GET or POST; returns the HTTP status (0 on a transport error, with *err set). */
+/* ---- the transport (http.c) ---- */
+
+/* GET or POST; returns the HTTP status (0 on a transport error, with err set). */
 long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
               cli_buf *out, char *err, size_t errcap);
 /* The same with extra header lines ("Name: value"), NULL-terminated. */
 long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
                 size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap);
-void cli_buf_free(cli_buf *b);
-/* The message of a refused answer ({"message"} of its JSON, or the transport error). */
-const char *cli_answer_message(long status, const cli_buf *b, const char *err, char *out,
-                               size_t cap);
-/* $XDG_STATE_HOME/willing[/sub], made 0700 if missing. */
-void cli_state_dir(const char *sub, char *out, size_t cap);
-/* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
-char *cli_read_file(const char *path, size_t max, size_t *len);
-/* Strips trailing slashes from a server URL into out. */
-void cli_base_url(const char *url, char *out, size_t cap);
-
-/* Signed requests (signed.c). Header lines are written to h_* (cap bytes each);
- * h_digest is empty when there is no body. */
-#include "willing/crypto.h"
+/* The same signed with kf on willing's RFC 9421 profile. */
+long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
+                     const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
+/*
+ * The signature's header lines for a request, written to h_* (cap bytes each);
+ * h_digest is empty when there is no body. 0, or -1 (all three empty).
+ * CLI_HEADER_MAX bytes hold each line.
+ */
+#define CLI_HEADER_MAX 1100
 int cli_sign_request(const char *method, const char *url, const char *body, size_t len,
                      const wl_keyfile *kf, int64_t created, char *h_input, char *h_sig,
                      char *h_digest, size_t cap);
-/* Reads a key file that names its member; prints one line and returns -1 if not. */
+/* Frees what a request answered into b; b is left empty. NULL-safe. */
+void cli_buf_free(cli_buf *b);
+
+/* ---- a command, its usage and its options (common.c) ---- */
+
+typedef struct cli_cmd cli_cmd;
+struct cli_cmd {
+    const char *group;    /* "pledge", "member", ...; NULL for a command of its own */
+    const char *name;     /* "add"; for a command of its own, the command ("append") */
+    const char *synopsis; /* after "usage: willing [GROUP] NAME "; more lines indented */
+    const char *about;    /* what it does and its options, or NULL */
+    int (*run)(const cli_cmd *self, int argc, char **argv); /* argv[0] is its name */
+};
+
+/* Prints cmd's own usage (synopsis, then its text). 0 when f is stdout, else 2. */
+int cli_cmd_usage(FILE *f, const cli_cmd *cmd);
+/*
+ * Runs the subcommand argv[1] of group (one of subs): with none, or an unknown
+ * one, prints the group's usage (every synopsis, then notes) on stderr and
+ * returns 2; with --help or -h, on stdout and returns 0.
+ */
+int cli_group(int argc, char **argv, const char *group, const cli_cmd *subs, size_t n,
+              const char *notes);
+
+/* The options most commands take: which of them one takes (cli_parse's `common`). */
+enum { CLI_SERVER = 1u, CLI_KEY = 2u, CLI_JSON = 4u };
+typedef struct {
+    const char *server; /* --server URL */
+    const char *key;    /* --key FILE */
+    bool json;          /* --json: print what the server answered, as JSON */
+} cli_common;
+/* A command's own option ch (the val of its struct option) with its argument. */
+typedef int (*cli_opt_fn)(void *ctx, int ch, const char *arg);
+#define CLI_GO (-1)     /* cli_parse: parsed; go on (optind at the first operand) */
+#define CLI_OPTS_MAX 24 /* a command's own options (each a character val) */
+/*
+ * Parses argv for self: --help (its usage on stdout, returns 0), the common
+ * options named in `common` into *c (zeroed first; --json also sets cli_json),
+ * and self's own options `own` (NULL-terminated, at most CLI_OPTS_MAX), each
+ * handed to fn, which returns CLI_GO or an exit code that stops the parse. An
+ * unknown option prints self's usage on stderr and returns 2.
+ */
+int cli_parse(const cli_cmd *self, int argc, char **argv, unsigned common, const struct option *own,
+              cli_opt_fn fn, void *ctx, cli_common *c);
+/* --json given to the command running: what prints an answer looks at. */
+extern bool cli_json;
+
+/* ---- small things ---- */
+
+uint64_t cli_now_us(void);
+/* server without trailing slashes, then path: base + path into out. */
+void cli_url(const char *server, const char *path, char *out, size_t cap);
+/* Strips trailing slashes from a server URL into out. */
+void cli_base_url(const char *url, char *out, size_t cap);
+/* $XDG_STATE_HOME/willing[/sub], made 0700 if missing. */
+void cli_state_dir(const char *sub, char *out, size_t cap);
+/*
+ * Reads a whole file ("-": stdin) of at most max bytes into a NUL-terminated
+ * buffer the caller frees; NULL when it cannot be read or is longer. *len is
+ * set (0 on failure).
+ */
+char *cli_read_file(const char *path, size_t max, size_t *len);
+/* Writes a JSON document to a new or truncated file of mode 0600; 0 or -1. */
+int cli_write_private(const char *path, json_t *doc, size_t flags);
+/* Decodes base64 b64 into a new NUL-terminated buffer (caller frees); NULL if not base64. */
+char *cli_b64_decode(const char *b64, size_t *len);
+/* s is n lower-case hex digits. */
+bool cli_hex_id(const char *s, size_t n);
+/* n random bytes as 2n hex digits into out (2n + 1 bytes). */
+void cli_random_hex(char *out, size_t n);
+
+/* ---- keys ---- */
+
+/*
+ * Reads a key file that names its member into kf; prints one line and returns
+ * -1 if it cannot (kf wiped). The caller wipes kf.key (wl_key_wipe).
+ */
 int cli_member_key(const char *cmd, const char *path, wl_keyfile *kf);
-long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
-                     const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
-/* Signs and posts one entry; prints the result (append.c). */
+/*
+ * Reads a key file for signing entries as `author` (default: the member the
+ * file names) into kf; *who is the author (kf->member after the call when
+ * author was NULL). Prints one line and returns -1 if it cannot.
+ */
+int cli_entry_key(const char *path, const char *author, wl_keyfile *kf, const char **who);
+
+/* ---- answers ---- */
+
+/* The message of a refused answer ({"message"} of its JSON, or the transport error). */
+const char *cli_answer_message(long status, const cli_buf *b, const char *err, char *out,
+                               size_t cap);
+/* Prints "willing CMD: message" of a refused answer on stderr (CMD "": "willing: ..."); 1. */
+int cli_refused(const char *cmd, long status, const cli_buf *b, const char *err);
+/* The string member key of object o, or dflt when it has none. */
+const char *cli_str(const json_t *o, const char *key, const char *dflt);
+/* Prints o as indented JSON and a newline on stdout. */
+void cli_print_json(const json_t *o);
+/*
+ * GET server+path (signed with kf unless NULL): 0 with the answer's JSON in
+ * *out (the caller decrefs; raw, the bytes, when not NULL), or 1 after
+ * printing "willing CMD: why" for anything but a 200.
+ */
+int cli_get_json(const char *cmd, const char *server, const char *path, const wl_keyfile *kf,
+                 json_t **out, cli_buf *raw);
+
+/* ---- the log ---- */
+
+/* The log's origin, from its checkpoint's first line; 0, or -1 after printing why. */
+int cli_fetch_origin(const char *base, char *origin, size_t cap);
+/*
+ * Signs one entry (kind, body: one line of JSON) by author with kf and posts
+ * it to server, printing its index (or, with json_out, the answer); with
+ * outpath, writes the signed entry there instead (origin needed). Exit code.
+ */
 int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author, const char *kind,
                    const char *body, uint64_t seq, bool json_out, const char *origin,
                    const char *outpath);
-uint64_t cli_now_us(void);
-
-/* A subcommand of a group (pledge, member, requirement): its synopsis and what it does. */
-typedef struct {
-    const char *name;
-    const char *synopsis; /* after "willing <group> " */
-    const char *about;    /* its own text, or NULL */
-} cli_sub;
+/* The same with body as a JSON object (compact, in its order), seq now, kf's member. */
+int cli_post_json(const char *server, const wl_keyfile *kf, const char *kind, const json_t *body);
 /*
- * Prints sub's own usage (its synopsis and its text) when sub is one of subs,
- * else the whole group's (every synopsis, then notes). 0 for stdout, else 2.
+ * Seals content of kind and body by kf's member: keeps salt and content under
+ * the state directory (mode 0600) before sending, posts it, checks and prints
+ * the operator's receipt (label: a line or two saying what was sealed).
+ * Exit code.
  */
-int cli_usage(FILE *f, const char *group, const cli_sub *subs, size_t n, const char *sub,
-              const char *notes);
-
-/* The log's origin from its checkpoint (append.c). */
-int cli_fetch_origin(const char *base, char *origin, size_t cap);
-
-int cli_init(int argc, char **argv);
-int cli_keygen(int argc, char **argv);
-int cli_member(int argc, char **argv);
-int cli_append(int argc, char **argv);
-int cli_get(int argc, char **argv);
-int cli_prove(int argc, char **argv);
-int cli_checkpoint(int argc, char **argv);
-int cli_fsck(int argc, char **argv);
-int cli_verify(int argc, char **argv);
-int cli_clear(int argc, char **argv);
-int cli_whoami(int argc, char **argv);
-/* --json: print what the server answered, as JSON, instead of text */
-extern bool cli_json;
-int cli_pledge(int argc, char **argv);
-int cli_seal_raw(int argc, char **argv);
-/* Seals content by kf's member, keeps salt and content locally, prints the receipt. */
 int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t *body,
              const char *label);
-int cli_coverage(int argc, char **argv);
-int cli_fetch(int argc, char **argv);
-int cli_requirement(int argc, char **argv);
-int cli_fact(int argc, char **argv);
+/* The sealed content kept here under its sealed id hex (64 digits), parsed into e; 0 or -1. */
+int cli_kept_content(const char *hex, wl_entry *e);
+
+/* ---- the commands, by module (main.c dispatches to them) ---- */
+
+/* the ledger */
+int cli_init(int argc, char **argv);       /* init.c */
+int cli_append(int argc, char **argv);     /* append.c */
+int cli_seal_raw(int argc, char **argv);   /* append.c */
+int cli_get(int argc, char **argv);        /* read.c */
+int cli_prove(int argc, char **argv);      /* read.c */
+int cli_checkpoint(int argc, char **argv); /* read.c */
+int cli_verify(int argc, char **argv);     /* verify.c */
+int cli_fsck(int argc, char **argv);       /* fsck.c */
+int cli_fetch(int argc, char **argv);      /* fetch.c */
+/* identity (identity.c) */
+int cli_keygen(int argc, char **argv);
+int cli_member(int argc, char **argv);
+int cli_whoami(int argc, char **argv);
+/* the coalition */
+int cli_pledge(int argc, char **argv);      /* pledge.c */
+int cli_requirement(int argc, char **argv); /* coalition.c */
+int cli_fact(int argc, char **argv);        /* coalition.c */
+int cli_coverage(int argc, char **argv);    /* coalition.c */
+int cli_clear(int argc, char **argv);       /* clear.c */
 
 #endif

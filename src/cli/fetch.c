@@ -2,9 +2,9 @@
 /*
  * `willing fetch --key FILE URL`: a GET (or, with --data, a POST) signed with
  * an officer's key on willing's RFC 9421 profile, for scripts: prints the
- * body; with --status, the HTTP status on the first line.
+ * body; with --status, the HTTP status on the first line; with
+ * --print-headers, the signed header lines instead of sending them.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,60 +12,50 @@
 
 #include "cli.h"
 
-static int usage(FILE *f)
+typedef struct {
+    const char *data;
+    bool status, print;
+} fetch_opts;
+
+static int fetch_opt(void *ctx, int ch, const char *arg)
 {
-    fprintf(f,
-            "usage: willing fetch --key FILE [--data JSON|@FILE] [--status] [--print-headers] URL\n"
-            "\n"
-            "Sends a request signed with the key (RFC 9421, willing's profile) and prints the\n"
-            "answer's body. --data POSTs a JSON body (with its Content-Digest). Exits 0 on a\n"
-            "2xx answer.\n");
-    return f == stdout ? 0 : 2;
+    fetch_opts *f = ctx;
+    if (ch == 'd')
+        f->data = arg;
+    else if (ch == 's')
+        f->status = true;
+    else
+        f->print = true;
+    return CLI_GO;
 }
 
-int cli_fetch(int argc, char **argv)
+static int run_fetch(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"data", required_argument, NULL, 'd'},
-        {"status", no_argument, NULL, 's'},    {"print-headers", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
-    const char *keyp = NULL, *data = NULL;
-    char *file = NULL, err[512];
-    bool status = false, print = false;
+        {"data", required_argument, NULL, 'd'},
+        {"status", no_argument, NULL, 's'},
+        {"print-headers", no_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    fetch_opts f = {NULL, false, false};
+    char *file = NULL, err[512], h1[CLI_HEADER_MAX], h2[CLI_HEADER_MAX], h3[CLI_HEADER_MAX];
+    const char *data;
     size_t len = 0;
+    cli_common c;
     wl_keyfile kf;
     cli_buf b = {0};
     long st;
-    int ch;
+    int ret;
 
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'k':
-            keyp = optarg;
-            break;
-        case 'd':
-            data = optarg;
-            break;
-        case 's':
-            status = true;
-            break;
-        case 'p':
-            print = true;
-            break;
-        case 'h':
-            return usage(stdout);
-        default:
-            return usage(stderr);
-        }
-    }
-    if (!keyp || optind != argc - 1)
-        return usage(stderr);
+    if ((ret = cli_parse(self, argc, argv, CLI_KEY, opts, fetch_opt, &f, &c)) != CLI_GO)
+        return ret;
+    if (!c.key || optind != argc - 1)
+        return cli_cmd_usage(stderr, self);
     if (wl_crypto_init() != WL_OK)
         return 1;
+    data = f.data;
     if (data && data[0] == '@') {
-        file = cli_read_file(data + 1, 16u << 20, &len);
-        if (file == NULL) {
+        if ((file = cli_read_file(data + 1, WL_CLI_DATA_MAX, &len)) == NULL) {
             fprintf(stderr, "willing fetch: cannot read %s\n", data + 1);
             return 1;
         }
@@ -73,34 +63,45 @@ int cli_fetch(int argc, char **argv)
     } else if (data) {
         len = strlen(data);
     }
-    if (cli_member_key("fetch", keyp, &kf) != 0) {
-        free(file);
-        return 1;
-    }
-    if (print) {
+    ret = 1;
+    if (cli_member_key("fetch", c.key, &kf) != 0)
+        goto out;
+    if (f.print) {
         /* the signed header lines only, for a script to send (or replay) itself */
-        char h1[1100], h2[400], h3[128];
-        int r = cli_sign_request(data ? "POST" : "GET", argv[optind], data, len, &kf,
-                                 (int64_t)time(NULL), h1, h2, h3, sizeof h1);
-        wl_key_wipe(&kf.key);
-        free(file);
-        if (r != 0)
-            return 1;
-        printf("%s\n%s\n%s%s", h1, h2, h3, h3[0] ? "\n" : "");
-        return 0;
+        if (cli_sign_request(data ? "POST" : "GET", argv[optind], data, len, &kf,
+                             (int64_t)time(NULL), h1, h2, h3, sizeof h1) == 0) {
+            printf("%s\n%s\n%s%s", h1, h2, h3, h3[0] ? "\n" : "");
+            ret = 0;
+        }
+        goto wipe;
     }
     st = cli_signed_http(data ? "POST" : "GET", argv[optind], data, len, &kf, &b, err, sizeof err);
-    wl_key_wipe(&kf.key);
-    free(file);
     if (st == 0) {
         fprintf(stderr, "willing fetch: %s\n", err);
-        return 1;
+        goto wipe;
     }
-    if (status)
+    if (f.status)
         printf("%ld\n", st);
     if (b.len)
         fwrite(b.buf, 1, b.len, stdout);
     printf("\n");
+    ret = st >= 200 && st < 300 ? 0 : 1;
+wipe:
+    wl_key_wipe(&kf.key);
+out:
     cli_buf_free(&b);
-    return st >= 200 && st < 300 ? 0 : 1;
+    free(file);
+    return ret;
+}
+
+static const cli_cmd fetch_cmd = {
+    NULL, "fetch", "--key FILE [--data JSON|@FILE] [--status] [--print-headers] URL",
+    "Sends a request signed with the key (RFC 9421, willing's profile) and prints the\n"
+    "answer's body. --data POSTs a JSON body (with its Content-Digest). Exits 0 on a\n"
+    "2xx answer.\n",
+    run_fetch};
+
+int cli_fetch(int argc, char **argv)
+{
+    return fetch_cmd.run(&fetch_cmd, argc, argv);
 }

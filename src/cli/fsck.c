@@ -10,7 +10,6 @@
  * author, pledge id, subject, readers, its envelope in the log); and every
  * checkpoint's signature and root.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -206,39 +205,31 @@ static wl_rc check_sealed_member(void *ctx, const wl_member *m)
     return WL_OK;
 }
 
-int cli_fsck(int argc, char **argv)
+static int fsck_opt(void *ctx, int ch, const char *arg)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    (void)ch;
+    *(const char **)ctx = arg;
+    return CLI_GO;
+}
+
+static int run_fsck(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
     const char *db = NULL;
     char *origin = NULL, *vkt = NULL, why[512] = "";
     wl_store *s = NULL;
+    cli_common c;
     fsck_ctx f;
     wl_vkey vk;
     uint64_t size = 0, cps = 0;
-    int ch, bad = 0;
+    int bad = 0, ret;
     wl_rc rc;
 
     memset(&f, 0, sizeof f);
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            printf("usage: willing fsck --db PATH\n\nChecks a ledger database in full: the file, "
-                   "every entry and signature, every\nMerkle hash, every checkpoint. Exits 0 "
-                   "when all is sound.\n");
-            return 0;
-        default:
-            return 2;
-        }
-    }
-    if (db == NULL || optind != argc) {
-        fprintf(stderr, "usage: willing fsck --db PATH\n");
-        return 2;
-    }
+    if ((ret = cli_parse(self, argc, argv, 0, opts, fsck_opt, &db, &c)) != CLI_GO)
+        return ret;
+    if (db == NULL || optind != argc)
+        return cli_cmd_usage(stderr, self);
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     rc = wl_store_open(db, 0, &s);
@@ -353,4 +344,15 @@ out:
     wl_free(vkt);
     wl_store_close(s);
     return bad ? 1 : 0;
+}
+
+static const cli_cmd fsck_cmd = {
+    NULL, "fsck", "--db PATH",
+    "Checks a ledger database in full: the file, every entry and signature, every\n"
+    "Merkle hash, every checkpoint. Exits 0 when all is sound.\n",
+    run_fsck};
+
+int cli_fsck(int argc, char **argv)
+{
+    return fsck_cmd.run(&fsck_cmd, argc, argv);
 }

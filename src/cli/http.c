@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The CLI's HTTP client (libcurl) and file helpers. */
+/*
+ * The CLI's transport (docs/internals/cli.md): HTTP requests through libcurl
+ * (one handle, kept alive across calls; answers read up to WL_CLI_ANSWER_MAX),
+ * plain or signed on willing's RFC 9421 profile ("@method", "@authority",
+ * "@path", "@query" when there is one, "content-digest" when there is a body;
+ * created now, a fresh random nonce, keyid "<member>/<key ID>"). It calls
+ * nothing else in src/cli.
+ */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
-#include <jansson.h>
-#include <sys/stat.h>
+#include <sodium.h>
 
 #include "cli.h"
-
-#define CLI_RESPONSE_MAX (64u * 1024u * 1024u)
-
-bool cli_json;
+#include "willing/entry.h"
+#include "willing/httpsig.h"
 
 static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 {
-    return wl_buf_append(ctx, p, sz * n, CLI_RESPONSE_MAX) == WL_OK ? sz * n : 0;
+    return wl_buf_append(ctx, p, sz * n, WL_CLI_ANSWER_MAX) == WL_OK ? sz * n : 0;
 }
 
 long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
@@ -34,6 +38,8 @@ long cli_http_h(const char *method, const char *url, const char *ctype, const ch
     long status = 0;
     CURLcode rc;
 
+    if (errcap)
+        err[0] = '\0';
     if (c == NULL) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         c = curl_easy_init();
@@ -50,7 +56,7 @@ long cli_http_h(const char *method, const char *url, const char *ctype, const ch
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, WL_CLI_TIMEOUT_S);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     for (size_t i = 0; headers && headers[i]; i++)
         h = curl_slist_append(h, headers[i]);
@@ -66,6 +72,9 @@ long cli_http_h(const char *method, const char *url, const char *ctype, const ch
     rc = curl_easy_perform(c);
     if (rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    else if (rc == CURLE_WRITE_ERROR)
+        snprintf(err, errcap, "%s: the answer is larger than %u MiB (WL_CLI_ANSWER_MAX)", url,
+                 WL_CLI_ANSWER_MAX >> 20);
     else
         snprintf(err, errcap, "%s: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
     curl_slist_free_all(h);
@@ -77,95 +86,81 @@ void cli_buf_free(cli_buf *b)
     wl_buf_free(b);
 }
 
-char *cli_read_file(const char *path, size_t max, size_t *len)
+typedef struct {
+    const char *host, *digest, *ctype;
+} fields;
+
+static const char *field(void *ctx, const char *name)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char *buf;
-    size_t n;
-    if (f == NULL)
-        return NULL;
-    buf = malloc(max + 2);
-    if (buf == NULL) {
-        if (f != stdin)
-            fclose(f);
-        return NULL;
-    }
-    n = fread(buf, 1, max + 1, f);
-    if (f != stdin)
-        fclose(f);
-    if (n > max) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
+    const fields *f = ctx;
+    if (strcmp(name, "host") == 0)
+        return f->host;
+    if (strcmp(name, "content-digest") == 0)
+        return f->digest;
+    return NULL;
 }
 
-void cli_base_url(const char *url, char *out, size_t cap)
+int cli_sign_request(const char *method, const char *url, const char *body, size_t len,
+                     const wl_keyfile *kf, int64_t created, char *h_input, char *h_sig,
+                     char *h_digest, size_t cap)
 {
-    size_t n = strlen(url);
-    while (n > 0 && url[n - 1] == '/')
-        n--;
-    snprintf(out, cap, "%.*s", (int)n, url);
+    const char *comps[5] = {"@method", "@authority", "@path"};
+    size_t n = 3;
+    const char *p = strstr(url, "://"), *path, *q;
+    char authority[256], pathbuf[1024], query[1024], keyid[80], nonce[33], in[1024], sig[256];
+    uint8_t rnd[16];
+    fields f = {authority, NULL, NULL};
+    wl_httpsig_req req;
+
+    h_input[0] = h_sig[0] = h_digest[0] = '\0';
+    p = p ? p + 3 : url;
+    path = p + strcspn(p, "/");
+    q = strchr(path, '?');
+    if ((size_t)(path - p) >= sizeof authority || strlen(path) >= sizeof pathbuf)
+        return -1; /* a part cut would be signed cut: refuse instead */
+    snprintf(authority, sizeof authority, "%.*s", (int)(path - p), p);
+    snprintf(pathbuf, sizeof pathbuf, "%.*s", (int)(q ? (size_t)(q - path) : strlen(path)), path);
+    snprintf(query, sizeof query, "%s", q ? q : "");
+    if (q)
+        comps[n++] = "@query";
+    if (body && len) {
+        char d[64];
+        wl_content_digest(body, len, d, sizeof d);
+        snprintf(h_digest, cap, "Content-Digest: %s", d);
+        f.digest = h_digest + strlen("Content-Digest: ");
+        comps[n++] = "content-digest";
+    }
+    snprintf(keyid, sizeof keyid, "%s/%08x", kf->member,
+             (unsigned)wl_entry_key_id(kf->member, kf->key.pk));
+    randombytes_buf(rnd, sizeof rnd);
+    wl_hex_encode(rnd, sizeof rnd, nonce);
+    req = (wl_httpsig_req){method, authority, pathbuf, q ? query : NULL, field, &f};
+    if (wl_httpsig_sign(&req, "willing", comps, n, created, keyid, nonce, NULL, &kf->key, in,
+                        sizeof in, sig, sizeof sig) != WL_OK ||
+        (size_t)snprintf(h_input, cap, "Signature-Input: %s", in) >= cap ||
+        (size_t)snprintf(h_sig, cap, "Signature: %s", sig) >= cap) {
+        h_input[0] = h_sig[0] = h_digest[0] = '\0';
+        return -1;
+    }
+    return 0;
 }
 
-const char *cli_answer_message(long status, const cli_buf *b, const char *err, char *out,
-                               size_t cap)
+long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
+                     const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap)
 {
-    json_t *o;
-    const char *m;
-    if (status == 0) {
-        snprintf(out, cap, "%s", err);
-        return out;
+    char h1[CLI_HEADER_MAX], h2[CLI_HEADER_MAX], h3[CLI_HEADER_MAX];
+    const char *headers[4];
+    size_t k = 0;
+    if (cli_sign_request(method, url, body, len, kf, (int64_t)time(NULL), h1, h2, h3, sizeof h1) !=
+        0) {
+        snprintf(err, errcap, "cannot sign the request");
+        return 0;
     }
-    o = json_loads(b->buf ? b->buf : "", 0, NULL);
-    m = json_string_value(json_object_get(o, "message"));
-    snprintf(out, cap, "%s", m ? m : (b->buf && b->buf[0] ? b->buf : "refused"));
-    json_decref(o);
-    return out;
-}
-
-void cli_state_dir(const char *sub, char *out, size_t cap)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char d[2048];
-    if (xdg && xdg[0])
-        snprintf(d, sizeof d, "%s/willing", xdg);
-    else
-        snprintf(d, sizeof d, "%s/.local/state/willing", home ? home : ".");
-    /* mkdir -p, mode 0700: what is kept here is for this user only */
-    for (char *p = d + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(d, 0700);
-            *p = '/';
-        }
-    mkdir(d, 0700);
-    if (sub) {
-        snprintf(out, cap, "%s/%s", d, sub);
-        mkdir(out, 0700);
-    } else {
-        snprintf(out, cap, "%s", d);
-    }
-}
-
-int cli_usage(FILE *f, const char *group, const cli_sub *subs, size_t n, const char *sub,
-              const char *notes)
-{
-    int one = 0;
-    for (size_t i = 0; sub && i < n; i++)
-        if (strcmp(subs[i].name, sub) == 0) {
-            fprintf(f, "usage: willing %s %s\n\n%s%s", group, subs[i].synopsis,
-                    subs[i].about ? subs[i].about : "", subs[i].about ? "\n" : "");
-            one = 1;
-        }
-    for (size_t i = 0; !one && i < n; i++)
-        fprintf(f, "%s willing %s %s\n", i ? "      " : "usage:", group, subs[i].synopsis);
-    if (!one) {
-        fputc('\n', f);
-        fputs(notes, f);
-    }
-    return f == stdout ? 0 : 2;
+    headers[k++] = h1;
+    headers[k++] = h2;
+    if (h3[0])
+        headers[k++] = h3;
+    headers[k] = NULL;
+    return cli_http_h(method, url, body ? "application/json" : NULL, body, len, headers, out, err,
+                      errcap);
 }

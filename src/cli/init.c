@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `willing init` and `willing keygen`: create a ledger (database, log key,
- * operator key, the genesis entry and the first checkpoint), and write key
- * files (PKCS#8 PEM, mode 0600).
+ * `willing init`: creates a ledger (database, log key, operator key, the
+ * genesis entry and the first checkpoint), writing the keys as PKCS#8 PEM,
+ * mode 0600 (docs/internals/cli.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,36 +14,42 @@
 #include "willing/coalition.h"
 #include "willing/ledger.h"
 
-static int init_usage(FILE *f)
+typedef struct {
+    const char *db, *origin, *op, *name, *notice;
+} init_opts;
+
+static int init_opt(void *ctx, int ch, const char *arg)
 {
-    fprintf(f,
-            "usage: willing init --db PATH --origin NAME [--operator ID] [--name TEXT]\n"
-            "\n"
-            "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
-            "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
-            "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
-            "key: give it to every member out of band, they verify the log with it.\n"
-            "\n"
-            "  --db PATH        the database file to create (must not exist)\n"
-            "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
-            "  --operator ID    the operator's member id (default: operator)\n"
-            "  --name TEXT      the operator's display name (default: Coordinating nation)\n");
-    return f == stdout ? 0 : 2;
+    init_opts *o = ctx;
+    switch (ch) {
+    case 'd':
+        o->db = arg;
+        break;
+    case 'o':
+        o->origin = arg;
+        break;
+    case 'p':
+        o->op = arg;
+        break;
+    case 'n':
+        o->name = arg;
+        break;
+    case 'N':
+        o->notice = arg;
+        break;
+    }
+    return CLI_GO;
 }
 
-int cli_init(int argc, char **argv)
+static int run_init(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"origin", required_argument, NULL, 'o'},
-        {"operator", required_argument, NULL, 'p'},
-        {"name", required_argument, NULL, 'n'},
-        {"notice", required_argument, NULL, 'N'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},       {"origin", required_argument, NULL, 'o'},
+        {"operator", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
+        {"notice", required_argument, NULL, 'N'},   {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *origin = NULL, *op = "operator", *name = "Coordinating nation";
-    const char *notice = NULL;
+    init_opts o = {NULL, NULL, "operator", "Coordinating nation", NULL};
+    const char *db, *origin, *op, *name, *notice;
     char logkp[4200], opkp[4200], vk[400], fp[WL_VKEY_FINGERPRINT_LEN], body[1024], b64[45];
     wl_keyfile logk, opk;
     wl_vkey v;
@@ -52,37 +57,22 @@ int cli_init(int argc, char **argv)
     wl_pending p;
     wl_error err;
     struct stat st;
+    cli_common c;
     char *entry = NULL, *note = NULL;
     size_t elen = 0, nlen = 0;
     uint64_t idx = 0, size = 0;
-    int existed = 0, ch, ret = 1;
+    int existed = 0, ret;
 
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'o':
-            origin = optarg;
-            break;
-        case 'p':
-            op = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'N':
-            notice = optarg;
-            break;
-        case 'h':
-            return init_usage(stdout);
-        default:
-            return init_usage(stderr);
-        }
-    }
+    if ((ret = cli_parse(self, argc, argv, 0, opts, init_opt, &o, &c)) != CLI_GO)
+        return ret;
+    db = o.db;
+    origin = o.origin;
+    op = o.op;
+    name = o.name;
+    notice = o.notice;
     if (db == NULL || origin == NULL || optind != argc)
-        return init_usage(stderr);
+        return cli_cmd_usage(stderr, self);
+    ret = 1;
     if (!wl_note_valid_name(origin, strlen(origin)) || strcmp(origin, WL_ENTRY_HEADER) == 0) {
         fprintf(stderr, "willing init: the origin must be non-empty, without spaces or '+'\n");
         return 2;
@@ -168,78 +158,20 @@ out:
     return ret;
 }
 
-static int keygen_usage(FILE *f)
-{
-    fprintf(f, "usage: willing keygen --out FILE [--member ID] [--scope sign|login|console]\n"
-               "\n"
-               "Writes a new Ed25519 private key as PKCS#8 PEM (mode 0600, never overwritten),\n"
-               "which WebCrypto can import, and prints its public key (base64) and its note\n"
-               "verifier key. --member and --scope are recorded in the file for the CLI.\n");
-    return f == stdout ? 0 : 2;
-}
+static const cli_cmd init_cmd = {
+    NULL, "init", "--db PATH --origin NAME [--operator ID] [--name TEXT]",
+    "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
+    "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
+    "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
+    "key: give it to every member out of band, they verify the log with it.\n"
+    "\n"
+    "  --db PATH        the database file to create (must not exist)\n"
+    "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
+    "  --operator ID    the operator's member id (default: operator)\n"
+    "  --name TEXT      the operator's display name (default: Coordinating nation)\n",
+    run_init};
 
-int cli_keygen(int argc, char **argv)
+int cli_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"member", required_argument, NULL, 'm'},
-        {"scope", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *out = NULL, *member = NULL, *scope = "sign";
-    wl_keyfile kf;
-    char b64[45], vk[400];
-    int ch;
-
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'm':
-            member = optarg;
-            break;
-        case 's':
-            scope = optarg;
-            break;
-        case 'h':
-            return keygen_usage(stdout);
-        default:
-            return keygen_usage(stderr);
-        }
-    }
-    if (out == NULL || optind != argc)
-        return keygen_usage(stderr);
-    if (member && !wl_valid_member_id(member, strlen(member))) {
-        fprintf(stderr, "willing keygen: --member must be 1-64 of a-z 0-9 . _ -\n");
-        return 2;
-    }
-    if (!wl_valid_scope(scope)) {
-        fprintf(stderr, "willing keygen: --scope must be sign, login or console\n");
-        return 2;
-    }
-    if (wl_crypto_init() != WL_OK)
-        return 1;
-    memset(&kf, 0, sizeof kf);
-    wl_key_generate(&kf.key);
-    if (member)
-        snprintf(kf.member, sizeof kf.member, "%s", member);
-    snprintf(kf.scope, sizeof kf.scope, "%s", scope);
-    if (wl_keyfile_write(out, &kf) != WL_OK) {
-        fprintf(stderr, "willing keygen: cannot write %s (it must not exist yet)\n", out);
-        wl_key_wipe(&kf.key);
-        return 1;
-    }
-    wl_b64_encode(kf.key.pk, 32, b64);
-    printf("public key: %s\n", b64);
-    if (member) {
-        wl_vkey v;
-        wl_vkey_make(member, WL_SIGTYPE_ED25519, kf.key.pk, &v);
-        wl_vkey_format(&v, vk, sizeof vk);
-        printf("verifier key: %s\n", vk);
-    }
-    wl_key_wipe(&kf.key);
-    return 0;
+    return init_cmd.run(&init_cmd, argc, argv);
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `willing get`, `willing prove` and `willing checkpoint`: read from a running log. */
-#include <getopt.h>
+/*
+ * The ledger's reads (docs/internals/cli.md): `willing get`, `willing prove`
+ * (and `prove --check`, offline) and `willing checkpoint`, from a running log.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -11,14 +14,13 @@
 #include "willing/entry.h"
 #include "willing/proof.h"
 
-static int simple_get(const char *cmd, const char *server, const char *path, bool json_err)
+/* GETs server+path and prints the answer's bytes; exit code. */
+static int simple_get(const char *cmd, const char *server, const char *path)
 {
-    char base[1024], url[1200], err[512];
+    char url[2048], err[512];
     cli_buf b = {0};
     long st;
-    (void)json_err;
-    cli_base_url(server, base, sizeof base);
-    snprintf(url, sizeof url, "%s%s", base, path);
+    cli_url(server, path, url, sizeof url);
     st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
     if (st == 0) {
         fprintf(stderr, "willing %s: %s\n", cmd, err);
@@ -37,207 +39,182 @@ static int simple_get(const char *cmd, const char *server, const char *path, boo
     return 0;
 }
 
-static int parse_common(int argc, char **argv, const char *usage, const char **server,
-                        bool *json_out, bool *raw)
+static int get_opt(void *ctx, int ch, const char *arg)
 {
-    static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'},
-        {"json", no_argument, NULL, 'j'},
-        {"raw", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 's':
-            *server = optarg;
-            break;
-        case 'j':
-            *json_out = true;
-            break;
-        case 'r':
-            *raw = true;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (*server == NULL) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    return -1;
+    (void)arg;
+    *(bool *)ctx = ch == 'r';
+    return CLI_GO;
 }
+
+static int run_get(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {{"raw", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+    bool raw = false;
+    char path[128];
+    cli_common c;
+    json_t *o = NULL;
+    char *e = NULL;
+    size_t n = 0;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_JSON, opts, get_opt, &raw, &c);
+    if (ret != CLI_GO)
+        return ret;
+    if (c.server == NULL || optind != argc - 1 || strlen(argv[optind]) > 24)
+        return cli_cmd_usage(stderr, self);
+    snprintf(path, sizeof path, "/api/v1/entries/%s", argv[optind]);
+    if (c.json) {
+        cli_buf b = {0};
+        if ((ret = cli_get_json("get", c.server, path, NULL, &o, &b)) == 0)
+            printf("%s\n", b.buf);
+        cli_buf_free(&b);
+        json_decref(o);
+        return ret;
+    }
+    if (cli_get_json("get", c.server, path, NULL, &o, NULL) != 0)
+        return 1;
+    e = cli_b64_decode(json_string_value(json_object_get(o, "entry")), &n);
+    if (e == NULL) {
+        fprintf(stderr, "willing get: the server's answer is malformed\n");
+        ret = 1;
+    } else {
+        fwrite(e, 1, n, stdout);
+        ret = 0;
+    }
+    free(e);
+    json_decref(o);
+    return ret;
+}
+
+static const cli_cmd get_cmd = {
+    NULL, "get", "--server URL INDEX [--json | --raw]",
+    "Prints the entry at INDEX: its note text (default), the API's JSON (--json),\n"
+    "or the exact bytes (--raw).\n",
+    run_get};
 
 int cli_get(int argc, char **argv)
 {
-    static const char usage[] =
-        "usage: willing get --server URL INDEX [--json | --raw]\n"
-        "\n"
-        "Prints the entry at INDEX: its note text (default), the API's JSON (--json),\n"
-        "or the exact bytes (--raw).\n";
-    const char *server = NULL;
-    bool json_out = false, raw = false;
-    char base[1024], url[1200], err[512];
-    cli_buf b = {0};
-    json_t *o;
-    long st;
-    int r = parse_common(argc, argv, usage, &server, &json_out, &raw);
-    if (r >= 0)
-        return r;
-    if (optind != argc - 1) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    cli_base_url(server, base, sizeof base);
-    snprintf(url, sizeof url, "%s/api/v1/entries/%s", base, argv[optind]);
-    st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
-    if (st != 200) {
-        char mbuf[512];
-        fprintf(stderr, "willing get: %s\n", cli_answer_message(st, &b, err, mbuf, sizeof mbuf));
-        cli_buf_free(&b);
-        return 1;
-    }
-    if (json_out) {
-        printf("%s\n", b.buf);
-        cli_buf_free(&b);
-        return 0;
-    }
-    o = json_loads(b.buf, 0, NULL);
-    {
-        const char *e = json_string_value(json_object_get(o, "entry"));
-        size_t n = 0;
-        uint8_t *buf = e ? malloc(strlen(e)) : NULL;
-        if (buf == NULL || wl_b64_decode(e, strlen(e), buf, strlen(e), &n) != WL_OK) {
-            fprintf(stderr, "willing get: the server's answer is malformed\n");
-            free(buf);
-            json_decref(o);
-            cli_buf_free(&b);
-            return 1;
-        }
-        fwrite(buf, 1, n, stdout);
-        free(buf);
-    }
-    json_decref(o);
-    cli_buf_free(&b);
-    return 0;
+    return get_cmd.run(&get_cmd, argc, argv);
 }
+
+typedef struct {
+    const char *check;
+    wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
+    size_t nkeys;
+    bool have_key;
+} prove_opts;
+
+static int prove_opt(void *ctx, int ch, const char *arg)
+{
+    prove_opts *p = ctx;
+    if (ch == 'c') {
+        p->check = arg;
+    } else if (ch == 'k') {
+        if (wl_vkey_parse(arg, strlen(arg), &p->keys[0]) != WL_OK ||
+            p->keys[0].type != WL_SIGTYPE_ED25519) {
+            fprintf(stderr, "willing prove: --vkey is not an Ed25519 verifier key\n");
+            return 2;
+        }
+        p->have_key = true;
+    } else if (ch == 'w') {
+        if (p->nkeys > WL_CLI_WITNESSES_MAX ||
+            wl_vkey_parse(arg, strlen(arg), &p->keys[p->nkeys]) != WL_OK ||
+            p->keys[p->nkeys].type != WL_SIGTYPE_COSIG_V1) {
+            fprintf(stderr, "willing prove: --witness wants a cosignature verifier key\n");
+            return 2;
+        }
+        p->nkeys++;
+    }
+    return CLI_GO;
+}
+
+/* prove --check: the proof file against the entry file, offline; exit code. */
+static int prove_check(const prove_opts *p, const char *entryfile)
+{
+    char *proof, *entry, why[256];
+    size_t plen = 0, elen = 0;
+    uint64_t times[1 + WL_CLI_WITNESSES_MAX], index = 0;
+    int ret = 1;
+    proof = cli_read_file(p->check, WL_CLI_PROOF_MAX, &plen);
+    entry = cli_read_file(entryfile, WL_ENTRY_MAX, &elen);
+    if (proof == NULL || entry == NULL) {
+        fprintf(stderr, "willing prove: cannot read %s or %s\n", p->check, entryfile);
+        goto out;
+    }
+    if (wl_tlog_proof_verify(proof, plen, entry, elen, p->keys, p->nkeys, &index, times, why,
+                             sizeof why) != WL_OK) {
+        fprintf(stderr, "willing prove: FAIL: %s\n", why);
+        goto out;
+    }
+    printf("OK: the entry is at index %llu of %s", (unsigned long long)index, p->keys[0].name);
+    for (size_t i = 1; i < p->nkeys; i++)
+        printf(", cosigned by %s at %llu", p->keys[i].name, (unsigned long long)times[i]);
+    printf("\n");
+    ret = 0;
+out:
+    free(proof);
+    free(entry);
+    return ret;
+}
+
+static int run_prove(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"check", required_argument, NULL, 'c'},
+        {"vkey", required_argument, NULL, 'k'},
+        {"witness", required_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+    prove_opts p;
+    char path[128];
+    cli_common c;
+    int ret;
+
+    memset(&p, 0, sizeof p);
+    p.nkeys = 1;
+    if ((ret = cli_parse(self, argc, argv, CLI_SERVER, opts, prove_opt, &p, &c)) != CLI_GO)
+        return ret;
+    if (p.check)
+        return p.have_key && optind == argc - 1 ? prove_check(&p, argv[optind])
+                                                : cli_cmd_usage(stderr, self);
+    if (c.server == NULL || optind != argc - 1 || strlen(argv[optind]) > 24 ||
+        strspn(argv[optind], "0123456789") != strlen(argv[optind]))
+        return cli_cmd_usage(stderr, self);
+    snprintf(path, sizeof path, "/api/v1/entries/%s/proof", argv[optind]);
+    return simple_get("prove", c.server, path);
+}
+
+static const cli_cmd prove_cmd = {
+    NULL, "prove",
+    "--server URL INDEX\n"
+    "       willing prove --check PROOF --vkey KEY [--witness VKEY]... ENTRYFILE",
+    "Prints a C2SP tlog-proof for the entry at INDEX: its inclusion proof in the\n"
+    "latest published checkpoint, with the checkpoint and its cosignatures. Save it\n"
+    "as a .tlog-proof file: it proves the entry offline. --check verifies such a\n"
+    "file against the entry's exact bytes (willing get --raw), offline: the\n"
+    "checkpoint's signature by the log (KEY), each --witness's cosignature, and the\n"
+    "inclusion.\n",
+    run_prove};
 
 int cli_prove(int argc, char **argv)
 {
-    static const char usage[] =
-        "usage: willing prove --server URL INDEX\n"
-        "       willing prove --check PROOF --vkey KEY [--witness VKEY]... ENTRYFILE\n"
-        "\n"
-        "Prints a C2SP tlog-proof for the entry at INDEX: its inclusion proof in the\n"
-        "latest published checkpoint, with the checkpoint and its cosignatures. Save it\n"
-        "as a .tlog-proof file: it proves the entry offline. --check verifies such a\n"
-        "file against the entry's exact bytes (willing get --raw), offline: the\n"
-        "checkpoint's signature by the log (KEY), each --witness's cosignature, and the\n"
-        "inclusion.\n";
-    static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'}, {"check", required_argument, NULL, 'c'},
-        {"vkey", required_argument, NULL, 'k'},   {"witness", required_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
-    const char *server = NULL, *check = NULL;
-    wl_vkey keys[17];
-    uint64_t times[17], index = 0;
-    size_t nkeys = 1;
-    int ch, have_key = 0;
-    char path[128];
-
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 's':
-            server = optarg;
-            break;
-        case 'c':
-            check = optarg;
-            break;
-        case 'k':
-            if (wl_vkey_parse(optarg, strlen(optarg), &keys[0]) != WL_OK ||
-                keys[0].type != WL_SIGTYPE_ED25519) {
-                fprintf(stderr, "willing prove: --vkey is not an Ed25519 verifier key\n");
-                return 2;
-            }
-            have_key = 1;
-            break;
-        case 'w':
-            if (nkeys >= 17 || wl_vkey_parse(optarg, strlen(optarg), &keys[nkeys]) != WL_OK ||
-                keys[nkeys].type != WL_SIGTYPE_COSIG_V1) {
-                fprintf(stderr, "willing prove: --witness wants a cosignature verifier key\n");
-                return 2;
-            }
-            nkeys++;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
-        default:
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (check) {
-        char *proof, *entry, why[256];
-        size_t plen = 0, elen = 0;
-        wl_rc rc;
-        if (!have_key || optind != argc - 1) {
-            fputs(usage, stderr);
-            return 2;
-        }
-        proof = cli_read_file(check, 1 << 20, &plen);
-        entry = cli_read_file(argv[optind], WL_ENTRY_MAX, &elen);
-        if (proof == NULL || entry == NULL) {
-            fprintf(stderr, "willing prove: cannot read %s or %s\n", check, argv[optind]);
-            free(proof);
-            free(entry);
-            return 1;
-        }
-        rc = wl_tlog_proof_verify(proof, plen, entry, elen, keys, nkeys, &index, times, why,
-                                  sizeof why);
-        free(proof);
-        free(entry);
-        if (rc != WL_OK) {
-            fprintf(stderr, "willing prove: FAIL: %s\n", why);
-            return 1;
-        }
-        printf("OK: the entry is at index %llu of %s", (unsigned long long)index, keys[0].name);
-        for (size_t i = 1; i < nkeys; i++)
-            printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
-        printf("\n");
-        return 0;
-    }
-    if (server == NULL || optind != argc - 1 ||
-        strspn(argv[optind], "0123456789") != strlen(argv[optind])) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    snprintf(path, sizeof path, "/api/v1/entries/%s/proof", argv[optind]);
-    return simple_get("prove", server, path, false);
+    return prove_cmd.run(&prove_cmd, argc, argv);
 }
+
+static int run_checkpoint(const cli_cmd *self, int argc, char **argv)
+{
+    cli_common c;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER, NULL, NULL, NULL, &c);
+    if (ret != CLI_GO)
+        return ret;
+    if (c.server == NULL || optind != argc)
+        return cli_cmd_usage(stderr, self);
+    return simple_get("checkpoint", c.server, "/log/checkpoint");
+}
+
+static const cli_cmd checkpoint_cmd = {
+    NULL, "checkpoint", "--server URL",
+    "Prints the log's latest checkpoint, with its cosignatures.\n", run_checkpoint};
 
 int cli_checkpoint(int argc, char **argv)
 {
-    static const char usage[] = "usage: willing checkpoint --server URL\n"
-                                "\n"
-                                "Prints the log's latest checkpoint, with its cosignatures.\n";
-    const char *server = NULL;
-    bool json_out = false, raw = false;
-    int r = parse_common(argc, argv, usage, &server, &json_out, &raw);
-    if (r >= 0)
-        return r;
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    return simple_get("checkpoint", server, "/log/checkpoint", false);
+    return checkpoint_cmd.run(&checkpoint_cmd, argc, argv);
 }

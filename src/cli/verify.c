@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +24,6 @@
 #include "willing/coalition.h"
 #include "willing/replay.h"
 #include "willing/tile.h"
-
-#define MAX_WITNESS 16
 
 static int fail(bool json_out, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -82,36 +79,47 @@ static void state_path(const char *origin, char *out, size_t cap)
     snprintf(out, cap, "%s/%s.checkpoint", dir, hex);
 }
 
-static int usage(FILE *f)
+typedef struct {
+    wl_vkey *keys;
+    size_t nkeys;
+    const char *vkey, *state;
+} verify_opts;
+
+static int verify_opt(void *ctx, int ch, const char *arg)
 {
-    fprintf(f, "usage: willing verify URL --vkey KEY [--witness VKEY]... [--json]\n"
-               "\n"
-               "Audits the log at URL end to end with the log's verifier key KEY (from\n"
-               "`willing init`, obtained out of band): checkpoint signature and witness\n"
-               "cosignatures, every entry and its author's signature, every tile and the root,\n"
-               "and consistency with the last checkpoint this client saw. One verdict line.\n"
-               "\n"
-               "  --witness VKEY   a witness's cosignature verifier key (type 0x04); its\n"
-               "                   cosignature must be present and valid\n"
-               "  --state FILE     where to keep the last seen checkpoint (default under\n"
-               "                   $XDG_STATE_HOME/willing/)\n"
-               "  --json           print the verdict as JSON\n");
-    return f == stdout ? 0 : 2;
+    verify_opts *v = ctx;
+    if (ch == 'k') {
+        v->vkey = arg;
+    } else if (ch == 's') {
+        v->state = arg;
+    } else if (ch == 'w') {
+        if (v->nkeys > WL_CLI_WITNESSES_MAX ||
+            wl_vkey_parse(arg, strlen(arg), &v->keys[v->nkeys]) != WL_OK ||
+            v->keys[v->nkeys].type != WL_SIGTYPE_COSIG_V1) {
+            fprintf(stderr, "verify: --witness wants a cosignature verifier key (type 0x04)\n");
+            return 2;
+        }
+        v->nkeys++;
+    }
+    return CLI_GO;
 }
 
-int cli_verify(int argc, char **argv)
+static int run_verify(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"vkey", required_argument, NULL, 'k'},  {"witness", required_argument, NULL, 'w'},
-        {"state", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"vkey", required_argument, NULL, 'k'},
+        {"witness", required_argument, NULL, 'w'},
+        {"state", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
-    wl_vkey keys[1 + MAX_WITNESS];
-    uint8_t verified[1 + MAX_WITNESS];
-    uint64_t times[1 + MAX_WITNESS];
-    size_t nkeys = 1;
-    const char *vkey = NULL, *statep = NULL;
-    bool json_out = false, progress = isatty(2);
+    wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
+    uint8_t verified[1 + WL_CLI_WITNESSES_MAX];
+    uint64_t times[1 + WL_CLI_WITNESSES_MAX];
+    size_t nkeys;
+    const char *vkey, *statep;
+    bool json_out, progress = isatty(2);
+    verify_opts vo = {keys, 1, NULL, NULL};
+    cli_common c;
     char base[1024], url[1200], err[512], spath[2200];
     cli_buf b = {0};
     char *cpnote = NULL;
@@ -121,7 +129,7 @@ int cli_verify(int argc, char **argv)
     wl_replay r;
     uint8_t root[32];
     uint64_t prev_size = 0;
-    int ch, ret = 1;
+    int ret = 1;
     long st;
     time_t t0 = time(NULL);
     hlevel levels[64];
@@ -131,35 +139,15 @@ int cli_verify(int argc, char **argv)
 
     memset(&r, 0, sizeof r);
     memset(levels, 0, sizeof levels);
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'k':
-            vkey = optarg;
-            break;
-        case 'w':
-            if (nkeys > MAX_WITNESS ||
-                wl_vkey_parse(optarg, strlen(optarg), &keys[nkeys]) != WL_OK ||
-                keys[nkeys].type != WL_SIGTYPE_COSIG_V1) {
-                fprintf(stderr, "verify: --witness wants a cosignature verifier key (type 0x04)\n");
-                return 2;
-            }
-            nkeys++;
-            break;
-        case 's':
-            statep = optarg;
-            break;
-        case 'j':
-            json_out = true;
-            break;
-        case 'h':
-            return usage(stdout);
-        default:
-            return usage(stderr);
-        }
-    }
+    if ((ret = cli_parse(self, argc, argv, CLI_JSON, opts, verify_opt, &vo, &c)) != CLI_GO)
+        return ret;
+    vkey = vo.vkey;
+    statep = vo.state;
+    nkeys = vo.nkeys;
+    json_out = c.json;
+    ret = 1;
     if (vkey == NULL || optind != argc - 1)
-        return usage(stderr);
+        return cli_cmd_usage(stderr, self);
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK ||
@@ -324,7 +312,7 @@ int cli_verify(int argc, char **argv)
     }
     {
         size_t plen = 0;
-        char *prev = cli_read_file(statep, 65536, &plen);
+        char *prev = cli_read_file(statep, WL_CLI_STATE_MAX, &plen);
         if (prev != NULL) {
             wl_note pn;
             wl_checkpoint pc;
@@ -401,4 +389,23 @@ out:
     free(cpnote);
     cli_buf_free(&b);
     return ret;
+}
+
+static const cli_cmd verify_cmd = {
+    NULL, "verify", "URL --vkey KEY [--witness VKEY]... [--state FILE] [--json]",
+    "Audits the log at URL end to end with the log's verifier key KEY (from\n"
+    "`willing init`, obtained out of band): checkpoint signature and witness\n"
+    "cosignatures, every entry and its author's signature, every tile and the root,\n"
+    "and consistency with the last checkpoint this client saw. One verdict line.\n"
+    "\n"
+    "  --witness VKEY   a witness's cosignature verifier key (type 0x04); its\n"
+    "                   cosignature must be present and valid\n"
+    "  --state FILE     where to keep the last seen checkpoint (default under\n"
+    "                   $XDG_STATE_HOME/willing/)\n"
+    "  --json           print the verdict as JSON\n",
+    run_verify};
+
+int cli_verify(int argc, char **argv)
+{
+    return verify_cmd.run(&verify_cmd, argc, argv);
 }

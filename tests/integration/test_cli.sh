@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The CLI as a newcomer meets it (issue 14, point 21): a subcommand's --help
-# is its own; a pledge's two ids are named apart and either is taken where it
-# is unambiguous; a condition naming an unknown category is refused, by the
-# CLI and by the server (400 naming it); not_announced says what to run;
-# times in messages are ISO 8601 UTC.
+# The CLI as a newcomer meets it (issue 14, point 21; issue 8, point 4): every
+# subcommand's --help is its own (each group's, each command's) and willing
+# --help lists the commands by group; a pledge's two ids are named apart and
+# either is taken where it is unambiguous; a condition naming an unknown
+# category is refused, by the CLI and by the server (400 naming it);
+# not_announced says what to run; times in messages are ISO 8601 UTC.
 source "$(dirname "$0")/lib.sh"
 
 new_ledger cli
@@ -24,6 +25,36 @@ for c in "pledge withdraw" "pledge show" "member announce" "requirement endorse"
   check "willing $c --help: its own usage only" own_usage "$c"
 done
 check "willing pledge --help: the whole group" sh -c "'$W' pledge --help | grep -q 'willing pledge announce' && '$W' pledge --help | grep -q 'willing pledge add'"
+
+# every subcommand of every group (as its group's usage lists them): --help exits 0 and
+# prints that subcommand's usage, naming no other subcommand of the group
+subs_of() { "$W" "$1" --help | sed -n "s/^\(usage:\)\{0,1\} *willing $1 \([a-z]*\) .*/\2/p"; }
+only_itself() { # only_itself GROUP SUB
+  local out s
+  out=$("$W" "$1" "$2" --help) || return 1
+  [[ "$(head -1 <<<"$out")" == "usage: willing $1 $2 "* ]] || return 1
+  for s in $(subs_of "$1"); do
+    if [ "$s" != "$2" ] && grep -Eq "willing $1 $s( |$)" <<<"$out"; then return 1; fi
+  done
+}
+for g in member pledge requirement fact; do
+  subs=$(subs_of "$g")
+  check "willing $g --help lists its subcommands ($(echo $subs))" test "$(wc -w <<<"$subs")" -ge 2
+  for s in $subs; do
+    check "willing $g $s --help: exit 0, its own usage only" only_itself "$g" "$s"
+  done
+done
+own_help() { # own_help CMD: --help exits 0 with CMD's usage first
+  local out
+  out=$("$W" "$1" --help) && [[ "$(head -1 <<<"$out")" == "usage: willing $1 "* ]]
+}
+for c in init append seal get prove checkpoint verify fsck fetch keygen whoami coverage clear; do
+  check "willing $c --help: exit 0, its own usage" own_help "$c"
+done
+out=$("$W" --help)
+for g in "the ledger" identity "the coalition"; do
+  check "willing --help lists the group '$g'" grep -q "^$g:$" <<<"$out"
+done
 
 # the two ids of a pledge
 out=$("$W" pledge add --server "$URL" --key "$T/xa.key" --category logistics --quantity 3 --unit units)
@@ -64,6 +95,11 @@ check "the API answers 400 invalid_pledge naming the category" \
 out=$("$W" seal --server "$URL" --key "$T/xa.key" --kind pledge --body \
   '{"pledge":"00112233445566778899aabbccddeef0","category":"logistics","quantity":"1","unit":"units","condition":{"total":{"category":"tanks","unit":"units","min":"3"}}}' 2>&1 || true)
 check "total() of an unknown category too" grep -q "unknown category 'tanks'" <<<"$out"
+
+# append with the origin given (no checkpoint fetched) still posts to --server
+out=$("$W" append --server "$URL" --origin test.example/cli --key "$T/xa.key" --kind statement \
+  --body '{"text":"origin given"}' 2>&1 || true)
+check "append --origin NAME --server URL posts the entry there" grep -q '^index [0-9]' <<<"$out"
 
 # not_announced says what to run; the batch's time is ISO 8601 UTC
 "$W" keygen --out "$T/sx.key" --member sx >/dev/null
