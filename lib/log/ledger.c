@@ -131,8 +131,10 @@ wl_rc wl_ledger_tile_blob(wl_store *s, unsigned tlevel, uint64_t idx,
     size_t off = 0;
     for (unsigned r = 0; r < 8; r++) {
         wl_rc rc = wl_store_hash_range(s, tlevel * 8 + r, (idx * 256) >> r, 256u >> r, out + off);
-        if (rc != WL_OK)
+        if (rc != WL_OK) {
+            memset(out, 0, WL_TILE_BLOB_BYTES); /* no half-built tile */
             return rc;
+        }
         off += (256u >> r) * 32;
     }
     return WL_OK;
@@ -299,6 +301,7 @@ wl_rc wl_ledger_checkpoint(wl_store *s, const char *origin, const wl_key *log_ke
 
     *note = NULL;
     *len = 0;
+    *size = 0;
     if ((rc = wl_store_size(s, size)) != WL_OK)
         return rc;
     rc = wl_store_checkpoint_latest(s, &last, &prev, &prevlen);
