@@ -96,6 +96,21 @@ extern const struct wl_module wl_coalition_module;
     "finance, other"
 /* Whether s is one of WL_PLEDGE_CATEGORIES (pledges, requirements and conditions name them). */
 int wl_pledge_category(const char *s);
+/* The i-th category in the order the console lists them; NULL past the last. */
+const char *wl_pledge_category_at(size_t i);
+/* The unit a category's quantities are counted in when total() names none; NULL if none. */
+const char *wl_pledge_category_unit(const char *category);
+/* A requirement's priority: a whole number from WL_PRIORITY_MIN (first) to WL_PRIORITY_MAX. */
+#define WL_PRIORITY_MIN 1
+#define WL_PRIORITY_MAX 5
+
+/*
+ * What the console lists rather than copies (GET /api/v1/registry,
+ * docs/FORMAT.md "The registry"): {"categories": [{"category": NAME, "unit":
+ * UNIT or null}, ...], "priority": {"min": 1, "max": 5}}. NULL when out of
+ * memory; the caller releases it with json_decref.
+ */
+json_t *wl_coalition_registry(void);
 wl_rc wl_pledge_check(const json_t *body, char *why, size_t whylen) WL_MUST;
 
 /*

@@ -101,19 +101,6 @@ static int valid_ident(const char *s, size_t n)
     return 1;
 }
 
-/* The unit of a category's quantities when total() names none. */
-static const char *default_unit(const char *category)
-{
-    static const char *const map[][2] = {{"ground_forces", "troops"},
-                                         {"air_policing", "aircraft"},
-                                         {"air_defence", "systems"},
-                                         {"maritime", "ships"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], category) == 0)
-            return map[i][1];
-    return NULL;
-}
-
 static const char refused_not[] =
     "'not' is refused: a pledge must never be undone by others joining, so a condition may "
     "only ask for more (all, any, requires, at_least, total >=, fact)";
@@ -286,7 +273,7 @@ static int parse_cond(parser *ps, unsigned depth, wl_cond **out)
             if (ident(ps, &c->unit, "a unit") != 0)
                 goto bad;
         } else {
-            const char *u = default_unit(c->name);
+            const char *u = wl_pledge_category_unit(c->name);
             if (u == NULL) {
                 fail(ps, "total() of this category needs its unit: total(category, unit)");
                 goto bad;
@@ -454,7 +441,7 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
             WHY("unknown category '%.64s': a condition names one of %s", cat, WL_PLEDGE_CATEGORIES);
             return WL_ERR_INVALID;
         }
-        if (unit == NULL && (unit = default_unit(cat)) == NULL) {
+        if (unit == NULL && (unit = wl_pledge_category_unit(cat)) == NULL) {
             WHY("'total' of category %s needs its unit", cat);
             return WL_ERR_INVALID;
         }

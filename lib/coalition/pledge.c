@@ -15,18 +15,6 @@
 
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
-static const char *const categories[] = {"ground_forces", "air_policing", "air_defence",
-                                         "maritime",      "logistics",    "intelligence",
-                                         "training",      "finance",      "other"};
-
-int wl_pledge_category(const char *s)
-{
-    for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++)
-        if (strcmp(s, categories[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* A country or region by name: letters, spaces, hyphens, commas, full stops; no digits. */
 static int coarse_place(const char *s)
 {

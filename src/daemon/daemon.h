@@ -151,6 +151,8 @@ enum MHD_Result wl_h_entries_list(struct MHD_Connection *c);
 json_t *wl_revealed(const wl_entry *e);
 /* The console's pages and files, and the Atom feed (web.c). */
 enum MHD_Result wl_h_web(struct MHD_Connection *c, const char *url);
+/* GET /api/v1/registry: what the console lists rather than copies (registry.c). */
+enum MHD_Result wl_h_registry(struct MHD_Connection *c);
 /*
  * The C2SP tlog-proof of entry index against the published checkpoint
  * (malloc'd, *len bytes), or NULL: *why WL_ERR_NOT_FOUND if not covered yet.

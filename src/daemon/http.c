@@ -147,6 +147,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *method, const
         return wl_h_clearing_inputs(c, method, r);
     if (strcmp(url, "/api/v1/coverage") == 0 && get)
         return wl_h_coverage(c, method, r);
+    if (strcmp(url, "/api/v1/registry") == 0 && get)
+        return wl_h_registry(c);
     if (strcmp(url, "/api/v1/sealed") == 0 && get)
         return wl_h_sealed_mine(c, method, r);
     if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)

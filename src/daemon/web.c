@@ -403,7 +403,7 @@ out:
 enum MHD_Result wl_h_web(struct MHD_Connection *c, const char *url)
 {
     if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)
-        return send_file(c, "index.html", 1);
+        return send_file(c, "coalition.html", 1);
     if (strcmp(url, "/explorer") == 0 || strncmp(url, "/entry/", 7) == 0)
         return send_file(c, "explorer.html", 1);
     if (strcmp(url, "/member") == 0)

@@ -23,6 +23,9 @@ async function visit(path, ready, name) {
   await page.waitForLoadState("networkidle");
   ok(`${name}: loads (${r.status()}) with no console error`, r.status() === 200 && errors.length === 0,
     errors.join(" | "));
+  const nav = await page.$$eval("header.top nav a", (as) => as.map((a) => a.getAttribute("aria-current")));
+  ok(`${name}: the header (nav.js) links the four pages, one marked as this one`,
+    nav.length === 4 && nav.filter((x) => x === "page").length === 1, JSON.stringify(nav));
   await page.evaluate(axeSource);
   const res = await page.evaluate(async () => {
     const r = await globalThis.axe.run(document, { resultTypes: ["violations"] });
@@ -154,6 +157,11 @@ if (loginKey) {
   // writing from the console: a console key, a sealed pledge, a draft, an announcement
   await page.setInputFiles("#consolekey", loginKey.replace("xa-login", "xa-console"));
   await page.waitForSelector("#pledge-form");
+  const registry = await (await page.request.get(url + "/api/v1/registry")).json();
+  const listed = JSON.stringify(registry.categories.map((c) => c.category));
+  const offered = await page.$$eval("#category option", (o) => o.map((x) => x.value));
+  ok("member: the category select lists what /api/v1/registry lists", JSON.stringify(offered) === listed,
+    offered.join(","));
   await page.selectOption("#category", "air_policing");
   await page.fill("#quantity", "6");
   await page.fill("#unit", "aircraft");
@@ -232,6 +240,16 @@ if (coordKey) {
   const dir = coordKey.slice(0, coordKey.lastIndexOf("/"));
   await page.setInputFiles("#consolekey", dir + "/gb-console.key");
   await page.waitForSelector("#requirement-form");
+  {
+    const registry = await (await page.request.get(url + "/api/v1/registry")).json();
+    const offered = await page.$$eval("#r-category option", (o) => o.map((x) => x.value));
+    ok("coordinator: the category select lists what /api/v1/registry lists",
+      JSON.stringify(offered) === JSON.stringify(registry.categories.map((c) => c.category)) &&
+      offered.length > 0, offered.join(","));
+    const pr = await page.$eval("#r-priority", (i) => [Number(i.min), Number(i.max)]);
+    ok("coordinator: the priority field's range is the registry's",
+      pr[0] === registry.priority.min && pr[1] === registry.priority.max, pr.join("-"));
+  }
   await page.fill("#r-id", "sealift");
   await page.selectOption("#r-category", "maritime");
   await page.fill("#r-quantity", "3");

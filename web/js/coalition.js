@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The public page: members, announcements and coverage, from public data only.
 import { el, clear, getJSON, when, table, notice } from "./ui.js";
-import { memberMap, nameOf, allEntries, pledgeFates, pledgesIn, category, saidOn, summary }
-  from "./reveal.js";
+import { memberMap, nameOf, allEntries, pledgeFates, pledgesIn, saidOn, summary } from "./reveal.js";
+import { category } from "./registry.js";
 
 function csvLink(href, what) {
   return el("p", { class: "csv" }, el("a", { href, download: "" }, "Download " + what + " (CSV)"));

@@ -6,9 +6,8 @@
 import { el, clear, getJSON, table, notice, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox, append } from "./sign.js";
+import { registry, category, categorySelect, unitList } from "./registry.js";
 
-const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
-  "intelligence", "training", "finance", "other"];
 let ckey = null;
 let who = null;
 
@@ -43,7 +42,7 @@ async function clearing(box) {
     table("Each pledge: why it binds or not, and what would make it bind",
       ["Pledge", "Member", "What", "Binding", "Why"], c.pledges.map((p) => [
         el("code", {}, p.pledge.slice(0, 12)), p.member, p.quantity + " " + p.unit + " " +
-          p.category.replace(/_/g, " "), p.binding ? "yes" : "no",
+          category(p.category), p.binding ? "yes" : "no",
         p.reason || "its conditions hold"])));
   return c;
 }
@@ -52,10 +51,11 @@ function field(id, label, attrs = {}) {
   return el("div", {}, el("label", { for: id }, label), el("input", { id, name: id, ...attrs }));
 }
 
-function requirementsEditor(c) {
+// The categories, units and priorities in the form come from the server's registry (reg).
+function requirementsEditor(c, reg) {
   const coord = who.role === "coordinator" || who.role === "operator";
   const host = who.role === "host";
-  const rows = c.requirements.map((q) => [q.requirement, q.category.replace(/_/g, " "),
+  const rows = c.requirements.map((q) => [q.requirement, category(q.category),
     q.quantity + " " + q.unit, String(q.priority), q.needed_by || "",
     q.endorsed ? "endorsed" : host && ckey ? el("button", { type: "button", class: "secondary",
       "data-endorse": q.requirement, onclick: () => write("requirement.endorse",
@@ -63,12 +63,11 @@ function requirementsEditor(c) {
       : "not yet"]);
   const form = el("form", { id: "requirement-form" },
     field("r-id", "Requirement id", { type: "text", required: true, pattern: "[a-z0-9._\\-]+" }),
-    el("div", {}, el("label", { for: "r-category" }, "Category"),
-      el("select", { id: "r-category", name: "r-category" }, CATEGORIES.map((x) =>
-        el("option", { value: x }, x.replace(/_/g, " "))))),
+    el("div", {}, el("label", { for: "r-category" }, "Category"), categorySelect("r-category", reg)),
     field("r-quantity", "Quantity", { type: "text", required: true, inputmode: "decimal" }),
-    field("r-unit", "Unit", { type: "text", required: true }),
-    field("r-priority", "Priority 1-5", { type: "number", min: "1", max: "5", value: "1" }),
+    field("r-unit", "Unit", { type: "text", required: true, list: "r-units" }), unitList("r-units", reg),
+    field("r-priority", `Priority ${reg.priority.min}-${reg.priority.max}`, { type: "number",
+      min: String(reg.priority.min), max: String(reg.priority.max), value: String(reg.priority.min) }),
     field("r-needed", "Needed by (YYYY-Qn)", { type: "text", pattern: "[0-9]{4}-Q[1-4]" }),
     el("div", {}, el("button", { type: "submit" }, "Set the requirement")));
   form.addEventListener("submit", (ev) => {
@@ -132,7 +131,7 @@ async function render() {
   const go = async () => {
     try {
       const c = await clearing(cl);
-      clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c), el("h3", {}, "Facts"),
+      clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c, await registry()), el("h3", {}, "Facts"),
         factsEditor(c) || el("p", {}, "Load a console key of the coordinator to record facts."));
     } catch (e) {
       clear(cl, notice(e.status === 403 ? "The clearing is for members with role coordinator " +
@@ -140,7 +139,7 @@ async function render() {
       e.status === 403 ? "warn" : "error"));
       if (e.status === 403) {
         const c = await getJSON("/api/v1/coverage");
-        clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c));
+        clear(ed, el("h3", {}, "Requirements"), requirementsEditor(c, await registry()));
       }
     }
   };

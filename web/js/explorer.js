@@ -4,8 +4,9 @@
 import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { parseVkey, fingerprint, verifyNote, verifyCosignature, parseNote, parseCheckpoint,
   checkTlogProof, b64decode } from "./verify.js";
-import { memberMap, nameOf, allEntries, pledgeFates, category, conditionText, decodeEntry,
+import { memberMap, nameOf, allEntries, pledgeFates, conditionText, decodeEntry,
   checkAnnouncement, saidOn, summary } from "./reveal.js";
+import { category } from "./registry.js";
 
 const KEY = "willing.vkey";
 const WITNESSES = "willing.witnesses";

@@ -10,9 +10,8 @@ import { el, clear, getJSON, when, table, notice, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox, seal, append, randomHex } from "./sign.js";
 import { allEntries } from "./reveal.js";
+import { registry, category, categorySelect, units, unitList } from "./registry.js";
 
-const CATEGORIES = ["ground_forces", "air_policing", "air_defence", "maritime", "logistics",
-  "intelligence", "training", "finance", "other"];
 let ckey = null;
 let me = null;
 let amending = null; // the pledge the form amends, with its body
@@ -44,7 +43,7 @@ function adoptOld(mineIds) {
 function what(s) {
   const b = s.body || {};
   if (s.kind === "pledge")
-    return [b.quantity, b.unit, (b.category || "").replace(/_/g, " "), b.period || ""].join(" ");
+    return [b.quantity, b.unit, category(b.category), b.period || ""].join(" ");
   if (s.kind === "pledge.withdraw") return "withdraws " + b.pledge;
   if (s.kind === "member.add") return "membership of " + b.member + " (" + b.role + ")";
   if (s.kind === "member.status") return b.member + " is " + b.status;
@@ -177,7 +176,7 @@ async function coverage() {
       q.quantity + " " + q.unit, q.binding, q.pledged_not_binding, q.gap])),
     my.length ? table("Why each of my pledges binds or not", ["Pledge", "What", "Binding", "Why"],
       my.map((p) => [el("code", {}, p.pledge.slice(0, 12)), p.quantity + " " + p.unit + " " +
-        p.category.replace(/_/g, " "), p.binding ? "yes" : "no", p.reason || "its conditions hold"]))
+        category(p.category), p.binding ? "yes" : "no", p.reason || "its conditions hold"]))
       : notice("None of your pledges is in the coverage yet."),
     el("p", { class: "csv" }, el("a", { href: "/api/v1/coverage?view=member&format=csv",
       download: "" }, "Download my coverage (CSV)")));
@@ -187,8 +186,8 @@ function field(id, label, attrs = {}) {
   return el("div", {}, el("label", { for: id }, label), el("input", { id, name: id, ...attrs }));
 }
 
-// One condition row: its type and its parameters.
-function condRow(i) {
+// One condition row: its type and its parameters (a category from the registry).
+function condRow(i, reg) {
   const type = el("select", { id: `c${i}-type`, name: `c${i}-type` },
     ["", "requires", "at_least", "total", "fact"].map((t) => el("option", { value: t },
       { "": "(none)", requires: "requires member", at_least: "at least N others in category",
@@ -196,7 +195,8 @@ function condRow(i) {
   return el("fieldset", { class: "cond" }, el("legend", {}, "Condition " + (i + 1)),
     el("div", {}, el("label", { for: `c${i}-type` }, "Kind"), type),
     field(`c${i}-a`, "Member, number or fact", { type: "text" }),
-    field(`c${i}-b`, "Category (at least, total)", { type: "text" }),
+    el("div", {}, el("label", { for: `c${i}-b` }, "Category (at least, total)"),
+      categorySelect(`c${i}-b`, reg)),
     field(`c${i}-c`, "Unit and minimum (total), e.g. troops 5000", { type: "text" }));
 }
 
@@ -235,13 +235,13 @@ async function submit(body) {
   return r;
 }
 
-function pledgeForm() {
+// The categories and their units come from the server's registry.
+function pledgeForm(reg) {
   const form = el("form", { id: "pledge-form", class: "stack" },
-    el("div", {}, el("label", { for: "category" }, "Category"),
-      el("select", { id: "category", name: "category" }, CATEGORIES.map((c) =>
-        el("option", { value: c }, c.replace(/_/g, " "))))),
+    el("div", {}, el("label", { for: "category" }, "Category"), categorySelect("category", reg)),
     field("quantity", "Quantity (an exact decimal)", { type: "text", required: true, inputmode: "decimal" }),
-    field("unit", "Unit (troops, aircraft, systems, missiles, ships, or a currency)", { type: "text", required: true }),
+    field("unit", "Unit (a lower-case word, e.g. " + units(reg).join(", ") + ", or a currency)",
+      { type: "text", required: true, list: "units" }), unitList("units", reg),
     field("place", "Place: a country or region, no coordinates", { type: "text" }),
     field("period", "Period: a quarter, e.g. 2026-Q2", { type: "text", pattern: "[0-9]{4}-Q[1-4]" }),
     field("caveat", "A national caveat", { type: "text" }),
@@ -250,7 +250,7 @@ function pledgeForm() {
     el("div", {}, el("label", { for: "combine" }, "Conditions combine with"),
       el("select", { id: "combine", name: "combine" }, el("option", { value: "all" }, "all (and)"),
         el("option", { value: "any" }, "any (or)"))),
-    condRow(0), condRow(1),
+    condRow(0, reg), condRow(1, reg),
     el("p", { class: "help" }, "Conditions may only ask for more: a pledge is never undone by " +
       "others joining."),
     el("div", { class: "buttons" },
@@ -343,7 +343,7 @@ function draftList() {
   const d = drafts();
   if (d.length === 0) return el("div", { id: "drafts" }, el("p", {}, "No drafts of yours in this browser."));
   return el("div", { id: "drafts" }, table("My drafts, kept in this browser (not sent)",
-    ["What", "Act"], d.map((b, i) => [[b.quantity, b.unit, b.category.replace(/_/g, " ")].join(" "),
+    ["What", "Act"], d.map((b, i) => [[b.quantity, b.unit, category(b.category)].join(" "),
       [el("button", { type: "button", class: "secondary", disabled: ckey ? null : true,
         onclick: async () => {
           try {
@@ -379,7 +379,7 @@ async function refresh() {
           say("Console key " + k.keyIdHex + " loaded: entries and sealed content written here " +
             "are signed with it, and say so.", "ok");
           await refresh();
-        }, (e) => say("The console key cannot be used: " + e.message, "error")), old || status, ckey ? pledgeForm() : notice("Load a console key to add, " +
+        }, (e) => say("The console key cannot be used: " + e.message, "error")), old || status, ckey ? pledgeForm(await registry()) : notice("Load a console key to add, " +
           "announce or withdraw pledges here."), el("h3", {}, "Drafts"), draftList(),
         el("h3", {}, "Kept in this browser"), keptBox()),
       el("section", { "aria-labelledby": "h-cov" }, el("h2", { id: "h-cov" }, "Coverage"),

@@ -4,6 +4,7 @@
 // and the checks of an announcement made in the browser: the commitment
 // recomputed from salt and content, and the author's signature on the content.
 import { getJSON } from "./ui.js";
+import { category } from "./registry.js";
 import { b64decode, b64encode, sha256, hex, concat, parseNote, checkTlogProof } from "./verify.js";
 
 const enc = new TextEncoder();
@@ -107,8 +108,6 @@ export function summary(e, members, pledges = null) {
     b.unit + " of " + category(b.category);
   return JSON.stringify(b);
 }
-
-export const category = (c) => String(c || "").replace(/_/g, " ");
 
 // A condition (its JSON form, docs/internals/clearing.md) in words.
 export function conditionText(c, members) {
