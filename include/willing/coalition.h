@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The coalition register's core: monotone pledge conditions (a text syntax
- * and JSON) and the clearing engine that finds which pledges are binding.
- * No storage, no network: anyone given the inputs re-runs it and gets the
- * same result. docs/internals/clearing.md has the design.
+ * The coalition module (lib/coalition): monotone pledge conditions (a text
+ * syntax and JSON) and the clearing engine that finds which pledges are
+ * binding (no storage: anyone given the inputs re-runs it and gets the same
+ * result); its kinds and their rules (who may seal, amend and withdraw a
+ * pledge); its views (the coverage of the requirements as a viewer may see
+ * it, from a store read). No network, no threads, no printing.
+ * docs/internals/coalition.md has the design.
  */
 #ifndef WILLING_COALITION_H
 #define WILLING_COALITION_H
 
+#include "willing/ledger.h"
 #include "willing/wl.h"
 
 typedef struct json_t json_t;
@@ -151,5 +155,74 @@ typedef struct {
 } wl_cover;
 void wl_coverage(const char *category, const char *unit, int64_t need, const wl_pledge_in *p,
                  size_t n, const wl_clearing *c, wl_cover *out);
+
+/*
+ * The rules of sealed pledges (kinds.c), for the kind descriptors of pledge
+ * and pledge.withdraw. Each returns WL_OK or sets err (its rc says the
+ * answer: WL_ERR_INVALID invalid_pledge, WL_ERR_NOT_FOUND unknown_pledge).
+ *   validate: the body alone (wl_pledge_check; a withdrawal is
+ *     {"pledge": the id withdrawn});
+ *   seal_check: against the store: amending ("amends") or withdrawing names
+ *     a pledge sealed by the same author; another member's pledge gets the
+ *     same answer as one that does not exist.
+ */
+wl_rc wl_pledge_validate(const wl_entry *content, wl_error *err) WL_MUST;
+wl_rc wl_pledge_withdraw_validate(const wl_entry *content, wl_error *err) WL_MUST;
+wl_rc wl_pledge_seal_check(wl_store *s, const wl_entry *content, wl_error *err) WL_MUST;
+wl_rc wl_pledge_withdraw_seal_check(wl_store *s, const wl_entry *content, wl_error *err) WL_MUST;
+
+/* The coverage views (views.c): who looks decides what is counted. */
+typedef enum {
+    WL_VIEWER_PUBLIC,      /* announced pledges only: nothing sealed can be inferred */
+    WL_VIEWER_COORDINATOR, /* sealed pledges too */
+    WL_VIEWER_MEMBER,      /* the member's own sealed pledges and the announced ones */
+} wl_coalition_viewer;
+const char *wl_coalition_viewer_name(wl_coalition_viewer viewer); /* "public", ... */
+
+/*
+ * The pledge set a view is cleared from, grown incrementally: a build parses
+ * only sealed rows and announcements new since the last one. Items are never
+ * freed before wl_coalition_base_free, so views built earlier stay valid.
+ */
+typedef struct {
+    wl_pledges ps;
+    int64_t sealed_after;   /* the last sealed row parsed */
+    uint64_t announce_from; /* the next announce index to parse */
+} wl_coalition_base;
+void wl_coalition_base_init(wl_coalition_base *b);
+void wl_coalition_base_free(wl_coalition_base *b); /* leaves it empty, initialised */
+
+/* One cleared view. */
+typedef struct {
+    wl_coalition_base *own; /* the pledge set, when the view owns it (a member's view) */
+    wl_pledge_in *in;       /* the pledges in the view; strings belong to the pledge set */
+    size_t n;
+    wl_clearing clr;
+    char *facts_json; /* ["fact", ...] */
+    char *reqs_json;  /* [{requirement and its coverage}, ...] */
+    wl_buf csv;       /* the requirements as CSV, with its header */
+    char *notice;     /* the log's notice, or NULL */
+} wl_coalition_view;
+
+/*
+ * Builds viewer's view from s (the caller may hold a read transaction so
+ * that every table is read at one moment). The public and coordinator views
+ * grow base (one per viewer, kept by the caller between builds); a member's
+ * view is built afresh for `member` and base is NULL. Members withdrawn
+ * (in public: publicly) do not count. *out: caller frees with
+ * wl_coalition_view_free; NULL on failure.
+ */
+wl_rc wl_coalition_view_build(wl_store *s, wl_coalition_viewer viewer, const char *member,
+                              wl_coalition_base *base, wl_coalition_view **out) WL_MUST;
+void wl_coalition_view_free(wl_coalition_view *v); /* NULL is a no-op */
+/*
+ * GET /api/v1/coverage's answer: {"view", "pledges_total", "offset", "limit",
+ * "notice"?, "facts", "requirements", "pledges": the page [offset, offset +
+ * limit) with binding and reason}. out is set afresh (free with wl_buf_free).
+ */
+wl_rc wl_coalition_view_json(const wl_coalition_view *v, wl_coalition_viewer viewer, size_t offset,
+                             size_t limit, wl_buf *out) WL_MUST;
+/* The clearing's inputs in the form `willing clear --input` reads: {"facts", "pledges"}. */
+json_t *wl_coalition_view_inputs(const wl_coalition_view *v);
 
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The body of a pledge (sealed content of kind "pledge"): what, how much,
- * coarse place and time only, caveats, conditions, who may read it.
- * docs/FORMAT.md, "Pledges".
+ * coarse place and time only, caveats, conditions, who may read it; and the
+ * rules of sealed pledges and withdrawals when submitted (their kinds'
+ * validate and seal_check): only a pledge's author amends or withdraws it.
+ * docs/FORMAT.md, "Pledges"; docs/internals/coalition.md.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "willing/coalition.h"
 #include "willing/entry.h"
+#include "willing/ledger.h"
 
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
@@ -144,4 +147,65 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
         }
     }
     return WL_OK;
+}
+
+static int pledge_id(const char *s)
+{
+    return s && strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
+}
+
+wl_rc wl_pledge_validate(const wl_entry *c, wl_error *err)
+{
+    char why[300];
+    if (wl_pledge_check(c->body_json, why, sizeof why) != WL_OK)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge", "%s", why);
+    return WL_OK;
+}
+
+wl_rc wl_pledge_withdraw_validate(const wl_entry *c, wl_error *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(c->body_json, k, v)
+    {
+        if (strcmp(k, "pledge") != 0)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
+                                "pledge.withdraw: unknown field '%s'", k);
+    }
+    if (!pledge_id(json_string_value(json_object_get(c->body_json, "pledge"))))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
+                            "pledge.withdraw: {\"pledge\": the id of the pledge withdrawn}");
+    return WL_OK;
+}
+
+/* Amending or withdrawing: only one's own pledge. */
+static wl_rc own_pledge(wl_store *s, const wl_entry *c, const char *target, wl_error *err)
+{
+    char owner[65];
+    wl_rc rc;
+    if (target == NULL)
+        return WL_OK;
+    rc = wl_store_pledge_author(s, target, owner);
+    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+        return wl_error_set(err, rc, "storage", "cannot read pledge %s: %s", target,
+                            wl_store_errmsg(s));
+    /* the same answer for another member's pledge: its ids reveal nothing either */
+    if (rc == WL_ERR_NOT_FOUND || strcmp(owner, c->author) != 0)
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_pledge",
+                            "no pledge %s of yours to amend or withdraw", target);
+    return WL_OK;
+}
+
+wl_rc wl_pledge_seal_check(wl_store *s, const wl_entry *c, wl_error *err)
+{
+    return own_pledge(s, c, json_string_value(json_object_get(c->body_json, "amends")), err);
+}
+
+wl_rc wl_pledge_withdraw_seal_check(wl_store *s, const wl_entry *c, wl_error *err)
+{
+    const char *target = json_string_value(json_object_get(c->body_json, "pledge"));
+    if (!pledge_id(target))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge",
+                            "pledge.withdraw: {\"pledge\": the id of the pledge withdrawn}");
+    return own_pledge(s, c, target, err);
 }

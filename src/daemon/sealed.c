@@ -128,6 +128,15 @@ static int reader_of(const char *readers_json, const char *member)
     return yes;
 }
 
+/* A refusal by a kind's rule: its error, a storage failure as 503 (send it again). */
+static enum MHD_Result refuse(struct MHD_Connection *c, const wl_error *err)
+{
+    return wl_respond_error(c,
+                            strcmp(err->code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                              : wl_status_for(err->rc),
+                            err->code, "%s", err->msg);
+}
+
 /* The answer once the sealed content and the request's nonce are durable. */
 static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
 {
@@ -285,9 +294,10 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     }
     about_member = strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0 ||
                    strcmp(e.kind, "member.status") == 0;
-    if (strcmp(e.kind, "pledge") == 0) {
-        if (wl_pledge_check(e.body_json, why, sizeof why) != WL_OK) {
-            ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_pledge", "%s", why);
+    if (strcmp(e.kind, "pledge") == 0 || strcmp(e.kind, "pledge.withdraw") == 0) {
+        if ((strcmp(e.kind, "pledge") == 0 ? wl_pledge_validate(&e, &serr)
+                                           : wl_pledge_withdraw_validate(&e, &serr)) != WL_OK) {
+            ret = refuse(c, &serr);
             goto out;
         }
     } else if (about_member) {
@@ -300,7 +310,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                    e.kind);
             goto out;
         }
-    } else if (strcmp(e.kind, "pledge.withdraw") != 0) {
+    } else {
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "unknown_kind",
                                "sealed content is of kind pledge, pledge.withdraw, member.add, "
                                "key.add or member.status");
@@ -324,30 +334,12 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         goto out;
     }
     /* amending or withdrawing: only one's own pledge */
-    {
-        const char *target = json_string_value(json_object_get(
-            e.body_json, strcmp(e.kind, "pledge.withdraw") == 0 ? "pledge" : "amends"));
-        char owner[65];
-        if (strcmp(e.kind, "pledge.withdraw") == 0 &&
-            (target == NULL || strlen(target) != 32 || strspn(target, "0123456789abcdef") != 32)) {
-            ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_pledge",
-                                   "pledge.withdraw: {\"pledge\": the id of the pledge withdrawn}");
-            goto out;
-        }
-        if (target) {
-            wl_rc orc = wl_store_pledge_author(wl_thread_store(), target, owner);
-            if (orc == WL_ERR_NOT_FOUND) {
-                ret = wl_respond_error(c, MHD_HTTP_NOT_FOUND, "unknown_pledge",
-                                       "no pledge %s of yours to amend or withdraw", target);
-                goto out;
-            }
-            if (orc != WL_OK || strcmp(owner, e.author) != 0) {
-                /* the same answer: another member's pledge ids reveal nothing either */
-                ret = wl_respond_error(c, MHD_HTTP_NOT_FOUND, "unknown_pledge",
-                                       "no pledge %s of yours to amend or withdraw", target);
-                goto out;
-            }
-        }
+    if ((strcmp(e.kind, "pledge") == 0 &&
+         wl_pledge_seal_check(wl_thread_store(), &e, &serr) != WL_OK) ||
+        (strcmp(e.kind, "pledge.withdraw") == 0 &&
+         wl_pledge_withdraw_seal_check(wl_thread_store(), &e, &serr) != WL_OK)) {
+        ret = refuse(c, &serr);
+        goto out;
     }
     readers = json_object_get(e.body_json, "readers");
     pa = calloc(1, sizeof *pa);

@@ -4,7 +4,9 @@
 # and coverage: the coordinator sees sealed pledges cleared, the public sees
 # announced ones only, a member sees its own too; CSV export; and who may do
 # what (a member may not set requirements or record facts, only the host
-# endorses, a stale endorsement is refused).
+# endorses, a stale endorsement is refused); the sealed pledge rules (only a
+# pledge's author amends or withdraws it, a pledge names a known category).
+# The coalition module's end-to-end test (was test_coverage.sh).
 source "$(dirname "$0")/lib.sh"
 
 new_ledger cov
@@ -96,4 +98,20 @@ assert not p['xa']['binding'] and 'fact(ceasefire-signed) is not recorded' in p[
 r=[x for x in o['requirements'] if x['requirement']=='air-1'][0]
 assert (r['binding'],r['gap'])==('24','0'), r"
 check "fsck and verify replay the coalition's kinds" sh -c "'$W' verify '$URL' --vkey '$VKEY' >/dev/null"
+
+# the sealed pledge rules, as a member meets them
+seal() { "$W" seal --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" 2>&1; }
+rand() { head -c 16 /dev/urandom | xxd -p; }
+AP=$(rand)
+check "xa seals a pledge" sh -c "'$W' seal --server '$URL' --key '$T/xa.key' --kind pledge --body '{\"pledge\":\"$AP\",\"category\":\"logistics\",\"quantity\":\"1\",\"unit\":\"units\"}' >/dev/null"
+out=$(seal fr pledge "{\"pledge\":\"$(rand)\",\"amends\":\"$AP\",\"category\":\"logistics\",\"quantity\":\"2\",\"unit\":\"units\"}" || true)
+check "another member amending it is refused as if it did not exist" grep -q "no pledge $AP of yours to amend or withdraw" <<<"$out"
+out=$(seal fr pledge.withdraw "{\"pledge\":\"$AP\"}" || true)
+check "  ... and withdrawing it too" grep -q "no pledge $AP of yours to amend or withdraw" <<<"$out"
+NO=$(rand)
+out=$(seal xa pledge.withdraw "{\"pledge\":\"$NO\"}" || true)
+check "withdrawing a pledge that does not exist is refused" grep -q "no pledge $NO of yours" <<<"$out"
+out=$(seal xa pledge "{\"pledge\":\"$(rand)\",\"category\":\"tanks\",\"quantity\":\"1\",\"unit\":\"units\"}" || true)
+check "a pledge in an unknown category is refused, naming the field" grep -q "'category' must be one of" <<<"$out"
+check "its author amends it" sh -c "'$W' seal --server '$URL' --key '$T/xa.key' --kind pledge --body '{\"pledge\":\"$(rand)\",\"amends\":\"$AP\",\"category\":\"logistics\",\"quantity\":\"2\",\"unit\":\"units\"}' >/dev/null"
 finish
