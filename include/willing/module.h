@@ -76,6 +76,9 @@ typedef struct wl_kind {
     wl_rc (*sealed_apply)(wl_store *s, const wl_entry *content, uint64_t size, wl_error *err);
     /* announcing it; NULL: sealed content of this kind cannot be announced */
     wl_reveal_fn reveal;
+    /* sealed content: the body field holding its own id, sealed once (a pledge's "pledge"), and
+     * the body field naming the member it is about, who may read it (identity's "member") */
+    const char *sealed_id, *sealed_subject;
 } wl_kind;
 
 typedef struct wl_module {
@@ -98,6 +101,8 @@ const wl_kind *wl_kind_find(const char *name);
 const wl_kind *wl_kind_entry(const char *name);
 /* The kind of that name if it may be sealed content (WL_SEAL_MAY or ONLY), or NULL. */
 const wl_kind *wl_kind_sealable(const char *name);
+/* The i-th registered kind, in the order registered; NULL past the last. */
+const wl_kind *wl_kind_at(size_t i);
 
 /*
  * Every module of this build, registered in one place (lib/modules.c), with

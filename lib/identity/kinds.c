@@ -421,6 +421,7 @@ static const wl_kind identity_kinds[] = {
      .validate = validate_member_add,
      .apply = apply_member_add,
      .sealed_apply = sealed_member_add,
+     .sealed_subject = "member",
      .reveal = reveal_member_add},
     {.name = "key.add",
      .scopes = WL_SCOPES_IDENTITY,
@@ -429,6 +430,7 @@ static const wl_kind identity_kinds[] = {
      .validate = validate_key_add,
      .apply = apply_key_add,
      .sealed_apply = sealed_key_add,
+     .sealed_subject = "member",
      .reveal = reveal_key_add},
     {.name = "key.revoke",
      .scopes = WL_SCOPES_IDENTITY,
@@ -443,7 +445,8 @@ static const wl_kind identity_kinds[] = {
      .changes_register = true,
      .validate = validate_member_status,
      .apply = apply_member_status,
-     .sealed_apply = sealed_member_status},
+     .sealed_apply = sealed_member_status,
+     .sealed_subject = "member"},
 };
 
 const wl_module wl_identity_module = {

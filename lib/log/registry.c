@@ -28,7 +28,8 @@ static int kind_valid(const wl_kind *k)
         return 0;
     if (k->seal > WL_SEAL_ONLY)
         return 0;
-    if (k->seal == WL_SEAL_NEVER && (k->seal_check || k->sealed_apply || k->reveal))
+    if (k->seal == WL_SEAL_NEVER &&
+        (k->seal_check || k->sealed_apply || k->reveal || k->sealed_id || k->sealed_subject))
         return 0;
     return k->seal != WL_SEAL_ONLY || k->apply == NULL;
 }
@@ -74,6 +75,11 @@ const wl_kind *wl_kind_sealable(const char *name)
 {
     const wl_kind *k = wl_kind_find(name);
     return k != NULL && k->seal != WL_SEAL_NEVER ? k : NULL;
+}
+
+const wl_kind *wl_kind_at(size_t i)
+{
+    return i < nkinds ? kinds[i] : NULL;
 }
 
 wl_rc wl_authority_set(wl_authority_fn fn)

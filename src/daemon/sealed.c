@@ -25,8 +25,8 @@ typedef struct {
     wl_sealed_rec rec; /* content and readers owned */
     wl_auth auth;      /* its nonce is recorded in the same transaction */
     int existed;
-    int about_member; /* member.add, key.add, member.status: a private effect too */
-    wl_entry e;       /* the parsed content (points into rec.content) */
+    const wl_kind *kind; /* its kind's rules: a private effect too (sealed_apply) */
+    wl_entry e;          /* the parsed content (points into rec.content) */
     /* its receipt, signed with its round (wl_sealed_receipts) */
     uint8_t blind[32];
     char *receipt; /* the round's signed note, owned */
@@ -51,11 +51,11 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
     if (rc != WL_OK)
         return rc;
     rc = wl_store_sealed_put(s, &a->rec);
-    if (rc == WL_OK && a->about_member) {
+    if (rc == WL_OK && a->kind->sealed_apply) {
         uint64_t size = 0;
         if ((rc = wl_store_size(s, &size)) != WL_OK)
             return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-        return wl_sealed_member_apply(s, &a->e, size, err);
+        return a->kind->sealed_apply(s, &a->e, size, err);
     }
     if (rc == WL_ERR_CONFLICT) {
         wl_sealed_rec old;
@@ -126,6 +126,35 @@ static int reader_of(const char *readers_json, const char *member)
         yes = 1;
     json_decref(a);
     return yes;
+}
+
+/*
+ * The kinds that may be sealed, as the registry has them, those only ever
+ * sealed first: "pledge, pledge.withdraw, member.add, key.add or member.status".
+ */
+static void sealable_kinds(char *out, size_t cap)
+{
+    const wl_kind *k;
+    size_t total = 0, n = 0, len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; (k = wl_kind_at(i)) != NULL; i++)
+        total += k->seal != WL_SEAL_NEVER;
+    static const unsigned order[] = {WL_SEAL_ONLY, WL_SEAL_MAY};
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+        for (size_t i = 0; (k = wl_kind_at(i)) != NULL; i++) {
+            int w;
+            if (k->seal != order[o])
+                continue;
+            w = snprintf(out + len, cap - len, "%s%s",
+                         n == 0           ? ""
+                         : n + 1 == total ? " or "
+                                          : ", ",
+                         k->name);
+            if (w < 0 || (size_t)w >= cap - len)
+                return; /* a message cut at a kind is still true */
+            len += (size_t)w;
+            n++;
+        }
 }
 
 /* A refusal by a kind's rule: its error, a storage failure as 503 (send it again). */
@@ -219,8 +248,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     wl_auth a;
     json_error_t jerr;
     json_t *root = NULL, *readers;
-    const char *salt_b64, *content_b64, *subject = NULL;
-    int about_member = 0;
+    const char *salt_b64, *content_b64, *subject = NULL, *id = NULL;
+    const wl_kind *k;
     uint8_t salt[32];
     char *content = NULL, why[300];
     size_t slen = 0, clen = 0, sl = 0, cl = 0;
@@ -292,30 +321,31 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "the content must be for this log and by the requesting member");
         goto out;
     }
-    about_member = strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0 ||
-                   strcmp(e.kind, "member.status") == 0;
-    if (strcmp(e.kind, "pledge") == 0 || strcmp(e.kind, "pledge.withdraw") == 0) {
-        if ((strcmp(e.kind, "pledge") == 0 ? wl_pledge_validate(&e, &serr)
-                                           : wl_pledge_withdraw_validate(&e, &serr)) != WL_OK) {
-            ret = refuse(c, &serr);
-            goto out;
-        }
-    } else if (about_member) {
-        subject = json_string_value(json_object_get(e.body_json, "member"));
+    /* the rules are the kind's (willing/module.h): whether it may be sealed, its body, its ids */
+    if ((k = wl_kind_sealable(e.kind)) == NULL) {
+        char kinds[512];
+        sealable_kinds(kinds, sizeof kinds);
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "unknown_kind",
+                               "sealed content is of kind %s", kinds);
+        goto out;
+    }
+    if (k->sealed_subject) { /* the member it is about reads it */
+        subject = json_string_value(json_object_get(e.body_json, k->sealed_subject));
         if (subject == NULL || !wl_valid_member_id(subject, strlen(subject)) ||
             json_object_get(e.body_json, "readers")) {
             ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_body",
-                                   "%s: 'member' must be a member id (and no readers: the "
+                                   "%s: '%s' must be a member id (and no readers: the "
                                    "member it names and the coordinator read it)",
-                                   e.kind);
+                                   e.kind, k->sealed_subject);
             goto out;
         }
-    } else {
-        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "unknown_kind",
-                               "sealed content is of kind pledge, pledge.withdraw, member.add, "
-                               "key.add or member.status");
+    }
+    if (k->validate && k->validate(&e, &serr) != WL_OK) {
+        ret = refuse(c, &serr);
         goto out;
     }
+    if (k->sealed_id)
+        id = json_string_value(json_object_get(e.body_json, k->sealed_id));
     if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, WL_MAX_KEYS_PER_MEMBER,
                             &nk) != WL_OK) {
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read keys");
@@ -333,11 +363,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "the content is not signed by a live signing key of %s", e.author);
         goto out;
     }
-    /* amending or withdrawing: only one's own pledge */
-    if ((strcmp(e.kind, "pledge") == 0 &&
-         wl_pledge_seal_check(wl_thread_store(), &e, &serr) != WL_OK) ||
-        (strcmp(e.kind, "pledge.withdraw") == 0 &&
-         wl_pledge_withdraw_seal_check(wl_thread_store(), &e, &serr) != WL_OK)) {
+    /* the kind's rules against the store (a pledge: amended or withdrawn only by its author) */
+    if (k->seal_check && k->seal_check(wl_thread_store(), &e, &serr) != WL_OK) {
         ret = refuse(c, &serr);
         goto out;
     }
@@ -350,10 +377,8 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     wl_seal_commitment(salt, content, clen, pa->rec.commitment);
     randombytes_buf(pa->blind, sizeof pa->blind);
     memcpy(pa->rec.salt, salt, 32);
-    /* ids were checked above (a pledge's, member ids): one that does not fit is refused */
-    if ((strcmp(e.kind, "pledge") == 0 &&
-         !fits(pa->rec.pledge, sizeof pa->rec.pledge,
-               json_string_value(json_object_get(e.body_json, "pledge")))) ||
+    /* ids were checked above (the kind's own id, member ids): one that does not fit is refused */
+    if ((id && !fits(pa->rec.pledge, sizeof pa->rec.pledge, id)) ||
         !fits(pa->rec.author, sizeof pa->rec.author, e.author) ||
         (subject && !fits(pa->rec.subject, sizeof pa->rec.subject, subject))) {
         free(pa);
@@ -361,7 +386,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
                                "an id in the content is too long");
         goto out;
     }
-    pa->about_member = about_member;
+    pa->kind = k;
     pa->rec.content = content; /* the job owns it now */
     content = NULL;
     pa->rec.content_len = clen;

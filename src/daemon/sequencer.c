@@ -135,8 +135,9 @@ static void run_job(wl_store *s, wl_job *j)
 /*
  * Whether a committed round may have changed the register (members, pledges,
  * requirements, facts): any job that ran a function (sealed content,
- * announcements, envelopes) or appended an entry of another kind than a plain
- * statement. Nonces and checkpoints do not. Cached views key on this.
+ * announcements, envelopes) or appended an entry of a kind whose descriptor
+ * says it does (changes_register: every kind but a plain statement). Nonces
+ * and checkpoints do not. Cached views key on this.
  */
 static bool changes_register(const wl_job *batch)
 {
@@ -145,9 +146,11 @@ static bool changes_register(const wl_job *batch)
             continue;
         if (j->fn)
             return true;
-        for (size_t i = 0; i < j->n; i++)
-            if (strcmp(j->items[i].e.kind, "statement") != 0)
+        for (size_t i = 0; i < j->n; i++) {
+            const wl_kind *k = wl_kind_find(j->items[i].e.kind);
+            if (k == NULL || k->changes_register)
                 return true;
+        }
     }
     return false;
 }

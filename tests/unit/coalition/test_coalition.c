@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "willing/coalition.h"
+#include "willing/module.h"
 
 #define ORIGIN "example.org/coalition"
 #define P_GB "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* gb's sealed pledge */
@@ -118,6 +119,7 @@ static void member(fixture *f, const char *id, const char *role, int sealed)
 static int setup(void **state)
 {
     static fixture f;
+    assert_int_equal(wl_modules_register(), WL_OK);
     memset(&f, 0, sizeof f);
     snprintf(f.dir, sizeof f.dir, "/tmp/wl-coalition-XXXXXX");
     assert_non_null(mkdtemp(f.dir));
@@ -166,21 +168,23 @@ static int teardown(void **state)
     return 0;
 }
 
-/* What a kind's rules say about sealed content (validate, then seal_check). */
+/* What a kind's rules say about sealed content: its descriptor's validate, then seal_check. */
 static wl_rc rules(fixture *f, const char *kind, const char *author, const wl_key *k,
                    const char *body, wl_error *err)
 {
     wl_entry e;
     char *raw = NULL;
     size_t len = 0;
-    int withdraw = strcmp(kind, "pledge.withdraw") == 0;
+    const wl_kind *d = wl_kind_sealable(kind);
     wl_rc rc;
+    assert_non_null(d);
+    assert_non_null(d->validate);
+    assert_non_null(d->seal_check);
     memset(err, 0, sizeof *err);
     content(kind, author, k, body, &raw, &len, &e);
-    rc = withdraw ? wl_pledge_withdraw_validate(&e, err) : wl_pledge_validate(&e, err);
+    rc = d->validate(&e, err);
     if (rc == WL_OK)
-        rc = withdraw ? wl_pledge_withdraw_seal_check(f->s, &e, err)
-                      : wl_pledge_seal_check(f->s, &e, err);
+        rc = d->seal_check(f->s, &e, err);
     wl_entry_clear(&e);
     wl_free(raw);
     return rc;
