@@ -22,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
     }
     if (wl_vkey_parse((const char *)data, size, &v) == WL_OK) {
-        wl_vkey_format(&v, out, sizeof out);
-        if (strlen(out) != size || memcmp(out, data, size) != 0)
+        /* what parses, formats back to the same text, whole */
+        if (wl_vkey_format(&v, out, sizeof out) != WL_OK || strlen(out) != size ||
+            memcmp(out, data, size) != 0)
             __builtin_trap();
     }
     if (wl_tile_parse((const char *)data, size, &t) == WL_OK) {

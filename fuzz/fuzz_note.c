@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!init) {
         static const char v[] =
             "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-        if (wl_crypto_init() != WL_OK || wl_vkey_parse(v, sizeof v - 1, &keys[0]) != WL_OK)
+        if (wl_crypto_init() != WL_OK || wl_vkey_parse(v, sizeof v - 1, &keys[0]) != WL_OK ||
+            wl_vkey_make("witness.example/w1", WL_SIGTYPE_COSIG_V1, keys[0].pk, &keys[1]) != WL_OK)
             return 0;
-        wl_vkey_make("witness.example/w1", WL_SIGTYPE_COSIG_V1, keys[0].pk, &keys[1]);
         init = 1;
     }
     if (wl_note_parse((const char *)data, size, &n) == WL_OK)

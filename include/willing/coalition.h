@@ -41,9 +41,6 @@ typedef struct wl_cond {
     size_t nkids;
 } wl_cond;
 
-#define WL_COND_DEPTH_MAX 8
-#define WL_COND_NODES_MAX 64
-
 /*
  * Parses the text syntax, e.g.
  *   all(requires(us), at_least(5, ground_forces))

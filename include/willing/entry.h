@@ -12,9 +12,6 @@
 
 #define WL_ENTRY_HEADER "willing.entry/v1"
 #define WL_SEALED_HEADER "willing.sealed/v1"
-#define WL_KIND_MAX 32u
-#define WL_MEMBER_MAX 64u
-#define WL_BODY_DEPTH_MAX 16u
 
 typedef struct json_t json_t;
 

@@ -10,9 +10,6 @@
 
 #include "willing/crypto.h"
 
-#define WL_HTTPSIG_COMPONENTS_MAX 16
-#define WL_HTTPSIG_BASE_MAX 8192
-
 /* The request as the signature sees it. */
 typedef struct {
     const char *method;    /* "GET" */
@@ -44,7 +41,7 @@ typedef struct {
     uint8_t sig[64];
     size_t siglen;
     /* the parameters in their order, to serialize @signature-params as received */
-    wl_httpsig_param params[8];
+    wl_httpsig_param params[WL_HTTPSIG_PARAMS_MAX];
     size_t nparams;
 } wl_httpsig;
 
@@ -54,7 +51,10 @@ typedef struct {
  */
 wl_rc wl_httpsig_parse(const char *sig_input, const char *signature, const char *label,
                        wl_httpsig *out, char *why, size_t whylen) WL_MUST;
-/* Builds the signature base (RFC 9421 §2.5) of req for the parsed parameters. */
+/*
+ * Builds the signature base (RFC 9421 §2.5) of req for the parsed parameters:
+ * every value whole, or WL_ERR_TOO_LARGE when the base passes cap.
+ */
 wl_rc wl_httpsig_base(const wl_httpsig *s, const wl_httpsig_req *req, char *base, size_t cap,
                       size_t *len, char *why, size_t whylen) WL_MUST;
 /* Verifies the parsed signature over req with an Ed25519 public key. */
@@ -63,13 +63,19 @@ wl_rc wl_httpsig_verify(const wl_httpsig *s, const wl_httpsig_req *req, const ui
 /*
  * Signs req: writes the Signature-Input and Signature field values (each
  * holding at least 1024 bytes), covering the given components in order.
+ * WL_ERR_INVALID when a label, component name, keyid, nonce or tag is longer
+ * than its field above, WL_ERR_TOO_LARGE when the base or a field value does
+ * not fit: nothing is signed then (never a cut base).
  */
 wl_rc wl_httpsig_sign(const wl_httpsig_req *req, const char *label, const char *const *components,
                       size_t n, int64_t created, const char *keyid, const char *nonce,
                       const char *tag, const wl_key *key, char *sig_input, size_t in_cap,
                       char *signature, size_t sig_cap) WL_MUST;
 
-/* RFC 9530 Content-Digest of a body: "sha-256=:<base64>:" (out: at least 64 bytes). */
+/*
+ * RFC 9530 Content-Digest of a body: "sha-256=:<base64>:" (out: at least 55
+ * bytes; a smaller one is left empty, never holding a cut digest).
+ */
 void wl_content_digest(const void *body, size_t len, char *out, size_t cap);
 
 #endif

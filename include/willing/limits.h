@@ -10,10 +10,25 @@
 
 /* Entries and notes. */
 #define WL_ENTRY_MAX 65535u        /* bytes of an entry: tile entry bundles use a uint16 length */
+#define WL_ORIGIN_MAX 255u         /* bytes of a log's origin */
+#define WL_KEYNAME_MAX 255u        /* bytes of a note key's name */
+#define WL_KIND_MAX 32u            /* bytes of an entry's kind */
+#define WL_MEMBER_MAX 64u          /* bytes of a member id */
+#define WL_BODY_DEPTH_MAX 16u      /* nesting of an entry's JSON body */
+#define WL_STATEMENT_MAX 4096u     /* bytes of a statement's text */
+#define WL_KINDS_MAX 64u           /* entry kinds registered by every module together */
 #define WL_PROOF_MAX 64u           /* hashes in an inclusion or consistency proof */
 #define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */
 #define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
 #define WL_BATCH_MAX 1000u         /* entries in one batch request */
+
+/* RFC 9421 signed requests. */
+#define WL_HTTPSIG_FIELD_MAX 4096u    /* bytes of a Signature-Input or a Signature field */
+#define WL_HTTPSIG_COMPONENTS_MAX 16u /* components one signature covers */
+#define WL_HTTPSIG_BASE_MAX 8192u     /* bytes of a signature base */
+#define WL_HTTPSIG_PARAMS_MAX 8u      /* parameters of one signature (created, keyid, nonce...) */
+#define WL_SIGNED_PATH_MAX 1023u      /* bytes of a signed request's path */
+#define WL_SIGNED_QUERY_MAX 2047u     /* bytes of a signed request's query, '?' included */
 
 /* Request bodies, by route (src/daemon/http.c takes the ceiling from the route). */
 #define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
@@ -27,11 +42,49 @@
  */
 #define WL_MAX_KEYS_PER_MEMBER 16u
 
+/*
+ * Announcing a sealed member reveals its member.add and every key.add of it:
+ * at most one and WL_MAX_KEYS_PER_MEMBER. More is refused (409 too_many_sealed).
+ */
+#define WL_ANNOUNCE_ENTRIES_MAX (1u + WL_MAX_KEYS_PER_MEMBER)
+
+/*
+ * Sealing: the commitments read for one batch deadline (what is left is
+ * published at the next deadline, never dropped), and the envelopes sequenced
+ * in one transaction. Envelope seqs are <deadline>000000 + slot, and the
+ * operator's announce seqs keep clear of the first 200,000 slots: a batch read
+ * and its padding stay under that.
+ */
+#define WL_SEAL_BATCH_READ 100000u
+#define WL_SEAL_CHUNK 512u
+#define WL_SEAL_BATCH_MAX 4096u /* serve --seal-batch: envelopes per batch at most */
+
+/* Sign-in: challenges remembered as used within their life (a full ring refuses sign-ins). */
+#define WL_LOGIN_USED_MAX 4096u
+
+/* Pledges. */
+#define WL_PLEDGE_CAVEATS_MAX 8u    /* caveats of one pledge */
+#define WL_PLEDGE_CAVEAT_BYTES 200u /* bytes of one caveat */
+#define WL_PLEDGE_TEXT_BYTES 2000u  /* bytes of a pledge's text */
+#define WL_COND_AT_LEAST_MAX 999999 /* n of an at_least condition */
+#define WL_COND_DEPTH_MAX 8         /* nesting of a pledge's condition */
+#define WL_COND_NODES_MAX 64        /* terms of a pledge's condition */
+
+/* Witnesses: peers of `serve --witness`, logs and body of `willing witness`. */
+#define WL_WITNESS_MAX 8u
+#define WL_WITNESS_LOGS_MAX 16u
+#define WL_WITNESS_BODY_MAX 16384u
+
+/* Files read whole. */
+#define WL_WEB_FILE_MAX (2u << 20) /* one file of the console (web/) */
+#define WL_TLS_FILE_MAX (1u << 20) /* serve --tls-cert, --tls-key */
+
 /* Lists. A page that does not hold everything says where the rest is (`next`). */
 #define WL_SEALED_PAGE_MAX 1000u  /* GET /api/v1/sealed: items in one page (and the default) */
 #define WL_ENTRIES_PAGE_MAX 1000u /* GET /api/v1/entries: entries in one page */
 #define WL_ENTRIES_PAGE_DEFAULT 100u
-#define WL_CSV_MAX_BYTES (8u << 20) /* one CSV answer; more is refused (ask for fewer rows) */
+#define WL_CSV_MAX_BYTES (8u << 20)      /* one CSV answer; more is refused (ask for fewer rows) */
+#define WL_COVERAGE_MAX_BYTES (1u << 30) /* one coverage answer (JSON); more answers 500 */
 
 /* The Atom feed (GET /feed.atom): newest first, a rel="next" link to the older ones. */
 #define WL_FEED_ENTRIES 200u         /* entries in one feed document */
@@ -41,6 +94,7 @@
 
 /* The willing command (src/cli): what it reads at most. */
 #define WL_CLI_ANSWER_MAX (64u << 20)       /* bytes of one HTTP answer */
+#define WL_CLI_SERVER_URL_MAX 512u          /* --server URL: a request's URL then fits */
 #define WL_CLI_CLEAR_INPUT_MAX (256u << 20) /* willing clear --input: the clearing's inputs */
 #define WL_CLI_DATA_MAX (16u << 20)         /* willing fetch --data @FILE: a request body */
 #define WL_CLI_PROOF_MAX (1u << 20)         /* willing prove --check: a .tlog-proof file */

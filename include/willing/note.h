@@ -11,8 +11,6 @@
 
 #define WL_SIGTYPE_ED25519 0x01
 #define WL_SIGTYPE_COSIG_V1 0x04
-#define WL_KEYNAME_MAX 255u
-#define WL_ORIGIN_MAX 255u
 
 /* A verifier key: name+hex8(id)+base64(type || public key). */
 typedef struct {
@@ -25,9 +23,13 @@ typedef struct {
 uint32_t wl_note_key_id(const char *name, size_t name_len, uint8_t type, const uint8_t pk[32]);
 /* Checks the key ID against the key. */
 wl_rc wl_vkey_parse(const char *s, size_t len, wl_vkey *out) WL_MUST;
-/* Builds a vkey from a name and key; writes the text form to buf (>= 400 bytes). */
-void wl_vkey_make(const char *name, uint8_t type, const uint8_t pk[32], wl_vkey *out);
-void wl_vkey_format(const wl_vkey *k, char *buf, size_t cap);
+/*
+ * Builds a vkey from a name and key; WL_ERR_TOO_LARGE (out zeroed) if name
+ * passes WL_KEYNAME_MAX: never a cut name.
+ */
+wl_rc wl_vkey_make(const char *name, uint8_t type, const uint8_t pk[32], wl_vkey *out) WL_MUST;
+/* Its text form into buf (400 bytes hold any); WL_ERR_TOO_LARGE (buf empty) if it does not fit. */
+wl_rc wl_vkey_format(const wl_vkey *k, char *buf, size_t cap) WL_MUST;
 /*
  * The fingerprint users compare out of band (docs/FORMAT.md): the first 16 bytes of
  * SHA-256 of the verifier key's text, in hex, in 8 groups of 4 digits split by spaces.

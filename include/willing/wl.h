@@ -81,6 +81,14 @@ typedef struct {
 wl_rc wl_buf_append(wl_buf *b, const void *p, size_t n, size_t max) WL_MUST;
 void wl_buf_free(wl_buf *b);
 
+/*
+ * snprintf that refuses to cut: WL_ERR_TOO_LARGE (and out empty) when the
+ * whole text does not fit in cap bytes. For values that would be wrong, not
+ * just short, when cut: signature bases, paths, URLs, ids, answers.
+ */
+wl_rc wl_fmt(char *out, size_t cap, const char *fmt, ...) WL_MUST
+    __attribute__((format(printf, 3, 4)));
+
 /* A unix time as ISO 8601 UTC, "2026-11-30T19:40:00Z", into out (21 bytes suffice). */
 void wl_time_iso8601(int64_t t, char *out, size_t cap);
 

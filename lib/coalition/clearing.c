@@ -39,7 +39,10 @@ static uint32_t intern(strtab *t, const char *a, const char *b)
 {
     char key[160];
     uint64_t h;
-    snprintf(key, sizeof key, "%s\x1f%s", a, b ? b : "");
+    /* member ids and category names are at most 64 bytes, a number 10: it fits, and a key that
+     * did not would be another one, so it is refused as out of memory would be */
+    if (wl_fmt(key, sizeof key, "%s\x1f%s", a, b ? b : "") != WL_OK)
+        return UINT32_MAX;
     if (t->n * 2 >= t->cap) {
         size_t nc = t->cap ? t->cap * 2 : 64;
         char **nk = wl_calloc(nc, sizeof *nk);

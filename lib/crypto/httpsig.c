@@ -96,7 +96,7 @@ static const char *parse_input_member(const char *p, wl_httpsig *s, char *why, s
             break;
         }
         if (s->ncomponents >= WL_HTTPSIG_COMPONENTS_MAX) {
-            WHY("Signature-Input: at most %d covered components", WL_HTTPSIG_COMPONENTS_MAX);
+            WHY("Signature-Input: at most %u covered components", WL_HTTPSIG_COMPONENTS_MAX);
             return NULL;
         }
         if ((p = sf_string(p, s->components[s->ncomponents], sizeof s->components[0])) == NULL) {
@@ -117,8 +117,8 @@ static const char *parse_input_member(const char *p, wl_httpsig *s, char *why, s
     while (*p == ';') {
         char name[16];
         wl_httpsig_param *pr;
-        if (s->nparams >= 8) {
-            WHY("Signature-Input: too many parameters");
+        if (s->nparams >= WL_HTTPSIG_PARAMS_MAX) {
+            WHY("Signature-Input: at most %u parameters", WL_HTTPSIG_PARAMS_MAX);
             return NULL;
         }
         pr = &s->params[s->nparams];
@@ -145,24 +145,35 @@ static const char *parse_input_member(const char *p, wl_httpsig *s, char *why, s
     return p;
 }
 
-static void take_params(wl_httpsig *s)
+/*
+ * The named parameters into their fields; -1 (naming it in why) if one is
+ * longer than its field: a cut keyid, nonce, alg or tag would be another one.
+ */
+static int take_params(wl_httpsig *s, char *why, size_t whylen)
 {
     s->created = s->expires = -1;
     for (size_t i = 0; i < s->nparams; i++) {
         const char *n = s->params[i].name;
+        char *to = NULL;
+        size_t cap = 0;
         if (strcmp(n, "created") == 0 && s->params[i].is_int)
             s->created = s->params[i].ival;
         else if (strcmp(n, "expires") == 0 && s->params[i].is_int)
             s->expires = s->params[i].ival;
         else if (strcmp(n, "keyid") == 0 && !s->params[i].is_int)
-            snprintf(s->keyid, sizeof s->keyid, "%s", s->params[i].sval);
+            to = s->keyid, cap = sizeof s->keyid;
         else if (strcmp(n, "nonce") == 0 && !s->params[i].is_int)
-            snprintf(s->nonce, sizeof s->nonce, "%s", s->params[i].sval);
+            to = s->nonce, cap = sizeof s->nonce;
         else if (strcmp(n, "alg") == 0 && !s->params[i].is_int)
-            snprintf(s->alg, sizeof s->alg, "%s", s->params[i].sval);
+            to = s->alg, cap = sizeof s->alg;
         else if (strcmp(n, "tag") == 0 && !s->params[i].is_int)
-            snprintf(s->tag, sizeof s->tag, "%s", s->params[i].sval);
+            to = s->tag, cap = sizeof s->tag;
+        if (to && wl_fmt(to, cap, "%s", s->params[i].sval) != WL_OK) {
+            WHY("Signature-Input: parameter %s is longer than %zu characters", n, cap - 1);
+            return -1;
+        }
     }
+    return 0;
 }
 
 wl_rc wl_httpsig_parse(const char *sig_input, const char *signature, const char *label,
@@ -177,8 +188,8 @@ wl_rc wl_httpsig_parse(const char *sig_input, const char *signature, const char 
         WHY("the request carries no Signature-Input and Signature fields");
         return WL_ERR_INVALID;
     }
-    if (strlen(sig_input) > 4096 || strlen(signature) > 4096) {
-        WHY("Signature-Input or Signature is too long");
+    if (strlen(sig_input) > WL_HTTPSIG_FIELD_MAX || strlen(signature) > WL_HTTPSIG_FIELD_MAX) {
+        WHY("Signature-Input or Signature is longer than %u bytes", WL_HTTPSIG_FIELD_MAX);
         return WL_ERR_TOO_LARGE;
     }
     for (p = ows(sig_input); *p;) {
@@ -205,7 +216,10 @@ wl_rc wl_httpsig_parse(const char *sig_input, const char *signature, const char 
         memset(out, 0, sizeof *out);
         return WL_ERR_INVALID;
     }
-    take_params(out);
+    if (take_params(out, why, whylen) != 0) {
+        memset(out, 0, sizeof *out);
+        return WL_ERR_INVALID;
+    }
     /* the Signature dictionary: label=:base64: */
     for (p = ows(signature); *p;) {
         char key[33], b64[128];
@@ -308,7 +322,6 @@ wl_rc wl_httpsig_base(const wl_httpsig *s, const wl_httpsig_req *req, char *base
     *len = 0;
     for (size_t i = 0; i < s->ncomponents; i++) {
         const char *c = s->components[i], *v = NULL;
-        char lower[256];
         int r;
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->components[j], c) == 0) {
@@ -317,20 +330,31 @@ wl_rc wl_httpsig_base(const wl_httpsig *s, const wl_httpsig_req *req, char *base
             }
         if (strcmp(c, "@method") == 0) {
             v = req->method;
+        } else if (strcmp(c, "@authority") == 0 && req->authority) {
+            /* written whole, then lower-cased where it lies: never a cut copy */
+            size_t at = off + strlen(c) + 4; /* after "\"name\": " */
+            if (put(base, cap, &off, "\"%s\": %s\n", c, req->authority) != 0) {
+                WHY("the signature base is too long");
+                return WL_ERR_TOO_LARGE;
+            }
+            for (size_t k = at; k + 1 < off; k++)
+                base[k] = (char)tolower((unsigned char)base[k]);
+            continue;
         } else if (strcmp(c, "@authority") == 0) {
-            size_t k = 0;
-            for (; req->authority && req->authority[k] && k + 1 < sizeof lower; k++)
-                lower[k] = (char)tolower((unsigned char)req->authority[k]);
-            lower[k] = '\0';
-            v = req->authority ? lower : NULL;
+            v = NULL;
         } else if (strcmp(c, "@path") == 0) {
             v = req->path;
         } else if (strcmp(c, "@query") == 0) {
             v = req->query && req->query[0] ? req->query : "?";
+        } else if (strcmp(c, "@request-target") == 0 && req->path) {
+            if (put(base, cap, &off, "\"%s\": %s%s\n", c, req->path,
+                    req->query ? req->query : "") != 0) {
+                WHY("the signature base is too long");
+                return WL_ERR_TOO_LARGE;
+            }
+            continue;
         } else if (strcmp(c, "@request-target") == 0) {
-            snprintf(lower, sizeof lower, "%s%s", req->path ? req->path : "",
-                     req->query ? req->query : "");
-            v = lower;
+            v = NULL;
         } else if (c[0] == '@') {
             WHY("derived component %s is not supported", c);
             return WL_ERR_INVALID;
@@ -400,21 +424,24 @@ wl_rc wl_httpsig_sign(const wl_httpsig_req *req, const char *label, const char *
     wl_rc rc;
 
     memset(&s, 0, sizeof s);
-    if (n > WL_HTTPSIG_COMPONENTS_MAX || strlen(label) >= sizeof s.label)
+    /* what does not fit is refused: a cut name or value would sign something else */
+    if (n > WL_HTTPSIG_COMPONENTS_MAX || wl_fmt(s.label, sizeof s.label, "%s", label) != WL_OK)
         return WL_ERR_INVALID;
-    snprintf(s.label, sizeof s.label, "%s", label);
     for (size_t i = 0; i < n; i++)
-        snprintf(s.components[s.ncomponents++], sizeof s.components[0], "%s", components[i]);
+        if (wl_fmt(s.components[s.ncomponents++], sizeof s.components[0], "%s", components[i]) !=
+            WL_OK)
+            return WL_ERR_INVALID;
 #define PARAM_INT(nm, v)                                                                           \
     do {                                                                                           \
-        snprintf(s.params[s.nparams].name, 16, "%s", nm);                                          \
+        memcpy(s.params[s.nparams].name, nm, sizeof nm);                                           \
         s.params[s.nparams].is_int = 1;                                                            \
         s.params[s.nparams++].ival = (v);                                                          \
     } while (0)
 #define PARAM_STR(nm, v)                                                                           \
     do {                                                                                           \
-        snprintf(s.params[s.nparams].name, 16, "%s", nm);                                          \
-        snprintf(s.params[s.nparams++].sval, 129, "%s", v);                                        \
+        memcpy(s.params[s.nparams].name, nm, sizeof nm);                                           \
+        if (wl_fmt(s.params[s.nparams++].sval, sizeof s.params[0].sval, "%s", v) != WL_OK)         \
+            return WL_ERR_INVALID;                                                                 \
     } while (0)
     PARAM_INT("created", created);
     if (keyid)
@@ -423,14 +450,17 @@ wl_rc wl_httpsig_sign(const wl_httpsig_req *req, const char *label, const char *
         PARAM_STR("nonce", nonce);
     if (tag)
         PARAM_STR("tag", tag);
-    take_params(&s);
+#undef PARAM_INT
+#undef PARAM_STR
+    if (take_params(&s, why, sizeof why) != 0)
+        return WL_ERR_INVALID;
     if ((rc = wl_httpsig_base(&s, req, base, sizeof base, &len, why, sizeof why)) != WL_OK)
         return rc;
     wl_ed25519_sign(key, base, len, s.sig);
     if (put(sig_input, in_cap, &off, "%s=", label) != 0 || put_params(&s, sig_input, in_cap, &off))
         return WL_ERR_TOO_LARGE;
     wl_b64_encode(s.sig, 64, b64);
-    if ((size_t)snprintf(signature, sig_cap, "%s=:%s:", label, b64) >= sig_cap)
+    if (wl_fmt(signature, sig_cap, "%s=:%s:", label, b64) != WL_OK)
         return WL_ERR_TOO_LARGE;
     return WL_OK;
 }
@@ -441,5 +471,6 @@ void wl_content_digest(const void *body, size_t len, char *out, size_t cap)
     char b64[45];
     wl_sha256(body, len, h);
     wl_b64_encode(h, 32, b64);
-    snprintf(out, cap, "sha-256=:%s:", b64);
+    if (wl_fmt(out, cap, "sha-256=:%s:", b64) != WL_OK)
+        return; /* out is empty, which matches no digest: never a cut one */
 }

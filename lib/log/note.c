@@ -128,23 +128,25 @@ wl_rc wl_vkey_parse(const char *s, size_t len, wl_vkey *out)
     return WL_OK;
 }
 
-void wl_vkey_make(const char *name, uint8_t type, const uint8_t pk[32], wl_vkey *out)
+wl_rc wl_vkey_make(const char *name, uint8_t type, const uint8_t pk[32], wl_vkey *out)
 {
     memset(out, 0, sizeof *out);
-    snprintf(out->name, sizeof out->name, "%s", name);
+    if (wl_fmt(out->name, sizeof out->name, "%s", name) != WL_OK)
+        return WL_ERR_TOO_LARGE; /* a cut name would be another key's */
     out->type = type;
     memcpy(out->pk, pk, 32);
     out->id = wl_note_key_id(out->name, strlen(out->name), type, pk);
+    return WL_OK;
 }
 
-void wl_vkey_format(const wl_vkey *k, char *buf, size_t cap)
+wl_rc wl_vkey_format(const wl_vkey *k, char *buf, size_t cap)
 {
     uint8_t raw[33];
     char b64[49];
     raw[0] = k->type;
     memcpy(raw + 1, k->pk, 32);
     wl_b64_encode(raw, sizeof raw, b64);
-    snprintf(buf, cap, "%s+%08x+%s", k->name, (unsigned)k->id, b64);
+    return wl_fmt(buf, cap, "%s+%08x+%s", k->name, (unsigned)k->id, b64);
 }
 
 void wl_vkey_fingerprint(const char *vkey_text, char out[WL_VKEY_FINGERPRINT_LEN])
@@ -274,6 +276,7 @@ static wl_rc verify_one(const wl_note *n, const wl_note_sig *s, const wl_vkey *k
             ts = ts << 8 | s->sig[i];
         if (ts > INT64_MAX)
             return WL_ERR_SIGNATURE;
+        /* 20 digits at most: it fits */
         hl = snprintf(hdr, sizeof hdr, "cosignature/v1\ntime %llu\n", (unsigned long long)ts);
         msg = wl_malloc((size_t)hl + n->text_len);
         if (msg == NULL)
@@ -335,7 +338,7 @@ size_t wl_note_sign_line(const char *text, size_t text_len, const char *name, ui
     raw[2] = (uint8_t)(id >> 8);
     raw[3] = (uint8_t)id;
     if (type == WL_SIGTYPE_COSIG_V1) {
-        char hdr[64];
+        char hdr[64]; /* 20 digits at most: it fits */
         int hl =
             snprintf(hdr, sizeof hdr, "cosignature/v1\ntime %llu\n", (unsigned long long)timestamp);
         uint8_t *msg = wl_malloc((size_t)hl + text_len);

@@ -116,7 +116,11 @@ void cli_base_url(const char *url, char *out, size_t cap)
     size_t n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
         n--;
-    snprintf(out, cap, "%.*s", (int)n, url);
+    /* at most WL_CLI_SERVER_URL_MAX: every request's URL, the base and a path, then fits */
+    if (n > WL_CLI_SERVER_URL_MAX || wl_fmt(out, cap, "%.*s", (int)n, url) != WL_OK) {
+        fprintf(stderr, "willing: --server: a URL of at most %u bytes\n", WL_CLI_SERVER_URL_MAX);
+        exit(2);
+    }
 }
 
 void cli_url(const char *server, const char *path, char *out, size_t cap)
@@ -124,17 +128,24 @@ void cli_url(const char *server, const char *path, char *out, size_t cap)
     size_t n = strlen(server);
     while (n > 0 && server[n - 1] == '/')
         n--;
-    snprintf(out, cap, "%.*s%s", (int)n, server, path);
+    if (n > WL_CLI_SERVER_URL_MAX || wl_fmt(out, cap, "%.*s%s", (int)n, server, path) != WL_OK) {
+        fprintf(stderr, "willing: --server: a URL of at most %u bytes\n", WL_CLI_SERVER_URL_MAX);
+        exit(2); /* never a request to a cut URL */
+    }
 }
 
 void cli_state_dir(const char *sub, char *out, size_t cap)
 {
     const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     char d[2048];
-    if (xdg && xdg[0])
-        snprintf(d, sizeof d, "%s/willing", xdg);
-    else
-        snprintf(d, sizeof d, "%s/.local/state/willing", home ? home : ".");
+    if ((xdg && xdg[0]
+             ? wl_fmt(d, sizeof d, "%s/willing", xdg)
+             : wl_fmt(d, sizeof d, "%s/.local/state/willing", home ? home : ".")) != WL_OK ||
+        (sub && strlen(d) + 1 + strlen(sub) >= cap) || strlen(d) >= cap) {
+        fprintf(stderr, "willing: the state directory's path (XDG_STATE_HOME or HOME) is too "
+                        "long\n");
+        exit(1); /* never a cut path */
+    }
     /* mkdir -p, mode 0700: what is kept here is for this user only */
     for (char *p = d + 1; *p; p++)
         if (*p == '/') {
@@ -144,10 +155,10 @@ void cli_state_dir(const char *sub, char *out, size_t cap)
         }
     mkdir(d, 0700);
     if (sub) {
-        snprintf(out, cap, "%s/%s", d, sub);
+        (void)snprintf(out, cap, "%s/%s", d, sub); /* checked above: it fits */
         mkdir(out, 0700);
     } else {
-        snprintf(out, cap, "%s", d);
+        (void)snprintf(out, cap, "%s", d);
     }
 }
 
@@ -335,7 +346,10 @@ int cli_fetch_origin(const char *base, char *origin, size_t cap)
         fprintf(stderr, "willing: cannot read %s: %s\n", url, st ? "bad answer" : err);
         goto out;
     }
-    snprintf(origin, cap, "%.*s", (int)(strchr(b.buf, '\n') - b.buf), b.buf);
+    if (wl_fmt(origin, cap, "%.*s", (int)(strchr(b.buf, '\n') - b.buf), b.buf) != WL_OK) {
+        fprintf(stderr, "willing: %s names an origin longer than %zu bytes\n", url, cap - 1);
+        goto out;
+    }
     ret = 0;
 out:
     cli_buf_free(&b);
@@ -458,8 +472,8 @@ static int operator_vkey(const char *base, wl_vkey *vk)
         wl_entry_parse(raw, n, &e, NULL, 0) == WL_OK &&
         (m = json_string_value(json_object_get(e.body_json, "member"))) != NULL &&
         (k = json_string_value(json_object_get(e.body_json, "key"))) != NULL &&
-        wl_b64_decode(k, strlen(k), pk, 32, &kn) == WL_OK && kn == 32) {
-        wl_vkey_make(m, WL_SIGTYPE_ED25519, pk, vk);
+        wl_b64_decode(k, strlen(k), pk, 32, &kn) == WL_OK && kn == 32 &&
+        wl_vkey_make(m, WL_SIGTYPE_ED25519, pk, vk) == WL_OK) {
         ret = 0;
     }
     wl_entry_clear(&e);

@@ -77,9 +77,9 @@ static int run_keygen(const cli_cmd *self, int argc, char **argv)
     printf("public key: %s\n", b64);
     if (k.member) {
         wl_vkey v;
-        wl_vkey_make(k.member, WL_SIGTYPE_ED25519, kf.key.pk, &v);
-        wl_vkey_format(&v, vk, sizeof vk);
-        printf("verifier key: %s\n", vk);
+        if (wl_vkey_make(k.member, WL_SIGTYPE_ED25519, kf.key.pk, &v) == WL_OK &&
+            wl_vkey_format(&v, vk, sizeof vk) == WL_OK)
+            printf("verifier key: %s\n", vk);
     }
     wl_key_wipe(&kf.key);
     return 0;

@@ -91,8 +91,11 @@ static int run_init(const cli_cmd *self, int argc, char **argv)
     }
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
-    snprintf(logkp, sizeof logkp, "%s.log.key", db);
-    snprintf(opkp, sizeof opkp, "%s.operator.key", db);
+    if (wl_fmt(logkp, sizeof logkp, "%s.log.key", db) != WL_OK ||
+        wl_fmt(opkp, sizeof opkp, "%s.operator.key", db) != WL_OK) {
+        fprintf(stderr, "willing init: the --db path is too long\n");
+        return 2;
+    }
     memset(&logk, 0, sizeof logk);
     memset(&opk, 0, sizeof opk);
     wl_key_generate(&logk.key);
@@ -109,8 +112,11 @@ static int run_init(const cli_cmd *self, int argc, char **argv)
         fprintf(stderr, "willing init: cannot create %s\n", db);
         goto out;
     }
-    wl_vkey_make(origin, WL_SIGTYPE_ED25519, logk.key.pk, &v);
-    wl_vkey_format(&v, vk, sizeof vk);
+    if (wl_vkey_make(origin, WL_SIGTYPE_ED25519, logk.key.pk, &v) != WL_OK ||
+        wl_vkey_format(&v, vk, sizeof vk) != WL_OK) {
+        fprintf(stderr, "willing init: the origin is longer than %u bytes\n", WL_KEYNAME_MAX);
+        goto out;
+    }
     wl_b64_encode(opk.key.pk, 32, b64);
     snprintf(body, sizeof body,
              "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"operator\",\"key\":\"%s\"}", op, name,

@@ -344,8 +344,8 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         {
             char tmp[2300];
             FILE *f;
-            snprintf(tmp, sizeof tmp, "%s.tmp", statep);
-            f = fopen(tmp, "wb");
+            /* a cut name could be another file, which the rename would then replace */
+            f = wl_fmt(tmp, sizeof tmp, "%s.tmp", statep) == WL_OK ? fopen(tmp, "wb") : NULL;
             if (f == NULL || fwrite(cpnote, 1, cplen, f) != cplen || fclose(f) != 0 ||
                 rename(tmp, statep) != 0)
                 fprintf(stderr, "verify: warning: cannot save the checkpoint to %s: %s\n", statep,

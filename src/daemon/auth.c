@@ -124,7 +124,7 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
     const char *in = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature-Input");
     const char *sg = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature");
     const char *q = strchr(r->uri, '?');
-    char path[1024], query[2048], why[256], member[65];
+    char path[WL_SIGNED_PATH_MAX + 1], query[WL_SIGNED_QUERY_MAX + 1], why[256], member[65];
     wl_httpsig s;
     wl_httpsig_req req;
     wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
@@ -200,8 +200,14 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
     if (st == NULL ||
         wl_store_keys_by_id(st, member, kid, keys, WL_MAX_KEYS_PER_MEMBER, &nk) != WL_OK)
         return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "the ledger cannot be read");
-    snprintf(path, sizeof path, "%.*s", (int)(q ? (size_t)(q - r->uri) : strlen(r->uri)), r->uri);
-    snprintf(query, sizeof query, "%s", q ? q : "");
+    /* the base covers the path and query whole: one that does not fit is refused, never cut */
+    if (wl_fmt(path, sizeof path, "%.*s", (int)(q ? (size_t)(q - r->uri) : strlen(r->uri)),
+               r->uri) != WL_OK ||
+        wl_fmt(query, sizeof query, "%s", q ? q : "") != WL_OK)
+        return fail(a, MHD_HTTP_URI_TOO_LONG, "uri_too_long",
+                    "a signed request's path is at most %u bytes (WL_SIGNED_PATH_MAX) and its "
+                    "query %u (WL_SIGNED_QUERY_MAX)",
+                    WL_SIGNED_PATH_MAX, WL_SIGNED_QUERY_MAX);
     req.method = method;
     req.authority = field(c, "host");
     req.path = path;

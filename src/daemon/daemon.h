@@ -19,8 +19,6 @@
 #include "willing/note.h"
 #include "respond.h"
 
-#define WL_WITNESS_MAX 8
-
 typedef struct wl_job wl_job;
 
 typedef struct {

@@ -32,7 +32,7 @@ static long post_add_checkpoint(const char *url, const char *body, size_t len, g
     struct curl_slist *h = NULL;
     if (c == NULL)
         return 0;
-    snprintf(full, sizeof full, "%s/add-checkpoint", url);
+    (void)snprintf(full, sizeof full, "%s/add-checkpoint", url); /* url < 512 bytes: it fits */
     h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
     curl_easy_setopt(c, CURLOPT_URL, full);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

@@ -5,6 +5,8 @@
  * SIGTERM. TLS is required for any address but loopback.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "daemon.h"
 #include "willing/coalition.h"
@@ -62,22 +65,54 @@ static void usage(FILE *f)
                "  -h, --help           this help\n");
 }
 
-static char *read_file(const char *path, size_t max)
+/*
+ * The TLS private key as read, and its allocation's size: wiped and freed by
+ * wl_serve_main on every way out of serve (libmicrohttpd reads it at start).
+ */
+static char *tls_key;
+static size_t tls_key_size;
+
+/*
+ * A whole file of at most max bytes, NUL-terminated, into *out (its
+ * allocation's size in *size); -1 if it cannot be read or is larger (never a
+ * cut certificate). No stdio: no buffer of it is left behind unwiped, and
+ * what was read of a file refused is wiped.
+ */
+static int read_file(const char *path, size_t max, char **out, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    size_t n = 0, cap;
     char *buf;
-    size_t n;
-    if (f == NULL)
-        return NULL;
-    buf = malloc(max + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    *size = 0;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max ||
+        (buf = malloc((cap = (size_t)st.st_size + 1))) == NULL) {
+        close(fd);
+        return -1;
     }
-    n = fread(buf, 1, max, f);
-    fclose(f);
+    for (;;) {
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+        if (n == cap) /* it grew since fstat: more than we made room for */
+            break;
+    }
+    close(fd);
+    if (n == cap || n != (size_t)st.st_size) {
+        sodium_memzero(buf, cap);
+        free(buf);
+        return -1;
+    }
     buf[n] = '\0';
-    return buf;
+    *out = buf;
+    *size = cap;
+    return 0;
 }
 
 /*
@@ -222,7 +257,8 @@ static int serve(int argc, char **argv)
     char okp[4200];
     pthread_t seal_thread, warm_thread;
     wl_store *sstore = NULL, *cstore = NULL;
-    char *cert = NULL, *tlskey = NULL, *meta = NULL, why[512], kp[4200];
+    char *cert = NULL, *meta = NULL, why[512], kp[4200];
+    size_t cert_size = 0;
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     struct sockaddr_in sa;
     int loopback = 0, ch, sig;
@@ -264,7 +300,7 @@ static int serve(int argc, char **argv)
                 parse_witness(optarg, &server.witnesses[server.nwitnesses]) != 0) {
                 fprintf(stderr,
                         "willing serve: --witness wants URL+VKEY with a cosignature "
-                        "(type 0x04) verifier key, at most %d of them\n",
+                        "(type 0x04) verifier key, at most %u of them\n",
                         WL_WITNESS_MAX);
                 return 2;
             }
@@ -338,8 +374,10 @@ static int serve(int argc, char **argv)
     server.body_budget = (size_t)budget_mib << 20;
     if (connection_limits(&server) != 0)
         return 2;
-    if (server.seal_interval > 86400 || server.seal_batch < 1 || server.seal_batch > 4096) {
-        fprintf(stderr, "willing serve: --seal-interval is 0 to 86400 s, --seal-batch 1 to 4096\n");
+    if (server.seal_interval > 86400 || server.seal_batch < 1 ||
+        server.seal_batch > WL_SEAL_BATCH_MAX) {
+        fprintf(stderr, "willing serve: --seal-interval is 0 to 86400 s, --seal-batch 1 to %u\n",
+                WL_SEAL_BATCH_MAX);
         return 2;
     }
     if (threads < 1 || threads > 64)
@@ -357,9 +395,13 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: --tls-cert and --tls-key go together\n");
         return 2;
     }
-    if (certpath && ((cert = read_file(certpath, 1 << 20)) == NULL ||
-                     (tlskey = read_file(tlskeypath, 1 << 20)) == NULL)) {
-        fprintf(stderr, "willing serve: cannot read the TLS certificate or key\n");
+    if (certpath && (read_file(certpath, WL_TLS_FILE_MAX, &cert, &cert_size) != 0 ||
+                     read_file(tlskeypath, WL_TLS_FILE_MAX, &tls_key, &tls_key_size) != 0)) {
+        fprintf(stderr,
+                "willing serve: cannot read the TLS certificate or key (files of at most %u "
+                "bytes)\n",
+                WL_TLS_FILE_MAX);
+        free(cert);
         return 1;
     }
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK ||
@@ -410,10 +452,15 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: %s has no origin: was it made by `willing init`?\n", db);
         return 1;
     }
-    snprintf(server.origin, sizeof server.origin, "%s", meta);
+    if (wl_fmt(server.origin, sizeof server.origin, "%s", meta) != WL_OK) {
+        fprintf(stderr, "willing serve: %s names an origin longer than %u bytes\n", db,
+                WL_ORIGIN_MAX);
+        wl_free(meta);
+        return 1;
+    }
     wl_free(meta);
     if (keypath == NULL) {
-        snprintf(kp, sizeof kp, "%s.log.key", db);
+        (void)snprintf(kp, sizeof kp, "%s.log.key", db); /* db fits db_path (4096): it fits */
         keypath = kp;
     }
     if (wl_keyfile_read(keypath, &kf) != WL_OK) {
@@ -422,11 +469,16 @@ static int serve(int argc, char **argv)
     }
     server.log_key = kf.key;
     wl_key_wipe(&kf.key);
-    wl_vkey_make(server.origin, WL_SIGTYPE_ED25519, server.log_key.pk, &server.log_vkey);
+    if (wl_vkey_make(server.origin, WL_SIGTYPE_ED25519, server.log_key.pk, &server.log_vkey) !=
+        WL_OK) {
+        fprintf(stderr, "willing serve: the origin of %s is longer than %u bytes\n", db,
+                WL_KEYNAME_MAX);
+        return 1;
+    }
     if (wl_store_meta_get(wstore, "log_vkey", &meta) == WL_OK) {
         char mine[400];
-        wl_vkey_format(&server.log_vkey, mine, sizeof mine);
-        if (strcmp(mine, meta) != 0) {
+        if (wl_vkey_format(&server.log_vkey, mine, sizeof mine) != WL_OK ||
+            strcmp(mine, meta) != 0) {
             fprintf(stderr, "willing serve: %s is not the key of this log (%s)\n", keypath, meta);
             wl_free(meta);
             return 1;
@@ -434,14 +486,18 @@ static int serve(int argc, char **argv)
         wl_free(meta);
     }
     if (opkeypath == NULL) {
-        snprintf(okp, sizeof okp, "%s.operator.key", db);
+        (void)snprintf(okp, sizeof okp, "%s.operator.key", db); /* as kp: it fits */
         opkeypath = okp;
     }
     if (wl_store_meta_get(wstore, "operator", &meta) != WL_OK) {
         fprintf(stderr, "willing serve: %s names no operator\n", db);
         return 1;
     }
-    snprintf(server.op_id, sizeof server.op_id, "%s", meta);
+    if (wl_fmt(server.op_id, sizeof server.op_id, "%s", meta) != WL_OK) {
+        fprintf(stderr, "willing serve: %s names an operator id longer than 64 bytes\n", db);
+        wl_free(meta);
+        return 1;
+    }
     wl_free(meta);
     if (wl_keyfile_read(opkeypath, &kf) != WL_OK) {
         fprintf(stderr,
@@ -484,7 +540,7 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot start the header deadline's thread\n");
         return 1;
     }
-    server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tlskey);
+    server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tls_key);
     if (server.mhd == NULL) {
         fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
         return 1;
@@ -508,7 +564,8 @@ static int serve(int argc, char **argv)
     pthread_create(&warm_thread, NULL, wl_coverage_warmer_main, cstore);
     {
         char vk[400];
-        wl_vkey_format(&server.log_vkey, vk, sizeof vk);
+        if (wl_vkey_format(&server.log_vkey, vk, sizeof vk) != WL_OK)
+            vk[0] = '\0'; /* not reached: 400 bytes hold any vkey */
         fprintf(stderr, "willing: serving %s (%llu entries) on %s://%s\nwilling: log key %s\n",
                 server.origin, (unsigned long long)server.size, cert ? "https" : "http", listen,
                 vk);
@@ -540,17 +597,22 @@ static int serve(int argc, char **argv)
     wl_key_wipe(&server.log_key);
     wl_key_wipe(&server.op_key);
     free(cert);
-    free(tlskey);
     return server.damaged ? 1 : 0;
 }
 
-/* serve, then the log's and the operator's keys wiped on every path out of it */
+/* serve, then the log's, the operator's and the TLS keys wiped on every path out of it */
 int wl_serve_main(int argc, char **argv)
 {
     int rc = serve(argc, argv);
     if (wl_srv != NULL) {
         wl_key_wipe(&wl_srv->log_key);
         wl_key_wipe(&wl_srv->op_key);
+    }
+    if (tls_key != NULL) {
+        sodium_memzero(tls_key, tls_key_size);
+        free(tls_key);
+        tls_key = NULL;
+        tls_key_size = 0;
     }
     return rc;
 }

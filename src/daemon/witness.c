@@ -23,20 +23,17 @@
 #include "willing/merkle.h"
 #include "willing/note.h"
 
-#define WIT_LOGS_MAX 16
-#define WIT_BODY_MAX 16384
-
 static struct {
     wl_store *s;
     pthread_mutex_t mu;
     wl_key key;
     char name[WL_KEYNAME_MAX + 1];
-    wl_vkey logs[WIT_LOGS_MAX];
+    wl_vkey logs[WL_WITNESS_LOGS_MAX];
     size_t nlogs;
 } wit;
 
 typedef struct {
-    char buf[WIT_BODY_MAX + 1];
+    char buf[WL_WITNESS_BODY_MAX + 1];
     size_t len;
     bool too_big;
 } wreq;
@@ -173,7 +170,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->len + *upload_size > WIT_BODY_MAX)
+        if (r->len + *upload_size > WL_WITNESS_BODY_MAX)
             r->too_big = true;
         else {
             memcpy(r->buf + r->len, upload, *upload_size);
@@ -253,7 +250,7 @@ int wl_witness_main(int argc, char **argv)
             name = optarg;
             break;
         case 'l':
-            if (wit.nlogs >= WIT_LOGS_MAX ||
+            if (wit.nlogs >= WL_WITNESS_LOGS_MAX ||
                 wl_vkey_parse(optarg, strlen(optarg), &wit.logs[wit.nlogs]) != WL_OK ||
                 wit.logs[wit.nlogs].type != WL_SIGTYPE_ED25519) {
                 fprintf(stderr, "willing witness: --log wants a log's Ed25519 verifier key\n");
@@ -308,8 +305,9 @@ int wl_witness_main(int argc, char **argv)
         fprintf(stderr, "willing witness: cannot listen on %s\n", listen);
         return 1;
     }
-    wl_vkey_make(name, WL_SIGTYPE_COSIG_V1, wit.key.pk, &v);
-    wl_vkey_format(&v, vk, sizeof vk);
+    if (wl_vkey_make(name, WL_SIGTYPE_COSIG_V1, wit.key.pk, &v) != WL_OK ||
+        wl_vkey_format(&v, vk, sizeof vk) != WL_OK)
+        vk[0] = '\0'; /* not reached: --name was checked (at most WL_KEYNAME_MAX) */
     fprintf(stderr, "willing witness: %s on http://%s\nwilling witness: cosignature key %s\n", name,
             listen, vk);
     sigwait(&set, &sig);

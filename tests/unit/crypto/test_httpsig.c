@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -125,6 +126,89 @@ static void test_refusals(void **state)
     wl_key_wipe(&kf.key);
 }
 
+/* Signs req over comps; parses what it wrote back into s. */
+static wl_rc sign_back(const wl_httpsig_req *req, const char *const *comps, size_t n,
+                       const char *keyid, const wl_key *k, wl_httpsig *s)
+{
+    char in[2048], sig[256], why[256];
+    wl_rc rc = wl_httpsig_sign(req, "sig", comps, n, 1700000000, keyid, "nonce-0123456789ab", NULL,
+                               k, in, sizeof in, sig, sizeof sig);
+    if (rc == WL_OK)
+        rc = wl_httpsig_parse(in, sig, NULL, s, why, sizeof why);
+    return rc;
+}
+
+/* Signs req, which verifies; then changes value[at]: it no longer does. */
+static void signed_whole(const wl_httpsig_req *req, const char *const *comps, size_t n,
+                         const wl_key *k, char *value, size_t at)
+{
+    wl_httpsig s;
+    char why[256];
+    assert_int_equal(sign_back(req, comps, n, "k", k, &s), WL_OK);
+    assert_int_equal(wl_httpsig_verify(&s, req, k->pk, why, sizeof why), WL_OK);
+    value[at] = 'X';
+    assert_int_equal(wl_httpsig_verify(&s, req, k->pk, why, sizeof why), WL_ERR_SIGNATURE);
+}
+
+/*
+ * Values longer than the buffers they once went through (issue 14, point 15):
+ * a path, an authority, a request target past 255 bytes are signed whole (a
+ * change at their end no longer verifies); a base past WL_HTTPSIG_BASE_MAX, a
+ * keyid or component name longer than its field are refused, never signed cut.
+ */
+static void test_long_values(void **state)
+{
+    static char path[301], host[301], huge[WL_HTTPSIG_BASE_MAX + 100], name[80], keyid[200],
+        in[512];
+    static const char *const target[] = {"@method", "@request-target"};
+    static const char *const authority[] = {"@method", "@authority", "@path"};
+    wl_keyfile kf;
+    wl_httpsig s;
+    wl_httpsig_req req = test_request();
+    char why[256], base[64];
+    size_t len;
+    (void)state;
+    assert_int_equal(wl_keyfile_parse(key_pem, sizeof key_pem - 1, &kf), WL_OK);
+
+    memset(path, 'a', sizeof path - 1);
+    path[0] = '/';
+    req.path = path;
+    signed_whole(&req, target, 2, &kf.key, path, 290); /* the target was cut to 255 bytes */
+    req = test_request();
+    memset(host, 'h', sizeof host - 1);
+    req.authority = host;
+    signed_whole(&req, authority, 3, &kf.key, host, 296); /* the authority was, too */
+    req = test_request();
+
+    /* a base past the ceiling: refused by the signer and by the verifier */
+    memset(huge, 'a', sizeof huge - 1);
+    huge[0] = '/';
+    req.path = huge;
+    assert_int_equal(sign_back(&req, target, 2, "k", &kf.key, &s), WL_ERR_TOO_LARGE);
+    req = test_request();
+    assert_int_equal(sign_back(&req, target, 2, "k", &kf.key, &s), WL_OK);
+    req.path = huge;
+    assert_int_equal(wl_httpsig_verify(&s, &req, kf.key.pk, why, sizeof why), WL_ERR_TOO_LARGE);
+    assert_int_equal(wl_httpsig_base(&s, &req, base, sizeof base, &len, why, sizeof why),
+                     WL_ERR_TOO_LARGE);
+    req = test_request();
+
+    /* a component name or a keyid longer than its field */
+    memset(name, 'x', sizeof name - 1);
+    {
+        const char *const comps[] = {"@method", name};
+        assert_int_equal(sign_back(&req, comps, 2, "k", &kf.key, &s), WL_ERR_INVALID);
+    }
+    memset(keyid, 'k', sizeof keyid - 1);
+    assert_int_equal(sign_back(&req, target, 2, keyid, &kf.key, &s), WL_ERR_INVALID);
+
+    /* a received alg or tag longer than its field is refused, not cut */
+    snprintf(in, sizeof in, "sig=(\"@method\");created=1;alg=\"ed25519%040d\"", 0);
+    assert_int_equal(wl_httpsig_parse(in, "sig=:AAAA:", NULL, &s, why, sizeof why), WL_ERR_INVALID);
+    assert_non_null(strstr(why, "alg"));
+    wl_key_wipe(&kf.key);
+}
+
 static void test_content_digest(void **state)
 {
     char d[64];
@@ -132,6 +216,9 @@ static void test_content_digest(void **state)
     /* RFC 9530 §B.1's example body {"hello": "world"}\n */
     wl_content_digest("{\"hello\": \"world\"}\n", 19, d, sizeof d);
     assert_string_equal(d, "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:");
+    /* too small a buffer: empty, never a cut digest */
+    wl_content_digest("{\"hello\": \"world\"}\n", 19, d, 40);
+    assert_string_equal(d, "");
 }
 
 int main(void)
@@ -140,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_rfc_example),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_content_digest),
+        cmocka_unit_test(test_long_values),
     };
     if (wl_crypto_init() != WL_OK)
         return 1;

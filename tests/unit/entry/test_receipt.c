@@ -24,12 +24,12 @@ static void round_of(size_t n)
     uint8_t paths[64][WL_RECEIPT_DEPTH][32];
     char *note = NULL;
     wl_key_from_seed(&op, seed);
-    wl_vkey_make("operator", WL_SIGTYPE_ED25519, op.pk, &vk);
+    assert_int_equal(wl_vkey_make("operator", WL_SIGTYPE_ED25519, op.pk, &vk), WL_OK);
     seed[0] = 2;
     {
         wl_key k2;
         wl_key_from_seed(&k2, seed);
-        wl_vkey_make("operator", WL_SIGTYPE_ED25519, k2.pk, &other);
+        assert_int_equal(wl_vkey_make("operator", WL_SIGTYPE_ED25519, k2.pk, &other), WL_OK);
     }
     for (size_t i = 0; i < n; i++) {
         memset(c[i], (int)i, 32);

@@ -44,8 +44,19 @@ static void test_spec_example(void **state)
     (void)state;
     assert_int_equal(wl_vkey_parse(spec_vkey, strlen(spec_vkey), &k), WL_OK);
     assert_int_equal(k.id, 0x530d903a);
-    wl_vkey_format(&k, back, sizeof back);
+    assert_int_equal(wl_vkey_format(&k, back, sizeof back), WL_OK);
     assert_string_equal(back, spec_vkey);
+    /* too small a buffer, too long a name: refused, never cut (issue 14, point 15) */
+    assert_int_equal(wl_vkey_format(&k, back, strlen(spec_vkey)), WL_ERR_TOO_LARGE);
+    assert_string_equal(back, "");
+    {
+        char longname[WL_KEYNAME_MAX + 2];
+        wl_vkey cut;
+        memset(longname, 'n', sizeof longname - 1);
+        longname[sizeof longname - 1] = '\0';
+        assert_int_equal(wl_vkey_make(longname, WL_SIGTYPE_ED25519, k.pk, &cut), WL_ERR_TOO_LARGE);
+        assert_string_equal(cut.name, "");
+    }
     assert_int_equal(wl_note_parse(spec_note, strlen(spec_note), &n), WL_OK);
     assert_int_equal(n.text_len, strlen("This is an example message.\n"));
     assert_int_equal(wl_note_verify(&n, &k, 1, &ok, NULL), WL_OK);
@@ -128,8 +139,8 @@ static void test_checkpoint_and_cosignature(void **state)
     l2 = wl_note_sign_line(text, tl, "witness.example/w1", WL_SIGTYPE_COSIG_V1, &wk, 1679315147,
                            note + tl + 1 + l1, 300);
     assert_true(l1 > 0 && l2 > 0);
-    wl_vkey_make("example.com/log", WL_SIGTYPE_ED25519, logk.pk, &lv);
-    wl_vkey_make("witness.example/w1", WL_SIGTYPE_COSIG_V1, wk.pk, &wv);
+    assert_int_equal(wl_vkey_make("example.com/log", WL_SIGTYPE_ED25519, logk.pk, &lv), WL_OK);
+    assert_int_equal(wl_vkey_make("witness.example/w1", WL_SIGTYPE_COSIG_V1, wk.pk, &wv), WL_OK);
     keys[0] = lv;
     keys[1] = wv;
     assert_int_equal(wl_note_parse(note, tl + 1 + l1 + l2, &n), WL_OK);
