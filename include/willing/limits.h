@@ -17,6 +17,7 @@
 #define WL_BODY_DEPTH_MAX 16u      /* nesting of an entry's JSON body */
 #define WL_STATEMENT_MAX 4096u     /* bytes of a statement's text */
 #define WL_KINDS_MAX 64u           /* entry kinds registered by every module together */
+#define WL_MODULES_MAX 16u         /* modules registered (lib/modules.c) */
 #define WL_PROOF_MAX 64u           /* hashes in an inclusion or consistency proof */
 #define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */
 #define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */

@@ -406,8 +406,8 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
         json_t *nn = json_object_get(v, "n");
         const char *cat = json_string_value(json_object_get(v, "category"));
         if (!json_is_object(v) || json_object_size(v) != 2 || !json_is_integer(nn) ||
-            json_integer_value(nn) < 0 || json_integer_value(nn) > 999999 || cat == NULL ||
-            !valid_ident(cat, strlen(cat))) {
+            json_integer_value(nn) < 0 || json_integer_value(nn) > WL_COND_AT_LEAST_MAX ||
+            cat == NULL || !valid_ident(cat, strlen(cat))) {
             WHY("'at_least' takes {\"n\": whole number, \"category\": name}");
             return WL_ERR_INVALID;
         }

@@ -99,19 +99,20 @@ wl_rc wl_pledge_check(const json_t *b, char *why, size_t whylen)
     if ((v = json_object_get(b, "caveats"))) {
         size_t i;
         json_t *c;
-        if (!json_is_array(v) || json_array_size(v) > 8) {
-            WHY("pledge: 'caveats' is a list of at most 8 strings");
+        if (!json_is_array(v) || json_array_size(v) > WL_PLEDGE_CAVEATS_MAX) {
+            WHY("pledge: 'caveats' is a list of at most %u strings", WL_PLEDGE_CAVEATS_MAX);
             return WL_ERR_INVALID;
         }
-        json_array_foreach(v, i, c) if (!json_is_string(c) || strlen(json_string_value(c)) > 200)
+        json_array_foreach(v, i, c) if (!json_is_string(c) ||
+                                        strlen(json_string_value(c)) > WL_PLEDGE_CAVEAT_BYTES)
         {
-            WHY("pledge: each caveat is a string of at most 200 bytes");
+            WHY("pledge: each caveat is a string of at most %u bytes", WL_PLEDGE_CAVEAT_BYTES);
             return WL_ERR_INVALID;
         }
     }
     if ((v = json_object_get(b, "text")) &&
-        (!json_is_string(v) || strlen(json_string_value(v)) > 2000)) {
-        WHY("pledge: 'text' is a string of at most 2000 bytes");
+        (!json_is_string(v) || strlen(json_string_value(v)) > WL_PLEDGE_TEXT_BYTES)) {
+        WHY("pledge: 'text' is a string of at most %u bytes", WL_PLEDGE_TEXT_BYTES);
         return WL_ERR_INVALID;
     }
     if ((v = json_object_get(b, "condition"))) {

@@ -23,7 +23,6 @@
 #include "willing/limits.h"
 
 /* A coverage answer's ceiling: far above what the page limit lets a view hold. */
-#define VIEW_JSON_MAX (1u << 30)
 
 static const char *const viewer_names[] = {"public", "coordinator", "member"};
 
@@ -272,14 +271,14 @@ wl_rc wl_coalition_view_json(const wl_coalition_view *v, wl_coalition_viewer vie
     json_decref(pl);
     /* {head..., "facts": F, "requirements": R, "pledges": P}: the cached parts as they are */
     if (hs == NULL || pls == NULL ||
-        (rc = wl_buf_append(out, hs, strlen(hs) - 1, VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, ",\"facts\":", 9, VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, v->facts_json, strlen(v->facts_json), VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, ",\"requirements\":", 16, VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, v->reqs_json, strlen(v->reqs_json), VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, ",\"pledges\":", 11, VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, pls, strlen(pls), VIEW_JSON_MAX)) != WL_OK ||
-        (rc = wl_buf_append(out, "}\n", 2, VIEW_JSON_MAX)) != WL_OK) {
+        (rc = wl_buf_append(out, hs, strlen(hs) - 1, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, ",\"facts\":", 9, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, v->facts_json, strlen(v->facts_json), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, ",\"requirements\":", 16, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, v->reqs_json, strlen(v->reqs_json), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, ",\"pledges\":", 11, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, pls, strlen(pls), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, "}\n", 2, WL_COVERAGE_MAX_BYTES)) != WL_OK) {
         wl_buf_free(out);
         if (rc == WL_OK)
             rc = WL_ERR_NOMEM;

@@ -13,13 +13,12 @@
 
 #include "willing/ledger.h"
 
-#define STATEMENT_MAX 4096
 
 static wl_rc validate_statement(const wl_entry *e, wl_error *err)
 {
-    if (wl_body_str(e->body_json, "text", STATEMENT_MAX) == NULL)
+    if (wl_body_str(e->body_json, "text", WL_STATEMENT_MAX) == NULL)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            "statement: 'text' must be a string of 1-%d bytes", STATEMENT_MAX);
+                            "statement: 'text' must be a string of 1-%u bytes", WL_STATEMENT_MAX);
     return WL_OK;
 }
 

@@ -9,12 +9,9 @@
 
 #include "willing/module.h"
 
-#define KINDS_MAX 64
-#define MODULES_MAX 16
-
-static const wl_kind *kinds[KINDS_MAX];
+static const wl_kind *kinds[WL_KINDS_MAX];
 static size_t nkinds;
-static const wl_module *modules[MODULES_MAX];
+static const wl_module *modules[WL_MODULES_MAX];
 static size_t nmodules;
 static wl_authority_fn authority;
 
@@ -39,7 +36,7 @@ wl_rc wl_module_register(const wl_module *m)
     for (size_t i = 0; i < nmodules; i++)
         if (modules[i] == m)
             return WL_OK;
-    if (m->name == NULL || nmodules >= MODULES_MAX || nkinds + m->nkinds > KINDS_MAX)
+    if (m->name == NULL || nmodules >= WL_MODULES_MAX || nkinds + m->nkinds > WL_KINDS_MAX)
         return WL_ERR_INVALID;
     /* all or nothing: every kind is checked before any is registered */
     for (size_t i = 0; i < m->nkinds; i++) {

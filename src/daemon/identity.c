@@ -182,7 +182,7 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     wl_store *s = wl_thread_store();
     wl_auth a;
     wl_member me;
-    uint8_t(*about)[32] = NULL;
+    uint8_t(*page)[32] = NULL;
     size_t n = 0;
     announce_arg *aa = NULL;
     enum MHD_Result ret;
@@ -209,13 +209,12 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     if (strcmp(me.status, "withdrawn") == 0)
         return wl_respond_error(c, MHD_HTTP_CONFLICT, "withdrawn",
                                 "'%s' has withdrawn: it cannot announce", a.member);
-    about = malloc(64 * 32);
+    page = malloc(WL_SEALED_PAGE_MAX * 32);
     aa = calloc(1, sizeof *aa);
     if (aa != NULL)
-        aa->entries = calloc(64, sizeof *aa->entries);
-    if (about == NULL || aa == NULL || aa->entries == NULL ||
-        wl_store_sealed_about(s, a.member, about, 64, &n) != WL_OK) {
-        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        aa->entries = calloc(WL_ANNOUNCE_ENTRIES_MAX, sizeof *aa->entries);
+    if (page == NULL || aa == NULL || aa->entries == NULL) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", "cannot read");
         goto out;
     }
     gettimeofday(&tv, NULL);
@@ -223,32 +222,61 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     seq = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
     if (seq % 1000000u < 200000u)
         seq += 200000u;
-    for (size_t i = 0; i < n; i++) {
-        wl_sealed_rec rec;
-        wl_entry e;
-        char sb[45], *cb = NULL, *body = NULL, *entry = NULL;
-        size_t elen = 0;
-        json_t *o;
-        int is_add, keep;
-        if (wl_store_sealed_get(s, about[i], &rec) != WL_OK)
-            continue;
-        memset(&e, 0, sizeof e);
-        keep = strcmp(rec.author, wl_srv->op_id) == 0 &&
-               wl_sealed_parse(rec.content, rec.content_len, &e, NULL, 0) == WL_OK &&
-               (strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0);
-        is_add = keep && strcmp(e.kind, "member.add") == 0;
-        wl_entry_clear(&e);
-        if (keep && rec.envelope == UINT64_MAX) {
-            char when[32];
-            wl_time_iso8601(rec.batch, when, sizeof when);
-            ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "not_yet_published",
-                                   "your membership's envelope is published with the batch of "
-                                   "%s: announce after that",
-                                   when);
-            wl_store_sealed_free(&rec);
+    /*
+     * Every sealed item that names the member or that it wrote, a page at a
+     * time, in the order received: all of its membership is announced, however
+     * many items come before the last of it; one that cannot be read or built
+     * fails the whole announcement, never leaves it short.
+     */
+    do {
+        uint8_t after[32]; /* the last of the page before: the store writes page as it reads */
+        if (n > 0)
+            memcpy(after, page[n - 1], 32);
+        if (wl_store_sealed_mine(s, a.member, n > 0 ? after : NULL, page, WL_SEALED_PAGE_MAX, &n) !=
+            WL_OK) {
+            ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
             goto out;
         }
-        if (keep) {
+        for (size_t i = 0; i < n; i++) {
+            wl_sealed_rec rec;
+            wl_entry e;
+            char sb[45], *cb = NULL, *body = NULL, *entry = NULL;
+            size_t elen = 0;
+            json_t *o;
+            int is_add, keep;
+            if (wl_store_sealed_get(s, page[i], &rec) != WL_OK) {
+                ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+                goto out;
+            }
+            memset(&e, 0, sizeof e);
+            keep = strcmp(rec.author, wl_srv->op_id) == 0 && strcmp(rec.subject, a.member) == 0 &&
+                   wl_sealed_parse(rec.content, rec.content_len, &e, NULL, 0) == WL_OK &&
+                   (strcmp(e.kind, "member.add") == 0 || strcmp(e.kind, "key.add") == 0);
+            is_add = keep && strcmp(e.kind, "member.add") == 0;
+            wl_entry_clear(&e);
+            if (!keep) {
+                wl_store_sealed_free(&rec);
+                continue;
+            }
+            if (rec.envelope == UINT64_MAX) {
+                char when[32];
+                wl_time_iso8601(rec.batch, when, sizeof when);
+                ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "not_yet_published",
+                                       "your membership's envelope is published with the batch "
+                                       "of %s: announce after that",
+                                       when);
+                wl_store_sealed_free(&rec);
+                goto out;
+            }
+            if (aa->n == WL_ANNOUNCE_ENTRIES_MAX) {
+                ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "too_many_sealed",
+                                       "'%s' has more than %u sealed member.add and key.add "
+                                       "entries to announce (WL_ANNOUNCE_ENTRIES_MAX): nothing "
+                                       "announced",
+                                       a.member, WL_ANNOUNCE_ENTRIES_MAX);
+                wl_store_sealed_free(&rec);
+                goto out;
+            }
             cb = malloc(wl_b64_len(rec.content_len) + 1);
             if (cb)
                 wl_b64_encode((const uint8_t *)rec.content, rec.content_len, cb);
@@ -258,23 +286,27 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
                    : NULL;
             body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
             json_decref(o);
-            if (body &&
-                wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa->n,
-                               (int64_t)tv.tv_sec, body, &wl_srv->op_key, &entry, &elen) == WL_OK) {
-                if (is_add) { /* member.add first: its keys need the member */
-                    memmove(aa->entries + 1, aa->entries, aa->n * sizeof *aa->entries);
-                    aa->entries[0] = entry;
-                    have_add = 1;
-                } else {
-                    aa->entries[aa->n] = entry;
-                }
-                aa->n++;
-            }
             free(cb);
+            wl_store_sealed_free(&rec);
+            if (body == NULL ||
+                wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa->n,
+                               (int64_t)tv.tv_sec, body, &wl_srv->op_key, &entry, &elen) != WL_OK) {
+                free(body);
+                ret = wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "announce",
+                                       "cannot build the announcement of a sealed entry");
+                goto out;
+            }
             free(body);
+            if (is_add) { /* member.add first: its keys need the member */
+                memmove(aa->entries + 1, aa->entries, aa->n * sizeof *aa->entries);
+                aa->entries[0] = entry;
+                have_add = 1;
+            } else {
+                aa->entries[aa->n] = entry;
+            }
+            aa->n++;
         }
-        wl_store_sealed_free(&rec);
-    }
+    } while (n == WL_SEALED_PAGE_MAX);
     if (!have_add) {
         ret = wl_respond_error(c, MHD_HTTP_CONFLICT, "no_sealed_membership",
                                "'%s' was not added by sealed content of this operator", a.member);
@@ -285,6 +317,6 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     aa = NULL; /* the job's */
 out:
     announce_arg_free(aa);
-    free(about);
+    free(page);
     return ret;
 }

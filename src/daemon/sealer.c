@@ -16,9 +16,6 @@
 
 #include "daemon.h"
 
-#define SEAL_MAX 100000
-#define SEAL_CHUNK 512
-
 typedef struct {
     wl_pending *items;
     size_t n;
@@ -117,11 +114,11 @@ out:
 static void run_batch(wl_store *s, int64_t deadline)
 {
     size_t n = 0, total, k = wl_srv->seal_batch;
-    uint8_t(*real)[32] = malloc(SEAL_MAX * 32);
+    uint8_t(*real)[32] = malloc(WL_SEAL_BATCH_READ * 32);
     uint8_t(*slots)[32] = NULL;
     size_t *order = NULL, *real_of = NULL;
 
-    if (real == NULL || wl_store_sealed_due(s, deadline, real, SEAL_MAX, &n) != WL_OK) {
+    if (real == NULL || wl_store_sealed_due(s, deadline, real, WL_SEAL_BATCH_READ, &n) != WL_OK) {
         fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
         free(real);
         return;
@@ -147,9 +144,9 @@ static void run_batch(wl_store *s, int64_t deadline)
         else
             randombytes_buf(slots[order[i]], 32);
     }
-    for (size_t from = 0; from < total; from += SEAL_CHUNK)
+    for (size_t from = 0; from < total; from += WL_SEAL_CHUNK)
         if (!publish_chunk(s, slots, real_of, from,
-                           from + SEAL_CHUNK < total ? from + SEAL_CHUNK : total, deadline))
+                           from + WL_SEAL_CHUNK < total ? from + WL_SEAL_CHUNK : total, deadline))
             break; /* what is left stays pending for the next batch */
 out:
     free(slots);
