@@ -13,7 +13,6 @@
 
 #include "willing/ledger.h"
 
-
 static wl_rc validate_statement(const wl_entry *e, wl_error *err)
 {
     if (wl_body_str(e->body_json, "text", WL_STATEMENT_MAX) == NULL)
