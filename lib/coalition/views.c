@@ -22,8 +22,6 @@
 #include "willing/ledger.h"
 #include "willing/limits.h"
 
-/* A coverage answer's ceiling: far above what the page limit lets a view hold. */
-
 static const char *const viewer_names[] = {"public", "coordinator", "member"};
 
 const char *wl_coalition_viewer_name(wl_coalition_viewer viewer)
@@ -273,9 +271,11 @@ wl_rc wl_coalition_view_json(const wl_coalition_view *v, wl_coalition_viewer vie
     if (hs == NULL || pls == NULL ||
         (rc = wl_buf_append(out, hs, strlen(hs) - 1, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
         (rc = wl_buf_append(out, ",\"facts\":", 9, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
-        (rc = wl_buf_append(out, v->facts_json, strlen(v->facts_json), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, v->facts_json, strlen(v->facts_json), WL_COVERAGE_MAX_BYTES)) !=
+            WL_OK ||
         (rc = wl_buf_append(out, ",\"requirements\":", 16, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
-        (rc = wl_buf_append(out, v->reqs_json, strlen(v->reqs_json), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
+        (rc = wl_buf_append(out, v->reqs_json, strlen(v->reqs_json), WL_COVERAGE_MAX_BYTES)) !=
+            WL_OK ||
         (rc = wl_buf_append(out, ",\"pledges\":", 11, WL_COVERAGE_MAX_BYTES)) != WL_OK ||
         (rc = wl_buf_append(out, pls, strlen(pls), WL_COVERAGE_MAX_BYTES)) != WL_OK ||
         (rc = wl_buf_append(out, "}\n", 2, WL_COVERAGE_MAX_BYTES)) != WL_OK) {
