@@ -31,7 +31,7 @@
 #define WL_SIGNED_PATH_MAX 1023u      /* bytes of a signed request's path */
 #define WL_SIGNED_QUERY_MAX 2047u     /* bytes of a signed request's query, '?' included */
 
-/* Request bodies, by route (src/daemon/http.c takes the ceiling from the route). */
+/* Request bodies, by route (each route's row names its ceiling: src/daemon/route.h). */
 #define WL_BODY_MAX_ENTRY (128u * 1024u)        /* one entry: 64 KiB as base64 in JSON */
 #define WL_BODY_MAX_BATCH (16u * 1024u * 1024u) /* a batch of up to 1,000 entries */
 #define WL_BODY_MAX_SMALL (4u * 1024u)          /* login, logout, announce: a few fields */

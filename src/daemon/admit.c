@@ -19,15 +19,17 @@
  * Body budget. Bytes of request bodies held in memory across all
  * connections are counted against one budget, taken as they arrive (a body
  * only promised by its Content-Length holds none); a request that would go
- * over it is answered 503 with Retry-After (http.c). docs/internals/daemon.md.
+ * over it is answered 503 with Retry-After (http.c, respond.c). docs/internals/daemon.md.
  */
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <time.h>
 
-#include "daemon.h"
+#include "admit.h"
+#include "willing/wl.h"
 
 typedef struct conn_s {
     struct conn_s *prev, *next;
@@ -61,7 +63,7 @@ void wl_admit_notify(void *cls, struct MHD_Connection *c, void **socket_context,
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        conn *k = calloc(1, sizeof *k);
+        conn *k = wl_calloc(1, sizeof *k);
         *socket_context = k;
         if (k == NULL || ci == NULL) /* untracked: the idle timeout still applies */
             return;
@@ -87,7 +89,7 @@ void wl_admit_notify(void *cls, struct MHD_Connection *c, void **socket_context,
     if (k->next)
         k->next->prev = k->prev;
     pthread_mutex_unlock(&mu);
-    free(k);
+    wl_free(k);
     *socket_context = NULL;
 }
 

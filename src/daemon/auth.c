@@ -11,14 +11,16 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "auth.h"
 #include "daemon.h"
-#include "willing/identity.h"
+#include "http.h"
+#include "respond.h"
+#include "sequencer.h"
 #include "willing/httpsig.h"
 
 #define SKEW_SECONDS 300
@@ -77,7 +79,7 @@ enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a)
  */
 static int nonce_wait(struct MHD_Connection *c, wl_req *r, wl_auth *a)
 {
-    wl_job *job = calloc(1, sizeof *job);
+    wl_job *job = wl_calloc(1, sizeof *job);
     if (job == NULL)
         return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", "cannot record the nonce");
     r->nonce_auth = *a;
@@ -234,21 +236,4 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
         return 0;
     /* the nonce, durably, once, before the verdict */
     return nonce_wait(c, r, a);
-}
-
-enum MHD_Result wl_h_whoami(struct MHD_Connection *c, const char *method, wl_req *r)
-{
-    wl_auth a;
-    wl_member m;
-    char kid[9];
-    if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
-    if (wl_store_member_get(wl_thread_store(), a.member, &m) != WL_OK)
-        return wl_respond_error(c, MHD_HTTP_UNAUTHORIZED, "unknown_member", "no member %s",
-                                a.member);
-    snprintf(kid, sizeof kid, "%08x", (unsigned)a.key_id);
-    return wl_respond_json(c, MHD_HTTP_OK,
-                           json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "member", m.id, "name",
-                                     m.name, "role", m.role, "key_id", kid, "scope", a.scope,
-                                     "status", m.status, "sealed", m.sealed));
 }

@@ -25,8 +25,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "daemon.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "threads.h"
 #include "willing/coalition.h"
+#include "willing/identity.h" /* wl_member_privileged */
 
 /* One cleared view (lib/coalition/views.c), shared by requests (refcounted under cache_mu). */
 typedef struct {
@@ -173,7 +179,7 @@ static void serve_waiting(wl_store *s, cov_wait *w, bool stop)
         fifo->r->held_free = v ? cov_release_held : NULL;
         fifo->r->held_ready = true;
         MHD_resume_connection(fifo->c); /* routed again, with the view in r->held */
-        free(fifo);
+        wl_free(fifo);
         fifo = next;
     }
 }
@@ -197,7 +203,7 @@ static cov *view_for(struct MHD_Connection *c, wl_req *r, int view, const char *
     }
     if (view != WL_VIEWER_MEMBER && (v = cov_cached(view)) != NULL)
         return v;
-    if ((w = calloc(1, sizeof *w)) == NULL)
+    if ((w = wl_calloc(1, sizeof *w)) == NULL)
         return NULL;
     w->c = c;
     w->r = r;
@@ -214,7 +220,7 @@ static cov *view_for(struct MHD_Connection *c, wl_req *r, int view, const char *
     }
     pthread_mutex_unlock(&wl_srv->mu);
     if (w) { /* stopping: routed again at once, without a view */
-        free(w);
+        wl_free(w);
         r->held_ready = true;
         MHD_resume_connection(c);
     }
@@ -300,14 +306,17 @@ static int query_size(struct MHD_Connection *c, const char *name, size_t dflt, s
     return 0;
 }
 
-enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_req *r)
+/* GET /api/v1/coverage (anyone; the member's and the coordinator's views are signed). */
+static enum MHD_Result get_coverage(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    wl_req *r = call->r;
     const char *view = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     wl_store *s = wl_thread_store();
     size_t offset, limit;
     cov *v = NULL;
-    wl_auth a;
+    wl_auth *a = &call->auth;
     wl_member m;
     enum MHD_Result ret;
     wl_coalition_viewer viewer = WL_VIEWER_PUBLIC;
@@ -324,9 +333,9 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
         if (strcmp(view, "coordinator") != 0 && strcmp(view, "member") != 0)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                     "view is public, member or coordinator");
-        if (wl_authenticate(c, method, r, &a) != 0)
-            return wl_auth_refuse(c, &a);
-        if (wl_store_member_get(s, a.member, &m) != WL_OK)
+        if (wl_authenticate(c, call->method, r, a) != 0)
+            return wl_auth_refuse(c, a);
+        if (wl_store_member_get(s, a->member, &m) != WL_OK)
             return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "not a member");
         if (strcmp(view, "coordinator") == 0) {
             if (!wl_member_privileged(&m))
@@ -336,7 +345,7 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
             v = view_for(c, r, WL_VIEWER_COORDINATOR, NULL, &wait);
             viewer = WL_VIEWER_COORDINATOR;
         } else {
-            v = view_for(c, r, WL_VIEWER_MEMBER, a.member, &wait);
+            v = view_for(c, r, WL_VIEWER_MEMBER, a->member, &wait);
             viewer = WL_VIEWER_MEMBER;
         }
     } else {
@@ -353,26 +362,18 @@ enum MHD_Result wl_h_coverage(struct MHD_Connection *c, const char *method, wl_r
 }
 
 /*
- * GET /api/v1/clearing/inputs (signed, coordinator or operator): the inputs of
+ * GET /api/v1/clearing/inputs (WL_ACCESS_PRIVILEGED): the inputs of
  * the coordinator's clearing, in the form `willing clear --input` reads, so
  * the coordinator can record a clearing that anyone given them can re-run.
  */
-enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *method, wl_req *r)
+static enum MHD_Result get_clearing_inputs(wl_call *call)
 {
-    wl_store *s = wl_thread_store();
-    wl_auth a;
-    wl_member m;
+    struct MHD_Connection *c = call->c;
     cov *v;
     enum MHD_Result ret;
     bool wait;
 
-    if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
-    if (s == NULL || wl_store_member_get(s, a.member, &m) != WL_OK || !wl_member_privileged(&m))
-        return wl_respond_error(c, MHD_HTTP_FORBIDDEN, "forbidden",
-                                "the clearing's inputs are for members with role coordinator or "
-                                "operator that have not withdrawn");
-    v = view_for(c, r, WL_VIEWER_COORDINATOR, NULL, &wait);
+    v = view_for(c, call->r, WL_VIEWER_COORDINATOR, NULL, &wait);
     if (wait)
         return MHD_YES; /* answered when the builder resumes the connection */
     if (v == NULL)
@@ -381,3 +382,11 @@ enum MHD_Result wl_h_clearing_inputs(struct MHD_Connection *c, const char *metho
     cov_release(v);
     return ret;
 }
+
+const wl_route wl_routes_coalition[] = {
+    {"GET", "/api/v1/coverage", WL_ACCESS_ANYONE, 0, get_coverage, 0, NULL},
+    {"GET", "/api/v1/clearing/inputs", WL_ACCESS_PRIVILEGED, 0, get_clearing_inputs, 0,
+     "the clearing's inputs are for members with role coordinator or operator that have not "
+     "withdrawn"},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -10,36 +10,24 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "entries.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "sequencer.h"
 #include "willing/csv.h"
 #include "willing/merkle.h"
 #include "willing/request.h"
 
-void wl_job_free(wl_job *j)
-{
-    if (j == NULL)
-        return;
-    if (j->free_arg)
-        j->free_arg(j->arg);
-    for (size_t i = 0; i < j->n; i++) {
-        char *bytes = (char *)j->items[i].e.bytes; /* owned by the job */
-        wl_pending_clear(&j->items[i]);
-        wl_free(bytes);
-    }
-    free(j->items);
-    free(j->index);
-    free(j->existed);
-    free(j);
-}
-
 static json_t *b64_json(const uint8_t *data, size_t n)
 {
-    char *buf = malloc(wl_b64_len(n) + 1);
+    char *buf = wl_malloc(wl_b64_len(n) + 1);
     json_t *j;
     if (buf == NULL)
         return NULL;
     wl_b64_encode(data, n, buf);
     j = json_string(buf);
-    free(buf);
+    wl_free(buf);
     return j;
 }
 
@@ -52,7 +40,9 @@ static enum MHD_Result refuse(struct MHD_Connection *c, bool batch, const wl_err
     return wl_respond_error(c, wl_status_for(err->rc), err->code, "%s", err->msg);
 }
 
-enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batch)
+static enum MHD_Result entries_done(struct MHD_Connection *c, wl_req *r);
+
+static enum MHD_Result entries_post(struct MHD_Connection *c, wl_req *r, bool batch)
 {
     wl_entries_req req;
     wl_error err;
@@ -70,10 +60,10 @@ enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batc
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
                                 "the ledger cannot be read");
     }
-    j = calloc(1, sizeof *j);
-    if (j == NULL || (j->items = calloc(req.n, sizeof *j->items)) == NULL ||
-        (j->index = calloc(req.n, sizeof *j->index)) == NULL ||
-        (j->existed = calloc(req.n, sizeof *j->existed)) == NULL) {
+    j = wl_calloc(1, sizeof *j);
+    if (j == NULL || (j->items = wl_calloc(req.n, sizeof *j->items)) == NULL ||
+        (j->index = wl_calloc(req.n, sizeof *j->index)) == NULL ||
+        (j->existed = wl_calloc(req.n, sizeof *j->existed)) == NULL) {
         wl_request_free(&req);
         wl_job_free(j);
         return MHD_NO;
@@ -92,10 +82,23 @@ enum MHD_Result wl_h_entries_post(struct MHD_Connection *c, wl_req *r, bool batc
         j->n = i + 1;
     }
     wl_request_free(&req);
-    return wl_sequencer_defer(c, r, j, NULL);
+    return wl_sequencer_defer(c, r, j, entries_done);
 }
 
-enum MHD_Result wl_h_entries_done(struct MHD_Connection *c, wl_req *r)
+/* POST /api/v1/entries: one entry. */
+static enum MHD_Result post_entry(wl_call *call)
+{
+    return entries_post(call->c, call->r, false);
+}
+
+/* POST /api/v1/entries:batch: entries, all or none. */
+static enum MHD_Result post_batch(wl_call *call)
+{
+    return entries_post(call->c, call->r, true);
+}
+
+/* The answer once the entries are durable (or refused by the sequencer). */
+static enum MHD_Result entries_done(struct MHD_Connection *c, wl_req *r)
 {
     wl_job *j = r->job;
     json_t *out;
@@ -134,24 +137,25 @@ static int parse_index(const char *s, size_t len, uint64_t *v)
 
 char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why)
 {
-    char *note, *out;
+    char *note = NULL, *out = NULL;
     size_t nlen, off = 0, np = 0;
     uint64_t size;
     uint8_t proof[WL_PROOF_MAX][32];
     wl_rc rc;
+    int w;
 
     *len = 0;
+    *why = WL_OK;
     pthread_mutex_lock(&wl_srv->mu);
     size = wl_srv->cp_size;
-    note = wl_srv->cp_note ? malloc(wl_srv->cp_len) : NULL;
+    note = wl_srv->cp_note ? wl_malloc(wl_srv->cp_len) : NULL;
     nlen = wl_srv->cp_len;
     if (note)
         memcpy(note, wl_srv->cp_note, nlen);
     pthread_mutex_unlock(&wl_srv->mu);
     if (note == NULL || index >= size) {
-        free(note);
-        *why = WL_ERR_NOT_FOUND;
-        return NULL;
+        rc = WL_ERR_NOT_FOUND;
+        goto out;
     }
     /* one read snapshot for all the lookups (no per-statement locking) */
     rc = wl_store_begin_read(s);
@@ -159,23 +163,18 @@ char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why)
         rc = wl_merkle_inclusion_proof(wl_cached_hash_reader, s, index, size, proof, &np);
         (void)!wl_store_commit(s);
     }
-    out = rc == WL_OK ? malloc(64 + np * 46 + nlen) : NULL;
-    if (out == NULL) {
-        free(note);
-        *why = rc == WL_OK ? WL_ERR_NOMEM : rc;
-        return NULL;
+    if (rc != WL_OK)
+        goto out;
+    if ((out = wl_malloc(64 + np * 46 + nlen)) == NULL) {
+        rc = WL_ERR_NOMEM;
+        goto out;
     }
-    {
-        int w =
-            snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n", (unsigned long long)index);
-        if (w < 0 || w >= 64) { /* 50 bytes at most: a cut header is a bug */
-            free(out);
-            free(note);
-            *why = WL_ERR_INTERNAL;
-            return NULL;
-        }
-        off = (size_t)w;
+    w = snprintf(out, 64, "c2sp.org/tlog-proof@v1\nindex %llu\n", (unsigned long long)index);
+    if (w < 0 || w >= 64) { /* 50 bytes at most: a cut header is a bug */
+        rc = WL_ERR_INTERNAL;
+        goto out;
     }
+    off = (size_t)w;
     for (size_t i = 0; i < np; i++) {
         wl_b64_encode(proof[i], 32, out + off);
         off += 44;
@@ -184,8 +183,14 @@ char *wl_tlog_proof_text(wl_store *s, uint64_t index, size_t *len, wl_rc *why)
     out[off++] = '\n';
     memcpy(out + off, note, nlen);
     off += nlen;
-    free(note);
     *len = off;
+out:
+    wl_free(note);
+    if (rc != WL_OK) {
+        wl_free(out);
+        out = NULL;
+        *why = rc;
+    }
     return out;
 }
 
@@ -204,12 +209,15 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
         return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
                                 wl_rc_name(why));
     ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", out, len, "no-cache");
-    free(out);
+    wl_free(out);
     return ret;
 }
 
-enum MHD_Result wl_h_entry_get(struct MHD_Connection *c, const char *rest)
+/* GET /api/v1/entries/<index>[/proof]: an entry, or its tlog-proof. */
+static enum MHD_Result get_entry(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    const char *rest = call->rest;
     const char *slash = strchr(rest, '/');
     size_t il = slash ? (size_t)(slash - rest) : strlen(rest);
     uint64_t index, seq = 0;
@@ -273,8 +281,11 @@ static bool arg_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
     return s != NULL && parse_index(s, strlen(s), v);
 }
 
-enum MHD_Result wl_h_proof(struct MHD_Connection *c, const char *which)
+/* GET /api/v1/proof/inclusion and /api/v1/proof/consistency. */
+static enum MHD_Result get_proof(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    const char *which = call->rest;
     uint8_t proof[WL_PROOF_MAX][32];
     size_t np = 0;
     uint64_t a, b, size;
@@ -349,14 +360,14 @@ json_t *wl_revealed(const wl_entry *e)
     json_t *out = NULL;
     if (strcmp(e->kind, "announce") != 0 || b64 == NULL)
         return NULL;
-    raw = malloc(strlen(b64) + 1);
+    raw = wl_malloc(strlen(b64) + 1);
     if (raw && wl_b64_decode(b64, strlen(b64), (uint8_t *)raw, strlen(b64), &n) == WL_OK &&
         wl_sealed_parse(raw, n, &c, NULL, 0) == WL_OK) {
         out = json_pack("{s:s, s:s, s:I, s:O}", "kind", c.kind, "author", c.author, "time",
                         (json_int_t)c.time, "body", c.body_json);
         wl_entry_clear(&c);
     }
-    free(raw);
+    wl_free(raw);
     return out;
 }
 
@@ -408,7 +419,7 @@ static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
             rc = csv_field(&l->csv, rev ? json_string_value(json_object_get(rev, "kind")) : "", 0);
         if (rc == WL_OK)
             rc = csv_field(&l->csv, body, 1);
-        free(body);
+        free(body); /* jansson's */
     } else {
         json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:O}", "index", (json_int_t)index, "kind",
                               e.kind, "author", e.author, "seq", (json_int_t)e.seq, "time",
@@ -440,8 +451,9 @@ static int query_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
  * &order=newest|oldest&format=json|csv: entries with their parsed bodies (and
  * for an announcement, what it reveals), for the explorer and the public pages.
  */
-enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
+static enum MHD_Result list_entries(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
     wl_store *s = wl_thread_store();
     wl_entry_query q = wl_entry_query_all();
     const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
@@ -520,3 +532,14 @@ enum MHD_Result wl_h_entries_list(struct MHD_Connection *c)
         return wl_respond_json(c, MHD_HTTP_OK, o);
     }
 }
+
+const wl_route wl_routes_entries[] = {
+    {"POST", "/api/v1/entries", WL_ACCESS_ANYONE, WL_BODY_MAX_ENTRY, post_entry, 0, NULL},
+    {"POST", "/api/v1/entries:batch", WL_ACCESS_ANYONE, WL_BODY_MAX_BATCH, post_batch, 0, NULL},
+    {"GET", "/api/v1/entries", WL_ACCESS_ANYONE, 0, list_entries, 0, NULL},
+    {"*", "/api/v1/entries", WL_ACCESS_ANYONE, 0, NULL, 0, "use POST to append entries"},
+    {"*", "/api/v1/entries:batch", WL_ACCESS_ANYONE, 0, NULL, 0, "use POST to append entries"},
+    {"GET", "/api/v1/entries/*", WL_ACCESS_ANYONE, 0, get_entry, 0, NULL},
+    {"GET", "/api/v1/proof/*", WL_ACCESS_ANYONE, 0, get_proof, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The HTTP layer of `willing serve`: the libmicrohttpd access handler, body
- * accumulation under a ceiling, the Host and Content-Type checks, routing. A request's memory is
- * freed in one place (request_completed).
+ * The HTTP glue of `willing serve`: the libmicrohttpd access handler, the
+ * framing and Host checks, admission (admit.c), body accumulation under the
+ * ceiling of the request's route, and the call to the router (router.c),
+ * which answers. A request's memory is freed in one place
+ * (request_completed). docs/internals/daemon.md.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -11,36 +13,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "admit.h"
 #include "daemon.h"
-
-static _Thread_local wl_store *tl_store;
-/* every thread's read connection, closed together at shutdown */
-static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
-static wl_store *stores[128];
-static size_t nstores;
-
-wl_store *wl_thread_store(void)
-{
-    if (tl_store == NULL) {
-        pthread_mutex_lock(&stores_mu);
-        if (nstores < sizeof stores / sizeof stores[0] &&
-            wl_store_open(wl_srv->db_path, 0, &tl_store) == WL_OK)
-            stores[nstores++] = tl_store;
-        else
-            tl_store = NULL;
-        pthread_mutex_unlock(&stores_mu);
-    }
-    return tl_store;
-}
-
-void wl_thread_stores_close(void)
-{
-    pthread_mutex_lock(&stores_mu);
-    for (size_t i = 0; i < nstores; i++)
-        wl_store_close(stores[i]);
-    nstores = 0;
-    pthread_mutex_unlock(&stores_mu);
-}
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "sequencer.h"
 
 static void req_fail(wl_req *r, int status, const char *code, const char *msg)
 {
@@ -57,106 +35,6 @@ static bool is_json_type(const char *ct)
     if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
         return false;
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
-}
-
-static enum MHD_Result post_entries(struct MHD_Connection *c, const char *method, wl_req *r)
-{
-    (void)method;
-    return wl_h_entries_post(c, r, false);
-}
-
-static enum MHD_Result post_batch(struct MHD_Connection *c, const char *method, wl_req *r)
-{
-    (void)method;
-    return wl_h_entries_post(c, r, true);
-}
-
-static enum MHD_Result post_challenge(struct MHD_Connection *c, const char *method, wl_req *r)
-{
-    (void)method;
-    return wl_h_login_challenge(c, r);
-}
-
-static enum MHD_Result post_login(struct MHD_Connection *c, const char *method, wl_req *r)
-{
-    (void)method;
-    return wl_h_login(c, r);
-}
-
-/*
- * The routes that take a body, each with its own ceiling. Looked up as soon
- * as a request's headers are in, before any of its body is read: a body
- * above the ceiling is refused (413) unread, and a POST to any other path is
- * answered by route() (404 or 405) unread.
- */
-static const struct {
-    const char *path;
-    size_t max;
-    enum MHD_Result (*fn)(struct MHD_Connection *c, const char *method, wl_req *r);
-} post_routes[] = {
-    {"/api/v1/entries", WL_BODY_MAX_ENTRY, post_entries},
-    {"/api/v1/entries:batch", WL_BODY_MAX_BATCH, post_batch},
-    {"/api/v1/login/challenge", WL_BODY_MAX_SMALL, post_challenge},
-    {"/api/v1/login", WL_BODY_MAX_SMALL, post_login},
-    {"/api/v1/logout", WL_BODY_MAX_SMALL, wl_h_logout},
-    {"/api/v1/members/announce", WL_BODY_MAX_SMALL, wl_h_member_announce},
-    {"/api/v1/sealed", WL_BODY_MAX_ENTRY, wl_h_sealed_post},
-};
-
-static int post_route(const char *method, const char *url)
-{
-    if (strcmp(method, "POST") != 0)
-        return -1;
-    for (size_t i = 0; i < sizeof post_routes / sizeof post_routes[0]; i++)
-        if (strcmp(url, post_routes[i].path) == 0)
-            return (int)i;
-    return -1;
-}
-
-static enum MHD_Result route(struct MHD_Connection *c, const char *method, const char *url,
-                             wl_req *r)
-{
-    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    int p = post_route(method, url);
-
-    if (p >= 0)
-        return post_routes[p].fn(c, method, r);
-
-    if (strncmp(url, "/log/", 5) == 0) {
-        if (!get)
-            return wl_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                    "%s is read-only: use GET", url);
-        return wl_h_log(c, url + 5);
-    }
-    if (strcmp(url, "/api/v1/entries") == 0 && get)
-        return wl_h_entries_list(c);
-    if (strcmp(url, "/api/v1/entries") == 0 || strcmp(url, "/api/v1/entries:batch") == 0)
-        return wl_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                "use POST to append entries");
-    if (strncmp(url, "/api/v1/entries/", 16) == 0 && get)
-        return wl_h_entry_get(c, url + 16);
-    if (strncmp(url, "/api/v1/proof/", 14) == 0 && get)
-        return wl_h_proof(c, url + 14);
-    if (strcmp(url, "/api/v1/session") == 0 && get)
-        return wl_h_session(c);
-    if (strcmp(url, "/api/v1/whoami") == 0 && get)
-        return wl_h_whoami(c, method, r);
-    if (strcmp(url, "/api/v1/members") == 0 && get)
-        return wl_h_members(c, method, r);
-    if (strcmp(url, "/api/v1/clearing/inputs") == 0 && get)
-        return wl_h_clearing_inputs(c, method, r);
-    if (strcmp(url, "/api/v1/coverage") == 0 && get)
-        return wl_h_coverage(c, method, r);
-    if (strcmp(url, "/api/v1/registry") == 0 && get)
-        return wl_h_registry(c);
-    if (strcmp(url, "/api/v1/sealed") == 0 && get)
-        return wl_h_sealed_mine(c, method, r);
-    if (strncmp(url, "/api/v1/sealed/", 15) == 0 && get)
-        return wl_h_sealed_get(c, method, r, url + 15);
-    if (get && strncmp(url, "/api/", 5) != 0)
-        return wl_h_web(c, url);
-    return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such resource: %s %s", method,
-                            url);
 }
 
 /* What a request says about its own framing, from all its header fields. */
@@ -210,7 +88,6 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
     framing f = {0};
     const char *host, *ct;
     unsigned long long cl = 0;
-    int p;
 
     MHD_get_connection_values(c, MHD_HEADER_KIND, scan_header, &f);
     if (f.bad_name)
@@ -240,17 +117,18 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
                                 "HTTP/1.1 requests must carry a Host header");
     if (f.ncl > 0)
         cl = strtoull(f.cl, NULL, 10); /* libmicrohttpd has refused one not a number */
-    p = post_route(method, url);
-    if (p < 0) {
+    r->route = wl_route_find(method, url);
+    if (r->route == NULL || r->route->body_max == 0) {
         if (cl > 0 || f.nte > 0) {
-            if (strcmp(method, "POST") == 0) /* 404 or 405 */
-                return route(c, method, url, r);
+            /* a POST where none is taken: its 404 or 405 */
+            if (strcmp(method, "POST") == 0 && (r->route == NULL || r->route->fn == NULL))
+                return wl_route_call(r->route, c, method, url, r);
             return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
                                     "a %s request takes no body", method);
         }
         return MHD_YES;
     }
-    r->max = post_routes[p].max;
+    r->max = r->route->body_max;
     ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!is_json_type(ct))
         return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
@@ -299,7 +177,7 @@ static void take_body(wl_req *r, const char *data, size_t n)
             }
             r->reserved = nc;
         }
-        char *nb = realloc(r->body, nc);
+        char *nb = wl_realloc(r->body, nc);
         if (nb == NULL) {
             req_fail(r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "out of memory");
             return;
@@ -339,23 +217,25 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     }
 
     if (r->job != NULL) /* resumed by the sequencer */
-        return r->done ? r->done(c, r) : wl_h_entries_done(c, r);
+        return r->done(c, r);
     if (r->error_status == MHD_HTTP_SERVICE_UNAVAILABLE)
         return wl_respond_busy(c);
     /* else a first pass, or one resumed after a wait that routes again (wl_req) */
     if (r->error_status)
         return wl_respond_error(c, (unsigned)r->error_status, r->error_code, "%s", r->error_msg);
-    return route(c, method, url, r);
+    return wl_route_call(r->route, c, method, url, r);
 }
 
 /* Called first for every request: keeps the request target exactly as received. */
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    wl_req *r = calloc(1, sizeof *r);
+    wl_req *r = wl_calloc(1, sizeof *r);
     (void)cls;
     (void)c;
-    if (r != NULL && (r->uri = strdup(uri ? uri : "")) == NULL) {
-        free(r);
+    if (uri == NULL)
+        uri = "";
+    if (r != NULL && (r->uri = wl_strndup(uri, strlen(uri))) == NULL) {
+        wl_free(r);
         r = NULL;
     }
     return r;
@@ -378,9 +258,9 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
         wl_job_free(r->nonce_job);
     if (r->held_free)
         r->held_free(r->held);
-    free(r->body);
-    free(r->uri);
-    free(r);
+    wl_free(r->body);
+    wl_free(r->uri);
+    wl_free(r);
     *con_cls = NULL;
 }
 
@@ -411,9 +291,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     }
     pthread_mutex_unlock(&log_mu);
 }
-
-struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, const char *cert,
-                                 const char *key);
 
 struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, const char *cert,
                                  const char *key)

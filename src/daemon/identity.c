@@ -9,13 +9,20 @@
  *     the member announces itself. The operator, who authored its sealed
  *     member.add and key.add, appends the announce entries that reveal them;
  *     the member decides when.
+ *   GET /api/v1/whoami (signed): the caller's member, key ID and scope.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 
+#include "auth.h"
 #include "daemon.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "sequencer.h"
 #include "willing/csv.h"
+#include "willing/identity.h" /* wl_member_privileged */
 #include "willing/ledger.h"
 
 typedef struct {
@@ -40,21 +47,24 @@ static wl_rc one_member(void *ctx, const wl_member *m)
     return WL_OK;
 }
 
-enum MHD_Result wl_h_members(struct MHD_Connection *c, const char *method, wl_req *r)
+/* GET /api/v1/members: anyone; a signature or session, when sent, is checked and widens the view.
+ */
+static enum MHD_Result get_members(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
     members_ctx mc = {NULL, NULL, 0};
     wl_store *s = wl_thread_store();
-    wl_auth a;
+    wl_auth *a = &call->auth;
     wl_member me;
     const char *view = "public";
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL ||
         MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "wl_session") != NULL) {
-        if (wl_authenticate(c, method, r, &a) != 0)
-            return wl_auth_refuse(c, &a);
-        if (wl_store_member_get(s, a.member, &me) == WL_OK) {
-            mc.self = a.member;
+        if (wl_authenticate(c, call->method, call->r, a) != 0)
+            return wl_auth_refuse(c, a);
+        if (wl_store_member_get(s, a->member, &me) == WL_OK) {
+            mc.self = a->member;
             mc.all = wl_member_privileged(&me);
             view = mc.all ? "coordinator" : "member";
         }
@@ -156,8 +166,8 @@ static void announce_arg_free(void *arg)
         return;
     for (size_t i = 0; i < aa->n; i++)
         wl_free(aa->entries[i]);
-    free(aa->entries);
-    free(aa);
+    wl_free(aa->entries);
+    wl_free(aa);
 }
 
 /* The answer once the announcements (and the request's nonce) are durable. */
@@ -177,10 +187,16 @@ static enum MHD_Result announce_done(struct MHD_Connection *c, wl_req *r)
                                      (json_int_t)aa->last));
 }
 
-enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *method, wl_req *r)
+/*
+ * POST /api/v1/members/announce (WL_ROUTE_OWN_NONCE: the request's nonce is
+ * recorded in the transaction of the announcements).
+ */
+static enum MHD_Result post_announce(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    wl_req *r = call->r;
     wl_store *s = wl_thread_store();
-    wl_auth a;
+    wl_auth a = call->auth;
     wl_member me;
     uint8_t(*page)[32] = NULL;
     size_t n = 0;
@@ -190,8 +206,6 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     uint64_t seq;
     int have_add = 0;
 
-    if (wl_authenticate_deferred(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
     /* announcing a membership reveals its member.add: identity, a signing key's to ask */
     {
         wl_error serr;
@@ -209,10 +223,10 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     if (strcmp(me.status, "withdrawn") == 0)
         return wl_respond_error(c, MHD_HTTP_CONFLICT, "withdrawn",
                                 "'%s' has withdrawn: it cannot announce", a.member);
-    page = malloc(WL_SEALED_PAGE_MAX * 32);
-    aa = calloc(1, sizeof *aa);
+    page = wl_malloc(WL_SEALED_PAGE_MAX * 32);
+    aa = wl_calloc(1, sizeof *aa);
     if (aa != NULL)
-        aa->entries = calloc(WL_ANNOUNCE_ENTRIES_MAX, sizeof *aa->entries);
+        aa->entries = wl_calloc(WL_ANNOUNCE_ENTRIES_MAX, sizeof *aa->entries);
     if (page == NULL || aa == NULL || aa->entries == NULL) {
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory", "cannot read");
         goto out;
@@ -277,7 +291,7 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
                 wl_store_sealed_free(&rec);
                 goto out;
             }
-            cb = malloc(wl_b64_len(rec.content_len) + 1);
+            cb = wl_malloc(wl_b64_len(rec.content_len) + 1);
             if (cb)
                 wl_b64_encode((const uint8_t *)rec.content, rec.content_len, cb);
             wl_b64_encode(rec.salt, 32, sb);
@@ -286,17 +300,17 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
                    : NULL;
             body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
             json_decref(o);
-            free(cb);
+            wl_free(cb);
             wl_store_sealed_free(&rec);
             if (body == NULL ||
                 wl_entry_build(wl_srv->origin, "announce", wl_srv->op_id, seq + aa->n,
                                (int64_t)tv.tv_sec, body, &wl_srv->op_key, &entry, &elen) != WL_OK) {
-                free(body);
+                free(body); /* jansson's */
                 ret = wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "announce",
                                        "cannot build the announcement of a sealed entry");
                 goto out;
             }
-            free(body);
+            free(body);   /* jansson's */
             if (is_add) { /* member.add first: its keys need the member */
                 memmove(aa->entries + 1, aa->entries, aa->n * sizeof *aa->entries);
                 aa->entries[0] = entry;
@@ -317,6 +331,30 @@ enum MHD_Result wl_h_member_announce(struct MHD_Connection *c, const char *metho
     aa = NULL; /* the job's */
 out:
     announce_arg_free(aa);
-    free(page);
+    wl_free(page);
     return ret;
 }
+
+/* GET /api/v1/whoami (signed): the caller, its key and its scope. */
+static enum MHD_Result get_whoami(wl_call *call)
+{
+    const wl_auth *a = &call->auth;
+    wl_member m;
+    char kid[9];
+    if (wl_store_member_get(wl_thread_store(), a->member, &m) != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_UNAUTHORIZED, "unknown_member", "no member %s",
+                                a->member);
+    snprintf(kid, sizeof kid, "%08x", (unsigned)a->key_id);
+    return wl_respond_json(call->c, MHD_HTTP_OK,
+                           json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "member", m.id, "name",
+                                     m.name, "role", m.role, "key_id", kid, "scope", a->scope,
+                                     "status", m.status, "sealed", m.sealed));
+}
+
+const wl_route wl_routes_identity[] = {
+    {"GET", "/api/v1/members", WL_ACCESS_ANYONE, 0, get_members, 0, NULL},
+    {"POST", "/api/v1/members/announce", WL_ACCESS_SIGNED, WL_BODY_MAX_SMALL, post_announce,
+     WL_ROUTE_OWN_NONCE, NULL},
+    {"GET", "/api/v1/whoami", WL_ACCESS_SIGNED, 0, get_whoami, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "respond.h"
+#include "route.h"
 #include "willing/tile.h"
 
 static const char immutable[] = "public, max-age=31536000, immutable";
@@ -39,7 +41,7 @@ static wl_rc add_entry(void *ctx, uint64_t index, const char *data, size_t len)
         return WL_ERR_CORRUPT;
     if (b->len + 2 + len > b->cap) {
         size_t nc = b->cap * 2 > b->len + 2 + len ? b->cap * 2 : b->len + 2 + len;
-        uint8_t *nb = realloc(b->buf, nc);
+        uint8_t *nb = wl_realloc(b->buf, nc);
         if (nb == NULL)
             return WL_ERR_NOMEM;
         b->buf = nb;
@@ -52,8 +54,11 @@ static wl_rc add_entry(void *ctx, uint64_t index, const char *data, size_t len)
     return WL_OK;
 }
 
-enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
+/* GET /log/<path>: the checkpoint, a tile or an entry bundle. */
+static enum MHD_Result get_log(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    const char *path = call->rest;
     wl_tile t;
     uint64_t size, have;
     wl_store *s;
@@ -91,7 +96,7 @@ enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
         else
             ret = wl_respond_error(c, wl_status_for(rc), "storage", "reading entries: %s",
                                    wl_rc_name(rc));
-        free(b.buf);
+        wl_free(b.buf);
         return ret;
     }
     {
@@ -107,3 +112,9 @@ enum MHD_Result wl_h_log(struct MHD_Connection *c, const char *path)
                                 (size_t)t.width * 32, immutable);
     }
 }
+
+const wl_route wl_routes_log[] = {
+    {"GET", "/log/*", WL_ACCESS_ANYONE, 0, get_log, 0, NULL},
+    {"*", "/log/*", WL_ACCESS_ANYONE, 0, NULL, 0, "%s is read-only: use GET"},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 
 #include "daemon.h"
+#include "sequencer.h"
+#include "threads.h"
 #include "willing/merkle.h"
 
 typedef wl_buf growbuf;
@@ -68,7 +70,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         if (w->size > 0 && wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size,
                                                        proof, &np) != WL_OK)
             return;
-        body = malloc(32 + np * 45 + 1 + nlen);
+        body = wl_malloc(32 + np * 45 + 1 + nlen);
         if (body == NULL)
             return;
         off = (size_t)snprintf(body, 32, "old %llu\n", (unsigned long long)w->size);
@@ -81,7 +83,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         memcpy(body + off, note, nlen);
         off += nlen;
         st = post_add_checkpoint(w->url, body, off, &g);
-        free(body);
+        wl_free(body);
         if (st == 409 && g.buf) {
             uint64_t v;
             char *nl = strchr(g.buf, '\n');
@@ -93,7 +95,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         }
         if (st == 200 && g.buf) {
             /* verify: the note with the witness lines appended */
-            char *all = malloc(nlen + g.len);
+            char *all = wl_malloc(nlen + g.len);
             wl_note n;
             uint8_t ok = 0;
             if (all) {
@@ -118,7 +120,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
                             "willing: witness %s returned a cosignature that does not verify\n",
                             w->url);
                 }
-                free(all);
+                wl_free(all);
             }
         } else if (st != 200) {
             fprintf(stderr, "willing: witness %s answered %ld to add-checkpoint\n", w->url, st);

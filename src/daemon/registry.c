@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon.h"
+#include "respond.h"
+#include "route.h"
 #include "willing/coalition.h"
 
 /* The registry changes only with the daemon's build. */
@@ -19,8 +20,9 @@
 
 static json_t *(*const parts[])(void) = {wl_coalition_registry};
 
-enum MHD_Result wl_h_registry(struct MHD_Connection *c)
+static enum MHD_Result get_registry(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
     json_t *all = json_object();
     char *text = NULL;
     enum MHD_Result ret;
@@ -42,3 +44,8 @@ enum MHD_Result wl_h_registry(struct MHD_Connection *c)
     free(text); /* jansson's, from malloc */
     return ret;
 }
+
+const wl_route wl_routes_registry[] = {
+    {"GET", "/api/v1/registry", WL_ACCESS_ANYONE, 0, get_registry, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -15,8 +15,16 @@
 
 #include <sodium.h>
 
+#include "auth.h"
 #include "daemon.h"
+#include "entries.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "sequencer.h"
+#include "threads.h"
 #include "willing/coalition.h"
+#include "willing/identity.h" /* wl_member_privileged */
 #include "willing/merkle.h"
 #include "willing/receipt.h"
 #include "willing/request.h"
@@ -39,9 +47,9 @@ static void free_put_arg(void *arg)
     put_arg *a = arg;
     wl_entry_clear(&a->e);
     wl_free(a->receipt);
-    free(a->rec.content);
-    free(a->rec.readers);
-    free(a);
+    wl_free(a->rec.content);
+    free(a->rec.readers); /* jansson's */
+    wl_free(a);
 }
 
 static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
@@ -78,14 +86,14 @@ static wl_rc put_sealed(wl_store *s, void *arg, wl_error *err)
  * After the sequencer committed a round: one receipt tree per 64 sealed
  * submissions of the round, its root signed once by the operator (see
  * include/willing/receipt.h). Runs on the sequencer thread, before the
- * connections resume.
+ * connections resume (registered by serve.c with wl_sequencer_on_round).
  */
-void wl_sealed_receipts(wl_job *batch)
+void wl_sealed_receipts(wl_job *round)
 {
     put_arg *args[WL_RECEIPT_LEAVES];
     uint8_t leaves[WL_RECEIPT_LEAVES][32], paths[WL_RECEIPT_LEAVES][WL_RECEIPT_DEPTH][32];
     size_t n = 0;
-    for (wl_job *j = batch;; j = j->next) {
+    for (wl_job *j = round;; j = j->next) {
         if (j && j->fn == put_sealed && !j->failed) {
             put_arg *a = j->arg;
             wl_receipt_leaf(wl_srv->origin, a->rec.commitment, a->rec.batch, a->rec.batch, a->blind,
@@ -243,8 +251,11 @@ static enum MHD_Result sealed_post_done(struct MHD_Connection *c, wl_req *r)
     return ret;
 }
 
-enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, wl_req *r)
+/* POST /api/v1/sealed (anyone: the content's own signature authenticates it). */
+static enum MHD_Result post_sealed(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
+    wl_req *r = call->r;
     wl_auth a;
     json_error_t jerr;
     json_t *root = NULL, *readers;
@@ -274,7 +285,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
      */
     memset(&a, 0, sizeof a);
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL &&
-        wl_authenticate_deferred(c, method, r, &a) != 0)
+        wl_authenticate_deferred(c, call->method, r, &a) != 0)
         return wl_auth_refuse(c, &a);
     if (!wl_request_sealed_split(r->body, r->len, &salt_b64, &sl, &content_b64, &cl)) {
         static const char *const fields[] = {"salt", "content", NULL};
@@ -293,7 +304,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         sl = strlen(salt_b64);
         cl = strlen(content_b64);
     }
-    content = malloc(cl / 4 * 3 + 3);
+    content = wl_malloc(cl / 4 * 3 + 3);
     if (content == NULL) {
         ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
                                "cannot decode the content");
@@ -369,7 +380,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
         goto out;
     }
     readers = json_object_get(e.body_json, "readers");
-    pa = calloc(1, sizeof *pa);
+    pa = wl_calloc(1, sizeof *pa);
     if (pa == NULL) {
         ret = MHD_NO;
         goto out;
@@ -381,7 +392,7 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     if ((id && !fits(pa->rec.pledge, sizeof pa->rec.pledge, id)) ||
         !fits(pa->rec.author, sizeof pa->rec.author, e.author) ||
         (subject && !fits(pa->rec.subject, sizeof pa->rec.subject, subject))) {
-        free(pa);
+        wl_free(pa);
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "invalid_body",
                                "an id in the content is too long");
         goto out;
@@ -390,7 +401,11 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
     pa->rec.content = content; /* the job owns it now */
     content = NULL;
     pa->rec.content_len = clen;
-    pa->rec.readers = readers ? json_dumps(readers, JSON_COMPACT) : strdup("[]");
+    {
+        json_t *none = readers ? NULL : json_array();
+        pa->rec.readers = json_dumps(readers ? readers : none, JSON_COMPACT); /* "[]" if none */
+        json_decref(none);
+    }
     /* a batch is named by its deadline, which stays true under another --seal-interval */
     pa->rec.batch = (now / (int64_t)wl_srv->seal_interval + 1) * (int64_t)wl_srv->seal_interval;
     pa->rec.received = now;
@@ -401,47 +416,47 @@ enum MHD_Result wl_h_sealed_post(struct MHD_Connection *c, const char *method, w
 out:
     wl_entry_clear(&e);
     json_decref(root);
-    free(content);
+    wl_free(content);
     return ret;
 }
 
-enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl_req *r,
-                                const char *hex)
+/* GET /api/v1/sealed/<commitment in hex> (signed). */
+static enum MHD_Result get_sealed(wl_call *call)
 {
-    wl_auth a;
+    struct MHD_Connection *c = call->c;
+    const char *hex = call->rest;
+    const wl_auth *a = &call->auth;
     wl_member m;
     wl_sealed_rec rec;
     uint8_t commitment[32];
-    char sb[45], cb[45], *content_b64;
+    char sb[45], cb[45], *content_b64 = NULL;
     json_t *o;
     wl_store *s = wl_thread_store();
-    int allowed;
+    enum MHD_Result ret;
 
-    if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
     if (wl_hex_decode(hex, strlen(hex), commitment, 32) != WL_OK ||
         wl_store_sealed_get(s, commitment, &rec) != WL_OK)
         return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
                                 "no sealed content %s that you may read", hex);
+    /* rec is held from here: one way out */
     if (wl_srv->seal_interval == 0) {
-        wl_store_sealed_free(&rec);
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off", "sealing is off");
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "sealing_off", "sealing is off");
+        goto out;
     }
-    allowed = strcmp(rec.author, a.member) == 0 || strcmp(rec.subject, a.member) == 0 ||
-              reader_of(rec.readers, a.member) ||
-              (wl_store_member_get(s, a.member, &m) == WL_OK && wl_member_privileged(&m));
-    if (!allowed) {
-        wl_store_sealed_free(&rec);
+    if (strcmp(rec.author, a->member) != 0 && strcmp(rec.subject, a->member) != 0 &&
+        !reader_of(rec.readers, a->member) &&
+        !(wl_store_member_get(s, a->member, &m) == WL_OK && wl_member_privileged(&m))) {
         /* the same answer as for content that does not exist: nothing to infer */
-        return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
-                                "no sealed content %s that you may read", hex);
+        ret = wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
+                               "no sealed content %s that you may read", hex);
+        goto out;
     }
     wl_b64_encode(rec.salt, 32, sb);
     wl_b64_encode(commitment, 32, cb);
-    content_b64 = malloc(wl_b64_len(rec.content_len) + 1);
+    content_b64 = wl_malloc(wl_b64_len(rec.content_len) + 1);
     if (content_b64 == NULL) {
-        wl_store_sealed_free(&rec);
-        return MHD_NO;
+        ret = MHD_NO;
+        goto out;
     }
     wl_b64_encode((const uint8_t *)rec.content, rec.content_len, content_b64);
     o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "commitment", cb, "author", rec.author, "salt",
@@ -458,11 +473,13 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
         char *proof = wl_tlog_proof_text(s, rec.envelope, &pl, &why);
         if (proof)
             json_object_set_new(o, "envelope_proof", json_stringn(proof, pl));
-        free(proof);
+        wl_free(proof);
     }
-    free(content_b64);
+    ret = wl_respond_json(c, MHD_HTTP_OK, o);
+out:
+    wl_free(content_b64);
     wl_store_sealed_free(&rec);
-    return wl_respond_json(c, MHD_HTTP_OK, o);
+    return ret;
 }
 
 /*
@@ -472,9 +489,10 @@ enum MHD_Result wl_h_sealed_get(struct MHD_Connection *c, const char *method, wl
  * `limit` items (WL_SEALED_PAGE_MAX, the default); when more remain, `next`
  * is the path of the following page.
  */
-enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, wl_req *r)
+static enum MHD_Result get_sealed_mine(wl_call *call)
 {
-    wl_auth a;
+    struct MHD_Connection *c = call->c;
+    const wl_auth *a = &call->auth;
     wl_store *s = wl_thread_store();
     const char *after_hex = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
     const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
@@ -482,8 +500,7 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
     uint64_t limit = WL_SEALED_PAGE_MAX;
     size_t n = 0;
     json_t *list, *o;
-    if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
+    enum MHD_Result ret;
     if (limit_s && (wl_parse_u64(limit_s, strlen(limit_s), &limit) != WL_OK || limit < 1 ||
                     limit > WL_SEALED_PAGE_MAX))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -495,28 +512,27 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
             wl_store_sealed_get(s, after, &rec) != WL_OK)
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                     "after: the id of an item of yours (from `next`)");
-        yours = strcmp(rec.author, a.member) == 0 || strcmp(rec.subject, a.member) == 0;
+        yours = strcmp(rec.author, a->member) == 0 || strcmp(rec.subject, a->member) == 0;
         wl_store_sealed_free(&rec);
         if (!yours) /* the same answer: another member's ids reveal nothing */
             return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                     "after: the id of an item of yours (from `next`)");
     }
-    /* one more than the page: whether more remain */
-    ids = malloc((limit + 1) * 32);
-    if (ids == NULL || s == NULL ||
-        wl_store_sealed_mine(s, a.member, after_hex ? after : NULL, ids, limit + 1, &n) != WL_OK) {
-        free(ids);
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-    }
+    /* one more than the page: whether more remain; ids and list held from here: one way out */
+    ids = wl_malloc((limit + 1) * 32);
     list = json_array();
+    if (ids == NULL || s == NULL ||
+        wl_store_sealed_mine(s, a->member, after_hex ? after : NULL, ids, limit + 1, &n) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        goto out;
+    }
     for (size_t i = 0; i < n && i < limit; i++) {
         wl_sealed_rec rec;
         wl_entry e;
         char hex[65];
         if (wl_store_sealed_get(s, ids[i], &rec) != WL_OK) {
-            free(ids);
-            json_decref(list);
-            return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+            ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+            goto out;
         }
         wl_hex_encode(ids[i], 32, hex);
         o = json_pack("{s:s, s:s, s:I, s:I}", "id", hex, "author", rec.author, "batch",
@@ -534,7 +550,7 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
         json_array_append_new(list, o);
         wl_store_sealed_free(&rec);
     }
-    o = json_pack("{s:s, s:o}", "member", a.member, "sealed", list);
+    o = json_pack("{s:s, s:o}", "member", a->member, "sealed", list);
     if (n > limit) {
         char hex[65], next[160];
         wl_hex_encode(ids[limit - 1], 32, hex);
@@ -542,6 +558,17 @@ enum MHD_Result wl_h_sealed_mine(struct MHD_Connection *c, const char *method, w
                        (unsigned long long)limit); /* 64 + 20 digits fit */
         json_object_set_new(o, "next", json_string(next));
     }
-    free(ids);
-    return wl_respond_json(c, MHD_HTTP_OK, o);
+    ret = wl_respond_json(c, MHD_HTTP_OK, o);
+    list = NULL; /* the answer's */
+out:
+    json_decref(list);
+    wl_free(ids);
+    return ret;
 }
+
+const wl_route wl_routes_sealed[] = {
+    {"POST", "/api/v1/sealed", WL_ACCESS_ANYONE, WL_BODY_MAX_ENTRY, post_sealed, 0, NULL},
+    {"GET", "/api/v1/sealed", WL_ACCESS_SIGNED, 0, get_sealed_mine, 0, NULL},
+    {"GET", "/api/v1/sealed/*", WL_ACCESS_SIGNED, 0, get_sealed, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

@@ -15,6 +15,8 @@
 #include <sodium.h>
 
 #include "daemon.h"
+#include "sequencer.h"
+#include "threads.h"
 
 typedef struct {
     wl_pending *items;
@@ -28,7 +30,7 @@ typedef struct {
 static wl_rc publish(wl_store *s, void *arg, wl_error *err)
 {
     batch_arg *b = arg;
-    uint64_t *idx = calloc(b->n, sizeof *idx);
+    uint64_t *idx = wl_calloc(b->n, sizeof *idx);
     wl_rc rc = WL_OK;
     if (idx == NULL)
         return WL_ERR_NOMEM;
@@ -40,7 +42,7 @@ static wl_rc publish(wl_store *s, void *arg, wl_error *err)
     }
     for (size_t i = 0; i < b->nreal && rc == WL_OK; i++)
         rc = wl_store_sealed_published(s, b->real[i], idx[b->slot[i]]);
-    free(idx);
+    wl_free(idx);
     return rc;
 }
 
@@ -53,15 +55,15 @@ static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_o
                          size_t to, int64_t deadline)
 {
     size_t n = to - from, nreal = 0;
-    uint8_t(*real)[32] = malloc(n * 32);
-    size_t *slot = malloc(n * sizeof *slot);
+    uint8_t(*real)[32] = wl_malloc(n * 32);
+    size_t *slot = wl_malloc(n * sizeof *slot);
     batch_arg b;
     wl_job job;
     wl_error err;
     int ok = 0;
 
     memset(&b, 0, sizeof b);
-    b.items = calloc(n, sizeof *b.items);
+    b.items = wl_calloc(n, sizeof *b.items);
     if (real == NULL || slot == NULL || b.items == NULL)
         goto out;
     for (size_t i = from; i < to; i++) {
@@ -100,9 +102,9 @@ out:
         wl_pending_clear(&b.items[i]);
         wl_free(bytes);
     }
-    free(b.items);
-    free(real);
-    free(slot);
+    wl_free(b.items);
+    wl_free(real);
+    wl_free(slot);
     return ok;
 }
 
@@ -114,19 +116,19 @@ out:
 static void run_batch(wl_store *s, int64_t deadline)
 {
     size_t n = 0, total, k = wl_srv->seal_batch;
-    uint8_t(*real)[32] = malloc(WL_SEAL_BATCH_READ * 32);
+    uint8_t(*real)[32] = wl_malloc(WL_SEAL_BATCH_READ * 32);
     uint8_t(*slots)[32] = NULL;
     size_t *order = NULL, *real_of = NULL;
 
     if (real == NULL || wl_store_sealed_due(s, deadline, real, WL_SEAL_BATCH_READ, &n) != WL_OK) {
         fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
-        free(real);
+        wl_free(real);
         return;
     }
     total = n <= k ? k : (n + k - 1) / k * k;
-    slots = malloc(total * 32);
-    order = malloc(total * sizeof *order);
-    real_of = malloc(total * sizeof *real_of);
+    slots = wl_malloc(total * 32);
+    order = wl_malloc(total * sizeof *order);
+    real_of = wl_malloc(total * sizeof *real_of);
     if (slots == NULL || order == NULL || real_of == NULL)
         goto out;
     /* a random permutation: real commitments and dummies take random slots */
@@ -149,10 +151,10 @@ static void run_batch(wl_store *s, int64_t deadline)
                            from + WL_SEAL_CHUNK < total ? from + WL_SEAL_CHUNK : total, deadline))
             break; /* what is left stays pending for the next batch */
 out:
-    free(slots);
-    free(order);
-    free(real_of);
-    free(real);
+    wl_free(slots);
+    wl_free(order);
+    wl_free(real_of);
+    wl_free(real);
 }
 
 void *wl_sealer_main(void *arg)

@@ -4,7 +4,9 @@
  * since its last round and commits them in one transaction (group commit):
  * each single entry in its own savepoint, each batch in one savepoint, all or
  * nothing. Only after the commit returns (the WAL is synced) does it resume
- * the suspended connections, so no answer precedes durability.
+ * the suspended connections, so no answer precedes durability. It calls no
+ * handler: what must happen after a round (sealed receipts) is a function
+ * registered at start-up (wl_sequencer_on_round), run before the resumes.
  *
  * Fault injection (tests only, off by default, faults.c): WL_TEST_FSYNC_DELAY_MS=N
  * makes every commit take N ms longer, as a slow disk's fsync would; tests use
@@ -12,12 +14,41 @@
  */
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "http.h"
+#include "sequencer.h"
+
+/* What runs after each committed round (wl_sequencer_on_round), set at start-up. */
+#define ON_ROUND_MAX 4
+static void (*on_round[ON_ROUND_MAX])(wl_job *round);
+static size_t non_round;
+
+void wl_sequencer_on_round(void (*fn)(wl_job *round))
+{
+    if (non_round < ON_ROUND_MAX) /* a few, each named in serve.c: more is a bug */
+        on_round[non_round++] = fn;
+}
+
+void wl_job_free(wl_job *j)
+{
+    if (j == NULL)
+        return;
+    if (j->free_arg)
+        j->free_arg(j->arg);
+    for (size_t i = 0; i < j->n; i++) {
+        char *bytes = (char *)j->items[i].e.bytes; /* owned by the job */
+        wl_pending_clear(&j->items[i]);
+        wl_free(bytes);
+    }
+    wl_free(j->items);
+    wl_free(j->index);
+    wl_free(j->existed);
+    wl_free(j);
+}
 
 void wl_sequencer_submit(wl_job *j)
 {
@@ -32,8 +63,7 @@ void wl_sequencer_submit(wl_job *j)
     pthread_mutex_unlock(&wl_srv->mu);
 }
 
-enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *j,
-                                   enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r))
+enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *j, wl_done_fn done)
 {
     j->conn = c;
     r->job = j;
@@ -46,10 +76,9 @@ enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *
 
 enum MHD_Result wl_sequencer_defer_fn(struct MHD_Connection *c, wl_req *r,
                                       wl_rc (*fn)(wl_store *s, void *arg, wl_error *err), void *arg,
-                                      void (*free_arg)(void *arg),
-                                      enum MHD_Result (*done)(struct MHD_Connection *c, wl_req *r))
+                                      void (*free_arg)(void *arg), wl_done_fn done)
 {
-    wl_job *j = calloc(1, sizeof *j);
+    wl_job *j = wl_calloc(1, sizeof *j);
     if (j == NULL) {
         free_arg(arg);
         return MHD_NO;
@@ -251,8 +280,8 @@ void *wl_sequencer_main(void *arg)
                 wl_error_set(&j->err, WL_ERR_IO, "storage", "%s; nothing stored", why);
             }
         }
-        if (rc == WL_OK)
-            wl_sealed_receipts(batch);
+        for (size_t i = 0; rc == WL_OK && i < non_round; i++)
+            on_round[i](batch);
         pthread_mutex_lock(&wl_srv->mu);
         if (rc == WL_OK) {
             wl_srv->size = size;

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -19,14 +20,13 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "admit.h"
 #include "daemon.h"
-#include "willing/coalition.h"
+#include "http.h"
+#include "sequencer.h"
 #include "serve.h"
-
-wl_server *wl_srv;
-
-struct MHD_Daemon *wl_http_start(const struct sockaddr *addr, unsigned threads, const char *cert,
-                                 const char *key);
+#include "threads.h"
+#include "willing/coalition.h"
 
 static void usage(FILE *f)
 {
@@ -89,7 +89,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *size)
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max ||
-        (buf = malloc((cap = (size_t)st.st_size + 1))) == NULL) {
+        (buf = wl_malloc((cap = (size_t)st.st_size + 1))) == NULL) {
         close(fd);
         return -1;
     }
@@ -106,7 +106,7 @@ static int read_file(const char *path, size_t max, char **out, size_t *size)
     close(fd);
     if (n == cap || n != (size_t)st.st_size) {
         sodium_memzero(buf, cap);
-        free(buf);
+        wl_free(buf);
         return -1;
     }
     buf[n] = '\0';
@@ -401,7 +401,7 @@ static int serve(int argc, char **argv)
                 "willing serve: cannot read the TLS certificate or key (files of at most %u "
                 "bytes)\n",
                 WL_TLS_FILE_MAX);
-        free(cert);
+        wl_free(cert);
         return 1;
     }
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK ||
@@ -545,6 +545,7 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
         return 1;
     }
+    wl_sequencer_on_round(wl_sealed_receipts);
     pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
     if (wl_publish_once(pstore, why, sizeof why) != WL_OK) {
         fprintf(stderr, "willing serve: cannot publish a checkpoint: %s\n", why);
@@ -596,7 +597,7 @@ static int serve(int argc, char **argv)
     wl_store_close(cstore);
     wl_key_wipe(&server.log_key);
     wl_key_wipe(&server.op_key);
-    free(cert);
+    wl_free(cert);
     return server.damaged ? 1 : 0;
 }
 
@@ -610,7 +611,7 @@ int wl_serve_main(int argc, char **argv)
     }
     if (tls_key != NULL) {
         sodium_memzero(tls_key, tls_key_size);
-        free(tls_key);
+        wl_free(tls_key);
         tls_key = NULL;
         tls_key_size = 0;
     }

@@ -16,13 +16,17 @@
  * sign-out holds across a restart).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "auth.h"
 #include "daemon.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "sequencer.h"
 
 #define CHALLENGE_TTL 120
 #define SESSION_TTL 1800
@@ -130,9 +134,10 @@ static json_t *body_json(const wl_req *r)
     return json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, NULL);
 }
 
-enum MHD_Result wl_h_login_challenge(struct MHD_Connection *c, wl_req *r)
+static enum MHD_Result post_challenge(wl_call *call)
 {
-    json_t *b = body_json(r);
+    struct MHD_Connection *c = call->c;
+    json_t *b = body_json(call->r);
     const char *member = json_string_value(json_object_get(b, "member"));
     uint8_t ch[32];
     char cb[45], text[512];
@@ -180,7 +185,7 @@ static void session_arg_free(void *arg)
     if (arg == NULL)
         return;
     sodium_memzero(arg, sizeof(session_arg));
-    free(arg);
+    wl_free(arg);
 }
 
 /*
@@ -189,7 +194,7 @@ static void session_arg_free(void *arg)
  * change is durable.
  */
 static enum MHD_Result session_submit(struct MHD_Connection *c, wl_req *r, session_arg *sa,
-                                      enum MHD_Result (*done)(struct MHD_Connection *, wl_req *))
+                                      wl_done_fn done)
 {
     return wl_sequencer_defer_fn(c, r, session_job, sa, session_arg_free, done);
 }
@@ -218,9 +223,10 @@ static enum MHD_Result login_done(struct MHD_Connection *c, wl_req *r)
                                   cookie);
 }
 
-enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
+static enum MHD_Result post_login(wl_call *call)
 {
-    json_t *b = body_json(r);
+    struct MHD_Connection *c = call->c;
+    json_t *b = body_json(call->r);
     const char *member = json_string_value(json_object_get(b, "member"));
     const char *chb = json_string_value(json_object_get(b, "challenge"));
     const char *sgb = json_string_value(json_object_get(b, "signature"));
@@ -267,7 +273,7 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
                                 "sign-in failed: ask for a new challenge and sign it with a key "
                                 "of scope login of that member");
     }
-    sa = calloc(1, sizeof *sa);
+    sa = wl_calloc(1, sizeof *sa);
     if (sa == NULL) {
         json_decref(b);
         return MHD_NO;
@@ -283,7 +289,7 @@ enum MHD_Result wl_h_login(struct MHD_Connection *c, wl_req *r)
     }
     sa->expires = (int64_t)time(NULL) + SESSION_TTL;
     json_decref(b);
-    return session_submit(c, r, sa, login_done);
+    return session_submit(c, call->r, sa, login_done);
 }
 
 /* Whether member still holds a live login key with this key ID (it signed in with one). */
@@ -313,6 +319,12 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
     uint8_t raw[32];
     size_t n = 0, k;
     int64_t expires = 0;
+    int rc = -1;
+
+    memset(token, 0, 32);
+    memset(member, 0, 65);
+    *key_id = 0;
+    memset(csrf, 0, 65);
     if (v == NULL || strlen(v) != 43)
         return -1;
     for (k = 0; k < 43; k++)
@@ -320,16 +332,28 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
     b64[43] = '=';
     b64[44] = '\0';
     if (wl_b64_decode(b64, 44, raw, 32, &n) != WL_OK || n != 32)
-        return -1;
+        goto out;
     wl_sha256(raw, 32, token);
     if (wl_store_session_get(wl_thread_store(), token, member, key_id, csrf, &expires) != WL_OK ||
         expires < (int64_t)time(NULL) || !login_key_live(member, *key_id))
-        return -1;
-    return 0;
+        goto out;
+    rc = 0;
+out:
+    /* the cookie's value is the session's secret */
+    sodium_memzero(b64, sizeof b64);
+    sodium_memzero(raw, sizeof raw);
+    if (rc != 0) {
+        memset(token, 0, 32);
+        memset(member, 0, 65);
+        *key_id = 0;
+        sodium_memzero(csrf, 65);
+    }
+    return rc;
 }
 
-enum MHD_Result wl_h_session(struct MHD_Connection *c)
+static enum MHD_Result get_session(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
     uint8_t token[32];
     char member[65], csrf[65];
     uint32_t kid;
@@ -349,22 +373,30 @@ static enum MHD_Result logout_done(struct MHD_Connection *c, wl_req *r)
                                   "wl_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-enum MHD_Result wl_h_logout(struct MHD_Connection *c, const char *method, wl_req *r)
+/* POST /api/v1/logout (signed: the CSRF token is required like on any change made with the cookie).
+ */
+static enum MHD_Result post_logout(wl_call *call)
 {
-    wl_auth a;
+    struct MHD_Connection *c = call->c;
     session_arg *sa;
     char member[65], csrf[65];
     uint32_t kid;
     uint8_t token[32];
-    /* the CSRF token is required like on any state change made with the cookie */
-    if (wl_authenticate(c, method, r, &a) != 0)
-        return wl_auth_refuse(c, &a);
     if (wl_session_lookup(c, token, member, &kid, csrf) != 0)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "no_session",
                                 "sign-out ends a console session: there is none");
-    if ((sa = calloc(1, sizeof *sa)) == NULL)
+    if ((sa = wl_calloc(1, sizeof *sa)) == NULL)
         return MHD_NO;
     memcpy(sa->token, token, sizeof token);
     sa->del = 1;
-    return session_submit(c, r, sa, logout_done);
+    return session_submit(c, call->r, sa, logout_done);
 }
+
+const wl_route wl_routes_session[] = {
+    {"POST", "/api/v1/login/challenge", WL_ACCESS_ANYONE, WL_BODY_MAX_SMALL, post_challenge, 0,
+     NULL},
+    {"POST", "/api/v1/login", WL_ACCESS_ANYONE, WL_BODY_MAX_SMALL, post_login, 0, NULL},
+    {"GET", "/api/v1/session", WL_ACCESS_ANYONE, 0, get_session, 0, NULL},
+    {"POST", "/api/v1/logout", WL_ACCESS_SIGNED, WL_BODY_MAX_SMALL, post_logout, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

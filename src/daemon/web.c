@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "entries.h"
+#include "respond.h"
+#include "route.h"
 #include "willing/ledger.h"
 
 static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -275,7 +278,7 @@ static wl_rc feed_entry_xml(wl_buf *b, const feed_ctx *f, uint64_t index, const 
     if (rc == WL_OK)
         rc = raw(b, "</content></entry>\n", max);
 out:
-    free(body);
+    free(body); /* jansson's */
     json_decref(revealed);
     return rc;
 }
@@ -347,8 +350,9 @@ static wl_rc feed_next(wl_buf *b, uint64_t before, size_t max)
  * given. When older ones remain, a rel="next" link (RFC 5005) names the page
  * of them. Links are built from --public-url, never from the request's Host.
  */
-static enum MHD_Result feed(struct MHD_Connection *c)
+static enum MHD_Result get_feed(wl_call *call)
 {
+    struct MHD_Connection *c = call->c;
     wl_store *s = wl_thread_store();
     const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
     wl_buf doc = {0}, entries = {0}, next = {0};
@@ -405,20 +409,43 @@ out:
     return ret;
 }
 
-enum MHD_Result wl_h_web(struct MHD_Connection *c, const char *url)
+static enum MHD_Result page_index(wl_call *call)
 {
-    if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)
-        return send_file(c, "coalition.html", 1);
-    if (strcmp(url, "/explorer") == 0 || strncmp(url, "/entry/", 7) == 0)
-        return send_file(c, "explorer.html", 1);
-    if (strcmp(url, "/member") == 0)
-        return send_file(c, "member.html", 1);
-    if (strcmp(url, "/coordinator") == 0)
-        return send_file(c, "coordinator.html", 1);
-    if (strcmp(url, "/feed.atom") == 0)
-        return feed(c);
-    if (strncmp(url, "/static/", 8) == 0 && safe_name(url + 8))
-        return send_file(c, url + 8, 0);
-    return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found",
-                            "no such page: the console is at /, the log at /log/checkpoint");
+    return send_file(call->c, "coalition.html", 1);
 }
+
+static enum MHD_Result page_explorer(wl_call *call)
+{
+    return send_file(call->c, "explorer.html", 1);
+}
+
+static enum MHD_Result page_member(wl_call *call)
+{
+    return send_file(call->c, "member.html", 1);
+}
+
+static enum MHD_Result page_coordinator(wl_call *call)
+{
+    return send_file(call->c, "coordinator.html", 1);
+}
+
+/* GET /static/<file>: web/<file>, a safe name of a known type. */
+static enum MHD_Result get_static(wl_call *call)
+{
+    if (!safe_name(call->rest))
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "no such page: the console is at /, the log at /log/checkpoint");
+    return send_file(call->c, call->rest, 0);
+}
+
+const wl_route wl_routes_web[] = {
+    {"GET", "/", WL_ACCESS_ANYONE, 0, page_index, 0, NULL},
+    {"GET", "/index.html", WL_ACCESS_ANYONE, 0, page_index, 0, NULL},
+    {"GET", "/explorer", WL_ACCESS_ANYONE, 0, page_explorer, 0, NULL},
+    {"GET", "/entry/*", WL_ACCESS_ANYONE, 0, page_explorer, 0, NULL},
+    {"GET", "/member", WL_ACCESS_ANYONE, 0, page_member, 0, NULL},
+    {"GET", "/coordinator", WL_ACCESS_ANYONE, 0, page_coordinator, 0, NULL},
+    {"GET", "/feed.atom", WL_ACCESS_ANYONE, 0, get_feed, 0, NULL},
+    {"GET", "/static/*", WL_ACCESS_ANYONE, 0, get_static, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

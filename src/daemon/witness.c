@@ -163,7 +163,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     (void)cls;
     (void)version;
     if (r == NULL) {
-        r = calloc(1, sizeof *r);
+        r = wl_calloc(1, sizeof *r);
         if (r == NULL)
             return MHD_NO;
         *con_cls = r;
@@ -195,7 +195,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)cls;
     (void)c;
     (void)toe;
-    free(*con_cls);
+    wl_free(*con_cls);
     *con_cls = NULL;
 }
 

@@ -91,6 +91,13 @@ post_head() { printf 'POST %s HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: applicati
 expect_unread "8 MB to an unknown route" "404 not_found" "$(post_head /nope:batch 8000000)"
 expect_unread "8 MB to the read-only log" "405 method_not_allowed" "$(post_head /log/checkpoint 8000000)"
 expect_unread "a body over the login route's own ceiling" "413 body_too_large" "$(post_head /api/v1/login 100000)"
+# each route's ceiling is its own row's: 10 kB is refused unread by the login route (4 KiB),
+# read and judged by the entries route (128 KiB)
+expect_unread "10 kB to the login route" "413 body_too_large" "$(post_head /api/v1/login 10000)"
+python3 -c 'import sys; sys.stdout.write("{\"entry\":\"" + "A" * 9988 + "\"}")' >"$T/10k.json"
+code=$(status POST /api/v1/entries -H 'Content-Type: application/json' --data-binary @"$T/10k.json")
+judged() { [ "$code" = 400 ] && ! grep -q body_too_large "$T/body"; }
+check "the same 10 kB to /api/v1/entries is read and judged ($code $(head -c 60 "$T/body"))" judged
 expect_unread "a body over the batch ceiling" "413 body_too_large" "$(post_head /api/v1/entries:batch 17000000)"
 expect_unread "a GET with a body" "413 body_too_large" \
   'GET /log/checkpoint HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n'

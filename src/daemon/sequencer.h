@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sequencer (sequencer.c): one thread, one write connection, group
+ * commit. Handlers hand it jobs and suspend their connection; the daemon's
+ * own threads wait for theirs. It calls no handler: what must run after a
+ * round (sealed receipts) is registered with wl_sequencer_on_round at start.
+ * docs/ARCHITECTURE.md, docs/internals/daemon.md.
+ */
+#ifndef WILLING_DAEMON_SEQUENCER_H
+#define WILLING_DAEMON_SEQUENCER_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "willing/ledger.h"
+
+typedef struct wl_req_s wl_req;
+typedef struct wl_job wl_job;
+
+struct wl_job {
+    wl_pending *items;
+    size_t n;
+    bool batch; /* all or nothing */
+    uint64_t *index;
+    int *existed;
+    wl_error err;
+    size_t err_pos;
+    bool failed;
+    bool done;
+    /* any other durable change, run in the sequencer's transaction */
+    wl_rc (*fn)(wl_store *s, void *arg, wl_error *err);
+    void *arg;
+    void (*free_arg)(void *arg); /* called by wl_job_free */
+    /* a request nonce to record once (auth.c) instead of entries */
+    const char *nonce;
+    int64_t nonce_expires;
+    /* a checkpoint to store (from the publisher) instead of entries */
+    const char *cp_note;
+    size_t cp_len;
+    uint64_t cp_size;
+    struct MHD_Connection *conn; /* NULL: the submitter waits on done_cv */
+    wl_job *next;
+};
+
+/* The answer to a request once its job is durable (or failed). */
+typedef enum MHD_Result (*wl_done_fn)(struct MHD_Connection *c, wl_req *r);
+
+/* Frees a job, its entries and its arg (free_arg); NULL is a no-op. */
+void wl_job_free(wl_job *j);
+/* Queues a job and returns; the sequencer resumes job->conn when it is durable. */
+void wl_sequencer_submit(wl_job *j);
+/*
+ * Queues job j for request r (which owns it from here) and suspends c; the
+ * sequencer resumes c once j is durable and the request is answered by done.
+ * Returns MHD_YES, for the handler to return.
+ */
+enum MHD_Result wl_sequencer_defer(struct MHD_Connection *c, wl_req *r, wl_job *j, wl_done_fn done);
+/* The same for a job that runs fn(arg); arg is freed with free_arg, also on failure (MHD_NO). */
+enum MHD_Result wl_sequencer_defer_fn(struct MHD_Connection *c, wl_req *r,
+                                      wl_rc (*fn)(wl_store *s, void *arg, wl_error *err), void *arg,
+                                      void (*free_arg)(void *arg), wl_done_fn done);
+/*
+ * Queues a job without a connection and waits until it is durable: for the
+ * daemon's own threads (publisher, sealer), never an HTTP worker.
+ */
+void wl_sequencer_run(wl_job *j);
+/*
+ * Registers fn to run on the sequencer's thread after each committed round,
+ * before its connections resume, with the round's jobs (a list through
+ * next). At start-up, before the sequencer runs; at most a few.
+ */
+void wl_sequencer_on_round(void (*fn)(wl_job *round));
+void *wl_sequencer_main(void *arg);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The state every part of `willing serve` shares (daemon.h): the server, set
+ * up by serve.c before any thread starts, and each thread's read connection
+ * to the ledger, opened on first use and closed together at shutdown. Below
+ * every other file of the daemon: it calls none of them.
+ */
+#include "daemon.h"
+
+wl_server *wl_srv;
+
+static _Thread_local wl_store *tl_store;
+/* every thread's read connection, closed together at shutdown */
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static wl_store *stores[128];
+static size_t nstores;
+
+wl_store *wl_thread_store(void)
+{
+    if (tl_store == NULL) {
+        pthread_mutex_lock(&stores_mu);
+        if (nstores < sizeof stores / sizeof stores[0] &&
+            wl_store_open(wl_srv->db_path, 0, &tl_store) == WL_OK)
+            stores[nstores++] = tl_store;
+        else
+            tl_store = NULL;
+        pthread_mutex_unlock(&stores_mu);
+    }
+    return tl_store;
+}
+
+void wl_thread_stores_close(void)
+{
+    pthread_mutex_lock(&stores_mu);
+    for (size_t i = 0; i < nstores; i++)
+        wl_store_close(stores[i]);
+    nstores = 0;
+    pthread_mutex_unlock(&stores_mu);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The daemon's own threads and start-up work, started by serve.c: the
+ * publisher (publisher.c), the sealer (sealer.c), the coverage views' builder
+ * (coalition.c) and what runs after each sequencer round (sealed.c).
+ */
+#ifndef WILLING_DAEMON_THREADS_H
+#define WILLING_DAEMON_THREADS_H
+
+#include <stddef.h>
+
+#include "willing/ledger.h"
+
+typedef struct wl_job wl_job;
+
+/* The publisher: checkpoints every interval, witnesses' cosignatures. */
+void *wl_publisher_main(void *arg);
+/* Publishes now if the tree grew (used at start-up). */
+wl_rc wl_publish_once(wl_store *s, char *why, size_t cap); /* why: what failed */
+/* Start-up check of the database against its last checkpoint. */
+wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);
+void *wl_sealer_main(void *arg);
+/* Rebuilds the cached coverage views after changes, in the background (arg: its store). */
+void *wl_coverage_warmer_main(void *arg);
+/*
+ * Signs the receipts of the sealed submissions of a committed round: run on
+ * the sequencer's thread after each round (wl_sequencer_on_round).
+ */
+void wl_sealed_receipts(wl_job *round);
+
+#endif
