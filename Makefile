@@ -54,9 +54,12 @@ fmt:
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
 
-# STYLE.md #9: the formatter's output, and no banned libc calls in the sources
+# STYLE.md #9: the formatter's output, and no banned libc calls in the sources; the layers of
+# docs/ARCHITECTURE.md (calls too when $(BUILD) is built and current; `make check` runs them
+# after its builds as the test `layers`)
 lint:
 	@clang-format --dry-run --Werror $$(git ls-files --cached --others --exclude-standard '*.c' '*.h') \
 	  || (echo "run 'make fmt' (clang-format)"; exit 1)
 	@! git grep -n -E '\b(sprintf|vsprintf|strcpy|strcat|strncat|strtok|gets)\s*\(' -- '*.c' '*.h' \
 	  || (echo "banned libc call (STYLE.md #9)"; exit 1)
+	@scripts/check-layers --build $(BUILD)
