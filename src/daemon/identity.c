@@ -57,6 +57,11 @@ static enum MHD_Result get_members(wl_call *call)
     wl_auth *a = &call->auth;
     wl_member me;
     const char *view = "public";
+    const char *format;
+    wl_buf b = {0};
+    char *notice = NULL;
+    json_t *o;
+    enum MHD_Result ret;
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Signature") != NULL ||
@@ -71,60 +76,54 @@ static enum MHD_Result get_members(wl_call *call)
     }
     mc.a = json_array();
     if (wl_store_members(s, one_member, &mc) != WL_OK) {
-        json_decref(mc.a);
-        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+        goto out;
     }
-    {
-        const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
-        json_t *o;
-        if (format && strcmp(format, "csv") == 0) {
-            wl_buf b = {0};
-            size_t i;
-            json_t *m;
-            enum MHD_Result ret;
-            wl_rc rc = wl_buf_append(&b, "member,name,role,status,added\r\n", 31, WL_CSV_MAX_BYTES);
-            json_array_foreach(mc.a, i, m)
-            {
-                json_t *added = json_object_get(m, "added");
-                char at[24] = "";
-                if (json_is_integer(added)) /* 20 digits fit */
-                    (void)snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
-                if (rc == WL_OK)
-                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "member")), 0,
-                                     WL_CSV_MAX_BYTES);
-                if (rc == WL_OK)
-                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "name")),
-                                     WL_CSV_QUOTE, WL_CSV_MAX_BYTES);
-                if (rc == WL_OK)
-                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "role")), 0,
-                                     WL_CSV_MAX_BYTES);
-                if (rc == WL_OK)
-                    rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "status")), 0,
-                                     WL_CSV_MAX_BYTES);
-                if (rc == WL_OK)
-                    rc = wl_csv_cell(&b, at, WL_CSV_LAST, WL_CSV_MAX_BYTES);
-            }
-            if (rc != WL_OK) {
-                json_decref(mc.a);
-                wl_buf_free(&b);
-                return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "too_large",
-                                        "the members pass the CSV limit of %u bytes "
-                                        "(WL_CSV_MAX_BYTES): use the JSON list",
-                                        WL_CSV_MAX_BYTES);
-            }
-            json_decref(mc.a);
+    format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    if (format && strcmp(format, "csv") == 0) {
+        size_t i;
+        json_t *m;
+        wl_rc rc = wl_buf_append(&b, "member,name,role,status,added\r\n", 31, WL_CSV_MAX_BYTES);
+        json_array_foreach(mc.a, i, m)
+        {
+            json_t *added = json_object_get(m, "added");
+            char at[24] = "";
+            if (json_is_integer(added)) /* 20 digits fit */
+                (void)snprintf(at, sizeof at, "%lld", (long long)json_integer_value(added));
+            if (rc == WL_OK)
+                rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "member")), 0,
+                                 WL_CSV_MAX_BYTES);
+            if (rc == WL_OK)
+                rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "name")), WL_CSV_QUOTE,
+                                 WL_CSV_MAX_BYTES);
+            if (rc == WL_OK)
+                rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "role")), 0,
+                                 WL_CSV_MAX_BYTES);
+            if (rc == WL_OK)
+                rc = wl_csv_cell(&b, json_string_value(json_object_get(m, "status")), 0,
+                                 WL_CSV_MAX_BYTES);
+            if (rc == WL_OK)
+                rc = wl_csv_cell(&b, at, WL_CSV_LAST, WL_CSV_MAX_BYTES);
+        }
+        if (rc != WL_OK)
+            ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "too_large",
+                                   "the members pass the CSV limit of %u bytes "
+                                   "(WL_CSV_MAX_BYTES): use the JSON list",
+                                   WL_CSV_MAX_BYTES);
+        else
             ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", b.buf, b.len,
                                    "no-store");
-            wl_buf_free(&b);
-            return ret;
-        }
-        o = json_pack("{s:s, s:o}", "view", view, "members", mc.a);
-        char *notice = NULL;
-        if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
-            json_object_set_new(o, "notice", json_string(notice));
-        wl_free(notice);
-        return wl_respond_json(c, MHD_HTTP_OK, o);
+        goto out;
     }
+    o = json_pack("{s:s, s:O}", "view", view, "members", mc.a);
+    if (wl_store_meta_get(s, "notice", &notice) == WL_OK)
+        json_object_set_new(o, "notice", json_string(notice));
+    ret = wl_respond_json(c, MHD_HTTP_OK, o);
+out:
+    wl_free(notice);
+    wl_buf_free(&b);
+    json_decref(mc.a);
+    return ret;
 }
 
 typedef struct {

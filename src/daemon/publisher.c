@@ -58,21 +58,21 @@ static long post_add_checkpoint(const char *url, const char *body, size_t len, g
 static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nlen, uint64_t size,
                    growbuf *cosigs)
 {
+    uint8_t proof[WL_PROOF_MAX][32];
+    char *body = NULL, *all = NULL;
+    growbuf g = {0};
     for (int attempt = 0; attempt < 2; attempt++) {
-        uint8_t proof[WL_PROOF_MAX][32];
         size_t np = 0, off;
-        char *body;
-        growbuf g = {0};
         long st;
 
         if (w->size > size)
-            return;
+            goto out;
         if (w->size > 0 && wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size,
                                                        proof, &np) != WL_OK)
-            return;
+            goto out;
         body = wl_malloc(32 + np * 45 + 1 + nlen);
         if (body == NULL)
-            return;
+            goto out;
         off = (size_t)snprintf(body, 32, "old %llu\n", (unsigned long long)w->size);
         for (size_t i = 0; i < np; i++) {
             wl_b64_encode(proof[i], 32, body + off);
@@ -84,6 +84,7 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         off += nlen;
         st = post_add_checkpoint(w->url, body, off, &g);
         wl_free(body);
+        body = NULL;
         if (st == 409 && g.buf) {
             uint64_t v;
             char *nl = strchr(g.buf, '\n');
@@ -95,39 +96,40 @@ static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nle
         }
         if (st == 200 && g.buf) {
             /* verify: the note with the witness lines appended */
-            char *all = wl_malloc(nlen + g.len);
             wl_note n;
             uint8_t ok = 0;
-            if (all) {
-                memcpy(all, note, nlen);
-                memcpy(all + nlen, g.buf, g.len);
-                if (wl_note_parse(all, nlen + g.len, &n) == WL_OK &&
-                    wl_note_verify(&n, &w->vkey, 1, &ok, NULL) == WL_OK && ok) {
-                    for (size_t i = 0; i < n.nsigs; i++) {
-                        const wl_note_sig *sg = &n.sigs[i];
-                        if (sg->id != w->vkey.id || sg->name_len != strlen(w->vkey.name) ||
-                            memcmp(sg->name, w->vkey.name, sg->name_len) != 0)
-                            continue;
-                        /* copy the line as received */
-                        const char *line = sg->name - 4;
-                        const char *end = memchr(line, '\n', (size_t)(all + nlen + g.len - line));
-                        if (end)
-                            on_data((char *)line, 1, (size_t)(end - line + 1), cosigs);
-                    }
-                    w->size = size;
-                } else {
-                    fprintf(stderr,
-                            "willing: witness %s returned a cosignature that does not verify\n",
-                            w->url);
+            all = wl_malloc(nlen + g.len);
+            if (all == NULL)
+                goto out;
+            memcpy(all, note, nlen);
+            memcpy(all + nlen, g.buf, g.len);
+            if (wl_note_parse(all, nlen + g.len, &n) == WL_OK &&
+                wl_note_verify(&n, &w->vkey, 1, &ok, NULL) == WL_OK && ok) {
+                for (size_t i = 0; i < n.nsigs; i++) {
+                    const wl_note_sig *sg = &n.sigs[i];
+                    if (sg->id != w->vkey.id || sg->name_len != strlen(w->vkey.name) ||
+                        memcmp(sg->name, w->vkey.name, sg->name_len) != 0)
+                        continue;
+                    /* copy the line as received */
+                    const char *line = sg->name - 4;
+                    const char *end = memchr(line, '\n', (size_t)(all + nlen + g.len - line));
+                    if (end)
+                        on_data((char *)line, 1, (size_t)(end - line + 1), cosigs);
                 }
-                wl_free(all);
+                w->size = size;
+            } else {
+                fprintf(stderr, "willing: witness %s returned a cosignature that does not verify\n",
+                        w->url);
             }
         } else if (st != 200) {
             fprintf(stderr, "willing: witness %s answered %ld to add-checkpoint\n", w->url, st);
         }
-        wl_buf_free(&g);
-        return;
+        goto out;
     }
+out:
+    wl_free(all);
+    wl_free(body);
+    wl_buf_free(&g);
 }
 
 /*

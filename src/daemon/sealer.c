@@ -115,15 +115,14 @@ out:
  */
 static void run_batch(wl_store *s, int64_t deadline)
 {
-    size_t n = 0, total, k = wl_srv->seal_batch;
+    size_t n = 0, total = 0, k = wl_srv->seal_batch;
     uint8_t(*real)[32] = wl_malloc(WL_SEAL_BATCH_READ * 32);
     uint8_t(*slots)[32] = NULL;
     size_t *order = NULL, *real_of = NULL;
 
     if (real == NULL || wl_store_sealed_due(s, deadline, real, WL_SEAL_BATCH_READ, &n) != WL_OK) {
         fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
-        wl_free(real);
-        return;
+        goto out;
     }
     total = n <= k ? k : (n + k - 1) / k * k;
     slots = wl_malloc(total * 32);
@@ -151,6 +150,11 @@ static void run_batch(wl_store *s, int64_t deadline)
                            from + WL_SEAL_CHUNK < total ? from + WL_SEAL_CHUNK : total, deadline))
             break; /* what is left stays pending for the next batch */
 out:
+    /* the permutation says which slots are dummies: it does not outlive the batch */
+    if (order)
+        sodium_memzero(order, total * sizeof *order);
+    if (real_of)
+        sodium_memzero(real_of, total * sizeof *real_of);
     wl_free(slots);
     wl_free(order);
     wl_free(real_of);
