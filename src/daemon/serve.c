@@ -81,18 +81,17 @@ static size_t tls_key_size;
 static int read_file(const char *path, size_t max, char **out, size_t *size)
 {
     struct stat st;
-    size_t n = 0, cap;
-    char *buf;
+    size_t n = 0, cap = 0;
+    char *buf = NULL;
+    int ret = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     *out = NULL;
     *size = 0;
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max ||
-        (buf = wl_malloc((cap = (size_t)st.st_size + 1))) == NULL) {
-        close(fd);
-        return -1;
-    }
+        (buf = wl_malloc((cap = (size_t)st.st_size + 1))) == NULL)
+        goto out;
     for (;;) {
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)
@@ -103,16 +102,20 @@ static int read_file(const char *path, size_t max, char **out, size_t *size)
         if (n == cap) /* it grew since fstat: more than we made room for */
             break;
     }
-    close(fd);
-    if (n == cap || n != (size_t)st.st_size) {
-        sodium_memzero(buf, cap);
-        wl_free(buf);
-        return -1;
-    }
+    if (n == cap || n != (size_t)st.st_size)
+        goto out;
     buf[n] = '\0';
     *out = buf;
     *size = cap;
-    return 0;
+    buf = NULL;
+    ret = 0;
+out:
+    if (buf) {
+        sodium_memzero(buf, cap);
+        wl_free(buf);
+    }
+    close(fd);
+    return ret;
 }
 
 /*
