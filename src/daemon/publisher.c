@@ -162,11 +162,11 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
         snprintf(why, cap, "reading the tree: %s", wl_store_errmsg(s));
     }
     if (rc != WL_OK || size == published)
-        return rc;
+        goto out;
     if ((rc = wl_ledger_sign_checkpoint(wl_srv->origin, &wl_srv->log_key, size, root, &note,
                                         &nlen)) != WL_OK) {
         snprintf(why, cap, "signing: %s", wl_rc_name(rc));
-        return rc;
+        goto out;
     }
     for (size_t i = 0; i < wl_srv->nwitnesses; i++)
         cosign(s, &wl_srv->witnesses[i], note, nlen, size, &cosigs);
@@ -180,16 +180,15 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
             nlen += cosigs.len;
         }
     }
-    wl_buf_free(&cosigs);
     memset(&job, 0, sizeof job);
     job.cp_note = note;
     job.cp_len = nlen;
     job.cp_size = size;
     wl_sequencer_run(&job);
     if (job.failed) {
-        wl_free(note);
         snprintf(why, cap, "%s", job.err.msg[0] ? job.err.msg : "storing it failed");
-        return job.err.rc ? job.err.rc : WL_ERR_IO;
+        rc = job.err.rc ? job.err.rc : WL_ERR_IO;
+        goto out;
     }
     pthread_mutex_lock(&wl_srv->mu);
     wl_free(wl_srv->cp_note);
@@ -198,7 +197,11 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
     wl_srv->cp_size = size;
     pthread_cond_broadcast(&wl_srv->cp_cv);
     pthread_mutex_unlock(&wl_srv->mu);
-    return WL_OK;
+    note = NULL; /* the server's now */
+out:
+    wl_free(note);
+    wl_buf_free(&cosigs);
+    return rc;
 }
 
 void *wl_publisher_main(void *arg)
