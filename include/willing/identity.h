@@ -28,6 +28,15 @@ wl_rc wl_authorize(wl_store *s, const char *member, const char *scope, const cha
                    wl_error *err) WL_MUST;
 
 /*
+ * Sealed content at submission: WL_OK if it is signed by a live key of its
+ * author (sealed keys count: a member still sealed seals its own content)
+ * whose scope may write the content's kind; else WL_ERR_FORBIDDEN with err
+ * key_scope (naming the scope) or bad_signature, or WL_ERR_IO with err
+ * "storage". The daemon asks it before storing sealed content.
+ */
+wl_rc wl_identity_sealed_signer(wl_store *s, const wl_entry *content, wl_error *err) WL_MUST;
+
+/*
  * Whether member m may see what the coordinator sees: role coordinator or
  * operator, and not withdrawn. Handlers read m from the store at each
  * request, so a withdrawal takes the coordinator's view away at once.

@@ -74,6 +74,20 @@ wl_rc wl_authorize(wl_store *s, const char *member, const char *scope, const cha
     return wl_identity_author_may(s, member, kind, err);
 }
 
+wl_rc wl_identity_sealed_signer(wl_store *s, const wl_entry *content, wl_error *err)
+{
+    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
+    size_t nk = 0;
+    if (wl_store_keys_by_id(s, content->author, content->key_id, keys, WL_MAX_KEYS_PER_MEMBER,
+                            &nk) != WL_OK)
+        return wl_error_set(err, WL_ERR_IO, "storage", "cannot read keys");
+    for (size_t i = 0; i < nk; i++)
+        if (keys[i].revoked == UINT64_MAX && wl_entry_verify_sig(content, keys[i].pk) == WL_OK)
+            return wl_scope_check(content->kind, keys[i].scope, err);
+    return wl_error_set(err, WL_ERR_FORBIDDEN, "bad_signature",
+                        "the content is not signed by a live signing key of %s", content->author);
+}
+
 bool wl_member_privileged(const wl_member *m)
 {
     return (strcmp(m->role, "coordinator") == 0 || strcmp(m->role, "operator") == 0) &&

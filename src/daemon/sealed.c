@@ -24,7 +24,7 @@
 #include "sequencer.h"
 #include "threads.h"
 #include "willing/coalition.h"
-#include "willing/identity.h" /* wl_member_privileged */
+#include "willing/identity.h" /* wl_member_privileged, wl_identity_sealed_signer */
 #include "willing/merkle.h"
 #include "willing/receipt.h"
 #include "willing/request.h"
@@ -265,9 +265,6 @@ static enum MHD_Result post_sealed(wl_call *call)
     char *content = NULL, why[300];
     size_t slen = 0, clen = 0, sl = 0, cl = 0;
     wl_entry e;
-    wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
-    size_t nk = 0;
-    int ok = 0;
     wl_error serr;
     put_arg *pa;
     int64_t now = (int64_t)time(NULL);
@@ -357,21 +354,9 @@ static enum MHD_Result post_sealed(wl_call *call)
     }
     if (k->sealed_id)
         id = json_string_value(json_object_get(e.body_json, k->sealed_id));
-    if (wl_store_keys_by_id(wl_thread_store(), e.author, e.key_id, keys, WL_MAX_KEYS_PER_MEMBER,
-                            &nk) != WL_OK) {
-        ret = wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read keys");
-        goto out;
-    }
-    for (size_t i = 0; i < nk && ok == 0; i++)
-        if (keys[i].revoked == UINT64_MAX && wl_entry_verify_sig(&e, keys[i].pk) == WL_OK)
-            ok = wl_scope_check(e.kind, keys[i].scope, &serr) == WL_OK ? 1 : -1;
-    if (ok < 0) {
-        ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, serr.code, "%s", serr.msg);
-        goto out;
-    }
-    if (!ok) {
-        ret = wl_respond_error(c, MHD_HTTP_FORBIDDEN, "bad_signature",
-                               "the content is not signed by a live signing key of %s", e.author);
+    /* identity's: signed by a live key of its author, of a scope that may write the kind */
+    if (wl_identity_sealed_signer(wl_thread_store(), &e, &serr) != WL_OK) {
+        ret = refuse(c, &serr);
         goto out;
     }
     /* the kind's rules against the store (a pledge: amended or withdrawn only by its author) */
