@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# The identity module end to end (lib/identity, src/daemon/identity.c, src/cli/identity.c).
 # Members and their status (issue 3, point 1): a member the operator adds
 # sealed is invited and appears in nothing public (members list, entries,
 # errors), yet signs private requests and seals pledges; it tells the
