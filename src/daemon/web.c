@@ -2,10 +2,10 @@
 /*
  * The console (issue 4): the pages under web/ and their files, served by the
  * daemon itself, and the Atom feed of announcements.
- *   GET /, /explorer, /entry/<i>, /member, /coordinator  the pages (HTML)
- *   GET /static/<file>                                     web/<file>: js, css, svg
- *   GET /feed.atom[?to=I]                                  announcements, newest first,
- *                                                          links from --public-url
+ *   GET /, /explorer, /entry/<i>, /member, /coordinator, /flows   the pages (HTML)
+ *   GET /static/<file>                                   web/<file>: js, css, svg
+ *   GET /feed.atom[?to=I]                                announcements, newest first,
+ *                                                        links from --public-url
  * Pages carry a Content-Security-Policy with no inline script or style, and
  * nothing is loaded from elsewhere.
  */
@@ -429,6 +429,11 @@ static enum MHD_Result page_coordinator(wl_call *call)
     return send_file(call->c, "coordinator.html", 1);
 }
 
+static enum MHD_Result page_flows(wl_call *call)
+{
+    return send_file(call->c, "flows.html", 1);
+}
+
 /* GET /static/<file>: web/<file>, a safe name of a known type. */
 static enum MHD_Result get_static(wl_call *call)
 {
@@ -445,6 +450,7 @@ const wl_route wl_routes_web[] = {
     {"GET", "/entry/*", WL_ACCESS_ANYONE, 0, page_explorer, 0, NULL},
     {"GET", "/member", WL_ACCESS_ANYONE, 0, page_member, 0, NULL},
     {"GET", "/coordinator", WL_ACCESS_ANYONE, 0, page_coordinator, 0, NULL},
+    {"GET", "/flows", WL_ACCESS_ANYONE, 0, page_flows, 0, NULL},
     {"GET", "/feed.atom", WL_ACCESS_ANYONE, 0, get_feed, 0, NULL},
     {"GET", "/static/*", WL_ACCESS_ANYONE, 0, get_static, 0, NULL},
     {NULL, NULL, 0, 0, NULL, 0, NULL},

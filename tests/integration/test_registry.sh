@@ -55,7 +55,7 @@ check "total() counts in the unit the registry names, for each of the $nu catego
 # the pages the console builds from it, by the URLs users have (the coalition's page is
 # web/coalition.html since issue 8, and still answers at / and /index.html)
 page_with_nav() { [ "$(curl -s -o "$T/page" -w '%{http_code}' "$URL$1")" = 200 ] && grep -q 'js/nav.js' "$T/page"; }
-for u in / /index.html /explorer /entry/1 /member /coordinator; do
+for u in / /index.html /explorer /entry/1 /member /coordinator /flows; do
   check "GET $u serves a page that takes its header from nav.js" page_with_nav "$u"
 done
 coalition_page() { curl -s "$URL$1" | grep -q 'data-page="coalition"'; }

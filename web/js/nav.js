@@ -10,6 +10,7 @@ export const PAGES = [
   { page: "explorer", href: "/explorer", label: "Ledger explorer" },
   { page: "member", href: "/member", label: "Members" },
   { page: "coordinator", href: "/coordinator", label: "Coordinator" },
+  { page: "flows", href: "/flows", label: "Aid flowing" },
 ];
 
 export function renderNav(doc = document) {

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+// The flows page: per member, pledged, committed, allocated, delivered and
+// disbursed as the members report them, beside what the host nation confirmed or
+// disputed; the cumulative figures by month as charts (flows_chart.js); the lag
+// from pledge to delivery; each facility's instrument tree with what is drawn and
+// left; totals converted into a chosen currency with every rate used, and "not
+// convertible" where a rate is missing. The API decides what the viewer sees (the
+// public: announced flows only). Signed in with a console key, the host nation
+// confirms or disputes a delivery from here (flows_answer.js).
+import { el, clear, getJSON, table, notice, ledgerNotice } from "./ui.js";
+import { sessionBox } from "./session.js";
+import { consoleKeyBox } from "./sign.js";
+import { memberMap, nameOf } from "./reveal.js";
+import { registry, category } from "./registry.js";
+import { charts, measure } from "./flows_chart.js";
+import { answerForm, answerText, answerable, figure } from "./flows_answer.js";
+
+const API = "/api/v1/flows";
+const PAGES = 20; // pages of flows read for the list; more is said, not hidden
+let who = null; // {member, role} when signed in
+let ckey = null;
+let members = new Map();
+let currency = ""; // "" shows every figure in its own unit or currency
+
+const $ = (id) => document.getElementById(id);
+const q = (path, params) => {
+  const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
+  return path + (s.toString() ? "?" + s : "");
+};
+const csvLink = (href, what) => el("p", { class: "csv" }, el("a", { href, download: "" },
+  "Download " + what + " (CSV)"));
+const who_ = (id) => (members.has(id) ? nameOf(members, id) + " (" + id + ")" : id);
+
+function fail(box, what, e) {
+  clear(box, notice(what + " cannot be loaded: " + e.message + ". Reload the page.", "error"));
+}
+
+// Who the figures are for: the API answers each viewer with what it may see.
+function viewer() {
+  const role = who ? who.role : null;
+  const text = !who ? "You are not signed in: the figures are the public's, from announced " +
+      "flows only. Nothing sealed is counted or shown."
+    : role === "host" ? "Signed in as " + who.member + ", the host nation: every flow, sealed " +
+      "ones included. Load your console key below to confirm or dispute deliveries."
+    : role === "coordinator" || role === "operator" ? "Signed in as " + who.member + " (" + role +
+      "): every flow, sealed ones included."
+    : "Signed in as " + who.member + ": your own flows, sealed or not, those you were named a " +
+      "reader of, and every announced one.";
+  clear($("viewer"), el("p", { id: "viewer-says" }, text));
+}
+
+// The columns of the per-member table: reported and confirmed kept apart.
+const COLS = [["pledged", "Pledged"], ["committed", "Committed"], ["allocated", "Allocated"],
+  ["delivered", "Delivered (reported)"], ["disbursed", "Disbursed (reported)"],
+  ["confirmed", "Confirmed by the host nation"], ["disputed", "Disputed by the host nation"]];
+
+function figureRows(rows, keyCell) {
+  const out = [];
+  for (const r of rows) for (const f of r.figures || [])
+    out.push([keyCell(r.key), measure(f), ...COLS.map(([k]) => f[k] ?? "0")]);
+  return out;
+}
+
+async function byMember() {
+  const box = $("by-member");
+  try {
+    const s = await getJSON(q(API + "/summary", { by: "member", currency }));
+    const rows = figureRows(s.rows, who_);
+    clear(box,
+      el("p", { class: "legend" }, "Delivered and disbursed are what members report; confirmed " +
+        "and disputed are what the host nation answered. Each unit and currency has its own row."),
+      rows.length ? el("div", { id: "member-table" }, table("Flows by member, in each unit and " +
+        "currency", ["Member", "Unit or currency", ...COLS.map(([, h]) => h)], rows))
+        : notice("No flow or pledge to count yet."),
+      csvLink(q(API + "/summary", { by: "member", currency, format: "csv" }),
+        "these figures" + (currency ? " in " + currency : "")),
+      csvLink(q(API, { format: "csv" }), "every flow"));
+    converted(s);
+    lag(s.rows);
+  } catch (e) {
+    fail(box, "The figures", e);
+    clear($("lag"));
+  }
+}
+
+// The totals in the chosen currency: each figure, the rates it used, and what could not
+// be converted (no rate from its currency on or before its day).
+function converted(s) {
+  const box = $("converted");
+  if (!currency) {
+    clear(box);
+    return;
+  }
+  const c = s.converted || {};
+  const rows = (c.rows || []).map((r) => [who_(r.key), ...COLS.map(([k]) =>
+    (r.figures || r)[k] ?? "0")]);
+  const nc = c.not_convertible || [];
+  clear(box, el("h3", {}, "In " + currency),
+    rows.length ? el("div", { id: "converted-table" }, table("Money flows by member, converted " +
+      "into " + currency, ["Member", ...COLS.map(([, h]) => h + " (" + currency + ")")], rows))
+      : el("p", {}, "Nothing converted into " + currency + "."),
+    el("div", { id: "rates-used" }, (c.rates || []).length ? table("Every rate these totals used",
+      ["Date", "From", "To", "Rate", "Entry"], c.rates.map((r) => [r.date, r.from, r.to, r.rate,
+        r.index !== undefined ? el("a", { href: "/entry/" + r.index }, "#" + r.index) : ""]))
+      : el("p", {}, "No rate was needed.")),
+    el("div", { id: "not-convertible" }, nc.length ? [
+      notice(nc.length + " flow(s) not convertible into " + currency + ": no rate recorded from " +
+        "their currency on or before their day. They are left out of the totals above, not " +
+        "guessed.", "warn"),
+      table("Not convertible into " + currency, ["Flow", "Currency", "Date", "Why"],
+        nc.map((n) => [el("code", {}, String(n.flow).slice(0, 12)), n.currency, n.date,
+          "not convertible: no " + n.currency + " to " + currency + " rate on or before " + n.date]))]
+      : el("p", {}, "Every money flow converted.")));
+}
+
+// Lag: days from a pledge to its first delivery or disbursement.
+function lag(rows) {
+  const withLag = rows.filter((r) => r.lag_days && r.lag_days.pledges > 0);
+  clear($("lag"), el("p", {}, "Days from a pledge's day to its first delivery or disbursement " +
+    "(a month given alone counts from the 1st); the 90th percentile is the nearest rank."),
+  withLag.length ? table("Pledge-to-delivery lag by member", ["Member", "Pledges delivered on",
+    "Median (days)", "90th percentile (days)"], withLag.map((r) => [who_(r.key),
+    r.lag_days.pledges, r.lag_days.median, r.lag_days.p90]))
+    : el("p", {}, "No pledge has a delivery or disbursement yet."));
+}
+
+async function byCategory() {
+  try {
+    const [s, reg] = await Promise.all([getJSON(q(API + "/summary", { by: "category" })),
+      registry()]);
+    const order = reg.categories.map((c) => c.category); // the registry's order
+    const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+    const rows = figureRows(s.rows.slice().sort((a, b) => rank(a.key) - rank(b.key)), category);
+    if (rows.length) $("by-member").append(el("div", { id: "category-table" },
+      table("Flows by category", ["Category", "Unit or currency", ...COLS.map(([, h]) => h)], rows)));
+  } catch {
+    /* the member table says what failed */
+  }
+}
+
+async function byMonth() {
+  const box = $("by-month");
+  try {
+    const s = await getJSON(q(API + "/summary", { by: "month" }));
+    clear(box, charts(s.rows), csvLink(q(API + "/summary", { by: "month", format: "csv" }),
+      "the figures by month"));
+  } catch (e) {
+    fail(box, "The months", e);
+  }
+}
+
+// The currency selector: the currencies rates lead to, and "as reported".
+async function currencies() {
+  const box = $("currency-box");
+  let rates = [];
+  try {
+    const r = await getJSON(API + "/rates");
+    rates = r.rates || [];
+  } catch {
+    /* no rates: only "as reported" */
+  }
+  const to = [...new Set(rates.map((r) => r.to))].sort();
+  const sel = el("select", { id: "currency", name: "currency" },
+    el("option", { value: "" }, "as reported, each in its own unit or currency"),
+    to.map((c) => el("option", { value: c, selected: c === currency }, c)));
+  sel.addEventListener("change", () => {
+    currency = sel.value;
+    byMember();
+  });
+  clear(box, el("form", { id: "currency-form" }, el("div", {},
+    el("label", { for: "currency" }, "Show money in"), sel)),
+  el("p", { class: "help" }, to.length ? "Converted with the dated rates the coordinator " +
+    "recorded (" + rates.length + "); every rate used is listed, and nothing is guessed."
+    : "No exchange rate has been recorded yet: money is shown in its own currency."));
+}
+
+function node(i) {
+  const drawn = i.drawn ?? "0", left = i.left ?? "";
+  return el("li", { "data-instrument": i.instrument },
+    el("p", { class: "req" }, el("strong", {}, i.name), " (", el("code", {}, i.instrument), ") \u00b7 " +
+      String(i.type || "").replace(/_/g, " ") + " \u00b7 " + i.level +
+      (i.provider ? " \u00b7 " + who_(i.provider) : "")),
+    el("p", { class: "nums" }, el("strong", {}, i.amount + " " + i.currency), " \u00b7 drawn " +
+      drawn + " \u00b7 left " + left + (i.flows !== undefined ? " \u00b7 " + i.flows + " flow(s)" : ""),
+    i.possible_more ? el("span", { class: "small" }, " \u00b7 possibly " + i.possible_more + " " +
+      i.currency + " more (shown, never counted)") : null),
+    (i.children || []).length ? el("ul", { class: "tree" }, i.children.map(node)) : null);
+}
+
+async function tree() {
+  const box = $("tree");
+  try {
+    const t = await getJSON(API + "/instruments");
+    const roots = Array.isArray(t) ? t : t.instruments || [];
+    clear(box, roots.length ? [el("p", { class: "legend" }, "A facility's drawn is what its " +
+      "contracts drew; a contract's is what was disbursed under it. Money counts once, at the " +
+      "contract."), el("ul", { class: "tree", id: "instrument-tree" }, roots.map(node))]
+      : el("p", {}, "No instrument recorded yet."));
+  } catch (e) {
+    fail(box, "The instruments", e);
+  }
+}
+
+// Every flow this viewer may see, oldest first, a page at a time ({flows, complete}).
+async function allFlows() {
+  const out = [];
+  let p = await getJSON(API + "?limit=1000");
+  out.push(...p.flows);
+  for (let n = 1; p.next && n < PAGES; n++) {
+    p = await getJSON(p.next);
+    out.push(...p.flows);
+  }
+  return { flows: out, complete: !p.next };
+}
+
+function act(f) {
+  if (!who || who.role !== "host" || !ckey || !answerable(f)) return "";
+  const open = (how) => answerForm($("answer-box"), ckey, f, how, async (said) => {
+    clear($("answer-box"), notice(said, "ok"));
+    await refresh();
+  });
+  return [el("button", { type: "button", class: "secondary", "data-confirm": f.flow,
+    onclick: () => open("confirm") }, "Confirm"),
+  el("button", { type: "button", class: "secondary", "data-dispute": f.flow,
+    onclick: () => open("dispute") }, "Dispute")];
+}
+
+async function flows() {
+  const box = $("flows");
+  try {
+    const { flows: all, complete } = await allFlows();
+    const host = who && who.role === "host";
+    clear(box,
+      complete ? null : notice("More flows than this page reads: the CSV has them all.", "warn"),
+      host && !ckey ? notice("Load your console key above to confirm or dispute a delivery.") : null,
+      all.length ? el("div", { id: "flow-table" }, table("Every flow, newest correction marked",
+        ["Entry", "Member", "Stage", "Date", "Reported", "Category", "Against", "Host nation",
+          ...(host && ckey ? ["Act"] : [])],
+        all.map((f) => [f.sealed ? "sealed" : el("a", { href: "/entry/" + f.index }, "#" + f.index),
+          who_(f.author), f.stage + (f.superseded_by ? " (superseded)" : ""), f.date, figure(f),
+          category(f.category), against(f), answerText(f), ...(host && ckey ? [act(f)] : [])])))
+        : el("p", {}, "No flow recorded yet."));
+  } catch (e) {
+    fail(box, "The flows", e);
+  }
+}
+
+const against = (f) => [f.pledge ? "pledge " + f.pledge.slice(0, 12) : null,
+  f.requirement ? "requirement " + f.requirement : null, f.instrument ? "instrument " +
+  f.instrument : null, f.activity ? "activity " + f.activity : null].filter(Boolean).join(", ");
+
+async function refresh() {
+  await names;
+  await Promise.all([byMember().then(byCategory), byMonth(), tree(), flows()]);
+}
+
+// The host's console key, once signed in.
+function keyBox() {
+  const box = $("key-box") || el("div", { id: "key-box" });
+  if (!who || who.role !== "host") return clear(box);
+  const status = el("div", { id: "key-status", "aria-live": "polite" });
+  return clear(box, consoleKeyBox(who.member, async (k) => {
+    ckey = k;
+    clear(status, notice("Console key " + k.keyIdHex + " loaded: confirmations and disputes " +
+      "written here are signed with it.", "ok"));
+    await flows();
+  }, (e) => clear(status, notice("The console key cannot be used: " + e.message, "error"))), status);
+}
+
+sessionBox($("whoami"), async (s) => {
+  ckey = null;
+  who = null;
+  if (s) {
+    try {
+      who = await getJSON("/api/v1/whoami");
+    } catch {
+      who = { member: s.member, role: null };
+    }
+  }
+  viewer();
+  $("whoami").after(keyBox());
+  clear($("answer-box"));
+  await refresh();
+});
+
+const names = memberMap().then((m) => { members = m; });
+currencies();
+ledgerNotice();
