@@ -10,14 +10,14 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libxml2-dev
 )
 # scripts/demo.sh, run by `make run`
 run_pkgs=(curl python3)
 test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace
   golang-go golang-golang-x-mod-dev openssl
-  chromium fonts-dejavu-core nodejs procps xxd
+  chromium fonts-dejavu-core nodejs procps xxd libxml2-utils
 )
 
 bench_pkgs=(wrk)

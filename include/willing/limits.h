@@ -103,4 +103,11 @@
 #define WL_CLI_WITNESSES_MAX 16u            /* --witness keys (verify, prove --check) */
 #define WL_CLI_TIMEOUT_S 60L                /* seconds one HTTP request may take */
 
+/* IATI 2.03 import and export (lib/flows/iati_*.c, willing flows import-iati / export-iati) */
+#define WL_IATI_MAX_BYTES (64u << 20)         /* an IATI file read; more is refused unread */
+#define WL_IATI_PROBLEMS_MAX 1000u            /* bad transactions listed (all are counted) */
+#define WL_IATI_EXPORT_MAX_BYTES (256u << 20) /* one iati-activities document written */
+#define WL_IATI_TEXT_BYTES 2000u              /* a flow's text taken from a description */
+#define WL_IATI_ORG_BYTES 200u                /* a provider or receiver taken from an org */
+
 #endif
