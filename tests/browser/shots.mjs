@@ -35,6 +35,10 @@ for (const [path, who, ready] of [["/member", "freedonia", "#mine"], ["/coordina
   await page.click("#signout");
   await page.waitForSelector("#signin-form");
 }
+await page.goto(url + "/flows");
+await page.waitForSelector("#instrument-tree, #tree p:not(.loading)");
+await page.waitForSelector("#flow-table, #flows p:not(.loading)");
+await shot("flows");
 const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
 await phone.goto(url + "/");
 await phone.waitForSelector("#announcements ol");

@@ -35,18 +35,18 @@ function fail(box, what, e) {
   clear(box, notice(what + " cannot be loaded: " + e.message + ". Reload the page.", "error"));
 }
 
-// Who the figures are for: the API answers each viewer with what it may see.
-function viewer() {
-  const role = who ? who.role : null;
-  const text = !who ? "You are not signed in: the figures are the public's, from announced " +
-      "flows only. Nothing sealed is counted or shown."
-    : role === "host" ? "Signed in as " + who.member + ", the host nation: every flow, sealed " +
-      "ones included. Load your console key below to confirm or dispute deliveries."
-    : role === "coordinator" || role === "operator" ? "Signed in as " + who.member + " (" + role +
-      "): every flow, sealed ones included."
-    : "Signed in as " + who.member + ": your own flows, sealed or not, those you were named a " +
-      "reader of, and every announced one.";
-  clear($("viewer"), el("p", { id: "viewer-says" }, text));
+// Who the figures are for: the API answers each viewer with what it may see, and says
+// which view it gave ("public", "member" or "all"); the page repeats it in words.
+function viewer(view) {
+  const me = who ? who.member + (who.role ? " (" + who.role + ")" : "") : null;
+  const text = view === "all" ? "Signed in as " + me + ": every flow, sealed ones included."
+    : view === "member" ? "Signed in as " + me + ": your own flows, sealed or not, those naming " +
+      "you as a reader, and every announced one."
+    : (who ? "Signed in as " + me + ", but shown" : "You are not signed in: shown") +
+      " are the public's figures, from announced flows only. Nothing sealed is counted or shown.";
+  clear($("viewer"), el("p", { id: "viewer-says", "data-view": view }, text,
+    who && who.role === "host" ? " As the host nation, load your console key below to confirm " +
+      "or dispute a delivery or disbursement." : ""));
 }
 
 // The columns of the per-member table: reported and confirmed kept apart.
@@ -205,12 +205,13 @@ async function tree() {
 async function allFlows() {
   const out = [];
   let p = await getJSON(API + "?limit=1000");
+  const view = p.view;
   out.push(...p.flows);
   for (let n = 1; p.next && n < PAGES; n++) {
     p = await getJSON(p.next);
     out.push(...p.flows);
   }
-  return { flows: out, complete: !p.next };
+  return { flows: out, complete: !p.next, view };
 }
 
 function act(f) {
@@ -219,16 +220,18 @@ function act(f) {
     clear($("answer-box"), notice(said, "ok"));
     await refresh();
   });
-  return [el("button", { type: "button", class: "secondary", "data-confirm": f.flow,
-    onclick: () => open("confirm") }, "Confirm"),
-  el("button", { type: "button", class: "secondary", "data-dispute": f.flow,
-    onclick: () => open("dispute") }, "Dispute")];
+  return el("span", { class: "nowrap" },
+    el("button", { type: "button", class: "secondary", "data-confirm": f.flow,
+      onclick: () => open("confirm") }, "Confirm"),
+    el("button", { type: "button", class: "secondary", "data-dispute": f.flow,
+      onclick: () => open("dispute") }, "Dispute"));
 }
 
 async function flows() {
   const box = $("flows");
   try {
-    const { flows: all, complete } = await allFlows();
+    const { flows: all, complete, view } = await allFlows();
+    viewer(view || (who ? "member" : "public"));
     const host = who && who.role === "host";
     clear(box,
       complete ? null : notice("More flows than this page reads: the CSV has them all.", "warn"),
@@ -277,7 +280,6 @@ sessionBox($("whoami"), async (s) => {
       who = { member: s.member, role: null };
     }
   }
-  viewer();
   $("whoami").after(keyBox());
   clear($("answer-box"));
   await refresh();
