@@ -8,11 +8,12 @@
 #include "willing/coalition.h"
 #include "willing/identity.h"
 #include "willing/ledger.h"
+#include "willing/reference.h"
 
 wl_rc wl_modules_register(void)
 {
     static const wl_module *const all[] = {&wl_ledger_module, &wl_identity_module,
-                                           &wl_coalition_module};
+                                           &wl_coalition_module, &wl_reference_module};
     wl_rc rc = wl_authority_set(wl_authorize);
     for (size_t i = 0; rc == WL_OK && i < sizeof all / sizeof all[0]; i++)
         rc = wl_module_register(all[i]);

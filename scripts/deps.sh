@@ -10,7 +10,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
-  libcurl4-openssl-dev libxml2-dev
+  libcurl4-openssl-dev libxml2-dev libcsv-dev
 )
 # scripts/demo.sh, run by `make run`
 run_pkgs=(curl python3)

@@ -93,6 +93,20 @@
 #define WL_FEED_TITLE_BYTES 200u /* a statement's text in an entry's title, cut at a character */
 #define WL_PUBLIC_URL_MAX 512u   /* serve --public-url */
 
+/* Imports (CSV and reference data: lib/flows/csvimport.c, reference.c). */
+#define WL_IMPORT_FILE_MAX (256u << 20) /* bytes of one imported file */
+#define WL_IMPORT_FIELDS_MAX 256u       /* columns of one CSV record */
+#define WL_IMPORT_RECORD_MAX 65536u     /* bytes of one CSV record */
+#define WL_IMPORT_BODY_MAX 61440u       /* bytes of one import entry's body: room for its header */
+#define WL_REF_BATCH_ROWS 1000u         /* rows of one reference.batch entry */
+#define WL_REF_PARTS_MAX 1000u          /* entries of one reference import (one batch request) */
+#define WL_REF_TEXT_BYTES 200u          /* bytes of a reference row's donor or text; a release */
+#define WL_REF_DECIMALS 18u             /* decimals of a reference amount, kept exactly */
+#define WL_REF_INT_DIGITS 20u           /* digits before the point of a reference amount */
+#define WL_REF_GROUPS_MAX 4096u         /* donors and currencies of one totals answer */
+#define WL_REF_PAGE_MAX 1000u           /* GET /api/v1/reference: rows in one page */
+#define WL_REF_PAGE_DEFAULT 100u
+
 /* The willing command (src/cli): what it reads at most. */
 #define WL_CLI_ANSWER_MAX (64u << 20)       /* bytes of one HTTP answer */
 #define WL_CLI_SERVER_URL_MAX 512u          /* --server URL: a request's URL then fits */

@@ -73,7 +73,15 @@ static const char schema[] =
     " idx INTEGER NOT NULL);"
     /* sqlite_witness.c */
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-    " root BLOB NOT NULL, note BLOB NOT NULL);";
+    " root BLOB NOT NULL, note BLOB NOT NULL);"
+    /* sqlite_flows_ref.c: third-party reference data, apart from members' flows */
+    "CREATE TABLE IF NOT EXISTS refs(idx INTEGER NOT NULL, row INTEGER NOT NULL,"
+    " line INTEGER NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, source TEXT NOT NULL,"
+    " release TEXT NOT NULL, file TEXT NOT NULL, donor TEXT NOT NULL, date TEXT,"
+    " type TEXT NOT NULL, stage TEXT NOT NULL, amount TEXT NOT NULL, currency TEXT NOT NULL,"
+    " PRIMARY KEY(idx, row)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS refs_by_release ON refs(source, release, donor, idx, row);"
+    "CREATE INDEX IF NOT EXISTS refs_by_source ON refs(source, idx);";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -125,6 +133,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_IDENTITY] = &wl_sq_identity,
         [WL_SQ_SEALED] = &wl_sq_sealed,
         [WL_SQ_SESSION] = &wl_sq_session,
+        [WL_SQ_FLOWS_REF] = &wl_sq_flows_ref,
         [WL_SQ_COALITION] = &wl_sq_coalition,
         [WL_SQ_WITNESS] = &wl_sq_witness,
     };

@@ -8,6 +8,7 @@
  *   common.c  what every command does: parse the common options, print its
  *             usage, read a key file, fetch the origin, sign and post an
  *             entry, seal content, print an answer
+ *   batch.c   many entries signed and posted in one batch request (imports)
  * Only this layer (src/cli, src/main.c) prints and exits.
  */
 #ifndef WILLING_CLI_H
@@ -166,6 +167,15 @@ int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author,
 /* The same with body as a JSON object (compact, in its order), seq now, kf's member. */
 int cli_post_json(const char *server, const wl_keyfile *kf, const char *kind, const json_t *body);
 /*
+ * Signs each body of bodies (an array of JSON objects) as an entry of kind by
+ * kf's member and posts them all in one POST /api/v1/entries:batch: all are
+ * stored or none (at most WL_BATCH_MAX entries, WL_BODY_MAX_BATCH bytes). 0
+ * with the server's answer in *answer ({"entries": [{"index", ...}]}; the
+ * caller decrefs), or 1 after printing why on stderr (which entry was refused).
+ */
+int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
+                   const json_t *bodies, json_t **answer);
+/*
  * Seals content of kind and body by kf's member: keeps salt and content under
  * the state directory (mode 0600) before sending, posts it, checks and prints
  * the operator's receipt (label: a line or two saying what was sealed).
@@ -198,5 +208,7 @@ int cli_requirement(int argc, char **argv); /* coalition.c */
 int cli_fact(int argc, char **argv);        /* coalition.c */
 int cli_coverage(int argc, char **argv);    /* coalition.c */
 int cli_clear(int argc, char **argv);       /* clear.c */
+/* flows: third-party reference data */
+int cli_reference(int argc, char **argv); /* reference.c */
 
 #endif

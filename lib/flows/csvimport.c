@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * CSV imports (issue 9, points 8 and 9): the reader both importers share
+ * (libcsv underneath, fed one line at a time so each record knows the line it
+ * starts on; every line checked to be UTF-8 first), the packing of an
+ * import's rows into entry bodies of at most WL_IMPORT_BODY_MAX bytes, and
+ * the generic importer that maps any CSV's columns to a member's flow rows.
+ * The Kiel tracker's own format is in reference.c. docs/internals/flows.md,
+ * "Reference data" and "Importing a CSV".
+ */
+#include <string.h>
+
+#include <csv.h>
+#include <jansson.h>
+
+#include "willing/crypto.h"
+#include "willing/reference.h"
+
+/* ---- UTF-8 ---- */
+
+/* The length of the UTF-8 sequence at p (at most n bytes), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    size_t len;
+    unsigned min, cp;
+    if (c < 0x80)
+        return c == 0 ? 0 : 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2, cp = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3, cp = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* 0 when the n bytes at p are UTF-8 without NUL, else the 1-based byte offset of the first bad one.
+ */
+static size_t utf8_bad(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k == 0)
+            return i + 1;
+        i += k;
+    }
+    return 0;
+}
+
+/* ---- records ---- */
+
+typedef struct {
+    wl_csv_record_fn fn;
+    void *ctx;
+    wl_error *err;
+    wl_rc rc;
+    size_t line; /* the line of the record being read */
+    wl_buf text; /* the record's fields, each NUL-terminated */
+    size_t off[WL_IMPORT_FIELDS_MAX];
+    const char *field[WL_IMPORT_FIELDS_MAX];
+    size_t n;
+} reader;
+
+static void on_field(void *s, size_t len, void *data)
+{
+    reader *r = data;
+    if (r->rc != WL_OK)
+        return;
+    if (r->n == WL_IMPORT_FIELDS_MAX) {
+        r->rc = wl_error_set(r->err, WL_ERR_TOO_LARGE, "too_large",
+                             "more than %u columns in one row (WL_IMPORT_FIELDS_MAX)",
+                             WL_IMPORT_FIELDS_MAX);
+        return;
+    }
+    r->off[r->n++] = r->text.len;
+    if (wl_buf_append(&r->text, s ? s : "", s ? len : 0, WL_IMPORT_RECORD_MAX) != WL_OK ||
+        wl_buf_append(&r->text, "", 1, WL_IMPORT_RECORD_MAX) != WL_OK)
+        r->rc = wl_error_set(r->err, WL_ERR_TOO_LARGE, "too_large",
+                             "a row of more than %u bytes (WL_IMPORT_RECORD_MAX)",
+                             WL_IMPORT_RECORD_MAX);
+}
+
+static void on_record(int c, void *data)
+{
+    reader *r = data;
+    wl_csv_record rec;
+    (void)c;
+    if (r->rc == WL_OK) {
+        for (size_t i = 0; i < r->n; i++)
+            r->field[i] = r->text.buf + r->off[i];
+        rec.line = r->line;
+        rec.n = r->n;
+        rec.field = r->field;
+        r->rc = r->fn(r->ctx, &rec, r->err);
+    }
+    r->n = 0;
+    r->text.len = 0;
+}
+
+static wl_rc encoding_check(const unsigned char *p, size_t len, size_t *line, wl_error *err)
+{
+    if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+        *line = 1;
+        return wl_error_set(err, WL_ERR_INVALID, "not_utf8",
+                            "the file is UTF-16 (it starts with the byte order mark %02X %02X): "
+                            "save it as UTF-8",
+                            p[0], p[1]);
+    }
+    for (size_t ln = 1, at = 0; at < len; ln++) {
+        const unsigned char *nl = memchr(p + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (p + at)) : len - at, bad = utf8_bad(p + at, n);
+        if (bad) {
+            *line = ln;
+            return wl_error_set(err, WL_ERR_INVALID, "not_utf8",
+                                "not UTF-8 (byte 0x%02X at column %zu): save the file as UTF-8",
+                                p[at + bad - 1], bad);
+        }
+        at += n + 1;
+    }
+    return WL_OK;
+}
+
+wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
+                  wl_error *err)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    struct csv_parser cp;
+    reader r;
+    size_t ln = 0, at = 0;
+    wl_rc rc;
+
+    *line = 0;
+    if (len > WL_IMPORT_FILE_MAX)
+        return wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
+                            "the file passes %u bytes (WL_IMPORT_FILE_MAX)", WL_IMPORT_FILE_MAX);
+    if ((rc = encoding_check(p, len, line, err)) != WL_OK)
+        return rc;
+    if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+        at = 3; /* a UTF-8 byte order mark */
+    memset(&r, 0, sizeof r);
+    r.fn = fn;
+    r.ctx = ctx;
+    r.err = err;
+    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "cannot start reading the CSV");
+    csv_set_realloc_func(&cp, wl_realloc);
+    csv_set_free_func(&cp, wl_free);
+    while (at < len && r.rc == WL_OK) {
+        const char *nl = memchr(buf + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (buf + at)) + 1 : len - at;
+        ln++;
+        if (cp.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a record starts on this line */
+            r.line = ln;
+        if (csv_parse(&cp, buf + at, n, on_field, on_record, &r) != n && r.rc == WL_OK)
+            r.rc = csv_error(&cp) == CSV_ENOMEM
+                       ? wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory")
+                       : wl_error_set(err, WL_ERR_INVALID, "bad_csv",
+                                      "a quote out of place: a quoted field must end with a "
+                                      "quote before the next comma or line");
+        at += n;
+    }
+    if (r.rc == WL_OK && csv_fini(&cp, on_field, on_record, &r) != 0 && r.rc == WL_OK)
+        r.rc = wl_error_set(err, WL_ERR_INVALID, "bad_csv", "the file ends inside a quoted field");
+    if (r.rc != WL_OK)
+        *line = r.line ? r.line : ln;
+    csv_free(&cp);
+    wl_buf_free(&r.text);
+    return r.rc;
+}
+
+/* ---- packing rows into entry bodies ---- */
+
+static size_t compact_len(const json_t *j)
+{
+    return json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+static json_t *body_start(const json_t *head, const char *key, json_t **rows)
+{
+    json_t *b = json_deep_copy(head);
+    *rows = json_array();
+    if (b == NULL || *rows == NULL || json_object_set_new(b, "part", json_integer(0)) != 0 ||
+        json_object_set_new(b, "parts", json_integer(0)) != 0 ||
+        json_object_set(b, key, *rows) != 0) {
+        json_decref(b);
+        json_decref(*rows);
+        *rows = NULL;
+        return NULL;
+    }
+    json_decref(*rows); /* b holds it */
+    return b;
+}
+
+wl_rc wl_import_pack(const json_t *head, const char *key, const json_t *items, size_t max_rows,
+                     json_t **out, wl_error *err)
+{
+    /* the part numbers are written last: leave room for the largest ("1000", "1000") */
+    const size_t slack = 8, n = json_array_size(items);
+    json_t *all = json_array(), *body = NULL, *rows = NULL;
+    size_t used = 0, base = 0;
+    wl_rc rc = WL_OK;
+
+    *out = NULL;
+    if (all == NULL)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+    for (size_t i = 0; i < n && rc == WL_OK; i++) {
+        json_t *it = json_array_get(items, i);
+        size_t len = compact_len(it) + 1; /* and its comma */
+        if (body && (json_array_size(rows) == max_rows || used + len > WL_IMPORT_BODY_MAX)) {
+            body = NULL; /* full: the next row starts another */
+        }
+        if (body == NULL) {
+            if (json_array_size(all) == WL_BATCH_MAX) {
+                rc = wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
+                                  "more than %u entries (WL_BATCH_MAX): import fewer rows at once",
+                                  WL_BATCH_MAX);
+                break;
+            }
+            if ((body = body_start(head, key, &rows)) == NULL ||
+                json_array_append_new(all, body) != 0) {
+                rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+                break;
+            }
+            used = base = compact_len(body) + slack;
+        }
+        if (base + len > WL_IMPORT_BODY_MAX)
+            rc = wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
+                              "row %zu alone passes %u bytes of an entry's body", i + 1,
+                              WL_IMPORT_BODY_MAX);
+        else if (json_array_append(rows, it) != 0)
+            rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+        used += len;
+    }
+    for (size_t i = 0; rc == WL_OK && i < json_array_size(all); i++) {
+        json_t *b = json_array_get(all, i);
+        if (json_object_set_new(b, "part", json_integer((json_int_t)i + 1)) != 0 ||
+            json_object_set_new(b, "parts", json_integer((json_int_t)json_array_size(all))) != 0)
+            rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+    }
+    if (rc != WL_OK) {
+        json_decref(all);
+        return rc;
+    }
+    *out = all;
+    return WL_OK;
+}

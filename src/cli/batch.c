@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Part of the CLI's shared layer (cli.h): many entries signed and posted in
+ * one POST /api/v1/entries:batch, all stored or none, for the importers
+ * (willing reference import-kiel, willing flows import-csv). A refusal names
+ * the entry the server refused. docs/internals/cli.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
+                   const json_t *bodies, json_t **answer)
+{
+    char origin[WL_ORIGIN_MAX + 1], url[2048], err[512];
+    const size_t n = json_array_size(bodies);
+    const uint64_t seq = cli_now_us();
+    const int64_t now = (int64_t)time(NULL);
+    wl_buf req = {0};
+    cli_buf resp = {0};
+    char *body = NULL, *entry = NULL, *b64 = NULL;
+    size_t elen = 0;
+    long st;
+    int ret = 1;
+
+    *answer = NULL;
+    if (n == 0 || n > WL_BATCH_MAX) {
+        fprintf(stderr, "willing %s: 1 to %u entries go in one batch, not %zu\n", cmd, WL_BATCH_MAX,
+                n);
+        return 1;
+    }
+    if (cli_fetch_origin(server, origin, sizeof origin) != 0)
+        return 1;
+    if (wl_buf_append(&req, "{\"entries\":[", 12, WL_BODY_MAX_BATCH) != WL_OK)
+        goto too_large;
+    for (size_t i = 0; i < n; i++) {
+        body = json_dumps(json_array_get(bodies, i), JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (body == NULL || wl_entry_build(origin, kind, kf->member, seq + i, now, body, &kf->key,
+                                           &entry, &elen) != WL_OK) {
+            fprintf(stderr, "willing %s: entry %zu cannot be built: at most %u bytes\n", cmd, i + 1,
+                    WL_ENTRY_MAX);
+            goto out;
+        }
+        if ((b64 = malloc(wl_b64_len(elen) + 1)) == NULL)
+            goto out;
+        wl_b64_encode((const uint8_t *)entry, elen, b64);
+        if ((i && wl_buf_append(&req, ",", 1, WL_BODY_MAX_BATCH) != WL_OK) ||
+            wl_buf_append(&req, "\"", 1, WL_BODY_MAX_BATCH) != WL_OK ||
+            wl_buf_append(&req, b64, strlen(b64), WL_BODY_MAX_BATCH) != WL_OK ||
+            wl_buf_append(&req, "\"", 1, WL_BODY_MAX_BATCH) != WL_OK)
+            goto too_large;
+        free(body);
+        wl_free(entry);
+        free(b64);
+        body = entry = b64 = NULL;
+    }
+    if (wl_buf_append(&req, "]}", 2, WL_BODY_MAX_BATCH) != WL_OK)
+        goto too_large;
+    cli_url(server, "/api/v1/entries:batch", url, sizeof url);
+    st = cli_http("POST", url, "application/json", req.buf, req.len, &resp, err, sizeof err);
+    if (st != 200 && st != 201) {
+        json_t *o = json_loadb(resp.buf ? resp.buf : "", resp.len, 0, NULL);
+        json_t *pos = json_object_get(o, "position");
+        if (json_is_integer(pos))
+            fprintf(stderr, "willing %s: entry %lld of %zu refused (%ld %s), so none is stored:\n",
+                    cmd, (long long)json_integer_value(pos) + 1, n, st, cli_str(o, "error", "?"));
+        json_decref(o);
+        cli_refused(cmd, st, &resp, err);
+        goto out;
+    }
+    if ((*answer = json_loadb(resp.buf, resp.len, 0, NULL)) == NULL) {
+        fprintf(stderr, "willing %s: the server's answer is not JSON\n", cmd);
+        goto out;
+    }
+    ret = 0;
+    goto out;
+too_large:
+    fprintf(stderr,
+            "willing %s: the batch passes %u bytes (WL_BODY_MAX_BATCH), the most one request "
+            "carries: import the file in smaller parts\n",
+            cmd, WL_BODY_MAX_BATCH);
+out:
+    free(body);
+    wl_free(entry);
+    free(b64);
+    wl_buf_free(&req);
+    cli_buf_free(&resp);
+    return ret;
+}
