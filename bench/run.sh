@@ -40,6 +40,9 @@ echo "== clearing (issue 3): 100,000 pledges with random monotone conditions"
 emit clearing "$("$B/willing-clearbench" 100000 200)"
 emit clearing_20_members "$("$B/willing-clearbench" 100000 20)"
 
+echo "== IATI 2.03 export of 10,000 activities (issue 9)"
+emit iati_export "$("$B/willing-iatibench" 10000)"
+
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")

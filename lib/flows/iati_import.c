@@ -449,7 +449,10 @@ static wl_rc read_doc(const xmlDoc *doc, const wl_iati_options *opt, wl_iati_imp
                 continue;
             }
             size_t i = json_array_size(imp->flows);
-            long *lines = wl_realloc(imp->lines, (i + 1) * sizeof *lines);
+            /* lines[] doubles at 16, 32, 64...: capacity is the next power of two */
+            long *lines = imp->lines;
+            if (i == 0 || (i >= 16 && (i & (i - 1)) == 0))
+                lines = wl_realloc(imp->lines, (i ? 2 * i : 16) * sizeof *lines);
             if (lines == NULL || json_array_append_new(imp->flows, f) != 0) {
                 if (lines)
                     imp->lines = lines;
@@ -499,7 +502,8 @@ wl_rc wl_iati_import_read(const char *xml, size_t len, const wl_iati_options *op
         goto out;
     }
     /* no XML_PARSE_NOENT (no substitution), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE */
-    xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+    xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
+                              XML_PARSE_COMPACT);
     /* every message to the thread's structured handler (ours, until the parse is done):
        the parser's own handlers would print, or get the parser instead of ours */
     coll.pc = pc;
