@@ -210,5 +210,8 @@ int cli_coverage(int argc, char **argv);    /* coalition.c */
 int cli_clear(int argc, char **argv);       /* clear.c */
 /* flows: third-party reference data */
 int cli_reference(int argc, char **argv); /* reference.c */
+/* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */
+int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
+int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);
 
 #endif

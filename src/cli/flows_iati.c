@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `willing flows import-iati` and `willing flows export-iati` (rows of flows.c's table):
+ * an IATI 2.03 file checked here, every bad transaction named FILE:LINE, then sent as
+ * the member's flow.batch entries in one all-or-nothing POST /api/v1/entries:batch; and
+ * a member's flows fetched as an iati-activities document (GET /api/v1/flows/iati).
+ * The conversion is lib/flows/iati_*.c's; docs/internals/flows.md, section "IATI".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "willing/iati.h"
+
+#ifndef WL_IATI_SCHEMA
+#define WL_IATI_SCHEMA "iati-activities-schema.xsd"
+#endif
+
+/* body bytes of one flow.batch entry: the entry's other lines and signature fit in the rest */
+#define BATCH_BODY_MAX (WL_ENTRY_MAX - 2048u)
+
+typedef struct {
+    const char *pledge, *requirement, *category, *schema, *member, *out;
+    bool skip_bad, dry_run;
+} iati_opts;
+
+static int iati_opt(void *ctx, int ch, const char *arg)
+{
+    iati_opts *o = ctx;
+    switch (ch) {
+    case 'p':
+        o->pledge = arg;
+        break;
+    case 'r':
+        o->requirement = arg;
+        break;
+    case 'c':
+        o->category = arg;
+        break;
+    case 'S':
+        o->schema = arg;
+        break;
+    case 'm':
+        o->member = arg;
+        break;
+    case 'o':
+        o->out = arg;
+        break;
+    case 'b':
+        o->skip_bad = true;
+        break;
+    case 'n':
+        o->dry_run = true;
+        break;
+    default:
+        return 2;
+    }
+    return CLI_GO;
+}
+
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+/* v scaled by 10^4 as an exact decimal */
+static void i128_format(i128 v, char *out, size_t cap)
+{
+    char d[48];
+    size_t n = 0;
+    u128 a = v < 0 ? (u128)0 - (u128)v : (u128)v;
+    do {
+        d[n++] = (char)('0' + (int)(a % 10));
+        a /= 10;
+    } while (a || n < 5);
+    size_t lo = 0;
+    while (lo < 4 && d[lo] == '0')
+        lo++;
+    size_t k = 0;
+    if (v < 0 && k + 1 < cap)
+        out[k++] = '-';
+    for (size_t i = n; i-- > 4 && k + 1 < cap;)
+        out[k++] = d[i];
+    if (lo < 4 && k + 1 < cap)
+        out[k++] = '.';
+    for (size_t i = 4; i-- > lo && k + 1 < cap;)
+        out[k++] = d[i];
+    out[k] = '\0';
+}
+
+/* --dry-run: the sums per currency and transaction type, and per currency, one a line */
+static void print_sums(const json_t *flows)
+{
+    struct {
+        char key[16];
+        i128 sum;
+        size_t n;
+    } sums[64];
+    size_t nsums = 0, i;
+    json_t *f;
+    json_array_foreach(flows, i, f)
+    {
+        const char *cur = cli_str(f, "currency", "");
+        int64_t v = 0;
+        char key[2][16];
+        snprintf(key[0], sizeof key[0], "%s\t%s", cur,
+                 cli_str(json_object_get(f, "iati"), "type", ""));
+        snprintf(key[1], sizeof key[1], "%s\tall", cur);
+        if (wl_iati_decimal_parse(cli_str(f, "amount", ""), &v) != WL_OK)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            size_t j = 0;
+            while (j < nsums && strcmp(sums[j].key, key[k]) != 0)
+                j++;
+            if (j == nsums) {
+                if (nsums == sizeof sums / sizeof *sums)
+                    continue; /* more currencies than a file holds: not summed */
+                memcpy(sums[nsums].key, key[k], sizeof key[k]);
+                sums[nsums].sum = 0;
+                sums[nsums++].n = 0;
+            }
+            sums[j].sum += v;
+            sums[j].n++;
+        }
+    }
+    for (i = 0; i < nsums; i++) {
+        char text[64];
+        i128_format(sums[i].sum, text, sizeof text);
+        printf("%s\t%s\t%zu\n", sums[i].key, text, sums[i].n);
+    }
+}
+
+/* The parts of the import: rows [starts[k], starts[k+1]) each fit one entry. */
+static size_t split(const json_t *flows, size_t *starts, size_t cap)
+{
+    size_t parts = 0, bytes = 0, rows = 0;
+    for (size_t i = 0; i < json_array_size(flows); i++) {
+        char *t = json_dumps(json_array_get(flows, i), JSON_COMPACT);
+        size_t n = t ? strlen(t) + 1 : BATCH_BODY_MAX;
+        free(t);
+        if (parts == 0 || rows == WL_BATCH_MAX || bytes + n > BATCH_BODY_MAX - 256) {
+            if (parts == cap)
+                return 0;
+            starts[parts++] = i;
+            bytes = rows = 0;
+        }
+        bytes += n;
+        rows++;
+    }
+    return parts;
+}
+
+/* Every part as a flow.batch entry of kf's member, all posted at once (cli_post_batch). */
+static int send(const char *server, const wl_keyfile *kf, const wl_iati_import *imp)
+{
+    size_t n = json_array_size(imp->flows), *starts = calloc(WL_BATCH_MAX + 1, sizeof *starts);
+    size_t parts = starts ? split(imp->flows, starts, WL_BATCH_MAX) : 0;
+    json_t *bodies = json_array(), *answer = NULL;
+    int ret = 1;
+    if (parts == 0) {
+        fprintf(stderr,
+                "willing flows import-iati: %zu flows do not fit one batch of %u entries: "
+                "split the file\n",
+                n, WL_BATCH_MAX);
+        goto out;
+    }
+    starts[parts] = n;
+    for (size_t k = 0; k < parts; k++) {
+        json_t *rows = json_array();
+        for (size_t i = starts[k]; i < starts[k + 1]; i++)
+            json_array_append(rows, json_array_get(imp->flows, i));
+        if (json_array_append_new(bodies,
+                                  json_pack("{s:s, s:s, s:I, s:I, s:o}", "import", imp->sha256,
+                                            "format", "iati-2.03", "part", (json_int_t)(k + 1),
+                                            "parts", (json_int_t)parts, "flows", rows)) != 0)
+            goto out;
+    }
+    if (cli_post_batch("flows import-iati", server, kf, "flow.batch", bodies, &answer) != 0)
+        goto out;
+    if (cli_json)
+        cli_print_json(answer);
+    else
+        printf("imported %zu flows in %zu flow.batch entries (import %s)\n", n, parts, imp->sha256);
+    ret = 0;
+out:
+    free(starts);
+    json_decref(bodies);
+    json_decref(answer);
+    return ret;
+}
+
+int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"pledge", required_argument, NULL, 'p'},
+        {"requirement", required_argument, NULL, 'r'},
+        {"category", required_argument, NULL, 'c'},
+        {"schema", required_argument, NULL, 'S'},
+        {"skip-bad", no_argument, NULL, 'b'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
+    };
+    iati_opts o = {0};
+    cli_common c;
+    wl_keyfile kf;
+    wl_iati_schema *xsd = NULL;
+    wl_iati_import imp = {0};
+    wl_error err = {0};
+    char *xml = NULL;
+    size_t len = 0;
+    bool have_key = false;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, iati_opt, &o, &c);
+    if (ret != CLI_GO)
+        return ret;
+    ret = 2;
+    if (optind != argc - 1 || (o.pledge && o.requirement) ||
+        !(o.pledge || o.requirement || o.category) || (!o.dry_run && (!c.server || !c.key))) {
+        cli_cmd_usage(stderr, self);
+        goto out;
+    }
+    const char *file = argv[optind];
+    ret = 1;
+    if (!o.dry_run) {
+        if (cli_member_key("flows import-iati", c.key, &kf) != 0)
+            goto out;
+        have_key = true;
+    }
+    if ((xml = cli_read_file(file, WL_IATI_MAX_BYTES, &len)) == NULL) {
+        fprintf(stderr, "willing flows import-iati: cannot read %s, or it is larger than %u MiB\n",
+                file, WL_IATI_MAX_BYTES >> 20);
+        goto out;
+    }
+    const char *schema = o.schema ? o.schema : getenv("WILLING_IATI_SCHEMA");
+    if (wl_iati_schema_load(schema ? schema : WL_IATI_SCHEMA, &xsd, &err) != WL_OK) {
+        fprintf(stderr, "willing flows import-iati: %s (--schema FILE)\n", err.msg);
+        goto out;
+    }
+    wl_iati_options io = {
+        .pledge = o.pledge, .requirement = o.requirement, .category = o.category, .schema = xsd};
+    if (wl_iati_import_read(xml, len, &io, &imp, &err) != WL_OK) {
+        for (size_t i = 0; i < imp.nbad; i++)
+            fprintf(stderr, "%s:%ld:%d: %s\n", file, imp.bad[i].line, imp.bad[i].col,
+                    imp.bad[i].why);
+        fprintf(stderr, "willing flows import-iati: %s: %s; nothing sent\n", file, err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < imp.nbad; i++)
+        fprintf(stderr, "%s:%ld: %s\n", file, imp.bad[i].line, imp.bad[i].why);
+    if (imp.bad_total > imp.nbad)
+        fprintf(stderr, "%s: and %zu more bad transactions\n", file, imp.bad_total - imp.nbad);
+    if (imp.bad_total && !o.skip_bad) {
+        fprintf(stderr,
+                "willing flows import-iati: %zu of %zu transactions are bad: nothing "
+                "sent (--skip-bad sends the good ones)\n",
+                imp.bad_total, imp.transactions);
+        goto out;
+    }
+    if (o.dry_run) {
+        print_sums(imp.flows);
+        ret = imp.bad_total ? 2 : 0;
+        goto out;
+    }
+    if (json_array_size(imp.flows) == 0) {
+        fprintf(stderr, "willing flows import-iati: %s holds no good transaction: nothing sent\n",
+                file);
+        goto out;
+    }
+    ret = send(c.server, &kf, &imp);
+    if (ret == 0 && imp.bad_total) {
+        fprintf(stderr, "willing flows import-iati: %zu bad transactions left out (listed above)\n",
+                imp.bad_total);
+        ret = 2;
+    }
+out:
+    if (have_key)
+        wl_key_wipe(&kf.key);
+    wl_iati_import_free(&imp);
+    wl_iati_schema_free(xsd);
+    free(xml);
+    return ret;
+}
+
+int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"member", required_argument, NULL, 'm'},
+        {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    iati_opts o = {0};
+    cli_common c;
+    wl_keyfile kf;
+    cli_buf resp = {0};
+    char path[512], url[2048], err[512];
+    bool have_key = false;
+    long st;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY, opts, iati_opt, &o, &c);
+    if (ret != CLI_GO)
+        return ret;
+    ret = 2;
+    if (optind != argc || !c.server || !o.member ||
+        strspn(o.member, "abcdefghijklmnopqrstuvwxyz"
+                         "0123456789._-") != strlen(o.member)) {
+        cli_cmd_usage(stderr, self);
+        goto out;
+    }
+    ret = 1;
+    if (c.key) {
+        if (cli_member_key("flows export-iati", c.key, &kf) != 0)
+            goto out;
+        have_key = true;
+    }
+    snprintf(path, sizeof path, "/api/v1/flows/iati?member=%s", o.member);
+    cli_url(c.server, path, url, sizeof url);
+    st = have_key ? cli_signed_http("GET", url, NULL, 0, &kf, &resp, err, sizeof err)
+                  : cli_http("GET", url, NULL, NULL, 0, &resp, err, sizeof err);
+    if (st != 200) {
+        ret = cli_refused("flows export-iati", st, &resp, err);
+        goto out;
+    }
+    FILE *f = o.out ? fopen(o.out, "wb") : stdout;
+    if (f == NULL || fwrite(resp.buf, 1, resp.len, f) != resp.len ||
+        (o.out ? fclose(f) : fflush(f)) != 0) {
+        fprintf(stderr, "willing flows export-iati: cannot write %s\n", o.out ? o.out : "stdout");
+        goto out;
+    }
+    ret = 0;
+out:
+    if (have_key)
+        wl_key_wipe(&kf.key);
+    cli_buf_free(&resp);
+    return ret;
+}
