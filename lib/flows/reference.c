@@ -307,12 +307,17 @@ wl_rc wl_ref_kiel_read(const char *buf, size_t len, wl_ref_import *out, size_t *
 static json_t *row_json(const wl_ref_row *r)
 {
     json_t *o = json_pack("{s:I, s:s}", "line", (json_int_t)r->line, "donor", r->donor);
-    if (o && r->date[0])
-        json_object_set_new(o, "date", json_string(r->date));
-    if (o && json_object_set_new(o, "type", json_string(r->type)) == 0 &&
-        json_object_set_new(o, "stage", json_string(r->stage)) == 0 &&
-        json_object_set_new(o, "amount", json_string(r->amount)) == 0 &&
-        json_object_set_new(o, "currency", json_string(r->currency)) == 0)
+    int bad = o == NULL;
+    /* json_object_set_new takes its value even when it fails */
+    if (!bad && r->date[0])
+        bad |= json_object_set_new(o, "date", json_string(r->date));
+    if (!bad) {
+        bad |= json_object_set_new(o, "type", json_string(r->type));
+        bad |= json_object_set_new(o, "stage", json_string(r->stage));
+        bad |= json_object_set_new(o, "amount", json_string(r->amount));
+        bad |= json_object_set_new(o, "currency", json_string(r->currency));
+    }
+    if (!bad)
         return o;
     json_decref(o);
     return NULL;

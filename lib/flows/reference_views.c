@@ -137,18 +137,21 @@ static json_t *group_json(const group *g)
 {
     char num[WL_REF_DEC_TEXT];
     json_t *o = json_pack("{s:s, s:s}", "donor", g->donor, "currency", g->currency);
-    for (int ty = 0; o && ty < NTYPES; ty++) {
+    int bad = o == NULL;
+    for (int ty = 0; !bad && ty < NTYPES; ty++) {
         json_t *f = json_object();
-        for (int st = 0; f && st < NSTAGES; st++) {
+        bad |= f == NULL;
+        for (int st = 0; !bad && st < NSTAGES; st++) {
             wl_ref_dec_format(g->sum[ty][st], num);
-            json_object_set_new(f, stages[st], json_string(num));
+            bad |= json_object_set_new(f, stages[st], json_string(num));
         }
-        if (f == NULL || json_object_set_new(o, types[ty], f) != 0) {
-            json_decref(o);
-            return NULL;
-        }
+        /* json_object_set_new takes f even when it fails */
+        bad |= json_object_set_new(o, types[ty], f);
     }
-    return o;
+    if (!bad)
+        return o;
+    json_decref(o);
+    return NULL;
 }
 
 wl_rc wl_ref_totals(wl_store *s, const char *source, const char *release, json_t **out,
@@ -276,7 +279,9 @@ wl_rc wl_ref_rows(wl_store *s, const char *source, const char *release, const ch
     }
     if (l.n > limit)
         json_array_remove(l.list, json_array_size(l.list) - 1);
-    o = head(source, rel);
+    if ((o = head(source, rel)) == NULL)
+        json_decref(l.list);
+    /* json_object_set_new takes the list even when it fails */
     if (o == NULL || json_object_set_new(o, "rows", l.list) != 0 ||
         json_object_set_new(o, "more", json_boolean(l.n > limit)) != 0) {
         json_decref(o);

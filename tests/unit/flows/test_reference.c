@@ -459,6 +459,76 @@ static void test_kind_store_and_totals(void **state)
     json_decref(rows);
 }
 
+/* ---- fault injection: each allocation failed in turn ---- */
+
+/* Reads a small tracker file, packs it and sums the store's totals: *out the answers as text. */
+static wl_rc fault_session(fixture *f, json_t **out)
+{
+    static const char csv[] = "giver,dato,kategori,maal,verdi_eur\n"
+                              "Norway,2023-01-31,Military,Allocation,10.5\n"
+                              "Norway,2023-02-30,Military,Allocation,1\n"
+                              "\"Korea, South\",,Financial,Commitment,0.000000000000000001\n";
+    wl_ref_import im;
+    wl_error err;
+    json_t *bodies = NULL, *tot = NULL, *rows = NULL;
+    size_t line;
+    wl_rc rc;
+    *out = NULL;
+    if ((rc = wl_ref_kiel_read(csv, sizeof csv - 1, &im, &line, &err)) != WL_OK)
+        return rc;
+    rc = wl_ref_batches(im.rows, im.n, WL_KIEL_SOURCE, "28", FILE0, &bodies, &err);
+    if (rc == WL_OK)
+        rc = wl_ref_totals(f->s, "kiel-ust", NULL, &tot, &err);
+    if (rc == WL_OK)
+        rc = wl_ref_rows(f->s, "kiel-ust", NULL, NULL, 0, 10, &rows, &err);
+    if (rc == WL_OK && im.nbad != 1)
+        rc = WL_ERR_INTERNAL;
+    if (rc == WL_OK && (*out = json_pack("{s:O, s:O, s:O}", "bodies", bodies, "totals", tot, "rows",
+                                         rows)) == NULL)
+        rc = WL_ERR_NOMEM;
+    json_decref(bodies);
+    json_decref(tot);
+    json_decref(rows);
+    wl_ref_import_free(&im);
+    return rc;
+}
+
+static void test_alloc_faults(void **state)
+{
+    fixture *f = *state;
+    json_t *o = NULL;
+    char *want, *got;
+    unsigned long n;
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    assert_int_equal(fault_session(f, &o), WL_OK);
+    want = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    for (n = 1;; n++) {
+        wl_alloc_fail_at(n);
+        wl_rc rc = fault_session(f, &o);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc == WL_OK) { /* an error, or the right answer */
+            got = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+            if (strcmp(got, want) != 0) {
+                size_t i = 0;
+                while (got[i] == want[i])
+                    i++;
+                fail_msg("allocation %lu failed, yet the answer was WL_OK and not the same: "
+                         "...%.80s against ...%.80s",
+                         n, got + (i > 40 ? i - 40 : 0), want + (i > 40 ? i - 40 : 0));
+            }
+            wl_free(got);
+        }
+        json_decref(o);
+        if (!failed)
+            break;
+    }
+    wl_free(want);
+    json_set_alloc_funcs(malloc, free);
+    assert_true(n > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_csv_not_utf8), cmocka_unit_test(test_csv_ceilings),
         cmocka_unit_test(test_kiel_fixture), cmocka_unit_test(test_kiel_bad_rows),
         cmocka_unit_test(test_kind_rules),   cmocka_unit_test(test_kind_store_and_totals),
+        cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
