@@ -580,6 +580,60 @@ static void entities_refused_unread(void **state)
     wl_iati_import_free(&imp);
 }
 
+/* import then export of the Finnish file: the flows read, and the document written */
+static wl_rc fault_session(const char *xml, size_t len, json_t **flows, char **doc)
+{
+    wl_iati_options opt = {.category = "finance", .currency = currency, .schema = schema};
+    wl_iati_import imp;
+    wl_error err = {0};
+    wl_buf x = {0};
+    size_t skipped;
+    wl_rc rc = wl_iati_import_read(xml, len, &opt, &imp, &err);
+    *flows = NULL;
+    *doc = NULL;
+    if (rc == WL_OK)
+        rc = wl_iati_export("fi", imp.flows, NULL, &x, &skipped, &err);
+    if (rc == WL_OK) {
+        *flows = json_incref(imp.flows);
+        *doc = x.buf;
+        x.buf = NULL;
+    }
+    wl_buf_free(&x);
+    wl_iati_import_free(&imp);
+    return rc;
+}
+
+/* every allocation of willing's and jansson's failed in turn: an error or the right answer */
+static void allocation_faults(void **state)
+{
+    size_t len;
+    char *xml = slurp("activities-fi-mfa-2021.xml", &len), *want = NULL, *got = NULL;
+    json_t *want_flows = NULL, *got_flows = NULL;
+    unsigned long n;
+    (void)state;
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    assert_int_equal(fault_session(xml, len, &want_flows, &want), WL_OK);
+    for (n = 1;; n++) {
+        wl_alloc_fail_at(n);
+        wl_rc rc = fault_session(xml, len, &got_flows, &got);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc == WL_OK && (!json_equal(got_flows, want_flows) || strcmp(got, want) != 0))
+            fail_msg("allocation %lu failed, yet the answer was WL_OK and not the same", n);
+        if (rc != WL_OK)
+            assert_int_equal(rc, WL_ERR_NOMEM);
+        json_decref(got_flows);
+        wl_free(got);
+        if (!failed)
+            break;
+    }
+    json_decref(want_flows);
+    json_set_alloc_funcs(malloc, free);
+    wl_free(want);
+    free(xml);
+    assert_true(n > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +647,7 @@ int main(void)
         cmocka_unit_test(bad_transactions_named_by_line),
         cmocka_unit_test(schema_failure_names_line_and_column),
         cmocka_unit_test(entities_refused_unread),
+        cmocka_unit_test(allocation_faults),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
