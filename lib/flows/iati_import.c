@@ -398,24 +398,23 @@ static json_t *read_transaction(const xmlNode *t, const activity *act, const wl_
     json_t *iati = json_pack("{s:s}", "type", type);
     json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "flow", hex, "activity", act->id,
                           "stage", stage, "date", date, "amount", amount, "currency", cur);
-    if (iati == NULL || f == NULL)
+    /* f holds a reference to iati from here: one release of each on every path */
+    if (iati == NULL || f == NULL || json_object_set(f, "iati", iati) != 0)
         goto nomem;
     const char *pv = prov[0] ? prov : act->provider, *rv = recv[0] ? recv : act->receiver;
     if ((pv[0] && json_object_set_new(iati, "provider", json_string(pv))) ||
         (rv[0] && json_object_set_new(iati, "receiver", json_string(rv))) ||
         (vdate[0] && json_object_set_new(iati, "value_date", json_string(vdate))) ||
-        json_object_set_new(f, "iati", iati))
-        goto nomem_f;
-    if ((opt->pledge && json_object_set_new(f, "pledge", json_string(opt->pledge))) ||
+        (opt->pledge && json_object_set_new(f, "pledge", json_string(opt->pledge))) ||
         (opt->requirement &&
          json_object_set_new(f, "requirement", json_string(opt->requirement))) ||
         (opt->category && json_object_set_new(f, "category", json_string(opt->category))) ||
         (desc[0] && json_object_set_new(f, "text", json_string(desc))))
-        goto nomem_f;
+        goto nomem;
+    json_decref(iati);
     return f;
 nomem:
     json_decref(iati);
-nomem_f:
     json_decref(f);
     snprintf(why, cap, "out of memory");
     return NULL;
