@@ -71,6 +71,13 @@
 #define WL_COND_DEPTH_MAX 8         /* nesting of a pledge's condition */
 #define WL_COND_NODES_MAX 64        /* terms of a pledge's condition */
 
+/* Flows (docs/internals/flows.md). */
+#define WL_FLOW_BATCH_ROWS 1000u   /* flows in one flow.batch entry */
+#define WL_FLOW_TEXT_BYTES 2000u   /* bytes of a flow's text, a dispute's reason */
+#define WL_FLOW_NAME_BYTES 200u    /* bytes of an activity id, an instrument's name, a source */
+#define WL_FLOW_READERS_MAX 32u    /* named readers of a sealed flow */
+#define WL_INSTRUMENT_DEPTH_MAX 8u /* facilities above a contract, at most */
+
 /* Witnesses: peers of `serve --witness`, logs and body of `willing witness`. */
 #define WL_WITNESS_MAX 8u
 #define WL_WITNESS_LOGS_MAX 16u

@@ -208,7 +208,9 @@ static const char *unannounced_in(wl_store *s, const wl_cond *c)
 /*
  * Announcing a pledge: its body must be a valid pledge, and everything it
  * names (members its conditions require, its readers) must be public, so
- * that nothing sealed can be inferred from what is announced.
+ * that nothing sealed can be inferred from what is announced. It is then
+ * recorded as announced (its author, day and category), for the flows that
+ * name it.
  */
 static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
                            wl_error *err)
@@ -220,7 +222,6 @@ static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index
     size_t i;
     wl_rc rc;
     (void)sealed_index;
-    (void)index;
     /* the body was checked by the kind's validate (wl_pledge_validate) before this hook */
     if (cj && wl_cond_from_json(cj, &cond, why, sizeof why) != WL_OK)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_pledge", "announce: %s", why);
@@ -236,6 +237,19 @@ static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index
                                     "members, so nothing sealed can be inferred from it",
                                     bad);
     wl_cond_free(cond);
+    if (rc == WL_OK) { /* flows find it here, by id, with its day (lib/flows) */
+        wl_pledge_public pp;
+        memset(&pp, 0, sizeof pp);
+        snprintf(pp.author, sizeof pp.author, "%s", c->author);
+        snprintf(pp.category, sizeof pp.category, "%s",
+                 json_string_value(json_object_get(c->body_json, "category")));
+        pp.time = c->time;
+        pp.idx = index;
+        rc = wl_store_pledge_announced(
+            s, json_string_value(json_object_get(c->body_json, "pledge")), &pp);
+        if (rc != WL_OK)
+            rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    }
     return rc;
 }
 

@@ -71,6 +71,30 @@ static const char schema[] =
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
     " idx INTEGER NOT NULL);"
+    /* the announced pledges (flows name them): the day of each, from its content's time */
+    "CREATE TABLE IF NOT EXISTS pledges_announced(pledge TEXT PRIMARY KEY, author TEXT NOT NULL,"
+    " time INTEGER NOT NULL, category TEXT NOT NULL, idx INTEGER NOT NULL);"
+    /* sqlite_flows.c */
+    "CREATE TABLE IF NOT EXISTS flows(id TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
+    " row INTEGER NOT NULL DEFAULT -1, author TEXT NOT NULL, pledge TEXT, requirement TEXT,"
+    " instrument TEXT, activity TEXT, category TEXT, stage TEXT NOT NULL, date TEXT NOT NULL,"
+    " qty INTEGER, unit TEXT, amount INTEGER, currency TEXT, sealed INTEGER NOT NULL,"
+    " superseded_by TEXT, readers TEXT, body TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS flows_by_author ON flows(author, idx);"
+    "CREATE INDEX IF NOT EXISTS flows_by_pledge ON flows(pledge) WHERE pledge IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS flows_by_date ON flows(date);"
+    "CREATE INDEX IF NOT EXISTS flows_by_instrument ON flows(instrument, stage)"
+    " WHERE instrument IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS flow_answers(flow TEXT NOT NULL, idx INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, received INTEGER, date TEXT, reason TEXT, sealed INTEGER NOT NULL,"
+    " PRIMARY KEY(flow, idx));"
+    "CREATE TABLE IF NOT EXISTS instruments(id TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
+    " parent TEXT, level TEXT, type TEXT, provider TEXT, amount INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, body TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS instruments_by_parent ON instruments(parent)"
+    " WHERE parent IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS rates(date TEXT, cfrom TEXT, cto TEXT, rate INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL, PRIMARY KEY(cfrom, cto, date));"
     /* sqlite_witness.c */
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);"
@@ -136,6 +160,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_FLOWS_REF] = &wl_sq_flows_ref,
         [WL_SQ_COALITION] = &wl_sq_coalition,
         [WL_SQ_WITNESS] = &wl_sq_witness,
+        [WL_SQ_FLOWS] = &wl_sq_flows,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {

@@ -2,12 +2,22 @@
 /*
  * The coalition family of the SQLite store (store/store_coalition.h): the
  * latest requirement.set of each id with its endorsement (table requirements)
- * and the facts the coordinator records or retracts (facts). Pledges are
- * sealed content (sqlite_sealed.c).
+ * the facts the coordinator records or retracts (facts) and the announced
+ * pledges (pledges_announced). Pledges are sealed content (sqlite_sealed.c).
  */
 #include "store/sqlite_int.h"
 
-enum { Q_REQ_PUT, Q_REQ_GET, Q_REQ_ENDORSE, Q_REQ_ALL, Q_FACT_SET, Q_FACT_ALL, Q_COUNT };
+enum {
+    Q_REQ_PUT,
+    Q_REQ_GET,
+    Q_REQ_ENDORSE,
+    Q_REQ_ALL,
+    Q_FACT_SET,
+    Q_FACT_ALL,
+    Q_PLEDGE_ANNOUNCED,
+    Q_PLEDGE_PUBLIC,
+    Q_COUNT
+};
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
@@ -20,6 +30,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_FACT_SET] = "INSERT INTO facts(name, recorded, idx) VALUES(?1, ?2, ?3) "
                    "ON CONFLICT(name) DO UPDATE SET recorded = ?2, idx = ?3",
     [Q_FACT_ALL] = "SELECT name FROM facts WHERE recorded = 1 ORDER BY name",
+    [Q_PLEDGE_ANNOUNCED] =
+        "INSERT OR IGNORE INTO pledges_announced(pledge, author, time, category, "
+        "idx) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_PLEDGE_PUBLIC] =
+        "SELECT author, time, category, idx FROM pledges_announced WHERE pledge = ?1",
 };
 const wl_sq_family wl_sq_coalition = {sql, Q_COUNT};
 
@@ -130,4 +145,35 @@ out:
         wl_free(v);
     }
     return rc;
+}
+
+wl_rc wl_store_pledge_announced(wl_store *s, const char *pledge, const wl_pledge_public *p)
+{
+    sqlite3_stmt *st = stmt(s, Q_PLEDGE_ANNOUNCED);
+    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, p->time);
+    sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)p->idx);
+    return step_done(st);
+}
+
+wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *out)
+{
+    sqlite3_stmt *st = stmt(s, Q_PLEDGE_PUBLIC);
+    int rc;
+    wl_rc ret = WL_OK;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        col_str(st, 0, out->author, sizeof out->author);
+        out->time = sqlite3_column_int64(st, 1);
+        col_str(st, 2, out->category, sizeof out->category);
+        out->idx = (uint64_t)sqlite3_column_int64(st, 3);
+    } else {
+        ret = no_row(rc);
+    }
+    sqlite3_reset(st);
+    return ret;
 }

@@ -28,6 +28,7 @@ enum {
     WL_SQ_COALITION,
     WL_SQ_WITNESS,
     WL_SQ_FLOWS_REF,
+    WL_SQ_FLOWS,
     WL_SQ_FAMILIES
 };
 /* Statements one family may cache (each family's file checks its count against it). */
@@ -40,6 +41,7 @@ typedef struct {
 } wl_sq_family;
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
     wl_sq_witness, wl_sq_flows_ref;
+wl_sq_witness, wl_sq_flows;
 
 struct wl_store {
     sqlite3 *db;

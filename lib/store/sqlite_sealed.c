@@ -17,6 +17,7 @@ enum {
     Q_SEALED_MINE,
     Q_SEALED_EACH,
     Q_SEALED_ALL,
+    Q_SEALED_BY_ID,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -37,6 +38,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
                       "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
     [Q_SEALED_ALL] = "SELECT commitment FROM sealed ORDER BY rowid",
+    [Q_SEALED_BY_ID] = "SELECT commitment FROM sealed WHERE pledge = ?1",
 };
 const wl_sq_family wl_sq_sealed = {sql, Q_COUNT};
 
@@ -133,6 +135,19 @@ wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint6
     sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
     return step_done(st);
+}
+
+wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_SEALED_BY_ID);
+    uint8_t c[32];
+    size_t n = 0;
+    wl_rc rc;
+    memset(r, 0, sizeof *r);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if ((rc = read_commitments(st, &c, 1, &n)) != WL_OK)
+        return rc;
+    return n == 0 ? WL_ERR_NOT_FOUND : wl_store_sealed_get(s, c, r);
 }
 
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])

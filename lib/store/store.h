@@ -6,8 +6,10 @@
  * engine's message, checks of the whole file) and includes the parts, one per
  * table family: store_log.h (entries, hashes, tiles, checkpoints),
  * store_identity.h (members, keys), store_sealed.h (sealed content),
- * store_session.h (sessions, nonces), store_coalition.h (requirements, facts)
- * store_witness.h (witness state) and store_flows_ref.h (reference data). SQLite implements it now
+ * store_session.h (sessions, nonces), store_coalition.h (requirements, facts,
+ * announced pledges), store_flows.h (flows, answers, instruments, rates),
+ * store_witness.h (witness state) and store_flows_ref.h (reference data).
+ * SQLite implements it now
  * (lib/store/sqlite.c and sqlite_<part>.c); nothing above this header knows
  * which engine is used. Every function zeroes its outputs on entry, so on an
  * error they hold zeros, "" or NULL, never a half-read row.
@@ -18,6 +20,7 @@
 
 #include "store/store_coalition.h"
 #include "store/store_flows_ref.h"
+#include "store/store_flows.h"
 #include "store/store_identity.h"
 #include "store/store_log.h"
 #include "store/store_sealed.h"
@@ -29,7 +32,7 @@ typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
-#define WL_STORE_SCHEMA "3"
+#define WL_STORE_SCHEMA "4"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,

@@ -30,4 +30,18 @@ wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx) WL_MUS
 wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx) WL_MUST;
 wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n) WL_MUST;
 
+/*
+ * Announced pledges (table pledges_announced): each with its author, its
+ * content's time (its day), its category and its announce entry's index, so
+ * that flows naming a public pledge find it from the log alone (fsck's replay
+ * too). WL_ERR_NOT_FOUND for a pledge not announced; *out zeroed on error.
+ */
+typedef struct {
+    char author[65], category[33];
+    int64_t time;
+    uint64_t idx;
+} wl_pledge_public;
+wl_rc wl_store_pledge_announced(wl_store *s, const char *pledge, const wl_pledge_public *p) WL_MUST;
+wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *out) WL_MUST;
+
 #endif

@@ -42,6 +42,11 @@ wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
                                 uint64_t envelope) WL_MUST;
 
+/*
+ * The sealed content whose own id (its kind's sealed_id: a pledge's, a
+ * flow's) is id; WL_ERR_NOT_FOUND if none. The caller checks its kind.
+ */
+wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r) WL_MUST;
 /* The author of the sealed pledge with this id; WL_ERR_NOT_FOUND if none. */
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) WL_MUST;
 /* The sealed commitments whose subject is member, in the order received. */

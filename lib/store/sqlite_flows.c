@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The flows family of the SQLite store (store/store_flows.h): flows with
+ * their correction chains (table flows), confirmations and disputes
+ * (flow_answers), instruments (instruments) and rates (rates). Sums of
+ * amounts are taken in C in 128 bits, never in SQLite's 64-bit SUM, which
+ * would fail on overflow. The views' readers (fviews) are in the marked
+ * section at the end.
+ */
+#include "store/sqlite_int.h"
+
+enum {
+    Q_FLOW_PUT,
+    Q_FLOW_PUBLISH,
+    Q_FLOW_GET,
+    Q_FLOW_SUPERSEDE,
+    Q_FLOW_DRAWN,
+    Q_ANSWER_PUT,
+    Q_INSTR_PUT,
+    Q_INSTR_GET,
+    Q_INSTR_CHILDREN,
+    Q_RATE_PUT,
+    Q_RATE_GET,
+    Q_COUNT
+};
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+static const char *const sql[Q_COUNT] = {
+    [Q_FLOW_PUT] = "INSERT INTO flows(id, idx, row, author, pledge, requirement, instrument, "
+                   "activity, category, stage, date, qty, unit, amount, currency, sealed, readers, "
+                   "body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                   "?16, ?17, ?18)",
+    [Q_FLOW_PUBLISH] = "UPDATE flows SET sealed = 0, idx = ?2 WHERE id = ?1",
+    [Q_FLOW_GET] = "SELECT idx, row, author, pledge, requirement, instrument, activity, category, "
+                   "stage, date, qty, unit, amount, currency, sealed, superseded_by FROM flows "
+                   "WHERE id = ?1",
+    [Q_FLOW_SUPERSEDE] = "UPDATE flows SET superseded_by = ?2 WHERE id = ?1",
+    [Q_FLOW_DRAWN] = "SELECT amount FROM flows WHERE instrument = ?1 AND currency = ?2 AND "
+                     "stage = 'disbursement' AND superseded_by IS NULL AND (?3 = 0 OR sealed = 0)",
+    [Q_ANSWER_PUT] = "INSERT OR REPLACE INTO flow_answers(flow, idx, kind, received, date, reason, "
+                     "sealed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_INSTR_PUT] = "INSERT OR REPLACE INTO instruments(id, idx, parent, level, type, provider, "
+                    "amount, currency, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_INSTR_GET] = "SELECT idx, parent, level, type, provider, amount, currency FROM instruments "
+                    "WHERE id = ?1",
+    [Q_INSTR_CHILDREN] = "SELECT amount FROM instruments WHERE parent = ?1 AND id IS NOT ?2",
+    [Q_RATE_PUT] = "INSERT INTO rates(date, cfrom, cto, rate, idx) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_RATE_GET] = "SELECT rate, date, idx FROM rates WHERE cfrom = ?1 AND cto = ?2 AND date <= ?3 "
+                   "ORDER BY date DESC LIMIT 1",
+};
+const wl_sq_family wl_sq_flows = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_FLOWS, q);
+}
+
+/* Binds text, or NULL for "" and NULL. */
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_FLOW_PUT);
+    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->idx);
+    sqlite3_bind_int64(st, 3, r->row);
+    sqlite3_bind_text(st, 4, r->author, -1, SQLITE_STATIC);
+    bind_opt(st, 5, r->pledge);
+    bind_opt(st, 6, r->requirement);
+    bind_opt(st, 7, r->instrument);
+    bind_opt(st, 8, r->activity);
+    bind_opt(st, 9, r->category);
+    sqlite3_bind_text(st, 10, r->stage, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, r->date, -1, SQLITE_STATIC);
+    if (r->has_qty)
+        sqlite3_bind_int64(st, 12, r->qty);
+    bind_opt(st, 13, r->unit);
+    if (r->has_amount)
+        sqlite3_bind_int64(st, 14, r->amount);
+    bind_opt(st, 15, r->currency);
+    sqlite3_bind_int(st, 16, r->sealed ? 1 : 0);
+    bind_opt(st, 17, r->readers);
+    sqlite3_bind_text(st, 18, r->body ? r->body : "{}", -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_FLOW_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    rc = step_done(st);
+    return rc == WL_OK && sqlite3_changes(s->db) == 0 ? WL_ERR_NOT_FOUND : rc;
+}
+
+wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_FLOW_GET);
+    int rc;
+    wl_rc ret = WL_OK;
+    memset(r, 0, sizeof *r);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(r->id, sizeof r->id, "%s", id);
+        r->idx = (uint64_t)sqlite3_column_int64(st, 0);
+        r->row = sqlite3_column_int64(st, 1);
+        col_str(st, 2, r->author, sizeof r->author);
+        col_str(st, 3, r->pledge, sizeof r->pledge);
+        col_str(st, 4, r->requirement, sizeof r->requirement);
+        col_str(st, 5, r->instrument, sizeof r->instrument);
+        col_str(st, 6, r->activity, sizeof r->activity);
+        col_str(st, 7, r->category, sizeof r->category);
+        col_str(st, 8, r->stage, sizeof r->stage);
+        col_str(st, 9, r->date, sizeof r->date);
+        r->has_qty = sqlite3_column_type(st, 10) != SQLITE_NULL;
+        r->qty = sqlite3_column_int64(st, 10);
+        col_str(st, 11, r->unit, sizeof r->unit);
+        r->has_amount = sqlite3_column_type(st, 12) != SQLITE_NULL;
+        r->amount = sqlite3_column_int64(st, 12);
+        col_str(st, 13, r->currency, sizeof r->currency);
+        r->sealed = sqlite3_column_int(st, 14) != 0;
+        col_str(st, 15, r->superseded_by, sizeof r->superseded_by);
+    } else {
+        ret = no_row(rc);
+    }
+    sqlite3_reset(st);
+    if (ret != WL_OK)
+        memset(r, 0, sizeof *r);
+    return ret;
+}
+
+wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by)
+{
+    sqlite3_stmt *st = stmt(s, Q_FLOW_SUPERSEDE);
+    sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+/* The sum of column 0 over the rows of st, in 128 bits; n counts them. Resets st. */
+static wl_rc sum_rows(sqlite3_stmt *st, uint64_t *n, wl_i128 *sum)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *sum += sqlite3_column_int64(st, 0);
+        if (n)
+            (*n)++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        *sum = 0;
+        if (n)
+            *n = 0;
+        return map_rc(rc);
+    }
+    return WL_OK;
+}
+
+wl_rc wl_store_flow_drawn(wl_store *s, const char *instrument, const char *currency,
+                          bool public_only, wl_i128 *sum)
+{
+    sqlite3_stmt *st = stmt(s, Q_FLOW_DRAWN);
+    *sum = 0;
+    sqlite3_bind_text(st, 1, instrument, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, public_only ? 1 : 0);
+    return sum_rows(st, NULL, sum);
+}
+
+wl_rc wl_store_flow_answer_put(wl_store *s, const wl_flow_answer_row *a)
+{
+    sqlite3_stmt *st = stmt(s, Q_ANSWER_PUT);
+    sqlite3_bind_text(st, 1, a->flow, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)a->idx);
+    sqlite3_bind_text(st, 3, a->kind, -1, SQLITE_STATIC);
+    if (a->has_received)
+        sqlite3_bind_int64(st, 4, a->received);
+    bind_opt(st, 5, a->date);
+    bind_opt(st, 6, a->reason);
+    sqlite3_bind_int(st, 7, a->sealed ? 1 : 0);
+    return step_done(st);
+}
+
+wl_rc wl_store_instrument_put(wl_store *s, const wl_instrument_row *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_INSTR_PUT);
+    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->idx);
+    bind_opt(st, 3, r->parent);
+    sqlite3_bind_text(st, 4, r->level, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, r->provider, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, r->amount);
+    sqlite3_bind_text(st, 8, r->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, r->body ? r->body : "{}", -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_instrument_get(wl_store *s, const char *id, wl_instrument_row *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_INSTR_GET);
+    int rc;
+    wl_rc ret = WL_OK;
+    memset(r, 0, sizeof *r);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(r->id, sizeof r->id, "%s", id);
+        r->idx = (uint64_t)sqlite3_column_int64(st, 0);
+        col_str(st, 1, r->parent, sizeof r->parent);
+        col_str(st, 2, r->level, sizeof r->level);
+        col_str(st, 3, r->type, sizeof r->type);
+        col_str(st, 4, r->provider, sizeof r->provider);
+        r->amount = sqlite3_column_int64(st, 5);
+        col_str(st, 6, r->currency, sizeof r->currency);
+    } else {
+        ret = no_row(rc);
+    }
+    sqlite3_reset(st);
+    if (ret != WL_OK)
+        memset(r, 0, sizeof *r);
+    return ret;
+}
+
+wl_rc wl_store_instrument_children(wl_store *s, const char *parent, const char *except, uint64_t *n,
+                                   wl_i128 *sum)
+{
+    sqlite3_stmt *st = stmt(s, Q_INSTR_CHILDREN);
+    *n = 0;
+    *sum = 0;
+    sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
+    bind_opt(st, 2, except);
+    return sum_rows(st, n, sum);
+}
+
+wl_rc wl_store_rate_put(wl_store *s, const char *date, const char *from, const char *to,
+                        int64_t rate, uint64_t idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_RATE_PUT);
+    sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, rate);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)idx);
+    return step_done(st);
+}
+
+wl_rc wl_store_rate_get(wl_store *s, const char *from, const char *to, const char *date,
+                        int64_t *rate, char rdate[11], uint64_t *idx)
+{
+    sqlite3_stmt *st = stmt(s, Q_RATE_GET);
+    int rc;
+    wl_rc ret = WL_OK;
+    *rate = 0;
+    rdate[0] = '\0';
+    *idx = 0;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *rate = sqlite3_column_int64(st, 0);
+        col_str(st, 1, rdate, 11);
+        *idx = (uint64_t)sqlite3_column_int64(st, 2);
+    } else {
+        ret = no_row(rc);
+    }
+    sqlite3_reset(st);
+    return ret;
+}
+
+/* ---- Readers for the views (fviews): below this line. ---- */

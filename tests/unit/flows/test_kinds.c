@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The flows module's kinds on a real SQLite store in a temporary file: every
+ * rule of flow, flow.batch, flow.confirm, flow.dispute, instrument and rate,
+ * refusals included (each with its code and the field or chain it names, and
+ * nothing stored), run through the kinds' own descriptors (validate, apply,
+ * seal_check, sealed_apply, reveal) as the ledger and the sealed route run
+ * them; who may write each kind asked of the authority.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "willing/flows.h"
+#include "willing/identity.h"
+
+#define ORIGIN "example.org/flows"
+#define P_UK "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"  /* uk's pledge, announced (2025-03-02) */
+#define P_UKS "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" /* uk's pledge, sealed */
+#define F1 "11111111111111111111111111111111"
+#define F2 "22222222222222222222222222222222"
+#define F3 "33333333333333333333333333333333"
+#define F4 "44444444444444444444444444444444"
+#define T_PLEDGE 1740873600 /* 2025-03-02T00:00:00Z */
+
+typedef struct {
+    char dir[32], path[64];
+    wl_store *s;
+    wl_key k;
+    uint64_t size;
+    unsigned nonce;
+} fixture;
+
+static fixture fx;
+
+/*
+ * Parsed content: an entry or sealed content; caller clears e and frees *raw.
+ * A field given twice in text takes its last value (the tests override fields so).
+ */
+static void parse(const char *kind, const char *author, const char *text, bool sealed, char **raw,
+                  wl_entry *e)
+{
+    char n[33], body[8192];
+    size_t len = 0;
+    json_t *j = json_loads(text, 0, NULL);
+    assert_non_null(j);
+    assert_int_not_equal(json_dumpb(j, body, sizeof body - 1, JSON_COMPACT), 0);
+    body[json_dumpb(j, NULL, 0, JSON_COMPACT)] = '\0';
+    json_decref(j);
+    snprintf(n, sizeof n, "%032x", ++fx.nonce);
+    if (sealed) {
+        assert_int_equal(wl_sealed_build(ORIGIN, kind, author, n, T_PLEDGE, body, &fx.k, raw, &len),
+                         WL_OK);
+        assert_int_equal(wl_sealed_parse(*raw, len, e, NULL, 0), WL_OK);
+    } else {
+        assert_int_equal(
+            wl_entry_build(ORIGIN, kind, author, fx.nonce, T_PLEDGE, body, &fx.k, raw, &len),
+            WL_OK);
+        assert_int_equal(wl_entry_parse(*raw, len, e, NULL, 0), WL_OK);
+    }
+}
+
+typedef enum { PUBLIC, SEAL, REVEAL } how;
+
+/* Runs the kind's rules as the ledger (PUBLIC), the sealed route (SEAL) or announcing (REVEAL). */
+static wl_rc run(how h, const char *kind, const char *author, const char *body, wl_error *err)
+{
+    const wl_kind *d = wl_kind_find(kind);
+    wl_pending p;
+    char *raw = NULL;
+    wl_rc rc;
+    assert_non_null(d);
+    memset(&p, 0, sizeof p);
+    memset(err, 0, sizeof *err);
+    parse(kind, author, body, h != PUBLIC, &raw, &p.e);
+    assert_int_equal(wl_store_savepoint(fx.s), WL_OK);
+    rc = d->validate ? d->validate(&p.e, err) : WL_OK;
+    if (rc == WL_OK && h == PUBLIC)
+        rc = d->apply(fx.s, &p, fx.size, err);
+    if (rc == WL_OK && h == SEAL) {
+        assert_non_null(d->seal_check);
+        rc = d->seal_check(fx.s, &p.e, err);
+        if (rc == WL_OK)
+            rc = d->sealed_apply(fx.s, &p.e, fx.size, err);
+    }
+    if (rc == WL_OK && h == REVEAL)
+        rc = d->reveal(fx.s, &p.e, 0, fx.size, err);
+    /* as the ledger does: a refused entry leaves nothing behind */
+    if (rc != WL_OK)
+        wl_store_rollback_to(fx.s); /* and releases it */
+    else
+        assert_int_equal(wl_store_release(fx.s), WL_OK);
+    if (rc == WL_OK)
+        fx.size++;
+    wl_entry_clear(&p.e);
+    wl_free(raw);
+    return rc;
+}
+
+/* Expects a refusal with code; the message names `names`. */
+static void refused(how h, const char *kind, const char *author, const char *body, const char *code,
+                    const char *names)
+{
+    wl_error err;
+    assert_int_not_equal(run(h, kind, author, body, &err), WL_OK);
+    if (strcmp(err.code, code) != 0 || strstr(err.msg, names) == NULL)
+        fail_msg("%s: want %s naming '%s', got %s: %s", body, code, names, err.code, err.msg);
+}
+
+static void ok(how h, const char *kind, const char *author, const char *body)
+{
+    wl_error err;
+    if (run(h, kind, author, body, &err) != WL_OK)
+        fail_msg("%s refused: %s: %s", body, err.code, err.msg);
+}
+
+static void member(const char *id, const char *role, int sealed)
+{
+    wl_member m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.id, sizeof m.id, "%s", id);
+    snprintf(m.name, sizeof m.name, "%s", id);
+    snprintf(m.role, sizeof m.role, "%s", role);
+    snprintf(m.status, sizeof m.status, "%s", sealed ? "invited" : "announced");
+    m.sealed = sealed;
+    assert_int_equal(wl_store_member_put(fx.s, &m), WL_OK);
+}
+
+static void seal_pledge(const char *author, const char *id)
+{
+    wl_sealed_rec r;
+    wl_entry e;
+    char *raw = NULL, body[200];
+    memset(&r, 0, sizeof r);
+    snprintf(body, sizeof body,
+             "{\"pledge\":\"%s\",\"category\":\"air_defence\",\"quantity\":\"5000\","
+             "\"unit\":\"missiles\"}",
+             id);
+    parse("pledge", author, body, true, &raw, &e);
+    memset(r.salt, (int)fx.nonce, sizeof r.salt);
+    wl_seal_commitment(r.salt, raw, strlen(raw), r.commitment);
+    snprintf(r.author, sizeof r.author, "%s", author);
+    snprintf(r.pledge, sizeof r.pledge, "%s", id);
+    r.content = raw;
+    r.content_len = strlen(raw);
+    r.readers = "[]";
+    r.envelope = UINT64_MAX;
+    assert_int_equal(wl_store_sealed_put(fx.s, &r), WL_OK);
+    wl_entry_clear(&e);
+    wl_free(raw);
+}
+
+static void announce_pledge(const char *author, const char *id)
+{
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"pledge\":\"%s\",\"category\":\"air_defence\",\"quantity\":\"5000\","
+             "\"unit\":\"missiles\"}",
+             id);
+    ok(REVEAL, "pledge", author, body); /* the coalition's reveal records it */
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_modules_register(), WL_OK);
+    memset(&fx, 0, sizeof fx);
+    snprintf(fx.dir, sizeof fx.dir, "/tmp/wl-flows-XXXXXX");
+    assert_non_null(mkdtemp(fx.dir));
+    snprintf(fx.path, sizeof fx.path, "%s/log.db", fx.dir);
+    assert_int_equal(wl_store_open(fx.path, 1, &fx.s), WL_OK);
+    wl_key_generate(&fx.k);
+    assert_int_equal(wl_store_begin(fx.s), WL_OK);
+    member("op", "operator", 0);
+    member("co", "coordinator", 0);
+    member("uk", "member", 0);
+    member("fr", "member", 0);
+    member("ua", "host", 0);
+    member("nl", "member", 1); /* sealed: not public */
+    assert_int_equal(wl_store_requirement_put(fx.s, "air-defence",
+                                              "{\"requirement\":\"air-defence\",\"category\":"
+                                              "\"air_defence\",\"quantity\":\"100\",\"unit\":"
+                                              "\"systems\",\"priority\":1}",
+                                              0),
+                     WL_OK);
+    seal_pledge("uk", P_UK);
+    announce_pledge("uk", P_UK);
+    seal_pledge("uk", P_UKS);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char p[96];
+    (void)state;
+    wl_store_rollback(fx.s);
+    wl_store_close(fx.s);
+    snprintf(p, sizeof p, "%s-wal", fx.path);
+    (void)unlink(p);
+    snprintf(p, sizeof p, "%s-shm", fx.path);
+    (void)unlink(p);
+    (void)unlink(fx.path);
+    (void)rmdir(fx.dir);
+    return 0;
+}
+
+static bool stored(const char *id)
+{
+    wl_flow_row r;
+    return wl_store_flow_get(fx.s, id, &r) == WL_OK;
+}
+
+#define DELIVERY(id, extra)                                                                        \
+    "{\"flow\":\"" id "\",\"pledge\":\"" P_UK "\",\"stage\":\"delivery\",\"date\":\"2025-06\","    \
+    "\"quantity\":\"500\",\"unit\":\"missiles\"" extra "}"
+
+static void test_flow_body(void **state)
+{
+    (void)state;
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"colour\":\"red\""), "invalid_body", "colour");
+    refused(PUBLIC, "flow", "uk", "{\"flow\":\"xyz\",\"pledge\":\"" P_UK "\"}", "invalid_body",
+            "'flow'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"stage\":\"paid\""), "invalid_body", "stage");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"delivery\",\"date\":"
+            "\"2025-06-31\",\"quantity\":\"5\",\"unit\":\"missiles\"}",
+            "invalid_body", "'date'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"amount\":\"5\",\"currency\":\"GBP\""),
+            "invalid_body", "'amount'");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"delivery\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"5\",\"currency\":\"GBP\"}",
+            "invalid_body", "'quantity'");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"disbursement\",\"date\":"
+            "\"2025-06-01\",\"quantity\":\"5\",\"unit\":\"missiles\"}",
+            "invalid_body", "'amount'");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-06\",\"amount\":\"5\",\"currency\":\"GBP\"}",
+            "invalid_body", "'date'");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"5\",\"currency\":\"XYZ\"}",
+            "invalid_body", "unknown currency");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"5\",\"currency\":\"LTL\"}",
+            "invalid_body", "withdrawn on 2018-08-08");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"123456789012345\",\"currency\":\"GBP\"}",
+            "invalid_body", "at most 14 digits before the point and 4 after");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"1.00001\",\"currency\":\"GBP\"}",
+            "invalid_body", "'amount'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"readers\":[\"fr\"]"), "invalid_body",
+            "'readers'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"category\":\"snacks\""), "invalid_body",
+            "'category'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"source\":\"abc\""), "invalid_body", "'source'");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"iati\":{\"type\":\"14\"}"), "invalid_body",
+            "iati.type");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"stage\":\"delivery\",\"date\":\"2025-06\",\"quantity\":\"5\","
+            "\"unit\":\"missiles\"}",
+            "invalid_body", "'pledge'");
+    assert_false(stored(F1));
+}
+
+static void test_flow_on_pledge(void **state)
+{
+    (void)state;
+    /* someone else's pledge: the same answer as none */
+    refused(PUBLIC, "flow", "fr", DELIVERY(F1, ""), "unknown_pledge", P_UK);
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"cccccccccccccccccccccccccccccccc\",\"stage\":"
+            "\"delivery\",\"date\":\"2025-06\",\"quantity\":\"5\",\"unit\":\"missiles\"}",
+            "unknown_pledge", "cccc");
+    /* a sealed, unannounced pledge takes only sealed flows */
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UKS "\",\"stage\":\"delivery\",\"date\":"
+            "\"2025-06\",\"quantity\":\"5\",\"unit\":\"missiles\"}",
+            "pledge_sealed", "--sealed");
+    /* before its pledge (2025-03-02), by day and by month */
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"date\":\"2025-02\""), "before_pledge",
+            "2025-03-02");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+            "\"2025-03-01\",\"amount\":\"5\",\"currency\":\"GBP\"}",
+            "before_pledge", "2025-03-01");
+    assert_false(stored(F1));
+    ok(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"date\":\"2025-03\""));
+    {
+        wl_flow_row r;
+        assert_int_equal(wl_store_flow_get(fx.s, F1, &r), WL_OK);
+        assert_string_equal(r.category, "air_defence"); /* from its pledge */
+        assert_int_equal(r.qty, 5000000);
+        assert_false(r.sealed);
+        assert_int_equal(r.row, -1);
+    }
+    /* the same id again */
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ""), "flow_exists", F1);
+    /* a requirement gives the category; an unknown one is refused */
+    refused(PUBLIC, "flow", "co",
+            "{\"flow\":\"" F2 "\",\"requirement\":\"nope\",\"stage\":\"allocation\",\"date\":"
+            "\"2025-04-01\",\"amount\":\"10\",\"currency\":\"EUR\"}",
+            "unknown_requirement", "nope");
+    ok(PUBLIC, "flow", "co",
+       "{\"flow\":\"" F2 "\",\"requirement\":\"air-defence\",\"stage\":\"allocation\",\"date\":"
+       "\"2025-04-01\",\"amount\":\"10\",\"currency\":\"EUR\"}");
+    /* an activity alone needs a category */
+    refused(PUBLIC, "flow", "fr",
+            "{\"flow\":\"" F3 "\",\"activity\":\"XM-DAC-7-PPR-28250\",\"stage\":\"disbursement\","
+            "\"date\":\"2018-01-01\",\"amount\":\"-78791\",\"currency\":\"EUR\"}",
+            "invalid_body", "'category'");
+    ok(PUBLIC, "flow", "fr",
+       "{\"flow\":\"" F3 "\",\"activity\":\"XM-DAC-7-PPR-28250\",\"stage\":\"disbursement\","
+       "\"date\":\"2018-01-01\",\"amount\":\"-78791\",\"currency\":\"EUR\",\"category\":"
+       "\"other\"}");
+}
+
+static void test_supersedes(void **state)
+{
+    (void)state;
+    ok(PUBLIC, "flow", "uk", DELIVERY(F1, ""));
+    /* not a flow: a pledge's id, an unknown id, another member's flow */
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" P_UK "\""), "unknown_flow",
+            P_UK);
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" F4 "\""), "unknown_flow", F4);
+    ok(PUBLIC, "flow", "fr",
+       "{\"flow\":\"" F3 "\",\"activity\":\"x\",\"category\":\"other\",\"stage\":\"commitment\","
+       "\"date\":\"2025-01-01\",\"amount\":\"1\",\"currency\":\"EUR\"}");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" F3 "\""), "unknown_flow", F3);
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" F2 "\""), "invalid_body",
+            "supersedes");
+    /* a correction, then a second correction of the same flow */
+    ok(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"quantity\":\"450\",\"supersedes\":\"" F1 "\""));
+    {
+        wl_flow_row r;
+        assert_int_equal(wl_store_flow_get(fx.s, F1, &r), WL_OK);
+        assert_string_equal(r.superseded_by, F2);
+    }
+    refused(PUBLIC, "flow", "uk", DELIVERY(F4, ",\"supersedes\":\"" F1 "\""), "superseded", F2);
+    assert_false(stored(F4));
+}
+
+#define INSTR(id, level, amount, extra)                                                            \
+    "{\"instrument\":\"" id "\",\"name\":\"" id "\",\"type\":\"export_credit\",\"level\":\"" level \
+    "\",\"provider\":\"uk\",\"amount\":\"" amount "\",\"currency\":\"GBP\"" extra "}"
+#define DISB(id, amount, extra)                                                                    \
+    "{\"flow\":\"" id "\",\"pledge\":\"" P_UK "\",\"instrument\":\"belfast-missiles\",\"stage\":"  \
+    "\"disbursement\",\"date\":\"2025-06-01\",\"amount\":\"" amount                                \
+    "\",\"currency\":\"GBP\"" extra "}"
+
+static void test_instruments(void **state)
+{
+    wl_instrument_row r;
+    (void)state;
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("ukef-2025", "facility", "1600000000", ",\"type\":\"gift\""), "invalid_body",
+            "'type'");
+    refused(PUBLIC, "instrument", "fr", INSTR("ukef-2025", "facility", "1600000000", ""),
+            "forbidden", "uk");
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("ukef-2025", "facility", "1600000000", ",\"provider\":\"nl\""), "unknown_member",
+            "nl");
+    ok(PUBLIC, "instrument", "uk", INSTR("ukef-2025", "facility", "1600000000", ""));
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("belfast-missiles", "contract", "1160000000", ",\"parent\":\"nope\""),
+            "unknown_instrument", "nope");
+    ok(PUBLIC, "instrument", "uk",
+       INSTR("belfast-missiles", "contract", "1160000000",
+             ",\"parent\":\"ukef-2025\",\"possible_more\":\"500000000\""));
+    assert_int_equal(wl_store_instrument_get(fx.s, "belfast-missiles", &r), WL_OK);
+    assert_string_equal(r.parent, "ukef-2025");
+    /* the children of a facility may not sum beyond it: 1.16bn + 0.5bn > 1.6bn */
+    refused(PUBLIC, "instrument", "co",
+            INSTR("second", "contract", "500000000", ",\"parent\":\"ukef-2025\""), "overdrawn",
+            "ukef-2025");
+    refused(PUBLIC, "instrument", "uk",
+            "{\"instrument\":\"eur\",\"name\":\"x\",\"type\":\"loan\",\"level\":\"contract\","
+            "\"provider\":\"uk\",\"amount\":\"1\",\"currency\":\"EUR\",\"parent\":\"ukef-2025\"}",
+            "currency_mismatch", "EUR");
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("under", "contract", "1", ",\"parent\":\"belfast-missiles\""), "not_a_facility",
+            "ukef-2025 > belfast-missiles");
+    /* an amendment: the amount may change, what it is may not */
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("belfast-missiles", "contract", "1160000000",
+                  ",\"parent\":\"ukef-2025\",\"type\":\"grant\""),
+            "instrument_fixed", "'type'");
+    refused(PUBLIC, "instrument", "uk", INSTR("ukef-2025", "facility", "1000000000", ""),
+            "overdrawn", "instruments under it");
+    ok(PUBLIC, "instrument", "co",
+       INSTR("belfast-missiles", "contract", "1200000000", ",\"parent\":\"ukef-2025\""));
+    assert_int_equal(wl_store_instrument_get(fx.s, "belfast-missiles", &r), WL_OK);
+    assert_int_equal(r.amount, 12000000000000LL);
+    ok(PUBLIC, "instrument", "uk",
+       INSTR("belfast-missiles", "contract", "1160000000", ",\"parent\":\"ukef-2025\""));
+    /* flows: on the contract, not the facility; never beyond the contract */
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"instrument\":\"ukef-2025\",\"stage\":"
+            "\"disbursement\",\"date\":\"2025-06-01\",\"amount\":\"5\",\"currency\":\"GBP\"}",
+            "not_a_leaf", "ukef-2025");
+    refused(PUBLIC, "flow", "uk", DISB(F1, "5", ",\"instrument\":\"nope\""), "unknown_instrument",
+            "nope");
+    ok(PUBLIC, "flow", "uk", DISB(F1, "1000000000", ""));
+    refused(PUBLIC, "flow", "uk", DISB(F2, "160000000.0001", ""), "overdrawn",
+            "ukef-2025 > belfast-missiles would draw GBP 1160000000.0001, beyond its GBP "
+            "1160000000");
+    /* a correction replaces what it corrects: 1.1bn in place of 1bn fits */
+    ok(PUBLIC, "flow", "uk", DISB(F2, "1100000000", ",\"supersedes\":\"" F1 "\""));
+    ok(PUBLIC, "flow", "uk", DISB(F3, "60000000", ""));
+    /* the contract may not be amended below what was disbursed on it */
+    refused(PUBLIC, "instrument", "uk",
+            INSTR("belfast-missiles", "contract", "1000000000", ",\"parent\":\"ukef-2025\""),
+            "overdrawn", "disbursements on it");
+}
+
+#define CONFIRM(id, received)                                                                      \
+    "{\"flow\":\"" id "\",\"received\":\"" received "\",\"date\":\"2025-07-01\"}"
+
+static void test_confirm_dispute(void **state)
+{
+    wl_error err;
+    (void)state;
+    /* the host only, as the authority answers for the kind */
+    assert_int_equal(wl_authorize(fx.s, "ua", "sign", "flow.confirm", &err), WL_OK);
+    assert_int_equal(wl_authorize(fx.s, "uk", "sign", "flow.confirm", &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(wl_authorize(fx.s, "co", "sign", "flow.dispute", &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(wl_authorize(fx.s, "ua", "sign", "flow", &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(wl_authorize(fx.s, "uk", "sign", "rate", &err), WL_ERR_FORBIDDEN);
+    assert_int_equal(wl_authorize(fx.s, "co", "sign", "rate", &err), WL_OK);
+    ok(PUBLIC, "flow", "uk", DELIVERY(F1, ""));
+    ok(PUBLIC, "flow", "uk",
+       "{\"flow\":\"" F2 "\",\"pledge\":\"" P_UK "\",\"stage\":\"commitment\",\"date\":"
+       "\"2025-06-01\",\"amount\":\"5\",\"currency\":\"GBP\"}");
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F4, "1"), "unknown_flow", F4);
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F2, "1"), "not_confirmable", "commitment");
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "500.0001"), "more_than_reported", "500");
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "0"), "invalid_body", "received");
+    refused(PUBLIC, "flow.confirm", "ua",
+            "{\"flow\":\"" F1 "\",\"received\":\"1\",\"date\":\"2025-07-01\",\"why\":\"x\"}",
+            "invalid_body", "why");
+    ok(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "300"));
+    ok(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"200 never arrived\"}");
+    refused(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"\"}", "invalid_body",
+            "reason");
+    /* a corrected flow is answered no more */
+    ok(PUBLIC, "flow", "uk", DELIVERY(F3, ",\"quantity\":\"300\",\"supersedes\":\"" F1 "\""));
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "1"), "superseded", F3);
+    ok(PUBLIC, "flow.confirm", "ua", CONFIRM(F3, "300"));
+}
+
+static void test_batch(void **state)
+{
+    (void)state;
+    refused(PUBLIC, "flow.batch", "uk",
+            "{\"import\":\"" F1 F1 "\",\"format\":\"iati-2.03\",\"part\":1,\"parts\":1,\"flows\":"
+            "[" DELIVERY(F1, "") "," DELIVERY(F2, ",\"quantity\":\"-1\"") "]}",
+            "invalid_body", "flows[1]: 'quantity'");
+    /* row checks against the store in order: the second names the first's pledge wrongly */
+    refused(PUBLIC, "flow.batch", "uk",
+            "{\"import\":\"" F1 F1
+            "\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[" DELIVERY(
+                F1, "") "," DELIVERY(F2, ",\"date\":\"2024-12\"") "]}",
+            "before_pledge", "flows[1]");
+    assert_false(stored(F1)); /* nothing of a refused batch */
+    refused(PUBLIC, "flow.batch", "uk",
+            "{\"import\":\"x\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[]}",
+            "invalid_body", "'import'");
+    refused(PUBLIC, "flow.batch", "uk",
+            "{\"import\":\"" F1 F1
+            "\",\"format\":\"csv\",\"part\":2,\"parts\":1,\"flows\":[" DELIVERY(F1, "") "]}",
+            "invalid_body", "'part'");
+    ok(PUBLIC, "flow.batch", "uk",
+       "{\"import\":\"" F1 F1 "\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[" DELIVERY(
+           F1, "") "," DELIVERY(F2, ",\"supersedes\":\"" F1 "\"") "]}");
+    {
+        wl_flow_row r;
+        assert_int_equal(wl_store_flow_get(fx.s, F2, &r), WL_OK);
+        assert_int_equal(r.row, 1);
+        assert_int_equal(wl_store_flow_get(fx.s, F1, &r), WL_OK);
+        assert_string_equal(r.superseded_by, F2);
+    }
+}
+
+static void test_rates(void **state)
+{
+    (void)state;
+#define RATE(extra)                                                                                \
+    "{\"date\":\"2025-03-03\",\"from\":\"GBP\",\"to\":\"EUR\",\"rate\":\"1.2095\",\"source\":"     \
+    "\"ECB reference rate\"" extra "}"
+    ok(PUBLIC, "rate", "co", RATE(""));
+    refused(PUBLIC, "rate", "co", RATE(",\"rate\":\"1.3\""), "rate_exists", "GBP to EUR");
+    refused(PUBLIC, "rate", "co", RATE(",\"to\":\"GBP\""), "invalid_body", "'to'");
+    refused(PUBLIC, "rate", "co", RATE(",\"to\":\"XXX1\""), "invalid_body", "unknown currency");
+    refused(PUBLIC, "rate", "co", RATE(",\"rate\":\"0\""), "invalid_body", "'rate'");
+    refused(PUBLIC, "rate", "co", RATE(",\"date\":\"2025-03\""), "invalid_body", "'date'");
+    {
+        int64_t r = 0;
+        char d[11];
+        uint64_t idx = 0;
+        assert_int_equal(wl_store_rate_get(fx.s, "GBP", "EUR", "2025-12-31", &r, d, &idx), WL_OK);
+        assert_int_equal(r, 120950000);
+        assert_string_equal(d, "2025-03-03");
+        assert_int_equal(wl_store_rate_get(fx.s, "GBP", "EUR", "2025-03-02", &r, d, &idx),
+                         WL_ERR_NOT_FOUND);
+        assert_int_equal(wl_store_rate_get(fx.s, "EUR", "GBP", "2025-12-31", &r, d, &idx),
+                         WL_ERR_NOT_FOUND); /* no inverse rates */
+    }
+}
+
+static void test_sealed_flows(void **state)
+{
+    wl_flow_row r;
+#define SEALED(id, extra)                                                                          \
+    "{\"flow\":\"" id "\",\"pledge\":\"" P_UKS "\",\"stage\":\"delivery\",\"date\":\"2025-06\","   \
+    "\"quantity\":\"500\",\"unit\":\"missiles\"" extra "}"
+    (void)state;
+    refused(SEAL, "flow", "fr", SEALED(F1, ""), "unknown_pledge", P_UKS);
+    refused(SEAL, "flow", "ua", SEALED(F1, ""), "forbidden", "host");
+    ok(SEAL, "flow", "uk", SEALED(F1, ",\"readers\":[\"nl\"]"));
+    assert_int_equal(wl_store_flow_get(fx.s, F1, &r), WL_OK);
+    assert_true(r.sealed);
+    /* unknown to a public answer or correction; the host answers it sealed */
+    refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "500"), "unknown_flow", F1);
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" F1 "\""), "unknown_flow", F1);
+    refused(SEAL, "flow.confirm", "uk", CONFIRM(F1, "500"), "forbidden", "host");
+    ok(SEAL, "flow.confirm", "ua", CONFIRM(F1, "500"));
+    /* announced: not while its pledge is sealed, nor naming a sealed reader */
+    refused(REVEAL, "flow", "uk", SEALED(F1, ""), "pledge_sealed", P_UKS);
+    announce_pledge("uk", P_UKS);
+    refused(REVEAL, "flow", "uk", SEALED(F1, ",\"readers\":[\"nl\"]"), "names_unannounced", "nl");
+    ok(REVEAL, "flow", "uk", SEALED(F1, ",\"readers\":[\"fr\"]"));
+    assert_int_equal(wl_store_flow_get(fx.s, F1, &r), WL_OK);
+    assert_false(r.sealed);
+    ok(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "500"));
+    /* on a fresh store (fsck's replay) the announced flow is stored from its content */
+    ok(REVEAL, "flow", "uk", SEALED(F2, ""));
+    assert_int_equal(wl_store_flow_get(fx.s, F2, &r), WL_OK);
+    assert_false(r.sealed);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_flow_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flow_on_pledge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_supersedes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_instruments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_dispute, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_flows, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
