@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ISO 4217 currencies as the IATI Currency codelist has them (non-embedded
- * codelist, IATI/IATI-Codelists-NonEmbedded commit 7aeece77; a copy with its
- * licence note is tests/fixtures/iati/Currency.xml, and test_money.c checks
+ * codelist, IATI/IATI-Codelists-NonEmbedded commit 7aeece77; a copy is
+ * tests/fixtures/iati/Currency.xml, its licence in README.md there, and test_money.c checks
  * this table against it code by code): each code with its withdrawal date
  * when withdrawn (refused in new flows, reported by importers) and its name.
  * Sorted by code (the codelist is not quite), looked up by binary search.

@@ -317,10 +317,11 @@ static wl_rc superseded_of(wl_store *s, const char *author, const wl_flow *f, bo
     wl_rc rc = wl_store_flow_get(s, f->supersedes, old);
     if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
         return storage(s, rc, err);
-    if (rc == WL_ERR_NOT_FOUND || strcmp(old->author, author) != 0 || (!f->sealed && old->sealed))
+    /* public corrects public, sealed corrects sealed: a public row never names a sealed one */
+    if (rc == WL_ERR_NOT_FOUND || strcmp(old->author, author) != 0 || f->sealed != old->sealed)
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_flow",
-                            "%s: 'supersedes' names %s, which is not a %sflow of yours", where,
-                            f->supersedes, f->sealed ? "" : "public ");
+                            "%s: 'supersedes' names %s, which is not a %s flow of yours", where,
+                            f->supersedes, f->sealed ? "sealed" : "public");
     if (old->superseded_by[0] && !(revealing && strcmp(old->superseded_by, f->id) == 0))
         return wl_error_set(err, WL_ERR_CONFLICT, "superseded",
                             "%s: flow %s was superseded already, by flow %s: correct that one",
@@ -440,8 +441,16 @@ wl_rc wl_flow_apply(wl_store *s, const char *author, const wl_flow *f, const cha
     r.idx = idx;
     r.row = row;
     r.body = body;
-    if (revealing && (rc = wl_store_flow_publish(s, f->id, idx)) != WL_ERR_NOT_FOUND)
-        goto stored; /* the operator held it sealed: now public */
+    if (revealing) {
+        wl_flow_row me, by;
+        rc = wl_store_flow_get(s, f->id, &me);
+        if (rc == WL_OK && (rc = wl_store_flow_publish(s, f->id, idx)) == WL_OK &&
+            me.superseded_by[0] && wl_store_flow_get(s, me.superseded_by, &by) == WL_OK &&
+            by.sealed) /* its correction is still sealed: public, it is not corrected yet */
+            rc = wl_store_flow_supersede(s, f->id, NULL);
+        if (rc != WL_ERR_NOT_FOUND)
+            goto stored; /* the operator held it sealed: now public */
+    }
     if (f->readers && (readers = json_dumps(f->readers, JSON_COMPACT)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "%s", where);
     r.readers = readers;

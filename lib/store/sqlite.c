@@ -364,11 +364,36 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
     return step_done(st);
 }
 
+/*
+ * A table's every column, quoted, joined into one text per row (the same rows
+ * give the same lines); for sqlite_schema its objects' type, name and SQL
+ * (not where they live, which differs between files).
+ */
+static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
+{
+    char text[200];
+    size_t off = 0;
+    sqlite3_stmt *st = NULL;
+    int r;
+    if (strcmp(table, "sqlite_schema") == 0)
+        return wl_fmt(cols, cap, "quote(type)||'|'||quote(name)||'|'||quote(sql)");
+    snprintf(text, sizeof text, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+        return map_rc(sqlite3_errcode(s->db));
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && off < cap - 100)
+        off += (size_t)snprintf(cols + off, cap - off, "%squote(\"%s\")", off ? "||'|'||" : "",
+                                (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return r != SQLITE_DONE || off == 0 || off >= cap - 100 ? WL_ERR_CORRUPT : WL_OK;
+}
+
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {"members", "keys", "requirements", "facts", NULL};
+    static const char *const tables[] = {
+        "members", "keys",         "requirements", "facts", "pledges_announced",
+        "flows",   "flow_answers", "instruments",  "rates", "sqlite_schema",
+        NULL};
     char cols[1024] = "", text[1400];
-    size_t off = 0;
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;
     int r, known = 0;
@@ -377,21 +402,8 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
         known |= strcmp(table, tables[i]) == 0;
     if (!known)
         return WL_ERR_INVALID;
-    /* every column, quoted, as one line of text: the same rows give the same lines */
-    snprintf(text, sizeof text, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
-        rc = map_rc(sqlite3_errcode(s->db));
+    if ((rc = row_columns(s, table, cols, sizeof cols)) != WL_OK)
         goto out;
-    }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && off < sizeof cols - 100)
-        off += (size_t)snprintf(cols + off, sizeof cols - off, "%squote(\"%s\")",
-                                off ? "||'|'||" : "", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    st = NULL;
-    if (r != SQLITE_DONE || off == 0 || off >= sizeof cols - 100) {
-        rc = WL_ERR_CORRUPT;
-        goto out;
-    }
     snprintf(text, sizeof text, "SELECT %s AS r FROM %s%s ORDER BY r", cols, table,
              public_only ? " WHERE sealed = 0" : "");
     if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {

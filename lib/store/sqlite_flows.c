@@ -139,7 +139,7 @@ wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by)
 {
     sqlite3_stmt *st = stmt(s, Q_FLOW_SUPERSEDE);
     sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+    bind_opt(st, 2, by);
     return step_done(st);
 }
 

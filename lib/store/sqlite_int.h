@@ -40,8 +40,7 @@ typedef struct {
     int n;
 } wl_sq_family;
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
-    wl_sq_witness, wl_sq_flows_ref;
-wl_sq_witness, wl_sq_flows;
+    wl_sq_witness, wl_sq_flows_ref, wl_sq_flows;
 
 struct wl_store {
     sqlite3 *db;

@@ -61,8 +61,10 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val) WL_MUST;
 
 /*
  * For fsck: every row of a table the log determines (members, keys,
- * requirements, facts) as one line of text (each column quoted), in a
- * canonical order; public_only: members and keys not sealed.
+ * requirements, facts, pledges_announced, flows, flow_answers, instruments,
+ * rates) as one line of text (each column quoted), in a canonical order;
+ * public_only: the rows not sealed (members, keys, flows, flow_answers).
+ * "sqlite_schema": the schema's own text (type, name, SQL of each object).
  */
 typedef wl_rc (*wl_row_fn)(void *ctx, const char *row);
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn,

@@ -44,7 +44,7 @@ wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r) WL_MUST;
 wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx) WL_MUST;
 /* WL_ERR_NOT_FOUND when none; *r zeroed on any error. */
 wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r) WL_MUST;
-/* Marks flow old as superseded by flow by. */
+/* Marks flow old as superseded by flow by (NULL: as not superseded). */
 wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by) WL_MUST;
 /*
  * The sum of the latest disbursements (not superseded) on an instrument in
