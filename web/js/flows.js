@@ -92,25 +92,28 @@ function converted(s) {
     return;
   }
   const c = s.converted || {};
-  const rows = (c.rows || []).map((r) => [who_(r.key), ...COLS.map(([k]) =>
-    (r.figures || r)[k] ?? "0")]);
+  const money = COLS.filter(([k]) => k !== "delivered"); // deliveries are in kind, never money
+  const rows = (c.rows || []).map((r) => [who_(r.key), ...money.map(([k]) => r[k] ?? "0")]);
   const nc = c.not_convertible || [];
+  const total = c.not_convertible_total ?? nc.length;
   clear(box, el("h3", {}, "In " + currency),
-    rows.length ? el("div", { id: "converted-table" }, table("Money flows by member, converted " +
-      "into " + currency, ["Member", ...COLS.map(([, h]) => h + " (" + currency + ")")], rows))
+    rows.length ? el("div", { id: "converted-table" }, table("Money by member, converted into " +
+      currency, ["Member", ...money.map(([, h]) => h + " (" + currency + ")")], rows))
       : el("p", {}, "Nothing converted into " + currency + "."),
     el("div", { id: "rates-used" }, (c.rates || []).length ? table("Every rate these totals used",
       ["Date", "From", "To", "Rate", "Entry"], c.rates.map((r) => [r.date, r.from, r.to, r.rate,
         r.index !== undefined ? el("a", { href: "/entry/" + r.index }, "#" + r.index) : ""]))
       : el("p", {}, "No rate was needed.")),
-    el("div", { id: "not-convertible" }, nc.length ? [
-      notice(nc.length + " flow(s) not convertible into " + currency + ": no rate recorded from " +
-        "their currency on or before their day. They are left out of the totals above, not " +
-        "guessed.", "warn"),
-      table("Not convertible into " + currency, ["Flow", "Currency", "Date", "Why"],
-        nc.map((n) => [el("code", {}, String(n.flow).slice(0, 12)), n.currency, n.date,
-          "not convertible: no " + n.currency + " to " + currency + " rate on or before " + n.date]))]
-      : el("p", {}, "Every money flow converted.")));
+    el("div", { id: "not-convertible" }, total ? [
+      notice(total + " pledge(s) or flow(s) not convertible into " + currency + ": no rate " +
+        "recorded from their currency on or before their day. They are left out of the totals " +
+        "above, not guessed." + (total > nc.length ? " The first " + nc.length + " are listed." : ""),
+      "warn"),
+      table("Not convertible into " + currency, ["What", "Currency", "Date", "Why"],
+        nc.map((n) => [el("span", {}, n.flow ? "flow " : "pledge ", el("code", {},
+          String(n.flow || n.pledge || "").slice(0, 12))), n.currency, n.date,
+        "not convertible: no " + n.currency + " to " + currency + " rate on or before " + n.date]))]
+      : el("p", {}, "Every money figure converted.")));
 }
 
 // Lag: days from a pledge to its first delivery or disbursement.
