@@ -25,17 +25,9 @@ typedef struct {
     char why[240];
 } wl_iati_problem;
 
-/*
- * Asks whether a currency code may be used: 0 current, 1 withdrawn (*since set to its
- * withdrawal date, "YYYY-MM-DD"), -1 unknown. NULL in the options: any three upper-case
- * letters are taken.
- */
-typedef int (*wl_iati_currency_fn)(const char *code, const char **since);
-
 typedef struct {
     /* given to every flow read; at most one of pledge and requirement */
     const char *pledge, *requirement, *category;
-    wl_iati_currency_fn currency;
     /* the 2.03 schema (wl_iati_schema_load), or NULL to skip schema validation */
     const struct wl_iati_schema *schema;
 } wl_iati_options;
@@ -52,7 +44,9 @@ typedef struct {
 } wl_iati_import;
 
 /*
- * Reads an iati-activities document of len bytes. WL_OK: *out holds the good flows and
+ * Reads an iati-activities document of len bytes. Every flow read is checked with the
+ * flows' own rules (wl_flow_read: the currency known and not withdrawn, the digits, the
+ * fields). WL_OK: *out holds the good flows and
  * every bad transaction with its line and why (the caller decides: all or nothing, or
  * --skip-bad). An error refuses the whole file, err naming why (and, for XML and schema
  * failures, the line and column; out->bad then lists each place): too large
@@ -95,7 +89,5 @@ const char *wl_iati_type_stage(const char *code);
  * after the point not counted); white space around it is allowed. WL_ERR_INVALID else.
  */
 wl_rc wl_iati_decimal_parse(const char *s, int64_t *out) WL_MUST;
-/* v (scaled by 10^4) as the shortest exact decimal ("-78791", "166819.43"); cap >= 24. */
-void wl_iati_decimal_format(int64_t v, char *out, size_t cap);
 
 #endif

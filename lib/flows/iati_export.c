@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "willing/flows.h"
 #include "willing/iati.h"
 
 typedef struct {
@@ -155,7 +156,7 @@ static int flow_group(const json_t *f, const char *member, char *key, size_t kca
                       size_t icap);
 
 static void activity(out_t *o, const char *member, json_t *flows, const group *g,
-                     const size_t *next, char (*amounts)[32])
+                     const size_t *next, char (*amounts)[48])
 {
     const char *start = NULL;
     char key[260], id[256];
@@ -215,7 +216,7 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
 {
     size_t n = json_array_size(flows), ngroups = 0;
     size_t *next = NULL;
-    char(*amounts)[32] = NULL;
+    char(*amounts)[48] = NULL;
     group *groups = NULL;
     json_t *index = json_object();
     out_t o = {out, WL_OK};
@@ -246,7 +247,7 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
                               "flows[%zu]: not a flow with an amount, a currency and a day", i);
             goto out;
         }
-        wl_iati_decimal_format(v, amounts[i], sizeof amounts[i]);
+        wl_money_format(v, amounts[i], sizeof amounts[i]);
         json_t *gi = json_object_get(index, key);
         if (gi) {
             group *g = &groups[json_integer_value(gi)];

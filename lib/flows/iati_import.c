@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "willing/crypto.h"
+#include "willing/flows.h"
 #include "willing/iati.h"
 
 struct wl_iati_schema {
@@ -98,19 +99,6 @@ wl_rc wl_iati_decimal_parse(const char *s, int64_t *out)
         v *= 10;
     *out = neg ? -v : v;
     return WL_OK;
-}
-
-void wl_iati_decimal_format(int64_t v, char *out, size_t cap)
-{
-    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    unsigned frac = (unsigned)(a % 10000u);
-    char f[8];
-    int n = 4;
-    snprintf(f, sizeof f, "%04u", frac);
-    while (n > 0 && f[n - 1] == '0')
-        f[--n] = '\0';
-    snprintf(out, cap, "%s%llu%s%s", v < 0 ? "-" : "", (unsigned long long)(a / 10000u),
-             n ? "." : "", f);
 }
 
 /* ---- problems: libxml2's messages and ours, collected, never printed ---- */
@@ -329,9 +317,9 @@ static json_t *read_transaction(const xmlNode *t, const activity *act, const wl_
                                 const char *file_hex, size_t ordinal, char *why, size_t cap)
 {
     char type[8], date[32], vdate[32], value[64], cur[8], prov[WL_IATI_ORG_BYTES + 1],
-        recv[WL_IATI_ORG_BYTES + 1], desc[WL_IATI_TEXT_BYTES + 1], amount[32];
+        recv[WL_IATI_ORG_BYTES + 1], desc[WL_IATI_TEXT_BYTES + 1], amount[48];
     const xmlNode *v = child(t, "value");
-    const char *stage, *since = NULL;
+    const char *stage;
     int64_t scaled;
     attr(child(t, "transaction-type"), "code", type, sizeof type);
     attr(child(t, "transaction-date"), "iso-date", date, sizeof date);
@@ -372,21 +360,19 @@ static json_t *read_transaction(const xmlNode *t, const activity *act, const wl_
                  "default-currency");
         return NULL;
     }
-    int known = opt->currency
-                    ? opt->currency(cur, &since)
-                    : (strlen(cur) == 3 && strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3 ? 0 : -1);
-    if (known < 0) {
+    const wl_currency *c = wl_currency_find(cur);
+    if (c == NULL) {
         snprintf(why, cap, "unknown currency '%s'", cur);
         return NULL;
     }
-    if (known > 0) {
-        snprintf(why, cap, "currency '%s' was withdrawn on %s", cur, since ? since : "?");
+    if (c->withdrawn) {
+        snprintf(why, cap, "currency '%s' was withdrawn on %s", cur, c->withdrawn);
         return NULL;
     }
     org(child(t, "provider-org"), prov, sizeof prov);
     org(child(t, "receiver-org"), recv, sizeof recv);
     text(child(child(t, "description"), "narrative"), desc, sizeof desc);
-    wl_iati_decimal_format(scaled, amount, sizeof amount);
+    wl_money_format(scaled, amount, sizeof amount);
 
     /* the flow's id: the file's hash and the transaction's place in it */
     char seed[96], hex[65];
@@ -412,6 +398,14 @@ static json_t *read_transaction(const xmlNode *t, const activity *act, const wl_
         (desc[0] && json_object_set_new(f, "text", json_string(desc))))
         goto nomem;
     json_decref(iati);
+    /* the flows' own rules, as the server will apply them to the batch's rows */
+    wl_flow fl;
+    wl_error ferr = {0};
+    if (wl_flow_read(f, false, "flow", &fl, &ferr) != WL_OK) {
+        snprintf(why, cap, "%s", ferr.rc == WL_ERR_NOMEM ? "out of memory" : ferr.msg);
+        json_decref(f);
+        return NULL;
+    }
     return f;
 nomem:
     json_decref(iati);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "willing/flows.h"
 #include "willing/iati.h"
 
 #ifndef WL_IATI_SCHEMA
@@ -61,40 +62,12 @@ static int iati_opt(void *ctx, int ch, const char *arg)
     return CLI_GO;
 }
 
-__extension__ typedef __int128 i128;
-__extension__ typedef unsigned __int128 u128;
-
-/* v scaled by 10^4 as an exact decimal */
-static void i128_format(i128 v, char *out, size_t cap)
-{
-    char d[48];
-    size_t n = 0;
-    u128 a = v < 0 ? (u128)0 - (u128)v : (u128)v;
-    do {
-        d[n++] = (char)('0' + (int)(a % 10));
-        a /= 10;
-    } while (a || n < 5);
-    size_t lo = 0;
-    while (lo < 4 && d[lo] == '0')
-        lo++;
-    size_t k = 0;
-    if (v < 0 && k + 1 < cap)
-        out[k++] = '-';
-    for (size_t i = n; i-- > 4 && k + 1 < cap;)
-        out[k++] = d[i];
-    if (lo < 4 && k + 1 < cap)
-        out[k++] = '.';
-    for (size_t i = 4; i-- > lo && k + 1 < cap;)
-        out[k++] = d[i];
-    out[k] = '\0';
-}
-
 /* --dry-run: the sums per currency and transaction type, and per currency, one a line */
 static void print_sums(const json_t *flows)
 {
     struct {
         char key[16];
-        i128 sum;
+        wl_i128 sum;
         size_t n;
     } sums[64];
     size_t nsums = 0, i;
@@ -126,7 +99,7 @@ static void print_sums(const json_t *flows)
     }
     for (i = 0; i < nsums; i++) {
         char text[64];
-        i128_format(sums[i].sum, text, sizeof text);
+        wl_decimal_format(sums[i].sum, WL_FLOW_SCALE_DIGITS, text, sizeof text);
         printf("%s\t%s\t%zu\n", sums[i].key, text, sums[i].n);
     }
 }

@@ -18,6 +18,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 
+#include "willing/flows.h"
 #include "willing/iati.h"
 
 #define FIX WL_SOURCE_DIR "/tests/fixtures/iati/"
@@ -46,16 +47,6 @@ static struct {
     int withdrawn;
 } currencies[256];
 static size_t ncurrencies;
-
-static int currency(const char *code, const char **since)
-{
-    for (size_t i = 0; i < ncurrencies; i++)
-        if (strcmp(currencies[i].code, code) == 0) {
-            *since = currencies[i].since;
-            return currencies[i].withdrawn;
-        }
-    return -1;
-}
 
 static void load_currencies(void)
 {
@@ -183,7 +174,7 @@ static void sums_match(const char *file, const wl_iati_import *imp, const char *
 
 static void import_file(const char *name, wl_iati_import *imp)
 {
-    wl_iati_options opt = {.category = "finance", .currency = currency, .schema = schema};
+    wl_iati_options opt = {.category = "finance", .schema = schema};
     wl_error err = {0};
     size_t len;
     char *x = slurp(name, &len);
@@ -226,7 +217,7 @@ static void decimals_exact(void **state)
               {"7.", 70000}};
     static const char *const bad[] = {"",    ".",   "-",   "1.23456", "123456789012345",
                                       "1e5", "1,5", "1 2", "--1",     "0x10"};
-    char out[32];
+    char out[48];
     int64_t v;
     (void)state;
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -235,11 +226,11 @@ static void decimals_exact(void **state)
     }
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(wl_iati_decimal_parse(bad[i], &v), WL_ERR_INVALID);
-    wl_iati_decimal_format(-787910000, out, sizeof out);
+    wl_money_format(-787910000, out, sizeof out); /* what flows and exports write */
     assert_string_equal(out, "-78791");
-    wl_iati_decimal_format(1668194300, out, sizeof out);
+    wl_money_format(1668194300, out, sizeof out);
     assert_string_equal(out, "166819.43");
-    wl_iati_decimal_format(-1, out, sizeof out);
+    wl_money_format(-1, out, sizeof out);
     assert_string_equal(out, "-0.0001");
 }
 
@@ -337,7 +328,7 @@ static void example_transaction_currency_beats_default(void **state)
 static void round_trip(const char *name)
 {
     wl_iati_import a, b;
-    wl_iati_options opt = {.category = "finance", .currency = currency, .schema = schema};
+    wl_iati_options opt = {.category = "finance", .schema = schema};
     wl_buf x = {0};
     wl_error err = {0};
     size_t skipped;
@@ -464,7 +455,7 @@ static void export_validates_with_every_type_and_role(void **state)
 static wl_rc read_text(const char *xml, const wl_iati_schema *xsd, wl_iati_import *imp,
                        wl_error *err)
 {
-    wl_iati_options opt = {.category = "finance", .currency = currency, .schema = xsd};
+    wl_iati_options opt = {.category = "finance", .schema = xsd};
     return wl_iati_import_read(xml, strlen(xml), &opt, imp, err);
 }
 
@@ -583,7 +574,7 @@ static void entities_refused_unread(void **state)
 /* import then export of the Finnish file: the flows read, and the document written */
 static wl_rc fault_session(const char *xml, size_t len, json_t **flows, char **doc)
 {
-    wl_iati_options opt = {.category = "finance", .currency = currency, .schema = schema};
+    wl_iati_options opt = {.category = "finance", .schema = schema};
     wl_iati_import imp;
     wl_error err = {0};
     wl_buf x = {0};
@@ -634,6 +625,38 @@ static void allocation_faults(void **state)
     assert_true(n > 100);
 }
 
+/* every code of the Currency codelist (the fixture, read here): withdrawn ones reported
+   with their withdrawal date, current ones taken */
+static void every_codelist_currency(void **state)
+{
+    wl_iati_options opt = {.category = "finance"};
+    wl_error err = {0};
+    size_t withdrawn = 0;
+    (void)state;
+    for (size_t i = 0; i < ncurrencies; i++) {
+        char doc[512], why[240];
+        wl_iati_import imp;
+        snprintf(doc, sizeof doc,
+                 HEAD ACT("%s")
+                     TX("3", "<value value-date=\"2024-01-01\">1</value>") " </iati-activity>\n</"
+                                                                           "iati-activities>\n",
+                 currencies[i].code);
+        assert_int_equal(wl_iati_import_read(doc, strlen(doc), &opt, &imp, &err), WL_OK);
+        if (currencies[i].withdrawn) {
+            withdrawn++;
+            snprintf(why, sizeof why, "currency '%s' was withdrawn on %s", currencies[i].code,
+                     currencies[i].since);
+            assert_int_equal(imp.nbad, 1);
+            assert_string_equal(imp.bad[0].why, why);
+        } else {
+            assert_int_equal(imp.nbad, 0);
+            assert_string_equal(fstr(json_array_get(imp.flows, 0), "currency"), currencies[i].code);
+        }
+        wl_iati_import_free(&imp);
+    }
+    assert_int_equal(withdrawn, 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,6 +670,7 @@ int main(void)
         cmocka_unit_test(bad_transactions_named_by_line),
         cmocka_unit_test(schema_failure_names_line_and_column),
         cmocka_unit_test(entities_refused_unread),
+        cmocka_unit_test(every_codelist_currency),
         cmocka_unit_test(allocation_faults),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
