@@ -62,6 +62,13 @@ typedef struct {
     size_t line;
     char why[256];
 } wl_import_bad;
+/*
+ * Adds a bad row to the list *bad (n rows, room for cap; grown here): why,
+ * then the value at fault in quotes when what is not NULL (its first 60
+ * bytes). WL_ERR_NOMEM (err set) when the list cannot grow.
+ */
+wl_rc wl_import_bad_add(wl_import_bad **bad, size_t *n, size_t *cap, size_t line, const char *why,
+                        const char *what, wl_error *err) WL_MUST;
 
 /* ---- exact decimals of reference data (lib/flows/reference.c) ---- */
 
@@ -115,10 +122,10 @@ wl_rc wl_ref_kiel_read(const char *buf, size_t len, wl_ref_import *out, size_t *
 wl_rc wl_ref_batches(const wl_ref_row *rows, size_t n, const char *source, const char *release,
                      const char *file, json_t **out, wl_error *err) WL_MUST;
 
-/* The reference.batch kind's rules (the flows module's kinds table lists them). */
+/* The reference.batch kind's rules: its body alone, then its rows stored. */
 wl_rc wl_reference_batch_validate(const wl_entry *e, wl_error *err);
 wl_rc wl_reference_batch_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err);
-/* reference.batch as a module of its own, until the flows module's kinds table lists it. */
+/* The module of reference data: the kind reference.batch (coordinator or operator). */
 extern const wl_module wl_reference_module;
 
 /* ---- views of reference data (lib/flows/reference_views.c) ---- */

@@ -8,12 +8,14 @@
  * The Kiel tracker's own format is in reference.c. docs/internals/flows.md,
  * "Reference data" and "Importing a CSV".
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <csv.h>
 #include <jansson.h>
 
 #include "willing/crypto.h"
+#include "willing/flows.h"
 #include "willing/reference.h"
 
 /* ---- UTF-8 ---- */
@@ -182,6 +184,26 @@ wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, s
     return r.rc;
 }
 
+wl_rc wl_import_bad_add(wl_import_bad **bad, size_t *n, size_t *cap, size_t line, const char *why,
+                        const char *what, wl_error *err)
+{
+    wl_import_bad *b;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        if ((b = wl_realloc(*bad, c * sizeof *b)) == NULL)
+            return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+        *bad = b;
+        *cap = c;
+    }
+    b = &(*bad)[(*n)++];
+    b->line = line;
+    if (what)
+        snprintf(b->why, sizeof b->why, "%s '%.60s'", why, what);
+    else
+        snprintf(b->why, sizeof b->why, "%s", why);
+    return WL_OK;
+}
+
 /* ---- packing rows into entry bodies ---- */
 
 static size_t compact_len(const json_t *j)
@@ -257,4 +279,177 @@ wl_rc wl_import_pack(const json_t *head, const char *key, const json_t *items, s
     }
     *out = all;
     return WL_OK;
+}
+
+/* ---- the generic importer: any CSV's columns mapped to flow rows ---- */
+
+static const char *const flow_fields[] = {
+    "flow",     "pledge",   "requirement", "instrument", "activity", "stage", "date", "amount",
+    "currency", "quantity", "unit",        "category",   "source",   "text",  NULL};
+
+wl_rc wl_csv_map_parse(const char *spec, wl_csv_map *m, wl_error *err)
+{
+    const char *p = spec;
+    memset(m, 0, sizeof *m);
+    if (spec == NULL || *spec == '\0')
+        return wl_error_set(err, WL_ERR_INVALID, "bad_map",
+                            "--map names at least one field: field=Column,...");
+    while (*p) {
+        size_t n = strcspn(p, ","), eq = strcspn(p, "=");
+        const char *col = p + eq + 1;
+        size_t clen = n > eq ? n - eq - 1 : 0;
+        int known = 0;
+        if (m->n == WL_CSV_MAP_MAX)
+            return wl_error_set(err, WL_ERR_INVALID, "bad_map", "more than %d fields",
+                                WL_CSV_MAP_MAX);
+        if (eq >= n || eq == 0 || eq >= sizeof m->m[0].field || clen == 0 ||
+            clen >= sizeof m->m[0].column)
+            return wl_error_set(err, WL_ERR_INVALID, "bad_map",
+                                "'%.*s': each mapping is field=Column or field='value'",
+                                (int)(n > 80 ? 80 : n), p);
+        memcpy(m->m[m->n].field, p, eq);
+        m->m[m->n].field[eq] = '\0';
+        for (const char *const *f = flow_fields; *f && !known; f++)
+            known = strcmp(*f, m->m[m->n].field) == 0;
+        if (!known)
+            return wl_error_set(err, WL_ERR_INVALID, "bad_map",
+                                "'%s' is not a flow field: flow, pledge, requirement, "
+                                "instrument, activity, stage, date, amount, currency, quantity, "
+                                "unit, category, source, text",
+                                m->m[m->n].field);
+        for (size_t i = 0; i < m->n; i++)
+            if (strcmp(m->m[i].field, m->m[m->n].field) == 0)
+                return wl_error_set(err, WL_ERR_INVALID, "bad_map", "'%s' mapped twice",
+                                    m->m[i].field);
+        if (clen >= 2 && col[0] == '\'' && col[clen - 1] == '\'') {
+            m->m[m->n].constant = true; /* field='value': the same for every row */
+            col++;
+            clen -= 2;
+        }
+        memcpy(m->m[m->n].column, col, clen);
+        m->m[m->n].column[clen] = '\0';
+        m->n++;
+        p += n + (p[n] == ',');
+    }
+    return WL_OK;
+}
+
+void wl_flow_import_free(wl_flow_import *im)
+{
+    if (im == NULL)
+        return;
+    json_decref(im->flows);
+    wl_free(im->lines);
+    wl_free(im->bad);
+    memset(im, 0, sizeof *im);
+}
+
+typedef struct {
+    const wl_csv_map *m;
+    const char *file;
+    wl_flow_import *im;
+    size_t col[WL_CSV_MAP_MAX], ncap;
+    bool header;
+} flows_ctx;
+
+static wl_rc flows_header(flows_ctx *k, const wl_csv_record *r, wl_error *err)
+{
+    for (size_t i = 0; i < k->m->n; i++) {
+        k->col[i] = SIZE_MAX;
+        for (size_t c = 0; !k->m->m[i].constant && c < r->n; c++)
+            if (strcmp(r->field[c], k->m->m[i].column) == 0)
+                k->col[i] = c;
+        if (!k->m->m[i].constant && k->col[i] == SIZE_MAX)
+            return wl_error_set(err, WL_ERR_INVALID, "bad_columns",
+                                "no column '%s' (mapped to %s) in the header", k->m->m[i].column,
+                                k->m->m[i].field);
+    }
+    k->header = true;
+    return WL_OK;
+}
+
+/* The id of the flow on line of the file: SHA-256("willing.csv-flow/v1", file, line), 32 hex. */
+static void derived_id(const char *file, size_t line, char out[33])
+{
+    char ln[24], hex[65];
+    uint8_t sum[32];
+    const void *parts[] = {"willing.csv-flow/v1", file, ln};
+    size_t lens[3];
+    snprintf(ln, sizeof ln, "%zu", line);
+    lens[0] = 19;
+    lens[1] = strlen(file);
+    lens[2] = strlen(ln);
+    wl_sha256_parts(parts, lens, 3, sum);
+    wl_hex_encode(sum, 16, hex);
+    memcpy(out, hex, 32);
+    out[32] = '\0';
+}
+
+static wl_rc flows_record(void *ctx, const wl_csv_record *r, wl_error *err)
+{
+    flows_ctx *k = ctx;
+    wl_flow_import *im = k->im;
+    json_t *body;
+    wl_flow f;
+    wl_error why;
+    char id[33];
+    if (!k->header)
+        return flows_header(k, r, err);
+    if ((body = json_object()) == NULL)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+    for (size_t i = 0; i < k->m->n; i++) {
+        const char *v = k->m->m[i].constant ? k->m->m[i].column
+                        : k->col[i] < r->n  ? r->field[k->col[i]]
+                                            : "";
+        if (*v && json_object_set_new(body, k->m->m[i].field, json_string(v)) != 0) {
+            json_decref(body);
+            return wl_import_bad_add(&im->bad, &im->nbad, &im->badcap, r->line, "not UTF-8 text",
+                                     NULL, err);
+        }
+    }
+    if (json_object_get(body, "flow") == NULL) {
+        derived_id(k->file, r->line, id);
+        json_object_set_new(body, "flow", json_string(id));
+    }
+    /* the flows library's rules for a flow's body, as the server checks each row */
+    if (wl_flow_read(body, false, "flow", &f, &why) != WL_OK) {
+        json_decref(body);
+        return wl_import_bad_add(&im->bad, &im->nbad, &im->badcap, r->line, why.msg, NULL, err);
+    }
+    if (json_array_size(im->flows) == k->ncap) {
+        size_t c = k->ncap ? k->ncap * 2 : 256;
+        size_t *q = wl_realloc(im->lines, c * sizeof *q);
+        if (q == NULL) {
+            json_decref(body);
+            return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+        }
+        im->lines = q;
+        k->ncap = c;
+    }
+    im->lines[json_array_size(im->flows)] = r->line;
+    if (json_array_append_new(im->flows, body) != 0)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+    return WL_OK;
+}
+
+wl_rc wl_csv_flows_read(const char *buf, size_t len, const wl_csv_map *m, const char *file,
+                        wl_flow_import *out, size_t *line, wl_error *err)
+{
+    flows_ctx k;
+    wl_rc rc;
+    memset(out, 0, sizeof *out);
+    memset(&k, 0, sizeof k);
+    k.m = m;
+    k.file = file;
+    k.im = out;
+    if ((out->flows = json_array()) == NULL)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+    rc = wl_csv_read(buf, len, flows_record, &k, line, err);
+    if (rc == WL_OK && !k.header) {
+        *line = 1;
+        rc = wl_error_set(err, WL_ERR_INVALID, "bad_columns", "the file is empty: no header row");
+    }
+    if (rc != WL_OK)
+        wl_flow_import_free(out);
+    return rc;
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "willing/entry.h"
+#include "willing/flows.h"
 #include "willing/reference.h"
 
 /* ---- exact decimals ---- */
@@ -146,7 +147,8 @@ static const char *row_why(const wl_ref_row *r)
         return "stage: allocation or commitment";
     if (wl_ref_dec_parse(r->amount, &v) != WL_OK)
         return "amount: an exact decimal, at most 20 digits before the point and 18 after";
-    if (strlen(r->currency) != 3 || strspn(r->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+    /* a withdrawn code is kept: reference data is history, as its source wrote it */
+    if (wl_currency_find(r->currency) == NULL)
         return "currency: an ISO 4217 code (three capital letters)";
     return NULL;
 }
@@ -182,20 +184,6 @@ static wl_rc grow(void **p, size_t *cap, size_t n, size_t size)
         return WL_ERR_NOMEM;
     *p = q;
     *cap = c;
-    return WL_OK;
-}
-
-static wl_rc bad_row(wl_ref_import *im, size_t line, const char *why, const char *what)
-{
-    wl_import_bad *b;
-    if (grow((void **)&im->bad, &im->badcap, im->nbad, sizeof *im->bad) != WL_OK)
-        return WL_ERR_NOMEM;
-    b = &im->bad[im->nbad++];
-    b->line = line;
-    if (what)
-        snprintf(b->why, sizeof b->why, "%s '%.60s'", why, what);
-    else
-        snprintf(b->why, sizeof b->why, "%s", why);
     return WL_OK;
 }
 
@@ -276,9 +264,7 @@ static wl_rc kiel_record(void *ctx, const wl_csv_record *r, wl_error *err)
     memset(&row, 0, sizeof row);
     row.line = r->line;
     if ((why = kiel_why(r, k->col, &row, &what)) != NULL)
-        return bad_row(im, r->line, why, what) == WL_OK
-                   ? WL_OK
-                   : wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
+        return wl_import_bad_add(&im->bad, &im->nbad, &im->badcap, r->line, why, what, err);
     if (grow((void **)&im->rows, &im->cap, im->n, sizeof *im->rows) != WL_OK)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
     im->rows[im->n++] = row;
@@ -498,8 +484,8 @@ wl_rc wl_reference_batch_apply(wl_store *s, const wl_pending *p, uint64_t index,
 }
 
 /*
- * Until the flows module's kinds table (lib/flows/kinds.c) lists reference.batch, it is
- * registered as a module of its own; it moves into that table, and this module goes, then.
+ * reference.batch is a module of its own (lib/modules.c lists it): third-party data is
+ * no member's flow, and nothing of the flows module's kinds reads or writes its table.
  */
 static const wl_kind reference_kinds[] = {
     {.name = KIND,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -90,5 +91,71 @@ out:
     free(b64);
     wl_buf_free(&req);
     cli_buf_free(&resp);
+    return ret;
+}
+
+int cli_import_verdict(const char *cmd, const char *path, const wl_import_bad *bad, size_t nbad,
+                       size_t ngood, bool skip_bad)
+{
+    for (size_t i = 0; i < nbad; i++)
+        fprintf(stderr, "%s:%zu: %s\n", path, bad[i].line, bad[i].why);
+    if (nbad && !skip_bad) {
+        fprintf(stderr,
+                "willing %s: nothing sent: %zu of %zu rows are bad (--skip-bad sends the good "
+                "ones)\n",
+                cmd, nbad, nbad + ngood);
+        return 1;
+    }
+    if (ngood == 0) {
+        fprintf(stderr, "willing %s: nothing sent: no good row\n", cmd);
+        return 1;
+    }
+    return -1;
+}
+
+int cli_import_sent(const char *cmd, int ret, size_t nbad)
+{
+    if (ret != 0 || nbad == 0)
+        return ret;
+    fprintf(stderr, "willing %s: %zu bad rows left out (listed above)\n", cmd, nbad);
+    return 2;
+}
+
+int cli_import_opt(void *ctx, int ch, const char *arg)
+{
+    cli_import_opts *o = ctx;
+    if (ch == 's')
+        o->skip_bad = true;
+    else
+        o->arg = arg;
+    return CLI_GO;
+}
+
+int cli_import_send(const char *cmd, const cli_common *c, const char *kind, const json_t *bodies,
+                    const char *what, const char *path, const char *hex)
+{
+    json_t *answer = NULL, *ents;
+    wl_keyfile kf;
+    int ret;
+    if (cli_member_key(cmd, c->key, &kf) != 0)
+        return 1;
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "willing %s: every row checked, sending %zu entries\n", cmd,
+                json_array_size(bodies));
+    ret = cli_post_batch(cmd, c->server, &kf, kind, bodies, &answer);
+    wl_key_wipe(&kf.key);
+    if (ret == 0 && c->json) {
+        char *t = json_dumps(answer, JSON_COMPACT);
+        printf("%s\n", t ? t : "{}");
+        free(t);
+    } else if (ret == 0) {
+        ents = json_object_get(answer, "entries");
+        printf("imported %s from %s (SHA-256 %s) in %zu %s entries, indexes %lld to %lld\n", what,
+               path, hex, json_array_size(ents), kind,
+               (long long)json_integer_value(json_object_get(json_array_get(ents, 0), "index")),
+               (long long)json_integer_value(
+                   json_object_get(json_array_get(ents, json_array_size(ents) - 1), "index")));
+    }
+    json_decref(answer);
     return ret;
 }

@@ -22,6 +22,7 @@
 
 #include "willing/crypto.h"
 #include "willing/entry.h"
+#include "willing/reference.h"
 #include "willing/wl.h"
 
 typedef struct json_t json_t;
@@ -176,6 +177,29 @@ int cli_post_json(const char *server, const wl_keyfile *kf, const char *kind, co
 int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
                    const json_t *bodies, json_t **answer);
 /*
+ * An import's rows read (batch.c): prints each bad row as FILE:LINE: why;
+ * then -1 when the good rows are to be sent (none bad, or skip_bad and some
+ * good), else 1 after saying that nothing was sent.
+ */
+int cli_import_verdict(const char *cmd, const char *path, const wl_import_bad *bad, size_t nbad,
+                       size_t ngood, bool skip_bad);
+/* The exit code once the good rows were sent (ret: what sending gave): 2 if rows were left out. */
+int cli_import_sent(const char *cmd, int ret, size_t nbad);
+/* An import's own options: --skip-bad ('s'), and one with an argument (any other val). */
+typedef struct {
+    const char *arg;
+    bool skip_bad;
+} cli_import_opts;
+int cli_import_opt(void *ctx, int ch, const char *arg);
+/*
+ * Signs and posts an import's entry bodies of kind in one batch
+ * (cli_post_batch) with the key c->key names, then prints the server's answer
+ * (--json) or one line: "imported WHAT from PATH (SHA-256 HEX) in N KIND
+ * entries, indexes A to B". Exit code.
+ */
+int cli_import_send(const char *cmd, const cli_common *c, const char *kind, const json_t *bodies,
+                    const char *what, const char *path, const char *hex);
+/*
  * Seals content of kind and body by kf's member: keeps salt and content under
  * the state directory (mode 0600) before sending, posts it, checks and prints
  * the operator's receipt (label: a line or two saying what was sealed).
@@ -213,5 +237,7 @@ int cli_reference(int argc, char **argv); /* reference.c */
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */
 int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
 int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);
+/* flows: any CSV's columns mapped to flow rows (flows_csv.c; a row of the `willing flows` table) */
+int cli_flows_import_csv(const cli_cmd *self, int argc, char **argv);
 
 #endif

@@ -16,40 +16,17 @@
 #include "cli.h"
 #include "willing/reference.h"
 
-/* Prints each bad row as FILE:LINE: why. */
-static void print_bad(const char *file, const wl_import_bad *bad, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "%s:%zu: %s\n", file, bad[i].line, bad[i].why);
-}
-
 /* ---- import-kiel ---- */
 
-typedef struct {
-    const char *release;
-    bool skip_bad;
-} kiel_opts;
-
-static int kiel_opt(void *ctx, int ch, const char *arg)
-{
-    kiel_opts *o = ctx;
-    if (ch == 'r')
-        o->release = arg;
-    else
-        o->skip_bad = true;
-    return CLI_GO;
-}
-
-/* Signs and sends the rows; prints what was stored. Exit code. */
+/* Packs the rows into reference.batch bodies, signs and sends them. Exit code. */
 static int kiel_send(const cli_common *c, const char *path, const char *buf, size_t len,
                      const wl_ref_import *im, const char *release)
 {
     uint8_t sum[32];
-    char hex[65];
-    json_t *bodies = NULL, *answer = NULL, *ents;
-    wl_keyfile kf;
+    char hex[65], what[512];
+    json_t *bodies = NULL;
     wl_error err;
-    int ret = 1;
+    int ret;
 
     wl_sha256(buf, len, sum);
     wl_hex_encode(sum, 32, hex);
@@ -57,28 +34,11 @@ static int kiel_send(const cli_common *c, const char *path, const char *buf, siz
         fprintf(stderr, "willing reference import-kiel: %s\n", err.msg);
         return 1;
     }
-    if (cli_member_key("reference import-kiel", c->key, &kf) != 0) {
-        json_decref(bodies);
-        return 1;
-    }
-    ret =
-        cli_post_batch("reference import-kiel", c->server, &kf, "reference.batch", bodies, &answer);
-    wl_key_wipe(&kf.key);
-    if (ret == 0 && c->json) {
-        char *t = json_dumps(answer, JSON_COMPACT);
-        printf("%s\n", t ? t : "{}");
-        free(t);
-    } else if (ret == 0) {
-        ents = json_object_get(answer, "entries");
-        printf("imported %zu rows of %s release %s from %s (SHA-256 %s)\n"
-               "in %zu reference.batch entries, indexes %lld to %lld: third-party reference "
-               "data, kept apart from members' flows\n",
-               im->n, WL_KIEL_SOURCE, release, path, hex, json_array_size(ents),
-               (long long)json_integer_value(json_object_get(json_array_get(ents, 0), "index")),
-               (long long)json_integer_value(
-                   json_object_get(json_array_get(ents, json_array_size(ents) - 1), "index")));
-    }
-    json_decref(answer);
+    snprintf(what, sizeof what,
+             "%zu rows of %s release %s (third-party reference data, kept apart from members' "
+             "flows)",
+             im->n, WL_KIEL_SOURCE, release);
+    ret = cli_import_send("reference import-kiel", c, "reference.batch", bodies, what, path, hex);
     json_decref(bodies);
     return ret;
 }
@@ -88,14 +48,15 @@ static int run_import_kiel(const cli_cmd *self, int argc, char **argv)
     static const struct option opts[] = {{"release", required_argument, NULL, 'r'},
                                          {"skip-bad", no_argument, NULL, 's'},
                                          {NULL, 0, NULL, 0}};
-    kiel_opts o = {"28", false};
+    cli_import_opts o = {"28", false};
     wl_ref_import im;
     cli_common c;
     wl_error err;
     size_t len = 0, line = 0;
     char *buf;
     const char *path;
-    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, kiel_opt, &o, &c);
+    int ret =
+        cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, cli_import_opt, &o, &c);
     if (ret != CLI_GO)
         return ret;
     if (!c.server || !c.key || optind != argc - 1)
@@ -113,24 +74,10 @@ static int run_import_kiel(const cli_cmd *self, int argc, char **argv)
         free(buf);
         return 1;
     }
-    print_bad(path, im.bad, im.nbad);
-    if (im.nbad && !o.skip_bad) {
-        fprintf(stderr,
-                "willing reference import-kiel: nothing sent: %zu of %zu rows are bad "
-                "(--skip-bad sends the good ones)\n",
-                im.nbad, im.nbad + im.n);
-        ret = 1;
-    } else if (im.n == 0) {
-        fprintf(stderr, "willing reference import-kiel: nothing sent: no good row\n");
-        ret = 1;
-    } else {
-        ret = kiel_send(&c, path, buf, len, &im, o.release);
-        if (ret == 0 && im.nbad) {
-            fprintf(stderr, "willing reference import-kiel: %zu bad rows left out (listed above)\n",
-                    im.nbad);
-            ret = 2;
-        }
-    }
+    if ((ret = cli_import_verdict("reference import-kiel", path, im.bad, im.nbad, im.n,
+                                  o.skip_bad)) < 0)
+        ret = cli_import_sent("reference import-kiel", kiel_send(&c, path, buf, len, &im, o.arg),
+                              im.nbad);
     wl_ref_import_free(&im);
     free(buf);
     return ret;
