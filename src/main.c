@@ -36,8 +36,11 @@ static const struct {
     {NULL, "fact", cli_fact, "record or retract a fact (fact record|retract NAME)"},
     {NULL, "coverage", cli_coverage, "coverage of the requirements by binding pledges"},
     {NULL, "clear", cli_clear, "re-run a clearing of pledges from its inputs, offline"},
-    {"the flows", "reference", cli_reference,
-     "third-party reference data: import-kiel FILE, totals"},
+    {"the flows", "flow", cli_flow,
+     "report a flow against a pledge; the host confirms or disputes it"},
+    {NULL, "instrument", cli_instrument, "set a facility or a contract under one"},
+    {NULL, "rate", cli_rate, "record a dated exchange rate (coordinator)"},
+    {NULL, "reference", cli_reference, "third-party reference data: import-kiel FILE, totals"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
     {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
 };

@@ -232,6 +232,10 @@ int cli_requirement(int argc, char **argv); /* coalition.c */
 int cli_fact(int argc, char **argv);        /* coalition.c */
 int cli_coverage(int argc, char **argv);    /* coalition.c */
 int cli_clear(int argc, char **argv);       /* clear.c */
+/* flows: writing flows, instruments and rates (flow.c) */
+int cli_flow(int argc, char **argv);
+int cli_instrument(int argc, char **argv);
+int cli_rate(int argc, char **argv);
 /* flows: third-party reference data */
 int cli_reference(int argc, char **argv); /* reference.c */
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */

@@ -133,11 +133,14 @@ static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
         return WL_ERR_CORRUPT;
     }
     kind = e.kind;
-    if (strcmp(kind, "pledge") == 0)
-        want_pledge = json_string_value(json_object_get(e.body_json, "pledge"));
-    if (strcmp(kind, "member.add") == 0 || strcmp(kind, "key.add") == 0 ||
-        strcmp(kind, "member.status") == 0)
-        want_subject = json_string_value(json_object_get(e.body_json, "member"));
+    {
+        /* the columns the sealed route filled from the kind's own id and subject fields */
+        const wl_kind *k = wl_kind_sealable(kind);
+        if (k && k->sealed_id)
+            want_pledge = json_string_value(json_object_get(e.body_json, k->sealed_id));
+        if (k && k->sealed_subject)
+            want_subject = json_string_value(json_object_get(e.body_json, k->sealed_subject));
+    }
     if ((rd = json_object_get(e.body_json, "readers")) != NULL) {
         char *t = json_dumps(rd, JSON_COMPACT);
         snprintf(readers, sizeof readers, "%s", t ? t : "");
