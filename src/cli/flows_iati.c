@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "willing/flows.h"
 #include "willing/iati.h"
+#include "willing/reference.h" /* the importers' shared rows and packing */
 
 #ifndef WL_IATI_SCHEMA
 #define WL_IATI_SCHEMA "iati-activities-schema.xsd"
@@ -104,62 +105,24 @@ static void print_sums(const json_t *flows)
     }
 }
 
-/* The parts of the import: rows [starts[k], starts[k+1]) each fit one entry. */
-static size_t split(const json_t *flows, size_t *starts, size_t cap)
+/* The good rows in flow.batch bodies of the member, all posted at once (batch.c). Exit code. */
+static int send(const cli_common *c, const char *path, const wl_iati_import *imp)
 {
-    size_t parts = 0, bytes = 0, rows = 0;
-    for (size_t i = 0; i < json_array_size(flows); i++) {
-        char *t = json_dumps(json_array_get(flows, i), JSON_COMPACT);
-        size_t n = t ? strlen(t) + 1 : BATCH_BODY_MAX;
-        free(t);
-        if (parts == 0 || rows == WL_BATCH_MAX || bytes + n > BATCH_BODY_MAX - 256) {
-            if (parts == cap)
-                return 0;
-            starts[parts++] = i;
-            bytes = rows = 0;
-        }
-        bytes += n;
-        rows++;
+    json_t *head = json_pack("{s:s, s:s}", "import", imp->sha256, "format", "iati-2.03");
+    json_t *bodies = NULL;
+    char what[64];
+    wl_error err = {0};
+    int ret;
+    if (head == NULL ||
+        wl_import_pack(head, "flows", imp->flows, WL_FLOW_BATCH_ROWS, &bodies, &err) != WL_OK) {
+        fprintf(stderr, "willing flows import-iati: %s\n", head ? err.msg : "out of memory");
+        json_decref(head);
+        return 1;
     }
-    return parts;
-}
-
-/* Every part as a flow.batch entry of kf's member, all posted at once (cli_post_batch). */
-static int send(const char *server, const wl_keyfile *kf, const wl_iati_import *imp)
-{
-    size_t n = json_array_size(imp->flows), *starts = calloc(WL_BATCH_MAX + 1, sizeof *starts);
-    size_t parts = starts ? split(imp->flows, starts, WL_BATCH_MAX) : 0;
-    json_t *bodies = json_array(), *answer = NULL;
-    int ret = 1;
-    if (parts == 0) {
-        fprintf(stderr,
-                "willing flows import-iati: %zu flows do not fit one batch of %u entries: "
-                "split the file\n",
-                n, WL_BATCH_MAX);
-        goto out;
-    }
-    starts[parts] = n;
-    for (size_t k = 0; k < parts; k++) {
-        json_t *rows = json_array();
-        for (size_t i = starts[k]; i < starts[k + 1]; i++)
-            json_array_append(rows, json_array_get(imp->flows, i));
-        if (json_array_append_new(bodies,
-                                  json_pack("{s:s, s:s, s:I, s:I, s:o}", "import", imp->sha256,
-                                            "format", "iati-2.03", "part", (json_int_t)(k + 1),
-                                            "parts", (json_int_t)parts, "flows", rows)) != 0)
-            goto out;
-    }
-    if (cli_post_batch("flows import-iati", server, kf, "flow.batch", bodies, &answer) != 0)
-        goto out;
-    if (cli_json)
-        cli_print_json(answer);
-    else
-        printf("imported %zu flows in %zu flow.batch entries (import %s)\n", n, parts, imp->sha256);
-    ret = 0;
-out:
-    free(starts);
+    json_decref(head);
+    snprintf(what, sizeof what, "%zu flows", json_array_size(imp->flows));
+    ret = cli_import_send("flows import-iati", c, "flow.batch", bodies, what, path, imp->sha256);
     json_decref(bodies);
-    json_decref(answer);
     return ret;
 }
 
@@ -176,13 +139,12 @@ int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv)
     };
     iati_opts o = {0};
     cli_common c;
-    wl_keyfile kf;
     wl_iati_schema *xsd = NULL;
     wl_iati_import imp = {0};
+    wl_import_bad *bad = NULL;
     wl_error err = {0};
     char *xml = NULL;
     size_t len = 0;
-    bool have_key = false;
     int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, iati_opt, &o, &c);
     if (ret != CLI_GO)
         return ret;
@@ -194,11 +156,6 @@ int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv)
     }
     const char *file = argv[optind];
     ret = 1;
-    if (!o.dry_run) {
-        if (cli_member_key("flows import-iati", c.key, &kf) != 0)
-            goto out;
-        have_key = true;
-    }
     if ((xml = cli_read_file(file, WL_IATI_MAX_BYTES, &len)) == NULL) {
         fprintf(stderr, "willing flows import-iati: cannot read %s, or it is larger than %u MiB\n",
                 file, WL_IATI_MAX_BYTES >> 20);
@@ -218,36 +175,29 @@ int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv)
         fprintf(stderr, "willing flows import-iati: %s: %s; nothing sent\n", file, err.msg);
         goto out;
     }
-    for (size_t i = 0; i < imp.nbad; i++)
-        fprintf(stderr, "%s:%ld: %s\n", file, imp.bad[i].line, imp.bad[i].why);
-    if (imp.bad_total > imp.nbad)
-        fprintf(stderr, "%s: and %zu more bad transactions\n", file, imp.bad_total - imp.nbad);
-    if (imp.bad_total && !o.skip_bad) {
-        fprintf(stderr,
-                "willing flows import-iati: %zu of %zu transactions are bad: nothing "
-                "sent (--skip-bad sends the good ones)\n",
-                imp.bad_total, imp.transactions);
-        goto out;
-    }
     if (o.dry_run) {
+        for (size_t i = 0; i < imp.nbad; i++)
+            fprintf(stderr, "%s:%ld: %s\n", file, imp.bad[i].line, imp.bad[i].why);
         print_sums(imp.flows);
         ret = imp.bad_total ? 2 : 0;
         goto out;
     }
-    if (json_array_size(imp.flows) == 0) {
-        fprintf(stderr, "willing flows import-iati: %s holds no good transaction: nothing sent\n",
-                file);
+    /* the shared verdict and sending of every importer (batch.c) */
+    if ((bad = calloc(imp.nbad ? imp.nbad : 1, sizeof *bad)) == NULL)
         goto out;
+    for (size_t i = 0; i < imp.nbad; i++) {
+        bad[i].line = (size_t)imp.bad[i].line;
+        snprintf(bad[i].why, sizeof bad[i].why, "%s", imp.bad[i].why);
     }
-    ret = send(c.server, &kf, &imp);
-    if (ret == 0 && imp.bad_total) {
-        fprintf(stderr, "willing flows import-iati: %zu bad transactions left out (listed above)\n",
-                imp.bad_total);
-        ret = 2;
-    }
+    if (imp.bad_total > imp.nbad)
+        fprintf(stderr, "%s: %zu more bad transactions not listed\n", file,
+                imp.bad_total - imp.nbad);
+    ret = cli_import_verdict("flows import-iati", file, bad, imp.nbad, json_array_size(imp.flows),
+                             o.skip_bad);
+    if (ret < 0)
+        ret = cli_import_sent("flows import-iati", send(&c, file, &imp), imp.bad_total);
 out:
-    if (have_key)
-        wl_key_wipe(&kf.key);
+    free(bad);
     wl_iati_import_free(&imp);
     wl_iati_schema_free(xsd);
     free(xml);
