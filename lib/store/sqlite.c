@@ -390,9 +390,8 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
     static const char *const tables[] = {
-        "members", "keys",         "requirements", "facts", "pledges_announced",
-        "flows",   "flow_answers", "instruments",  "rates", "sqlite_schema",
-        NULL};
+        "members",      "keys",        "requirements", "facts", "pledges_announced", "flows",
+        "flow_answers", "instruments", "rates",        "refs",  "sqlite_schema",     NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

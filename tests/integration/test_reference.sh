@@ -165,4 +165,15 @@ check "... and one with more than 18 decimals" grep -q "invalid_body" <<<"$out"
 check "... nothing of either stored" [ "$(status GET '/api/v1/reference/totals?source=kiel-ust&release=x')" = 404 ]
 check "a query without a source is refused (400 bad_query)" [ "$(status GET '/api/v1/reference/totals')" = 400 ]
 
+# fsck replays the log: the reference rows it stores are those the entries give
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+check "fsck: the ledger with its reference data is sound" "$W" fsck --db "$T/ref.db"
+python3 -c "
+import sqlite3; c=sqlite3.connect('$T/forged.db')
+sqlite3.connect('$T/ref.db').backup(c)
+c.execute(\"UPDATE refs SET amount='23417160' WHERE line=2 AND release='28'\"); c.commit()"
+for k in log.key operator.key; do cp "$T/ref.db.$k" "$T/forged.db.$k"; done
+out=$("$W" fsck --db "$T/forged.db" 2>&1 || true)
+check "fsck: a reference amount changed in the store is found (refs)" grep -q "refs" <<<"$out"
+
 finish
