@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The authorisation matrix: every private endpoint and every write kind
-# against every role (anonymous, the author, another officer of the same
+# (the flows module's included) against every role (anonymous, the author, another officer of the same
 # member, another member, the coordinator, the host nation, a monitor).
 # Sealed content and authorship are visible exactly to the author, the
 # coordinator and the members the content names.
@@ -85,6 +85,44 @@ check "requirement.endorse by the host nation" [ "$(w ua requirement.endorse "{\
 for r in xa de ua mo; do check "fact.record by $r: refused" [ "$(w $r fact.record '{"fact":"f"}')" = refused ]; done
 check "fact.record by the coordinator" [ "$(w gb fact.record '{"fact":"f"}')" = ok ]
 check "member.add by a member: refused" [ "$(w gb member.add "{\"member\":\"zz\",\"name\":\"z\",\"role\":\"member\",\"key\":\"$pk\"}")" = refused ]
+# the flows module's kinds by role (issue 9): flows by members, the coordinator and the
+# operator; answers by the host nation only; rates by the coordinator; instruments by their
+# provider or the coordinator
+hex() { head -c 16 /dev/urandom | xxd -p; }
+flow() { echo "{\"flow\":\"$1\",\"requirement\":\"r1\",\"stage\":\"$2\",\"date\":\"$(date -u +%Y-%m-%d)\",\"quantity\":\"5\",\"unit\":\"units\"}"; }
+for r in xa xa2 de gb; do check "flow by $r" [ "$(w $r flow "$(flow "$(hex)" commitment)")" = ok ]; done
+for r in ua mo; do check "flow by $r: refused" [ "$(w $r flow "$(flow "$(hex)" commitment)")" = refused ]; done
+FX=$(hex)
+check "a delivery by xa" [ "$(w xa flow "$(flow "$FX" delivery)")" = ok ]
+for k in flow.confirm flow.dispute; do
+  body="{\"flow\":\"$FX\",\"received\":\"5\",\"date\":\"$(date -u +%Y-%m-%d)\"}"
+  [ $k = flow.dispute ] && body="{\"flow\":\"$FX\",\"reason\":\"not seen\"}"
+  for r in xa de gb mo; do check "$k by $r: refused" [ "$(w $r $k "$body")" = refused ]; done
+  check "$k by the host nation" [ "$(w ua $k "$body")" = ok ]
+done
+RATE='{"date":"2025-03-03","from":"GBP","to":"EUR","rate":"1.2095","source":"ECB"}'
+for r in xa de ua mo; do check "rate by $r: refused" [ "$(w $r rate "$RATE")" = refused ]; done
+check "rate by the coordinator" [ "$(w gb rate "$RATE")" = ok ]
+INS='{"instrument":"xa-fund","name":"x","type":"grant","level":"contract","provider":"xa","amount":"10","currency":"EUR"}'
+for r in de ua mo; do check "instrument of xa's by $r: refused" [ "$(w $r instrument "$INS")" = refused ]; done
+check "instrument by its provider" [ "$(w xa instrument "$INS")" = ok ]
+check "instrument amended by the coordinator" [ "$(w gb instrument "${INS/\"10\"/\"20\"}")" = ok ]
+BATCH="{\"import\":\"$(hex)$(hex)\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[$(flow "$(hex)" allocation)]}"
+for r in ua mo; do check "flow.batch by $r: refused" [ "$(w $r flow.batch "$BATCH")" = refused ]; done
+check "flow.batch by a member" [ "$(w de flow.batch "$BATCH")" = ok ]
+# a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
+PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
+  python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
+SFL=$("$W" flow add --server "$URL" --key "$T/xa.key" --pledge "$PID" --stage delivery \
+  --date "$(date -u +%Y-%m)" --quantity 2 --unit units --sealed --reader ua | awk '/^sealed/ {print $2; exit}')
+wait_envelope "$T/xa.key" "$SFL"
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/sealed/$SFL"               401 200 200 404 200 200 404
+out=$("$W" flow add --server "$URL" --key "$T/de.key" --pledge "$PID" --stage delivery \
+  --date "$(date -u +%Y-%m)" --quantity 2 --unit units --sealed 2>&1 || true)
+check "a sealed flow on another member's sealed pledge: refused as unknown" grep -q "no pledge $PID of yours" <<<"$out"
+out=$("$W" flow confirm --server "$URL" --key "$T/de.key" --flow "$FX" --received 1 --date "$(date -u +%Y-%m-%d)" --sealed 2>&1 || true)
+check "a sealed confirmation by a member: refused" grep -q "host" <<<"$out"
 # announcing: not by another member; yes by another officer of the author's member
 mkdir -p "$T/s2/willing/sealed"; cp "$XDG_STATE_HOME/willing/sealed/$ID.json" "$T/s2/willing/sealed/"
 check "announce by another member: refused" sh -c "! XDG_STATE_HOME='$T/s2' '$W' pledge announce --server '$URL' --key '$T/de.key' $ID >/dev/null 2>&1"

@@ -536,6 +536,11 @@ static void test_sealed_flows(void **state)
     refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "500"), "unknown_flow", F1);
     refused(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"supersedes\":\"" F1 "\""), "unknown_flow", F1);
     refused(SEAL, "flow.confirm", "uk", CONFIRM(F1, "500"), "forbidden", "host");
+    /* a sealed flow corrects only a sealed one: a public row never names a sealed flow */
+    ok(PUBLIC, "flow", "uk", DELIVERY(F4, ""));
+    refused(SEAL, "flow", "uk", SEALED(F3, ",\"supersedes\":\"" F4 "\""), "unknown_flow",
+            "not a sealed flow");
+    assert_false(stored(F3));
     ok(SEAL, "flow.confirm", "ua", CONFIRM(F1, "500"));
     /* announced: not while its pledge is sealed, nor naming a sealed reader */
     refused(REVEAL, "flow", "uk", SEALED(F1, ""), "pledge_sealed", P_UKS);
