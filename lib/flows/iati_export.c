@@ -275,6 +275,14 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
         puts_(&o, "\"");
     }
     puts_(&o, ">\n");
+    if (*skipped) {
+        char note[128];
+        snprintf(note, sizeof note,
+                 " <!-- %zu flows in kind (a quantity, no amount) left out: IATI values are "
+                 "money -->\n",
+                 *skipped);
+        puts_(&o, note);
+    }
     for (size_t g = 0; g < ngroups && o.rc == WL_OK; g++)
         activity(&o, member, flows, &groups[g], next, amounts);
     puts_(&o, "</iati-activities>\n");

@@ -414,6 +414,7 @@ static void export_validates_with_every_type_and_role(void **state)
     assert_int_equal(wl_iati_export("uk", flows, "2026-11-30T19:40:00Z", &x, &skipped, &err),
                      WL_OK);
     assert_int_equal(skipped, 1); /* in kind: no IATI value */
+    assert_non_null(strstr(x.buf, "<!-- 1 flows in kind (a quantity, no amount) left out"));
     validate(x.buf, x.len);
     xmlDocPtr doc = xmlReadMemory(x.buf, (int)x.len, "x.xml", NULL, XML_PARSE_NONET);
     assert_int_equal(xpath_num(doc, "count(//iati-activity)"), 2);
