@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Creates the demo ledger for `make run` when there is none: the operator, a
 # few members, and public statements (illustrative data, each with its
-# source). Appends go through a real daemon on a temporary loopback port.
+# source); the UK Export Finance facility and the Belfast missile contract with
+# fictional deliveries, payments and the host's answers under them. Appends go through a real daemon on a temporary loopback port.
 # Every time, it prints the log's verifier key and its fingerprint (kept in
 # verifier-key.txt and verifier-key-fingerprint.txt beside the database), which
 # a user compares with the explorer's.
@@ -112,6 +113,42 @@ req air-policing air_policing 48 aircraft 1 2026-Q2
 req air-defence air_defence 5000 missiles 2 2026-Q3
 "$W" append --server "$URL" --key "$dir/keys/gb.key" --kind fact.record \
   --body '{"fact":"ceasefire-signed","text":"illustrative"}' >/dev/null
+
+# Aid flowing (issue 9): the UK Export Finance facility and the Belfast missile contract
+# under it, as publicly stated on 2 March 2025 (sources in each text); the deliveries,
+# disbursements, confirmations and the dispute under them are FICTIONAL and say so.
+"$W" instrument add --server "$URL" --key "$dir/keys/gb.key" --id ukef-ukraine-2025 \
+  --name "UK Export Finance facility for Ukraine's air defence" --type export_credit \
+  --level facility --provider gb --amount 1600000000 --currency GBP --date 2025-03-02 \
+  --text "GBP 1.6bn of UK export finance, loan-financed (not a grant), for Ukraine to buy more than 5,000 air defence missiles made in Belfast. Sources: UK Prime Minister's statement at the London summit on Ukraine, and the UK government's announcement, both 2 March 2025." \
+  >/dev/null
+"$W" instrument add --server "$URL" --key "$dir/keys/gb.key" --id belfast-missiles \
+  --name "Lightweight multirole missiles, Thales, Belfast" --type export_credit --level contract \
+  --provider gb --amount 1160000000 --currency GBP --parent ukef-ukraine-2025 \
+  --possible-more 500000000 --date 2025-03-02 \
+  --text "The contract under the facility: GBP 1.16bn at first, about GBP 500m more possible (shown, never counted). Sources: UK government announcement and Thales UK statement, 2 March 2025." \
+  >/dev/null
+flow() { # member, then willing flow add's options; prints the flow's id
+  "$W" flow add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" | awk '/^flow/ {print $2; exit}'
+}
+FICTION="FICTIONAL, illustrative only: no such delivery or payment has been reported."
+D1=$(flow gb --requirement air-defence --instrument belfast-missiles --stage delivery \
+  --date 2025-09 --quantity 300 --unit missiles --text "First lot. $FICTION")
+D2=$(flow gb --requirement air-defence --instrument belfast-missiles --stage delivery \
+  --date 2025-12 --quantity 500 --unit missiles --text "Second lot. $FICTION")
+M1=$(flow gb --requirement air-defence --instrument belfast-missiles --stage disbursement \
+  --date 2025-06-30 --amount 150000000 --currency GBP --text "First drawing on the contract. $FICTION")
+flow gb --requirement air-defence --instrument belfast-missiles --stage disbursement \
+  --date 2025-11-28 --amount 200000000 --currency GBP --text "Second drawing. $FICTION" >/dev/null
+"$W" flow confirm --server "$URL" --key "$dir/keys/ua.key" --flow "$D1" --received 300 \
+  --date 2025-09-20 --text "FICTIONAL confirmation, illustrative only." >/dev/null
+"$W" flow confirm --server "$URL" --key "$dir/keys/ua.key" --flow "$D2" --received 450 \
+  --date 2026-01-15 --text "FICTIONAL: 450 of 500 received, in part; illustrative only." >/dev/null
+"$W" flow dispute --server "$URL" --key "$dir/keys/ua.key" --flow "$M1" \
+  --reason "FICTIONAL dispute, illustrative only: the payment is not seen in the host's accounts." \
+  >/dev/null
+"$W" rate add --server "$URL" --key "$dir/keys/gb.key" --date 2025-03-03 --from GBP --to EUR \
+  --rate 1.2 --source "illustrative rate, not a published reference rate" >/dev/null
 
 # sealed pledges of fictional states; one is announced
 pl() { "$W" pledge add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" --text "illustrative data" \
