@@ -40,6 +40,8 @@ static const struct {
      "report a flow against a pledge; the host confirms or disputes it"},
     {NULL, "instrument", cli_instrument, "set a facility or a contract under one"},
     {NULL, "rate", cli_rate, "record a dated exchange rate (coordinator)"},
+    {NULL, "flows", cli_flows,
+     "flows as each viewer may see them: list, show, summary, tree; imports, IATI export"},
     {NULL, "reference", cli_reference, "third-party reference data: import-kiel FILE, totals"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
     {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},

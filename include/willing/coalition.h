@@ -124,6 +124,7 @@ typedef struct {
     int64_t qty;
     wl_cond *cond;
     uint64_t where; /* the caller's position: announce index, or received order */
+    int64_t time;   /* its sealed content's time (unix seconds): the pledge's day */
     int withdrawn;  /* withdrawn or amended by its author */
     int inactive;   /* set by the caller: its member has withdrawn */
 } wl_pledge_item;
@@ -188,6 +189,14 @@ typedef struct {
 } wl_coalition_base;
 void wl_coalition_base_init(wl_coalition_base *b);
 void wl_coalition_base_free(wl_coalition_base *b); /* leaves it empty, initialised */
+/*
+ * Brings b up to date: with sealed, the sealed contents stored since the last
+ * update (of `only`'s authorship, or all when NULL); and the announcements.
+ * Its live items are then the pledges that viewer sees (the flows views read
+ * pledged figures from it).
+ */
+wl_rc wl_coalition_base_update(wl_store *s, wl_coalition_base *b, int sealed,
+                               const char *only) WL_MUST;
 
 /* One cleared view. */
 typedef struct {

@@ -94,6 +94,15 @@
 #define WL_CSV_MAX_BYTES (8u << 20)      /* one CSV answer; more is refused (ask for fewer rows) */
 #define WL_COVERAGE_MAX_BYTES (1u << 30) /* one coverage answer (JSON); more answers 500 */
 
+/* The flows views (lib/flows/views*.c, GET /api/v1/flows...) */
+#define WL_FLOWS_PAGE_MAX 1000u            /* flows in one page of the list (JSON or CSV) */
+#define WL_FLOWS_PAGE_DEFAULT 100u         /* ... when the request names no limit */
+#define WL_FLOWS_CHAIN_MAX 100             /* flows of one correction chain shown */
+#define WL_FLOWS_INSTRUMENTS_MAX 10000u    /* instruments in one tree answer */
+#define WL_FLOWS_RATES_MAX 10000u          /* rates in one answer */
+#define WL_FLOWS_SUMMARY_ROWS_MAX 100000u  /* keys, and key-measure figures, of one summary */
+#define WL_FLOWS_NOT_CONVERTIBLE_MAX 1000u /* flows and pledges named as not convertible */
+
 /* The Atom feed (GET /feed.atom): newest first, a rel="next" link to the older ones. */
 #define WL_FEED_ENTRIES 200u         /* entries in one feed document */
 #define WL_FEED_MAX_BYTES (8u << 20) /* bytes of one feed document */

@@ -126,6 +126,7 @@ wl_rc wl_pledges_add(wl_pledges *ps, const char *content, size_t len, uint64_t w
         (void)!wl_qty_parse(q, strlen(q), &it.qty);
     }
     it.where = where;
+    it.time = e.time;
     if (json_object_get(b, "condition") &&
         wl_cond_from_json(json_object_get(b, "condition"), &it.cond, why, sizeof why) != WL_OK)
         rc = WL_ERR_INVALID;

@@ -158,6 +158,17 @@ static wl_rc one_requirement(void *ctx, const char *id, const char *body, uint64
     return rc;
 }
 
+wl_rc wl_coalition_base_update(wl_store *s, wl_coalition_base *b, int sealed, const char *only)
+{
+    sealed_ctx sc = {b, only};
+    wl_rc r = WL_OK;
+    if (sealed)
+        r = wl_store_sealed_each(s, b->sealed_after, add_sealed, &sc);
+    if (r == WL_OK)
+        r = wl_store_entries_of_kind(s, "announce", b->announce_from, add_announced, b);
+    return r;
+}
+
 /* Brings b up to date (sealed contents of `only`, NULL: all, when sealed is set; announcements)
  * and clears it into v. */
 static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *only, int public_only,
@@ -165,7 +176,6 @@ static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *on
 {
     static const char header[] = "requirement,category,unit,quantity,priority,needed_by,"
                                  "endorsed,binding,pledged_not_binding,gap\r\n";
-    sealed_ctx sc = {b, only};
     withdrawn_ctx wc = {&b->ps, public_only};
     req_ctx rq;
     const wl_pledge_in *in = NULL;
@@ -174,10 +184,7 @@ static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *on
     size_t nf = 0;
     json_t *fa;
     wl_rc r = WL_OK;
-    if (sealed)
-        r = wl_store_sealed_each(s, b->sealed_after, add_sealed, &sc);
-    if (r == WL_OK)
-        r = wl_store_entries_of_kind(s, "announce", b->announce_from, add_announced, b);
+    r = wl_coalition_base_update(s, b, sealed, only);
     for (size_t i = 0; i < b->ps.n; i++)
         b->ps.items[i].inactive = 0;
     if (r == WL_OK)

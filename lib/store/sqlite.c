@@ -246,7 +246,7 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
     }
     sqlite3_wal_hook(s->db, on_wal_commit, s);
     if (create) {
-        if ((rc = exec(s, schema)) != WL_OK)
+        if ((rc = exec(s, schema)) != WL_OK || (rc = exec(s, wl_sq_flows_views_schema)) != WL_OK)
             goto out;
     }
     if ((rc = prepare(s)) != WL_OK)

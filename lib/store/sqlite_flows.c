@@ -4,7 +4,7 @@
  * their correction chains (table flows), confirmations and disputes
  * (flow_answers), instruments (instruments) and rates (rates). Sums of
  * amounts are taken in C in 128 bits, never in SQLite's 64-bit SUM, which
- * would fail on overflow. The views' readers (fviews) are in the marked
+ * would fail on overflow. The views' readers are in sqlite_flows_views.c, not the marked
  * section at the end.
  */
 #include "store/sqlite_int.h"
@@ -275,4 +275,4 @@ wl_rc wl_store_rate_get(wl_store *s, const char *from, const char *to, const cha
     return ret;
 }
 
-/* ---- Readers for the views (fviews): below this line. ---- */
+/* The views' readers: store_flows_views.h, sqlite_flows_views.c (their own files). */

@@ -39,6 +39,8 @@ typedef struct {
     const char *const *sql;
     int n;
 } wl_sq_family;
+/* The flows views' indexes, totals and triggers (sqlite_flows_totals.c), after the schema. */
+extern const char wl_sq_flows_views_schema[];
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
     wl_sq_witness, wl_sq_flows_ref, wl_sq_flows;
 

@@ -21,6 +21,7 @@
 #include "store/store_coalition.h"
 #include "store/store_flows_ref.h"
 #include "store/store_flows.h"
+#include "store/store_flows_views.h"
 #include "store/store_identity.h"
 #include "store/store_log.h"
 #include "store/store_sealed.h"

@@ -89,6 +89,6 @@ wl_rc wl_store_rate_put(wl_store *s, const char *date, const char *from, const c
 wl_rc wl_store_rate_get(wl_store *s, const char *from, const char *to, const char *date,
                         int64_t *rate, char rdate[11], uint64_t *idx) WL_MUST;
 
-/* ---- Readers for the views (fviews): below this line. ---- */
+/* The views' readers: store_flows_views.h, sqlite_flows_views.c (their own files). */
 
 #endif

@@ -243,5 +243,11 @@ int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
 int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);
 /* flows: any CSV's columns mapped to flow rows (flows_csv.c; a row of the `willing flows` table) */
 int cli_flows_import_csv(const cli_cmd *self, int argc, char **argv);
+/*
+ * `willing flows` (flows.c): list, show, summary, tree. Another file's
+ * subcommand of it declares its run function (int (const cli_cmd *, int,
+ * char **)) here and adds one row to flows_subs in flows.c.
+ */
+int cli_flows(int argc, char **argv);
 
 #endif

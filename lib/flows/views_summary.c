@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The flows summary (willing/flows_views.h): per member, category or month,
+ * per unit or currency, what was pledged (the coalition's pledges the viewer
+ * may see), committed, allocated, delivered, disbursed, confirmed and
+ * disputed; the pledge-to-delivery lag (days from a pledge's day to its first
+ * delivery or disbursement, median and 90th percentile by nearest rank); and,
+ * with a currency, the money totals converted with the coordinator's rates,
+ * naming every rate used and every flow or pledge that could not be
+ * converted: nothing is guessed. The flows' figures come from the totals the
+ * store keeps (store_flows_views.h), so a summary over a million flows reads
+ * a few thousand rows. docs/internals/flows.md ("Views").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "store/store.h"
+#include "willing/csv.h"
+#include "willing/flows.h"
+#include "willing/flows_views.h"
+#include "willing/limits.h"
+
+enum { F_PLEDGED, F_COMMITTED, F_ALLOCATED, F_DELIVERED, F_DISBURSED, F_CONFIRMED, F_DISPUTED, NF };
+static const char *const fig_names[NF] = {"pledged",   "committed", "allocated", "delivered",
+                                          "disbursed", "confirmed", "disputed"};
+
+void wl_flows_pledges_init(wl_flows_pledges *p)
+{
+    wl_coalition_base_init(&p->pub);
+    wl_coalition_base_init(&p->all);
+}
+
+void wl_flows_pledges_free(wl_flows_pledges *p)
+{
+    wl_coalition_base_free(&p->pub);
+    wl_coalition_base_free(&p->all);
+}
+
+wl_rc wl_flows_pledges_update(wl_store *s, wl_flows_pledges *p)
+{
+    wl_rc rc = wl_coalition_base_update(s, &p->pub, 0, NULL);
+    return rc == WL_OK ? wl_coalition_base_update(s, &p->all, 1, NULL) : rc;
+}
+
+int wl_flows_summary_by(const char *s)
+{
+    static const char *const names[] = {"member", "category", "month"};
+    for (int i = 0; s && i < 3; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
+static int64_t civil_days(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM" (the 1st) as days; -1 if neither. */
+static int64_t date_days(const char *s)
+{
+    unsigned y, m, d = 1;
+    size_t n = s ? strlen(s) : 0;
+    if ((n != 7 && n != 10) || sscanf(s, "%4u-%2u", &y, &m) != 2 ||
+        (n == 10 && sscanf(s + 8, "%2u", &d) != 1) || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    return civil_days(y, m, d);
+}
+
+/*
+ * A pledge's unit is money when it names a currency (pledges write it in lower
+ * case: "gbp"): *code then holds the ISO 4217 code. Also for the asked currency.
+ */
+static int is_currency(const char *u, char code[4])
+{
+    code[0] = '\0';
+    if (u == NULL || strlen(u) != 3)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        char ch = u[i] >= 'a' && u[i] <= 'z' ? (char)(u[i] - 'a' + 'A') : u[i];
+        if (ch < 'A' || ch > 'Z')
+            return 0;
+        code[i] = ch;
+    }
+    code[3] = '\0';
+    return wl_currency_find(code) != NULL;
+}
+
+typedef struct {
+    char key[72];
+    int64_t *lags;
+    size_t nlags, cap;
+    wl_flows_i128 conv[NF]; /* converted into the asked currency, scaled by 10^12 */
+} group;
+
+typedef struct {
+    size_t g;
+    int money;
+    char measure[72];
+    wl_flows_i128 f[NF]; /* scaled by 10^4 */
+} figure;
+
+typedef struct {
+    wl_store *s;
+    const wl_flows_viewer *v;
+    wl_flows_who who;
+    int by;
+    const char *to; /* the asked currency, or NULL */
+    group *gs;
+    size_t ng, gcap;
+    figure *fs;
+    size_t nf, fcap;
+    json_t *gidx, *fidx;     /* key -> group; key\x1fmoney\x1fmeasure -> figure */
+    json_t *firsts;          /* pledge -> [first_pub, first_all] */
+    json_t *rates, *rate_at; /* rates used; currency|date -> index in rates, or -1 */
+    json_t *nc, *nc_pairs;   /* not convertible: the list, and currency|date pairs seen */
+    size_t nc_total;
+} sum_ctx;
+
+static wl_rc group_of(sum_ctx *c, const char *key, size_t *out)
+{
+    json_t *i = json_object_get(c->gidx, key);
+    group *g;
+    if (i) {
+        *out = (size_t)json_integer_value(i);
+        return WL_OK;
+    }
+    if (c->ng >= WL_FLOWS_SUMMARY_ROWS_MAX)
+        return WL_ERR_TOO_LARGE;
+    if (c->ng == c->gcap) {
+        size_t nc = c->gcap ? c->gcap * 2 : 64;
+        group *ng = wl_realloc(c->gs, nc * sizeof *ng);
+        if (ng == NULL)
+            return WL_ERR_NOMEM;
+        c->gs = ng;
+        c->gcap = nc;
+    }
+    g = &c->gs[c->ng];
+    memset(g, 0, sizeof *g);
+    snprintf(g->key, sizeof g->key, "%s", key);
+    if (json_object_set_new(c->gidx, key, json_integer((json_int_t)c->ng)) != 0)
+        return WL_ERR_NOMEM;
+    *out = c->ng++;
+    return WL_OK;
+}
+
+static wl_rc figure_of(sum_ctx *c, const char *key, int money, const char *measure, figure **out)
+{
+    char k[160];
+    json_t *i;
+    size_t g;
+    wl_rc rc;
+    snprintf(k, sizeof k, "%s\x1f%d\x1f%s", key, money, measure);
+    if ((i = json_object_get(c->fidx, k)) != NULL) {
+        *out = &c->fs[json_integer_value(i)];
+        return WL_OK;
+    }
+    if ((rc = group_of(c, key, &g)) != WL_OK)
+        return rc;
+    if (c->nf >= WL_FLOWS_SUMMARY_ROWS_MAX)
+        return WL_ERR_TOO_LARGE;
+    if (c->nf == c->fcap) {
+        size_t nc = c->fcap ? c->fcap * 2 : 64;
+        figure *nf = wl_realloc(c->fs, nc * sizeof *nf);
+        if (nf == NULL)
+            return WL_ERR_NOMEM;
+        c->fs = nf;
+        c->fcap = nc;
+    }
+    memset(&c->fs[c->nf], 0, sizeof c->fs[c->nf]);
+    c->fs[c->nf].g = g;
+    c->fs[c->nf].money = money;
+    snprintf(c->fs[c->nf].measure, sizeof c->fs[c->nf].measure, "%s", measure);
+    if (json_object_set_new(c->fidx, k, json_integer((json_int_t)c->nf)) != 0)
+        return WL_ERR_NOMEM;
+    *out = &c->fs[c->nf++];
+    return WL_OK;
+}
+
+static int stage_fig(const char *stage)
+{
+    return strcmp(stage, "commitment") == 0     ? F_COMMITTED
+           : strcmp(stage, "allocation") == 0   ? F_ALLOCATED
+           : strcmp(stage, "delivery") == 0     ? F_DELIVERED
+           : strcmp(stage, "disbursement") == 0 ? F_DISBURSED
+                                                : -1;
+}
+
+static wl_rc one_sum(void *ctx, const wl_flow_sum_row *r)
+{
+    sum_ctx *c = ctx;
+    figure *f;
+    int k = stage_fig(r->stage);
+    wl_rc rc;
+    size_t g;
+    if (k < 0)
+        return WL_OK;
+    if ((rc = figure_of(c, r->key, r->money, r->measure, &f)) != WL_OK)
+        return rc;
+    f->f[k] += r->reported;
+    f->f[F_CONFIRMED] += r->confirmed;
+    f->f[F_DISPUTED] += r->disputed;
+    if (c->to && r->money && strcmp(r->measure, c->to) == 0) { /* already in the currency asked */
+        const wl_flows_i128 up = 100000000;                    /* 10^4 -> 10^12 */
+        if ((rc = group_of(c, r->key, &g)) != WL_OK)
+            return rc;
+        c->gs[g].conv[k] += r->reported * up;
+        c->gs[g].conv[F_CONFIRMED] += r->confirmed * up;
+        c->gs[g].conv[F_DISPUTED] += r->disputed * up;
+    }
+    return WL_OK;
+}
+
+/* The rate (10^8) for currency on date, memoised; NOT_FOUND when there is none. */
+static wl_rc rate_for(sum_ctx *c, const char *currency, const char *date, int64_t *rate)
+{
+    char k[40], rd[11];
+    json_t *m;
+    *rate = 0;
+    snprintf(k, sizeof k, "%s|%s", currency, date);
+    if ((m = json_object_get(c->rate_at, k)) == NULL) {
+        int64_t r = 0;
+        uint64_t idx;
+        char day[11];
+        wl_rc rc;
+        /* a month-only date counts as the month's last day: YYYY-MM-31 sorts after each day */
+        snprintf(day, sizeof day, "%.7s%s", date, strlen(date) == 7 ? "-31" : date + 7);
+        rc = wl_store_rate_get(c->s, currency, c->to, day, &r, rd, &idx);
+        if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+            return rc;
+        if (rc == WL_OK) {
+            char used[40], b[48];
+            snprintf(used, sizeof used, "%s|%s#", currency, rd);
+            wl_flows_dec_format(r, 8, b, sizeof b);
+            if (json_object_get(c->rate_at, used) == NULL && /* each rate named once */
+                (json_array_append_new(c->rates, json_pack("{s:s, s:s, s:s, s:s, s:I}", "date", rd,
+                                                           "from", currency, "to", c->to, "rate", b,
+                                                           "index", (json_int_t)idx)) != 0 ||
+                 json_object_set_new(c->rate_at, used, json_true()) != 0))
+                return WL_ERR_NOMEM;
+        }
+        if ((m = json_integer(rc == WL_OK ? r : -1)) == NULL ||
+            json_object_set_new(c->rate_at, k, m) != 0)
+            return WL_ERR_NOMEM;
+    }
+    if (json_integer_value(m) < 0)
+        return WL_ERR_NOT_FOUND;
+    *rate = json_integer_value(m);
+    return WL_OK;
+}
+
+static wl_rc add_flow_id(void *ctx, const char *id)
+{
+    sum_ctx *c = ctx;
+    json_t *last = json_array_get(c->nc, json_array_size(c->nc) - 1);
+    json_t *j = json_pack("{s:s, s:O, s:O}", "flow", id, "currency",
+                          json_object_get(last, "currency"), "date", json_object_get(last, "date"));
+    return j && json_array_insert_new(c->nc, json_array_size(c->nc) - 1, j) == 0 ? WL_OK
+                                                                                 : WL_ERR_NOMEM;
+}
+
+/* The flows of (currency, date) the rates cannot convert, named up to the ceiling. */
+static wl_rc not_convertible(sum_ctx *c, const char *currency, const char *date, int64_t n)
+{
+    char k[40];
+    size_t room;
+    wl_rc rc;
+    snprintf(k, sizeof k, "%s|%s", currency, date);
+    c->nc_total += (size_t)n;
+    if (json_object_get(c->nc_pairs, k))
+        return WL_OK;
+    if (json_object_set_new(c->nc_pairs, k, json_true()) != 0)
+        return WL_ERR_NOMEM;
+    room = WL_FLOWS_NOT_CONVERTIBLE_MAX - json_array_size(c->nc);
+    if (room == 0)
+        return WL_OK;
+    /* a marker row carries currency and date to add_flow_id, then goes */
+    if (json_array_append_new(c->nc, json_pack("{s:s, s:s}", "currency", currency, "date", date)))
+        return WL_ERR_NOMEM;
+    rc = wl_store_flows_on(c->s, &c->who, currency, date, room, add_flow_id, c);
+    json_array_remove(c->nc, json_array_size(c->nc) - 1);
+    return rc;
+}
+
+static wl_rc one_money(void *ctx, const wl_flow_money_row *r)
+{
+    sum_ctx *c = ctx;
+    int k = stage_fig(r->stage);
+    int64_t rate;
+    size_t g;
+    wl_rc rc;
+    if (k < 0)
+        return WL_OK;
+    rc = rate_for(c, r->currency, r->date, &rate);
+    if (rc == WL_ERR_NOT_FOUND)
+        return not_convertible(c, r->currency, r->date, r->n);
+    if (rc != WL_OK || (rc = group_of(c, r->key, &g)) != WL_OK)
+        return rc;
+    c->gs[g].conv[k] += (wl_flows_i128)r->amount * rate;
+    c->gs[g].conv[F_CONFIRMED] += (wl_flows_i128)r->confirmed * rate;
+    c->gs[g].conv[F_DISPUTED] += (wl_flows_i128)r->disputed * rate;
+    return WL_OK;
+}
+
+static wl_rc one_first(void *ctx, const char *pledge, const char *first_pub, const char *first_all)
+{
+    sum_ctx *c = ctx;
+    json_t *have = json_object_get(c->firsts, pledge);
+    if (have) { /* a reader's sealed flow on another's pledge: the earlier counts */
+        const char *p = json_string_value(json_array_get(have, 0));
+        if (p == NULL || strcmp(first_all, p) < 0)
+            json_array_set_new(have, 0, json_string(first_all));
+        return WL_OK;
+    }
+    return json_object_set_new(c->firsts, pledge, json_pack("[s?, s?]", first_pub, first_all)) == 0
+               ? WL_OK
+               : WL_ERR_NOMEM;
+}
+
+static wl_rc add_lag(group *g, int64_t lag)
+{
+    if (g->nlags == g->cap) {
+        size_t nc = g->cap ? g->cap * 2 : 16;
+        int64_t *nl = wl_realloc(g->lags, nc * sizeof *nl);
+        if (nl == NULL)
+            return WL_ERR_NOMEM;
+        g->lags = nl;
+        g->cap = nc;
+    }
+    g->lags[g->nlags++] = lag;
+    return WL_OK;
+}
+
+/* One pledge the viewer sees: pledged, its lag, and converted if money. */
+static wl_rc one_pledge(sum_ctx *c, const wl_pledge_item *it)
+{
+    char day[11], key[72];
+    const char *first;
+    json_t *fj;
+    figure *f;
+    size_t g;
+    char code[4];
+    int money = is_currency(it->unit, code);
+    const char *measure = money ? code : it->unit;
+    wl_rc rc;
+    wl_flow_day(it->time, day, sizeof day);
+    snprintf(key, sizeof key, "%s",
+             c->by == WL_FLOWS_SUMMARY_MEMBER     ? it->member
+             : c->by == WL_FLOWS_SUMMARY_CATEGORY ? it->category
+                                                  : day);
+    if (c->by == WL_FLOWS_SUMMARY_MONTH)
+        key[7] = '\0';
+    if ((rc = figure_of(c, key, money, measure, &f)) != WL_OK)
+        return rc;
+    f->f[F_PLEDGED] += it->qty;
+    g = f->g;
+    fj = json_object_get(c->firsts, it->id);
+    /* all, and a member's own pledges: every flow; others: the public ones (and a reader's) */
+    first = json_string_value(
+        json_array_get(fj, c->v->all || strcmp(it->member, c->v->member) == 0 ? 1 : 0));
+    if (first && date_days(first) >= 0) {
+        int64_t lag = date_days(first) - date_days(day);
+        if ((rc = add_lag(&c->gs[g], lag < 0 ? 0 : lag)) != WL_OK)
+            return rc;
+    }
+    if (c->to && money) {
+        int64_t rate = 100000000; /* the same currency: 1 */
+        if (strcmp(code, c->to) != 0)
+            rc = rate_for(c, code, day, &rate);
+        if (rc == WL_ERR_NOT_FOUND) {
+            c->nc_total++;
+            if (json_array_size(c->nc) < WL_FLOWS_NOT_CONVERTIBLE_MAX &&
+                json_array_append_new(c->nc, json_pack("{s:s, s:s, s:s}", "pledge", it->id,
+                                                       "currency", code, "date", day)) != 0)
+                return WL_ERR_NOMEM;
+            return WL_OK;
+        }
+        if (rc != WL_OK)
+            return rc;
+        c->gs[g].conv[F_PLEDGED] += (wl_flows_i128)it->qty * rate;
+    }
+    return WL_OK;
+}
+
+static wl_rc pledges(sum_ctx *c, const wl_flows_pledges *p)
+{
+    const wl_coalition_base *bases[2] = {&p->all, &p->pub};
+    wl_rc rc = WL_OK;
+    for (int b = 0; b < 2 && rc == WL_OK; b++) {
+        const wl_pledges *ps = &bases[b]->ps;
+        for (size_t i = 0; i < ps->n && rc == WL_OK; i++) {
+            const wl_pledge_item *it = &ps->items[i];
+            int own = c->v->member[0] && strcmp(it->member, c->v->member) == 0;
+            if (it->withdrawn || it->inactive)
+                continue;
+            /* all: the sealed set (every pledge); public: the announced set; a member: its
+             * own from the sealed set, others' from the announced set */
+            if (b == 0 ? !(c->v->all || own) : (c->v->all || own))
+                continue;
+            rc = one_pledge(c, it);
+        }
+    }
+    return rc;
+}
+
+static int lag_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile p/100 of n sorted values. */
+static int64_t rank(const int64_t *v, size_t n, unsigned p)
+{
+    size_t r = (n * p + 99) / 100;
+    return v[r ? r - 1 : 0];
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+    return strcmp(((const group *)a)->key, ((const group *)b)->key);
+}
+
+static json_t *dec4(wl_flows_i128 v)
+{
+    char b[48];
+    wl_flows_dec_format(v, 4, b, sizeof b);
+    return json_string(b);
+}
+
+static json_t *build_rows(sum_ctx *c, json_t **conv_rows)
+{
+    json_t *rows = json_array();
+    size_t *order = wl_malloc((c->ng ? c->ng : 1) * sizeof *order);
+    group *sorted = wl_malloc((c->ng ? c->ng : 1) * sizeof *sorted);
+    *conv_rows = json_array();
+    if (rows == NULL || order == NULL || sorted == NULL || *conv_rows == NULL)
+        goto fail;
+    for (size_t i = 0; i < c->ng; i++)
+        sorted[i] = c->gs[i];
+    qsort(sorted, c->ng, sizeof *sorted, group_cmp);
+    for (size_t i = 0; i < c->ng; i++) {
+        group *g = &sorted[i];
+        size_t gi = (size_t)json_integer_value(json_object_get(c->gidx, g->key));
+        json_t *figs = json_array(), *lag, *row, *cr;
+        for (size_t f = 0; f < c->nf; f++) {
+            json_t *fj;
+            if (c->fs[f].g != gi)
+                continue;
+            fj = json_pack("{s:s}", c->fs[f].money ? "currency" : "unit", c->fs[f].measure);
+            for (int k = 0; fj && k < NF; k++)
+                json_object_set_new(fj, fig_names[k], dec4(c->fs[f].f[k]));
+            json_array_append_new(figs, fj);
+        }
+        if (g->nlags)
+            qsort(g->lags, g->nlags, sizeof *g->lags, lag_cmp);
+        lag = g->nlags
+                  ? json_pack("{s:I, s:I, s:I}", "median", (json_int_t)rank(g->lags, g->nlags, 50),
+                              "p90", (json_int_t)rank(g->lags, g->nlags, 90), "pledges",
+                              (json_int_t)g->nlags)
+                  : json_pack("{s:n, s:n, s:I}", "median", "p90", "pledges", (json_int_t)0);
+        row = json_pack("{s:s, s:o, s:o}", "key", g->key, "figures", figs, "lag_days", lag);
+        if (row == NULL || json_array_append_new(rows, row) != 0)
+            goto fail;
+        if (c->to) {
+            cr = json_pack("{s:s}", "key", g->key);
+            for (int k = 0; cr && k < NF; k++) {
+                char b[64];
+                if (k == F_DELIVERED)
+                    continue; /* deliveries are in kind: never money */
+                wl_flows_dec_format(g->conv[k], 12, b, sizeof b);
+                json_object_set_new(cr, fig_names[k], json_string(b));
+            }
+            if (cr == NULL || json_array_append_new(*conv_rows, cr) != 0)
+                goto fail;
+        }
+    }
+    wl_free(order);
+    wl_free(sorted);
+    return rows;
+fail:
+    wl_free(order);
+    wl_free(sorted);
+    json_decref(rows);
+    json_decref(*conv_rows);
+    *conv_rows = NULL;
+    return NULL;
+}
+
+wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_pledges *p, int by,
+                       const char *currency, json_t **out)
+{
+    sum_ctx c = {.s = s, .v = v, .by = by, .to = currency};
+    json_t *rows = NULL, *conv_rows = NULL;
+    wl_rc rc = WL_OK;
+    *out = NULL;
+    char code[4];
+    if (by < 0 || by > 2 || (currency && (!is_currency(currency, code) || strcmp(code, currency))))
+        return WL_ERR_INVALID;
+    c.who.all = v->all;
+    c.who.member = v->all || !v->member[0] ? NULL : v->member;
+    c.gidx = json_object();
+    c.fidx = json_object();
+    c.firsts = json_object();
+    c.rates = json_array();
+    c.rate_at = json_object();
+    c.nc = json_array();
+    c.nc_pairs = json_object();
+    if (!c.gidx || !c.fidx || !c.firsts || !c.rates || !c.rate_at || !c.nc || !c.nc_pairs)
+        rc = WL_ERR_NOMEM;
+    if (rc == WL_OK)
+        rc = wl_store_flows_sums(s, &c.who, by, one_sum, &c);
+    if (rc == WL_OK)
+        rc = wl_store_flows_firsts(s, one_first, &c);
+    if (rc == WL_OK && c.who.member)
+        rc = wl_store_flows_firsts_read(s, c.who.member, one_first, &c);
+    if (rc == WL_OK && p)
+        rc = pledges(&c, p);
+    if (rc == WL_OK && currency)
+        rc = wl_store_flows_money(s, &c.who, by, currency, one_money, &c);
+    if (rc == WL_OK && (rows = build_rows(&c, &conv_rows)) == NULL)
+        rc = WL_ERR_NOMEM;
+    if (rc == WL_OK) {
+        *out = json_pack("{s:s, s:s, s:o}", "by",
+                         by == 0   ? "member"
+                         : by == 1 ? "category"
+                                   : "month",
+                         "view", wl_flows_viewer_name(v), "rows", rows);
+        rows = NULL;
+        if (*out && currency)
+            json_object_set_new(*out, "converted",
+                                json_pack("{s:s, s:O, s:O, s:O, s:I}", "currency", currency, "rows",
+                                          conv_rows, "rates", c.rates, "not_convertible", c.nc,
+                                          "not_convertible_total", (json_int_t)c.nc_total));
+        if (*out == NULL)
+            rc = WL_ERR_NOMEM;
+    }
+    json_decref(rows);
+    json_decref(conv_rows);
+    for (size_t i = 0; i < c.ng; i++)
+        wl_free(c.gs[i].lags);
+    wl_free(c.gs);
+    wl_free(c.fs);
+    json_decref(c.gidx);
+    json_decref(c.fidx);
+    json_decref(c.firsts);
+    json_decref(c.rates);
+    json_decref(c.rate_at);
+    json_decref(c.nc);
+    json_decref(c.nc_pairs);
+    return rc;
+}
+
+wl_rc wl_flows_summary_csv(const json_t *summary, wl_buf *out)
+{
+    static const char header[] = "key,measure,unit_or_currency,pledged,committed,allocated,"
+                                 "delivered,disbursed,confirmed,disputed,lag_median_days,"
+                                 "lag_p90_days,lag_pledges\r\n";
+    json_t *rows = json_object_get(summary, "rows"), *row;
+    size_t i;
+    wl_rc rc;
+    memset(out, 0, sizeof *out);
+    rc = wl_buf_append(out, header, sizeof header - 1, WL_CSV_MAX_BYTES);
+    json_array_foreach(rows, i, row)
+    {
+        json_t *figs = json_object_get(row, "figures"), *f, *lag = json_object_get(row, "lag_days");
+        size_t j;
+        json_array_foreach(figs, j, f)
+        {
+            const char *cells[3 + NF + 3];
+            char l[3][24];
+            const char *lk[3] = {"median", "p90", "pledges"};
+            int money = json_object_get(f, "currency") != NULL;
+            size_t n = 0;
+            cells[n++] = json_string_value(json_object_get(row, "key"));
+            cells[n++] = money ? "currency" : "unit";
+            cells[n++] = json_string_value(json_object_get(f, money ? "currency" : "unit"));
+            for (int k = 0; k < NF; k++)
+                cells[n++] = json_string_value(json_object_get(f, fig_names[k]));
+            for (int k = 0; k < 3; k++) {
+                json_t *x = json_object_get(lag, lk[k]);
+                l[k][0] = '\0';
+                if (json_is_integer(x))
+                    snprintf(l[k], sizeof l[k], "%lld", (long long)json_integer_value(x));
+                cells[n++] = l[k];
+            }
+            for (size_t k = 0; k < n && rc == WL_OK; k++)
+                rc = wl_csv_cell(out, cells[k] ? cells[k] : "", k + 1 == n ? WL_CSV_LAST : 0,
+                                 WL_CSV_MAX_BYTES);
+        }
+    }
+    if (rc != WL_OK)
+        wl_buf_free(out);
+    return rc;
+}

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The flows views' readers in the SQLite store (store/store_flows_views.h).
+ * They read the flows and the totals that triggers (sqlite_flows_totals.c)
+ * keep on flows and flow_answers:
+ *   flow_live   one row per live flow (the latest of its correction chain)
+ *               with its key columns, its figure, and what its latest answer
+ *               and latest public answer say (confirmed, disputed);
+ *   flow_sums   flow_live summed by author, sealed, category, month, stage
+ *               and measure: a summary reads these, not the flows;
+ *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure;
+ *   flow_first  per pledge, the first live delivery or disbursement's date,
+ *               public and all.
+ * docs/internals/flows.md ("Views") and docs/internals/store.md.
+ */
+#include "store/sqlite_int.h"
+
+#define DELIVERED "('delivery', 'disbursement')"
+
+/* Who sees a flow (table alias F): "1", the public's or a member's (?1) rule. */
+static const char *vis(const wl_flows_who *w, int live)
+{
+    if (w->all)
+        return "1";
+    if (w->member == NULL)
+        return live ? "l.sealed = 0" : "f.sealed = 0";
+    return live ? "(l.sealed = 0 OR l.author = ?1 OR (l.readers IS NOT NULL AND "
+                  "instr(l.readers, '\"' || ?1 || '\"') > 0))"
+                : "(f.sealed = 0 OR f.author = ?1 OR (f.readers IS NOT NULL AND "
+                  "instr(f.readers, '\"' || ?1 || '\"') > 0))";
+}
+
+/* Prepares sql (one statement) and binds ?1 to the viewer's member (or NULL). */
+static wl_rc prep(wl_store *s, const wl_flows_who *w, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+        wl_rc rc = map_rc(sqlite3_errcode(s->db));
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return rc == WL_OK ? WL_ERR_IO : rc;
+    }
+    if (w && w->member && !w->all && sqlite3_bind_parameter_count(*st) >= 1)
+        sqlite3_bind_text(*st, 1, w->member, -1, SQLITE_TRANSIENT);
+    return WL_OK;
+}
+
+static const char *txt(sqlite3_stmt *st, int c)
+{
+    return (const char *)sqlite3_column_text(st, c);
+}
+
+/* Steps st to its end, calling row(st, fn, ctx) per row; finalizes it. */
+typedef void (*any_fn)(void); /* a caller's callback, cast back by its row function */
+typedef wl_rc (*row_fn)(sqlite3_stmt *st, any_fn fn, void *ctx);
+static wl_rc each(sqlite3_stmt *st, row_fn row, any_fn fn, void *ctx)
+{
+    int r;
+    wl_rc rc = WL_OK;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && (rc = row(st, fn, ctx)) == WL_OK)
+        ;
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define FLOW_COLS                                                                                  \
+    "f.rowid, f.idx, f.id, f.author, f.pledge, f.requirement, f.instrument, f.activity, "          \
+    "f.category, f.stage, f.date, f.unit, f.currency, f.superseded_by, f.readers, f.body, "        \
+    "f.qty, f.amount, f.sealed"
+
+static wl_rc flow_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    wl_flowv_row f = {
+        .row = sqlite3_column_int64(st, 0),
+        .idx = (uint64_t)sqlite3_column_int64(st, 1),
+        .id = txt(st, 2),
+        .author = txt(st, 3),
+        .pledge = txt(st, 4),
+        .requirement = txt(st, 5),
+        .instrument = txt(st, 6),
+        .activity = txt(st, 7),
+        .category = txt(st, 8),
+        .stage = txt(st, 9),
+        .date = txt(st, 10),
+        .unit = txt(st, 11),
+        .currency = txt(st, 12),
+        .superseded_by = txt(st, 13),
+        .readers = txt(st, 14),
+        .body = txt(st, 15),
+        .has_qty = sqlite3_column_type(st, 16) != SQLITE_NULL,
+        .qty = sqlite3_column_int64(st, 16),
+        .has_amount = sqlite3_column_type(st, 17) != SQLITE_NULL,
+        .amount = sqlite3_column_int64(st, 17),
+        .sealed = sqlite3_column_int(st, 18),
+    };
+    return ((wl_flowv_fn)fn)(ctx, &f);
+}
+
+wl_rc wl_store_flows_list(wl_store *s, const wl_flows_who *who, const wl_flows_filter *f,
+                          wl_flowv_fn fn, void *ctx)
+{
+    char sql[1024];
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (wl_fmt(sql, sizeof sql,
+               "SELECT " FLOW_COLS " FROM flows f WHERE %s%s%s%s%s AND f.rowid > ?6 "
+               "ORDER BY f.rowid LIMIT ?7 OFFSET ?8",
+               vis(who, 0), f->member ? " AND f.author = ?2" : "",
+               f->pledge ? " AND f.pledge = ?3" : "", f->instrument ? " AND f.instrument = ?4" : "",
+               f->stage ? " AND f.stage = ?5" : "") != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    if (f->member)
+        sqlite3_bind_text(st, 2, f->member, -1, SQLITE_TRANSIENT);
+    if (f->pledge)
+        sqlite3_bind_text(st, 3, f->pledge, -1, SQLITE_TRANSIENT);
+    if (f->instrument)
+        sqlite3_bind_text(st, 4, f->instrument, -1, SQLITE_TRANSIENT);
+    if (f->stage)
+        sqlite3_bind_text(st, 5, f->stage, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, f->after);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)f->limit);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset);
+    return each(st, flow_row, (any_fn)fn, ctx);
+}
+
+typedef struct {
+    wl_flowv_fn fn;
+    void *ctx;
+    int seen;
+} one_ctx;
+
+static wl_rc one_row(void *ctx, const wl_flowv_row *f)
+{
+    one_ctx *o = ctx;
+    o->seen = 1;
+    return o->fn(o->ctx, f);
+}
+
+wl_rc wl_store_flow_row(wl_store *s, const wl_flows_who *who, const char *id, int by,
+                        wl_flowv_fn fn, void *ctx)
+{
+    char sql[512];
+    sqlite3_stmt *st = NULL;
+    one_ctx o = {fn, ctx, 0};
+    wl_rc rc;
+    if (wl_fmt(sql, sizeof sql, "SELECT " FLOW_COLS " FROM flows f WHERE f.%s = ?2 AND %s",
+               by ? "superseded_by" : "id", vis(who, 0)) != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+    rc = each(st, flow_row, (any_fn)one_row, &o);
+    return rc == WL_OK && !o.seen ? WL_ERR_NOT_FOUND : rc;
+}
+
+static wl_rc answer_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    wl_flowv_answer a = {
+        .row = sqlite3_column_int64(st, 0),
+        .idx = (uint64_t)sqlite3_column_int64(st, 1),
+        .kind = txt(st, 2),
+        .has_received = sqlite3_column_type(st, 3) != SQLITE_NULL,
+        .received = sqlite3_column_int64(st, 3),
+        .date = txt(st, 4),
+        .reason = txt(st, 5),
+        .sealed = sqlite3_column_int(st, 6),
+    };
+    return ((wl_flowv_answer_fn)fn)(ctx, &a);
+}
+
+wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int latest,
+                            wl_flowv_answer_fn fn, void *ctx)
+{
+    char sql[512];
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (wl_fmt(sql, sizeof sql,
+               "SELECT * FROM (SELECT rowid, idx, kind, received, date, reason, sealed FROM "
+               "flow_answers WHERE flow = ?1%s ORDER BY rowid DESC%s) ORDER BY rowid",
+               see_sealed ? "" : " AND sealed = 0", latest ? " LIMIT 1" : "") != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, NULL, sql, &st)) != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, flow, -1, SQLITE_TRANSIENT);
+    return each(st, answer_row, (any_fn)fn, ctx);
+}
+
+static const char *const keys[] = {"author", "category", "month"};
+
+/* A member's share of others' sealed flows that name it as a reader (%s: the key column). */
+#define READERS                                                                                    \
+    " UNION ALL SELECT %s, stage, measure, money, sum(fig), sum(conf_all), sum(disp_all) "         \
+    "FROM flow_live WHERE readers IS NOT NULL AND sealed = 1 AND author <> ?1 AND "                \
+    "instr(readers, '\"' || ?1 || '\"') > 0 GROUP BY 1, 2, 3, 4"
+
+/*
+ * A total SQLite could not keep in 64 bits (its + turns to a float on
+ * overflow): refused, never shown rounded.
+ */
+static int inexact(sqlite3_stmt *st, int from, int to)
+{
+    for (int c = from; c <= to; c++)
+        if (sqlite3_column_type(st, c) == SQLITE_FLOAT)
+            return 1;
+    return 0;
+}
+
+static wl_rc sum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    if (inexact(st, 4, 6))
+        return WL_ERR_TOO_LARGE;
+    wl_flow_sum_row r = {
+        .key = txt(st, 0),
+        .stage = txt(st, 1),
+        .measure = txt(st, 2),
+        .money = sqlite3_column_int(st, 3),
+        .reported = sqlite3_column_int64(st, 4),
+        .confirmed = sqlite3_column_int64(st, 5),
+        .disputed = sqlite3_column_int64(st, 6),
+    };
+    return ((wl_flow_sum_fn)fn)(ctx, &r);
+}
+
+wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_sum_fn fn,
+                          void *ctx)
+{
+    char sql[1536];
+    int g = (unsigned)by < 3 ? by : 0;
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (who->all)
+        rc = wl_fmt(sql, sizeof sql,
+                    "SELECT key, stage, measure, money, sum(reported), sum(conf_all), "
+                    "sum(disp_all) FROM flow_sums WHERE g = %d AND author = '' "
+                    "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0",
+                    g);
+    else if (who->member == NULL)
+        rc = wl_fmt(sql, sizeof sql,
+                    "SELECT key, stage, measure, money, sum(reported), sum(conf_pub), "
+                    "sum(disp_pub) FROM flow_sums WHERE g = %d AND author = '' AND sealed = 0 "
+                    "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0",
+                    g);
+    else if (g == 0) /* by member: its own row whole, the others' public */
+        rc = wl_fmt(sql, sizeof sql,
+                    "SELECT key, stage, measure, money, sum(reported), "
+                    "sum(CASE WHEN key = ?1 THEN conf_all ELSE conf_pub END), "
+                    "sum(CASE WHEN key = ?1 THEN disp_all ELSE disp_pub END) FROM flow_sums "
+                    "WHERE g = 0 AND author = '' AND (sealed = 0 OR key = ?1) "
+                    "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0" READERS,
+                    "author");
+    else /* the public's, less the member's own public share, plus its own whole share */
+        rc = wl_fmt(sql, sizeof sql,
+                    "SELECT key, stage, measure, money, reported, conf_pub, disp_pub "
+                    "FROM flow_sums WHERE g = %d AND author = '' AND sealed = 0 AND n > 0 "
+                    "UNION ALL SELECT key, stage, measure, money, -reported, -conf_pub, "
+                    "-disp_pub FROM flow_sums WHERE g = %d AND author = ?1 AND sealed = 0 "
+                    "AND n > 0 UNION ALL SELECT key, stage, measure, money, reported, conf_all, "
+                    "disp_all FROM flow_sums WHERE g = %d AND author = ?1 AND n > 0" READERS,
+                    g, g + 2, g + 2, g == 1 ? "category" : "month");
+    if (rc != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    return each(st, sum_row, (any_fn)fn, ctx);
+}
+
+/* The latest answer's part of a live flow for the viewer (alias l). */
+static const char *answered(const wl_flows_who *w, int dispute)
+{
+    if (w->all)
+        return dispute ? "l.disp_all" : "l.conf_all";
+    if (w->member == NULL)
+        return dispute ? "l.disp_pub" : "l.conf_pub";
+    return dispute ? "CASE WHEN l.author = ?1 OR l.sealed = 1 THEN l.disp_all ELSE l.disp_pub END"
+                   : "CASE WHEN l.author = ?1 OR l.sealed = 1 THEN l.conf_all ELSE l.conf_pub END";
+}
+
+static wl_rc money_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    if (inexact(st, 4, 6))
+        return WL_ERR_TOO_LARGE;
+    wl_flow_money_row r = {
+        .key = txt(st, 0),
+        .currency = txt(st, 1),
+        .date = txt(st, 2),
+        .stage = txt(st, 3),
+        .amount = sqlite3_column_int64(st, 4),
+        .confirmed = sqlite3_column_int64(st, 5),
+        .disputed = sqlite3_column_int64(st, 6),
+        .n = sqlite3_column_int64(st, 7),
+    };
+    return ((wl_flow_money_fn)fn)(ctx, &r);
+}
+
+wl_rc wl_store_flows_money(wl_store *s, const wl_flows_who *who, int by, const char *to,
+                           wl_flow_money_fn fn, void *ctx)
+{
+    char sql[1024];
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (wl_fmt(sql, sizeof sql,
+               "SELECT l.%s, l.measure, l.date, l.stage, sum(l.fig), sum(%s), sum(%s), count(*) "
+               "FROM flow_live l WHERE l.money = 1 AND l.measure <> ?2 AND %s "
+               "GROUP BY 1, 2, 3, 4",
+               keys[(unsigned)by < 3 ? by : 0], answered(who, 0), answered(who, 1),
+               vis(who, 1)) != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    return each(st, money_row, (any_fn)fn, ctx);
+}
+
+static wl_rc id_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    return ((wl_flow_id_fn)fn)(ctx, txt(st, 0));
+}
+
+wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *currency,
+                        const char *date, size_t max, wl_flow_id_fn fn, void *ctx)
+{
+    char sql[512];
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (wl_fmt(sql, sizeof sql,
+               "SELECT l.flow FROM flow_live l WHERE l.money = 1 AND l.measure = ?2 AND "
+               "l.date = ?3 AND %s ORDER BY l.flow LIMIT ?4",
+               vis(who, 1)) != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 2, currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+    return each(st, id_row, (any_fn)fn, ctx);
+}
+
+static wl_rc first_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    return ((wl_flow_first_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2));
+}
+
+wl_rc wl_store_flows_firsts(wl_store *s, wl_flow_first_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = prep(s, NULL,
+                    "SELECT pledge, first_pub, first_all FROM flow_first "
+                    "WHERE first_all IS NOT NULL ORDER BY pledge",
+                    &st);
+    return rc != WL_OK ? rc : each(st, first_row, (any_fn)fn, ctx);
+}
+
+wl_rc wl_store_flows_firsts_read(wl_store *s, const char *member, wl_flow_first_fn fn, void *ctx)
+{
+    wl_flows_who w = {0, member};
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = prep(s, &w,
+                    "SELECT pledge, NULL, min(date) FROM flow_live WHERE readers IS NOT NULL "
+                    "AND sealed = 1 AND author <> ?1 AND instr(readers, '\"' || ?1 || '\"') > 0 "
+                    "AND pledge IS NOT NULL AND stage IN " DELIVERED " GROUP BY pledge",
+                    &st);
+    return rc != WL_OK ? rc : each(st, first_row, (any_fn)fn, ctx);
+}
+
+static wl_rc isum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    if (inexact(st, 3, 3))
+        return WL_ERR_TOO_LARGE;
+    return ((wl_flow_isum_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2),
+                                 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+}
+
+wl_rc wl_store_flows_isums(wl_store *s, const wl_flows_who *who, wl_flow_isum_fn fn, void *ctx)
+{
+    const char *sql;
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (who->all)
+        sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
+              "GROUP BY 1, 2, 3 HAVING sum(n) > 0";
+    else if (who->member == NULL)
+        sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
+              "WHERE sealed = 0 GROUP BY 1, 2, 3 HAVING sum(n) > 0";
+    else
+        sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
+              "WHERE sealed = 0 OR author = ?1 GROUP BY 1, 2, 3 HAVING sum(n) > 0 "
+              "UNION ALL SELECT instrument, stage, measure, sum(fig), count(*) FROM flow_live "
+              "WHERE readers IS NOT NULL AND sealed = 1 AND author <> ?1 AND "
+              "instr(readers, '\"' || ?1 || '\"') > 0 AND instrument IS NOT NULL "
+              "GROUP BY 1, 2, 3";
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    return each(st, isum_row, (any_fn)fn, ctx);
+}
+
+static wl_rc instrument_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    wl_flowv_instrument r = {
+        .idx = (uint64_t)sqlite3_column_int64(st, 0),
+        .id = txt(st, 1),
+        .parent = txt(st, 2),
+        .level = txt(st, 3),
+        .type = txt(st, 4),
+        .provider = txt(st, 5),
+        .currency = txt(st, 6),
+        .body = txt(st, 7),
+        .amount = sqlite3_column_int64(st, 8),
+    };
+    return ((wl_flowv_instrument_fn)fn)(ctx, &r);
+}
+
+wl_rc wl_store_instruments_each(wl_store *s, wl_flowv_instrument_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = prep(s, NULL,
+                    "SELECT idx, id, parent, level, type, provider, currency, body, amount "
+                    "FROM instruments ORDER BY id",
+                    &st);
+    return rc != WL_OK ? rc : each(st, instrument_row, (any_fn)fn, ctx);
+}
+
+static wl_rc rate_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+{
+    return ((wl_rate_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2), sqlite3_column_int64(st, 3),
+                            (uint64_t)sqlite3_column_int64(st, 4));
+}
+
+wl_rc wl_store_rates_each(wl_store *s, size_t max, wl_rate_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = prep(s, NULL,
+                    "SELECT date, cfrom, cto, rate, idx FROM rates "
+                    "ORDER BY cfrom, cto, date LIMIT ?1",
+                    &st);
+    if (rc != WL_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+    return each(st, rate_row, (any_fn)fn, ctx);
+}
