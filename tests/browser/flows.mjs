@@ -61,6 +61,13 @@ ok("public: the page says it shows announced flows only",
 ok("public: the sealed delivery of 777 missiles is nowhere on the page",
   !(await text("main")).includes("777"));
 {
+  const href = await page.getAttribute("#by-member a:has-text('Download every flow')", "href");
+  const [st, csv] = await page.evaluate(async (h) => { const x = await fetch(h); return [x.status, await x.text()]; }, href);
+  ok("public: every flow as CSV: the three public flows, not the sealed one",
+    st === 200 && [delivery, paid, usd].every((id) => csv.includes(id)) && !csv.includes(sealed) &&
+    !csv.includes("777"), st + " " + csv.slice(0, 300));
+}
+{
   const f = await text("li[data-instrument='xa-facility'] > p.nums");
   const c = await text("li[data-instrument='xa-contract'] > p.nums");
   ok("public: the facility: 1600000000 GBP, drawn 200000000.5, left 1399999999.5",
