@@ -96,6 +96,14 @@ ok("public: the sealed delivery of 777 missiles is nowhere on the page",
     row["Pledges delivered on"] === String(lag.pledges), JSON.stringify(row));
 }
 
+// the list's filters ask the API: the disbursements only, then every stage again
+await page.selectOption("#f-stage", "disbursement");
+ok("public: filtered by stage, the list shows the one disbursement and nothing else",
+  await until((p) => { const t = document.querySelector("#flow-table")?.textContent || "";
+    return t.includes("200000000.5 GBP") && !t.includes("500 missiles") && !t.includes("1000 USD"); }, paid));
+await page.selectOption("#f-stage", "");
+await until(() => document.querySelector("#flow-table")?.textContent.includes("500 missiles"));
+
 // a currency: the converted totals, every rate used, and what no rate converts
 await page.selectOption("#currency", "EUR");
 await page.waitForSelector("#rates-used table");

@@ -16,7 +16,9 @@ import { charts, measure } from "./flows_chart.js";
 import { answerForm, answerText, answerable, figure } from "./flows_answer.js";
 
 const API = "/api/v1/flows";
-const PAGES = 20; // pages of flows read for the list; more is said, not hidden
+const PAGES = 5; // pages of 1,000 flows the list reads; more is said, not hidden
+const STAGES = ["commitment", "allocation", "delivery", "disbursement"];
+let only = { member: "", stage: "" }; // the list's filters (the API's own)
 let who = null; // {member, role} when signed in
 let ckey = null;
 let members = new Map();
@@ -207,7 +209,7 @@ async function tree() {
 // Every flow this viewer may see, oldest first, a page at a time ({flows, complete}).
 async function allFlows() {
   const out = [];
-  let p = await getJSON(API + "?limit=1000");
+  let p = await getJSON(q(API, { ...only, limit: 1000 }));
   const view = p.view;
   out.push(...p.flows);
   for (let n = 1; p.next && n < PAGES; n++) {
@@ -237,7 +239,8 @@ async function flows() {
     viewer(view || (who ? "member" : "public"));
     const host = who && who.role === "host";
     clear(box,
-      complete ? null : notice("More flows than this page reads: the CSV has them all.", "warn"),
+      complete ? null : notice("More flows than this page reads: choose a member or a stage " +
+        "above, or download the CSV, which has them all.", "warn"),
       host && !ckey ? notice("Load your console key above to confirm or dispute a delivery.") : null,
       all.length ? el("div", { id: "flow-table" }, table("Every flow, newest correction marked",
         ["Entry", "Member", "Stage", "Date", "Reported", "Category", "Against", "Host nation",
@@ -245,10 +248,26 @@ async function flows() {
         all.map((f) => [f.sealed ? "sealed" : el("a", { href: "/entry/" + f.index }, "#" + f.index),
           who_(f.author), f.stage + (f.superseded_by ? " (superseded)" : ""), f.date, figure(f),
           category(f.category), against(f), answerText(f), ...(host && ckey ? [act(f)] : [])])))
-        : el("p", {}, "No flow recorded yet."));
+        : el("p", {}, only.member || only.stage ? "No flow matches." : "No flow recorded yet."));
   } catch (e) {
     fail(box, "The flows", e);
   }
+}
+
+// The list's filters: a member and a stage, asked of the API (never filtered here).
+function filters() {
+  const select = (id, label, options) => {
+    const s = el("select", { id, name: id }, el("option", { value: "" }, "all"),
+      options.map(([v, t]) => el("option", { value: v }, t)));
+    s.addEventListener("change", () => {
+      only = { ...only, [id.slice(2)]: s.value };
+      flows();
+    });
+    return el("div", {}, el("label", { for: id }, label), s);
+  };
+  clear($("flow-filters"), el("form", { class: "filters", id: "flow-filter-form" },
+    select("f-member", "Member", [...members.values()].map((m) => [m.member, m.name])),
+    select("f-stage", "Stage", STAGES.map((x) => [x, x]))));
 }
 
 const against = (f) => [f.pledge ? "pledge " + f.pledge.slice(0, 12) : null,
@@ -288,6 +307,9 @@ sessionBox($("whoami"), async (s) => {
   await refresh();
 });
 
-const names = memberMap().then((m) => { members = m; });
+const names = memberMap().then((m) => {
+  members = m;
+  filters();
+});
 currencies();
 ledgerNotice();
