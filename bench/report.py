@@ -171,6 +171,16 @@ TARGETS = [
                      f"{n(r['iati_export']['transactions'])} transactions, "
                      f"{r['iati_export']['bytes'] / 1048576:.1f} MiB; read back in "
                      f"{r['iati_export']['import_seconds']:.3f} s, every amount the same"),
+    Target("flows", "flows_import.seconds", operator.lt, 5,
+           "import of 100,000 flow rows into a fresh ledger {limit} (`willing flows import-csv`, "
+           "all or nothing per request)", "s",
+           lambda r: f"**{r['flows_import']['seconds']:.2f} s** in "
+                     f"{r['flows_import']['requests']} requests (one request of "
+                     f"{n(r['flows_import']['rows_per_request_refused'][0]) if r['flows_import']['rows_per_request_refused'] else '-'} "
+                     f"rows passes the 16 MiB batch ceiling and is refused before sending); "
+                     f"CPU: the command {r['flows_import']['cli_cpu_seconds']:.2f} s, the "
+                     f"server {r['flows_import']['server_cpu_seconds']:.2f} s; "
+                     f"{r['flows_import']['failed']} requests failed"),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",

@@ -31,6 +31,18 @@ trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TCK=$(getconf CLK_TCK)
+# fresh NAME MEMBER: a fresh ledger $OUT/NAME.db (origin bench.example/NAME) served on a
+# port of its own (P, URL, SPID), MEMBER added with the key $OUT/MEMBER.key
+fresh() {
+  "$W" init --db "$OUT/$1.db" --origin "bench.example/$1" >/dev/null
+  P=$(port); URL=http://127.0.0.1:$P
+  "$W" serve --db "$OUT/$1.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
+  SPID=$!; PIDS+=("$SPID")
+  for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+  "$W" keygen --out "$OUT/$2.key" --member "$2" >/dev/null
+  "$W" member add --server "$URL" --key "$OUT/$1.db.operator.key" --id "$2" --name "$2" \
+    --role member --pubkey-file "$OUT/$2.key" >/dev/null
+}
 
 echo "== machine limits"
 emit limits "$("$B/willing-limits" "$OUT")"
@@ -42,6 +54,52 @@ emit clearing_20_members "$("$B/willing-clearbench" 100000 20)"
 
 echo "== IATI 2.03 export of 10,000 activities (issue 9)"
 emit iati_export "$("$B/willing-iatibench" 10000)"
+
+echo "== importing 100,000 flow rows into a fresh ledger (issue 9: willing flows import-csv)"
+fresh flows fm
+fc0=$(cpu_ticks "$SPID")
+res=$(python3 - "$W" "$URL" "$OUT" 100000 <<'PY'
+# Writes the rows, then imports them in as few all-or-nothing requests as the batch
+# ceiling allows (one, if it fits): the time is the import's, the CSV written before.
+import json, os, resource, subprocess, sys, time
+w, url, out, rows = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def write(path, lo, hi):
+    with open(path, "w") as f:
+        f.write("Activity,Date,Stage,Amount,Currency,Category,Note\n")
+        for i in range(lo, hi):
+            f.write(f"BENCH-{i:06d},2025-{1 + i % 12:02d}-{1 + i % 28:02d},disbursement,"
+                    f"{1000 + i}.25,EUR,air_defence,row {i}\n")
+spec = "activity=Activity,date=Date,stage=Stage,amount=Amount,currency=Currency,category=Category,text=Note"
+def run(path):
+    r = subprocess.run([w, "flows", "import-csv", "--server", url, "--key", f"{out}/fm.key",
+                        "--map", spec, path], capture_output=True, text=True)
+    return r.returncode, r.stderr
+parts, refused = 1, []
+while parts <= 16:
+    files = [f"{out}/flows-{parts}-{k}.csv" for k in range(parts)]
+    for k, p in enumerate(files):
+        write(p, rows * k // parts, rows * (k + 1) // parts)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    results = [run(p) for p in files[:1]]
+    if results[0][0] != 0 and "WL_BODY_MAX_BATCH" in results[0][1]:
+        refused.append(rows // parts)  # nothing was sent: the CLI refused before posting
+        parts *= 2
+        continue
+    results += [run(p) for p in files[1:]]
+    t = time.perf_counter() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    bad = [e for rc, e in results if rc != 0]
+    print(json.dumps({"rows": rows, "requests": parts, "seconds": round(t, 3),
+                      "cli_cpu_seconds": round(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime, 3),
+                      "rows_per_request_refused": refused, "failed": len(bad),
+                      "error": bad[0].strip()[-300:] if bad else None}))
+    break
+PY
+)
+fc1=$(cpu_ticks "$SPID")
+emit flows_import "$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r['server_cpu_seconds']=round(($fc1-$fc0)/$TCK,3); print(json.dumps(r))" "$res")"
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
@@ -174,14 +232,7 @@ emit verify_replay_entries_per_s "$(python3 -c "import json; v=json.load(open('$
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 
 echo "== sealed submissions against plain appends (issue 3), on a fresh ledger of their own"
-"$W" init --db "$OUT/s.db" --origin bench.example/sealed >/dev/null
-P=$(port); URL=http://127.0.0.1:$P
-"$W" serve --db "$OUT/s.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
-SPID=$!; PIDS+=("$SPID")
-for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
-"$W" keygen --out "$OUT/s1.key" --member s1 >/dev/null
-"$W" member add --server "$URL" --key "$OUT/s.db.operator.key" --id s1 --name s1 --role member \
-  --pubkey-file "$OUT/s1.key" >/dev/null
+fresh sealed s1
 emit sealed_appends "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000)"
 emit sealed "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed)"
 emit sealed_signed_requests "$("$LG" --key "$OUT/s1.key" --origin bench.example/sealed --port "$P" --clients 64 --count 50000 --sealed --sign-requests)"

@@ -377,8 +377,17 @@ static const cli_cmd flows_subs[] = {
     /* flows_csv.c */
     {"flows", "import-csv",
      "--server URL --key FILE --map field=Column,... [--skip-bad] [--json] FILE",
-     "Imports your flows from any CSV, its columns mapped to a flow's fields: every bad row\n"
-     "listed as FILE:LINE and nothing sent, unless --skip-bad (exit status 2).\n",
+     "Imports your flows from a CSV with a header row. --map names the column of each\n"
+     "flow field (flow, pledge, requirement, instrument, activity, stage, date, amount,\n"
+     "currency, quantity, unit, category, source, text), or in single quotes a value for\n"
+     "every row: --map \"date=Date,amount=EUR,currency='EUR',stage='disbursement',activity=Id\"\n"
+     "An empty cell leaves its field out. Without a flow column each row's id comes from\n"
+     "the file's SHA-256 and its line: the same file imported twice is refused, never\n"
+     "counted twice. Every row is checked with the flows rules first and each bad one\n"
+     "printed as FILE:LINE: why; then nothing is sent (exit 1), or with --skip-bad the\n"
+     "good rows are sent (exit 2). The rows go in flow.batch entries in one request (at\n"
+     "most 16 MiB, about 60,000 rows): all stored or none. A file that is not UTF-8 is\n"
+     "refused, naming its first bad line.\n",
      cli_flows_import_csv},
 };
 

@@ -165,6 +165,49 @@ check "... and one with more than 18 decimals" grep -q "invalid_body" <<<"$out"
 check "... nothing of either stored" [ "$(status GET '/api/v1/reference/totals?source=kiel-ust&release=x')" = 404 ]
 check "a query without a source is refused (400 bad_query)" [ "$(status GET '/api/v1/reference/totals')" = 400 ]
 
+# members' own flows from any CSV (willing flows import-csv), apart from reference data
+check "no view of members' flows shows the tracker's rows" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/flows'))
+assert o['flows']==[], o['flows'][:2]"
+FL=$T/flows.csv
+printf 'Project,Paid on,EUR,Note\nUA-1,2025-03-03,1160000000.00,first tranche\nUA-2,2025-04-01,-78791,"a reversal, quoted"\nUA-3,2025-05-02,0.5,\n' >"$FL"
+MAP="activity=Project,date=Paid on,amount=EUR,text=Note,currency='GBP',stage='disbursement',category='air_defence'"
+check "a member imports its flows from a CSV by a column mapping" \
+  sh -c "'$W' flows import-csv --server '$URL' --key '$T/us.key' --map \"$MAP\" '$FL' >'$T/fl.out' 2>&1"
+check "... 3 flows in flow.batch entries" grep -q "imported 3 flows from $FL" "$T/fl.out"
+check "... as the member's own flows, every amount as written" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/flows?member=us'))['flows']
+assert sorted((f['activity'], f['amount'], f['currency'], f['author']) for f in o)==[
+  ('UA-1','1160000000','GBP','us'),('UA-2','-78791','GBP','us'),('UA-3','0.5','GBP','us')], o"
+check "... and the reference totals unchanged" sh -c "curl -fs '$URL/api/v1/reference/totals?source=kiel-ust&release=28' | cmp -s - '$T/totals.json'"
+out=$("$W" flows import-csv --server "$URL" --key "$T/us.key" --map "$MAP" "$FL" 2>&1 || true)
+check "the same file again is refused (flow_exists), nothing counted twice" grep -q flow_exists <<<"$out"
+FB=$T/flows-bad.csv
+printf 'Project,Paid on,EUR,Note\nUA-4,2025-03-03,12.34567,\nUA-5,2025-03,5,\nUA-6,2025-03-05,7,\n' >"$FB"
+set +e
+"$W" flows import-csv --server "$URL" --key "$T/us.key" --map "$MAP" "$FB" >"$T/fb.out" 2>&1
+rc=$?
+set -e
+check "bad rows refuse the whole file (exit 1), each named FILE:LINE: why" sh -c "[ $rc = 1 ] &&
+  grep -q '^$FB:2: .*amount' '$T/fb.out' && grep -q '^$FB:3: .*date' '$T/fb.out' &&
+  [ \$(grep -c '^$FB:' '$T/fb.out') = 2 ]"
+set +e
+"$W" flows import-csv --server "$URL" --key "$T/us.key" --map "$MAP" --skip-bad "$FB" >"$T/fs.out" 2>&1
+rc=$?
+set -e
+check "--skip-bad stores the good row and exits 2" sh -c "[ $rc = 2 ] && grep -q 'imported 1 flows' '$T/fs.out'"
+check "... 4 flows of the member in all" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/flows?member=us'))['flows']
+assert len(o)==4, o"
+printf 'Project,Paid on,EUR,Note\nUA-7,2025-03-03,1,\nUA-\xe9,2025-03-04,1,\n' >"$T/fl1.csv"
+out=$("$W" flows import-csv --server "$URL" --key "$T/us.key" --map "$MAP" "$T/fl1.csv" 2>&1 || true)
+check "a CSV of flows in Latin-1 is refused, naming its first bad line" grep -q "fl1.csv:3: not UTF-8" <<<"$out"
+out=$("$W" flows import-csv --server "$URL" --key "$T/us.key" --map "date=Paid on,colour=Red" "$FL" 2>&1 || true)
+check "a mapping of an unknown field is refused by name" grep -q "'colour' is not a flow field" <<<"$out"
+
 # fsck replays the log: the reference rows it stores are those the entries give
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 check "fsck: the ledger with its reference data is sound" "$W" fsck --db "$T/ref.db"
