@@ -2,7 +2,8 @@
 /*
  * IATI 2.03: a member's flows as an iati-activities document, and such a document
  * read back into flow bodies (the bodies of docs/FORMAT.md's `flow`, as a flow.batch
- * carries them). Pure conversion over libxml2: no network, no store, nothing printed.
+ * carries them). The conversion is pure, over libxml2: no network, no store, nothing
+ * printed; one view (wl_flows_iati) reads a member's flows from the store for it.
  * The mapping tables (transaction types 1-13 and stages, participating-org roles 1-4,
  * the flow's "iati" object) are in docs/internals/flows.md, section "IATI".
  *
@@ -16,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "willing/flows_views.h" /* wl_flows_viewer */
 #include "willing/wl.h"
 
 /* One bad transaction, or one place where the file fails the schema. */
@@ -79,6 +81,15 @@ void wl_iati_schema_free(wl_iati_schema *s);
  */
 wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, wl_buf *out,
                      size_t *skipped, wl_error *err) WL_MUST;
+
+/*
+ * The IATI view (lib/flows/iati_view.c; GET /api/v1/flows/iati?member=M): the live flows
+ * of member that viewer may see (the public: public and announced flows only), read from
+ * the store a page at a time, at most WL_IATI_EXPORT_FLOWS_MAX, written by wl_iati_export
+ * (generated and *skipped as there). WL_ERR_NOT_FOUND: no flow with an amount to show.
+ */
+wl_rc wl_flows_iati(wl_store *s, const wl_flows_viewer *v, const char *member,
+                    const char *generated, wl_buf *out, size_t *skipped, wl_error *err) WL_MUST;
 
 /* The stage of an IATI transaction type "1".."13", or NULL for any other code. */
 const char *wl_iati_type_stage(const char *code);

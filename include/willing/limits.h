@@ -137,6 +137,7 @@
 #define WL_IATI_MAX_BYTES (64u << 20)         /* an IATI file read; more is refused unread */
 #define WL_IATI_PROBLEMS_MAX 1000u            /* bad transactions listed (all are counted) */
 #define WL_IATI_EXPORT_MAX_BYTES (256u << 20) /* one iati-activities document written */
+#define WL_IATI_EXPORT_FLOWS_MAX 200000u      /* flows in one export (GET /api/v1/flows/iati) */
 #define WL_IATI_TEXT_BYTES 2000u              /* a flow's text taken from a description */
 #define WL_IATI_ORG_BYTES 200u                /* a provider or receiver taken from an org */
 

@@ -218,6 +218,10 @@ int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv)
     char path[512], url[2048], err[512];
     bool have_key = false;
     long st;
+    static char output[] = "--output";
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "-o") == 0) /* -o FILE, as --output FILE */
+            argv[i] = output;
     int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY, opts, iati_opt, &o, &c);
     if (ret != CLI_GO)
         return ret;

@@ -6,6 +6,7 @@
  *   GET /api/v1/flows/summary?by=member|category|month[&currency=C][&format=csv]
  *   GET /api/v1/flows/instruments[/<id>]   the instrument tree, drawn and left
  *   GET /api/v1/flows/rates
+ *   GET /api/v1/flows/iati?member=M        a member's flows as IATI 2.03 XML (lib/flows/iati_*.c)
  * Who asks decides what is seen, as for GET /api/v1/members: a request with a
  * signature or a session cookie is authenticated (a bad one is refused), and
  * then a member sees its own flows, sealed ones naming it and public ones; the
@@ -17,6 +18,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "daemon.h"
@@ -24,6 +26,7 @@
 #include "respond.h"
 #include "route.h"
 #include "willing/flows_views.h"
+#include "willing/iati.h"
 #include "willing/identity.h" /* wl_member_privileged */
 #include "willing/limits.h"
 
@@ -323,6 +326,39 @@ static enum MHD_Result get_rates(wl_call *call)
 }
 
 /* GET /api/v1/flows/<id>: one flow the viewer may see, its chain and its answers. */
+/* GET /api/v1/flows/iati?member=M: M's live flows the asker may see, one IATI 2.03 document */
+static enum MHD_Result get_iati(wl_call *call)
+{
+    static const char *const known[] = {"member, view", "member", "view", NULL};
+    wl_store *s = wl_thread_store();
+    const char *member = arg(call, "member");
+    enum MHD_Result ret = MHD_NO;
+    wl_flows_viewer v;
+    wl_error err = {0};
+    wl_buf b = {0};
+    size_t skipped;
+    char now[32];
+    wl_rc rc;
+    if (only_args(call, known, &ret) != 0 || viewer_of(call, &v, &ret) != 0)
+        return ret;
+    if (member == NULL || !is_slug(member))
+        return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "member=ID is required: 1-64 of a-z 0-9 . _ -");
+    if (s == NULL)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    wl_time_iso8601((int64_t)time(NULL), now, sizeof now);
+    rc = wl_flows_iati(s, &v, member, now, &b, &skipped, &err);
+    if (rc == WL_ERR_NOT_FOUND)
+        ret = wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, err.code, "%s", err.msg);
+    else if (rc != WL_OK)
+        ret = failed(call->c, rc, "the IATI document");
+    else
+        ret = wl_respond_bytes(call->c, MHD_HTTP_OK, "application/xml; charset=utf-8", b.buf, b.len,
+                               "no-store");
+    wl_buf_free(&b);
+    return ret;
+}
+
 static enum MHD_Result get_flow(wl_call *call)
 {
     static const char *const known[] = {"view", "view", NULL};
@@ -359,6 +395,7 @@ const wl_route wl_routes_flows[] = {
     {"GET", "/api/v1/flows/rates", WL_ACCESS_ANYONE, 0, get_rates, 0, NULL},
     {"GET", "/api/v1/flows/instruments", WL_ACCESS_ANYONE, 0, get_instruments, 0, NULL},
     {"GET", "/api/v1/flows/instruments/*", WL_ACCESS_ANYONE, 0, get_instruments, 0, NULL},
+    {"GET", "/api/v1/flows/iati", WL_ACCESS_ANYONE, 0, get_iati, 0, NULL},
     {"GET", "/api/v1/flows/*", WL_ACCESS_ANYONE, 0, get_flow, 0, NULL},
     {NULL, NULL, 0, 0, NULL, 0, NULL},
 };
