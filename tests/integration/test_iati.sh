@@ -168,4 +168,24 @@ check "GET /api/v1/flows/iati: a member without flows is 404" \
 check "GET /api/v1/flows/iati: member is required" \
   test "$(status GET "/api/v1/flows/iati")" = 400
 
+# what the public sees: never a sealed flow; the member itself, signing, sees its own
+new_ledger iatis
+SEAL=1 start_server iatis --seal-batch 4
+new_member uk member
+SS=$("$W" pledge add --server "$URL" --key "$T/uk.key" --category air_defence --quantity 100 \
+  --unit launchers | awk '/^sealed/ {print $2; exit}')
+wait_envelope "$T/uk.key" "$SS"
+PS=$("$W" pledge show --server "$URL" --key "$T/uk.key" --json "$SS" |
+  python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
+"$W" flow add --server "$URL" --key "$T/uk.key" --pledge "$PS" --stage commitment \
+  --date "$(date -u +%Y-%m-%d)" --amount 1000.5 --currency GBP --sealed >"$T/sealed-flow.out"
+"$W" flows import-iati "$FIX/activities-fi-mfa-2021.xml" --server "$URL" --key "$T/uk.key" \
+  --category finance >/dev/null
+curl -fs "$URL/api/v1/flows/iati?member=uk" -o "$T/uk-public.xml"
+"$W" flows export-iati --server "$URL" --key "$T/uk.key" --member uk --output "$T/uk-own.xml"
+check "the public's export: the 9 public flows, not the sealed one" \
+  sh -c "test \"\$(xmllint --xpath 'count(//transaction)' '$T/uk-public.xml')\" = 9 && ! grep -q '>1000.5<' '$T/uk-public.xml'"
+check "the member's own export (signed): its sealed flow too, valid" \
+  sh -c "test \"\$(xmllint --xpath 'count(//transaction)' '$T/uk-own.xml')\" = 10 && grep -q '>1000.5</value>' '$T/uk-own.xml' && xmllint --noout --nonet --schema '$FIX/iati-activities-schema.xsd' '$T/uk-own.xml' 2>/dev/null"
+
 finish
