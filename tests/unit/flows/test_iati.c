@@ -566,6 +566,15 @@ static void entities_refused_unread(void **state)
     wl_iati_options opt = {0};
     assert_int_equal(wl_iati_import_read(u16, sizeof u16 - 1, &opt, &imp, &err), WL_ERR_INVALID);
     wl_iati_import_free(&imp);
+    /* nesting deeper than libxml2's 256 (no XML_PARSE_HUGE): refused, with its place */
+    char deep[4096] = HEAD;
+    for (size_t i = 0, at = strlen(deep); i < 300; i++, at += 3)
+        memcpy(deep + at, "<a>", 4);
+    assert_int_equal(read_text(deep, NULL, &imp, &err), WL_ERR_INVALID);
+    assert_string_equal(err.code, "invalid_xml");
+    assert_non_null(strstr(err.msg, "Excessive depth"));
+    assert_int_equal(imp.bad[0].line, 3);
+    wl_iati_import_free(&imp);
     /* above the ceiling: refused before a byte is read */
     assert_int_equal(wl_iati_import_read(u16, (size_t)WL_IATI_MAX_BYTES + 1, &opt, &imp, &err),
                      WL_ERR_TOO_LARGE);
