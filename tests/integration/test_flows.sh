@@ -37,7 +37,9 @@ MONTH=$(date -u +%Y-%m)
 
 count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 # the envelopes of sealed batches come on their own: every other entry counts
-state() { echo "$(count "SELECT count(*) FROM entries WHERE kind != 'sealed'")/$(count 'SELECT count(*) FROM flows')/$(count 'SELECT count(*) FROM flow_answers')/$(count 'SELECT count(*) FROM instruments')/$(count 'SELECT count(*) FROM rates')"; }
+state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
+  "SELECT count(*) FROM entries WHERE kind != 'sealed'" "SELECT count(*) FROM flows" \
+  "SELECT count(*) FROM flow_answers" "SELECT count(*) FROM instruments" "SELECT count(*) FROM rates"; }
 
 # refused MEMBER KIND BODY HTTP CODE TEXT: posted as an entry, answered HTTP with
 # {"error": CODE} and a message holding TEXT, and nothing stored

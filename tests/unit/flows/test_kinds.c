@@ -556,6 +556,88 @@ static void test_sealed_flows(void **state)
     assert_false(r.sealed);
 }
 
+/* ---- every allocation of the hooks failed in turn: an error, or the same answer ---- */
+
+typedef struct {
+    how h;
+    const char *kind, *author, *body;
+} step;
+
+static wl_pending steps_p[16];
+static char *steps_raw[16];
+
+/* The hooks of every step in one savepoint, rolled back; *sum: what they stored. */
+static wl_rc fault_session(step *st, size_t n, char *sum, size_t cap)
+{
+    wl_error err;
+    wl_rc rc = WL_OK;
+    assert_int_equal(wl_store_savepoint(fx.s), WL_OK);
+    for (size_t i = 0; i < n && rc == WL_OK; i++) {
+        const wl_kind *d = wl_kind_find(st[i].kind);
+        rc = d->validate(&steps_p[i].e, &err);
+        if (rc == WL_OK && st[i].h == PUBLIC)
+            rc = d->apply(fx.s, &steps_p[i], fx.size + i, &err);
+        if (rc == WL_OK && st[i].h == SEAL &&
+            (rc = d->seal_check(fx.s, &steps_p[i].e, &err)) == WL_OK)
+            rc = d->sealed_apply(fx.s, &steps_p[i].e, fx.size + i, &err);
+        if (rc == WL_OK && st[i].h == REVEAL)
+            rc = d->reveal(fx.s, &steps_p[i].e, 0, fx.size + i, &err);
+    }
+    snprintf(sum, cap, "%s", "");
+    if (rc == WL_OK) {
+        wl_flow_row r;
+        wl_instrument_row in;
+        assert_int_equal(wl_store_flow_get(fx.s, F2, &r), WL_OK);
+        assert_int_equal(wl_store_instrument_get(fx.s, "belfast-missiles", &in), WL_OK);
+        snprintf(sum, cap, "%s %lld %s %d %lld", r.superseded_by, (long long)r.qty, in.parent,
+                 (int)r.sealed, (long long)in.amount);
+    }
+    wl_store_rollback_to(fx.s);
+    return rc;
+}
+
+static void test_alloc_faults(void **state)
+{
+    step st[] = {
+        {PUBLIC, "instrument", "uk", INSTR("ukef-2025", "facility", "1600000000", "")},
+        {PUBLIC, "instrument", "uk",
+         INSTR("belfast-missiles", "contract", "1160000000", ",\"parent\":\"ukef-2025\"")},
+        {PUBLIC, "flow", "uk", DISB(F1, "1000", "")},
+        {PUBLIC, "flow.batch", "uk",
+         "{\"import\":\"" F1 F1 "\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[" DELIVERY(
+             F3, "") "," DELIVERY(F2, ",\"supersedes\":\"" F3 "\"") "]}"},
+        {PUBLIC, "flow.confirm", "ua", CONFIRM(F2, "500")},
+        {SEAL, "flow", "uk", SEALED(F4, ",\"readers\":[\"fr\"]")},
+        {SEAL, "flow.dispute", "ua", "{\"flow\":\"" F4 "\",\"reason\":\"no\"}"},
+        {PUBLIC, "rate", "co", RATE("")},
+    };
+    const size_t n = sizeof st / sizeof st[0];
+    char want[300], got[300];
+    unsigned long k;
+    (void)state;
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    for (size_t i = 0; i < n; i++)
+        parse(st[i].kind, st[i].author, st[i].body, st[i].h != PUBLIC, &steps_raw[i],
+              &steps_p[i].e);
+    assert_int_equal(fault_session(st, n, want, sizeof want), WL_OK);
+    for (k = 1;; k++) {
+        wl_alloc_fail_at(k);
+        wl_rc rc = fault_session(st, n, got, sizeof got);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc == WL_OK && strcmp(got, want) != 0)
+            fail_msg("allocation %lu failed, yet the hooks said WL_OK: %s, not %s", k, got, want);
+        if (!failed)
+            break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        wl_entry_clear(&steps_p[i].e);
+        wl_free(steps_raw[i]);
+    }
+    json_set_alloc_funcs(malloc, free);
+    assert_true(k > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +649,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_flows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
