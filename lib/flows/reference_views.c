@@ -218,7 +218,8 @@ out:
 wl_rc wl_ref_totals_csv(const json_t *totals, wl_buf *b, size_t max)
 {
     const json_t *rows = json_object_get(totals, "rows");
-    wl_rc rc = wl_buf_append(b, "donor,currency,type,allocation,commitment\r\n", 42, max);
+    static const char head[] = "donor,currency,type,allocation,commitment\r\n";
+    wl_rc rc = wl_buf_append(b, head, sizeof head - 1, max);
     for (size_t i = 0; rc == WL_OK && i < json_array_size(rows); i++) {
         const json_t *r = json_array_get(rows, i);
         for (int ty = 0; rc == WL_OK && ty < NTYPES; ty++) {

@@ -29,12 +29,19 @@ bool cli_json;
 
 /* ---- a command, its usage and its options ---- */
 
+/* A usage's notes after a blank line, always ending its line; no notes, nothing. */
+static void usage_notes(FILE *f, const char *notes)
+{
+    size_t n = notes ? strlen(notes) : 0;
+    if (n)
+        fprintf(f, "\n%s%s", notes, notes[n - 1] == '\n' ? "" : "\n");
+}
+
 int cli_cmd_usage(FILE *f, const cli_cmd *cmd)
 {
     fprintf(f, "usage: willing %s%s%s %s\n", cmd->group ? cmd->group : "", cmd->group ? " " : "",
             cmd->name, cmd->synopsis);
-    if (cmd->about)
-        fprintf(f, "\n%s", cmd->about);
+    usage_notes(f, cmd->about);
     return f == stdout ? 0 : 2;
 }
 
@@ -51,7 +58,7 @@ int cli_group(int argc, char **argv, const char *group, const cli_cmd *subs, siz
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s willing %s %s %s\n", i ? "      " : "usage:", group, subs[i].name,
                 subs[i].synopsis);
-    fprintf(f, "\n%s", notes);
+    usage_notes(f, notes);
     return help ? 0 : 2;
 }
 

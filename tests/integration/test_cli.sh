@@ -44,6 +44,19 @@ for g in member pledge requirement fact; do
     check "willing $g $s --help: exit 0, its own usage only" only_itself "$g" "$s"
   done
 done
+# the flows' groups and each of their subcommands: --help exits 0, prints no "(null)" (a
+# group without notes) and ends its last line (the shell prompt not glued to it)
+whole_help() { # whole_help ARGS...: --help's output is whole
+  local out
+  out=$("$W" "$@" --help && echo x) || return 1
+  ! grep -q '(null)' <<<"$out" && [[ "$out" == *$'\nx' ]]
+}
+for g in flow flows instrument rate reference; do
+  check "willing $g --help: whole" whole_help "$g"
+  for s in $("$W" "$g" --help | sed -n "s/^\(usage:\)\{0,1\} *willing $g \([a-z-]*\) .*/\2/p"); do
+    check "willing $g $s --help: whole" whole_help "$g" "$s"
+  done
+done
 own_help() { # own_help CMD: --help exits 0 with CMD's usage first
   local out
   out=$("$W" "$1" --help) && [[ "$(head -1 <<<"$out")" == "usage: willing $1 "* ]]

@@ -529,6 +529,26 @@ static void test_alloc_faults(void **state)
     assert_true(n > 20);
 }
 
+/* The totals as CSV: a header line ended by CRLF like every row (a bare CR joined it to the first
+ * row). */
+static void test_totals_csv_lines(void **state)
+{
+    (void)state;
+    json_t *t = json_pack("{s:[{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}}]}", "rows",
+                          "donor", "Australia", "currency", "EUR", "military", "allocation", "1.5",
+                          "commitment", "0", "financial", "allocation", "0", "commitment", "0",
+                          "humanitarian", "allocation", "2", "commitment", "0");
+    wl_buf b = {0};
+    assert_non_null(t);
+    assert_int_equal(wl_ref_totals_csv(t, &b, 1 << 20), WL_OK);
+    assert_non_null(b.buf);
+    assert_true(b.len > 43);
+    assert_memory_equal(
+        b.buf, "donor,currency,type,allocation,commitment\r\nAustralia,EUR,military,1.5,0\r\n", 73);
+    wl_buf_free(&b);
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,7 +556,7 @@ int main(void)
         cmocka_unit_test(test_csv_not_utf8), cmocka_unit_test(test_csv_ceilings),
         cmocka_unit_test(test_kiel_fixture), cmocka_unit_test(test_kiel_bad_rows),
         cmocka_unit_test(test_kind_rules),   cmocka_unit_test(test_kind_store_and_totals),
-        cmocka_unit_test(test_alloc_faults),
+        cmocka_unit_test(test_alloc_faults), cmocka_unit_test(test_totals_csv_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
