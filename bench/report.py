@@ -181,6 +181,15 @@ TARGETS = [
                      f"CPU: the command {r['flows_import']['cli_cpu_seconds']:.2f} s, the "
                      f"server {r['flows_import']['server_cpu_seconds']:.2f} s; "
                      f"{r['flows_import']['failed']} requests failed"),
+    Target("flows", "flow_views.worst_plain_p99_ms", operator.lt, 20,
+           "every flows view over 1,000,000 flows (list pages, one flow, summary by member, "
+           "category and month, instruments; public, member, all) p99 {limit} "
+           "(`willing-flowbench`)", "ms",
+           lambda r: f"**worst p99 {r['flow_views']['worst_plain_p99_ms']:.1f} ms**; the store "
+                     f"filled at {n(r['flow_views']['fill_flows_per_second'])} flows/s"),
+    Target("flows", "flow_views.worst_p99_ms", operator.lt, 20,
+           "&nbsp;&nbsp;the same with the summary converted into EUR (daily rates) {limit}", "ms",
+           lambda r: f"worst p99 {r['flow_views']['worst_p99_ms']:.0f} ms"),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",

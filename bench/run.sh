@@ -101,6 +101,9 @@ fc1=$(cpu_ticks "$SPID")
 emit flows_import "$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r['server_cpu_seconds']=round(($fc1-$fc0)/$TCK,3); print(json.dumps(r))" "$res")"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 
+echo "== flows views over 1,000,000 flows (issue 9)"
+emit flow_views "$("$B/willing-flowbench" "${BENCH_FLOWS:-1000000}")"
+
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")

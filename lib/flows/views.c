@@ -441,7 +441,10 @@ wl_rc wl_flows_instruments(wl_store *s, const wl_flows_viewer *v, const char *id
         else
             json_array_append(roots, node);
     }
-    json_array_foreach(roots, i, idj) finish(idj, 0);
+    json_array_foreach(roots, i, idj)
+    {
+        (void)finish(idj, 0);
+    }
     if (rc == WL_OK && id) {
         json_t *node = json_object_get(t.by_id, id);
         if (node == NULL)

@@ -67,15 +67,28 @@ static int64_t civil_days(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* "YYYY-MM-DD" or "YYYY-MM" (the 1st) as days; -1 if neither. */
+/* The number of the n digits at s, or -1 if one is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM" (the 1st) as days; -1 if neither (NULL too). */
 static int64_t date_days(const char *s)
 {
-    unsigned y, m, d = 1;
     size_t n = s ? strlen(s) : 0;
-    if ((n != 7 && n != 10) || sscanf(s, "%4u-%2u", &y, &m) != 2 ||
-        (n == 10 && sscanf(s + 8, "%2u", &d) != 1) || m < 1 || m > 12 || d < 1 || d > 31)
+    int y, m, d = 1;
+    if ((n != 7 && n != 10) || (y = digits(s, 4)) < 0 || s[4] != '-' ||
+        (m = digits(s + 5, 2)) < 1 || m > 12 ||
+        (n == 10 && (s[7] != '-' || (d = digits(s + 8, 2)) < 1 || d > 31)))
         return -1;
-    return civil_days(y, m, d);
+    return civil_days(y, (unsigned)m, (unsigned)d);
 }
 
 /*
@@ -112,6 +125,11 @@ typedef struct {
 } figure;
 
 typedef struct {
+    char pledge[33];
+    int64_t pub, all; /* days, -1: none */
+} first;
+
+typedef struct {
     wl_store *s;
     const wl_flows_viewer *v;
     wl_flows_who who;
@@ -121,12 +139,30 @@ typedef struct {
     size_t ng, gcap;
     figure *fs;
     size_t nf, fcap;
-    json_t *gidx, *fidx;     /* key -> group; key\x1fmoney\x1fmeasure -> figure */
-    json_t *firsts;          /* pledge -> [first_pub, first_all] */
+    json_t *gidx, *fidx; /* key -> group; key\x1fmoney\x1fmeasure -> figure */
+    first *firsts;       /* per pledge, by id: its first delivery's day (public, all) */
+    size_t nfirsts, firsts_cap;
     json_t *rates, *rate_at; /* rates used; currency|date -> index in rates, or -1 */
     json_t *nc, *nc_pairs;   /* not convertible: the list, and currency|date pairs seen */
     size_t nc_total;
+    int reading; /* one_first: a member's reader rows now */
 } sum_ctx;
+
+/* Room for one more item in *items (n used of *cap, each size bytes), doubling. */
+static wl_rc room(void *items, size_t n, size_t *cap, size_t size)
+{
+    void **p = items;
+    size_t nc;
+    void *grown;
+    if (n < *cap)
+        return WL_OK;
+    nc = *cap ? *cap * 2 : 64;
+    if ((grown = wl_realloc(*p, nc * size)) == NULL)
+        return WL_ERR_NOMEM;
+    *p = grown;
+    *cap = nc;
+    return WL_OK;
+}
 
 static wl_rc group_of(sum_ctx *c, const char *key, size_t *out)
 {
@@ -138,14 +174,8 @@ static wl_rc group_of(sum_ctx *c, const char *key, size_t *out)
     }
     if (c->ng >= WL_FLOWS_SUMMARY_ROWS_MAX)
         return WL_ERR_TOO_LARGE;
-    if (c->ng == c->gcap) {
-        size_t nc = c->gcap ? c->gcap * 2 : 64;
-        group *ng = wl_realloc(c->gs, nc * sizeof *ng);
-        if (ng == NULL)
-            return WL_ERR_NOMEM;
-        c->gs = ng;
-        c->gcap = nc;
-    }
+    if (room(&c->gs, c->ng, &c->gcap, sizeof *c->gs) != WL_OK)
+        return WL_ERR_NOMEM;
     g = &c->gs[c->ng];
     memset(g, 0, sizeof *g);
     snprintf(g->key, sizeof g->key, "%s", key);
@@ -170,14 +200,8 @@ static wl_rc figure_of(sum_ctx *c, const char *key, int money, const char *measu
         return rc;
     if (c->nf >= WL_FLOWS_SUMMARY_ROWS_MAX)
         return WL_ERR_TOO_LARGE;
-    if (c->nf == c->fcap) {
-        size_t nc = c->fcap ? c->fcap * 2 : 64;
-        figure *nf = wl_realloc(c->fs, nc * sizeof *nf);
-        if (nf == NULL)
-            return WL_ERR_NOMEM;
-        c->fs = nf;
-        c->fcap = nc;
-    }
+    if (room(&c->fs, c->nf, &c->fcap, sizeof *c->fs) != WL_OK)
+        return WL_ERR_NOMEM;
     memset(&c->fs[c->nf], 0, sizeof c->fs[c->nf]);
     c->fs[c->nf].g = g;
     c->fs[c->nf].money = money;
@@ -313,31 +337,40 @@ static wl_rc one_money(void *ctx, const wl_flow_money_row *r)
     return WL_OK;
 }
 
+static int first_cmp(const void *key, const void *item)
+{
+    return strcmp(key, ((const first *)item)->pledge);
+}
+
+static first *first_of(const sum_ctx *c, const char *pledge)
+{
+    return c->nfirsts ? bsearch(pledge, c->firsts, c->nfirsts, sizeof *c->firsts, first_cmp) : NULL;
+}
+
+/* The store gives pledges in id order; then a member's reader rows, on pledges already seen. */
 static wl_rc one_first(void *ctx, const char *pledge, const char *first_pub, const char *first_all)
 {
     sum_ctx *c = ctx;
-    json_t *have = json_object_get(c->firsts, pledge);
-    if (have) { /* a reader's sealed flow on another's pledge: the earlier counts */
-        const char *p = json_string_value(json_array_get(have, 0));
-        if (p == NULL || strcmp(first_all, p) < 0)
-            json_array_set_new(have, 0, json_string(first_all));
+    first *have = c->reading ? first_of(c, pledge) : NULL;
+    if (c->reading) { /* a reader's sealed flow on another's pledge: the earlier counts */
+        int64_t d = date_days(first_all);
+        if (have && d >= 0 && (have->pub < 0 || d < have->pub))
+            have->pub = d;
         return WL_OK;
     }
-    return json_object_set_new(c->firsts, pledge, json_pack("[s?, s?]", first_pub, first_all)) == 0
-               ? WL_OK
-               : WL_ERR_NOMEM;
+    if (room(&c->firsts, c->nfirsts, &c->firsts_cap, sizeof *c->firsts) != WL_OK)
+        return WL_ERR_NOMEM;
+    have = &c->firsts[c->nfirsts++];
+    snprintf(have->pledge, sizeof have->pledge, "%s", pledge);
+    have->pub = date_days(first_pub);
+    have->all = date_days(first_all);
+    return WL_OK;
 }
 
 static wl_rc add_lag(group *g, int64_t lag)
 {
-    if (g->nlags == g->cap) {
-        size_t nc = g->cap ? g->cap * 2 : 16;
-        int64_t *nl = wl_realloc(g->lags, nc * sizeof *nl);
-        if (nl == NULL)
-            return WL_ERR_NOMEM;
-        g->lags = nl;
-        g->cap = nc;
-    }
+    if (room(&g->lags, g->nlags, &g->cap, sizeof *g->lags) != WL_OK)
+        return WL_ERR_NOMEM;
     g->lags[g->nlags++] = lag;
     return WL_OK;
 }
@@ -346,8 +379,8 @@ static wl_rc add_lag(group *g, int64_t lag)
 static wl_rc one_pledge(sum_ctx *c, const wl_pledge_item *it)
 {
     char day[11], key[72];
-    const char *first;
-    json_t *fj;
+    const first *fi;
+    int64_t when;
     figure *f;
     size_t g;
     char code[4];
@@ -365,12 +398,11 @@ static wl_rc one_pledge(sum_ctx *c, const wl_pledge_item *it)
         return rc;
     f->f[F_PLEDGED] += it->qty;
     g = f->g;
-    fj = json_object_get(c->firsts, it->id);
+    fi = first_of(c, it->id);
     /* all, and a member's own pledges: every flow; others: the public ones (and a reader's) */
-    first = json_string_value(
-        json_array_get(fj, c->v->all || strcmp(it->member, c->v->member) == 0 ? 1 : 0));
-    if (first && date_days(first) >= 0) {
-        int64_t lag = date_days(first) - date_days(day);
+    when = fi == NULL ? -1 : c->v->all || strcmp(it->member, c->v->member) == 0 ? fi->all : fi->pub;
+    if (when >= 0) {
+        int64_t lag = when - date_days(day);
         if ((rc = add_lag(&c->gs[g], lag < 0 ? 0 : lag)) != WL_OK)
             return rc;
     }
@@ -512,17 +544,17 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     c.who.member = v->all || !v->member[0] ? NULL : v->member;
     c.gidx = json_object();
     c.fidx = json_object();
-    c.firsts = json_object();
     c.rates = json_array();
     c.rate_at = json_object();
     c.nc = json_array();
     c.nc_pairs = json_object();
-    if (!c.gidx || !c.fidx || !c.firsts || !c.rates || !c.rate_at || !c.nc || !c.nc_pairs)
+    if (!c.gidx || !c.fidx || !c.rates || !c.rate_at || !c.nc || !c.nc_pairs)
         rc = WL_ERR_NOMEM;
     if (rc == WL_OK)
         rc = wl_store_flows_sums(s, &c.who, by, one_sum, &c);
     if (rc == WL_OK)
         rc = wl_store_flows_firsts(s, one_first, &c);
+    c.reading = 1;
     if (rc == WL_OK && c.who.member)
         rc = wl_store_flows_firsts_read(s, c.who.member, one_first, &c);
     if (rc == WL_OK && p)
@@ -554,7 +586,7 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     wl_free(c.fs);
     json_decref(c.gidx);
     json_decref(c.fidx);
-    json_decref(c.firsts);
+    wl_free(c.firsts);
     json_decref(c.rates);
     json_decref(c.rate_at);
     json_decref(c.nc);

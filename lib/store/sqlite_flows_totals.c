@@ -75,7 +75,6 @@
 const char wl_sq_flows_views_schema[] =
     /* the list's filters and pages, one flow's chain */
     "CREATE INDEX IF NOT EXISTS flows_v_row_author ON flows(author);"
-    "CREATE INDEX IF NOT EXISTS flows_v_stage ON flows(stage);"
     "CREATE INDEX IF NOT EXISTS flows_v_superseded ON flows(superseded_by)"
     " WHERE superseded_by IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS flow_answers_v ON flow_answers(flow);"
@@ -87,7 +86,6 @@ const char wl_sq_flows_views_schema[] =
     " disp_pub INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS flow_live_first ON flow_live(pledge, date)"
     " WHERE pledge IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS flow_live_money ON flow_live(measure, date) WHERE money = 1;"
     "CREATE INDEX IF NOT EXISTS flow_live_read ON flow_live(author) WHERE readers IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS flow_sums(g INTEGER NOT NULL, author TEXT NOT NULL,"
     " key TEXT NOT NULL, sealed INTEGER NOT NULL, stage TEXT NOT NULL, money INTEGER NOT NULL,"

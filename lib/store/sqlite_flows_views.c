@@ -193,7 +193,8 @@ static const char *const keys[] = {"author", "category", "month"};
 /* A member's share of others' sealed flows that name it as a reader (%s: the key column). */
 #define READERS                                                                                    \
     " UNION ALL SELECT %s, stage, measure, money, sum(fig), sum(conf_all), sum(disp_all) "         \
-    "FROM flow_live WHERE readers IS NOT NULL AND sealed = 1 AND author <> ?1 AND "                \
+    "FROM flow_live INDEXED BY flow_live_read WHERE readers IS NOT NULL AND sealed = 1 AND "       \
+    "author <> ?1 AND "                                                                            \
     "instr(readers, '\"' || ?1 || '\"') > 0 GROUP BY 1, 2, 3, 4"
 
 /*
@@ -326,9 +327,9 @@ wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *curren
     sqlite3_stmt *st = NULL;
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
-               "SELECT l.flow FROM flow_live l WHERE l.money = 1 AND l.measure = ?2 AND "
-               "l.date = ?3 AND %s ORDER BY l.flow LIMIT ?4",
-               vis(who, 1)) != WL_OK)
+               "SELECT f.id FROM flows f WHERE f.date = ?3 AND f.currency = ?2 AND "
+               "f.superseded_by IS NULL AND %s ORDER BY f.id LIMIT ?4",
+               vis(who, 0)) != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
@@ -358,7 +359,8 @@ wl_rc wl_store_flows_firsts_read(wl_store *s, const char *member, wl_flow_first_
     wl_flows_who w = {0, member};
     sqlite3_stmt *st = NULL;
     wl_rc rc = prep(s, &w,
-                    "SELECT pledge, NULL, min(date) FROM flow_live WHERE readers IS NOT NULL "
+                    "SELECT pledge, NULL, min(date) FROM flow_live INDEXED BY flow_live_read "
+                    "WHERE readers IS NOT NULL "
                     "AND sealed = 1 AND author <> ?1 AND instr(readers, '\"' || ?1 || '\"') > 0 "
                     "AND pledge IS NOT NULL AND stage IN " DELIVERED " GROUP BY pledge",
                     &st);

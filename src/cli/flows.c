@@ -156,7 +156,10 @@ static int run_list(const cli_cmd *self, int argc, char **argv)
         } else {
             size_t i;
             json_t *f;
-            json_array_foreach(json_object_get(j, "flows"), i, f) print_flow(f);
+            json_array_foreach(json_object_get(j, "flows"), i, f)
+            {
+                print_flow(f);
+            }
         }
         next = cli_str(j, "next", NULL);
         if (next == NULL || strlen(next) >= sizeof path) {
@@ -309,7 +312,10 @@ static void print_node(const json_t *n, int depth)
            s_or(n, "left", "?"), (long long)json_integer_value(json_object_get(n, "flows")),
            cli_str(n, "possible_more", NULL) ? ", possibly more: " : "",
            s_or(n, "possible_more", ""));
-    json_array_foreach(json_object_get(n, "children"), i, k) print_node(k, depth + 1);
+    json_array_foreach(json_object_get(n, "children"), i, k)
+    {
+        print_node(k, depth + 1);
+    }
 }
 
 static int run_tree(const cli_cmd *self, int argc, char **argv)
@@ -336,7 +342,10 @@ static int run_tree(const cli_cmd *self, int argc, char **argv)
     else if ((n = json_object_get(j, "instrument")) != NULL)
         print_node(n, 0);
     else
-        json_array_foreach(json_object_get(j, "instruments"), i, n) print_node(n, 0);
+        json_array_foreach(json_object_get(j, "instruments"), i, n)
+        {
+            print_node(n, 0);
+        }
     json_decref(j);
     return 0;
 }

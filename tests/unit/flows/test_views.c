@@ -256,9 +256,11 @@ static json_t *row_of(const json_t *s, const char *key)
 {
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(s, "rows"), i,
-                       r) if (strcmp(json_string_value(json_object_get(r, "key")), key) ==
-                              0) return r;
+    json_array_foreach(json_object_get(s, "rows"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "key")), key) == 0)
+            return r;
+    }
     return NULL;
 }
 
@@ -393,9 +395,11 @@ static json_t *conv_row(const json_t *s, const char *key)
 {
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(json_object_get(s, "converted"), "rows"), i,
-                       r) if (strcmp(json_string_value(json_object_get(r, "key")), key) ==
-                              0) return r;
+    json_array_foreach(json_object_get(json_object_get(s, "converted"), "rows"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "key")), key) == 0)
+            return r;
+    }
     return NULL;
 }
 
@@ -457,7 +461,11 @@ static json_t *node(const json_t *tree, const char *id)
     json_t *n, *k;
     if (strcmp(json_string_value(json_object_get(tree, "instrument")), id) == 0)
         return (json_t *)tree;
-    json_array_foreach(json_object_get(tree, "children"), i, n) if ((k = node(n, id))) return k;
+    json_array_foreach(json_object_get(tree, "children"), i, n)
+    {
+        if ((k = node(n, id)) != NULL)
+            return k;
+    }
     return NULL;
 }
 
@@ -495,16 +503,18 @@ static void test_instruments(void **state)
     assert_null(o);
 }
 
-/* The ids of a list page, joined by ',' (the 32nd digit of each). */
+/* The flows of a list page, each by the last digit of its id. */
 static void ids(const json_t *o, char *out, size_t cap)
 {
     size_t i, k = 0;
     json_t *x;
     out[0] = '\0';
-    json_array_foreach(json_object_get(o, "flows"), i, x) if (k + 2 < cap)
+    json_array_foreach(json_object_get(o, "flows"), i, x)
     {
-        out[k++] = json_string_value(json_object_get(x, "flow"))[31];
-        out[k] = '\0';
+        if (k + 2 < cap) {
+            out[k++] = json_string_value(json_object_get(x, "flow"))[31];
+            out[k] = '\0';
+        }
     }
 }
 
