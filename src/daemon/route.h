@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The route table of `willing serve` (router.c). Each route file (log.c,
- * entries.c, identity.c, session.c, sealed.c, coalition.c, registry.c, web.c) exports its
+ * entries.c, identity.c, session.c, sealed.c, coalition.c, flows.c, registry.c, web.c) exports its
  * rows; router.c holds the one list of them. A row says the method and path
  * it answers, who may call it, the ceiling of its body and its handler: the
  * router takes the ceiling before any byte of the body is read, answers 404
