@@ -355,6 +355,25 @@ static void test_member_summaries(void **state)
     assert_string_equal(fig(s, "gb", "GBP", "committed"), "1160000000");
     lag(s, "gb", 85, 94, 2);
     json_decref(s);
+    /* by category and month: the public's, less its own public share, plus its own whole */
+    s = summary(f, &fr_v, WL_FLOWS_SUMMARY_CATEGORY, NULL);
+    assert_string_equal(fig(s, "air_defence", "missiles", "delivered"), "850");
+    assert_string_equal(fig(s, "air_defence", "systems", "disputed"), "10");
+    assert_string_equal(fig(s, "air_defence", "EUR", "committed"), "5000.5");
+    assert_string_equal(fig(s, "finance", "GBP", "disbursed"), "200000000");
+    assert_string_equal(fig(s, "finance", "GBP", "confirmed"), "150000000");
+    assert_string_equal(fig(s, "finance", "GBP", "committed"), "0");
+    json_decref(s);
+    s = summary(f, &gb_v, WL_FLOWS_SUMMARY_MONTH, NULL);
+    assert_string_equal(fig(s, "2025-04", "GBP", "committed"), "1160000000");
+    assert_string_equal(fig(s, "2025-04", "systems", "delivered"), "10");
+    assert_string_equal(fig(s, "2025-04", "systems", "disputed"), "10");
+    assert_string_equal(fig(s, "2025-06", "GBP", "confirmed"), "150000000");
+    assert_string_equal(fig(s, "2025-06", "missiles", "confirmed"), "450");
+    json_decref(s);
+    s = summary(f, &pl_v, WL_FLOWS_SUMMARY_MONTH, NULL);
+    assert_null(fig(s, "2025-04", "GBP", "committed"));
+    json_decref(s);
     /* a member named nowhere sees what the public sees */
     s = summary(f, &pl_v, WL_FLOWS_SUMMARY_MEMBER, NULL);
     assert_int_equal(nfigs(s, "gb"), 1);
