@@ -232,16 +232,9 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
         goto out;
     sqlite3_busy_timeout(s->db, WL_BUSY_MS);
     sqlite3_extended_result_codes(s->db, 0);
-    /*
-     * journal_size_limit: a WAL that SQLite restarts is cut back to the bound too.
-     * temp_store=MEMORY: an insert into a table with several indexes inside a
-     * transaction keeps a statement journal of every page it touches; past 64 KiB
-     * SQLite spilled it to a temporary file, a write per page per insert (a
-     * flow.batch of 100,000 rows made 2.3 million of them: 20 s, 7 s without).
-     */
+    /* journal_size_limit: a WAL that SQLite restarts is cut back to the bound too */
     if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA cache_size=-4096; PRAGMA journal_size_limit=16777216;"
-                      "PRAGMA temp_store=MEMORY;")) != WL_OK)
+                      "PRAGMA cache_size=-4096; PRAGMA journal_size_limit=16777216;")) != WL_OK)
         goto out;
     s->page_size = 4096;
     {
