@@ -97,6 +97,7 @@
 /* The flows views (lib/flows/views*.c, GET /api/v1/flows...) */
 #define WL_FLOWS_PAGE_MAX 1000u            /* flows in one page of the list (JSON or CSV) */
 #define WL_FLOWS_PAGE_DEFAULT 100u         /* ... when the request names no limit */
+#define WL_FLOWS_ANSWERS_MAX 100u          /* answers of one flow shown (the latest) */
 #define WL_FLOWS_CHAIN_MAX 100             /* flows of one correction chain shown */
 #define WL_FLOWS_INSTRUMENTS_MAX 10000u    /* instruments in one tree answer */
 #define WL_FLOWS_RATES_MAX 10000u          /* rates in one answer */

@@ -14,6 +14,7 @@
  * docs/internals/flows.md ("Views") and docs/internals/store.md.
  */
 #include "store/sqlite_int.h"
+#include "willing/limits.h"
 
 #define DELIVERED "('delivery', 'disbursement')"
 
@@ -179,8 +180,8 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
                "SELECT * FROM (SELECT rowid, idx, kind, received, date, reason, sealed FROM "
-               "flow_answers WHERE flow = ?1%s ORDER BY rowid DESC%s) ORDER BY rowid",
-               see_sealed ? "" : " AND sealed = 0", latest ? " LIMIT 1" : "") != WL_OK)
+               "flow_answers WHERE flow = ?1%s ORDER BY rowid DESC LIMIT %u) ORDER BY rowid",
+               see_sealed ? "" : " AND sealed = 0", latest ? 1u : WL_FLOWS_ANSWERS_MAX) != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, NULL, sql, &st)) != WL_OK)
         return rc;

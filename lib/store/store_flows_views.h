@@ -63,8 +63,9 @@ typedef struct {
 } wl_flowv_answer;
 typedef wl_rc (*wl_flowv_answer_fn)(void *ctx, const wl_flowv_answer *a);
 /*
- * The answers of flow in the order stored (latest: only the last), sealed
- * ones only when see_sealed (the viewer may see the flow's sealed side).
+ * The answers of flow in the order stored (latest: only the last; else the
+ * last WL_FLOWS_ANSWERS_MAX), sealed ones only when see_sealed (the viewer
+ * may see the flow's sealed side).
  */
 wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int latest,
                             wl_flowv_answer_fn fn, void *ctx) WL_MUST;
