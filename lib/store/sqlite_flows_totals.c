@@ -86,7 +86,10 @@ const char wl_sq_flows_views_schema[] =
     " disp_pub INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS flow_live_first ON flow_live(pledge, date)"
     " WHERE pledge IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS flow_live_read ON flow_live(author) WHERE readers IS NOT NULL;"
+    /* sealed flows naming readers: every column a member's view reads of them, in the index */
+    "CREATE INDEX IF NOT EXISTS flow_live_readers ON flow_live(author, sealed, readers, category,"
+    " month, stage, measure, money, fig, conf_all, disp_all, pledge, date, instrument)"
+    " WHERE readers IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS flow_sums(g INTEGER NOT NULL, author TEXT NOT NULL,"
     " key TEXT NOT NULL, sealed INTEGER NOT NULL, stage TEXT NOT NULL, money INTEGER NOT NULL,"
     " measure TEXT NOT NULL, reported INTEGER NOT NULL, conf_all INTEGER NOT NULL,"

@@ -105,8 +105,14 @@ wl_rc wl_store_flows_list(wl_store *s, const wl_flows_who *who, const wl_flows_f
     sqlite3_stmt *st = NULL;
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
-               "SELECT " FLOW_COLS " FROM flows f WHERE %s%s%s%s%s AND f.rowid > ?6 "
+               "SELECT " FLOW_COLS " FROM flows f%s WHERE %s%s%s%s%s AND f.rowid > ?6 "
                "ORDER BY f.rowid LIMIT ?7 OFFSET ?8",
+               /* the most selective filter's index: a pledge's or an instrument's flows are
+                * few, a member's many; without one, the flows in the order stored */
+               f->pledge       ? " INDEXED BY flows_by_pledge"
+               : f->instrument ? " INDEXED BY flows_by_instrument"
+               : f->member     ? " INDEXED BY flows_v_row_author"
+                               : "",
                vis(who, 0), f->member ? " AND f.author = ?2" : "",
                f->pledge ? " AND f.pledge = ?3" : "", f->instrument ? " AND f.instrument = ?4" : "",
                f->stage ? " AND f.stage = ?5" : "") != WL_OK)
@@ -194,7 +200,7 @@ static const char *const keys[] = {"author", "category", "month"};
 /* A member's share of others' sealed flows that name it as a reader (%s: the key column). */
 #define READERS                                                                                    \
     " UNION ALL SELECT %s, stage, measure, money, sum(fig), sum(conf_all), sum(disp_all) "         \
-    "FROM flow_live INDEXED BY flow_live_read WHERE readers IS NOT NULL AND sealed = 1 AND "       \
+    "FROM flow_live INDEXED BY flow_live_readers WHERE readers IS NOT NULL AND sealed = 1 AND "    \
     "author <> ?1 AND "                                                                            \
     "instr(readers, '\"' || ?1 || '\"') > 0 GROUP BY 1, 2, 3, 4"
 
@@ -360,7 +366,7 @@ wl_rc wl_store_flows_firsts_read(wl_store *s, const char *member, wl_flow_first_
     wl_flows_who w = {0, member};
     sqlite3_stmt *st = NULL;
     wl_rc rc = prep(s, &w,
-                    "SELECT pledge, NULL, min(date) FROM flow_live INDEXED BY flow_live_read "
+                    "SELECT pledge, NULL, min(date) FROM flow_live INDEXED BY flow_live_readers "
                     "WHERE readers IS NOT NULL "
                     "AND sealed = 1 AND author <> ?1 AND instr(readers, '\"' || ?1 || '\"') > 0 "
                     "AND pledge IS NOT NULL AND stage IN " DELIVERED " GROUP BY pledge",
@@ -391,6 +397,7 @@ wl_rc wl_store_flows_isums(wl_store *s, const wl_flows_who *who, wl_flow_isum_fn
         sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
               "WHERE sealed = 0 OR author = ?1 GROUP BY 1, 2, 3 HAVING sum(n) > 0 "
               "UNION ALL SELECT instrument, stage, measure, sum(fig), count(*) FROM flow_live "
+              "INDEXED BY flow_live_readers "
               "WHERE readers IS NOT NULL AND sealed = 1 AND author <> ?1 AND "
               "instr(readers, '\"' || ?1 || '\"') > 0 AND instrument IS NOT NULL "
               "GROUP BY 1, 2, 3";

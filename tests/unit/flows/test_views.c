@@ -568,6 +568,13 @@ static void test_list(void **state)
     q.member = "fr";
     list_is(f, &public_v, &q, "678", 0);
     q.member = NULL;
+    q.pledge = P1;
+    list_is(f, &public_v, &q, "123", 0);
+    q.pledge = NULL;
+    q.instrument = "belfast";
+    list_is(f, &public_v, &q, "", 0);
+    list_is(f, &fr_v, &q, "4", 0);
+    q.instrument = NULL;
     /* pages of 2, following the cursor */
     q.limit = 2;
     assert_int_equal(wl_flows_list(f->s, &public_v, &q, &o, &next), WL_OK);
