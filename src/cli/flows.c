@@ -395,7 +395,7 @@ static const cli_cmd flows_subs[] = {
      "counted twice. Every row is checked with the flows rules first and each bad one\n"
      "printed as FILE:LINE: why; then nothing is sent (exit 1), or with --skip-bad the\n"
      "good rows are sent (exit 2). The rows go in flow.batch entries in one request (at\n"
-     "most 16 MiB, about 60,000 rows): all stored or none. A file that is not UTF-8 is\n"
+     "most 32 MiB, about 120,000 rows): all stored or none. A file that is not UTF-8 is\n"
      "refused, naming its first bad line.\n",
      cli_flows_import_csv},
 };

@@ -369,9 +369,10 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: --header-timeout must be 1 to 3600 seconds\n");
         return 2;
     }
-    if (budget_mib < 17 || budget_mib > 65536) {
-        fprintf(stderr, "willing serve: --body-budget must be 17 to 65536 MiB (one batch may "
-                        "be 16 MiB)\n");
+    if (budget_mib <= (WL_BODY_MAX_BATCH >> 20) || budget_mib > 65536) {
+        fprintf(stderr, "willing serve: --body-budget must be %u to 65536 MiB (one batch may "
+                        "be %u MiB)\n",
+                (WL_BODY_MAX_BATCH >> 20) + 1, WL_BODY_MAX_BATCH >> 20);
         return 2;
     }
     server.body_budget = (size_t)budget_mib << 20;

@@ -11,7 +11,7 @@ SLOW=$SRC/bench/slowloris.py
 
 new_ledger lim
 start_server lim --header-timeout 2 --client-timeout 10 --max-connections 200 \
-  --max-per-address 50 --body-budget 17
+  --max-per-address 50 --body-budget 33
 port=${URL##*:}
 
 # answered_from ADDR: a request from another loopback address, retried until
@@ -98,7 +98,7 @@ python3 -c 'import sys; sys.stdout.write("{\"entry\":\"" + "A" * 9988 + "\"}")' 
 code=$(status POST /api/v1/entries -H 'Content-Type: application/json' --data-binary @"$T/10k.json")
 judged() { [ "$code" = 400 ] && ! grep -q body_too_large "$T/body"; }
 check "the same 10 kB to /api/v1/entries is read and judged ($code $(head -c 60 "$T/body"))" judged
-expect_unread "a body over the batch ceiling" "413 body_too_large" "$(post_head /api/v1/entries:batch 17000000)"
+expect_unread "a body over the batch ceiling" "413 body_too_large" "$(post_head /api/v1/entries:batch 34000000)"
 expect_unread "a GET with a body" "413 body_too_large" \
   'GET /log/checkpoint HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n'
 expect_unread "a body of the wrong type" "415 unsupported_media_type" \
@@ -128,15 +128,15 @@ after=$(hwm)
 check "16 x 8 MB to an unknown route: peak memory grew by $(( (after - before) / 1024 )) MiB (< 32)" \
   [ $((after - before)) -lt 32768 ]
 
-# the body budget (17 MiB) counts bytes that came, not bytes promised: one
-# address promises 17 MiB in two requests (their headers answered 100
+# the body budget (33 MiB) counts bytes that came, not bytes promised: one
+# address promises 33 MiB in two requests (their headers answered 100
 # Continue) and sends none of it, and a 100 KB body from another address is
-# still read (400, not 503 busy). One 10 MB body held, a second one is 503
-# with Retry-After, unread; once the first is gone, a 10 MB body is read again
+# still read (400, not 503 busy). One 18 MB body held, a second one is 503
+# with Retry-After, unread; once the first is gone, an 18 MB body is read again
 python3 - "$port" >"$T/budget" <<'PY'
 import socket,sys,time
 port=int(sys.argv[1])
-head=b"POST /api/v1/entries:batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n"
+head=b"POST /api/v1/entries:batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 18000000\r\n\r\n"
 def answer(s):
     s.settimeout(10)
     data=b""
@@ -152,7 +152,7 @@ def post(path, cl, more=b""):
     return (b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n%s\r\n" % (path, cl, more))
 holders=[]
-for cl in (16*1024*1024, 1048000):
+for cl in (32*1024*1024, 1048000):
     s=socket.create_connection(("127.0.0.1",port))
     s.sendall(post(b"/api/v1/entries:batch", cl, b"Expect: 100-continue\r\n"))
     s.settimeout(10)
@@ -166,8 +166,8 @@ first=socket.create_connection(("127.0.0.1",port))
 first.sendall(head.replace(b"\r\n\r\n",b"\r\nExpect: 100-continue\r\n\r\n"))
 first.settimeout(10)
 cont=first.recv(100)  # 100 Continue: its headers are in
-first.sendall(b"["+b" "*9999998)  # all but its last byte: held, against the budget
-# a second 10 MB body, asking first (Expect): continued until the first one's
+first.sendall(b"["+b" "*17999998)  # all but its last byte: held, against the budget
+# a second 18 MB body, asking first (Expect): continued until the first one's
 # bytes are in, then 503 unread
 for _ in range(100):
     second=socket.create_connection(("127.0.0.1",port))
@@ -189,7 +189,7 @@ while True:
     s=socket.create_connection(("127.0.0.1",port))
     s.sendall(head)
     try:
-        s.sendall(b" "*9999999+b"[")
+        s.sendall(b" "*17999999+b"[")
     except OSError:
         pass
     a=answer(s)
@@ -203,7 +203,7 @@ check "bodies promised and not sent hold no budget ($(sed -n 1p "$T/budget"))" \
   grep -q '^promised: HTTP/1.1 100 HTTP/1.1 100 then 400$' "$T/budget"
 check "a body over the budget: 503 busy with Retry-After, unread ($(sed -n 2p "$T/budget"))" \
   grep -q '^second: 503 retry-after busy$' "$T/budget"
-check "once the budget is back, a 10 MB body is read ($(sed -n 3p "$T/budget"))" \
+check "once the budget is back, an 18 MB body is read ($(sed -n 3p "$T/budget"))" \
   grep -q '^third: 400 .*malformed_json' "$T/budget"
 check "and the server still serves" [ "$(status GET /log/checkpoint)" = 200 ]
 finish
