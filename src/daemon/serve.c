@@ -370,8 +370,9 @@ static int serve(int argc, char **argv)
         return 2;
     }
     if (budget_mib <= (WL_BODY_MAX_BATCH >> 20) || budget_mib > 65536) {
-        fprintf(stderr, "willing serve: --body-budget must be %u to 65536 MiB (one batch may "
-                        "be %u MiB)\n",
+        fprintf(stderr,
+                "willing serve: --body-budget must be %u to 65536 MiB (one batch may "
+                "be %u MiB)\n",
                 (WL_BODY_MAX_BATCH >> 20) + 1, WL_BODY_MAX_BATCH >> 20);
         return 2;
     }
