@@ -32,11 +32,10 @@
 #define WL_SIGNED_QUERY_MAX 2047u     /* bytes of a signed request's query, '?' included */
 
 /* Request bodies, by route (each route's row names its ceiling: src/daemon/route.h). */
+/* a batch of up to 1,000 entries: an import of 100,000 flow rows is one request */
+#define WL_BODY_MAX_BATCH (32u * 1024u * 1024u)
 #define WL_BODY_MAX_ENTRY (128u * 1024u) /* one entry: 64 KiB as base64 in JSON */
-#define WL_BODY_MAX_BATCH                                                                          \
-    (32u * 1024u * 1024u)              /* a batch of up to 1,000 entries: an import of             \
-                                          100,000 flow rows is one request */
-#define WL_BODY_MAX_SMALL (4u * 1024u) /* login, logout, announce: a few fields */
+#define WL_BODY_MAX_SMALL (4u * 1024u)   /* login, logout, announce: a few fields */
 
 /*
  * Keys of one member over its life, revoked and sealed ones included (an old
