@@ -172,4 +172,10 @@ wl_rc wl_rate_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *
  */
 void wl_instrument_chain(wl_store *s, const char *id, char *out, size_t cap);
 
+/*
+ * Whether author may draw on instrument in, or hang an instrument under it: its provider, or a
+ * coordinator or operator. Anyone else is told the instrument is unknown (nothing revealed).
+ */
+bool wl_instrument_may_use(wl_store *s, const char *author, const wl_instrument_row *in);
+
 #endif

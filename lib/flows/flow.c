@@ -14,6 +14,7 @@
 
 #include "willing/coalition.h"
 #include "willing/flows.h"
+#include "willing/identity.h" /* wl_member_privileged */
 
 #define HEX32 "must be 32 lower-case hex digits"
 #define IDENT "must be an id: 1-64 of a-z 0-9 . _ -"
@@ -329,17 +330,26 @@ static wl_rc superseded_of(wl_store *s, const char *author, const wl_flow *f, bo
     return WL_OK;
 }
 
-/* An instrument a flow is on: known, a leaf, and not drawn beyond its amount by this flow. */
-static wl_rc instrument_of(wl_store *s, const wl_flow *f, const wl_flow_row *old, const char *where,
-                           wl_error *err)
+/*
+ * An instrument a flow is on: known, a leaf, and not drawn beyond its amount by this flow.
+ * Only its provider or a coordinator/operator may name it: to anyone else it is unknown, the same
+ * answer as no such instrument. Every disbursement counts, sealed or public (the operator knows
+ * them all), so the refusal names only the chain and the figures the author may see.
+ */
+static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f,
+                           const wl_flow_row *old, const char *where, wl_error *err)
 {
     wl_instrument_row in;
-    char chain[256], a[48], b[48], c[48];
+    char chain[256], a[48], c[48];
     uint64_t kids = 0;
     wl_i128 sum = 0, drawn = 0;
     wl_rc rc = wl_store_instrument_get(s, f->instrument, &in);
+    if (rc == WL_OK && !wl_instrument_may_use(s, author, &in))
+        rc = WL_ERR_NOT_FOUND;
     if (rc == WL_ERR_NOT_FOUND)
-        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument", "%s: no instrument '%s'",
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument",
+                            "%s: no instrument '%s' of yours: a flow is drawn on an instrument by "
+                            "its provider or a coordinator",
                             where, f->instrument);
     if (rc != WL_OK ||
         (rc = wl_store_instrument_children(s, f->instrument, NULL, &kids, &sum)) != WL_OK)
@@ -353,21 +363,21 @@ static wl_rc instrument_of(wl_store *s, const wl_flow *f, const wl_flow_row *old
     if (strcmp(f->stage, "disbursement") != 0 || !f->has_amount ||
         strcmp(f->currency, in.currency) != 0)
         return WL_OK;
-    if ((rc = wl_store_flow_drawn(s, f->instrument, in.currency, !f->sealed, &drawn)) != WL_OK)
+    if ((rc = wl_store_flow_drawn(s, f->instrument, in.currency, false, &drawn)) != WL_OK)
         return storage(s, rc, err);
     if (old && strcmp(old->instrument, f->instrument) == 0 &&
         strcmp(old->stage, "disbursement") == 0 && old->has_amount &&
-        strcmp(old->currency, in.currency) == 0 && (f->sealed || !old->sealed))
+        strcmp(old->currency, in.currency) == 0)
         drawn -= old->amount; /* the corrected flow stops counting */
     drawn += f->amount;
     if (drawn <= in.amount)
         return WL_OK;
     wl_money_format(f->amount, a, sizeof a);
-    wl_decimal_format(drawn, WL_FLOW_SCALE_DIGITS, b, sizeof b);
     wl_money_format(in.amount, c, sizeof c);
     return wl_error_set(err, WL_ERR_CONFLICT, "overdrawn",
-                        "%s: %s %s more on %s would draw %s %s, beyond its %s %s", where,
-                        in.currency, a, chain, in.currency, b, in.currency, c);
+                        "%s: %s %s more on %s would overdraw it: its disbursements may not come "
+                        "to more than its %s %s",
+                        where, in.currency, a, chain, in.currency, c);
 }
 
 /*
@@ -407,7 +417,7 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
     if (f->supersedes && (rc = superseded_of(s, author, f, revealing, where, old, err)) != WL_OK)
         return rc;
     if (f->instrument && !revealing &&
-        (rc = instrument_of(s, f, f->supersedes ? old : NULL, where, err)) != WL_OK)
+        (rc = instrument_of(s, author, f, f->supersedes ? old : NULL, where, err)) != WL_OK)
         return rc;
     snprintf(r->id, sizeof r->id, "%s", f->id);
     snprintf(r->author, sizeof r->author, "%s", author);

@@ -143,6 +143,13 @@ static wl_rc instrument_author(wl_store *s, const char *author, const char *prov
                         "instrument: only its provider '%s' or a coordinator sets it", provider);
 }
 
+bool wl_instrument_may_use(wl_store *s, const char *author, const wl_instrument_row *in)
+{
+    wl_member m;
+    return strcmp(author, in->provider) == 0 ||
+           (wl_store_member_get(s, author, &m) == WL_OK && wl_member_privileged(&m));
+}
+
 /* An amendment keeps what the instrument is: type, level, provider, currency, parent. */
 static wl_rc fixed(const wl_instrument_row *old, const wl_instrument_row *r, wl_error *err)
 {
@@ -172,13 +179,16 @@ static wl_rc overdrawn(const char *chain, const char *cur, wl_i128 sum, int64_t 
 }
 
 /* The parent: a facility in the same currency, its children not summing beyond it. */
-static wl_rc parent_rules(wl_store *s, const wl_instrument_row *r, wl_error *err)
+static wl_rc parent_rules(wl_store *s, const char *author, const wl_instrument_row *r,
+                          wl_error *err)
 {
     wl_instrument_row p;
     char chain[256];
     uint64_t n = 0;
     wl_i128 sum = 0;
     wl_rc rc = wl_store_instrument_get(s, r->parent, &p);
+    if (rc == WL_OK && !wl_instrument_may_use(s, author, &p))
+        rc = WL_ERR_NOT_FOUND; /* another provider's: the same answer as none */
     if (rc == WL_ERR_NOT_FOUND)
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument",
                             "instrument: 'parent' %s is not an instrument", r->parent);
@@ -242,7 +252,7 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
         return storage(s, rc, err);
     if (rc == WL_OK && (rc = fixed(&old, &r, err)) != WL_OK)
         return rc;
-    if (r.parent[0] && (rc = parent_rules(s, &r, err)) != WL_OK)
+    if (r.parent[0] && (rc = parent_rules(s, p->e.author, &r, err)) != WL_OK)
         return rc;
     /* an amendment may not take it below what is under it: its children, or its disbursements */
     wl_instrument_chain(s, r.id, chain, sizeof chain);
@@ -252,8 +262,13 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
         return overdrawn(chain, r.currency, sum, r.amount, "the instruments under it", err);
     if ((rc = wl_store_flow_drawn(s, r.id, r.currency, false, &sum)) != WL_OK)
         return storage(s, rc, err);
-    if (sum > r.amount)
-        return overdrawn(chain, r.currency, sum, r.amount, "the disbursements on it", err);
+    if (sum > r.amount) { /* sealed ones count: no sum named */
+        char m[48];
+        wl_money_format(r.amount, m, sizeof m);
+        return wl_error_set(err, WL_ERR_CONFLICT, "overdrawn",
+                            "instrument: %s: the disbursements on it come to more than %s %s",
+                            chain, r.currency, m);
+    }
     if ((body = wl_strndup(p->e.body, p->e.body_len)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "instrument");
     r.body = body;

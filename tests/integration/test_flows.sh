@@ -116,7 +116,11 @@ refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"stage\":\"deliver
 refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PS\",\"stage\":\"delivery\",\"date\":\"$MONTH\",\"quantity\":\"1\",\"unit\":\"launchers\"}" \
   409 pledge_sealed "a public flow on a sealed pledge" "seal the flow"
 refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"instrument\":\"belfast-missiles\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"960000000\",\"currency\":\"GBP\"}" \
-  409 overdrawn "a contract drawn beyond its amount" "ukef-2025 > belfast-missiles would draw GBP 1160000000.5"
+  409 overdrawn "a contract drawn beyond its amount" "GBP 960000000 more on ukef-2025 > belfast-missiles would overdraw it"
+refused fr flow "{\"flow\":\"$(cli_hex)\",\"activity\":\"GB-1-1\",\"category\":\"air_defence\",\"instrument\":\"belfast-missiles\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"1\",\"currency\":\"GBP\"}" \
+  404 unknown_instrument "a flow drawn on another member's contract" "no instrument 'belfast-missiles' of yours"
+refused fr instrument '{"instrument":"fr-c","name":"x","type":"loan","level":"contract","provider":"fr","amount":"1","currency":"GBP","parent":"ukef-2025"}' \
+  404 unknown_instrument "a contract hung under another member's facility" "'parent' ukef-2025 is not an instrument"
 refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"instrument\":\"ukef-2025\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"1\",\"currency\":\"GBP\"}" \
   409 not_a_leaf "a flow on the facility, not its contract" "ukef-2025 has 1 instruments under it"
 refused ua flow.confirm "{\"flow\":\"$FC\",\"received\":\"451\",\"date\":\"$TODAY\"}" \
