@@ -48,6 +48,8 @@ typedef struct {
 /*
  * {"flows": [...]} (docs/FORMAT.md), or the same as CSV with its header when
  * csv. *next: the cursor of the next page, or -1 when this is the last.
+ * The CSV of limit 0 holds every flow after the cursor, up to WL_CSV_MAX_BYTES
+ * (WL_ERR_TOO_LARGE past it).
  * *out: caller decrefs; NULL on failure. *csv_out: caller frees (wl_buf_free).
  */
 wl_rc wl_flows_list(wl_store *s, const wl_flows_viewer *v, const wl_flows_query *q, json_t **out,

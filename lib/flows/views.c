@@ -262,11 +262,19 @@ wl_rc wl_flows_list_csv(wl_store *s, const wl_flows_viewer *v, const wl_flows_qu
                         int64_t *next)
 {
     list_ctx l = {0};
+    wl_flows_query p = *q;
     wl_rc rc;
     memset(out, 0, sizeof *out);
     l.csv = out;
-    if ((rc = wl_buf_append(out, csv_header, sizeof csv_header - 1, WL_CSV_MAX_BYTES)) != WL_OK ||
-        (rc = list(s, v, q, &l, next)) != WL_OK) {
+    if (q->limit == 0) /* every flow: page after page into the one answer */
+        p.limit = WL_FLOWS_PAGE_MAX;
+    rc = wl_buf_append(out, csv_header, sizeof csv_header - 1, WL_CSV_MAX_BYTES);
+    while (rc == WL_OK && (rc = list(s, v, &p, &l, next)) == WL_OK && q->limit == 0 && *next >= 0) {
+        p.after = *next;
+        p.offset = 0;
+        l.n = 0;
+    }
+    if (rc != WL_OK) {
         wl_buf_free(out);
         *next = -1;
     }

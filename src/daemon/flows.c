@@ -16,6 +16,7 @@
  * requests (grown incrementally under a lock) and HTTP.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,14 +26,35 @@
 #include "http.h"
 #include "respond.h"
 #include "route.h"
+#include "willing/flows.h" /* wl_currency_find */
 #include "willing/flows_views.h"
 #include "willing/iati.h"
 #include "willing/identity.h" /* wl_member_privileged */
 #include "willing/limits.h"
 
+/*
+ * Each thread's pledge set, grown from its own read snapshot, so that
+ * summaries run side by side: the lock guards only the list that keeps
+ * every set reachable until the process ends.
+ */
+static _Thread_local wl_flows_pledges *tl_pledges;
 static pthread_mutex_t pledges_mu = PTHREAD_MUTEX_INITIALIZER;
-static wl_flows_pledges pledges; /* under pledges_mu */
-static int pledges_ready;        /* under pledges_mu */
+static wl_flows_pledges *pledge_sets[128]; /* under pledges_mu */
+static size_t npledge_sets;                /* under pledges_mu */
+
+static wl_flows_pledges *thread_pledges(void)
+{
+    if (tl_pledges == NULL) {
+        pthread_mutex_lock(&pledges_mu);
+        if (npledge_sets < sizeof pledge_sets / sizeof pledge_sets[0] &&
+            (tl_pledges = calloc(1, sizeof *tl_pledges)) != NULL) {
+            wl_flows_pledges_init(tl_pledges);
+            pledge_sets[npledge_sets++] = tl_pledges;
+        }
+        pthread_mutex_unlock(&pledges_mu);
+    }
+    return tl_pledges;
+}
 
 static const char *arg(wl_call *call, const char *name)
 {
@@ -203,7 +225,15 @@ static enum MHD_Result get_flows(wl_call *call)
     q.limit = (size_t)limit;
     if (csv) {
         wl_buf b;
-        if ((rc = wl_flows_list_csv(s, &v, &q, &b, &next)) != WL_OK)
+        if (arg(call, "limit") == NULL) /* every flow, up to the ceiling */
+            q.limit = 0;
+        rc = wl_flows_list_csv(s, &v, &q, &b, &next);
+        if (rc == WL_ERR_TOO_LARGE && q.limit == 0)
+            return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                                    "every flow as CSV would pass %u bytes: ask for pages with "
+                                    "limit (1-%u) and after (the next of the JSON page)",
+                                    WL_CSV_MAX_BYTES, WL_FLOWS_PAGE_MAX);
+        if (rc != WL_OK)
             return failed(c, rc, "the flows");
         ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/csv; charset=utf-8", b.buf, b.len, "no-store");
         wl_buf_free(&b);
@@ -237,6 +267,7 @@ static enum MHD_Result get_summary(wl_call *call)
     const char *cur = arg(call, "currency");
     int by = wl_flows_summary_by(arg(call, "by")), csv;
     wl_flows_viewer v;
+    wl_flows_pledges *p;
     enum MHD_Result ret = MHD_NO;
     json_t *o = NULL;
     wl_rc rc;
@@ -248,23 +279,29 @@ static enum MHD_Result get_summary(wl_call *call)
     if (cur && (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                 "currency is an ISO 4217 code in capitals, such as EUR");
+    if (cur) {
+        const wl_currency *k = wl_currency_find(cur);
+        if (k == NULL)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "currency %s is not an ISO 4217 code", cur);
+        if (k->withdrawn)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                    "currency %s was withdrawn from ISO 4217 on %s", cur,
+                                    k->withdrawn);
+    }
     if (s == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     if (viewer_of(call, &v, &ret) != 0)
         return ret;
-    pthread_mutex_lock(&pledges_mu);
-    if (!pledges_ready) {
-        wl_flows_pledges_init(&pledges);
-        pledges_ready = 1;
-    }
+    if ((p = thread_pledges()) == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     /* one snapshot: the pledges grown and the totals read at one moment */
     if ((rc = wl_store_begin_read(s)) == WL_OK) {
-        rc = wl_flows_pledges_update(s, &pledges);
+        rc = wl_flows_pledges_update(s, p);
         if (rc == WL_OK)
-            rc = wl_flows_summary(s, &v, &pledges, by, cur, &o);
+            rc = wl_flows_summary(s, &v, p, by, cur, &o);
         (void)!wl_store_commit(s);
     }
-    pthread_mutex_unlock(&pledges_mu);
     if (rc != WL_OK)
         return failed(c, rc, "the summary");
     if (csv) {

@@ -105,6 +105,8 @@ import json,sys; o=json.load(open('$T/body')); assert o['error']=='$3' and '$4' 
 }
 check "by=year: 400 naming by" bad '/api/v1/flows/summary?by=year' 400 bad_query by
 check "a lower-case currency: 400" bad '/api/v1/flows/summary?by=member&currency=eur' 400 bad_query currency
+check "an unknown currency: 400 naming it" bad '/api/v1/flows/summary?by=member&currency=XYZ' 400 bad_query XYZ
+check "a withdrawn currency: 400 naming its withdrawal" bad '/api/v1/flows/summary?by=member&currency=BYR' 400 bad_query withdrawn
 check "limit 0: 400" bad '/api/v1/flows?limit=0' 400 bad_query limit
 check "limit 1001: 400" bad '/api/v1/flows?limit=1001' 400 bad_query limit
 check "an unknown stage: 400" bad '/api/v1/flows?stage=shipped' 400 bad_query stage
@@ -131,4 +133,15 @@ for sub in list show summary tree; do
   check "flows $sub --help" bash -c "'$W' flows $sub --help | grep -q 'usage: willing flows $sub'"
 done
 check "flows summary without --by: usage, status 2" bash -c "'$W' flows summary --server '$URL' 2>/dev/null; [ \$? = 2 ]"
+
+# the CSV of the list holds every flow, past one page (the console's link says so)
+FL=$T/many.csv
+{ echo 'Project,Paid on,Amount'; for i in $(seq 1 150); do echo "PL-$i,$DAY,$i"; done; } >"$FL"
+check "pl imports 150 public flows" "$W" flows import-csv --server "$URL" --key "$T/pl.key" \
+  --map "activity=Project,date=Paid on,amount=Amount,currency='PLN',stage='disbursement',category='finance'" "$FL"
+check "the CSV of every flow holds all of them, the JSON pages 100 at a time" bash -c "
+[ \$(curl -s '$URL/api/v1/flows?format=csv&member=pl' | tail -n +2 | wc -l) = 150 ] &&
+[ \$(curl -s '$URL/api/v1/flows?format=csv' | tail -n +2 | wc -l) = 152 ] &&
+curl -s '$URL/api/v1/flows?member=pl' | python3 -c 'import json,sys; o=json.load(sys.stdin); assert len(o[\"flows\"])==100 and o[\"next\"], o[\"next\"]'"
+check "a CSV page with limit holds that many" bash -c "[ \$(curl -s '$URL/api/v1/flows?format=csv&limit=7' | tail -n +2 | wc -l) = 7 ]"
 finish
