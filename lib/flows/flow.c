@@ -331,18 +331,16 @@ static wl_rc superseded_of(wl_store *s, const char *author, const wl_flow *f, bo
 }
 
 /*
- * An instrument a flow is on: known, a leaf, and not drawn beyond its amount by this flow.
- * Only its provider or a coordinator/operator may name it: to anyone else it is unknown, the same
- * answer as no such instrument. Every disbursement counts, sealed or public (the operator knows
- * them all), so the refusal names only the chain and the figures the author may see.
+ * An instrument a flow is on: known, and a leaf. Only its provider or a coordinator/operator may
+ * name it: to anyone else it is unknown, the same answer as no such instrument.
  */
-static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f,
-                           const wl_flow_row *old, const char *where, wl_error *err)
+static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f, const char *where,
+                           wl_error *err)
 {
     wl_instrument_row in;
-    char chain[256], a[48], c[48];
+    char chain[256];
     uint64_t kids = 0;
-    wl_i128 sum = 0, drawn = 0;
+    wl_i128 sum = 0;
     wl_rc rc = wl_store_instrument_get(s, f->instrument, &in);
     if (rc == WL_OK && !wl_instrument_may_use(s, author, &in))
         rc = WL_ERR_NOT_FOUND;
@@ -354,30 +352,115 @@ static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f,
     if (rc != WL_OK ||
         (rc = wl_store_instrument_children(s, f->instrument, NULL, &kids, &sum)) != WL_OK)
         return storage(s, rc, err);
+    if (kids == 0)
+        return WL_OK;
     wl_instrument_chain(s, f->instrument, chain, sizeof chain);
-    if (kids > 0)
-        return wl_error_set(err, WL_ERR_CONFLICT, "not_a_leaf",
-                            "%s: %s has %llu instruments under it: report the flow on the one "
-                            "that pays for it, so that money counts once",
-                            where, chain, (unsigned long long)kids);
-    if (strcmp(f->stage, "disbursement") != 0 || !f->has_amount ||
-        strcmp(f->currency, in.currency) != 0)
-        return WL_OK;
-    if ((rc = wl_store_flow_drawn(s, f->instrument, in.currency, false, &drawn)) != WL_OK)
+    return wl_error_set(err, WL_ERR_CONFLICT, "not_a_leaf",
+                        "%s: %s has %llu instruments under it: report the flow on the one that "
+                        "pays for it, so that money counts once",
+                        where, chain, (unsigned long long)kids);
+}
+
+/*
+ * What a flow does to the disbursements on the instruments it touches: its own amount added on
+ * its instrument, the amount of the flow it corrects taken off that one's (the same or another).
+ * Each instrument's sum is kept in the store (instrument_drawn), read once here, so the check
+ * costs the same on the millionth flow as on the first.
+ */
+typedef struct {
+    struct {
+        char id[65], currency[4];
+        int64_t drawn, amount; /* the new sum; the instrument's amount */
+    } in[2];
+    size_t n;
+} draws;
+
+static bool disbursed(const char *stage, bool has_amount)
+{
+    return has_amount && strcmp(stage, "disbursement") == 0;
+}
+
+static wl_rc draw(wl_store *s, draws *d, const char *id, const char *currency, int64_t delta,
+                  const char *where, wl_error *err)
+{
+    wl_instrument_row in;
+    size_t i;
+    wl_i128 sum;
+    char chain[256];
+    wl_rc rc = wl_store_instrument_get(s, id, &in);
+    if (rc == WL_ERR_NOT_FOUND || (rc == WL_OK && strcmp(currency, in.currency) != 0))
+        return WL_OK; /* in another currency, it is not drawn on it */
+    if (rc != WL_OK)
         return storage(s, rc, err);
-    if (old && strcmp(old->instrument, f->instrument) == 0 &&
-        strcmp(old->stage, "disbursement") == 0 && old->has_amount &&
-        strcmp(old->currency, in.currency) == 0)
-        drawn -= old->amount; /* the corrected flow stops counting */
-    drawn += f->amount;
-    if (drawn <= in.amount)
-        return WL_OK;
-    wl_money_format(f->amount, a, sizeof a);
-    wl_money_format(in.amount, c, sizeof c);
-    return wl_error_set(err, WL_ERR_CONFLICT, "overdrawn",
-                        "%s: %s %s more on %s would overdraw it: its disbursements may not come "
-                        "to more than its %s %s",
-                        where, in.currency, a, chain, in.currency, c);
+    for (i = 0; i < d->n && strcmp(d->in[i].id, id) != 0; i++)
+        ;
+    if (i == d->n) {
+        snprintf(d->in[i].id, sizeof d->in[i].id, "%s", id);
+        snprintf(d->in[i].currency, sizeof d->in[i].currency, "%s", in.currency);
+        d->in[i].amount = in.amount;
+        if ((rc = wl_store_instrument_drawn(s, id, &d->in[i].drawn)) != WL_OK)
+            return storage(s, rc, err);
+        d->n++;
+    }
+    sum = (wl_i128)d->in[i].drawn + delta;
+    if (sum > INT64_MAX || sum < INT64_MIN) {
+        wl_instrument_chain(s, id, chain, sizeof chain);
+        return wl_error_set(err, WL_ERR_CONFLICT, "too_large",
+                            "%s: the disbursements on %s would pass what their 64-bit total "
+                            "holds",
+                            where, chain);
+    }
+    d->in[i].drawn = (int64_t)sum;
+    return WL_OK;
+}
+
+/* Every touched instrument's new sum within 0 and its amount; f's figures only are named. */
+static wl_rc draws_check(wl_store *s, const draws *d, const wl_flow *f, const char *where,
+                         wl_error *err)
+{
+    char chain[256], a[48], c[48];
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->in[i].drawn >= 0 && d->in[i].drawn <= d->in[i].amount)
+            continue;
+        wl_instrument_chain(s, d->in[i].id, chain, sizeof chain);
+        wl_money_format(f->has_amount ? f->amount : 0, a, sizeof a);
+        wl_money_format(d->in[i].amount, c, sizeof c);
+        if (d->in[i].drawn < 0)
+            return wl_error_set(err, WL_ERR_CONFLICT, "below_zero",
+                                "%s: %s %s on %s would take its disbursements below zero: a "
+                                "reversal undoes no more than was disbursed",
+                                where, f->currency ? f->currency : d->in[i].currency, a, chain);
+        return wl_error_set(err, WL_ERR_CONFLICT, "overdrawn",
+                            "%s: %s %s more on %s would overdraw it: its disbursements may not "
+                            "come to more than its %s %s",
+                            where, f->currency ? f->currency : d->in[i].currency, a, chain,
+                            d->in[i].currency, c);
+    }
+    return WL_OK;
+}
+
+/* The draws of f (correcting old, when it does), checked unless only counted (counting). */
+static wl_rc draws_of(wl_store *s, const wl_flow *f, const wl_flow_row *old, bool counting,
+                      const char *where, draws *d, wl_error *err)
+{
+    wl_rc rc = WL_OK;
+    memset(d, 0, sizeof *d);
+    if (f->instrument && disbursed(f->stage, f->has_amount))
+        rc = draw(s, d, f->instrument, f->currency, f->amount, where, err);
+    if (rc == WL_OK && f->supersedes && old->instrument[0] &&
+        disbursed(old->stage, old->has_amount))
+        rc = draw(s, d, old->instrument, old->currency, -old->amount, where, err);
+    if (rc == WL_OK && !counting)
+        rc = draws_check(s, d, f, where, err);
+    return rc;
+}
+
+static wl_rc draws_put(wl_store *s, const draws *d)
+{
+    wl_rc rc = WL_OK;
+    for (size_t i = 0; i < d->n && rc == WL_OK; i++)
+        rc = wl_store_instrument_drawn_set(s, d->in[i].id, d->in[i].drawn);
+    return rc;
 }
 
 /*
@@ -385,7 +468,8 @@ static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f,
  * strings pointing nowhere: the caller sets body and readers).
  */
 static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool revealing,
-                        const char *where, wl_flow_row *r, wl_flow_row *old, wl_error *err)
+                        const char *where, wl_flow_row *r, wl_flow_row *old, draws *d,
+                        wl_error *err)
 {
     wl_rc rc;
     memset(r, 0, sizeof *r);
@@ -416,8 +500,10 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
             "is needed when no pledge or requirement gives it: one of " WL_PLEDGE_CATEGORIES);
     if (f->supersedes && (rc = superseded_of(s, author, f, revealing, where, old, err)) != WL_OK)
         return rc;
-    if (f->instrument && !revealing &&
-        (rc = instrument_of(s, author, f, f->supersedes ? old : NULL, where, err)) != WL_OK)
+    if (f->instrument && !revealing && (rc = instrument_of(s, author, f, where, err)) != WL_OK)
+        return rc;
+    /* announced, it was counted when sealed; on a fresh store (a replay) only counted */
+    if ((rc = draws_of(s, f, old, revealing, where, d, err)) != WL_OK)
         return rc;
     snprintf(r->id, sizeof r->id, "%s", f->id);
     snprintf(r->author, sizeof r->author, "%s", author);
@@ -444,8 +530,9 @@ wl_rc wl_flow_apply(wl_store *s, const char *author, const wl_flow *f, const cha
                     uint64_t idx, int64_t row, bool revealing, const char *where, wl_error *err)
 {
     wl_flow_row r, old;
+    draws d;
     char *readers = NULL;
-    wl_rc rc = flow_check(s, author, f, revealing, where, &r, &old, err);
+    wl_rc rc = flow_check(s, author, f, revealing, where, &r, &old, &d, err);
     if (rc != WL_OK)
         return rc;
     r.idx = idx;
@@ -471,6 +558,8 @@ wl_rc wl_flow_apply(wl_store *s, const char *author, const wl_flow *f, const cha
                             "%s: a flow with id %s exists: a new flow takes a new id (a correction "
                             "names the old one in 'supersedes')",
                             where, f->id);
+    if (rc == WL_OK)
+        rc = draws_put(s, &d);
 stored:
     if (rc == WL_OK && f->supersedes && strcmp(old.superseded_by, f->id) != 0)
         rc = wl_store_flow_supersede(s, f->supersedes, f->id);
@@ -481,5 +570,6 @@ wl_rc wl_flow_check(wl_store *s, const char *author, const wl_flow *f, const cha
                     wl_error *err)
 {
     wl_flow_row r, old;
-    return flow_check(s, author, f, false, where, &r, &old, err);
+    draws d;
+    return flow_check(s, author, f, false, where, &r, &old, &d, err);
 }

@@ -230,6 +230,7 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     char chain[256], *body;
     uint64_t n = 0;
     wl_i128 sum = 0;
+    int64_t drawn = 0;
     wl_rc rc;
     memset(&r, 0, sizeof r);
 #define COPY(field, name)                                                                          \
@@ -260,9 +261,9 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
         return storage(s, rc, err);
     if (sum > r.amount)
         return overdrawn(chain, r.currency, sum, r.amount, "the instruments under it", err);
-    if ((rc = wl_store_flow_drawn(s, r.id, r.currency, false, &sum)) != WL_OK)
+    if ((rc = wl_store_instrument_drawn(s, r.id, &drawn)) != WL_OK)
         return storage(s, rc, err);
-    if (sum > r.amount) { /* sealed ones count: no sum named */
+    if (drawn > r.amount) { /* sealed ones count: no sum named */
         char m[48];
         wl_money_format(r.amount, m, sizeof m);
         return wl_error_set(err, WL_ERR_CONFLICT, "overdrawn",

@@ -93,6 +93,8 @@ static const char schema[] =
     " currency TEXT NOT NULL, body TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS instruments_by_parent ON instruments(parent)"
     " WHERE parent IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS instrument_drawn(instrument TEXT PRIMARY KEY,"
+    " drawn INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS rates(date TEXT, cfrom TEXT, cto TEXT, rate INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, PRIMARY KEY(cfrom, cto, date));"
     /* sqlite_witness.c */

@@ -2,7 +2,9 @@
 /*
  * The flows family of the SQLite store (store/store_flows.h): flows with
  * their correction chains (table flows), confirmations and disputes
- * (flow_answers), instruments (instruments) and rates (rates). Sums of
+ * (flow_answers), instruments (instruments) with the sum of the latest
+ * disbursements on each (instrument_drawn, kept by lib/flows' rules, so a
+ * flow's overdraw check reads one row) and rates (rates). Sums of
  * amounts are taken in C in 128 bits, never in SQLite's 64-bit SUM, which
  * would fail on overflow. The views' readers are in sqlite_flows_views.c, not the marked
  * section at the end.
@@ -14,7 +16,8 @@ enum {
     Q_FLOW_PUBLISH,
     Q_FLOW_GET,
     Q_FLOW_SUPERSEDE,
-    Q_FLOW_DRAWN,
+    Q_DRAWN_GET,
+    Q_DRAWN_SET,
     Q_ANSWER_PUT,
     Q_INSTR_PUT,
     Q_INSTR_GET,
@@ -35,8 +38,8 @@ static const char *const sql[Q_COUNT] = {
                    "stage, date, qty, unit, amount, currency, sealed, superseded_by FROM flows "
                    "WHERE id = ?1",
     [Q_FLOW_SUPERSEDE] = "UPDATE flows SET superseded_by = ?2 WHERE id = ?1",
-    [Q_FLOW_DRAWN] = "SELECT amount FROM flows WHERE instrument = ?1 AND currency = ?2 AND "
-                     "stage = 'disbursement' AND superseded_by IS NULL AND (?3 = 0 OR sealed = 0)",
+    [Q_DRAWN_GET] = "SELECT drawn FROM instrument_drawn WHERE instrument = ?1",
+    [Q_DRAWN_SET] = "INSERT OR REPLACE INTO instrument_drawn(instrument, drawn) VALUES(?1, ?2)",
     [Q_ANSWER_PUT] = "INSERT OR REPLACE INTO flow_answers(flow, idx, kind, received, date, reason, "
                      "sealed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [Q_INSTR_PUT] = "INSERT OR REPLACE INTO instruments(id, idx, parent, level, type, provider, "
@@ -162,15 +165,25 @@ static wl_rc sum_rows(sqlite3_stmt *st, uint64_t *n, wl_i128 *sum)
     return WL_OK;
 }
 
-wl_rc wl_store_flow_drawn(wl_store *s, const char *instrument, const char *currency,
-                          bool public_only, wl_i128 *sum)
+wl_rc wl_store_instrument_drawn(wl_store *s, const char *instrument, int64_t *drawn)
 {
-    sqlite3_stmt *st = stmt(s, Q_FLOW_DRAWN);
-    *sum = 0;
+    sqlite3_stmt *st = stmt(s, Q_DRAWN_GET);
+    int rc;
+    *drawn = 0;
     sqlite3_bind_text(st, 1, instrument, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, currency, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, public_only ? 1 : 0);
-    return sum_rows(st, NULL, sum);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *drawn = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? WL_OK : map_rc(rc);
+}
+
+wl_rc wl_store_instrument_drawn_set(wl_store *s, const char *instrument, int64_t drawn)
+{
+    sqlite3_stmt *st = stmt(s, Q_DRAWN_SET);
+    sqlite3_bind_text(st, 1, instrument, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, drawn);
+    return step_done(st);
 }
 
 wl_rc wl_store_flow_answer_put(wl_store *s, const wl_flow_answer_row *a)

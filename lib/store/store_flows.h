@@ -47,11 +47,13 @@ wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r) WL_MUST;
 /* Marks flow old as superseded by flow by (NULL: as not superseded). */
 wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by) WL_MUST;
 /*
- * The sum of the latest disbursements (not superseded) on an instrument in
- * its currency, scaled by 10^4 (public_only: public flows only), in 128 bits.
+ * The sum of the latest disbursements (not superseded, sealed or public) on an
+ * instrument in its currency, scaled by 10^4, as the flows rules keep it
+ * (table instrument_drawn; 0 when none): read in one row, never summed.
  */
-wl_rc wl_store_flow_drawn(wl_store *s, const char *instrument, const char *currency,
-                          bool public_only, wl_i128 *sum) WL_MUST;
+wl_rc wl_store_instrument_drawn(wl_store *s, const char *instrument, int64_t *drawn) WL_MUST;
+/* Sets that sum (the flows rules check it first: 0 <= drawn <= the amount). */
+wl_rc wl_store_instrument_drawn_set(wl_store *s, const char *instrument, int64_t drawn) WL_MUST;
 
 /* A confirmation ("confirm", received and date) or dispute ("dispute", reason) of a flow. */
 typedef struct {

@@ -117,6 +117,8 @@ refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PS\",\"stage\":\"deliver
   409 pledge_sealed "a public flow on a sealed pledge" "seal the flow"
 refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"instrument\":\"belfast-missiles\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"960000000\",\"currency\":\"GBP\"}" \
   409 overdrawn "a contract drawn beyond its amount" "GBP 960000000 more on ukef-2025 > belfast-missiles would overdraw it"
+refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"instrument\":\"belfast-missiles\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"-200000000.51\",\"currency\":\"GBP\"}" \
+  409 below_zero "a reversal of more than was disbursed" "ukef-2025 > belfast-missiles would take its disbursements below zero"
 refused fr flow "{\"flow\":\"$(cli_hex)\",\"activity\":\"GB-1-1\",\"category\":\"air_defence\",\"instrument\":\"belfast-missiles\",\"stage\":\"disbursement\",\"date\":\"$TODAY\",\"amount\":\"1\",\"currency\":\"GBP\"}" \
   404 unknown_instrument "a flow drawn on another member's contract" "no instrument 'belfast-missiles' of yours"
 refused fr instrument '{"instrument":"fr-c","name":"x","type":"loan","level":"contract","provider":"fr","amount":"1","currency":"GBP","parent":"ukef-2025"}' \

@@ -73,11 +73,50 @@ static void test_overdrawn_sealed(void **state)
                    "overdrawn", "1160000000");
 }
 
+#define F5 "55555555555555555555555555555555"
+
+static int64_t drawn(const char *instrument)
+{
+    int64_t v = -1;
+    assert_int_equal(wl_store_instrument_drawn(fx.s, instrument, &v), WL_OK);
+    return v;
+}
+
+/* Reversals never take a contract's disbursements below zero, so "left" never exceeds it. */
+static void test_reversals(void **state)
+{
+    (void)state;
+    ok(PUBLIC, "instrument", "uk", INSTR("ukef-2025", "facility", "1600000000", ""));
+    ok(PUBLIC, "instrument", "uk",
+       INSTR("belfast-missiles", "contract", "1160000000", ",\"parent\":\"ukef-2025\""));
+    ok(PUBLIC, "instrument", "uk", INSTR("other", "contract", "100", ",\"parent\":\"ukef-2025\""));
+    ok(PUBLIC, "flow", "uk", DISB(F1, "1160000000", ""));
+    refused(PUBLIC, "flow", "uk", DISB(F2, "-1160000000.0001", ""), "below_zero",
+            "GBP -1160000000.0001 on ukef-2025 > belfast-missiles would take its disbursements "
+            "below zero");
+    refused(SEAL, "flow", "uk", DISB(F2, "-1160000000.0001", ""), "below_zero", "below zero");
+    ok(PUBLIC, "flow", "uk", DISB(F2, "-1160000000", ""));
+    assert_int_equal(drawn("belfast-missiles"), 0);
+    refused(PUBLIC, "flow", "uk", DISB(F3, "-1", ""), "below_zero", "belfast-missiles");
+    ok(PUBLIC, "flow", "uk", DISB(F3, "1160000000", ""));
+    refused(PUBLIC, "flow", "uk", DISB(F4, "1", ""), "overdrawn", "belfast-missiles");
+    assert_int_equal(drawn("belfast-missiles"), 11600000000000LL);
+    /* a correction moved to another contract leaves the first */
+    ok(PUBLIC, "flow", "uk", DISB(F4, "5", ",\"instrument\":\"other\",\"supersedes\":\"" F3 "\""));
+    assert_int_equal(drawn("belfast-missiles"), 0);
+    assert_int_equal(drawn("other"), 50000);
+    /* correcting the first disbursement down would leave the reversal beyond it */
+    refused(PUBLIC, "flow", "uk", DISB(F5, "1", ",\"supersedes\":\"" F1 "\""), "below_zero",
+            "belfast-missiles");
+    assert_int_equal(drawn("belfast-missiles"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_instrument_access, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overdrawn_sealed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reversals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
