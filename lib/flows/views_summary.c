@@ -115,6 +115,8 @@ typedef struct {
     int64_t *lags;
     size_t nlags, cap;
     wl_flows_i128 conv[NF]; /* converted into the asked currency, scaled by 10^12 */
+    int64_t nc[NF];         /* flows and pledges in each the rates cannot convert */
+    int64_t nc_all;         /* ... in any */
 } group;
 
 typedef struct {
@@ -327,9 +329,19 @@ static wl_rc one_money(void *ctx, const wl_flow_money_row *r)
     if (k < 0)
         return WL_OK;
     rc = rate_for(c, r->currency, r->date, &rate);
-    if (rc == WL_ERR_NOT_FOUND)
+    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+        return rc;
+    if (rc == WL_ERR_NOT_FOUND) { /* the row's figures cannot be given: counted in it */
+        wl_rc grc = group_of(c, r->key, &g);
+        if (grc != WL_OK)
+            return grc;
+        c->gs[g].nc[k] += r->n;
+        c->gs[g].nc[F_CONFIRMED] += r->confirmed != 0 ? r->n : 0;
+        c->gs[g].nc[F_DISPUTED] += r->disputed != 0 ? r->n : 0;
+        c->gs[g].nc_all += r->n;
         return not_convertible(c, r->currency, r->date, r->n);
-    if (rc != WL_OK || (rc = group_of(c, r->key, &g)) != WL_OK)
+    }
+    if ((rc = group_of(c, r->key, &g)) != WL_OK)
         return rc;
     c->gs[g].conv[k] += (wl_flows_i128)r->amount * rate;
     c->gs[g].conv[F_CONFIRMED] += (wl_flows_i128)r->confirmed * rate;
@@ -412,6 +424,8 @@ static wl_rc one_pledge(sum_ctx *c, const wl_pledge_item *it)
             rc = rate_for(c, code, day, &rate);
         if (rc == WL_ERR_NOT_FOUND) {
             c->nc_total++;
+            c->gs[g].nc[F_PLEDGED]++;
+            c->gs[g].nc_all++;
             if (json_array_size(c->nc) < WL_FLOWS_NOT_CONVERTIBLE_MAX &&
                 json_array_append_new(c->nc, json_pack("{s:s, s:s, s:s}", "pledge", it->id,
                                                        "currency", code, "date", day)) != 0)
@@ -506,13 +520,14 @@ static json_t *build_rows(sum_ctx *c, json_t **conv_rows)
         if (row == NULL || json_array_append_new(rows, row) != 0)
             goto fail;
         if (c->to) {
-            cr = json_pack("{s:s}", "key", g->key);
+            /* a figure the rates cannot give whole is null, never a partial sum */
+            cr = json_pack("{s:s, s:I}", "key", g->key, "not_convertible", (json_int_t)g->nc_all);
             for (int k = 0; cr && k < NF; k++) {
                 char b[64];
                 if (k == F_DELIVERED)
                     continue; /* deliveries are in kind: never money */
                 wl_flows_dec_format(g->conv[k], 12, b, sizeof b);
-                json_object_set_new(cr, fig_names[k], json_string(b));
+                json_object_set_new(cr, fig_names[k], g->nc[k] ? json_null() : json_string(b));
             }
             if (cr == NULL || json_array_append_new(*conv_rows, cr) != 0)
                 goto fail;

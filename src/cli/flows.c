@@ -250,7 +250,10 @@ static void print_summary(const json_t *s)
         printf("%-20s %-10s", s_or(r, "key", ""), s_or(conv, "currency", ""));
         for (k = 0; k < 7; k++)
             if (k != 3)
-                printf(" %s=%s", cols[k], s_or(r, cols[k], "0"));
+                printf(" %s=%s", cols[k], s_or(r, cols[k], "not-convertible"));
+        if (json_integer_value(json_object_get(r, "not_convertible")) > 0)
+            printf(" not_convertible=%lld",
+                   (long long)json_integer_value(json_object_get(r, "not_convertible")));
         printf("\n");
     }
     json_array_foreach(json_object_get(conv, "rates"), i, r)

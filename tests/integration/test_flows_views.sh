@@ -88,7 +88,10 @@ assert [(x['from'],x['to'],x['rate'])  for x in c['rates']]==[('GBP','EUR','1.2'
 assert c['not_convertible']==[], c\""
 check "into USD, for which there is no rate: not convertible, nothing guessed" bash -c "curl -s '$URL/api/v1/flows/summary?by=member&currency=USD' >'$T/body' && python3 -c \"
 import json; c=json.load(open('$T/body'))['converted']
-assert c['rates']==[] and [x['flow'] for x in c['not_convertible']]==['$F3'], c\""
+assert c['rates']==[] and [x['flow'] for x in c['not_convertible']]==['$F3'], c
+r=[x for x in c['rows'] if x['key']=='gb'][0]
+assert r['disbursed'] is None and r['not_convertible']==1 and r['allocated']=='0', r\""
+check "... and the CLI says so in the row, not 0" bash -c "'$W' flows summary --server '$URL' --by member --currency USD | grep -q '^gb .*disbursed=not-convertible.*not_convertible=1'"
 check "summary by month as CSV" bash -c "curl -s '$URL/api/v1/flows/summary?by=month&format=csv' | head -1 | grep -q '^key,measure,unit_or_currency,pledged,committed'"
 
 check "the instrument tree: drawn and left" bash -c "curl -s '$URL/api/v1/flows/instruments' >'$T/body' && python3 -c \"

@@ -95,7 +95,7 @@ function converted(s) {
   }
   const c = s.converted || {};
   const money = COLS.filter(([k]) => k !== "delivered"); // deliveries are in kind, never money
-  const rows = (c.rows || []).map((r) => [who_(r.key), ...money.map(([k]) => r[k] ?? "0")]);
+  const rows = (c.rows || []).map((r) => [who_(r.key), ...money.map(([k]) => r[k] ?? "not convertible")]);
   const nc = c.not_convertible || [];
   const total = c.not_convertible_total ?? nc.length;
   clear(box, el("h3", {}, "In " + currency),

@@ -427,6 +427,11 @@ static const char *conv(const json_t *s, const char *key, const char *name)
     return json_string_value(json_object_get(conv_row(s, key), name));
 }
 
+static json_int_t conv_nc(const json_t *s, const char *key)
+{
+    return json_integer_value(json_object_get(conv_row(s, key), "not_convertible"));
+}
+
 static void test_conversion(void **state)
 {
     fixture *f = *state;
@@ -437,8 +442,11 @@ static void test_conversion(void **state)
     assert_string_equal(conv(s, "gb", "committed"), "1380400000"); /* 1.16e9 x 1.19 */
     assert_string_equal(conv(s, "gb", "disbursed"), "241900000");  /* 2e8 x 1.2095 (06-01) */
     assert_string_equal(conv(s, "gb", "confirmed"), "181425000");  /* 1.5e8 x 1.2095 */
-    assert_string_equal(conv(s, "fr", "committed"), "5000.5");     /* EUR as it is */
-    assert_null(conv(s, "fr", "delivered"));                       /* in kind: never money */
+    /* fr's EUR 5000.5 and UAH 1000 (no rate): not a partial sum, but null and counted */
+    assert_null(conv(s, "fr", "committed"));
+    assert_int_equal(conv_nc(s, "fr"), 1);
+    assert_int_equal(conv_nc(s, "gb"), 0);
+    assert_null(conv(s, "fr", "delivered")); /* in kind: never money */
     assert_int_equal(json_array_size(json_object_get(c, "rates")), 2);
     r = json_array_get(json_object_get(c, "rates"), 0);
     assert_string_equal(json_string_value(json_object_get(r, "date")), "2025-03-01");
@@ -458,16 +466,20 @@ static void test_conversion(void **state)
     c = json_object_get(s, "converted");
     assert_int_equal(json_array_size(json_object_get(c, "rates")), 0);
     assert_string_equal(conv(s, "gb", "pledged"), "0");
-    assert_string_equal(conv(s, "fr", "committed"), "5000.5");
+    assert_null(conv(s, "fr", "committed")); /* its public UAH flow has no rate */
+    assert_int_equal(conv_nc(s, "fr"), 1);
     json_decref(s);
     /* no rate into USD at all: every money figure not convertible, nothing guessed */
     s = summary(f, &all_v, WL_FLOWS_SUMMARY_MEMBER, "USD");
     c = json_object_get(s, "converted");
     assert_int_equal(json_array_size(json_object_get(c, "rates")), 0);
     assert_int_equal(json_integer_value(json_object_get(c, "not_convertible_total")), 5);
-    assert_string_equal(conv(s, "gb", "pledged"), "0");
-    assert_string_equal(conv(s, "gb", "committed"), "0");
-    assert_string_equal(conv(s, "fr", "committed"), "0");
+    /* ... said in each row: the figure null (not 0) and how many flows and pledges it lacks */
+    assert_null(conv(s, "gb", "pledged"));
+    assert_null(conv(s, "gb", "committed"));
+    assert_null(conv(s, "fr", "committed"));
+    assert_string_equal(conv(s, "gb", "allocated"), "0"); /* nothing there: truly 0 */
+    assert_true(conv_nc(s, "gb") > 0 && conv_nc(s, "fr") > 0);
     json_decref(s);
     assert_int_equal(wl_flows_summary(f->s, &all_v, &f->pl, WL_FLOWS_SUMMARY_MEMBER, "eur", &s),
                      WL_ERR_INVALID);
