@@ -165,10 +165,10 @@ wl_rc wl_flow_read(const json_t *b, bool sealed, const char *where, wl_flow *f, 
     } else {
         const char *a = json_string_value(json_object_get(b, "amount"));
         f->currency = json_string_value(json_object_get(b, "currency"));
-        if (wl_money_parse(a, true, &f->amount) != WL_OK) {
+        if (wl_money_parse(a, true, &f->amount) != WL_OK || f->amount == 0) {
             bad(err, where, "amount",
-                "must be an exact decimal string, " WL_FLOW_DIGITS " (\"1160000000.00\", "
-                "\"-78791\")");
+                "must be an exact decimal string other than zero, " WL_FLOW_DIGITS
+                " (\"1160000000.00\", \"-78791\")");
             goto out;
         }
         if ((rc = wl_flow_currency_ok(f->currency, where, "currency", err)) != WL_OK)
@@ -463,6 +463,20 @@ static wl_rc draws_put(wl_store *s, const draws *d)
     return rc;
 }
 
+/* The category a pledge or requirement gives (cat): a flow's own may not contradict it. */
+static wl_rc category_of(const wl_flow *f, const char *what, const char *id, const char *cat,
+                         const char *where, wl_flow_row *r, wl_error *err)
+{
+    if (f->category && cat[0] && strcmp(f->category, cat) != 0)
+        return wl_error_set(err, WL_ERR_CONFLICT, "category_mismatch",
+                            "%s: the flow's category %s contradicts its %s %s's, %s: leave it out "
+                            "or give the same",
+                            where, f->category, what, id, cat);
+    if (!f->category)
+        snprintf(r->category, sizeof r->category, "%s", cat);
+    return WL_OK;
+}
+
 /*
  * Every rule of a flow against the store; on success *r holds its row (its
  * strings pointing nowhere: the caller sets body and readers).
@@ -478,10 +492,9 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
         snprintf(r->category, sizeof r->category, "%s", f->category);
     if (f->pledge) {
         char cat[33] = "";
-        if ((rc = pledge_of(s, author, f, where, cat, err)) != WL_OK)
+        if ((rc = pledge_of(s, author, f, where, cat, err)) != WL_OK ||
+            (rc = category_of(f, "pledge", f->pledge, cat, where, r, err)) != WL_OK)
             return rc;
-        if (!f->category)
-            snprintf(r->category, sizeof r->category, "%s", cat);
     }
     if (f->requirement) {
         char cat[33] = "";
@@ -491,8 +504,8 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
         if (!rf.found)
             return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_requirement",
                                 "%s: no requirement '%s'", where, f->requirement);
-        if (!f->category)
-            snprintf(r->category, sizeof r->category, "%s", cat);
+        if ((rc = category_of(f, "requirement", f->requirement, cat, where, r, err)) != WL_OK)
+            return rc;
     }
     if (r->category[0] == '\0')
         return bad(

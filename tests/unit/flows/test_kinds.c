@@ -206,6 +206,25 @@ static void test_instruments(void **state)
             "overdrawn", "disbursements on it");
 }
 
+/* A zero amount says nothing; a category may not contradict its pledge's or requirement's. */
+static void test_zero_and_category(void **state)
+{
+    (void)state;
+    refused(PUBLIC, "flow", "uk", DISB(F1, "0", ""), "invalid_body", "'amount'");
+    refused(PUBLIC, "flow", "uk",
+            "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"disbursement\",\"date\":"
+            "\"2025-06-01\",\"amount\":\"-0\",\"currency\":\"GBP\"}",
+            "invalid_body", "other than zero");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"category\":\"other\""), "category_mismatch",
+            "category other contradicts its pledge " P_UK "'s, air_defence");
+    refused(PUBLIC, "flow", "fr",
+            "{\"flow\":\"" F1 "\",\"requirement\":\"air-defence\",\"stage\":\"delivery\","
+            "\"date\":\"2025-06\",\"quantity\":\"5\",\"unit\":\"systems\",\"category\":\"other\"}",
+            "category_mismatch", "requirement air-defence's, air_defence");
+    assert_false(stored(F1));
+    ok(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"category\":\"air_defence\""));
+}
+
 #define CONFIRM(id, received)                                                                      \
     "{\"flow\":\"" id "\",\"received\":\"" received "\",\"date\":\"2025-07-01\"}"
 
@@ -425,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flow_on_pledge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_supersedes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instruments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zero_and_category, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_dispute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
