@@ -92,7 +92,10 @@ assert c['rates']==[] and [x['flow'] for x in c['not_convertible']]==['$F3'], c
 r=[x for x in c['rows'] if x['key']=='gb'][0]
 assert r['disbursed'] is None and r['not_convertible']==1 and r['allocated']=='0', r\""
 check "... and the CLI says so in the row, not 0" bash -c "'$W' flows summary --server '$URL' --by member --currency USD | grep -q '^gb .*disbursed=not-convertible.*not_convertible=1'"
-check "summary by month as CSV" bash -c "curl -s '$URL/api/v1/flows/summary?by=month&format=csv' | head -1 | grep -q '^key,measure,unit_or_currency,pledged,committed'"
+check "summary CSV in EUR: the converted totals and the rates used" bash -c "[ \$(sget co '/api/v1/flows/summary?by=member&currency=EUR&format=csv') = 200 ] &&
+grep -q '^gb,converted,EUR,.*,240000000,' '$T/body' && grep -q '^date,from,to,rate,entry' '$T/body' && grep -q ',GBP,EUR,1.2,[0-9]' '$T/body'"
+check "summary CSV in USD: not convertible, never 0" bash -c "curl -s '$URL/api/v1/flows/summary?by=member&currency=USD&format=csv' | grep -q '^gb,converted,USD,.*,not convertible,'"
+check "summary by month as CSV, without a currency no rates section" bash -c "curl -s '$URL/api/v1/flows/summary?by=month&format=csv' >'$T/body' && head -1 '$T/body' | grep -q '^key,measure,unit_or_currency,pledged,committed' && ! grep -q '^date,from' '$T/body'"
 
 check "the instrument tree: drawn and left" bash -c "curl -s '$URL/api/v1/flows/instruments' >'$T/body' && python3 -c \"
 import json; t=json.load(open('$T/body'))['instruments'][0]; c=t['children'][0]
