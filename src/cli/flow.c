@@ -130,6 +130,8 @@ static int send(const cli_common *c, const char *kind, flow_opts *f, const char 
         json_object_set(f->body, "readers", f->readers);
     if (cli_member_key(kind, c->key, &kf) != 0)
         return 1;
+    if (id_field && !cli_json)
+        printf("%s %s\n", id_field, cli_str(f->body, id_field, ""));
     if (f->sealed) {
         snprintf(label, sizeof label,
                  "%s %s (announce it with `willing pledge announce SEALED_ID`)\n", kind,
@@ -138,8 +140,6 @@ static int send(const cli_common *c, const char *kind, flow_opts *f, const char 
     } else {
         ret = cli_post_json(c->server, &kf, kind, f->body);
     }
-    if (ret == 0 && id_field && !cli_json) /* only what was stored: a script takes this id */
-        printf("%s %s\n", id_field, cli_str(f->body, id_field, ""));
     wl_key_wipe(&kf.key);
     return ret;
 }

@@ -95,10 +95,6 @@ check "a correction names the flow by its entry index ($IV)" \
 # the bad input of the issue, each refused with nothing stored
 refused fr flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"stage\":\"delivery\",\"date\":\"$MONTH\",\"quantity\":\"1\",\"unit\":\"missiles\"}" \
   404 unknown_pledge "a flow on someone else's pledge" "no pledge $PA of yours"
-out=$("$W" flow add --server "$URL" --key "$T/fr.key" --pledge "$PA" --stage delivery \
-  --date "$MONTH" --quantity 1 --unit missiles 2>&1 || true)
-check "willing flow add refused: no flow id printed (a script would take it)" \
-  sh -c '! printf "%s\n" "$1" | grep -q "^flow "' _ "$out"
 refused fr flow.confirm "{\"flow\":\"$FC\",\"received\":\"1\",\"date\":\"$TODAY\"}" \
   403 forbidden "a confirmation by anyone but the host" "host"
 refused co flow.confirm "{\"flow\":\"$FC\",\"received\":\"1\",\"date\":\"$TODAY\"}" \
