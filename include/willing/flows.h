@@ -167,6 +167,13 @@ wl_rc wl_rate_validate(const wl_entry *e, wl_error *err) WL_MUST;
 wl_rc wl_rate_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err) WL_MUST;
 
 /*
+ * A store error as the flows rules answer it: a write that would take a total
+ * of the views past 64 bits (the store's WL_ERR_TOO_LARGE) is 409
+ * total_too_large, nothing stored; anything else the storage's own error.
+ */
+wl_rc wl_flows_storage(wl_store *s, wl_rc rc, wl_error *err) WL_MUST;
+
+/*
  * The chain of an instrument from its top facility down, "ukef-2025 >
  * belfast-missiles", into out (cut with "..." when it does not fit).
  */

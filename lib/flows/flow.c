@@ -25,8 +25,13 @@ static wl_rc bad(wl_error *err, const char *where, const char *field, const char
     return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: '%s' %s", where, field, what);
 }
 
-static wl_rc storage(wl_store *s, wl_rc rc, wl_error *err)
+wl_rc wl_flows_storage(wl_store *s, wl_rc rc, wl_error *err)
 {
+    if (rc == WL_ERR_TOO_LARGE)
+        return wl_error_set(err, WL_ERR_CONFLICT, "total_too_large",
+                            "a total of the flows (by member, category, month or instrument) "
+                            "would pass %s: not stored",
+                            "922337203685477.5807");
     return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 }
 
@@ -254,7 +259,7 @@ static wl_rc pledge_of(wl_store *s, const char *author, const wl_flow *f, const 
         snprintf(category, 33, "%s", pp.category);
     } else if (rc == WL_ERR_NOT_FOUND) {
         if ((rc = wl_store_sealed_by_id(s, f->pledge, &rec)) != WL_OK && rc != WL_ERR_NOT_FOUND)
-            return storage(s, rc, err);
+            return wl_flows_storage(s, rc, err);
         memset(&e, 0, sizeof e);
         if (rc == WL_OK && (wl_sealed_parse(rec.content, rec.content_len, &e, NULL, 0) != WL_OK ||
                             strcmp(e.kind, "pledge") != 0 || strcmp(e.author, author) != 0))
@@ -279,7 +284,7 @@ static wl_rc pledge_of(wl_store *s, const char *author, const wl_flow *f, const 
                             "%s: no pledge %s of yours: a flow is reported by its pledge's author",
                             where, f->pledge);
     if (rc != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     wl_flow_day(t, day, sizeof day);
     if (wl_flow_date_before(f->date, day))
         return wl_error_set(err, WL_ERR_CONFLICT, "before_pledge",
@@ -317,7 +322,7 @@ static wl_rc superseded_of(wl_store *s, const char *author, const wl_flow *f, bo
 {
     wl_rc rc = wl_store_flow_get(s, f->supersedes, old);
     if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     /* public corrects public, sealed corrects sealed: a public row never names a sealed one */
     if (rc == WL_ERR_NOT_FOUND || strcmp(old->author, author) != 0 || f->sealed != old->sealed)
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_flow",
@@ -351,7 +356,7 @@ static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f, co
                             where, f->instrument);
     if (rc != WL_OK ||
         (rc = wl_store_instrument_children(s, f->instrument, NULL, &kids, &sum)) != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (kids == 0)
         return WL_OK;
     wl_instrument_chain(s, f->instrument, chain, sizeof chain);
@@ -391,7 +396,7 @@ static wl_rc draw(wl_store *s, draws *d, const char *id, const char *currency, i
     if (rc == WL_ERR_NOT_FOUND || (rc == WL_OK && strcmp(currency, in.currency) != 0))
         return WL_OK; /* in another currency, it is not drawn on it */
     if (rc != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     for (i = 0; i < d->n && strcmp(d->in[i].id, id) != 0; i++)
         ;
     if (i == d->n) {
@@ -399,7 +404,7 @@ static wl_rc draw(wl_store *s, draws *d, const char *id, const char *currency, i
         snprintf(d->in[i].currency, sizeof d->in[i].currency, "%s", in.currency);
         d->in[i].amount = in.amount;
         if ((rc = wl_store_instrument_drawn(s, id, &d->in[i].drawn)) != WL_OK)
-            return storage(s, rc, err);
+            return wl_flows_storage(s, rc, err);
         d->n++;
     }
     sum = (wl_i128)d->in[i].drawn + delta;
@@ -500,7 +505,7 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
         char cat[33] = "";
         req_find rf = {f->requirement, cat, false};
         if ((rc = wl_store_requirements(s, req_one, &rf)) != WL_OK)
-            return storage(s, rc, err);
+            return wl_flows_storage(s, rc, err);
         if (!rf.found)
             return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_requirement",
                                 "%s: no requirement '%s'", where, f->requirement);
@@ -576,7 +581,7 @@ wl_rc wl_flow_apply(wl_store *s, const char *author, const wl_flow *f, const cha
 stored:
     if (rc == WL_OK && f->supersedes && strcmp(old.superseded_by, f->id) != 0)
         rc = wl_store_flow_supersede(s, f->supersedes, f->id);
-    return rc == WL_OK ? WL_OK : storage(s, rc, err);
+    return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }
 
 wl_rc wl_flow_check(wl_store *s, const char *author, const wl_flow *f, const char *where,

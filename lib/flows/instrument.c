@@ -22,11 +22,6 @@ static wl_rc bad(wl_error *err, const char *where, const char *field, const char
     return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: '%s' %s", where, field, what);
 }
 
-static wl_rc storage(wl_store *s, wl_rc rc, wl_error *err)
-{
-    return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-}
-
 static bool ident(const char *s)
 {
     return s && wl_valid_member_id(s, strlen(s));
@@ -133,7 +128,7 @@ static wl_rc instrument_author(wl_store *s, const char *author, const char *prov
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
                             "instrument: 'provider' %s is not a public member", provider);
     if (rc != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (strcmp(author, provider) == 0)
         return WL_OK;
     rc = wl_store_member_get(s, author, &m);
@@ -193,7 +188,7 @@ static wl_rc parent_rules(wl_store *s, const char *author, const wl_instrument_r
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument",
                             "instrument: 'parent' %s is not an instrument", r->parent);
     if (rc != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     wl_instrument_chain(s, r->parent, chain, sizeof chain);
     if (strcmp(p.level, "facility") != 0)
         return wl_error_set(err, WL_ERR_CONFLICT, "not_a_facility",
@@ -214,7 +209,7 @@ static wl_rc parent_rules(wl_store *s, const char *author, const wl_instrument_r
                                 depth, WL_INSTRUMENT_DEPTH_MAX);
     }
     if ((rc = wl_store_instrument_children(s, r->parent, r->id, &n, &sum)) != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (sum + r->amount > p.amount) {
         char what[160];
         snprintf(what, sizeof what, "its instruments with %s", r->id);
@@ -250,7 +245,7 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
         return rc;
     rc = wl_store_instrument_get(s, r.id, &old);
     if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (rc == WL_OK && (rc = fixed(&old, &r, err)) != WL_OK)
         return rc;
     if (r.parent[0] && (rc = parent_rules(s, p->e.author, &r, err)) != WL_OK)
@@ -258,11 +253,11 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     /* an amendment may not take it below what is under it: its children, or its disbursements */
     wl_instrument_chain(s, r.id, chain, sizeof chain);
     if ((rc = wl_store_instrument_children(s, r.id, NULL, &n, &sum)) != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (sum > r.amount)
         return overdrawn(chain, r.currency, sum, r.amount, "the instruments under it", err);
     if ((rc = wl_store_instrument_drawn(s, r.id, &drawn)) != WL_OK)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (drawn > r.amount) { /* sealed ones count: no sum named */
         char m[48];
         wl_money_format(r.amount, m, sizeof m);
@@ -275,7 +270,7 @@ wl_rc wl_instrument_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     r.body = body;
     rc = wl_store_instrument_put(s, &r);
     wl_free(body);
-    return rc == WL_OK ? WL_OK : storage(s, rc, err);
+    return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }
 
 wl_rc wl_rate_validate(const wl_entry *e, wl_error *err)
@@ -321,5 +316,5 @@ wl_rc wl_rate_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *
                             "rate: %s to %s on %s is recorded already: rates are facts, not "
                             "edited",
                             from, to, date);
-    return rc == WL_OK ? WL_OK : storage(s, rc, err);
+    return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }

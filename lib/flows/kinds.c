@@ -16,11 +16,6 @@
 
 #include "willing/flows.h"
 
-static wl_rc storage(wl_store *s, wl_rc rc, wl_error *err)
-{
-    return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-}
-
 /* Sealed content carries a nonce where an entry has a seq. */
 static bool is_sealed(const wl_entry *e)
 {
@@ -231,7 +226,7 @@ static wl_rc answer_check(wl_store *s, const wl_entry *c, bool sealed, wl_flow_a
     wl_rc rc = wl_store_flow_get(s, id, &f);
     memset(a, 0, sizeof *a);
     if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return storage(s, rc, err);
+        return wl_flows_storage(s, rc, err);
     if (rc == WL_ERR_NOT_FOUND || (!sealed && f.sealed))
         return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_flow", "%s: no flow %s%s", c->kind, id,
                             sealed ? "" : " in public (answer a sealed flow sealed: --sealed)");
@@ -279,7 +274,7 @@ static wl_rc answer_put(wl_store *s, const wl_entry *c, bool sealed, uint64_t id
         return rc;
     a.idx = idx;
     rc = wl_store_flow_answer_put(s, &a);
-    return rc == WL_OK ? WL_OK : storage(s, rc, err);
+    return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }
 
 wl_rc wl_flow_answer_apply_entry(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)

@@ -65,6 +65,18 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+/*
+ * A write to flows or flow_answers, done: the views' totals (sqlite_flows_totals.c) refuse a sum
+ * that would pass 64 bits with a trigger, which is WL_ERR_TOO_LARGE here, nothing stored.
+ */
+static wl_rc write_done(wl_store *s, sqlite3_stmt *st)
+{
+    wl_rc rc = step_done(st);
+    if (rc == WL_ERR_CONFLICT && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_TRIGGER)
+        return WL_ERR_TOO_LARGE;
+    return rc;
+}
+
 wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r)
 {
     sqlite3_stmt *st = stmt(s, Q_FLOW_PUT);
@@ -88,7 +100,7 @@ wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r)
     sqlite3_bind_int(st, 16, r->sealed ? 1 : 0);
     bind_opt(st, 17, r->readers);
     sqlite3_bind_text(st, 18, r->body ? r->body : "{}", -1, SQLITE_STATIC);
-    return step_done(st);
+    return write_done(s, st);
 }
 
 wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx)
@@ -97,7 +109,7 @@ wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx)
     wl_rc rc;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    rc = step_done(st);
+    rc = write_done(s, st);
     return rc == WL_OK && sqlite3_changes(s->db) == 0 ? WL_ERR_NOT_FOUND : rc;
 }
 
@@ -143,7 +155,7 @@ wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by)
     sqlite3_stmt *st = stmt(s, Q_FLOW_SUPERSEDE);
     sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
     bind_opt(st, 2, by);
-    return step_done(st);
+    return write_done(s, st);
 }
 
 /* The sum of column 0 over the rows of st, in 128 bits; n counts them. Resets st. */
@@ -197,7 +209,7 @@ wl_rc wl_store_flow_answer_put(wl_store *s, const wl_flow_answer_row *a)
     bind_opt(st, 5, a->date);
     bind_opt(st, 6, a->reason);
     sqlite3_bind_int(st, 7, a->sealed ? 1 : 0);
-    return step_done(st);
+    return write_done(s, st);
 }
 
 wl_rc wl_store_instrument_put(wl_store *s, const wl_instrument_row *r)

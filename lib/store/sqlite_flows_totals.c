@@ -15,7 +15,8 @@
  *               public and all.
  * The triggers count; they decide nothing: a flow's rules are lib/flows'.
  * An answer counts in the order stored: a later one replaces an earlier one.
- * SQLite's + turns to a float past 64 bits: the readers refuse such a total.
+ * SQLite's + turns a sum past 64 bits into a float: the guard triggers refuse that
+ * write (the store answers WL_ERR_TOO_LARGE), so every total stays exact.
  * sqlite.c runs this after the schema. docs/internals/flows.md ("Views").
  */
 #include "store/sqlite_int.h"
@@ -148,4 +149,13 @@ const char wl_sq_flows_views_schema[] =
     " WHERE pledge = OLD.pledge AND OLD.stage IN " DELIVERED ";"
     " END;"
     "CREATE TRIGGER IF NOT EXISTS flow_live_upd AFTER UPDATE OF conf_all, disp_all, conf_pub,"
-    " disp_pub ON flow_live BEGIN" SUMS_ANSWER_EACH " END;";
+    " disp_pub ON flow_live BEGIN" SUMS_ANSWER_EACH " END;"
+    /* a sum past 64 bits would become a float: refuse the write that makes it */
+    "CREATE TRIGGER IF NOT EXISTS flow_sums_exact BEFORE UPDATE ON flow_sums"
+    " WHEN typeof(NEW.reported) <> 'integer' OR typeof(NEW.conf_all) <> 'integer'"
+    " OR typeof(NEW.disp_all) <> 'integer' OR typeof(NEW.conf_pub) <> 'integer'"
+    " OR typeof(NEW.disp_pub) <> 'integer'"
+    " BEGIN SELECT RAISE(ABORT, 'a total of the flows would pass 64 bits'); END;"
+    "CREATE TRIGGER IF NOT EXISTS flow_isums_exact BEFORE UPDATE ON flow_isums"
+    " WHEN typeof(NEW.total) <> 'integer'"
+    " BEGIN SELECT RAISE(ABORT, 'a total of the flows would pass 64 bits'); END;";

@@ -38,7 +38,11 @@ typedef struct {
     const char *body;    /* the flow's JSON as signed */
 } wl_flow_row;
 
-/* WL_ERR_CONFLICT when a flow of that id exists. */
+/*
+ * The writes of flows and answers below keep the views' totals (sqlite_flows_totals.c): one that
+ * would take a total past 64 bits is WL_ERR_TOO_LARGE, nothing stored.
+ * WL_ERR_CONFLICT when a flow of that id exists.
+ */
 wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r) WL_MUST;
 /* A sealed flow made public at entry idx; WL_ERR_NOT_FOUND when the store has no row of it. */
 wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx) WL_MUST;
