@@ -25,16 +25,6 @@ static wl_rc bad(wl_error *err, const char *where, const char *field, const char
     return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: '%s' %s", where, field, what);
 }
 
-wl_rc wl_flows_storage(wl_store *s, wl_rc rc, wl_error *err)
-{
-    if (rc == WL_ERR_TOO_LARGE)
-        return wl_error_set(err, WL_ERR_CONFLICT, "total_too_large",
-                            "a total of the flows (by member, category, month or instrument) "
-                            "would pass %s: not stored",
-                            "922337203685477.5807");
-    return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-}
-
 static bool hex_of(const char *s, size_t n)
 {
     return s && strlen(s) == n && strspn(s, "0123456789abcdef") == n;

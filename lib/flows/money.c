@@ -4,7 +4,8 @@
  * amounts allowed: a reversal), rates scaled by 10^8, conversions exact in
  * 128 bits at scale 10^12, printed exactly with trailing zeroes trimmed; and
  * the coarse dates of flows (a day, or a month for in-kind flows). Nothing is
- * rounded anywhere: a value with more places than the scale is refused.
+ * rounded anywhere: a value with more places than the scale is refused. And
+ * the store error the flows rules answer (a total past 64 bits is 409).
  * include/willing/flows.h; docs/internals/flows.md, "Numbers".
  */
 #include <stdio.h>
@@ -161,4 +162,15 @@ bool wl_flow_date_before(const char *a, const char *b)
 {
     size_t n = strlen(a) < strlen(b) ? strlen(a) : strlen(b); /* a month compares by month */
     return strncmp(a, b, n) < 0;
+}
+
+/* A total past 64 bits: the store's guard triggers (sqlite_flows_totals.c). */
+wl_rc wl_flows_storage(wl_store *s, wl_rc rc, wl_error *err)
+{
+    if (rc == WL_ERR_TOO_LARGE)
+        return wl_error_set(err, WL_ERR_CONFLICT, "total_too_large",
+                            "a total of the flows (by member, category, month or instrument) "
+                            "would pass %s: not stored",
+                            "922337203685477.5807");
+    return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 }
