@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What several unit tests set up the same way: a temporary directory for
- * real store files (removed at the end), and a member.add body.
+ * real store files (removed at the end), a member.add body, and a ledger's
+ * rows written straight into a store as the ledger and the sealed route
+ * write them (a member, sealed content, an announce entry). The writers
+ * answer a wl_rc for the test to assert, so this header needs no cmocka.
  */
 #ifndef WILLING_TEST_FIXTURE_H
 #define WILLING_TEST_FIXTURE_H
@@ -10,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "willing/crypto.h"
+#include "willing/entry.h"
+#include "willing/ledger.h"
 
 /* Makes a fresh directory /tmp/<prefix>XXXXXX into dir (32 bytes); 0 on success. */
 static inline int wl_test_tmpdir(char dir[32], const char *prefix)
@@ -27,6 +33,39 @@ static inline int wl_test_rmdir(const char *dir)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Opens a new store dir/log.db (path, 64 bytes) in a fresh directory /tmp/<prefix>XXXXXX (dir). */
+static inline wl_rc wl_test_store_open(char dir[32], char path[64], const char *prefix,
+                                       wl_store **s)
+{
+    if (wl_test_tmpdir(dir, prefix) != 0)
+        return WL_ERR_IO;
+    snprintf(path, 64, "%s/log.db", dir);
+    return wl_store_open(path, 1, s);
+}
+
+/* The whole file at path, NUL-terminated, its length in *len; NULL if unreadable. Caller frees. */
+static inline char *wl_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    *len = 0;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)n, f) == (size_t)n) {
+            buf[n] = '\0';
+            *len = (size_t)n;
+        } else {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
 /* The body of a member.add of id with role, public key k and scope. */
 static inline void wl_test_member_body(char *out, size_t cap, const char *id, const char *role,
                                        const wl_key *k, const char *scope)
@@ -36,6 +75,79 @@ static inline void wl_test_member_body(char *out, size_t cap, const char *id, co
     snprintf(out, cap,
              "{\"member\":\"%s\",\"name\":\"%s\",\"role\":\"%s\",\"key\":\"%s\",\"scope\":\"%s\"}",
              id, id, role, b64, scope);
+}
+
+/* Stores member id (its name too) with role: sealed ones are "invited", the others "announced". */
+static inline wl_rc wl_test_member_put(wl_store *s, const char *id, const char *role, int sealed)
+{
+    wl_member m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.id, sizeof m.id, "%s", id);
+    snprintf(m.name, sizeof m.name, "%s", id);
+    snprintf(m.role, sizeof m.role, "%s", role);
+    snprintf(m.status, sizeof m.status, "%s", sealed ? "invited" : "announced");
+    m.sealed = sealed;
+    return wl_store_member_put(s, &m);
+}
+
+/*
+ * Stores sealed content raw (len bytes) by author, of pledge (NULL: none), as
+ * the sealed route does once its rules passed: no readers, not yet in an
+ * envelope, due in batch, received as the received-th, its salt every byte
+ * `salt`.
+ */
+static inline wl_rc wl_test_sealed_put(wl_store *s, const char *author, const char *pledge,
+                                       char *raw, size_t len, int salt, int64_t batch,
+                                       int64_t received)
+{
+    wl_sealed_rec r;
+    memset(&r, 0, sizeof r);
+    memset(r.salt, salt, sizeof r.salt);
+    wl_seal_commitment(r.salt, raw, len, r.commitment);
+    snprintf(r.author, sizeof r.author, "%s", author);
+    snprintf(r.pledge, sizeof r.pledge, "%s", pledge ? pledge : "");
+    r.content = raw;
+    r.content_len = len;
+    r.readers = "[]";
+    r.batch = batch;
+    r.received = received;
+    r.envelope = UINT64_MAX;
+    return wl_store_sealed_put(s, &r);
+}
+
+/*
+ * Appends to the log (of *size entries) an announce entry by author, signed
+ * with k, carrying sealed content raw (len bytes), as announcing it does;
+ * *size grows by one on success.
+ */
+static inline wl_rc wl_test_announce(wl_store *s, uint64_t *size, const char *origin,
+                                     const char *author, const wl_key *k, const char *raw,
+                                     size_t len)
+{
+    size_t cap = wl_b64_len(len) + 128, elen = 0;
+    char *b64 = malloc(wl_b64_len(len) + 1), *body = malloc(cap), *entry = NULL;
+    uint8_t leaf[32] = {0};
+    wl_stored_entry se;
+    wl_rc rc = WL_ERR_NOMEM;
+    if (b64 == NULL || body == NULL)
+        goto out;
+    wl_b64_encode((const uint8_t *)raw, len, b64);
+    snprintf(body, cap,
+             "{\"sealed\":0,\"salt\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
+             "\"content\":\"%s\"}",
+             b64);
+    rc = wl_entry_build(origin, "announce", author, *size + 1, 1741392000, body, k, &entry, &elen);
+    if (rc != WL_OK)
+        goto out;
+    se = (wl_stored_entry){*size, entry, elen, leaf, "announce", author, *size + 1, 1741392000};
+    rc = wl_store_append(s, &se);
+    if (rc == WL_OK)
+        (*size)++;
+out:
+    wl_free(entry);
+    free(body);
+    free(b64);
+    return rc;
 }
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "../fixture.h"
 #include "willing/coalition.h"
 #include "willing/module.h"
 
@@ -51,23 +52,14 @@ static void content(const char *kind, const char *author, const wl_key *k, const
 static void seal(fixture *f, const char *kind, const char *author, const wl_key *k,
                  const char *pledge, const char *body)
 {
-    wl_sealed_rec r;
     wl_entry e;
     char *raw = NULL;
     size_t len = 0;
-    memset(&r, 0, sizeof r);
     content(kind, author, k, body, &raw, &len, &e);
-    memset(r.salt, (int)f->received, sizeof r.salt);
-    wl_seal_commitment(r.salt, raw, len, r.commitment);
-    snprintf(r.author, sizeof r.author, "%s", author);
-    snprintf(r.pledge, sizeof r.pledge, "%s", pledge ? pledge : "");
-    r.content = raw;
-    r.content_len = len;
-    r.readers = "[]";
-    r.batch = 1741392060;
-    r.received = ++f->received;
-    r.envelope = UINT64_MAX;
-    assert_int_equal(wl_store_sealed_put(f->s, &r), WL_OK);
+    assert_int_equal(wl_test_sealed_put(f->s, author, pledge, raw, len, (int)f->received,
+                                        1741392060, f->received + 1),
+                     WL_OK);
+    f->received++;
     wl_entry_clear(&e);
     wl_free(raw);
 }
@@ -76,44 +68,17 @@ static void seal(fixture *f, const char *kind, const char *author, const wl_key 
 static void announce(fixture *f, const char *author, const wl_key *k, const char *body)
 {
     wl_entry e;
-    char *raw = NULL, *b64, *ab, *entry = NULL;
-    size_t len = 0, elen = 0;
-    uint8_t leaf[32] = {0};
-    wl_stored_entry se;
+    char *raw = NULL;
+    size_t len = 0;
     content("pledge", author, k, body, &raw, &len, &e);
-    b64 = malloc(wl_b64_len(len) + 1);
-    ab = malloc(wl_b64_len(len) + 200);
-    assert_non_null(b64);
-    assert_non_null(ab);
-    wl_b64_encode((const uint8_t *)raw, len, b64);
-    snprintf(ab, wl_b64_len(len) + 200,
-             "{\"sealed\":0,\"salt\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
-             "\"content\":\"%s\"}",
-             b64);
-    assert_int_equal(
-        wl_entry_build(ORIGIN, "announce", author, f->size + 1, 1741392000, ab, k, &entry, &elen),
-        WL_OK);
-    se = (wl_stored_entry){f->size, entry, elen, leaf, "announce", author, f->size + 1, 1741392000};
-    assert_int_equal(wl_store_append(f->s, &se), WL_OK);
-    f->size++;
-    wl_free(entry);
-    free(ab);
-    free(b64);
+    assert_int_equal(wl_test_announce(f->s, &f->size, ORIGIN, author, k, raw, len), WL_OK);
     wl_entry_clear(&e);
     wl_free(raw);
 }
 
 static void member(fixture *f, const char *id, const char *role, int sealed)
 {
-    wl_member m;
-    memset(&m, 0, sizeof m);
-    snprintf(m.id, sizeof m.id, "%s", id);
-    snprintf(m.name, sizeof m.name, "%s", id);
-    snprintf(m.role, sizeof m.role, "%s", role);
-    snprintf(m.status, sizeof m.status, "%s", sealed ? "invited" : "announced");
-    m.sealed = sealed;
-    m.added = f->size;
-    assert_int_equal(wl_store_member_put(f->s, &m), WL_OK);
+    assert_int_equal(wl_test_member_put(f->s, id, role, sealed), WL_OK);
 }
 
 static int setup(void **state)
@@ -121,10 +86,7 @@ static int setup(void **state)
     static fixture f;
     assert_int_equal(wl_modules_register(), WL_OK);
     memset(&f, 0, sizeof f);
-    snprintf(f.dir, sizeof f.dir, "/tmp/wl-coalition-XXXXXX");
-    assert_non_null(mkdtemp(f.dir));
-    snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
-    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_test_store_open(f.dir, f.path, "wl-coalition-", &f.s), WL_OK);
     wl_key_generate(&f.gb);
     wl_key_generate(&f.fr);
     wl_key_generate(&f.pl);
@@ -157,15 +119,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char p[96];
     wl_store_close(f->s);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    (void)unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    (void)unlink(p);
-    (void)unlink(f->path);
-    (void)rmdir(f->dir);
-    return 0;
+    return wl_test_rmdir(f->dir);
 }
 
 /* What a kind's rules say about sealed content: its descriptor's validate, then seal_check. */

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "../fixture.h"
 #include "willing/flows.h"
 #include "willing/identity.h"
 
@@ -126,36 +127,20 @@ static void ok(how h, const char *kind, const char *author, const char *body)
 
 static void member(const char *id, const char *role, int sealed)
 {
-    wl_member m;
-    memset(&m, 0, sizeof m);
-    snprintf(m.id, sizeof m.id, "%s", id);
-    snprintf(m.name, sizeof m.name, "%s", id);
-    snprintf(m.role, sizeof m.role, "%s", role);
-    snprintf(m.status, sizeof m.status, "%s", sealed ? "invited" : "announced");
-    m.sealed = sealed;
-    assert_int_equal(wl_store_member_put(fx.s, &m), WL_OK);
+    assert_int_equal(wl_test_member_put(fx.s, id, role, sealed), WL_OK);
 }
 
 static void seal_pledge(const char *author, const char *id)
 {
-    wl_sealed_rec r;
     wl_entry e;
     char *raw = NULL, body[200];
-    memset(&r, 0, sizeof r);
     snprintf(body, sizeof body,
              "{\"pledge\":\"%s\",\"category\":\"air_defence\",\"quantity\":\"5000\","
              "\"unit\":\"missiles\"}",
              id);
     parse("pledge", author, body, true, &raw, &e);
-    memset(r.salt, (int)fx.nonce, sizeof r.salt);
-    wl_seal_commitment(r.salt, raw, strlen(raw), r.commitment);
-    snprintf(r.author, sizeof r.author, "%s", author);
-    snprintf(r.pledge, sizeof r.pledge, "%s", id);
-    r.content = raw;
-    r.content_len = strlen(raw);
-    r.readers = "[]";
-    r.envelope = UINT64_MAX;
-    assert_int_equal(wl_store_sealed_put(fx.s, &r), WL_OK);
+    assert_int_equal(wl_test_sealed_put(fx.s, author, id, raw, strlen(raw), (int)fx.nonce, 0, 0),
+                     WL_OK);
     wl_entry_clear(&e);
     wl_free(raw);
 }
@@ -175,10 +160,7 @@ static int setup(void **state)
     (void)state;
     assert_int_equal(wl_modules_register(), WL_OK);
     memset(&fx, 0, sizeof fx);
-    snprintf(fx.dir, sizeof fx.dir, "/tmp/wl-flows-XXXXXX");
-    assert_non_null(mkdtemp(fx.dir));
-    snprintf(fx.path, sizeof fx.path, "%s/log.db", fx.dir);
-    assert_int_equal(wl_store_open(fx.path, 1, &fx.s), WL_OK);
+    assert_int_equal(wl_test_store_open(fx.dir, fx.path, "wl-flows-", &fx.s), WL_OK);
     wl_key_generate(&fx.k);
     assert_int_equal(wl_store_begin(fx.s), WL_OK);
     member("op", "operator", 0);
@@ -201,17 +183,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char p[96];
     (void)state;
     wl_store_rollback(fx.s);
     wl_store_close(fx.s);
-    snprintf(p, sizeof p, "%s-wal", fx.path);
-    (void)unlink(p);
-    snprintf(p, sizeof p, "%s-shm", fx.path);
-    (void)unlink(p);
-    (void)unlink(fx.path);
-    (void)rmdir(fx.dir);
-    return 0;
+    return wl_test_rmdir(fx.dir);
 }
 
 static bool stored(const char *id)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "willing/flows.h"
 
 static int64_t money(const char *s, bool neg)
@@ -143,21 +144,11 @@ static void test_dates(void **state)
 static void test_currency_table_is_the_codelist(void **state)
 {
     char path[512], *xml, *p;
-    FILE *fp;
-    long n;
-    size_t items = 0, withdrawn = 0;
+    size_t n, items = 0, withdrawn = 0;
     (void)state;
     snprintf(path, sizeof path, "%s/tests/fixtures/iati/Currency.xml", WL_SOURCE_DIR);
-    fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    n = ftell(fp);
-    rewind(fp);
-    xml = malloc((size_t)n + 1);
+    xml = wl_test_slurp(path, &n);
     assert_non_null(xml);
-    assert_int_equal(fread(xml, 1, (size_t)n, fp), (size_t)n);
-    xml[n] = '\0';
-    fclose(fp);
     for (p = xml; (p = strstr(p, "<codelist-item")) != NULL; p++) {
         char *end = strchr(p, '>'), code[4], date[11] = "";
         const char *c = strstr(p, "<code>"), *w = strstr(p, "withdrawal-date=\"");

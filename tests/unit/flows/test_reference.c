@@ -202,18 +202,8 @@ static void test_csv_ceilings(void **state)
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
+    char *buf = wl_test_slurp(path, len);
     assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
     return buf;
 }
 
@@ -304,9 +294,7 @@ static int setup(void **state)
     static fixture f;
     assert_int_equal(wl_modules_register(), WL_OK);
     memset(&f, 0, sizeof f);
-    assert_int_equal(wl_test_tmpdir(f.dir, "wl-ref-"), 0);
-    snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
-    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_test_store_open(f.dir, f.path, "wl-ref-", &f.s), WL_OK);
     wl_key_generate(&f.k);
     *state = &f;
     return 0;

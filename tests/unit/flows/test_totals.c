@@ -79,9 +79,7 @@ static void test_totals_stay_exact(void **state)
     (void)state;
     assert_int_equal(wl_modules_register(), WL_OK);
     memset(&f, 0, sizeof f);
-    assert_int_equal(wl_test_tmpdir(f.dir, "wl-totals-"), 0);
-    snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
-    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_test_store_open(f.dir, f.path, "wl-totals-", &f.s), WL_OK);
     for (int i = 1; i <= 9; i++)
         assert_int_equal(put(&f, i, BIG), WL_OK);
     disbursed_is(&f, "899999999999999.9991");

@@ -65,46 +65,17 @@ static void pledge(fixture *f, const char *author, const wl_key *k, const char *
                    const char *body, int announce)
 {
     static unsigned nonce;
-    wl_sealed_rec r;
     char n[33], *raw = NULL;
     size_t len = 0;
-    memset(&r, 0, sizeof r);
     snprintf(n, sizeof n, "%032x", ++nonce);
     assert_int_equal(wl_sealed_build(ORIGIN, "pledge", author, n, 1741392000, body, k, &raw, &len),
                      WL_OK);
-    memset(r.salt, (int)++f->received, sizeof r.salt);
-    wl_seal_commitment(r.salt, raw, len, r.commitment);
-    snprintf(r.author, sizeof r.author, "%s", author);
-    snprintf(r.pledge, sizeof r.pledge, "%s", id);
-    r.content = raw;
-    r.content_len = len;
-    r.readers = "[]";
-    r.batch = 1741392060;
-    r.received = f->received;
-    r.envelope = UINT64_MAX;
-    assert_int_equal(wl_store_sealed_put(f->s, &r), WL_OK);
-    if (announce) { /* an announce entry in the log carrying the content */
-        char *b64 = malloc(wl_b64_len(len) + 1), *ab = malloc(wl_b64_len(len) + 128), *e = NULL;
-        size_t elen = 0;
-        uint8_t leaf[32] = {0};
-        wl_stored_entry se;
-        assert_non_null(b64);
-        assert_non_null(ab);
-        wl_b64_encode((const uint8_t *)raw, len, b64);
-        snprintf(ab, wl_b64_len(len) + 128,
-                 "{\"sealed\":0,\"salt\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
-                 "\"content\":\"%s\"}",
-                 b64);
-        assert_int_equal(
-            wl_entry_build(ORIGIN, "announce", author, f->size + 1, 1741392000, ab, k, &e, &elen),
-            WL_OK);
-        se = (wl_stored_entry){f->size, e, elen, leaf, "announce", author, f->size + 1, 1741392000};
-        assert_int_equal(wl_store_append(f->s, &se), WL_OK);
-        f->size++;
-        wl_free(e);
-        free(ab);
-        free(b64);
-    }
+    f->received++;
+    assert_int_equal(
+        wl_test_sealed_put(f->s, author, id, raw, len, (int)f->received, 1741392060, f->received),
+        WL_OK);
+    if (announce) /* an announce entry in the log carrying the content */
+        assert_int_equal(wl_test_announce(f->s, &f->size, ORIGIN, author, k, raw, len), WL_OK);
     wl_free(raw);
 }
 
@@ -177,9 +148,7 @@ static int setup(void **state)
     static fixture f;
     assert_int_equal(wl_modules_register(), WL_OK);
     memset(&f, 0, sizeof f);
-    assert_int_equal(wl_test_tmpdir(f.dir, "wl-fviews-"), 0);
-    snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
-    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_test_store_open(f.dir, f.path, "wl-fviews-", &f.s), WL_OK);
     wl_key_generate(&f.gb);
     wl_key_generate(&f.fr);
     assert_int_equal(wl_store_begin(f.s), WL_OK);
