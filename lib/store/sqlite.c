@@ -107,7 +107,12 @@ static const char schema[] =
     " type TEXT NOT NULL, stage TEXT NOT NULL, amount TEXT NOT NULL, currency TEXT NOT NULL,"
     " PRIMARY KEY(idx, row)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS refs_by_release ON refs(source, release, donor, idx, row);"
-    "CREATE INDEX IF NOT EXISTS refs_by_source ON refs(source, idx);";
+    "CREATE INDEX IF NOT EXISTS refs_by_source ON refs(source, idx);"
+    /* sqlite_zones.c: the versions of the deal's zones and protected sites */
+    "CREATE TABLE IF NOT EXISTS zones(idx INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
+    " id TEXT NOT NULL, type TEXT NOT NULL, side TEXT, measured_from TEXT, category TEXT,"
+    " precision_km INTEGER NOT NULL, geometry TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS zones_by_id ON zones(id, version);";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -163,6 +168,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_COALITION] = &wl_sq_coalition,
         [WL_SQ_WITNESS] = &wl_sq_witness,
         [WL_SQ_FLOWS] = &wl_sq_flows,
+        [WL_SQ_ZONES] = &wl_sq_zones,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -391,9 +397,19 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {
-        "members",      "keys",        "requirements", "facts", "pledges_announced", "flows",
-        "flow_answers", "instruments", "rates",        "refs",  "sqlite_schema",     NULL};
+    static const char *const tables[] = {"members",
+                                         "keys",
+                                         "requirements",
+                                         "facts",
+                                         "pledges_announced",
+                                         "flows",
+                                         "flow_answers",
+                                         "instruments",
+                                         "rates",
+                                         "refs",
+                                         "zones",
+                                         "sqlite_schema",
+                                         NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

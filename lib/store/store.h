@@ -8,7 +8,8 @@
  * store_identity.h (members, keys), store_sealed.h (sealed content),
  * store_session.h (sessions, nonces), store_coalition.h (requirements, facts,
  * announced pledges), store_flows.h (flows, answers, instruments, rates),
- * store_witness.h (witness state) and store_flows_ref.h (reference data).
+ * store_witness.h (witness state), store_flows_ref.h (reference data) and
+ * store_zones.h (the deal's zones and sites).
  * SQLite implements it now
  * (lib/store/sqlite.c and sqlite_<part>.c); nothing above this header knows
  * which engine is used. Every function zeroes its outputs on entry, so on an
@@ -27,13 +28,14 @@
 #include "store/store_sealed.h"
 #include "store/store_session.h"
 #include "store/store_witness.h"
+#include "store/store_zones.h"
 #include "willing/wl.h"
 
 typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
-#define WL_STORE_SCHEMA "6"
+#define WL_STORE_SCHEMA "7"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
