@@ -84,6 +84,11 @@
 #define WL_WITNESS_LOGS_MAX 16u
 #define WL_WITNESS_BODY_MAX 16384u
 
+/* Blobs: documents by hash (docs/internals/deal.md, "Blobs"). */
+#define WL_BLOB_MAX (16u << 20)          /* bytes of a blob: serve --blob-max's default */
+#define WL_BLOB_MAX_CEILING (256u << 20) /* the most serve --blob-max may allow */
+#define WL_BLOB_MEDIA_MAX 100u           /* bytes of a blob's media type (its Content-Type) */
+
 /* Files read whole. */
 #define WL_WEB_FILE_MAX (2u << 20) /* one file of the console (web/) */
 #define WL_TLS_FILE_MAX (1u << 20) /* serve --tls-cert, --tls-key */

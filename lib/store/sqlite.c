@@ -112,7 +112,15 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS zones(idx INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
     " id TEXT NOT NULL, type TEXT NOT NULL, side TEXT, measured_from TEXT, category TEXT,"
     " precision_km INTEGER NOT NULL, geometry TEXT NOT NULL, text TEXT NOT NULL);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS zones_by_id ON zones(id, version);";
+    "CREATE UNIQUE INDEX IF NOT EXISTS zones_by_id ON zones(id, version);"
+    /* sqlite_blobs.c: documents by hash, and the readers entries name (a grant may come first) */
+    "CREATE TABLE IF NOT EXISTS blobs(hash BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+    " media TEXT NOT NULL, public INTEGER NOT NULL, uploader TEXT NOT NULL,"
+    " added INTEGER NOT NULL, bytes BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS blob_refs(hash BLOB NOT NULL, member TEXT NOT NULL,"
+    " idx INTEGER NOT NULL, PRIMARY KEY(hash, member, idx)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS blob_public(hash BLOB PRIMARY KEY, idx INTEGER NOT NULL)"
+    " WITHOUT ROWID;";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -169,6 +177,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_WITNESS] = &wl_sq_witness,
         [WL_SQ_FLOWS] = &wl_sq_flows,
         [WL_SQ_ZONES] = &wl_sq_zones,
+        [WL_SQ_BLOBS] = &wl_sq_blobs,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -397,19 +406,10 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {"members",
-                                         "keys",
-                                         "requirements",
-                                         "facts",
-                                         "pledges_announced",
-                                         "flows",
-                                         "flow_answers",
-                                         "instruments",
-                                         "rates",
-                                         "refs",
-                                         "zones",
-                                         "sqlite_schema",
-                                         NULL};
+    static const char *const tables[] = {
+        "members", "keys",         "requirements", "facts",         "pledges_announced",
+        "flows",   "flow_answers", "instruments",  "rates",         "refs",
+        "zones",   "blob_refs",    "blob_public",  "sqlite_schema", NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

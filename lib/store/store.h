@@ -9,7 +9,8 @@
  * store_session.h (sessions, nonces), store_coalition.h (requirements, facts,
  * announced pledges), store_flows.h (flows, answers, instruments, rates),
  * store_witness.h (witness state), store_flows_ref.h (reference data) and
- * store_zones.h (the deal's zones and sites).
+ * store_zones.h (the deal's zones and sites) and store_blobs.h (documents by
+ * hash, their readers).
  * SQLite implements it now
  * (lib/store/sqlite.c and sqlite_<part>.c); nothing above this header knows
  * which engine is used. Every function zeroes its outputs on entry, so on an
@@ -19,6 +20,7 @@
 #ifndef WILLING_STORE_H
 #define WILLING_STORE_H
 
+#include "store/store_blobs.h"
 #include "store/store_coalition.h"
 #include "store/store_flows_ref.h"
 #include "store/store_flows.h"
@@ -65,9 +67,9 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val) WL_MUST;
 /*
  * For fsck: every row of a table the log determines (members, keys,
  * requirements, facts, pledges_announced, flows, flow_answers, instruments,
- * rates) as one line of text (each column quoted), in a canonical order;
- * public_only: the rows not sealed (members, keys, flows, flow_answers).
- * "sqlite_schema": the schema's own text (type, name, SQL of each object).
+ * rates, refs, blob_refs, blob_public) as one line of text (each column quoted), in a canonical
+ * order; public_only: the rows not sealed (members, keys, flows, flow_answers). "sqlite_schema":
+ * the schema's own text (type, name, SQL of each object).
  */
 typedef wl_rc (*wl_row_fn)(void *ctx, const char *row);
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn,

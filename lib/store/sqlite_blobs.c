@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The blobs family of the SQLite store (store/store_blobs.h): documents by the
+ * SHA-256 of their bytes (table blobs), the members entries name as their
+ * readers (blob_refs) and the entries that make them public (blob_public). A
+ * grant may come before its blob, so neither grant table refers to blobs.
+ * docs/internals/store.md, docs/internals/deal.md ("Blobs").
+ */
+#include "store/sqlite_int.h"
+
+enum { Q_PUT, Q_META, Q_READ, Q_MAY, Q_REF, Q_PUBLISH, Q_COUNT };
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+static const char *const sql[Q_COUNT] = {
+    [Q_PUT] = "INSERT OR IGNORE INTO blobs(hash, size, media, public, uploader, added, bytes) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* the bytes are the last column: reading the others never reads their pages */
+    [Q_META] = "SELECT size, media, public OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash = "
+               "?1), uploader, added FROM blobs WHERE hash = ?1",
+    [Q_READ] = "SELECT bytes FROM blobs WHERE hash = ?1",
+    [Q_MAY] = "SELECT public OR uploader = ?2 OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash "
+              "= ?1) OR EXISTS(SELECT 1 FROM blob_refs r WHERE r.hash = ?1 AND r.member = ?2) "
+              "FROM blobs WHERE hash = ?1",
+    [Q_REF] = "INSERT OR IGNORE INTO blob_refs(hash, member, idx) VALUES(?1, ?2, ?3)",
+    [Q_PUBLISH] = "INSERT OR IGNORE INTO blob_public(hash, idx) VALUES(?1, ?2)",
+};
+const wl_sq_family wl_sq_blobs = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_BLOBS, q);
+}
+
+static wl_rc storage(wl_store *s, wl_rc rc, wl_error *err, const char *what)
+{
+    return wl_error_set(err, rc, "storage", "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+wl_rc wl_store_blob_put(wl_store *s, const uint8_t hash[32], const void *bytes, size_t n,
+                        const char *media, bool public_, const char *uploader, int64_t added,
+                        bool *created, wl_error *err)
+{
+    sqlite3_stmt *st;
+    wl_rc rc;
+    *created = false;
+    if (strlen(media) > WL_BLOB_MEDIA_MAX || strlen(uploader) > WL_MEMBER_MAX)
+        return wl_error_set(err, WL_ERR_INVALID, "bad_media",
+                            "a blob's media type is at most %u bytes", WL_BLOB_MEDIA_MAX);
+    if (n > (size_t)INT32_MAX)
+        return wl_error_set(err, WL_ERR_TOO_LARGE, "too_large", "a blob of %zu bytes", n);
+    st = stmt(s, Q_PUT);
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+    sqlite3_bind_text(st, 3, media, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, public_ ? 1 : 0);
+    sqlite3_bind_text(st, 5, uploader, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)added);
+    /* zero bytes are an empty blob, never NULL */
+    sqlite3_bind_blob(st, 7, n ? bytes : "", (int)n, SQLITE_STATIC);
+    if ((rc = step_done(st)) != WL_OK)
+        return storage(s, rc, err, "storing a blob");
+    *created = sqlite3_changes(s->db) == 1;
+    return WL_OK;
+}
+
+wl_rc wl_store_blob_meta(wl_store *s, const uint8_t hash[32], wl_blob_meta *out, wl_error *err)
+{
+    sqlite3_stmt *st = stmt(s, Q_META);
+    wl_rc rc = WL_OK;
+    int r;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        out->exists = true;
+        out->size = (uint64_t)sqlite3_column_int64(st, 0);
+        col_str(st, 1, out->media, sizeof out->media);
+        out->public_ = sqlite3_column_int(st, 2) != 0;
+        col_str(st, 3, out->uploader, sizeof out->uploader);
+        out->added = sqlite3_column_int64(st, 4);
+    } else if (r != SQLITE_DONE) {
+        rc = storage(s, map_rc(r), err, "reading a blob's metadata");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_blob_read(wl_store *s, const uint8_t hash[32], void **bytes, size_t *n,
+                         wl_error *err)
+{
+    sqlite3_stmt *st = stmt(s, Q_READ);
+    wl_rc rc = WL_OK;
+    int r;
+    *bytes = NULL;
+    *n = 0;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        size_t len = 0;
+        char *d = col_dup(st, 0, &len);
+        if (d == NULL) {
+            rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "reading a blob");
+        } else {
+            *bytes = d;
+            *n = len;
+        }
+    } else if (r == SQLITE_DONE) {
+        rc = wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_blob", "no such blob");
+    } else {
+        rc = storage(s, map_rc(r), err, "reading a blob");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_blob_may_read(wl_store *s, const uint8_t hash[32], const char *member, bool *may,
+                             wl_error *err)
+{
+    sqlite3_stmt *st = stmt(s, Q_MAY);
+    wl_rc rc = WL_OK;
+    int r;
+    *may = false;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    if (member) /* NULL binds NULL: no uploader or reader equals it */
+        sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *may = sqlite3_column_int(st, 0) != 0;
+    else if (r != SQLITE_DONE)
+        rc = storage(s, map_rc(r), err, "reading a blob's readers");
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_blob_ref(wl_store *s, const uint8_t hash[32], const char *member, uint64_t index,
+                        wl_error *err)
+{
+    sqlite3_stmt *st = stmt(s, Q_REF);
+    wl_rc rc;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    if ((rc = step_done(st)) != WL_OK)
+        return storage(s, rc, err, "naming a blob's reader");
+    return WL_OK;
+}
+
+wl_rc wl_store_blob_publish(wl_store *s, const uint8_t hash[32], uint64_t index, wl_error *err)
+{
+    sqlite3_stmt *st = stmt(s, Q_PUBLISH);
+    wl_rc rc;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    if ((rc = step_done(st)) != WL_OK)
+        return storage(s, rc, err, "making a blob public");
+    return WL_OK;
+}
