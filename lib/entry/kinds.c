@@ -111,28 +111,6 @@ out:
     return rc;
 }
 
-/* The announce, if any, that named sealed entry `sealed` already (a scan stops at it). */
-typedef struct {
-    uint64_t sealed, at;
-} announced_ctx;
-
-static wl_rc announced_one(void *ctx, uint64_t index, const char *data, size_t len)
-{
-    announced_ctx *a = ctx;
-    wl_entry e;
-    json_t *si;
-    int same;
-    if (wl_entry_parse(data, len, &e, NULL, 0) != WL_OK)
-        return WL_OK;
-    si = json_object_get(e.body_json, "sealed");
-    same = json_is_integer(si) && (uint64_t)json_integer_value(si) == a->sealed;
-    wl_entry_clear(&e);
-    if (!same)
-        return WL_OK;
-    a->at = index;
-    return WL_ERR_CONFLICT; /* found: stop */
-}
-
 static wl_rc validate_announce(const wl_entry *e, wl_error *err)
 {
     static const char *const fields[] = {"sealed", "salt", "content", NULL};
@@ -195,7 +173,7 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
     uint64_t sealed_index = (uint64_t)json_integer_value(json_object_get(b, "sealed"));
     size_t cap = content ? strlen(content) / 4 * 3 + 3 : 0, rawlen = 0;
     uint8_t salt[32], *raw = NULL;
-    announced_ctx ac;
+    uint64_t at;
     wl_rc rc;
 
     if (content == NULL || sealed_index >= index)
@@ -214,17 +192,17 @@ static wl_rc apply_announce(wl_store *s, const wl_pending *p, uint64_t index, wl
     if ((rc = commitment_matches(s, sealed_index, salt, raw, rawlen, err)) != WL_OK)
         goto out;
     /* sealed content is announced once: a second announcement would count twice */
-    ac.sealed = sealed_index;
-    ac.at = UINT64_MAX;
-    rc = wl_store_entries_of_kind(s, "announce", ac.sealed + 1, announced_one, &ac);
-    if (ac.at != UINT64_MAX)
+    rc = wl_store_announced_get(s, sealed_index, &at);
+    if (rc == WL_OK)
         rc = wl_error_set(err, WL_ERR_CONFLICT, "already_announced",
                           "announce: sealed entry %llu was announced already, by entry %llu",
-                          (unsigned long long)ac.sealed, (unsigned long long)ac.at);
-    else if (rc != WL_OK)
-        rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
-    if (rc == WL_OK)
+                          (unsigned long long)sealed_index, (unsigned long long)at);
+    else if (rc == WL_ERR_NOT_FOUND)
         rc = check_sealed_content(s, (const char *)raw, rawlen, p, sealed_index, index, err);
+    else
+        rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    if (rc == WL_OK && (rc = wl_store_announced_put(s, sealed_index, index)) != WL_OK)
+        rc = wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
 out:
     wl_free(raw);
     return rc;

@@ -47,6 +47,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,"
     " created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS announced(sealed INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
     /* sqlite_identity.c */
     "CREATE TABLE IF NOT EXISTS members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " role TEXT NOT NULL, added INTEGER NOT NULL, status TEXT NOT NULL, sealed INTEGER NOT NULL);"
@@ -407,9 +408,10 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
     static const char *const tables[] = {
-        "members", "keys",         "requirements", "facts",         "pledges_announced",
-        "flows",   "flow_answers", "instruments",  "rates",         "refs",
-        "zones",   "blob_refs",    "blob_public",  "sqlite_schema", NULL};
+        "members", "keys",         "requirements", "facts",     "pledges_announced",
+        "flows",   "flow_answers", "instruments",  "rates",     "refs",
+        "zones",   "blob_refs",    "blob_public",  "announced", "sqlite_schema",
+        NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

@@ -2,7 +2,8 @@
 /*
  * The log family of the SQLite store (store/store_log.h): entries with the
  * columns derived from their bytes (table entries), complete-subtree hashes
- * (hashes), full tiles (tiles) and signed checkpoints (checkpoints). Reads by
+ * (hashes), full tiles (tiles), signed checkpoints (checkpoints) and which
+ * sealed entries were announced, by which entry (announced). Reads by
  * query build their statement each time; the rest use the connection's cache.
  * docs/internals/store.md has the contract.
  */
@@ -22,6 +23,8 @@ enum {
     Q_CP_PUT,
     Q_CP_LATEST,
     Q_CP_GET,
+    Q_ANNOUNCED_PUT,
+    Q_ANNOUNCED_GET,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -43,6 +46,8 @@ static const char *const sql[Q_COUNT] = {
                  "ON CONFLICT(size) DO UPDATE SET note = ?2",
     [Q_CP_LATEST] = "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
     [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
+    [Q_ANNOUNCED_PUT] = "INSERT INTO announced(sealed, at) VALUES(?1, ?2)",
+    [Q_ANNOUNCED_GET] = "SELECT at FROM announced WHERE sealed = ?1",
 };
 const wl_sq_family wl_sq_log = {sql, Q_COUNT};
 
@@ -430,4 +435,27 @@ wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *l
     sqlite3_stmt *st = stmt(s, Q_CP_GET);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
     return cp_read(st, NULL, note, len);
+}
+
+wl_rc wl_store_announced_put(wl_store *s, uint64_t sealed, uint64_t at)
+{
+    sqlite3_stmt *st = stmt(s, Q_ANNOUNCED_PUT);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)sealed);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+    return step_done(st);
+}
+
+wl_rc wl_store_announced_get(wl_store *s, uint64_t sealed, uint64_t *at)
+{
+    sqlite3_stmt *st = stmt(s, Q_ANNOUNCED_GET);
+    int r;
+    wl_rc rc = WL_OK;
+    *at = UINT64_MAX;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)sealed);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+        *at = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = no_row(r);
+    sqlite3_reset(st);
+    return rc;
 }

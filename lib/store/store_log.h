@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The store's log family: entries (with the columns derived from their bytes),
- * complete-subtree hashes, full tiles and signed checkpoints (tables entries,
- * hashes, tiles, checkpoints). Included by store/store.h, which opens the
+ * complete-subtree hashes, full tiles, signed checkpoints, and which sealed
+ * entries were announced (tables entries, hashes, tiles, checkpoints,
+ * announced). Included by store/store.h, which opens the
  * store and holds its transactions; lib/store/sqlite_log.c implements it.
  * docs/internals/store.md has the contract.
  */
@@ -89,5 +90,14 @@ wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size
                               int64_t created) WL_MUST;
 wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len) WL_MUST;
 wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len) WL_MUST;
+
+/*
+ * Announcements: sealed entry `sealed` was announced by entry `at`, written
+ * by the announce kind's rule in the entry's transaction, so that its "once"
+ * is one lookup. put: WL_ERR_CONFLICT if it was announced already. get:
+ * WL_ERR_NOT_FOUND (and *at UINT64_MAX) if it was not.
+ */
+wl_rc wl_store_announced_put(wl_store *s, uint64_t sealed, uint64_t at) WL_MUST;
+wl_rc wl_store_announced_get(wl_store *s, uint64_t sealed, uint64_t *at) WL_MUST;
 
 #endif

@@ -265,6 +265,61 @@ static void test_sealed_and_announce(void **state)
     wl_free(other);
 }
 
+/*
+ * Many envelopes announced, in an order other than theirs: each announcement
+ * is taken once and a second of any (the first, one in the middle, the last)
+ * is refused naming the entry that announced it first, however many came
+ * between. (apply_announce once scanned every later announcement for each.)
+ */
+#define MANY 400
+static void test_announce_many(void **state)
+{
+    fixture *f = *state;
+    static uint64_t sealed_at[MANY], announced_at[MANY];
+    static char bodies[MANY][1024];
+    char body[1024], cb[45], sb[45], contb[600], nonce[33];
+    uint8_t salt[32], c[32];
+    uint64_t idx;
+    wl_error err;
+    wl_test_member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    memset(salt, 0x33, sizeof salt);
+    wl_b64_encode(salt, 32, sb);
+    for (int i = 0; i < MANY; i++) {
+        char *content = NULL;
+        size_t clen = 0;
+        snprintf(nonce, sizeof nonce, "%032x", i);
+        assert_int_equal(wl_sealed_build(ORIGIN, "pledge", "gb", nonce, 1741392000, "{}", &f->gb,
+                                         &content, &clen),
+                         WL_OK);
+        wl_seal_commitment(salt, content, clen, c);
+        wl_b64_encode(c, 32, cb);
+        snprintf(body, sizeof body, "{\"commitment\":\"%s\"}", cb);
+        assert_int_equal(append(f, &f->op, "op", "sealed", body, 1764000000000000ull + (uint64_t)i,
+                                &sealed_at[i], &err),
+                         WL_OK);
+        assert_true(clen * 4 / 3 + 4 < sizeof contb);
+        wl_b64_encode((const uint8_t *)content, clen, contb);
+        snprintf(bodies[i], sizeof bodies[i],
+                 "{\"sealed\":%llu,\"salt\":\"%s\",\"content\":\"%s\"}",
+                 (unsigned long long)sealed_at[i], sb, contb);
+        wl_free(content);
+    }
+    /* every one once, in a stride through them (7 is prime to MANY), the last envelope first */
+    for (int n = 0, i = MANY - 1; n < MANY; n++, i = (i + 7) % MANY) {
+        if (append(f, &f->gb, "gb", "announce", bodies[i], 0, &announced_at[i], &err) != WL_OK)
+            fail_msg("announcing envelope %d: %s: %s", i, err.code, err.msg);
+    }
+    for (int i = 0; i < MANY; i++) {
+        char want[32];
+        assert_int_equal(append(f, &f->gb, "gb", "announce", bodies[i], 0, &idx, &err),
+                         WL_ERR_CONFLICT);
+        assert_string_equal(err.code, "already_announced");
+        snprintf(want, sizeof want, "by entry %llu", (unsigned long long)announced_at[i]);
+        assert_non_null(strstr(err.msg, want));
+    }
+}
+
 static wl_rc leaf_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
 {
     uint8_t(*leaves)[32] = ctx;
@@ -322,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_members_and_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seq_replay_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_and_announce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_announce_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hashes_match_independent_root, setup, teardown),
     };
     /* the log core knows no domain kinds: a test module whose sealed kind anything may announce */
