@@ -28,17 +28,28 @@ emit worktree_clean "$([ -z "$(git -C "$ROOT" status --porcelain --untracked-fil
 emit date "\"$(date -u '+%Y-%m-%d %H:%M UTC')\""
 PIDS=()
 trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# new_port: a free loopback port as P, its URL as URL
+new_port() {
+  P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  URL=http://127.0.0.1:$P
+}
+# serve DB [ARGS...]: `willing serve` of DB on $P with ARGS, its pid SPID (killed on exit),
+# once its checkpoint answers; non-zero (which ends the run) if it does not within 200 tries
+serve() {
+  local db=$1; shift
+  "$W" serve --db "$db" --listen "127.0.0.1:$P" "$@" 2>>"$OUT/serve.log" &
+  SPID=$!; PIDS+=("$SPID")
+  for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && return 0; sleep 0.01; done
+  return 1
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TCK=$(getconf CLK_TCK)
 # fresh NAME MEMBER: a fresh ledger $OUT/NAME.db (origin bench.example/NAME) served on a
 # port of its own (P, URL, SPID), MEMBER added with the key $OUT/MEMBER.key
 fresh() {
   "$W" init --db "$OUT/$1.db" --origin "bench.example/$1" >/dev/null
-  P=$(port); URL=http://127.0.0.1:$P
-  "$W" serve --db "$OUT/$1.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
-  SPID=$!; PIDS+=("$SPID")
-  for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+  new_port
+  serve "$OUT/$1.db"
   "$W" keygen --out "$OUT/$2.key" --member "$2" >/dev/null
   "$W" member add --server "$URL" --key "$OUT/$1.db.operator.key" --id "$2" --name "$2" \
     --role member --pubkey-file "$OUT/$2.key" >/dev/null
@@ -107,14 +118,8 @@ emit flow_views "$("$B/willing-flowbench" "${BENCH_FLOWS:-1000000}")"
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")
-P=$(port); URL=http://127.0.0.1:$P
-start() {
-  "$W" serve --db "$OUT/b.db" --listen 127.0.0.1:$P "$@" 2>>"$OUT/serve.log" &
-  SPID=$!; PIDS+=("$SPID")
-  for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && return 0; sleep 0.01; done
-  return 1
-}
-start
+new_port
+serve "$OUT/b.db"
 for m in m1 m2 m3; do
   "$W" keygen --out "$OUT/$m.key" --member $m >/dev/null
   "$W" member add --server "$URL" --key "$OUT/b.db.operator.key" --id $m --name $m --role member \
@@ -221,7 +226,7 @@ emit slow_attack_serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
 echo "== restart: ready time at $size entries"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 t0=$(date +%s%N)
-start
+serve "$OUT/b.db"
 t1=$(date +%s%N)
 emit serve_ready_ms "$(( (t1 - t0) / 1000000 ))"
 emit serve_rss_after_start_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
@@ -243,10 +248,8 @@ kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "== coverage for the coordinator at 100,000 sealed pledges (issue 3)"
 "$W" init --db "$OUT/c.db" --origin bench.example/cover >/dev/null
 emit coverage_seed "$("$B/willing-clearbench" --seed-store "$OUT/c.db" bench.example/cover 100000 200)"
-P=$(port); URL=http://127.0.0.1:$P
-"$W" serve --db "$OUT/c.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
-SPID=$!; PIDS+=("$SPID")
-for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+new_port
+serve "$OUT/c.db"
 i=0
 for c in ground_forces air_policing air_defence maritime logistics intelligence training finance other; do
   "$W" append --server "$URL" --key "$OUT/c.db.operator.key" --kind requirement.set \
@@ -285,10 +288,8 @@ emit console_first_page "$(node "$(dirname "$0")/console.mjs" "$URL" 30)"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "== WAL soak (issue 14): ${SOAK}s of appends with proof and tile reads, WAL size each second"
 "$W" init --db "$OUT/w.db" --origin bench.example/soak >/dev/null
-P=$(port); URL=http://127.0.0.1:$P
-"$W" serve --db "$OUT/w.db" --listen 127.0.0.1:$P 2>>"$OUT/serve.log" &
-SPID=$!; PIDS+=("$SPID")
-for _ in $(seq 1 200); do curl -fs -o /dev/null "$URL/log/checkpoint" && break; sleep 0.01; done
+new_port
+serve "$OUT/w.db"
 "$W" keygen --out "$OUT/w1.key" --member w1 >/dev/null
 "$W" member add --server "$URL" --key "$OUT/w.db.operator.key" --id w1 --name w1 --role member \
   --pubkey-file "$OUT/w1.key" >/dev/null
