@@ -71,6 +71,18 @@ void wl_flow_day(int64_t t, char *out, size_t cap);
  * the other (so "2025-03" is not before "2025-03-20").
  */
 bool wl_flow_date_before(const char *a, const char *b);
+/*
+ * The latest day an entry signed at signed_time (its line 6, unix seconds) may report: the
+ * day after it was signed (UTC), a day's tolerance for time zones and late signing.
+ */
+void wl_flow_latest_day(int64_t signed_time, char out[11]);
+/*
+ * A date (of a flow or confirmation) no later than wl_flow_latest_day of its entry's signed
+ * time (not the clock: a replay or fsck decides the same); a month-only date passes once its
+ * month has begun. 400 future_date naming both otherwise.
+ */
+wl_rc wl_flow_date_not_future(const char *date, int64_t signed_time, const char *where,
+                              wl_error *err) WL_MUST;
 
 /* ISO 4217 currencies, from the IATI Currency codelist (tests/fixtures/iati/Currency.xml). */
 typedef struct {

@@ -234,6 +234,25 @@ out:
     return rc;
 }
 
+void wl_flow_latest_day(int64_t signed_time, char out[11])
+{
+    const int64_t last = 253402214400; /* 9999-12-31T00:00:00Z: a date's year has four digits */
+    wl_flow_day(signed_time > last - 86400 ? last : signed_time + 86400, out, 11);
+}
+
+wl_rc wl_flow_date_not_future(const char *date, int64_t signed_time, const char *where,
+                              wl_error *err)
+{
+    char limit[11];
+    wl_flow_latest_day(signed_time, limit);
+    if (!wl_flow_date_before(limit, date))
+        return WL_OK;
+    return wl_error_set(err, WL_ERR_INVALID, "future_date",
+                        "%s: dated %s, after %s (the day after it was signed): report what has "
+                        "happened",
+                        where, date, limit);
+}
+
 /* What a flow's pledge is: its author's, announced (or sealed, for a sealed flow), and its day. */
 static wl_rc pledge_of(wl_store *s, const char *author, const wl_flow *f, const char *where,
                        char category[33], wl_error *err)

@@ -35,7 +35,8 @@ static wl_rc sealed_author_may(wl_store *s, const wl_entry *c, wl_error *err)
 wl_rc wl_flow_validate(const wl_entry *e, wl_error *err)
 {
     wl_flow f;
-    return wl_flow_read(e->body_json, is_sealed(e), "flow", &f, err);
+    wl_rc rc = wl_flow_read(e->body_json, is_sealed(e), "flow", &f, err);
+    return rc != WL_OK ? rc : wl_flow_date_not_future(f.date, e->time, "flow", err);
 }
 
 /* Reads a flow (or sealed flow) and applies it with its body as signed. */
@@ -135,7 +136,8 @@ wl_rc wl_flow_batch_validate(const wl_entry *e, wl_error *err)
     json_array_foreach(rows, i, row)
     {
         snprintf(where, sizeof where, "flow.batch: flows[%zu]", i);
-        if ((rc = wl_flow_read(row, false, where, &f, err)) != WL_OK)
+        if ((rc = wl_flow_read(row, false, where, &f, err)) != WL_OK ||
+            (rc = wl_flow_date_not_future(f.date, e->time, where, err)) != WL_OK)
             return rc;
     }
     return WL_OK;
@@ -203,6 +205,9 @@ wl_rc wl_flow_answer_validate(const wl_entry *e, wl_error *err)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "flow.confirm: 'date' is when it was received: YYYY-MM-DD (or YYYY-MM "
                             "for goods)");
+    if ((rc = wl_flow_date_not_future(json_string_value(json_object_get(b, "date")), e->time,
+                                      "flow.confirm", err)) != WL_OK)
+        return rc;
     if (json_object_get(b, "text") && wl_body_str(b, "text", WL_FLOW_TEXT_BYTES) == NULL)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "flow.confirm: 'text' is a string of 1-2000 bytes");
@@ -241,6 +246,13 @@ static wl_rc answer_check(wl_store *s, const wl_entry *c, bool sealed, wl_flow_a
     snprintf(a->flow, sizeof a->flow, "%s", id);
     a->sealed = sealed;
     if (!is_confirm(c)) {
+        char signed_day[11];
+        wl_flow_latest_day(c->time, signed_day);
+        if (wl_flow_date_before(signed_day, f.date))
+            return wl_error_set(err, WL_ERR_CONFLICT, "before_flow",
+                                "flow.dispute: signed before flow %s of %s: a dispute follows "
+                                "what it disputes",
+                                id, f.date);
         snprintf(a->kind, sizeof a->kind, "dispute");
         a->reason = json_string_value(json_object_get(b, "reason"));
         return WL_OK;
@@ -254,6 +266,11 @@ static wl_rc answer_check(wl_store *s, const wl_entry *c, bool sealed, wl_flow_a
     if ((wl_flow_date_parse(date, &month) == WL_OK && month && !f.has_qty))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "flow.confirm: 'date' must be a day (YYYY-MM-DD) for money");
+    if (wl_flow_date_before(date, f.date))
+        return wl_error_set(err, WL_ERR_CONFLICT, "before_flow",
+                            "flow.confirm: dated %s, before flow %s of %s: a confirmation "
+                            "follows what it confirms",
+                            date, id, f.date);
     if (a->received > (f.has_qty ? f.qty : f.amount)) {
         wl_money_format(a->received, x, sizeof x);
         wl_money_format(f.has_qty ? f.qty : f.amount, y, sizeof y);

@@ -33,6 +33,7 @@
 #define F3 "33333333333333333333333333333333"
 #define F4 "44444444444444444444444444444444"
 #define T_PLEDGE 1740873600 /* 2025-03-02T00:00:00Z */
+#define T_LATER 1764547200  /* 2025-12-01T00:00:00Z: when flows and answers are signed */
 
 typedef struct {
     char dir[32], path[64];
@@ -43,6 +44,7 @@ typedef struct {
 } fixture;
 
 static fixture fx;
+static int64_t fx_signed; /* when flows and answers are signed, if not T_LATER */
 
 /*
  * Parsed content: an entry or sealed content; caller clears e and frees *raw.
@@ -54,19 +56,19 @@ static void parse(const char *kind, const char *author, const char *text, bool s
     char n[33], body[8192];
     size_t len = 0;
     json_t *j = json_loads(text, 0, NULL);
+    int64_t when = strcmp(kind, "pledge") == 0 ? T_PLEDGE : fx_signed ? fx_signed : T_LATER;
     assert_non_null(j);
     assert_int_not_equal(json_dumpb(j, body, sizeof body - 1, JSON_COMPACT), 0);
     body[json_dumpb(j, NULL, 0, JSON_COMPACT)] = '\0';
     json_decref(j);
     snprintf(n, sizeof n, "%032x", ++fx.nonce);
     if (sealed) {
-        assert_int_equal(wl_sealed_build(ORIGIN, kind, author, n, T_PLEDGE, body, &fx.k, raw, &len),
+        assert_int_equal(wl_sealed_build(ORIGIN, kind, author, n, when, body, &fx.k, raw, &len),
                          WL_OK);
         assert_int_equal(wl_sealed_parse(*raw, len, e, NULL, 0), WL_OK);
     } else {
         assert_int_equal(
-            wl_entry_build(ORIGIN, kind, author, fx.nonce, T_PLEDGE, body, &fx.k, raw, &len),
-            WL_OK);
+            wl_entry_build(ORIGIN, kind, author, fx.nonce, when, body, &fx.k, raw, &len), WL_OK);
         assert_int_equal(wl_entry_parse(*raw, len, e, NULL, 0), WL_OK);
     }
 }

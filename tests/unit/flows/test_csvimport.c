@@ -178,7 +178,7 @@ static void test_pack_batches(void **state)
         wl_entry e;
         assert_non_null(text);
         assert_true(strlen(text) <= WL_IMPORT_BODY_MAX);
-        assert_int_equal(wl_entry_build("example.org/csv", "flow.batch", "gb", i + 1, 1741392000,
+        assert_int_equal(wl_entry_build("example.org/csv", "flow.batch", "gb", i + 1, 1743465600,
                                         text, &k, &raw, &len),
                          WL_OK);
         assert_int_equal(wl_entry_parse(raw, len, &e, NULL, 0), WL_OK);

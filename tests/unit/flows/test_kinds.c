@@ -225,6 +225,39 @@ static void test_zero_and_category(void **state)
     ok(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"category\":\"air_defence\""));
 }
 
+/* Dates: no later than the day after the entry was signed (2025-12-01); a confirmation not
+ * before its flow. */
+static void test_dates(void **state)
+{
+    (void)state;
+    refused(PUBLIC, "flow", "uk", DELIVERY(F1, ",\"date\":\"2025-12-03\""), "future_date",
+            "dated 2025-12-03, after 2025-12-02");
+    refused(SEAL, "flow", "uk", DELIVERY(F1, ",\"date\":\"9999-12\""), "future_date", "9999-12");
+    ok(PUBLIC, "flow", "uk",
+       "{\"flow\":\"" F1 "\",\"pledge\":\"" P_UK "\",\"stage\":\"delivery\",\"date\":"
+       "\"2025-12-02\",\"quantity\":\"5\",\"unit\":\"missiles\"}");
+    refused(PUBLIC, "flow.confirm", "ua",
+            "{\"flow\":\"" F1 "\",\"received\":\"5\",\"date\":\"2025-12-01\"}", "before_flow",
+            "dated 2025-12-01, before flow " F1 " of 2025-12-02");
+    refused(PUBLIC, "flow.confirm", "ua",
+            "{\"flow\":\"" F1 "\",\"received\":\"5\",\"date\":\"2099-01-01\"}", "future_date",
+            "2099-01-01");
+    ok(PUBLIC, "flow.confirm", "ua",
+       "{\"flow\":\"" F1 "\",\"received\":\"5\",\"date\":\"2025-12-02\"}");
+    /* a month-only date passes once its month has begun; a dispute signed before the flow's day
+     * is refused; a confirmation's date is judged against its own signed time */
+    ok(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"date\":\"2025-12\""));
+    refused(PUBLIC, "flow", "uk", DELIVERY(F3, ",\"date\":\"2026-01\""), "future_date", "2026-01");
+    fx_signed = T_PLEDGE + 86400;
+    refused(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"not here\"}",
+            "before_flow", "before flow " F1 " of 2025-12-02");
+    refused(PUBLIC, "flow.confirm", "ua",
+            "{\"flow\":\"" F1 "\",\"received\":\"5\",\"date\":\"2025-12-02\"}", "future_date",
+            "after 2025-03-04");
+    fx_signed = 0;
+    ok(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"not here\"}");
+}
+
 #define CONFIRM(id, received)                                                                      \
     "{\"flow\":\"" id "\",\"received\":\"" received "\",\"date\":\"2025-07-01\"}"
 
@@ -445,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_supersedes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instruments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zero_and_category, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_dispute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
