@@ -129,7 +129,7 @@ req air-defence air_defence 5000 missiles 2 2026-Q3
   --text "The contract under the facility: GBP 1.16bn at first, about GBP 500m more possible (shown, never counted). Sources: UK government announcement and Thales UK statement, 2 March 2025." \
   >/dev/null
 flow() { # member, then willing flow add's options; prints the flow's id
-  "$W" flow add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" | awk '/^flow/ {print $2; exit}'
+  "$W" flow add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" | awk '/^flow / {print $2; exit}'
 }
 FICTION="FICTIONAL, illustrative only: no such delivery or payment has been reported."
 D1=$(flow gb --requirement air-defence --instrument belfast-missiles --stage delivery \

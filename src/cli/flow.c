@@ -115,7 +115,11 @@ static int flow_at(const char *server, const char *index, char out[33])
     return ret;
 }
 
-/* Signs and sends body as kind: sealed, or as an entry; prints the flow's id first. */
+/*
+ * Signs and sends body as kind: sealed, or as an entry. Its id ("flow ID", "instrument ID")
+ * is printed only once the server has taken it (a script takes that id): sealed, as the line
+ * after "sealed SEALED_ID"; as an entry, after its index and leaf hash.
+ */
 static int send(const cli_common *c, const char *kind, flow_opts *f, const char *id_field)
 {
     wl_keyfile kf;
@@ -130,8 +134,6 @@ static int send(const cli_common *c, const char *kind, flow_opts *f, const char 
         json_object_set(f->body, "readers", f->readers);
     if (cli_member_key(kind, c->key, &kf) != 0)
         return 1;
-    if (id_field && !cli_json)
-        printf("%s %s\n", id_field, cli_str(f->body, id_field, ""));
     if (f->sealed) {
         snprintf(label, sizeof label,
                  "%s %s (announce it with `willing pledge announce SEALED_ID`)\n", kind,
@@ -139,6 +141,8 @@ static int send(const cli_common *c, const char *kind, flow_opts *f, const char 
         ret = cli_seal(c->server, &kf, kind, f->body, label);
     } else {
         ret = cli_post_json(c->server, &kf, kind, f->body);
+        if (ret == 0 && id_field && !cli_json)
+            printf("%s %s\n", id_field, cli_str(f->body, id_field, ""));
     }
     wl_key_wipe(&kf.key);
     return ret;

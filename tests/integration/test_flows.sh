@@ -91,6 +91,9 @@ out=$("$W" flow add --server "$URL" --key "$T/uk.key" --pledge "$PA" --stage del
 FC=$(awk '/^flow/ {print $2}' <<<"$out")
 check "a correction names the flow by its entry index ($IV)" \
   [ "$(count "SELECT superseded_by FROM flows WHERE id='$FV'")" = "$FC" ]
+out=$("$W" flow add --server "$URL" --key "$T/fr.key" --pledge "$PA" --stage delivery \
+  --date "$MONTH" --quantity 1 --unit missiles 2>/dev/null || true)
+check "a refused flow add prints no flow id (a script would take it)" [ -z "$out" ]
 
 # the bad input of the issue, each refused with nothing stored
 refused fr flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PA\",\"stage\":\"delivery\",\"date\":\"$MONTH\",\"quantity\":\"1\",\"unit\":\"missiles\"}" \
@@ -160,6 +163,7 @@ check "willing flow confirm --sealed: the host answers it sealed" sh -c "'$W' fl
 out=$("$W" flow add --server "$URL" --key "$T/fr.key" --pledge "$PS" --stage delivery \
   --date "$MONTH" --quantity 1 --unit launchers --sealed 2>&1 || true)
 check "a sealed flow on someone else's sealed pledge: unknown_pledge" grep -q "no pledge $PS of yours" <<<"$out"
+check "... and prints no flow id" bash -c '! grep -q "^flow" <<<"$1"' _ "$out"
 wait_envelope "$T/uk.key" "$SF"
 out=$("$W" pledge announce --server "$URL" --key "$T/uk.key" "$SF" 2>&1 || true)
 check "announcing the flow before its pledge is refused (pledge_sealed)" grep -q "seal the flow\|announce the pledge first" <<<"$out"

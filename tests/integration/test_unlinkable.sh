@@ -39,7 +39,8 @@ pid_of() { "$W" pledge show --server "$URLB" --key "$T/$1.key" --json "$2" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])'; }
 sealed_flow() { # MEMBER SEALED_PLEDGE UNIT: prints the flow's id and its sealed id
   "$W" flow add --server "$URLB" --key "$T/$1.key" --pledge "$(pid_of "$1" "$2")" --stage delivery \
-    --date "$(date -u +%Y-%m)" --quantity 7 --unit "$3" --sealed | awk '/^(flow|sealed) / {print $2}' | head -2
+    --date "$(date -u +%Y-%m)" --quantity 7 --unit "$3" --sealed |
+    awk '/^flow / {f = $2} /^sealed / {s = $2} END {if (f != "" && s != "") print f "\n" s}'
 }
 mapfile -t F1 < <(sealed_flow m1 "${IDS[0]}" troops)
 mapfile -t F2 < <(sealed_flow m1 "${IDS[1]}" troops)
