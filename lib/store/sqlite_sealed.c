@@ -30,7 +30,12 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
                      "ORDER BY commitment",
     [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
-    [Q_SEALED_OWNER] = "SELECT author FROM sealed WHERE pledge = ?1 LIMIT 1",
+    /* a pledge's only: the column holds every kind's sealed id (a flow's too); the content's
+     * third line is its kind (header, origin, kind: neither of the first two holds a newline) */
+    [Q_SEALED_OWNER] = "SELECT author FROM (SELECT author, substr(c, instr(c, char(10)) + 1) AS r"
+                       " FROM (SELECT author, CAST(content AS TEXT) AS c FROM sealed"
+                       " WHERE pledge = ?1)) WHERE substr(r, instr(r, char(10)) + 1, 7) ="
+                       " 'pledge' || char(10) LIMIT 1",
     [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
     [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
                       "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "

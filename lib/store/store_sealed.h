@@ -47,7 +47,10 @@ wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32],
  * flow's) is id; WL_ERR_NOT_FOUND if none. The caller checks its kind.
  */
 wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r) WL_MUST;
-/* The author of the sealed pledge with this id; WL_ERR_NOT_FOUND if none. */
+/*
+ * The author of the sealed pledge with this id; WL_ERR_NOT_FOUND if none, also when the
+ * sealed content with this id is of another kind (a sealed flow's id is no pledge).
+ */
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65]) WL_MUST;
 /* The sealed commitments whose subject is member, in the order received. */
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,

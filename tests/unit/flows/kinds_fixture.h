@@ -132,19 +132,26 @@ static void member(const char *id, const char *role, int sealed)
     assert_int_equal(wl_test_member_put(fx.s, id, role, sealed), WL_OK);
 }
 
-static void seal_pledge(const char *author, const char *id)
+/* Sealed content of kind, its own id `id`, in the operator's sealed table (as the route does). */
+static void seal_as(const char *kind, const char *author, const char *id, const char *body)
 {
     wl_entry e;
-    char *raw = NULL, body[200];
-    snprintf(body, sizeof body,
-             "{\"pledge\":\"%s\",\"category\":\"air_defence\",\"quantity\":\"5000\","
-             "\"unit\":\"missiles\"}",
-             id);
-    parse("pledge", author, body, true, &raw, &e);
+    char *raw = NULL;
+    parse(kind, author, body, true, &raw, &e);
     assert_int_equal(wl_test_sealed_put(fx.s, author, id, raw, strlen(raw), (int)fx.nonce, 0, 0),
                      WL_OK);
     wl_entry_clear(&e);
     wl_free(raw);
+}
+
+static void seal_pledge(const char *author, const char *id)
+{
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"pledge\":\"%s\",\"category\":\"air_defence\",\"quantity\":\"5000\","
+             "\"unit\":\"missiles\"}",
+             id);
+    seal_as("pledge", author, id, body);
 }
 
 static void announce_pledge(const char *author, const char *id)

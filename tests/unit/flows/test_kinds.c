@@ -428,6 +428,34 @@ static wl_rc fault_session(step *st, size_t n, char *sum, size_t cap)
     return rc;
 }
 
+/*
+ * A sealed flow's id is no pledge: a pledge amending (or a withdrawal naming) it is refused
+ * as unknown, like any id that is not one's own pledge; one's own sealed pledge passes.
+ */
+static void test_flow_id_no_pledge(void **state)
+{
+    const wl_kind *d = wl_kind_find("pledge");
+    wl_entry e;
+    wl_error err;
+    char *raw = NULL;
+    (void)state;
+    seal_as("flow", "uk", F4,
+            "{\"flow\":\"" F4 "\",\"pledge\":\"" P_UKS "\",\"stage\":\"delivery\",\"date\":"
+            "\"2025-06\",\"quantity\":\"5\",\"unit\":\"missiles\"}");
+    refused(SEAL, "pledge", "uk",
+            "{\"pledge\":\"" F3 "\",\"category\":\"air_defence\",\"quantity\":\"1\","
+            "\"unit\":\"missiles\",\"amends\":\"" F4 "\"}",
+            "unknown_pledge", F4);
+    refused(SEAL, "pledge.withdraw", "uk", "{\"pledge\":\"" F4 "\"}", "unknown_pledge", F4);
+    parse("pledge", "uk",
+          "{\"pledge\":\"" F3 "\",\"category\":\"air_defence\",\"quantity\":\"1\","
+          "\"unit\":\"missiles\",\"amends\":\"" P_UKS "\"}",
+          true, &raw, &e);
+    assert_int_equal(d->seal_check(fx.s, &e, &err), WL_OK);
+    wl_entry_clear(&e);
+    wl_free(raw);
+}
+
 static void test_alloc_faults(void **state)
 {
     step st[] = {
@@ -483,6 +511,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_flows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flow_id_no_pledge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
