@@ -66,6 +66,63 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 }
 
 /*
+ * The one row of statement q for id, put into *out (size bytes) by map; *out is
+ * zeroed first, and stays so when there is no row (WL_ERR_NOT_FOUND) or an error.
+ */
+static wl_rc get_one(wl_store *s, int q, const char *id, void *out, size_t size,
+                     void (*map)(sqlite3_stmt *st, void *out))
+{
+    sqlite3_stmt *st = stmt(s, q);
+    int r;
+    wl_rc rc = WL_OK;
+    memset(out, 0, size);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+        map(st, out);
+    else
+        rc = no_row(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* A row of Q_FLOW_GET as a wl_flow_row (all but its id). */
+static void flow_of(sqlite3_stmt *st, void *out)
+{
+    wl_flow_row *r = out;
+    r->idx = (uint64_t)sqlite3_column_int64(st, 0);
+    r->row = sqlite3_column_int64(st, 1);
+    col_str(st, 2, r->author, sizeof r->author);
+    col_str(st, 3, r->pledge, sizeof r->pledge);
+    col_str(st, 4, r->requirement, sizeof r->requirement);
+    col_str(st, 5, r->instrument, sizeof r->instrument);
+    col_str(st, 6, r->activity, sizeof r->activity);
+    col_str(st, 7, r->category, sizeof r->category);
+    col_str(st, 8, r->stage, sizeof r->stage);
+    col_str(st, 9, r->date, sizeof r->date);
+    r->has_qty = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    r->qty = sqlite3_column_int64(st, 10);
+    col_str(st, 11, r->unit, sizeof r->unit);
+    r->has_amount = sqlite3_column_type(st, 12) != SQLITE_NULL;
+    r->amount = sqlite3_column_int64(st, 12);
+    col_str(st, 13, r->currency, sizeof r->currency);
+    r->sealed = sqlite3_column_int(st, 14) != 0;
+    col_str(st, 15, r->superseded_by, sizeof r->superseded_by);
+}
+
+/* A row of Q_INSTR_GET as a wl_instrument_row (all but its id). */
+static void instrument_of(sqlite3_stmt *st, void *out)
+{
+    wl_instrument_row *r = out;
+    r->idx = (uint64_t)sqlite3_column_int64(st, 0);
+    col_str(st, 1, r->parent, sizeof r->parent);
+    col_str(st, 2, r->level, sizeof r->level);
+    col_str(st, 3, r->type, sizeof r->type);
+    col_str(st, 4, r->provider, sizeof r->provider);
+    r->amount = sqlite3_column_int64(st, 5);
+    col_str(st, 6, r->currency, sizeof r->currency);
+}
+
+/*
  * A write to flows or flow_answers, done: the views' totals (sqlite_flows_totals.c) refuse a sum
  * that would pass 64 bits with a trigger, which is WL_ERR_TOO_LARGE here, nothing stored.
  */
@@ -115,39 +172,10 @@ wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx)
 
 wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_FLOW_GET);
-    int rc;
-    wl_rc ret = WL_OK;
-    memset(r, 0, sizeof *r);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    wl_rc rc = get_one(s, Q_FLOW_GET, id, r, sizeof *r, flow_of);
+    if (rc == WL_OK)
         snprintf(r->id, sizeof r->id, "%s", id);
-        r->idx = (uint64_t)sqlite3_column_int64(st, 0);
-        r->row = sqlite3_column_int64(st, 1);
-        col_str(st, 2, r->author, sizeof r->author);
-        col_str(st, 3, r->pledge, sizeof r->pledge);
-        col_str(st, 4, r->requirement, sizeof r->requirement);
-        col_str(st, 5, r->instrument, sizeof r->instrument);
-        col_str(st, 6, r->activity, sizeof r->activity);
-        col_str(st, 7, r->category, sizeof r->category);
-        col_str(st, 8, r->stage, sizeof r->stage);
-        col_str(st, 9, r->date, sizeof r->date);
-        r->has_qty = sqlite3_column_type(st, 10) != SQLITE_NULL;
-        r->qty = sqlite3_column_int64(st, 10);
-        col_str(st, 11, r->unit, sizeof r->unit);
-        r->has_amount = sqlite3_column_type(st, 12) != SQLITE_NULL;
-        r->amount = sqlite3_column_int64(st, 12);
-        col_str(st, 13, r->currency, sizeof r->currency);
-        r->sealed = sqlite3_column_int(st, 14) != 0;
-        col_str(st, 15, r->superseded_by, sizeof r->superseded_by);
-    } else {
-        ret = no_row(rc);
-    }
-    sqlite3_reset(st);
-    if (ret != WL_OK)
-        memset(r, 0, sizeof *r);
-    return ret;
+    return rc;
 }
 
 wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by)
@@ -229,28 +257,10 @@ wl_rc wl_store_instrument_put(wl_store *s, const wl_instrument_row *r)
 
 wl_rc wl_store_instrument_get(wl_store *s, const char *id, wl_instrument_row *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_INSTR_GET);
-    int rc;
-    wl_rc ret = WL_OK;
-    memset(r, 0, sizeof *r);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    wl_rc rc = get_one(s, Q_INSTR_GET, id, r, sizeof *r, instrument_of);
+    if (rc == WL_OK)
         snprintf(r->id, sizeof r->id, "%s", id);
-        r->idx = (uint64_t)sqlite3_column_int64(st, 0);
-        col_str(st, 1, r->parent, sizeof r->parent);
-        col_str(st, 2, r->level, sizeof r->level);
-        col_str(st, 3, r->type, sizeof r->type);
-        col_str(st, 4, r->provider, sizeof r->provider);
-        r->amount = sqlite3_column_int64(st, 5);
-        col_str(st, 6, r->currency, sizeof r->currency);
-    } else {
-        ret = no_row(rc);
-    }
-    sqlite3_reset(st);
-    if (ret != WL_OK)
-        memset(r, 0, sizeof *r);
-    return ret;
+    return rc;
 }
 
 wl_rc wl_store_instrument_children(wl_store *s, const char *parent, const char *except, uint64_t *n,
