@@ -36,6 +36,8 @@ static const struct {
     {NULL, "fact", cli_fact, "record or retract a fact (fact record|retract NAME)"},
     {NULL, "coverage", cli_coverage, "coverage of the requirements by binding pledges"},
     {NULL, "clear", cli_clear, "re-run a clearing of pledges from its inputs, offline"},
+    {"the deal", "blob", cli_blob,
+     "documents by their hash: put (upload), get (download, checked)"},
     {"the flows", "flow", cli_flow,
      "report a flow against a pledge; the host confirms or disputes it"},
     {NULL, "instrument", cli_instrument, "set a facility or a contract under one"},

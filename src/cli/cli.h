@@ -9,6 +9,7 @@
  *             usage, read a key file, fetch the origin, sign and post an
  *             entry, seal content, print an answer
  *   batch.c   many entries signed and posted in one batch request (imports)
+ *   blobio.c  documents by hash: a blob uploaded, and one downloaded and checked
  * Only this layer (src/cli, src/main.c) prints and exits.
  */
 #ifndef WILLING_CLI_H
@@ -37,9 +38,12 @@ long cli_http(const char *method, const char *url, const char *ctype, const char
 /* The same with extra header lines ("Name: value"), NULL-terminated. */
 long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
                 size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap);
-/* The same signed with kf on willing's RFC 9421 profile. */
+/* The same signed with kf on willing's RFC 9421 profile (a body sent as JSON). */
 long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
                      const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
+/* The same with the body's Content-Type ctype: GET, POST or PUT. */
+long cli_signed_http_ct(const char *method, const char *url, const char *ctype, const char *body,
+                        size_t len, const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap);
 /*
  * The signature's header lines for a request, written to h_* (cap bytes each);
  * h_digest is empty when there is no body. 0, or -1 (all three empty).
@@ -210,6 +214,27 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
 /* The sealed content kept here under its sealed id hex (64 digits), parsed into e; 0 or -1. */
 int cli_kept_content(const char *hex, wl_entry *e);
 
+/* ---- blobs: documents by hash (blobio.c; `willing blob`, and the deal's documents) ---- */
+
+/*
+ * Uploads n bytes as a blob signed with kf (PUT /api/v1/blobs/HASH): media
+ * NULL is application/octet-stream, pub asks ?public=1. 0 with the hash (64
+ * lower-case hex digits) in hex, and the server's answer in *answer when not
+ * NULL (the caller decrefs); or 1 after printing "willing CMD: why".
+ */
+int cli_blob_put(const char *cmd, const char *server, const wl_keyfile *kf, const char *bytes,
+                 size_t n, const char *media, bool pub, char hex[65], json_t **answer);
+/* The same for the file at path (at most WL_BLOB_MAX_CEILING bytes; "-": stdin). */
+int cli_blob_put_file(const char *cmd, const char *server, const wl_keyfile *kf, const char *path,
+                      const char *media, bool pub, char hex[65], json_t **answer);
+/*
+ * Downloads blob hex (signed with kf unless NULL) into *out and checks that
+ * its SHA-256 is hex: 0, or 1 after printing why (*out emptied: what does not
+ * match is never kept).
+ */
+int cli_blob_get(const char *cmd, const char *server, const wl_keyfile *kf, const char *hex,
+                 cli_buf *out);
+
 /* ---- the commands, by module (main.c dispatches to them) ---- */
 
 /* the ledger */
@@ -236,6 +261,8 @@ int cli_clear(int argc, char **argv);       /* clear.c */
 int cli_flow(int argc, char **argv);
 int cli_instrument(int argc, char **argv);
 int cli_rate(int argc, char **argv);
+/* blobs: documents by hash (blob.c) */
+int cli_blob(int argc, char **argv);
 /* flows: third-party reference data */
 int cli_reference(int argc, char **argv); /* reference.c */
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */

@@ -60,12 +60,14 @@ long cli_http_h(const char *method, const char *url, const char *ctype, const ch
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     for (size_t i = 0; headers && headers[i]; i++)
         h = curl_slist_append(h, headers[i]);
-    if (strcmp(method, "POST") == 0) {
-        char hdr[128];
+    if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
+        char hdr[160];
         snprintf(hdr, sizeof hdr, "Content-Type: %s", ctype ? ctype : "application/json");
         h = curl_slist_append(h, hdr);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        if (method[1] == 'U') /* a PUT: the body sent the same way */
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
     }
     if (h)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -148,6 +150,13 @@ int cli_sign_request(const char *method, const char *url, const char *body, size
 long cli_signed_http(const char *method, const char *url, const char *body, size_t len,
                      const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap)
 {
+    return cli_signed_http_ct(method, url, body ? "application/json" : NULL, body, len, kf, out,
+                              err, errcap);
+}
+
+long cli_signed_http_ct(const char *method, const char *url, const char *ctype, const char *body,
+                        size_t len, const wl_keyfile *kf, cli_buf *out, char *err, size_t errcap)
+{
     char h1[CLI_HEADER_MAX], h2[CLI_HEADER_MAX], h3[CLI_HEADER_MAX];
     const char *headers[4];
     size_t k = 0;
@@ -161,6 +170,5 @@ long cli_signed_http(const char *method, const char *url, const char *body, size
     if (h3[0])
         headers[k++] = h3;
     headers[k] = NULL;
-    return cli_http_h(method, url, body ? "application/json" : NULL, body, len, headers, out, err,
-                      errcap);
+    return cli_http_h(method, url, ctype, body, len, headers, out, err, errcap);
 }

@@ -120,6 +120,14 @@ wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err)
     return WL_OK;
 }
 
+enum MHD_Result wl_auth_job_refuse(struct MHD_Connection *c, const wl_error *err)
+{
+    return wl_respond_error(c,
+                            strcmp(err->code, "replayed_request") == 0 ? MHD_HTTP_UNAUTHORIZED
+                                                                       : wl_status_for(err->rc),
+                            err->code, "%s", err->msg);
+}
+
 static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r, wl_auth *a,
                         int defer)
 {

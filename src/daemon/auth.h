@@ -44,6 +44,8 @@ int wl_authenticate_deferred(struct MHD_Connection *c, const char *method, wl_re
 enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a);
 /* Inside a sequencer job: records a's nonce once, or fails with replayed_request. */
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
+/* The answer to a job that recorded a nonce and failed: 401 for a replay, else err's status. */
+enum MHD_Result wl_auth_job_refuse(struct MHD_Connection *c, const wl_error *err);
 /* The live session the request's cookie names: 0 and its fields, or -1 (session.c). */
 int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[65],
                       uint32_t *key_id, char csrf[65]);

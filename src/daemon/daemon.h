@@ -44,6 +44,7 @@ typedef struct {
     unsigned max_connections; /* in all */
     unsigned max_per_address; /* from one client address */
     size_t body_budget;       /* bytes of request bodies held at once, all connections */
+    size_t blob_max;          /* bytes of one blob (serve --blob-max) */
 
     /* the sequencer */
     pthread_mutex_t mu;

@@ -129,10 +129,21 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
         return MHD_YES;
     }
     r->max = r->route->body_max;
-    ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!is_json_type(ct))
-        return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                                "send the body as Content-Type: application/json");
+    if (r->route->flags & WL_ROUTE_RAW_BODY) {
+        /* a document of any type, within serve --blob-max: refused unread when it says more */
+        if (wl_srv->blob_max < r->max)
+            r->max = wl_srv->blob_max;
+        if (cl > r->max)
+            return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+                                    "%llu bytes is over this server's limit of %zu bytes for a "
+                                    "blob (serve --blob-max)",
+                                    cl, r->max);
+    } else {
+        ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!is_json_type(ct))
+            return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                    "send the body as Content-Type: application/json");
+    }
     if (cl > r->max)
         return wl_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
                                 "the body is over the limit of %zu bytes for %s", r->max, url);
@@ -157,8 +168,10 @@ static void take_body(wl_req *r, const char *data, size_t n)
         return; /* already refused: the rest is dropped */
     if (r->len + n > r->max) {
         char m[128];
-        snprintf(m, sizeof m, "the body is over the limit of %zu bytes", r->max);
-        req_fail(r, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large", m);
+        bool raw = r->route && (r->route->flags & WL_ROUTE_RAW_BODY);
+        snprintf(m, sizeof m, "the body is over the limit of %zu bytes%s", r->max,
+                 raw ? " for a blob (serve --blob-max)" : "");
+        req_fail(r, MHD_HTTP_CONTENT_TOO_LARGE, raw ? "too_large" : "body_too_large", m);
         return;
     }
     if (need > r->cap) {

@@ -175,11 +175,7 @@ static enum MHD_Result announce_done(struct MHD_Connection *c, wl_req *r)
     const wl_job *job = r->job;
     const announce_arg *aa = job->arg;
     if (job->failed)
-        return wl_respond_error(c,
-                                strcmp(job->err.code, "replayed_request") == 0
-                                    ? MHD_HTTP_UNAUTHORIZED
-                                    : wl_status_for(job->err.rc),
-                                job->err.code, "%s", job->err.msg);
+        return wl_auth_job_refuse(c, &job->err);
     return wl_respond_json(c, MHD_HTTP_CREATED,
                            json_pack("{s:s, s:s, s:I, s:I}", "member", aa->auth.member, "status",
                                      "announced", "first", (json_int_t)aa->first, "last",

@@ -5,7 +5,8 @@
  * the daemon above it (respond.h; docs/internals/daemon.md).
  *
  * Memory: a JSON answer's text is jansson's (json_dumps, malloc'd) and is
- * handed to libmicrohttpd, which frees it (MHD_RESPMEM_MUST_FREE).
+ * handed to libmicrohttpd, which frees it (MHD_RESPMEM_MUST_FREE); so is a
+ * taken document's (wl_respond_taken: freed with wl_free).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +52,26 @@ enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, cons
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     if (cache)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+    ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, const char *type,
+                                 void *data, size_t len, const char *const *headers)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, data, wl_free);
+    enum MHD_Result ret;
+    if (r == NULL) {
+        wl_free(data);
+        return MHD_NO;
+    }
+    if (type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    for (size_t i = 0; headers && headers[i] && headers[i + 1]; i += 2)
+        MHD_add_response_header(r, headers[i], headers[i + 1]);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
     ret = MHD_queue_response(c, status, r);

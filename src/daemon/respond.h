@@ -26,6 +26,14 @@ enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, cons
 /* len bytes of data (copied) of this Content-Type; cache, if not NULL, as Cache-Control. */
 enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
                                  const void *data, size_t len, const char *cache);
+/*
+ * len bytes of data (taken: freed with wl_free, also on failure; NULL with len
+ * 0: no body) of this Content-Type (NULL: none), with the header name/value
+ * pairs of headers (NULL-terminated, or NULL): a document served as stored
+ * (blobs), never copied.
+ */
+enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, const char *type,
+                                 void *data, size_t len, const char *const *headers);
 /* 503 busy with Retry-After: 1, when the body budget is spent for now (admit.c). */
 enum MHD_Result wl_respond_busy(struct MHD_Connection *c);
 /* The HTTP status of a library error code. */

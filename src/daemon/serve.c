@@ -62,6 +62,10 @@ static void usage(FILE *f)
                "  --max-per-address N  connections open at once from one address (default 128)\n"
                "  --body-budget MIB    request bodies held in memory at once, all connections\n"
                "                       together; a request over it gets 503 (default 256)\n"
+               "  --blob-max BYTES     the largest blob (document) PUT /api/v1/blobs/HASH takes;\n"
+               "                       more is refused 413 too_large, before it is read when\n"
+               "                       Content-Length says so (default 16777216, 16 MiB; at\n"
+               "                       most 268435456 and less than --body-budget)\n"
                "  -h, --help           this help\n");
 }
 
@@ -251,6 +255,7 @@ static int serve(int argc, char **argv)
         {"seal-batch", required_argument, NULL, 'B'},
         {"web", required_argument, NULL, 'W'},
         {"public-url", required_argument, NULL, 'P'},
+        {"blob-max", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -271,6 +276,7 @@ static int serve(int argc, char **argv)
     sigset_t set;
     static wl_server server;
     unsigned long budget_mib = 256;
+    const char *blob_max = NULL;
     wl_rc rc;
 
     wl_srv = &server;
@@ -345,6 +351,9 @@ static int serve(int argc, char **argv)
         case 'P':
             public_url = optarg;
             break;
+        case 'X':
+            blob_max = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -377,6 +386,20 @@ static int serve(int argc, char **argv)
         return 2;
     }
     server.body_budget = (size_t)budget_mib << 20;
+    server.blob_max = WL_BLOB_MAX;
+    if (blob_max) {
+        char *end = NULL;
+        unsigned long long v = strtoull(blob_max, &end, 10);
+        if (blob_max[0] < '0' || blob_max[0] > '9' || *end != '\0' || v < 1 ||
+            v > WL_BLOB_MAX_CEILING || v >= server.body_budget) {
+            fprintf(stderr,
+                    "willing serve: --blob-max must be 1 to %u bytes and less than "
+                    "--body-budget (%lu MiB)\n",
+                    WL_BLOB_MAX_CEILING, budget_mib);
+            return 2;
+        }
+        server.blob_max = (size_t)v;
+    }
     if (connection_limits(&server) != 0)
         return 2;
     if (server.seal_interval > 86400 || server.seal_batch < 1 ||

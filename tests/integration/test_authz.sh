@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The authorisation matrix: every private endpoint and every write kind
-# (the flows module's included) against every role (anonymous, the author, another officer of the same
+# (the flows module's and blobs included) against every role (anonymous, the author, another officer of the same
 # member, another member, the coordinator, the host nation, a monitor).
 # Sealed content and authorship are visible exactly to the author, the
 # coordinator and the members the content names.
@@ -49,6 +49,13 @@ matrix "/api/v1/whoami"                    401 200 200 200 200 200 200
 "$W" member add --server "$URL" --key "$OPKEY" --sealed --id sx --name "Sx (fictional)" --role member \
   --pubkey-file "$T/sx.key" >/dev/null
 matrix "/api/v1/members"                   200 200 200 200 200 200 200
+# blobs: a private one to its uploader (either officer), the coordinator; a public one to all
+printf 'a private annex' >"$T/priv.txt"
+printf 'a public annex' >"$T/pub.txt"
+BPRIV=$("$W" blob put --server "$URL" --key "$T/xa.key" "$T/priv.txt" | awk '{print $2}')
+BPUB=$("$W" blob put --server "$URL" --key "$T/de.key" --public "$T/pub.txt" | awk '{print $2}')
+matrix "/api/v1/blobs/$BPRIV"               404 200 200 404 200 404 404
+matrix "/api/v1/blobs/$BPUB"                200 200 200 200 200 200 200
 for r in anon xa xa2 de gb ua mo sx; do
   if [ $r = anon ]; then l=$(curl -s "$URL/api/v1/members"); else l=$("$W" fetch --key "$T/$r.key" "$URL/api/v1/members"); fi
   if grep -q '"sx"' <<<"$l"; then seen=yes; else seen=no; fi
