@@ -45,6 +45,8 @@ static const struct {
     {NULL, "flows", cli_flows,
      "flows as each viewer may see them: list, show, summary, tree; imports, IATI export"},
     {NULL, "reference", cli_reference, "third-party reference data: import-kiel FILE, totals"},
+    {"the deal", "deal", cli_deal,
+     "propose a version of the deal, sign it, suspend, resume or terminate it; show, list"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
     {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
 };

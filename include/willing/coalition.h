@@ -81,6 +81,16 @@ typedef struct {
  */
 wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t nfacts,
                wl_clearing *out) WL_MUST;
+/*
+ * The same, with words for facts no one records by hand: a pledge that waits
+ * for fact `fact` says "fact(FACT): WHY" instead of asking the coordinator to
+ * record it (the deal's: "the deal ID is not in force (suspended)").
+ */
+typedef struct {
+    const char *fact, *why;
+} wl_fact_note;
+wl_rc wl_clear_noted(const wl_pledge_in *p, size_t n, const char *const *facts, size_t nfacts,
+                     const wl_fact_note *notes, size_t nnotes, wl_clearing *out) WL_MUST;
 void wl_clearing_free(wl_clearing *c);
 
 /*

@@ -148,4 +148,15 @@
 #define WL_IATI_TEXT_BYTES 2000u              /* a flow's text taken from a description */
 #define WL_IATI_ORG_BYTES 200u                /* a provider or receiver taken from an org */
 
+/* The deal (lib/deal, docs/internals/deal.md): a version's lists and texts. */
+#define WL_DEAL_TITLE_BYTES 256u   /* a version's title */
+#define WL_DEAL_ANNEXES_MAX 64u    /* annexes of one version */
+#define WL_DEAL_ANNEX_NAME 200u    /* bytes of an annex's name */
+#define WL_DEAL_PARTIES_MAX 64u    /* required parties of one version */
+#define WL_DEAL_ZONES_MAX 1000u    /* zone versions one version names */
+#define WL_DEAL_NOTICE_BYTES 2000u /* a notice's text */
+#define WL_DEALS_LIST_MAX 1000u    /* deals in GET /api/v1/deals */
+#define WL_DEAL_VERSIONS_MAX 1000u /* versions shown by GET /api/v1/deals/<id> (the latest) */
+#define WL_DEAL_COSIGN_LOOK 64u    /* checkpoints looked at for in_force_since's cosignature */
+
 #endif

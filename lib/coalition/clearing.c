@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "willing/coalition.h"
+#include "willing/deal.h" /* WL_DEAL_FACT_PREFIX */
 
 /* ---- interning strings to small integers ---- */
 
@@ -127,6 +128,8 @@ typedef struct {
     uint32_t *queue;
     size_t qhead, qtail;
     size_t evals;
+    const wl_fact_note *notes; /* words for facts no one records by hand */
+    size_t nnotes;
 } ctx;
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -399,7 +402,16 @@ static void explain(ctx *x, uint32_t p, uint32_t node, wl_buf *b)
     }
         return;
     case WL_COND_FACT:
-        say(b, "fact(%s) is not recorded; needs the coordinator to record it", c->name);
+        for (size_t i = 0; i < x->nnotes; i++)
+            if (strcmp(x->notes[i].fact, c->name) == 0) {
+                say(b, "fact(%s): %s", c->name, x->notes[i].why);
+                return;
+            }
+        if (strncmp(c->name, WL_DEAL_FACT_PREFIX, sizeof WL_DEAL_FACT_PREFIX - 1) == 0)
+            say(b, "fact(%s): the deal %s is not in force (no version of it has been proposed)",
+                c->name, c->name + sizeof WL_DEAL_FACT_PREFIX - 1);
+        else
+            say(b, "fact(%s) is not recorded; needs the coordinator to record it", c->name);
         return;
     case WL_COND_ALL:
         for (uint32_t i = 0; i < nd->nkids; i++) {
@@ -467,11 +479,19 @@ void wl_clearing_free(wl_clearing *c)
 wl_rc wl_clear(const wl_pledge_in *p, size_t n, const char *const *facts, size_t nfacts,
                wl_clearing *out)
 {
+    return wl_clear_noted(p, n, facts, nfacts, NULL, 0, out);
+}
+
+wl_rc wl_clear_noted(const wl_pledge_in *p, size_t n, const char *const *facts, size_t nfacts,
+                     const wl_fact_note *notes, size_t nnotes, wl_clearing *out)
+{
     ctx x;
     wl_rc rc = WL_ERR_NOMEM;
 
     memset(out, 0, sizeof *out);
     memset(&x, 0, sizeof x);
+    x.notes = notes;
+    x.nnotes = nnotes;
     if (n > UINT32_MAX - 1)
         return WL_ERR_TOO_LARGE;
     x.in = p;

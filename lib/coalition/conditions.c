@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "willing/coalition.h"
+#include "willing/deal.h" /* WL_DEAL_FACT_PREFIX */
 
 #define WHY(...) snprintf(why, whylen, __VA_ARGS__)
 
@@ -99,6 +100,15 @@ static int valid_ident(const char *s, size_t n)
               s[i] == '_' || s[i] == '-'))
             return 0;
     return 1;
+}
+
+/* A fact's name: an id, or deal-in-force:<deal id>, which only the deal's own entries record. */
+static int valid_fact(const char *s, size_t n)
+{
+    const size_t np = sizeof WL_DEAL_FACT_PREFIX - 1;
+    if (n > np && memcmp(s, WL_DEAL_FACT_PREFIX, np) == 0)
+        return valid_ident(s + np, n - np);
+    return valid_ident(s, n);
 }
 
 static const char refused_not[] =
@@ -195,6 +205,28 @@ static int category(parser *ps, char **out)
 
 static int parse_cond(parser *ps, unsigned depth, wl_cond **out);
 
+/* A fact's name in the text: an id, or deal-in-force:ID (valid_fact). */
+static int fact_name(parser *ps, char **out)
+{
+    const char *w = ps->p, *at;
+    size_t n;
+    skip(ps);
+    at = ps->p;
+    if (word(ps, &w, &n) != 0)
+        return -1;
+    if (is(w, n, "deal-in-force") && *ps->p == ':') {
+        ps->p++;
+        if (word(ps, &w, &n) != 0)
+            return -1;
+        n = (size_t)(ps->p - at);
+        w = at;
+    }
+    if (!valid_fact(w, n))
+        return fail(ps, "a fact name must be 1-64 of a-z 0-9 . _ -, or deal-in-force:DEAL");
+    *out = wl_strndup(w, n);
+    return *out ? 0 : fail(ps, "out of memory");
+}
+
 static int parse_list(parser *ps, unsigned depth, wl_cond *c)
 {
     if (expect(ps, '(') != 0)
@@ -245,7 +277,8 @@ static int parse_cond(parser *ps, unsigned depth, wl_cond **out)
     } else if (is(w, n, "requires") || is(w, n, "fact")) {
         c = node(is(w, n, "requires") ? WL_COND_REQUIRES : WL_COND_FACT);
         if (c == NULL || expect(ps, '(') != 0 ||
-            ident(ps, &c->name, c->op == WL_COND_REQUIRES ? "a member id" : "a fact name") != 0 ||
+            (c->op == WL_COND_REQUIRES ? ident(ps, &c->name, "a member id")
+                                       : fact_name(ps, &c->name)) != 0 ||
             expect(ps, ')') != 0)
             goto bad;
     } else if (is(w, n, "at_least")) {
@@ -390,8 +423,9 @@ static wl_rc from_json(const json_t *j, unsigned depth, unsigned *nodes, wl_cond
     }
     if (strcmp(key, "requires") == 0 || strcmp(key, "fact") == 0) {
         const char *s = json_string_value(v);
-        if (s == NULL || !valid_ident(s, strlen(s))) {
-            WHY("'%s' takes a name of 1-64 of a-z 0-9 . _ -", key);
+        if (s == NULL || !(key[0] == 'r' ? valid_ident(s, strlen(s)) : valid_fact(s, strlen(s)))) {
+            WHY("'%s' takes a name of 1-64 of a-z 0-9 . _ -%s", key,
+                key[0] == 'r' ? "" : ", or deal-in-force:DEAL");
             return WL_ERR_INVALID;
         }
         c = node(key[0] == 'r' ? WL_COND_REQUIRES : WL_COND_FACT);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "willing/coalition.h"
+#include "willing/deal.h" /* WL_DEAL_FACT_PREFIX */
 #include "willing/ledger.h"
 #include "willing/module.h"
 
@@ -146,6 +147,11 @@ static wl_rc apply_fact(wl_store *s, const wl_pending *p, uint64_t index, wl_err
     if ((rc = author_role(s, &p->e, roles, p->e.kind, err)) != WL_OK ||
         (rc = only(p->e.body_json, fields, p->e.kind, err)) != WL_OK)
         return rc;
+    if (name && strncmp(name, WL_DEAL_FACT_PREFIX, sizeof WL_DEAL_FACT_PREFIX - 1) == 0)
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "reserved_fact",
+                            "%s: '%s' is recorded by the deal's own entries (deal.sign, "
+                            "deal.notice), not by hand",
+                            p->e.kind, name);
     if (!ident(name))
         return bad_field(err, p->e.kind, "fact", IDENT);
     rc = wl_store_fact_set(s, name, recorded, index);

@@ -19,6 +19,7 @@
 
 #include "willing/coalition.h"
 #include "willing/csv.h"
+#include "willing/deal.h" /* the words for a deal's fact */
 #include "willing/ledger.h"
 #include "willing/limits.h"
 
@@ -169,6 +170,42 @@ wl_rc wl_coalition_base_update(wl_store *s, wl_coalition_base *b, int sealed, co
     return r;
 }
 
+/* The words for each deal's fact (wl_deal_fact_why), for the clearing's reasons. */
+typedef struct {
+    wl_store *s;
+    wl_fact_note *v;
+    size_t n, cap;
+} notes_ctx;
+
+static wl_rc deal_note(void *ctx, const wl_deal_row *d)
+{
+    notes_ctx *c = ctx;
+    char name[80], why[200];
+    wl_fact_note *nv;
+    snprintf(name, sizeof name, WL_DEAL_FACT_PREFIX "%s", d->id);
+    if (!wl_deal_fact_why(c->s, name, why, sizeof why))
+        return WL_OK;
+    if (c->n == c->cap) {
+        if ((nv = wl_realloc(c->v, (c->cap ? c->cap * 2 : 8) * sizeof *nv)) == NULL)
+            return WL_ERR_NOMEM;
+        c->v = nv;
+        c->cap = c->cap ? c->cap * 2 : 8;
+    }
+    c->v[c->n].fact = wl_strndup(name, strlen(name));
+    c->v[c->n].why = wl_strndup(why, strlen(why));
+    c->n++;
+    return c->v[c->n - 1].fact && c->v[c->n - 1].why ? WL_OK : WL_ERR_NOMEM;
+}
+
+static void notes_free(notes_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        wl_free((char *)c->v[i].fact);
+        wl_free((char *)c->v[i].why);
+    }
+    wl_free(c->v);
+}
+
 /* Brings b up to date (sealed contents of `only`, NULL: all, when sealed is set; announcements)
  * and clears it into v. */
 static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *only, int public_only,
@@ -183,6 +220,7 @@ static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *on
     char **facts = NULL;
     size_t nf = 0;
     json_t *fa;
+    notes_ctx notes = {s, NULL, 0, 0};
     wl_rc r = WL_OK;
     r = wl_coalition_base_update(s, b, sealed, only);
     for (size_t i = 0; i < b->ps.n; i++)
@@ -192,13 +230,16 @@ static wl_rc build(wl_store *s, wl_coalition_base *b, int sealed, const char *on
     if (r == WL_OK)
         r = wl_store_facts(s, &facts, &nf);
     if (r == WL_OK)
+        r = wl_store_deals(s, deal_note, &notes);
+    if (r == WL_OK)
         r = wl_pledges_inputs(&b->ps, &in, &items, &v->n);
     if (r == WL_OK && (v->in = wl_malloc((v->n ? v->n : 1) * sizeof *v->in)) == NULL)
         r = WL_ERR_NOMEM;
     if (r == WL_OK) {
         memcpy(v->in, in, v->n * sizeof *v->in);
-        r = wl_clear(v->in, v->n, (const char *const *)facts, nf, &v->clr);
+        r = wl_clear_noted(v->in, v->n, (const char *const *)facts, nf, notes.v, notes.n, &v->clr);
     }
+    notes_free(&notes);
     fa = json_array();
     for (size_t i = 0; i < nf; i++) {
         json_array_append_new(fa, json_string(facts[i]));

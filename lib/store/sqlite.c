@@ -98,6 +98,18 @@ static const char schema[] =
     " drawn INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS rates(date TEXT, cfrom TEXT, cto TEXT, rate INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, PRIMARY KEY(cfrom, cto, date));"
+    /* sqlite_deal.c */
+    "CREATE TABLE IF NOT EXISTS deals(id TEXT PRIMARY KEY, status TEXT NOT NULL,"
+    " latest INTEGER NOT NULL, in_force INTEGER NOT NULL, since INTEGER,"
+    " suspended_by TEXT NOT NULL, title TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS deal_versions(deal TEXT NOT NULL, version INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL, hash BLOB NOT NULL, status TEXT NOT NULL, in_force_idx INTEGER,"
+    " body TEXT NOT NULL, PRIMARY KEY(deal, version));"
+    "CREATE TABLE IF NOT EXISTS deal_parties(deal TEXT NOT NULL, version INTEGER NOT NULL,"
+    " member TEXT NOT NULL, ord INTEGER NOT NULL, signed_idx INTEGER,"
+    " PRIMARY KEY(deal, version, member));"
+    "CREATE TABLE IF NOT EXISTS deal_notices(deal TEXT NOT NULL, idx INTEGER NOT NULL,"
+    " author TEXT NOT NULL, notice TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY(deal, idx));"
     /* sqlite_witness.c */
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);"
@@ -179,6 +191,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_FLOWS] = &wl_sq_flows,
         [WL_SQ_ZONES] = &wl_sq_zones,
         [WL_SQ_BLOBS] = &wl_sq_blobs,
+        [WL_SQ_DEAL] = &wl_sq_deal,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -408,10 +421,10 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
     static const char *const tables[] = {
-        "members", "keys",         "requirements", "facts",     "pledges_announced",
-        "flows",   "flow_answers", "instruments",  "rates",     "refs",
-        "zones",   "blob_refs",    "blob_public",  "announced", "sqlite_schema",
-        NULL};
+        "members",       "keys",         "requirements", "facts",         "pledges_announced",
+        "flows",         "flow_answers", "instruments",  "rates",         "refs",
+        "zones",         "blob_refs",    "blob_public",  "announced",     "deals",
+        "deal_versions", "deal_parties", "deal_notices", "sqlite_schema", NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

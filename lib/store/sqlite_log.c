@@ -25,6 +25,7 @@ enum {
     Q_CP_GET,
     Q_ANNOUNCED_PUT,
     Q_ANNOUNCED_GET,
+    Q_CP_AFTER,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -48,6 +49,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_CP_GET] = "SELECT size, note FROM checkpoints WHERE size = ?1",
     [Q_ANNOUNCED_PUT] = "INSERT INTO announced(sealed, at) VALUES(?1, ?2)",
     [Q_ANNOUNCED_GET] = "SELECT at FROM announced WHERE sealed = ?1",
+    [Q_CP_AFTER] = "SELECT size, note FROM checkpoints WHERE size > ?1 ORDER BY size LIMIT 1",
 };
 const wl_sq_family wl_sq_log = {sql, Q_COUNT};
 
@@ -458,4 +460,13 @@ wl_rc wl_store_announced_get(wl_store *s, uint64_t sealed, uint64_t *at)
         rc = no_row(r);
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_checkpoint_after(wl_store *s, uint64_t after, uint64_t *size, char **note,
+                                size_t *len)
+{
+    sqlite3_stmt *st = stmt(s, Q_CP_AFTER);
+    *size = 0;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    return cp_read(st, size, note, len);
 }

@@ -22,6 +22,7 @@
 
 #include "store/store_blobs.h"
 #include "store/store_coalition.h"
+#include "store/store_deal.h"
 #include "store/store_flows_ref.h"
 #include "store/store_flows.h"
 #include "store/store_flows_views.h"

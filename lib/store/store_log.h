@@ -90,6 +90,9 @@ wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size
                               int64_t created) WL_MUST;
 wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len) WL_MUST;
 wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len) WL_MUST;
+/* The first checkpoint of a size above `after` (the deal's in force since: its cosignature). */
+wl_rc wl_store_checkpoint_after(wl_store *s, uint64_t after, uint64_t *size, char **note,
+                                size_t *len) WL_MUST;
 
 /*
  * Announcements: sealed entry `sealed` was announced by entry `at`, written

@@ -117,6 +117,20 @@ check "instrument amended by the coordinator" [ "$(w gb instrument "${INS/\"10\"
 BATCH="{\"import\":\"$(hex)$(hex)\",\"format\":\"csv\",\"part\":1,\"parts\":1,\"flows\":[$(flow "$(hex)" allocation)]}"
 for r in ua mo; do check "flow.batch by $r: refused" [ "$(w $r flow.batch "$BATCH")" = refused ]; done
 check "flow.batch by a member" [ "$(w de flow.batch "$BATCH")" = ok ]
+# the deal's kinds by role (issue 10): proposals by the coordinator (or the operator); a
+# signature or a notice by a party of the version, whatever its role; the deals public
+H0=$(printf 'deal text' | sha256sum | cut -c1-64)
+DEAL="{\"deal\":\"az\",\"version\":1,\"title\":\"t\",\"text\":\"$H0\",\"parties\":[\"ua\",\"de\"]}"
+for r in xa de ua mo; do check "deal.propose by $r: refused" [ "$(w $r deal.propose "$DEAL")" = refused ]; done
+check "deal.propose by the coordinator" [ "$(w gb deal.propose "$DEAL")" = ok ]
+DH=$(curl -fs "$URL/api/v1/deals/az" | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][0]["hash"])')
+for r in xa gb mo; do check "deal.sign by $r (not a party): refused" [ "$(w $r deal.sign "{\"deal\":\"az\",\"version\":1,\"hash\":\"$DH\"}")" = refused ]; done
+for r in de ua; do check "deal.sign by the party $r" [ "$(w $r deal.sign "{\"deal\":\"az\",\"version\":1,\"hash\":\"$DH\"}")" = ok ]; done
+for r in xa gb mo; do check "deal.notice by $r (not a party): refused" [ "$(w $r deal.notice '{"deal":"az","notice":"suspend","text":"x"}')" = refused ]; done
+check "deal.notice by a party" [ "$(w de deal.notice '{"deal":"az","notice":"suspend","text":"x"}')" = ok ]
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/deals"                     200 200 200 200 200 200 200
+matrix "/api/v1/deals/az"                  200 200 200 200 200 200 200
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
