@@ -91,6 +91,41 @@ static wl_rc zones_ok(wl_store *s, const json_t *zones, wl_error *err)
     return WL_OK;
 }
 
+/* One document of a version: every party may read it; anyone when the version is public. */
+static wl_rc grant(wl_store *s, const json_t *parties, const char *hex, bool public_,
+                   uint64_t index, wl_error *err)
+{
+    uint8_t h[32];
+    const json_t *x;
+    size_t i;
+    wl_rc rc = WL_OK;
+    if (hex == NULL || wl_hex_decode(hex, 64, h, 32) != WL_OK)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "deal.propose: a hash");
+    json_array_foreach(parties, i, x)
+    {
+        if ((rc = wl_store_blob_ref(s, h, json_string_value(x), index, err)) != WL_OK)
+            return rc;
+    }
+    return public_ ? wl_store_blob_publish(s, h, index, err) : WL_OK;
+}
+
+/* The text and each annex: readable by the parties (blob_refs), by anyone if public. */
+static wl_rc grants(wl_store *s, const json_t *b, uint64_t index, wl_error *err)
+{
+    const json_t *parties = json_object_get(b, "parties"), *a;
+    bool public_ = json_is_true(json_object_get(b, "public"));
+    size_t i;
+    wl_rc rc =
+        grant(s, parties, json_string_value(json_object_get(b, "text")), public_, index, err);
+    json_array_foreach(json_object_get(b, "annexes"), i, a)
+    {
+        if (rc == WL_OK)
+            rc = grant(s, parties, json_string_value(json_object_get(a, "hash")), public_, index,
+                       err);
+    }
+    return rc;
+}
+
 wl_rc wl_deal_propose_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
     const json_t *b = p->e.body_json, *parties = json_object_get(b, "parties"), *x;
@@ -145,7 +180,9 @@ wl_rc wl_deal_propose_apply(wl_store *s, const wl_pending *p, uint64_t index, wl
     snprintf(d.title, sizeof d.title, "%s", str(p, "title"));
     if (rc == WL_OK)
         rc = wl_store_deal_put(s, &d);
-    return rc == WL_OK ? WL_OK : storage(s, rc, err);
+    if (rc != WL_OK)
+        return storage(s, rc, err);
+    return grants(s, b, index, err);
 }
 
 /* The version comes into force at index: the one before it superseded, the fact recorded. */

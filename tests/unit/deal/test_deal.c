@@ -387,6 +387,43 @@ static void test_views(void **state)
     assert_null(o);
 }
 
+/* Whether member (NULL: the public) may read the blob of hex. */
+static bool may_read(const char *hex, const char *member)
+{
+    uint8_t h[32];
+    bool may = false;
+    wl_error err;
+    assert_int_equal(wl_hex_decode(hex, 64, h, 32), WL_OK);
+    assert_int_equal(wl_store_blob_may_read(fx.s, h, member, &may, &err), WL_OK);
+    return may;
+}
+
+/* A proposal names its parties as readers of the text and annexes; a public one publishes them. */
+static void test_blob_grants(void **state)
+{
+    uint8_t h[32];
+    bool created = false;
+    wl_error err;
+    (void)state;
+    for (int i = 0; i < 2; i++) {
+        const char *hex = i ? ANNEX : TEXT;
+        assert_int_equal(wl_hex_decode(hex, 64, h, 32), WL_OK);
+        assert_int_equal(
+            wl_store_blob_put(fx.s, h, "x", 1, "text/plain", false, "co", 1, &created, &err),
+            WL_OK);
+        assert_false(may_read(hex, "ru"));
+    }
+    propose("d", 1, "[\"ru\",\"ua\"]");
+    assert_true(may_read(TEXT, "ru") && may_read(ANNEX, "ru") && may_read(TEXT, "ua"));
+    assert_false(may_read(TEXT, "uk"));
+    assert_false(may_read(ANNEX, NULL));
+    ok("deal.propose", "co",
+       "{\"deal\":\"d\",\"version\":2,\"title\":\"t\",\"text\":\"" TEXT
+       "\",\"annexes\":[{\"name\":\"a\",\"hash\":\"" ANNEX "\"}],\"parties\":[\"ua\"],"
+       "\"public\":true}");
+    assert_true(may_read(TEXT, NULL) && may_read(ANNEX, NULL) && may_read(ANNEX, "uk"));
+}
+
 /* The fact is the deal's: fact.record and fact.retract of it are refused; conditions accept it. */
 static void test_reserved_fact(void **state)
 {
@@ -420,6 +457,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_amendments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reserved_fact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blob_grants, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
