@@ -192,9 +192,12 @@ wl_rc wl_flows_storage(wl_store *s, wl_rc rc, wl_error *err) WL_MUST;
 void wl_instrument_chain(wl_store *s, const char *id, char *out, size_t cap);
 
 /*
- * Whether author may draw on instrument in, or hang an instrument under it: its provider, or a
- * coordinator or operator. Anyone else is told the instrument is unknown (nothing revealed).
+ * The instrument id, into *in, if author may draw on it or hang an instrument under it: its
+ * provider, or a coordinator or operator. Otherwise, or if there is none, 404
+ * unknown_instrument with the message `refusal` (anyone else is told it is unknown: nothing
+ * revealed); a storage error as wl_flows_storage answers it.
  */
-bool wl_instrument_may_use(wl_store *s, const char *author, const wl_instrument_row *in);
+wl_rc wl_instrument_usable(wl_store *s, const char *author, const char *id, const char *refusal,
+                           wl_instrument_row *in, wl_error *err) WL_MUST;
 
 #endif

@@ -14,7 +14,6 @@
 
 #include "willing/coalition.h"
 #include "willing/flows.h"
-#include "willing/identity.h" /* wl_member_privileged */
 
 #define HEX32 "must be 32 lower-case hex digits"
 #define IDENT "must be an id: 1-64 of a-z 0-9 . _ -"
@@ -352,19 +351,17 @@ static wl_rc instrument_of(wl_store *s, const char *author, const wl_flow *f, co
                            wl_error *err)
 {
     wl_instrument_row in;
-    char chain[256];
+    char chain[256], why[256];
     uint64_t kids = 0;
     wl_i128 sum = 0;
-    wl_rc rc = wl_store_instrument_get(s, f->instrument, &in);
-    if (rc == WL_OK && !wl_instrument_may_use(s, author, &in))
-        rc = WL_ERR_NOT_FOUND;
-    if (rc == WL_ERR_NOT_FOUND)
-        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument",
-                            "%s: no instrument '%s' of yours: a flow is drawn on an instrument by "
-                            "its provider or a coordinator",
-                            where, f->instrument);
-    if (rc != WL_OK ||
-        (rc = wl_store_instrument_children(s, f->instrument, NULL, &kids, &sum)) != WL_OK)
+    wl_rc rc;
+    snprintf(why, sizeof why,
+             "%s: no instrument '%s' of yours: a flow is drawn on an instrument by its provider or "
+             "a coordinator",
+             where, f->instrument);
+    if ((rc = wl_instrument_usable(s, author, f->instrument, why, &in, err)) != WL_OK)
+        return rc;
+    if ((rc = wl_store_instrument_children(s, f->instrument, NULL, &kids, &sum)) != WL_OK)
         return wl_flows_storage(s, rc, err);
     if (kids == 0)
         return WL_OK;

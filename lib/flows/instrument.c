@@ -138,11 +138,17 @@ static wl_rc instrument_author(wl_store *s, const char *author, const char *prov
                         "instrument: only its provider '%s' or a coordinator sets it", provider);
 }
 
-bool wl_instrument_may_use(wl_store *s, const char *author, const wl_instrument_row *in)
+wl_rc wl_instrument_usable(wl_store *s, const char *author, const char *id, const char *refusal,
+                           wl_instrument_row *in, wl_error *err)
 {
     wl_member m;
-    return strcmp(author, in->provider) == 0 ||
-           (wl_store_member_get(s, author, &m) == WL_OK && wl_member_privileged(&m));
+    wl_rc rc = wl_store_instrument_get(s, id, in);
+    if (rc == WL_OK && strcmp(author, in->provider) != 0 &&
+        !(wl_store_member_get(s, author, &m) == WL_OK && wl_member_privileged(&m)))
+        rc = WL_ERR_NOT_FOUND; /* another provider's: the same answer as none */
+    if (rc == WL_ERR_NOT_FOUND)
+        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument", "%s", refusal);
+    return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }
 
 /* An amendment keeps what the instrument is: type, level, provider, currency, parent. */
@@ -178,17 +184,13 @@ static wl_rc parent_rules(wl_store *s, const char *author, const wl_instrument_r
                           wl_error *err)
 {
     wl_instrument_row p;
-    char chain[256];
+    char chain[256], why[128];
     uint64_t n = 0;
     wl_i128 sum = 0;
-    wl_rc rc = wl_store_instrument_get(s, r->parent, &p);
-    if (rc == WL_OK && !wl_instrument_may_use(s, author, &p))
-        rc = WL_ERR_NOT_FOUND; /* another provider's: the same answer as none */
-    if (rc == WL_ERR_NOT_FOUND)
-        return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_instrument",
-                            "instrument: 'parent' %s is not an instrument", r->parent);
-    if (rc != WL_OK)
-        return wl_flows_storage(s, rc, err);
+    wl_rc rc;
+    snprintf(why, sizeof why, "instrument: 'parent' %s is not an instrument", r->parent);
+    if ((rc = wl_instrument_usable(s, author, r->parent, why, &p, err)) != WL_OK)
+        return rc;
     wl_instrument_chain(s, r->parent, chain, sizeof chain);
     if (strcmp(p.level, "facility") != 0)
         return wl_error_set(err, WL_ERR_CONFLICT, "not_a_facility",
