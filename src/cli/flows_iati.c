@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -20,6 +21,35 @@
 #ifndef WL_IATI_SCHEMA
 #define WL_IATI_SCHEMA "iati-activities-schema.xsd"
 #endif
+/* where `cmake --install` puts the schema: PREFIX/share/..., the binary being PREFIX/bin/willing */
+#define INSTALLED_SCHEMA "/share/willing/iati/iati-activities-schema.xsd"
+
+/*
+ * The schema to check against: --schema, else $WILLING_IATI_SCHEMA, else the one installed
+ * beside this binary (PREFIX/share/willing/iati), else the source tree's (a build tree's binary).
+ */
+static const char *schema_path(const char *given, char *buf, size_t cap)
+{
+    const char *env = getenv("WILLING_IATI_SCHEMA");
+    ssize_t n;
+    char *slash;
+    if (given || env)
+        return given ? given : env;
+    n = readlink("/proc/self/exe", buf, cap - 1);
+    if (n <= 0 || (size_t)n + sizeof INSTALLED_SCHEMA >= cap)
+        return WL_IATI_SCHEMA;
+    buf[n] = '\0';
+    if ((slash = strrchr(buf, '/')) != NULL) { /* PREFIX/bin/willing: up to PREFIX */
+        *slash = '\0';
+        slash = strrchr(buf, '/');
+    }
+    if (slash != NULL) {
+        memcpy(slash, INSTALLED_SCHEMA, sizeof INSTALLED_SCHEMA);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+    return WL_IATI_SCHEMA;
+}
 
 /* body bytes of one flow.batch entry: the entry's other lines and signature fit in the rest */
 #define BATCH_BODY_MAX (WL_ENTRY_MAX - 2048u)
@@ -161,8 +191,8 @@ int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv)
                 file, WL_IATI_MAX_BYTES >> 20);
         goto out;
     }
-    const char *schema = o.schema ? o.schema : getenv("WILLING_IATI_SCHEMA");
-    if (wl_iati_schema_load(schema ? schema : WL_IATI_SCHEMA, &xsd, &err) != WL_OK) {
+    char where[4096];
+    if (wl_iati_schema_load(schema_path(o.schema, where, sizeof where), &xsd, &err) != WL_OK) {
         fprintf(stderr, "willing flows import-iati: %s (--schema FILE)\n", err.msg);
         goto out;
     }

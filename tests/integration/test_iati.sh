@@ -30,6 +30,17 @@ for (cur, typ), (s, n) in sorted(sums.items()):
 PY
 }
 
+# installed (cmake --install), the program finds the schema installed beside it, with its
+# licence note, not the source tree's: a broken installed copy is the one named
+cmake --install "$(dirname "$W")" --prefix "$T/p" >/dev/null 2>&1 || true
+check "installed: the schema and its licence note in PREFIX/share/willing/iati" \
+  test -x "$T/p/bin/willing" -a -f "$T/p/share/willing/iati/iati-common.xsd" -a -f "$T/p/share/willing/iati/README.md"
+echo 'not a schema' >"$T/p/share/willing/iati/iati-activities-schema.xsd" 2>/dev/null || true
+out=$(env -u WILLING_IATI_SCHEMA "$T/p/bin/willing" flows import-iati "$FIX/activities-nl-mfa-2018.xml" \
+  --category finance --dry-run 2>&1 || true)
+check "an installed willing reads the installed schema (no --schema needed)" \
+  grep -q "schema $T/p/share/willing/iati/" <<<"$out"
+
 for f in activities-nl-mfa-2018.xml activities-fi-mfa-2021.xml activity-standard-example-annotated.xml; do
   "$W" flows import-iati "$FIX/$f" --category finance --dry-run | sort >"$T/$f.sums"
   file_sums "$FIX/$f" >"$T/$f.want"
