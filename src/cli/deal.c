@@ -20,60 +20,11 @@
 #include "cli.h"
 #include "willing/limits.h"
 
-#define DOC_MAX WL_CLI_DATA_MAX /* a text or annex read and uploaded */
-
 typedef struct {
     json_t *body, *annexes, *parties, *zones;
     const char *text_file, *version, *notice_text;
     bool public_;
 } deal_opts;
-
-/* The SHA-256 of bytes, in hex. */
-static void hex_sha256(const void *p, size_t n, char out[65])
-{
-    uint8_t h[32];
-    wl_sha256(p, n, h);
-    wl_hex_encode(h, 32, out);
-}
-
-/* Uploads a file as a blob (PUT /api/v1/blobs/<hash>, signed); its hash in out. 0 or 1. */
-static int upload(const char *server, const wl_keyfile *kf, const char *path, bool public_,
-                  char out[65])
-{
-    char url[WL_CLI_SERVER_URL_MAX + 128], path_q[128], err[256], h1[CLI_HEADER_MAX],
-        h2[CLI_HEADER_MAX], h3[CLI_HEADER_MAX];
-    const char *headers[4] = {h1, h2, NULL, NULL};
-    size_t len = 0;
-    cli_buf b = {0};
-    long st = 0;
-    char *data = cli_read_file(path, DOC_MAX, &len);
-    if (data == NULL) {
-        fprintf(stderr, "willing deal propose: cannot read %s (or it is over %u MiB)\n", path,
-                DOC_MAX >> 20);
-        return 1;
-    }
-    hex_sha256(data, len, out);
-    snprintf(path_q, sizeof path_q, "/api/v1/blobs/%s%s", out, public_ ? "?public=1" : "");
-    cli_url(server, path_q, url, sizeof url);
-    if (cli_sign_request("PUT", url, data, len, kf, (int64_t)(cli_now_us() / 1000000), h1, h2, h3,
-                         sizeof h1) != 0) {
-        free(data);
-        fprintf(stderr, "willing deal propose: cannot sign the upload of %s\n", path);
-        return 1;
-    }
-    if (h3[0])
-        headers[2] = h3;
-    st =
-        cli_http_h("PUT", url, "application/octet-stream", data, len, headers, &b, err, sizeof err);
-    free(data);
-    if (st != 200 && st != 201) {
-        cli_refused("deal propose", st, &b, err);
-        cli_buf_free(&b);
-        return 1;
-    }
-    cli_buf_free(&b);
-    return 0;
-}
 
 /*
  * The deal as the server shows it (GET /api/v1/deals/<id>): 0 with *out, 1 after printing why;
@@ -242,14 +193,16 @@ static int deal_propose(const cli_cmd *self, int argc, char **argv)
         json_integer(shown ? json_integer_value(json_object_get(shown, "latest")) + 1 : 1));
     json_decref(shown);
     shown = NULL;
-    if (upload(c.server, &kf, o.text_file, o.public_, hex) != 0)
+    if (cli_blob_put_file("deal propose", c.server, &kf, o.text_file, NULL, o.public_, hex, NULL) !=
+        0)
         goto out;
     json_object_set_new(o.body, "text", json_string(hex));
     json_array_foreach(o.annexes, i, a)
     {
         const char *spec = json_string_value(a), *eq = strchr(spec, '=');
         char *name = wl_strndup(spec, (size_t)(eq - spec));
-        if (name == NULL || upload(c.server, &kf, eq + 1, o.public_, hex) != 0) {
+        if (name == NULL || cli_blob_put_file("deal propose", c.server, &kf, eq + 1, NULL,
+                                              o.public_, hex, NULL) != 0) {
             wl_free(name);
             goto out;
         }
@@ -283,28 +236,15 @@ out:
 /* Fetches the blob of hash (signed: a private one is readable by the parties) and checks it. */
 static int check_doc(const char *server, const wl_keyfile *kf, const char *what, const char *hash)
 {
-    char url[WL_CLI_SERVER_URL_MAX + 128], p[128], err[256], got[65];
     cli_buf b = {0};
-    long st;
-    snprintf(p, sizeof p, "/api/v1/blobs/%s", hash);
-    cli_url(server, p, url, sizeof url);
-    st = cli_signed_http("GET", url, NULL, 0, kf, &b, err, sizeof err);
-    if (st != 200) {
-        fprintf(stderr,
-                "willing deal sign: not signed: %s %s cannot be read from the server (%ld): "
-                "read what you sign first\n",
-                what, hash, st);
-        cli_buf_free(&b);
-        return 1;
-    }
-    hex_sha256(b.buf ? b.buf : "", b.len, got);
+    int ret = cli_blob_get("deal sign", server, kf, hash, &b);
     cli_buf_free(&b);
-    if (strcmp(got, hash) != 0) {
-        fprintf(stderr, "willing deal sign: not signed: %s's bytes hash to %s, not %s\n", what, got,
-                hash);
-        return 1;
-    }
-    return 0;
+    if (ret != 0)
+        fprintf(stderr,
+                "willing deal sign: not signed: %s %s is missing or differs: read what "
+                "you sign first\n",
+                what, hash);
+    return ret;
 }
 
 static int deal_sign(const cli_cmd *self, int argc, char **argv)

@@ -177,5 +177,25 @@ check "willing deal list" sh -c "'$W' deal list --server '$URL' | grep -q '^peac
 check "GET /api/v1/deals/<unknown>: 404 unknown_deal" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/deals/nothing')\" = 404 ]"
 check "GET /api/v1/deals/<bad id>: 400" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/deals/BAD%20ID')\" = 400 ]"
 check "--help on every deal command" sh -c "for c in propose sign notice show list; do '$W' deal \$c --help | grep -q 'usage: willing deal' || exit 1; done"
+# the CLI with the documents: propose uploads them as blobs, sign checks them before signing
+printf 'The second draft (test copy)\n' >"$T/text2.txt"
+printf 'Annex A: protected sites (test copy)\n' >"$T/annex2.txt"
+out=$("$W" deal propose --server "$URL" --key "$T/co.key" --deal cli --title "Second draft" \
+  --text "$T/text2.txt" --annex "Annex A=$T/annex2.txt" --party ru --party ua 2>&1)
+HC=$(awk '/^deal cli version 1 hash/ {print $6}' <<<"$out")
+check "willing deal propose uploads the documents and prints the version's hash" \
+  [ -n "$HC" ] && [ "$HC" = "$(hash_of cli 1)" ]
+T2=$(sha256sum "$T/text2.txt" | cut -c1-64)
+check "  ... the text stored by its hash, readable by a party, not by a non-party" sh -c \
+  "'$W' blob get --server '$URL' --key '$T/ru.key' $T2 -o '$T/got.txt' >/dev/null && cmp -s '$T/got.txt' '$T/text2.txt' && ! '$W' blob get --server '$URL' --key '$T/uk.key' $T2 -o '$T/no.txt' >/dev/null 2>&1"
+check "willing deal sign: the documents checked, the version signed" sh -c \
+  "'$W' deal sign --server '$URL' --key '$T/ru.key' --deal cli | grep -q '^signed deal cli version 1 hash $HC'"
+MISSING=$(printf 'never uploaded' | sha256sum | cut -c1-64)
+posted co deal.propose "{\"deal\":\"cli\",\"version\":2,\"title\":\"t\",\"text\":\"$MISSING\",\"parties\":[\"ua\"]}" >/dev/null
+before=$(state)
+"$W" deal sign --server "$URL" --key "$T/ua.key" --deal cli >/dev/null 2>"$T/sign.err" || true
+after=$(state)
+check "willing deal sign refuses a version whose text it cannot read, and signs nothing" sh -c \
+  "grep -q 'not signed: the text $MISSING is missing or differs' '$T/sign.err' && [ '$before' = '$after' ]"
 check "fsck replays the deal's entries to the same tables" sh -c "'$W' fsck --db '$DB' >/dev/null"
 finish
