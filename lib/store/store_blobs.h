@@ -48,6 +48,13 @@ wl_rc wl_store_blob_meta(wl_store *s, const uint8_t hash[32], wl_blob_meta *out,
 wl_rc wl_store_blob_read(wl_store *s, const uint8_t hash[32], void **bytes, size_t *n,
                          wl_error *err) WL_MUST;
 /*
+ * n bytes of the blob from offset into buf (offset + n within its size), read
+ * from its pages alone (a slice, never the whole blob in memory): for serving
+ * a large blob in pieces. WL_ERR_NOT_FOUND when it is not held.
+ */
+wl_rc wl_store_blob_read_at(wl_store *s, const uint8_t hash[32], uint64_t offset, void *buf,
+                            size_t n, wl_error *err) WL_MUST;
+/*
  * Whether member may read the blob by the blob's own grants: it is held, and
  * it is public (uploaded public, or published by an entry), or member
  * uploaded it, or an entry names member as a reader. member NULL: anyone (the

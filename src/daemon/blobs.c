@@ -14,7 +14,9 @@
  *     a hash not held, get the same 404 unknown_blob.
  * The upload is durable when answered: the sequencer stores it, with the
  * request's nonce, in one transaction. The request's body is the job's bytes
- * (the request outlives its job: its connection waits, suspended), never a copy.
+ * (the request outlives its job: its connection waits, suspended), never a copy;
+ * a blob is served in 64 KiB pieces as the client takes them, each read from
+ * the store's pages, so a slow reader holds one piece, never the whole blob.
  */
 #include <stdio.h>
 #include <string.h>
@@ -220,6 +222,23 @@ out:
     return ret;
 }
 
+/* A blob served in pieces as the client takes them: never whole in memory. */
+typedef struct {
+    uint8_t hash[32];
+    uint64_t size;
+} blob_stream;
+
+/* On the worker thread that serves the connection: a slice, from its own read connection. */
+static ssize_t blob_piece(void *ctx, uint64_t pos, char *buf, size_t max)
+{
+    const blob_stream *b = ctx;
+    wl_store *s = wl_thread_store();
+    size_t n = pos >= b->size ? 0 : (size_t)(b->size - pos < max ? b->size - pos : max);
+    if (s == NULL || wl_store_blob_read_at(s, b->hash, pos, buf, n, NULL) != WL_OK)
+        return -1;
+    return (ssize_t)n;
+}
+
 /* Whether If-None-Match names etag (a list of entity tags, weak or not, or *). */
 static bool matches(const char *inm, const char *etag)
 {
@@ -249,8 +268,7 @@ static enum MHD_Result get_blob(wl_call *call)
     wl_blob_meta meta;
     bool may = false;
     char etag[67];
-    void *bytes = NULL;
-    size_t n = 0;
+    blob_stream *b;
     wl_error err;
 
     if (parse_hash(call->rest, h) != 0)
@@ -284,9 +302,13 @@ static enum MHD_Result get_blob(wl_call *call)
         if (matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
                     etag))
             return wl_respond_taken(c, MHD_HTTP_NOT_MODIFIED, NULL, NULL, 0, headers);
-        if (wl_store_blob_read(s, h, &bytes, &n, &err) != WL_OK)
-            return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-        return wl_respond_taken(c, MHD_HTTP_OK, meta.media, bytes, n, headers);
+        if ((b = wl_calloc(1, sizeof *b)) == NULL)
+            return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "out_of_memory",
+                                    "cannot read");
+        memcpy(b->hash, h, 32);
+        b->size = meta.size;
+        return wl_respond_stream(c, MHD_HTTP_OK, meta.media, meta.size, blob_piece, b, wl_free,
+                                 headers);
     }
 }
 

@@ -59,15 +59,11 @@ enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, cons
     return ret;
 }
 
-enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, const char *type,
-                                 void *data, size_t len, const char *const *headers)
+/* Queues a document's response r (destroyed here) with its type and header pairs. */
+static enum MHD_Result queue_doc(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
+                                 const char *type, const char *const *headers)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, data, wl_free);
     enum MHD_Result ret;
-    if (r == NULL) {
-        wl_free(data);
-        return MHD_NO;
-    }
     if (type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     for (size_t i = 0; headers && headers[i] && headers[i + 1]; i += 2)
@@ -77,6 +73,57 @@ enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, cons
     ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, const char *type,
+                                 void *data, size_t len, const char *const *headers)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(len, data, wl_free);
+    if (r == NULL) {
+        wl_free(data);
+        return MHD_NO;
+    }
+    return queue_doc(c, status, r, type, headers);
+}
+
+/* The piece the stream's reader gives, or the end of the connection on its error. */
+typedef struct {
+    wl_respond_read_fn read;
+    void *ctx;
+    void (*ctx_free)(void *);
+} stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream *st = cls;
+    ssize_t n = st->read(st->ctx, pos, buf, max);
+    return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
+}
+
+static void stream_free(void *cls)
+{
+    stream *st = cls;
+    st->ctx_free(st->ctx);
+    wl_free(st);
+}
+
+enum MHD_Result wl_respond_stream(struct MHD_Connection *c, unsigned status, const char *type,
+                                  uint64_t size, wl_respond_read_fn read, void *ctx,
+                                  void (*ctx_free)(void *), const char *const *headers)
+{
+    stream *st = wl_calloc(1, sizeof *st);
+    struct MHD_Response *r = NULL;
+    if (st == NULL) {
+        ctx_free(ctx);
+        return MHD_NO;
+    }
+    *st = (stream){read, ctx, ctx_free};
+    r = MHD_create_response_from_callback(size, 64 * 1024, stream_read, st, stream_free);
+    if (r == NULL) {
+        stream_free(st);
+        return MHD_NO;
+    }
+    return queue_doc(c, status, r, type, headers);
 }
 
 /*

@@ -34,6 +34,17 @@ enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, cons
  */
 enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, const char *type,
                                  void *data, size_t len, const char *const *headers);
+/*
+ * size bytes of this Content-Type that read(ctx, pos, buf, max) gives piece by
+ * piece as the client takes them (the bytes it put in buf, or -1 on an error,
+ * which ends the connection), ctx freed with ctx_free when done (also on
+ * failure); headers as for wl_respond_taken. A large document is never whole
+ * in memory.
+ */
+typedef ssize_t (*wl_respond_read_fn)(void *ctx, uint64_t pos, char *buf, size_t max);
+enum MHD_Result wl_respond_stream(struct MHD_Connection *c, unsigned status, const char *type,
+                                  uint64_t size, wl_respond_read_fn read, void *ctx,
+                                  void (*ctx_free)(void *), const char *const *headers);
 /* 503 busy with Retry-After: 1, when the body budget is spent for now (admit.c). */
 enum MHD_Result wl_respond_busy(struct MHD_Connection *c);
 /* The HTTP status of a library error code. */

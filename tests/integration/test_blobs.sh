@@ -178,7 +178,8 @@ wait_http "$URL/log/checkpoint"
 SERVE_PID=$(pgrep -P "$STRACE_PID" -f 'willing serve' || pgrep -n -f "serve --db $DB")
 # the marker throughout: every overflow page of it shows it in the first bytes the trace keeps
 mark=DURABLE-MARKER-$(head -c 8 /dev/urandom | xxd -p)
-for i in $(seq 400); do echo "$mark"; done >"$T/durable.txt"
+# 128 KB: served in three pieces
+for i in $(seq 4000); do echo "$mark"; done >"$T/durable.txt"
 D=$(sha "$T/durable.txt")
 st=$(sput uk "$D" "$T/durable.txt")
 check "an upload acknowledged: 201" [ "$st" = 201 ]

@@ -5,7 +5,8 @@
  * back byte for byte, its metadata without its bytes; who may read it (public,
  * published by an entry, its uploader, a reader an entry names, a grant that
  * came before the blob); nothing stored on a refusal or a rollback; what was
- * committed is there after the store is closed and opened again.
+ * committed is there after the store is closed and opened again, whole and
+ * in slices.
  * docs/internals/deal.md ("Blobs").
  */
 #include <setjmp.h>
@@ -214,6 +215,21 @@ static void test_durable(void **state)
     assert_memory_equal(bytes, big, n);
     wl_free(bytes);
     assert_true(may(f->s, big, "ua"));
+    /* in slices, as it is served: each the same bytes; none past the end */
+    {
+        static char part[70000];
+        wl_error err;
+        for (size_t off = 0; off < n; off += sizeof part) {
+            size_t k = n - off < sizeof part ? n - off : sizeof part;
+            assert_int_equal(wl_store_blob_read_at(f->s, h, off, part, k, NULL), WL_OK);
+            assert_memory_equal(part, big + off, k);
+        }
+        assert_int_equal(wl_store_blob_read_at(f->s, h, n - 10, part, 11, &err), WL_ERR_INVALID);
+        assert_int_equal(wl_store_blob_read_at(f->s, h, n, part, 0, NULL), WL_OK);
+        hash_of("never uploaded", h);
+        assert_int_equal(wl_store_blob_read_at(f->s, h, 0, part, 1, &err), WL_ERR_NOT_FOUND);
+        assert_string_equal(err.code, "unknown_blob");
+    }
 }
 
 int main(void)
