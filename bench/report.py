@@ -190,6 +190,15 @@ TARGETS = [
     Target("flows", "flow_views.worst_p99_ms", operator.lt, 20,
            "&nbsp;&nbsp;the same with the summary converted into EUR (daily rates) {limit}", "ms",
            lambda r: f"worst p99 {r['flow_views']['worst_p99_ms']:.0f} ms"),
+    # issue 10: the deal's zones
+    Target("deal", "zones.p99_us", operator.lt, 50,
+           "containment of a point in any of 1,000 zones {limit} (GEOS prepared geometries in "
+           "an STRtree, `willing-zonebench`)", "µs",
+           lambda r: f"**p99 {r['zones']['p99_us']:.1f} µs**, p50 {r['zones']['p50_us']:.1f} µs "
+                     f"over {n(r['zones']['queries'])} random points in {n(r['zones']['zones'])} "
+                     f"zones; the whole answer (zones and sites within 50 km, JSON) p99 "
+                     f"{r['zones']['answer_p99_us']:.0f} µs; index built in "
+                     f"{r['zones']['build_ms']:.0f} ms"),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",
@@ -209,6 +218,7 @@ SECTIONS = [
     ("register", "The coalition register (issue 3)"),
     ("console", "The console (issue 4)"),
     ("flows", "Flows (issue 9)"),
+    ("deal", "The deal (issue 10)"),
 ]
 # keys of results.json the text below reads beside the targets' own
 USED = {"limits", "cpu", "done", "commit", "date", "worktree_clean", "clearing_20_members",

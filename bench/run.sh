@@ -115,6 +115,9 @@ kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "== flows views over 1,000,000 flows (issue 9)"
 emit flow_views "$("$B/willing-flowbench" "${BENCH_FLOWS:-1000000}")"
 
+echo "== the deal's zones: containment of a point in 1,000 zones (issue 10)"
+emit zones "$("$B/willing-zonebench" 1000)"
+
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")

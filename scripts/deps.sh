@@ -11,6 +11,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
   libcurl4-openssl-dev libxml2-dev libcsv-dev
+  libgeos-dev
 )
 # scripts/demo.sh, run by `make run`
 run_pkgs=(curl python3)

@@ -47,6 +47,7 @@ static const struct {
     {NULL, "reference", cli_reference, "third-party reference data: import-kiel FILE, totals"},
     {"the deal", "deal", cli_deal,
      "propose a version of the deal, sign it, suspend, resume or terminate it; show, list"},
+    {"the deal", "zone", cli_zone, "the deal's zones and protected sites: set, list, contains"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
     {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
 };

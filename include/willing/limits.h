@@ -159,4 +159,13 @@
 #define WL_DEAL_VERSIONS_MAX 1000u /* versions shown by GET /api/v1/deals/<id> (the latest) */
 #define WL_DEAL_COSIGN_LOOK 64u    /* checkpoints looked at for in_force_since's cosignature */
 
+/* The deal's zones and sites (lib/deal/zone.c, docs/internals/deal.md "Zones and sites"). */
+#define WL_ZONE_VERTICES_MAX                                                                       \
+    5000u /* positions of one zone's geometry: 5,001 short ones fit an entry */
+#define WL_ZONE_TEXT_BYTES 2000u      /* bytes of a zone's text */
+#define WL_ZONE_PRECISION_MAX 100u    /* km: the coarsest precision a site may be shown at */
+#define WL_ZONE_PRECISION_DEFAULT 10u /* km: a zone's precision when the entry gives none */
+#define WL_ZONE_SITE_RADIUS_KM 50.0   /* contains: the protected sites within this distance */
+#define WL_ZONES_INDEX_MAX 100000u    /* current zones the containment index holds */
+
 #endif

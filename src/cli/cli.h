@@ -267,6 +267,7 @@ int cli_blob(int argc, char **argv);
 int cli_reference(int argc, char **argv); /* reference.c */
 /* the deal */
 int cli_deal(int argc, char **argv); /* deal.c */
+int cli_zone(int argc, char **argv); /* zone.c */
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */
 int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
 int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);

@@ -131,6 +131,10 @@ check "deal.notice by a party" [ "$(w de deal.notice '{"deal":"az","notice":"sus
 #                                         anon xa  xa2 de  gb  ua  mo
 matrix "/api/v1/deals"                     200 200 200 200 200 200 200
 matrix "/api/v1/deals/az"                  200 200 200 200 200 200 200
+# the deal's zones (issue 10): zone.set by the coordinator (or the operator) only
+ZONE='{"zone":"z1","type":"buffer","geometry":{"type":"Polygon","coordinates":[[[36,50],[37,50],[37,49],[36,50]]]}}'
+for r in xa de ua mo; do check "zone.set by $r: refused" [ "$(w $r zone.set "$ZONE")" = refused ]; done
+check "zone.set by the coordinator" [ "$(w gb zone.set "$ZONE")" = ok ]
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The deal's zones and protected sites from the command line
+ * (docs/internals/cli.md): `willing zone set` (a coordinator's zone.set entry,
+ * its geometry from a GeoJSON file), `zone list` and `zone contains LON LAT`,
+ * which show sites exactly to a key that may see them (--key) and coarsely to
+ * everyone else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+typedef struct {
+    json_t *body;
+    const char *geometry; /* the file */
+} zone_opts;
+
+static int zone_opt(void *ctx, int ch, const char *arg)
+{
+    static const char *const field[128] = {
+        ['z'] = "zone",          ['t'] = "type",     ['s'] = "side",
+        ['m'] = "measured_from", ['c'] = "category", ['x'] = "text"};
+    zone_opts *z = ctx;
+    char *end;
+    if (ch == 'g') {
+        z->geometry = arg;
+    } else if (ch == 'p') {
+        long long v = strtoll(arg, &end, 10);
+        if (*end || end == arg) {
+            fprintf(stderr, "willing zone set: --precision-km takes a whole number of km\n");
+            return 2;
+        }
+        json_object_set_new(z->body, "precision_km", json_integer(v));
+    } else if (ch > 0 && ch < 128 && field[ch]) {
+        json_object_set_new(z->body, field[ch], json_string(arg));
+    }
+    return CLI_GO;
+}
+
+/* The geometry of a GeoJSON file: a geometry object, or a Feature's geometry. */
+static json_t *read_geometry(const char *path)
+{
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *g;
+    if (doc == NULL) {
+        fprintf(stderr, "willing zone set: %s:%d: %s\n", path, jerr.line, jerr.text);
+        return NULL;
+    }
+    if (strcmp(cli_str(doc, "type", ""), "Feature") != 0)
+        return doc;
+    g = json_incref(json_object_get(doc, "geometry"));
+    json_decref(doc);
+    if (g == NULL)
+        fprintf(stderr, "willing zone set: %s: the Feature has no geometry\n", path);
+    return g;
+}
+
+static int run_set(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"zone", required_argument, NULL, 'z'},
+        {"type", required_argument, NULL, 't'},
+        {"geometry", required_argument, NULL, 'g'},
+        {"side", required_argument, NULL, 's'},
+        {"measured-from", required_argument, NULL, 'm'},
+        {"category", required_argument, NULL, 'c'},
+        {"precision-km", required_argument, NULL, 'p'},
+        {"text", required_argument, NULL, 'x'},
+        {NULL, 0, NULL, 0},
+    };
+    zone_opts z = {json_object(), NULL};
+    json_t *g;
+    cli_common c;
+    wl_keyfile kf;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, zone_opt, &z, &c);
+    if (ret != CLI_GO)
+        goto out;
+    if (c.server == NULL || c.key == NULL || z.geometry == NULL || optind != argc) {
+        ret = cli_cmd_usage(stderr, self);
+        goto out;
+    }
+    if ((g = read_geometry(z.geometry)) == NULL) {
+        ret = 1;
+        goto out;
+    }
+    json_object_set_new(z.body, "geometry", g);
+    if (cli_member_key("zone set", c.key, &kf) != 0) {
+        ret = 1;
+        goto out;
+    }
+    ret = cli_post_json(c.server, &kf, "zone.set", z.body);
+    wl_key_wipe(&kf.key);
+out:
+    json_decref(z.body);
+    return ret;
+}
+
+/* GET path, signed with --key when given (a key that may see sites exactly). */
+static int get(const char *cmd, const cli_common *c, const char *path, json_t **o)
+{
+    wl_keyfile kf;
+    int ret;
+    if (c->key && cli_member_key(cmd, c->key, &kf) != 0)
+        return 1;
+    ret = cli_get_json(cmd, c->server, path, c->key ? &kf : NULL, o, NULL);
+    if (c->key)
+        wl_key_wipe(&kf.key);
+    return ret;
+}
+
+static int run_list(const cli_cmd *self, int argc, char **argv)
+{
+    cli_common c;
+    json_t *o = NULL, *f, *p;
+    size_t i;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, NULL, NULL, NULL, &c);
+    if (ret != CLI_GO)
+        return ret;
+    if (c.server == NULL || optind != argc)
+        return cli_cmd_usage(stderr, self);
+    if (get("zone list", &c, "/api/v1/zones", &o) != 0)
+        return 1;
+    if (c.json)
+        cli_print_json(o);
+    else
+        json_array_foreach(json_object_get(o, "features"), i, f)
+        {
+            p = json_object_get(f, "properties");
+            printf("%s: %s%s%s, version %lld (entry %lld), %s%s\n", cli_str(p, "zone", ""),
+                   cli_str(p, "type", ""), json_object_get(p, "category") ? " " : "",
+                   cli_str(p, "category", ""),
+                   (long long)json_integer_value(json_object_get(p, "version")),
+                   (long long)json_integer_value(json_object_get(p, "entry")),
+                   cli_str(json_object_get(f, "geometry"), "type", ""),
+                   json_is_true(json_object_get(p, "coarse")) ? " (coarse)" : "");
+        }
+    json_decref(o);
+    return 0;
+}
+
+static int run_contains(const cli_cmd *self, int argc, char **argv)
+{
+    cli_common c;
+    json_t *o = NULL, *z;
+    char path[160], *end;
+    size_t i;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, NULL, NULL, NULL, &c);
+    if (ret != CLI_GO)
+        return ret;
+    if (c.server == NULL || argc - optind != 2)
+        return cli_cmd_usage(stderr, self);
+    for (int k = 0; k < 2; k++) {
+        (void)strtod(argv[optind + k], &end);
+        if (*end || end == argv[optind + k] || strlen(argv[optind + k]) > 32) {
+            fprintf(stderr, "willing zone contains: %s is not a number of degrees\n",
+                    argv[optind + k]);
+            return 2;
+        }
+    }
+    snprintf(path, sizeof path, "/api/v1/zones/contains?lon=%s&lat=%s", argv[optind],
+             argv[optind + 1]);
+    if (get("zone contains", &c, path, &o) != 0)
+        return 1;
+    if (c.json)
+        cli_print_json(o);
+    else {
+        json_array_foreach(json_object_get(o, "zones"), i, z)
+        {
+            printf("in %s (%s, version %lld)\n", cli_str(z, "zone", ""), cli_str(z, "type", ""),
+                   (long long)json_integer_value(json_object_get(z, "version")));
+        }
+        json_array_foreach(json_object_get(o, "sites"), i, z)
+        {
+            printf("site %s (%s): %g km\n", cli_str(z, "zone", ""), cli_str(z, "category", ""),
+                   json_number_value(json_object_get(z, "distance_km")));
+        }
+    }
+    json_decref(o);
+    return 0;
+}
+
+static const cli_cmd zone_subs[] = {
+    {"zone", "set",
+     "--server URL --key FILE --zone ID --type TYPE --geometry FILE.geojson\n"
+     "                              [--side MEMBER --measured-from ZONE] [--category C]\n"
+     "                              [--precision-km N] [--text TEXT] [--json]",
+     "A coordinator sets a version of a zone of the deal. TYPE: contact_line,\n"
+     "withdrawal_line (with --side, the member whose line it is, and --measured-from,\n"
+     "the line it is measured from), buffer, exclusion, or site (with --category:\n"
+     "energy, water, port, nuclear, other, and --precision-km 1-100: how coarsely the\n"
+     "public sees it). FILE: a GeoJSON geometry or Feature (RFC 7946, longitude then\n"
+     "latitude). Prints the entry's index, which a deal version names.\n",
+     run_set},
+    {"zone", "list", "--server URL [--key FILE] [--json]",
+     "Every zone's current version; sites exactly only with the key of the operator,\n"
+     "a coordinator, the host nation or a party.\n",
+     run_list},
+    {"zone", "contains", "--server URL [--key FILE] [--json] LON LAT",
+     "The zones holding the point and the protected sites within 50 km of it.\n", run_contains},
+};
+
+int cli_zone(int argc, char **argv)
+{
+    return cli_group(argc, argv, "zone", zone_subs, sizeof zone_subs / sizeof zone_subs[0],
+                     "The deal's zones and protected sites: the contact line, each side's\n"
+                     "withdrawal line, buffer and exclusion zones, and sites (GeoJSON).\n");
+}
