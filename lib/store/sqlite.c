@@ -81,7 +81,6 @@ static const char schema[] =
     " instrument TEXT, activity TEXT, category TEXT, stage TEXT NOT NULL, date TEXT NOT NULL,"
     " qty INTEGER, unit TEXT, amount INTEGER, currency TEXT, sealed INTEGER NOT NULL,"
     " superseded_by TEXT, readers TEXT, body TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS flows_by_author ON flows(author, idx);"
     "CREATE INDEX IF NOT EXISTS flows_by_pledge ON flows(pledge) WHERE pledge IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS flows_by_date ON flows(date);"
     "CREATE INDEX IF NOT EXISTS flows_by_instrument ON flows(instrument, stage)"
@@ -192,6 +191,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_ZONES] = &wl_sq_zones,
         [WL_SQ_BLOBS] = &wl_sq_blobs,
         [WL_SQ_DEAL] = &wl_sq_deal,
+        [WL_SQ_FLOWS_TOTALS] = &wl_sq_flows_totals,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -316,6 +316,7 @@ void wl_store_close(wl_store *s)
         for (int i = 0; i < WL_SQ_MAX; i++)
             sqlite3_finalize(s->q[f][i]); /* NULL: a no-op */
     tile_release(s);
+    wl_sq_totals_free(s);
     sqlite3_close(s->db);
     wl_free(s);
 }
@@ -332,8 +333,9 @@ wl_rc wl_store_begin_read(wl_store *s)
 
 wl_rc wl_store_commit(wl_store *s)
 {
+    wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
     tile_release(s);
-    return exec(s, "COMMIT");
+    return rc == WL_OK ? exec(s, "COMMIT") : rc;
 }
 
 /*
@@ -344,6 +346,7 @@ wl_rc wl_store_commit(wl_store *s)
 void wl_store_rollback(wl_store *s)
 {
     tile_release(s);
+    wl_sq_totals_drop(s);
     if (!sqlite3_get_autocommit(s->db))
         (void)exec(s, "ROLLBACK");
 }
@@ -353,18 +356,26 @@ int wl_store_in_transaction(wl_store *s)
     return !sqlite3_get_autocommit(s->db);
 }
 
+/*
+ * The flows views' sums held in memory (sqlite_flows_totals.c) are written before a
+ * savepoint and at its release, and dropped when it rolls back: what is held is always
+ * what was done since the innermost savepoint, so dropping it undoes exactly that.
+ */
 wl_rc wl_store_savepoint(wl_store *s)
 {
-    return exec(s, "SAVEPOINT wl_sp");
+    wl_rc rc = wl_sq_totals_flush(s);
+    return rc == WL_OK ? exec(s, "SAVEPOINT wl_sp") : rc;
 }
 
 wl_rc wl_store_release(wl_store *s)
 {
-    return exec(s, "RELEASE wl_sp");
+    wl_rc rc = wl_sq_totals_flush(s);
+    return rc == WL_OK ? exec(s, "RELEASE wl_sp") : rc;
 }
 
 void wl_store_rollback_to(wl_store *s)
 {
+    wl_sq_totals_drop(s);
     if (!sqlite3_get_autocommit(s->db)) /* gone already: keep the error that ended it */
         (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
 }

@@ -137,6 +137,7 @@ static wl_rc write_done(wl_store *s, sqlite3_stmt *st)
 wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r)
 {
     sqlite3_stmt *st = stmt(s, Q_FLOW_PUT);
+    wl_rc rc;
     sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)r->idx);
     sqlite3_bind_int64(st, 3, r->row);
@@ -157,17 +158,27 @@ wl_rc wl_store_flow_put(wl_store *s, const wl_flow_row *r)
     sqlite3_bind_int(st, 16, r->sealed ? 1 : 0);
     bind_opt(st, 17, r->readers);
     sqlite3_bind_text(st, 18, r->body ? r->body : "{}", -1, SQLITE_STATIC);
-    return write_done(s, st);
+    if ((rc = wl_sq_totals_check_put(s, r)) != WL_OK) /* nothing written: a total too large */
+        return rc;
+    if ((rc = write_done(s, st)) != WL_OK)
+        return rc;
+    return wl_sq_totals_put(s, r);
 }
 
 wl_rc wl_store_flow_publish(wl_store *s, const char *id, uint64_t idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_FLOW_PUBLISH);
-    wl_rc rc;
+    sqlite3_stmt *st;
+    wl_rc rc = wl_sq_totals_begin(s);
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, Q_FLOW_PUBLISH);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    rc = write_done(s, st);
-    return rc == WL_OK && sqlite3_changes(s->db) == 0 ? WL_ERR_NOT_FOUND : rc;
+    if ((rc = write_done(s, st)) == WL_OK && sqlite3_changes(s->db) == 0)
+        rc = WL_ERR_NOT_FOUND;
+    if (rc == WL_OK)
+        rc = wl_sq_totals_flow_changed(s, id);
+    return wl_sq_totals_end(s, rc);
 }
 
 wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r)
@@ -180,10 +191,16 @@ wl_rc wl_store_flow_get(wl_store *s, const char *id, wl_flow_row *r)
 
 wl_rc wl_store_flow_supersede(wl_store *s, const char *old, const char *by)
 {
-    sqlite3_stmt *st = stmt(s, Q_FLOW_SUPERSEDE);
+    sqlite3_stmt *st;
+    wl_rc rc = wl_sq_totals_begin(s);
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, Q_FLOW_SUPERSEDE);
     sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
     bind_opt(st, 2, by);
-    return write_done(s, st);
+    if ((rc = write_done(s, st)) == WL_OK)
+        rc = wl_sq_totals_flow_changed(s, old);
+    return wl_sq_totals_end(s, rc);
 }
 
 /* The sum of column 0 over the rows of st, in 128 bits; n counts them. Resets st. */
@@ -228,7 +245,11 @@ wl_rc wl_store_instrument_drawn_set(wl_store *s, const char *instrument, int64_t
 
 wl_rc wl_store_flow_answer_put(wl_store *s, const wl_flow_answer_row *a)
 {
-    sqlite3_stmt *st = stmt(s, Q_ANSWER_PUT);
+    sqlite3_stmt *st;
+    wl_rc rc = wl_sq_totals_begin(s);
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, Q_ANSWER_PUT);
     sqlite3_bind_text(st, 1, a->flow, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)a->idx);
     sqlite3_bind_text(st, 3, a->kind, -1, SQLITE_STATIC);
@@ -237,7 +258,9 @@ wl_rc wl_store_flow_answer_put(wl_store *s, const wl_flow_answer_row *a)
     bind_opt(st, 5, a->date);
     bind_opt(st, 6, a->reason);
     sqlite3_bind_int(st, 7, a->sealed ? 1 : 0);
-    return write_done(s, st);
+    if ((rc = write_done(s, st)) == WL_OK)
+        rc = wl_sq_totals_answer(s, a);
+    return wl_sq_totals_end(s, rc);
 }
 
 wl_rc wl_store_instrument_put(wl_store *s, const wl_instrument_row *r)

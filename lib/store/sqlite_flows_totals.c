@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The totals the flows views read (sqlite_flows_views.c), kept by triggers on
- * flows and flow_answers as they are stored, so that a summary over a million
- * flows reads a few thousand rows:
+ * The totals the flows views read (sqlite_flows_views.c), kept in C as flows
+ * and answers are stored (sqlite_flows.c calls in here), so that a summary
+ * over a million flows reads a few thousand rows:
  *   flow_live   one row per live flow (the latest of its correction chain):
  *               the columns the views group by, its figure, and what its
  *               latest answer and its latest public answer say;
@@ -13,65 +13,23 @@
  *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure;
  *   flow_first  per pledge, the first live delivery or disbursement's date,
  *               public and all.
- * The triggers count; they decide nothing: a flow's rules are lib/flows'.
+ * The totals count; they decide nothing: a flow's rules are lib/flows'.
  * An answer counts in the order stored: a later one replaces an earlier one.
- * SQLite's + turns a sum past 64 bits into a float: the guard triggers refuse that
- * write (the store answers WL_ERR_TOO_LARGE), so every total stays exact.
- * sqlite.c runs this after the schema. docs/internals/flows.md ("Views").
+ *
+ * Why in C and not in triggers: a statement that fires triggers runs in a
+ * statement journal of its own, which copies every page it touches (about
+ * nine per flow) to a temporary file, and each trigger program allocates a
+ * frame: that was four fifths of an import's time. Here the flows and
+ * flow_live rows are plain single-row writes, and the sums a flow changes are
+ * added up in memory (struct wl_sq_totals, a few cells per key) and written
+ * once per key: at every savepoint, release and commit (sqlite.c), before a
+ * view reads them, and at once outside a transaction. A rollback drops what
+ * is held, as SQLite drops what was written since the savepoint. Every sum is
+ * taken in 128 bits: a write that would take a total past 64 bits is refused
+ * (WL_ERR_TOO_LARGE) before anything is written. docs/internals/flows.md
+ * ("Views"), docs/internals/store.md.
  */
 #include "store/sqlite_int.h"
-
-/* One upsert of flow_sums for the live row R ("NEW"), way G, author A, key K. */
-#define SUMS_ADD(G, A, K)                                                                          \
-    " INSERT INTO flow_sums VALUES(" G ", " A ", " K ", NEW.sealed, NEW.stage, NEW.money,"         \
-    " NEW.measure, NEW.fig, NEW.conf_all, NEW.disp_all, NEW.conf_pub, NEW.disp_pub, 1)"            \
-    " ON CONFLICT(g, author, key, sealed, stage, money, measure) DO UPDATE SET"                    \
-    " reported = reported + excluded.reported, conf_all = conf_all + excluded.conf_all,"           \
-    " disp_all = disp_all + excluded.disp_all, conf_pub = conf_pub + excluded.conf_pub,"           \
-    " disp_pub = disp_pub + excluded.disp_pub, n = n + 1;"
-/* The same row's share taken out (OLD), or its answers' change (OLD to NEW: R "NEW"). */
-#define SUMS_SUB(G, A, K)                                                                          \
-    " UPDATE flow_sums SET reported = reported - OLD.fig, conf_all = conf_all - OLD.conf_all,"     \
-    " disp_all = disp_all - OLD.disp_all, conf_pub = conf_pub - OLD.conf_pub,"                     \
-    " disp_pub = disp_pub - OLD.disp_pub, n = n - 1 WHERE g = " G " AND author = " A               \
-    " AND key = " K " AND sealed = OLD.sealed AND stage = OLD.stage AND money = OLD.money"         \
-    " AND measure = OLD.measure;"
-#define SUMS_ANSWER(G, A, K)                                                                       \
-    " UPDATE flow_sums SET conf_all = conf_all - OLD.conf_all + NEW.conf_all,"                     \
-    " disp_all = disp_all - OLD.disp_all + NEW.disp_all,"                                          \
-    " conf_pub = conf_pub - OLD.conf_pub + NEW.conf_pub,"                                          \
-    " disp_pub = disp_pub - OLD.disp_pub + NEW.disp_pub WHERE g = " G " AND author = " A           \
-    " AND key = " K " AND sealed = OLD.sealed AND stage = OLD.stage AND money = OLD.money"         \
-    " AND measure = OLD.measure;"
-#define EACH_WAY(M, R)                                                                             \
-    M("0", "''", R ".author")                                                                      \
-    M("1", "''", R ".category")                                                                    \
-    M("2", "''", R ".month")                                                                       \
-    M("3", R ".author", R ".category") M("4", R ".author", R ".month")
-#define DELIVERED "('delivery', 'disbursement')"
-#define LIVE_COLS                                                                                  \
-    "flow, author, sealed, readers, category, month, date, stage, money, measure, pledge, "        \
-    "instrument, fig"
-#define LIVE_VALS                                                                                  \
-    "NEW.id, NEW.author, NEW.sealed, NEW.readers, coalesce(NEW.category, ''),"                     \
-    " substr(NEW.date, 1, 7), NEW.date, NEW.stage, NEW.amount IS NOT NULL,"                        \
-    " coalesce(NEW.currency, NEW.unit, ''), NEW.pledge, NEW.instrument,"                           \
-    " coalesce(NEW.amount, NEW.qty, 0)"
-/* What the latest answer of flow NEW.id (of the public ones: P "AND a.sealed = 0") says. */
-#define LATEST(P, KIND, WHAT)                                                                      \
-    "coalesce((SELECT CASE WHEN a.kind = '" KIND "' THEN " WHAT " ELSE 0 END"                      \
-    " FROM flow_answers a WHERE a.flow = NEW.id " P " ORDER BY a.rowid DESC LIMIT 1), 0)"
-#define FIGURE "coalesce(NEW.amount, NEW.qty, 0)"
-#define RECEIVED "coalesce(a.received, 0)"
-#define PUBLIC "AND a.sealed = 0"
-#define CONF_ALL LATEST("", "confirm", RECEIVED)
-#define DISP_ALL LATEST("", "dispute", FIGURE)
-#define CONF_PUB LATEST(PUBLIC, "confirm", RECEIVED)
-#define DISP_PUB LATEST(PUBLIC, "dispute", FIGURE)
-#define ANSWERS CONF_ALL ", " DISP_ALL ", " CONF_PUB ", " DISP_PUB
-#define SUMS_ADD_EACH EACH_WAY(SUMS_ADD, "NEW")
-#define SUMS_SUB_EACH EACH_WAY(SUMS_SUB, "OLD")
-#define SUMS_ANSWER_EACH EACH_WAY(SUMS_ANSWER, "OLD")
 
 const char wl_sq_flows_views_schema[] =
     /* the list's filters and pages, one flow's chain */
@@ -102,60 +60,510 @@ const char wl_sq_flows_views_schema[] =
     " total INTEGER NOT NULL, n INTEGER NOT NULL,"
     " PRIMARY KEY(instrument, author, sealed, stage, measure)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS flow_first(pledge TEXT PRIMARY KEY, first_pub TEXT,"
-    " first_all TEXT) WITHOUT ROWID;"
-    /* flows -> flow_live: a flow stored live; superseded, announced or its readers changed */
-    "CREATE TRIGGER IF NOT EXISTS flows_v_add AFTER INSERT ON flows"
-    " WHEN NEW.superseded_by IS NULL BEGIN"
-    " INSERT INTO flow_live(" LIVE_COLS ") VALUES(" LIVE_VALS ");"
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS flows_v_change AFTER UPDATE OF superseded_by, sealed, readers"
-    " ON flows BEGIN"
-    " DELETE FROM flow_live WHERE flow = OLD.id;"
-    " INSERT INTO flow_live(" LIVE_COLS ", conf_all, disp_all, conf_pub, disp_pub)"
-    " SELECT " LIVE_VALS ", " ANSWERS " WHERE NEW.superseded_by IS NULL;"
-    " END;"
-    /* flow_answers -> flow_live: the answer stored last counts */
-    "CREATE TRIGGER IF NOT EXISTS flow_answers_v AFTER INSERT ON flow_answers BEGIN"
-    " UPDATE flow_live SET"
-    " conf_all = CASE WHEN NEW.kind = 'confirm' THEN coalesce(NEW.received, 0) ELSE 0 END,"
-    " disp_all = CASE WHEN NEW.kind = 'dispute' THEN fig ELSE 0 END,"
-    " conf_pub = CASE WHEN NEW.sealed <> 0 THEN conf_pub"
-    " WHEN NEW.kind = 'confirm' THEN coalesce(NEW.received, 0) ELSE 0 END,"
-    " disp_pub = CASE WHEN NEW.sealed <> 0 THEN disp_pub"
-    " WHEN NEW.kind = 'dispute' THEN fig ELSE 0 END"
-    " WHERE flow = NEW.flow;"
-    " END;"
-    /* flow_live -> the totals */
-    "CREATE TRIGGER IF NOT EXISTS flow_live_ins AFTER INSERT ON flow_live BEGIN" SUMS_ADD_EACH
-    " INSERT INTO flow_isums SELECT NEW.instrument, NEW.author, NEW.sealed, NEW.stage,"
-    " NEW.measure, NEW.fig, 1 WHERE NEW.instrument IS NOT NULL"
-    " ON CONFLICT(instrument, author, sealed, stage, measure) DO UPDATE"
-    " SET total = total + excluded.total, n = n + 1;"
-    " INSERT INTO flow_first SELECT NEW.pledge, CASE WHEN NEW.sealed = 0 THEN NEW.date END,"
-    " NEW.date WHERE NEW.pledge IS NOT NULL AND NEW.stage IN " DELIVERED
-    " ON CONFLICT(pledge) DO UPDATE SET"
-    " first_all = coalesce(min(first_all, excluded.first_all), first_all, excluded.first_all),"
-    " first_pub = coalesce(min(first_pub, excluded.first_pub), first_pub, excluded.first_pub);"
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS flow_live_del AFTER DELETE ON flow_live BEGIN" SUMS_SUB_EACH
-    " UPDATE flow_isums SET total = total - OLD.fig, n = n - 1 WHERE instrument = OLD.instrument"
-    " AND author = OLD.author AND sealed = OLD.sealed AND stage = OLD.stage"
-    " AND measure = OLD.measure;"
-    " UPDATE flow_first SET"
-    " first_all = (SELECT min(date) FROM flow_live WHERE pledge = OLD.pledge"
-    " AND stage IN " DELIVERED "),"
-    " first_pub = (SELECT min(date) FROM flow_live WHERE pledge = OLD.pledge AND sealed = 0"
-    " AND stage IN " DELIVERED ")"
-    " WHERE pledge = OLD.pledge AND OLD.stage IN " DELIVERED ";"
-    " END;"
-    "CREATE TRIGGER IF NOT EXISTS flow_live_upd AFTER UPDATE OF conf_all, disp_all, conf_pub,"
-    " disp_pub ON flow_live BEGIN" SUMS_ANSWER_EACH " END;"
-    /* a sum past 64 bits would become a float: refuse the write that makes it */
-    "CREATE TRIGGER IF NOT EXISTS flow_sums_exact BEFORE UPDATE ON flow_sums"
-    " WHEN typeof(NEW.reported) <> 'integer' OR typeof(NEW.conf_all) <> 'integer'"
-    " OR typeof(NEW.disp_all) <> 'integer' OR typeof(NEW.conf_pub) <> 'integer'"
-    " OR typeof(NEW.disp_pub) <> 'integer'"
-    " BEGIN SELECT RAISE(ABORT, 'a total of the flows would pass 64 bits'); END;"
-    "CREATE TRIGGER IF NOT EXISTS flow_isums_exact BEFORE UPDATE ON flow_isums"
-    " WHEN typeof(NEW.total) <> 'integer'"
-    " BEGIN SELECT RAISE(ABORT, 'a total of the flows would pass 64 bits'); END;";
+    " first_all TEXT) WITHOUT ROWID;";
+
+enum {
+    T_SUMS_GET,
+    T_SUMS_PUT,
+    T_ISUMS_GET,
+    T_ISUMS_PUT,
+    T_LIVE_PUT,
+    T_LIVE_GET,
+    T_LIVE_DEL,
+    T_LIVE_ANSWERS,
+    T_LIVE_FROM_FLOW,
+    T_FIRST_ADD,
+    T_FIRST_REDO,
+    T_COUNT
+};
+_Static_assert(T_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+#define DELIVERED "('delivery', 'disbursement')"
+#define SUMS_KEY "g = ?1 AND author = ?2 AND key = ?3 AND sealed = ?4 AND stage = ?5 AND money = ?6"
+#define ISUMS_KEY "instrument = ?1 AND author = ?2 AND sealed = ?3 AND stage = ?4"
+/* What the latest answer of flow f (of the public ones: P "AND a.sealed = 0") says. */
+#define LATEST(P, KIND, WHAT)                                                                      \
+    "coalesce((SELECT CASE WHEN a.kind = '" KIND "' THEN " WHAT " ELSE 0 END"                      \
+    " FROM flow_answers a WHERE a.flow = f.id " P " ORDER BY a.rowid DESC LIMIT 1), 0)"
+#define FIGURE "coalesce(f.amount, f.qty, 0)"
+#define RECEIVED "coalesce(a.received, 0)"
+
+static const char *const sql[T_COUNT] = {
+    [T_SUMS_GET] = "SELECT reported, conf_all, disp_all, conf_pub, disp_pub, n FROM flow_sums "
+                   "WHERE " SUMS_KEY " AND measure = ?7",
+    [T_SUMS_PUT] =
+        "INSERT INTO flow_sums VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13) ON CONFLICT(g, author, key, sealed, stage, money, measure) DO UPDATE SET "
+        "reported = excluded.reported, conf_all = excluded.conf_all, disp_all = "
+        "excluded.disp_all, conf_pub = excluded.conf_pub, disp_pub = excluded.disp_pub, "
+        "n = excluded.n",
+    [T_ISUMS_GET] = "SELECT total, n FROM flow_isums WHERE " ISUMS_KEY " AND measure = ?5",
+    [T_ISUMS_PUT] = "INSERT INTO flow_isums VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT("
+                    "instrument, author, sealed, stage, measure) DO UPDATE SET total = "
+                    "excluded.total, n = excluded.n",
+    [T_LIVE_PUT] = "INSERT INTO flow_live(flow, author, sealed, readers, category, month, date, "
+                   "stage, money, measure, pledge, instrument, fig) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+                   "?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [T_LIVE_GET] = "SELECT author, sealed, category, month, date, stage, money, measure, pledge, "
+                   "instrument, fig, conf_all, disp_all, conf_pub, disp_pub FROM flow_live "
+                   "WHERE flow = ?1",
+    [T_LIVE_DEL] = "DELETE FROM flow_live WHERE flow = ?1",
+    [T_LIVE_ANSWERS] = "UPDATE flow_live SET conf_all = ?2, disp_all = ?3, conf_pub = ?4, "
+                       "disp_pub = ?5 WHERE flow = ?1",
+    [T_LIVE_FROM_FLOW] =
+        "INSERT INTO flow_live(flow, author, sealed, readers, category, month, date, stage, "
+        "money, measure, pledge, instrument, fig, conf_all, disp_all, conf_pub, disp_pub) "
+        "SELECT f.id, f.author, f.sealed, f.readers, coalesce(f.category, ''), "
+        "substr(f.date, 1, 7), f.date, f.stage, f.amount IS NOT NULL, "
+        "coalesce(f.currency, f.unit, ''), f.pledge, f.instrument, " FIGURE
+        ", " LATEST("", "confirm", RECEIVED) ", " LATEST("", "dispute", FIGURE) ", " LATEST(
+            "AND a.sealed = 0", "confirm",
+            RECEIVED) ", " LATEST("AND a.sealed = 0", "dispute",
+                                  FIGURE) " FROM flows f WHERE f.id = ?1 AND f.superseded_by IS "
+                                          "NULL",
+    [T_FIRST_ADD] = "INSERT INTO flow_first VALUES(?1, CASE WHEN ?2 = 0 THEN ?3 END, ?3) "
+                    "ON CONFLICT(pledge) DO UPDATE SET first_all = coalesce(min(first_all, "
+                    "excluded.first_all), first_all, excluded.first_all), first_pub = "
+                    "coalesce(min(first_pub, excluded.first_pub), first_pub, excluded.first_pub)",
+    [T_FIRST_REDO] = "UPDATE flow_first SET first_all = (SELECT min(date) FROM flow_live WHERE "
+                     "pledge = ?1 AND stage IN " DELIVERED "), first_pub = (SELECT min(date) FROM "
+                     "flow_live WHERE pledge = ?1 AND sealed = 0 AND stage IN " DELIVERED ") "
+                     "WHERE pledge = ?1",
+};
+const wl_sq_family wl_sq_flows_totals = {sql, T_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_FLOWS_TOTALS, q);
+}
+
+/* ---- the cells held in memory: one per row of flow_sums or flow_isums touched ---- */
+
+#define WAYS 5     /* flow_sums' g: 0-4 */
+#define ISUMS WAYS /* a cell of flow_isums (its key is the instrument) */
+#define CELLS 4096 /* slots; written out when half are used */
+#define FIGS 6     /* reported, conf_all, disp_all, conf_pub, disp_pub, n (isums: total .. n) */
+
+typedef struct {
+    bool used, present, dirty; /* present: the row exists, or will once written */
+    int g, sealed, money;
+    char author[65], key[65], stage[16], measure[65];
+    int64_t v[FIGS];
+} cell;
+
+struct wl_sq_totals {
+    size_t used;
+    cell c[CELLS];
+};
+
+/* A live flow as the totals see it: its keys and figures. */
+typedef struct {
+    char author[65], category[33], month[8], date[11], stage[16], measure[65];
+    char pledge[33], instrument[65];
+    int sealed, money;
+    int64_t fig, ans[4]; /* conf_all, disp_all, conf_pub, disp_pub */
+} live;
+
+static uint64_t mix(uint64_t h, const char *str)
+{
+    for (; *str; str++)
+        h = (h ^ (unsigned char)*str) * 1099511628211u;
+    return (h ^ 0x1f) * 1099511628211u;
+}
+
+static bool same(const cell *c, int g, const char *author, const char *key, int sealed,
+                 const char *stage, int money, const char *measure)
+{
+    return c->g == g && c->sealed == sealed && c->money == money && strcmp(c->key, key) == 0 &&
+           strcmp(c->author, author) == 0 && strcmp(c->stage, stage) == 0 &&
+           strcmp(c->measure, measure) == 0;
+}
+
+/* Reads the stored row of a new cell (none: all zero, not present). */
+static wl_rc load(wl_store *s, cell *c)
+{
+    sqlite3_stmt *st;
+    int r;
+    if (c->g == ISUMS) {
+        st = stmt(s, T_ISUMS_GET);
+        sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, c->sealed);
+        sqlite3_bind_text(st, 4, c->stage, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c->measure, -1, SQLITE_STATIC);
+    } else {
+        st = stmt(s, T_SUMS_GET);
+        sqlite3_bind_int(st, 1, c->g);
+        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, c->sealed);
+        sqlite3_bind_text(st, 5, c->stage, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, c->money);
+        sqlite3_bind_text(st, 7, c->measure, -1, SQLITE_STATIC);
+    }
+    r = sqlite3_step(st);
+    memset(c->v, 0, sizeof c->v);
+    c->present = r == SQLITE_ROW;
+    if (r == SQLITE_ROW) {
+        if (c->g == ISUMS) {
+            c->v[0] = sqlite3_column_int64(st, 0);
+            c->v[5] = sqlite3_column_int64(st, 1);
+        } else {
+            for (int i = 0; i < FIGS; i++)
+                c->v[i] = sqlite3_column_int64(st, i);
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+}
+
+/* Writes one cell's row. */
+static wl_rc store_cell(wl_store *s, const cell *c)
+{
+    sqlite3_stmt *st;
+    if (c->g == ISUMS) {
+        st = stmt(s, T_ISUMS_PUT);
+        sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, c->sealed);
+        sqlite3_bind_text(st, 4, c->stage, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c->measure, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, c->v[0]);
+        sqlite3_bind_int64(st, 7, c->v[5]);
+    } else {
+        st = stmt(s, T_SUMS_PUT);
+        sqlite3_bind_int(st, 1, c->g);
+        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, c->sealed);
+        sqlite3_bind_text(st, 5, c->stage, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, c->money);
+        sqlite3_bind_text(st, 7, c->measure, -1, SQLITE_STATIC);
+        for (int i = 0; i < FIGS; i++)
+            sqlite3_bind_int64(st, 8 + i, c->v[i]);
+    }
+    return step_done(st);
+}
+
+void wl_sq_totals_drop(wl_store *s)
+{
+    if (s->tot && s->tot->used) {
+        memset(s->tot->c, 0, sizeof s->tot->c);
+        s->tot->used = 0;
+    }
+}
+
+wl_rc wl_sq_totals_flush(wl_store *s)
+{
+    wl_rc rc = WL_OK;
+    if (s->tot == NULL || s->tot->used == 0)
+        return WL_OK;
+    for (size_t i = 0; i < CELLS && rc == WL_OK; i++) {
+        const cell *c = &s->tot->c[i];
+        if (c->used && c->dirty && c->present)
+            rc = store_cell(s, c);
+    }
+    /* written or failed: on failure the caller rolls back, which drops what SQLite holds too */
+    memset(s->tot->c, 0, sizeof s->tot->c);
+    s->tot->used = 0;
+    return rc;
+}
+
+void wl_sq_totals_free(wl_store *s)
+{
+    wl_free(s->tot);
+    s->tot = NULL;
+}
+
+/* The cell of a key, read from the store the first time; NULL with *rc on failure. */
+static cell *find(wl_store *s, int g, const char *author, const char *key, int sealed,
+                  const char *stage, int money, const char *measure, wl_rc *rc)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i;
+    cell *c;
+    if (s->tot == NULL && (s->tot = wl_calloc(1, sizeof *s->tot)) == NULL) {
+        *rc = WL_ERR_NOMEM;
+        return NULL;
+    }
+    h = mix(mix(mix(mix(mix(h, author), key), stage), measure), g == ISUMS ? "i" : "s");
+    h = (h ^ (uint64_t)(g * 4 + sealed * 2 + money)) * 1099511628211u;
+    for (i = h % CELLS;; i = (i + 1) % CELLS) {
+        c = &s->tot->c[i];
+        if (!c->used)
+            break;
+        if (same(c, g, author, key, sealed, stage, money, measure))
+            return c;
+    }
+    c->used = true;
+    c->g = g;
+    c->sealed = sealed;
+    c->money = money;
+    snprintf(c->author, sizeof c->author, "%s", author);
+    snprintf(c->key, sizeof c->key, "%s", key);
+    snprintf(c->stage, sizeof c->stage, "%s", stage);
+    snprintf(c->measure, sizeof c->measure, "%s", measure);
+    s->tot->used++;
+    if ((*rc = load(s, c)) != WL_OK)
+        return NULL;
+    return c;
+}
+
+/*
+ * Adds d (FIGS figures, scaled: n counts) to the cells of live flow l: its five
+ * ways of flow_sums, and its instrument's cell of flow_isums when isums (only
+ * d[0] and d[5] count there). add: the flow's row is new to the totals (a cell
+ * not stored yet is made); otherwise a cell not stored is left alone, as an
+ * UPDATE of no row would. Nothing changes when a total would pass 64 bits
+ * (WL_ERR_TOO_LARGE). dry: only the check.
+ */
+static wl_rc change(wl_store *s, const live *l, const int64_t d[FIGS], bool isums, bool add,
+                    bool dry)
+{
+    cell *cs[WAYS + 1];
+    size_t n = 0;
+    wl_rc rc = WL_OK;
+    const char *keys[WAYS][2] = {{"", l->author},
+                                 {"", l->category},
+                                 {"", l->month},
+                                 {l->author, l->category},
+                                 {l->author, l->month}};
+    if (s->tot && s->tot->used + WAYS + 1 > CELLS / 2 && (rc = wl_sq_totals_flush(s)) != WL_OK)
+        return rc;
+    for (int g = 0; g < WAYS; g++)
+        if ((cs[n++] = find(s, g, keys[g][0], keys[g][1], l->sealed, l->stage, l->money, l->measure,
+                            &rc)) == NULL)
+            return rc;
+    if (isums && l->instrument[0] &&
+        (cs[n++] = find(s, ISUMS, l->author, l->instrument, l->sealed, l->stage, 0, l->measure,
+                        &rc)) == NULL)
+        return rc;
+    for (size_t k = 0; k < n; k++) {
+        if (!cs[k]->present && !add)
+            continue;
+        for (int i = 0; i < FIGS; i++) {
+            wl_i128 v = (wl_i128)cs[k]->v[i] + d[i];
+            if (cs[k]->g == ISUMS && i != 0 && i != FIGS - 1)
+                continue; /* flow_isums keeps the figure and the count only */
+            if (cs[k]->present && (v > INT64_MAX || v < INT64_MIN))
+                return WL_ERR_TOO_LARGE;
+        }
+    }
+    for (size_t k = 0; k < n && !dry; k++) {
+        if (!cs[k]->present && !add)
+            continue;
+        for (int i = 0; i < FIGS; i++)
+            if (cs[k]->g != ISUMS || i == 0 || i == FIGS - 1)
+                cs[k]->v[i] += d[i];
+        cs[k]->present = true;
+        cs[k]->dirty = true;
+    }
+    return WL_OK;
+}
+
+/* Outside a transaction every write is its own: what is held is written at once. */
+static wl_rc settle(wl_store *s, wl_rc rc)
+{
+    if (rc == WL_OK && sqlite3_get_autocommit(s->db))
+        return wl_sq_totals_flush(s);
+    if (rc != WL_OK && sqlite3_get_autocommit(s->db))
+        wl_sq_totals_drop(s);
+    return rc;
+}
+
+static bool delivered(const char *stage)
+{
+    return strcmp(stage, "delivery") == 0 || strcmp(stage, "disbursement") == 0;
+}
+
+static wl_rc first_add(wl_store *s, const live *l)
+{
+    sqlite3_stmt *st;
+    if (l->pledge[0] == '\0' || !delivered(l->stage))
+        return WL_OK;
+    st = stmt(s, T_FIRST_ADD);
+    sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, l->sealed);
+    sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && v[0])
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* A flow's row as the totals see it. */
+static void live_of_row(const wl_flow_row *r, live *l)
+{
+    memset(l, 0, sizeof *l);
+    snprintf(l->author, sizeof l->author, "%s", r->author);
+    snprintf(l->category, sizeof l->category, "%s", r->category);
+    snprintf(l->month, sizeof l->month, "%.7s", r->date);
+    snprintf(l->date, sizeof l->date, "%s", r->date);
+    snprintf(l->stage, sizeof l->stage, "%s", r->stage);
+    snprintf(l->measure, sizeof l->measure, "%s", r->currency[0] ? r->currency : r->unit);
+    snprintf(l->pledge, sizeof l->pledge, "%s", r->pledge);
+    snprintf(l->instrument, sizeof l->instrument, "%s", r->instrument);
+    l->sealed = r->sealed ? 1 : 0;
+    l->money = r->has_amount ? 1 : 0;
+    l->fig = r->has_amount ? r->amount : r->has_qty ? r->qty : 0;
+}
+
+wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r)
+{
+    live l;
+    live_of_row(r, &l);
+    {
+        const int64_t d[FIGS] = {l.fig, 0, 0, 0, 0, 1};
+        return settle(s, change(s, &l, d, true, true, true));
+    }
+}
+
+wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r)
+{
+    live l;
+    sqlite3_stmt *st = stmt(s, T_LIVE_PUT);
+    wl_rc rc;
+    live_of_row(r, &l);
+    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, l.sealed);
+    bind_text_or_null(st, 4, r->readers);
+    sqlite3_bind_text(st, 5, l.category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, l.month, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, l.date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, l.stage, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 9, l.money);
+    sqlite3_bind_text(st, 10, l.measure, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 11, l.pledge);
+    bind_text_or_null(st, 12, l.instrument);
+    sqlite3_bind_int64(st, 13, l.fig);
+    if ((rc = step_done(st)) == WL_OK) {
+        const int64_t d[FIGS] = {l.fig, 0, 0, 0, 0, 1};
+        rc = change(s, &l, d, true, true, false);
+    }
+    if (rc == WL_OK)
+        rc = first_add(s, &l);
+    return settle(s, rc);
+}
+
+/* The live row of a flow; WL_ERR_NOT_FOUND when it is not live. */
+static wl_rc live_get(wl_store *s, const char *flow, live *l)
+{
+    sqlite3_stmt *st = stmt(s, T_LIVE_GET);
+    int r;
+    memset(l, 0, sizeof *l);
+    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        col_str(st, 0, l->author, sizeof l->author);
+        l->sealed = sqlite3_column_int(st, 1);
+        col_str(st, 2, l->category, sizeof l->category);
+        col_str(st, 3, l->month, sizeof l->month);
+        col_str(st, 4, l->date, sizeof l->date);
+        col_str(st, 5, l->stage, sizeof l->stage);
+        l->money = sqlite3_column_int(st, 6);
+        col_str(st, 7, l->measure, sizeof l->measure);
+        col_str(st, 8, l->pledge, sizeof l->pledge);
+        col_str(st, 9, l->instrument, sizeof l->instrument);
+        l->fig = sqlite3_column_int64(st, 10);
+        for (int i = 0; i < 4; i++)
+            l->ans[i] = sqlite3_column_int64(st, 11 + i);
+    }
+    sqlite3_reset(st);
+    return no_row(r);
+}
+
+/* Takes a flow out of the totals (it was superseded, announced, or its readers changed). */
+static wl_rc live_remove(wl_store *s, const char *flow)
+{
+    live l;
+    sqlite3_stmt *st;
+    wl_rc rc = live_get(s, flow, &l);
+    if (rc == WL_ERR_NOT_FOUND)
+        return WL_OK;
+    if (rc == WL_OK) {
+        const int64_t d[FIGS] = {-l.fig, -l.ans[0], -l.ans[1], -l.ans[2], -l.ans[3], -1};
+        rc = change(s, &l, d, true, false, false);
+    }
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, T_LIVE_DEL);
+    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
+    if ((rc = step_done(st)) == WL_OK && l.pledge[0] && delivered(l.stage)) {
+        st = stmt(s, T_FIRST_REDO);
+        sqlite3_bind_text(st, 1, l.pledge, -1, SQLITE_STATIC);
+        rc = step_done(st);
+    }
+    return rc;
+}
+
+/* Puts a flow back into the totals from its stored row and answers, if it is live. */
+static wl_rc live_restore(wl_store *s, const char *flow)
+{
+    live l;
+    sqlite3_stmt *st = stmt(s, T_LIVE_FROM_FLOW);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
+    if ((rc = step_done(st)) != WL_OK || sqlite3_changes(s->db) == 0)
+        return rc;
+    if ((rc = live_get(s, flow, &l)) == WL_OK) {
+        const int64_t d[FIGS] = {l.fig, l.ans[0], l.ans[1], l.ans[2], l.ans[3], 1};
+        rc = change(s, &l, d, true, true, false);
+    }
+    return rc == WL_OK ? first_add(s, &l) : rc;
+}
+
+wl_rc wl_sq_totals_begin(wl_store *s)
+{
+    wl_rc rc = wl_sq_totals_flush(s);
+    return rc == WL_OK ? map_rc(sqlite3_exec(s->db, "SAVEPOINT wl_tot", NULL, NULL, NULL)) : rc;
+}
+
+wl_rc wl_sq_totals_end(wl_store *s, wl_rc rc)
+{
+    if (rc == WL_OK && (rc = wl_sq_totals_flush(s)) == WL_OK)
+        rc = map_rc(sqlite3_exec(s->db, "RELEASE wl_tot", NULL, NULL, NULL));
+    if (rc != WL_OK) {
+        wl_sq_totals_drop(s);
+        if (!sqlite3_get_autocommit(s->db)) /* gone already: keep the error that ended it */
+            (void)sqlite3_exec(s->db, "ROLLBACK TO wl_tot; RELEASE wl_tot", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+wl_rc wl_sq_totals_flow_changed(wl_store *s, const char *flow)
+{
+    wl_rc rc = live_remove(s, flow);
+    return rc == WL_OK ? live_restore(s, flow) : rc;
+}
+
+wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a)
+{
+    live l;
+    wl_rc rc = live_get(s, a->flow, &l);
+    int64_t now[4];
+    sqlite3_stmt *st;
+    bool confirm = strcmp(a->kind, "confirm") == 0, dispute = strcmp(a->kind, "dispute") == 0;
+    if (rc == WL_ERR_NOT_FOUND)
+        return WL_OK; /* not live: superseded, its answers count with its correction's */
+    if (rc != WL_OK)
+        return rc;
+    now[0] = confirm && a->has_received ? a->received : 0;
+    now[1] = dispute ? l.fig : 0;
+    now[2] = a->sealed ? l.ans[2] : now[0];
+    now[3] = a->sealed ? l.ans[3] : now[1];
+    {
+        const int64_t d[FIGS] = {
+            0, now[0] - l.ans[0], now[1] - l.ans[1], now[2] - l.ans[2], now[3] - l.ans[3], 0};
+        if ((rc = change(s, &l, d, false, false, false)) != WL_OK)
+            return rc;
+    }
+    st = stmt(s, T_LIVE_ANSWERS);
+    sqlite3_bind_text(st, 1, a->flow, -1, SQLITE_STATIC);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_int64(st, 2 + i, now[i]);
+    return step_done(st);
+}

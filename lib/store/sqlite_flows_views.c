@@ -34,6 +34,11 @@ static const char *vis(const wl_flows_who *w, int live)
 /* Prepares sql (one statement) and binds ?1 to the viewer's member (or NULL). */
 static wl_rc prep(wl_store *s, const wl_flows_who *w, const char *sql, sqlite3_stmt **st)
 {
+    wl_rc frc = wl_sq_totals_flush(s); /* sums held in memory, on the writer's connection */
+    if (frc != WL_OK) {
+        *st = NULL;
+        return frc;
+    }
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
         wl_rc rc = map_rc(sqlite3_errcode(s->db));
         sqlite3_finalize(*st);

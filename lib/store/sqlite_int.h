@@ -32,6 +32,7 @@ enum {
     WL_SQ_ZONES,
     WL_SQ_BLOBS,
     WL_SQ_DEAL,
+    WL_SQ_FLOWS_TOTALS,
     WL_SQ_FAMILIES
 };
 /* Statements one family may cache (each family's file checks its count against it). */
@@ -42,10 +43,11 @@ typedef struct {
     const char *const *sql;
     int n;
 } wl_sq_family;
-/* The flows views' indexes, totals and triggers (sqlite_flows_totals.c), after the schema. */
+/* The flows views' tables and indexes (sqlite_flows_totals.c), after the schema. */
 extern const char wl_sq_flows_views_schema[];
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
-    wl_sq_witness, wl_sq_flows_ref, wl_sq_flows, wl_sq_zones, wl_sq_blobs, wl_sq_deal;
+    wl_sq_witness, wl_sq_flows_ref, wl_sq_flows, wl_sq_zones, wl_sq_blobs, wl_sq_deal,
+    wl_sq_flows_totals;
 
 struct wl_store {
     sqlite3 *db;
@@ -59,7 +61,28 @@ struct wl_store {
     sqlite3_blob *tile;
     int page_size;
     int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
+    /* the flows views' sums not written yet (sqlite_flows_totals.c); NULL until a flow is put */
+    struct wl_sq_totals *tot;
 };
+/*
+ * The flows views' totals, kept in C (sqlite_flows_totals.c). The sums are held in
+ * memory and written by flush: sqlite.c flushes before a savepoint, a release and a
+ * commit, and drops them at a rollback; the views' readers flush before reading.
+ * check_put answers WL_ERR_TOO_LARGE, writing nothing, when a flow would take a total
+ * past 64 bits; put adds a stored flow; flow_changed takes a flow out and puts it back
+ * after its row changed (superseded, announced); answer counts an answer stored.
+ * begin and end bracket the writes that change a stored flow in a savepoint of their
+ * own (end with the write's rc: on failure, nothing of it stays).
+ */
+wl_rc wl_sq_totals_flush(wl_store *s) WL_MUST;
+void wl_sq_totals_drop(wl_store *s);
+void wl_sq_totals_free(wl_store *s);
+wl_rc wl_sq_totals_begin(wl_store *s) WL_MUST;
+wl_rc wl_sq_totals_end(wl_store *s, wl_rc rc) WL_MUST;
+wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r) WL_MUST;
+wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r) WL_MUST;
+wl_rc wl_sq_totals_flow_changed(wl_store *s, const char *flow) WL_MUST;
+wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a) WL_MUST;
 
 static inline wl_rc map_rc(int rc)
 {

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The views' totals stay exact: SQLite's + turns a sum past 64 bits into a
- * float, so the store refuses the write that would make one (the totals' guard
- * triggers, lib/store/sqlite_flows_totals.c) and nothing of it is stored; the
+ * float, so the store refuses the write that would make one (the totals kept
+ * in C, lib/store/sqlite_flows_totals.c) and nothing of it is stored; the
  * flows rules answer that as 409 total_too_large. Nine flows of the largest
  * amount a flow may hold (99999999999999.9999) sum exactly, a tenth is
  * refused, a reversal then makes room again, and the summary reads the exact
- * decimal sum, never a rounded one. On a real SQLite file.
+ * decimal sum, never a rounded one. The totals held in memory until a savepoint,
+ * release or commit (lib/store/sqlite_flows_totals.c) follow the transaction: a
+ * savepoint rolled back takes its flows out of them, one released keeps them,
+ * a correction and an answer count as before. On a real SQLite file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,10 +34,10 @@ typedef struct {
     uint64_t size;
 } fixture;
 
-static wl_rc put(fixture *f, int n, int64_t amount)
+/* Stores flow n of pl (EUR disbursement of amount), in the caller's transaction. */
+static wl_rc put_in(fixture *f, int n, int64_t amount)
 {
     wl_flow_row r;
-    wl_rc rc;
     memset(&r, 0, sizeof r);
     snprintf(r.id, sizeof r.id, "f%031d", n);
     r.idx = ++f->size;
@@ -47,14 +50,21 @@ static wl_rc put(fixture *f, int n, int64_t amount)
     r.amount = amount;
     snprintf(r.currency, sizeof r.currency, "EUR");
     r.body = "{}";
+    return wl_store_flow_put(f->s, &r);
+}
+
+/* The same in a transaction of its own. */
+static wl_rc put(fixture *f, int n, int64_t amount)
+{
+    wl_rc rc;
     assert_int_equal(wl_store_begin(f->s), WL_OK);
-    rc = wl_store_flow_put(f->s, &r);
+    rc = put_in(f, n, amount);
     assert_int_equal(wl_store_commit(f->s), WL_OK);
     return rc;
 }
 
-/* The disbursed figure of pl in EUR, as the coordinator's summary by member says it. */
-static void disbursed_is(fixture *f, const char *want)
+/* Figure what of pl in EUR, as the coordinator's summary by member says it. */
+static void figure_is(fixture *f, const char *what, const char *want)
 {
     static const wl_flows_viewer all = {1, ""};
     wl_flows_pledges pl;
@@ -66,9 +76,14 @@ static void disbursed_is(fixture *f, const char *want)
     assert_string_equal(json_string_value(json_object_get(row, "key")), "pl");
     fig = json_array_get(json_object_get(row, "figures"), 0);
     assert_string_equal(json_string_value(json_object_get(fig, "currency")), "EUR");
-    assert_string_equal(json_string_value(json_object_get(fig, "disbursed")), want);
+    assert_string_equal(json_string_value(json_object_get(fig, what)), want);
     json_decref(o);
     wl_flows_pledges_free(&pl);
+}
+
+static void disbursed_is(fixture *f, const char *want)
+{
+    figure_is(f, "disbursed", want);
 }
 
 static void test_totals_stay_exact(void **state)
@@ -100,10 +115,64 @@ static void test_totals_stay_exact(void **state)
     assert_int_equal(wl_test_rmdir(f.dir), 0);
 }
 
+/* The held totals follow savepoints, as the sequencer runs each job in one. */
+static void test_totals_follow_savepoints(void **state)
+{
+    fixture f;
+    wl_flow_answer_row a;
+    (void)state;
+    assert_int_equal(wl_modules_register(), WL_OK);
+    memset(&f, 0, sizeof f);
+    assert_int_equal(wl_test_tmpdir(f.dir, "wl-totals-"), 0);
+    snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
+    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_store_begin(f.s), WL_OK);
+    assert_int_equal(wl_store_savepoint(f.s), WL_OK);
+    assert_int_equal(put_in(&f, 1, 50000), WL_OK);
+    assert_int_equal(wl_store_release(f.s), WL_OK);
+    assert_int_equal(wl_store_savepoint(f.s), WL_OK);
+    assert_int_equal(put_in(&f, 2, 70000), WL_OK);
+    assert_int_equal(put_in(&f, 3, 90000), WL_OK);
+    wl_store_rollback_to(f.s); /* a job refused: its flows count nowhere */
+    assert_int_equal(wl_store_savepoint(f.s), WL_OK);
+    assert_int_equal(put_in(&f, 4, 20000), WL_OK);
+    assert_int_equal(wl_store_release(f.s), WL_OK);
+    assert_int_equal(wl_store_commit(f.s), WL_OK);
+    disbursed_is(&f, "7");
+    /* a correction replaces the figure it corrects; a dispute of it is counted */
+    assert_int_equal(wl_store_begin(f.s), WL_OK);
+    assert_int_equal(put_in(&f, 5, 30000), WL_OK);
+    assert_int_equal(wl_store_flow_supersede(f.s, "f0000000000000000000000000000004",
+                                             "f0000000000000000000000000000005"),
+                     WL_OK);
+    assert_int_equal(wl_store_commit(f.s), WL_OK);
+    disbursed_is(&f, "8");
+    memset(&a, 0, sizeof a);
+    snprintf(a.flow, sizeof a.flow, "f%031d", 5);
+    a.idx = ++f.size;
+    snprintf(a.kind, sizeof a.kind, "confirm");
+    a.has_received = true;
+    a.received = 10000;
+    assert_int_equal(wl_store_begin(f.s), WL_OK);
+    assert_int_equal(wl_store_savepoint(f.s), WL_OK);
+    assert_int_equal(wl_store_flow_answer_put(f.s, &a), WL_OK);
+    wl_store_rollback_to(f.s);
+    assert_int_equal(wl_store_commit(f.s), WL_OK);
+    figure_is(&f, "confirmed", "0");
+    assert_int_equal(wl_store_begin(f.s), WL_OK);
+    assert_int_equal(wl_store_flow_answer_put(f.s, &a), WL_OK);
+    assert_int_equal(wl_store_commit(f.s), WL_OK);
+    figure_is(&f, "confirmed", "1");
+    disbursed_is(&f, "8");
+    wl_store_close(f.s);
+    assert_int_equal(wl_test_rmdir(f.dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_totals_stay_exact),
+        cmocka_unit_test(test_totals_follow_savepoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
