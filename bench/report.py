@@ -177,7 +177,7 @@ TARGETS = [
            lambda r: f"**{r['flows_import']['seconds']:.2f} s** in "
                      f"{r['flows_import']['requests']} requests (one request of "
                      f"{n(r['flows_import']['rows_per_request_refused'][0]) if r['flows_import']['rows_per_request_refused'] else '-'} "
-                     f"rows passes the 16 MiB batch ceiling and is refused before sending); "
+                     f"rows passes the batch ceiling and is refused before sending); "
                      f"CPU: the command {r['flows_import']['cli_cpu_seconds']:.2f} s, the "
                      f"server {r['flows_import']['server_cpu_seconds']:.2f} s; "
                      f"{r['flows_import']['failed']} requests failed"),
@@ -190,6 +190,21 @@ TARGETS = [
     Target("flows", "flow_views.worst_p99_ms", operator.lt, 20,
            "&nbsp;&nbsp;the same with the summary converted into EUR (daily rates) {limit}", "ms",
            lambda r: f"worst p99 {r['flow_views']['worst_p99_ms']:.0f} ms"),
+    *[Target("flows", f"flows_summary_concurrency.{who}_scaling", operator.ge, 1.3,
+             f"summaries by member as {text} do not wait on one lock: 16 keep-alive clients "
+             "(wrk) get {limit} one client's throughput (the ledger of the import above)", "x",
+             lambda r, w=who: f"**{r['flows_summary_concurrency'][w + '_scaling']:.2f} x**: "
+                              f"{n(r['flows_summary_concurrency'][w]['c16']['requests_per_s'])} "
+                              f"req/s (mean "
+                              f"{r['flows_summary_concurrency'][w]['c16']['mean_latency_ms']:.1f}"
+                              f" ms) against "
+                              f"{n(r['flows_summary_concurrency'][w]['c1']['requests_per_s'])} "
+                              f"req/s (mean "
+                              f"{r['flows_summary_concurrency'][w]['c1']['mean_latency_ms']:.2f}"
+                              f" ms); non-2xx "
+                              f"{r['flows_summary_concurrency'][w]['c16']['non_2xx']}",
+             digits=1)
+      for who, text in (("public", "the public"), ("member", "a signed-in member"))],
     # issue 10: the deal's zones
     Target("deal", "zones.p99_us", operator.lt, 50,
            "containment of a point in any of 1,000 zones {limit} (GEOS prepared geometries in "

@@ -110,6 +110,49 @@ PY
 )
 fc1=$(cpu_ticks "$SPID")
 emit flows_import "$(python3 -c "import json,sys; r=json.loads(sys.argv[1]); r['server_cpu_seconds']=round(($fc1-$fc0)/$TCK,3); print(json.dumps(r))" "$res")"
+
+echo "== flows summaries under concurrent clients (review finding 12: no summary waits on one lock)"
+# On the imported ledger: summary by member as the public and as a member signed in
+# (a console session's cookie), one client, then 16 (wrk, keep-alive). A summary that
+# held one lock would serve 16 clients no faster than one.
+"$W" keygen --out "$OUT/fv.key" --member fv --scope login >/dev/null
+"$W" member add --server "$URL" --key "$OUT/flows.db.operator.key" --id fv --name fv \
+  --role member --scope login --pubkey-file "$OUT/fv.key" >/dev/null
+curl -fs -X POST "$URL/api/v1/login/challenge" -H 'Content-Type: application/json' \
+  -d '{"member":"fv"}' >"$OUT/fv.challenge"
+python3 -c 'import json,sys; sys.stdout.write(json.load(open(sys.argv[1]))["text"])' \
+  "$OUT/fv.challenge" >"$OUT/fv.text"
+fvsig=$(openssl pkeyutl -sign -inkey "$OUT/fv.key" -rawin -in "$OUT/fv.text" | base64 -w0)
+fvch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["challenge"])' "$OUT/fv.challenge")
+curl -fs -o /dev/null -c "$OUT/fv.cookies" -X POST "$URL/api/v1/login" \
+  -H 'Content-Type: application/json' \
+  -d "{\"member\":\"fv\",\"challenge\":\"$fvch\",\"signature\":\"$fvsig\"}"
+fvcookie=$(awk '!/^#/ && NF >= 7 {print $6 "=" $7}' "$OUT/fv.cookies" | head -1)
+sumjson() { # wrk's figures as JSON (requests/s, mean latency in ms, non-2xx)
+  python3 -c '
+import re,sys
+t=sys.stdin.read()
+rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
+lat=re.search(r"Latency\s+([\d.]+)(\w+)",t)
+unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
+non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
+print("{\"requests_per_s\":%.1f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))'
+}
+SU="$URL/api/v1/flows/summary?by=member"
+c0=$(cpu_ticks "$SPID")
+sp1=$(wrk -t1 -c1 -d4s "$SU" | sumjson)
+sp16=$(wrk -t2 -c16 -d4s "$SU" | sumjson)
+sm1=$(wrk -t1 -c1 -d4s -H "Cookie: $fvcookie" "$SU" | sumjson)
+sm16=$(wrk -t2 -c16 -d4s -H "Cookie: $fvcookie" "$SU" | sumjson)
+c1=$(cpu_ticks "$SPID")
+emit flows_summary_concurrency "$(python3 -c '
+import json,sys
+p1,p16,m1,m16=(json.loads(a) for a in sys.argv[1:5])
+print(json.dumps({"public": {"c1": p1, "c16": p16}, "member": {"c1": m1, "c16": m16},
+  "public_scaling": round(p16["requests_per_s"] / p1["requests_per_s"], 2),
+  "member_scaling": round(m16["requests_per_s"] / m1["requests_per_s"], 2),
+  "server_cpu_seconds": round(int(sys.argv[5]) / int(sys.argv[6]), 2)}))' \
+  "$sp1" "$sp16" "$sm1" "$sm16" "$((c1 - c0))" "$TCK")"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 
 echo "== flows views over 1,000,000 flows (issue 9)"
