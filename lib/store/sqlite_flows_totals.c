@@ -6,13 +6,20 @@
  *   flow_live   one row per live flow (the latest of its correction chain):
  *               the columns the views group by, its figure, and what its
  *               latest answer and its latest public answer say;
- *   flow_sums   flow_live summed five ways (column g): 0 by author, 1 by
+ *   flow_sums   flow_live summed eight ways (column g): 0 by author, 1 by
  *               category, 2 by month (author ''); 3 by author and category,
- *               4 by author and month (a member's own share of 1 and 2); each
+ *               4 by author and month (a member's own share of 1 and 2); 5, 6
+ *               and 7 a reader's share (author: the reader named) of others'
+ *               sealed flows naming it, by author, category and month; each
  *               by sealed, stage and measure (a unit, or a currency for money);
- *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure;
+ *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure
+ *               (sealed 2: a reader's share, author the reader named);
  *   flow_first  per pledge, the first live delivery or disbursement's date,
- *               public and all.
+ *               public and all;
+ *   flow_rfirst the same per reader and pledge, of others' sealed flows
+ *               naming the reader.
+ * So a member's summary reads its own cells and its reader cells, never the
+ * flows: nothing of it is in the public's cells (author '', sealed 0).
  * The totals count; they decide nothing: a flow's rules are lib/flows'.
  * An answer counts in the order stored: a later one replaces an earlier one.
  *
@@ -45,10 +52,6 @@ const char wl_sq_flows_views_schema[] =
     " disp_pub INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS flow_live_first ON flow_live(pledge, date)"
     " WHERE pledge IS NOT NULL;"
-    /* sealed flows naming readers: every column a member's view reads of them, in the index */
-    "CREATE INDEX IF NOT EXISTS flow_live_readers ON flow_live(author, sealed, readers, category,"
-    " month, stage, measure, money, fig, conf_all, disp_all, pledge, date, instrument)"
-    " WHERE readers IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS flow_sums(g INTEGER NOT NULL, author TEXT NOT NULL,"
     " key TEXT NOT NULL, sealed INTEGER NOT NULL, stage TEXT NOT NULL, money INTEGER NOT NULL,"
     " measure TEXT NOT NULL, reported INTEGER NOT NULL, conf_all INTEGER NOT NULL,"
@@ -60,7 +63,9 @@ const char wl_sq_flows_views_schema[] =
     " total INTEGER NOT NULL, n INTEGER NOT NULL,"
     " PRIMARY KEY(instrument, author, sealed, stage, measure)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS flow_first(pledge TEXT PRIMARY KEY, first_pub TEXT,"
-    " first_all TEXT) WITHOUT ROWID;";
+    " first_all TEXT) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS flow_rfirst(reader TEXT NOT NULL, pledge TEXT NOT NULL,"
+    " first TEXT NOT NULL, PRIMARY KEY(reader, pledge)) WITHOUT ROWID;";
 
 enum {
     T_SUMS_GET,
@@ -74,6 +79,9 @@ enum {
     T_LIVE_FROM_FLOW,
     T_FIRST_ADD,
     T_FIRST_REDO,
+    T_RFIRST_ADD,
+    T_RFIRST_DEL,
+    T_RFIRST_REDO,
     T_COUNT
 };
 _Static_assert(T_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -104,9 +112,10 @@ static const char *const sql[T_COUNT] = {
     [T_LIVE_PUT] = "INSERT INTO flow_live(flow, author, sealed, readers, category, month, date, "
                    "stage, money, measure, pledge, instrument, fig) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
                    "?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    [T_LIVE_GET] = "SELECT author, sealed, category, month, date, stage, money, measure, pledge, "
-                   "instrument, fig, conf_all, disp_all, conf_pub, disp_pub FROM flow_live "
-                   "WHERE flow = ?1",
+    [T_LIVE_GET] =
+        "SELECT author, sealed, category, month, date, stage, money, measure, pledge, "
+        "instrument, fig, conf_all, disp_all, conf_pub, disp_pub, readers FROM flow_live "
+        "WHERE flow = ?1",
     [T_LIVE_DEL] = "DELETE FROM flow_live WHERE flow = ?1",
     [T_LIVE_ANSWERS] = "UPDATE flow_live SET conf_all = ?2, disp_all = ?3, conf_pub = ?4, "
                        "disp_pub = ?5 WHERE flow = ?1",
@@ -129,6 +138,13 @@ static const char *const sql[T_COUNT] = {
                      "pledge = ?1 AND stage IN " DELIVERED "), first_pub = (SELECT min(date) FROM "
                      "flow_live WHERE pledge = ?1 AND sealed = 0 AND stage IN " DELIVERED ") "
                      "WHERE pledge = ?1",
+    [T_RFIRST_ADD] = "INSERT INTO flow_rfirst VALUES(?1, ?2, ?3) ON CONFLICT(reader, pledge) "
+                     "DO UPDATE SET first = min(first, excluded.first)",
+    [T_RFIRST_DEL] = "DELETE FROM flow_rfirst WHERE reader = ?1 AND pledge = ?2",
+    [T_RFIRST_REDO] = "INSERT INTO flow_rfirst SELECT ?1, ?2, d FROM (SELECT min(date) AS d FROM "
+                      "flow_live WHERE pledge = ?2 AND sealed = 1 AND author <> ?1 AND readers IS "
+                      "NOT NULL AND instr(readers, '\"' || ?1 || '\"') > 0 AND stage IN " DELIVERED
+                      ") WHERE d IS NOT NULL",
 };
 const wl_sq_family wl_sq_flows_totals = {sql, T_COUNT};
 
@@ -139,10 +155,12 @@ static sqlite3_stmt *stmt(wl_store *s, int q)
 
 /* ---- the cells held in memory: one per row of flow_sums or flow_isums touched ---- */
 
-#define WAYS 5     /* flow_sums' g: 0-4 */
-#define ISUMS WAYS /* a cell of flow_isums (its key is the instrument) */
-#define CELLS 4096 /* slots; written out when half are used */
-#define FIGS 6     /* reported, conf_all, disp_all, conf_pub, disp_pub, n (isums: total .. n) */
+#define WAYS 5                   /* flow_sums' g: 0-4 */
+#define READ_WAYS 3              /* flow_sums' g 5-7: a reader's share */
+#define ISUMS (WAYS + READ_WAYS) /* a cell of flow_isums (its key is the instrument) */
+#define READER_SEALED 2          /* flow_isums' sealed of a reader's share */
+#define CELLS 4096               /* slots; written out when half are used */
+#define FIGS 6 /* reported, conf_all, disp_all, conf_pub, disp_pub, n (isums: total .. n) */
 
 typedef struct {
     bool used, present, dirty; /* present: the row exists, or will once written */
@@ -162,6 +180,8 @@ typedef struct {
     char pledge[33], instrument[65];
     int sealed, money;
     int64_t fig, ans[4]; /* conf_all, disp_all, conf_pub, disp_pub */
+    size_t nreaders;     /* of a sealed flow: the readers it names, its author left out */
+    char readers[WL_FLOW_READERS_MAX][65];
 } live;
 
 static uint64_t mix(uint64_t h, const char *str)
@@ -179,29 +199,39 @@ static bool same(const cell *c, int g, const char *author, const char *key, int 
            strcmp(c->measure, measure) == 0;
 }
 
+/*
+ * Binds a cell's key to the first parameters of statement q (T_*SUMS_GET or
+ * _PUT): flow_isums' five (instrument, author, sealed, stage, measure) or
+ * flow_sums' seven (g, author, key, sealed, stage, money, measure). Returns
+ * the statement; the next parameter is *next.
+ */
+static sqlite3_stmt *bind_cell_key(wl_store *s, const cell *c, int q, int *next)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    int i = 1;
+    if (c->g == ISUMS) {
+        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_int(st, i++, c->g);
+        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int(st, i++, c->sealed);
+    sqlite3_bind_text(st, i++, c->stage, -1, SQLITE_STATIC);
+    if (c->g != ISUMS)
+        sqlite3_bind_int(st, i++, c->money);
+    sqlite3_bind_text(st, i++, c->measure, -1, SQLITE_STATIC);
+    *next = i;
+    return st;
+}
+
 /* Reads the stored row of a new cell (none: all zero, not present). */
 static wl_rc load(wl_store *s, cell *c)
 {
-    sqlite3_stmt *st;
-    int r;
-    if (c->g == ISUMS) {
-        st = stmt(s, T_ISUMS_GET);
-        sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, c->sealed);
-        sqlite3_bind_text(st, 4, c->stage, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, c->measure, -1, SQLITE_STATIC);
-    } else {
-        st = stmt(s, T_SUMS_GET);
-        sqlite3_bind_int(st, 1, c->g);
-        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, c->sealed);
-        sqlite3_bind_text(st, 5, c->stage, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 6, c->money);
-        sqlite3_bind_text(st, 7, c->measure, -1, SQLITE_STATIC);
-    }
-    r = sqlite3_step(st);
+    int next;
+    sqlite3_stmt *st = bind_cell_key(s, c, c->g == ISUMS ? T_ISUMS_GET : T_SUMS_GET, &next);
+    int r = sqlite3_step(st);
     memset(c->v, 0, sizeof c->v);
     c->present = r == SQLITE_ROW;
     if (r == SQLITE_ROW) {
@@ -220,28 +250,11 @@ static wl_rc load(wl_store *s, cell *c)
 /* Writes one cell's row. */
 static wl_rc store_cell(wl_store *s, const cell *c)
 {
-    sqlite3_stmt *st;
-    if (c->g == ISUMS) {
-        st = stmt(s, T_ISUMS_PUT);
-        sqlite3_bind_text(st, 1, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, c->sealed);
-        sqlite3_bind_text(st, 4, c->stage, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, c->measure, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, c->v[0]);
-        sqlite3_bind_int64(st, 7, c->v[5]);
-    } else {
-        st = stmt(s, T_SUMS_PUT);
-        sqlite3_bind_int(st, 1, c->g);
-        sqlite3_bind_text(st, 2, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, c->sealed);
-        sqlite3_bind_text(st, 5, c->stage, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 6, c->money);
-        sqlite3_bind_text(st, 7, c->measure, -1, SQLITE_STATIC);
-        for (int i = 0; i < FIGS; i++)
-            sqlite3_bind_int64(st, 8 + i, c->v[i]);
-    }
+    int next;
+    sqlite3_stmt *st = bind_cell_key(s, c, c->g == ISUMS ? T_ISUMS_PUT : T_SUMS_PUT, &next);
+    for (int i = 0; i < FIGS; i++)
+        if (c->g != ISUMS || i == 0 || i == FIGS - 1) /* flow_isums: the figure and the count */
+            sqlite3_bind_int64(st, next++, c->v[i]);
     return step_done(st);
 }
 
@@ -312,23 +325,24 @@ static cell *find(wl_store *s, int g, const char *author, const char *key, int s
 /*
  * Adds d (FIGS figures, scaled: n counts) to the cells of live flow l: its five
  * ways of flow_sums, and its instrument's cell of flow_isums when isums (only
- * d[0] and d[5] count there). add: the flow's row is new to the totals (a cell
- * not stored yet is made); otherwise a cell not stored is left alone, as an
+ * d[0] and d[5] count there); and the same for each reader it names. add: the flow's row is new to
+ * the totals (a cell not stored yet is made); otherwise a cell not stored is left alone, as an
  * UPDATE of no row would. Nothing changes when a total would pass 64 bits
  * (WL_ERR_TOO_LARGE). dry: only the check.
  */
 static wl_rc change(wl_store *s, const live *l, const int64_t d[FIGS], bool isums, bool add,
                     bool dry)
 {
-    cell *cs[WAYS + 1];
-    size_t n = 0;
+    cell *cs[WAYS + 1 + (READ_WAYS + 1) * WL_FLOW_READERS_MAX];
+    size_t n = 0, need = WAYS + 1 + (READ_WAYS + 1) * l->nreaders;
     wl_rc rc = WL_OK;
     const char *keys[WAYS][2] = {{"", l->author},
                                  {"", l->category},
                                  {"", l->month},
                                  {l->author, l->category},
                                  {l->author, l->month}};
-    if (s->tot && s->tot->used + WAYS + 1 > CELLS / 2 && (rc = wl_sq_totals_flush(s)) != WL_OK)
+    const char *rkeys[READ_WAYS] = {l->author, l->category, l->month};
+    if (s->tot && s->tot->used + need > CELLS / 2 && (rc = wl_sq_totals_flush(s)) != WL_OK)
         return rc;
     for (int g = 0; g < WAYS; g++)
         if ((cs[n++] = find(s, g, keys[g][0], keys[g][1], l->sealed, l->stage, l->money, l->measure,
@@ -338,6 +352,16 @@ static wl_rc change(wl_store *s, const live *l, const int64_t d[FIGS], bool isum
         (cs[n++] = find(s, ISUMS, l->author, l->instrument, l->sealed, l->stage, 0, l->measure,
                         &rc)) == NULL)
         return rc;
+    for (size_t r = 0; r < l->nreaders; r++) {
+        for (int g = 0; g < READ_WAYS; g++)
+            if ((cs[n++] = find(s, WAYS + g, l->readers[r], rkeys[g], l->sealed, l->stage, l->money,
+                                l->measure, &rc)) == NULL)
+                return rc;
+        if (isums && l->instrument[0] &&
+            (cs[n++] = find(s, ISUMS, l->readers[r], l->instrument, READER_SEALED, l->stage, 0,
+                            l->measure, &rc)) == NULL)
+            return rc;
+    }
     for (size_t k = 0; k < n; k++) {
         if (!cs[k]->present && !add)
             continue;
@@ -379,13 +403,65 @@ static bool delivered(const char *stage)
 static wl_rc first_add(wl_store *s, const live *l)
 {
     sqlite3_stmt *st;
+    wl_rc rc;
     if (l->pledge[0] == '\0' || !delivered(l->stage))
         return WL_OK;
     st = stmt(s, T_FIRST_ADD);
     sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, l->sealed);
     sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
-    return step_done(st);
+    rc = step_done(st);
+    for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
+        st = stmt(s, T_RFIRST_ADD);
+        sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
+        rc = step_done(st);
+    }
+    return rc;
+}
+
+/* After live flow l went: its pledge's first dates again, from the live flows left. */
+static wl_rc first_redo(wl_store *s, const live *l)
+{
+    sqlite3_stmt *st = stmt(s, T_FIRST_REDO);
+    wl_rc rc;
+    sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
+    rc = step_done(st);
+    for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
+        for (int q = T_RFIRST_DEL; q <= T_RFIRST_REDO && rc == WL_OK; q++) {
+            st = stmt(s, q);
+            sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
+            rc = step_done(st);
+        }
+    }
+    return rc;
+}
+
+/*
+ * The readers a sealed flow names (a JSON array of member ids, as the kinds
+ * wrote it), each once, its author left out: its own flows count whole.
+ */
+static void readers_of(const char *json, live *l)
+{
+    const char *p = json;
+    l->nreaders = 0;
+    if (!l->sealed || p == NULL)
+        return;
+    while ((p = strchr(p, '"')) != NULL && l->nreaders < WL_FLOW_READERS_MAX) {
+        const char *end = strchr(++p, '"');
+        size_t len = end ? (size_t)(end - p) : 0;
+        bool seen = len == 0 || len >= sizeof l->readers[0] ||
+                    (strncmp(p, l->author, len) == 0 && l->author[len] == '\0');
+        if (end == NULL)
+            return;
+        for (size_t r = 0; r < l->nreaders && !seen; r++)
+            seen = strncmp(p, l->readers[r], len) == 0 && l->readers[r][len] == '\0';
+        if (!seen)
+            snprintf(l->readers[l->nreaders++], sizeof l->readers[0], "%.*s", (int)len, p);
+        p = end + 1;
+    }
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
@@ -409,6 +485,7 @@ static void live_of_row(const wl_flow_row *r, live *l)
     l->sealed = r->sealed ? 1 : 0;
     l->money = r->has_amount ? 1 : 0;
     l->fig = r->has_amount ? r->amount : r->has_qty ? r->qty : 0;
+    readers_of(r->readers, l);
 }
 
 wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r)
@@ -471,6 +548,7 @@ static wl_rc live_get(wl_store *s, const char *flow, live *l)
         l->fig = sqlite3_column_int64(st, 10);
         for (int i = 0; i < 4; i++)
             l->ans[i] = sqlite3_column_int64(st, 11 + i);
+        readers_of((const char *)sqlite3_column_text(st, 15), l);
     }
     sqlite3_reset(st);
     return no_row(r);
@@ -492,11 +570,8 @@ static wl_rc live_remove(wl_store *s, const char *flow)
         return rc;
     st = stmt(s, T_LIVE_DEL);
     sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
-    if ((rc = step_done(st)) == WL_OK && l.pledge[0] && delivered(l.stage)) {
-        st = stmt(s, T_FIRST_REDO);
-        sqlite3_bind_text(st, 1, l.pledge, -1, SQLITE_STATIC);
-        rc = step_done(st);
-    }
+    if ((rc = step_done(st)) == WL_OK && l.pledge[0] && delivered(l.stage))
+        rc = first_redo(s, &l);
     return rc;
 }
 

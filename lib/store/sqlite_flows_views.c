@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The flows views' readers in the SQLite store (store/store_flows_views.h).
- * They read the flows and the totals that triggers (sqlite_flows_totals.c)
- * keep on flows and flow_answers:
+ * They read the flows and the totals that sqlite_flows_totals.c keeps as
+ * flows and answers are stored:
  *   flow_live   one row per live flow (the latest of its correction chain)
  *               with its key columns, its figure, and what its latest answer
  *               and latest public answer say (confirmed, disputed);
  *   flow_sums   flow_live summed by author, sealed, category, month, stage
- *               and measure: a summary reads these, not the flows;
+ *               and measure, and each reader's share of the sealed flows
+ *               naming it: a summary reads these, not the flows;
  *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure;
  *   flow_first  per pledge, the first live delivery or disbursement's date,
- *               public and all.
+ *               public and all; flow_rfirst, per reader.
  * docs/internals/flows.md ("Views") and docs/internals/store.md.
  */
 #include "store/sqlite_int.h"
@@ -202,12 +203,10 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
 
 static const char *const keys[] = {"author", "category", "month"};
 
-/* A member's share of others' sealed flows that name it as a reader (%s: the key column). */
+/* A member's share of others' sealed flows that name it as a reader (%d: its g, 5-7). */
 #define READERS                                                                                    \
-    " UNION ALL SELECT %s, stage, measure, money, sum(fig), sum(conf_all), sum(disp_all) "         \
-    "FROM flow_live INDEXED BY flow_live_readers WHERE readers IS NOT NULL AND sealed = 1 AND "    \
-    "author <> ?1 AND "                                                                            \
-    "instr(readers, '\"' || ?1 || '\"') > 0 GROUP BY 1, 2, 3, 4"
+    " UNION ALL SELECT key, stage, measure, money, reported, conf_all, disp_all FROM flow_sums "   \
+    "WHERE g = %d AND author = ?1 AND n > 0"
 
 /*
  * A total SQLite could not keep in 64 bits (its + turns to a float on
@@ -263,7 +262,7 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
                     "sum(CASE WHEN key = ?1 THEN disp_all ELSE disp_pub END) FROM flow_sums "
                     "WHERE g = 0 AND author = '' AND (sealed = 0 OR key = ?1) "
                     "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0" READERS,
-                    "author");
+                    5);
     else /* the public's, less the member's own public share, plus its own whole share */
         rc = wl_fmt(sql, sizeof sql,
                     "SELECT key, stage, measure, money, reported, conf_pub, disp_pub "
@@ -272,7 +271,7 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
                     "-disp_pub FROM flow_sums WHERE g = %d AND author = ?1 AND sealed = 0 "
                     "AND n > 0 UNION ALL SELECT key, stage, measure, money, reported, conf_all, "
                     "disp_all FROM flow_sums WHERE g = %d AND author = ?1 AND n > 0" READERS,
-                    g, g + 2, g + 2, g == 1 ? "category" : "month");
+                    g, g + 2, g + 2, g + 5);
     if (rc != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
@@ -370,12 +369,7 @@ wl_rc wl_store_flows_firsts_read(wl_store *s, const char *member, wl_flow_first_
 {
     wl_flows_who w = {0, member};
     sqlite3_stmt *st = NULL;
-    wl_rc rc = prep(s, &w,
-                    "SELECT pledge, NULL, min(date) FROM flow_live INDEXED BY flow_live_readers "
-                    "WHERE readers IS NOT NULL "
-                    "AND sealed = 1 AND author <> ?1 AND instr(readers, '\"' || ?1 || '\"') > 0 "
-                    "AND pledge IS NOT NULL AND stage IN " DELIVERED " GROUP BY pledge",
-                    &st);
+    wl_rc rc = prep(s, &w, "SELECT pledge, NULL, first FROM flow_rfirst WHERE reader = ?1", &st);
     return rc != WL_OK ? rc : each(st, first_row, (any_fn)fn, ctx);
 }
 
@@ -394,18 +388,13 @@ wl_rc wl_store_flows_isums(wl_store *s, const wl_flows_who *who, wl_flow_isum_fn
     wl_rc rc;
     if (who->all)
         sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
-              "GROUP BY 1, 2, 3 HAVING sum(n) > 0";
+              "WHERE sealed < 2 GROUP BY 1, 2, 3 HAVING sum(n) > 0";
     else if (who->member == NULL)
         sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
               "WHERE sealed = 0 GROUP BY 1, 2, 3 HAVING sum(n) > 0";
-    else
+    else /* the public's, its own (sealed 1) and its share as a reader (sealed 2) */
         sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
-              "WHERE sealed = 0 OR author = ?1 GROUP BY 1, 2, 3 HAVING sum(n) > 0 "
-              "UNION ALL SELECT instrument, stage, measure, sum(fig), count(*) FROM flow_live "
-              "INDEXED BY flow_live_readers "
-              "WHERE readers IS NOT NULL AND sealed = 1 AND author <> ?1 AND "
-              "instr(readers, '\"' || ?1 || '\"') > 0 AND instrument IS NOT NULL "
-              "GROUP BY 1, 2, 3";
+              "WHERE sealed = 0 OR author = ?1 GROUP BY 1, 2, 3 HAVING sum(n) > 0";
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
     return each(st, isum_row, (any_fn)fn, ctx);

@@ -2,9 +2,9 @@
 /*
  * The store's readers for the flows views (lib/flows/views*.c): flows and
  * their answers as a viewer may see them, a page at a time; the totals the
- * views sum (tables flow_live, flow_sums, flow_isums, flow_first, kept by
- * triggers on flows and flow_answers, so a summary over a million flows reads
- * a few thousand rows); instruments and rates. The flows tables, their
+ * views sum (tables flow_live, flow_sums, flow_isums, flow_first and
+ * flow_rfirst, kept in C as flows and answers are stored, so a summary over a
+ * million flows reads a few thousand rows); instruments and rates. The flows tables, their
  * writers and the rate a conversion uses (wl_store_rate_get) are store_flows.h's. Included by
  * store/store.h; lib/store/sqlite_flows_views.c implements it. docs/internals/flows.md
  * ("Views") and docs/internals/store.md.
