@@ -259,6 +259,31 @@ static wl_rc reveal_pledge(wl_store *s, const wl_entry *c, uint64_t sealed_index
     return rc;
 }
 
+/*
+ * A pledge withdrawn, or amended by a new one, is retired when the sealed
+ * content is stored (the operator's own record: flows against it are refused
+ * from then on, lib/flows/flow.c). Its seal_check made it the author's.
+ */
+static wl_rc retire(wl_store *s, const char *pledge, uint64_t size, const char *successor,
+                    wl_error *err)
+{
+    wl_rc rc = wl_store_pledge_retire(s, pledge, size, successor);
+    return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+}
+
+static wl_rc sealed_pledge(wl_store *s, const wl_entry *c, uint64_t size, wl_error *err)
+{
+    const char *amends = json_string_value(json_object_get(c->body_json, "amends"));
+    return amends ? retire(s, amends, size,
+                           json_string_value(json_object_get(c->body_json, "pledge")), err)
+                  : WL_OK;
+}
+
+static wl_rc sealed_withdraw(wl_store *s, const wl_entry *c, uint64_t size, wl_error *err)
+{
+    return retire(s, json_string_value(json_object_get(c->body_json, "pledge")), size, NULL, err);
+}
+
 /* Announcing a withdrawal: its body was checked by the kind's validate, nothing else to check. */
 static wl_rc reveal_withdraw(wl_store *s, const wl_entry *c, uint64_t sealed_index, uint64_t index,
                              wl_error *err)
@@ -297,6 +322,7 @@ static const wl_kind coalition_kinds[] = {
      .changes_register = true,
      .validate = wl_pledge_validate,
      .seal_check = wl_pledge_seal_check,
+     .sealed_apply = sealed_pledge,
      .reveal = reveal_pledge,
      .sealed_id = "pledge"},
     {.name = "pledge.withdraw",
@@ -305,6 +331,7 @@ static const wl_kind coalition_kinds[] = {
      .changes_register = true,
      .validate = wl_pledge_withdraw_validate,
      .seal_check = wl_pledge_withdraw_seal_check,
+     .sealed_apply = sealed_withdraw,
      .reveal = reveal_withdraw},
 };
 

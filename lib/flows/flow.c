@@ -301,6 +301,33 @@ static wl_rc pledge_of(wl_store *s, const char *author, const wl_flow *f, const 
     return WL_OK;
 }
 
+/*
+ * A pledge its author withdrew or amended takes no new flows: a correction of
+ * a flow already against it (supersedes, the same pledge) still may. Only the
+ * author hears this answer (a flow is its pledge's author's), so a withdrawal
+ * under seal stays sealed. Announcing a flow sealed before is not a new flow.
+ */
+static wl_rc retired_of(wl_store *s, const wl_flow *f, const wl_flow_row *old, const char *where,
+                        wl_error *err)
+{
+    wl_pledge_retired pr;
+    wl_rc rc = wl_store_pledge_retired(s, f->pledge, &pr);
+    if (rc == WL_ERR_NOT_FOUND || (f->supersedes && strcmp(old->pledge, f->pledge) == 0))
+        return WL_OK;
+    if (rc != WL_OK)
+        return wl_flows_storage(s, rc, err);
+    if (pr.successor[0])
+        return wl_error_set(err, WL_ERR_CONFLICT, "pledge_amended",
+                            "%s: pledge %s was amended by pledge %s (log size %llu): report the "
+                            "flow against %s",
+                            where, f->pledge, pr.successor, (unsigned long long)pr.at,
+                            pr.successor);
+    return wl_error_set(err, WL_ERR_CONFLICT, "pledge_withdrawn",
+                        "%s: pledge %s was withdrawn (log size %llu): it takes no new flows; "
+                        "correct an earlier flow against it with 'supersedes'",
+                        where, f->pledge, (unsigned long long)pr.at);
+}
+
 /* The category of a requirement, from its body. */
 typedef struct {
     const char *id;
@@ -523,6 +550,8 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
             err, where, "category",
             "is needed when no pledge or requirement gives it: one of " WL_PLEDGE_CATEGORIES);
     if (f->supersedes && (rc = superseded_of(s, author, f, revealing, where, old, err)) != WL_OK)
+        return rc;
+    if (f->pledge && !revealing && (rc = retired_of(s, f, old, where, err)) != WL_OK)
         return rc;
     if (f->instrument && !revealing && (rc = instrument_of(s, author, f, where, err)) != WL_OK)
         return rc;

@@ -75,6 +75,9 @@ static const char schema[] =
     /* the announced pledges (flows name them): the day of each, from its content's time */
     "CREATE TABLE IF NOT EXISTS pledges_announced(pledge TEXT PRIMARY KEY, author TEXT NOT NULL,"
     " time INTEGER NOT NULL, category TEXT NOT NULL, idx INTEGER NOT NULL);"
+    /* the operator's: pledges withdrawn or amended under seal, and when (flows refuse them) */
+    "CREATE TABLE IF NOT EXISTS pledges_retired(pledge TEXT PRIMARY KEY, at INTEGER NOT NULL,"
+    " successor TEXT);"
     /* sqlite_flows.c */
     "CREATE TABLE IF NOT EXISTS flows(id TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
     " row INTEGER NOT NULL DEFAULT -1, author TEXT NOT NULL, pledge TEXT, requirement TEXT,"

@@ -3,7 +3,9 @@
  * The coalition family of the SQLite store (store/store_coalition.h): the
  * latest requirement.set of each id with its endorsement (table requirements)
  * the facts the coordinator records or retracts (facts) and the announced
- * pledges (pledges_announced). Pledges are sealed content (sqlite_sealed.c).
+ * pledges (pledges_announced), and the pledges their authors withdrew or
+ * amended under seal (pledges_retired, the operator's own: never in the log).
+ * Pledges are sealed content (sqlite_sealed.c).
  */
 #include "store/sqlite_int.h"
 
@@ -16,6 +18,8 @@ enum {
     Q_FACT_ALL,
     Q_PLEDGE_ANNOUNCED,
     Q_PLEDGE_PUBLIC,
+    Q_PLEDGE_RETIRE,
+    Q_PLEDGE_RETIRED,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -35,6 +39,10 @@ static const char *const sql[Q_COUNT] = {
         "idx) VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_PLEDGE_PUBLIC] =
         "SELECT author, time, category, idx FROM pledges_announced WHERE pledge = ?1",
+    /* the first withdrawal or amendment retires a pledge; a later one changes nothing */
+    [Q_PLEDGE_RETIRE] =
+        "INSERT OR IGNORE INTO pledges_retired(pledge, at, successor) VALUES(?1, ?2, ?3)",
+    [Q_PLEDGE_RETIRED] = "SELECT at, successor FROM pledges_retired WHERE pledge = ?1",
 };
 const wl_sq_family wl_sq_coalition = {sql, Q_COUNT};
 
@@ -158,22 +166,40 @@ wl_rc wl_store_pledge_announced(wl_store *s, const char *pledge, const wl_pledge
     return step_done(st);
 }
 
+static void public_of(sqlite3_stmt *st, void *out)
+{
+    wl_pledge_public *p = out;
+    col_str(st, 0, p->author, sizeof p->author);
+    p->time = sqlite3_column_int64(st, 1);
+    col_str(st, 2, p->category, sizeof p->category);
+    p->idx = (uint64_t)sqlite3_column_int64(st, 3);
+}
+
 wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *out)
 {
-    sqlite3_stmt *st = stmt(s, Q_PLEDGE_PUBLIC);
-    int rc;
-    wl_rc ret = WL_OK;
-    memset(out, 0, sizeof *out);
+    return row_for_key(stmt(s, Q_PLEDGE_PUBLIC), pledge, out, sizeof *out, public_of);
+}
+
+wl_rc wl_store_pledge_retire(wl_store *s, const char *pledge, uint64_t at, const char *successor)
+{
+    sqlite3_stmt *st = stmt(s, Q_PLEDGE_RETIRE);
     sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        col_str(st, 0, out->author, sizeof out->author);
-        out->time = sqlite3_column_int64(st, 1);
-        col_str(st, 2, out->category, sizeof out->category);
-        out->idx = (uint64_t)sqlite3_column_int64(st, 3);
-    } else {
-        ret = no_row(rc);
-    }
-    sqlite3_reset(st);
-    return ret;
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+    if (successor)
+        sqlite3_bind_text(st, 3, successor, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    return step_done(st);
+}
+
+static void retired_of(sqlite3_stmt *st, void *out)
+{
+    wl_pledge_retired *r = out;
+    r->at = (uint64_t)sqlite3_column_int64(st, 0);
+    col_str(st, 1, r->successor, sizeof r->successor);
+}
+
+wl_rc wl_store_pledge_retired(wl_store *s, const char *pledge, wl_pledge_retired *out)
+{
+    return row_for_key(stmt(s, Q_PLEDGE_RETIRED), pledge, out, sizeof *out, retired_of);
 }

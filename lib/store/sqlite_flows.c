@@ -65,24 +65,11 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/*
- * The one row of statement q for id, put into *out (size bytes) by map; *out is
- * zeroed first, and stays so when there is no row (WL_ERR_NOT_FOUND) or an error.
- */
+/* The one row of statement q for id (sqlite_int.h's row_for_key). */
 static wl_rc get_one(wl_store *s, int q, const char *id, void *out, size_t size,
                      void (*map)(sqlite3_stmt *st, void *out))
 {
-    sqlite3_stmt *st = stmt(s, q);
-    int r;
-    wl_rc rc = WL_OK;
-    memset(out, 0, size);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW)
-        map(st, out);
-    else
-        rc = no_row(r);
-    sqlite3_reset(st);
-    return rc;
+    return row_for_key(stmt(s, q), id, out, size, map);
 }
 
 /* A row of Q_FLOW_GET as a wl_flow_row (all but its id). */

@@ -129,6 +129,26 @@ static inline wl_rc step_done(sqlite3_stmt *st)
     return rc;
 }
 
+/*
+ * The one row of statement st for key (its ?1), put into *out (size bytes) by
+ * map; *out is zeroed first, and stays so when there is no row
+ * (WL_ERR_NOT_FOUND) or an error. st is reset after.
+ */
+static inline wl_rc row_for_key(sqlite3_stmt *st, const char *key, void *out, size_t size,
+                                void (*map)(sqlite3_stmt *st, void *out))
+{
+    int r;
+    wl_rc rc = WL_OK;
+    memset(out, 0, size);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+        map(st, out);
+    else
+        rc = no_row(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* Column c's bytes, NUL-terminated; caller frees (wl_free); NULL when out of memory. */
 static inline char *col_dup(sqlite3_stmt *st, int c, size_t *len)
 {

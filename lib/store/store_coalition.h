@@ -44,4 +44,19 @@ typedef struct {
 wl_rc wl_store_pledge_announced(wl_store *s, const char *pledge, const wl_pledge_public *p) WL_MUST;
 wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *out) WL_MUST;
 
+/*
+ * Pledges retired under seal (table pledges_retired, the operator's): withdrawn
+ * by their author (successor NULL / "") or amended by another of the author's
+ * pledges (its id), at the log size when that sealed content was stored. Only
+ * the first retirement of a pledge is kept. wl_store_pledge_retired answers
+ * WL_ERR_NOT_FOUND for a pledge never retired; *out zeroed on error.
+ */
+typedef struct {
+    uint64_t at;
+    char successor[33];
+} wl_pledge_retired;
+wl_rc wl_store_pledge_retire(wl_store *s, const char *pledge, uint64_t at,
+                             const char *successor) WL_MUST;
+wl_rc wl_store_pledge_retired(wl_store *s, const char *pledge, wl_pledge_retired *out) WL_MUST;
+
 #endif

@@ -168,6 +168,19 @@ static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
             goto out;
         }
     }
+    {
+        /* a withdrawal or an amendment retired the pledge it names: flows rely on that record */
+        const char *gone = json_string_value(json_object_get(
+            e.body_json, strcmp(kind, "pledge.withdraw") == 0 ? "pledge" : "amends"));
+        wl_pledge_retired pr;
+        if ((strcmp(kind, "pledge.withdraw") == 0 || strcmp(kind, "pledge") == 0) && gone &&
+            wl_store_pledge_retired(f->disk, gone, &pr) != WL_OK) {
+            snprintf(f->why, sizeof f->why,
+                     "sealed %s: it retires pledge %s, which the pledges_retired table lacks", hex,
+                     gone);
+            goto out;
+        }
+    }
     rc = WL_OK;
 out:
     wl_entry_clear(&e);

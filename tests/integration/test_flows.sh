@@ -11,7 +11,8 @@
 # host, an unknown currency, an amount with more digits than the type holds, a
 # delivery dated before its pledge, a correction of something that is not a
 # flow; and a public flow on a sealed pledge, a contract drawn beyond its
-# amount, a confirmation of more than reported. fsck replays it all.
+# amount, a confirmation of more than reported, a flow on a withdrawn pledge.
+# fsck replays it all.
 source "$(dirname "$0")/lib.sh"
 
 new_ledger fl
@@ -170,6 +171,21 @@ check "announcing the flow before its pledge is refused (pledge_sealed)" grep -q
 "$W" pledge announce --server "$URL" --key "$T/uk.key" "$SS" >/dev/null
 check "announced after its pledge, the flow is public" sh -c "'$W' pledge announce --server '$URL' \
   --key '$T/uk.key' '$SF' >/dev/null && [ \"\$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT sealed FROM flows WHERE id=?\",(sys.argv[2],)).fetchone()[0])' '$DB' '$FS')\" = 0 ]"
+# a pledge its author withdrew takes no new flow, public or sealed (an earlier flow on it stays)
+SW=$(pledge uk --category air_defence --quantity 10 --unit radars)
+wait_envelope "$T/uk.key" "$SW"
+PW=$(pid_of "$SW")
+"$W" pledge announce --server "$URL" --key "$T/uk.key" "$SW" >/dev/null
+out=$("$W" flow add --server "$URL" --key "$T/uk.key" --pledge "$PW" --stage delivery \
+  --date "$MONTH" --quantity 2 --unit radars 2>&1)
+check "a flow on the pledge before its withdrawal" grep -q '^flow' <<<"$out"
+"$W" pledge withdraw --server "$URL" --key "$T/uk.key" "$PW" >/dev/null
+refused uk flow "{\"flow\":\"$(cli_hex)\",\"pledge\":\"$PW\",\"stage\":\"delivery\",\"date\":\"$MONTH\",\"quantity\":\"1\",\"unit\":\"radars\"}" \
+  409 pledge_withdrawn "a flow on a withdrawn pledge" "pledge $PW was withdrawn"
+out=$("$W" flow add --server "$URL" --key "$T/uk.key" --pledge "$PW" --stage delivery \
+  --date "$MONTH" --quantity 1 --unit radars --sealed 2>&1 || true)
+check "a sealed flow on the withdrawn pledge is refused" grep -q "pledge $PW was withdrawn" <<<"$out"
+check "... and prints no flow id" bash -c '! grep -q "^flow" <<<"$1"' _ "$out"
 check "the server keeps serving" [ "$(status GET /log/checkpoint)" = 200 ]
 kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
 check "fsck replays every flow, answer, instrument and rate" sh -c "'$W' fsck --db '$DB' >/dev/null"

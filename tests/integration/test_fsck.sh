@@ -29,6 +29,10 @@ PX=$(pledge xa)
 PU=$(pledge us)
 check "a sealed pledge's envelope is published" wait_envelope "$T/gb.key" "$PX" "$T/px.json"
 check "  ... and the other's" wait_envelope "$T/gb.key" "$PU" "$T/pu.json"
+# us withdraws its pledge under seal: the operator's pledges_retired row stands on that content
+PUID=$("$W" pledge show --server "$URL" --key "$T/us.key" --json "$PU" |
+  python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
+"$W" pledge withdraw --server "$URL" --key "$T/us.key" "$PUID" >/dev/null
 "$W" member announce --server "$URL" --key "$T/xa.key" >/dev/null
 "$W" pledge announce --server "$URL" --key "$T/xa.key" "$PX" >/dev/null
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
@@ -60,6 +64,10 @@ copy commit
 sql "$T/commit.db" "UPDATE sealed SET content=replace(content, 'teams', 'tenms')"
 check "fsck refuses sealed content changed under its commitment" \
   sh -c "'$W' fsck --db '$T/commit.db' 2>&1 | grep -q 'do not give its commitment'"
+copy retired
+sql "$T/retired.db" "DELETE FROM pledges_retired"
+check "fsck refuses a withdrawal whose pledges_retired row is gone" \
+  sh -c "'$W' fsck --db '$T/retired.db' 2>&1 | grep -q 'retires pledge $PUID, which the pledges_retired table lacks'"
 copy member
 sql "$T/member.db" "UPDATE members SET role='coordinator' WHERE id='us'"
 check "fsck refuses a member row the log does not give" \

@@ -456,6 +456,48 @@ static void test_flow_id_no_pledge(void **state)
     wl_free(raw);
 }
 
+/*
+ * A pledge its author withdrew or amended under seal takes no new flow, public or sealed; a
+ * correction of a flow already against it still may, and a flow sealed before the withdrawal
+ * may still be announced. Run before the fix, each refusal here was accepted.
+ */
+static void test_retired_pledge(void **state)
+{
+#define ON_UKS(id, extra)                                                                          \
+    "{\"flow\":\"" id "\",\"pledge\":\"" P_UKS "\",\"stage\":\"delivery\",\"date\":\"2025-06\","   \
+    "\"quantity\":\"5\",\"unit\":\"missiles\"" extra "}"
+    (void)state;
+    ok(PUBLIC, "flow", "uk", DELIVERY(F1, ""));
+    ok(SEAL, "flow", "uk", DELIVERY(F3, ""));
+    /* another member cannot withdraw uk's pledge: nothing retired */
+    refused(SEAL, "pledge.withdraw", "fr", "{\"pledge\":\"" P_UK "\"}", "unknown_pledge", P_UK);
+    ok(PUBLIC, "flow", "uk", DELIVERY(F4, ",\"quantity\":\"1\""));
+    ok(SEAL, "pledge.withdraw", "uk", "{\"pledge\":\"" P_UK "\"}");
+    refused(PUBLIC, "flow", "uk", DELIVERY(F2, ""), "pledge_withdrawn", P_UK);
+    refused(SEAL, "flow", "uk", DELIVERY(F2, ""), "pledge_withdrawn", "supersedes");
+    assert_false(stored(F2));
+    /* a correction of an earlier flow on it, and announcing a flow sealed before, still pass */
+    ok(PUBLIC, "flow", "uk", DELIVERY(F2, ",\"quantity\":\"450\",\"supersedes\":\"" F1 "\""));
+    ok(REVEAL, "flow", "uk", DELIVERY(F3, ""));
+    /* amended: the answer names the pledge that replaced it */
+    ok(SEAL, "flow", "uk", ON_UKS("55555555555555555555555555555555", ""));
+    ok(SEAL, "pledge", "uk",
+       "{\"pledge\":\"cccccccccccccccccccccccccccccccc\",\"category\":\"air_defence\","
+       "\"quantity\":\"9\",\"unit\":\"missiles\",\"amends\":\"" P_UKS "\"}");
+    refused(SEAL, "flow", "uk", ON_UKS("66666666666666666666666666666666", ""), "pledge_amended",
+            "cccccccccccccccccccccccccccccccc");
+    {
+        wl_pledge_retired pr;
+        assert_int_equal(wl_store_pledge_retired(fx.s, P_UKS, &pr), WL_OK);
+        assert_string_equal(pr.successor, "cccccccccccccccccccccccccccccccc");
+        assert_int_equal(wl_store_pledge_retired(fx.s, P_UK, &pr), WL_OK);
+        assert_string_equal(pr.successor, "");
+        assert_int_equal(wl_store_pledge_retired(fx.s, "cccccccccccccccccccccccccccccccc", &pr),
+                         WL_ERR_NOT_FOUND);
+    }
+#undef ON_UKS
+}
+
 static void test_alloc_faults(void **state)
 {
     step st[] = {
@@ -512,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_flows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flow_id_no_pledge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retired_pledge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
