@@ -55,6 +55,19 @@ fresh() {
     --role member --pubkey-file "$OUT/$2.key" >/dev/null
 }
 
+# wrkjson [PLACES]: wrk's summary on stdin as JSON: requests/s (rounded to PLACES
+# decimals, default 0), mean latency in ms, non-2xx answers
+wrkjson() {
+  python3 -c '
+import re,sys
+t=sys.stdin.read()
+rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
+lat=re.search(r"Latency\s+([\d.]+)(\w+)",t)
+unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
+non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
+print("{\"requests_per_s\":%.*f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (int(sys.argv[1]),rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))' "${1:-0}"
+}
+
 echo "== machine limits"
 emit limits "$("$B/willing-limits" "$OUT")"
 emit cpu "\"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\""
@@ -128,22 +141,12 @@ curl -fs -o /dev/null -c "$OUT/fv.cookies" -X POST "$URL/api/v1/login" \
   -H 'Content-Type: application/json' \
   -d "{\"member\":\"fv\",\"challenge\":\"$fvch\",\"signature\":\"$fvsig\"}"
 fvcookie=$(awk '!/^#/ && NF >= 7 {print $6 "=" $7}' "$OUT/fv.cookies" | head -1)
-sumjson() { # wrk's figures as JSON (requests/s, mean latency in ms, non-2xx)
-  python3 -c '
-import re,sys
-t=sys.stdin.read()
-rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
-lat=re.search(r"Latency\s+([\d.]+)(\w+)",t)
-unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
-non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
-print("{\"requests_per_s\":%.1f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))'
-}
 SU="$URL/api/v1/flows/summary?by=member"
 c0=$(cpu_ticks "$SPID")
-sp1=$(wrk -t1 -c1 -d4s "$SU" | sumjson)
-sp16=$(wrk -t2 -c16 -d4s "$SU" | sumjson)
-sm1=$(wrk -t1 -c1 -d4s -H "Cookie: $fvcookie" "$SU" | sumjson)
-sm16=$(wrk -t2 -c16 -d4s -H "Cookie: $fvcookie" "$SU" | sumjson)
+sp1=$(wrk -t1 -c1 -d4s "$SU" | wrkjson 1)
+sp16=$(wrk -t2 -c16 -d4s "$SU" | wrkjson 1)
+sm1=$(wrk -t1 -c1 -d4s -H "Cookie: $fvcookie" "$SU" | wrkjson 1)
+sm16=$(wrk -t2 -c16 -d4s -H "Cookie: $fvcookie" "$SU" | wrkjson 1)
 c1=$(cpu_ticks "$SPID")
 emit flows_summary_concurrency "$(python3 -c '
 import json,sys
@@ -226,16 +229,6 @@ request = function()
   return wrk.format("GET", string.format("/api/v1/proof/inclusion?index=%d&size=%d", math.random(0, n - 1), n))
 end
 LUA
-wrkjson() { # the summary of a wrk run as JSON
-  python3 -c '
-import re,sys
-t=sys.stdin.read()
-rps=float(re.search(r"Requests/sec:\s+([\d.]+)",t).group(1))
-lat=re.search(r"Latency\s+([\d.]+)(\w+)",t)
-unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
-non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
-print("{\"requests_per_s\":%.0f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))'
-}
 c0=$(cpu_ticks "$SPID")
 emit tiles "$(NTILES=$((size / 256)) wrk -t2 -c64 -d10s -s "$OUT/tiles.lua" "$URL" | wrkjson)"
 emit proofs "$(SIZE=$size wrk -t2 -c64 -d10s -s "$OUT/proofs.lua" "$URL" | wrkjson)"
