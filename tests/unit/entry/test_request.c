@@ -72,11 +72,77 @@ static void test_entries_refused(void **state)
     }
 }
 
+/* Decodes body; the entries joined by '|' in out, or the refusal's code and position. */
+static void decoded(const char *body, int batch, char *out, size_t cap)
+{
+    wl_entries_req r;
+    wl_error err;
+    size_t pos = 0, off = 0;
+    if (wl_request_entries(body, strlen(body), batch, &r, &err, &pos) != WL_OK) {
+        snprintf(out, cap, "%s@%zu", err.code, pos);
+    } else {
+        out[0] = '\0';
+        for (size_t i = 0; i < r.n && off < cap; i++)
+            off += (size_t)snprintf(out + off, cap - off, "%s%.*s", i ? "|" : "", (int)r.lens[i],
+                                    r.bytes[i]);
+    }
+    wl_request_free(&r);
+}
+
+/*
+ * The compact form clients send is read without the JSON parser; whitespace,
+ * escapes or anything else goes to the parser: both decode the same entries
+ * and refuse the same way.
+ */
+static void test_entries_compact(void **state)
+{
+    static const char *const same[][2] = {
+        {"{\"entries\":[\"QQ==\",\"Qg==\"]}", "{ \"entries\" : [ \"QQ==\", \"Qg==\" ] }\n"},
+        {"{\"entries\":[\"QUI=\"]}", "{\"entries\":[\"QU\\u0049=\"]}"},
+        {"{\"entries\":[\"QQ==\",\"Q\"]}", "{\"entries\":[\"QQ==\", \"Q\"]}"},
+        {"{\"entries\":[\"QQ==\",\"\"]}", "{\"entries\":[\"QQ==\", \"\"]}"},
+        {"{\"entry\":\"QQ==\"}", "{\"entry\": \"QQ==\"}"},
+    };
+    static const char *const refused[] = {
+        "{\"entries\":[\"QQ==\",]}",        "{\"entries\":[\"QQ==\"]}x",
+        "{\"entries\":[\"QQ==\"]",          "{\"entries\":[\"QQ==\"}",
+        "{\"entries\":[\"QQ==\"],\"x\":1}", "{\"entries\":[\"QQ==\"]}}",
+        "{\"entries\":\"QQ==\"}",           "{\"entry\":[\"QQ==\"]}",
+    };
+    char a[64], b[64];
+    (void)state;
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        int batch = strstr(same[i][0], "entries") != NULL;
+        decoded(same[i][0], batch, a, sizeof a);
+        decoded(same[i][1], batch, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    decoded("{\"entries\":[\"QQ==\",\"Qg==\"]}", 1, a, sizeof a);
+    assert_string_equal(a, "A|B");
+    decoded("{\"entries\":[\"QQ==\",\"Q\"]}", 1, a, sizeof a);
+    assert_string_equal(a, "bad_base64@1");
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        decoded(refused[i], strstr(refused[i], "entries") != NULL, a, sizeof a);
+        assert_non_null(strchr(a, '@'));
+    }
+    {
+        /* one more than a batch holds, in the compact form: refused as before */
+        static char big[8 * 1002 + 32];
+        size_t off = (size_t)snprintf(big, sizeof big, "{\"entries\":[");
+        for (unsigned i = 0; i <= WL_BATCH_MAX; i++)
+            off += (size_t)snprintf(big + off, sizeof big - off, "%s\"QQ==\"", i ? "," : "");
+        snprintf(big + off, sizeof big - off, "]}");
+        decoded(big, 1, a, sizeof a);
+        assert_string_equal(a, "bad_batch_size@0");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sealed_split),
         cmocka_unit_test(test_entries_refused),
+        cmocka_unit_test(test_entries_compact),
     };
     if (wl_crypto_init() != WL_OK)
         return 1;
