@@ -50,6 +50,16 @@ wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32]) WL_MUST;
 wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
                      int64_t time, const char *body, const wl_key *key, char **out,
                      size_t *outlen) WL_MUST;
+/*
+ * The same, from a body held as JSON (an object nested at most
+ * WL_BODY_DEPTH_MAX deep, else WL_ERR_INVALID): serialised once, compact, its
+ * keys in their order, and checked on the tree rather than parsed back (an
+ * importer's thousand-row bodies). The bytes are those wl_entry_build gives
+ * for that serialisation.
+ */
+wl_rc wl_entry_build_json(const char *origin, const char *kind, const char *author, uint64_t seq,
+                          int64_t time, const json_t *body, const wl_key *key, char **out,
+                          size_t *outlen) WL_MUST;
 
 /*
  * Sealed content: the same seven lines under "willing.sealed/v1", with a random

@@ -4,6 +4,7 @@
  * re-serialises an entry: the bytes a member signed are the leaf.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -74,17 +75,18 @@ static const char *next_line(const char **p, const char *end, size_t *len)
  * then one signature by the author. They differ in the header and in line 5:
  * an entry's decimal seq, a sealed content's random nonce (32 hex digits).
  */
+/* json: parse the body (0 when the caller built it from a checked tree: e->body_json NULL). */
 static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entry *e, char *why,
-                      size_t whylen);
+                      size_t whylen, int json);
 
 wl_rc wl_entry_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen)
 {
-    return parse_as(WL_ENTRY_HEADER, bytes, len, e, why, whylen);
+    return parse_as(WL_ENTRY_HEADER, bytes, len, e, why, whylen, 1);
 }
 
 wl_rc wl_sealed_parse(const char *bytes, size_t len, wl_entry *e, char *why, size_t whylen)
 {
-    return parse_as(WL_SEALED_HEADER, bytes, len, e, why, whylen);
+    return parse_as(WL_SEALED_HEADER, bytes, len, e, why, whylen, 1);
 }
 
 static int valid_nonce(const char *s, size_t n)
@@ -98,7 +100,7 @@ static int valid_nonce(const char *s, size_t n)
 }
 
 static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entry *e, char *why,
-                      size_t whylen)
+                      size_t whylen, int json)
 {
     wl_note note;
     const char *p, *end, *l;
@@ -173,12 +175,12 @@ static wl_rc parse_as(const char *header, const char *bytes, size_t len, wl_entr
         WHY("the entry text has more than 7 lines");
         goto fail;
     }
-    e->body_json = json_loadb(l, ll, JSON_REJECT_DUPLICATES, &jerr);
-    if (e->body_json == NULL) {
+    e->body_json = json ? json_loadb(l, ll, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    if (json && e->body_json == NULL) {
         WHY("body is not valid JSON: %s at column %d", jerr.text, jerr.column);
         goto fail;
     }
-    if (!json_is_object(e->body_json) || !json_depth_ok(e->body_json, 0)) {
+    if (json && (!json_is_object(e->body_json) || !json_depth_ok(e->body_json, 0))) {
         WHY("body must be a JSON object nested at most %u deep", WL_BODY_DEPTH_MAX);
         goto fail;
     }
@@ -219,15 +221,34 @@ wl_rc wl_entry_verify_sig(const wl_entry *e, const uint8_t pk[32])
 }
 
 static wl_rc build_as(const char *header, const char *origin, const char *kind, const char *author,
-                      const char *line5, int64_t time, const char *body, const wl_key *key,
-                      char **out, size_t *outlen);
+                      const char *line5, int64_t time, const char *body, int json,
+                      const wl_key *key, char **out, size_t *outlen);
 
 wl_rc wl_entry_build(const char *origin, const char *kind, const char *author, uint64_t seq,
                      int64_t time, const char *body, const wl_key *key, char **out, size_t *outlen)
 {
     char l5[24];
     snprintf(l5, sizeof l5, "%llu", (unsigned long long)seq);
-    return build_as(WL_ENTRY_HEADER, origin, kind, author, l5, time, body, key, out, outlen);
+    return build_as(WL_ENTRY_HEADER, origin, kind, author, l5, time, body, 1, key, out, outlen);
+}
+
+wl_rc wl_entry_build_json(const char *origin, const char *kind, const char *author, uint64_t seq,
+                          int64_t time, const json_t *body, const wl_key *key, char **out,
+                          size_t *outlen)
+{
+    char l5[24], *text;
+    wl_rc rc;
+    *out = NULL;
+    *outlen = 0;
+    /* the checks parsing the body back would make, made on the tree */
+    if (!json_is_object(body) || !json_depth_ok(body, 0))
+        return WL_ERR_INVALID;
+    if ((text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+        return WL_ERR_NOMEM;
+    snprintf(l5, sizeof l5, "%llu", (unsigned long long)seq);
+    rc = build_as(WL_ENTRY_HEADER, origin, kind, author, l5, time, text, 0, key, out, outlen);
+    free(text); /* jansson's */
+    return rc;
 }
 
 wl_rc wl_sealed_build(const char *origin, const char *kind, const char *author, const char *nonce,
@@ -237,12 +258,12 @@ wl_rc wl_sealed_build(const char *origin, const char *kind, const char *author, 
     *outlen = 0;
     if (!valid_nonce(nonce, strlen(nonce)))
         return WL_ERR_INVALID;
-    return build_as(WL_SEALED_HEADER, origin, kind, author, nonce, time, body, key, out, outlen);
+    return build_as(WL_SEALED_HEADER, origin, kind, author, nonce, time, body, 1, key, out, outlen);
 }
 
 static wl_rc build_as(const char *header, const char *origin, const char *kind, const char *author,
-                      const char *line5, int64_t time, const char *body, const wl_key *key,
-                      char **out, size_t *outlen)
+                      const char *line5, int64_t time, const char *body, int json,
+                      const wl_key *key, char **out, size_t *outlen)
 {
     size_t cap, tl, sl;
     char *buf = NULL;
@@ -268,8 +289,8 @@ static wl_rc build_as(const char *header, const char *origin, const char *kind, 
     sl = wl_note_sign_line(buf, tl, author, WL_SIGTYPE_ED25519, key, 0, buf + tl + 1, cap - tl - 1);
     if (sl == 0)
         goto out;
-    /* Never hand out bytes the parser would refuse. */
-    if ((rc = parse_as(header, buf, tl + 1 + sl, &chk, NULL, 0)) != WL_OK)
+    /* Never hand out bytes the parser would refuse (the body: parsed, or checked on its tree). */
+    if ((rc = parse_as(header, buf, tl + 1 + sl, &chk, NULL, 0, json)) != WL_OK)
         goto out;
     wl_entry_clear(&chk);
     *out = buf;

@@ -24,7 +24,7 @@ int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, co
     const int64_t now = (int64_t)time(NULL);
     wl_buf req = {0};
     cli_buf resp = {0};
-    char *body = NULL, *entry = NULL, *b64 = NULL;
+    char *entry = NULL, *b64 = NULL;
     size_t elen = 0;
     long st;
     int ret = 1;
@@ -40,9 +40,9 @@ int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, co
     if (wl_buf_append(&req, "{\"entries\":[", 12, WL_BODY_MAX_BATCH) != WL_OK)
         goto too_large;
     for (size_t i = 0; i < n; i++) {
-        body = json_dumps(json_array_get(bodies, i), JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (body == NULL || wl_entry_build(origin, kind, kf->member, seq + i, now, body, &kf->key,
-                                           &entry, &elen) != WL_OK) {
+        /* serialised once, and not parsed back: the body is checked on its tree */
+        if (wl_entry_build_json(origin, kind, kf->member, seq + i, now, json_array_get(bodies, i),
+                                &kf->key, &entry, &elen) != WL_OK) {
             fprintf(stderr, "willing %s: entry %zu cannot be built: at most %u bytes\n", cmd, i + 1,
                     WL_ENTRY_MAX);
             goto out;
@@ -55,10 +55,9 @@ int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, co
             wl_buf_append(&req, b64, strlen(b64), WL_BODY_MAX_BATCH) != WL_OK ||
             wl_buf_append(&req, "\"", 1, WL_BODY_MAX_BATCH) != WL_OK)
             goto too_large;
-        free(body);
         wl_free(entry);
         free(b64);
-        body = entry = b64 = NULL;
+        entry = b64 = NULL;
     }
     if (wl_buf_append(&req, "]}", 2, WL_BODY_MAX_BATCH) != WL_OK)
         goto too_large;
@@ -86,7 +85,6 @@ too_large:
             "carries: import the file in smaller parts\n",
             cmd, WL_BODY_MAX_BATCH);
 out:
-    free(body);
     wl_free(entry);
     free(b64);
     wl_buf_free(&req);

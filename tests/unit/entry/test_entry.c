@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "willing/entry.h"
 #include "willing/merkle.h"
@@ -185,13 +186,53 @@ static void test_alloc_failures(void **state)
     wl_free(out);
 }
 
+/*
+ * An entry built from a body held as JSON: the worked example's bytes exactly
+ * (one compact serialisation, keys in their order); a body that is not an
+ * object, or nested too deep, is refused as the parser would refuse it.
+ */
+static void test_build_json(void **state)
+{
+    wl_key k;
+    char *out = NULL;
+    size_t len = 0;
+    json_t *body = json_pack("{s:s}", "text", "The United Kingdom is willing."), *deep;
+    (void)state;
+    example_key(&k);
+    assert_int_equal(wl_entry_build_json("example.org/coalition", "statement", "gb", 1, 1741392000,
+                                         body, &k, &out, &len),
+                     WL_OK);
+    if (len != sizeof example - 1 || memcmp(out, example, len) != 0)
+        fail_msg("built:\n%.*s", (int)len, out);
+    wl_free(out);
+    out = NULL;
+    json_decref(body);
+    body = json_pack("[s]", "x");
+    assert_int_equal(
+        wl_entry_build_json("example.org/coalition", "statement", "gb", 1, 0, body, &k, &out, &len),
+        WL_ERR_INVALID);
+    assert_null(out);
+    json_decref(body);
+    body = json_object();
+    deep = body;
+    for (unsigned i = 0; i <= WL_BODY_DEPTH_MAX; i++) {
+        json_t *in = json_object();
+        json_object_set_new(deep, "a", in);
+        deep = in;
+    }
+    assert_int_equal(
+        wl_entry_build_json("example.org/coalition", "statement", "gb", 1, 0, body, &k, &out, &len),
+        WL_ERR_INVALID);
+    assert_null(out);
+    json_decref(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_worked_example),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_forged),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_worked_example), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_forged),         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_build_json),
     };
     if (wl_crypto_init() != WL_OK)
         return 1;
