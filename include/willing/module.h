@@ -76,6 +76,10 @@ typedef struct wl_kind {
     wl_rc (*sealed_apply)(wl_store *s, const wl_entry *content, uint64_t size, wl_error *err);
     /* announcing it; NULL: sealed content of this kind cannot be announced */
     wl_reveal_fn reveal;
+    /* an entry of this kind posted on its own (POST /api/v1/entries, :batch), after the
+     * precheck; NULL: any. An error refuses it: some entries come only with sealed content
+     * through their module's own route (a protected site's zone.set) */
+    wl_rc (*entry_check)(const wl_entry *e, wl_error *err);
     /* sealed content: the body field holding its own id, sealed once (a pledge's "pledge"), and
      * the body field naming the member it is about, who may read it (identity's "member") */
     const char *sealed_id, *sealed_subject;

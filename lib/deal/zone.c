@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "geo.h"
+#include "willing/crypto.h"
 #include "willing/entry.h"
 #include "willing/zones.h"
 
@@ -76,11 +77,38 @@ static wl_rc typed_fields(const json_t *b, const char *type, wl_error *err)
     return WL_OK;
 }
 
+/*
+ * A site's public part: its "point" [lon, lat] on the 1e-4 degree grid of
+ * the coarse point, and "sealed", the commitment to its sealed geometry.
+ */
+static wl_rc site_public(const json_t *b, wl_error *err)
+{
+    const json_t *pt = json_object_get(b, "point");
+    const char *c = json_string_value(json_object_get(b, "sealed"));
+    uint8_t raw[32];
+    size_t n = 0;
+    if (json_object_get(b, "geometry"))
+        return bad(err, "geometry",
+                   "a site's exact geometry is sealed content (zone.site), never in the public "
+                   "entry: the entry gives its coarse \"point\" and the \"sealed\" commitment "
+                   "(willing zone set does both)");
+    if (wl_zone_point(pt, NULL) != WL_OK)
+        return bad(err, "point",
+                   "a site's coarse point: [longitude, latitude], each a number on the 1e-4 "
+                   "degree grid, in range");
+    if (c == NULL || strlen(c) != 44 || wl_b64_decode(c, 44, raw, sizeof raw, &n) != WL_OK ||
+        n != 32)
+        return bad(err, "sealed",
+                   "the commitment to the site's sealed geometry: base64 of 32 bytes "
+                   "(SHA-256, docs/FORMAT.md \"Sealed entries\")");
+    return WL_OK;
+}
+
 wl_rc wl_zone_validate(const wl_entry *e, wl_error *err)
 {
-    static const char *const allowed[] = {"zone",          "type",         "side",
-                                          "measured_from", "category",     "text",
-                                          "geometry",      "precision_km", NULL};
+    static const char *const allowed[] = {"zone",     "type",   "side",     "measured_from",
+                                          "category", "text",   "geometry", "precision_km",
+                                          "point",    "sealed", NULL};
     const json_t *b = e->body_json, *text = json_object_get(b, "text");
     const char *type = json_string_value(json_object_get(b, "type"));
     unsigned geo = 0;
@@ -102,6 +130,11 @@ wl_rc wl_zone_validate(const wl_entry *e, wl_error *err)
     if (text && (!json_is_string(text) || json_string_length(text) > WL_ZONE_TEXT_BYTES))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body", KIND ": text: at most %u bytes",
                             WL_ZONE_TEXT_BYTES);
+    if (strcmp(type, "site") == 0)
+        return site_public(b, err);
+    if (json_object_get(b, "point") || json_object_get(b, "sealed"))
+        return bad(err, json_object_get(b, "point") ? "point" : "sealed",
+                   "only a site has a coarse point and a sealed geometry");
     if ((rc = wl_geo_open(&ctx, err)) != WL_OK)
         return rc;
     rc = wl_geo_read(&ctx, json_object_get(b, "geometry"), geo, &g, err);
@@ -168,7 +201,17 @@ static wl_rc zone_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_err
                             KIND ": measured_from: %s is not a contact_line or withdrawal_line "
                                  "zone",
                             from);
-    geometry = json_dumps(json_object_get(b, "geometry"), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    if (strcmp(type, "site") == 0) { /* the public part: the coarse point; the rest is sealed */
+        double ll[2] = {0, 0};
+        json_t *pt;
+        (void)!wl_zone_point(json_object_get(b, "point"), ll); /* validate checked it */
+        pt = json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates", ll[0], ll[1]);
+        geometry = pt ? json_dumps(pt, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+        json_decref(pt);
+    } else {
+        geometry =
+            json_dumps(json_object_get(b, "geometry"), JSON_COMPACT | JSON_REAL_PRECISION(17));
+    }
     if (geometry == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", KIND ": out of memory");
     memset(&z, 0, sizeof z);
@@ -192,8 +235,17 @@ static const wl_kind zones_kinds[] = {
     {.name = KIND,
      .scopes = WL_SCOPES_WRITE,
      .roles = WL_ROLE_COORDINATOR | WL_ROLE_OPERATOR,
+     .changes_register = true, /* the register's generation is when the index looks at zones */
      .validate = wl_zone_validate,
-     .apply = zone_apply},
+     .apply = zone_apply,
+     .entry_check = wl_zone_entry_check},
+    /* a site's exact geometry: sealed content, submitted with its zone.set (zone_site.c) */
+    {.name = "zone.site",
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_COORDINATOR | WL_ROLE_OPERATOR,
+     .seal = WL_SEAL_ONLY,
+     .validate = wl_zone_site_validate,
+     .seal_check = wl_zone_site_seal_check},
 };
 
 const wl_module wl_zones_module = {

@@ -33,6 +33,7 @@ struct wl_zone_index {
     item *items;
     size_t n, cap;
     double reach; /* km a site's coarse point may lie from the site itself, at most */
+    wl_store *s;  /* while it is built: a site's exact geometry is read from its sealed content */
     wl_error *err;
 };
 
@@ -55,7 +56,17 @@ static wl_rc add(void *ctx, const wl_store_zone *z)
         ix->items = m;
         ix->cap = cap;
     }
-    if ((j = json_loads(z->geometry, 0, &jerr)) == NULL)
+    if (strcmp(z->type, "site") == 0) { /* its exact geometry is sealed; stored: its coarse point */
+        char *text = NULL;
+        rc = wl_zone_site_exact(ix->s, z->idx, &text, NULL, ix->err);
+        if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+            return rc;
+        j = json_loads(text ? text : z->geometry, 0, &jerr);
+        free(text); /* jansson's */
+    } else {
+        j = json_loads(z->geometry, 0, &jerr);
+    }
+    if (j == NULL)
         return wl_error_set(ix->err, WL_ERR_CORRUPT, "corrupt", "zone %s: stored geometry: %s",
                             z->id, jerr.text);
     rc = wl_geo_read(&ix->g, j, WL_GEO_ANY | WL_GEO_STORED, &ll, ix->err);
@@ -121,6 +132,7 @@ wl_rc wl_zone_index_build(wl_store *s, wl_zone_index **out, wl_error *err)
     if (ix == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (zones)");
     ix->err = err;
+    ix->s = s;
     if ((rc = wl_geo_open(&ix->g, err)) != WL_OK)
         goto out;
     rc = wl_store_zones_current(s, NULL, add, ix);
@@ -132,6 +144,7 @@ wl_rc wl_zone_index_build(wl_store *s, wl_zone_index **out, wl_error *err)
         GEOSSTRtree_insert_r(ix->g.h, ix->tree, ix->items[i].proj, &ix->items[i]);
 out:
     ix->err = NULL;
+    ix->s = NULL;
     if (rc == WL_OK)
         *out = ix;
     else

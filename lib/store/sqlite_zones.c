@@ -6,7 +6,7 @@
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_AT, Q_CURRENT, Q_ALL_CURRENT, Q_VERSIONS, Q_COUNT };
+enum { Q_PUT, Q_AT, Q_CURRENT, Q_ALL_CURRENT, Q_VERSIONS, Q_READER, Q_GEN, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 #define COLS "idx, version, id, type, side, measured_from, category, precision_km, geometry, text"
@@ -18,6 +18,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_ALL_CURRENT] = "SELECT " COLS " FROM zones z WHERE version = "
                       "(SELECT max(version) FROM zones WHERE id = z.id) ORDER BY id",
     [Q_VERSIONS] = "SELECT " COLS " FROM zones WHERE id = ?1 ORDER BY version",
+    /* a party of a deal version whose zones name the entry */
+    [Q_READER] = "SELECT 1 FROM deal_parties p JOIN deal_versions v ON v.deal = p.deal AND "
+                 "v.version = p.version, json_each(v.body, '$.zones') z "
+                 "WHERE p.member = ?1 AND z.value = ?2 LIMIT 1",
+    [Q_GEN] = "SELECT coalesce(max(idx) + 1, 0) FROM zones",
 };
 const wl_sq_family wl_sq_zones = {sql, Q_COUNT};
 
@@ -116,4 +121,28 @@ wl_rc wl_store_zone_versions(wl_store *s, const char *id, wl_store_zone_fn fn, v
     int n = 0;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     return walk(st, fn, ctx, &n);
+}
+
+wl_rc wl_store_zone_deal_party(wl_store *s, const char *member, uint64_t idx, bool *yes)
+{
+    sqlite3_stmt *st = stmt(s, Q_READER);
+    int r;
+    *yes = false;
+    if (idx > INT64_MAX)
+        return WL_OK;
+    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    r = sqlite3_step(st);
+    *yes = r == SQLITE_ROW;
+    sqlite3_reset(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+}
+
+wl_rc wl_store_zones_generation(wl_store *s, uint64_t *gen)
+{
+    sqlite3_stmt *st = stmt(s, Q_GEN);
+    int r = sqlite3_step(st);
+    *gen = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return r == SQLITE_ROW ? WL_OK : map_rc(r);
 }

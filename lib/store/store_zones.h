@@ -10,6 +10,7 @@
 #ifndef WILLING_STORE_ZONES_H
 #define WILLING_STORE_ZONES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "willing/wl.h"
@@ -45,5 +46,15 @@ typedef wl_rc (*wl_store_zone_fn)(void *ctx, const wl_store_zone *z);
 wl_rc wl_store_zones_current(wl_store *s, const char *id, wl_store_zone_fn fn, void *ctx) WL_MUST;
 /* Every version of a zone, oldest first (none: fn is not called, WL_OK). */
 wl_rc wl_store_zone_versions(wl_store *s, const char *id, wl_store_zone_fn fn, void *ctx) WL_MUST;
+/*
+ * Whether member is a party of a deal version whose zones name the entry at
+ * idx (a site's readers include the parties of the deals that hold it).
+ */
+wl_rc wl_store_zone_deal_party(wl_store *s, const char *member, uint64_t idx, bool *yes) WL_MUST;
+/*
+ * The zones' generation: the index of the last zone.set entry + 1 (0: none).
+ * Versions are only ever added, so it changes exactly when the zones do.
+ */
+wl_rc wl_store_zones_generation(wl_store *s, uint64_t *gen) WL_MUST;
 
 #endif

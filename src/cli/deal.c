@@ -4,21 +4,27 @@
  *   willing deal propose   a version: its text and annexes uploaded as blobs
  *                          (content-addressed), then the proposal naming their hashes
  *   willing deal sign      a party signs a version: the text and annexes fetched
- *                          and checked against their hashes first, then the
+ *                          and checked against their hashes first, each
+ *                          protected site's sealed geometry against the
+ *                          commitment its public entry carries, then the
  *                          version's hash signed
  *   willing deal notice    a party suspends, resumes or terminates the deal
  *   willing deal show|list the deals as the server shows them
  * The server checks every rule and names what it refuses; this file builds
  * bodies and checks documents.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "cli.h"
+#include "willing/ledger.h"
 #include "willing/limits.h"
+#include "willing/zones.h"
 
 typedef struct {
     json_t *body, *annexes, *parties, *zones;
@@ -247,6 +253,90 @@ static int check_doc(const char *server, const wl_keyfile *kf, const char *what,
     return ret;
 }
 
+/*
+ * A protected site the version names (its zone.set at entry idx): the sealed
+ * exact geometry, as the zones view shows it to this signer, gives the
+ * commitment the public entry carries, is by its author and for its zone,
+ * and its coarse point is the entry's. Other zones: nothing to check. 0 or 1.
+ */
+static int check_site(const char *server, const wl_keyfile *kf, json_int_t idx)
+{
+    char path[128], mine[45], *raw = NULL, *salt = NULL, *content = NULL;
+    size_t n = 0, sn = 0, cn = 0, i;
+    json_t *o = NULL, *zone = NULL, *f, *sealed = NULL;
+    const json_t *b;
+    wl_entry e, ce;
+    uint8_t c[32];
+    double ll[2], pt[2];
+    wl_error err = {0};
+    const char *why = "its sealed geometry cannot be read with this key";
+    int ret = 1;
+
+    memset(&e, 0, sizeof e);
+    memset(&ce, 0, sizeof ce);
+    snprintf(path, sizeof path, "/api/v1/entries/%lld", (long long)idx);
+    if (cli_get_json("deal sign", server, path, NULL, &o, NULL) != 0 ||
+        (raw = cli_b64_decode(cli_str(o, "entry", ""), &n)) == NULL ||
+        wl_entry_parse(raw, n, &e, NULL, 0) != WL_OK) {
+        fprintf(stderr, "willing deal sign: not signed: entry %lld cannot be read\n",
+                (long long)idx);
+        goto out;
+    }
+    b = e.body_json;
+    if (strcmp(e.kind, "zone.set") != 0 || strcmp(cli_str(b, "type", ""), "site") != 0) {
+        ret = 0;
+        goto out;
+    }
+    snprintf(path, sizeof path, "/api/v1/zones/%s", cli_str(b, "zone", ""));
+    if (cli_get_json("deal sign", server, path, kf, &zone, NULL) != 0)
+        goto out;
+    json_array_foreach(json_object_get(zone, "versions"), i, f)
+    {
+        if (json_integer_value(json_object_get(json_object_get(f, "properties"), "entry")) == idx)
+            sealed = json_object_get(json_object_get(f, "properties"), "sealed");
+    }
+    if (sealed == NULL || (salt = cli_b64_decode(cli_str(sealed, "salt", ""), &sn)) == NULL ||
+        sn != 32 || (content = cli_b64_decode(cli_str(sealed, "content", ""), &cn)) == NULL)
+        goto refuse;
+    wl_seal_commitment((const uint8_t *)salt, content, cn, c);
+    wl_b64_encode(c, 32, mine);
+    why = "its sealed geometry does not give the commitment its public entry carries";
+    if (strcmp(mine, cli_str(b, "sealed", "")) != 0)
+        goto refuse;
+    why = "its sealed geometry is not by the entry's author, for its zone";
+    if (wl_sealed_parse(content, cn, &ce, NULL, 0) != WL_OK || strcmp(ce.kind, "zone.site") != 0 ||
+        strcmp(ce.author, e.author) != 0 ||
+        strcmp(cli_str(ce.body_json, "zone", ""), cli_str(b, "zone", "")) != 0)
+        goto refuse;
+    why = "the public point is not the centre of the sealed geometry's cell";
+    if (wl_zone_site_coarse(json_object_get(ce.body_json, "geometry"),
+                            (uint64_t)json_integer_value(json_object_get(b, "precision_km")), ll,
+                            &err) != WL_OK ||
+        wl_zone_point(json_object_get(b, "point"), pt) != WL_OK ||
+        llround(ll[0] * 1e4) != llround(pt[0] * 1e4) ||
+        llround(ll[1] * 1e4) != llround(pt[1] * 1e4))
+        goto refuse;
+    if (!cli_json)
+        printf("site %s (entry %lld): its sealed geometry matches its commitment\n",
+               cli_str(b, "zone", ""), (long long)idx);
+    ret = 0;
+    goto out;
+refuse:
+    fprintf(stderr, "willing deal sign: not signed: site %s (entry %lld): %s\n",
+            cli_str(b, "zone", "?"), (long long)idx, why);
+out:
+    if (salt)
+        sodium_memzero(salt, sn);
+    free(salt);
+    free(content);
+    free(raw);
+    wl_entry_clear(&ce);
+    wl_entry_clear(&e);
+    json_decref(zone);
+    json_decref(o);
+    return ret;
+}
+
 static int deal_sign(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {{"deal", required_argument, NULL, 'd'},
@@ -279,6 +369,11 @@ static int deal_sign(const cli_cmd *self, int argc, char **argv)
         char what[240];
         snprintf(what, sizeof what, "the annex '%s'", cli_str(a, "name", "?"));
         if (check_doc(c.server, &kf, what, cli_str(a, "hash", "")) != 0)
+            goto out;
+    }
+    json_array_foreach(json_object_get(v, "zones"), i, a)
+    {
+        if (check_site(c.server, &kf, json_integer_value(a)) != 0)
             goto out;
     }
     body = json_pack("{s:s, s:O, s:s}", "deal", id, "version", json_object_get(v, "version"),

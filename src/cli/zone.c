@@ -2,17 +2,23 @@
 /*
  * The deal's zones and protected sites from the command line
  * (docs/internals/cli.md): `willing zone set` (a coordinator's zone.set entry,
- * its geometry from a GeoJSON file), `zone list` and `zone contains LON LAT`,
+ * its geometry from a GeoJSON file; for a protected site, the geometry sealed
+ * as zone.site and the public entry holding its coarse point and the
+ * commitment, posted together), `zone list` and `zone contains LON LAT`,
  * which show sites exactly to a key that may see them (--key) and coarsely to
  * everyone else.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "cli.h"
+#include "willing/ledger.h"
+#include "willing/zones.h"
 
 typedef struct {
     json_t *body;
@@ -59,6 +65,104 @@ static json_t *read_geometry(const char *path)
     return g;
 }
 
+/* The answer to POST /api/v1/zones/sites, as `willing append` prints an entry's. */
+static int site_answer(long st, const cli_buf *resp, const char *err)
+{
+    json_t *o;
+    if (st != 200 && st != 201)
+        return cli_refused("zone set", st, resp, err);
+    o = json_loads(resp->buf ? resp->buf : "", 0, NULL);
+    if (cli_json)
+        printf("%s\n", resp->buf);
+    else
+        printf("index %lld%s\nleaf_hash %s\nsealed %s\n",
+               (long long)json_integer_value(json_object_get(o, "index")),
+               st == 200 ? " (already in the log)" : "", cli_str(o, "leaf_hash", "?"),
+               cli_str(o, "sealed", "?"));
+    json_decref(o);
+    return 0;
+}
+
+/*
+ * A protected site: its exact geometry g sealed (zone.site, under a random
+ * salt), and the public zone.set holding only the coarse point the public may
+ * see and the commitment, posted together to /api/v1/zones/sites.
+ */
+static int post_site(const char *server, const wl_keyfile *kf, json_t *body, json_t *g)
+{
+    char base[1024], origin[WL_ORIGIN_MAX + 1], url[2048], err[512], nonce[33], sb[45], cb[45];
+    char *text = NULL, *content = NULL, *entry = NULL, *req = NULL, *e64 = NULL, *c64 = NULL;
+    size_t clen = 0, elen = 0;
+    uint8_t salt[32], c[32];
+    double ll[2];
+    json_t *sealed = json_pack("{s:O, s:O}", "geometry", g, "zone", json_object_get(body, "zone"));
+    json_t *o = NULL;
+    cli_buf resp = {0};
+    wl_error e = {0};
+    long st;
+    int ret = 1;
+
+    if (!json_is_integer(json_object_get(body, "precision_km"))) {
+        fprintf(stderr, "willing zone set: a site needs --precision-km (how coarsely the public "
+                        "sees it)\n");
+        goto out;
+    }
+    if (wl_zone_site_coarse(g, (uint64_t)json_integer_value(json_object_get(body, "precision_km")),
+                            ll, &e) != WL_OK) {
+        fprintf(stderr, "willing zone set: %s (%s)\n", e.msg, e.code ? e.code : "?");
+        goto out;
+    }
+    cli_base_url(server, base, sizeof base);
+    if (sealed == NULL || cli_fetch_origin(base, origin, sizeof origin) != 0)
+        goto out;
+    text = json_dumps(sealed, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+    cli_random_hex(nonce, 16);
+    if (text == NULL || wl_sealed_build(origin, "zone.site", kf->member, nonce, (int64_t)time(NULL),
+                                        text, &kf->key, &content, &clen) != WL_OK) {
+        fprintf(stderr, "willing zone set: cannot build the sealed geometry (at most %u bytes)\n",
+                WL_ENTRY_MAX);
+        goto out;
+    }
+    randombytes_buf(salt, sizeof salt);
+    wl_seal_commitment(salt, content, clen, c);
+    wl_b64_encode(salt, 32, sb);
+    wl_b64_encode(c, 32, cb);
+    json_object_set_new(body, "point", json_pack("[f,f]", ll[0], ll[1]));
+    json_object_set_new(body, "sealed", json_string(cb));
+    free(text);
+    text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text == NULL ||
+        wl_entry_build(origin, "zone.set", kf->member, cli_now_us(), (int64_t)time(NULL), text,
+                       &kf->key, &entry, &elen) != WL_OK) {
+        fprintf(stderr, "willing zone set: cannot build the entry\n");
+        goto out;
+    }
+    if ((e64 = malloc(wl_b64_len(elen) + 1)) == NULL ||
+        (c64 = malloc(wl_b64_len(clen) + 1)) == NULL)
+        goto out;
+    wl_b64_encode((const uint8_t *)entry, elen, e64);
+    wl_b64_encode((const uint8_t *)content, clen, c64);
+    if ((o = json_pack("{s:s, s:s, s:s}", "entry", e64, "salt", sb, "content", c64)) == NULL ||
+        (req = json_dumps(o, JSON_COMPACT)) == NULL)
+        goto out;
+    cli_url(base, "/api/v1/zones/sites", url, sizeof url);
+    st = cli_http("POST", url, "application/json", req, strlen(req), &resp, err, sizeof err);
+    ret = site_answer(st, &resp, err);
+out:
+    sodium_memzero(salt, sizeof salt);
+    json_decref(sealed);
+    json_decref(o);
+    json_decref(g);
+    free(text);
+    free(req);
+    free(e64);
+    free(c64);
+    wl_free(content);
+    wl_free(entry);
+    cli_buf_free(&resp);
+    return ret;
+}
+
 static int run_set(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -87,12 +191,17 @@ static int run_set(const cli_cmd *self, int argc, char **argv)
         ret = 1;
         goto out;
     }
-    json_object_set_new(z.body, "geometry", g);
     if (cli_member_key("zone set", c.key, &kf) != 0) {
+        json_decref(g);
         ret = 1;
         goto out;
     }
-    ret = cli_post_json(c.server, &kf, "zone.set", z.body);
+    if (strcmp(cli_str(z.body, "type", ""), "site") == 0) {
+        ret = post_site(c.server, &kf, z.body, g);
+    } else {
+        json_object_set_new(z.body, "geometry", g);
+        ret = cli_post_json(c.server, &kf, "zone.set", z.body);
+    }
     wl_key_wipe(&kf.key);
 out:
     json_decref(z.body);

@@ -72,6 +72,7 @@ static enum MHD_Result entries_post(struct MHD_Connection *c, wl_req *r, bool ba
     for (size_t i = 0; i < req.n; i++) {
         /* the pending entry points into these bytes, which the job owns (wl_job_free) */
         char *bytes = wl_request_take(&req, i);
+        const wl_kind *k;
         if (wl_ledger_precheck(s, wl_srv->origin, bytes, req.lens[i], &j->items[i], &err) !=
             WL_OK) {
             wl_free(bytes);
@@ -80,6 +81,13 @@ static enum MHD_Result entries_post(struct MHD_Connection *c, wl_req *r, bool ba
             return refuse(c, batch, &err, i);
         }
         j->n = i + 1;
+        /* a kind whose entries may come only through their module's route says so */
+        if ((k = wl_kind_find(j->items[i].e.kind)) != NULL && k->entry_check &&
+            k->entry_check(&j->items[i].e, &err) != WL_OK) {
+            wl_request_free(&req);
+            wl_job_free(j);
+            return refuse(c, batch, &err, i);
+        }
     }
     wl_request_free(&req);
     return wl_sequencer_defer(c, r, j, entries_done);

@@ -23,21 +23,31 @@ new_member nr party
 new_member de member
 
 count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
-state() { echo "$(count "SELECT count(*) FROM entries WHERE kind != 'sealed'") $(count 'SELECT count(*) FROM zones')"; }
+state() { echo "$(count "SELECT count(*) FROM entries WHERE kind != 'sealed'") $(count 'SELECT count(*) FROM zones') $(count 'SELECT count(*) FROM sealed')"; }
 zone() { "$W" zone set --server "$URL" --key "$T/coord.key" "$@" | awk '/^index / {print $2}'; }
 
-# refused BODY HTTP CODE TEXT: zone.set with BODY by the coordinator answered HTTP with
-# {"error": CODE} and a message holding TEXT (where), and nothing stored
+# refused BODY HTTP CODE TEXT [MEMBER [SITE]]: zone.set with BODY by the coordinator (or
+# MEMBER) answered HTTP with {"error": CODE} and a message holding TEXT (where), and nothing
+# stored; posted alone to /api/v1/entries, or with SITE's sealed geometry to /api/v1/zones/sites
 refused() {
   local before after st
   before=$(state)
   rm -f "$T/e.note"
   "$W" append --output "$T/e.note" --origin test.example/zn --key "$T/${5:-coord}.key" \
     --kind zone.set --body "$1" >/dev/null
-  st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
-    --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
+  if [ -n "${6:-}" ]; then
+    python3 - "$T/exact.json" "$T/e.note" "$6" >"$T/site.json" <<'E'
+import base64, json, sys
+s = {x['id']: x for x in json.load(open(sys.argv[1]))['features']}[sys.argv[3]]['properties']['sealed']
+print(json.dumps({'entry': base64.b64encode(open(sys.argv[2], 'rb').read()).decode(), 'salt': s['salt'], 'content': s['content']}))
+E
+    st=$(status POST /api/v1/zones/sites -H 'Content-Type: application/json' --data @"$T/site.json")
+  else
+    st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
+      --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
+  fi
   after=$(state)
-  check "refused $2 $3 naming '$4', nothing stored" python3 -c "
+  check "refused $2 $3 naming '$4', nothing stored${6:+ (with the sealed geometry of $6)}" python3 -c "
 import json,sys; o=json.load(open('$T/body'))
 assert '$st'=='$2', ('$st', o)
 assert o['error']=='$3', o
@@ -138,9 +148,81 @@ check "contains, public: the energy site's distance from its coarse point, whole
 check "contains, the coordinator: the exact distance (6.5 km, to 0.01)" sh -c "'$W' zone contains --server '$URL' --key '$T/coord.key' --json 34.25 47.25 | python3 -c 'import json,sys; o=json.load(sys.stdin); d={x[\"zone\"]: x for x in o[\"sites\"]}[\"plant-1\"][\"distance_km\"]; assert 6.3 < d < 6.7 and d != round(d), d'"
 check "contains, public: inside a site's polygon says nothing of the polygon" sh -c "curl -s '$URL/api/v1/zones/contains?lon=35.05&lat=48.05' | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o[\"zones\"]==[] and [s[\"zone\"] for s in o[\"sites\"]]==[\"water-1\"], o'"
 check "contains, the host nation: inside the site's polygon" sh -c "'$W' zone contains --server '$URL' --key '$T/ua.key' 35.05 48.05 | grep -qx 'in water-1 (site, version 1)'"
+# the index is rebuilt when the zones change, not at every change of the register
+builds() { curl -s "$URL/api/v1/zones/contains?lon=30&lat=50" | python3 -c 'import json,sys; print(json.load(sys.stdin)["index"]["builds"])'; }
+B0=$(builds)
+new_member obs observer
+check "a member added (the register changed, no zone): the index is not rebuilt" [ "$(builds)" = "$B0" ]
+zone --zone buffer-2 --type buffer --geometry "$FX/buffer.geojson" >/dev/null
+check "a zone set: the index is rebuilt once" [ "$(builds)" = "$((B0 + 1))" ]
+check "contains: the new zone is in the rebuilt index" sh -c "curl -s '$URL/api/v1/zones/contains?lon=36.9&lat=48.6' | grep -q buffer-2"
 check "contains: lon out of range is 400 bad_query" [ "$(status GET '/api/v1/zones/contains?lon=200&lat=48')" = 400 ]
 check "contains: lat not a number is 400 bad_query" [ "$(status GET '/api/v1/zones/contains?lon=30&lat=x')" = 400 ]
 check "POST on the zones is 405" [ "$(status POST /api/v1/zones)" = 405 ]
+
+# a site's exact geometry is sealed: the public log holds its coarse point and a commitment
+check "the public log: no coordinate of a site's exact geometry in any entry (the entries API, the entry tiles)" python3 - "$URL" <<'E'
+import json, re, sys, urllib.request
+url = sys.argv[1]
+get = lambda p: urllib.request.urlopen(url + p).read()
+size = int(get('/log/checkpoint').decode().split('\n')[1])
+texts = [get('/api/v1/entries?from=0&limit=1000').decode(), get('/log/tile/entries/000.p/%d' % size).decode('latin-1')]
+exact = [(34.2, 47.2), (34.201, 47.2015), (35.0, 48.0), (35.1, 48.0), (35.1, 48.1), (35.0, 48.1)]
+for t in texts:
+    t = t.replace('\\"', '"')
+    for a, b in re.findall(r'\[\s*(-?[0-9.]+)\s*,\s*(-?[0-9.]+)\s*\]', t):
+        for x, y in exact:
+            assert abs(float(a) - x) > 1e-9 or abs(float(b) - y) > 1e-9, (a, b)
+sites = [e for e in json.loads(texts[0])['entries'] if e['kind'] == 'zone.set' and e['body']['type'] == 'site']
+assert len(sites) == 3 and all('geometry' not in e['body'] and len(e['body']['sealed']) == 44 for e in sites), sites
+E
+check "the coordinator sees each site's sealed geometry, and it gives the commitment its public entry carries" sh -c "
+  '$W' zone list --server '$URL' --key '$T/coord.key' --json >'$T/exact.json' && python3 - '$T/exact.json' '$URL' <<'E'
+import base64, hashlib, json, sys, urllib.request
+f = {x['id']: x for x in json.load(open(sys.argv[1]))['features']}
+for z in ('plant-1', 'water-1'):
+    p = f[z]['properties']
+    s = p['sealed']
+    c = hashlib.sha256(b'willing.seal/v1' + base64.b64decode(s['salt']) + base64.b64decode(s['content'])).digest()
+    e = json.loads(urllib.request.urlopen('%s/api/v1/entries/%d' % (sys.argv[2], p['entry'])).read())
+    body = json.loads(base64.b64decode(e['entry']).decode().split('\n')[6])
+    assert base64.b64encode(c).decode() == body['sealed'] == s['commitment'], (z, body)
+    content = base64.b64decode(s['content']).decode().split('\n')
+    assert content[0] == 'willing.sealed/v1' and content[2] == 'zone.site', content
+    assert json.loads(content[6])['geometry'] == f[z]['geometry'], content
+    assert p['coarse'] is False and 'geometry' not in body
+E"
+
+# a site's zone.set alone, or with an exact geometry in public: refused, nothing stored
+refused "$(body s3 site '{"type":"Point","coordinates":[34.2,47.2]}' ',"category":"energy","precision_km":10')" 400 invalid_body "geometry"
+refused '{"zone":"s3","type":"site","category":"energy","precision_km":10,"point":[34.2403,47.2153],"sealed":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}' 400 sealed_part_missing "/api/v1/zones/sites"
+# with the sealed geometry of water-1, entries that do not match it: refused, nothing stored
+WSEALED=$(python3 -c "import json; print({x['id']: x for x in json.load(open('$T/exact.json'))['features']}['water-1']['properties']['sealed']['commitment'])")
+WPOINT=$(python3 -c "import json; print(json.dumps({x['id']: x for x in json.load(open('$T/public.json'))['features']}['water-1']['geometry']['coordinates']))")
+WBAD=$(python3 -c "import json; p=json.loads('$WPOINT'); print(json.dumps([round(p[0]+0.01, 4), p[1]]))")
+refused "{\"zone\":\"water-1\",\"type\":\"site\",\"category\":\"water\",\"precision_km\":5,\"point\":$WBAD,\"sealed\":\"$WSEALED\"}" 400 invalid_body "point" coord water-1
+refused "{\"zone\":\"water-2\",\"type\":\"site\",\"category\":\"water\",\"precision_km\":5,\"point\":$WPOINT,\"sealed\":\"$WSEALED\"}" 400 invalid_body "zone" coord water-1
+refused "{\"zone\":\"water-1\",\"type\":\"site\",\"category\":\"water\",\"precision_km\":5,\"point\":$WPOINT,\"sealed\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}" 400 invalid_body "sealed" coord water-1
+refused "{\"zone\":\"water-1\",\"type\":\"site\",\"category\":\"water\",\"precision_km\":10,\"point\":$WPOINT,\"sealed\":\"$WSEALED\"}" 400 invalid_body "point" coord water-1
+refused "{\"zone\":\"water-1\",\"type\":\"buffer\",\"geometry\":$(geom "$FX/buffer.geojson")}" 400 invalid_body "type site" coord water-1
+check "willing zone set: a site's bad geometry is named before anything is sent" sh -c "'$W' zone set --server '$URL' --key '$T/coord.key' --zone s4 --type site --category water --precision-km 5 --geometry '$FX/bad_bowtie.geojson' 2>&1 | grep -q 'invalid_geometry'"
+
+# the parties of a deal that names a site see it exactly, and check it before they sign
+P1=$(python3 -c "import json; print({x['id']: x for x in json.load(open('$T/exact.json'))['features']}['plant-1']['properties']['entry'])")
+echo "an illustrative text" >"$T/deal.txt"
+"$W" deal propose --server "$URL" --key "$T/coord.key" --deal d1 --title "illustrative" \
+  --text "$T/deal.txt" --party ua --party de --zone "$P1" >/dev/null
+"$W" zone list --server "$URL" --key "$T/de.key" --json >"$T/de.json"
+check "a member that is a party of a deal naming a site sees that site exactly, the others coarsely" python3 - "$T/de.json" <<'E'
+import json, sys
+f = {x['id']: x for x in json.load(open(sys.argv[1]))['features']}
+assert f['plant-1']['properties']['coarse'] is False and f['plant-1']['geometry']['coordinates'] == [34.201, 47.2015], f['plant-1']
+assert f['water-1']['properties']['coarse'] is True and 'sealed' not in f['water-1']['properties'], f['water-1']
+E
+check "deal sign: the party checks the site's sealed geometry against its commitment, then signs" sh -c "
+  '$W' deal sign --server '$URL' --key '$T/de.key' --deal d1 >'$T/sign.out' &&
+  grep -qx 'site plant-1 (entry $P1): its sealed geometry matches its commitment' '$T/sign.out' &&
+  grep -q '^signed deal d1 version 1' '$T/sign.out'"
 
 # the CLI's manners
 for sub in set list contains; do
