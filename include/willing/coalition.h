@@ -69,7 +69,8 @@ typedef struct {
 typedef struct {
     size_t n;
     uint8_t *binding; /* per pledge */
-    char **reason;    /* per pledge: NULL when binding, else why and what would make it bind */
+    char **reason;    /* per pledge: why not, and what would make it bind; for a binding one
+                       * NULL, or why when a fact with words (a deal's) made it bind */
     size_t rounds;    /* re-evaluations done (for the record and the benchmark) */
 } wl_clearing;
 

@@ -435,6 +435,30 @@ static void explain(ctx *x, uint32_t p, uint32_t node, wl_buf *b)
     }
 }
 
+/*
+ * Why a binding pledge binds, when a fact with words (a deal's) made its
+ * condition true: "binds: fact(NAME): WHY" for the first such fact that holds,
+ * in the condition's order. Nothing (b untouched) when none did.
+ */
+static void binds_because(ctx *x, uint32_t node, wl_buf *b)
+{
+    const cnode *nd = &x->nodes[node];
+    if (b->len)
+        return;
+    if (nd->op == WL_COND_FACT && nd->ref) {
+        for (size_t i = 0; i < x->nnotes; i++)
+            if (strcmp(x->notes[i].fact, nd->src->name) == 0) {
+                say(b, "binds: fact(%s): %s", nd->src->name, x->notes[i].why);
+                return;
+            }
+        return;
+    }
+    if (nd->op == WL_COND_ALL || nd->op == WL_COND_ANY)
+        for (uint32_t i = 0; i < nd->nkids && b->len == 0; i++)
+            if (eval(x, x->kids[nd->kid0 + i]))
+                binds_because(x, x->kids[nd->kid0 + i], b);
+}
+
 static void ctx_free(ctx *x)
 {
     strtab_free(&x->members);
@@ -573,8 +597,14 @@ wl_rc wl_clear_noted(const wl_pledge_in *p, size_t n, const char *const *facts, 
     }
     for (size_t i = 0; i < n; i++) {
         wl_buf b = {0};
-        if (x.binding[i])
+        if (x.binding[i]) { /* a binding pledge has a reason when a deal's fact made it bind */
+            if (x.root[i] != UINT32_MAX && x.nnotes)
+                binds_because(&x, x.root[i], &b);
+            if (b.len && b.buf == NULL)
+                goto fail;
+            out->reason[i] = b.buf;
             continue;
+        }
         explain(&x, (uint32_t)i, x.root[i], &b);
         if (b.buf == NULL)
             goto fail;

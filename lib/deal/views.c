@@ -172,6 +172,25 @@ wl_rc wl_deal_show(wl_store *s, const char *id, json_t **out)
     return rc;
 }
 
+/* The last resume notice after the entry that brought the deal into force, if any. */
+typedef struct {
+    uint64_t since, idx;
+    char author[65];
+} resumed;
+
+static wl_rc last_resume(void *ctx, uint64_t idx, int64_t time, const char *author,
+                         const char *notice, const char *text)
+{
+    resumed *r = ctx;
+    (void)time;
+    (void)text;
+    if (strcmp(notice, "resume") == 0 && idx > r->since && idx >= r->idx) {
+        r->idx = idx;
+        snprintf(r->author, sizeof r->author, "%s", author);
+    }
+    return WL_OK;
+}
+
 bool wl_deal_fact_why(wl_store *s, const char *fact, char *out, size_t cap)
 {
     const size_t np = sizeof WL_DEAL_FACT_PREFIX - 1;
@@ -185,10 +204,21 @@ bool wl_deal_fact_why(wl_store *s, const char *fact, char *out, size_t cap)
         snprintf(out, cap, "the deal %s is not in force (no version of it has been proposed)", id);
     else if (rc != WL_OK)
         snprintf(out, cap, "the deal %s: its status cannot be read", id);
-    else if (strcmp(d.status, "in_force") == 0)
-        snprintf(out, cap, "the deal %s is in force since entry %llu", id,
-                 (unsigned long long)d.since);
-    else
+    else if (strcmp(d.status, "in_force") == 0) {
+        /* the entry that recorded the fact: the last party's signature, or a later resume */
+        resumed r = {d.since, 0, ""};
+        if (wl_store_deal_notices(s, id, last_resume, &r) == WL_OK && r.idx)
+            snprintf(out, cap,
+                     "the deal %s is in force since entry %llu: recorded by %s's resume notice "
+                     "(version %llu in force since entry %llu)",
+                     id, (unsigned long long)r.idx, r.author, (unsigned long long)d.in_force,
+                     (unsigned long long)d.since);
+        else
+            snprintf(out, cap,
+                     "the deal %s is in force since entry %llu: recorded by the last party's "
+                     "signature of version %llu",
+                     id, (unsigned long long)d.since, (unsigned long long)d.in_force);
+    } else
         snprintf(out, cap, "the deal %s is not in force (%s)", id, d.status);
     return true;
 }

@@ -185,7 +185,8 @@ static void print_result(const clearing *cl, const json_t *result, bool json_out
     for (size_t i = 0; i < cl->n; i++) {
         const wl_pledge_in *in = &cl->in[i];
         if (cl->r.binding[i])
-            printf("binding      %s (%s, %s)\n", in->id, in->member, in->category);
+            printf("binding      %s (%s, %s)%s%s\n", in->id, in->member, in->category,
+                   cl->r.reason[i] ? ": " : "", cl->r.reason[i] ? cl->r.reason[i] : "");
         else
             printf("not binding  %s (%s, %s): %s\n", in->id, in->member, in->category,
                    cl->r.reason[i]);

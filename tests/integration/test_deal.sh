@@ -121,8 +121,8 @@ v=d['versions'][0]
 assert v['hash']=='$H1' and v['text']=='$TEXT' and v['annexes'][0]['hash']=='$ANNEX', v
 s={p['member']:p['signed'] for p in v['parties']}
 assert s['ru']['index']==$S1 and s['ua']['index']==$S2 and s['ua']['time'].endswith('Z'), s"
-check "the pledge on fact(deal-in-force:peace) binds once Ukraine has signed" \
-  wait_for "uk's pledge binding" coverage_says True ""
+check "the pledge on fact(deal-in-force:peace) binds once Ukraine has signed, and its reason names the signature" \
+  wait_for "uk's pledge binding" coverage_says True "binds: fact(deal-in-force:peace): the deal peace is in force since entry $S2: recorded by the last party"
 check "GET /api/v1/deals lists it in force" sh -c "curl -fs '$URL/api/v1/deals' | python3 -c \"
 import json,sys; d=json.load(sys.stdin)['deals'][0]
 assert (d['deal'],d['status'],d['latest'],d['in_force_since']['index'])==('peace','in_force',1,$S2), d\""

@@ -190,6 +190,17 @@ static void clear_one(const char *id, bool binding, const char *reason)
     wl_cond_free(c);
 }
 
+/* The pledge binds, its reason naming the entry that recorded the fact and what it was. */
+static void clear_binds(const char *id, uint64_t since, const char *by)
+{
+    char want[240];
+    snprintf(want, sizeof want,
+             "binds: fact(deal-in-force:%s): the deal %s is in force since entry %llu: "
+             "recorded by %s",
+             id, id, (unsigned long long)since, by);
+    clear_one(id, true, want);
+}
+
 static void test_bodies(void **state)
 {
     (void)state;
@@ -306,7 +317,8 @@ static void test_sign_and_fact(void **state)
     assert_string_equal(deal("d").status, "in_force");
     assert_int_equal(deal("d").since, fx.size - 1);
     assert_string_equal(vstatus("d", 1), "in_force");
-    clear_one("d", true, NULL);
+    /* binding, and saying why: the entry that made the fact true, the last signature */
+    clear_binds("d", fx.size - 1, "the last party's signature of version 1");
     /* suspended by a party: the fact retracted, the pledge no longer binds, and says why */
     refused("deal.notice", "uk", notice_body("d", "suspend"), "not_a_party", "'uk'");
     refused("deal.notice", "ru", notice_body("d", "resume"), "bad_transition", "is in_force");
@@ -316,7 +328,7 @@ static void test_sign_and_fact(void **state)
     refused("deal.notice", "ua", notice_body("d", "resume"), "not_the_suspender", "only ru");
     refused("deal.notice", "ru", notice_body("d", "suspend"), "bad_transition", "is suspended");
     ok("deal.notice", "ru", notice_body("d", "resume"));
-    clear_one("d", true, NULL);
+    clear_binds("d", fx.size - 1, "ru's resume notice");
     ok("deal.notice", "ua", notice_body("d", "terminate"));
     clear_one("d", false, "not in force (terminated)");
     refused("deal.notice", "ua", notice_body("d", "resume"), "bad_transition", "terminated");
