@@ -138,6 +138,20 @@ wait_envelope() { wait_for "the envelope of $2" has_envelope "$@"; }
 # witness_started LOGFILE: a witness has written its cosignature key to LOGFILE
 witness_started() { grep -q 'cosignature key' "$1"; }
 
+# start_witness NAME: a `willing witness` NAME (witness.example/NAME) of the log key $VKEY on a
+# free loopback port, its key in $T/NAME.key; sets WURL and WVK (its cosignature key)
+start_witness() {
+  local port
+  "$W" keygen --out "$T/$1.key" >/dev/null
+  port=$(free_port)
+  "$W" witness --db "$T/$1.db" --key "$T/$1.key" --name "witness.example/$1" --log "$VKEY" \
+    --listen 127.0.0.1:$port 2>"$T/$1.log" &
+  PIDS+=($!)
+  wait_for "witness $1 to start" witness_started "$T/$1.log"
+  WVK=$(awk '/cosignature key/ {print $5}' "$T/$1.log")
+  WURL=http://127.0.0.1:$port
+}
+
 # new_member ID ROLE [member add options, e.g. --sealed]: a key $T/ID.key and the
 # member, added by the operator (needs OPKEY and URL)
 new_member() {

@@ -10,14 +10,9 @@ ORIGIN=test.example/wit
 wvk=()
 wurl=()
 for i in 1 2; do
-  "$W" keygen --out "$T/w$i.key" >/dev/null
-  port=$(free_port)
-  "$W" witness --db "$T/w$i.db" --key "$T/w$i.key" --name "witness.example/w$i" \
-    --log "$VKEY" --listen 127.0.0.1:$port 2>"$T/w$i.log" &
-  PIDS+=($!)
-  wait_for "witness w$i to start" witness_started "$T/w$i.log"
-  wvk+=("$(awk '/cosignature key/ {print $5}' "$T/w$i.log")")
-  wurl+=("http://127.0.0.1:$port")
+  start_witness "w$i"
+  wvk+=("$WVK")
+  wurl+=("$WURL")
 done
 SEAL=1 start_server wit --witness "${wurl[0]}+${wvk[0]}" --witness "${wurl[1]}+${wvk[1]}" --seal-batch 2
 
