@@ -28,6 +28,20 @@ wl_rc wl_authorize(wl_store *s, const char *member, const char *scope, const cha
                    wl_error *err) WL_MUST;
 
 /*
+ * Actions that are not entry kinds, answered by the same authority: may
+ * `member` (key of `scope`) do `act` now. WL_ACTION_BLOB_UPLOAD: a key of
+ * scope sign or console (403 key_scope), a member (403 forbidden), not
+ * withdrawn, of any role but observer (403 forbidden saying which).
+ * WL_ACTION_BLOB_READ_ANY: read every blob, named or not (scope not asked):
+ * the operator and coordinators not withdrawn (wl_member_privileged), else
+ * 403 forbidden. WL_OK, WL_ERR_FORBIDDEN with err naming the rule, or a
+ * storage error. docs/internals/identity.md.
+ */
+typedef enum { WL_ACTION_BLOB_UPLOAD, WL_ACTION_BLOB_READ_ANY } wl_action;
+wl_rc wl_authorize_action(wl_store *s, const char *member, const char *scope, wl_action act,
+                          wl_error *err) WL_MUST;
+
+/*
  * Sealed content at submission: WL_OK if it is signed by a live key of its
  * author (sealed keys count: a member still sealed seals its own content)
  * whose scope may write the content's kind; else WL_ERR_FORBIDDEN with err

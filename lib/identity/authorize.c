@@ -3,8 +3,9 @@
  * The authority (wl_authorize in include/willing/identity.h): the one place
  * that says whether a member, with a key of some scope, may write a kind now,
  * from the kind's descriptor (scopes, roles) and the member's record (role,
- * status). The ledger asks it for every entry it sequences and for what an
- * announcement reveals; the daemon for what a request writes. The rules are
+ * status), and whether one may do an action that is not an entry (upload a
+ * blob, read every blob). The ledger asks it for every entry it sequences
+ * and for what an announcement reveals; the daemon for what a request writes. The rules are
  * in docs/internals/identity.md.
  */
 #include <stdio.h>
@@ -72,6 +73,36 @@ wl_rc wl_authorize(wl_store *s, const char *member, const char *scope, const cha
     if ((rc = wl_scope_check(kind, scope, err)) != WL_OK)
         return rc;
     return wl_identity_author_may(s, member, kind, err);
+}
+
+wl_rc wl_authorize_action(wl_store *s, const char *member, const char *scope, wl_action act,
+                          wl_error *err)
+{
+    wl_member m;
+    wl_rc rc;
+    if (act == WL_ACTION_BLOB_UPLOAD &&
+        (wl_scope_bit(scope ? scope : "") & (WL_SCOPE_SIGN | WL_SCOPE_CONSOLE)) == 0)
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "key_scope",
+                            "a key of scope '%s' may not upload a blob: it needs a key of scope "
+                            "sign or console",
+                            scope ? scope : "");
+    rc = member ? wl_store_member_get(s, member, &m) : WL_ERR_NOT_FOUND;
+    if (rc == WL_ERR_NOT_FOUND)
+        return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden", "no member %s",
+                            member ? member : "(anonymous)");
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "%s", wl_store_errmsg(s));
+    if (act == WL_ACTION_BLOB_READ_ANY)
+        return wl_member_privileged(&m)
+                   ? WL_OK
+                   : wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
+                                  "'%s' reads only the blobs it uploaded or entries name it for",
+                                  m.id);
+    if (strcmp(m.status, "withdrawn") == 0 || wl_role_bit(m.role) == WL_ROLE_OBSERVER)
+        return wl_error_set(
+            err, WL_ERR_FORBIDDEN, "forbidden", "'%s' may not upload blobs: %s", m.id,
+            strcmp(m.status, "withdrawn") == 0 ? "it has withdrawn" : "an observer reads only");
+    return WL_OK;
 }
 
 wl_rc wl_identity_sealed_signer(wl_store *s, const wl_entry *content, wl_error *err)

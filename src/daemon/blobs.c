@@ -30,9 +30,8 @@
 #include "route.h"
 #include "sequencer.h"
 #include "willing/crypto.h"
-#include "willing/identity.h" /* wl_member_privileged */
+#include "willing/identity.h" /* wl_authorize_action */
 #include "willing/limits.h"
-#include "willing/module.h" /* wl_role_bit, wl_scope_bit */
 
 #define BLOB_MAX_AGE "max-age=31536000, immutable"
 
@@ -139,30 +138,21 @@ static enum MHD_Result put_done(struct MHD_Connection *c, wl_req *r)
                                      j->meta.public_));
 }
 
-/*
- * Who may upload: a member not withdrawn, of any role but observer, with a key
- * of scope sign or console. 0, or -1 with the refusal answered.
- */
+/* Who may upload: identity's answer (wl_authorize_action). 0, or -1 with the refusal answered. */
 static int may_upload(wl_call *call, enum MHD_Result *ret)
 {
     wl_store *s = wl_thread_store();
-    wl_member m;
-    if ((wl_scope_bit(call->auth.scope) & (WL_SCOPE_SIGN | WL_SCOPE_CONSOLE)) == 0) {
-        *ret = wl_respond_error(call->c, MHD_HTTP_FORBIDDEN, "key_scope",
-                                "a key of scope '%s' may not upload a blob: it needs a key of "
-                                "scope sign or console",
-                                call->auth.scope);
+    wl_error err = {0};
+    if (s == NULL) {
+        *ret = wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
         return -1;
     }
-    if (s == NULL || wl_store_member_get(s, call->auth.member, &m) != WL_OK) {
-        *ret = wl_respond_error(call->c, MHD_HTTP_FORBIDDEN, "forbidden", "no member %s",
-                                call->auth.member);
-        return -1;
-    }
-    if (strcmp(m.status, "withdrawn") == 0 || wl_role_bit(m.role) == WL_ROLE_OBSERVER) {
-        *ret = wl_respond_error(
-            call->c, MHD_HTTP_FORBIDDEN, "forbidden", "'%s' may not upload blobs: %s", m.id,
-            strcmp(m.status, "withdrawn") == 0 ? "it has withdrawn" : "an observer reads only");
+    if (wl_authorize_action(s, call->auth.member, call->auth.scope, WL_ACTION_BLOB_UPLOAD, &err) !=
+        WL_OK) {
+        *ret = wl_respond_error(call->c,
+                                strcmp(err.code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                                 : MHD_HTTP_FORBIDDEN,
+                                err.code, "%s", err.msg);
         return -1;
     }
     return 0;
@@ -282,10 +272,8 @@ static enum MHD_Result get_blob(wl_call *call)
     if (s == NULL || wl_store_blob_meta(s, h, &meta, &err) != WL_OK ||
         wl_store_blob_may_read(s, h, who, &may, &err) != WL_OK)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
-    if (meta.exists && !may && who) {
-        wl_member m; /* coordinators and the operator read every blob */
-        may = wl_store_member_get(s, who, &m) == WL_OK && wl_member_privileged(&m);
-    }
+    if (meta.exists && !may && who) /* coordinators and the operator read every blob */
+        may = wl_authorize_action(s, who, call->auth.scope, WL_ACTION_BLOB_READ_ANY, &err) == WL_OK;
     if (!meta.exists || !may)
         return unknown_blob(c, call->rest);
     snprintf(etag, sizeof etag, "\"%s\"", call->rest);

@@ -56,6 +56,22 @@ BPRIV=$("$W" blob put --server "$URL" --key "$T/xa.key" "$T/priv.txt" | awk '{pr
 BPUB=$("$W" blob put --server "$URL" --key "$T/de.key" --public "$T/pub.txt" | awk '{print $2}')
 matrix "/api/v1/blobs/$BPRIV"               404 200 200 404 200 404 404
 matrix "/api/v1/blobs/$BPUB"                200 200 200 200 200 200 200
+# who uploads a blob (identity's wl_authorize_action, not the route): any member but an observer
+"$W" keygen --out "$T/ob.key" --member ob >/dev/null
+"$W" member add --server "$URL" --key "$OPKEY" --id ob --name ob --role observer \
+  --pubkey-file "$T/ob.key" >/dev/null
+put_as() { # put_as ROLE: ok, forbidden (403) or what else the upload answered
+  printf 'uploaded by %s' "$1" >"$T/up-$1.txt"
+  if [ "$1" = anon ]; then
+    curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary @"$T/up-$1.txt" \
+      "$URL/api/v1/blobs/$(sha256sum "$T/up-$1.txt" | cut -c1-64)"
+  elif "$W" blob put --server "$URL" --key "$T/$1.key" "$T/up-$1.txt" >/dev/null 2>"$T/up-$1.err"; then
+    echo ok
+  elif grep -q 'may not upload' "$T/up-$1.err"; then echo forbidden; else cat "$T/up-$1.err"; fi
+}
+check "blob upload anonymously: 401" [ "$(put_as anon)" = 401 ]
+for r in xa xa2 de gb ua mo; do check "blob upload by $r: allowed" [ "$(put_as $r)" = ok ]; done
+check "blob upload by an observer: 403 forbidden" [ "$(put_as ob)" = forbidden ]
 for r in anon xa xa2 de gb ua mo sx; do
   if [ $r = anon ]; then l=$(curl -s "$URL/api/v1/members"); else l=$("$W" fetch --key "$T/$r.key" "$URL/api/v1/members"); fi
   if grep -q '"sx"' <<<"$l"; then seen=yes; else seen=no; fi
