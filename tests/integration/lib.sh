@@ -45,6 +45,28 @@ new_ledger() {
   out=$("$W" init --db "$T/$1.db" --origin "test.example/$1")
   VKEY=$(echo "$out" | awk '/^verifier key:/ {print $3}')
   OPKEY=$T/$1.db.operator.key
+  LEDGER_ORIGIN=test.example/$1
+}
+
+# refused_entry MEMBER KIND BODY HTTP CODE TEXT DESC: the entry KIND with BODY, signed by
+# MEMBER ($T/MEMBER.key) for the last new_ledger's log and posted alone, is answered HTTP
+# with {"error": CODE} and a message holding TEXT, and nothing is stored: the test's own
+# `state` (what it counts) prints the same before and after
+refused_entry() {
+  local before after st
+  before=$(state)
+  rm -f "$T/e.note"
+  "$W" append --output "$T/e.note" --origin "$LEDGER_ORIGIN" --key "$T/$1.key" --kind "$2" \
+    --body "$3" >/dev/null
+  st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
+    --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
+  after=$(state)
+  check "$7: $4 $5, nothing stored" python3 -c "
+import json,sys; o=json.load(open('$T/body'))
+assert '$st'=='$4', ('$st', o)
+assert o['error']=='$5', o
+assert sys.argv[1] in o['message'], o
+assert '$before'=='$after', ('$before','$after')" "$6"
 }
 
 # start_server NAME [args...]: sets URL and SERVER_PID (on $PORT if set). It waits for

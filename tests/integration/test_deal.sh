@@ -30,22 +30,7 @@ posted() {
 }
 
 # refused MEMBER KIND BODY HTTP CODE TEXT DESC: answered HTTP {"error": CODE} naming TEXT, nothing stored
-refused() {
-  local before after st
-  before=$(state)
-  rm -f "$T/e.note"
-  "$W" append --output "$T/e.note" --origin test.example/dl --key "$T/$1.key" --kind "$2" \
-    --body "$3" >/dev/null
-  st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
-    --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
-  after=$(state)
-  check "$7: $4 $5, nothing stored" python3 -c "
-import json,sys; o=json.load(open('$T/body'))
-assert '$st'=='$4', ('$st', o)
-assert o['error']=='$5', o
-assert sys.argv[1] in o['message'], o
-assert '$before'=='$after', ('$before','$after')" "$6"
-}
+refused() { refused_entry "$@"; }
 
 propose_body() { # DEAL VERSION PARTIES [EXTRA]
   echo "{\"deal\":\"$1\",\"version\":$2,\"title\":\"Draft agreement v$2\",\"text\":\"$TEXT\",\"annexes\":[{\"name\":\"Annex 1\",\"hash\":\"$ANNEX\"}],\"parties\":$3${4:-}}"

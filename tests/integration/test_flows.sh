@@ -42,24 +42,9 @@ state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print(
   "SELECT count(*) FROM entries WHERE kind != 'sealed'" "SELECT count(*) FROM flows" \
   "SELECT count(*) FROM flow_answers" "SELECT count(*) FROM instruments" "SELECT count(*) FROM rates"; }
 
-# refused MEMBER KIND BODY HTTP CODE TEXT: posted as an entry, answered HTTP with
-# {"error": CODE} and a message holding TEXT, and nothing stored
-refused() {
-  local before after st
-  before=$(state)
-  rm -f "$T/e.note"
-  "$W" append --output "$T/e.note" --origin test.example/fl --key "$T/$1.key" --kind "$2" \
-    --body "$3" >/dev/null
-  st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
-    --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
-  after=$(state)
-  check "$6: $4 $5, nothing stored" python3 -c "
-import json,sys; o=json.load(open('$T/body'))
-assert '$st'=='$4', ('$st', o)
-assert o['error']=='$5', o
-assert sys.argv[1] in o['message'], o
-assert '$before'=='$after', ('$before','$after')" "$7"
-}
+# refused MEMBER KIND BODY HTTP CODE DESC TEXT: posted as an entry, answered HTTP with
+# {"error": CODE} and a message holding TEXT, and nothing stored (lib.sh)
+refused() { refused_entry "$1" "$2" "$3" "$4" "$5" "$7" "$6"; }
 
 # instruments: the facility and the Belfast contract under it
 echo "UK Export Finance, 2 March 2025 (test copy)" >"$T/ukef.txt"
