@@ -116,6 +116,26 @@ static inline wl_rc wl_test_sealed_put(wl_store *s, const char *author, const ch
 }
 
 /*
+ * Runs kind d's rules on the pending entry p as the ledger does: validate, then
+ * apply at index, in a savepoint; a refusal rolls it back, leaving nothing.
+ */
+static inline wl_rc wl_test_apply(wl_store *s, const wl_kind *d, wl_pending *p, uint64_t index,
+                                  wl_error *err)
+{
+    wl_rc rc;
+    if (wl_store_savepoint(s) != WL_OK)
+        return WL_ERR_IO;
+    rc = d->validate ? d->validate(&p->e, err) : WL_OK;
+    if (rc == WL_OK && d->apply)
+        rc = d->apply(s, p, index, err);
+    if (rc != WL_OK)
+        wl_store_rollback_to(s); /* and releases it */
+    else if (wl_store_release(s) != WL_OK)
+        rc = WL_ERR_IO;
+    return rc;
+}
+
+/*
  * Appends to the log (of *size entries) an announce entry by author, signed
  * with k, carrying sealed content raw (len bytes), as announcing it does;
  * *size grows by one on success.

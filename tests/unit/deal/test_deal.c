@@ -51,14 +51,8 @@ static wl_rc run(const char *kind, const char *author, const char *body, uint64_
         wl_entry_build(ORIGIN, kind, author, fx.size + 1, 1764547200, body, &fx.k, &raw, &len),
         WL_OK);
     assert_int_equal(wl_entry_parse(raw, len, &p.e, NULL, 0), WL_OK);
-    assert_int_equal(wl_store_savepoint(fx.s), WL_OK);
-    rc = d->validate ? d->validate(&p.e, err) : WL_OK;
-    if (rc == WL_OK)
-        rc = d->apply(fx.s, &p, fx.size, err);
-    if (rc != WL_OK) {
-        wl_store_rollback_to(fx.s);
-    } else {
-        assert_int_equal(wl_store_release(fx.s), WL_OK);
+    rc = wl_test_apply(fx.s, d, &p, fx.size, err);
+    if (rc == WL_OK) {
         fx.size++;
         if (version && version < 8) { /* the version hash: SHA-256 of the body as signed */
             uint8_t h[32];

@@ -105,14 +105,7 @@ static wl_rc zone_set(wl_store *s, uint64_t index, const char *body, const char 
     memset(&err, 0, sizeof err);
     p.e.body_json = json_loads(body, 0, NULL);
     assert_non_null(p.e.body_json);
-    assert_int_equal(wl_store_savepoint(s), WL_OK);
-    rc = k->validate(&p.e, &err);
-    if (rc == WL_OK)
-        rc = k->apply(s, &p, index, &err);
-    if (rc == WL_OK)
-        assert_int_equal(wl_store_release(s), WL_OK);
-    else
-        wl_store_rollback_to(s);
+    rc = wl_test_apply(s, k, &p, index, &err);
     json_decref(p.e.body_json);
     *code = err.code ? err.code : "";
     return rc;
