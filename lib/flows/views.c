@@ -508,7 +508,7 @@ wl_rc wl_flows_rates(wl_store *s, json_t **out)
     *out = NULL;
     if (r.rates == NULL)
         return WL_ERR_NOMEM;
-    if ((rc = wl_store_rates_each(s, WL_FLOWS_RATES_MAX, one_rate, &r)) != WL_OK) {
+    if ((rc = wl_store_rates_each(s, NULL, WL_FLOWS_RATES_MAX, one_rate, &r)) != WL_OK) {
         json_decref(r.rates);
         return rc;
     }

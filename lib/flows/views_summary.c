@@ -18,7 +18,6 @@
 #include <jansson.h>
 
 #include "store/store.h"
-#include "willing/csv.h"
 #include "willing/flows.h"
 #include "willing/flows_views.h"
 #include "willing/limits.h"
@@ -117,7 +116,16 @@ typedef struct {
     wl_flows_i128 conv[NF]; /* converted into the asked currency, scaled by 10^12 */
     int64_t nc[NF];         /* flows and pledges in each the rates cannot convert */
     int64_t nc_all;         /* ... in any */
+    int64_t other[NF];      /* money flows in other currencies (when no rate converts at all) */
 } group;
+
+/* The rates into the asked currency, by from and date: what the flows' days convert with. */
+typedef struct {
+    char from[4], date[11];
+    int64_t rate;
+    uint64_t idx;
+} rate_row;
+#define CONV_RATES_MAX 100000u /* rates into one currency a converted summary reads */
 
 typedef struct {
     size_t g;
@@ -144,10 +152,14 @@ typedef struct {
     json_t *gidx, *fidx; /* key -> group; key\x1fmoney\x1fmeasure -> figure */
     first *firsts;       /* per pledge, by id: its first delivery's day (public, all) */
     size_t nfirsts, firsts_cap;
-    json_t *rates, *rate_at; /* rates used; currency|date -> index in rates, or -1 */
+    json_t *rates, *rate_at; /* rates used; currency|date# -> true once named */
     json_t *nc, *nc_pairs;   /* not convertible: the list, and currency|date pairs seen */
     size_t nc_total;
-    int reading; /* one_first: a member's reader rows now */
+    int reading;  /* one_first: a member's reader rows now */
+    rate_row *rr; /* the rates into the asked currency, by from and date */
+    size_t nrr, rr_cap;
+    rate_row *pairs; /* (currency, day) pairs whose flows are named as not convertible */
+    size_t npairs, pairs_cap, nc_planned;
 } sum_ctx;
 
 /* Room for one more item in *items (n used of *cap, each size bytes), doubling. */
@@ -237,6 +249,12 @@ static wl_rc one_sum(void *ctx, const wl_flow_sum_row *r)
     f->f[k] += r->reported;
     f->f[F_CONFIRMED] += r->confirmed;
     f->f[F_DISPUTED] += r->disputed;
+    if (c->to && r->money && strcmp(r->measure, c->to) != 0) { /* to convert */
+        group *gr = &c->gs[f->g];
+        gr->other[k] += r->n;
+        gr->other[F_CONFIRMED] += r->confirmed != 0 ? r->n : 0;
+        gr->other[F_DISPUTED] += r->disputed != 0 ? r->n : 0;
+    }
     if (c->to && r->money && strcmp(r->measure, c->to) == 0) { /* already in the currency asked */
         const wl_flows_i128 up = 100000000;                    /* 10^4 -> 10^12 */
         if ((rc = group_of(c, r->key, &g)) != WL_OK)
@@ -248,105 +266,167 @@ static wl_rc one_sum(void *ctx, const wl_flow_sum_row *r)
     return WL_OK;
 }
 
-/* The rate (10^8) for currency on date, memoised; NOT_FOUND when there is none. */
+/* Names a rate used (from currency into the asked one, of day rd), once. */
+static wl_rc name_rate(sum_ctx *c, const char *currency, const char *rd, int64_t r, uint64_t idx)
+{
+    char used[40], b[48];
+    snprintf(used, sizeof used, "%s|%s#", currency, rd);
+    if (json_object_get(c->rate_at, used))
+        return WL_OK;
+    wl_flows_dec_format(r, 8, b, sizeof b);
+    {
+        json_t *o = json_object();
+        if (o == NULL || json_object_set_new(o, "date", json_string(rd)) ||
+            json_object_set_new(o, "from", json_string(currency)) ||
+            json_object_set_new(o, "to", json_string(c->to)) ||
+            json_object_set_new(o, "rate", json_string(b)) ||
+            json_object_set_new(o, "index", json_integer((json_int_t)idx)) ||
+            json_array_append_new(c->rates, o)) {
+            json_decref(o);
+            return WL_ERR_NOMEM;
+        }
+    }
+    return json_object_set_new(c->rate_at, used, json_true()) != 0 ? WL_ERR_NOMEM : WL_OK;
+}
+
+/* The rate of from in effect on day (the latest on or before it), or NULL. */
+static const rate_row *rate_in_effect(const sum_ctx *c, const char *from, const char *date)
+{
+    char day[11];
+    size_t lo = 0, hi = c->nrr; /* the first row after (from, day) */
+    /* a month-only date counts as the month's last day: YYYY-MM-31 sorts after each day */
+    snprintf(day, sizeof day, "%.7s%s", date, strlen(date) == 7 ? "-31" : date + 7);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(c->rr[mid].from, from);
+        if (cmp < 0 || (cmp == 0 && strcmp(c->rr[mid].date, day) <= 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && strcmp(c->rr[lo - 1].from, from) == 0 ? &c->rr[lo - 1] : NULL;
+}
+
+/* The rate (10^8) for currency on date, named as used; NOT_FOUND when there is none. */
 static wl_rc rate_for(sum_ctx *c, const char *currency, const char *date, int64_t *rate)
 {
-    char k[40], rd[11];
-    json_t *m;
-    *rate = 0;
-    snprintf(k, sizeof k, "%s|%s", currency, date);
-    if ((m = json_object_get(c->rate_at, k)) == NULL) {
-        int64_t r = 0;
-        uint64_t idx;
-        char day[11];
-        wl_rc rc;
-        /* a month-only date counts as the month's last day: YYYY-MM-31 sorts after each day */
-        snprintf(day, sizeof day, "%.7s%s", date, strlen(date) == 7 ? "-31" : date + 7);
-        rc = wl_store_rate_get(c->s, currency, c->to, day, &r, rd, &idx);
-        if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-            return rc;
-        if (rc == WL_OK) {
-            char used[40], b[48];
-            snprintf(used, sizeof used, "%s|%s#", currency, rd);
-            wl_flows_dec_format(r, 8, b, sizeof b);
-            if (json_object_get(c->rate_at, used) == NULL && /* each rate named once */
-                (json_array_append_new(c->rates, json_pack("{s:s, s:s, s:s, s:s, s:I}", "date", rd,
-                                                           "from", currency, "to", c->to, "rate", b,
-                                                           "index", (json_int_t)idx)) != 0 ||
-                 json_object_set_new(c->rate_at, used, json_true()) != 0))
-                return WL_ERR_NOMEM;
-        }
-        if ((m = json_integer(rc == WL_OK ? r : -1)) == NULL ||
-            json_object_set_new(c->rate_at, k, m) != 0)
-            return WL_ERR_NOMEM;
-    }
-    if (json_integer_value(m) < 0)
+    const rate_row *r = rate_in_effect(c, currency, date);
+    *rate = r ? r->rate : 0;
+    if (r == NULL)
         return WL_ERR_NOT_FOUND;
-    *rate = json_integer_value(m);
-    return WL_OK;
+    return name_rate(c, currency, r->date, r->rate, r->idx);
 }
 
-static wl_rc add_flow_id(void *ctx, const char *id)
+static wl_rc add_flow_id(void *ctx, const char *id, const char *currency, const char *date)
 {
     sum_ctx *c = ctx;
-    json_t *last = json_array_get(c->nc, json_array_size(c->nc) - 1);
-    json_t *j = json_pack("{s:s, s:O, s:O}", "flow", id, "currency",
-                          json_object_get(last, "currency"), "date", json_object_get(last, "date"));
-    return j && json_array_insert_new(c->nc, json_array_size(c->nc) - 1, j) == 0 ? WL_OK
-                                                                                 : WL_ERR_NOMEM;
+    json_t *j = json_pack("{s:s, s:s, s:s}", "flow", id, "currency", currency, "date", date);
+    return j && json_array_append_new(c->nc, j) == 0 ? WL_OK : WL_ERR_NOMEM;
 }
 
-/* The flows of (currency, date) the rates cannot convert, named up to the ceiling. */
+/*
+ * The flows of (currency, date) the rates cannot convert (n of them): counted,
+ * and named (after the pledges, up to the ceiling) once every day is seen.
+ */
 static wl_rc not_convertible(sum_ctx *c, const char *currency, const char *date, int64_t n)
 {
     char k[40];
-    size_t room;
-    wl_rc rc;
-    snprintf(k, sizeof k, "%s|%s", currency, date);
+    rate_row *p;
     c->nc_total += (size_t)n;
+    snprintf(k, sizeof k, "%s|%s", currency, date);
     if (json_object_get(c->nc_pairs, k))
         return WL_OK;
     if (json_object_set_new(c->nc_pairs, k, json_true()) != 0)
         return WL_ERR_NOMEM;
-    room = WL_FLOWS_NOT_CONVERTIBLE_MAX - json_array_size(c->nc);
-    if (room == 0)
+    if (json_array_size(c->nc) + c->nc_planned >= WL_FLOWS_NOT_CONVERTIBLE_MAX)
         return WL_OK;
-    /* a marker row carries currency and date to add_flow_id, then goes */
-    if (json_array_append_new(c->nc, json_pack("{s:s, s:s}", "currency", currency, "date", date)))
+    if (room(&c->pairs, c->npairs, &c->pairs_cap, sizeof *c->pairs) != WL_OK)
         return WL_ERR_NOMEM;
-    rc = wl_store_flows_on(c->s, &c->who, currency, date, room, add_flow_id, c);
-    json_array_remove(c->nc, json_array_size(c->nc) - 1);
-    return rc;
+    p = &c->pairs[c->npairs++];
+    snprintf(p->from, sizeof p->from, "%s", currency);
+    snprintf(p->date, sizeof p->date, "%s", date);
+    c->nc_planned += (size_t)n;
+    return WL_OK;
 }
 
-static wl_rc one_money(void *ctx, const wl_flow_money_row *r)
+/* A cell of converted totals (flow_csums): its sums, and the flows no rate converts. */
+static wl_rc one_csum(void *ctx, const wl_flow_csum_row *r)
 {
     sum_ctx *c = ctx;
     int k = stage_fig(r->stage);
-    int64_t rate;
     size_t g;
     wl_rc rc;
     if (k < 0)
         return WL_OK;
-    rc = rate_for(c, r->currency, r->date, &rate);
-    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return rc;
-    if (rc == WL_ERR_NOT_FOUND) { /* the row's figures cannot be given: counted in it */
-        wl_rc grc = group_of(c, r->key, &g);
-        if (grc != WL_OK)
-            return grc;
-        c->gs[g].nc[k] += r->n;
-        c->gs[g].nc[F_CONFIRMED] += r->confirmed != 0 ? r->n : 0;
-        c->gs[g].nc[F_DISPUTED] += r->disputed != 0 ? r->n : 0;
-        c->gs[g].nc_all += r->n;
-        return not_convertible(c, r->currency, r->date, r->n);
-    }
     if ((rc = group_of(c, r->key, &g)) != WL_OK)
         return rc;
-    c->gs[g].conv[k] += (wl_flows_i128)r->amount * rate;
-    c->gs[g].conv[F_CONFIRMED] += (wl_flows_i128)r->confirmed * rate;
-    c->gs[g].conv[F_DISPUTED] += (wl_flows_i128)r->disputed * rate;
+    c->gs[g].conv[k] += r->reported;
+    c->gs[g].conv[F_CONFIRMED] += r->confirmed;
+    c->gs[g].conv[F_DISPUTED] += r->disputed;
+    c->gs[g].nc[k] += r->nc;
+    c->gs[g].nc[F_CONFIRMED] += r->nc_confirmed;
+    c->gs[g].nc[F_DISPUTED] += r->nc_disputed;
+    c->gs[g].nc_all += r->nc;
     return WL_OK;
+}
+
+static wl_rc one_rate_into(void *ctx, const char *date, const char *from, const char *to,
+                           int64_t rate, uint64_t idx)
+{
+    sum_ctx *c = ctx;
+    (void)to;
+    if (c->nrr >= CONV_RATES_MAX)
+        return WL_ERR_TOO_LARGE; /* refused, never converted with some rates left out */
+    if (room(&c->rr, c->nrr, &c->rr_cap, sizeof *c->rr) != WL_OK)
+        return WL_ERR_NOMEM;
+    c->rr[c->nrr] = (rate_row){"", "", rate, idx};
+    snprintf(c->rr[c->nrr].from, sizeof c->rr->from, "%s", from);
+    snprintf(c->rr[c->nrr++].date, sizeof c->rr->date, "%s", date);
+    return WL_OK;
+}
+
+/* The visible money flows of a currency and day: the rate they used, or not convertible. */
+static wl_rc one_day(void *ctx, const char *currency, const char *day, int64_t n)
+{
+    sum_ctx *c = ctx;
+    const rate_row *r = rate_in_effect(c, currency, day);
+    if (r)
+        return name_rate(c, currency, r->date, r->rate, r->idx);
+    return not_convertible(c, currency, day, n);
+}
+
+/*
+ * The flows' part of a converted summary: the totals kept per cell (flow_csums),
+ * the rates named and the flows not convertible from the flows per currency and
+ * day (flow_days): days x currencies rows, never every flow.
+ */
+static wl_rc convert_flows(sum_ctx *c)
+{
+    wl_rc rc = wl_store_flows_csums(c->s, &c->who, c->by, c->to, one_csum, c);
+    if (rc == WL_ERR_NOT_FOUND) { /* no rate into it at all: every other currency's flow */
+        rc = WL_OK;
+        for (size_t g = 0; g < c->ng; g++)
+            for (int k = 0; k < NF; k++) {
+                c->gs[g].nc[k] += c->gs[g].other[k];
+                c->gs[g].nc_all += k < F_CONFIRMED ? c->gs[g].other[k] : 0;
+            }
+    }
+    if (rc == WL_OK)
+        rc = wl_store_flows_days(c->s, &c->who, c->to, one_day, c);
+    if (rc == WL_OK && c->npairs) {
+        const char **pairs = wl_malloc(2 * c->npairs * sizeof *pairs);
+        if (pairs == NULL)
+            return WL_ERR_NOMEM;
+        for (size_t i = 0; i < c->npairs; i++) {
+            pairs[2 * i] = c->pairs[i].from;
+            pairs[2 * i + 1] = c->pairs[i].date;
+        }
+        rc = wl_store_flows_on(c->s, &c->who, pairs, c->npairs,
+                               WL_FLOWS_NOT_CONVERTIBLE_MAX - json_array_size(c->nc), add_flow_id,
+                               c);
+        wl_free(pairs);
+    }
+    return rc;
 }
 
 static int first_cmp(const void *key, const void *item)
@@ -572,10 +652,12 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     c.reading = 1;
     if (rc == WL_OK && c.who.member)
         rc = wl_store_flows_firsts_read(s, c.who.member, one_first, &c);
+    if (rc == WL_OK && currency) /* the rates first: the pledges convert with them too */
+        rc = wl_store_rates_each(s, currency, CONV_RATES_MAX + 1, one_rate_into, &c);
     if (rc == WL_OK && p)
         rc = pledges(&c, p);
     if (rc == WL_OK && currency)
-        rc = wl_store_flows_money(s, &c.who, by, currency, one_money, &c);
+        rc = convert_flows(&c);
     if (rc == WL_OK && (rows = build_rows(&c, &conv_rows)) == NULL)
         rc = WL_ERR_NOMEM;
     if (rc == WL_OK) {
@@ -602,97 +684,11 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     json_decref(c.gidx);
     json_decref(c.fidx);
     wl_free(c.firsts);
+    wl_free(c.rr);
+    wl_free(c.pairs);
     json_decref(c.rates);
     json_decref(c.rate_at);
     json_decref(c.nc);
     json_decref(c.nc_pairs);
-    return rc;
-}
-
-static wl_rc csv_line(wl_buf *out, const char *const *cells, size_t n)
-{
-    wl_rc rc = WL_OK;
-    for (size_t k = 0; k < n && rc == WL_OK; k++)
-        rc = wl_csv_cell(out, cells[k] ? cells[k] : "", k + 1 == n ? WL_CSV_LAST : 0,
-                         WL_CSV_MAX_BYTES);
-    return rc;
-}
-
-/* With a currency: a line per key of measure "converted", then the rates used (FORMAT.md). */
-static wl_rc converted_csv(const json_t *conv, wl_buf *out)
-{
-    static const char rates_header[] = "\r\ndate,from,to,rate,entry\r\n";
-    const char *cur = json_string_value(json_object_get(conv, "currency"));
-    json_t *r;
-    size_t i;
-    wl_rc rc = WL_OK;
-    json_array_foreach(json_object_get(conv, "rows"), i, r)
-    {
-        const char *cells[3 + NF + 3] = {json_string_value(json_object_get(r, "key")), "converted",
-                                         cur};
-        for (int k = 0; k < NF; k++)
-            cells[3 + k] = k == F_DELIVERED ? ""
-                           : json_is_null(json_object_get(r, fig_names[k]))
-                               ? "not convertible"
-                               : json_string_value(json_object_get(r, fig_names[k]));
-        if ((rc = csv_line(out, cells, 3 + NF + 3)) != WL_OK)
-            return rc;
-    }
-    rc = wl_buf_append(out, rates_header, sizeof rates_header - 1, WL_CSV_MAX_BYTES);
-    json_array_foreach(json_object_get(conv, "rates"), i, r)
-    {
-        char e[24];
-        const char *cells[5] = {json_string_value(json_object_get(r, "date")),
-                                json_string_value(json_object_get(r, "from")),
-                                json_string_value(json_object_get(r, "to")),
-                                json_string_value(json_object_get(r, "rate")), e};
-        snprintf(e, sizeof e, "%lld", (long long)json_integer_value(json_object_get(r, "index")));
-        if (rc == WL_OK)
-            rc = csv_line(out, cells, 5);
-    }
-    return rc;
-}
-
-wl_rc wl_flows_summary_csv(const json_t *summary, wl_buf *out)
-{
-    static const char header[] = "key,measure,unit_or_currency,pledged,committed,allocated,"
-                                 "delivered,disbursed,confirmed,disputed,lag_median_days,"
-                                 "lag_p90_days,lag_pledges\r\n";
-    json_t *rows = json_object_get(summary, "rows"), *row;
-    size_t i;
-    wl_rc rc;
-    memset(out, 0, sizeof *out);
-    rc = wl_buf_append(out, header, sizeof header - 1, WL_CSV_MAX_BYTES);
-    json_array_foreach(rows, i, row)
-    {
-        json_t *figs = json_object_get(row, "figures"), *f, *lag = json_object_get(row, "lag_days");
-        size_t j;
-        json_array_foreach(figs, j, f)
-        {
-            const char *cells[3 + NF + 3];
-            char l[3][24];
-            const char *lk[3] = {"median", "p90", "pledges"};
-            int money = json_object_get(f, "currency") != NULL;
-            size_t n = 0;
-            cells[n++] = json_string_value(json_object_get(row, "key"));
-            cells[n++] = money ? "currency" : "unit";
-            cells[n++] = json_string_value(json_object_get(f, money ? "currency" : "unit"));
-            for (int k = 0; k < NF; k++)
-                cells[n++] = json_string_value(json_object_get(f, fig_names[k]));
-            for (int k = 0; k < 3; k++) {
-                json_t *x = json_object_get(lag, lk[k]);
-                l[k][0] = '\0';
-                if (json_is_integer(x))
-                    snprintf(l[k], sizeof l[k], "%lld", (long long)json_integer_value(x));
-                cells[n++] = l[k];
-            }
-            if (rc == WL_OK)
-                rc = csv_line(out, cells, n);
-        }
-    }
-    if (rc == WL_OK && json_object_get(summary, "converted"))
-        rc = converted_csv(json_object_get(summary, "converted"), out);
-    if (rc != WL_OK)
-        wl_buf_free(out);
     return rc;
 }

@@ -287,13 +287,19 @@ wl_rc wl_store_instrument_children(wl_store *s, const char *parent, const char *
 wl_rc wl_store_rate_put(wl_store *s, const char *date, const char *from, const char *to,
                         int64_t rate, uint64_t idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_RATE_PUT);
+    sqlite3_stmt *st;
+    wl_rc rc = wl_sq_totals_begin(s);
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, Q_RATE_PUT);
     sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, rate);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)idx);
-    return step_done(st);
+    if ((rc = step_done(st)) == WL_OK)
+        rc = wl_sq_totals_rate(s, from, to, date, rate);
+    return wl_sq_totals_end(s, rc);
 }
 
 wl_rc wl_store_rate_get(wl_store *s, const char *from, const char *to, const char *date,

@@ -17,17 +17,16 @@
  *   flow_first  per pledge, the first live delivery or disbursement's date,
  *               public and all;
  *   flow_rfirst the same per reader and pledge, of others' sealed flows
- *               naming the reader.
+ *               naming the reader;
+ *   flow_ctargets, flow_csums, flow_days: the converted totals
+ *               (sqlite_flows_conv.c).
  * So a member's summary reads its own cells and its reader cells, never the
  * flows: nothing of it is in the public's cells (author '', sealed 0).
  * The totals count; they decide nothing: a flow's rules are lib/flows'.
  * An answer counts in the order stored: a later one replaces an earlier one.
  *
- * Why in C and not in triggers: a statement that fires triggers runs in a
- * statement journal of its own, which copies every page it touches (about
- * nine per flow) to a temporary file, and each trigger program allocates a
- * frame: that was four fifths of an import's time. Here the flows and
- * flow_live rows are plain single-row writes, and the sums a flow changes are
+ * Why in C and not in triggers (docs/internals/flows.md says why): here the
+ * flows and flow_live rows are plain single-row writes, and the sums a flow changes are
  * added up in memory (struct wl_sq_totals, a few cells per key) and written
  * once per key: at every savepoint, release and commit (sqlite.c), before a
  * view reads them, and at once outside a transaction. A rollback drops what
@@ -36,7 +35,10 @@
  * (WL_ERR_TOO_LARGE) before anything is written. docs/internals/flows.md
  * ("Views"), docs/internals/store.md.
  */
-#include "store/sqlite_int.h"
+#include "store/sqlite_flows_totals.h"
+
+typedef wl_sq_cell cell;
+typedef wl_sq_live live;
 
 const char wl_sq_flows_views_schema[] =
     /* the list's filters and pages, one flow's chain */
@@ -52,6 +54,9 @@ const char wl_sq_flows_views_schema[] =
     " disp_pub INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS flow_live_first ON flow_live(pledge, date)"
     " WHERE pledge IS NOT NULL;"
+    /* a converted summary names the flows of a currency and day no rate converts */
+    "CREATE INDEX IF NOT EXISTS flow_live_money ON flow_live(measure, date, sealed, author, flow)"
+    " WHERE money = 1;"
     "CREATE TABLE IF NOT EXISTS flow_sums(g INTEGER NOT NULL, author TEXT NOT NULL,"
     " key TEXT NOT NULL, sealed INTEGER NOT NULL, stage TEXT NOT NULL, money INTEGER NOT NULL,"
     " measure TEXT NOT NULL, reported INTEGER NOT NULL, conf_all INTEGER NOT NULL,"
@@ -65,26 +70,16 @@ const char wl_sq_flows_views_schema[] =
     "CREATE TABLE IF NOT EXISTS flow_first(pledge TEXT PRIMARY KEY, first_pub TEXT,"
     " first_all TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS flow_rfirst(reader TEXT NOT NULL, pledge TEXT NOT NULL,"
-    " first TEXT NOT NULL, PRIMARY KEY(reader, pledge)) WITHOUT ROWID;";
-
-enum {
-    T_SUMS_GET,
-    T_SUMS_PUT,
-    T_ISUMS_GET,
-    T_ISUMS_PUT,
-    T_LIVE_PUT,
-    T_LIVE_GET,
-    T_LIVE_DEL,
-    T_LIVE_ANSWERS,
-    T_LIVE_FROM_FLOW,
-    T_FIRST_ADD,
-    T_FIRST_REDO,
-    T_RFIRST_ADD,
-    T_RFIRST_DEL,
-    T_RFIRST_REDO,
-    T_COUNT
-};
-_Static_assert(T_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+    " first TEXT NOT NULL, PRIMARY KEY(reader, pledge)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS flow_ctargets(cto TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS flow_csums(g INTEGER NOT NULL, author TEXT NOT NULL,"
+    " key TEXT NOT NULL, sealed INTEGER NOT NULL, stage TEXT NOT NULL, cto TEXT NOT NULL,"
+    " rep BLOB, ca BLOB, da BLOB, cp BLOB, dp BLOB, n INTEGER NOT NULL, nrep INTEGER NOT NULL,"
+    " nca INTEGER NOT NULL, nda INTEGER NOT NULL, ncp INTEGER NOT NULL, ndp INTEGER NOT NULL,"
+    " PRIMARY KEY(g, author, key, sealed, stage, cto)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS flow_days(author TEXT NOT NULL, sealed INTEGER NOT NULL,"
+    " currency TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY(author, sealed, currency, day)) WITHOUT ROWID;";
 
 #define DELIVERED "('delivery', 'disbursement')"
 #define SUMS_KEY "g = ?1 AND author = ?2 AND key = ?3 AND sealed = ?4 AND stage = ?5 AND money = ?6"
@@ -145,182 +140,25 @@ static const char *const sql[T_COUNT] = {
                       "flow_live WHERE pledge = ?2 AND sealed = 1 AND author <> ?1 AND readers IS "
                       "NOT NULL AND instr(readers, '\"' || ?1 || '\"') > 0 AND stage IN " DELIVERED
                       ") WHERE d IS NOT NULL",
+    [T_CSUMS_GET] =
+        "SELECT n, nrep, nca, nda, ncp, ndp, rep, ca, da, cp, dp FROM flow_csums WHERE "
+        "g = ?1 AND author = ?2 AND key = ?3 AND sealed = ?4 AND stage = ?5 AND cto = ?6",
+    [T_CSUMS_PUT] =
+        "INSERT INTO flow_csums(g, author, key, sealed, stage, cto, n, nrep, nca, nda, "
+        "ncp, ndp, rep, ca, da, cp, dp) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT(g, author, key, sealed, stage, "
+        "cto) DO UPDATE SET n = excluded.n, nrep = excluded.nrep, nca = excluded.nca, "
+        "nda = excluded.nda, ncp = excluded.ncp, ndp = excluded.ndp, rep = excluded.rep, "
+        "ca = excluded.ca, da = excluded.da, cp = excluded.cp, dp = excluded.dp",
+    [T_DAYS_GET] = "SELECT n FROM flow_days WHERE author = ?1 AND sealed = ?2 AND currency = ?3 "
+                   "AND day = ?4",
+    [T_DAYS_PUT] = "INSERT INTO flow_days VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(author, sealed, "
+                   "currency, day) DO UPDATE SET n = excluded.n",
+    [T_TARGETS] = "SELECT cto FROM flow_ctargets ORDER BY cto LIMIT 16",
+    [T_RATE_AT] = "SELECT rate FROM rates WHERE cfrom = ?1 AND cto = ?2 AND date <= ?3 "
+                  "ORDER BY date DESC LIMIT 1",
 };
 const wl_sq_family wl_sq_flows_totals = {sql, T_COUNT};
-
-static sqlite3_stmt *stmt(wl_store *s, int q)
-{
-    return family_stmt(s, WL_SQ_FLOWS_TOTALS, q);
-}
-
-/* ---- the cells held in memory: one per row of flow_sums or flow_isums touched ---- */
-
-#define WAYS 5                   /* flow_sums' g: 0-4 */
-#define READ_WAYS 3              /* flow_sums' g 5-7: a reader's share */
-#define ISUMS (WAYS + READ_WAYS) /* a cell of flow_isums (its key is the instrument) */
-#define READER_SEALED 2          /* flow_isums' sealed of a reader's share */
-#define CELLS 4096               /* slots; written out when half are used */
-#define FIGS 6 /* reported, conf_all, disp_all, conf_pub, disp_pub, n (isums: total .. n) */
-
-typedef struct {
-    bool used, present, dirty; /* present: the row exists, or will once written */
-    int g, sealed, money;
-    char author[65], key[65], stage[16], measure[65];
-    int64_t v[FIGS];
-} cell;
-
-struct wl_sq_totals {
-    size_t used;
-    cell c[CELLS];
-};
-
-/* A live flow as the totals see it: its keys and figures. */
-typedef struct {
-    char author[65], category[33], month[8], date[11], stage[16], measure[65];
-    char pledge[33], instrument[65];
-    int sealed, money;
-    int64_t fig, ans[4]; /* conf_all, disp_all, conf_pub, disp_pub */
-    size_t nreaders;     /* of a sealed flow: the readers it names, its author left out */
-    char readers[WL_FLOW_READERS_MAX][65];
-} live;
-
-static uint64_t mix(uint64_t h, const char *str)
-{
-    for (; *str; str++)
-        h = (h ^ (unsigned char)*str) * 1099511628211u;
-    return (h ^ 0x1f) * 1099511628211u;
-}
-
-static bool same(const cell *c, int g, const char *author, const char *key, int sealed,
-                 const char *stage, int money, const char *measure)
-{
-    return c->g == g && c->sealed == sealed && c->money == money && strcmp(c->key, key) == 0 &&
-           strcmp(c->author, author) == 0 && strcmp(c->stage, stage) == 0 &&
-           strcmp(c->measure, measure) == 0;
-}
-
-/*
- * Binds a cell's key to the first parameters of statement q (T_*SUMS_GET or
- * _PUT): flow_isums' five (instrument, author, sealed, stage, measure) or
- * flow_sums' seven (g, author, key, sealed, stage, money, measure). Returns
- * the statement; the next parameter is *next.
- */
-static sqlite3_stmt *bind_cell_key(wl_store *s, const cell *c, int q, int *next)
-{
-    sqlite3_stmt *st = stmt(s, q);
-    int i = 1;
-    if (c->g == ISUMS) {
-        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_int(st, i++, c->g);
-        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int(st, i++, c->sealed);
-    sqlite3_bind_text(st, i++, c->stage, -1, SQLITE_STATIC);
-    if (c->g != ISUMS)
-        sqlite3_bind_int(st, i++, c->money);
-    sqlite3_bind_text(st, i++, c->measure, -1, SQLITE_STATIC);
-    *next = i;
-    return st;
-}
-
-/* Reads the stored row of a new cell (none: all zero, not present). */
-static wl_rc load(wl_store *s, cell *c)
-{
-    int next;
-    sqlite3_stmt *st = bind_cell_key(s, c, c->g == ISUMS ? T_ISUMS_GET : T_SUMS_GET, &next);
-    int r = sqlite3_step(st);
-    memset(c->v, 0, sizeof c->v);
-    c->present = r == SQLITE_ROW;
-    if (r == SQLITE_ROW) {
-        if (c->g == ISUMS) {
-            c->v[0] = sqlite3_column_int64(st, 0);
-            c->v[5] = sqlite3_column_int64(st, 1);
-        } else {
-            for (int i = 0; i < FIGS; i++)
-                c->v[i] = sqlite3_column_int64(st, i);
-        }
-    }
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
-}
-
-/* Writes one cell's row. */
-static wl_rc store_cell(wl_store *s, const cell *c)
-{
-    int next;
-    sqlite3_stmt *st = bind_cell_key(s, c, c->g == ISUMS ? T_ISUMS_PUT : T_SUMS_PUT, &next);
-    for (int i = 0; i < FIGS; i++)
-        if (c->g != ISUMS || i == 0 || i == FIGS - 1) /* flow_isums: the figure and the count */
-            sqlite3_bind_int64(st, next++, c->v[i]);
-    return step_done(st);
-}
-
-void wl_sq_totals_drop(wl_store *s)
-{
-    if (s->tot && s->tot->used) {
-        memset(s->tot->c, 0, sizeof s->tot->c);
-        s->tot->used = 0;
-    }
-}
-
-wl_rc wl_sq_totals_flush(wl_store *s)
-{
-    wl_rc rc = WL_OK;
-    if (s->tot == NULL || s->tot->used == 0)
-        return WL_OK;
-    for (size_t i = 0; i < CELLS && rc == WL_OK; i++) {
-        const cell *c = &s->tot->c[i];
-        if (c->used && c->dirty && c->present)
-            rc = store_cell(s, c);
-    }
-    /* written or failed: on failure the caller rolls back, which drops what SQLite holds too */
-    memset(s->tot->c, 0, sizeof s->tot->c);
-    s->tot->used = 0;
-    return rc;
-}
-
-void wl_sq_totals_free(wl_store *s)
-{
-    wl_free(s->tot);
-    s->tot = NULL;
-}
-
-/* The cell of a key, read from the store the first time; NULL with *rc on failure. */
-static cell *find(wl_store *s, int g, const char *author, const char *key, int sealed,
-                  const char *stage, int money, const char *measure, wl_rc *rc)
-{
-    uint64_t h = 1469598103934665603u;
-    size_t i;
-    cell *c;
-    if (s->tot == NULL && (s->tot = wl_calloc(1, sizeof *s->tot)) == NULL) {
-        *rc = WL_ERR_NOMEM;
-        return NULL;
-    }
-    h = mix(mix(mix(mix(mix(h, author), key), stage), measure), g == ISUMS ? "i" : "s");
-    h = (h ^ (uint64_t)(g * 4 + sealed * 2 + money)) * 1099511628211u;
-    for (i = h % CELLS;; i = (i + 1) % CELLS) {
-        c = &s->tot->c[i];
-        if (!c->used)
-            break;
-        if (same(c, g, author, key, sealed, stage, money, measure))
-            return c;
-    }
-    c->used = true;
-    c->g = g;
-    c->sealed = sealed;
-    c->money = money;
-    snprintf(c->author, sizeof c->author, "%s", author);
-    snprintf(c->key, sizeof c->key, "%s", key);
-    snprintf(c->stage, sizeof c->stage, "%s", stage);
-    snprintf(c->measure, sizeof c->measure, "%s", measure);
-    s->tot->used++;
-    if ((*rc = load(s, c)) != WL_OK)
-        return NULL;
-    return c;
-}
 
 /*
  * Adds d (FIGS figures, scaled: n counts) to the cells of live flow l: its five
@@ -345,21 +183,21 @@ static wl_rc change(wl_store *s, const live *l, const int64_t d[FIGS], bool isum
     if (s->tot && s->tot->used + need > CELLS / 2 && (rc = wl_sq_totals_flush(s)) != WL_OK)
         return rc;
     for (int g = 0; g < WAYS; g++)
-        if ((cs[n++] = find(s, g, keys[g][0], keys[g][1], l->sealed, l->stage, l->money, l->measure,
-                            &rc)) == NULL)
+        if ((cs[n++] = wl_sq_tot_find(s, g, keys[g][0], keys[g][1], l->sealed, l->stage, l->money,
+                                      l->measure, &rc)) == NULL)
             return rc;
     if (isums && l->instrument[0] &&
-        (cs[n++] = find(s, ISUMS, l->author, l->instrument, l->sealed, l->stage, 0, l->measure,
-                        &rc)) == NULL)
+        (cs[n++] = wl_sq_tot_find(s, ISUMS, l->author, l->instrument, l->sealed, l->stage, 0,
+                                  l->measure, &rc)) == NULL)
         return rc;
     for (size_t r = 0; r < l->nreaders; r++) {
         for (int g = 0; g < READ_WAYS; g++)
-            if ((cs[n++] = find(s, WAYS + g, l->readers[r], rkeys[g], l->sealed, l->stage, l->money,
-                                l->measure, &rc)) == NULL)
+            if ((cs[n++] = wl_sq_tot_find(s, WAYS + g, l->readers[r], rkeys[g], l->sealed, l->stage,
+                                          l->money, l->measure, &rc)) == NULL)
                 return rc;
         if (isums && l->instrument[0] &&
-            (cs[n++] = find(s, ISUMS, l->readers[r], l->instrument, READER_SEALED, l->stage, 0,
-                            l->measure, &rc)) == NULL)
+            (cs[n++] = wl_sq_tot_find(s, ISUMS, l->readers[r], l->instrument, READER_SEALED,
+                                      l->stage, 0, l->measure, &rc)) == NULL)
             return rc;
     }
     for (size_t k = 0; k < n; k++) {
@@ -406,13 +244,13 @@ static wl_rc first_add(wl_store *s, const live *l)
     wl_rc rc;
     if (l->pledge[0] == '\0' || !delivered(l->stage))
         return WL_OK;
-    st = stmt(s, T_FIRST_ADD);
+    st = wl_sq_tot_stmt(s, T_FIRST_ADD);
     sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, l->sealed);
     sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
     rc = step_done(st);
     for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
-        st = stmt(s, T_RFIRST_ADD);
+        st = wl_sq_tot_stmt(s, T_RFIRST_ADD);
         sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
@@ -424,44 +262,19 @@ static wl_rc first_add(wl_store *s, const live *l)
 /* After live flow l went: its pledge's first dates again, from the live flows left. */
 static wl_rc first_redo(wl_store *s, const live *l)
 {
-    sqlite3_stmt *st = stmt(s, T_FIRST_REDO);
+    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_FIRST_REDO);
     wl_rc rc;
     sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
     rc = step_done(st);
     for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
         for (int q = T_RFIRST_DEL; q <= T_RFIRST_REDO && rc == WL_OK; q++) {
-            st = stmt(s, q);
+            st = wl_sq_tot_stmt(s, q);
             sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
             rc = step_done(st);
         }
     }
     return rc;
-}
-
-/*
- * The readers a sealed flow names (a JSON array of member ids, as the kinds
- * wrote it), each once, its author left out: its own flows count whole.
- */
-static void readers_of(const char *json, live *l)
-{
-    const char *p = json;
-    l->nreaders = 0;
-    if (!l->sealed || p == NULL)
-        return;
-    while ((p = strchr(p, '"')) != NULL && l->nreaders < WL_FLOW_READERS_MAX) {
-        const char *end = strchr(++p, '"');
-        size_t len = end ? (size_t)(end - p) : 0;
-        bool seen = len == 0 || len >= sizeof l->readers[0] ||
-                    (strncmp(p, l->author, len) == 0 && l->author[len] == '\0');
-        if (end == NULL)
-            return;
-        for (size_t r = 0; r < l->nreaders && !seen; r++)
-            seen = strncmp(p, l->readers[r], len) == 0 && l->readers[r][len] == '\0';
-        if (!seen)
-            snprintf(l->readers[l->nreaders++], sizeof l->readers[0], "%.*s", (int)len, p);
-        p = end + 1;
-    }
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
@@ -485,7 +298,7 @@ static void live_of_row(const wl_flow_row *r, live *l)
     l->sealed = r->sealed ? 1 : 0;
     l->money = r->has_amount ? 1 : 0;
     l->fig = r->has_amount ? r->amount : r->has_qty ? r->qty : 0;
-    readers_of(r->readers, l);
+    wl_sq_tot_readers_of(r->readers, l);
 }
 
 wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r)
@@ -501,7 +314,7 @@ wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r)
 wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r)
 {
     live l;
-    sqlite3_stmt *st = stmt(s, T_LIVE_PUT);
+    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_LIVE_PUT);
     wl_rc rc;
     live_of_row(r, &l);
     sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
@@ -522,36 +335,10 @@ wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r)
         rc = change(s, &l, d, true, true, false);
     }
     if (rc == WL_OK)
+        rc = wl_sq_tot_conv(s, &l, 1);
+    if (rc == WL_OK)
         rc = first_add(s, &l);
     return settle(s, rc);
-}
-
-/* The live row of a flow; WL_ERR_NOT_FOUND when it is not live. */
-static wl_rc live_get(wl_store *s, const char *flow, live *l)
-{
-    sqlite3_stmt *st = stmt(s, T_LIVE_GET);
-    int r;
-    memset(l, 0, sizeof *l);
-    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        col_str(st, 0, l->author, sizeof l->author);
-        l->sealed = sqlite3_column_int(st, 1);
-        col_str(st, 2, l->category, sizeof l->category);
-        col_str(st, 3, l->month, sizeof l->month);
-        col_str(st, 4, l->date, sizeof l->date);
-        col_str(st, 5, l->stage, sizeof l->stage);
-        l->money = sqlite3_column_int(st, 6);
-        col_str(st, 7, l->measure, sizeof l->measure);
-        col_str(st, 8, l->pledge, sizeof l->pledge);
-        col_str(st, 9, l->instrument, sizeof l->instrument);
-        l->fig = sqlite3_column_int64(st, 10);
-        for (int i = 0; i < 4; i++)
-            l->ans[i] = sqlite3_column_int64(st, 11 + i);
-        readers_of((const char *)sqlite3_column_text(st, 15), l);
-    }
-    sqlite3_reset(st);
-    return no_row(r);
 }
 
 /* Takes a flow out of the totals (it was superseded, announced, or its readers changed). */
@@ -559,16 +346,18 @@ static wl_rc live_remove(wl_store *s, const char *flow)
 {
     live l;
     sqlite3_stmt *st;
-    wl_rc rc = live_get(s, flow, &l);
+    wl_rc rc = wl_sq_tot_live_get(s, flow, &l);
     if (rc == WL_ERR_NOT_FOUND)
         return WL_OK;
     if (rc == WL_OK) {
         const int64_t d[FIGS] = {-l.fig, -l.ans[0], -l.ans[1], -l.ans[2], -l.ans[3], -1};
         rc = change(s, &l, d, true, false, false);
     }
+    if (rc == WL_OK)
+        rc = wl_sq_tot_conv(s, &l, -1);
     if (rc != WL_OK)
         return rc;
-    st = stmt(s, T_LIVE_DEL);
+    st = wl_sq_tot_stmt(s, T_LIVE_DEL);
     sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
     if ((rc = step_done(st)) == WL_OK && l.pledge[0] && delivered(l.stage))
         rc = first_redo(s, &l);
@@ -579,15 +368,17 @@ static wl_rc live_remove(wl_store *s, const char *flow)
 static wl_rc live_restore(wl_store *s, const char *flow)
 {
     live l;
-    sqlite3_stmt *st = stmt(s, T_LIVE_FROM_FLOW);
+    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_LIVE_FROM_FLOW);
     wl_rc rc;
     sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
     if ((rc = step_done(st)) != WL_OK || sqlite3_changes(s->db) == 0)
         return rc;
-    if ((rc = live_get(s, flow, &l)) == WL_OK) {
+    if ((rc = wl_sq_tot_live_get(s, flow, &l)) == WL_OK) {
         const int64_t d[FIGS] = {l.fig, l.ans[0], l.ans[1], l.ans[2], l.ans[3], 1};
         rc = change(s, &l, d, true, true, false);
     }
+    if (rc == WL_OK)
+        rc = wl_sq_tot_conv(s, &l, 1);
     return rc == WL_OK ? first_add(s, &l) : rc;
 }
 
@@ -618,7 +409,7 @@ wl_rc wl_sq_totals_flow_changed(wl_store *s, const char *flow)
 wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a)
 {
     live l;
-    wl_rc rc = live_get(s, a->flow, &l);
+    wl_rc rc = wl_sq_tot_live_get(s, a->flow, &l);
     int64_t now[4];
     sqlite3_stmt *st;
     bool confirm = strcmp(a->kind, "confirm") == 0, dispute = strcmp(a->kind, "dispute") == 0;
@@ -636,7 +427,13 @@ wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a)
         if ((rc = change(s, &l, d, false, false, false)) != WL_OK)
             return rc;
     }
-    st = stmt(s, T_LIVE_ANSWERS);
+    if ((rc = wl_sq_tot_conv(s, &l, -1)) !=
+        WL_OK) /* the converted figures: out with the old answer */
+        return rc;
+    memcpy(l.ans, now, sizeof l.ans);
+    if ((rc = wl_sq_tot_conv(s, &l, 1)) != WL_OK)
+        return rc;
+    st = wl_sq_tot_stmt(s, T_LIVE_ANSWERS);
     sqlite3_bind_text(st, 1, a->flow, -1, SQLITE_STATIC);
     for (int i = 0; i < 4; i++)
         sqlite3_bind_int64(st, 2 + i, now[i]);

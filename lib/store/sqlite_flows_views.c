@@ -11,7 +11,9 @@
  *               naming it: a summary reads these, not the flows;
  *   flow_isums  flow_live summed by instrument, author, sealed, stage, measure;
  *   flow_first  per pledge, the first live delivery or disbursement's date,
- *               public and all; flow_rfirst, per reader.
+ *               public and all; flow_rfirst, per reader;
+ *   flow_csums  the money flows converted into each currency rates convert
+ *               into, and flow_days, the money flows per currency and day.
  * docs/internals/flows.md ("Views") and docs/internals/store.md.
  */
 #include "store/sqlite_int.h"
@@ -201,12 +203,10 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
     return each(st, answer_row, (any_fn)fn, ctx);
 }
 
-static const char *const keys[] = {"author", "category", "month"};
-
 /* A member's share of others' sealed flows that name it as a reader (%d: its g, 5-7). */
 #define READERS                                                                                    \
-    " UNION ALL SELECT key, stage, measure, money, reported, conf_all, disp_all FROM flow_sums "   \
-    "WHERE g = %d AND author = ?1 AND n > 0"
+    " UNION ALL SELECT key, stage, measure, money, reported, conf_all, disp_all, n FROM "          \
+    "flow_sums WHERE g = %d AND author = ?1 AND n > 0"
 
 /*
  * A total SQLite could not keep in 64 bits (its + turns to a float on
@@ -232,6 +232,7 @@ static wl_rc sum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
         .reported = sqlite3_column_int64(st, 4),
         .confirmed = sqlite3_column_int64(st, 5),
         .disputed = sqlite3_column_int64(st, 6),
+        .n = sqlite3_column_int64(st, 7),
     };
     return ((wl_flow_sum_fn)fn)(ctx, &r);
 }
@@ -246,31 +247,32 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
     if (who->all)
         rc = wl_fmt(sql, sizeof sql,
                     "SELECT key, stage, measure, money, sum(reported), sum(conf_all), "
-                    "sum(disp_all) FROM flow_sums WHERE g = %d AND author = '' "
+                    "sum(disp_all), sum(n) FROM flow_sums WHERE g = %d AND author = '' "
                     "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0",
                     g);
     else if (who->member == NULL)
         rc = wl_fmt(sql, sizeof sql,
                     "SELECT key, stage, measure, money, sum(reported), sum(conf_pub), "
-                    "sum(disp_pub) FROM flow_sums WHERE g = %d AND author = '' AND sealed = 0 "
-                    "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0",
+                    "sum(disp_pub), sum(n) FROM flow_sums WHERE g = %d AND author = '' AND "
+                    "sealed = 0 GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0",
                     g);
     else if (g == 0) /* by member: its own row whole, the others' public */
-        rc = wl_fmt(sql, sizeof sql,
-                    "SELECT key, stage, measure, money, sum(reported), "
-                    "sum(CASE WHEN key = ?1 THEN conf_all ELSE conf_pub END), "
-                    "sum(CASE WHEN key = ?1 THEN disp_all ELSE disp_pub END) FROM flow_sums "
-                    "WHERE g = 0 AND author = '' AND (sealed = 0 OR key = ?1) "
-                    "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0" READERS,
-                    5);
+        rc =
+            wl_fmt(sql, sizeof sql,
+                   "SELECT key, stage, measure, money, sum(reported), "
+                   "sum(CASE WHEN key = ?1 THEN conf_all ELSE conf_pub END), "
+                   "sum(CASE WHEN key = ?1 THEN disp_all ELSE disp_pub END), sum(n) FROM flow_sums "
+                   "WHERE g = 0 AND author = '' AND (sealed = 0 OR key = ?1) "
+                   "GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0" READERS,
+                   5);
     else /* the public's, less the member's own public share, plus its own whole share */
         rc = wl_fmt(sql, sizeof sql,
-                    "SELECT key, stage, measure, money, reported, conf_pub, disp_pub "
+                    "SELECT key, stage, measure, money, reported, conf_pub, disp_pub, n "
                     "FROM flow_sums WHERE g = %d AND author = '' AND sealed = 0 AND n > 0 "
                     "UNION ALL SELECT key, stage, measure, money, -reported, -conf_pub, "
-                    "-disp_pub FROM flow_sums WHERE g = %d AND author = ?1 AND sealed = 0 "
+                    "-disp_pub, -n FROM flow_sums WHERE g = %d AND author = ?1 AND sealed = 0 "
                     "AND n > 0 UNION ALL SELECT key, stage, measure, money, reported, conf_all, "
-                    "disp_all FROM flow_sums WHERE g = %d AND author = ?1 AND n > 0" READERS,
+                    "disp_all, n FROM flow_sums WHERE g = %d AND author = ?1 AND n > 0" READERS,
                     g, g + 2, g + 2, g + 5);
     if (rc != WL_OK)
         return WL_ERR_TOO_LARGE;
@@ -279,75 +281,143 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
     return each(st, sum_row, (any_fn)fn, ctx);
 }
 
-/* The latest answer's part of a live flow for the viewer (alias l). */
-static const char *answered(const wl_flows_who *w, int dispute)
+static wl_i128 col_i128(sqlite3_stmt *st, int col)
 {
-    if (w->all)
-        return dispute ? "l.disp_all" : "l.conf_all";
-    if (w->member == NULL)
-        return dispute ? "l.disp_pub" : "l.conf_pub";
-    return dispute ? "CASE WHEN l.author = ?1 OR l.sealed = 1 THEN l.disp_all ELSE l.disp_pub END"
-                   : "CASE WHEN l.author = ?1 OR l.sealed = 1 THEN l.conf_all ELSE l.conf_pub END";
+    const unsigned char *b = sqlite3_column_blob(st, col);
+    __extension__ unsigned __int128 u = 0;
+    if (sqlite3_column_bytes(st, col) != 16 || b == NULL)
+        return 0;
+    for (int i = 15; i >= 0; i--)
+        u = (u << 8) | b[i];
+    return (wl_i128)u;
 }
 
-static wl_rc money_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc csum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
 {
-    if (inexact(st, 4, 6))
-        return WL_ERR_TOO_LARGE;
-    wl_flow_money_row r = {
+    int sign = sqlite3_column_int(st, 2);
+    wl_flow_csum_row r = {
         .key = txt(st, 0),
-        .currency = txt(st, 1),
-        .date = txt(st, 2),
-        .stage = txt(st, 3),
-        .amount = sqlite3_column_int64(st, 4),
-        .confirmed = sqlite3_column_int64(st, 5),
-        .disputed = sqlite3_column_int64(st, 6),
-        .n = sqlite3_column_int64(st, 7),
+        .stage = txt(st, 1),
+        .reported = col_i128(st, 3) * sign,
+        .confirmed = col_i128(st, 4) * sign,
+        .disputed = col_i128(st, 5) * sign,
+        .n = sqlite3_column_int64(st, 6) * sign,
+        .nc = sqlite3_column_int64(st, 7) * sign,
+        .nc_confirmed = sqlite3_column_int64(st, 8) * sign,
+        .nc_disputed = sqlite3_column_int64(st, 9) * sign,
     };
-    return ((wl_flow_money_fn)fn)(ctx, &r);
+    return ((wl_flow_csum_fn)fn)(ctx, &r);
 }
 
-wl_rc wl_store_flows_money(wl_store *s, const wl_flows_who *who, int by, const char *to,
-                           wl_flow_money_fn fn, void *ctx)
+/* flow_csums' columns for a sign (%d) and a viewer's answers: all (a) or public (p). */
+#define CSUM(SIGN, ANS)                                                                            \
+    "SELECT key, stage, " SIGN ", rep, c" ANS ", d" ANS ", n, nrep, nc" ANS ", nd" ANS             \
+    " FROM flow_csums WHERE cto = ?2 AND n <> 0 AND "
+
+wl_rc wl_store_flows_csums(wl_store *s, const wl_flows_who *who, int by, const char *to,
+                           wl_flow_csum_fn fn, void *ctx)
 {
-    char sql[1024];
+    char sql[1536];
+    int g = (unsigned)by < 3 ? by : 0;
     sqlite3_stmt *st = NULL;
-    wl_rc rc;
-    if (wl_fmt(sql, sizeof sql,
-               "SELECT l.%s, l.measure, l.date, l.stage, sum(l.fig), sum(%s), sum(%s), count(*) "
-               "FROM flow_live l WHERE l.money = 1 AND l.measure <> ?2 AND %s "
-               "GROUP BY 1, 2, 3, 4",
-               keys[(unsigned)by < 3 ? by : 0], answered(who, 0), answered(who, 1),
-               vis(who, 1)) != WL_OK)
+    wl_rc rc = prep(s, who, "SELECT 1 FROM flow_ctargets WHERE cto = ?2", &st);
+    int known;
+    if (rc != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    known = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!known)
+        return WL_ERR_NOT_FOUND;
+    if (who->all)
+        rc = wl_fmt(sql, sizeof sql, CSUM("1", "a") "g = %d AND author = ''", g);
+    else if (who->member == NULL)
+        rc = wl_fmt(sql, sizeof sql, CSUM("1", "p") "g = %d AND author = '' AND sealed = 0", g);
+    else if (g == 0) /* by member: its own row whole, the others' public, its reader cells */
+        rc = wl_fmt(sql, sizeof sql,
+                    CSUM("1", "a") "g = 0 AND author = '' AND key = ?1 UNION ALL " CSUM(
+                        "1", "p") "g = 0 AND author = '' AND key <> ?1 AND sealed = 0 UNION "
+                                  "ALL " CSUM("1", "a") "g = 5 AND author = ?1");
+    else /* the public's, less the member's own public share, plus its own whole share */
+        rc = wl_fmt(
+            sql, sizeof sql,
+            CSUM("1", "p") "g = %d AND author = '' AND sealed = 0 UNION ALL " CSUM(
+                "-1",
+                "p") "g = %d AND author = ?1 AND sealed = 0 UNION ALL " CSUM("1",
+                                                                             "a") "g = %d AND "
+                                                                                  "author = ?1 "
+                                                                                  "UNION "
+                                                                                  "ALL " CSUM(
+                                                                                      "1",
+                                                                                      "a") "g = %d "
+                                                                                           "AND "
+                                                                                           "author "
+                                                                                           "= ?1",
+            g, g + 2, g + 2, g + 5);
+    if (rc != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
     sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-    return each(st, money_row, (any_fn)fn, ctx);
+    return each(st, csum_row, (any_fn)fn, ctx);
 }
 
-static wl_rc id_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc day_row(sqlite3_stmt *st, any_fn fn, void *ctx)
 {
-    return ((wl_flow_id_fn)fn)(ctx, txt(st, 0));
+    return ((wl_flow_day_fn)fn)(ctx, txt(st, 0), txt(st, 1), sqlite3_column_int64(st, 2));
 }
 
-wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *currency,
-                        const char *date, size_t max, wl_flow_id_fn fn, void *ctx)
+wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
+                          void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    wl_rc rc = prep(
+        s, who,
+        who->all ? "SELECT currency, day, sum(n) FROM flow_days WHERE author = '' AND currency <> "
+                   "?2 GROUP BY 1, 2 HAVING sum(n) > 0"
+        : who->member == NULL
+            ? "SELECT currency, day, n FROM flow_days WHERE author = '' AND sealed = 0 AND "
+              "currency <> ?2 AND n > 0 ORDER BY 1, 2"
+            : "SELECT currency, day, sum(n) FROM (SELECT currency, day, n FROM flow_days WHERE "
+              "author = '' AND sealed = 0 AND currency <> ?2 UNION ALL SELECT currency, day, n "
+              "FROM flow_days WHERE author = ?1 AND sealed > 0 AND currency <> ?2) GROUP BY 1, 2 "
+              "HAVING sum(n) > 0",
+        &st);
+    if (rc != WL_OK)
+        return rc;
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    return each(st, day_row, (any_fn)fn, ctx);
+}
+
+wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *const *pairs,
+                        size_t npairs, size_t max, wl_flow_id_fn fn, void *ctx)
 {
     char sql[512];
     sqlite3_stmt *st = NULL;
+    size_t got = 0;
     wl_rc rc;
+    int r = SQLITE_DONE;
     if (wl_fmt(sql, sizeof sql,
-               "SELECT f.id FROM flows f WHERE f.date = ?3 AND f.currency = ?2 AND "
-               "f.superseded_by IS NULL AND %s ORDER BY f.id LIMIT ?4",
-               vis(who, 0)) != WL_OK)
+               "SELECT l.flow FROM flow_live l INDEXED BY flow_live_money WHERE l.money = 1 AND "
+               "l.measure = ?2 AND l.date = ?3 AND %s ORDER BY l.flow LIMIT ?4",
+               vis(who, 1)) != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 2, currency, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
-    return each(st, id_row, (any_fn)fn, ctx);
+    for (size_t p = 0; p < npairs && got < max && rc == WL_OK; p++) {
+        sqlite3_bind_text(st, 2, pairs[2 * p], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, pairs[2 * p + 1], -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)(max - got));
+        while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            got++;
+            rc = fn(ctx, txt(st, 0), pairs[2 * p], pairs[2 * p + 1]);
+        }
+        if (rc == WL_OK && r != SQLITE_DONE)
+            rc = map_rc(r);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static wl_rc first_row(sqlite3_stmt *st, any_fn fn, void *ctx)
@@ -432,15 +502,17 @@ static wl_rc rate_row(sqlite3_stmt *st, any_fn fn, void *ctx)
                             (uint64_t)sqlite3_column_int64(st, 4));
 }
 
-wl_rc wl_store_rates_each(wl_store *s, size_t max, wl_rate_fn fn, void *ctx)
+wl_rc wl_store_rates_each(wl_store *s, const char *to, size_t max, wl_rate_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     wl_rc rc = prep(s, NULL,
-                    "SELECT date, cfrom, cto, rate, idx FROM rates "
+                    "SELECT date, cfrom, cto, rate, idx FROM rates WHERE ?2 IS NULL OR cto = ?2 "
                     "ORDER BY cfrom, cto, date LIMIT ?1",
                     &st);
     if (rc != WL_OK)
         return rc;
     sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+    if (to)
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
     return each(st, rate_row, (any_fn)fn, ctx);
 }

@@ -36,7 +36,7 @@ enum {
     WL_SQ_FAMILIES
 };
 /* Statements one family may cache (each family's file checks its count against it). */
-#define WL_SQ_MAX 16
+#define WL_SQ_MAX 24
 
 /* A family's statement texts, indexed by the family's own enum, prepared at open. */
 typedef struct {
@@ -83,6 +83,9 @@ wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r) WL_MUST;
 wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r) WL_MUST;
 wl_rc wl_sq_totals_flow_changed(wl_store *s, const char *flow) WL_MUST;
 wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a) WL_MUST;
+/* A rate stored (its row written): the converted totals of the flows of its days move to it. */
+wl_rc wl_sq_totals_rate(wl_store *s, const char *from, const char *to, const char *date,
+                        int64_t rate) WL_MUST;
 
 static inline wl_rc map_rc(int rc)
 {

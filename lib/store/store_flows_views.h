@@ -2,9 +2,10 @@
 /*
  * The store's readers for the flows views (lib/flows/views*.c): flows and
  * their answers as a viewer may see them, a page at a time; the totals the
- * views sum (tables flow_live, flow_sums, flow_isums, flow_first and
- * flow_rfirst, kept in C as flows and answers are stored, so a summary over a
- * million flows reads a few thousand rows); instruments and rates. The flows tables, their
+ * views sum (tables flow_live, flow_sums, flow_isums, flow_first,
+ * flow_rfirst, and the converted flow_csums and flow_days, kept in C as flows,
+ * answers and rates are stored, so a summary over a million flows reads a few
+ * thousand rows); instruments and rates. The flows tables, their
  * writers and the rate a conversion uses (wl_store_rate_get) are store_flows.h's. Included by
  * store/store.h; lib/store/sqlite_flows_views.c implements it. docs/internals/flows.md
  * ("Views") and docs/internals/store.md.
@@ -80,28 +81,39 @@ enum { WL_FLOWS_BY_MEMBER, WL_FLOWS_BY_CATEGORY, WL_FLOWS_BY_MONTH };
 typedef struct {
     const char *key, *stage, *measure;
     int money;
-    int64_t reported, confirmed, disputed;
+    int64_t reported, confirmed, disputed, n; /* n: how many flows */
 } wl_flow_sum_row;
 typedef wl_rc (*wl_flow_sum_fn)(void *ctx, const wl_flow_sum_row *r);
 wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_sum_fn fn,
                           void *ctx) WL_MUST;
 
 /*
- * The live money flows (amounts) not in currency `to`, by key, currency, date
- * and stage, with their confirmed and disputed parts: what a converted total
- * converts, one rate per (currency, date).
+ * The live money flows not in currency `to` converted into it with the rate
+ * of their day (the coordinator's rates; flow_csums), by key and stage: the
+ * converted sums (scaled 10^12), how many flows (n), how many no rate
+ * converts (nc), and of those how many have a confirmed or disputed part.
+ * Rows may repeat a key and stage (add them up: some are negative).
+ * WL_ERR_NOT_FOUND when no rate converts into `to` at all.
  */
 typedef struct {
-    const char *key, *currency, *date, *stage;
-    int64_t amount, confirmed, disputed, n;
-} wl_flow_money_row;
-typedef wl_rc (*wl_flow_money_fn)(void *ctx, const wl_flow_money_row *r);
-wl_rc wl_store_flows_money(wl_store *s, const wl_flows_who *who, int by, const char *to,
-                           wl_flow_money_fn fn, void *ctx) WL_MUST;
-/* The live money flows in currency on date the viewer sees, at most max ids. */
-typedef wl_rc (*wl_flow_id_fn)(void *ctx, const char *id);
-wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *currency,
-                        const char *date, size_t max, wl_flow_id_fn fn, void *ctx) WL_MUST;
+    const char *key, *stage;
+    wl_i128 reported, confirmed, disputed;
+    int64_t n, nc, nc_confirmed, nc_disputed;
+} wl_flow_csum_row;
+typedef wl_rc (*wl_flow_csum_fn)(void *ctx, const wl_flow_csum_row *r);
+wl_rc wl_store_flows_csums(wl_store *s, const wl_flows_who *who, int by, const char *to,
+                           wl_flow_csum_fn fn, void *ctx) WL_MUST;
+/* The live money flows the viewer sees, not in `to`, per currency and day, in that order. */
+typedef wl_rc (*wl_flow_day_fn)(void *ctx, const char *currency, const char *day, int64_t n);
+wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
+                          void *ctx) WL_MUST;
+/*
+ * The live money flows the viewer sees of each (currency, date) pair (pairs:
+ * npairs of them, currency and date in turn), by id, at most max in all.
+ */
+typedef wl_rc (*wl_flow_id_fn)(void *ctx, const char *id, const char *currency, const char *date);
+wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *const *pairs,
+                        size_t npairs, size_t max, wl_flow_id_fn fn, void *ctx) WL_MUST;
 
 /* Per pledge, the date of its first live delivery or disbursement (public, all); NULL: none. */
 typedef wl_rc (*wl_flow_first_fn)(void *ctx, const char *pledge, const char *first_pub,
@@ -129,8 +141,9 @@ typedef struct {
 typedef wl_rc (*wl_flowv_instrument_fn)(void *ctx, const wl_flowv_instrument *r);
 wl_rc wl_store_instruments_each(wl_store *s, wl_flowv_instrument_fn fn, void *ctx) WL_MUST;
 
-/* Rates (scaled by 10^8) by from, to and date; at most max rows. */
+/* Rates (scaled by 10^8) into to (NULL: any) by from, to and date; at most max rows. */
 typedef wl_rc (*wl_rate_fn)(void *ctx, const char *date, const char *from, const char *to,
                             int64_t rate, uint64_t idx);
-wl_rc wl_store_rates_each(wl_store *s, size_t max, wl_rate_fn fn, void *ctx) WL_MUST;
+wl_rc wl_store_rates_each(wl_store *s, const char *to, size_t max, wl_rate_fn fn,
+                          void *ctx) WL_MUST;
 #endif

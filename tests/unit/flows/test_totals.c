@@ -177,13 +177,17 @@ static void test_totals_follow_savepoints(void **state)
 
 #define OPS 600
 static const char *const members[] = {"ma", "mb", "mc", "md"};
+static const char *const cur[] = {"GBP", "EUR", "USD"};
 
 typedef struct {
-    int kind; /* 0 a flow, 1 a correction of flow `of`, 2 an answer to `of`, 3 announce `of` */
+    int kind; /* 0 a flow, 1 a correction of flow `of`, 2 an answer to `of`, 3 announce `of`,
+                 4 a rate */
     int of, rolled_back;
     wl_flow_row r;
     char readers[64];
     wl_flow_answer_row a;
+    char rate_date[11], from[4], to[4];
+    int64_t rate;
 } op;
 
 static uint64_t seed = 0x2545F4914F6CDD1Du;
@@ -213,7 +217,7 @@ static void random_flow(op *o, int n)
     if (stage == 3 || (stage < 2 && rnd(2))) {
         r->has_amount = true;
         r->amount = ((int64_t)rnd(2000) - 200) * 10000;
-        snprintf(r->currency, sizeof r->currency, "%s", rnd(2) ? "GBP" : "EUR");
+        snprintf(r->currency, sizeof r->currency, "%s", cur[rnd(3)]);
         if (stage == 3 && rnd(3) == 0)
             snprintf(r->instrument, sizeof r->instrument, "contract-%u", rnd(2));
     } else {
@@ -238,9 +242,16 @@ static void make_ops(op *ops)
         op *o = &ops[i];
         int of = i > 0 ? (int)rnd((unsigned)i) : 0;
         memset(o, 0, sizeof *o);
-        o->kind = i < 20 ? 0 : (int)rnd(6) < 3 ? 0 : (int)rnd(3) + 1;
+        o->kind = i == 0 ? 4 : i < 20 ? 0 : (int)rnd(7) < 3 ? 0 : (int)rnd(4) + 1;
         o->of = of;
-        o->rolled_back = rnd(10) == 0;
+        o->rolled_back = i > 0 && rnd(10) == 0;
+        if (o->kind == 4) { /* a rate into EUR (the first: GBP's), or at times into GBP */
+            int f = i == 0 ? 0 : (int)rnd(3);
+            snprintf(o->from, sizeof o->from, "%s", cur[f]);
+            snprintf(o->to, sizeof o->to, "%s", f != 1 && (i == 0 || rnd(4)) ? "EUR" : "GBP");
+            snprintf(o->rate_date, sizeof o->rate_date, "2025-0%u-%02u", 1 + rnd(3), 1 + rnd(28));
+            o->rate = (int64_t)(50 + rnd(150)) * 1000000;
+        }
         if (o->kind == 0 || o->kind == 1)
             random_flow(o, i);
         if (o->kind == 2) {
@@ -273,6 +284,11 @@ static void apply(wl_store *s, op *ops, int i)
     } else if (o->kind == 2) {
         if (wl_store_flow_get(s, of, &prev) == WL_OK)
             assert_int_equal(wl_store_flow_answer_put(s, &o->a), WL_OK);
+    } else if (o->kind == 4) {
+        if (strcmp(o->from, o->to) != 0) {
+            wl_rc rc = wl_store_rate_put(s, o->rate_date, o->from, o->to, o->rate, (uint64_t)i);
+            assert_true(rc == WL_OK || rc == WL_ERR_CONFLICT); /* one rate per day and pair */
+        }
     } else if (wl_store_flow_get(s, of, &prev) == WL_OK && prev.sealed) {
         assert_int_equal(wl_store_flow_publish(s, of, (uint64_t)i + 1000), WL_OK);
     }
@@ -306,6 +322,57 @@ static void same_rows(sqlite3 *a, const char *qa, sqlite3 *b, const char *qb)
     assert_string_equal(ra, rb);
 }
 
+/*
+ * The converted totals into EUR by author and stage (flow_csums, both sealed
+ * rows), against the live money flows each converted with the latest rate on
+ * or before its day: the sum (fits 64 bits here) and how many have no rate.
+ */
+static void converted_recount(sqlite3 *db)
+{
+    static char kept[1 << 16], recount[1 << 16];
+    sqlite3_stmt *st;
+    size_t off = 0;
+    char key[80] = "", k[80];
+    int64_t sum = 0, nc = 0, n = 0;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT key || '|' || stage, rep, nrep, n FROM flow_csums "
+                                        "WHERE g = 0 AND author = '' AND cto = 'EUR' "
+                                        "ORDER BY key, stage",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    for (int r = sqlite3_step(st);; r = sqlite3_step(st)) {
+        snprintf(k, sizeof k, "%s",
+                 r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "");
+        if (strcmp(k, key) != 0 && key[0] && n) {
+            off += (size_t)snprintf(kept + off, sizeof kept - off, "%s|%lld|%lld|\n", key,
+                                    (long long)sum, (long long)nc);
+            sum = nc = n = 0;
+        }
+        if (r != SQLITE_ROW)
+            break;
+        snprintf(key, sizeof key, "%s", k);
+        if (sqlite3_column_bytes(st, 1) == 16) {
+            const unsigned char *b = sqlite3_column_blob(st, 1);
+            uint64_t u = 0;
+            for (int i = 7; i >= 0; i--)
+                u = (u << 8) | b[i];
+            sum += (int64_t)u; /* the low 64 bits: the sums here fit */
+        }
+        nc += sqlite3_column_int64(st, 2);
+        n += sqlite3_column_int64(st, 3);
+    }
+    sqlite3_finalize(st);
+    rows_of(db,
+            "SELECT author, stage, sum(CASE WHEN rt IS NULL THEN 0 ELSE amount * rt END), "
+            "sum(rt IS NULL) FROM (SELECT f.author, f.stage, f.amount, (SELECT rate FROM rates "
+            "WHERE cfrom = f.currency AND cto = 'EUR' AND date <= f.date ORDER BY date DESC "
+            "LIMIT 1) AS rt FROM flows f WHERE f.superseded_by IS NULL AND f.amount IS NOT NULL "
+            "AND f.currency <> 'EUR') GROUP BY 1, 2 ORDER BY 1, 2",
+            recount, sizeof recount);
+    assert_true(recount[0] != '\0');
+    assert_string_equal(kept, recount);
+}
+
 /* What a recount of the live flows gives a reader (FROM flows f, json_each r). */
 #define LIVE_READ                                                                                  \
     " FROM flows f, json_each(f.readers) r WHERE f.superseded_by IS NULL AND f.sealed = 1 AND "    \
@@ -319,7 +386,12 @@ static void test_totals_recount_and_replay(void **state)
         "SELECT * FROM flow_sums ORDER BY g, author, key, sealed, stage, money, measure",
         "SELECT * FROM flow_isums ORDER BY instrument, author, sealed, stage, measure",
         "SELECT * FROM flow_first ORDER BY pledge",
-        "SELECT * FROM flow_rfirst ORDER BY reader, pledge"};
+        "SELECT * FROM flow_rfirst ORDER BY reader, pledge",
+        "SELECT * FROM flow_ctargets ORDER BY cto",
+        "SELECT g, author, key, sealed, stage, cto, n, nrep, nca, nda, ncp, ndp, hex(rep), "
+        "hex(ca), "
+        "hex(da), hex(cp), hex(dp) FROM flow_csums ORDER BY g, author, key, sealed, stage, cto",
+        "SELECT * FROM flow_days ORDER BY author, sealed, currency, day"};
     char dir[32], path[2][64];
     wl_store *s;
     sqlite3 *db[2];
@@ -381,6 +453,7 @@ static void test_totals_recount_and_replay(void **state)
     same_rows(db[0], "SELECT reader, pledge, first FROM flow_rfirst ORDER BY 1, 2", db[0],
               "SELECT r.value, f.pledge, min(f.date)" LIVE_READ
               "AND f.stage IN ('delivery', 'disbursement') GROUP BY 1, 2 ORDER BY 1, 2");
+    converted_recount(db[0]);
     for (int i = 0; i < 2; i++)
         sqlite3_close(db[i]);
     assert_int_equal(wl_test_rmdir(dir), 0);
