@@ -164,13 +164,18 @@ TARGETS = [
                      f"ledger (**{sealed_share(r) * 100:.0f} %**); p99 "
                      f"{r['sealed']['p99_ms']:.1f} ms", scale=100),
     # issue 9: flows
-    Target("flows", "iati_export.export_seconds", operator.lt, 2,
-           "IATI 2.03 export of 10,000 activities {limit} (`willing-iatibench`)", "s",
-           lambda r: f"**{r['iati_export']['export_seconds']:.3f} s** for "
+    Target("flows", "iati_export.view_seconds", operator.lt, 2,
+           "IATI 2.03 export of 10,000 activities {limit}, streamed from a ledger file as "
+           "`GET /api/v1/flows/iati` does (`willing-iatibench`)", "s",
+           lambda r: f"**{r['iati_export']['view_seconds']:.3f} s** for "
                      f"{n(r['iati_export']['activities'])} activities, "
                      f"{n(r['iati_export']['transactions'])} transactions, "
-                     f"{r['iati_export']['bytes'] / 1048576:.1f} MiB; read back in "
-                     f"{r['iati_export']['import_seconds']:.3f} s, every amount the same"),
+                     f"{r['iati_export']['bytes'] / 1048576:.1f} MiB in "
+                     f"{n(r['iati_export']['view_pieces'])} pieces of at most "
+                     f"{r['iati_export']['view_largest_piece'] / 1024:.0f} KiB, byte for byte "
+                     f"the whole-document writer's ({r['iati_export']['export_seconds']:.3f} s "
+                     f"in memory); read back in {r['iati_export']['import_seconds']:.3f} s, "
+                     f"every amount the same"),
     Target("flows", "flows_import.seconds", operator.lt, 5,
            "import of 100,000 flow rows into a fresh ledger {limit} (`willing flows import-csv`, "
            "all or nothing per request)", "s",

@@ -83,11 +83,22 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
                      size_t *skipped, wl_error *err) WL_MUST;
 
 /*
- * The IATI view (lib/flows/iati_view.c; GET /api/v1/flows/iati?member=M): the live flows
- * of member that viewer may see (the public: public and announced flows only), read from
- * the store a page at a time, at most WL_IATI_EXPORT_FLOWS_MAX, written by wl_iati_export
- * (generated and *skipped as there). WL_ERR_NOT_FOUND: no flow with an amount to show.
+ * The IATI view (lib/flows/iati_view.c; GET /api/v1/flows/iati?member=M), streamed: the
+ * live flows of member that viewer may see (the public: public and announced flows only),
+ * at most WL_IATI_EXPORT_FLOWS_MAX, as the document wl_iati_export would write from them.
+ * wl_flows_iati_open reads each flow's row (not its body: 16 bytes a flow are kept) and
+ * answers WL_ERR_NOT_FOUND (no flow with an amount to show) or WL_ERR_TOO_LARGE before a
+ * byte is written; each wl_flows_iati_next gives the next piece in *piece (valid until the
+ * next call or close; at most WL_FLOWS_ROWS_MAX transactions), *len 0 at the end. The
+ * store s is only used during a call, so pieces may be asked for from any thread's store.
+ * wl_flows_iati is the whole document appended to out (at most WL_IATI_EXPORT_MAX_BYTES).
  */
+typedef struct wl_iati_stream wl_iati_stream;
+wl_rc wl_flows_iati_open(wl_store *s, const wl_flows_viewer *v, const char *member,
+                         const char *generated, wl_iati_stream **out, wl_error *err) WL_MUST;
+wl_rc wl_flows_iati_next(wl_iati_stream *st, wl_store *s, const char **piece, size_t *len,
+                         wl_error *err) WL_MUST;
+void wl_flows_iati_close(wl_iati_stream *st);
 wl_rc wl_flows_iati(wl_store *s, const wl_flows_viewer *v, const char *member,
                     const char *generated, wl_buf *out, size_t *skipped, wl_error *err) WL_MUST;
 

@@ -9,27 +9,23 @@
  */
 #include <string.h>
 
+#include "iati_write.h"
 #include "willing/flows.h"
 #include "willing/iati.h"
 
-typedef struct {
-    wl_buf *b;
-    wl_rc rc;
-} out_t;
-
-static void put(out_t *o, const char *s, size_t n)
+static void put(wl_iati_out *o, const char *s, size_t n)
 {
     if (o->rc == WL_OK)
         o->rc = wl_buf_append(o->b, s, n, WL_IATI_EXPORT_MAX_BYTES);
 }
 
-static void puts_(out_t *o, const char *s)
+static void puts_(wl_iati_out *o, const char *s)
 {
     put(o, s, strlen(s));
 }
 
 /* s as XML character data or an attribute value; characters XML 1.0 forbids are dropped. */
-static void esc(out_t *o, const char *s)
+static void esc(wl_iati_out *o, const char *s)
 {
     const char *run = s;
     for (; *s; s++) {
@@ -73,17 +69,12 @@ static const char *flow_type(const json_t *f)
     return "3";
 }
 
-static int full_date(const char *d)
+int wl_iati_full_date(const char *d)
 {
     return d && strlen(d) == 10 && d[4] == '-' && d[7] == '-';
 }
 
-/* one activity: its identifier and its flows, chained through next[] */
-typedef struct {
-    size_t first, last;
-} group;
-
-static void org_line(out_t *o, const char *role, const char *ref, const char *name)
+static void org_line(wl_iati_out *o, const char *role, const char *ref, const char *name)
 {
     puts_(o, "  <participating-org role=\"");
     puts_(o, role);
@@ -98,31 +89,95 @@ static void org_line(out_t *o, const char *role, const char *ref, const char *na
     puts_(o, "</narrative></participating-org>\n");
 }
 
-/* participating orgs with role (1 provider, 4 receiver) named by the group's flows, each once */
-static void named_orgs(out_t *o, json_t *flows, const group *g, const size_t *next,
-                       const char *role, const char *field, const char *member)
+void wl_iati_group_add(wl_iati_group *g, const json_t *f, const char *member)
 {
-    const char *seen[16];
-    size_t n = 0;
-    for (size_t i = g->first; i != (size_t)-1; i = next[i]) {
-        const char *v = str(json_object_get(json_array_get(flows, i), "iati"), field);
+    const json_t *iati = json_object_get(f, "iati");
+    const char *d = str(f, "date");
+    static const char *const field[2] = {"provider", "receiver"};
+    if (d && (g->start[0] == '\0' || strcmp(d, g->start) < 0))
+        snprintf(g->start, sizeof g->start, "%s", d);
+    for (int r = 0; r < 2; r++) {
+        const char *v = str(iati, field[r]);
         size_t k = 0;
-        if (v == NULL || (member && strcmp(v, member) == 0))
+        /* the reporting member is a provider already: named once, with its ref */
+        if (v == NULL || (r == 0 && strcmp(v, member) == 0))
             continue;
-        while (k < n && strcmp(seen[k], v) != 0)
+        while (k < g->n[r] && strcmp(g->orgs[r][k], v) != 0)
             k++;
-        if (k < n || n == sizeof seen / sizeof *seen)
+        if (k < g->n[r] || g->n[r] == WL_IATI_GROUP_ORGS)
             continue;
-        seen[n++] = v;
-        org_line(o, role, NULL, v);
+        snprintf(g->orgs[r][g->n[r]++], sizeof g->orgs[r][0], "%s", v);
     }
 }
 
-static void transaction(out_t *o, const json_t *f, const char *amount)
+void wl_iati_doc_head(wl_iati_out *o, const char *generated, size_t skipped)
+{
+    puts_(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\"");
+    if (generated) {
+        puts_(o, " generated-datetime=\"");
+        esc(o, generated);
+        puts_(o, "\"");
+    }
+    puts_(o, ">\n");
+    if (skipped) {
+        char note[128];
+        snprintf(note, sizeof note,
+                 " <!-- %zu flows in kind (a quantity, no amount) left out: IATI values are "
+                 "money -->\n",
+                 skipped);
+        puts_(o, note);
+    }
+}
+
+void wl_iati_doc_tail(wl_iati_out *o)
+{
+    puts_(o, "</iati-activities>\n");
+}
+
+void wl_iati_activity_head(wl_iati_out *o, const char *member, const char *id,
+                           const wl_iati_group *g)
+{
+    puts_(o, " <iati-activity>\n  <iati-identifier>");
+    esc(o, id);
+    puts_(o, "</iati-identifier>\n  <reporting-org ref=\"");
+    esc(o, member);
+    puts_(o, "\" type=\"10\"><narrative>");
+    esc(o, member);
+    puts_(o, "</narrative></reporting-org>\n  <title><narrative>");
+    esc(o, id);
+    puts_(o, "</narrative></title>\n  <description type=\"1\"><narrative>Flows reported by ");
+    esc(o, member);
+    puts_(o, " to the willing register</narrative></description>\n");
+    for (size_t k = 0; k < g->n[0]; k++)
+        org_line(o, "1", NULL, g->orgs[0][k]);
+    if (g->n[0] == 0)
+        org_line(o, "1", member, member);
+    org_line(o, "2", member, member);
+    org_line(o, "3", member, member);
+    for (size_t k = 0; k < g->n[1]; k++)
+        org_line(o, "4", NULL, g->orgs[1][k]);
+    puts_(o, "  <activity-status code=\"2\"/>\n  <activity-date type=\"2\" iso-date=\"");
+    esc(o, g->start);
+    puts_(o, "\"/>\n");
+}
+
+void wl_iati_activity_tail(wl_iati_out *o)
+{
+    puts_(o, " </iati-activity>\n");
+}
+
+wl_rc wl_iati_transaction(wl_iati_out *o, const json_t *f)
 {
     const json_t *iati = json_object_get(f, "iati");
     const char *vd = str(iati, "value_date"), *text = str(f, "text");
     const char *prov = str(iati, "provider"), *recv = str(iati, "receiver");
+    const char *amount = str(f, "amount");
+    char money[48];
+    int64_t v;
+    if (amount == NULL || wl_iati_decimal_parse(amount, &v) != WL_OK ||
+        !wl_iati_full_date(str(f, "date")) || str(f, "currency") == NULL)
+        return WL_ERR_INVALID;
+    wl_money_format(v, money, sizeof money);
     puts_(o, "  <transaction>\n   <transaction-type code=\"");
     puts_(o, flow_type(f));
     puts_(o, "\"/>\n   <transaction-date iso-date=\"");
@@ -130,9 +185,9 @@ static void transaction(out_t *o, const json_t *f, const char *amount)
     puts_(o, "\"/>\n   <value currency=\"");
     esc(o, str(f, "currency"));
     puts_(o, "\" value-date=\"");
-    esc(o, full_date(vd) ? vd : str(f, "date"));
+    esc(o, wl_iati_full_date(vd) ? vd : str(f, "date"));
     puts_(o, "\">");
-    puts_(o, amount);
+    puts_(o, money);
     puts_(o, "</value>\n");
     if (text && text[0]) {
         puts_(o, "   <description><narrative>");
@@ -150,60 +205,20 @@ static void transaction(out_t *o, const json_t *f, const char *amount)
         puts_(o, "</narrative></receiver-org>\n");
     }
     puts_(o, "  </transaction>\n");
+    return WL_OK;
 }
 
-static int flow_group(const json_t *f, const char *member, char *key, size_t kcap, char *id,
-                      size_t icap);
-
-static void activity(out_t *o, const char *member, json_t *flows, const group *g,
-                     const size_t *next, char (*amounts)[48])
-{
-    const char *start = NULL;
-    char key[260], id[256];
-    (void)flow_group(json_array_get(flows, g->first), member, key, sizeof key, id, sizeof id);
-    for (size_t i = g->first; i != (size_t)-1; i = next[i]) {
-        const char *d = str(json_array_get(flows, i), "date");
-        if (start == NULL || strcmp(d, start) < 0)
-            start = d;
-    }
-    puts_(o, " <iati-activity>\n  <iati-identifier>");
-    esc(o, id);
-    puts_(o, "</iati-identifier>\n  <reporting-org ref=\"");
-    esc(o, member);
-    puts_(o, "\" type=\"10\"><narrative>");
-    esc(o, member);
-    puts_(o, "</narrative></reporting-org>\n  <title><narrative>");
-    esc(o, id);
-    puts_(o, "</narrative></title>\n  <description type=\"1\"><narrative>Flows reported by ");
-    esc(o, member);
-    puts_(o, " to the willing register</narrative></description>\n");
-    size_t before = o->b->len;
-    named_orgs(o, flows, g, next, "1", "provider", member);
-    if (o->b->len == before)
-        org_line(o, "1", member, member);
-    org_line(o, "2", member, member);
-    org_line(o, "3", member, member);
-    named_orgs(o, flows, g, next, "4", "receiver", NULL);
-    puts_(o, "  <activity-status code=\"2\"/>\n  <activity-date type=\"2\" iso-date=\"");
-    esc(o, start);
-    puts_(o, "\"/>\n");
-    for (size_t i = g->first; i != (size_t)-1; i = next[i])
-        transaction(o, json_array_get(flows, i), amounts[i]);
-    puts_(o, " </iati-activity>\n");
-}
-
-/* The group key and the IATI identifier of a flow's activity. */
-static int flow_group(const json_t *f, const char *member, char *key, size_t kcap, char *id,
+int wl_iati_group_key(const char *const of[5], const char *member, char *key, size_t kcap, char *id,
                       size_t icap)
 {
     static const char *const by[] = {"pledge", "requirement", "instrument", "flow"};
-    const char *a = str(f, "activity");
+    const char *a = of[0];
     if (a && a[0]) {
         snprintf(id, icap, "%s", a);
         return wl_fmt(key, kcap, "a:%s", a) != WL_OK;
     }
     for (size_t i = 0; i < sizeof by / sizeof *by; i++)
-        if ((a = str(f, by[i])) != NULL) {
+        if ((a = of[i + 1]) != NULL && a[0]) {
             if (wl_fmt(id, icap, "%s-%s-%s", member, by[i], a) != WL_OK)
                 return 1;
             return wl_fmt(key, kcap, "%c:%s", by[i][0], a) != WL_OK;
@@ -211,23 +226,37 @@ static int flow_group(const json_t *f, const char *member, char *key, size_t kca
     return 1;
 }
 
+/* The group key and the IATI identifier of a flow body's activity. */
+static int flow_group(const json_t *f, const char *member, char *key, size_t kcap, char *id,
+                      size_t icap)
+{
+    const char *of[5] = {str(f, "activity"), str(f, "pledge"), str(f, "requirement"),
+                         str(f, "instrument"), str(f, "flow")};
+    return wl_iati_group_key(of, member, key, kcap, id, icap);
+}
+
+/* one activity of wl_iati_export: its flows, chained through next[] */
+typedef struct {
+    size_t first, last;
+} chain;
+
 wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, wl_buf *out,
                      size_t *skipped, wl_error *err)
 {
     size_t n = json_array_size(flows), ngroups = 0;
     size_t *next = NULL;
-    char(*amounts)[48] = NULL;
-    group *groups = NULL;
+    chain *groups = NULL;
     json_t *index = json_object();
-    out_t o = {out, WL_OK};
+    wl_iati_out o = {out, WL_OK};
+    wl_iati_group *g = NULL;
     wl_rc rc = WL_OK;
     *skipped = 0;
     if (!json_is_array(flows))
         return wl_error_set(err, WL_ERR_INVALID, "invalid", "flows: not an array");
     next = wl_calloc(n ? n : 1, sizeof *next);
-    amounts = wl_calloc(n ? n : 1, sizeof *amounts);
     groups = wl_calloc(n ? n : 1, sizeof *groups);
-    if (index == NULL || next == NULL || amounts == NULL || groups == NULL) {
+    g = wl_calloc(1, sizeof *g);
+    if (index == NULL || next == NULL || groups == NULL || g == NULL) {
         rc = wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
         goto out;
     }
@@ -241,18 +270,17 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
             (*skipped)++;
             continue;
         }
-        if (wl_iati_decimal_parse(amount, &v) != WL_OK || !full_date(str(f, "date")) ||
+        if (wl_iati_decimal_parse(amount, &v) != WL_OK || !wl_iati_full_date(str(f, "date")) ||
             flow_group(f, member, key, sizeof key, id, sizeof id)) {
             rc = wl_error_set(err, WL_ERR_INVALID, "invalid",
                               "flows[%zu]: not a flow with an amount, a currency and a day", i);
             goto out;
         }
-        wl_money_format(v, amounts[i], sizeof amounts[i]);
         json_t *gi = json_object_get(index, key);
         if (gi) {
-            group *g = &groups[json_integer_value(gi)];
-            next[g->last] = i;
-            g->last = i;
+            chain *c = &groups[json_integer_value(gi)];
+            next[c->last] = i;
+            c->last = i;
             continue;
         }
         if (json_object_set_new(index, key, json_integer((json_int_t)ngroups))) {
@@ -268,31 +296,27 @@ wl_rc wl_iati_export(const char *member, json_t *flows, const char *generated, w
                          "%s has no flow with an amount to export (%zu in kind)", member, *skipped);
         goto out;
     }
-    puts_(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\"");
-    if (generated) {
-        puts_(&o, " generated-datetime=\"");
-        esc(&o, generated);
-        puts_(&o, "\"");
+    wl_iati_doc_head(&o, generated, *skipped);
+    for (size_t k = 0; k < ngroups && o.rc == WL_OK; k++) {
+        char key[260], id[256];
+        memset(g, 0, sizeof *g);
+        for (size_t i = groups[k].first; i != (size_t)-1; i = next[i])
+            wl_iati_group_add(g, json_array_get(flows, i), member);
+        (void)flow_group(json_array_get(flows, groups[k].first), member, key, sizeof key, id,
+                         sizeof id);
+        wl_iati_activity_head(&o, member, id, g);
+        for (size_t i = groups[k].first; i != (size_t)-1; i = next[i])
+            (void)wl_iati_transaction(&o, json_array_get(flows, i)); /* checked above */
+        wl_iati_activity_tail(&o);
     }
-    puts_(&o, ">\n");
-    if (*skipped) {
-        char note[128];
-        snprintf(note, sizeof note,
-                 " <!-- %zu flows in kind (a quantity, no amount) left out: IATI values are "
-                 "money -->\n",
-                 *skipped);
-        puts_(&o, note);
-    }
-    for (size_t g = 0; g < ngroups && o.rc == WL_OK; g++)
-        activity(&o, member, flows, &groups[g], next, amounts);
-    puts_(&o, "</iati-activities>\n");
+    wl_iati_doc_tail(&o);
     if (o.rc != WL_OK)
         rc = wl_error_set(err, o.rc, "too_large", "the IATI document is larger than %u MiB",
                           WL_IATI_EXPORT_MAX_BYTES >> 20);
 out:
     json_decref(index);
     wl_free(next);
-    wl_free(amounts);
     wl_free(groups);
+    wl_free(g);
     return rc;
 }

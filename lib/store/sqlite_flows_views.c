@@ -171,6 +171,32 @@ wl_rc wl_store_flow_row(wl_store *s, const wl_flows_who *who, const char *id, in
     return rc == WL_OK && !o.seen ? WL_ERR_NOT_FOUND : rc;
 }
 
+wl_rc wl_store_flows_rows(wl_store *s, const wl_flows_who *who, const int64_t *rows, size_t n,
+                          wl_flowv_fn fn, void *ctx)
+{
+    char sql[512 + WL_FLOWS_ROWS_MAX * 8];
+    size_t len;
+    sqlite3_stmt *st = NULL;
+    wl_rc rc;
+    if (n == 0)
+        return WL_OK;
+    if (n > WL_FLOWS_ROWS_MAX)
+        return WL_ERR_TOO_LARGE;
+    if (wl_fmt(sql, sizeof sql, "SELECT " FLOW_COLS " FROM flows f WHERE %s AND f.rowid IN (",
+               vis(who, 0)) != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    len = strlen(sql);
+    for (size_t i = 0; i < n; i++) /* ?2 on: ?1 is the viewer */
+        len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?%zu", i ? "," : "", i + 2);
+    if (wl_fmt(sql + len, sizeof sql - len, ") ORDER BY f.rowid") != WL_OK)
+        return WL_ERR_TOO_LARGE;
+    if ((rc = prep(s, who, sql, &st)) != WL_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        sqlite3_bind_int64(st, (int)i + 2, rows[i]);
+    return each(st, flow_row, (any_fn)fn, ctx);
+}
+
 static wl_rc answer_row(sqlite3_stmt *st, any_fn fn, void *ctx)
 {
     wl_flowv_answer a = {

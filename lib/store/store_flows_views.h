@@ -54,6 +54,14 @@ wl_rc wl_store_flows_list(wl_store *s, const wl_flows_who *who, const wl_flows_f
 wl_rc wl_store_flow_row(wl_store *s, const wl_flows_who *who, const char *id, int by,
                         wl_flowv_fn fn, void *ctx) WL_MUST;
 
+/*
+ * The flows of rows (their paging cursors, at most WL_FLOWS_ROWS_MAX) that the viewer may
+ * see, in the order stored; one it may not see, or that is not there, is left out.
+ */
+#define WL_FLOWS_ROWS_MAX 256u
+wl_rc wl_store_flows_rows(wl_store *s, const wl_flows_who *who, const int64_t *rows, size_t n,
+                          wl_flowv_fn fn, void *ctx) WL_MUST;
+
 /* A confirmation or dispute; strings valid during the callback. */
 typedef struct {
     int64_t row;

@@ -363,17 +363,58 @@ static enum MHD_Result get_rates(wl_call *call)
 }
 
 /* GET /api/v1/flows/<id>: one flow the viewer may see, its chain and its answers. */
-/* GET /api/v1/flows/iati?member=M: M's live flows the asker may see, one IATI 2.03 document */
+/* The IATI document of one request, piece by piece as the client takes it. */
+typedef struct {
+    wl_iati_stream *st;
+    const char *piece;
+    size_t len, off;
+    int done;
+} iati_reader;
+
+static ssize_t iati_read(void *ctx, uint64_t pos, char *buf, size_t max)
+{
+    iati_reader *r = ctx;
+    wl_error err = {0};
+    size_t n;
+    (void)pos;
+    while (r->off == r->len) {
+        wl_store *s = wl_thread_store();
+        if (r->done)
+            return WL_RESPOND_END;
+        if (s == NULL || wl_flows_iati_next(r->st, s, &r->piece, &r->len, &err) != WL_OK) {
+            fprintf(stderr, "willing: GET /api/v1/flows/iati: %s\n", s ? err.msg : "no store");
+            return -1; /* the connection ends: the document is cut, never wrong */
+        }
+        r->off = 0;
+        r->done = r->len == 0;
+    }
+    n = r->len - r->off < max ? r->len - r->off : max;
+    memcpy(buf, r->piece + r->off, n);
+    r->off += n;
+    return (ssize_t)n;
+}
+
+static void iati_reader_free(void *ctx)
+{
+    iati_reader *r = ctx;
+    wl_flows_iati_close(r->st);
+    wl_free(r);
+}
+
+/*
+ * GET /api/v1/flows/iati?member=M: M's live flows the asker may see, one IATI 2.03 document,
+ * streamed (chunked): what is refused is refused before a byte is sent.
+ */
 static enum MHD_Result get_iati(wl_call *call)
 {
     static const char *const known[] = {"member, view", "member", "view", NULL};
+    static const char *const headers[] = {MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", NULL};
     wl_store *s = wl_thread_store();
     const char *member = arg(call, "member");
     enum MHD_Result ret = MHD_NO;
     wl_flows_viewer v;
     wl_error err = {0};
-    wl_buf b = {0};
-    size_t skipped;
+    iati_reader *r;
     char now[32];
     wl_rc rc;
     if (only_args(call, known, &ret) != 0 || viewer_of(call, &v, &ret) != 0)
@@ -383,17 +424,18 @@ static enum MHD_Result get_iati(wl_call *call)
                                 "member=ID is required: 1-64 of a-z 0-9 . _ -");
     if (s == NULL)
         return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    if ((r = wl_calloc(1, sizeof *r)) == NULL)
+        return failed(call->c, WL_ERR_NOMEM, "the IATI document");
     wl_time_iso8601((int64_t)time(NULL), now, sizeof now);
-    rc = wl_flows_iati(s, &v, member, now, &b, &skipped, &err);
-    if (rc == WL_ERR_NOT_FOUND)
-        ret = wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, err.code, "%s", err.msg);
-    else if (rc != WL_OK)
-        ret = failed(call->c, rc, "the IATI document");
-    else
-        ret = wl_respond_bytes(call->c, MHD_HTTP_OK, "application/xml; charset=utf-8", b.buf, b.len,
-                               "no-store");
-    wl_buf_free(&b);
-    return ret;
+    rc = wl_flows_iati_open(s, &v, member, now, &r->st, &err);
+    if (rc != WL_OK) {
+        wl_free(r);
+        if (rc == WL_ERR_NOT_FOUND)
+            return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, err.code, "%s", err.msg);
+        return failed(call->c, rc, "the IATI document");
+    }
+    return wl_respond_stream(call->c, MHD_HTTP_OK, "application/xml; charset=utf-8",
+                             WL_RESPOND_SIZE_UNKNOWN, iati_read, r, iati_reader_free, headers);
 }
 
 static enum MHD_Result get_flow(wl_call *call)

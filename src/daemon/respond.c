@@ -97,6 +97,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     stream *st = cls;
     ssize_t n = st->read(st->ctx, pos, buf, max);
+    if (n == WL_RESPOND_END)
+        return MHD_CONTENT_READER_END_OF_STREAM;
     return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
 }
 

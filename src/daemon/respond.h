@@ -39,8 +39,11 @@ enum MHD_Result wl_respond_taken(struct MHD_Connection *c, unsigned status, cons
  * piece as the client takes them (the bytes it put in buf, or -1 on an error,
  * which ends the connection), ctx freed with ctx_free when done (also on
  * failure); headers as for wl_respond_taken. A large document is never whole
- * in memory.
+ * in memory. size WL_RESPOND_SIZE_UNKNOWN: sent chunked, read returning
+ * WL_RESPOND_END when the document is whole.
  */
+#define WL_RESPOND_SIZE_UNKNOWN UINT64_MAX
+#define WL_RESPOND_END ((ssize_t)-2)
 typedef ssize_t (*wl_respond_read_fn)(void *ctx, uint64_t pos, char *buf, size_t max);
 enum MHD_Result wl_respond_stream(struct MHD_Connection *c, unsigned status, const char *type,
                                   uint64_t size, wl_respond_read_fn read, void *ctx,

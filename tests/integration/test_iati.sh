@@ -175,8 +175,11 @@ check "GET /api/v1/flows/iati: 70 transactions, the rows gb stored with --skip-b
   test "$(xmllint --xpath 'count(//transaction)' "$T/gb-export.xml")" = 70
 check "GET /api/v1/flows/iati: they sum to what gb stored, per currency and type, exactly" \
   diff -u "$T/gb-stored.sums" "$T/gb-again.sums"
-check "GET /api/v1/flows/iati: a member without flows is 404" \
-  test "$(status GET "/api/v1/flows/iati?member=nobody")" = 404
+check "GET /api/v1/flows/iati: a member without flows is 404 no_flows, in JSON" \
+  sh -c "test \"\$(curl -s -o '$T/body' -w '%{http_code}' '$URL/api/v1/flows/iati?member=nobody')\" = 404 && grep -q '\"error\":\"no_flows\"' '$T/body'"
+curl -s -D "$T/iati.headers" -o /dev/null "$URL/api/v1/flows/iati?member=gb"
+check "GET /api/v1/flows/iati: streamed (chunked, no Content-Length), as XML" \
+  sh -c "grep -qi '^transfer-encoding: chunked' '$T/iati.headers' && ! grep -qi '^content-length' '$T/iati.headers' && grep -qi '^content-type: application/xml' '$T/iati.headers'"
 check "GET /api/v1/flows/iati: member is required" \
   test "$(status GET "/api/v1/flows/iati")" = 400
 
