@@ -3,7 +3,10 @@
 # Creates the demo ledger for `make run` when there is none: the operator, a
 # few members, and public statements (illustrative data, each with its
 # source); the UK Export Finance facility and the Belfast missile contract with
-# fictional deliveries, payments and the host's answers under them. Appends go through a real daemon on a temporary loopback port.
+# fictional deliveries, payments and the host's answers under them; a fictional,
+# illustrative draft deal between Ukraine and a fictional party, its zones and
+# three coarse sites, signed by both (Ukraine last), and an announced pledge that
+# binds from Ukraine's signature. Appends go through a real daemon on a temporary loopback port.
 # Every time, it prints the log's verifier key and its fingerprint (kept in
 # verifier-key.txt and verifier-key-fingerprint.txt beside the database), which
 # a user compares with the explorer's.
@@ -166,6 +169,74 @@ done
 "$W" member announce --server "$URL" --key "$dir/keys/freedonia.key" >/dev/null
 "$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P2" >/dev/null
 : "$P1" "$P3"
+
+# The deal (issue 10): a FICTIONAL draft agreement between Ukraine and a fictional second
+# party, its zones and three protected sites placed coarsely (round degrees, precision_km
+# 10 or more), illustrative only: no real line, site, text or agreement. The coordinator
+# proposes it, the parties sign it (Ukraine last), and an announced pledge conditioned on
+# fact(deal-in-force:demo-accord) becomes binding at Ukraine's signature.
+member ostland party "Ostland (fictional party)"
+mkdir -p "$dir/deal"
+geo() { printf '%s\n' "$2" >"$dir/deal/$1.geojson"; }
+geo contact '{"type":"LineString","coordinates":[[37.0,50.0],[37.5,49.0],[38.0,48.0],[37.5,47.0]]}'
+geo wl-ua '{"type":"LineString","coordinates":[[36.5,50.0],[37.0,49.0],[37.5,48.0],[37.0,47.0]]}'
+geo wl-ostland '{"type":"LineString","coordinates":[[37.5,50.0],[38.0,49.0],[38.5,48.0],[38.0,47.0]]}'
+geo buffer '{"type":"Polygon","coordinates":[[[36.5,50.0],[37.0,49.0],[37.5,48.0],[37.0,47.0],[38.0,47.0],[38.5,48.0],[38.0,49.0],[37.5,50.0],[36.5,50.0]]]}'
+geo energy '{"type":"Point","coordinates":[35.0,47.5]}'
+geo water '{"type":"Point","coordinates":[36.0,48.5]}'
+geo port '{"type":"Point","coordinates":[36.5,46.75]}'
+ILL="ILLUSTRATIVE: fictional, placed coarsely in round degrees; no real line or site."
+zone() { # ID TYPE [options]: prints the zone version's entry index
+  "$W" zone set --server "$URL" --key "$dir/keys/gb.key" --zone "demo-$1" --type "$2" \
+    --geometry "$dir/deal/$1.geojson" --text "$ILL" "${@:3}" | awk '/^index / {print $2}'
+}
+Z=()
+Z+=("$(zone contact contact_line)")
+Z+=("$(zone wl-ua withdrawal_line --side ua --measured-from demo-contact)")
+Z+=("$(zone wl-ostland withdrawal_line --side ostland --measured-from demo-contact)")
+Z+=("$(zone buffer buffer)")
+Z+=("$(zone energy site --category energy --precision-km 10)")
+Z+=("$(zone water site --category water --precision-km 20)")
+Z+=("$(zone port site --category port --precision-km 25)")
+cat >"$dir/deal/text.txt" <<'TEXT'
+ILLUSTRATIVE DRAFT AGREEMENT (FICTIONAL, NOT A REAL TEXT)
+
+Between Ukraine and Ostland (a fictional party). Made up for willing's demonstration: it
+records no real negotiation, position or agreement.
+
+1. The parties cease fire along the contact line of Annex 1.
+2. Each party withdraws its heavy weapons behind its own withdrawal line of Annex 1,
+   measured from the contact line.
+3. No military activity in the buffer zone; the protected sites of Annex 1 are not to be
+   targeted.
+4. This agreement is in force when every party has signed this exact version.
+TEXT
+cat >"$dir/deal/annex1.txt" <<'TEXT'
+ILLUSTRATIVE ANNEX 1 (FICTIONAL): zones and protected sites
+
+The contact line, each party's withdrawal line, the buffer zone and three protected sites
+(energy, water, port) are the zone versions this version names, by entry index; the sites
+are placed coarsely and shown to the public only to within their precision.
+TEXT
+zargs=()
+for z in "${Z[@]}"; do zargs+=(--zone "$z"); done
+"$W" deal propose --server "$URL" --key "$dir/keys/gb.key" --deal demo-accord \
+  --title "Illustrative draft agreement, fictional (demo)" --text "$dir/deal/text.txt" \
+  --annex "Annex 1: zones and sites=$dir/deal/annex1.txt" --party ua --party ostland \
+  "${zargs[@]}" --public >/dev/null
+# a pledge that waits for the deal: announced, binding once the deal is in force
+P4=$(pl freedonia --category air_policing --quantity 6 --unit aircraft --period 2026-Q3 \
+  --condition "fact(deal-in-force:demo-accord)")
+for _ in $(seq 1 50); do
+  "$W" pledge show --server "$URL" --key "$dir/keys/freedonia.key" "$P4" 2>/dev/null \
+    | grep -q '"envelope": [0-9]' && break
+  sleep 0.2
+done
+"$W" pledge announce --server "$URL" --key "$dir/keys/freedonia.key" "$P4" >/dev/null
+"$W" deal sign --server "$URL" --key "$dir/keys/ostland.key" --deal demo-accord >/dev/null
+"$W" clear --server "$URL" --key "$dir/keys/gb.key" --record "$dir/clearing-before.json" >/dev/null
+"$W" deal sign --server "$URL" --key "$dir/keys/ua.key" --deal demo-accord >/dev/null
+"$W" clear --server "$URL" --key "$dir/keys/gb.key" --record "$dir/clearing-after.json" >/dev/null
 
 # keys for the console: a login key and a console key each for the coordinator (gb),
 # the host nation (ua), an announced member (freedonia) and a sealed one (ruritania)

@@ -13,8 +13,8 @@ build_pkgs=(
   libcurl4-openssl-dev libxml2-dev libcsv-dev
   libgeos-dev
 )
-# scripts/demo.sh, run by `make run`
-run_pkgs=(curl python3)
+# scripts/demo.sh, run by `make run`; Leaflet, which the daemon serves to the deal page's map
+run_pkgs=(curl python3 libjs-leaflet)
 test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace
   golang-go golang-golang-x-mod-dev openssl

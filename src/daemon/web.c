@@ -2,8 +2,13 @@
 /*
  * The console (issue 4): the pages under web/ and their files, served by the
  * daemon itself, and the Atom feed of announcements.
- *   GET /, /explorer, /entry/<i>, /member, /coordinator, /flows   the pages (HTML)
+ *   GET /, /explorer, /entry/<i>, /member, /coordinator, /flows, /deal   the pages (HTML)
  *   GET /static/<file>                                   web/<file>: js, css, svg
+ *   GET /vendor/leaflet/<file>                           Leaflet, from Debian's libjs-leaflet
+ *                                                        (WL_LEAFLET_DIR)
+ *   GET /geo/<file>                                      the map's oblast boundaries, as the
+ *                                                        build simplified them (WL_GEO_DIR, or
+ *                                                        PREFIX/share/willing/geo installed)
  *   GET /feed.atom[?to=I]                                announcements, newest first,
  *                                                        links from --public-url
  * Pages carry a Content-Security-Policy with no inline script or style, and
@@ -11,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +47,7 @@ static const char *type_of(const char *path)
         {".png", "image/png"},
         {".ico", "image/x-icon"},
         {".json", "application/json"},
+        {".geojson", "application/geo+json"},
     };
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
         if (strcmp(dot, types[i].ext) == 0)
@@ -48,7 +55,11 @@ static const char *type_of(const char *path)
     return NULL;
 }
 
-/* Names under web/: lower-case letters, digits, - _ . and /, no "..", a known type. */
+/*
+ * Names under web/ (and Leaflet's and the map's directories): lower-case letters, digits,
+ * - _ . and /, no "..", no leading or double slash, a known type: no name leaves its
+ * directory.
+ */
 static int safe_name(const char *p)
 {
     size_t n = strlen(p);
@@ -61,15 +72,16 @@ static int safe_name(const char *p)
     return type_of(p) != NULL;
 }
 
-static enum MHD_Result send_file(struct MHD_Connection *c, const char *name, int page)
+static enum MHD_Result send_file_in(struct MHD_Connection *c, const char *dir, const char *name,
+                                    int page)
 {
-    char path[4400];
+    char path[PATH_MAX + 256];
     struct stat st;
     struct MHD_Response *r;
     enum MHD_Result ret;
     int fd;
-    /* web_dir is under 4096 bytes and a safe name at most 200: it fits */
-    (void)snprintf(path, sizeof path, "%s/%s", wl_srv->web_dir, name);
+    /* a directory is under PATH_MAX bytes and a safe name at most 200: it fits */
+    (void)snprintf(path, sizeof path, "%s/%s", dir, name);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
@@ -101,6 +113,11 @@ static enum MHD_Result send_file(struct MHD_Connection *c, const char *name, int
     ret = MHD_queue_response(c, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result send_file(struct MHD_Connection *c, const char *name, int page)
+{
+    return send_file_in(c, wl_srv->web_dir, name, page);
 }
 
 /*
@@ -434,6 +451,11 @@ static enum MHD_Result page_flows(wl_call *call)
     return send_file(call->c, "flows.html", 1);
 }
 
+static enum MHD_Result page_deal(wl_call *call)
+{
+    return send_file(call->c, "deal.html", 1);
+}
+
 /* GET /static/<file>: web/<file>, a safe name of a known type. */
 static enum MHD_Result get_static(wl_call *call)
 {
@@ -441,6 +463,55 @@ static enum MHD_Result get_static(wl_call *call)
         return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_found",
                                 "no such page: the console is at /, the log at /log/checkpoint");
     return send_file(call->c, call->rest, 0);
+}
+
+#ifndef WL_LEAFLET_DIR
+#define WL_LEAFLET_DIR "/usr/share/javascript/leaflet"
+#endif
+#ifndef WL_GEO_DIR
+#define WL_GEO_DIR "geo"
+#endif
+/* where `cmake --install` puts the map's files: PREFIX/share/..., the binary PREFIX/bin/willing */
+#define INSTALLED_GEO "/share/willing/geo"
+
+/*
+ * The map's directory: the one installed beside this binary (PREFIX/share/willing/geo),
+ * else the build tree's (WL_GEO_DIR). buf holds PATH_MAX bytes.
+ */
+static const char *geo_dir(char *buf)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
+    char *slash;
+    if (n <= 0 || (size_t)n + sizeof INSTALLED_GEO >= PATH_MAX)
+        return WL_GEO_DIR;
+    buf[n] = '\0';
+    if ((slash = strrchr(buf, '/')) != NULL) { /* PREFIX/bin/willing: up to PREFIX */
+        *slash = '\0';
+        slash = strrchr(buf, '/');
+    }
+    if (slash == NULL)
+        return WL_GEO_DIR;
+    memcpy(slash, INSTALLED_GEO, sizeof INSTALLED_GEO);
+    return access(buf, R_OK | X_OK) == 0 ? buf : WL_GEO_DIR;
+}
+
+/* GET /vendor/leaflet/<file>: Leaflet's own files (js, css, its png images), safe names. */
+static enum MHD_Result get_leaflet(wl_call *call)
+{
+    if (!safe_name(call->rest))
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "no such file of Leaflet: the map loads leaflet.esm.js");
+    return send_file_in(call->c, WL_LEAFLET_DIR, call->rest, 0);
+}
+
+/* GET /geo/<file>: the map's background, as the build simplified it. */
+static enum MHD_Result get_geo(wl_call *call)
+{
+    char buf[PATH_MAX];
+    if (!safe_name(call->rest))
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_found",
+                                "no such file: the map's is /geo/ukraine-oblasts.geojson");
+    return send_file_in(call->c, geo_dir(buf), call->rest, 0);
 }
 
 const wl_route wl_routes_web[] = {
@@ -451,6 +522,9 @@ const wl_route wl_routes_web[] = {
     {"GET", "/member", WL_ACCESS_ANYONE, 0, page_member, 0, NULL},
     {"GET", "/coordinator", WL_ACCESS_ANYONE, 0, page_coordinator, 0, NULL},
     {"GET", "/flows", WL_ACCESS_ANYONE, 0, page_flows, 0, NULL},
+    {"GET", "/deal", WL_ACCESS_ANYONE, 0, page_deal, 0, NULL},
+    {"GET", "/vendor/leaflet/*", WL_ACCESS_ANYONE, 0, get_leaflet, 0, NULL},
+    {"GET", "/geo/*", WL_ACCESS_ANYONE, 0, get_geo, 0, NULL},
     {"GET", "/feed.atom", WL_ACCESS_ANYONE, 0, get_feed, 0, NULL},
     {"GET", "/static/*", WL_ACCESS_ANYONE, 0, get_static, 0, NULL},
     {NULL, NULL, 0, 0, NULL, 0, NULL},

@@ -11,6 +11,7 @@ export const PAGES = [
   { page: "member", href: "/member", label: "Members" },
   { page: "coordinator", href: "/coordinator", label: "Coordinator" },
   { page: "flows", href: "/flows", label: "Aid flowing" },
+  { page: "deal", href: "/deal", label: "The deal" },
 ];
 
 export function renderNav(doc = document) {
