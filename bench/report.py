@@ -221,6 +221,21 @@ TARGETS = [
                      f"zones; the whole answer (zones and sites within 50 km, JSON) p99 "
                      f"{r['zones']['answer_p99_us']:.0f} µs; index built in "
                      f"{r['zones']['build_ms']:.0f} ms"),
+    Target("deal", "deal_page.worst_p99_ms", operator.lt, 20,
+           "the deal page's data {limit}: p99 of GET /api/v1/deals/<id> and GET /api/v1/zones "
+           "on a deal of 10 versions, 20 parties and 1,000 zones, the real daemon, one "
+           "keep-alive client (`bench/dealbench.py`)", "ms",
+           lambda r: f"**worst p99 {r['deal_page']['worst_p99_ms']:.1f} ms**: the deal p50 "
+                     f"{r['deal_page']['deal']['p50_ms']:.1f} ms, p99 "
+                     f"{r['deal_page']['deal']['p99_ms']:.1f} ms "
+                     f"({r['deal_page']['deal']['bytes'] / 1024:.0f} KiB); the zones p50 "
+                     f"{r['deal_page']['zones']['p50_ms']:.1f} ms, p99 "
+                     f"{r['deal_page']['zones']['p99_ms']:.1f} ms "
+                     f"({r['deal_page']['zones']['bytes'] / 1048576:.1f} MiB, as the public: "
+                     f"{n(r['deal_page']['sites'])} sites coarse); the list p99 "
+                     f"{r['deal_page']['list']['p99_ms']:.1f} ms, the map's oblasts p99 "
+                     f"{r['deal_page']['oblasts']['p99_ms']:.1f} ms "
+                     f"({r['deal_page']['oblasts']['bytes'] / 1024:.0f} KiB)"),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",

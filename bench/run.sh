@@ -164,6 +164,9 @@ emit flow_views "$("$B/willing-flowbench" "${BENCH_FLOWS:-1000000}")"
 echo "== the deal's zones: containment of a point in 1,000 zones (issue 10)"
 emit zones "$("$B/willing-zonebench" 1000)"
 
+echo "== the deal page's data: a deal of 10 versions and 20 parties, 1,000 zones (issue 10)"
+emit deal_page "$(python3 "$(dirname "$0")/dealbench.py" "$W" "$OUT")"
+
 echo "== ledger"
 "$W" init --db "$OUT/b.db" --origin bench.example/log >"$OUT/init.txt"
 VKEY=$(awk '/^verifier key:/ {print $3}' "$OUT/init.txt")

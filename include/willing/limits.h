@@ -93,6 +93,10 @@
 #define WL_WEB_FILE_MAX (2u << 20) /* one file of the console (web/) */
 #define WL_TLS_FILE_MAX (1u << 20) /* serve --tls-cert, --tls-key */
 
+/* Whole view answers kept until the register changes (src/daemon/viewcache.c). */
+#define WL_VIEWCACHE_SLOTS 8u        /* slots: the zones list (public, exact), deals */
+#define WL_VIEWCACHE_MAX (32u << 20) /* bytes of one kept answer */
+
 /* Lists. A page that does not hold everything says where the rest is (`next`). */
 #define WL_SEALED_PAGE_MAX 1000u  /* GET /api/v1/sealed: items in one page (and the default) */
 #define WL_ENTRIES_PAGE_MAX 1000u /* GET /api/v1/entries: entries in one page */

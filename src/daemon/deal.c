@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "respond.h"
 #include "route.h"
+#include "viewcache.h"
 #include "willing/deal.h"
 #include "willing/entry.h" /* wl_valid_member_id */
 
@@ -41,10 +42,17 @@ static enum MHD_Result get_deal(wl_call *call)
 {
     wl_store *s = wl_thread_store();
     json_t *o = NULL;
+    char key[WL_VIEWCACHE_KEY_MAX];
+    uint64_t gen;
+    enum MHD_Result ret;
     wl_rc rc;
     if (!wl_valid_member_id(call->rest, strlen(call->rest)))
         return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                 "a deal id is 1-64 of a-z 0-9 . _ -: GET /api/v1/deals/<id>");
+    /* the view follows from the register and the checkpoints: kept until either changes */
+    wl_viewcache_key_at_checkpoint(key, "deal", call->rest);
+    if (wl_viewcache_hit(call->c, key, &gen, &ret))
+        return ret;
     if (s == NULL)
         return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
     /* one snapshot: versions, signatures and notices read at one moment */
@@ -52,7 +60,8 @@ static enum MHD_Result get_deal(wl_call *call)
         rc = wl_deal_show(s, call->rest, &o);
         (void)!wl_store_commit(s);
     }
-    return answer(call, rc, o, call->rest);
+    return rc == WL_OK ? wl_viewcache_answer(call->c, key, gen, o)
+                       : answer(call, rc, o, call->rest);
 }
 
 const wl_route wl_routes_deal[] = {

@@ -31,6 +31,7 @@
 #include "respond.h"
 #include "route.h"
 #include "sequencer.h"
+#include "viewcache.h"
 #include "willing/identity.h"
 #include "willing/request.h"
 #include "willing/zones.h"
@@ -83,10 +84,19 @@ static enum MHD_Result view(wl_call *call, const char *id)
     enum MHD_Result ret;
     json_t *out = NULL;
     wl_error err = {0};
-    const char *member;
+    const char *member, *key;
     bool exact;
+    uint64_t gen = 0;
     wl_rc rc;
     if (exact_viewer(call, &exact, &member, &ret) != 0)
+        return ret;
+    /*
+     * the list follows from the register alone, the same for every viewer who sees sites
+     * exactly and for the public: kept whole until it changes (a member who is not, whose
+     * view depends on the deals naming it a party, is answered afresh)
+     */
+    key = exact ? "zones.exact" : member == NULL ? "zones.public" : NULL;
+    if (id == NULL && key && wl_viewcache_hit(call->c, key, &gen, &ret))
         return ret;
     if (s == NULL)
         return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
@@ -98,7 +108,10 @@ static enum MHD_Result view(wl_call *call, const char *id)
     } else {
         wl_error_set(&err, rc, "storage", "the ledger cannot be read");
     }
-    return rc == WL_OK ? wl_respond_json(call->c, MHD_HTTP_OK, out) : refused(call->c, &err);
+    if (rc != WL_OK)
+        return refused(call->c, &err);
+    return id == NULL && key ? wl_viewcache_answer(call->c, key, gen, out)
+                             : wl_respond_json(call->c, MHD_HTTP_OK, out);
 }
 
 static enum MHD_Result get_zones(wl_call *call)

@@ -67,6 +67,23 @@ import json,sys; d=json.load(sys.stdin); assert d["status"]=="in_force" and d["i
 wait_for "a witness-cosigned checkpoint after Ukraine's signature" cosigned
 sha() { sha256sum "$1" | cut -c1-64; }
 
+# the map's files: Leaflet and the simplified boundaries, each from its own directory only
+code() { curl --path-as-is -s -o "$T/got" -w '%{http_code} %{content_type}' "$URL$1"; }
+check "GET /vendor/leaflet/leaflet.esm.js: Leaflet from libjs-leaflet, as JavaScript" \
+  sh -c '[ "$1" = "200 text/javascript; charset=utf-8" ] && grep -q "export {" "$2"' _ \
+  "$(code /vendor/leaflet/leaflet.esm.js)" "$T/got"
+check "GET /geo/ukraine-oblasts.geojson: the 27 oblasts as the build simplified them" \
+  sh -c '[ "$1" = "200 application/geo+json" ] && python3 -c "
+import json,sys; d=json.load(open(sys.argv[1])); assert len(d[\"features\"])==27
+assert all(f[\"properties\"][\"name\"] for f in d[\"features\"])" "$2"' _ \
+  "$(code /geo/ukraine-oblasts.geojson)" "$T/got"
+for bad in /vendor/leaflet/../leaflet/leaflet.css /vendor/leaflet/../../../../etc/passwd \
+  /vendor/leaflet/%2e%2e/leaflet/leaflet.js /geo/../deal.html /vendor/leaflet//leaflet.css \
+  /vendor/leaflet/leaflet.js.map /geo/ukraine-oblasts.geojson.tmp; do
+  check "GET $bad: 404, nothing outside the directory or of an unknown type" \
+    sh -c '[ "${1%% *}" = 404 ]' _ "$(code "$bad")"
+done
+
 cd "$SRC/tests/browser"
 if node deal.mjs "$URL" "$T" "$S1" "$S2" "$(sha "$T/text1.txt")" "$(sha "$T/a1.txt")" \
   "$(sha "$T/text2.txt")"; then
@@ -74,4 +91,18 @@ if node deal.mjs "$URL" "$T" "$S1" "$S2" "$(sha "$T/text1.txt")" "$(sha "$T/a1.t
 else
   not_ok "the deal page in Chromium (deal.mjs)"
 fi
+
+# the page's data follows the register: a zone set after the list and the containment
+# index were read (and kept) is in both at once
+has_late() { curl -fs "$URL$1" | grep -q '"late-1"'; }
+check "the zones list and contains do not name a zone before it is set" \
+  sh -c '! curl -fs "$1/api/v1/zones" | grep -q late-1 && ! curl -fs "$1/api/v1/zones/contains?lon=25.05&lat=45.05" | grep -q late-1 &&
+    ! "$2" zone list --server "$1" --key "$3" | grep -q late-1' _ "$URL" "$W" "$T/co.key"
+printf '{"type":"Polygon","coordinates":[[[25,45],[25.1,45],[25.1,45.1],[25,45.1],[25,45]]]}' >"$T/late.geojson"
+zone --zone late-1 --type exclusion --geometry "$T/late.geojson" >/dev/null
+check "GET /api/v1/zones names the zone set after it was last read" has_late /api/v1/zones
+check "GET /api/v1/zones/contains finds the point in the zone set after the index was built" \
+  has_late "/api/v1/zones/contains?lon=25.05&lat=45.05"
+check "  ... and the coordinator's exact list too" sh -c \
+  "'$W' zone list --server '$URL' --key '$T/co.key' | grep -q late-1"
 finish
