@@ -94,7 +94,7 @@
 #define WL_TLS_FILE_MAX (1u << 20) /* serve --tls-cert, --tls-key */
 
 /* Whole view answers kept until the register changes (src/daemon/viewcache.c). */
-#define WL_VIEWCACHE_SLOTS 8u        /* slots: the zones list (public, exact), deals */
+#define WL_VIEWCACHE_SLOTS 8u        /* slots: the zones lists (public, exact: kept), deals */
 #define WL_VIEWCACHE_MAX (32u << 20) /* bytes of one kept answer */
 
 /* Lists. A page that does not hold everything says where the rest is (`next`). */
@@ -149,8 +149,9 @@
 #define WL_IATI_PROBLEMS_MAX 1000u            /* bad transactions listed (all are counted) */
 #define WL_IATI_EXPORT_MAX_BYTES (256u << 20) /* one iati-activities document written */
 #define WL_IATI_EXPORT_FLOWS_MAX 200000u      /* flows in one export (GET /api/v1/flows/iati) */
-#define WL_IATI_TEXT_BYTES 2000u              /* a flow's text taken from a description */
-#define WL_IATI_ORG_BYTES 200u                /* a provider or receiver taken from an org */
+#define WL_RATE_TARGETS_MAX 16   /* currencies the rates may convert into (kept totals each) */
+#define WL_IATI_TEXT_BYTES 2000u /* a flow's text taken from a description */
+#define WL_IATI_ORG_BYTES 200u   /* a provider or receiver taken from an org */
 
 /* The deal (lib/deal, docs/internals/deal.md): a version's lists and texts. */
 #define WL_DEAL_TITLE_BYTES 256u   /* a version's title */

@@ -3,10 +3,12 @@
  * The IATI view (GET /api/v1/flows/iati?member=M, willing flows export-iati): the live
  * flows of one member that a viewer may see (the store's reader decides: the public sees
  * public and announced flows only), written as one iati-activities 2.03 document by the
- * pieces of iati_write.h, streamed: opening reads every flow's row (no body) a page at a
- * time and keeps 16 bytes per flow (its row and its activity), then each piece is a
+ * pieces of iati_write.h, streamed: opening reads every flow's row a page at a time and
+ * keeps 16 bytes per flow (its row and its activity, not its body), then each piece is a
  * page of at most WL_FLOWS_ROWS_MAX flows read again by row. A document is never whole
- * in memory, and no call holds the store between pieces. docs/internals/flows.md,
+ * in memory, and no call holds the store between pieces. The document is the flows as
+ * they were when it opened (one read snapshot): a flow corrected later is written as it
+ * was, its correction not at all. docs/internals/flows.md,
  * sections "Views" and "IATI".
  */
 #include <stdlib.h>
@@ -114,6 +116,7 @@ wl_rc wl_flows_iati_open(wl_store *s, const wl_flows_viewer *v, const char *memb
     wl_iati_stream *st = wl_calloc(1, sizeof *st);
     collect c = {st, json_object(), -1, 0, WL_OK};
     wl_rc rc = WL_OK;
+    int reading = 0;
     *out = NULL;
     if (st == NULL || c.index == NULL) {
         rc = wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
@@ -123,6 +126,12 @@ wl_rc wl_flows_iati_open(wl_store *s, const wl_flows_viewer *v, const char *memb
     snprintf(st->viewer, sizeof st->viewer, "%s", v->member);
     snprintf(st->generated, sizeof st->generated, "%s", generated ? generated : "");
     st->who = (wl_flows_who){v->all, st->viewer[0] ? st->viewer : NULL};
+    /* one snapshot for every page: a correction landing meanwhile is in it or not, whole */
+    if ((rc = wl_store_begin_read(s)) != WL_OK) {
+        rc = wl_error_set(err, rc, "store", "cannot read the flows of %s", member);
+        goto out;
+    }
+    reading = 1;
     for (;;) {
         wl_flows_filter f = {.member = member, .after = c.last, .limit = PAGE};
         size_t before = c.rows;
@@ -143,6 +152,11 @@ wl_rc wl_flows_iati_open(wl_store *s, const wl_flows_viewer *v, const char *memb
         if (c.rows - before < PAGE)
             break;
     }
+    reading = 0;
+    if ((rc = wl_store_commit(s)) != WL_OK) {
+        rc = wl_error_set(err, rc, "store", "cannot read the flows of %s", member);
+        goto out;
+    }
     if (st->n == 0) {
         rc = wl_error_set(err, WL_ERR_NOT_FOUND, "no_flows",
                           "%s has no flow with an amount to export (%zu in kind)", member,
@@ -152,6 +166,8 @@ wl_rc wl_flows_iati_open(wl_store *s, const wl_flows_viewer *v, const char *memb
     qsort(st->recs, st->n, sizeof *st->recs, by_group);
     st->phase = HEAD;
 out:
+    if (reading)
+        wl_store_rollback(s); /* a read: nothing to undo, the snapshot let go */
     json_decref(c.index);
     if (rc == WL_OK)
         *out = st;

@@ -318,5 +318,10 @@ wl_rc wl_rate_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *
                             "rate: %s to %s on %s is recorded already: rates are facts, not "
                             "edited",
                             from, to, date);
+    if (rc == WL_ERR_FORBIDDEN)
+        return wl_error_set(err, WL_ERR_CONFLICT, "rate_currencies",
+                            "rate: the rates convert into %d currencies already; a rate into %s "
+                            "would be one more: give rates into one of those",
+                            WL_RATE_TARGETS_MAX, to);
     return rc == WL_OK ? WL_OK : wl_flows_storage(s, rc, err);
 }

@@ -108,7 +108,9 @@ wl_rc wl_sq_tot_conv(wl_store *s, const live *l, int sign)
     while ((r = sqlite3_step(st)) == SQLITE_ROW && nt < TARGETS_MAX)
         col_str(st, 0, to[nt++], sizeof to[0]);
     sqlite3_reset(st);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
+    if (r == SQLITE_ROW) /* wl_sq_totals_rate keeps them to TARGETS_MAX: never skip one */
+        return WL_ERR_INTERNAL;
+    if (r != SQLITE_DONE)
         return map_rc(r);
     for (size_t t = 0; t < nt && rc == WL_OK; t++) {
         int64_t rate;
@@ -187,6 +189,11 @@ wl_rc wl_sq_totals_rate(wl_store *s, const char *from, const char *to, const cha
     if (rc != WL_OK)
         return rc;
     if (!known) { /* a currency new to the rates: every live money flow converted into it */
+        int64_t n = 0;
+        if ((rc = ask(s, "SELECT count(*) FROM flow_ctargets", NULL, 0, 0, &n, NULL)) != WL_OK)
+            return rc;
+        if (n >= TARGETS_MAX)
+            return WL_ERR_FORBIDDEN; /* the rate's rule names it: rate_currencies */
         if ((rc = ask(s, "INSERT INTO flow_ctargets VALUES(?1)", args + 1, 1, 0, &known, NULL)) !=
                 WL_OK ||
             (rc = ask(s, "SELECT flow FROM flow_live WHERE money = 1 AND measure <> ?1", args + 1,

@@ -154,7 +154,7 @@ static const char *const sql[T_COUNT] = {
                    "AND day = ?4",
     [T_DAYS_PUT] = "INSERT INTO flow_days VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(author, sealed, "
                    "currency, day) DO UPDATE SET n = excluded.n",
-    [T_TARGETS] = "SELECT cto FROM flow_ctargets ORDER BY cto LIMIT 16",
+    [T_TARGETS] = "SELECT cto FROM flow_ctargets ORDER BY cto", /* at most TARGETS_MAX */
     [T_RATE_AT] = "SELECT rate FROM rates WHERE cfrom = ?1 AND cto = ?2 AND date <= ?3 "
                   "ORDER BY date DESC LIMIT 1",
 };

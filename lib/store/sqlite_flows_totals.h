@@ -45,8 +45,8 @@ _Static_assert(T_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statemen
 #define CSUMS 10                 /* 10 + way (0-7): a cell of flow_csums */
 #define DAYS 20                  /* a cell of flow_days (key: the day, measure: the currency) */
 #define CONV 5                   /* flow_csums' converted sums: rep, ca, da, cp, dp */
-#define TARGETS_MAX 16           /* currencies converted into, kept */
-#define CELLS 4096               /* slots; written out when half are used */
+#define TARGETS_MAX WL_RATE_TARGETS_MAX /* currencies converted into, kept */
+#define CELLS 4096                      /* slots; written out when half are used */
 #define FIGS 6 /* reported, conf_all, disp_all, conf_pub, disp_pub, n (isums: total .. n) */
 
 typedef struct {

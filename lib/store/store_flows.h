@@ -88,7 +88,11 @@ wl_rc wl_store_instrument_get(wl_store *s, const char *id, wl_instrument_row *r)
 wl_rc wl_store_instrument_children(wl_store *s, const char *parent, const char *except, uint64_t *n,
                                    wl_i128 *sum) WL_MUST;
 
-/* Rates (scaled by 10^8): one per (date, from, to); WL_ERR_CONFLICT for a second. */
+/*
+ * Rates (scaled by 10^8): one per (date, from, to); WL_ERR_CONFLICT for a second;
+ * WL_ERR_FORBIDDEN for one into a currency beyond the WL_RATE_TARGETS_MAX the rates
+ * convert into already (each has its kept totals), nothing stored.
+ */
 wl_rc wl_store_rate_put(wl_store *s, const char *date, const char *from, const char *to,
                         int64_t rate, uint64_t idx) WL_MUST;
 /* The rate from -> to with the latest date <= date; WL_ERR_NOT_FOUND when none. */

@@ -402,7 +402,7 @@ out:
     wl_entry_clear(&ce);
     wl_free(entry);
     if (salt)
-        sodium_memzero(salt, 32);
+        sodium_memzero(salt, slen); /* its own length: a refused salt is not 32 bytes */
     wl_free(salt);
     json_decref(root);
     return ret;

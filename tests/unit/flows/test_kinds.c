@@ -350,6 +350,25 @@ static void test_rates(void **state)
         assert_int_equal(wl_store_rate_get(fx.s, "EUR", "GBP", "2025-12-31", &r, d, &idx),
                          WL_ERR_NOT_FOUND); /* no inverse rates */
     }
+    {
+        /* rates convert into at most WL_RATE_TARGETS_MAX currencies (each has kept totals):
+         * one more is refused, nothing stored; more rates into those still pass */
+        static const char *const into[] = {"USD", "JPY", "CHF", "PLN", "SEK", "NOK", "DKK", "CZK",
+                                           "HUF", "RON", "BGN", "CAD", "AUD", "NZD", "UAH"};
+        char body[256];
+        int64_t r = 0;
+        char d[11];
+        uint64_t idx = 0;
+        _Static_assert(sizeof into / sizeof *into + 1 == WL_RATE_TARGETS_MAX, "EUR is the 16th");
+        for (size_t i = 0; i < sizeof into / sizeof *into; i++) {
+            snprintf(body, sizeof body, RATE(",\"to\":\"%s\""), into[i]);
+            ok(PUBLIC, "rate", "co", body);
+        }
+        refused(PUBLIC, "rate", "co", RATE(",\"to\":\"ISK\""), "rate_currencies", "ISK");
+        assert_int_equal(wl_store_rate_get(fx.s, "GBP", "ISK", "2025-12-31", &r, d, &idx),
+                         WL_ERR_NOT_FOUND);
+        ok(PUBLIC, "rate", "co", RATE(",\"date\":\"2025-03-04\",\"to\":\"UAH\""));
+    }
 }
 
 static void test_sealed_flows(void **state)
