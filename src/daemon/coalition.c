@@ -92,19 +92,10 @@ static cov *cov_member(wl_store *s, const char *member)
     return cov_build(s, WL_VIEWER_MEMBER, member, 0);
 }
 
-static uint64_t reg_gen(void)
-{
-    uint64_t g;
-    pthread_mutex_lock(&wl_srv->mu);
-    g = wl_srv->reg_gen;
-    pthread_mutex_unlock(&wl_srv->mu);
-    return g;
-}
-
 /* The cached public or coordinator view if the register has not changed since, else NULL. */
 static cov *cov_cached(int view)
 {
-    uint64_t g = reg_gen();
+    uint64_t g = wl_register_gen();
     cov *v = NULL;
     pthread_mutex_lock(&cache_mu);
     if (cache[view] && cache[view]->gen == g) {
@@ -123,7 +114,7 @@ static cov *cov_get(wl_store *s, int view)
     if (v)
         return v;
     pthread_mutex_lock(&build_mu); /* one build at a time; the others then share it */
-    g = reg_gen();
+    g = wl_register_gen();
     pthread_mutex_lock(&cache_mu);
     if (cache[view] && cache[view]->gen == g) {
         v = cache[view];

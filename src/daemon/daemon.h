@@ -72,6 +72,9 @@ typedef struct {
 /* The one server of this process (server.c), set up by serve.c before any thread starts. */
 extern wl_server *wl_srv;
 
+/* The register's generation now (wl_srv->reg_gen, read under mu). */
+uint64_t wl_register_gen(void);
+
 /* Read connection of the calling thread, opened on first use. */
 wl_store *wl_thread_store(void);
 /* Closes every thread's read connection (after the HTTP daemon has stopped). */

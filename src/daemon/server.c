@@ -15,6 +15,15 @@ static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
 static wl_store *stores[128];
 static size_t nstores;
 
+uint64_t wl_register_gen(void)
+{
+    uint64_t g;
+    pthread_mutex_lock(&wl_srv->mu);
+    g = wl_srv->reg_gen;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return g;
+}
+
 wl_store *wl_thread_store(void)
 {
     if (tl_store == NULL) {

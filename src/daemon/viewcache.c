@@ -28,15 +28,6 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static slot slots[WL_VIEWCACHE_SLOTS];
 static size_t turn; /* the slot given up next when every slot holds another key */
 
-static uint64_t generation(void)
-{
-    uint64_t g;
-    pthread_mutex_lock(&wl_srv->mu);
-    g = wl_srv->reg_gen;
-    pthread_mutex_unlock(&wl_srv->mu);
-    return g;
-}
-
 void wl_viewcache_key_at_checkpoint(char key[WL_VIEWCACHE_KEY_MAX], const char *what,
                                     const char *id)
 {
@@ -92,7 +83,7 @@ bool wl_viewcache_hit(struct MHD_Connection *c, const char *key, uint64_t *gen,
 {
     slot *sl;
     bool hit = false;
-    *gen = generation();
+    *gen = wl_register_gen();
     pthread_mutex_lock(&mu);
     sl = find(key);
     if (sl && sl->text && sl->gen == *gen) {

@@ -141,19 +141,10 @@ static uint64_t index_gen;   /* the register's generation it was last checked at
 static uint64_t index_zones; /* the zones' generation it holds */
 static uint64_t index_builds;
 
-static uint64_t reg_gen(void)
-{
-    uint64_t g;
-    pthread_mutex_lock(&wl_srv->mu);
-    g = wl_srv->reg_gen;
-    pthread_mutex_unlock(&wl_srv->mu);
-    return g;
-}
-
 /* The index as of the register now; on WL_OK index_mu is held (the caller unlocks it). */
 static wl_rc index_fresh(wl_error *err)
 {
-    uint64_t g = reg_gen(), zg = 0;
+    uint64_t g = wl_register_gen(), zg = 0;
     wl_store *s = wl_thread_store();
     wl_zone_index *ix = NULL, *old = NULL;
     wl_rc rc;
