@@ -19,8 +19,13 @@ typedef struct {
 
 /*
  * On failure err names the problem and *pos the entry at fault (0 for the
- * body itself). Release with wl_request_free (also after a failure).
+ * body itself). Release with wl_request_free (also after a failure). A body
+ * in the exact compact form clients send ({"entries":["<base64>",...]} or
+ * {"entry":"<base64>"}, no whitespace) is read without the JSON parser;
+ * wl_request_compact gives the number of entries such a body holds, 0 for any
+ * other body (which the parser reads and answers the same way).
  */
+size_t wl_request_compact(const char *body, size_t len, int batch);
 wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req *out,
                          wl_error *err, size_t *pos) WL_MUST;
 void wl_request_free(wl_entries_req *r);

@@ -117,6 +117,11 @@ static size_t compact_entries(const char *b, size_t len, int batch, const char *
     return (size_t)(end - p) == 1 && *p == '}' ? n : 0;
 }
 
+size_t wl_request_compact(const char *body, size_t len, int batch)
+{
+    return compact_entries(body, len, batch, NULL, NULL);
+}
+
 /* A body in the compact form: each entry decoded straight from the body's bytes. */
 static wl_rc entries_compact(const char *body, size_t len, int batch, size_t n, wl_entries_req *out,
                              wl_error *err, size_t *pos)
@@ -156,7 +161,7 @@ wl_rc wl_request_entries(const char *body, size_t len, int batch, wl_entries_req
 
     memset(out, 0, sizeof *out);
     *pos = 0;
-    if ((n = compact_entries(body, len, batch, NULL, NULL)) > 0)
+    if ((n = wl_request_compact(body, len, batch)) > 0)
         return entries_compact(body, len, batch, n, out, err, pos);
     root = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)

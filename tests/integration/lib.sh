@@ -53,20 +53,27 @@ new_ledger() {
 # with {"error": CODE} and a message holding TEXT, and nothing is stored: the test's own
 # `state` (what it counts) prints the same before and after
 refused_entry() {
-  local before after st
-  before=$(state)
   rm -f "$T/e.note"
   "$W" append --output "$T/e.note" --origin "$LEDGER_ORIGIN" --key "$T/$1.key" --kind "$2" \
     --body "$3" >/dev/null
-  st=$(status POST /api/v1/entries -H 'Content-Type: application/json' \
-    --data "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}")
+  refused_post /api/v1/entries "{\"entry\":\"$(base64 -w0 "$T/e.note")\"}" "$4" "$5" "$6" \
+    "$7: $4 $5, nothing stored"
+}
+
+# refused_post PATH DATA HTTP CODE TEXT DESC: DATA (JSON) posted to PATH is answered HTTP
+# with {"error": CODE} and a message holding TEXT, and the test's own `state` prints the
+# same before and after
+refused_post() {
+  local before after st
+  before=$(state)
+  st=$(status POST "$1" -H 'Content-Type: application/json' --data "$2")
   after=$(state)
-  check "$7: $4 $5, nothing stored" python3 -c "
+  check "$6" python3 -c "
 import json,sys; o=json.load(open('$T/body'))
-assert '$st'=='$4', ('$st', o)
-assert o['error']=='$5', o
+assert '$st'=='$3', ('$st', o)
+assert o['error']=='$4', o
 assert sys.argv[1] in o['message'], o
-assert '$before'=='$after', ('$before','$after')" "$6"
+assert '$before'=='$after', ('$before','$after')" "$5"
 }
 
 # start_server NAME [args...]: sets URL and SERVER_PID (on $PORT if set). It waits for

@@ -113,6 +113,10 @@ static void test_entries_compact(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         int batch = strstr(same[i][0], "entries") != NULL;
+        /* the first of each pair takes the compact path, the second the parser's */
+        assert_int_equal(wl_request_compact(same[i][0], strlen(same[i][0]), batch),
+                         batch ? (size_t)(strchr(same[i][0], ',') ? 2 : 1) : 1);
+        assert_int_equal(wl_request_compact(same[i][1], strlen(same[i][1]), batch), 0);
         decoded(same[i][0], batch, a, sizeof a);
         decoded(same[i][1], batch, b, sizeof b);
         assert_string_equal(a, b);
@@ -122,7 +126,9 @@ static void test_entries_compact(void **state)
     decoded("{\"entries\":[\"QQ==\",\"Q\"]}", 1, a, sizeof a);
     assert_string_equal(a, "bad_base64@1");
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        decoded(refused[i], strstr(refused[i], "entries") != NULL, a, sizeof a);
+        int batch = strstr(refused[i], "entries") != NULL;
+        assert_int_equal(wl_request_compact(refused[i], strlen(refused[i]), batch), 0);
+        decoded(refused[i], batch, a, sizeof a);
         assert_non_null(strchr(a, '@'));
     }
     {
@@ -132,6 +138,7 @@ static void test_entries_compact(void **state)
         for (unsigned i = 0; i <= WL_BATCH_MAX; i++)
             off += (size_t)snprintf(big + off, sizeof big - off, "%s\"QQ==\"", i ? "," : "");
         snprintf(big + off, sizeof big - off, "]}");
+        assert_int_equal(wl_request_compact(big, strlen(big), 1), 0);
         decoded(big, 1, a, sizeof a);
         assert_string_equal(a, "bad_batch_size@0");
     }
