@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define OUT_PATH_MAX 4096
 
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
     if (fc == NULL || json_dump_file(fc, tmp, JSON_COMPACT | JSON_REAL_PRECISION(10)) != 0 ||
         rename(tmp, outpath) != 0) {
         fprintf(stderr, "willing-geosimplify: cannot write %s: %s\n", outpath, strerror(errno));
+        (void)unlink(tmp); /* nothing half-written left behind */
         goto done;
     }
     rc = 0;
