@@ -9,6 +9,7 @@
 #ifndef WILLING_WL_H
 #define WILLING_WL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,5 +92,25 @@ wl_rc wl_fmt(char *out, size_t cap, const char *fmt, ...) WL_MUST
 
 /* A unix time as ISO 8601 UTC, "2026-11-30T19:40:00Z", into out (21 bytes suffice). */
 void wl_time_iso8601(int64_t t, char *out, size_t cap);
+
+/*
+ * Civil dates (proleptic Gregorian) as days since 1970-01-01, and back.
+ * wl_date_days: "YYYY-MM-DD" (or, with month_ok, "YYYY-MM": its 1st) as days,
+ * -1 for anything else (NULL, a 31st of a 30-day month, year 0000 too).
+ * wl_days_date: days as "YYYY-MM-DD" into out (11 bytes), for years 1-9999.
+ */
+int64_t wl_days_from_civil(int64_t y, unsigned m, unsigned d);
+void wl_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+int64_t wl_date_days(const char *s, bool month_ok);
+void wl_days_date(int64_t days, char out[11]);
+
+/*
+ * Ukraine's civil time (Europe/Kyiv) as the offset from UTC in seconds at the
+ * unix time t: EET (+7200), and EEST (+10800) from 01:00 UTC on the last
+ * Sunday of March to 01:00 UTC on the last Sunday of October, the rule
+ * Ukraine has kept with the EU since 1996. Computed, not read from tzdata,
+ * so every server and replay agrees on it.
+ */
+int32_t wl_kyiv_offset(int64_t t);
 
 #endif

@@ -53,41 +53,10 @@ int wl_flows_summary_by(const char *s)
     return -1;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil). */
-static int64_t civil_days(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* The number of the n digits at s, or -1 if one is not a digit. */
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 /* "YYYY-MM-DD" or "YYYY-MM" (the 1st) as days; -1 if neither (NULL too). */
 static int64_t date_days(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    int y, m, d = 1;
-    if ((n != 7 && n != 10) || (y = digits(s, 4)) < 0 || s[4] != '-' ||
-        (m = digits(s + 5, 2)) < 1 || m > 12 ||
-        (n == 10 && (s[7] != '-' || (d = digits(s + 8, 2)) < 1 || d > 31)))
-        return -1;
-    return civil_days(y, (unsigned)m, (unsigned)d);
+    return wl_date_days(s, true);
 }
 
 /*
