@@ -48,6 +48,9 @@ static const struct {
     {"the deal", "deal", cli_deal,
      "propose a version of the deal, sign it, suspend, resume or terminate it; show, list"},
     {"the deal", "zone", cli_zone, "the deal's zones and protected sites: set, list, contains"},
+    {"monitoring", "report", cli_report,
+     "a monitor's reports, signed offline into an outbox: setup, new, list"},
+    {NULL, "sync", cli_sync, "send the outbox's reports to the log, in order, once each"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},
     {NULL, "witness", wl_witness_main, "run a C2SP tlog-witness that cosigns checkpoints"},
 };

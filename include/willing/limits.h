@@ -173,4 +173,21 @@
 #define WL_ZONE_SITE_RADIUS_KM 50.0   /* contains: the protected sites within this distance */
 #define WL_ZONES_INDEX_MAX 100000u    /* current zones the containment index holds */
 
+/* Monitors' reports (lib/monitor, docs/internals/monitor.md). */
+#define WL_MONITOR_SKEW_S 300 /* s: how far after its entry's time an observation may be */
+#define WL_MONITOR_OBSERVED_MIN 1388534400 /* 2014-01-01: no report observes earlier */
+#define WL_MONITOR_PRECISION_MIN 60u       /* s: the finest precision of an observed time */
+#define WL_MONITOR_PRECISION_MAX 86400u
+#define WL_MONITOR_RADIUS_MIN 100u /* m: the finest radius of a location */
+#define WL_MONITOR_RADIUS_MAX 50000u
+#define WL_MONITOR_DISTANCE_MAX 50000u /* m: a report's distance to what it saw */
+#define WL_MONITOR_COUNT_MAX 100000u   /* events one report counts */
+#define WL_MONITOR_WEAPONS_MAX 10000u  /* weapons one report counts */
+#define WL_MONITOR_EVIDENCE_MAX 16u    /* evidence items of one report */
+#define WL_MONITOR_DEVICE_BYTES 100u   /* an evidence item's device */
+#define WL_MONITOR_PLACE_BYTES 100u    /* a settlement's name */
+#define WL_MONITOR_TEXT_BYTES 4000u    /* a report's free text */
+#define WL_MONITOR_PAGE_DEFAULT 100u   /* reports in one page of GET /api/v1/reports */
+#define WL_MONITOR_PAGE_MAX 1000u
+
 #endif

@@ -135,7 +135,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS blob_refs(hash BLOB NOT NULL, member TEXT NOT NULL,"
     " idx INTEGER NOT NULL, PRIMARY KEY(hash, member, idx)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS blob_public(hash BLOB PRIMARY KEY, idx INTEGER NOT NULL)"
-    " WITHOUT ROWID;";
+    " WITHOUT ROWID;"
+    /* sqlite_monitor.c: monitors' reports, and when the log sequenced each */
+    "CREATE TABLE IF NOT EXISTS reports(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
+    " observed INTEGER NOT NULL, precision_s INTEGER NOT NULL, signed INTEGER NOT NULL,"
+    " day TEXT NOT NULL, type TEXT NOT NULL, lon REAL, lat REAL, radius_m INTEGER,"
+    " oblast TEXT, settlement TEXT, count INTEGER NOT NULL, body TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS reports_by_day ON reports(day, idx);"
+    "CREATE INDEX IF NOT EXISTS reports_by_type ON reports(type, idx);"
+    "CREATE INDEX IF NOT EXISTS reports_by_day_type ON reports(day, type, idx);"
+    "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -195,6 +204,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_BLOBS] = &wl_sq_blobs,
         [WL_SQ_DEAL] = &wl_sq_deal,
         [WL_SQ_FLOWS_TOTALS] = &wl_sq_flows_totals,
+        [WL_SQ_MONITOR] = &wl_sq_monitor,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -442,11 +452,27 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {
-        "members",       "keys",         "requirements", "facts",         "pledges_announced",
-        "flows",         "flow_answers", "instruments",  "rates",         "refs",
-        "zones",         "blob_refs",    "blob_public",  "announced",     "deals",
-        "deal_versions", "deal_parties", "deal_notices", "sqlite_schema", NULL};
+    static const char *const tables[] = {"members",
+                                         "keys",
+                                         "requirements",
+                                         "facts",
+                                         "pledges_announced",
+                                         "flows",
+                                         "flow_answers",
+                                         "instruments",
+                                         "rates",
+                                         "refs",
+                                         "zones",
+                                         "blob_refs",
+                                         "blob_public",
+                                         "announced",
+                                         "deals",
+                                         "deal_versions",
+                                         "deal_parties",
+                                         "deal_notices",
+                                         "reports",
+                                         "sqlite_schema",
+                                         NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

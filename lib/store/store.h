@@ -9,8 +9,8 @@
  * store_session.h (sessions, nonces), store_coalition.h (requirements, facts,
  * announced pledges), store_flows.h (flows, answers, instruments, rates),
  * store_witness.h (witness state), store_flows_ref.h (reference data) and
- * store_zones.h (the deal's zones and sites) and store_blobs.h (documents by
- * hash, their readers).
+ * store_zones.h (the deal's zones and sites), store_blobs.h (documents by
+ * hash, their readers) and store_monitor.h (monitors' reports).
  * SQLite implements it now
  * (lib/store/sqlite.c and sqlite_<part>.c); nothing above this header knows
  * which engine is used. Every function zeroes its outputs on entry, so on an
@@ -28,6 +28,7 @@
 #include "store/store_flows_views.h"
 #include "store/store_identity.h"
 #include "store/store_log.h"
+#include "store/store_monitor.h"
 #include "store/store_sealed.h"
 #include "store/store_session.h"
 #include "store/store_witness.h"
@@ -38,7 +39,7 @@ typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
-#define WL_STORE_SCHEMA "12"
+#define WL_STORE_SCHEMA "13"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,

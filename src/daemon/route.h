@@ -2,10 +2,10 @@
 /*
  * The route table of `willing serve` (router.c). Each route file (log.c,
  * entries.c, identity.c, session.c, sealed.c, coalition.c, flows.c, zones.c, blobs.c,
- * registry.c, web.c) exports its rows; router.c holds the one list of them. A row says the method
- * and path it answers, who may call it, the ceiling of its body and its handler: the router takes
- * the ceiling before any byte of the body is read, answers 404 and 405 from the table, and
- * authenticates the caller before the handler runs. docs/internals/daemon.md ("Routes").
+ * registry.c, monitor.c, web.c) exports its rows; router.c holds the one list of them. A row says
+ * the method and path it answers, who may call it, the ceiling of its body and its handler: the
+ * router takes the ceiling before any byte of the body is read, answers 404 and 405 from the table,
+ * and authenticates the caller before the handler runs. docs/internals/daemon.md ("Routes").
  */
 #ifndef WILLING_DAEMON_ROUTE_H
 #define WILLING_DAEMON_ROUTE_H
@@ -71,7 +71,7 @@ typedef struct wl_route {
 extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[],
     wl_routes_session[], wl_routes_sealed[], wl_routes_coalition[], wl_routes_reference[],
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
-    wl_routes_zones[];
+    wl_routes_zones[], wl_routes_monitor[];
 
 /* The row answering method on url (the first that matches), or NULL (404). */
 const wl_route *wl_route_find(const char *method, const char *url);

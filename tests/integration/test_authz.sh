@@ -151,6 +151,13 @@ matrix "/api/v1/deals/az"                  200 200 200 200 200 200 200
 ZONE='{"zone":"z1","type":"buffer","geometry":{"type":"Polygon","coordinates":[[[36,50],[37,50],[37,49],[36,50]]]}}'
 for r in xa de ua mo; do check "zone.set by $r: refused" [ "$(w $r zone.set "$ZONE")" = refused ]; done
 check "zone.set by the coordinator" [ "$(w gb zone.set "$ZONE")" = ok ]
+# monitors' reports (issue 11): monitor.report by a monitor only, whatever else a role may
+# write; the reports public
+REPORT="{\"observed\":$(($(date +%s) - 60)),\"precision_s\":600,\"location\":{\"oblast\":\"donetsk\"},\"type\":\"explosion\"}"
+for r in xa de gb ua; do check "monitor.report by $r: refused" [ "$(w $r monitor.report "$REPORT")" = refused ]; done
+check "monitor.report by the monitor" [ "$(w mo monitor.report "$REPORT")" = ok ]
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/reports"                   200 200 200 200 200 200 200
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')

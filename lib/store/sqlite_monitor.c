@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The monitor family of the SQLite store (store/store_monitor.h): table
+ * reports, one row per monitor.report entry, read by index, by observed day
+ * and by type; report_logged, when the log sequenced each.
+ */
+#include "store/sqlite_int.h"
+
+enum { Q_PUT, Q_LOGGED, Q_GET, Q_ALL, Q_DAY, Q_TYPE, Q_DAY_TYPE, Q_COUNT };
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+#define COLS                                                                                       \
+    "r.idx, r.author, r.observed, r.precision_s, r.signed, r.day, r.type, r.lon, r.lat, "          \
+    "r.radius_m, r.oblast, r.settlement, r.count, r.body, coalesce(l.at, 0)"
+#define FROM " FROM reports r LEFT JOIN report_logged l ON l.idx = r.idx "
+
+static const char *const sql[Q_COUNT] = {
+    [Q_PUT] = "INSERT INTO reports(idx, author, observed, precision_s, signed, day, type, lon, "
+              "lat, radius_m, oblast, settlement, count, body) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    [Q_LOGGED] = "INSERT INTO report_logged(idx, at) VALUES(?1, ?2)",
+    [Q_GET] = "SELECT " COLS FROM "WHERE r.idx = ?1",
+    [Q_ALL] = "SELECT " COLS FROM "WHERE r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+    [Q_DAY] = "SELECT " COLS FROM "WHERE r.day = ?3 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+    [Q_TYPE] = "SELECT " COLS FROM "WHERE r.type = ?4 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+    [Q_DAY_TYPE] = "SELECT " COLS FROM
+                   "WHERE r.day = ?3 AND r.type = ?4 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+};
+const wl_sq_family wl_sq_monitor = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_MONITOR, q);
+}
+
+wl_rc wl_store_report_put(wl_store *s, const wl_store_report *r)
+{
+    sqlite3_stmt *st = stmt(s, Q_PUT);
+    wl_rc rc;
+    if (r->idx > INT64_MAX)
+        return WL_ERR_INVALID;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->idx);
+    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->observed);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)r->precision_s);
+    sqlite3_bind_int64(st, 5, r->signed_at);
+    sqlite3_bind_text(st, 6, r->day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->type, -1, SQLITE_STATIC);
+    if (r->has_point) {
+        sqlite3_bind_double(st, 8, r->lon);
+        sqlite3_bind_double(st, 9, r->lat);
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)r->radius_m);
+    } else {
+        sqlite3_bind_text(st, 11, r->oblast, -1, SQLITE_STATIC);
+        if (r->settlement && r->settlement[0])
+            sqlite3_bind_text(st, 12, r->settlement, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)r->count);
+    sqlite3_bind_text(st, 14, r->body, -1, SQLITE_STATIC);
+    if ((rc = step_done(st)) != WL_OK)
+        return rc;
+    st = stmt(s, Q_LOGGED);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->idx);
+    sqlite3_bind_int64(st, 2, r->logged);
+    return step_done(st);
+}
+
+/* Gives fn each row up to limit; a row past it sets *more and ends the walk. */
+static wl_rc walk(sqlite3_stmt *st, unsigned limit, wl_store_report_fn fn, void *ctx, unsigned *n,
+                  bool *more)
+{
+    wl_store_report r;
+    wl_rc rc = WL_OK;
+    int q;
+    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == limit) {
+            *more = true;
+            q = SQLITE_DONE;
+            break;
+        }
+        memset(&r, 0, sizeof r);
+        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
+        col_str(st, 1, r.author, sizeof r.author);
+        r.observed = sqlite3_column_int64(st, 2);
+        r.precision_s = (uint64_t)sqlite3_column_int64(st, 3);
+        r.signed_at = sqlite3_column_int64(st, 4);
+        col_str(st, 5, r.day, sizeof r.day);
+        col_str(st, 6, r.type, sizeof r.type);
+        r.has_point = sqlite3_column_type(st, 7) != SQLITE_NULL;
+        r.lon = sqlite3_column_double(st, 7);
+        r.lat = sqlite3_column_double(st, 8);
+        r.radius_m = (uint64_t)sqlite3_column_int64(st, 9);
+        col_str(st, 10, r.oblast, sizeof r.oblast);
+        r.settlement = (const char *)sqlite3_column_text(st, 11);
+        r.count = (uint64_t)sqlite3_column_int64(st, 12);
+        r.body = (const char *)sqlite3_column_text(st, 13);
+        r.logged = sqlite3_column_int64(st, 14);
+        if (r.settlement == NULL)
+            r.settlement = "";
+        if (r.body == NULL) {
+            rc = WL_ERR_NOMEM;
+            break;
+        }
+        (*n)++;
+        rc = fn(ctx, &r);
+    }
+    if (rc == WL_OK && q != SQLITE_DONE)
+        rc = map_rc(q);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_reports(wl_store *s, const char *day, const char *type, uint64_t after,
+                       unsigned limit, wl_store_report_fn fn, void *ctx, bool *more)
+{
+    sqlite3_stmt *st = stmt(s, day ? (type ? Q_DAY_TYPE : Q_DAY) : (type ? Q_TYPE : Q_ALL));
+    unsigned n = 0;
+    *more = false;
+    if (after > INT64_MAX)
+        return WL_OK;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1); /* one more: whether a next page is */
+    if (day)
+        sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+    if (type)
+        sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+    return walk(st, limit, fn, ctx, &n, more);
+}
+
+wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_GET);
+    unsigned n = 0;
+    bool more = false;
+    wl_rc rc;
+    if (idx > INT64_MAX)
+        return WL_ERR_NOT_FOUND;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    rc = walk(st, 1, fn, ctx, &n, &more);
+    return rc == WL_OK && n == 0 ? WL_ERR_NOT_FOUND : rc;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The store's monitor family (lib/store/sqlite_monitor.c): table reports, one
+ * row per monitor.report entry (when, where, what, the body as signed), for
+ * the views by day and type; report_logged, the time the log sequenced each
+ * (not determined by the log, so fsck does not compare it). The store knows
+ * no meaning: the rules are lib/monitor's. Included by store/store.h;
+ * docs/internals/monitor.md ("Tables").
+ */
+#ifndef WILLING_STORE_MONITOR_H
+#define WILLING_STORE_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "willing/wl.h"
+
+typedef struct wl_store wl_store;
+
+/* One report: the entry (idx) that is it. */
+typedef struct {
+    uint64_t idx, precision_s, radius_m, count;
+    int64_t observed, signed_at, logged;
+    bool has_point; /* lon, lat, radius_m; else oblast (and settlement, "" when none) */
+    double lon, lat;
+    char author[65];
+    char day[11]; /* the observed time's UTC day, YYYY-MM-DD */
+    char type[40];
+    char oblast[40];
+    const char *settlement; /* "" when none */
+    const char *body;       /* the report's JSON as signed */
+} wl_store_report;
+
+/* Stores a report and its logged time (r->settlement and r->body are copied). */
+wl_rc wl_store_report_put(wl_store *s, const wl_store_report *r) WL_MUST;
+/* Called per report; settlement and body live until fn returns. Not WL_OK stops the walk. */
+typedef wl_rc (*wl_store_report_fn)(void *ctx, const wl_store_report *r);
+/*
+ * The reports of index > after, observed on day (NULL: any) of type (NULL:
+ * any), by index, at most limit; *more: whether another one follows.
+ */
+wl_rc wl_store_reports(wl_store *s, const char *day, const char *type, uint64_t after,
+                       unsigned limit, wl_store_report_fn fn, void *ctx, bool *more) WL_MUST;
+/* The report at idx, given to fn (WL_ERR_NOT_FOUND: that entry is no report). */
+wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void *ctx) WL_MUST;
+
+#endif

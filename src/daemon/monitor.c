@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The monitor module's routes (docs/internals/monitor.md, "Routes"):
+ *   GET /api/v1/reports            reports by observed day and type, a page at a time
+ *   GET /api/v1/reports/<index>    one report
+ * Public: reports are public entries. A report is written by posting its
+ * entry (POST /api/v1/entries: the same bytes again answer 200 with the
+ * original index). The views are lib/monitor/views.c's; this file is HTTP only.
+ */
+#include <string.h>
+
+#include "daemon.h"
+#include "respond.h"
+#include "route.h"
+#include "willing/limits.h"
+#include "willing/monitor.h"
+#include "willing/note.h" /* wl_parse_u64 */
+
+static const char *arg(wl_call *call, const char *name)
+{
+    return MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result bad_query(wl_call *call, const char *what)
+{
+    return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query", "%s", what);
+}
+
+/* A YYYY-MM-DD day. */
+static bool is_day(const char *d)
+{
+    return strlen(d) == 10 && strspn(d, "0123456789-") == 10 && d[4] == '-' && d[7] == '-' &&
+           strspn(d, "0123456789") == 4 && strspn(d + 5, "0123456789") == 2 &&
+           strspn(d + 8, "0123456789") == 2;
+}
+
+static enum MHD_Result get_reports(wl_call *call)
+{
+    const char *day = arg(call, "day"), *type = arg(call, "type");
+    const char *after_s = arg(call, "after"), *limit_s = arg(call, "limit");
+    wl_store *s = wl_thread_store();
+    uint64_t after = 0, limit = WL_MONITOR_PAGE_DEFAULT;
+    json_t *o = NULL;
+    wl_rc rc;
+    if (day && !is_day(day))
+        return bad_query(call, "day: a UTC day, YYYY-MM-DD");
+    if (type && !wl_monitor_in(wl_monitor_types, type))
+        return bad_query(call, "type: a report type (docs/FORMAT.md, \"Monitors' reports\")");
+    if (after_s && (wl_parse_u64(after_s, strlen(after_s), &after) != WL_OK || after > INT64_MAX))
+        return bad_query(call, "after: an entry index");
+    if (limit_s && (wl_parse_u64(limit_s, strlen(limit_s), &limit) != WL_OK || limit < 1 ||
+                    limit > WL_MONITOR_PAGE_MAX))
+        return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "limit: 1 to %u reports", WL_MONITOR_PAGE_MAX);
+    if (s == NULL)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    rc = wl_monitor_reports(s, day, type, after, (unsigned)limit, &o);
+    if (rc != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "cannot read the reports");
+    return wl_respond_json(call->c, MHD_HTTP_OK, o);
+}
+
+static enum MHD_Result get_report(wl_call *call)
+{
+    wl_store *s = wl_thread_store();
+    uint64_t idx = 0;
+    json_t *o = NULL;
+    wl_rc rc;
+    if (wl_parse_u64(call->rest, strlen(call->rest), &idx) != WL_OK || idx > INT64_MAX)
+        return bad_query(call, "a report is named by its entry index: GET /api/v1/reports/<index>");
+    if (s == NULL)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", "cannot read");
+    rc = wl_monitor_report_show(s, idx, &o);
+    if (rc == WL_ERR_NOT_FOUND)
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "unknown_report",
+                                "entry %s is not a report", call->rest);
+    if (rc != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "cannot read the report");
+    return wl_respond_json(call->c, MHD_HTTP_OK, o);
+}
+
+const wl_route wl_routes_monitor[] = {
+    {"GET", "/api/v1/reports", WL_ACCESS_ANYONE, 0, get_reports, 0, NULL},
+    {"GET", "/api/v1/reports/*", WL_ACCESS_ANYONE, 0, get_report, 0, NULL},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};
