@@ -47,14 +47,22 @@ static const char *conf(const json_t *o, const char *field)
 /* The outbox of origin, made (0700) if missing: 0, or -1 after printing why. */
 static int outbox_dir(const char *cmd, const char *origin, char *out, size_t cap)
 {
+    static const char keep[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
     char dir[2048], enc[3 * WL_ORIGIN_MAX + 1];
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)origin; *p && n + 4 < sizeof enc; p++)
-        n += (size_t)(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-                             *p) &&
-                              *p
-                          ? snprintf(enc + n, sizeof enc - n, "%c", *p)
-                          : snprintf(enc + n, sizeof enc - n, "%%%02X", *p));
+    /* the origin percent-encoded: "test.example/mo" is test.example%2Fmo, one name, no '/',
+     * never "." or ".." (a leading dot is encoded too) */
+    for (const unsigned char *p = (const unsigned char *)origin; *p && n + 4 < sizeof enc; p++) {
+        if (strchr(keep, *p) && (*p != '.' || n > 0))
+            enc[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(enc + n, sizeof enc - n, "%%%02X", *p);
+    }
+    enc[n] = '\0';
+    if (n == 0) {
+        fprintf(stderr, "willing %s: no origin\n", cmd);
+        return -1;
+    }
     cli_state_dir("outbox", dir, sizeof dir);
     if (wl_fmt(out, cap, "%s/%s", dir, enc) != WL_OK ||
         (mkdir(out, 0700) != 0 && errno != EEXIST) || chmod(out, 0700) != 0) {

@@ -168,6 +168,27 @@ assert d.execute(\"SELECT count(*) FROM entries WHERE kind='monitor.report'\").f
 assert d.execute('SELECT count(*) FROM reports').fetchone()[0]==44
 assert d.execute('SELECT count(DISTINCT body) FROM reports').fetchone()[0]==44"
 
+# ---- no setup at all: --origin and --key, a report signed on a machine that never had a link ----
+S2=$T/s2
+XDG_STATE_HOME=$S2 "$W" report new --origin "$LEDGER_ORIGIN" --key "$T/mon2.key" --type muzzle_flash \
+  --oblast zaporizhzhia --observed "$OBS" --precision 900 >/dev/null
+check "report new with --origin and --key, no setup: queued" [ "$(ls "$S2/willing/outbox/"*/ | wc -l)" = 1 ]
+XDG_STATE_HOME=$S2 "$W" sync --server "$URL" --origin "$LEDGER_ORIGIN" 2>"$T/s2.err" >/dev/null
+XDG_STATE_HOME=$S2 "$W" report list --origin "$LEDGER_ORIGIN" --json >"$T/s2.json"
+check "sync --server --origin sends it: by mon2, signed before it was logged" python3 -c "
+import json,urllib.request; r=json.load(open('$T/s2.json'))[0]
+assert r['state']=='sent', r
+o=json.load(urllib.request.urlopen('$URL/api/v1/reports/%d' % r['index']))
+assert o['author']=='mon2' and o['type']=='muzzle_flash' and o['logged']>=o['signed'], o"
+# a report the log refuses at sync (signed for another log): marked refused with the reason, exit 1
+XDG_STATE_HOME=$S2 "$W" report new --origin other.example/log --key "$T/mon2.key" --type explosion \
+  --oblast kherson >/dev/null
+if XDG_STATE_HOME=$S2 "$W" sync --server "$URL" --origin other.example/log 2>"$T/s3.err" >/dev/null; then
+  not_ok "a refused report: sync exited 0"; else
+  XDG_STATE_HOME=$S2 "$W" report list --origin other.example/log >"$T/s3.out"
+  check "a report the log refuses: marked refused with its reason, sync exits 1" \
+    sh -c "grep -q '1 refused' '$T/s3.err' && grep -q 'refused .*entry is for log .other.example/log.' '$T/s3.out'"; fi
+
 # ---- help, fsck ----
 for c in "report --help" "report new --help" "report setup --help" "report list --help" "sync --help"; do
   check "willing $c" sh -c "'$W' $c | grep -q usage"

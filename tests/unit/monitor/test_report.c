@@ -49,6 +49,18 @@ static int teardown(void **state)
 #define WHERE "\"location\":{\"lon\":37.8,\"lat\":48.1,\"radius_m\":500}"
 #define GOOD "\"observed\":1764575400,\"precision_s\":600," WHERE ",\"type\":\"explosion\""
 
+/* p: a pending monitor.report by mon with body (a whole JSON object) signed at time t */
+static void pending(wl_pending *p, const char *body, int64_t t)
+{
+    memset(p, 0, sizeof *p);
+    p->e.body_json = json_loads(body, 0, NULL);
+    assert_non_null(p->e.body_json);
+    p->e.body = body;
+    p->e.body_len = strlen(body);
+    p->e.time = t;
+    snprintf(p->e.author, sizeof p->e.author, "mon");
+}
+
 /* monitor.report with body (fields inside the braces) signed at time t, run at index. */
 static wl_rc report(wl_store *s, uint64_t index, int64_t t, const char *fields, const char **code,
                     const char **msg)
@@ -59,15 +71,9 @@ static wl_rc report(wl_store *s, uint64_t index, int64_t t, const char *fields, 
     wl_pending p;
     wl_rc rc;
     assert_non_null(k);
-    memset(&p, 0, sizeof p);
     memset(&err, 0, sizeof err);
     snprintf(body, sizeof body, "{%s}", fields);
-    p.e.body_json = json_loads(body, 0, NULL);
-    assert_non_null(p.e.body_json);
-    p.e.body = body;
-    p.e.body_len = strlen(body);
-    p.e.time = t;
-    snprintf(p.e.author, sizeof p.e.author, "mon");
+    pending(&p, body, t);
     rc = wl_test_apply(s, k, &p, index, &err);
     json_decref(p.e.body_json);
     *code = err.code ? err.code : "";
@@ -309,6 +315,59 @@ static void test_authority(void **state)
     wl_store_rollback(f->s);
 }
 
+/*
+ * Each allocation of a report's apply and of both views (willing's and
+ * jansson's, pointed at wl_malloc) failed in turn: an error or the right
+ * answer, never a crash or a leak (ASan's leak check at exit). Its strings
+ * are short: jansson's lexer asserts when a token's buffer (16 bytes at first)
+ * cannot grow, a fault of jansson's own, not of this module.
+ */
+static void test_faults(void **state)
+{
+    fx *f = *state;
+    const wl_kind *k = wl_kind_find("monitor.report");
+    const char *body = "{" GOOD ",\"text\":\"a text\"}";
+    unsigned long n;
+    int errors = 0;
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    for (n = 1;; n++) {
+        wl_pending p;
+        wl_error err = {0};
+        json_t *list = NULL, *one = NULL;
+        wl_rc rc;
+        int failed;
+        pending(&p, body, T0);
+        assert_int_equal(wl_store_begin(f->s), WL_OK);
+        wl_alloc_fail_at(n);
+        rc = wl_test_apply(f->s, k, &p, 50, &err);
+        if (rc == WL_OK)
+            rc = wl_monitor_reports(f->s, NULL, "explosion", 0, 10, &list);
+        if (rc == WL_OK)
+            rc = wl_monitor_report_show(f->s, 50, &one);
+        failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc == WL_OK) { /* the right answer, failure or not */
+            assert_int_equal(json_array_size(json_object_get(list, "reports")), 1);
+            assert_string_equal(
+                json_string_value(json_object_get(json_object_get(one, "report"), "text")),
+                "a text");
+        } else {
+            assert_true(failed);
+            assert_null(list == NULL ? one : NULL);
+            errors++;
+        }
+        json_decref(list);
+        json_decref(one);
+        json_decref(p.e.body_json);
+        wl_store_rollback(f->s);
+        if (!failed)
+            break;
+    }
+    json_set_alloc_funcs(malloc, free);
+    assert_true(n > 5);
+    assert_true(errors > 0);
+}
+
 static void test_taxonomy(void **state)
 {
     (void)state;
@@ -326,6 +385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sequencing_clock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authority, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_taxonomy, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
