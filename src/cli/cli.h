@@ -10,6 +10,7 @@
  *             entry, seal content, print an answer
  *   batch.c   many entries signed and posted in one batch request (imports)
  *   blobio.c  documents by hash: a blob uploaded, and one downloaded and checked
+ *   outbox.c  a monitor's outbox of reports signed offline, written atomically
  * Only this layer (src/cli, src/main.c) prints and exits.
  */
 #ifndef WILLING_CLI_H
@@ -234,6 +235,24 @@ int cli_blob_put_file(const char *cmd, const char *server, const wl_keyfile *kf,
  */
 int cli_blob_get(const char *cmd, const char *server, const wl_keyfile *kf, const char *hex,
                  cli_buf *out);
+
+/* ---- a monitor's outbox (outbox.c; `willing report` and `willing sync`) ---- */
+
+/* $XDG_STATE_HOME/willing/report.json: report setup's {server, origin, key, member}. */
+void cli_report_config(char *out, size_t cap);
+/* The string field of a configuration o, or NULL (also for o NULL: none). */
+const char *cli_conf(const json_t *o, const char *field);
+/* The outbox of origin (percent-encoded), made 0700 if missing: 0, or -1 after saying why. */
+int cli_outbox_dir(const char *cmd, const char *origin, char *out, size_t cap);
+/*
+ * doc written to dir/name atomically, mode 0600: a temporary file, fsync,
+ * rename (fresh: link, EEXIST when name exists, nothing replaced), fsync of
+ * the directory. 0, or -1 with errno set.
+ */
+int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh);
+/* The outbox's report files (<20-digit seq>.json) in seq order, *n of them; cli_names_free. */
+char **cli_outbox_files(const char *dir, size_t *n);
+void cli_names_free(char **names, size_t n);
 
 /* ---- the commands, by module (main.c dispatches to them) ---- */
 

@@ -8,11 +8,9 @@
  * per report, 0600, written atomically); `willing sync` sends the pending ones
  * in order, each once (the same bytes again are answered with the original
  * index), and survives being interrupted; `willing report list` shows the
- * outbox.
+ * outbox. The outbox itself is outbox.c's.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,136 +24,6 @@
 #include "cli.h"
 #include "willing/limits.h"
 #include "willing/monitor.h"
-
-#define OUTBOX_MAX 100000 /* reports one outbox lists */
-
-/* ---- the configuration and the outbox ---- */
-
-static void config_path(char *out, size_t cap)
-{
-    char dir[2048];
-    cli_state_dir(NULL, dir, sizeof dir);
-    snprintf(out, cap, "%s/report.json", dir);
-}
-
-/* report.json's field, or NULL (o: the config, NULL when there is none). */
-static const char *conf(const json_t *o, const char *field)
-{
-    return o ? json_string_value(json_object_get(o, field)) : NULL;
-}
-
-/* The outbox of origin, made (0700) if missing: 0, or -1 after printing why. */
-static int outbox_dir(const char *cmd, const char *origin, char *out, size_t cap)
-{
-    static const char keep[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
-    char dir[2048], enc[3 * WL_ORIGIN_MAX + 1];
-    size_t n = 0;
-    /* the origin percent-encoded: "test.example/mo" is test.example%2Fmo, one name, no '/',
-     * never "." or ".." (a leading dot is encoded too) */
-    for (const unsigned char *p = (const unsigned char *)origin; *p && n + 4 < sizeof enc; p++) {
-        if (strchr(keep, *p) && (*p != '.' || n > 0))
-            enc[n++] = (char)*p;
-        else
-            n += (size_t)snprintf(enc + n, sizeof enc - n, "%%%02X", *p);
-    }
-    enc[n] = '\0';
-    if (n == 0) {
-        fprintf(stderr, "willing %s: no origin\n", cmd);
-        return -1;
-    }
-    cli_state_dir("outbox", dir, sizeof dir);
-    if (wl_fmt(out, cap, "%s/%s", dir, enc) != WL_OK ||
-        (mkdir(out, 0700) != 0 && errno != EEXIST) || chmod(out, 0700) != 0) {
-        fprintf(stderr, "willing %s: cannot make the outbox %s: %s\n", cmd, out, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/*
- * Writes doc to dir/name atomically: a temporary file of mode 0600, fsync,
- * rename over name, fsync of the directory. A reader (or a crash) sees the
- * old file or the new one, never a part. 0 or -1 (errno set).
- */
-static int write_atomic(const char *dir, const char *name, const json_t *doc)
-{
-    char tmp[2300], path[2300], *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    size_t len = text ? strlen(text) : 0, off = 0;
-    int fd = -1, ret = -1, dfd;
-    if (text == NULL || wl_fmt(tmp, sizeof tmp, "%s/.%s.tmp", dir, name) != WL_OK ||
-        wl_fmt(path, sizeof path, "%s/%s", dir, name) != WL_OK)
-        goto out;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-        goto out;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            goto out;
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        fd = -1;
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0)
-        goto out;
-    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    ret = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (ret != 0)
-        unlink(tmp);
-    free(text);
-    return ret;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The outbox's report files (<seq>.json), in seq order; *n of them; caller frees each and all. */
-static char **outbox_files(const char *dir, size_t *n)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char **names = NULL;
-    size_t cap = 0;
-    *n = 0;
-    while (d && (de = readdir(d)) != NULL && *n < OUTBOX_MAX) {
-        size_t len = strlen(de->d_name);
-        if (len != 25 || strspn(de->d_name, "0123456789") != 20 ||
-            strcmp(de->d_name + 20, ".json") != 0)
-            continue;
-        if (*n == cap) {
-            char **more = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *names);
-            if (more == NULL)
-                break;
-            names = more;
-        }
-        if ((names[*n] = strdup(de->d_name)) != NULL)
-            (*n)++;
-    }
-    if (d)
-        closedir(d);
-    if (*n)
-        qsort(names, *n, sizeof *names, by_name);
-    return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
 
 /* ---- report setup ---- */
 
@@ -197,16 +65,16 @@ static int run_setup(const cli_cmd *self, int argc, char **argv)
         return 1;
     cli_base_url(c.server, base, sizeof base);
     cli_state_dir(NULL, dir, sizeof dir);
-    config_path(path, sizeof path);
+    cli_report_config(path, sizeof path);
     doc = json_pack("{s:s, s:s, s:s, s:s}", "server", base, "origin", origin, "key", key, "member",
                     kf.member);
-    if (doc == NULL || write_atomic(dir, "report.json", doc) != 0) {
+    if (doc == NULL || cli_write_atomic(dir, "report.json", doc, false) != 0) {
         fprintf(stderr, "willing report setup: cannot write %s: %s\n", path, strerror(errno));
         json_decref(doc);
         return 1;
     }
     json_decref(doc);
-    if (outbox_dir("report setup", origin, dir, sizeof dir) != 0)
+    if (cli_outbox_dir("report setup", origin, dir, sizeof dir) != 0)
         return 1;
     printf("reports of %s for %s, signed with %s\noutbox %s\n", kf.member, origin, key, dir);
     return 0;
@@ -331,6 +199,63 @@ static int evidence(new_opts *o, const char *member, int64_t now)
     return 0;
 }
 
+/*
+ * Signs body as a monitor.report of origin by kf's member, time now, seq the
+ * clock in microseconds, and queues it in dir as <seq>.json (a name never
+ * reused: a report queued at the same microsecond makes this one take the
+ * next). 0, or 1 after saying why.
+ */
+static int queue(const char *dir, const char *origin, const wl_keyfile *kf, const json_t *body,
+                 json_t *evidence_paths, int64_t now)
+{
+    char name[32], *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER), *entry = NULL;
+    char *b64 = NULL;
+    json_t *rec = NULL;
+    uint64_t seq = cli_now_us();
+    size_t elen = 0;
+    int ret = 1;
+    for (int tries = 0; tries < 8; tries++, seq++) {
+        wl_free(entry);
+        free(b64);
+        json_decref(rec);
+        entry = NULL;
+        b64 = NULL;
+        rec = NULL;
+        if (text == NULL || wl_entry_build(origin, "monitor.report", kf->member, seq, now, text,
+                                           &kf->key, &entry, &elen) != WL_OK) {
+            fprintf(stderr, "willing report new: cannot build the entry (at most %u bytes)\n",
+                    WL_ENTRY_MAX);
+            break;
+        }
+        if ((b64 = malloc(wl_b64_len(elen) + 1)) == NULL)
+            break;
+        wl_b64_encode((const uint8_t *)entry, elen, b64);
+        rec = json_pack(
+            "{s:I, s:s, s:s, s:s, s:O, s:s, s:O}", "seq", (json_int_t)seq, "state", "pending",
+            "origin", origin, "type", json_string_value(json_object_get(body, "type")), "observed",
+            json_object_get(body, "observed"), "entry", b64, "evidence", evidence_paths);
+        snprintf(name, sizeof name, "%020llu.json", (unsigned long long)seq);
+        if (rec == NULL)
+            break;
+        if (cli_write_atomic(dir, name, rec, true) == 0) {
+            printf("queued report %llu (%s) in %s: `willing sync` sends it\n",
+                   (unsigned long long)seq, json_string_value(json_object_get(body, "type")), dir);
+            ret = 0;
+            break;
+        }
+        if (errno != EEXIST) {
+            fprintf(stderr, "willing report new: cannot write %s/%s: %s\n", dir, name,
+                    strerror(errno));
+            break;
+        }
+    }
+    wl_free(entry);
+    free(b64);
+    free(text);
+    json_decref(rec);
+    return ret;
+}
+
 static int run_new(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -353,12 +278,10 @@ static int run_new(const cli_cmd *self, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     new_opts o = {json_object(), json_object(), json_array(), NULL, NULL, NULL, 0, 0};
-    char path[2300], dir[2048], name[32], *text = NULL, *entry = NULL, *b64 = NULL;
-    json_t *cfg = NULL, *rec = NULL;
+    char path[2300], dir[2048];
+    json_t *cfg = NULL;
     const char *origin, *key;
     int64_t now = (int64_t)time(NULL);
-    uint64_t seq;
-    size_t elen = 0;
     wl_keyfile kf;
     wl_error err = {0};
     cli_common c;
@@ -372,10 +295,10 @@ static int run_new(const cli_cmd *self, int argc, char **argv)
         ret = cli_cmd_usage(stderr, self);
         goto out;
     }
-    config_path(path, sizeof path);
+    cli_report_config(path, sizeof path);
     cfg = json_load_file(path, 0, NULL); /* none: --origin and --key say it all */
-    origin = o.origin ? o.origin : conf(cfg, "origin");
-    key = c.key ? c.key : conf(cfg, "key");
+    origin = o.origin ? o.origin : cli_conf(cfg, "origin");
+    key = c.key ? c.key : cli_conf(cfg, "key");
     if (origin == NULL || key == NULL) {
         fprintf(stderr, "willing report new: no origin or key: run `willing report setup` once "
                         "with a link, or give --origin and --key\n");
@@ -399,31 +322,9 @@ static int run_new(const cli_cmd *self, int argc, char **argv)
         fprintf(stderr, "willing report new: %s\n", err.msg);
         goto out;
     }
-    text = json_dumps(o.body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    seq = cli_now_us();
-    if (text == NULL || wl_entry_build(origin, "monitor.report", kf.member, seq, now, text, &kf.key,
-                                       &entry, &elen) != WL_OK) {
-        fprintf(stderr, "willing report new: cannot build the entry (at most %u bytes)\n",
-                WL_ENTRY_MAX);
-        goto out;
-    }
-    if ((b64 = malloc(wl_b64_len(elen) + 1)) == NULL)
-        goto out;
-    wl_b64_encode((const uint8_t *)entry, elen, b64);
-    rec = json_pack(
-        "{s:I, s:s, s:s, s:s, s:O, s:s, s:O}", "seq", (json_int_t)seq, "state", "pending", "origin",
-        origin, "type", json_string_value(json_object_get(o.body, "type")), "observed",
-        json_object_get(o.body, "observed"), "entry", b64, "evidence", o.evidence_paths);
-    snprintf(name, sizeof name, "%020llu.json", (unsigned long long)seq);
-    if (rec == NULL || outbox_dir("report new", origin, dir, sizeof dir) != 0)
-        goto out;
-    if (write_atomic(dir, name, rec) != 0) {
-        fprintf(stderr, "willing report new: cannot write %s/%s: %s\n", dir, name, strerror(errno));
-        goto out;
-    }
-    printf("queued report %llu (%s) in %s: `willing sync` sends it\n", (unsigned long long)seq,
-           json_string_value(json_object_get(o.body, "type")), dir);
-    ret = 0;
+    if (cli_outbox_dir("report new", origin, dir, sizeof dir) != 0 ||
+        (ret = queue(dir, origin, &kf, o.body, o.evidence_paths, now)) != 0)
+        ret = 1;
 out:
     if (have_key)
         wl_key_wipe(&kf.key);
@@ -431,10 +332,6 @@ out:
     json_decref(o.loc);
     json_decref(o.evidence_paths);
     json_decref(cfg);
-    json_decref(rec);
-    free(text);
-    free(b64);
-    wl_free(entry);
     return ret;
 }
 
@@ -456,17 +353,17 @@ static int run_list(const cli_cmd *self, int argc, char **argv)
         json_decref(all);
         return ret != CLI_GO ? ret : cli_cmd_usage(stderr, self);
     }
-    config_path(path, sizeof path);
+    cli_report_config(path, sizeof path);
     cfg = json_load_file(path, 0, NULL);
-    origin = o.origin ? o.origin : conf(cfg, "origin");
-    if (origin == NULL || outbox_dir("report list", origin, dir, sizeof dir) != 0) {
+    origin = o.origin ? o.origin : cli_conf(cfg, "origin");
+    if (origin == NULL || cli_outbox_dir("report list", origin, dir, sizeof dir) != 0) {
         if (origin == NULL)
             fprintf(stderr, "willing report list: no origin: `willing report setup` or --origin\n");
         json_decref(cfg);
         json_decref(all);
         return 1;
     }
-    names = outbox_files(dir, &n);
+    names = cli_outbox_files(dir, &n);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if ((rec = json_load_file(path, 0, NULL)) == NULL)
@@ -490,7 +387,7 @@ static int run_list(const cli_cmd *self, int argc, char **argv)
         cli_print_json(all);
     else if (n == 0)
         printf("the outbox %s is empty\n", dir);
-    free_names(names, n);
+    cli_names_free(names, n);
     json_decref(cfg);
     json_decref(all);
     return 0;
@@ -563,11 +460,11 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
     int have_key = 0, stopped = 0;
     if (ret != CLI_GO || optind != argc)
         return ret != CLI_GO ? ret : cli_cmd_usage(stderr, self);
-    config_path(path, sizeof path);
+    cli_report_config(path, sizeof path);
     cfg = json_load_file(path, 0, NULL);
-    origin = o.origin ? o.origin : conf(cfg, "origin");
-    server = c.server ? c.server : conf(cfg, "server");
-    key = c.key ? c.key : conf(cfg, "key");
+    origin = o.origin ? o.origin : cli_conf(cfg, "origin");
+    server = c.server ? c.server : cli_conf(cfg, "server");
+    key = c.key ? c.key : cli_conf(cfg, "key");
     ret = 1;
     if (origin == NULL || server == NULL) {
         fprintf(stderr, "willing sync: no server or origin: `willing report setup` or --server "
@@ -577,9 +474,9 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
     if (key && cli_member_key("sync", key, &kf) != 0)
         goto out;
     have_key = key != NULL;
-    if (outbox_dir("sync", origin, dir, sizeof dir) != 0)
+    if (cli_outbox_dir("sync", origin, dir, sizeof dir) != 0)
         goto out;
-    names = outbox_files(dir, &n);
+    names = cli_outbox_files(dir, &n);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if ((rec = json_load_file(path, 0, NULL)) == NULL) {
@@ -592,7 +489,7 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
             continue;
         }
         r = send_one(server, have_key ? &kf : NULL, rec, why, sizeof why);
-        if (r >= 0 && write_atomic(dir, names[i], rec) != 0) {
+        if (r >= 0 && cli_write_atomic(dir, names[i], rec, false) != 0) {
             fprintf(stderr, "willing sync: cannot mark %s: %s\n", path, strerror(errno));
             r = -1;
         }
@@ -616,7 +513,7 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
 out:
     if (have_key)
         wl_key_wipe(&kf.key);
-    free_names(names, n);
+    cli_names_free(names, n);
     json_decref(cfg);
     return ret;
 }
