@@ -152,6 +152,8 @@ static wl_rc store_cell(wl_store *s, const cell *c)
 
 void wl_sq_totals_drop(wl_store *s)
 {
+    if (s->tot)
+        s->tot->targets_read = false; /* a rate naming a new currency may have gone */
     if (s->tot && s->tot->used) {
         memset(s->tot->c, 0, sizeof s->tot->c);
         s->tot->used = 0;

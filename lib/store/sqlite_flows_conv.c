@@ -74,13 +74,42 @@ static wl_rc rate_on(wl_store *s, const char *from, const char *to, const char *
     return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
 }
 
+/*
+ * The currencies rates convert into (flow_ctargets) in s->tot: read once in a
+ * transaction and kept across them while SQLite's data version of the file
+ * stays (another connection's commit changes it); this connection's own new
+ * target and a rollback forget them (wl_sq_totals_rate, wl_sq_totals_drop).
+ * Outside a transaction they are read each time. s->tot exists.
+ */
+static wl_rc targets_read(wl_store *s)
+{
+    struct wl_sq_totals *t = s->tot;
+    unsigned dv = 0;
+    bool keep = !sqlite3_get_autocommit(s->db) &&
+                sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv) == SQLITE_OK;
+    sqlite3_stmt *st;
+    int r;
+    if (keep && t->targets_read && t->dv == dv)
+        return WL_OK;
+    t->targets_read = false;
+    t->ntargets = 0;
+    st = wl_sq_tot_stmt(s, T_TARGETS);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && t->ntargets < TARGETS_MAX)
+        col_str(st, 0, t->targets[t->ntargets++], sizeof t->targets[0]);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW) /* wl_sq_totals_rate keeps them to TARGETS_MAX: never skip one */
+        return WL_ERR_INTERNAL;
+    if (r != SQLITE_DONE)
+        return map_rc(r);
+    t->targets_read = keep;
+    t->dv = dv;
+    return WL_OK;
+}
+
 /* Adds sign x live flow l to flow_days and, converted into each target, to flow_csums. */
 wl_rc wl_sq_tot_conv(wl_store *s, const live *l, int sign)
 {
-    char to[TARGETS_MAX][4];
-    size_t nt = 0;
-    sqlite3_stmt *st;
-    int r;
+    const struct wl_sq_totals *t;
     wl_rc rc;
     if (!l->money)
         return WL_OK;
@@ -104,20 +133,15 @@ wl_rc wl_sq_tot_conv(wl_store *s, const live *l, int sign)
         c->v[0] += sign;
         c->present = c->dirty = true;
     }
-    st = wl_sq_tot_stmt(s, T_TARGETS);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && nt < TARGETS_MAX)
-        col_str(st, 0, to[nt++], sizeof to[0]);
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW) /* wl_sq_totals_rate keeps them to TARGETS_MAX: never skip one */
-        return WL_ERR_INTERNAL;
-    if (r != SQLITE_DONE)
-        return map_rc(r);
-    for (size_t t = 0; t < nt && rc == WL_OK; t++) {
+    if ((rc = targets_read(s)) != WL_OK)
+        return rc;
+    t = s->tot;
+    for (size_t k = 0; k < t->ntargets && rc == WL_OK; k++) {
         int64_t rate;
-        if (strcmp(to[t], l->measure) == 0)
+        if (strcmp(t->targets[k], l->measure) == 0)
             continue; /* already in that currency: the summary takes it as it is */
-        if ((rc = rate_on(s, l->measure, to[t], l->date, &rate)) == WL_OK)
-            rc = conv_target(s, l, to[t], sign, rate);
+        if ((rc = rate_on(s, l->measure, t->targets[k], l->date, &rate)) == WL_OK)
+            rc = conv_target(s, l, t->targets[k], sign, rate);
     }
     return rc;
 }
@@ -194,6 +218,8 @@ wl_rc wl_sq_totals_rate(wl_store *s, const char *from, const char *to, const cha
             return rc;
         if (n >= TARGETS_MAX)
             return WL_ERR_FORBIDDEN; /* the rate's rule names it: rate_currencies */
+        if (s->tot)
+            s->tot->targets_read = false; /* read again, with to */
         if ((rc = ask(s, "INSERT INTO flow_ctargets VALUES(?1)", args + 1, 1, 0, &known, NULL)) !=
                 WL_OK ||
             (rc = ask(s, "SELECT flow FROM flow_live WHERE money = 1 AND measure <> ?1", args + 1,

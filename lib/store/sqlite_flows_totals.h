@@ -60,6 +60,15 @@ typedef struct {
 struct wl_sq_totals {
     size_t used;
     wl_sq_cell c[CELLS];
+    /*
+     * The currencies converted into (flow_ctargets), read once while the file's data
+     * version stays dv (SQLite's, changed by every commit) and until a rate names a new
+     * one or a rollback: a money flow's conversion otherwise read the table per flow.
+     */
+    bool targets_read;
+    unsigned dv;
+    size_t ntargets;
+    char targets[TARGETS_MAX][4];
 };
 
 /* A live flow as the totals see it: its keys and figures. */
