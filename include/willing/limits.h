@@ -134,6 +134,15 @@
 #define WL_REF_PAGE_MAX 1000u           /* GET /api/v1/reference: rows in one page */
 #define WL_REF_PAGE_DEFAULT 100u
 
+/* History: UCDP's events (lib/monitor/history.c, docs/internals/monitor.md "History"). */
+#define WL_HISTORY_NAME_BYTES 200u   /* a conflict, dyad, side or admin area's name */
+#define WL_HISTORY_PLACE_BYTES 1000u /* an event's where_description */
+#define WL_HISTORY_COORD_BYTES 24u   /* a latitude or longitude as the file writes it */
+#define WL_HISTORY_BATCH_ROWS 1000u  /* events of one history.batch entry */
+#define WL_HISTORY_PARTS_MAX 1000u   /* entries of one import (one batch request) */
+#define WL_HISTORY_PAGE_MAX 1000u    /* GET /api/v1/history/events: events in one page */
+#define WL_HISTORY_PAGE_DEFAULT 100u
+
 /* The willing command (src/cli): what it reads at most. */
 #define WL_CLI_ANSWER_MAX (64u << 20)       /* bytes of one HTTP answer */
 #define WL_CLI_SERVER_URL_MAX 512u          /* --server URL: a request's URL then fits */

@@ -46,6 +46,15 @@ typedef wl_rc (*wl_csv_record_fn)(void *ctx, const wl_csv_record *r, wl_error *e
  */
 wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
                   wl_error *err) WL_MUST;
+/*
+ * The same for a file whose text is not all UTF-8 (UCDP's): only a UTF-16 or
+ * UTF-32 byte order mark and a NUL byte are refused; each field comes as the
+ * file's bytes, for the caller to check (wl_utf8_bad).
+ */
+wl_rc wl_csv_read_any(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
+                      wl_error *err) WL_MUST;
+/* 0 when the n bytes at p are UTF-8 without NUL, else the 1-based offset of the first bad byte. */
+size_t wl_utf8_bad(const void *p, size_t n);
 
 /*
  * Packs items (an array of objects, each one row) into entry bodies: each a

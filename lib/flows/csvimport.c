@@ -49,10 +49,9 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
     return len;
 }
 
-/* 0 when the n bytes at p are UTF-8 without NUL, else the 1-based byte offset of the first bad one.
- */
-static size_t utf8_bad(const unsigned char *p, size_t n)
+size_t wl_utf8_bad(const void *bytes, size_t n)
 {
+    const unsigned char *p = bytes;
     size_t i = 0;
     while (i < n) {
         size_t k = utf8_seq(p + i, n - i);
@@ -113,7 +112,8 @@ static void on_record(int c, void *data)
     r->text.len = 0;
 }
 
-static wl_rc encoding_check(const unsigned char *p, size_t len, size_t *line, wl_error *err)
+static wl_rc encoding_check(const unsigned char *p, size_t len, bool utf8, size_t *line,
+                            wl_error *err)
 {
     if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
         *line = 1;
@@ -124,7 +124,14 @@ static wl_rc encoding_check(const unsigned char *p, size_t len, size_t *line, wl
     }
     for (size_t ln = 1, at = 0; at < len; ln++) {
         const unsigned char *nl = memchr(p + at, '\n', len - at);
-        size_t n = nl ? (size_t)(nl - (p + at)) : len - at, bad = utf8_bad(p + at, n);
+        size_t n = nl ? (size_t)(nl - (p + at)) : len - at, bad;
+        const unsigned char *nul = utf8 ? NULL : memchr(p + at, 0, n);
+        if (nul) {
+            *line = ln;
+            return wl_error_set(err, WL_ERR_INVALID, "bad_csv", "a NUL byte at column %zu",
+                                (size_t)(nul - (p + at)) + 1);
+        }
+        bad = utf8 ? wl_utf8_bad(p + at, n) : 0;
         if (bad) {
             *line = ln;
             return wl_error_set(err, WL_ERR_INVALID, "not_utf8",
@@ -136,8 +143,9 @@ static wl_rc encoding_check(const unsigned char *p, size_t len, size_t *line, wl
     return WL_OK;
 }
 
-wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
-                  wl_error *err)
+/* The reader; utf8: the whole file must be UTF-8 (else only UTF-16 and NUL are refused). */
+static wl_rc csv_read(const char *buf, size_t len, bool utf8, wl_csv_record_fn fn, void *ctx,
+                      size_t *line, wl_error *err)
 {
     const unsigned char *p = (const unsigned char *)buf;
     struct csv_parser cp;
@@ -149,7 +157,7 @@ wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, s
     if (len > WL_IMPORT_FILE_MAX)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
                             "the file passes %u bytes (WL_IMPORT_FILE_MAX)", WL_IMPORT_FILE_MAX);
-    if ((rc = encoding_check(p, len, line, err)) != WL_OK)
+    if ((rc = encoding_check(p, len, utf8, line, err)) != WL_OK)
         return rc;
     if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
         at = 3; /* a UTF-8 byte order mark */
@@ -182,6 +190,18 @@ wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, s
     csv_free(&cp);
     wl_buf_free(&r.text);
     return r.rc;
+}
+
+wl_rc wl_csv_read(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
+                  wl_error *err)
+{
+    return csv_read(buf, len, true, fn, ctx, line, err);
+}
+
+wl_rc wl_csv_read_any(const char *buf, size_t len, wl_csv_record_fn fn, void *ctx, size_t *line,
+                      wl_error *err)
+{
+    return csv_read(buf, len, false, fn, ctx, line, err);
 }
 
 wl_rc wl_import_bad_add(wl_import_bad **bad, size_t *n, size_t *cap, size_t line, const char *why,

@@ -144,7 +144,17 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS reports_by_day ON reports(day, idx);"
     "CREATE INDEX IF NOT EXISTS reports_by_type ON reports(type, idx);"
     "CREATE INDEX IF NOT EXISTS reports_by_day_type ON reports(day, type, idx);"
-    "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
+    /* sqlite_history.c: UCDP's events, apart from monitors' reports */
+    "CREATE TABLE IF NOT EXISTS history(idx INTEGER NOT NULL, row INTEGER NOT NULL,"
+    " line INTEGER NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, source TEXT NOT NULL,"
+    " release TEXT NOT NULL, file TEXT NOT NULL, id INTEGER NOT NULL, year INTEGER NOT NULL,"
+    " type INTEGER NOT NULL, date_start TEXT NOT NULL, date_end TEXT NOT NULL, lat REAL NOT NULL,"
+    " lon REAL NOT NULL, best INTEGER NOT NULL, high INTEGER NOT NULL, low INTEGER NOT NULL,"
+    " event TEXT NOT NULL, PRIMARY KEY(idx, row)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS history_by_id ON history(source, release, id);"
+    "CREATE INDEX IF NOT EXISTS history_by_day ON history(source, release, date_start, id);"
+    "CREATE INDEX IF NOT EXISTS history_by_source ON history(source, idx);";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -205,6 +215,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_DEAL] = &wl_sq_deal,
         [WL_SQ_FLOWS_TOTALS] = &wl_sq_flows_totals,
         [WL_SQ_MONITOR] = &wl_sq_monitor,
+        [WL_SQ_HISTORY] = &wl_sq_history,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -471,6 +482,7 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
                                          "deal_parties",
                                          "deal_notices",
                                          "reports",
+                                         "history",
                                          "sqlite_schema",
                                          NULL};
     char cols[1024] = "", text[1400];

@@ -26,6 +26,7 @@
 #include "store/store_flows_ref.h"
 #include "store/store_flows.h"
 #include "store/store_flows_views.h"
+#include "store/store_history.h"
 #include "store/store_identity.h"
 #include "store/store_log.h"
 #include "store/store_monitor.h"
@@ -39,7 +40,7 @@ typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
-#define WL_STORE_SCHEMA "13"
+#define WL_STORE_SCHEMA "14"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,

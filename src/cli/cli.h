@@ -284,6 +284,7 @@ int cli_rate(int argc, char **argv);
 int cli_blob(int argc, char **argv);
 /* flows: third-party reference data */
 int cli_reference(int argc, char **argv); /* reference.c */
+int cli_history(int argc, char **argv);   /* history.c */
 /* the deal */
 int cli_deal(int argc, char **argv); /* deal.c */
 int cli_zone(int argc, char **argv); /* zone.c */

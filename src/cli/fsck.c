@@ -291,7 +291,8 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         check_table(&f, "requirements", 0) || check_table(&f, "facts", 0) ||
         check_table(&f, "pledges_announced", 0) || check_table(&f, "flows", 1) ||
         check_table(&f, "flow_answers", 1) || check_table(&f, "instruments", 0) ||
-        check_table(&f, "rates", 0) || check_table(&f, "refs", 0) || check_table(&f, "zones", 0) ||
+        check_table(&f, "rates", 0) || check_table(&f, "refs", 0) ||
+        check_table(&f, "history", 0) || check_table(&f, "zones", 0) ||
         check_table(&f, "blob_refs", 0) || check_table(&f, "blob_public", 0) ||
         check_table(&f, "announced", 0) || check_table(&f, "deals", 0) ||
         check_table(&f, "deal_versions", 0) || check_table(&f, "deal_parties", 0) ||

@@ -72,6 +72,7 @@ extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[]
     wl_routes_session[], wl_routes_sealed[], wl_routes_coalition[], wl_routes_reference[],
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
     wl_routes_zones[], wl_routes_monitor[];
+extern const wl_route wl_routes_history[];
 
 /* The row answering method on url (the first that matches), or NULL (404). */
 const wl_route *wl_route_find(const char *method, const char *url);

@@ -158,6 +158,14 @@ for r in xa de gb ua; do check "monitor.report by $r: refused" [ "$(w $r monitor
 check "monitor.report by the monitor" [ "$(w mo monitor.report "$REPORT")" = ok ]
 #                                         anon xa  xa2 de  gb  ua  mo
 matrix "/api/v1/reports"                   200 200 200 200 200 200 200
+# history (issue 11): UCDP's events, history.batch by the coordinator only; read by anyone
+EV='{"line":2,"id":1,"year":2014,"type_of_violence":1,"conflict_name":"c","dyad_name":"d","side_a":"a","side_b":"b","where_prec":1,"latitude":"50.45","longitude":"30.52","date_prec":1,"date_start":"2014-01-22","date_end":"2014-01-22","deaths_a":0,"deaths_b":1,"deaths_civilians":0,"deaths_unknown":0,"best":1,"high":1,"low":1}'
+HB="{\"source\":\"ucdp-ged\",\"release\":\"az\",\"file\":\"$(printf '%064d' 0)\",\"part\":1,\"parts\":1,\"events\":[$EV]}"
+for r in xa de ua mo; do check "history.batch by $r: refused" [ "$(w $r history.batch "$HB")" = refused ]; done
+check "history.batch by the coordinator" [ "$(w gb history.batch "$HB")" = ok ]
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/history"                   200 200 200 200 200 200 200
+matrix "/api/v1/history/events?limit=5"    200 200 200 200 200 200 200
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
