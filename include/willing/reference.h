@@ -66,6 +66,18 @@ size_t wl_utf8_bad(const void *p, size_t n);
 wl_rc wl_import_pack(const json_t *head, const char *key, const json_t *items, size_t max_rows,
                      json_t **out, wl_error *err) WL_MUST;
 
+/* wl_import_pack, then more than max_parts bodies is WL_ERR_TOO_LARGE (*out NULL). */
+wl_rc wl_import_parts(const json_t *head, const char *key, const json_t *items, size_t max_rows,
+                      unsigned max_parts, json_t **out, wl_error *err) WL_MUST;
+/*
+ * The parts of an import entry's body both import kinds share: "file" the
+ * SHA-256 of the source file (64 lower-case hex digits), "part" and "parts"
+ * (1 <= part <= parts <= max_parts) and key an array of 1 to max_rows
+ * items. WL_ERR_INVALID "invalid_body" naming the field after kind.
+ */
+wl_rc wl_import_body_check(const json_t *b, const char *kind, const char *key, unsigned max_rows,
+                           unsigned max_parts, wl_error *err) WL_MUST;
+
 /* A row an import refused: its line and why. */
 typedef struct {
     size_t line;

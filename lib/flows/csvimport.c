@@ -204,6 +204,43 @@ wl_rc wl_csv_read_any(const char *buf, size_t len, wl_csv_record_fn fn, void *ct
     return csv_read(buf, len, false, fn, ctx, line, err);
 }
 
+wl_rc wl_import_parts(const json_t *head, const char *key, const json_t *items, size_t max_rows,
+                      unsigned max_parts, json_t **out, wl_error *err)
+{
+    wl_rc rc = wl_import_pack(head, key, items, max_rows, out, err);
+    if (rc == WL_OK && json_array_size(*out) > max_parts) {
+        json_decref(*out);
+        *out = NULL;
+        rc = wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
+                          "more than %u entries in one import (one batch request)", max_parts);
+    }
+    return rc;
+}
+
+wl_rc wl_import_body_check(const json_t *b, const char *kind, const char *key, unsigned max_rows,
+                           unsigned max_parts, wl_error *err)
+{
+    const char *file = json_string_value(json_object_get(b, "file"));
+    const json_t *part = json_object_get(b, "part"), *parts = json_object_get(b, "parts"),
+                 *rows = json_object_get(b, key);
+    if (file == NULL || strlen(file) != 64 || strspn(file, "0123456789abcdef") != 64)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "%s: 'file' must be the SHA-256 of the source file "
+                            "(64 lower-case hex digits)",
+                            kind);
+    if (!json_is_integer(part) || !json_is_integer(parts) || json_integer_value(part) < 1 ||
+        json_integer_value(parts) > max_parts ||
+        json_integer_value(part) > json_integer_value(parts))
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            "%s: 'part' and 'parts' must be whole numbers, "
+                            "1 <= part <= parts <= %u",
+                            kind, max_parts);
+    if (!json_is_array(rows) || json_array_size(rows) < 1 || json_array_size(rows) > max_rows)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "%s: '%s' must hold 1 to %u %s",
+                            kind, key, max_rows, key);
+    return WL_OK;
+}
+
 wl_rc wl_import_bad_add(wl_import_bad **bad, size_t *n, size_t *cap, size_t line, const char *why,
                         const char *what, wl_error *err)
 {

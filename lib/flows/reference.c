@@ -322,13 +322,7 @@ wl_rc wl_ref_batches(const wl_ref_row *rows, size_t n, const char *source, const
     if (head == NULL || items == NULL || rc != WL_OK)
         rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
     else
-        rc = wl_import_pack(head, "rows", items, WL_REF_BATCH_ROWS, out, err);
-    if (rc == WL_OK && json_array_size(*out) > WL_REF_PARTS_MAX) {
-        json_decref(*out);
-        *out = NULL;
-        rc = wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
-                          "more than %u entries (WL_REF_PARTS_MAX)", WL_REF_PARTS_MAX);
-    }
+        rc = wl_import_parts(head, "rows", items, WL_REF_BATCH_ROWS, WL_REF_PARTS_MAX, out, err);
     json_decref(head);
     json_decref(items);
     return rc;
@@ -337,11 +331,6 @@ wl_rc wl_ref_batches(const wl_ref_row *rows, size_t n, const char *source, const
 /* ---- the kind: reference.batch ---- */
 
 #define KIND "reference.batch"
-
-static int hex64(const char *s)
-{
-    return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
 
 /* The row at i of a body as a wl_ref_row; NULL when good, else why (static text). */
 static const char *body_row(const json_t *o, wl_ref_row *r)
@@ -396,7 +385,6 @@ wl_rc wl_reference_batch_validate(const wl_entry *e, wl_error *err)
     const json_t *b = e->body_json, *rows = json_object_get(b, "rows");
     const char *source = json_string_value(json_object_get(b, "source"));
     const char *release = json_string_value(json_object_get(b, "release"));
-    json_t *part = json_object_get(b, "part"), *parts = json_object_get(b, "parts");
     wl_ref_row r;
     wl_rc rc;
     if ((rc = wl_body_fields(b, fields, KIND, err)) != WL_OK)
@@ -407,21 +395,9 @@ wl_rc wl_reference_batch_validate(const wl_entry *e, wl_error *err)
     if (release == NULL || !valid_text(release, WL_REF_TEXT_BYTES))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             KIND ": 'release' must be 1-200 bytes of text");
-    if (!hex64(json_string_value(json_object_get(b, "file"))))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'file' must be the SHA-256 of the source file "
-                                 "(64 lower-case hex digits)");
-    if (!json_is_integer(part) || !json_is_integer(parts) || json_integer_value(part) < 1 ||
-        json_integer_value(parts) > WL_REF_PARTS_MAX ||
-        json_integer_value(part) > json_integer_value(parts))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'part' and 'parts' must be whole numbers, "
-                                 "1 <= part <= parts <= %u",
-                            WL_REF_PARTS_MAX);
-    if (!json_is_array(rows) || json_array_size(rows) < 1 ||
-        json_array_size(rows) > WL_REF_BATCH_ROWS)
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'rows' must hold 1 to %u rows", WL_REF_BATCH_ROWS);
+    if ((rc = wl_import_body_check(b, KIND, "rows", WL_REF_BATCH_ROWS, WL_REF_PARTS_MAX, err)) !=
+        WL_OK)
+        return rc;
     for (size_t i = 0; i < json_array_size(rows); i++) {
         const char *why = body_row(json_array_get(rows, i), &r);
         if (why)

@@ -489,13 +489,8 @@ wl_rc wl_history_batches(const wl_history_event *ev, size_t n, const char *relea
     if (head == NULL || items == NULL || rc != WL_OK)
         rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
     else
-        rc = wl_import_pack(head, "events", items, WL_HISTORY_BATCH_ROWS, out, err);
-    if (rc == WL_OK && json_array_size(*out) > WL_HISTORY_PARTS_MAX) {
-        json_decref(*out);
-        *out = NULL;
-        rc = wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
-                          "more than %u entries (WL_HISTORY_PARTS_MAX)", WL_HISTORY_PARTS_MAX);
-    }
+        rc = wl_import_parts(head, "events", items, WL_HISTORY_BATCH_ROWS, WL_HISTORY_PARTS_MAX,
+                             out, err);
     json_decref(head);
     json_decref(items);
     return rc;

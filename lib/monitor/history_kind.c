@@ -118,11 +118,6 @@ static const char *body_event(const json_t *o, wl_history_event *e)
     return wl_history_event_why(e);
 }
 
-static int hex64(const char *s)
-{
-    return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
 wl_rc wl_history_batch_validate(const wl_entry *e, wl_error *err)
 {
     static const char *const fields[] = {"source", "release", "file", "part",
@@ -130,7 +125,6 @@ wl_rc wl_history_batch_validate(const wl_entry *e, wl_error *err)
     const json_t *b = e->body_json, *events = json_object_get(b, "events");
     const char *source = json_string_value(json_object_get(b, "source"));
     const char *release = json_string_value(json_object_get(b, "release"));
-    json_t *part = json_object_get(b, "part"), *parts = json_object_get(b, "parts");
     wl_history_event ev;
     wl_rc rc;
     if ((rc = wl_body_fields(b, fields, KIND, err)) != WL_OK)
@@ -142,21 +136,9 @@ wl_rc wl_history_batch_validate(const wl_entry *e, wl_error *err)
     if (release == NULL || !wl_valid_member_id(release, strlen(release)))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             KIND ": 'release' must be 1-64 of a-z 0-9 . _ - (such as 24.1)");
-    if (!hex64(json_string_value(json_object_get(b, "file"))))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'file' must be the SHA-256 of UCDP's file "
-                                 "(64 lower-case hex digits)");
-    if (!json_is_integer(part) || !json_is_integer(parts) || json_integer_value(part) < 1 ||
-        json_integer_value(parts) > WL_HISTORY_PARTS_MAX ||
-        json_integer_value(part) > json_integer_value(parts))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'part' and 'parts' must be whole numbers, "
-                                 "1 <= part <= parts <= %u",
-                            WL_HISTORY_PARTS_MAX);
-    if (!json_is_array(events) || json_array_size(events) < 1 ||
-        json_array_size(events) > WL_HISTORY_BATCH_ROWS)
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            KIND ": 'events' must hold 1 to %u events", WL_HISTORY_BATCH_ROWS);
+    if ((rc = wl_import_body_check(b, KIND, "events", WL_HISTORY_BATCH_ROWS, WL_HISTORY_PARTS_MAX,
+                                   err)) != WL_OK)
+        return rc;
     for (size_t i = 0; i < json_array_size(events); i++) {
         const char *why = body_event(json_array_get(events, i), &ev);
         if (why)

@@ -5,7 +5,6 @@
  * entry. Writes are prechecked here, in the worker thread, then handed to the
  * sequencer; the connection is suspended until the entry is durable.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -441,19 +440,6 @@ static wl_rc list_one(void *ctx, uint64_t index, const char *data, size_t len)
     return rc;
 }
 
-static int query_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
-{
-    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-    char *end;
-    if (s == NULL)
-        return 0;
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    *v = strtoull(s, &end, 10);
-    return *end || errno ? -1 : 0;
-}
-
 /*
  * GET /api/v1/entries?kind=a,b&author=m&from=I&to=J&since=T&until=T&limit=N
  * &order=newest|oldest&format=json|csv: entries with their parsed bodies (and
@@ -476,9 +462,10 @@ static enum MHD_Result list_entries(wl_call *call)
 
     memset(&l, 0, sizeof l);
     q.author = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "author");
-    if (query_u64(c, "from", &from) || query_u64(c, "to", &to) || query_u64(c, "since", &since) ||
-        query_u64(c, "until", &until) || query_u64(c, "limit", &limit) || limit < 1 ||
-        limit > WL_ENTRIES_PAGE_MAX || since > INT64_MAX || until > INT64_MAX ||
+    if (wl_query_u64(c, "from", &from) || wl_query_u64(c, "to", &to) ||
+        wl_query_u64(c, "since", &since) || wl_query_u64(c, "until", &until) ||
+        wl_query_u64(c, "limit", &limit) || limit < 1 || limit > WL_ENTRIES_PAGE_MAX ||
+        since > INT64_MAX || until > INT64_MAX ||
         (order && strcmp(order, "newest") != 0 && strcmp(order, "oldest") != 0) ||
         (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",

@@ -29,20 +29,6 @@ static const char *arg(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* A whole number query value into *v (left as it is when absent); -1 when it is not one. */
-static int arg_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
-{
-    const char *s = arg(c, name);
-    char *end;
-    if (s == NULL)
-        return 0;
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    *v = strtoull(s, &end, 10);
-    return *end || errno ? -1 : 0;
-}
-
 /* YYYY-MM-DD by its shape (the store compares days as text). */
 static int day_shape(const char *s)
 {
@@ -68,13 +54,6 @@ static int parse_bbox(const char *s, wl_history_query *q)
     q->box = true;
     q->west = v[0], q->south = v[1], q->east = v[2], q->north = v[3];
     return 0;
-}
-
-static enum MHD_Result refused(struct MHD_Connection *c, const wl_error *err)
-{
-    return wl_respond_error(
-        c, err->rc == WL_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND : wl_status_for(err->rc), err->code,
-        "%s", err->msg);
 }
 
 /* release and format; 0, or -1 after the 400 is queued in *ret. */
@@ -137,7 +116,7 @@ static enum MHD_Result get_years(wl_call *call)
         wl_error_set(&err, rc, "storage", "the ledger cannot be read");
     }
     if (rc != WL_OK)
-        return refused(c, &err);
+        return wl_respond_refused(c, &err);
     return answer(c, out, csv, wl_history_years_csv);
 }
 
@@ -158,8 +137,8 @@ static enum MHD_Result get_events(wl_call *call)
         return ret;
     q.from = arg(c, "from");
     q.to = arg(c, "to");
-    if (arg_u64(c, "offset", &q.offset) || arg_u64(c, "limit", &q.limit) || q.limit < 1 ||
-        q.limit > WL_HISTORY_PAGE_MAX || q.offset > INT64_MAX || arg_u64(c, "type", &type) ||
+    if (wl_query_u64(c, "offset", &q.offset) || wl_query_u64(c, "limit", &q.limit) || q.limit < 1 ||
+        q.limit > WL_HISTORY_PAGE_MAX || q.offset > INT64_MAX || wl_query_u64(c, "type", &type) ||
         type > 3 || (arg(c, "type") && type < 1) || (q.from && !day_shape(q.from)) ||
         (q.to && !day_shape(q.to)) || (bbox && parse_bbox(bbox, &q) != 0))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -177,7 +156,7 @@ static enum MHD_Result get_events(wl_call *call)
         wl_error_set(&err, rc, "storage", "the ledger cannot be read");
     }
     if (rc != WL_OK)
-        return refused(c, &err);
+        return wl_respond_refused(c, &err);
     /* the next page: the same query from where this one ends */
     if (json_is_true(json_object_get(out, "more")))
         json_object_set_new(out, "next_offset", json_integer((json_int_t)(q.offset + q.limit)));

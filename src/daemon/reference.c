@@ -10,7 +10,6 @@
  *     the rows, a page at a time (next_offset: where the next page starts)
  * The views are lib/flows/reference_views.c; docs/internals/flows.md.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,27 +23,6 @@
 static const char *arg(struct MHD_Connection *c, const char *name)
 {
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-}
-
-/* A whole number query value into *v (left as it is when absent); -1 when it is not one. */
-static int arg_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
-{
-    const char *s = arg(c, name);
-    char *end;
-    if (s == NULL)
-        return 0;
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    *v = strtoull(s, &end, 10);
-    return *end || errno ? -1 : 0;
-}
-
-static enum MHD_Result refused(struct MHD_Connection *c, const wl_error *err)
-{
-    return wl_respond_error(
-        c, err->rc == WL_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND : wl_status_for(err->rc), err->code,
-        "%s", err->msg);
 }
 
 /* source and release of the query; 0, or -1 after the 400 is queued in *ret. */
@@ -91,7 +69,7 @@ static enum MHD_Result get_totals(wl_call *call)
         wl_error_set(&err, rc, "storage", "the ledger cannot be read");
     }
     if (rc != WL_OK)
-        return refused(c, &err);
+        return wl_respond_refused(c, &err);
     if (format == NULL || strcmp(format, "csv") != 0)
         return wl_respond_json(c, MHD_HTTP_OK, out);
     rc = wl_ref_totals_csv(out, &csv, WL_CSV_MAX_BYTES);
@@ -119,7 +97,7 @@ static enum MHD_Result get_rows(wl_call *call)
 
     if (source_release(c, &source, &release, &ret) != 0)
         return ret;
-    if (arg_u64(c, "offset", &offset) || arg_u64(c, "limit", &limit) || limit < 1 ||
+    if (wl_query_u64(c, "offset", &offset) || wl_query_u64(c, "limit", &limit) || limit < 1 ||
         limit > WL_REF_PAGE_MAX || offset > INT64_MAX ||
         (donor && (donor[0] == '\0' || strlen(donor) > WL_REF_TEXT_BYTES)))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -135,7 +113,7 @@ static enum MHD_Result get_rows(wl_call *call)
         wl_error_set(&err, rc, "storage", "the ledger cannot be read");
     }
     if (rc != WL_OK)
-        return refused(c, &err);
+        return wl_respond_refused(c, &err);
     /* the next page: the same query from where this one ends */
     if (json_is_true(json_object_get(out, "more")))
         json_object_set_new(out, "next_offset", json_integer((json_int_t)(offset + limit)));

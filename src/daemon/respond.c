@@ -8,6 +8,7 @@
  * handed to libmicrohttpd, which frees it (MHD_RESPMEM_MUST_FREE); so is a
  * taken document's (wl_respond_taken: freed with wl_free).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +188,24 @@ enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, cons
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return wl_respond_json(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
+}
+
+enum MHD_Result wl_respond_refused(struct MHD_Connection *c, const wl_error *err)
+{
+    return wl_respond_error(
+        c, err->rc == WL_ERR_NOT_FOUND ? MHD_HTTP_NOT_FOUND : wl_status_for(err->rc), err->code,
+        "%s", err->msg);
+}
+
+int wl_query_u64(struct MHD_Connection *c, const char *name, uint64_t *v)
+{
+    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    char *end;
+    if (s == NULL)
+        return 0;
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    *v = strtoull(s, &end, 10);
+    return *end || errno ? -1 : 0;
 }
