@@ -347,7 +347,7 @@ int main(int argc, char **argv)
         a.by = 0;
         a.cur = "EUR";
         snprintf(name, sizeof name, "summary_member_eur_%s", viewers[v].name);
-        ms = p99(v_summary, &a, 10);
+        ms = p99(v_summary, &a, 100); /* 100 as every view: p99 of 10 was their slowest call */
         json_object_set_new(views, name, json_real(ms));
         worst = ms > worst ? ms : worst;
         a.q = (wl_flows_query){NULL, NULL, NULL, NULL, 0, 0, 100};

@@ -289,8 +289,14 @@ static wl_rc rate_for(sum_ctx *c, const char *currency, const char *date, int64_
 static wl_rc add_flow_id(void *ctx, const char *id, const char *currency, const char *date)
 {
     sum_ctx *c = ctx;
-    json_t *j = json_pack("{s:s, s:s, s:s}", "flow", id, "currency", currency, "date", date);
-    return j && json_array_append_new(c->nc, j) == 0 ? WL_OK : WL_ERR_NOMEM;
+    json_t *j = json_object(); /* not json_pack: it parses its format for each of 1,000 flows */
+    if (j == NULL || json_array_append_new(c->nc, j) != 0)
+        return WL_ERR_NOMEM;
+    return json_object_set_new(j, "flow", json_string(id)) ||
+                   json_object_set_new(j, "currency", json_string(currency)) ||
+                   json_object_set_new(j, "date", json_string(date))
+               ? WL_ERR_NOMEM
+               : WL_OK;
 }
 
 /*
