@@ -236,6 +236,22 @@ TARGETS = [
                      f"{r['deal_page']['list']['p99_ms']:.1f} ms, the map's oblasts p99 "
                      f"{r['deal_page']['oblasts']['p99_ms']:.1f} ms "
                      f"({r['deal_page']['oblasts']['bytes'] / 1024:.0f} KiB)"),
+    # issue 11: monitors' reports
+    Target("monitor", "incidents.seconds", operator.lt, 5,
+           "correlation of 1,000,000 monitors' reports into incidents {limit} (a front of about "
+           "300 km over 30 days, mixed precisions; `willing-incidentbench`)", "s",
+           lambda r: f"**{r['incidents']['seconds']:.2f} s** for {n(r['incidents']['reports'])} "
+                     f"reports (joined {r['incidents']['add_seconds']:.2f} s, every incident "
+                     f"with its tree {r['incidents']['incidents_seconds']:.2f} s): "
+                     f"{n(r['incidents']['incidents'])} incidents, the largest of "
+                     f"{n(r['incidents']['largest_incident'])} reports", digits=0),
+    Target("monitor", "incidents.single_p99_us", operator.lt, 1000,
+           "a new report into the existing incidents {limit} (p99, one at a time into the "
+           "1,000,000)", "µs",
+           lambda r: f"**p99 {r['incidents']['single_p99_us']:.0f} µs**, p50 "
+                     f"{r['incidents']['single_p50_us']:.1f} µs, max "
+                     f"{r['incidents']['single_max_us'] / 1000:.1f} ms over "
+                     f"{n(r['incidents']['singles'])} reports of the last day"),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",
@@ -256,6 +272,7 @@ SECTIONS = [
     ("console", "The console (issue 4)"),
     ("flows", "Flows (issue 9)"),
     ("deal", "The deal (issue 10)"),
+    ("monitor", "Monitors' reports (issue 11)"),
 ]
 # keys of results.json the text below reads beside the targets' own
 USED = {"limits", "cpu", "done", "commit", "date", "worktree_clean", "clearing_20_members",

@@ -164,6 +164,9 @@ emit flow_views "$("$B/willing-flowbench" "${BENCH_FLOWS:-1000000}")"
 echo "== the deal's zones: containment of a point in 1,000 zones (issue 10)"
 emit zones "$("$B/willing-zonebench" 1000)"
 
+echo "== incidents: 1,000,000 monitors' reports correlated, then one at a time (issue 11)"
+emit incidents "$("$B/willing-incidentbench" "${BENCH_REPORTS:-1000000}")"
+
 echo "== the deal page's data: a deal of 10 versions and 20 parties, 1,000 zones (issue 10)"
 emit deal_page "$(python3 "$(dirname "$0")/dealbench.py" "$W" "$OUT")"
 
