@@ -38,6 +38,20 @@ typedef struct {
     size_t cap, n;
 } corr_table;
 
+/* A coarse level frozen while the finer ones are joined (a rebuild): its reports by
+ * cell and time, so that a query reads only those within its time window, in a row. */
+typedef struct {
+    uint64_t key;
+    int64_t t;
+    uint32_t slot;
+} corr_fentry;
+
+typedef struct {
+    corr_fentry *e; /* by key, then t */
+    size_t n;
+    corr_table idx; /* key -> its first entry */
+} corr_frozen;
+
 typedef struct {
     uint64_t index;
     wl_corr_op op;
@@ -70,12 +84,35 @@ struct wl_corr {
     size_t nnamed;
     uint64_t *merged; /* reports some merge names, sorted */
     size_t nmerged;
+    corr_frozen fz[CORR_LEVELS]; /* during a rebuild only; e NULL: not frozen */
     int stale;  /* the edges are not the canonical forest's: rebuild before showing */
     int broken; /* a rebuild failed midway: rebuild before anything */
 };
 
 uint32_t wl_corr_find(wl_corr *c, uint32_t x);
 wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err);
+/* lib/monitor/correlate_grid.c (the grid):
+ * wl_corr_frozen_build: f's entries (e, n filled by the caller) indexed; on
+ * failure f is emptied (the level is then read through its chains). */
+void wl_corr_frozen_build(corr_frozen *f);
+void wl_corr_frozen_free(corr_frozen *f);
+/* The entries of cell key with t in [tlo, thi]: *first and how many. */
+size_t wl_corr_frozen_range(const corr_frozen *f, uint64_t key, int64_t tlo, int64_t thi,
+                            const corr_fentry **first);
+void wl_corr_grid_init(wl_corr *c);
+uint8_t wl_corr_level(uint32_t radius_m, uint32_t pt);
+uint64_t corr_mix(uint64_t k);
+uint32_t *wl_corr_table_get(const corr_table *t, uint64_t key);
+wl_rc wl_corr_table_reserve(corr_table *t, size_t n); /* on failure unchanged */
+void wl_corr_table_put(corr_table *t, uint64_t key, uint32_t val);
+void wl_corr_table_clear(corr_table *t);
+wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size);
+/* Every held report within v's window (v not yet in the grid), into c->cand, by slot. */
+wl_rc wl_corr_gather(wl_corr *c, uint32_t v);
+void wl_corr_grid_put(wl_corr *c, uint32_t v); /* the tables reserved before */
+/* Level L, whose reports end at slot end, frozen (on no memory: read through its chains). */
+void wl_corr_freeze(wl_corr *c, int L, uint32_t end);
+/* lib/monitor/correlate.c */
 uint32_t *wl_corr_slot_of(const wl_corr *c, uint64_t id); /* NULL: not held */
 
 #endif

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Incidents (lib/monitor/correlate_int.h): the space-time grid. A report's
+ * level (the first whose radius and time precision it fits), the cells of
+ * each level in one open-addressing table, a report put in its cell's
+ * chain, and the query: every held report within a report's window, checked
+ * exactly but for the distance (its class, its splits, the time) and left in
+ * c->cand by slot. While a rebuild joins the finer levels, a coarser level
+ * is frozen: its reports laid out by cell and then by time, so a query reads
+ * in each cell only those within its window, in a row.
+ * docs/internals/monitor.md ("Incidents").
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "correlate_int.h"
+
+/* The levels: a report goes to the first whose radius and time precision it fits. */
+static const uint32_t RMAX[CORR_LEVELS] = {1500, 5000, 25000, 100000};       /* m */
+static const uint32_t PTMAX[CORR_LEVELS] = {900, 3600, 6 * 3600, 48 * 3600}; /* s */
+/* A level's cells: (2 rmax + D) by (2 ptmax + T) times this: the coarse levels' finer, so that
+ * a precise report's query walks fewer coarse reports outside its window (more cells asked). */
+static const double SCALE[CORR_LEVELS] = {1, 1, 0.5, 0.5};
+#define DEG (180.0 / M_PI)
+#define M_PER_DEG (WL_CORR_EARTH_M / DEG)
+
+uint64_t corr_mix(uint64_t k) /* splitmix64's finaliser */
+{
+    k ^= k >> 30;
+    k *= 0xBF58476D1CE4E5B9u;
+    k ^= k >> 27;
+    k *= 0x94D049BB133111EBu;
+    return k ^ (k >> 31);
+}
+
+uint32_t *wl_corr_table_get(const corr_table *t, uint64_t key)
+{
+    if (t->cap == 0)
+        return NULL;
+    for (size_t i = corr_mix(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        if (t->keys[i] == key)
+            return &t->vals[i];
+        if (t->keys[i] == 0)
+            return NULL;
+    }
+}
+
+/* Room for n keys at a load of at most one half; on failure the table is unchanged. */
+wl_rc wl_corr_table_reserve(corr_table *t, size_t n)
+{
+    size_t cap = t->cap ? t->cap : 1024;
+    corr_table nt = {0};
+    while (cap < 2 * n)
+        cap *= 2;
+    if (cap == t->cap)
+        return WL_OK;
+    nt.keys = wl_calloc(cap, sizeof *nt.keys);
+    nt.vals = wl_malloc(cap * sizeof *nt.vals);
+    if (nt.keys == NULL || nt.vals == NULL) {
+        wl_free(nt.keys);
+        wl_free(nt.vals);
+        return WL_ERR_NOMEM;
+    }
+    nt.cap = cap;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->keys[i]) {
+            size_t j = corr_mix(t->keys[i]) & (cap - 1);
+            while (nt.keys[j])
+                j = (j + 1) & (cap - 1);
+            nt.keys[j] = t->keys[i];
+            nt.vals[j] = t->vals[i];
+        }
+    nt.n = t->n;
+    wl_free(t->keys);
+    wl_free(t->vals);
+    *t = nt;
+    return WL_OK;
+}
+
+void wl_corr_table_put(corr_table *t, uint64_t key, uint32_t val) /* reserved before */
+{
+    size_t i = corr_mix(key) & (t->cap - 1);
+    while (t->keys[i] && t->keys[i] != key)
+        i = (i + 1) & (t->cap - 1);
+    if (t->keys[i] == 0)
+        t->n++;
+    t->keys[i] = key;
+    t->vals[i] = val;
+}
+
+void wl_corr_table_clear(corr_table *t)
+{
+    if (t->cap)
+        memset(t->keys, 0, t->cap * sizeof *t->keys);
+    t->n = 0;
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static uint64_t cell_key(int level, int64_t row, int64_t col, int64_t it)
+{
+    return (uint64_t)(level + 1) << 61 | (uint64_t)(row & 0xFFFFF) << 41 |
+           (uint64_t)(col & 0xFFFFF) << 21 | (uint64_t)(it & 0x1FFFFF);
+}
+
+static int64_t col_of(const wl_corr *c, int L, double lon)
+{
+    int64_t col = (int64_t)floor((lon + 180.0) / c->dlon[L]);
+    col %= c->ncols[L];
+    return col < 0 ? col + c->ncols[L] : col;
+}
+
+static uint64_t slot_cell(const wl_corr *c, const corr_slot *u)
+{
+    int L = u->level;
+    int64_t row = (int64_t)floor((u->phi * DEG + 90.0) / c->dlat[L]);
+    return cell_key(L, row, col_of(c, L, u->lam * DEG), floordiv(u->t, c->ct[L]));
+}
+
+wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+    size_t nc = *cap ? *cap : 64;
+    void *m;
+    if (need <= *cap)
+        return WL_OK;
+    while (nc < need)
+        nc *= 2;
+    m = wl_realloc(*p, nc * size);
+    if (m == NULL)
+        return WL_ERR_NOMEM;
+    *p = m;
+    *cap = nc;
+    return WL_OK;
+}
+
+/* A candidate u of v: a class v may join, the same splits, within both time windows. */
+static wl_rc consider(wl_corr *c, const corr_slot *v, uint32_t u)
+{
+    const corr_slot *s = &c->s[u];
+    int64_t gap = s->t > v->t ? s->t - v->t : v->t - s->t;
+    if (!((c->compat.mask[v->type] >> s->type) & 1) || s->cls != v->cls ||
+        gap > (int64_t)s->pt + v->pt + WL_CORR_T_S)
+        return WL_OK;
+    if (c->ncand == c->ccap &&
+        wl_corr_reserve((void **)&c->cand, &c->ccap, c->ncand + 1, sizeof *c->cand) != WL_OK)
+        return WL_ERR_NOMEM;
+    c->cand[c->ncand++] = u;
+    return WL_OK;
+}
+
+static wl_rc chain(wl_corr *c, const corr_slot *v, uint32_t u)
+{
+    for (; u != CORR_NONE; u = c->s[u].next)
+        if (consider(c, v, u) != WL_OK)
+            return WL_ERR_NOMEM;
+    return WL_OK;
+}
+
+/* The reports of level L in the cells that may hold one within reach of v. */
+static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
+{
+    double reach = ((double)v->radius + RMAX[L] + WL_CORR_D_M) * (1 + 1e-9) + 1;
+    double lat = v->phi * DEG, lon = v->lam * DEG, dphi = reach / M_PER_DEG, dlam = 360, sn;
+    int64_t r0, r1, c0, c1, t0, t1, ncols = c->ncols[L], span;
+    int64_t tr = (int64_t)v->pt + PTMAX[L] + WL_CORR_T_S;
+    r0 = (int64_t)floor((lat - dphi + 90.0) / c->dlat[L]);
+    r1 = (int64_t)floor((lat + dphi + 90.0) / c->dlat[L]);
+    r0 = r0 < 0 ? 0 : r0;
+    r1 = r1 >= c->nrows[L] ? c->nrows[L] - 1 : r1;
+    sn = sin(reach / WL_CORR_EARTH_M) / cos(v->phi);
+    if (lat + dphi < 90.0 && lat - dphi > -90.0 && sn < 1.0)
+        dlam = asin(sn) * DEG;
+    if (dlam >= 180.0) {
+        c0 = 0;
+        c1 = ncols - 1;
+    } else {
+        c0 = (int64_t)floor((lon - dlam + 180.0) / c->dlon[L]);
+        c1 = (int64_t)floor((lon + dlam + 180.0) / c->dlon[L]);
+        if (c1 - c0 + 1 >= ncols) {
+            c0 = 0;
+            c1 = ncols - 1;
+        }
+    }
+    t0 = floordiv(v->t - tr, c->ct[L]);
+    t1 = floordiv(v->t + tr, c->ct[L]);
+    span = (r1 - r0 + 1) * (c1 - c0 + 1) * (t1 - t0 + 1);
+    if ((size_t)span > 2 * c->occupied[L] + 16) { /* fewer cells held than in the box: scan them */
+        for (size_t i = 0; i < c->cells.cap; i++) {
+            uint64_t k = c->cells.keys[i];
+            int64_t row = (int64_t)(k >> 41 & 0xFFFFF), col = (int64_t)(k >> 21 & 0xFFFFF);
+            uint64_t it = k & 0x1FFFFF;
+            if (k == 0 || (int)(k >> 61) != L + 1 || row < r0 || row > r1 ||
+                ((it - (uint64_t)t0) & 0x1FFFFF) > (uint64_t)(t1 - t0))
+                continue;
+            if (((col - c0) % ncols + ncols) % ncols > c1 - c0)
+                continue;
+            if (chain(c, v, c->cells.vals[i]) != WL_OK)
+                return WL_ERR_NOMEM;
+        }
+        return WL_OK;
+    }
+    for (int64_t r = r0; r <= r1; r++)
+        for (int64_t cc = c0; cc <= c1; cc++)
+            for (int64_t t = t0; t <= t1; t++) {
+                uint64_t key = cell_key(L, r, ((cc % ncols) + ncols) % ncols, t);
+                const corr_fentry *f;
+                uint32_t *h;
+                if (c->fz[L].e) { /* frozen: only those within the window, in a row */
+                    size_t k = wl_corr_frozen_range(&c->fz[L], key, v->t - tr, v->t + tr, &f);
+                    for (size_t i = 0; i < k; i++)
+                        if (consider(c, v, f[i].slot) != WL_OK)
+                            return WL_ERR_NOMEM;
+                    continue;
+                }
+                h = wl_corr_table_get(&c->cells, key);
+                if (h && chain(c, v, *h) != WL_OK)
+                    return WL_ERR_NOMEM;
+            }
+    return WL_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every held report within v's window (v not yet in the grid), into c->cand, in slot order. */
+wl_rc wl_corr_gather(wl_corr *c, uint32_t v)
+{
+    c->ncand = 0;
+    for (int L = 0; L < CORR_LEVELS; L++)
+        if (c->count[L] && query_level(c, &c->s[v], L) != WL_OK)
+            return WL_ERR_NOMEM;
+    if (c->count[CORR_LEVELS] && chain(c, &c->s[v], c->list_head) != WL_OK)
+        return WL_ERR_NOMEM;
+    if (c->ncand > 48) {
+        qsort(c->cand, c->ncand, sizeof *c->cand, cmp_u32);
+        return WL_OK;
+    }
+    for (size_t i = 1; i < c->ncand; i++) { /* mostly a few, mostly in order already */
+        uint32_t x = c->cand[i];
+        size_t j = i;
+        for (; j > 0 && c->cand[j - 1] > x; j--)
+            c->cand[j] = c->cand[j - 1];
+        c->cand[j] = x;
+    }
+    return WL_OK;
+}
+
+void wl_corr_grid_put(wl_corr *c, uint32_t v) /* the tables reserved by the caller */
+{
+    corr_slot *s = &c->s[v];
+    uint32_t *h;
+    uint64_t k;
+    c->count[s->level]++;
+    wl_corr_table_put(&c->ids, s->id + 1, v);
+    if (s->level == CORR_LEVELS) {
+        s->next = c->list_head;
+        c->list_head = v;
+        return;
+    }
+    k = slot_cell(c, s);
+    h = wl_corr_table_get(&c->cells, k);
+    if (h) {
+        s->next = *h;
+        *h = v;
+    } else {
+        s->next = CORR_NONE;
+        wl_corr_table_put(&c->cells, k, v);
+        c->occupied[s->level]++;
+    }
+}
+
+void wl_corr_grid_init(wl_corr *c)
+{
+    for (int L = 0; L < CORR_LEVELS; L++) {
+        double cs = (2.0 * RMAX[L] + WL_CORR_D_M) * SCALE[L]; /* m */
+        c->dlat[L] = cs / M_PER_DEG;
+        c->nrows[L] = (int32_t)ceil(180.0 / c->dlat[L]) + 1;
+        c->ncols[L] = (int32_t)ceil(360.0 / (c->dlat[L] * 1.5)); /* about square near 48 N */
+        c->dlon[L] = 360.0 / c->ncols[L];
+        c->ct[L] = (int64_t)((2.0 * PTMAX[L] + WL_CORR_T_S) * SCALE[L]);
+    }
+}
+
+uint8_t wl_corr_level(uint32_t radius_m, uint32_t pt)
+{
+    for (uint8_t L = 0; L < CORR_LEVELS; L++)
+        if (radius_m <= RMAX[L] && pt <= PTMAX[L])
+            return L;
+    return CORR_LEVELS;
+}
+
+void wl_corr_freeze(wl_corr *c, int L, uint32_t end)
+{
+    corr_frozen *f = &c->fz[L];
+    uint32_t first = end;
+    if (L == CORR_LEVELS)
+        return;
+    while (first > 0 && c->s[first - 1].level == L)
+        first--;
+    f->e = wl_malloc((end - first + 1) * sizeof *f->e);
+    if (f->e == NULL)
+        return; /* read through its chains */
+    for (uint32_t u = first; u < end; u++)
+        f->e[f->n++] = (corr_fentry){slot_cell(c, &c->s[u]), c->s[u].t, u};
+    wl_corr_frozen_build(f);
+}
+
+static int cmp_fentry(const void *a, const void *b)
+{
+    const corr_fentry *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+void wl_corr_frozen_free(corr_frozen *f)
+{
+    wl_free(f->e);
+    wl_free(f->idx.keys);
+    wl_free(f->idx.vals);
+    f->e = NULL;
+    f->n = 0;
+    f->idx = (corr_table){0};
+}
+
+void wl_corr_frozen_build(corr_frozen *f)
+{
+    size_t cap = 64;
+    while (cap < 2 * f->n)
+        cap *= 2;
+    f->idx.keys = wl_calloc(cap, sizeof *f->idx.keys);
+    f->idx.vals = wl_malloc(cap * sizeof *f->idx.vals);
+    if (f->idx.keys == NULL || f->idx.vals == NULL) {
+        wl_corr_frozen_free(f);
+        return;
+    }
+    f->idx.cap = cap;
+    qsort(f->e, f->n, sizeof *f->e, cmp_fentry);
+    for (size_t i = 0; i < f->n; i++) {
+        size_t j;
+        if (i && f->e[i].key == f->e[i - 1].key)
+            continue;
+        j = corr_mix(f->e[i].key) & (cap - 1);
+        while (f->idx.keys[j])
+            j = (j + 1) & (cap - 1);
+        f->idx.keys[j] = f->e[i].key;
+        f->idx.vals[j] = (uint32_t)i;
+        f->idx.n++;
+    }
+}
+
+size_t wl_corr_frozen_range(const corr_frozen *f, uint64_t key, int64_t tlo, int64_t thi,
+                            const corr_fentry **first)
+{
+    size_t j = corr_mix(key) & (f->idx.cap - 1), lo, hi, end;
+    *first = NULL;
+    while (f->idx.keys[j] && f->idx.keys[j] != key)
+        j = (j + 1) & (f->idx.cap - 1);
+    if (f->idx.keys[j] == 0)
+        return 0;
+    lo = f->idx.vals[j];
+    for (end = lo, hi = f->n; end < hi;) { /* the cell's end */
+        size_t m = end + (hi - end) / 2;
+        if (f->e[m].key == key)
+            end = m + 1;
+        else
+            hi = m;
+    }
+    for (hi = end; lo < hi;) { /* the first at or after tlo */
+        size_t m = lo + (hi - lo) / 2;
+        if (f->e[m].t < tlo)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (hi = lo; hi < end && f->e[hi].t <= thi; hi++)
+        ;
+    *first = f->e + lo;
+    return hi - lo;
+}
