@@ -63,11 +63,11 @@ static json_t *figures(uint64_t events, uint64_t best, uint64_t high, uint64_t l
                      "high", (json_int_t)high, "low", (json_int_t)low);
 }
 
-/* Adds v to a figure of o. */
-static void add_to(json_t *o, const char *k, uint64_t v)
+/* Adds v to a figure of o; 0, or -1 when it cannot. */
+static int add_to(json_t *o, const char *k, uint64_t v)
 {
-    json_object_set_new(o, k,
-                        json_integer(json_integer_value(json_object_get(o, k)) + (json_int_t)v));
+    return json_object_set_new(
+        o, k, json_integer(json_integer_value(json_object_get(o, k)) + (json_int_t)v));
 }
 
 static wl_rc add_count(void *ctx, const wl_store_history_count *c)
@@ -81,22 +81,26 @@ static wl_rc add_count(void *ctx, const wl_store_history_count *c)
         t->year = json_pack("{s:i, s:I, s:I, s:I, s:I, s:[]}", "year", c->year, "events",
                             (json_int_t)0, "best", (json_int_t)0, "high", (json_int_t)0, "low",
                             (json_int_t)0, "by_type");
+        /* json_array_append_new takes its value even when it fails */
         if (t->year == NULL || json_array_append_new(t->years, t->year) != 0) {
+            t->year = NULL;
             t->failed = true;
             return WL_ERR_NOMEM;
         }
     }
-    ty = figures(c->events, c->best, c->high, c->low);
-    if (ty == NULL || json_object_set_new(ty, "type_of_violence", json_integer(c->type)) != 0 ||
-        json_object_set_new(
-            ty, "type", json_string(c->type >= 1 && c->type <= 3 ? type_names[c->type] : "?")) !=
-            0 ||
-        json_array_append_new(json_object_get(t->year, "by_type"), ty) != 0) {
+    ty = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I}", "type_of_violence", c->type, "type",
+                   c->type >= 1 && c->type <= 3 ? type_names[c->type] : "?", "events",
+                   (json_int_t)c->events, "best", (json_int_t)c->best, "high", (json_int_t)c->high,
+                   "low", (json_int_t)c->low);
+    if (ty == NULL || json_array_append_new(json_object_get(t->year, "by_type"), ty) != 0) {
         t->failed = true;
         return WL_ERR_NOMEM;
     }
     for (int i = 0; i < 4; i++) {
-        add_to(t->year, keys[i], v[i]);
+        if (add_to(t->year, keys[i], v[i]) != 0) {
+            t->failed = true;
+            return WL_ERR_NOMEM;
+        }
         t->total[i] += v[i];
     }
     return WL_OK;
@@ -104,16 +108,18 @@ static wl_rc add_count(void *ctx, const wl_store_history_count *c)
 
 static wl_rc finish_counts(counts_ctx *t, json_t *o, wl_error *err)
 {
-    json_t *types =
-        json_pack("{s:s, s:s, s:s}", "1", type_names[1], "2", type_names[2], "3", type_names[3]);
-    if (t->failed || types == NULL || json_object_set_new(o, "types", types) != 0 ||
-        json_object_set_new(o, "years", t->years) != 0 ||
-        json_object_set_new(o, "total",
-                            figures(t->total[0], t->total[1], t->total[2], t->total[3])) != 0) {
-        t->years = NULL;
+    json_t *years = t->years;
+    if (t->failed)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
-    }
+    /* json_object_set_new takes its value even when it fails: years first, then the rest */
     t->years = NULL;
+    if (json_object_set_new(o, "years", years) != 0 ||
+        json_object_set_new(o, "types",
+                            json_pack("{s:s, s:s, s:s}", "1", type_names[1], "2", type_names[2],
+                                      "3", type_names[3])) != 0 ||
+        json_object_set_new(o, "total",
+                            figures(t->total[0], t->total[1], t->total[2], t->total[3])) != 0)
+        return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
     return WL_OK;
 }
 
@@ -161,15 +167,15 @@ wl_rc wl_history_years(wl_store *s, const char *release, json_t **out, wl_error 
                           "no release '%s' of UCDP's events imported", rel);
         goto out;
     }
-    if (json_object_set_new(o, "file", json_string(p.file)) != 0 ||
-        json_object_set_new(o, "entries", p.entries) != 0 ||
+    /* json_object_set_new takes its value even when it fails: the entries first */
+    rc = json_object_set_new(o, "entries", p.entries) != 0 ? WL_ERR_NOMEM : WL_OK;
+    p.entries = NULL;
+    if (rc != WL_OK || json_object_set_new(o, "file", json_string(p.file)) != 0 ||
         json_object_set_new(o, "parts", json_integer((json_int_t)p.parts)) != 0 ||
         json_object_set_new(o, "complete", json_boolean(p.seen == p.parts)) != 0) {
-        p.entries = NULL;
         rc = wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "out of memory");
         goto out;
     }
-    p.entries = NULL;
     if ((rc = finish_counts(&t, o, err)) == WL_OK) {
         *out = o;
         o = NULL;
@@ -274,6 +280,7 @@ typedef struct {
 static wl_rc add_event(void *ctx, uint64_t idx, const char *event)
 {
     page_ctx *p = ctx;
+    char *text;
     json_t *o;
     if (++p->n > p->limit)
         return WL_OK; /* one more than the page: there is a next one */
@@ -281,8 +288,22 @@ static wl_rc add_event(void *ctx, uint64_t idx, const char *event)
         json_decref(o);
         return WL_ERR_CORRUPT;
     }
-    if (json_object_set_new(o, "index", json_integer((json_int_t)idx)) != 0 ||
-        json_array_append_new(p->events, o) != 0)
+    /*
+     * jansson's lexer drops a character of a key or string when its buffer cannot grow
+     * (an allocation failing), and still answers: the event read back is checked against
+     * the stored text, so a page never holds a key that is not UCDP's
+     */
+    if ((text = json_dumps(o, JSON_COMPACT)) == NULL || strcmp(text, event) != 0) {
+        free(text);
+        json_decref(o);
+        return WL_ERR_NOMEM;
+    }
+    free(text);
+    if (json_object_set_new(o, "index", json_integer((json_int_t)idx)) != 0) {
+        json_decref(o);
+        return WL_ERR_NOMEM;
+    }
+    if (json_array_append_new(p->events, o) != 0) /* takes o even when it fails */
         return WL_ERR_NOMEM;
     return WL_OK;
 }

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
 #include "willing/crypto.h"
 #include "willing/entry.h"
@@ -168,6 +170,48 @@ out:
     free(body);
     free(b64);
     return rc;
+}
+
+/*
+ * Fault injection over a session: runs fn(ctx, &out) whole, then again with each
+ * allocation (willing's and jansson's) failing in turn until a run fails none. Every run
+ * must give an error or the whole run's answer, and free what it took (ASan tells).
+ * Returns how many runs there were, or 0 when the whole run failed or a run answered
+ * WL_OK with another answer (*bad: the allocation failed then).
+ */
+typedef wl_rc (*wl_test_session_fn)(void *ctx, json_t **out);
+static inline unsigned long wl_test_alloc_faults(wl_test_session_fn fn, void *ctx,
+                                                 unsigned long *bad)
+{
+    json_t *o = NULL;
+    char *want, *got;
+    unsigned long n;
+    *bad = 0;
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    if (fn(ctx, &o) != WL_OK) {
+        json_set_alloc_funcs(malloc, free);
+        return 0;
+    }
+    want = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    for (n = 1; *bad == 0; n++) {
+        wl_alloc_fail_at(n);
+        wl_rc rc = fn(ctx, &o);
+        int failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc == WL_OK) { /* an error, or the right answer */
+            got = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+            if (got == NULL || want == NULL || strcmp(got, want) != 0)
+                *bad = n;
+            wl_free(got);
+        }
+        json_decref(o);
+        if (!failed)
+            break;
+    }
+    wl_free(want);
+    json_set_alloc_funcs(malloc, free);
+    return *bad ? 0 : n;
 }
 
 #endif

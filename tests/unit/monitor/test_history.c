@@ -305,12 +305,82 @@ static void test_kind(void **state)
     free(buf);
 }
 
+/* ---- fault injection: each allocation failed in turn ---- */
+
+static const char fault_csv[] = HEAD ROW("1", "1", "\"Donetsk, \"\"centre\"\"\"", "48.0",
+                                         "1/22/2014 12:00:00 AM", "1/23/2014 12:00:00 AM")
+    ROW("2", "1", "Kyiv\x92s centre", "48.0", "02/01/2014 00:00", "02/01/2014 00:00")
+        ROW("3", "4", "x", "48.0", "2014-01-05", "2014-01-05");
+
+/* Reads fault_csv, packs it, counts it, and reads the store's views: *out the answers. */
+static wl_rc fault_session(void *ctx, json_t **out)
+{
+    fixture *f = ctx;
+    wl_history_import im;
+    wl_history_query q = {.limit = 10};
+    wl_error err;
+    json_t *bodies = NULL, *mem = NULL, *years = NULL, *page = NULL;
+    wl_buf a = {0}, b = {0};
+    size_t line;
+    wl_rc rc;
+    *out = NULL;
+    if ((rc = wl_history_ucdp_read(fault_csv, sizeof fault_csv - 1, &im, &line, &err)) != WL_OK)
+        return rc;
+    rc = wl_history_batches(im.ev, im.n, "24.1", FILE0, &bodies, &err);
+    if (rc == WL_OK)
+        rc = wl_history_years_of(im.ev, im.n, "24.1", &mem, &err);
+    if (rc == WL_OK)
+        rc = wl_history_years(f->s, NULL, &years, &err);
+    if (rc == WL_OK)
+        rc = wl_history_events(f->s, &q, &page, &err);
+    if (rc == WL_OK)
+        rc = wl_history_years_csv(years, &a, 1 << 20);
+    if (rc == WL_OK)
+        rc = wl_history_events_csv(page, &b, 1 << 20);
+    if (rc == WL_OK && (im.nbad != 1 || im.transcoded != 1))
+        rc = WL_ERR_INTERNAL;
+    if (rc == WL_OK &&
+        (*out = json_pack("{s:O, s:O, s:O, s:O, s:s%, s:s%}", "bodies", bodies, "mem", mem, "years",
+                          years, "page", page, "ycsv", a.buf, a.len, "ecsv", b.buf, b.len)) == NULL)
+        rc = WL_ERR_NOMEM;
+    json_decref(bodies);
+    json_decref(mem);
+    json_decref(years);
+    json_decref(page);
+    wl_buf_free(&a);
+    wl_buf_free(&b);
+    wl_history_import_free(&im);
+    return rc;
+}
+
+static void test_alloc_faults(void **state)
+{
+    fixture *f = *state;
+    wl_history_import im;
+    json_t *bodies = NULL;
+    wl_error err;
+    size_t line;
+    unsigned long bad, n;
+    /* the store holds the events first, so the views have something to read */
+    assert_int_equal(wl_history_ucdp_read(fault_csv, sizeof fault_csv - 1, &im, &line, &err),
+                     WL_OK);
+    assert_int_equal(wl_history_batches(im.ev, im.n, "24.1", FILE0, &bodies, &err), WL_OK);
+    assert_int_equal(submit(f, json_array_get(bodies, 0), &err), WL_OK);
+    json_decref(bodies);
+    wl_history_import_free(&im);
+    n = wl_test_alloc_faults(fault_session, f, &bad);
+    if (bad)
+        fail_msg("allocation %lu failed, yet the answer was WL_OK and not the same", bad);
+    assert_true(n > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_staged_file),
         cmocka_unit_test(test_rows),
         cmocka_unit_test_setup_teardown(test_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
