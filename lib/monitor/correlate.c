@@ -102,6 +102,7 @@ void wl_corr_free(wl_corr *c)
     wl_free(c->ids.vals);
     wl_free(c->e);
     wl_free(c->cand);
+    wl_free(c->croot);
     overrides_free(c->ov, c->nov);
     wl_free(c->named);
     wl_free(c->merged);
@@ -168,36 +169,51 @@ static void slot_set(const wl_corr *c, corr_slot *u, const wl_corr_report *r, ui
     u->next = CORR_NONE;
     u->parent = self;
     u->size = 1;
+    u->mark = CORR_NONE;
     u->cls = class_of(c, r->id);
     u->level = wl_corr_level(r->radius_m, r->pt);
 }
 
-/* Join v to its candidates in their order: Kruskal's order when v is canonically last. */
+/*
+ * Join v to its candidates: Kruskal's order when v is canonically last. Taken in the order
+ * of their slots, v's joins would go to the first report of each component (as it was
+ * before v) that passes the distance: so each component's smallest passing slot is found
+ * (marked at its root), then joined, in any order: the same edges, no sort.
+ */
 static void join(wl_corr *c, uint32_t v)
 {
+    const corr_slot *a = &c->s[v];
     for (size_t i = 0; i < c->ncand; i++) {
-        uint32_t u = c->cand[i], ru = wl_corr_find(c, u), rv = wl_corr_find(c, v);
-        const corr_slot *a = &c->s[v], *b = &c->s[u];
-        double lim, h, sl;
-        corr_edge *e;
-        if (ru == rv)
+        uint32_t u = c->cand[i], r = wl_corr_find(c, u);
+        const corr_slot *b = &c->s[u];
+        corr_slot *R = &c->s[r];
+        double lim = (double)a->radius + b->radius + WL_CORR_D_M, sl;
+        c->croot[i] = r;
+        if (R->mark == v && R->best <= u)
             continue;
-        lim = (double)a->radius + b->radius + WL_CORR_D_M;
         if (lim < M_PI * WL_CORR_EARTH_M) {
             sl = sin(lim / (2 * WL_CORR_EARTH_M));
-            h = hav(a, b);
-            if (h > sl * sl)
+            if (hav(a, b) > sl * sl)
                 continue;
-        } else {
-            h = hav(a, b);
         }
-        unite(c, ru, rv);
+        R->mark = v;
+        R->best = u;
+    }
+    for (size_t i = 0; i < c->ncand; i++) {
+        uint32_t u = c->cand[i];
+        corr_slot *R = &c->s[c->croot[i]];
+        const corr_slot *b = &c->s[u];
+        corr_edge *e;
+        if (R->mark != v || R->best != u)
+            continue;
+        R->mark = CORR_NONE;
+        unite(c, wl_corr_find(c, c->croot[i]), wl_corr_find(c, v));
         e = &c->e[c->ne++]; /* reserved by the caller */
         e->a = v;
         e->b = u;
         e->how = WL_CORR_AUTO;
         e->ov = 0;
-        e->dist = hav_dist(h);
+        e->dist = hav_dist(hav(a, b));
         e->gap = a->t > b->t ? a->t - b->t : b->t - a->t;
     }
 }
@@ -318,6 +334,7 @@ wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err)
         corr_slot *s = &c->s[v];
         s->parent = v;
         s->size = 1;
+        s->mark = CORR_NONE;
         s->minid = s->id;
         s->cls = class_of(c, s->id);
     }

@@ -5,7 +5,7 @@
  * each level in one open-addressing table, a report put in its cell's
  * chain, and the query: every held report within a report's window, checked
  * exactly but for the distance (its class, its splits, the time) and left in
- * c->cand by slot. While a rebuild joins the finer levels, a coarser level
+ * c->cand. While a rebuild joins the finer levels, a coarser level
  * is frozen: its reports laid out by cell and then by time, so a query reads
  * in each cell only those within its window, in a row.
  * docs/internals/monitor.md ("Incidents").
@@ -223,13 +223,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
     return WL_OK;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Every held report within v's window (v not yet in the grid), into c->cand, in slot order. */
+/* Every held report within v's window (v not yet in the grid), into c->cand. */
 wl_rc wl_corr_gather(wl_corr *c, uint32_t v)
 {
     c->ncand = 0;
@@ -238,17 +232,8 @@ wl_rc wl_corr_gather(wl_corr *c, uint32_t v)
             return WL_ERR_NOMEM;
     if (c->count[CORR_LEVELS] && chain(c, &c->s[v], c->list_head) != WL_OK)
         return WL_ERR_NOMEM;
-    if (c->ncand > 48) {
-        qsort(c->cand, c->ncand, sizeof *c->cand, cmp_u32);
-        return WL_OK;
-    }
-    for (size_t i = 1; i < c->ncand; i++) { /* mostly a few, mostly in order already */
-        uint32_t x = c->cand[i];
-        size_t j = i;
-        for (; j > 0 && c->cand[j - 1] > x; j--)
-            c->cand[j] = c->cand[j - 1];
-        c->cand[j] = x;
-    }
+    if (wl_corr_reserve((void **)&c->croot, &c->rcap, c->ncand, sizeof *c->croot) != WL_OK)
+        return WL_ERR_NOMEM;
     return WL_OK;
 }
 

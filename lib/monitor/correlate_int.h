@@ -22,6 +22,7 @@ typedef struct {
     int64_t t;
     double phi, lam, cphi; /* radians; cos(phi) */
     uint32_t pt, radius, next, parent, size, cls;
+    uint32_t mark, best; /* a root: the report joining now, its smallest passing slot */
     uint8_t type, level;
 } corr_slot;
 
@@ -76,8 +77,8 @@ struct wl_corr {
     int32_t nrows[CORR_LEVELS], ncols[CORR_LEVELS];
     corr_edge *e;
     size_t ne, ecap;
-    uint32_t *cand;
-    size_t ncand, ccap;
+    uint32_t *cand, *croot; /* the candidates, their roots */
+    size_t ncand, ccap, rcap;
     corr_override *ov;
     size_t nov;
     corr_named *named; /* reports some split names, by id: their class of splits */
@@ -107,7 +108,7 @@ wl_rc wl_corr_table_reserve(corr_table *t, size_t n); /* on failure unchanged */
 void wl_corr_table_put(corr_table *t, uint64_t key, uint32_t val);
 void wl_corr_table_clear(corr_table *t);
 wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size);
-/* Every held report within v's window (v not yet in the grid), into c->cand, by slot. */
+/* Every held report within v's window (v not yet in the grid), into c->cand. */
 wl_rc wl_corr_gather(wl_corr *c, uint32_t v);
 void wl_corr_grid_put(wl_corr *c, uint32_t v); /* the tables reserved before */
 /* Level L, whose reports end at slot end, frozen (on no memory: read through its chains). */
