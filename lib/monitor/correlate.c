@@ -189,8 +189,8 @@ static void join(wl_corr *c, uint32_t v)
         corr_slot *R = &c->s[r];
         double lim = (double)a->radius + b->radius + WL_CORR_D_M, sl;
         c->croot[i] = r;
-        if (R->mark == v && R->best <= u)
-            continue;
+        if ((R->mark == v && R->best <= u) || fabs(a->phi - b->phi) * WL_CORR_EARTH_M > lim)
+            continue; /* the latitudes alone are farther apart than the window */
         if (lim < M_PI * WL_CORR_EARTH_M) {
             sl = sin(lim / (2 * WL_CORR_EARTH_M));
             if (hav(a, b) > sl * sl)

@@ -351,7 +351,14 @@ size_t wl_corr_frozen_range(const corr_frozen *f, uint64_t key, int64_t tlo, int
     if (f->idx.keys[j] == 0)
         return 0;
     lo = f->idx.vals[j];
-    for (end = lo, hi = f->n; end < hi;) { /* the cell's end */
+    for (size_t step = 1;; step *= 2) { /* the cell's end: galloping from its start */
+        if (lo + step >= f->n || f->e[lo + step].key != key) {
+            hi = lo + step < f->n ? lo + step : f->n;
+            end = lo + step / 2 + 1;
+            break;
+        }
+    }
+    for (; end < hi;) {
         size_t m = end + (hi - end) / 2;
         if (f->e[m].key == key)
             end = m + 1;
