@@ -138,18 +138,24 @@ wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size)
 }
 
 /* A candidate u of v: a class v may join, the same splits, within both time windows. */
-static wl_rc consider(wl_corr *c, const corr_slot *v, uint32_t u)
+static wl_rc consider_as(wl_corr *c, const corr_slot *v, uint32_t u, int64_t t, uint32_t pt,
+                         uint32_t type, uint32_t cls)
 {
-    const corr_slot *s = &c->s[u];
-    int64_t gap = s->t > v->t ? s->t - v->t : v->t - s->t;
-    if (!((c->compat.mask[v->type] >> s->type) & 1) || s->cls != v->cls ||
-        gap > (int64_t)s->pt + v->pt + WL_CORR_T_S)
+    int64_t gap = t > v->t ? t - v->t : v->t - t;
+    if (!((c->compat.mask[v->type] >> type) & 1) || cls != v->cls ||
+        gap > (int64_t)pt + v->pt + WL_CORR_T_S)
         return WL_OK;
     if (c->ncand == c->ccap &&
         wl_corr_reserve((void **)&c->cand, &c->ccap, c->ncand + 1, sizeof *c->cand) != WL_OK)
         return WL_ERR_NOMEM;
     c->cand[c->ncand++] = u;
     return WL_OK;
+}
+
+static wl_rc consider(wl_corr *c, const corr_slot *v, uint32_t u)
+{
+    const corr_slot *s = &c->s[u];
+    return consider_as(c, v, u, s->t, s->pt, s->type, s->cls);
 }
 
 static wl_rc chain(wl_corr *c, const corr_slot *v, uint32_t u)
@@ -212,7 +218,8 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
                 if (c->fz[L].e) { /* frozen: only those within the window, in a row */
                     size_t k = wl_corr_frozen_range(&c->fz[L], key, v->t - tr, v->t + tr, &f);
                     for (size_t i = 0; i < k; i++)
-                        if (consider(c, v, f[i].slot) != WL_OK)
+                        if (consider_as(c, v, f[i].slot, f[i].t, f[i].pt, f[i].type, f[i].cls) !=
+                            WL_OK)
                             return WL_ERR_NOMEM;
                     continue;
                 }
@@ -293,7 +300,8 @@ void wl_corr_freeze(wl_corr *c, int L, uint32_t end)
     if (f->e == NULL)
         return; /* read through its chains */
     for (uint32_t u = first; u < end; u++)
-        f->e[f->n++] = (corr_fentry){slot_cell(c, &c->s[u]), c->s[u].t, u};
+        f->e[f->n++] = (corr_fentry){
+            slot_cell(c, &c->s[u]), c->s[u].t, u, c->s[u].pt, c->s[u].cls, c->s[u].type};
     wl_corr_frozen_build(f);
 }
 

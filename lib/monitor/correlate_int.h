@@ -44,7 +44,8 @@ typedef struct {
 typedef struct {
     uint64_t key;
     int64_t t;
-    uint32_t slot;
+    uint32_t slot, pt, cls; /* what the window and the class need, beside the key: */
+    uint32_t type;          /* the slot is read only for a candidate */
 } corr_fentry;
 
 typedef struct {
