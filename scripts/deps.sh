@@ -18,7 +18,7 @@ run_pkgs=(curl python3 libjs-leaflet)
 test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace
   golang-go golang-golang-x-mod-dev openssl
-  chromium fonts-dejavu-core nodejs procps xxd libxml2-utils
+  chromium fonts-dejavu-core nodejs procps xxd libxml2-utils poppler-utils
 )
 
 bench_pkgs=(wrk)

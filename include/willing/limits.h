@@ -162,6 +162,12 @@
 #define WL_IATI_TEXT_BYTES 2000u /* a flow's text taken from a description */
 #define WL_IATI_ORG_BYTES 200u   /* a provider or receiver taken from an org */
 
+/* The monitors' daily report (lib/monitor/daily.c, docs/internals/monitor.md). */
+#define WL_DAILY_REPORTS_MAX 100000u /* reports one day's report holds; more is refused */
+#define WL_DAILY_PAGE 1000u          /* reports read from the store at a time */
+#define WL_DAILY_CSV_MAX (64u << 20) /* bytes of one day's CSV */
+#define WL_DAILY_MAP_MAX (16u << 20) /* bytes of the oblasts' map read for it */
+
 /* The deal (lib/deal, docs/internals/deal.md): a version's lists and texts. */
 #define WL_DEAL_TITLE_BYTES 256u   /* a version's title */
 #define WL_DEAL_ANNEXES_MAX 64u    /* annexes of one version */

@@ -97,5 +97,13 @@ wl_rc wl_zone_index_contains(wl_zone_index *ix, double lon, double lat, bool exa
                              wl_error *err) WL_MUST;
 /* The same, counting only (the bench): zones holding the point. */
 wl_rc wl_zone_index_count(wl_zone_index *ix, double lon, double lat, size_t *n) WL_MUST;
+/*
+ * The zones whose area holds (lon, lat), protected sites left out (their
+ * exact areas are not public), each given to fn by id (id and type live until
+ * fn returns): the monitors' counts per zone. Not WL_OK from fn stops.
+ */
+typedef wl_rc (*wl_zone_hold_fn)(void *ctx, const char *id, const char *type);
+wl_rc wl_zone_index_each(wl_zone_index *ix, double lon, double lat, wl_zone_hold_fn fn,
+                         void *ctx) WL_MUST;
 
 #endif

@@ -197,19 +197,25 @@ static wl_rc holding(wl_zone_index *ix, const GEOSGeometry *pt, bool exact, foun
     return WL_OK;
 }
 
-wl_rc wl_zone_index_count(wl_zone_index *ix, double lon, double lat, size_t *n)
+/* The areas holding (lon, lat) into f (caller frees f->v), as holding() gives them. */
+static wl_rc holding_at(wl_zone_index *ix, double lon, double lat, bool exact, found *f)
 {
-    found f = {0};
     double x, y;
     GEOSGeometry *pt;
     wl_rc rc;
-    *n = 0;
     wl_geo_forward(lon, lat, &x, &y);
     if ((pt = GEOSGeom_createPointFromXY_r(ix->g.h, x, y)) == NULL)
         return WL_ERR_NOMEM;
-    rc = holding(ix, pt, true, &f);
-    *n = rc == WL_OK ? f.n : 0;
+    rc = holding(ix, pt, exact, f);
     GEOSGeom_destroy_r(ix->g.h, pt);
+    return rc;
+}
+
+wl_rc wl_zone_index_count(wl_zone_index *ix, double lon, double lat, size_t *n)
+{
+    found f = {0};
+    wl_rc rc = holding_at(ix, lon, lat, true, &f);
+    *n = rc == WL_OK ? f.n : 0;
     wl_free(f.v);
     return rc;
 }
@@ -217,6 +223,18 @@ wl_rc wl_zone_index_count(wl_zone_index *ix, double lon, double lat, size_t *n)
 static int by_id(const void *a, const void *b)
 {
     return strcmp((*(item *const *)a)->id, (*(item *const *)b)->id);
+}
+
+wl_rc wl_zone_index_each(wl_zone_index *ix, double lon, double lat, wl_zone_hold_fn fn, void *ctx)
+{
+    found f = {0};
+    wl_rc rc = holding_at(ix, lon, lat, false, &f);
+    if (rc == WL_OK && f.n > 1)
+        qsort(f.v, f.n, sizeof *f.v, by_id);
+    for (size_t i = 0; rc == WL_OK && i < f.n; i++)
+        rc = fn(ctx, f.v[i]->id, f.v[i]->type);
+    wl_free(f.v);
+    return rc;
 }
 
 /* The sites near the point, with their distance as this viewer may know it. */

@@ -26,14 +26,6 @@ static enum MHD_Result bad_query(wl_call *call, const char *what)
     return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query", "%s", what);
 }
 
-/* A YYYY-MM-DD day. */
-static bool is_day(const char *d)
-{
-    return strlen(d) == 10 && strspn(d, "0123456789-") == 10 && d[4] == '-' && d[7] == '-' &&
-           strspn(d, "0123456789") == 4 && strspn(d + 5, "0123456789") == 2 &&
-           strspn(d + 8, "0123456789") == 2;
-}
-
 static enum MHD_Result get_reports(wl_call *call)
 {
     const char *day = arg(call, "day"), *type = arg(call, "type");
@@ -42,7 +34,7 @@ static enum MHD_Result get_reports(wl_call *call)
     uint64_t after = 0, limit = WL_MONITOR_PAGE_DEFAULT;
     json_t *o = NULL;
     wl_rc rc;
-    if (day && !is_day(day))
+    if (day && wl_date_days(day, false) < 1)
         return bad_query(call, "day: a UTC day, YYYY-MM-DD");
     if (type && !wl_monitor_in(wl_monitor_types, type))
         return bad_query(call, "type: a report type (docs/FORMAT.md, \"Monitors' reports\")");

@@ -71,8 +71,18 @@ typedef struct wl_route {
 extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[],
     wl_routes_session[], wl_routes_sealed[], wl_routes_coalition[], wl_routes_reference[],
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
-    wl_routes_zones[], wl_routes_monitor[];
+    wl_routes_zones[], wl_routes_monitor[], wl_routes_daily[];
 extern const wl_route wl_routes_history[];
+
+/*
+ * What one route file keeps for another. wl_zones_index_use (zones.c): fn
+ * with the zones' containment index as of the register now, held while fn
+ * runs (one user at a time); its result, or the index's failure in err.
+ * wl_geo_dir (web.c): the directory of the map's files (PATH_MAX bytes of buf).
+ */
+typedef struct wl_zone_index wl_zone_index;
+wl_rc wl_zones_index_use(wl_rc (*fn)(void *ctx, wl_zone_index *ix), void *ctx, wl_error *err);
+const char *wl_geo_dir(char *buf);
 
 /* The row answering method on url (the first that matches), or NULL (404). */
 const wl_route *wl_route_find(const char *method, const char *url);

@@ -456,6 +456,11 @@ static enum MHD_Result page_deal(wl_call *call)
     return send_file(call->c, "deal.html", 1);
 }
 
+static enum MHD_Result page_daily(wl_call *call)
+{
+    return send_file(call->c, "daily.html", 1);
+}
+
 /* GET /static/<file>: web/<file>, a safe name of a known type. */
 static enum MHD_Result get_static(wl_call *call)
 {
@@ -478,7 +483,7 @@ static enum MHD_Result get_static(wl_call *call)
  * The map's directory: the one installed beside this binary (PREFIX/share/willing/geo),
  * else the build tree's (WL_GEO_DIR). buf holds PATH_MAX bytes.
  */
-static const char *geo_dir(char *buf)
+const char *wl_geo_dir(char *buf)
 {
     ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX - 1);
     char *slash;
@@ -511,7 +516,7 @@ static enum MHD_Result get_geo(wl_call *call)
     if (!safe_name(call->rest))
         return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_found",
                                 "no such file: the map's is /geo/ukraine-oblasts.geojson");
-    return send_file_in(call->c, geo_dir(buf), call->rest, 0);
+    return send_file_in(call->c, wl_geo_dir(buf), call->rest, 0);
 }
 
 const wl_route wl_routes_web[] = {
@@ -523,6 +528,7 @@ const wl_route wl_routes_web[] = {
     {"GET", "/coordinator", WL_ACCESS_ANYONE, 0, page_coordinator, 0, NULL},
     {"GET", "/flows", WL_ACCESS_ANYONE, 0, page_flows, 0, NULL},
     {"GET", "/deal", WL_ACCESS_ANYONE, 0, page_deal, 0, NULL},
+    {"GET", "/daily", WL_ACCESS_ANYONE, 0, page_daily, 0, NULL},
     {"GET", "/vendor/leaflet/*", WL_ACCESS_ANYONE, 0, get_leaflet, 0, NULL},
     {"GET", "/geo/*", WL_ACCESS_ANYONE, 0, get_geo, 0, NULL},
     {"GET", "/feed.atom", WL_ACCESS_ANYONE, 0, get_feed, 0, NULL},

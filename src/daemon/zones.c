@@ -180,6 +180,16 @@ static wl_rc index_fresh(wl_error *err)
     return rc;
 }
 
+wl_rc wl_zones_index_use(wl_rc (*fn)(void *ctx, wl_zone_index *ix), void *ctx, wl_error *err)
+{
+    wl_rc rc = index_fresh(err);
+    if (rc != WL_OK)
+        return rc;
+    rc = fn(ctx, index_now);
+    pthread_mutex_unlock(&index_mu);
+    return rc;
+}
+
 /* A query's degrees: a finite decimal number within [lo, hi]; -1 when not one. */
 static int degrees(const char *v, double lo, double hi, double *out)
 {

@@ -166,6 +166,7 @@ check "history.batch by the coordinator" [ "$(w gb history.batch "$HB")" = ok ]
 #                                         anon xa  xa2 de  gb  ua  mo
 matrix "/api/v1/history"                   200 200 200 200 200 200 200
 matrix "/api/v1/history/events?limit=5"    200 200 200 200 200 200 200
+matrix "/api/v1/daily/2026-03-29"          200 200 200 200 200 200 200
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')

@@ -137,7 +137,7 @@ import json; o=json.load(open('$T/body')); assert len(o['reports'])==2 and o['ne
 st=$(status GET "/api/v1/reports/$I1")
 check "GET /api/v1/reports/$I1" python3 -c "import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['index']==$I1 and o['type']=='explosion', o"
 for q in "reports/1:404:unknown_report" "reports/x:400:bad_query" "reports?type=rumour:400:bad_query" \
-  "reports?day=yesterday:400:bad_query" "reports?limit=0:400:bad_query" "reports?limit=1001:400:bad_query"; do
+  "reports?day=yesterday:400:bad_query" "reports?day=2026-02-30:400:bad_query" "reports?limit=0:400:bad_query" "reports?limit=1001:400:bad_query"; do
   st=$(status GET "/api/v1/${q%%:*}")
   r=${q#*:}
   check "GET /api/v1/${q%%:*}: ${r%%:*} ${r#*:}" python3 -c "import json; o=json.load(open('$T/body')); assert '$st'=='${r%%:*}' and o['error']=='${r#*:}', ('$st', o)"

@@ -12,6 +12,7 @@ export const PAGES = [
   { page: "coordinator", href: "/coordinator", label: "Coordinator" },
   { page: "flows", href: "/flows", label: "Aid flowing" },
   { page: "deal", href: "/deal", label: "The deal" },
+  { page: "daily", href: "/daily", label: "Daily report" },
 ];
 
 export function renderNav(doc = document) {

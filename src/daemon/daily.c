@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The monitors' daily report (docs/internals/monitor.md, "The daily report"):
+ *   GET /api/v1/daily/<YYYY-MM-DD>              the report as JSON
+ *   GET /api/v1/daily/<YYYY-MM-DD>?format=csv   its annex, one row per report
+ * Public: reports are public entries, and the report sums them. The report is
+ * lib/monitor/daily.c's; this file holds the oblasts' index (the map's file,
+ * read once) and uses the zones' containment index of zones.c.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daemon.h"
+#include "respond.h"
+#include "route.h"
+#include "willing/daily.h"
+
+/* The oblasts' index, built from the map's file at the first report; one report at a time uses it.
+ */
+static pthread_mutex_t regions_mu = PTHREAD_MUTEX_INITIALIZER;
+static wl_regions *regions;
+static bool regions_tried;
+
+/* The index of the map the console draws (web.c's directory), or NULL without one. */
+static wl_regions *regions_get(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 40];
+    FILE *f;
+    if (regions_tried)
+        return regions;
+    regions_tried = true;
+    if (snprintf(path, sizeof path, "%s/ukraine-oblasts.geojson", wl_geo_dir(dir)) >=
+        (int)sizeof path)
+        return NULL;
+    if ((f = fopen(path, "rb")) != NULL) {
+        wl_buf b = {0};
+        char chunk[65536];
+        size_t n;
+        wl_error err;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            if (wl_buf_append(&b, chunk, n, WL_DAILY_MAP_MAX) != WL_OK)
+                break;
+        if (!ferror(f) && feof(f) &&
+            wl_regions_build(b.buf, b.len, "name", &regions, &err) != WL_OK)
+            fprintf(stderr, "willing: %s: %s: reports are not placed in oblasts\n", path, err.msg);
+        fclose(f);
+        wl_buf_free(&b);
+    }
+    if (regions == NULL)
+        fprintf(stderr, "willing: no map of oblasts at %s: reports are not placed in oblasts\n",
+                path);
+    return regions;
+}
+
+typedef struct {
+    const char *day;
+    json_t *out;
+    wl_error *err;
+} daily_arg;
+
+/* With the zones' index held (zones.c): the report, on one read snapshot. */
+static wl_rc build(void *ctx, wl_zone_index *zones)
+{
+    daily_arg *a = ctx;
+    wl_store *s = wl_thread_store();
+    wl_rc rc;
+    if (s == NULL || wl_store_begin_read(s) != WL_OK)
+        return wl_error_set(a->err, WL_ERR_IO, "storage", "the ledger cannot be read");
+    pthread_mutex_lock(&regions_mu);
+    rc = wl_daily_build(s, a->day, regions_get(), zones, &a->out, a->err);
+    pthread_mutex_unlock(&regions_mu);
+    (void)!wl_store_commit(s);
+    return rc;
+}
+
+static enum MHD_Result get_daily(wl_call *call)
+{
+    const char *format = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "format");
+    wl_error err = {0};
+    daily_arg a = {call->rest, NULL, &err};
+    char *text;
+    size_t len;
+    wl_rc rc;
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "format: json (the default) or csv");
+    if (wl_date_days(call->rest, false) < 1)
+        return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_day",
+                                "a day is YYYY-MM-DD: GET /api/v1/daily/2026-11-30");
+    rc = wl_zones_index_use(build, &a, &err);
+    if (rc == WL_ERR_TOO_LARGE)
+        return wl_respond_error(call->c, MHD_HTTP_CONTENT_TOO_LARGE, err.code, "%s", err.msg);
+    if (rc != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                err.code ? err.code : "storage", "%s", err.msg);
+    if (format && strcmp(format, "csv") == 0) {
+        enum MHD_Result ret;
+        rc = wl_daily_csv(a.out, &text, &len, &err);
+        json_decref(a.out);
+        if (rc != WL_OK)
+            return wl_respond_error(call->c, MHD_HTTP_CONTENT_TOO_LARGE, err.code, "%s", err.msg);
+        ret = wl_respond_bytes(call->c, MHD_HTTP_OK, "text/csv; charset=utf-8", text, len,
+                               "no-store");
+        wl_free(text);
+        return ret;
+    }
+    return wl_respond_json(call->c, MHD_HTTP_OK, a.out);
+}
+
+const wl_route wl_routes_daily[] = {
+    {"GET", "/api/v1/daily/*", WL_ACCESS_ANYONE, 0, get_daily, 0, NULL},
+    {"*", "/api/v1/daily/*", WL_ACCESS_ANYONE, 0, NULL, 0, "use GET to read %s"},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};
