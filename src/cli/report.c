@@ -22,7 +22,9 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "willing/crypto.h"
 #include "willing/limits.h"
+#include "willing/merkle.h"
 #include "willing/monitor.h"
 
 /* ---- report setup ---- */
@@ -396,6 +398,26 @@ static int run_list(const cli_cmd *self, int argc, char **argv)
 /* ---- sync ---- */
 
 /*
+ * Whether ans is the log's receipt of the entry (base64 b64): an index, and
+ * the leaf hash of exactly these bytes. A 200 from anything else (a captive
+ * portal, a proxy) is no receipt, and the report stays pending.
+ */
+static bool logged(const json_t *ans, const char *b64)
+{
+    static uint8_t bytes[WL_ENTRY_MAX];
+    uint8_t leaf[32];
+    char want[48];
+    size_t n = 0;
+    const char *got = json_string_value(json_object_get(ans, "leaf_hash"));
+    if (!json_is_integer(json_object_get(ans, "index")) || got == NULL || b64 == NULL ||
+        wl_b64_decode(b64, strlen(b64), bytes, sizeof bytes, &n) != WL_OK)
+        return false;
+    wl_merkle_leaf_hash(bytes, n, leaf);
+    wl_b64_encode(leaf, 32, want);
+    return strcmp(got, want) == 0;
+}
+
+/*
  * Sends one queued report: its evidence first, then its entry. 0 sent (rec
  * marked), 1 refused (rec marked), -1 not reached (rec unchanged).
  */
@@ -423,12 +445,15 @@ static int send_one(const char *server, const wl_keyfile *kf, json_t *rec, char 
     cli_url(server, "/api/v1/entries", url, sizeof url);
     st = cli_http("POST", url, "application/json", req, strlen(req), &resp, err, sizeof err);
     ans = json_loads(resp.buf ? resp.buf : "", 0, NULL);
-    if (st == 200 || st == 201) {
+    if ((st == 200 || st == 201) && logged(ans, json_string_value(json_object_get(rec, "entry")))) {
         json_object_set_new(rec, "state", json_string("sent"));
         json_object_set(rec, "index", json_object_get(ans, "index"));
         json_object_set_new(rec, "existed", json_boolean(st == 200));
         ret = 0;
-    } else if (st >= 400 && st < 500 && st != 408 && st != 429) {
+    } else if (st == 200 || st == 201) {
+        snprintf(why, cap, "HTTP %ld is not the log's receipt of the report (another server?)", st);
+    } else if (st >= 400 && st < 500 && st != 408 && st != 429 &&
+               json_is_string(json_object_get(ans, "error"))) { /* the log's own refusal */
         cli_answer_message(st, &resp, err, why, cap);
         json_object_set_new(rec, "state", json_string("refused"));
         json_object_set_new(rec, "why", json_string(why));

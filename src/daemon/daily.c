@@ -5,7 +5,8 @@
  *   GET /api/v1/daily/<YYYY-MM-DD>?format=csv   its annex, one row per report
  * Public: reports are public entries, and the report sums them. The report is
  * lib/monitor/daily.c's; this file holds the oblasts' index (the map's file,
- * read once) and uses the zones' containment index of zones.c.
+ * read once) and uses the zones' containment index of zones.c; the JSON is
+ * kept in the view cache by day and committed log size.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "daemon.h"
 #include "respond.h"
 #include "route.h"
+#include "viewcache.h"
 #include "willing/daily.h"
 
 /* The oblasts' index, built from the map's file at the first report; one report at a time uses it.
@@ -81,8 +83,11 @@ static enum MHD_Result get_daily(wl_call *call)
     const char *format = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "format");
     wl_error err = {0};
     daily_arg a = {call->rest, NULL, &err};
-    char *text;
+    char *text, key[WL_VIEWCACHE_KEY_MAX];
     size_t len;
+    uint64_t size, gen = 0;
+    bool json = format == NULL || strcmp(format, "json") == 0;
+    enum MHD_Result ret;
     wl_rc rc;
     if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
         return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
@@ -90,14 +95,24 @@ static enum MHD_Result get_daily(wl_call *call)
     if (wl_date_days(call->rest, false) < 1)
         return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_day",
                                 "a day is YYYY-MM-DD: GET /api/v1/daily/2026-11-30");
+    /*
+     * The JSON is kept per day and committed log size (a new report, or any
+     * entry, makes another key: a read after a write sees it), so asking again
+     * costs a copy, not another build under the zones' index.
+     */
+    pthread_mutex_lock(&wl_srv->mu);
+    size = wl_srv->size;
+    pthread_mutex_unlock(&wl_srv->mu);
+    snprintf(key, sizeof key, "daily:%.10s@%llu", call->rest, (unsigned long long)size);
+    if (json && wl_viewcache_hit(call->c, key, &gen, &ret))
+        return ret;
     rc = wl_zones_index_use(build, &a, &err);
     if (rc == WL_ERR_TOO_LARGE)
         return wl_respond_error(call->c, MHD_HTTP_CONTENT_TOO_LARGE, err.code, "%s", err.msg);
     if (rc != WL_OK)
         return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE,
                                 err.code ? err.code : "storage", "%s", err.msg);
-    if (format && strcmp(format, "csv") == 0) {
-        enum MHD_Result ret;
+    if (!json) {
         rc = wl_daily_csv(a.out, &text, &len, &err);
         json_decref(a.out);
         if (rc != WL_OK)
@@ -107,7 +122,7 @@ static enum MHD_Result get_daily(wl_call *call)
         wl_free(text);
         return ret;
     }
-    return wl_respond_json(call->c, MHD_HTTP_OK, a.out);
+    return wl_viewcache_answer(call->c, key, gen, a.out);
 }
 
 const wl_route wl_routes_daily[] = {

@@ -76,5 +76,11 @@ st=$(status GET '/api/v1/daily/2026-03-29?format=xml')
 check "format=xml: 400 bad_query naming format" sh -c "[ '$st' = 400 ] && grep -q format '$T/body'"
 st=$(status POST /api/v1/daily/2026-03-29 -H 'Content-Type: application/json' --data '{}')
 check "POST: 405" [ "$st" = 405 ]
+# the report is kept between requests: a report logged after it was read is in the next read
+curl -s "$URL/api/v1/daily/2026-03-29" >/dev/null
+R9=$(post_report mon "{\"observed\":$(t 2026-03-29T11:00:00Z),\"precision_s\":600,$(at 37.80 48.02),\"type\":\"explosion\"}")
+st=$(status GET /api/v1/daily/2026-03-29)
+check "a report logged after the day's report was read is in the next read (7 reports)" python3 -c "
+import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['reports']==7 and $R9 in [r['index'] for r in o['annex']], o['reports']"
 check "still serving" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/daily/2026-03-29')\" = 200 ]"
 finish

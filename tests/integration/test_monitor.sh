@@ -99,6 +99,32 @@ if "$W" report new --type explosion --at 37.8,48.1 >/dev/null 2>"$T/err"; then n
   check "report new refuses a point without its radius" grep -q 'location.radius_m' "$T/err"; fi
 if "$W" sync >"$T/sync.out" 2>"$T/sync.err"; then not_ok "sync with the server down said it sent"; else
   check "sync with the server down: nothing sent, 3 pending" grep -q '0 sent, 0 refused, 3 pending' "$T/sync.err"; fi
+# a captive portal or a wrong server (anything but the log): 200 or 404 with a web page to
+# every request; nothing marked sent or refused, all three stay pending
+for code in 200 404; do
+  PP=$(free_port)
+  python3 - "$PP" "$code" <<'P' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get('Content-Length') or 0); self.rfile.read(n)
+        b = b'<html>Sign in to the hotel network</html>'
+        self.send_response(int(sys.argv[2])); self.send_header('Content-Type', 'text/html')
+        self.send_header('Content-Length', str(len(b))); self.end_headers(); self.wfile.write(b)
+    do_GET = do_POST = do_PUT = answer
+    def log_message(self, *a): pass
+http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+P
+  PORTAL=$!
+  wait_for "the portal on $PP" curl -s -o /dev/null "http://127.0.0.1:$PP/"
+  if "$W" sync --server "http://127.0.0.1:$PP" >/dev/null 2>"$T/portal.err"; then
+    not_ok "sync through a portal answering $code said it was done"
+  else
+    check "sync through a portal answering $code: nothing marked sent or refused, 3 pending" \
+      grep -q '0 sent, 0 refused, 3 pending' "$T/portal.err"
+  fi
+  kill "$PORTAL"; wait "$PORTAL" 2>/dev/null || true
+done
 "$W" report list >"$T/list.out"
 check "report list: three pending" [ "$(grep -c ' pending ' "$T/list.out")" = 3 ]
 
