@@ -212,4 +212,14 @@
 #define WL_MONITOR_PAGE_DEFAULT 100u   /* reports in one page of GET /api/v1/reports */
 #define WL_MONITOR_PAGE_MAX 1000u
 
+/* The monitors' map and timeline (lib/monitor/map.c, docs/internals/monitor.md, "The map"). */
+#define WL_MAP_ZOOM_DEFAULT 6u     /* the map's zoom when none is given: Ukraine whole */
+#define WL_MAP_ZOOM_MAX 18u        /* Leaflet's deepest zoom */
+#define WL_MAP_ZOOM_SINGLES 13u    /* from this zoom on (cells < 1 km) nothing is clustered */
+#define WL_MAP_CELL_DEG 90.0       /* a cell's width in degrees of longitude at zoom 0 */
+#define WL_MAP_REPORTS_MAX 100000u /* reports of one day the map holds; more is refused */
+#define WL_MAP_HISTORY_MAX 1000u   /* UCDP events of the history layer */
+#define WL_MAP_TIMELINE_DAYS 30u   /* days of the timeline by default */
+#define WL_MAP_TIMELINE_MAX 366u   /* days of one timeline at most */
+
 #endif

@@ -50,5 +50,35 @@ const char *wl_monitor_oblast_name(const char *id);
 wl_rc wl_monitor_reports(wl_store *s, const char *day, const char *type, uint64_t after,
                          unsigned limit, json_t **out) WL_MUST;
 wl_rc wl_monitor_report_show(wl_store *s, uint64_t index, json_t **out) WL_MUST;
+/* The reports author (a member id) wrote, of index > after, at most limit: as wl_monitor_reports.
+ */
+wl_rc wl_monitor_reports_by(wl_store *s, const char *author, uint64_t after, unsigned limit,
+                            json_t **out) WL_MUST;
+/* The taxonomy as JSON, for forms: {"types", "restrictions", "weapons", "directions",
+ * "oblasts": [{"id", "name"}], "limits": {...}}. *out: caller decrefs. */
+wl_rc wl_monitor_taxonomy(json_t **out) WL_MUST;
+/* The i-th oblast (id order): its id, and its name in *name; NULL past the last. */
+const char *wl_monitor_oblast_at(size_t i, const char **name);
+
+/*
+ * The map (lib/monitor/map.c, docs/internals/monitor.md "The map and the
+ * timeline"): the reports observed in the period of day (the daily report's),
+ * of type (NULL: any), compact: those with coordinates alone in their grid
+ * cell as points, the others of a cell as a cluster (cells of
+ * WL_MAP_CELL_DEG / 2^zoom degrees of longitude by 2/3 of that of latitude;
+ * from WL_MAP_ZOOM_SINGLES on every report is a point), those naming an
+ * oblast grouped by oblast; and UCDP's events of that day as the layer
+ * "history". WL_ERR_INVALID bad_day, WL_ERR_TOO_LARGE past WL_MAP_REPORTS_MAX.
+ * Read on one snapshot by the caller. *out: caller decrefs; NULL on error.
+ */
+wl_rc wl_monitor_map(wl_store *s, const char *day, const char *type, unsigned zoom, json_t **out,
+                     wl_error *err) WL_MUST;
+/*
+ * The timeline: how many reports (of type, NULL: any) the period of each of
+ * the days days ending on to held, {"to", "days", "type", "timeline": [{"day",
+ * "reports"}]}, oldest first. WL_ERR_INVALID bad_day.
+ */
+wl_rc wl_monitor_timeline(wl_store *s, const char *to, unsigned days, const char *type,
+                          json_t **out, wl_error *err) WL_MUST;
 
 #endif

@@ -79,3 +79,11 @@ const char *wl_monitor_oblast_name(const char *id)
             return oblasts[i].name;
     return NULL;
 }
+
+const char *wl_monitor_oblast_at(size_t i, const char **name)
+{
+    if (i >= sizeof oblasts / sizeof oblasts[0])
+        return NULL;
+    *name = oblasts[i].name;
+    return oblasts[i].id;
+}

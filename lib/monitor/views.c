@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "store/store.h"
+#include "willing/limits.h"
 #include "willing/monitor.h"
 
 static wl_rc report_json(void *ctx, const wl_store_report *r)
@@ -22,6 +23,68 @@ static wl_rc report_json(void *ctx, const wl_store_report *r)
                   (json_int_t)r->signed_at, "logged", (json_int_t)r->logged, "type", r->type,
                   "report", body);
     return o && json_array_append_new(arr, o) == 0 ? WL_OK : WL_ERR_NOMEM;
+}
+
+/* {"reports": arr, "next": the last index when more follow, else null}; takes arr. */
+static wl_rc page(json_t *arr, bool more, json_t **out)
+{
+    json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+    *out = json_pack("{s:O, s:o}", "reports", arr, "next",
+                     more && last ? json_integer(json_integer_value(json_object_get(last, "index")))
+                                  : json_null());
+    json_decref(arr);
+    return *out ? WL_OK : WL_ERR_NOMEM;
+}
+
+wl_rc wl_monitor_reports_by(wl_store *s, const char *author, uint64_t after, unsigned limit,
+                            json_t **out)
+{
+    json_t *arr = json_array();
+    bool more = false;
+    wl_rc rc = arr ? WL_OK : WL_ERR_NOMEM;
+    *out = NULL;
+    if (rc == WL_OK)
+        rc = wl_store_reports_by(s, author, after, limit, report_json, arr, &more);
+    if (rc != WL_OK) {
+        json_decref(arr);
+        return rc;
+    }
+    return page(arr, more, out);
+}
+
+static json_t *list_of(const char *const *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && l[i]; i++)
+        if (json_array_append_new(a, json_string(l[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+wl_rc wl_monitor_taxonomy(json_t **out)
+{
+    json_t *obl = json_array();
+    const char *id, *name;
+    for (size_t i = 0; obl && (id = wl_monitor_oblast_at(i, &name)) != NULL; i++)
+        if (json_array_append_new(obl, json_pack("{s:s, s:s}", "id", id, "name", name)) != 0) {
+            json_decref(obl);
+            obl = NULL;
+        }
+    *out =
+        obl ? json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "types",
+                        list_of(wl_monitor_types), "restrictions", list_of(wl_monitor_restrictions),
+                        "weapons", list_of(wl_monitor_weapons), "directions",
+                        list_of(wl_monitor_directions), "oblasts", obl, "limits", "precision_min_s",
+                        (json_int_t)WL_MONITOR_PRECISION_MIN, "precision_max_s",
+                        (json_int_t)WL_MONITOR_PRECISION_MAX, "radius_min_m",
+                        (json_int_t)WL_MONITOR_RADIUS_MIN, "radius_max_m",
+                        (json_int_t)WL_MONITOR_RADIUS_MAX, "count_max",
+                        (json_int_t)WL_MONITOR_COUNT_MAX, "text_bytes",
+                        (json_int_t)WL_MONITOR_TEXT_BYTES, "skew_s", (json_int_t)WL_MONITOR_SKEW_S)
+            : NULL;
+    return *out ? WL_OK : WL_ERR_NOMEM;
 }
 
 wl_rc wl_monitor_reports(wl_store *s, const char *day, const char *type, uint64_t after,

@@ -144,6 +144,7 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS reports_by_day ON reports(day, idx);"
     "CREATE INDEX IF NOT EXISTS reports_by_type ON reports(type, idx);"
     "CREATE INDEX IF NOT EXISTS reports_by_day_type ON reports(day, type, idx);"
+    "CREATE INDEX IF NOT EXISTS reports_by_author ON reports(author, idx);"
     "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
     /* sqlite_history.c: UCDP's events, apart from monitors' reports */
     "CREATE TABLE IF NOT EXISTS history(idx INTEGER NOT NULL, row INTEGER NOT NULL,"

@@ -1,12 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The monitor family of the SQLite store (store/store_monitor.h): table
- * reports, one row per monitor.report entry, read by index, by observed day
- * and by type; report_logged, when the log sequenced each.
+ * reports, one row per monitor.report entry, read by index, by observed day,
+ * by type and by author, and their observed times over a range of days (the timeline);
+ * report_logged, when the log sequenced each.
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_LOGGED, Q_GET, Q_ALL, Q_DAY, Q_TYPE, Q_DAY_TYPE, Q_COUNT };
+enum {
+    Q_PUT,
+    Q_LOGGED,
+    Q_GET,
+    Q_ALL,
+    Q_DAY,
+    Q_TYPE,
+    Q_DAY_TYPE,
+    Q_AUTHOR,
+    Q_TIMES,
+    Q_TIMES_TYPE,
+    Q_COUNT
+};
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 #define COLS                                                                                       \
@@ -25,6 +38,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_TYPE] = "SELECT " COLS FROM "WHERE r.type = ?4 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
     [Q_DAY_TYPE] = "SELECT " COLS FROM
                    "WHERE r.day = ?3 AND r.type = ?4 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+    [Q_AUTHOR] = "SELECT " COLS FROM "WHERE r.author = ?3 AND r.idx > ?1 ORDER BY r.idx LIMIT ?2",
+    [Q_TIMES] = "SELECT observed, type FROM reports WHERE day >= ?1 AND day <= ?2",
+    [Q_TIMES_TYPE] =
+        "SELECT observed, type FROM reports WHERE day >= ?1 AND day <= ?2 AND type = ?3",
 };
 const wl_sq_family wl_sq_monitor = {sql, Q_COUNT};
 
@@ -71,7 +88,7 @@ static wl_rc walk(sqlite3_stmt *st, unsigned limit, wl_store_report_fn fn, void 
 {
     wl_store_report r;
     wl_rc rc = WL_OK;
-    int q;
+    int q = SQLITE_DONE;
     while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == limit) {
             *more = true;
@@ -138,4 +155,38 @@ wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void
     sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
     rc = walk(st, 1, fn, ctx, &n, &more);
     return rc == WL_OK && n == 0 ? WL_ERR_NOT_FOUND : rc;
+}
+
+wl_rc wl_store_reports_by(wl_store *s, const char *author, uint64_t after, unsigned limit,
+                          wl_store_report_fn fn, void *ctx, bool *more)
+{
+    sqlite3_stmt *st = stmt(s, Q_AUTHOR);
+    unsigned n = 0;
+    *more = false;
+    if (after > INT64_MAX)
+        return WL_OK;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
+    sqlite3_bind_text(st, 3, author, -1, SQLITE_STATIC);
+    return walk(st, limit, fn, ctx, &n, more);
+}
+
+wl_rc wl_store_report_times(wl_store *s, const char *from_day, const char *to_day, const char *type,
+                            wl_store_report_time_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, type ? Q_TIMES_TYPE : Q_TIMES);
+    wl_rc rc = WL_OK;
+    int q = SQLITE_DONE;
+    sqlite3_bind_text(st, 1, from_day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to_day, -1, SQLITE_STATIC);
+    if (type)
+        sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        rc = t ? fn(ctx, sqlite3_column_int64(st, 0), t) : WL_ERR_NOMEM;
+    }
+    if (rc == WL_OK && q != SQLITE_DONE)
+        rc = map_rc(q);
+    sqlite3_reset(st);
+    return rc;
 }

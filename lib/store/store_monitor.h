@@ -41,6 +41,14 @@ typedef wl_rc (*wl_store_report_fn)(void *ctx, const wl_store_report *r);
  */
 wl_rc wl_store_reports(wl_store *s, const char *day, const char *type, uint64_t after,
                        unsigned limit, wl_store_report_fn fn, void *ctx, bool *more) WL_MUST;
+/* The reports of author (a member id) of index > after, by index, at most limit; *more as above. */
+wl_rc wl_store_reports_by(wl_store *s, const char *author, uint64_t after, unsigned limit,
+                          wl_store_report_fn fn, void *ctx, bool *more) WL_MUST;
+/* Each report observed on a UTC day from from_day to to_day (YYYY-MM-DD, both included), of
+ * type (NULL: any): its observed time and type (live until fn returns), in no order. */
+typedef wl_rc (*wl_store_report_time_fn)(void *ctx, int64_t observed, const char *type);
+wl_rc wl_store_report_times(wl_store *s, const char *from_day, const char *to_day, const char *type,
+                            wl_store_report_time_fn fn, void *ctx) WL_MUST;
 /* The report at idx, given to fn (WL_ERR_NOT_FOUND: that entry is no report). */
 wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void *ctx) WL_MUST;
 
