@@ -71,6 +71,8 @@ function legend(box, sides, zones) {
 }
 
 let map = null;
+// The Leaflet map drawMap drew last (the monitors' page draws its reports over it).
+export const currentMap = () => map;
 
 // Draws the map and the zones' table; returns the zones' features (or null on failure).
 export async function drawMap(container, legendBox, tableBox, says, deal) {

@@ -13,6 +13,7 @@ export const PAGES = [
   { page: "flows", href: "/flows", label: "Aid flowing" },
   { page: "deal", href: "/deal", label: "The deal" },
   { page: "daily", href: "/daily", label: "Daily report" },
+  { page: "monitor", href: "/monitor", label: "Monitors" },
 ];
 
 export function renderNav(doc = document) {
