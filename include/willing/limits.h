@@ -139,8 +139,11 @@
 #define WL_HISTORY_PLACE_BYTES 1000u /* an event's where_description */
 #define WL_HISTORY_COORD_BYTES 24u   /* a latitude or longitude as the file writes it */
 #define WL_HISTORY_BATCH_ROWS 1000u  /* events of one history.batch entry */
-#define WL_HISTORY_PARTS_MAX 1000u   /* entries of one import (one batch request) */
-#define WL_HISTORY_PAGE_MAX 1000u    /* GET /api/v1/history/events: events in one page */
+/* an event's deaths (each figure, best, high, low): far above any one event's,
+ * low enough that the yearly sums of every event never overflow */
+#define WL_HISTORY_DEATHS_MAX 10000000u
+#define WL_HISTORY_PARTS_MAX 1000u /* entries of one import (one batch request) */
+#define WL_HISTORY_PAGE_MAX 1000u  /* GET /api/v1/history/events: events in one page */
 #define WL_HISTORY_PAGE_DEFAULT 100u
 
 /* The willing command (src/cli): what it reads at most. */

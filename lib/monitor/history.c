@@ -15,6 +15,7 @@
 
 #include "willing/entry.h"
 #include "willing/history.h"
+#include "willing/limits.h"
 
 /* ---- text: UTF-8, or Windows-1252 transcoded ---- */
 
@@ -333,9 +334,9 @@ static const char *row_why(const wl_csv_record *r, const size_t *col, wl_history
     }
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         *what = r->field[col[nums[i].c]];
-        if (!whole(*what, nums[i].v))
+        if (!whole(*what, nums[i].v) || *nums[i].v > WL_HISTORY_DEATHS_MAX)
             return "deaths_a, deaths_b, deaths_civilians, deaths_unknown, best, high, low: "
-                   "whole numbers";
+                   "whole numbers up to 10000000";
     }
     *what = r->field[col[C_START]];
     if (!ucdp_day(*what, e->date_start))

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "willing/entry.h"
 #include "willing/history.h"
+#include "willing/limits.h"
 
 /* ---- the kind: history.batch ---- */
 
@@ -87,10 +88,11 @@ static const char *body_event(const json_t *o, wl_history_event *e)
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         v = json_object_get(o, nums[i].name);
         if (!json_is_integer(v) || json_integer_value(v) < (i < 2 ? 1 : 0) ||
-            json_integer_value(v) > 999999999999999999LL)
+            json_integer_value(v) >
+                (i < 2 ? 999999999999999999LL : (json_int_t)WL_HISTORY_DEATHS_MAX))
             return i == 0   ? "line: the event's line in the file, a whole number from 1"
                    : i == 1 ? "id: UCDP's id, a whole number from 1"
-                            : "deaths, best, high, low: whole numbers";
+                            : "deaths, best, high, low: whole numbers up to 10000000";
         if (nums[i].v)
             *nums[i].v = (uint64_t)json_integer_value(v);
         else

@@ -250,6 +250,9 @@ int cli_outbox_dir(const char *cmd, const char *origin, char *out, size_t cap);
  * the directory. 0, or -1 with errno set.
  */
 int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh);
+/* Holds dir/.lock (flock, not waiting) until exit: the descriptor, or -1 (errno EWOULDBLOCK: held).
+ */
+int cli_outbox_lock(const char *dir);
 /* The outbox's report files (<20-digit seq>.json) in seq order, *n of them; cli_names_free. */
 char **cli_outbox_files(const char *dir, size_t *n);
 void cli_names_free(char **names, size_t n);

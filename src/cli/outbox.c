@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,21 +65,27 @@ int cli_outbox_dir(const char *cmd, const char *origin, char *out, size_t cap)
 }
 
 /*
- * Writes doc to dir/name atomically: a temporary file of mode 0600, fsync,
+ * Writes doc to dir/name atomically: a temporary file of mode 0600 named for
+ * this process (.NAME.PID.tmp, made new: O_EXCL, never through a link), fsync,
  * rename over name, fsync of the directory. A reader (or a crash) sees the
- * old file or the new one, never a part. fresh: name must not exist (linked,
- * not renamed: EEXIST if it does, nothing replaced). 0 or -1 (errno set).
+ * old file or the new one, never a part, and two processes writing at once
+ * never share a temporary file. fresh: name must not exist (linked, not
+ * renamed: EEXIST if it does, nothing replaced). 0 or -1 (errno set).
  */
 int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh)
 {
     char tmp[2300], path[2300], *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     size_t len = text ? strlen(text) : 0, off = 0;
     int fd = -1, ret = -1, dfd;
-    if (text == NULL || wl_fmt(tmp, sizeof tmp, "%s/.%s.tmp", dir, name) != WL_OK ||
+    if (text == NULL ||
+        wl_fmt(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid()) != WL_OK ||
         wl_fmt(path, sizeof path, "%s/%s", dir, name) != WL_OK)
         goto out;
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-        goto out;
+    (void)unlink(tmp); /* one a crash of a process of this pid left */
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+        free(text);
+        return -1; /* not ours: nothing to unlink */
+    }
     while (off < len) {
         ssize_t w = write(fd, text + off, len - off);
         if (w < 0 && errno == EINTR)
@@ -108,6 +115,29 @@ out:
         unlink(tmp);
     free(text);
     return ret;
+}
+
+/*
+ * Holds dir/.lock (flock, exclusive, not waiting) until the process exits:
+ * the descriptor, or -1 with errno EWOULDBLOCK when another process holds it.
+ */
+int cli_outbox_lock(const char *dir)
+{
+    char path[2300];
+    int fd;
+    if (wl_fmt(path, sizeof path, "%s/.lock", dir) != WL_OK) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 }
 
 static int by_name(const void *a, const void *b)

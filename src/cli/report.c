@@ -168,11 +168,12 @@ static int point(new_opts *o)
 /*
  * Each evidence file hashed here, offline: {"blob", "captured_by" (the
  * signer), "captured_at" (its modification time, not after now), "device"};
- * the paths are kept in the outbox for sync to upload. 0 or 1.
+ * each is kept in the outbox as {"path": its absolute path, "blob": the hash
+ * signed} for sync to upload (o->evidence_paths replaced). 0 or 1.
  */
 static int evidence(new_opts *o, const char *member, int64_t now)
 {
-    json_t *list = json_array(), *p;
+    json_t *list = json_array(), *kept = json_array(), *p;
     size_t i, n = 0;
     json_array_foreach(o->evidence_paths, i, p)
     {
@@ -181,14 +182,20 @@ static int evidence(new_opts *o, const char *member, int64_t now)
         uint8_t h[32];
         struct stat sb;
         int64_t at = stat(path, &sb) == 0 ? (int64_t)sb.st_mtime : now;
-        if (bytes == NULL) {
+        char *abs = bytes ? realpath(path, NULL) : NULL;
+        if (abs == NULL) {
             fprintf(stderr, "willing report new: cannot read the evidence %s\n", path);
+            free(bytes);
             json_decref(list);
+            json_decref(kept);
             return 1;
         }
         wl_sha256(bytes, n, h);
         free(bytes);
         wl_hex_encode(h, 32, hex);
+        /* sync may run from another directory: the path kept is absolute */
+        json_array_append_new(kept, json_pack("{s:s, s:s}", "path", abs, "blob", hex));
+        free(abs);
         json_array_append_new(list,
                               json_pack("{s:s, s:s, s:I, s:s}", "blob", hex, "captured_by", member,
                                         "captured_at", (json_int_t)(at < now ? at : now), "device",
@@ -198,6 +205,8 @@ static int evidence(new_opts *o, const char *member, int64_t now)
         json_object_set_new(o->body, "evidence", list);
     else
         json_decref(list);
+    json_decref(o->evidence_paths);
+    o->evidence_paths = kept;
     return 0;
 }
 
@@ -418,8 +427,27 @@ static bool logged(const json_t *ans, const char *b64)
 }
 
 /*
+ * Whether the file at path still hashes to want (the blob the report signed):
+ * a file edited or replaced since `report new` is never uploaded in its place.
+ */
+static bool evidence_same(const char *path, const char *want)
+{
+    size_t n = 0;
+    char *bytes = cli_read_file(path, WL_BLOB_MAX_CEILING, &n), hex[65];
+    uint8_t h[32];
+    if (bytes == NULL)
+        return false;
+    wl_sha256(bytes, n, h);
+    free(bytes);
+    wl_hex_encode(h, 32, hex);
+    return strcmp(hex, want) == 0;
+}
+
+/*
  * Sends one queued report: its evidence first, then its entry. 0 sent (rec
- * marked), 1 refused (rec marked), -1 not reached (rec unchanged).
+ * marked), 1 refused (rec marked), -1 not reached (rec unchanged). Evidence
+ * is {"path", "blob"}; a bare path (an outbox of an older willing) is sent
+ * without the check.
  */
 static int send_one(const char *server, const wl_keyfile *kf, json_t *rec, char *why, size_t cap)
 {
@@ -436,8 +464,18 @@ static int send_one(const char *server, const wl_keyfile *kf, json_t *rec, char 
             snprintf(why, cap, "its evidence is uploaded with a key: --key or report setup");
             return -1;
         }
-        if (cli_blob_put_file("sync", server, kf, json_string_value(p), NULL, false, hex, NULL))
-            return snprintf(why, cap, "the evidence %s was not uploaded", json_string_value(p)), -1;
+        const char *path = json_is_string(p) ? json_string_value(p) : cli_str(p, "path", "");
+        const char *want = json_is_string(p) ? NULL : cli_str(p, "blob", "");
+        if (want && !evidence_same(path, want))
+            return snprintf(why, cap,
+                            "the evidence %s changed since the report was signed (or cannot be "
+                            "read): restore it; the report stays pending",
+                            path),
+                   -1;
+        if (cli_blob_put_file("sync", server, kf, path, NULL, false, hex, NULL))
+            return snprintf(why, cap, "the evidence %s was not uploaded", path), -1;
+        if (want && strcmp(hex, want) != 0)
+            return snprintf(why, cap, "the evidence %s changed while it was sent", path), -1;
     }
     o = json_pack("{s:O}", "entry", json_object_get(rec, "entry"));
     if (o == NULL || (req = json_dumps(o, JSON_COMPACT)) == NULL)
@@ -501,6 +539,14 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
     have_key = key != NULL;
     if (cli_outbox_dir("sync", origin, dir, sizeof dir) != 0)
         goto out;
+    /* one sync at a time: two would send the same reports and race on marking them */
+    if (cli_outbox_lock(dir) < 0) {
+        if (errno == EWOULDBLOCK)
+            fprintf(stderr, "willing sync: another sync of this outbox is running: nothing sent\n");
+        else
+            fprintf(stderr, "willing sync: cannot lock %s/.lock: %s\n", dir, strerror(errno));
+        goto out;
+    }
     names = cli_outbox_files(dir, &n);
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);

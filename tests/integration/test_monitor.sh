@@ -79,8 +79,9 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 printf 'photo bytes\n' >"$T/photo.jpg"
 "$W" report new --type explosion --at 37.81,48.12 --radius 500 --observed "$OBS" --precision 600 \
   --count 3 --direction NE --distance 2000 --text "three explosions to the north-east" >"$T/new1.out"
-"$W" report new --type restriction --restriction delay --oblast donetsk --settlement Avdiivka \
-  --observed "$OBS" --precision 3600 --evidence "$T/photo.jpg" --device "camera 2" >"$T/new2.out"
+# the evidence named by a path relative to where report new runs; sync runs elsewhere
+(cd "$T" && "$W" report new --type restriction --restriction delay --oblast donetsk --settlement Avdiivka \
+  --observed "$OBS" --precision 3600 --evidence photo.jpg --device "camera 2" >"$T/new2.out")
 "$W" report new --type weapon_in_violation --weapon mlrs:4 --at 37.9,48.2 --radius 1000 \
   --observed "$OBS" --precision 1800 >"$T/new3.out"
 OUTBOX=$(sed -n 's/.* in \(.*\): `willing sync`.*/\1/p' "$T/new1.out")
@@ -130,8 +131,14 @@ check "report list: three pending" [ "$(grep -c ' pending ' "$T/list.out")" = 3 
 
 # ---- the server up again: sync sends them in order, evidence first ----
 start_server mo
+# the evidence edited after the report was signed: never uploaded in its place, the report waits
+cp "$T/photo.jpg" "$T/photo.orig"; printf 'retouched\n' >"$T/photo.jpg"
+"$W" sync --server "$URL" 2>"$T/sync.err" >/dev/null || true
+check "evidence changed since signing: the first sent, that report and the next stay pending" \
+  sh -c "grep -q '1 sent, 0 refused, 2 pending' '$T/sync.err' && grep -q 'changed since the report was signed' '$T/sync.err'"
+mv "$T/photo.orig" "$T/photo.jpg"
 "$W" sync --server "$URL" 2>"$T/sync.err" >/dev/null
-check "sync sends the three: exit 0, progress per report" grep -q '3 sent, 0 refused, 0 pending' "$T/sync.err"
+check "the evidence restored: sync sends the other two, exit 0" grep -q '2 sent, 0 refused, 0 pending' "$T/sync.err"
 "$W" report list --json >"$T/list.json"
 check "each marked sent with its index, in seq order, indexes rising" python3 -c "
 import json; l=json.load(open('$T/list.json'))
@@ -178,6 +185,8 @@ sent_count() { grep -l '"state": "sent"' "$OUTBOX"/*.json 2>/dev/null | wc -l; }
 SYNC=$!
 wait_for "sync to send a few" sh -c "[ \$(grep -l '\"state\": \"sent\"' '$OUTBOX'/*.json | wc -l) -ge 8 ]"
 kill -STOP "$SERVER_PID" # the next report is in flight when sync dies
+if "$W" sync --server "$URL" >/dev/null 2>"$T/second.err"; then not_ok "a second sync ran beside the first"; else
+  check "a second sync while one runs: refused, nothing sent" grep -q 'another sync of this outbox is running' "$T/second.err"; fi
 kill -9 "$SYNC"; wait "$SYNC" 2>/dev/null || true
 kill -CONT "$SERVER_PID"
 MID=$(sent_count)

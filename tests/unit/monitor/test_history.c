@@ -130,7 +130,9 @@ static void test_rows(void **state)
         ROW("6", "1", "x", "48.0", "2014-01-05", "2014-01-04")                            /* 9 */
         ROW("7", "1", "a \x81 byte", "48.0", "2014-01-05", "2014-01-05")                  /* 10 */
         ROW("8", "2", "x", "48.0", "2015-01-05", "2015-01-05")                            /* 11 */
-        "1,9,x\n";                                                                        /* 12 */
+        "99999999999,10,x,2014,1,U,G - N,G,D,1,x,Donetsk,,48.0,37.8,1,2014-01-05,2014-01-05,0,0,1,"
+        "0,2,1\n"  /* 12: more deaths than any event could have */
+        "1,9,x\n"; /* 13 */
     static const struct {
         size_t line;
         const char *starts;
@@ -141,7 +143,8 @@ static void test_rows(void **state)
                 {9, "date_end: before"},
                 {10, "where_description"},
                 {11, "year"},
-                {12, "fewer columns"}};
+                {12, "deaths_a, deaths_b"},
+                {13, "fewer columns"}};
     static const char nocol[] = "id,year\n1,2014\n";
     wl_history_import im;
     const wl_history_event *e;
@@ -277,6 +280,10 @@ static void test_kind(void **state)
     json_object_del(json_array_get(json_object_get(b, "events"), 0), "best");
     assert_int_equal(submit(f, b, &err), WL_ERR_INVALID);
     assert_non_null(strstr(err.msg, "events[0] (line 2)"));
+    json_object_set_new(json_array_get(json_object_get(b, "events"), 0), "best",
+                        json_integer(10000001)); /* over WL_HISTORY_DEATHS_MAX */
+    assert_int_equal(submit(f, b, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "up to 10000000"));
     json_object_set_new(json_array_get(json_object_get(b, "events"), 0), "best", json_integer(5));
     json_object_set_new(json_array_get(json_object_get(b, "events"), 0), "date_end",
                         json_string("2014-01-21"));
