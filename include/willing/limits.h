@@ -183,11 +183,14 @@
 #define WL_DEAL_COSIGN_LOOK 64u    /* checkpoints looked at for in_force_since's cosignature */
 
 /* Incidents (lib/monitor/correlate.c, docs/internals/monitor.md "Incidents"). */
-#define WL_CORR_REPORTS_MAX (1u << 24) /* reports one correlation holds */
-#define WL_CORR_TYPES_MAX 32u          /* classes of the compatibility table */
-#define WL_CORR_RADIUS_MAX 2000000u    /* m: the vaguest location correlated */
-#define WL_CORR_PT_MAX 31622400u       /* s: the vaguest time correlated (366 days) */
-#define WL_CORR_OVERRIDES_MAX 100000u  /* splits and merges in force */
+#define WL_CORR_REPORTS_MAX (1u << 24)     /* reports one correlation holds */
+#define WL_CORR_TYPES_MAX 32u              /* classes of the compatibility table */
+#define WL_CORR_RADIUS_MAX 2000000u        /* m: the vaguest location correlated */
+#define WL_CORR_PT_MAX 31622400u           /* s: the vaguest time correlated (366 days) */
+#define WL_CORR_OVERRIDES_MAX 100000u      /* splits and merges in force */
+#define WL_CORR_OVERRIDE_REPORTS_MAX 1000u /* reports one monitor.merge or .split names */
+#define WL_CORR_REASON_BYTES 2000u         /* an override's reason */
+#define WL_INCIDENTS_DAY_MAX 10000u        /* incidents GET /api/v1/incidents?day= lists */
 
 /* The deal's zones and sites (lib/deal/zone.c, docs/internals/deal.md "Zones and sites"). */
 #define WL_ZONE_VERTICES_MAX                                                                       \

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "willing/entry.h"
+#include "willing/incidents.h"
 #include "willing/limits.h"
 #include "willing/monitor.h"
 
@@ -77,6 +78,16 @@ static const wl_kind monitor_kinds[] = {
      .roles = WL_ROLE_MONITOR,
      .validate = report_validate,
      .apply = report_apply},
+    {.name = "monitor.merge", /* kinds_incident.c */
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_MONITOR | WL_ROLE_COORDINATOR,
+     .validate = wl_incident_merge_validate,
+     .apply = wl_incident_override_apply},
+    {.name = "monitor.split",
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_MONITOR | WL_ROLE_COORDINATOR,
+     .validate = wl_incident_split_validate,
+     .apply = wl_incident_override_apply},
 };
 
 const wl_module wl_monitor_module = {

@@ -146,6 +146,8 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS reports_by_day_type ON reports(day, type, idx);"
     "CREATE INDEX IF NOT EXISTS reports_by_author ON reports(author, idx);"
     "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS report_overrides(idx INTEGER PRIMARY KEY, op TEXT NOT NULL,"
+    " author TEXT NOT NULL, reports TEXT NOT NULL, reason TEXT NOT NULL);"
     /* sqlite_history.c: UCDP's events, apart from monitors' reports */
     "CREATE TABLE IF NOT EXISTS history(idx INTEGER NOT NULL, row INTEGER NOT NULL,"
     " line INTEGER NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -483,6 +485,7 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
                                          "deal_parties",
                                          "deal_notices",
                                          "reports",
+                                         "report_overrides",
                                          "history",
                                          "sqlite_schema",
                                          NULL};

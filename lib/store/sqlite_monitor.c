@@ -3,7 +3,8 @@
  * The monitor family of the SQLite store (store/store_monitor.h): table
  * reports, one row per monitor.report entry, read by index, by observed day,
  * by type and by author, and their observed times over a range of days (the timeline);
- * report_logged, when the log sequenced each.
+ * report_logged, when the log sequenced each; report_overrides, the
+ * monitors' splits and merges of incidents (monitor.split, monitor.merge).
  */
 #include "store/sqlite_int.h"
 
@@ -18,6 +19,10 @@ enum {
     Q_AUTHOR,
     Q_TIMES,
     Q_TIMES_TYPE,
+    Q_POINTS,
+    Q_OV_PUT,
+    Q_OV_ALL,
+    Q_OV_COUNT,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -42,6 +47,12 @@ static const char *const sql[Q_COUNT] = {
     [Q_TIMES] = "SELECT observed, type FROM reports WHERE day >= ?1 AND day <= ?2",
     [Q_TIMES_TYPE] =
         "SELECT observed, type FROM reports WHERE day >= ?1 AND day <= ?2 AND type = ?3",
+    [Q_POINTS] = "SELECT idx, observed, precision_s, type, lon, lat, radius_m FROM reports "
+                 "WHERE idx > ?1 AND lon IS NOT NULL ORDER BY idx LIMIT ?2",
+    [Q_OV_PUT] = "INSERT INTO report_overrides(idx, op, author, reports, reason) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_OV_ALL] = "SELECT idx, op, author, reports, reason FROM report_overrides ORDER BY idx",
+    [Q_OV_COUNT] = "SELECT count(*) FROM report_overrides",
 };
 const wl_sq_family wl_sq_monitor = {sql, Q_COUNT};
 
@@ -187,6 +198,83 @@ wl_rc wl_store_report_times(wl_store *s, const char *from_day, const char *to_da
     }
     if (rc == WL_OK && q != SQLITE_DONE)
         rc = map_rc(q);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_report_points(wl_store *s, uint64_t after, unsigned limit, wl_store_report_fn fn,
+                             void *ctx, uint64_t *last)
+{
+    sqlite3_stmt *st = stmt(s, Q_POINTS);
+    wl_store_report r;
+    wl_rc rc = WL_OK;
+    int q = SQLITE_DONE;
+    *last = after;
+    if (after > INT64_MAX)
+        return WL_OK;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
+        r.observed = sqlite3_column_int64(st, 1);
+        r.precision_s = (uint64_t)sqlite3_column_int64(st, 2);
+        col_str(st, 3, r.type, sizeof r.type);
+        r.has_point = true;
+        r.lon = sqlite3_column_double(st, 4);
+        r.lat = sqlite3_column_double(st, 5);
+        r.radius_m = (uint64_t)sqlite3_column_int64(st, 6);
+        r.settlement = "";
+        r.body = "";
+        *last = r.idx;
+        rc = fn(ctx, &r);
+    }
+    if (rc == WL_OK && q != SQLITE_DONE)
+        rc = map_rc(q);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_override_put(wl_store *s, const wl_store_override *o)
+{
+    sqlite3_stmt *st = stmt(s, Q_OV_PUT);
+    if (o->idx > INT64_MAX)
+        return WL_ERR_INVALID;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)o->idx);
+    sqlite3_bind_text(st, 2, o->op, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->author, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, o->reports, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, o->reason, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_overrides(wl_store *s, wl_store_override_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_OV_ALL);
+    wl_store_override o;
+    wl_rc rc = WL_OK;
+    int q = SQLITE_DONE;
+    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&o, 0, sizeof o);
+        o.idx = (uint64_t)sqlite3_column_int64(st, 0);
+        o.op = (const char *)sqlite3_column_text(st, 1);
+        o.author = (const char *)sqlite3_column_text(st, 2);
+        o.reports = (const char *)sqlite3_column_text(st, 3);
+        o.reason = (const char *)sqlite3_column_text(st, 4);
+        rc = o.op && o.author && o.reports && o.reason ? fn(ctx, &o) : WL_ERR_NOMEM;
+    }
+    if (rc == WL_OK && q != SQLITE_DONE)
+        rc = map_rc(q);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_override_count(wl_store *s, uint64_t *n)
+{
+    sqlite3_stmt *st = stmt(s, Q_OV_COUNT);
+    int q = sqlite3_step(st);
+    wl_rc rc = q == SQLITE_ROW ? WL_OK : map_rc(q);
+    *n = rc == WL_OK ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     return rc;
 }

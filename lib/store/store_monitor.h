@@ -3,7 +3,8 @@
  * The store's monitor family (lib/store/sqlite_monitor.c): table reports, one
  * row per monitor.report entry (when, where, what, the body as signed), for
  * the views by day and type; report_logged, the time the log sequenced each
- * (not determined by the log, so fsck does not compare it). The store knows
+ * (not determined by the log, so fsck does not compare it); report_overrides,
+ * one row per monitor.merge or monitor.split entry. The store knows
  * no meaning: the rules are lib/monitor's. Included by store/store.h;
  * docs/internals/monitor.md ("Tables").
  */
@@ -51,5 +52,28 @@ wl_rc wl_store_report_times(wl_store *s, const char *from_day, const char *to_da
                             wl_store_report_time_fn fn, void *ctx) WL_MUST;
 /* The report at idx, given to fn (WL_ERR_NOT_FOUND: that entry is no report). */
 wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void *ctx) WL_MUST;
+/*
+ * The reports with coordinates of index > after, by index, at most limit, for
+ * the incidents' engine: idx, observed, precision_s, type, lon, lat, radius_m
+ * only (body and settlement ""). *last: the last index given (after if none).
+ */
+wl_rc wl_store_report_points(wl_store *s, uint64_t after, unsigned limit, wl_store_report_fn fn,
+                             void *ctx, uint64_t *last) WL_MUST;
+
+/* A split or merge of incidents: the entry (idx) that is it. */
+typedef struct {
+    uint64_t idx;
+    const char *op;      /* "merge" or "split" */
+    const char *author;  /* a member id */
+    const char *reports; /* the indexes it names, a JSON array as the body gives it */
+    const char *reason;
+} wl_store_override;
+/* Stores one (the strings are copied). */
+wl_rc wl_store_override_put(wl_store *s, const wl_store_override *o) WL_MUST;
+/* Every override by index; its strings live until fn returns. Not WL_OK stops the walk. */
+typedef wl_rc (*wl_store_override_fn)(void *ctx, const wl_store_override *o);
+wl_rc wl_store_overrides(wl_store *s, wl_store_override_fn fn, void *ctx) WL_MUST;
+/* How many are stored. */
+wl_rc wl_store_override_count(wl_store *s, uint64_t *n) WL_MUST;
 
 #endif
