@@ -3,12 +3,18 @@
 // tests/integration/daily_fixture.sh and UCDP's staged history (test_monitor_console.sh):
 // the map of a day against the API at the zoom the page asked (points, clusters' totals,
 // oblasts), the type and the day from the form, the timeline's days, a cluster zoomed into
-// and asked again, a report's popup with both its times, UCDP's layer and its attribution.
+// and asked again, a report's popup with both its times, UCDP's layer and its attribution;
+// then signed in as the monitor mon: its reports, and the outbox: a report written while
+// the daemon is stopped stays pending, and is sent (logged, its index in the API) once
+// the daemon is back (started again here on the same port and database); a report the
+// log refuses (observed tomorrow) shows the log's error, and nothing is stored.
 // Prints TAP-like lines; exits 1 on any failure.
 // Arguments: URL DIR R4 (Kharkiv's casualties) SERVER_PID WILLING DB PORT
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import { ok, failures, launch, axeCheck } from "./tap.mjs";
 
-const [url, dir, r4] = process.argv.slice(2);
+const [url, dir, r4, serverPid, willing, dbPath, port] = process.argv.slice(2);
 const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const page = await ctx.newPage();
@@ -134,6 +140,90 @@ ok("no console error after all that", errors.length === 0, errors.join(" | "));
   ok("390 px: the page is no wider than the screen (the timeline scrolls in its own box)", w <= 390, String(w));
   await axeCheck(phone, "the monitors' page at 390 px");
 }
+
+// ---- the monitor's own section and its outbox ----
+const up = async () => fetch(url + "/log/checkpoint").then((r) => r.ok, () => false);
+const waitNode = async (cond, what) => {
+  for (const t0 = Date.now(); Date.now() - t0 < 20000;) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  console.log("# timed out waiting for " + what);
+  return false;
+};
+const mctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
+const mp = await mctx.newPage();
+mp.on("pageerror", (e) => errors.push(e.message));
+const muntil = (fn, arg) => mp.waitForFunction(fn, arg, { timeout: 15000 }).then(() => true, () => false);
+const mine = async () => (await (await fetch(url + "/api/v1/reports?author=mon&limit=1000")).json()).reports;
+const before = await mine();
+await mp.goto(url + "/monitor?day=2026-03-29");
+ok("the public sees no monitor's section", await mp.isHidden("#mine"));
+await mp.setInputFiles("#keyfile", dir + "/mon-login.key");
+await mp.click("#signin-form button[type=submit]");
+ok("signed in as mon, a monitor: its section, with the reports the ledger holds from it",
+  await muntil((n) => !document.querySelector("#mine").hidden && document.querySelector("#sent").dataset.count === n,
+    String(before.length)) && before.length === 5, String(before.length));
+ok("the report form waits for the console key", await mp.$eval("#report-fields", (f) => f.disabled));
+await mp.setInputFiles("#consolekey", dir + "/mon-console.key");
+ok("the console key loaded: the form is enabled", await muntil(() => !document.querySelector("#report-fields").disabled));
+await axeCheck(mp, "the monitor's section");
+
+process.kill(+serverPid, "SIGTERM");
+ok("the daemon is stopped", await waitNode(async () => !(await up()), "the daemon to stop"));
+const iso = (ms) => new Date(ms).toISOString().slice(0, 16);
+await mp.selectOption("#r-type", "explosion");
+await mp.fill("#r-lat", "48.12");
+await mp.fill("#r-lon", "37.81");
+await mp.fill("#r-radius", "500");
+await mp.fill("#r-observed", iso(Date.now() - 3600 * 1000));
+await mp.selectOption("#r-precision", "600");
+await mp.fill("#r-count", "3");
+await mp.fill("#r-text", "three explosions to the north-east (browser test)");
+await mp.click("#report-form button[type=submit]");
+ok("written with the daemon down: signed, queued and pending, the log not reached", await muntil(() => {
+  const s = document.querySelector("#outbox-list .state");
+  return s && s.dataset.state === "pending" && s.textContent.includes("could not be reached");
+}), await mp.textContent("#outbox-list"));
+ok("the pending report is kept in IndexedDB", await mp.evaluate(() => new Promise((res) => {
+  const rq = indexedDB.open("willing-outbox", 1);
+  rq.onsuccess = () => {
+    const g = rq.result.transaction("reports").objectStore("reports").getAll();
+    g.onsuccess = () => res(g.result.filter((r) => r.member === "mon" && r.state === "pending").length === 1);
+  };
+})));
+
+const log = fs.openSync(dir + "/mc.log", "a");
+const again = spawn(willing, ["serve", "--db", dbPath, "--listen", "127.0.0.1:" + port, "--interval", "100",
+  "--seal-interval", "0"], { stdio: ["ignore", "ignore", log], detached: true });
+fs.writeFileSync(dir + "/server2.pid", String(again.pid));
+ok("the daemon is back on the same port and database", await waitNode(up, "the daemon to start"));
+await mp.click("#send-now");
+ok("sent once asked: the outbox says sent, with its entry", await muntil(() => {
+  const s = document.querySelector("#outbox-list .state");
+  return s && s.dataset.state === "sent";
+}), await mp.textContent("#outbox-list"));
+const index = +(await mp.textContent("#outbox-list .state a")).replace(/\D/g, "");
+{
+  const r = await (await fetch(url + "/api/v1/reports/" + index)).json();
+  ok("the API holds it at that index: mon's explosion, the monitor's words and place",
+    r.author === "mon" && r.type === "explosion" && r.report.count === 3 && r.report.location.lat === 48.12 &&
+    r.report.text === "three explosions to the north-east (browser test)", JSON.stringify(r));
+  ok("the section's reports now list it", await muntil((i) =>
+    !!document.querySelector(`#sent a[href="/entry/${i}"]`), index));
+}
+
+await mp.fill("#r-lat", "48.12");
+await mp.fill("#r-lon", "37.81");
+await mp.fill("#r-observed", iso(Date.now() + 86400 * 1000));
+await mp.click("#report-form button[type=submit]");
+ok("observed tomorrow: refused, with the log's own error naming the field", await muntil(() => {
+  const s = [...document.querySelectorAll("#outbox-list .state")].pop();
+  return s && s.dataset.state === "refused" && s.textContent.includes("observed") && s.textContent.includes("future");
+}), await mp.textContent("#outbox-list"));
+ok("nothing stored: mon's reports are the ones before and the one sent",
+  (await mine()).length === before.length + 1);
+ok("no page error in the monitor's section", errors.length === 0, errors.join(" | "));
 
 await browser.close();
 process.exit(failures() ? 1 : 0);

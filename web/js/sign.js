@@ -62,14 +62,19 @@ export async function seal(k, kind, body) {
   return { ...a, salt, content };
 }
 
-// Signs and appends an entry of this kind and body.
-export async function append(k, kind, body) {
-  const o = await origin();
+// An entry of this kind and body for the log of origin o, signed now: its base64 and seq
+// (the clock in microseconds, as the CLI's). No network: the monitors' outbox queues it.
+export async function signEntry(k, o, kind, body) {
   const now = Math.floor(Date.now() / 1000);
   const seq = Date.now() * 1000 + Math.floor(Math.random() * 1000);
   const text = `willing.entry/v1\n${o}\n${kind}\n${k.member}\n${seq}\n${now}\n` +
     JSON.stringify(body) + "\n";
-  const entry = b64utf8(await signNote(text, k));
+  return { entry: b64utf8(await signNote(text, k)), seq, now };
+}
+
+// Signs and appends an entry of this kind and body.
+export async function append(k, kind, body) {
+  const { entry } = await signEntry(k, await origin(), kind, body);
   const r = await fetch("/api/v1/entries", { method: "POST",
     headers: { "content-type": "application/json" }, body: JSON.stringify({ entry }) });
   const a = await r.json();
