@@ -12,28 +12,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "willing/correlate.h"
 
+#include "benchutil.h"
+
 #define SINGLE 20000
 #define SPOTS 800
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-static double uniform(void) /* xorshift64*: the same sequence every run */
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return (double)((rng * 0x2545F4914F6CDD1Du) >> 11) / 9007199254740992.0;
-}
 
 static double normal(void)
 {
@@ -44,12 +31,6 @@ static double normal(void)
 static int by_arrival(const void *a, const void *b) /* id: the arrival time, for now */
 {
     uint64_t x = ((const wl_corr_report *)a)->id, y = ((const wl_corr_report *)b)->id;
-    return x < y ? -1 : x > y;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -107,6 +88,7 @@ int main(int argc, char **argv)
     wl_corr *c = NULL;
     uint64_t next = 1000;
     size_t joined = 0, largest = 0;
+    uint64_t digest = 0xCBF29CE484222325u; /* FNV-1a of the links */
     int rc = 1;
     if (r == NULL || us == NULL || n == 0)
         return 1;
@@ -134,6 +116,13 @@ int main(int argc, char **argv)
     if (wl_corr_incidents(c, &res, &err) != WL_OK)
         goto out;
     out_s = now() - t0;
+    for (size_t i = 0; i < res.n_links; i++) { /* every link's bytes: the same answer or not */
+        const wl_corr_link *L = &res.links[i];
+        uint64_t w[6] = {L->report, L->via, L->how, L->override, (uint64_t)L->gap_s, 0};
+        memcpy(&w[5], &L->distance_m, sizeof w[5]);
+        for (size_t b = 0; b < sizeof w; b++)
+            digest = (digest ^ ((const unsigned char *)w)[b]) * 0x100000001B3u;
+    }
     for (size_t i = 0; i < res.n_incidents; i++) {
         if (res.incidents[i].n > 1)
             joined += res.incidents[i].n;
@@ -153,9 +142,9 @@ int main(int argc, char **argv)
     printf("{\"reports\": %zu, \"seconds\": %.3f, \"add_seconds\": %.3f, "
            "\"incidents_seconds\": %.3f, \"incidents\": %zu, \"joined_reports\": %zu, "
            "\"largest_incident\": %zu, \"singles\": %d, \"single_p50_us\": %.1f, "
-           "\"single_p99_us\": %.1f, \"single_max_us\": %.1f}\n",
+           "\"single_p99_us\": %.1f, \"single_max_us\": %.1f, \"digest\": \"%016llx\"}\n",
            n, add_s + out_s, add_s, out_s, res.n_incidents, joined, largest, SINGLE, us[SINGLE / 2],
-           us[SINGLE * 99 / 100], us[SINGLE - 1]);
+           us[SINGLE * 99 / 100], us[SINGLE - 1], (unsigned long long)digest);
     rc = 0;
 out:
     if (rc)

@@ -252,6 +252,22 @@ TARGETS = [
                      f"{r['incidents']['single_p50_us']:.1f} µs, max "
                      f"{r['incidents']['single_max_us'] / 1000:.1f} ms over "
                      f"{n(r['incidents']['singles'])} reports of the last day"),
+    Target("monitor", "monitor_views.daily.p99_ms", operator.lt, 1000,
+           "the daily report for a day of 10,000 reports {limit} (p99 of 20 builds, uncached, "
+           "with 1,000 zones and the oblasts' map, written as JSON; `willing-monitorbench`)", "ms",
+           lambda r: f"**p99 {r['monitor_views']['daily']['p99_ms']:.0f} ms**, p50 "
+                     f"{r['monitor_views']['daily']['p50_ms']:.0f} ms "
+                     f"({r['monitor_views']['daily']['bytes'] / 1048576:.1f} MiB, "
+                     f"{n(r['monitor_views']['daily']['annex'])} reports in the annex)"),
+    Target("monitor", "monitor_views.map.worst_p99_ms", operator.lt, 200,
+           "the map's data for a day of 10,000 reports {limit} (p99 of 50 calls at each of zoom "
+           "6, 10 and 13, uncached, written as JSON)", "ms",
+           lambda r: "**worst p99 %.0f ms**: " % r['monitor_views']['map']['worst_p99_ms'] +
+                     ", ".join(f"zoom {z} p50 {r['monitor_views']['map'][f'zoom_{z}']['p50_ms']:.0f}"
+                               f" ms, p99 {r['monitor_views']['map'][f'zoom_{z}']['p99_ms']:.0f} ms "
+                               f"({n(r['monitor_views']['map'][f'zoom_{z}']['clusters'])} clusters,"
+                               f" {n(r['monitor_views']['map'][f'zoom_{z}']['points'])} points)"
+                               for z in (6, 10, 13))),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",

@@ -167,6 +167,9 @@ emit zones "$("$B/willing-zonebench" 1000)"
 echo "== incidents: 1,000,000 monitors' reports correlated, then one at a time (issue 11)"
 emit incidents "$("$B/willing-incidentbench" "${BENCH_REPORTS:-1000000}")"
 
+echo "== the daily report and the map's data for a day of 10,000 monitors' reports (issue 11)"
+emit monitor_views "$("$B/willing-monitorbench" "${BENCH_DAY_REPORTS:-10000}")"
+
 echo "== the deal page's data: a deal of 10 versions and 20 parties, 1,000 zones (issue 10)"
 emit deal_page "$(python3 "$(dirname "$0")/dealbench.py" "$W" "$OUT")"
 

@@ -22,54 +22,15 @@
 #include "store/store.h"
 #include "willing/zones.h"
 
+#include "benchutil.h"
+
 #define QUERIES 200000
 #define FULL 20000
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t rng = 0x9E3779B97F4A7C15u;
-static double uniform(void) /* xorshift64*: the same sequence every run */
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return (double)((rng * 0x2545F4914F6CDD1Du) >> 11) / 9007199254740992.0;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* A star-shaped polygon (valid: radii around one centre, angles in order) as GeoJSON. */
-static void polygon(char *out, size_t cap, double lon, double lat, double r, int n)
-{
-    size_t off = (size_t)snprintf(out, cap, "{\"type\":\"Polygon\",\"coordinates\":[[");
-    double first[2] = {0, 0};
-    for (int i = 0; i < n && off < cap; i++) {
-        double a = 2 * M_PI * i / n, k = r * (0.6 + 0.4 * uniform());
-        double x = lon + k * cos(a) / cos(lat * M_PI / 180), y = lat + k * sin(a);
-        if (i == 0) {
-            first[0] = x;
-            first[1] = y;
-        }
-        off += (size_t)snprintf(out + off, cap - off, "%s[%.6f,%.6f]", i ? "," : "", x, y);
-    }
-    if (off < cap)
-        snprintf(out + off, cap - off, ",[%.6f,%.6f]]]}", first[0], first[1]);
-}
 
 int main(int argc, char **argv)
 {
     unsigned long zones = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000;
     char dir[] = "/tmp/wl-zonebench.XXXXXX", path[64], cmd[96];
-    static char geom[16384];
     double *lat_us = malloc(sizeof(double) * QUERIES), t0, build_ms, hits = 0;
     double *full_us = malloc(sizeof(double) * FULL);
     wl_store *s = NULL;
@@ -82,24 +43,8 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/z.db", dir);
     if (wl_store_open(path, 1, &s) != WL_OK || wl_store_begin(s) != WL_OK)
         goto out;
-    for (unsigned long i = 0; i < zones; i++) {
-        static const char *const types[] = {"buffer", "exclusion", "site"};
-        wl_store_zone z;
-        memset(&z, 0, sizeof z);
-        z.idx = i + 1;
-        z.version = 1;
-        z.precision_km = 10;
-        snprintf(z.id, sizeof z.id, "zone-%lu", i);
-        snprintf(z.type, sizeof z.type, "%s", types[i % 3]);
-        if (i % 3 == 2)
-            snprintf(z.category, sizeof z.category, "energy");
-        polygon(geom, sizeof geom, 22.5 + 17 * uniform(), 44.5 + 7.5 * uniform(),
-                0.02 + 0.3 * uniform(), 24 + (int)(176 * uniform()));
-        z.geometry = geom;
-        z.text = "";
-        if (wl_store_zone_put(s, &z) != WL_OK)
-            goto out;
-    }
+    if (bench_zones(s, zones, 22.5, 17, 44.5, 7.5, 0.02, 0.3) != 0)
+        goto out;
     if (wl_store_commit(s) != WL_OK || wl_store_begin_read(s) != WL_OK)
         goto out;
     t0 = now();
