@@ -2,7 +2,7 @@
 /*
  * The daemon's own threads and start-up work, started by serve.c: the
  * publisher (publisher.c), the sealer (sealer.c), the coverage views' builder
- * (coalition.c) and what runs after each sequencer round (sealed.c).
+ * (coalition.c) and what runs after each sequencer round (sealed.c, incidents.c).
  */
 #ifndef WILLING_DAEMON_THREADS_H
 #define WILLING_DAEMON_THREADS_H
@@ -27,5 +27,12 @@ void *wl_coverage_warmer_main(void *arg);
  * the sequencer's thread after each round (wl_sequencer_on_round).
  */
 void wl_sealed_receipts(wl_job *round);
+/*
+ * The incidents' engine (incidents.c): built from s at start-up, before the
+ * sequencer runs; then each committed round's reports, merges and splits
+ * added after it (wl_sequencer_on_round), before its writers are answered.
+ */
+void wl_incidents_start(wl_store *s);
+void wl_incidents_on_round(wl_job *round);
 
 #endif

@@ -155,11 +155,11 @@ static void test_rules(void **state)
     refused(f->s, "monitor.merge", "{\"reports\":[1,2],\"reason\":\"x\",\"by\":\"me\"}",
             "invalid_body", "by");
     {
-        char many[WL_CORR_OVERRIDE_REPORTS_MAX * 6 + 64], *w = many;
-        w += sprintf(w, "{\"reports\":[");
+        char many[WL_CORR_OVERRIDE_REPORTS_MAX * 6 + 64];
+        size_t w = (size_t)snprintf(many, sizeof many, "{\"reports\":[");
         for (unsigned i = 0; i <= WL_CORR_OVERRIDE_REPORTS_MAX; i++)
-            w += sprintf(w, "%s%u", i ? "," : "", i + 1);
-        sprintf(w, "],\"reason\":\"x\"}");
+            w += (size_t)snprintf(many + w, sizeof many - w, "%s%u", i ? "," : "", i + 1);
+        snprintf(many + w, sizeof many - w, "],\"reason\":\"x\"}");
         refused(f->s, "monitor.split", many, "invalid_body", "at most 1000");
     }
     /* each index a report of the log */
