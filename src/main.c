@@ -51,6 +51,8 @@ static const struct {
     {"monitoring", "report", cli_report,
      "a monitor's reports, signed offline into an outbox: setup, new, list"},
     {NULL, "sync", cli_sync, "send the outbox's reports to the log, in order, once each"},
+    {NULL, "incident", cli_incident,
+     "split or merge incidents of reports, signed with a reason: merge, split"},
     {"monitoring", "history", cli_history,
      "UCDP's events as history: import-ucdp FILE, the yearly counts"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},

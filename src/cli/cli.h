@@ -294,6 +294,8 @@ int cli_zone(int argc, char **argv); /* zone.c */
 /* monitors' reports, offline, and sending them (report.c) */
 int cli_report(int argc, char **argv);
 int cli_sync(int argc, char **argv);
+/* splits and merges of incidents (incident.c) */
+int cli_incident(int argc, char **argv);
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */
 int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
 int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);

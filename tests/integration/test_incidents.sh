@@ -151,8 +151,34 @@ check "after the refusals the incidents are unchanged" \
   [ "$(get "/api/v1/incidents?day=2026-11-30")" = "$(cat "$T/a.json")" ]
 
 # ---- a merge and a split, with their reasons ----
-M=$(post mon monitor.merge "{\"reports\":[$R3,$R4],\"reason\":\"one shelling, seen from two posts\"}")
-S=$(post co monitor.split "{\"reports\":[$R6],\"reason\":\"the flash was another gun's\"}")
+# with the command line: `willing incident merge|split`
+before=$(state)
+check "willing incident merge without --reason: exit 2, nothing sent" python3 -c "
+import subprocess, sys
+p = subprocess.run(['$W', 'incident', 'merge', '--server', '$URL', '--key', '$T/mon.key',
+                    '--reports', '$R3,$R4'], capture_output=True, text=True)
+assert p.returncode == 2 and '--reason' in p.stderr, p"
+check "willing incident split --reports 5,x: exit 2 naming --reports" python3 -c "
+import subprocess
+p = subprocess.run(['$W', 'incident', 'split', '--server', '$URL', '--key', '$T/mon.key',
+                    '--reports', '$R6,x', '--reason', 'r'], capture_output=True, text=True)
+assert p.returncode == 2 and '--reports' in p.stderr, p"
+check "willing incident merge naming a member's entry: exit 1 with the server's reason" python3 -c "
+import subprocess
+p = subprocess.run(['$W', 'incident', 'merge', '--server', '$URL', '--key', '$T/mon.key',
+                    '--reports', '$R3,1', '--reason', 'r'], capture_output=True, text=True)
+assert p.returncode == 1 and 'reports[1]: entry 1 is not a monitor.report' in p.stderr, p"
+check "willing incident split by a party: exit 1, forbidden" python3 -c "
+import subprocess
+p = subprocess.run(['$W', 'incident', 'split', '--server', '$URL', '--key', '$T/pa.key',
+                    '--reports', '$R6', '--reason', 'r'], capture_output=True, text=True)
+assert p.returncode == 1 and 'monitor.split' in p.stderr, p"
+check "the command line's refusals stored nothing" [ "$(state)" = "$before" ]
+check "willing incident --help: both subcommands" sh -c "'$W' incident --help | grep -q 'incident merge' && '$W' incident split --help | grep -q 'reason'"
+M=$("$W" incident merge --server "$URL" --key "$T/mon.key" --reports "$R3,$R4" \
+  --reason "one shelling, seen from two posts" | awk '/^index/ {print $2}')
+S=$("$W" incident split --server "$URL" --key "$T/co.key" --reports "$R6" \
+  --reason "the flash was another gun's" | awk '/^index/ {print $2}')
 get "/api/v1/incidents?day=2026-11-30" >"$T/b.json"
 check "the merge joins r3 and r4, the split takes r6 out, each saying why" python3 - "$T/b.json" \
   "$R1 ${IDX[r2]} $R3 $R4 $R6 $M $S" <<'PY'
