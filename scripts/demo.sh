@@ -6,7 +6,9 @@
 # fictional deliveries, payments and the host's answers under them; a fictional,
 # illustrative draft deal between Ukraine and a fictional party, its zones and
 # three coarse sites, signed by both (Ukraine last), and an announced pledge that
-# binds from Ukraine's signature. Appends go through a real daemon on a temporary loopback port.
+# binds from Ukraine's signature; a fictional week of illustrative monitors' reports around
+# the deal's zones, and UCDP's history as their baseline (scripts/demo_monitor.sh).
+# Appends go through a real daemon on a temporary loopback port.
 # Every time, it prints the log's verifier key and its fingerprint (kept in
 # verifier-key.txt and verifier-key-fingerprint.txt beside the database), which
 # a user compares with the explorer's.
@@ -238,9 +240,13 @@ done
 "$W" deal sign --server "$URL" --key "$dir/keys/ua.key" --deal demo-accord >/dev/null
 "$W" clear --server "$URL" --key "$dir/keys/gb.key" --record "$dir/clearing-after.json" >/dev/null
 
+# the monitors: three fictional teams, a week of their reports, UCDP's history
+"$(dirname "$0")/demo_monitor.sh" "$W" "$URL" "$dir" "$DB" "$ORIGIN"
+
 # keys for the console: a login key and a console key each for the coordinator (gb),
-# the host nation (ua), an announced member (freedonia) and a sealed one (ruritania)
-for m in gb ua freedonia ruritania; do
+# the host nation (ua), an announced member (freedonia), a sealed one (ruritania) and a
+# monitor (mon-alpha)
+for m in gb ua freedonia ruritania mon-alpha; do
   for scope in login console; do
     pk=$("$W" keygen --out "$dir/keys/$m-$scope.key" --member "$m" --scope "$scope" |
       awk '/^public key:/ {print $3}')
@@ -259,5 +265,6 @@ for _ in $(seq 1 40); do
 done
 echo "demo: $(curl -fs "$URL/log/checkpoint" | sed -n 2p) entries; member keys in $dir/keys/" >&2
 echo "demo: sign in to the console with $dir/keys/gb-login.key (the coordinator) or" \
-  "$dir/keys/freedonia-login.key (a member); write with the matching *-console.key" >&2
+  "$dir/keys/freedonia-login.key (a member), or $dir/keys/mon-alpha-login.key (a monitor:" \
+  "http://$LISTEN/monitor); write with the matching *-console.key" >&2
 banner

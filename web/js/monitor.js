@@ -113,7 +113,7 @@ async function timeline() {
     bar.style.height = Math.round((x.reports / top) * 100) + "%"; // CSSOM: allowed by the CSP
     const b = el("button", { type: "button", "data-day": x.day, "data-reports": x.reports,
       title: x.day + ": " + x.reports + " reports" }, bar, el("span", { class: "n" }, String(x.reports)),
-    el("span", { class: "sr" }, " reports on "), el("span", { class: "d" }, x.day.slice(5)));
+    el("span", { class: "sr" }, " reports on " + x.day.slice(0, 8)), el("span", { class: "d" }, x.day.slice(8)));
     b.addEventListener("click", () => go(x.day, state().type));
     return el("li", {}, b);
   })));
@@ -121,8 +121,10 @@ async function timeline() {
 }
 
 function markTimeline(day) {
-  for (const b of document.querySelectorAll("#timeline-days button"))
+  for (const b of document.querySelectorAll("#timeline-days button")) {
     b.setAttribute("aria-pressed", b.dataset.day === day ? "true" : "false");
+    if (b.dataset.day === day) b.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
 }
 
 async function start() {
