@@ -228,4 +228,14 @@
 #define WL_MAP_TIMELINE_DAYS 30u   /* days of the timeline by default */
 #define WL_MAP_TIMELINE_MAX 366u   /* days of one timeline at most */
 
+/* Compliance per zone and day (lib/monitor/compliance.c, kinds_compliance.c). */
+#define WL_COMPLIANCE_DAYS_DEFAULT 7u      /* days of a trend when none is asked */
+#define WL_COMPLIANCE_DAYS_MAX 90u         /* days of one trend at most */
+#define WL_COMPLIANCE_REPORTS_MAX 1000000u /* reports of one trend's periods; more is refused */
+#define WL_COMPLIANCE_CSV_MAX (64u << 20)  /* bytes of one trend's CSV */
+#define WL_THRESHOLD_ABOVE_MAX 1000000u    /* the largest count a threshold may name */
+#define WL_THRESHOLD_DAYS_MAX 30u          /* consecutive days a threshold may ask for */
+#define WL_THRESHOLD_TEXT_BYTES 1000u      /* bytes of a threshold's text */
+#define WL_THRESHOLDS_MAX 1000u            /* thresholds the alerts weigh; more is refused */
+
 #endif

@@ -105,5 +105,17 @@ wl_rc wl_zone_index_count(wl_zone_index *ix, double lon, double lat, size_t *n) 
 typedef wl_rc (*wl_zone_hold_fn)(void *ctx, const char *id, const char *type);
 wl_rc wl_zone_index_each(wl_zone_index *ix, double lon, double lat, wl_zone_hold_fn fn,
                          void *ctx) WL_MUST;
+/*
+ * A circle of radius_km around (lon, lat) against the same public areas, by
+ * id: fn(ctx, id, type, inside, crosses) for each area that holds the point
+ * (inside, its boundary included) or whose boundary the circle reaches
+ * (crosses: the boundary lies within radius_km of the point, measured in the
+ * projection). The monitors' compliance counts a report where its point is
+ * and flags the zones its radius straddles. Not WL_OK from fn stops.
+ */
+typedef wl_rc (*wl_zone_near_fn)(void *ctx, const char *id, const char *type, bool inside,
+                                 bool crosses);
+wl_rc wl_zone_index_near(wl_zone_index *ix, double lon, double lat, double radius_km,
+                         wl_zone_near_fn fn, void *ctx) WL_MUST;
 
 #endif

@@ -22,7 +22,9 @@ typedef struct {
     char id[65], type[16], category[16];
     uint64_t idx, version, precision_km;
     GEOSGeometry *proj;
-    const GEOSPreparedGeometry *prep; /* an area's; NULL for lines and points */
+    const GEOSPreparedGeometry *prep;      /* an area's; NULL for lines and points */
+    GEOSGeometry *edge;                    /* an area's boundary, made at its first near query */
+    const GEOSPreparedGeometry *edge_prep; /* and prepared */
     bool site;
     double coarse[2], coarse_ll[2]; /* a site: what the public sees (km, degrees) */
 } item;
@@ -117,6 +119,10 @@ void wl_zone_index_free(wl_zone_index *ix)
     for (size_t i = 0; i < ix->n; i++) {
         if (ix->items[i].prep)
             GEOSPreparedGeom_destroy_r(ix->g.h, ix->items[i].prep);
+        if (ix->items[i].edge_prep)
+            GEOSPreparedGeom_destroy_r(ix->g.h, ix->items[i].edge_prep);
+        if (ix->items[i].edge)
+            GEOSGeom_destroy_r(ix->g.h, ix->items[i].edge);
         GEOSGeom_destroy_r(ix->g.h, ix->items[i].proj);
     }
     wl_free(ix->items);
@@ -237,22 +243,71 @@ wl_rc wl_zone_index_each(wl_zone_index *ix, double lon, double lat, wl_zone_hold
     return rc;
 }
 
+/* The items whose envelopes meet the box of r km around (x, y), by id, into f (caller frees f->v).
+ */
+static wl_rc in_box(wl_zone_index *ix, double x, double y, double r, found *f)
+{
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(ix->g.h, x - r, y - r, x + r, y + r);
+    if (box == NULL)
+        return WL_ERR_NOMEM;
+    GEOSSTRtree_query_r(ix->g.h, ix->tree, box, collect, f);
+    GEOSGeom_destroy_r(ix->g.h, box);
+    if (f->nomem)
+        return WL_ERR_NOMEM;
+    if (f->n > 1) /* none found: f->v is NULL */
+        qsort(f->v, f->n, sizeof *f->v, by_id);
+    return WL_OK;
+}
+
+/* The projected distance in km from pt to the boundary of it's area (its edge made once). */
+static wl_rc edge_distance(wl_zone_index *ix, item *it, const GEOSGeometry *pt, double *d)
+{
+    if (it->edge == NULL) {
+        if ((it->edge = GEOSBoundary_r(ix->g.h, it->proj)) == NULL)
+            return WL_ERR_NOMEM;
+        if ((it->edge_prep = GEOSPrepare_r(ix->g.h, it->edge)) == NULL) {
+            GEOSGeom_destroy_r(ix->g.h, it->edge);
+            it->edge = NULL;
+            return WL_ERR_NOMEM;
+        }
+    }
+    return GEOSPreparedDistance_r(ix->g.h, it->edge_prep, pt, d) == 1 ? WL_OK : WL_ERR_INTERNAL;
+}
+
+wl_rc wl_zone_index_near(wl_zone_index *ix, double lon, double lat, double radius_km,
+                         wl_zone_near_fn fn, void *ctx)
+{
+    double x, y, d;
+    GEOSGeometry *pt;
+    found f = {0};
+    wl_rc rc;
+    wl_geo_forward(lon, lat, &x, &y);
+    if ((pt = GEOSGeom_createPointFromXY_r(ix->g.h, x, y)) == NULL)
+        return WL_ERR_NOMEM;
+    rc = in_box(ix, x, y, radius_km, &f);
+    for (size_t i = 0; rc == WL_OK && i < f.n; i++) {
+        item *it = f.v[i];
+        bool inside;
+        if (it->prep == NULL || it->site)
+            continue; /* a line, a point, or a site (its area is not public) */
+        inside = GEOSPreparedIntersects_r(ix->g.h, it->prep, pt) == 1;
+        if ((rc = edge_distance(ix, it, pt, &d)) != WL_OK)
+            break;
+        if (inside || d <= radius_km)
+            rc = fn(ctx, it->id, it->type, inside, d <= radius_km);
+    }
+    GEOSGeom_destroy_r(ix->g.h, pt);
+    wl_free(f.v);
+    return rc;
+}
+
 /* The sites near the point, with their distance as this viewer may know it. */
 static wl_rc near(wl_zone_index *ix, const GEOSGeometry *pt, double x, double y, bool exact,
                   json_t *sites)
 {
     double r = WL_ZONE_SITE_RADIUS_KM + (exact ? 0 : ix->reach), d;
-    GEOSGeometry *box = GEOSGeom_createRectangle_r(ix->g.h, x - r, y - r, x + r, y + r);
     found f = {0};
-    wl_rc rc = WL_OK;
-    if (box == NULL)
-        return WL_ERR_NOMEM;
-    GEOSSTRtree_query_r(ix->g.h, ix->tree, box, collect, &f);
-    GEOSGeom_destroy_r(ix->g.h, box);
-    if (f.nomem)
-        rc = WL_ERR_NOMEM;
-    if (rc == WL_OK && f.n > 1) /* none found: f.v is NULL */
-        qsort(f.v, f.n, sizeof *f.v, by_id);
+    wl_rc rc = in_box(ix, x, y, r, &f);
     for (size_t i = 0; rc == WL_OK && i < f.n; i++) {
         item *it = f.v[i];
         if (!it->site)

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "willing/compliance.h"
 #include "willing/entry.h"
 #include "willing/incidents.h"
 #include "willing/limits.h"
@@ -88,6 +89,17 @@ static const wl_kind monitor_kinds[] = {
      .roles = WL_ROLE_MONITOR | WL_ROLE_COORDINATOR,
      .validate = wl_incident_split_validate,
      .apply = wl_incident_override_apply},
+    /* compliance (kinds_compliance.c): the coordinator's thresholds and recorded days */
+    {.name = "monitor.threshold",
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_COORDINATOR,
+     .validate = wl_threshold_validate,
+     .apply = wl_threshold_apply},
+    {.name = "monitor.daily",
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_COORDINATOR,
+     .validate = wl_daily_record_validate,
+     .apply = wl_daily_record_apply},
 };
 
 const wl_module wl_monitor_module = {

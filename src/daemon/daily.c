@@ -57,6 +57,15 @@ static wl_regions *regions_get(void)
     return regions;
 }
 
+wl_rc wl_daily_regions_use(wl_rc (*fn)(void *ctx, wl_regions *r), void *ctx)
+{
+    wl_rc rc;
+    pthread_mutex_lock(&regions_mu);
+    rc = fn(ctx, regions_get());
+    pthread_mutex_unlock(&regions_mu);
+    return rc;
+}
+
 typedef struct {
     const char *day;
     json_t *out;

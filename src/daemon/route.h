@@ -71,7 +71,7 @@ typedef struct wl_route {
 extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[],
     wl_routes_session[], wl_routes_sealed[], wl_routes_coalition[], wl_routes_reference[],
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
-    wl_routes_zones[], wl_routes_monitor[], wl_routes_daily[];
+    wl_routes_zones[], wl_routes_monitor[], wl_routes_daily[], wl_routes_compliance[];
 extern const wl_route wl_routes_history[];
 extern const wl_route wl_routes_incidents[];
 
@@ -80,9 +80,13 @@ extern const wl_route wl_routes_incidents[];
  * with the zones' containment index as of the register now, held while fn
  * runs (one user at a time); its result, or the index's failure in err.
  * wl_geo_dir (web.c): the directory of the map's files (PATH_MAX bytes of buf).
+ * wl_daily_regions_use (daily.c): fn with the oblasts' index (NULL: no map),
+ * held while fn runs; take the zones' index first when both are held.
  */
 typedef struct wl_zone_index wl_zone_index;
+typedef struct wl_regions wl_regions;
 wl_rc wl_zones_index_use(wl_rc (*fn)(void *ctx, wl_zone_index *ix), void *ctx, wl_error *err);
+wl_rc wl_daily_regions_use(wl_rc (*fn)(void *ctx, wl_regions *r), void *ctx);
 const char *wl_geo_dir(char *buf);
 
 /* The row answering method on url (the first that matches), or NULL (404). */
