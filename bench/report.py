@@ -268,6 +268,18 @@ TARGETS = [
                                f"({n(r['monitor_views']['map'][f'zoom_{z}']['clusters'])} clusters,"
                                f" {n(r['monitor_views']['map'][f'zoom_{z}']['points'])} points)"
                                for z in (6, 10, 13))),
+    # issue 12: economic pressure
+    Target("pressure", "screening.seconds", operator.lt, 2,
+           "screening of 10,000 names against more than 50,000 name keys {limit} (ICU folding, "
+           "BGN and ICAO transliterations, the documented score; `willing-namesbench`)", "s",
+           lambda r: f"**{r['screening']['seconds']:.2f} s** for {n(r['screening']['screenings'])} "
+                     f"names over {n(r['screening']['name_keys'])} keys of "
+                     f"{n(r['screening']['subjects'])} subjects (p50 "
+                     f"{r['screening']['p50_us']:.0f} µs, p99 {r['screening']['p99_us']:.0f} µs; "
+                     f"{n(r['screening']['listed_found'])} of "
+                     f"{n(r['screening']['listed_asked'])} listed names found as another list "
+                     f"spells them); index built in {r['screening']['index_seconds']:.2f} s",
+           digits=0),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",
@@ -289,6 +301,7 @@ SECTIONS = [
     ("flows", "Flows (issue 9)"),
     ("deal", "The deal (issue 10)"),
     ("monitor", "Monitors' reports (issue 11)"),
+    ("pressure", "Economic pressure: screening (issue 12)"),
 ]
 # keys of results.json the text below reads beside the targets' own
 USED = {"limits", "cpu", "done", "commit", "date", "worktree_clean", "clearing_20_members",
