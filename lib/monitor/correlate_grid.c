@@ -5,9 +5,9 @@
  * each level in one open-addressing table, a report put in its cell's
  * chain, and the query: every held report within a report's window, checked
  * exactly but for the distance (its class, its splits, the time) and left in
- * c->cand. While a rebuild joins the finer levels, a coarser level
- * is frozen: its reports laid out by cell and then by time, so a query reads
- * in each cell only those within its window, in a row.
+ * c->cand. While a rebuild joins the finer levels, a coarser level is
+ * frozen: its reports laid out by cell (row and column) and then by time, so
+ * a query reads in each cell only those within its window, in a row.
  * docs/internals/monitor.md ("Incidents").
  */
 #include <math.h>
@@ -193,8 +193,22 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
     }
     t0 = floordiv(v->t - tr, c->ct[L]);
     t1 = floordiv(v->t + tr, c->ct[L]);
+    if (c->fz[L].e) { /* frozen: per row and column, only those within the window, in a row */
+        for (int64_t r = r0; r <= r1; r++)
+            for (int64_t cc = c0; cc <= c1; cc++) {
+                const corr_fentry *f;
+                size_t k = wl_corr_frozen_range(&c->fz[L], L, r, ((cc % ncols) + ncols) % ncols, t0,
+                                                t1, v->t - tr, v->t + tr, &f);
+                for (size_t i = 0; i < k; i++)
+                    if (consider_as(c, v, f[i].slot, f[i].t, f[i].pt, f[i].type, f[i].cls) != WL_OK)
+                        return WL_ERR_NOMEM;
+            }
+        return WL_OK;
+    }
     span = (r1 - r0 + 1) * (c1 - c0 + 1) * (t1 - t0 + 1);
-    if ((size_t)span > 2 * c->occupied[L] + 16) { /* fewer cells held than in the box: scan them */
+    /* Fewer cells held than in the box, and the table short enough to read whole (a slot read
+     * in a row costs about an eighth of a lookup): scan them. */
+    if ((size_t)span > 2 * c->occupied[L] + 16 && (size_t)span > c->cells.cap / 8) {
         for (size_t i = 0; i < c->cells.cap; i++) {
             uint64_t k = c->cells.keys[i];
             int64_t row = (int64_t)(k >> 41 & 0xFFFFF), col = (int64_t)(k >> 21 & 0xFFFFF);
@@ -213,16 +227,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
         for (int64_t cc = c0; cc <= c1; cc++)
             for (int64_t t = t0; t <= t1; t++) {
                 uint64_t key = cell_key(L, r, ((cc % ncols) + ncols) % ncols, t);
-                const corr_fentry *f;
                 uint32_t *h;
-                if (c->fz[L].e) { /* frozen: only those within the window, in a row */
-                    size_t k = wl_corr_frozen_range(&c->fz[L], key, v->t - tr, v->t + tr, &f);
-                    for (size_t i = 0; i < k; i++)
-                        if (consider_as(c, v, f[i].slot, f[i].t, f[i].pt, f[i].type, f[i].cls) !=
-                            WL_OK)
-                            return WL_ERR_NOMEM;
-                    continue;
-                }
                 h = wl_corr_table_get(&c->cells, key);
                 if (h && chain(c, v, *h) != WL_OK)
                     return WL_ERR_NOMEM;
@@ -305,12 +310,16 @@ void wl_corr_freeze(wl_corr *c, int L, uint32_t end)
     wl_corr_frozen_build(f);
 }
 
-static int cmp_fentry(const void *a, const void *b)
+#define CORR_COLUMN(k) ((k) & ~(uint64_t)0x1FFFFF) /* a cell's key without its time bucket */
+
+static int cmp_fentry(const void *a, const void *b) /* by row and column, then by time */
 {
     const corr_fentry *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->t > y->t) - (x->t < y->t);
+    if (CORR_COLUMN(x->key) != CORR_COLUMN(y->key))
+        return CORR_COLUMN(x->key) < CORR_COLUMN(y->key) ? -1 : 1;
+    if (x->t != y->t)
+        return (x->t > y->t) - (x->t < y->t);
+    return (x->slot > y->slot) - (x->slot < y->slot);
 }
 
 void wl_corr_frozen_free(corr_frozen *f)
@@ -349,39 +358,42 @@ void wl_corr_frozen_build(corr_frozen *f)
     }
 }
 
-size_t wl_corr_frozen_range(const corr_frozen *f, uint64_t key, int64_t tlo, int64_t thi,
-                            const corr_fentry **first)
+size_t wl_corr_frozen_range(const corr_frozen *f, int L, int64_t row, int64_t col, int64_t b0,
+                            int64_t b1, int64_t tlo, int64_t thi, const corr_fentry **first)
 {
-    size_t j = corr_mix(key) & (f->idx.cap - 1), lo, hi, end;
+    uint64_t column = CORR_COLUMN(cell_key(L, row, col, 0));
+    size_t lo = f->n, hi, end;
     *first = NULL;
-    while (f->idx.keys[j] && f->idx.keys[j] != key)
-        j = (j + 1) & (f->idx.cap - 1);
-    if (f->idx.keys[j] == 0)
+    for (int64_t b = b0; b <= b1 && lo == f->n; b++) { /* the first bucket of the window held */
+        uint64_t key = cell_key(L, row, col, b);
+        size_t j = corr_mix(key) & (f->idx.cap - 1);
+        while (f->idx.keys[j] && f->idx.keys[j] != key)
+            j = (j + 1) & (f->idx.cap - 1);
+        if (f->idx.keys[j] && f->e[f->idx.vals[j]].t <= thi) /* not a bucket 2^21 later */
+            lo = f->idx.vals[j];
+    }
+    if (lo == f->n)
         return 0;
-    lo = f->idx.vals[j];
-    for (size_t step = 1;; step *= 2) { /* the cell's end: galloping from its start */
-        if (lo + step >= f->n || f->e[lo + step].key != key) {
-            hi = lo + step < f->n ? lo + step : f->n;
-            end = lo + step / 2 + 1;
-            break;
+        /* The first at or after tlo: galloping from the bucket's start, then halving. */
+#define BEFORE(m) ((m) < f->n && CORR_COLUMN(f->e[m].key) == column && f->e[m].t < tlo)
+    if (BEFORE(lo)) {
+        size_t step = 1;
+        while (BEFORE(lo + step))
+            step *= 2;
+        hi = lo + step; /* not before */
+        lo += step / 2; /* before */
+        while (hi - lo > 1) {
+            size_t m = lo + (hi - lo) / 2;
+            if (BEFORE(m))
+                lo = m;
+            else
+                hi = m;
         }
+        lo = hi;
     }
-    for (; end < hi;) {
-        size_t m = end + (hi - end) / 2;
-        if (f->e[m].key == key)
-            end = m + 1;
-        else
-            hi = m;
-    }
-    for (hi = end; lo < hi;) { /* the first at or after tlo */
-        size_t m = lo + (hi - lo) / 2;
-        if (f->e[m].t < tlo)
-            lo = m + 1;
-        else
-            hi = m;
-    }
-    for (hi = lo; hi < end && f->e[hi].t <= thi; hi++)
+#undef BEFORE
+    for (end = lo; end < f->n && CORR_COLUMN(f->e[end].key) == column && f->e[end].t <= thi; end++)
         ;
     *first = f->e + lo;
-    return hi - lo;
+    return end - lo;
 }

@@ -49,9 +49,9 @@ typedef struct {
 } corr_fentry;
 
 typedef struct {
-    corr_fentry *e; /* by key, then t */
+    corr_fentry *e; /* by row and column, then t */
     size_t n;
-    corr_table idx; /* key -> its first entry */
+    corr_table idx; /* a cell's key (with its time bucket) -> its first entry */
 } corr_frozen;
 
 typedef struct {
@@ -98,9 +98,10 @@ wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err);
  * failure f is emptied (the level is then read through its chains). */
 void wl_corr_frozen_build(corr_frozen *f);
 void wl_corr_frozen_free(corr_frozen *f);
-/* The entries of cell key with t in [tlo, thi]: *first and how many. */
-size_t wl_corr_frozen_range(const corr_frozen *f, uint64_t key, int64_t tlo, int64_t thi,
-                            const corr_fentry **first);
+/* The entries of level L's cell (row, col), time buckets b0 to b1, with t in [tlo, thi]:
+ * *first and how many (in a row: the entries go by row and column, then by time). */
+size_t wl_corr_frozen_range(const corr_frozen *f, int L, int64_t row, int64_t col, int64_t b0,
+                            int64_t b1, int64_t tlo, int64_t thi, const corr_fentry **first);
 void wl_corr_grid_init(wl_corr *c);
 uint8_t wl_corr_level(uint32_t radius_m, uint32_t pt);
 uint64_t corr_mix(uint64_t k);
