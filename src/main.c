@@ -53,6 +53,7 @@ static const struct {
     {NULL, "sync", cli_sync, "send the outbox's reports to the log, in order, once each"},
     {NULL, "incident", cli_incident,
      "split or merge incidents of reports, signed with a reason: merge, split"},
+    {NULL, "daily", cli_daily, "record the monitors' daily report in the log (coordinator)"},
     {"monitoring", "history", cli_history,
      "UCDP's events as history: import-ucdp FILE, the yearly counts"},
     {"servers", "serve", wl_serve_main, "serve the ledger over HTTP"},

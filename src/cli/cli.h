@@ -296,6 +296,8 @@ int cli_report(int argc, char **argv);
 int cli_sync(int argc, char **argv);
 /* splits and merges of incidents (incident.c) */
 int cli_incident(int argc, char **argv);
+/* the daily report recorded (daily.c) */
+int cli_daily(int argc, char **argv);
 /* flows: IATI 2.03 (flows_iati.c; rows of the `willing flows` table) */
 int cli_flows_import_iati(const cli_cmd *self, int argc, char **argv);
 int cli_flows_export_iati(const cli_cmd *self, int argc, char **argv);

@@ -18,6 +18,8 @@
 #include "respond.h"
 #include "route.h"
 #include "viewcache.h"
+#include "willing/compliance.h"
+#include "willing/crypto.h"
 #include "willing/daily.h"
 
 /* The oblasts' index, built from the map's file at the first report; one report at a time uses it.
@@ -87,9 +89,55 @@ static wl_rc build(void *ctx, wl_zone_index *zones)
     return rc;
 }
 
+/*
+ * ?recorded=1: the bytes the coordinator recorded for the day (monitor.daily,
+ * its blob), unchanged, with the entry's index in Willing-Recorded-Index.
+ */
+static enum MHD_Result get_recorded(wl_call *call)
+{
+    wl_store *s = wl_thread_store();
+    wl_error err = {0};
+    uint64_t idx = 0;
+    uint8_t hash[32];
+    char hex[65], at[24];
+    void *bytes = NULL;
+    size_t n = 0;
+    wl_rc rc;
+    if (s == NULL || wl_store_begin_read(s) != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+    rc = wl_daily_recorded(s, call->rest, &idx, hex);
+    if (rc == WL_OK && wl_hex_decode(hex, 64, hash, 32) == WL_OK)
+        rc = wl_store_blob_read(s, hash, &bytes, &n, &err);
+    (void)!wl_store_commit(s);
+    if (rc == WL_ERR_NOT_FOUND && idx == 0)
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "not_recorded",
+                                "no daily report of %.10s is recorded (monitor.daily)", call->rest);
+    if (rc == WL_ERR_NOT_FOUND)
+        return wl_respond_error(call->c, MHD_HTTP_NOT_FOUND, "unknown_blob",
+                                "the report of %.10s is recorded (entry %llu) but its blob %s is "
+                                "not held",
+                                call->rest, (unsigned long long)idx, hex);
+    if (rc != WL_OK)
+        return wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the recorded report cannot be read");
+    snprintf(at, sizeof at, "%llu", (unsigned long long)idx);
+    {
+        const char *headers[] = {"Willing-Recorded-Index",
+                                 at,
+                                 "Willing-Recorded-Blob",
+                                 hex,
+                                 "Cache-Control",
+                                 "no-store",
+                                 NULL};
+        return wl_respond_taken(call->c, MHD_HTTP_OK, "application/json", bytes, n, headers);
+    }
+}
+
 static enum MHD_Result get_daily(wl_call *call)
 {
     const char *format = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "format");
+    const char *recorded = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "recorded");
     wl_error err = {0};
     daily_arg a = {call->rest, NULL, &err};
     char *text, key[WL_VIEWCACHE_KEY_MAX];
@@ -104,6 +152,13 @@ static enum MHD_Result get_daily(wl_call *call)
     if (wl_date_days(call->rest, false) < 1)
         return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_day",
                                 "a day is YYYY-MM-DD: GET /api/v1/daily/2026-11-30");
+    if (recorded && strcmp(recorded, "1") != 0)
+        return wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "recorded: 1 (the report the coordinator recorded) or absent");
+    if (recorded)
+        return format ? wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                         "recorded: the recorded report is its JSON; no format")
+                      : get_recorded(call);
     /*
      * The JSON is kept per day and committed log size (a new report, or any
      * entry, makes another key: a read after a write sees it), so asking again

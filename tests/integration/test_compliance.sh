@@ -129,6 +129,45 @@ check "a threshold on every zone: bz's 2 reports on the 10th exceed 1" python3 -
 import json; o=json.load(open('$T/body'))
 assert '$st'=='200' and [(a['threshold'],a['zone'],a['figures']) for a in o['alerts']]==[($TH3,'bz',[{'day':'2026-04-10','figure':2}])], o"
 
+# --- the daily report recorded: the coordinator's willing daily record, its bytes as a blob
+curl -s "$URL/api/v1/daily/2026-03-29" -o "$T/day.json"
+REC=$("$W" daily record --server "$URL" --key "$T/coord.key" --day 2026-03-29 2>"$T/rec.err" | grep -o '[0-9][0-9]*' | head -1)
+check "willing daily record: the entry's index" [ -n "$REC" ]
+recorded() { curl -s -D "$T/rec.h" -o "$T/rec.json" -w '%{http_code}' "$URL/api/v1/daily/2026-03-29?recorded=1"; }
+st=$(recorded)
+check "GET /api/v1/daily/2026-03-29?recorded=1: the bytes fetched before, unchanged, the entry's index, their SHA-256 the entry's blob" python3 -c "
+import hashlib,json,sqlite3,base64
+assert '$st'=='200', '$st'
+got=open('$T/rec.json','rb').read(); want=open('$T/day.json','rb').read()
+assert got==want, (len(got),len(want))
+h={l.split(':',1)[0].lower():l.split(':',1)[1].strip() for l in open('$T/rec.h') if ':' in l}
+assert h['willing-recorded-index']=='$REC', h
+data=sqlite3.connect('$DB').execute('SELECT data FROM entries WHERE idx=?',($REC,)).fetchone()[0]
+data=data.decode() if isinstance(data,bytes) else data
+body=json.loads([l for l in data.split(chr(10)) if l.startswith('{')][0])
+assert body=={'day':'2026-03-29','blob':hashlib.sha256(got).hexdigest()}, body
+assert h['willing-recorded-blob']==body['blob'], h"
+R10=$(post_report mon "{\"observed\":$(t 2026-03-29T13:00:00Z),\"precision_s\":600,$(at 37.80 48.02),\"type\":\"explosion\"}")
+st=$(status GET /api/v1/daily/2026-03-29)
+check "a report for the day logged after: the day's report now holds 7" python3 -c "
+import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['reports']==7 and $R10 in [r['index'] for r in o['annex']], o['reports']"
+st=$(recorded)
+check "the recorded report is still the bytes recorded, byte for byte (6 reports)" sh -c "[ '$st' = 200 ] && cmp -s '$T/rec.json' '$T/day.json'"
+check "a second willing daily record for the day fails, saying it is recorded" sh -c "! '$W' daily record --server '$URL' --key '$T/coord.key' --day 2026-03-29 2>'$T/rec2.err' >/dev/null && grep -q daily_recorded '$T/rec2.err'"
+st=$(curl -s -o "$T/body" -w '%{http_code}' "$URL/api/v1/daily/2026-03-30?recorded=1")
+check "a day not recorded: 404 not_recorded" sh -c "[ '$st' = 404 ] && grep -q '\"not_recorded\"' '$T/body'"
+st=$(curl -s -o "$T/body" -w '%{http_code}' "$URL/api/v1/daily/2026-03-29?recorded=yes")
+check "recorded=yes: 400 bad_query" sh -c "[ '$st' = 400 ] && grep -q '\"bad_query\"' '$T/body'"
+HEXB=$(printf x | sha256sum | cut -d' ' -f1)
+refused_entry coord monitor.daily "{\"day\":\"2026-03-29\",\"blob\":\"$HEXB\"}" \
+  409 daily_recorded "entry $REC" "a second monitor.daily for 2026-03-29"
+refused_entry coord monitor.daily "{\"day\":\"2026-02-30\",\"blob\":\"$HEXB\"}" \
+  400 invalid_body day "monitor.daily of a bad day"
+refused_entry coord monitor.daily '{"day":"2026-03-31","blob":"ABC"}' \
+  400 invalid_body blob "monitor.daily with a bad hash"
+refused_entry mon monitor.daily "{\"day\":\"2026-03-31\",\"blob\":\"$HEXB\"}" \
+  403 forbidden monitor.daily "a monitor's monitor.daily"
+
 # --- refusals: each a 4xx naming the problem, nothing stored
 refused_entry mon monitor.threshold '{"zone":"bz","type":"explosion","above":2,"days":3,"text":"t"}' \
   403 forbidden monitor.threshold "a monitor's threshold"
