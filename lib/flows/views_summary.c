@@ -93,6 +93,7 @@ typedef struct {
     char from[4], date[11];
     int64_t rate;
     uint64_t idx;
+    int named; /* named in the answer's rates already */
 } rate_row;
 #define CONV_RATES_MAX 100000u /* rates into one currency a converted summary reads */
 
@@ -121,8 +122,8 @@ typedef struct {
     json_t *gidx, *fidx; /* key -> group; key\x1fmoney\x1fmeasure -> figure */
     first *firsts;       /* per pledge, by id: its first delivery's day (public, all) */
     size_t nfirsts, firsts_cap;
-    json_t *rates, *rate_at; /* rates used; currency|date# -> true once named */
-    json_t *nc, *nc_pairs;   /* not convertible: the list, and currency|date pairs seen */
+    json_t *rates;         /* rates used, each once (rate_row.named) */
+    json_t *nc, *nc_pairs; /* not convertible: the list, and currency|date pairs seen */
     size_t nc_total;
     int reading;  /* one_first: a member's reader rows now */
     rate_row *rr; /* the rates into the asked currency, by from and date */
@@ -235,36 +236,42 @@ static wl_rc one_sum(void *ctx, const wl_flow_sum_row *r)
     return WL_OK;
 }
 
-/* Names a rate used (from currency into the asked one, of day rd), once. */
-static wl_rc name_rate(sum_ctx *c, const char *currency, const char *rd, int64_t r, uint64_t idx)
+/* Names a rate used (from its currency into the asked one), once: marked in its row. */
+static wl_rc name_rate(sum_ctx *c, rate_row *r)
 {
-    char used[40], b[48];
-    snprintf(used, sizeof used, "%s|%s#", currency, rd);
-    if (json_object_get(c->rate_at, used))
+    char b[48];
+    json_t *o;
+    if (r->named)
         return WL_OK;
-    wl_flows_dec_format(r, 8, b, sizeof b);
-    {
-        json_t *o = json_object();
-        if (o == NULL || json_object_set_new(o, "date", json_string(rd)) ||
-            json_object_set_new(o, "from", json_string(currency)) ||
-            json_object_set_new(o, "to", json_string(c->to)) ||
-            json_object_set_new(o, "rate", json_string(b)) ||
-            json_object_set_new(o, "index", json_integer((json_int_t)idx)) ||
-            json_array_append_new(c->rates, o)) {
-            json_decref(o);
-            return WL_ERR_NOMEM;
-        }
+    wl_flows_dec_format(r->rate, 8, b, sizeof b);
+    o = json_object();
+    if (o == NULL || json_object_set_new(o, "date", json_string(r->date)) ||
+        json_object_set_new(o, "from", json_string(r->from)) ||
+        json_object_set_new(o, "to", json_string(c->to)) ||
+        json_object_set_new(o, "rate", json_string(b)) ||
+        json_object_set_new(o, "index", json_integer((json_int_t)r->idx)) ||
+        json_array_append_new(c->rates, o)) {
+        json_decref(o);
+        return WL_ERR_NOMEM;
     }
-    return json_object_set_new(c->rate_at, used, json_true()) != 0 ? WL_ERR_NOMEM : WL_OK;
+    r->named = 1;
+    return WL_OK;
 }
 
 /* The rate of from in effect on day (the latest on or before it), or NULL. */
-static const rate_row *rate_in_effect(const sum_ctx *c, const char *from, const char *date)
+static rate_row *rate_in_effect(const sum_ctx *c, const char *from, const char *date)
 {
     char day[11];
-    size_t lo = 0, hi = c->nrr; /* the first row after (from, day) */
+    size_t lo = 0, hi = c->nrr, len = strlen(date); /* the first row after (from, day) */
     /* a month-only date counts as the month's last day: YYYY-MM-31 sorts after each day */
-    snprintf(day, sizeof day, "%.7s%s", date, strlen(date) == 7 ? "-31" : date + 7);
+    if (len == 7) {
+        memcpy(day, date, 7);
+        memcpy(day + 7, "-31", 4);
+    } else {
+        len = len < 10 ? len : 10;
+        memcpy(day, date, len);
+        day[len] = '\0';
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int cmp = strcmp(c->rr[mid].from, from);
@@ -279,11 +286,11 @@ static const rate_row *rate_in_effect(const sum_ctx *c, const char *from, const 
 /* The rate (10^8) for currency on date, named as used; NOT_FOUND when there is none. */
 static wl_rc rate_for(sum_ctx *c, const char *currency, const char *date, int64_t *rate)
 {
-    const rate_row *r = rate_in_effect(c, currency, date);
+    rate_row *r = rate_in_effect(c, currency, date);
     *rate = r ? r->rate : 0;
     if (r == NULL)
         return WL_ERR_NOT_FOUND;
-    return name_rate(c, currency, r->date, r->rate, r->idx);
+    return name_rate(c, r);
 }
 
 static wl_rc add_flow_id(void *ctx, const char *id, const char *currency, const char *date)
@@ -354,7 +361,7 @@ static wl_rc one_rate_into(void *ctx, const char *date, const char *from, const 
         return WL_ERR_TOO_LARGE; /* refused, never converted with some rates left out */
     if (room(&c->rr, c->nrr, &c->rr_cap, sizeof *c->rr) != WL_OK)
         return WL_ERR_NOMEM;
-    c->rr[c->nrr] = (rate_row){"", "", rate, idx};
+    c->rr[c->nrr] = (rate_row){"", "", rate, idx, 0};
     snprintf(c->rr[c->nrr].from, sizeof c->rr->from, "%s", from);
     snprintf(c->rr[c->nrr++].date, sizeof c->rr->date, "%s", date);
     return WL_OK;
@@ -364,9 +371,9 @@ static wl_rc one_rate_into(void *ctx, const char *date, const char *from, const 
 static wl_rc one_day(void *ctx, const char *currency, const char *day, int64_t n)
 {
     sum_ctx *c = ctx;
-    const rate_row *r = rate_in_effect(c, currency, day);
+    rate_row *r = rate_in_effect(c, currency, day);
     if (r)
-        return name_rate(c, currency, r->date, r->rate, r->idx);
+        return name_rate(c, r);
     return not_convertible(c, currency, day, n);
 }
 
@@ -615,10 +622,9 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     c.gidx = json_object();
     c.fidx = json_object();
     c.rates = json_array();
-    c.rate_at = json_object();
     c.nc = json_array();
     c.nc_pairs = json_object();
-    if (!c.gidx || !c.fidx || !c.rates || !c.rate_at || !c.nc || !c.nc_pairs)
+    if (!c.gidx || !c.fidx || !c.rates || !c.nc || !c.nc_pairs)
         rc = WL_ERR_NOMEM;
     if (rc == WL_OK)
         rc = wl_store_flows_sums(s, &c.who, by, one_sum, &c);
@@ -662,7 +668,6 @@ wl_rc wl_flows_summary(wl_store *s, const wl_flows_viewer *v, const wl_flows_ple
     wl_free(c.rr);
     wl_free(c.pairs);
     json_decref(c.rates);
-    json_decref(c.rate_at);
     json_decref(c.nc);
     json_decref(c.nc_pairs);
     return rc;

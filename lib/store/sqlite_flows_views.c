@@ -393,11 +393,114 @@ static wl_rc day_row(sqlite3_stmt *st, any_fn fn, void *ctx)
     return ((wl_flow_day_fn)fn)(ctx, txt(st, 0), txt(st, 1), sqlite3_column_int64(st, 2));
 }
 
+/*
+ * flow_days summed by currency and day without a sort: one run of rows per (author, sealed),
+ * each in its key's order (currency, day), merged. The runs: author '' with sealed 0 only
+ * (public) or every sealed value (all), and for a member also its own rows of sealed > 0;
+ * the sealed values are found by seeking the key. *more: more runs than DAYS_RUNS, nothing
+ * given to fn (the caller then groups in SQL).
+ */
+#define DAYS_RUNS 6
+static wl_rc days_merged(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
+                         void *ctx, int *more)
+{
+    sqlite3_stmt *seek = NULL, *st[DAYS_RUNS] = {NULL};
+    int live[DAYS_RUNS] = {0}, r;
+    size_t nr = 0;
+    wl_rc rc = prep(s, NULL,
+                    "SELECT sealed FROM flow_days WHERE author = ?1 AND sealed >= ?2 "
+                    "ORDER BY sealed LIMIT 1",
+                    &seek);
+    for (int part = 0; rc == WL_OK && part < 2; part++) {
+        const char *author = part == 0 ? "" : who->member;
+        sqlite3_int64 from = part == 0 && who->all ? INT64_MIN : part;
+        if (part == 1 && (who->all || who->member == NULL))
+            break;
+        for (;;) { /* each sealed value of author from `from` on (the public's: 0 alone) */
+            sqlite3_int64 sealed;
+            sqlite3_reset(seek);
+            sqlite3_bind_text(seek, 1, author, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(seek, 2, from);
+            if ((r = sqlite3_step(seek)) != SQLITE_ROW) {
+                rc = r == SQLITE_DONE ? WL_OK : map_rc(r);
+                break;
+            }
+            sealed = sqlite3_column_int64(seek, 0);
+            if (part == 0 && !who->all && sealed != 0)
+                break;
+            if (nr == DAYS_RUNS) {
+                *more = 1;
+                break;
+            }
+            if ((rc = prep(s, NULL,
+                           "SELECT currency, day, n FROM flow_days WHERE author = ?1 AND "
+                           "sealed = ?3 AND currency <> ?2 ORDER BY currency, day",
+                           &st[nr])) != WL_OK)
+                break;
+            sqlite3_bind_text(st[nr], 1, author, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st[nr], 2, to, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st[nr++], 3, sealed);
+            if (sealed == INT64_MAX || (part == 0 && !who->all))
+                break;
+            from = sealed + 1;
+        }
+    }
+    for (size_t i = 0; rc == WL_OK && !*more && i < nr; i++)
+        if ((r = sqlite3_step(st[i])) == SQLITE_ROW)
+            live[i] = 1;
+        else if (r != SQLITE_DONE)
+            rc = map_rc(r);
+    while (rc == WL_OK && !*more) {
+        char cur[16], day[16];
+        const char *mc = NULL, *md = NULL;
+        int64_t n = 0;
+        for (size_t i = 0; i < nr; i++) { /* the smallest (currency, day) of the runs */
+            const char *c, *d;
+            int k;
+            if (!live[i])
+                continue;
+            c = txt(st[i], 0);
+            d = txt(st[i], 1);
+            k = mc ? strcmp(c, mc) : -1;
+            if (k < 0 || (k == 0 && strcmp(d, md) < 0)) {
+                mc = c;
+                md = d;
+            }
+        }
+        if (mc == NULL)
+            break;
+        if (wl_fmt(cur, sizeof cur, "%s", mc) != WL_OK ||
+            wl_fmt(day, sizeof day, "%s", md) != WL_OK) {
+            rc = WL_ERR_CORRUPT;
+            break;
+        }
+        for (size_t i = 0; rc == WL_OK && i < nr; i++) { /* summed over the runs, as GROUP BY */
+            if (!live[i] || strcmp(txt(st[i], 0), cur) != 0 || strcmp(txt(st[i], 1), day) != 0)
+                continue;
+            n += sqlite3_column_int64(st[i], 2);
+            if ((r = sqlite3_step(st[i])) != SQLITE_ROW) {
+                live[i] = 0;
+                rc = r == SQLITE_DONE ? WL_OK : map_rc(r);
+            }
+        }
+        if (rc == WL_OK && n > 0)
+            rc = fn(ctx, cur, day, n);
+    }
+    sqlite3_finalize(seek);
+    for (size_t i = 0; i < nr; i++)
+        sqlite3_finalize(st[i]);
+    return rc;
+}
+
 wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
                           void *ctx)
 {
     sqlite3_stmt *st = NULL;
-    wl_rc rc = prep(
+    int more = 0;
+    wl_rc rc = days_merged(s, who, to, fn, ctx, &more);
+    if (rc != WL_OK || !more)
+        return rc;
+    rc = prep(
         s, who,
         who->all ? "SELECT currency, day, sum(n) FROM flow_days WHERE author = '' AND currency <> "
                    "?2 GROUP BY 1, 2 HAVING sum(n) > 0"
