@@ -5,9 +5,10 @@
 // Chromium's own print (the print stylesheet), which the shell script reads back.
 // Prints TAP-like lines; exits 1 on any failure.
 // Arguments: URL DIR R1 (explosions in bz) R2 (tanks in bz) R3 (restriction) R4 (casualties) R5 (next day)
+// TH (a threshold: bz's ceasefire violations above 5 on 1 day)
 import { ok, failures, launch, axeCheck } from "./tap.mjs";
 
-const [url, dir, r1, r2, r3, r4, r5] = process.argv.slice(2);
+const [url, dir, r1, r2, r3, r4, r5, th] = process.argv.slice(2);
 const browser = await launch();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 const errors = [];
@@ -47,6 +48,18 @@ await axeCheck(page, "the daily report");
   const rows = await rowsOf("#zones");
   ok("inside the zones: bz, 3 reports, 6 violations, 3 tanks", rows.some((x) => x[0] === "bz" && x[2] === "3" &&
     x[3] === "6" && x[4] === "3 tank"), JSON.stringify(rows));
+  const cr = await rowsOf("#compliance");
+  const head = cr[0] || [];
+  const bz = cr.find((x) => x[0] === "bz") || [];
+  ok("compliance: bz's ceasefire violations over seven days, 1 on the 28th (R6), 6 on the 29th, none near its boundary",
+    head.length === 9 && head[1] === "03-23" && head[7] === "03-29" && bz[6] === "1" && bz[7] === "6" &&
+    bz[1] === "0" && bz[8] === "none", JSON.stringify([head, bz]));
+  const ct = await text("#compliance");
+  ok("the report naming only Zaporizhzhia counted by oblast, in no zone", ct.includes("Запорізька область 1"), ct);
+  const al = await rowsOf("#alerts");
+  ok("the alert in force: the threshold linked to its entry, bz, the day's figure 6",
+    al.length === 2 && al[1][0] === "#" + th && al[1][1] === "bz" && al[1][3] === "03-29: 6" &&
+    (await page.locator(`#alerts a[href='/entry/${th}']`).count()) === 1, JSON.stringify(al));
   const rs = await rowsOf("#restrictions");
   ok("the restriction: a denial at Vasylivka, with the monitor's words",
     rs.some((x) => x[0] === "#" + r3 && x[1] === "denial" && x[2].startsWith("Vasylivka") &&

@@ -64,6 +64,55 @@ function annex(r) {
     x.zones.join(" ")]));
 }
 
+// The zones' ceasefire violations day by day (GET /api/v1/compliance), the flags near a boundary,
+// the oblasts named, and the alerts in force (GET /api/v1/compliance/alerts).
+function compliance(c) {
+  const days = c.trend.map((d) => d.day);
+  const ids = [...new Set(c.trend.flatMap((d) => d.zones.map((z) => z.zone)))].sort();
+  const out = [];
+  if (ids.length === 0) out.push(el("p", {}, `No report was counted inside a zone from ${days[0]} to ${c.day}.`));
+  else {
+    out.push(table(`Ceasefire violations inside each zone, ${days[0]} to ${c.day}`, ["Zone",
+      ...days.map((d) => d.slice(5)), `Near its boundary on ${c.day}`], ids.map((id) => {
+      const today = c.zones.find((z) => z.zone === id);
+      const near = today ? today.near_boundary : [];
+      return [id, ...c.trend.map((d) => String((d.zones.find((z) => z.zone === id) || {}).violations || 0)),
+        near.length ? near.map((n) => `#${n.index} (${n.counted ? "counted" : "outside"})`).join(", ") : "none"];
+    })));
+  }
+  if (c.oblasts.length) {
+    out.push(el("p", {}, "Reports naming only an oblast, counted there and in no zone: ",
+      c.oblasts.map((o) => `${o.name} ${o.reports}`).join(", "), "."));
+  }
+  out.push(el("p", { class: "small no-print" }, "Download: ",
+    el("a", { href: `/api/v1/compliance?day=${c.day}&days=${c.days}`, download: `compliance-${c.day}.json` }, "JSON"),
+    ", ", el("a", { href: `/api/v1/compliance.csv?day=${c.day}&days=${c.days}`, download: `compliance-${c.day}.csv` },
+      "CSV (by day, place and type)")));
+  return out;
+}
+
+function alerts(a) {
+  if (a.alerts.length === 0) {
+    return el("p", {}, a.thresholds ? `No alert: none of the ${a.thresholds} thresholds is exceeded on ${a.day}.`
+      : "No alert: the coordinator has set no threshold.");
+  }
+  return table(`Alerts in force on ${a.day}`, ["Threshold", "Zone", "Above", "Figures, day by day", "What it says"],
+    a.alerts.map((x) => [entry(x.threshold), x.zone, `${label(x.type)} > ${x.above} on ${x.days} day${x.days === 1 ? "" : "s"}`,
+      x.figures.map((f) => `${f.day.slice(5)}: ${f.figure}`).join(", "), x.text]));
+}
+
+async function showCompliance(day) {
+  try {
+    const [c, a] = await Promise.all([getJSON(`/api/v1/compliance?day=${encodeURIComponent(day)}&days=7`),
+      getJSON(`/api/v1/compliance/alerts?day=${encodeURIComponent(day)}`)]);
+    clear($("compliance"), ...compliance(c));
+    clear($("alerts"), alerts(a));
+  } catch (e) {
+    clear($("compliance"), notice("The compliance figures cannot be read: " + e.message, "error"));
+    clear($("alerts"));
+  }
+}
+
 async function show(day) {
   document.body.dataset.shown = "";
   clear($("title"), `The monitors' daily report, ${day}`);
@@ -74,7 +123,7 @@ async function show(day) {
     r = await getJSON("/api/v1/daily/" + encodeURIComponent(day));
   } catch (e) {
     clear($("summary"), notice("The report cannot be read: " + e.message, "error"));
-    for (const id of ["zones", "restrictions", "notable", "annex", "period", "downloads"]) clear($(id));
+    for (const id of ["zones", "compliance", "alerts", "restrictions", "notable", "annex", "period", "downloads"]) clear($(id));
     document.body.dataset.shown = "error";
     return;
   }
@@ -85,6 +134,7 @@ async function show(day) {
     el("a", { href: `/api/v1/daily/${day}?format=csv`, download: `daily-${day}.csv` }, "CSV (the annex)")));
   clear($("summary"), summary(r));
   clear($("zones"), zones(r));
+  await showCompliance(day);
   clear($("restrictions"), restrictions(r));
   clear($("notable"), notable(r));
   clear($("annex"), annex(r));
