@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The monitors' part of the demo ledger (scripts/demo.sh calls it): three fictional
-# monitoring teams, and an illustrative, fictional week of their reports (about 300)
+# monitoring teams, and an illustrative, fictional week of their reports (about 350, a
+# quarter of the events seen by two teams, so the map shows incidents)
 # around the demo deal's contact line and buffer zone, every report's text marked
 # ILLUSTRATIVE; then UCDP's recorded history of Ukraine (tests/fixtures/ucdp, CC BY 4.0,
 # credited wherever it is shown) imported by the coordinator as the baseline. The
@@ -68,6 +69,14 @@ for day in range(7):
             b["text"] = ("ILLUSTRATIVE: fictional report made up for willing's demo, not a real "
                          "observation: " + words[t] + ".")
             print(mon + "\t" + json.dumps(b, separators=(",", ":")))
+            # a quarter of what is seen is seen by another team too: one incident of two
+            if t != "restriction" and "lon" in b["location"] and rnd.random() < 0.25:
+                c = json.loads(json.dumps(b))
+                c["observed"] += rnd.randint(60, 480)
+                c["location"]["lon"] = round(c["location"]["lon"] + rnd.uniform(-0.004, 0.004), 4)
+                c["location"]["lat"] = round(c["location"]["lat"] + rnd.uniform(-0.003, 0.003), 4)
+                other = rnd.choice([m for m in ("mon-alpha", "mon-bravo", "mon-charlie") if m != mon])
+                print(other + "\t" + json.dumps(c, separators=(",", ":")))
 PY
 
 # each signed by its monitor, offline (a seq of its own each, so they may be signed side by

@@ -109,6 +109,23 @@ ok("a day selected in the timeline is shown: 2026-03-28", await shown("2026-03-2
   page.url().includes("day=2026-03-28"));
 ok("2026-03-28: the projectile of 17:20Z", (await sameAsApi("2026-03-28", "2026-03-28")).reports === 1);
 
+// incidents: the two explosions of 2026-03-31 outlined together
+await page.goto(url + "/monitor?day=2026-03-31");
+ok("2026-03-31 drawn", await shown("2026-03-31|all|"));
+{
+  const a = await api("/api/v1/incidents?day=2026-03-31");
+  const many = a.incidents.filter((i) => i.size > 1);
+  const d = await drawn();
+  ok("the incidents layer: the API's one incident of 2 reports, one outline",
+    many.length === 1 && +d.incidents === 1 && +d.incidentReports === 2 &&
+    (await page.locator("path.incident").count()) === 1, JSON.stringify([many.length, d]));
+  ok("the page says so", (await text("#incidents-count")).startsWith("1 incident joins two or more reports"),
+    await text("#incidents-count"));
+  await page.uncheck("#show-incidents");
+  ok("the incidents' toggle hides the outline", await until(() => !document.querySelector("path.incident")));
+  await page.check("#show-incidents");
+}
+
 // UCDP's layer: its own toggle and attribution
 await page.goto(url + "/monitor?day=2022-03-01");
 ok("a day of UCDP's history: 2022-03-01", await shown("2022-03-01|all|"));

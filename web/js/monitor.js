@@ -10,7 +10,7 @@
 import { el, clear, getJSON, notice, table, ledgerNotice } from "./ui.js";
 import { sessionBox } from "./session.js";
 import { drawMap, currentMap } from "./map.js";
-import { ReportsMap, legend, label } from "./monitor_map.js";
+import { ReportsMap, legend, label, incidentsOf } from "./monitor_map.js";
 import { ownSection } from "./monitor_outbox.js";
 
 const $ = (id) => document.getElementById(id);
@@ -57,9 +57,10 @@ async function showDay() {
   $("day").value = day;
   $("type").value = type;
   clear($("daily-link"), el("a", { href: "/daily?day=" + day, id: "daily" }, "The daily report of " + day));
-  let a;
+  let a, inc;
   try {
-    a = await getJSON("/api/v1/monitor/map?day=" + day + (type ? "&type=" + type : "") + "&zoom=" + zoom);
+    [a, inc] = await Promise.all([getJSON("/api/v1/monitor/map?day=" + day + (type ? "&type=" + type : "") +
+      "&zoom=" + zoom), incidentsOf(day, type).catch((e) => e)]);
   } catch (e) {
     if (n !== asked) return;
     clear($("map-says"), notice("The reports cannot be loaded: " + e.message, "error"));
@@ -78,6 +79,14 @@ async function showDay() {
     ". " + (h.events.length ? h.events.length + " events recorded by UCDP on " + day +
       (h.more ? " (more than shown)" : "") + ": a baseline, never counted with the reports."
       : "No UCDP event recorded on this day.")));
+  if (inc instanceof Error) clear($("incidents-says"), notice("The incidents cannot be loaded: " + inc.message, "error"));
+  else {
+    const n = view.drawIncidents(inc);
+    clear($("incidents-says"), el("span", { id: "incidents-count" }, n ? n + (n === 1 ? " incident joins" :
+      " incidents join") + " two or more reports of this day (the dashed outlines: reports close enough " +
+      "in place and time, by their precision, and of compatible types; nothing about who fired)" +
+      (inc.more ? "; more than the server lists." : ".") : "No incident joins two or more reports of this day."));
+  }
   clear($("reports"), rows.length ? table("The reports of " + day + " on the map, in words",
     ["Report", "Type", "Count", "Where", "Reports"], rows) : null);
   markTimeline(day);
@@ -152,6 +161,10 @@ async function start() {
   });
   $("show-reports").addEventListener("change", (e) => {
     view.showReports = e.target.checked;
+    view.apply();
+  });
+  $("show-incidents").addEventListener("change", (e) => {
+    view.showIncidents = e.target.checked;
     view.apply();
   });
   $("show-history").addEventListener("change", (e) => {

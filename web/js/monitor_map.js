@@ -5,9 +5,11 @@
 // circle of its precision (radius_m), its observed and logged times fetched when opened;
 // reports sharing a cell are one numbered cluster (a click zooms to its bounds, where the
 // page asks the server again at that zoom); reports naming an oblast outline that oblast,
-// never spread over it. UCDP's events are their own layer, attributed to UCDP. The map's
-// element counts what it drew: data-points, data-cluster-reports, data-oblast-reports,
-// data-drawn (their sum, the API's `reports`) and data-history.
+// never spread over it. UCDP's events are their own layer, attributed to UCDP. Incidents
+// (GET /api/v1/incidents) are a layer too: each joining two or more reports is outlined
+// around their precision circles, with how many. The map's element counts what it drew:
+// data-points, data-cluster-reports, data-oblast-reports, data-drawn (their sum, the API's
+// `reports`), data-history, data-incidents and data-incident-reports.
 import * as L from "/vendor/leaflet/leaflet.esm.js";
 import { el, clear, getJSON, when } from "./ui.js";
 
@@ -45,6 +47,47 @@ function countIcon(n, cls) {
     html: el("span", { "aria-hidden": "true" }, String(n)) });
 }
 
+// The convex hull of [lon, lat] points (Andrew's monotone chain), counter-clockwise.
+function hull(ps) {
+  const p = ps.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o, a, b) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const half = (xs) => xs.reduce((h, q) => {
+    while (h.length >= 2 && cross(h[h.length - 2], h[h.length - 1], q) <= 0) h.pop();
+    h.push(q);
+    return h;
+  }, []);
+  const lo = half(p), hi = half(p.slice().reverse());
+  return lo.slice(0, -1).concat(hi.slice(0, -1));
+}
+
+// Points on a report's precision circle (12, in degrees about its point).
+function ring(l) {
+  const dlat = l.radius_m / 111320, dlon = dlat / Math.max(0.01, Math.cos((l.lat * Math.PI) / 180));
+  return [...Array(12).keys()].map((k) => [l.lon + dlon * Math.cos((k * Math.PI) / 6),
+    l.lat + dlat * Math.sin((k * Math.PI) / 6)]);
+}
+
+// The day's incidents (of the type), and where each of their reports is: the reports of
+// the UTC days their times span (GET /api/v1/reports?day=, page by page, at most 20,000).
+export async function incidentsOf(day, type) {
+  const a = await getJSON("/api/v1/incidents?day=" + day + (type ? "&type=" + type : ""));
+  const many = a.incidents.filter((i) => i.size > 1);
+  const days = new Set();
+  for (const i of many)
+    for (let t = i.t_min - (i.t_min % 86400); t <= i.t_max; t += 86400)
+      days.add(new Date(t * 1000).toISOString().slice(0, 10));
+  const where = new Map();
+  for (const d of days) {
+    let after = null;
+    do {
+      const r = await getJSON("/api/v1/reports?day=" + d + "&limit=1000" + (after !== null ? "&after=" + after : ""));
+      for (const x of r.reports) if (x.report.location && x.report.location.radius_m) where.set(x.index, x.report.location);
+      after = r.next === undefined ? null : r.next;
+    } while (after !== null && where.size < 20000);
+  }
+  return { incidents: many, more: a.more, where };
+}
+
 export class ReportsMap {
   // map: the Leaflet map; oblasts: the background's GeoJSON features; zoomTo(bounds)
   constructor(map, oblasts) {
@@ -52,8 +95,10 @@ export class ReportsMap {
     this.oblasts = new Map((oblasts || []).map((f) => [f.properties.name, f]));
     this.reports = L.layerGroup().addTo(map);
     this.history = null;
+    this.incidents = L.layerGroup().addTo(map);
     this.showReports = true;
     this.showHistory = false;
+    this.showIncidents = true;
   }
 
   // Draws one answer of GET /api/v1/monitor/map; returns the rows of the table in words.
@@ -123,10 +168,34 @@ export class ReportsMap {
     this.map.getContainer().dataset.history = String(h.events.length);
   }
 
+  // Each incident of two or more reports outlined around their precision circles.
+  drawIncidents(a) {
+    this.incidents.clearLayers();
+    let reports = 0;
+    for (const i of a.incidents) {
+      const ls = i.reports.map((r) => a.where.get(r.report)).filter((l) => l);
+      if (ls.length < 2) continue;
+      reports += i.size;
+      const types = [...new Set(i.reports.map((r) => label(r.type)))].join(", ");
+      L.polygon(hull(ls.flatMap(ring)).map(([x, y]) => [y, x]), { color: "#222222", weight: 2,
+        dashArray: "5 3", fill: true, fillOpacity: 0.05, className: "incident" })
+        .bindTooltip("Incident " + i.id + ": " + i.size + " reports (" + types + "), observed " +
+          when(i.t_min) + (i.t_max !== i.t_min ? " to " + when(i.t_max) : ""))
+        .addTo(this.incidents);
+    }
+    const box = this.map.getContainer();
+    box.dataset.incidents = String(this.incidents.getLayers().length);
+    box.dataset.incidentReports = String(reports);
+    this.apply();
+    return this.incidents.getLayers().length;
+  }
+
   // The layers' toggles.
   apply() {
     if (this.showReports) this.reports.addTo(this.map);
     else this.map.removeLayer(this.reports);
+    if (this.showIncidents) this.incidents.addTo(this.map);
+    else this.map.removeLayer(this.incidents);
     if (this.history && this.showHistory) this.history.addTo(this.map);
     else if (this.history) this.map.removeLayer(this.history);
   }
@@ -142,7 +211,7 @@ export function legend(box) {
   };
   clear(box, el("ul", { class: "legend-list", "aria-label": "Legend of the reports" },
     Object.entries(COLOURS).map(([t, c]) => el("li", {}, swatch(c), label(t))),
-    el("li", {}, "circle: the report's precision"), el("li", {}, "numbered: reports sharing a " +
-      "cell (select to zoom in)"), el("li", {}, "dashed outline: reports naming an oblast"),
+    el("li", {}, "circle: the report's precision"), el("li", {}, "dashed outline: an incident's reports"), el("li", {}, "numbered: reports sharing a " +
+      "cell (select to zoom in)"), el("li", {}, "green dashed oblast: reports naming it"),
     el("li", {}, swatch(UCDP_COLOUR), "UCDP event (history)")));
 }
