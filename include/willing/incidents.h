@@ -76,4 +76,15 @@ wl_rc wl_incidents_between(const wl_corr_result *res, int64_t from, int64_t to, 
                            const wl_incident_meta *meta, size_t nmeta,
                            const wl_incident_overrides *ov, json_t **out) WL_MUST;
 
+/*
+ * The daily report's notable incidents: an engine over the n reports of a
+ * day's period alone (r; meta the same reports' times and classes, by id)
+ * with every override of s, and the incidents holding one of the notable
+ * reports (nn indexes), each as wl_incident_json, by id. *out: an array, the
+ * caller decrefs. WL_ERR_NOMEM, or the store's error.
+ */
+wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
+                           const wl_incident_meta *meta, const uint64_t *notable, size_t nn,
+                           json_t **out, wl_error *err) WL_MUST;
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "willing/csv.h"
 #include "willing/daily.h"
+#include "willing/incidents.h"
 #include "willing/monitor.h"
 #include "store/store.h"
 
@@ -49,7 +50,9 @@ typedef struct {
     wl_regions *regions;
     wl_zone_index *zones;
     json_t *annex, *regs, *zs, *types, *restrictions, *notable;
-    json_t *row;   /* the report being placed: its zones go into it */
+    json_t *row;          /* the report being placed: its zones go into it */
+    wl_corr_report *corr; /* the period's reports with coordinates, for its incidents */
+    size_t ncorr, capcorr;
     uint64_t last; /* the last index the store gave: the next page starts after it */
     size_t n;
     wl_error *err;
@@ -150,6 +153,16 @@ static wl_rc take(void *ctx, const wl_store_report *r)
     if (++b->n > WL_DAILY_REPORTS_MAX)
         return wl_error_set(b->err, WL_ERR_TOO_LARGE, "too_large",
                             "the day holds more than %u reports", WL_DAILY_REPORTS_MAX);
+    if (b->ncorr == b->capcorr) {
+        size_t cap = b->capcorr ? 2 * b->capcorr : 256;
+        wl_corr_report *c = wl_realloc(b->corr, cap * sizeof *c);
+        if (c == NULL)
+            return wl_error_set(b->err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+        b->corr = c;
+        b->capcorr = cap;
+    }
+    if (wl_incident_report_of(r, &b->corr[b->ncorr]))
+        b->ncorr++;
     if ((body = json_loads(r->body, 0, NULL)) == NULL)
         return wl_error_set(b->err, WL_ERR_CORRUPT, "corrupt", "report %llu: stored body",
                             (unsigned long long)r->idx);
@@ -262,11 +275,41 @@ static json_t *as_list(json_t *obj, const char *name)
     return list;
 }
 
+static int by_id(const void *a, const void *b)
+{
+    uint64_t x = ((const wl_corr_report *)a)->id, y = ((const wl_corr_report *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* The incidents of the period's reports alone holding a notable report (incidents.c). */
+static wl_rc notable_incidents(build *b, json_t **out)
+{
+    size_t nn = json_array_size(b->notable);
+    wl_incident_meta *meta = wl_calloc(b->ncorr + 1, sizeof *meta);
+    uint64_t *ids = wl_calloc(nn + 1, sizeof *ids);
+    wl_rc rc;
+    if (meta == NULL || ids == NULL) {
+        wl_free(meta);
+        wl_free(ids);
+        return wl_error_set(b->err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+    }
+    if (b->ncorr)
+        qsort(b->corr, b->ncorr, sizeof *b->corr, by_id);
+    for (size_t i = 0; i < b->ncorr; i++)
+        meta[i] = (wl_incident_meta){b->corr[i].id, b->corr[i].t, b->corr[i].type};
+    for (size_t i = 0; i < nn; i++)
+        ids[i] = (uint64_t)json_integer_value(json_array_get(b->notable, i));
+    rc = wl_incidents_notable(b->s, b->corr, b->ncorr, meta, ids, nn, out, b->err);
+    wl_free(meta);
+    wl_free(ids);
+    return rc;
+}
+
 wl_rc wl_daily_build(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
                      json_t **out, wl_error *err)
 {
     build b;
-    json_t *o = NULL, *rl = NULL, *zl = NULL, *tl = NULL;
+    json_t *o = NULL, *rl = NULL, *zl = NULL, *tl = NULL, *ni = NULL;
     char from[32], to[32];
     wl_rc rc;
     *out = NULL;
@@ -298,22 +341,26 @@ wl_rc wl_daily_build(wl_store *s, const char *day, wl_regions *regions, wl_zone_
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
         goto out;
     }
+    if ((rc = notable_incidents(&b, &ni)) != WL_OK)
+        goto out;
     local(b.p.from, b.p.from_offset, from);
     local(b.p.to, b.p.to_offset, to);
     rl = as_list(b.regs, "region");
     zl = as_list(b.zs, "zone");
     tl = as_list(b.types, "type");
-    o = json_pack("{s:s, s:{s:I, s:I, s:s, s:s}, s:I, s:O, s:O, s:O, s:O, s:O, s:O}", "day", day,
-                  "period", "from", (json_int_t)b.p.from, "to", (json_int_t)b.p.to, "from_local",
-                  from, "to_local", to, "reports", (json_int_t)b.n, "by_type", tl, "regions", rl,
-                  "zones", zl, "restrictions", b.restrictions, "notable", b.notable, "annex",
-                  b.annex);
+    o = json_pack("{s:s, s:{s:I, s:I, s:s, s:s}, s:I, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "day",
+                  day, "period", "from", (json_int_t)b.p.from, "to", (json_int_t)b.p.to,
+                  "from_local", from, "to_local", to, "reports", (json_int_t)b.n, "by_type", tl,
+                  "regions", rl, "zones", zl, "restrictions", b.restrictions, "notable", b.notable,
+                  "notable_incidents", ni, "annex", b.annex);
     if (o == NULL || rl == NULL || zl == NULL || tl == NULL) {
         json_decref(o);
         o = NULL;
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
     }
 out:
+    json_decref(ni);
+    wl_free(b.corr);
     json_decref(rl);
     json_decref(zl);
     json_decref(tl);

@@ -116,6 +116,12 @@ wl_rc wl_incident_overrides_load(wl_store *s, wl_incident_overrides *o)
     return wl_store_overrides(s, load_one, o);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int cmp_meta(const void *a, const void *b)
 {
     uint64_t x = ((const wl_incident_meta *)a)->id, y = ((const wl_incident_meta *)b)->id;
@@ -259,4 +265,61 @@ wl_rc wl_incidents_between(const wl_corr_result *res, int64_t from, int64_t to, 
         return WL_ERR_NOMEM;
     *out = o;
     return WL_OK;
+}
+
+wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
+                           const wl_incident_meta *meta, const uint64_t *notable, size_t nn,
+                           json_t **out, wl_error *err)
+{
+    wl_corr_compat c;
+    wl_corr *e = NULL;
+    wl_corr_result res = {0};
+    wl_incident_overrides ov = {0};
+    uint64_t *ids = NULL;
+    size_t nids = 0;
+    json_t *list = NULL;
+    wl_rc rc;
+    *out = NULL;
+    wl_corr_compat_default(&c);
+    if ((rc = wl_corr_new(&c, &e, err)) != WL_OK || (rc = wl_corr_add_all(e, r, n, err)) != WL_OK)
+        goto out;
+    if ((rc = wl_incident_overrides_load(s, &ov)) != WL_OK) {
+        wl_error_set(err, rc, "storage", "the daily report: cannot read the splits and merges");
+        goto out;
+    }
+    if ((rc = wl_corr_overrides(e, ov.ov, ov.n, err)) != WL_OK ||
+        (rc = wl_corr_incidents(e, &res, err)) != WL_OK)
+        goto out;
+    ids = wl_malloc((nn ? nn : 1) * sizeof *ids);
+    list = json_array();
+    if (ids == NULL || list == NULL) {
+        rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+        goto out;
+    }
+    for (size_t i = 0; i < nn; i++) { /* each notable report's incident, once, by id */
+        uint64_t id;
+        wl_error ignored = {0};
+        if (wl_corr_incident_of(e, notable[i], &id, &ignored) == WL_OK)
+            ids[nids++] = id; /* a report naming an oblast is in none */
+    }
+    qsort(ids, nids, sizeof *ids, cmp_u64);
+    for (size_t i = 0; i < nids; i++) {
+        json_t *j = NULL;
+        if (i && ids[i] == ids[i - 1])
+            continue;
+        if ((rc = wl_incident_json(&res, ids[i], meta, n, &ov, &j)) != WL_OK ||
+            json_array_append_new(list, j) != 0) {
+            rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+            goto out;
+        }
+    }
+    *out = list;
+    list = NULL;
+out:
+    json_decref(list);
+    wl_free(ids);
+    wl_corr_result_free(&res);
+    wl_incident_overrides_free(&ov);
+    wl_corr_free(e);
+    return rc;
 }

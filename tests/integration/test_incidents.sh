@@ -196,6 +196,14 @@ assert [x['report'] for x in inc[r6]['reports']] == [r6], inc[r6]
 assert inc[r6]['overrides'] == [{'index': s, 'op': 'split', 'reports': [r6],
                                  'reason': "the flash was another gun's"}], inc[r6]
 PY
+get "/api/v1/daily/2026-11-30" >"$T/daily.json"
+get "/api/v1/incidents/$R1" >"$T/inc1.json"
+check "the daily report's notable incidents: the casualties' incident as the engine has it" \
+  python3 -c "
+import json; d = json.load(open('$T/daily.json')); i = json.load(open('$T/inc1.json'))
+assert d['notable'] == [${IDX[r2]}], d['notable']
+assert d['notable_incidents'] == [i], d['notable_incidents']
+assert [x['report'] for x in i['reports']] == [$R1, ${IDX[r2]}], i"
 for d in 2026-11-30 2026-12-01; do get "/api/v1/incidents?day=$d" >"$T/before-$d.json"; done
 get "/api/v1/incidents/$R3" >"$T/before-one.json"
 
