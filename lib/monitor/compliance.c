@@ -291,8 +291,11 @@ static json_t *listed(const json_t *o, const char *name)
         goto fail;
     for (k = 0; k < n; k++) {
         json_t *row = json_deep_copy(json_object_get(o, ids[k]));
-        if (row == NULL || (name && json_object_set_new(row, name, json_string(ids[k])) != 0) ||
-            json_array_append_new(a, row) != 0)
+        if (row && name && json_object_set_new(row, name, json_string(ids[k])) != 0) {
+            json_decref(row);
+            goto fail;
+        }
+        if (json_array_append_new(a, row) != 0) /* a NULL row too; a row it refuses is freed */
             goto fail;
     }
     wl_free(ids);

@@ -198,4 +198,5 @@ check "alerts of a bad day: 400 bad_day" sh -c "[ '$st' = 400 ] && grep -q '\"ba
 st=$(status POST /api/v1/compliance -H 'Content-Type: application/json' --data '{}')
 check "POST /api/v1/compliance: 405" [ "$st" = 405 ]
 check "still serving" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/compliance?day=2026-03-29')\" = 200 ]"
+check "fsck replays the thresholds and the recorded day to the same tables (the blob made public)" sh -c "'$W' fsck --db '$DB' >'$T/fsck.out' 2>&1"
 finish
