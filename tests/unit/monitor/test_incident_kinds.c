@@ -5,7 +5,7 @@
  * a monitor.report of the log, the row they store and the overrides loaded
  * from it as the engine takes them; the authority: a monitor or the
  * coordinator only. And the engine over stored reports: a split and a merge
- * change the incidents, and the JSON says why.
+ * change the incidents, and the JSON says why; every allocation failed in turn.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -279,12 +279,119 @@ static void test_engine(void **state)
     wl_store_rollback(f->s);
 }
 
+typedef struct {
+    wl_corr_report r[8];
+    wl_incident_meta meta[8];
+    size_t n;
+} points;
+
+static wl_rc point(void *ctx, const wl_store_report *sr)
+{
+    points *p = ctx;
+    if (p->n < 8 && wl_incident_report_of(sr, &p->r[p->n])) {
+        p->meta[p->n] = (wl_incident_meta){sr->idx, p->r[p->n].t, p->r[p->n].type};
+        p->n++;
+    }
+    return WL_OK;
+}
+
+/* Every view of the stored reports and overrides, read as the daemon reads them: the day's
+ * list and the notable incidents. */
+static wl_rc views(void *ctx, json_t **out)
+{
+    wl_store *s = ctx;
+    wl_corr_compat c;
+    wl_corr *e = NULL;
+    wl_corr_result res = {0};
+    wl_incident_overrides ov = {0};
+    points p = {0};
+    wl_corr_report *r = p.r;
+    wl_incident_meta *meta = p.meta;
+    uint64_t notable[] = {2}, last = 0;
+    size_t n;
+    wl_error err = {0};
+    json_t *between = NULL, *nota = NULL;
+    wl_rc rc;
+    *out = NULL;
+    if ((rc = wl_store_report_points(s, 0, 8, point, &p, &last)) != WL_OK)
+        return rc;
+    n = p.n;
+    wl_corr_compat_default(&c);
+    if ((rc = wl_corr_new(&c, &e, &err)) == WL_OK &&
+        (rc = wl_corr_add_all(e, r, n, &err)) == WL_OK &&
+        (rc = wl_incident_overrides_load(s, &ov)) == WL_OK &&
+        (rc = wl_corr_overrides(e, ov.ov, ov.n, &err)) == WL_OK &&
+        (rc = wl_corr_incidents(e, &res, &err)) == WL_OK &&
+        (rc = wl_incidents_between(&res, T0 - 86400, T0, -1, meta, n, &ov, &between)) == WL_OK &&
+        (rc = wl_incidents_notable(s, r, n, meta, notable, 1, &nota, &err)) == WL_OK &&
+        (*out = json_pack("{s:O, s:O}", "between", between, "notable", nota)) == NULL)
+        rc = WL_ERR_NOMEM;
+    json_decref(between);
+    json_decref(nota);
+    wl_corr_result_free(&res);
+    wl_incident_overrides_free(&ov);
+    wl_corr_free(e);
+    return rc;
+}
+
+/*
+ * Each allocation of a merge's apply, then of the views over the stored
+ * reports and overrides (the engine fed, the day's list, the notable
+ * incidents), failed in turn: an error or the same answer, never a crash or a
+ * leak (ASan's leak check at exit).
+ */
+static void test_faults(void **state)
+{
+    fx *f = *state;
+    const wl_kind *k = wl_kind_find("monitor.merge");
+    const char *body = "{\"reports\":[1,3],\"reason\":\"seen together\"}";
+    unsigned long n, bad;
+    const char *code, *msg;
+    assert_int_equal(wl_store_begin(f->s), WL_OK);
+    report(f->s, 1, 37.8, 48.1, T0 - 3600, "explosion");
+    report(f->s, 2, 37.81, 48.1, T0 - 3500, "civilian_casualties");
+    report(f->s, 3, 37.9, 48.2, T0 - 3400, "restriction");
+    json_set_alloc_funcs(wl_malloc, wl_free);
+    for (n = 1;; n++) {
+        wl_pending p;
+        wl_error err = {0};
+        wl_rc rc;
+        int failed;
+        memset(&p, 0, sizeof p);
+        p.e.body_json = json_loads(body, 0, NULL);
+        p.e.body = body;
+        p.e.body_len = strlen(body);
+        snprintf(p.e.kind, sizeof p.e.kind, "monitor.merge");
+        snprintf(p.e.author, sizeof p.e.author, "mon");
+        assert_non_null(p.e.body_json);
+        wl_alloc_fail_at(n);
+        rc = wl_test_apply(f->s, k, &p, 4, &err);
+        failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        json_decref(p.e.body_json);
+        assert_true(rc == WL_OK || failed);
+        if (rc == WL_OK)
+            break;
+    }
+    json_set_alloc_funcs(malloc, free);
+    assert_int_equal(held(f->s), 1);
+    assert_int_equal(
+        put(f->s, "monitor.split", 5, "{\"reports\":[2],\"reason\":\"apart\"}", &code, &msg),
+        WL_OK);
+    n = wl_test_alloc_faults(views, f->s, &bad);
+    if (n == 0)
+        fail_msg("allocation %lu failed gave a wrong answer", bad);
+    assert_true(n > 20);
+    wl_store_rollback(f->s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authority, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
