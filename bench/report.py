@@ -280,6 +280,15 @@ TARGETS = [
                      f"{n(r['screening']['listed_asked'])} listed names found as another list "
                      f"spells them); index built in {r['screening']['index_seconds']:.2f} s",
            digits=0),
+    Target("pressure", "ofac_read.seconds", operator.lt, 3,
+           "OFAC's whole SDN list read from its four CSV files and indexed {limit} (the import's "
+           "reading part; through the log not yet measured; `willing-ofacbench`)", "s",
+           lambda r: f"**{r['ofac_read']['seconds']:.2f} s**: {n(r['ofac_read']['entries'])} "
+                     f"entries, {n(r['ofac_read']['aliases'])} aliases, "
+                     f"{n(r['ofac_read']['addresses'])} addresses "
+                     f"({r['ofac_read']['bytes'] / 1048576:.1f} MiB) read in "
+                     f"{r['ofac_read']['read_seconds']:.2f} s, {n(r['ofac_read']['name_keys'])} "
+                     f"name keys indexed in {r['ofac_read']['index_seconds']:.2f} s", digits=0),
     # issue 4: the console
     Target("console", "console_first_page.bytes", operator.lt, 300,
            "the first page {limit} transferred (HTML, CSS, ES modules, the API's JSON)", "KiB",

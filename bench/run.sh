@@ -171,6 +171,8 @@ echo "== the daily report and the map's data for a day of 10,000 monitors' repor
 emit monitor_views "$("$B/willing-monitorbench" "${BENCH_DAY_REPORTS:-10000}")"
 echo "== screening: 10,000 names against more than 50,000 name keys (issue 12)"
 emit screening "$("$B/willing-namesbench" 20000)"
+echo "== OFAC's SDN files read and indexed (issue 12: the import's reading part)"
+emit ofac_read "$("$B/willing-ofacbench" "$ROOT/tests/fixtures/ofac/2021-07")"
 
 echo "== the deal page's data: a deal of 10 versions and 20 parties, 1,000 zones (issue 10)"
 emit deal_page "$(python3 "$(dirname "$0")/dealbench.py" "$W" "$OUT")"
