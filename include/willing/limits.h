@@ -247,5 +247,8 @@
 #define WL_SCREEN_LIMIT_MAX 100u     /* candidates one screening answers at most */
 #define WL_OFAC_FILE_MAX (64u << 20) /* bytes of one of OFAC's SDN CSV files */
 #define WL_OFAC_REJECTS_MAX 1000u    /* refused records reported; more are counted */
+#define WL_PRESSURE_NAMES_MAX 256u   /* names and aliases of one designation */
+#define WL_PRESSURE_LIST_MAX 64u     /* identifiers, dates, places, countries, programmes each */
+#define WL_PRESSURE_TEXT_BYTES 512u  /* bytes of a designation's other texts */
 
 #endif

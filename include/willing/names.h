@@ -53,6 +53,9 @@ typedef struct {
  */
 wl_rc wl_names_keys(wl_names *n, const char *name, size_t len, wl_name_keys *out,
                     wl_error *err) WL_MUST;
+/* wl_names_keys's checks alone (no ICU): name_too_long, name_invalid; *cyrillic (may be NULL) set
+ * when it holds a Cyrillic letter. */
+wl_rc wl_names_check(const char *name, size_t len, int *cyrillic, wl_error *err) WL_MUST;
 
 /*
  * The name as people write it: "SURNAME, Given Middle" (one comma) becomes

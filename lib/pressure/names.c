@@ -293,14 +293,10 @@ static void make_key(char *folded, unsigned words, wl_name_key *k)
     k->words = nw;
 }
 
-wl_rc wl_names_keys(wl_names *n, const char *name, size_t len, wl_name_keys *out, wl_error *err)
+wl_rc wl_names_check(const char *name, size_t len, int *cyrillic, wl_error *err)
 {
     const unsigned char *s = (const unsigned char *)name;
-    char folded[WL_NAME_KEY_BYTES];
-    char icao[WL_NAME_MAX_BYTES * 4 + 1];
-    int cyrillic = 0;
-    wl_rc rc = WL_OK;
-    memset(out, 0, sizeof *out);
+    int cyr = 0;
     if (len > WL_NAME_MAX_BYTES)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "name_too_long",
                             "a name is at most %u bytes; this one is %zu", WL_NAME_MAX_BYTES, len);
@@ -313,8 +309,22 @@ wl_rc wl_names_keys(wl_names *n, const char *name, size_t len, wl_name_keys *out
             return wl_error_set(err, WL_ERR_INVALID, "name_invalid",
                                 "the name holds a control character (U+%04X)", (unsigned)cp);
         if (cp >= 0x400 && cp <= 0x4FF)
-            cyrillic = 1;
+            cyr = 1;
     }
+    if (cyrillic)
+        *cyrillic = cyr;
+    return WL_OK;
+}
+
+wl_rc wl_names_keys(wl_names *n, const char *name, size_t len, wl_name_keys *out, wl_error *err)
+{
+    char folded[WL_NAME_KEY_BYTES];
+    char icao[WL_NAME_MAX_BYTES * 4 + 1];
+    int cyrillic = 0;
+    wl_rc rc = WL_OK;
+    memset(out, 0, sizeof *out);
+    if ((rc = wl_names_check(name, len, &cyrillic, err)) != WL_OK)
+        return rc;
     static const unsigned schemes[] = {WL_NAME_BGN_RU, WL_NAME_BGN_UK, WL_NAME_ICAO};
     unsigned nschemes = cyrillic ? 3 : 1;
     for (unsigned v = 0; v < nschemes; v++) {
