@@ -11,6 +11,8 @@
 #ifndef WILLING_OFAC_H
 #define WILLING_OFAC_H
 
+#include <jansson.h>
+
 #include "willing/names.h"
 
 typedef struct {
@@ -64,5 +66,16 @@ wl_rc wl_ofac_read(const char *sdn, size_t sdn_len, const char *add, size_t add_
                    const char *alt, size_t alt_len, const char *comments, size_t comments_len,
                    wl_ofac_list *out, wl_error *err) WL_MUST;
 void wl_ofac_free(wl_ofac_list *l);
+
+/*
+ * An entry as the body of a pressure.designation (include/willing/pressure.h)
+ * attributed to OFAC's list: subject its ent_num, source {"list": "ofac-sdn",
+ * "file": file_sha256}, listed the date given (the legacy files carry no
+ * designation dates: the date of the file that first listed it). The body
+ * passes wl_pressure_designation_check, or the call fails naming why (such as
+ * more identifiers than a designation holds). Caller json_decrefs *out.
+ */
+wl_rc wl_ofac_body(const wl_ofac_entry *e, const char *file_sha256, const char *listed,
+                   json_t **out, wl_error *err) WL_MUST;
 
 #endif

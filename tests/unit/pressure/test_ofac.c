@@ -144,6 +144,35 @@ static void screened(void **state)
     wl_ofac_free(&l);
 }
 
+static void as_designations(void **state)
+{
+    static const char sha[] = "aa1b8fd0bb8e50e1a2c2f1c2bf32e3d1f1c6a5e3a9b1f1c1d1e1f1a1b1c1d1e1";
+    wl_ofac_list l;
+    wl_error err;
+    size_t refused = 0;
+    (void)state;
+    assert_int_equal(wl_ofac_read(sdn, sdn_n, add, add_n, alt, alt_n, com, com_n, &l, &err), WL_OK);
+    for (size_t i = 0; i < l.n; i++) {
+        json_t *b = NULL;
+        if (wl_ofac_body(&l.entries[i], sha, "2021-07-01", &b, &err) != WL_OK) {
+            if (refused++ < 5)
+                print_message("ent_num %llu: %s\n", (unsigned long long)l.entries[i].ent_num,
+                              err.msg);
+            continue;
+        }
+        if (l.entries[i].ent_num == 31303) {
+            assert_string_equal(json_string_value(json_object_get(b, "subject")), "31303");
+            assert_string_equal(json_string_value(json_object_get(b, "type")), "person");
+            json_t *d = json_array_get(json_object_get(b, "dob"), 0);
+            assert_string_equal(json_string_value(json_object_get(d, "date")), "1968-05-18");
+            assert_int_equal(json_array_size(json_object_get(b, "programmes")), 3);
+        }
+        json_decref(b);
+    }
+    assert_int_equal(refused, 0); /* every entry of OFAC's list is a designation the kind accepts */
+    wl_ofac_free(&l);
+}
+
 static void read_str(const char *sdn_text, const char *alt_text, wl_ofac_list *l, wl_rc want,
                      wl_error *err)
 {
@@ -235,9 +264,8 @@ static void allocation_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(real_files),
-        cmocka_unit_test(screened),
-        cmocka_unit_test(quirks_and_refusals),
+        cmocka_unit_test(real_files),          cmocka_unit_test(screened),
+        cmocka_unit_test(as_designations),     cmocka_unit_test(quirks_and_refusals),
         cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
