@@ -42,6 +42,18 @@ wl_rc wl_authorize_action(wl_store *s, const char *member, const char *scope, wl
                           wl_error *err) WL_MUST;
 
 /*
+ * From an entry's apply: may `member` (the entry's author) pass the blob hash
+ * on, making it public or readable by others? Only what it may read by the
+ * blob's own grants (it uploaded it, it is public, or an entry named it as a
+ * reader): a coordinator's right to read every blob is not a right to publish
+ * another member's. A hash not held is the author's own commitment: WL_OK
+ * (so a replay of the log without the blobs decides the same). WL_OK,
+ * WL_ERR_FORBIDDEN (403 forbidden, saying the kind), or a storage error.
+ */
+wl_rc wl_authorize_blob_share(wl_store *s, const char *member, const uint8_t hash[32],
+                              const char *kind, wl_error *err) WL_MUST;
+
+/*
  * Sealed content at submission: WL_OK if it is signed by a live key of its
  * author (sealed keys count: a member still sealed seals its own content)
  * whose scope may write the content's kind; else WL_ERR_FORBIDDEN with err

@@ -16,6 +16,7 @@
 
 #include "willing/crypto.h"
 #include "willing/deal.h"
+#include "willing/identity.h"
 #include "willing/limits.h"
 
 static wl_rc storage(wl_store *s, wl_rc rc, wl_error *err)
@@ -92,8 +93,8 @@ static wl_rc zones_ok(wl_store *s, const json_t *zones, wl_error *err)
 }
 
 /* One document of a version: every party may read it; anyone when the version is public. */
-static wl_rc grant(wl_store *s, const json_t *parties, const char *hex, bool public_,
-                   uint64_t index, wl_error *err)
+static wl_rc grant(wl_store *s, const char *author, const json_t *parties, const char *hex,
+                   bool public_, uint64_t index, wl_error *err)
 {
     uint8_t h[32];
     const json_t *x;
@@ -101,6 +102,9 @@ static wl_rc grant(wl_store *s, const json_t *parties, const char *hex, bool pub
     wl_rc rc = WL_OK;
     if (hex == NULL || wl_hex_decode(hex, 64, h, 32) != WL_OK)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "deal.propose: a hash");
+    /* the proposer shares only what it may read itself: never another member's private blob */
+    if ((rc = wl_authorize_blob_share(s, author, h, "deal.propose", err)) != WL_OK)
+        return rc;
     json_array_foreach(parties, i, x)
     {
         if ((rc = wl_store_blob_ref(s, h, json_string_value(x), index, err)) != WL_OK)
@@ -110,18 +114,18 @@ static wl_rc grant(wl_store *s, const json_t *parties, const char *hex, bool pub
 }
 
 /* The text and each annex: readable by the parties (blob_refs), by anyone if public. */
-static wl_rc grants(wl_store *s, const json_t *b, uint64_t index, wl_error *err)
+static wl_rc grants(wl_store *s, const char *author, const json_t *b, uint64_t index, wl_error *err)
 {
     const json_t *parties = json_object_get(b, "parties"), *a;
     bool public_ = json_is_true(json_object_get(b, "public"));
     size_t i;
-    wl_rc rc =
-        grant(s, parties, json_string_value(json_object_get(b, "text")), public_, index, err);
+    wl_rc rc = grant(s, author, parties, json_string_value(json_object_get(b, "text")), public_,
+                     index, err);
     json_array_foreach(json_object_get(b, "annexes"), i, a)
     {
         if (rc == WL_OK)
-            rc = grant(s, parties, json_string_value(json_object_get(a, "hash")), public_, index,
-                       err);
+            rc = grant(s, author, parties, json_string_value(json_object_get(a, "hash")), public_,
+                       index, err);
     }
     return rc;
 }
@@ -182,7 +186,7 @@ wl_rc wl_deal_propose_apply(wl_store *s, const wl_pending *p, uint64_t index, wl
         rc = wl_store_deal_put(s, &d);
     if (rc != WL_OK)
         return storage(s, rc, err);
-    return grants(s, b, index, err);
+    return grants(s, p->e.author, b, index, err);
 }
 
 /* The version comes into force at index: the one before it superseded, the fact recorded. */

@@ -105,6 +105,28 @@ wl_rc wl_authorize_action(wl_store *s, const char *member, const char *scope, wl
     return WL_OK;
 }
 
+wl_rc wl_authorize_blob_share(wl_store *s, const char *member, const uint8_t hash[32],
+                              const char *kind, wl_error *err)
+{
+    wl_blob_meta meta;
+    bool may = false;
+    char hex[65];
+    wl_rc rc;
+    if ((rc = wl_store_blob_meta(s, hash, &meta, err)) != WL_OK)
+        return rc;
+    if (!meta.exists)
+        return WL_OK;
+    if ((rc = wl_store_blob_may_read(s, hash, member, &may, err)) != WL_OK)
+        return rc;
+    if (may)
+        return WL_OK;
+    wl_hex_encode(hash, 32, hex);
+    return wl_error_set(err, WL_ERR_FORBIDDEN, "forbidden",
+                        "%s: the blob %s was not uploaded by %s and is not public: an entry "
+                        "shares only a blob its author uploaded or was given",
+                        kind, hex, member);
+}
+
 wl_rc wl_identity_sealed_signer(wl_store *s, const wl_entry *content, wl_error *err)
 {
     wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];

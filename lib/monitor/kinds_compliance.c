@@ -15,7 +15,9 @@
 
 #include "willing/compliance.h"
 #include "willing/crypto.h"
+#include "willing/daily.h"
 #include "willing/entry.h"
+#include "willing/identity.h"
 #include "willing/limits.h"
 #include "willing/monitor.h"
 
@@ -116,9 +118,17 @@ wl_rc wl_daily_record_validate(const wl_entry *e, wl_error *err)
     wl_rc rc;
     if ((rc = wl_body_fields(b, allowed, "monitor.daily", err)) != WL_OK)
         return rc;
-    if (day == NULL || strlen(day) != 10 || wl_date_days(day, false) < 1)
+    wl_daily_period per;
+    if (day == NULL || strlen(day) != 10 || wl_date_days(day, false) < 1 ||
+        wl_daily_period_of(day, &per) != WL_OK)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "monitor.daily: day: a date YYYY-MM-DD");
+    /* one record a day, for good: never of a day whose period has not ended when signed */
+    if (e->time < per.to)
+        return wl_error_set(err, WL_ERR_INVALID, "day_not_over",
+                            "monitor.daily: day: the period of %s ends at 19:30 Kyiv time (unix "
+                            "%lld), after this entry's time: a day is recorded once it is over",
+                            day, (long long)per.to);
     if (blob == NULL || strlen(blob) != 64 || strspn(blob, "0123456789abcdef") != 64)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             "monitor.daily: blob: the SHA-256 of the report's bytes, 64 "
@@ -187,9 +197,12 @@ wl_rc wl_daily_record_apply(wl_store *s, const wl_pending *p, uint64_t index, wl
                             day, (unsigned long long)had);
     if (rc != WL_ERR_NOT_FOUND)
         return wl_error_set(err, rc, "storage", "monitor.daily: cannot read the recorded days");
-    /* the recorded report is public, as the reports it sums: its blob is readable by anyone */
+    /* the recorded report is public, as the reports it sums: its blob is readable by anyone;
+     * only a blob the coordinator uploaded (or may read by its grants) is made so */
     if (wl_hex_decode(blob, 64, hash, 32) != WL_OK)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body", "monitor.daily: blob");
+    if ((rc = wl_authorize_blob_share(s, p->e.author, hash, "monitor.daily", err)) != WL_OK)
+        return rc;
     if ((rc = wl_store_blob_publish(s, hash, index, err)) != WL_OK)
         return rc;
     return WL_OK;

@@ -153,7 +153,18 @@ check "a report for the day logged after: the day's report now holds 7" python3 
 import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['reports']==7 and $R10 in [r['index'] for r in o['annex']], o['reports']"
 st=$(recorded)
 check "the recorded report is still the bytes recorded, byte for byte (6 reports)" sh -c "[ '$st' = 200 ] && cmp -s '$T/rec.json' '$T/day.json'"
-check "a second willing daily record for the day fails, saying it is recorded" sh -c "! '$W' daily record --server '$URL' --key '$T/coord.key' --day 2026-03-29 2>'$T/rec2.err' >/dev/null && grep -q daily_recorded '$T/rec2.err'"
+NBLOBS=$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])")
+check "a second willing daily record for the day fails, saying it is recorded, uploading nothing" sh -c "! '$W' daily record --server '$URL' --key '$T/coord.key' --day 2026-03-29 2>'$T/rec2.err' >/dev/null && grep -q 'recorded already' '$T/rec2.err' && [ \$(python3 -c \"import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])\") = $NBLOBS ]"
+# a day not over when signed: never recorded (a record is for good)
+refused_entry coord monitor.daily "{\"day\":\"2099-01-01\",\"blob\":\"$(printf y | sha256sum | cut -c1-64)\"}" \
+  400 day_not_over "19:30 Kyiv" "monitor.daily of a day to come"
+# a member's private document: the coordinator may read it, not publish it
+printf 'a monitor'"'"'s private notes\n' >"$T/private.txt"
+"$W" blob put --server "$URL" --key "$T/mon.key" --media text/plain "$T/private.txt" >/dev/null
+HEXP=$(sha256sum "$T/private.txt" | cut -c1-64)
+refused_entry coord monitor.daily "{\"day\":\"2026-03-30\",\"blob\":\"$HEXP\"}" \
+  403 forbidden "not uploaded by" "monitor.daily naming another member's private blob"
+check "that blob stays private: anonymous GET 404" [ "$(status GET "/api/v1/blobs/$HEXP")" = 404 ]
 st=$(curl -s -o "$T/body" -w '%{http_code}' "$URL/api/v1/daily/2026-03-30?recorded=1")
 check "a day not recorded: 404 not_recorded" sh -c "[ '$st' = 404 ] && grep -q '\"not_recorded\"' '$T/body'"
 st=$(curl -s -o "$T/body" -w '%{http_code}' "$URL/api/v1/daily/2026-03-29?recorded=yes")

@@ -217,6 +217,12 @@ done
 check "after the restart, incident $R3 is the same bytes" \
   [ "$(get "/api/v1/incidents/$R3")" = "$(cat "$T/before-one.json")" ]
 check "fsck replays the log to the same tables (report_overrides too)" "$W" fsck --db "$T/a.db"
+python3 -c "
+import sqlite3; a=sqlite3.connect('$T/a.db'); t=sqlite3.connect('$T/t.db'); a.backup(t)
+n=t.execute(\"UPDATE report_overrides SET reports='[1,2]' WHERE idx=(SELECT max(idx) FROM report_overrides)\").rowcount
+t.commit(); assert n==1, n"
+if "$W" fsck --db "$T/t.db" >/dev/null 2>"$T/fsck-t.err"; then not_ok "fsck passed a store whose override was altered"; else
+  check "fsck finds an override altered in the store (report_overrides)" grep -q 'report_overrides' "$T/fsck-t.err"; fi
 
 # ---- daemon B: the same reports in the reverse order ----
 setup_daemon b
