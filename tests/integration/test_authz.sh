@@ -158,6 +158,32 @@ for r in xa de gb ua; do check "monitor.report by $r: refused" [ "$(w $r monitor
 check "monitor.report by the monitor" [ "$(w mo monitor.report "$REPORT")" = ok ]
 #                                         anon xa  xa2 de  gb  ua  mo
 matrix "/api/v1/reports"                   200 200 200 200 200 200 200
+# incidents' overrides (issue 11): monitor.merge and monitor.split by a monitor or the
+# coordinator only; the incidents public
+check "a second report by the monitor" [ "$(w mo monitor.report "$REPORT")" = ok ]
+RIX=$(curl -s "$URL/api/v1/reports" | python3 -c 'import json,sys; print(",".join(str(r["index"]) for r in json.load(sys.stdin)["reports"][:2]))')
+MERGE="{\"reports\":[$RIX],\"reason\":\"one shelling seen by two posts\"}"
+SPLIT="{\"reports\":[${RIX%%,*}],\"reason\":\"two events after all\"}"
+for r in xa de ua; do
+  check "monitor.merge by $r: refused" [ "$(w $r monitor.merge "$MERGE")" = refused ]
+  check "monitor.split by $r: refused" [ "$(w $r monitor.split "$SPLIT")" = refused ]
+done
+check "monitor.merge by the monitor" [ "$(w mo monitor.merge "$MERGE")" = ok ]
+check "monitor.split by the coordinator" [ "$(w gb monitor.split "$SPLIT")" = ok ]
+# compliance (issue 11): thresholds and the recorded daily report by the coordinator only
+THR='{"zone":"z1","type":"explosion","above":5,"days":3,"text":"more than 5 explosions 3 days running"}'
+DREC="{\"day\":\"2026-03-29\",\"blob\":\"$(printf 'not held' | sha256sum | cut -c1-64)\"}"
+for r in xa de ua mo; do
+  check "monitor.threshold by $r: refused" [ "$(w $r monitor.threshold "$THR")" = refused ]
+  check "monitor.daily by $r: refused" [ "$(w $r monitor.daily "$DREC")" = refused ]
+done
+check "monitor.threshold by the coordinator" [ "$(w gb monitor.threshold "$THR")" = ok ]
+check "monitor.daily by the coordinator" [ "$(w gb monitor.daily "$DREC")" = ok ]
+TODAY=$(date -u +%F)
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/incidents?day=$TODAY"      200 200 200 200 200 200 200
+matrix "/api/v1/compliance?day=$TODAY"     200 200 200 200 200 200 200
+matrix "/api/v1/compliance/alerts?day=$TODAY" 200 200 200 200 200 200 200
 # history (issue 11): UCDP's events, history.batch by the coordinator only; read by anyone
 EV='{"line":2,"id":1,"year":2014,"type_of_violence":1,"conflict_name":"c","dyad_name":"d","side_a":"a","side_b":"b","where_prec":1,"latitude":"50.45","longitude":"30.52","date_prec":1,"date_start":"2014-01-22","date_end":"2014-01-22","deaths_a":0,"deaths_b":1,"deaths_civilians":0,"deaths_unknown":0,"best":1,"high":1,"low":1}'
 HB="{\"source\":\"ucdp-ged\",\"release\":\"az\",\"file\":\"$(printf '%064d' 0)\",\"part\":1,\"parts\":1,\"events\":[$EV]}"
