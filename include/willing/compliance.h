@@ -14,6 +14,7 @@
 #ifndef WILLING_COMPLIANCE_H
 #define WILLING_COMPLIANCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "willing/module.h"
@@ -29,22 +30,28 @@ typedef struct wl_store wl_store;
  * (1..WL_COMPLIANCE_DAYS_MAX) as JSON (*out: caller decrefs): the detail of
  * day and a trend of every day, oldest first. regions (NULL: none) names the
  * oblast of a restriction's point outside every zone; zones (NULL: none)
- * gives the zones. WL_ERR_INVALID bad_day or bad_query; WL_ERR_TOO_LARGE when
- * the periods hold more than WL_COMPLIANCE_REPORTS_MAX reports.
+ * gives the zones; all false (scope deal) counts only the zones a deal version
+ * in force names (a report in another counts outside), true (scope all) every
+ * area of the index. Either way each zone row holds "deals" (the deals in force
+ * naming it) and the answer "scope" and "deals_in_force". WL_ERR_INVALID
+ * bad_day or bad_query; WL_ERR_TOO_LARGE when the periods hold more than
+ * WL_COMPLIANCE_REPORTS_MAX reports.
  */
-wl_rc wl_compliance_build(wl_store *s, const char *day, unsigned days, wl_regions *regions,
-                          wl_zone_index *zones, json_t **out, wl_error *err) WL_MUST;
+wl_rc wl_compliance_build(wl_store *s, const char *day, unsigned days, bool all,
+                          wl_regions *regions, wl_zone_index *zones, json_t **out,
+                          wl_error *err) WL_MUST;
 
 /* The trend of a compliance (wl_compliance_build's) as CSV, header first (*out: caller frees). */
 wl_rc wl_compliance_csv(const json_t *c, char **out, size_t *len, wl_error *err) WL_MUST;
 
 /*
  * The alerts in force on day: every monitor.threshold of the log against the
- * figures of the days ending on day, {"day", "thresholds", "alerts": [...]}
- * (*out: caller decrefs).
+ * figures of the days ending on day (the zones of the scope, as above),
+ * {"day", "scope", "deals_in_force", "thresholds", "alerts": [...]} (*out:
+ * caller decrefs).
  */
-wl_rc wl_compliance_alerts(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
-                           json_t **out, wl_error *err) WL_MUST;
+wl_rc wl_compliance_alerts(wl_store *s, const char *day, bool all, wl_regions *regions,
+                           wl_zone_index *zones, json_t **out, wl_error *err) WL_MUST;
 
 /*
  * The kinds monitor.threshold and monitor.daily (lib/monitor/kinds_compliance.c),

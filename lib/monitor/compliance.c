@@ -10,7 +10,10 @@
  * summed by place (the zone, else the oblast of the point, or the oblast and
  * settlement named). Then the thresholds (monitor.threshold) weighed against
  * those figures: an alert for a zone whose figure exceeded the threshold on
- * each of its consecutive days. docs/internals/monitor.md ("Compliance").
+ * each of its consecutive days. The zones are those a deal version in force
+ * names (scope deal, the default), or every area the index holds (scope all);
+ * either way each zone's row says which deals in force name it, and the answer
+ * which deals are in force. docs/internals/monitor.md ("Compliance").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,9 @@ typedef struct {
     wl_store *s;
     wl_regions *regions;
     wl_zone_index *zones;
+    bool all;      /* scope all: every area of the index counts */
+    json_t *named; /* {zone: {"deals": [ids], ["named_version", "current_version"]}} */
+    json_t *deals; /* [{"deal", "version", "zones": [ids]}]: the deals in force */
     period *d;
     unsigned nd;
     size_t total;
@@ -52,6 +58,115 @@ typedef struct {
 static wl_rc nomem(build *b)
 {
     return wl_error_set(b->err, WL_ERR_NOMEM, "internal", "out of memory (compliance)");
+}
+
+/* The deals in force, copied out first (the store's walk is not nested). */
+typedef struct {
+    char (*id)[65];
+    uint64_t *version;
+    size_t n;
+} in_force;
+
+static wl_rc deal_one(void *ctx, const wl_deal_row *d)
+{
+    in_force *f = ctx;
+    void *ids, *vs;
+    if (strcmp(d->status, "in_force") != 0)
+        return WL_OK;
+    if ((ids = wl_realloc(f->id, (f->n + 1) * sizeof *f->id)) == NULL)
+        return WL_ERR_NOMEM;
+    f->id = ids;
+    if ((vs = wl_realloc(f->version, (f->n + 1) * sizeof *f->version)) == NULL)
+        return WL_ERR_NOMEM;
+    f->version = vs;
+    snprintf(f->id[f->n], sizeof f->id[f->n], "%s", d->id);
+    f->version[f->n++] = d->in_force;
+    return WL_OK;
+}
+
+/* The version in force of one deal: the zone versions its body names (a new reference). */
+typedef struct {
+    uint64_t version;
+    json_t *zones;
+} named_by;
+
+static wl_rc version_one(void *ctx, const wl_deal_version *v)
+{
+    named_by *nb = ctx;
+    json_t *body;
+    if (v->version != nb->version)
+        return WL_OK;
+    if ((body = json_loads(v->body ? v->body : "", 0, NULL)) == NULL)
+        return WL_ERR_CORRUPT;
+    json_decref(nb->zones);
+    nb->zones = json_incref(json_object_get(body, "zones")); /* NULL: none named */
+    json_decref(body);
+    return WL_OK;
+}
+
+static wl_rc current_one(void *ctx, const wl_store_zone *z)
+{
+    *(uint64_t *)ctx = z->idx;
+    return WL_OK;
+}
+
+/* One zone version (entry at) a deal in force names: into b->named and the deal's zones. */
+static wl_rc name_zone(build *b, const char *deal, uint64_t at, json_t *ids)
+{
+    char *zone = NULL;
+    uint64_t cur = 0;
+    json_t *n;
+    wl_rc rc = wl_store_zone_at(b->s, at, &zone, b->err);
+    if (rc != WL_OK || zone == NULL)
+        return rc; /* the deal module checked it is a zone version when it was proposed */
+    if ((rc = wl_store_zones_current(b->s, zone, current_one, &cur)) != WL_OK) {
+        wl_free(zone);
+        return rc;
+    }
+    if ((n = json_object_get(b->named, zone)) == NULL &&
+        ((n = json_pack("{s:[]}", "deals")) == NULL || json_object_set_new(b->named, zone, n) != 0))
+        rc = WL_ERR_NOMEM;
+    if (rc == WL_OK &&
+        (json_array_append_new(json_object_get(n, "deals"), json_string(deal)) != 0 ||
+         json_array_append_new(ids, json_string(zone)) != 0))
+        rc = WL_ERR_NOMEM;
+    /* the first deal (by id) naming a version that is no longer current says so */
+    if (rc == WL_OK && cur != at && json_object_get(n, "named_version") == NULL &&
+        (json_object_set_new(n, "named_version", json_integer((json_int_t)at)) != 0 ||
+         json_object_set_new(n, "current_version", json_integer((json_int_t)cur)) != 0))
+        rc = WL_ERR_NOMEM;
+    wl_free(zone);
+    return rc;
+}
+
+/* b->deals and b->named from the store: every deal in force and the zones its version names. */
+static wl_rc deals_in_force(build *b)
+{
+    in_force f = {0};
+    wl_rc rc = wl_store_deals(b->s, deal_one, &f);
+    if ((b->named = json_object()) == NULL || (b->deals = json_array()) == NULL)
+        rc = rc == WL_OK ? WL_ERR_NOMEM : rc;
+    for (size_t i = 0; rc == WL_OK && i < f.n; i++) {
+        named_by nb = {f.version[i], NULL};
+        json_t *ids = json_array(), *x;
+        size_t j;
+        if ((rc = wl_store_deal_versions(b->s, f.id[i], version_one, &nb)) == WL_OK &&
+            (ids == NULL || json_array_append_new(
+                                b->deals, json_pack("{s:s, s:I, s:O}", "deal", f.id[i], "version",
+                                                    (json_int_t)f.version[i], "zones", ids)) != 0))
+            rc = WL_ERR_NOMEM;
+        json_array_foreach(nb.zones, j, x) if (rc == WL_OK) rc =
+            name_zone(b, f.id[i], (uint64_t)json_integer_value(x), ids);
+        json_decref(ids);
+        json_decref(nb.zones);
+    }
+    wl_free(f.id);
+    wl_free(f.version);
+    if (rc == WL_ERR_NOMEM)
+        return nomem(b);
+    if (rc != WL_OK && b->err->code == NULL)
+        wl_error_set(b->err, rc, "storage", "reading the deals in force");
+    return rc;
 }
 
 /* o[key] += by (an integer, 0 when absent). */
@@ -110,12 +225,17 @@ static wl_rc at_zone(void *ctx, const char *id, const char *type, bool inside, b
 {
     build *b = ctx;
     json_t *z = json_object_get(b->cur->zones, id);
+    const json_t *named = json_object_get(b->named, id);
     const wl_store_report *r = b->r;
-    if (z == NULL &&
-        ((z = json_pack("{s:s, s:i, s:i, s:{}, s:{}, s:[]}", "type", type, "reports", 0,
-                        "violations", 0, "by_type", "weapons", "near_boundary")) == NULL ||
-         json_object_set_new(b->cur->zones, id, z) != 0))
-        return WL_ERR_NOMEM;
+    if (named == NULL && !b->all)
+        return WL_OK; /* scope deal: a zone no deal in force names is no zone */
+    if (z == NULL) {  /* its row: the deals naming it, and the versions when they differ */
+        z = json_pack("{s:s, s:i, s:i, s:{}, s:{}, s:[], s:[]}", "type", type, "reports", 0,
+                      "violations", 0, "by_type", "weapons", "near_boundary", "deals");
+        if (z == NULL || json_object_set_new(b->cur->zones, id, z) != 0 ||
+            (named && json_object_update(z, (json_t *)named) != 0))
+            return WL_ERR_NOMEM;
+    }
     if (crosses && json_array_append_new(json_object_get(z, "near_boundary"),
                                          json_pack("{s:I, s:b}", "index", (json_int_t)r->idx,
                                                    "counted", inside)) != 0)
@@ -221,6 +341,9 @@ static void periods_free(build *b)
     }
     wl_free(b->d);
     b->d = NULL;
+    json_decref(b->named);
+    json_decref(b->deals);
+    b->named = b->deals = NULL;
 }
 
 /* The periods of the days days ending on day, every report of them counted. */
@@ -322,15 +445,15 @@ static json_t *period_json(const period *p)
                      "zones", z, "oblasts", o, "outside", p->outside, "restrictions", r);
 }
 
-wl_rc wl_compliance_build(wl_store *s, const char *day, unsigned days, wl_regions *regions,
-                          wl_zone_index *zones, json_t **out, wl_error *err)
+wl_rc wl_compliance_build(wl_store *s, const char *day, unsigned days, bool all,
+                          wl_regions *regions, wl_zone_index *zones, json_t **out, wl_error *err)
 {
-    build b = {.s = s, .regions = regions, .zones = zones, .err = err};
+    build b = {.s = s, .regions = regions, .zones = zones, .all = all, .err = err};
     json_t *o = NULL, *trend = NULL;
     wl_rc rc;
     *out = NULL;
     err->code = NULL;
-    if ((rc = count_days(&b, day ? day : "", days)) != WL_OK)
+    if ((rc = deals_in_force(&b)) != WL_OK || (rc = count_days(&b, day ? day : "", days)) != WL_OK)
         goto out;
     if ((trend = json_array()) == NULL) {
         rc = nomem(&b);
@@ -344,6 +467,8 @@ wl_rc wl_compliance_build(wl_store *s, const char *day, unsigned days, wl_region
     /* the day asked: its period's figures at the top, the trend beside them */
     if ((o = json_deep_copy(json_array_get(trend, b.nd - 1))) == NULL ||
         json_object_set_new(o, "days", json_integer(days)) != 0 ||
+        json_object_set_new(o, "scope", json_string(all ? "all" : "deal")) != 0 ||
+        json_object_set(o, "deals_in_force", b.deals) != 0 ||
         json_object_set(o, "trend", trend) != 0) {
         rc = nomem(&b);
         goto out;
@@ -359,16 +484,16 @@ out:
     return rc;
 }
 
-/* One CSV row: day, by, place, zone_type, type, count. */
+/* One CSV row: day, by, place, zone_type, type, count, deals. */
 static wl_rc row(wl_buf *csv, const char *day, const char *by, const char *place, const char *zt,
-                 const char *type, json_int_t count)
+                 const char *type, json_int_t count, const char *deals)
 {
     char n[24];
-    const char *cells[] = {day, by, place, zt, type, n};
+    const char *cells[] = {day, by, place, zt, type, n, deals};
     wl_rc rc = WL_OK;
     snprintf(n, sizeof n, "%lld", (long long)count);
-    for (size_t i = 0; rc == WL_OK && i < 6; i++)
-        rc = wl_csv_cell(csv, cells[i], i == 5 ? WL_CSV_LAST : 0, WL_COMPLIANCE_CSV_MAX);
+    for (size_t i = 0; rc == WL_OK && i < 7; i++)
+        rc = wl_csv_cell(csv, cells[i], i == 6 ? WL_CSV_LAST : 0, WL_COMPLIANCE_CSV_MAX);
     return rc;
 }
 
@@ -380,31 +505,40 @@ static wl_rc rows_of(wl_buf *csv, const char *day, const char *by, const char *p
     const json_t *bt = json_object_get(sum, "by_type"), *w = json_object_get(sum, "weapons");
     size_t n, nw, i;
     const char **types = keys_of(bt, &n), **weapons = keys_of(w, &nw);
-    wl_rc rc = types && weapons ? WL_OK : WL_ERR_NOMEM;
+    const json_t *ds = json_object_get(sum, "deals"), *d;
+    char *deals = wl_calloc(1, json_array_size(ds) * 65 + 1); /* ids of 1-64 bytes, spaced */
+    wl_rc rc = types && weapons && deals ? WL_OK : WL_ERR_NOMEM;
+    json_array_foreach(ds, i, d) if (deals)
+    {
+        size_t at = strlen(deals);
+        snprintf(deals + at, 66, "%s%.64s", at ? " " : "", json_string_value(d));
+    }
     for (i = 0; rc == WL_OK && i < n; i++)
         rc = row(csv, day, by, place, zt, types[i],
-                 json_integer_value(json_object_get(bt, types[i])));
+                 json_integer_value(json_object_get(bt, types[i])), deals);
     for (i = 0; rc == WL_OK && i < nw; i++) {
         char t[64];
         snprintf(t, sizeof t, "weapon:%s", weapons[i]);
-        rc = row(csv, day, by, place, zt, t, json_integer_value(json_object_get(w, weapons[i])));
+        rc = row(csv, day, by, place, zt, t, json_integer_value(json_object_get(w, weapons[i])),
+                 deals);
     }
     wl_free(types);
     wl_free(weapons);
+    wl_free(deals);
     return rc;
 }
 
 wl_rc wl_compliance_csv(const json_t *c, char **out, size_t *len, wl_error *err)
 {
-    static const char *const head[] = {"day", "by", "place", "zone_type", "type", "count"};
+    static const char *const head[] = {"day", "by", "place", "zone_type", "type", "count", "deals"};
     wl_buf csv = {0};
     const json_t *p, *z;
     size_t i, j;
     wl_rc rc = WL_OK;
     *out = NULL;
     *len = 0;
-    for (i = 0; rc == WL_OK && i < 6; i++)
-        rc = wl_csv_cell(&csv, head[i], i == 5 ? WL_CSV_LAST : 0, WL_COMPLIANCE_CSV_MAX);
+    for (i = 0; rc == WL_OK && i < 7; i++)
+        rc = wl_csv_cell(&csv, head[i], i == 6 ? WL_CSV_LAST : 0, WL_COMPLIANCE_CSV_MAX);
     json_array_foreach(json_object_get(c, "trend"), i, p)
     {
         const char *day = json_string_value(json_object_get(p, "day"));
@@ -490,10 +624,10 @@ static wl_rc weigh(const build *b, const wl_threshold *t, const char *zone, json
     return a && json_array_append_new(alerts, a) == 0 ? WL_OK : WL_ERR_NOMEM;
 }
 
-wl_rc wl_compliance_alerts(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
-                           json_t **out, wl_error *err)
+wl_rc wl_compliance_alerts(wl_store *s, const char *day, bool all, wl_regions *regions,
+                           wl_zone_index *zones, json_t **out, wl_error *err)
 {
-    build b = {.s = s, .regions = regions, .zones = zones, .err = err};
+    build b = {.s = s, .regions = regions, .zones = zones, .all = all, .err = err};
     thresholds ts = {.maxd = 1, .err = err};
     json_t *alerts = json_array(), *seen = json_object(), *o = NULL;
     wl_rc rc;
@@ -509,7 +643,7 @@ wl_rc wl_compliance_alerts(wl_store *s, const char *day, wl_regions *regions, wl
         goto out;
     }
     if ((rc = wl_thresholds_each(s, keep, &ts, err)) != WL_OK ||
-        (rc = count_days(&b, day, ts.maxd)) != WL_OK)
+        (rc = deals_in_force(&b)) != WL_OK || (rc = count_days(&b, day, ts.maxd)) != WL_OK)
         goto out;
     /* every zone counted in on one of the days: what a threshold on "*" weighs */
     for (unsigned i = 0; i < b.nd; i++) {
@@ -532,8 +666,9 @@ wl_rc wl_compliance_alerts(wl_store *s, const char *day, wl_regions *regions, wl
     }
     if (rc == WL_ERR_NOMEM)
         rc = nomem(&b);
-    if (rc == WL_OK && (o = json_pack("{s:s, s:I, s:O}", "day", day, "thresholds", (json_int_t)ts.n,
-                                      "alerts", alerts)) == NULL)
+    if (rc == WL_OK && (o = json_pack("{s:s, s:s, s:O, s:I, s:O}", "day", day, "scope",
+                                      all ? "all" : "deal", "deals_in_force", b.deals, "thresholds",
+                                      (json_int_t)ts.n, "alerts", alerts)) == NULL)
         rc = nomem(&b);
 out:
     for (size_t i = 0; i < ts.n; i++)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Compliance per zone and day (docs/internals/monitor.md, "Compliance"):
- *   GET /api/v1/compliance?day=YYYY-MM-DD[&days=N]      the counts and their trend, JSON
- *   GET /api/v1/compliance.csv?day=YYYY-MM-DD[&days=N]  the trend as CSV
- *   GET /api/v1/compliance/alerts?day=YYYY-MM-DD        the alerts the thresholds raise
+ *   GET /api/v1/compliance?day=YYYY-MM-DD[&days=N][&scope=deal|all]  the counts, JSON
+ *   GET /api/v1/compliance.csv?day=YYYY-MM-DD[&days=N][&scope=...]   the trend as CSV
+ *   GET /api/v1/compliance/alerts?day=YYYY-MM-DD[&scope=...]         the alerts raised
+ * scope deal (the default): the zones a deal version in force names; all: every zone.
  * Public: reports are public entries, thresholds too. lib/monitor/compliance.c
  * computes them under the zones' containment index (zones.c) and the oblasts'
  * index (daily.c), on one read snapshot; the JSON is kept in the view cache by
@@ -24,7 +25,7 @@
 typedef struct {
     const char *day;
     unsigned days;
-    bool alerts;
+    bool alerts, all;
     wl_zone_index *zones;
     json_t *out;
     wl_error *err;
@@ -38,8 +39,9 @@ static wl_rc with_regions(void *ctx, wl_regions *regions)
     wl_rc rc;
     if (s == NULL || wl_store_begin_read(s) != WL_OK)
         return wl_error_set(a->err, WL_ERR_IO, "storage", "the ledger cannot be read");
-    rc = a->alerts ? wl_compliance_alerts(s, a->day, regions, a->zones, &a->out, a->err)
-                   : wl_compliance_build(s, a->day, a->days, regions, a->zones, &a->out, a->err);
+    rc = a->alerts
+             ? wl_compliance_alerts(s, a->day, a->all, regions, a->zones, &a->out, a->err)
+             : wl_compliance_build(s, a->day, a->days, a->all, regions, a->zones, &a->out, a->err);
     (void)!wl_store_commit(s);
     return rc;
 }
@@ -51,10 +53,18 @@ static wl_rc with_zones(void *ctx, wl_zone_index *zones)
     return wl_daily_regions_use(with_regions, a);
 }
 
-/* The query's day and days (1 when alerts); non-zero with the 400 queued in *ret. */
+/* The query's day, days (1 when alerts) and scope; non-zero with the 400 queued in *ret. */
 static int query(wl_call *call, arg *a, bool days_ok, enum MHD_Result *ret)
 {
     uint64_t days = WL_COMPLIANCE_DAYS_DEFAULT;
+    const char *scope = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "scope");
+    if (scope && strcmp(scope, "deal") != 0 && strcmp(scope, "all") != 0) {
+        *ret = wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "scope: deal (the zones a deal in force names, the default) or "
+                                "all (every zone)");
+        return -1;
+    }
+    a->all = scope && strcmp(scope, "all") == 0;
     a->day = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "day");
     if (a->day == NULL || strlen(a->day) != 10 || wl_date_days(a->day, false) < 1) {
         *ret = wl_respond_error(call->c, MHD_HTTP_BAD_REQUEST, "bad_day",
@@ -90,8 +100,8 @@ static enum MHD_Result answer(wl_call *call, bool alerts, bool csv)
     pthread_mutex_lock(&wl_srv->mu);
     size = wl_srv->size;
     pthread_mutex_unlock(&wl_srv->mu);
-    snprintf(key, sizeof key, "compliance:%s:%.10s:%u@%llu", alerts ? "alerts" : "days", a.day,
-             a.days, (unsigned long long)size);
+    snprintf(key, sizeof key, "compliance:%s:%s:%.10s:%u@%llu", alerts ? "alerts" : "days",
+             a.all ? "all" : "deal", a.day, a.days, (unsigned long long)size);
     if (!csv && wl_viewcache_hit(call->c, key, &gen, &ret))
         return ret;
     rc = wl_zones_index_use(with_zones, &a, &err);

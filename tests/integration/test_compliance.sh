@@ -7,7 +7,9 @@
 # restrictions by place, the trend over the days before, the CSV; a report whose radius
 # straddles bz's boundary counted where its point is and flagged near the boundary; the
 # coordinator's thresholds and the alerts they raise (three days over: one alert; two:
-# none); every refusal a 4xx naming it with nothing stored. Every figure is by hand.
+# none); every refusal a 4xx naming it with nothing stored. The zones counted are those of the
+# deal in force (scope=deal, the default: none before it is in force) or every zone held
+# (scope=all, with an exclusion zone ez no deal names). Every figure is by hand.
 source "$(dirname "$0")/lib.sh"
 
 source "$(dirname "$0")/daily_fixture.sh" cp
@@ -24,22 +26,65 @@ post_as() { # MEMBER KIND BODY: the index of the entry logged
 }
 get() { status GET "$1" >/dev/null; cp "$T/body" "$T/$2"; }
 
-# --- the day 2026-03-29 and the day before: R1, R2, R7 in bz; R3 names Zaporizhzhia; R4, R8
-# outside every zone; R6 (17:20Z on the 28th) is the 28th's; R5 (16:45Z on the 29th) the 30th's
+# --- the deal in force (scope=deal, the default) against every zone held (scope=all). An
+# exclusion zone ez around Kharkiv (36.0-36.5 E, 49.8-50.2 N) holds R4 (2 casualties); no deal
+# names it. The deal "peace" names bz's version; it is in force once ua (the host) and coord
+# have both signed.
+new_member ua host
+printf '{"type":"Polygon","coordinates":[[[36.0,49.8],[36.5,49.8],[36.5,50.2],[36.0,50.2],[36.0,49.8]]]}' >"$T/ez.geojson"
+"$W" zone set --server "$URL" --key "$T/coord.key" --zone ez --type exclusion --geometry "$T/ez.geojson" >/dev/null
+BZ=$(curl -fs "$URL/api/v1/zones" | python3 -c "import json,sys; print([f['properties']['entry'] for f in json.load(sys.stdin)['features'] if f['id']=='bz'][0])")
+check "bz's version is an entry ($BZ)" [ -n "$BZ" ]
+no_deal() { # DESC: scope=deal with no deal in force: no zone, every report with a point outside
+  st=$(status GET '/api/v1/compliance?day=2026-03-29&days=2')
+  check "$1" python3 -c "
+import json; o=json.load(open('$T/body'))
+assert '$st'=='200' and o['scope']=='deal' and o['deals_in_force']==[] and o['zones']==[], o
+assert o['outside']=={'reports':5,'violations':10,'by_type':{'explosion':5,'weapon_in_violation':1,'projectile':1,'civilian_casualties':2,'bursts_shots':4}}, o['outside']
+assert o['trend'][0]['zones']==[] and o['trend'][0]['outside']['reports']==1, o['trend'][0]
+assert len(o['oblasts'])==1 and o['reports']==6, o"
+}
+no_deal "no deal at all: scope=deal counts no zone; R1, R2, R7 (bz), R4 (ez) and R8 outside: 5 reports, 10 violations"
+st=$(status GET '/api/v1/compliance?day=2026-03-29&days=2&scope=all')
+check "scope=all: every zone held, bz (3 reports) and ez (R4's 2 casualties), each named by no deal; only R8 outside" python3 -c "
+import json; o=json.load(open('$T/body'))
+assert '$st'=='200' and o['scope']=='all' and o['deals_in_force']==[], o
+z={x['zone']:x for x in o['zones']}
+assert sorted(z)==['bz','ez'] and z['bz']['reports']==3 and z['bz']['violations']==6 and z['bz']['deals']==[], z
+assert z['ez']=={'zone':'ez','type':'exclusion','reports':1,'violations':0,'by_type':{'civilian_casualties':2},'weapons':{},'near_boundary':[],'deals':[]}, z['ez']
+assert o['outside']=={'reports':1,'violations':4,'by_type':{'bursts_shots':4}}, o['outside']"
+echo "The peace agreement (test copy)" >"$T/deal.txt"
+"$W" deal propose --server "$URL" --key "$T/coord.key" --deal peace --title "illustrative" \
+  --text "$T/deal.txt" --party ua --party coord --zone "$BZ" >/dev/null
+"$W" deal sign --server "$URL" --key "$T/coord.key" --deal peace >/dev/null
+no_deal "peace proposed and signed by coord, not yet by ua (the host): not in force, still no zone"
+"$W" deal sign --server "$URL" --key "$T/ua.key" --deal peace >/dev/null
+check "ua signs last: peace is in force" sh -c "curl -fs '$URL/api/v1/deals/peace' | grep -q '\"status\": *\"in_force\"'"
+st=$(status GET '/api/v1/compliance?day=2026-03-29&days=2&scope=all')
+check "scope=all with peace in force: bz's row names peace, ez's none; the deal in force with its version and zones" python3 -c "
+import json; o=json.load(open('$T/body'))
+assert '$st'=='200' and o['deals_in_force']==[{'deal':'peace','version':1,'zones':['bz']}], o['deals_in_force']
+z={x['zone']:x for x in o['zones']}
+assert z['bz']['deals']==['peace'] and z['ez']['deals']==[] and o['outside']['reports']==1, z"
+
+# --- the day 2026-03-29 and the day before (scope=deal: bz only): R1, R2, R7 in bz; R3 names
+# Zaporizhzhia; R4 (in ez, no deal's), R8 outside; R6 (17:20Z on the 28th) is the 28th's; R5
+# (16:45Z on the 29th) the 30th's
 st=$(status GET '/api/v1/compliance?day=2026-03-29&days=2')
 cp "$T/body" "$T/c.json"
 check "GET /api/v1/compliance?day=2026-03-29&days=2: 200, the day's period (to 19:30 EEST)" python3 -c "
 import json; o=json.load(open('$T/c.json'))
 assert '$st'=='200', o
-assert o['day']=='2026-03-29' and o['days']==2 and o['reports']==6, o
+assert o['day']=='2026-03-29' and o['days']==2 and o['reports']==6 and o['scope']=='deal', o
+assert o['deals_in_force']==[{'deal':'peace','version':1,'zones':['bz']}], o['deals_in_force']
 assert o['period']=={'from':$(t 2026-03-28T17:30:00Z),'to':$(t 2026-03-29T16:30:00Z)}, o['period']"
 check "bz: 3 reports, 5 explosions, 1 projectile (6 violations), 1 weapons report of 3 tanks, none near its boundary" python3 -c "
 import json; o=json.load(open('$T/c.json'))
 assert len(o['zones'])==1, o['zones']
 z=o['zones'][0]
 assert z=={'zone':'bz','type':'buffer','reports':3,'violations':6,
-  'by_type':{'explosion':5,'weapon_in_violation':1,'projectile':1},'weapons':{'tank':3},'near_boundary':[]}, z"
-check "the report naming only Zaporizhzhia counts by oblast, in no zone; Kharkiv's and Kyiv's points outside every zone" python3 -c "
+  'by_type':{'explosion':5,'weapon_in_violation':1,'projectile':1},'weapons':{'tank':3},'near_boundary':[],'deals':['peace']}, z"
+check "the report naming only Zaporizhzhia counts by oblast, in no zone; Kharkiv's (in ez, no deal's) and Kyiv's points outside" python3 -c "
 import json; o=json.load(open('$T/c.json'))
 assert o['oblasts']==[{'oblast':'zaporizhzhia','name':'Запорізька область','reports':1,'violations':0,'by_type':{'restriction':1}}], o['oblasts']
 assert o['outside']=={'reports':2,'violations':4,'by_type':{'civilian_casualties':2,'bursts_shots':4}}, o['outside']"
@@ -67,15 +112,21 @@ check "the CSV: a header, then each day's counts by zone, oblast and outside, we
 import csv,io
 assert '$st'=='200', '$st'
 rows=list(csv.reader(io.open('$T/body', newline='', encoding='utf-8')))
-assert rows==[['day','by','place','zone_type','type','count'],
- ['2026-03-28','zone','bz','buffer','projectile','1'],
- ['2026-03-29','zone','bz','buffer','explosion','5'],
- ['2026-03-29','zone','bz','buffer','projectile','1'],
- ['2026-03-29','zone','bz','buffer','weapon_in_violation','1'],
- ['2026-03-29','zone','bz','buffer','weapon:tank','3'],
- ['2026-03-29','oblast','zaporizhzhia','','restriction','1'],
- ['2026-03-29','outside','','','bursts_shots','4'],
- ['2026-03-29','outside','','','civilian_casualties','2']], rows"
+assert rows==[['day','by','place','zone_type','type','count','deals'],
+ ['2026-03-28','zone','bz','buffer','projectile','1','peace'],
+ ['2026-03-29','zone','bz','buffer','explosion','5','peace'],
+ ['2026-03-29','zone','bz','buffer','projectile','1','peace'],
+ ['2026-03-29','zone','bz','buffer','weapon_in_violation','1','peace'],
+ ['2026-03-29','zone','bz','buffer','weapon:tank','3','peace'],
+ ['2026-03-29','oblast','zaporizhzhia','','restriction','1',''],
+ ['2026-03-29','outside','','','bursts_shots','4',''],
+ ['2026-03-29','outside','','','civilian_casualties','2','']], rows"
+st=$(status GET '/api/v1/compliance.csv?day=2026-03-29&days=1&scope=all')
+check "the CSV of scope=all: ez's row with no deal, R4's casualties no longer outside" python3 -c "
+import csv,io
+rows=list(csv.reader(io.open('$T/body', newline='', encoding='utf-8')))
+assert '$st'=='200' and ['2026-03-29','zone','ez','exclusion','civilian_casualties','2',''] in rows, rows
+assert not any(r[1]=='outside' and r[4]=='civilian_casualties' for r in rows), rows"
 
 # --- a report straddling bz's east edge (38.0 E): at 48.05 N 0.005 degrees is 372 m.
 # Rule: a report counts in a zone when its point is inside (the boundary included); it is
@@ -208,6 +259,22 @@ st=$(status GET '/api/v1/compliance/alerts?day=2026-13-01')
 check "alerts of a bad day: 400 bad_day" sh -c "[ '$st' = 400 ] && grep -q '\"bad_day\"' '$T/body'"
 st=$(status POST /api/v1/compliance -H 'Content-Type: application/json' --data '{}')
 check "POST /api/v1/compliance: 405" [ "$st" = 405 ]
+st=$(status GET '/api/v1/compliance/alerts?day=2026-04-03')
+check "the alerts say their scope (deal, the default) and the deal in force" python3 -c "
+import json; o=json.load(open('$T/body'))
+assert '$st'=='200' and o['scope']=='deal' and o['deals_in_force']==[{'deal':'peace','version':1,'zones':['bz']}] and len(o['alerts'])==1, o"
+st=$(status GET '/api/v1/compliance?day=2026-03-29&scope=everything')
+check "scope=everything: 400 bad_query naming scope" sh -c "[ '$st' = 400 ] && grep -q '\"bad_query\"' '$T/body' && grep -q scope '$T/body'"
+# a new version of bz (the same area): the deal names the old one; the row says so and counts
+# by the current geometry
+"$W" zone set --server "$URL" --key "$T/coord.key" --zone bz --type buffer --geometry "$T/bz.geojson" >/dev/null
+BZ2=$(curl -fs "$URL/api/v1/zones" | python3 -c "import json,sys; print([f['properties']['entry'] for f in json.load(sys.stdin)['features'] if f['id']=='bz'][0])")
+st=$(status GET '/api/v1/compliance?day=2026-03-29&days=1')
+check "bz set again (entry $BZ2): its row names the version peace names ($BZ) and the current one, still counted (R1, R2, R7, R10)" python3 -c "
+import json; o=json.load(open('$T/body'))
+z=o['zones'][0]
+assert '$st'=='200' and z['zone']=='bz' and z['named_version']==$BZ and z['current_version']==$BZ2 and $BZ2>$BZ, z
+assert z['reports']==4 and z['deals']==['peace'], z"
 check "still serving" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/compliance?day=2026-03-29')\" = 200 ]"
 check "fsck replays the thresholds and the recorded day to the same tables (the blob made public)" sh -c "'$W' fsck --db '$DB' >'$T/fsck.out' 2>&1"
 finish

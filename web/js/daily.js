@@ -65,7 +65,8 @@ function annex(r) {
 }
 
 // The zones' ceasefire violations day by day (GET /api/v1/compliance), the flags near a boundary,
-// the oblasts named, and the alerts in force (GET /api/v1/compliance/alerts).
+// the oblasts named, and the alerts in force (GET /api/v1/compliance/alerts). The page asks for
+// scope=all, every zone the deal module holds, as its table of zones counts them.
 function compliance(c) {
   const days = c.trend.map((d) => d.day);
   const ids = [...new Set(c.trend.flatMap((d) => d.zones.map((z) => z.zone)))].sort();
@@ -85,8 +86,8 @@ function compliance(c) {
       c.oblasts.map((o) => `${o.name} ${o.reports}`).join(", "), "."));
   }
   out.push(el("p", { class: "small no-print" }, "Download: ",
-    el("a", { href: `/api/v1/compliance?day=${c.day}&days=${c.days}`, download: `compliance-${c.day}.json` }, "JSON"),
-    ", ", el("a", { href: `/api/v1/compliance.csv?day=${c.day}&days=${c.days}`, download: `compliance-${c.day}.csv` },
+    el("a", { href: `/api/v1/compliance?day=${c.day}&days=${c.days}&scope=all`, download: `compliance-${c.day}.json` }, "JSON"),
+    ", ", el("a", { href: `/api/v1/compliance.csv?day=${c.day}&days=${c.days}&scope=all`, download: `compliance-${c.day}.csv` },
       "CSV (by day, place and type)")));
   return out;
 }
@@ -103,8 +104,8 @@ function alerts(a) {
 
 async function showCompliance(day) {
   try {
-    const [c, a] = await Promise.all([getJSON(`/api/v1/compliance?day=${encodeURIComponent(day)}&days=7`),
-      getJSON(`/api/v1/compliance/alerts?day=${encodeURIComponent(day)}`)]);
+    const [c, a] = await Promise.all([getJSON(`/api/v1/compliance?day=${encodeURIComponent(day)}&days=7&scope=all`),
+      getJSON(`/api/v1/compliance/alerts?day=${encodeURIComponent(day)}&scope=all`)]);
     clear($("compliance"), ...compliance(c));
     clear($("alerts"), alerts(a));
   } catch (e) {

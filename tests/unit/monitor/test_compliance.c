@@ -110,7 +110,8 @@ static void test_counts(void **state)
     wl_error err;
     char *csv = NULL;
     size_t len;
-    assert_int_equal(wl_compliance_build(f->s, "2026-03-29", 2, NULL, f->ix, &c, &err), WL_OK);
+    assert_int_equal(wl_compliance_build(f->s, "2026-03-29", 2, true, NULL, f->ix, &c, &err),
+                     WL_OK);
     assert_int_equal(num(c, "reports"), 5);
     z = json_array_get(json_object_get(c, "zones"), 0);
     assert_string_equal(json_string_value(json_object_get(z, "zone")), "bz");
@@ -137,15 +138,23 @@ static void test_counts(void **state)
     assert_int_equal(json_array_size(tr), 2);
     assert_int_equal(num(json_array_get(tr, 0), "reports"), 1);
     assert_int_equal(wl_compliance_csv(c, &csv, &len, &err), WL_OK);
-    assert_non_null(strstr(csv, "2026-03-28,zone,bz,buffer,projectile,1\r\n"));
-    assert_non_null(strstr(csv, "2026-03-29,zone,bz,buffer,weapon:tank,3\r\n"));
-    assert_non_null(strstr(csv, "2026-03-29,oblast,zaporizhzhia,,restriction,1\r\n"));
+    assert_non_null(strstr(csv, "2026-03-28,zone,bz,buffer,projectile,1,\r\n"));
+    assert_non_null(strstr(csv, "2026-03-29,zone,bz,buffer,weapon:tank,3,\r\n"));
+    assert_non_null(strstr(csv, "2026-03-29,oblast,zaporizhzhia,,restriction,1,\r\n"));
     wl_free(csv);
     json_decref(c);
-    assert_int_equal(wl_compliance_build(f->s, "2026-02-30", 2, NULL, f->ix, &c, &err),
+    /* scope deal with no deal in force: no zone, bz's 3 reports outside with the 1 already there */
+    assert_int_equal(wl_compliance_build(f->s, "2026-03-29", 2, false, NULL, f->ix, &c, &err),
+                     WL_OK);
+    assert_int_equal(json_array_size(json_object_get(c, "zones")), 0);
+    assert_int_equal(json_array_size(json_object_get(c, "deals_in_force")), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "scope")), "deal");
+    assert_int_equal(num(json_object_get(c, "outside"), "reports"), 4);
+    json_decref(c);
+    assert_int_equal(wl_compliance_build(f->s, "2026-02-30", 2, true, NULL, f->ix, &c, &err),
                      WL_ERR_INVALID);
     assert_string_equal(err.code, "bad_day");
-    assert_int_equal(wl_compliance_build(f->s, "2026-03-29", 91, NULL, f->ix, &c, &err),
+    assert_int_equal(wl_compliance_build(f->s, "2026-03-29", 91, true, NULL, f->ix, &c, &err),
                      WL_ERR_INVALID);
     assert_string_equal(err.code, "bad_query");
     assert_null(c);
@@ -158,12 +167,12 @@ static wl_rc session(void *ctx, json_t **out)
     wl_error err;
     char *csv = NULL;
     size_t len = 0;
-    wl_rc rc = wl_compliance_build(f->s, "2026-03-29", 3, NULL, f->ix, &c, &err);
+    wl_rc rc = wl_compliance_build(f->s, "2026-03-29", 3, true, NULL, f->ix, &c, &err);
     *out = NULL;
     if (rc == WL_OK)
         rc = wl_compliance_csv(c, &csv, &len, &err);
     if (rc == WL_OK)
-        rc = wl_compliance_alerts(f->s, "2026-03-29", NULL, f->ix, &a, &err);
+        rc = wl_compliance_alerts(f->s, "2026-03-29", true, NULL, f->ix, &a, &err);
     if (rc == WL_OK &&
         (*out = json_pack("{s:O, s:O, s:s%}", "c", c, "a", a, "csv", csv, len)) == NULL)
         rc = WL_ERR_NOMEM;
