@@ -35,6 +35,11 @@ static json_t *indexes(const char *cmd, const char *list)
 {
     json_t *a = json_array();
     const char *p = list;
+    if (*p == '\0') {
+        fprintf(stderr, "willing %s: --reports: at least one entry index (12,15)\n", cmd);
+        json_decref(a);
+        return NULL;
+    }
     while (a && *p) {
         char *end;
         unsigned long long v;

@@ -163,6 +163,13 @@ import subprocess
 p = subprocess.run(['$W', 'incident', 'split', '--server', '$URL', '--key', '$T/mon.key',
                     '--reports', '$R6,x', '--reason', 'r'], capture_output=True, text=True)
 assert p.returncode == 2 and '--reports' in p.stderr, p"
+for bad in "" "$R3,,$R4" "$R3," ",$R3" "x" "$R3,-4" "$R3 $R4"; do
+  check "willing incident merge --reports '$bad': exit 2 naming --reports, nothing sent" python3 -c "
+import subprocess, sys
+p = subprocess.run(['$W', 'incident', 'merge', '--server', '$URL', '--key', '$T/mon.key',
+                    '--reports', sys.argv[1], '--reason', 'r'], capture_output=True, text=True)
+assert p.returncode == 2 and '--reports' in p.stderr, p" "$bad"
+done
 check "willing incident merge naming a member's entry: exit 1 with the server's reason" python3 -c "
 import subprocess
 p = subprocess.run(['$W', 'incident', 'merge', '--server', '$URL', '--key', '$T/mon.key',
