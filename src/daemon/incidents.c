@@ -7,10 +7,14 @@
  * Public: reports and overrides are public entries. One engine
  * (include/willing/correlate.h) for the daemon, behind one mutex: built at
  * start from the stored reports and overrides (serve.c), then each report,
- * merge and split the sequencer commits added after its round, before the
+ * merge and split the sequencer commits queued after its round, before the
  * writer is answered (wl_sequencer_on_round), so a read after a write sees
- * it. A round the hook could not take (out of memory) marks the engine
- * broken: the next read rebuilds it from its own snapshot of the store.
+ * it. The hook never waits for the engine: it only queues the round's new
+ * reports and overrides under a mutex of their own, and each read drains the
+ * queue into the engine before answering (a read holds the engine for as long
+ * as a recomputation takes, and writers are not kept waiting meanwhile). A
+ * round the hook could not queue (out of memory, or QMAX items with no read)
+ * makes the next read rebuild the engine from its own snapshot of the store.
  * The JSON is lib/monitor/incidents.c's; this file is the state and HTTP.
  */
 #include <pthread.h>
@@ -41,6 +45,7 @@ static wl_incident_overrides ovs; /* every override, by index */
 static uint64_t synced;           /* entries below this index are accounted for */
 static wl_corr_result res;        /* the incidents, valid when res_ok */
 static bool res_ok;
+static bool delayed; /* WL_TEST_INCIDENTS_READ_DELAY_MS spent: under mu */
 
 static void drop(void)
 {
@@ -142,55 +147,151 @@ void wl_incidents_start(wl_store *s)
     pthread_mutex_unlock(&mu);
 }
 
-/* One committed entry of the round at index into the engine: under mu. */
-static wl_rc take(const wl_pending *p, uint64_t index)
+/*
+ * The rounds' new reports and overrides, waiting for the next read (under qmu,
+ * never under mu): the after-round hook only appends to this queue, so a write
+ * never waits for the engine, however long a read holds it. The hook runs
+ * before the writer is answered, so a read after a write finds it here.
+ */
+typedef struct {
+    uint64_t index;
+    bool report;      /* else an override: op, reports (owned), reason (owned) */
+    wl_corr_report r; /* report */
+    const char *op;   /* "merge" or "split" */
+    json_t *reports;
+    char *reason;
+} queued;
+
+#define QMAX 1000000u /* items queued at most; past it the next read rebuilds */
+
+static pthread_mutex_t qmu = PTHREAD_MUTEX_INITIALIZER;
+static queued *q;
+static size_t nq, capq;
+static bool qlost; /* a round could not be queued (out of memory): rebuild at the next read */
+
+static void queued_free(queued *it)
+{
+    json_decref(it->reports);
+    wl_free(it->reason);
+}
+
+/* One committed entry as a queue item; false: nothing to queue (or out of memory: *nomem). */
+static bool queue_item(const wl_pending *p, uint64_t index, queued *it, bool *nomem)
 {
     const json_t *b = p->e.body_json;
-    wl_error err = {0};
-    wl_corr_report r;
-    wl_rc rc;
+    *it = (queued){.index = index};
     if (strcmp(p->e.kind, "monitor.report") == 0) {
-        if (!wl_incident_report_of_body(b, index, &r))
-            return WL_OK;
-        if ((rc = meta_add(&r)) != WL_OK)
-            return rc;
-        if ((rc = wl_corr_add(eng, &r, NULL, &err)) != WL_OK)
-            nmeta--;
-        return rc;
+        it->report = true;
+        return wl_incident_report_of_body(b, index, &it->r);
     }
     if (strcmp(p->e.kind, "monitor.merge") == 0 || strcmp(p->e.kind, "monitor.split") == 0) {
-        if ((rc = wl_incident_overrides_add(
-                 &ovs, index, p->e.kind + 8, json_object_get(b, "reports"),
-                 json_string_value(json_object_get(b, "reason")))) != WL_OK)
-            return rc;
-        return wl_corr_overrides(eng, ovs.ov, ovs.n, &err);
+        const char *reason = json_string_value(json_object_get(b, "reason"));
+        size_t len = reason ? strlen(reason) : 0;
+        it->op = p->e.kind[8] == 'm' ? "merge" : "split";
+        it->reports = json_deep_copy(json_object_get(b, "reports"));
+        it->reason = wl_malloc(len + 1);
+        if (it->reports == NULL || it->reason == NULL) {
+            queued_free(it);
+            *nomem = true;
+            return false;
+        }
+        memcpy(it->reason, reason ? reason : "", len + 1);
+        return true;
     }
-    return WL_OK;
+    return false;
 }
 
 void wl_incidents_on_round(wl_job *round)
 {
-    pthread_mutex_lock(&mu);
-    for (wl_job *j = round; eng && j; j = j->next) {
+    for (wl_job *j = round; j; j = j->next) {
         if (j->failed || j->fn || j->items == NULL)
             continue;
-        for (size_t i = 0; eng && i < j->n; i++) {
-            if (j->existed[i] || j->index[i] < synced)
-                continue; /* logged before, or in the snapshot of a rebuild already */
-            if (take(&j->items[i], j->index[i]) != WL_OK)
-                drop(); /* rebuilt at the next read, from the store */
-            else
-                synced = j->index[i] + 1;
-            res_ok = false;
+        for (size_t i = 0; i < j->n; i++) {
+            queued it;
+            bool nomem = false;
+            if (j->existed[i])
+                continue; /* logged before */
+            if (!queue_item(&j->items[i], j->index[i], &it, &nomem)) {
+                if (nomem) {
+                    pthread_mutex_lock(&qmu);
+                    qlost = true;
+                    pthread_mutex_unlock(&qmu);
+                }
+                continue;
+            }
+            pthread_mutex_lock(&qmu);
+            if (nq == QMAX) { /* no read for that long: the next one rebuilds */
+                for (size_t k = 0; k < nq; k++)
+                    queued_free(&q[k]);
+                nq = 0;
+                qlost = true;
+            }
+            if (nq == capq) {
+                size_t cap = capq ? 2 * capq : 64;
+                queued *nq2 = wl_realloc(q, cap * sizeof *nq2);
+                if (nq2 == NULL) {
+                    qlost = true;
+                    pthread_mutex_unlock(&qmu);
+                    queued_free(&it);
+                    continue;
+                }
+                q = nq2;
+                capq = cap;
+            }
+            q[nq++] = it;
+            pthread_mutex_unlock(&qmu);
         }
     }
-    pthread_mutex_unlock(&mu);
+}
+
+/* The queue into the engine (under mu): reports one by one, the overrides at
+ * once (the engine applies them all again, in the order of their index, after
+ * the reports, as at start-up). Items the engine's snapshot holds are skipped. */
+static void drain(void)
+{
+    queued *items;
+    size_t n;
+    bool lost, overrides = false;
+    wl_error err = {0};
+    wl_rc rc = WL_OK;
+    pthread_mutex_lock(&qmu);
+    items = q;
+    n = nq;
+    lost = qlost;
+    q = NULL;
+    nq = capq = 0;
+    qlost = false;
+    pthread_mutex_unlock(&qmu);
+    if (lost)
+        drop(); /* rebuilt below, from the store */
+    for (size_t i = 0; i < n; i++) {
+        queued *it = &items[i];
+        if (eng && rc == WL_OK && it->index >= synced) {
+            if (it->report) {
+                if ((rc = meta_add(&it->r)) == WL_OK &&
+                    (rc = wl_corr_add(eng, &it->r, NULL, &err)) != WL_OK)
+                    nmeta--;
+            } else {
+                rc = wl_incident_overrides_add(&ovs, it->index, it->op, it->reports, it->reason);
+                overrides = true;
+            }
+            synced = it->index + 1;
+            res_ok = false;
+        }
+        queued_free(it);
+    }
+    wl_free(items);
+    if (eng && rc == WL_OK && overrides)
+        rc = wl_corr_overrides(eng, ovs.ov, ovs.n, &err);
+    if (rc != WL_OK)
+        drop(); /* rebuilt at once, from the store */
 }
 
 /* The incidents, current: under mu. On failure err says why. */
 static wl_rc current(wl_error *err)
 {
     wl_rc rc;
+    drain();
     if (eng == NULL) {
         wl_store *s = wl_thread_store();
         if (s == NULL || wl_store_begin_read(s) != WL_OK)
@@ -205,6 +306,10 @@ static wl_rc current(wl_error *err)
         if ((rc = wl_corr_incidents(eng, &res, err)) != WL_OK)
             return rc;
         res_ok = true;
+    }
+    if (!delayed) { /* a test's fault (faults.c): the first read holds the engine longer */
+        delayed = true;
+        wl_test_delay("WL_TEST_INCIDENTS_READ_DELAY_MS", "the first read of the incidents");
     }
     return WL_OK;
 }

@@ -30,7 +30,8 @@ void wl_sealed_receipts(wl_job *round);
 /*
  * The incidents' engine (incidents.c): built from s at start-up, before the
  * sequencer runs; then each committed round's reports, merges and splits
- * added after it (wl_sequencer_on_round), before its writers are answered.
+ * queued after it (wl_sequencer_on_round), before its writers are answered,
+ * without waiting for the engine; the next read adds them.
  */
 void wl_incidents_start(wl_store *s);
 void wl_incidents_on_round(wl_job *round);

@@ -251,4 +251,29 @@ def times(o, lab):
     return sorted((i['t_min'], i['t_max'], i['size']) for i in o['incidents'])
 assert times(a, la) == times(b, lb)
 PY
+# ---- daemon C: a write is answered while a read holds the engine; a read after it sees it ----
+# WL_TEST_INCIDENTS_READ_DELAY_MS (src/daemon/faults.c): the first read holds the engine 15 s.
+WL_TEST_INCIDENTS_READ_DELAY_MS=15000 setup_daemon c
+C1=$(post mon monitor.report "$(rep c1 explosion 30.0 50.0 $T0)")
+curl -fs -o "$T/c-slow.json" "$URL/api/v1/incidents/$C1" &
+SLOW=$!
+wait_for "the read holding the engine" grep -q 'WL_TEST_INCIDENTS_READ_DELAY_MS' "$T/c.log"
+C2=$(post mon monitor.report "$(rep c2 explosion 30.0 50.0 $((T0 + 60)))")
+check "a report is acknowledged while a read holds the engine (the read still running)" \
+  kill -0 "$SLOW"
+CM=$(post mon monitor.split "{\"reports\":[$C2],\"reason\":\"another gun\"}")
+check "a split is acknowledged while a read holds the engine (the read still running)" \
+  kill -0 "$SLOW"
+wait "$SLOW" || true
+check "the held read answers, with the incident as it was" python3 -c "
+import json; o = json.load(open('$T/c-slow.json')); assert [r['report'] for r in o['reports']] == [$C1], o"
+get "/api/v1/incidents/$C2" >"$T/c2.json"
+check "a read after the writes sees them: the split report its own incident, saying why" python3 -c "
+import json; o = json.load(open('$T/c2.json'))
+assert [r['report'] for r in o['reports']] == [$C2] and o['overrides'][0]['index'] == $CM, o"
+C3=$(post mon monitor.report "$(rep c3 explosion 30.0 50.0 $((T0 + 120)))")
+get "/api/v1/incidents/$C1" >"$T/c1.json"
+check "a report posted just before a read is in its incident" python3 -c "
+import json; o = json.load(open('$T/c1.json'))
+assert [r['report'] for r in o['reports']] == [$C1, $C3], o"
 finish
