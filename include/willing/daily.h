@@ -39,6 +39,16 @@ wl_rc wl_daily_period_of(const char *day, wl_daily_period *p) WL_MUST;
  */
 wl_rc wl_daily_build(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
                      json_t **out, wl_error *err) WL_MUST;
+/*
+ * The same with the notable incidents given by fn (the daemon's engine: the
+ * incidents of the whole log holding one of the n notable reports, each as
+ * wl_incident_json, by id: the ids and reports GET /api/v1/incidents gives).
+ * wl_daily_build alone correlates the period's reports only (the bench).
+ */
+typedef wl_rc (*wl_daily_notable_fn)(void *ctx, const uint64_t *notable, size_t n, json_t **out,
+                                     wl_error *err);
+wl_rc wl_daily_build_with(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
+                          wl_daily_notable_fn fn, void *ctx, json_t **out, wl_error *err) WL_MUST;
 
 /* The report's annex (one row per report) as CSV, header first, into *out (caller frees). */
 wl_rc wl_daily_csv(const json_t *report, char **out, size_t *len, wl_error *err) WL_MUST;

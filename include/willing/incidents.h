@@ -77,7 +77,16 @@ wl_rc wl_incidents_between(const wl_corr_result *res, int64_t from, int64_t to, 
                            const wl_incident_overrides *ov, json_t **out) WL_MUST;
 
 /*
- * The daily report's notable incidents: an engine over the n reports of a
+ * The incidents of e (res its wl_corr_incidents; meta, ov as wl_incident_json
+ * takes them) holding one of the nn reports notable, each once, by id, as
+ * wl_incident_json. *out: an array, the caller decrefs. WL_ERR_NOMEM.
+ */
+wl_rc wl_incidents_holding(wl_corr *e, const wl_corr_result *res, const wl_incident_meta *meta,
+                           size_t nmeta, const wl_incident_overrides *ov, const uint64_t *notable,
+                           size_t nn, json_t **out) WL_MUST;
+
+/*
+ * Without the daemon's engine (the bench, the unit test): an engine over the n reports of a
  * day's period alone (r; meta the same reports' times and classes, by id)
  * with every override of s, and the incidents holding one of the notable
  * reports (nn indexes), each as wl_incident_json, by id. *out: an array, the

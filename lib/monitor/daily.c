@@ -55,6 +55,8 @@ typedef struct {
     size_t ncorr, capcorr;
     uint64_t last; /* the last index the store gave: the next page starts after it */
     size_t n;
+    wl_daily_notable_fn fn; /* the notable incidents (NULL: the period's own engine) */
+    void *fn_ctx;
     wl_error *err;
 } build;
 
@@ -281,7 +283,8 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The incidents of the period's reports alone holding a notable report (incidents.c). */
+/* The incidents holding a notable report: b->fn's (the daemon's engine), or the period's
+ * reports' alone (incidents.c). */
 static wl_rc notable_incidents(build *b, json_t **out)
 {
     size_t nn = json_array_size(b->notable);
@@ -299,6 +302,12 @@ static wl_rc notable_incidents(build *b, json_t **out)
         meta[i] = (wl_incident_meta){b->corr[i].id, b->corr[i].t, b->corr[i].type};
     for (size_t i = 0; i < nn; i++)
         ids[i] = (uint64_t)json_integer_value(json_array_get(b->notable, i));
+    if (b->fn) {
+        rc = b->fn(b->fn_ctx, ids, nn, out, b->err);
+        wl_free(meta);
+        wl_free(ids);
+        return rc;
+    }
     rc = wl_incidents_notable(b->s, b->corr, b->ncorr, meta, ids, nn, out, b->err);
     wl_free(meta);
     wl_free(ids);
@@ -307,6 +316,12 @@ static wl_rc notable_incidents(build *b, json_t **out)
 
 wl_rc wl_daily_build(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
                      json_t **out, wl_error *err)
+{
+    return wl_daily_build_with(s, day, regions, zones, NULL, NULL, out, err);
+}
+
+wl_rc wl_daily_build_with(wl_store *s, const char *day, wl_regions *regions, wl_zone_index *zones,
+                          wl_daily_notable_fn fn, void *ctx, json_t **out, wl_error *err)
 {
     build b;
     json_t *o = NULL, *rl = NULL, *zl = NULL, *tl = NULL, *ni = NULL;
@@ -320,6 +335,8 @@ wl_rc wl_daily_build(wl_store *s, const char *day, wl_regions *regions, wl_zone_
     b.s = s;
     b.regions = regions;
     b.zones = zones;
+    b.fn = fn;
+    b.fn_ctx = ctx;
     b.err = err;
     err->code = NULL;
     b.annex = json_array();

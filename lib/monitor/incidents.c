@@ -267,33 +267,17 @@ wl_rc wl_incidents_between(const wl_corr_result *res, int64_t from, int64_t to, 
     return WL_OK;
 }
 
-wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
-                           const wl_incident_meta *meta, const uint64_t *notable, size_t nn,
-                           json_t **out, wl_error *err)
+wl_rc wl_incidents_holding(wl_corr *e, const wl_corr_result *res, const wl_incident_meta *meta,
+                           size_t nmeta, const wl_incident_overrides *ov, const uint64_t *notable,
+                           size_t nn, json_t **out)
 {
-    wl_corr_compat c;
-    wl_corr *e = NULL;
-    wl_corr_result res = {0};
-    wl_incident_overrides ov = {0};
-    uint64_t *ids = NULL;
+    uint64_t *ids = wl_malloc((nn ? nn : 1) * sizeof *ids);
+    json_t *list = json_array();
     size_t nids = 0;
-    json_t *list = NULL;
-    wl_rc rc;
+    wl_rc rc = WL_OK;
     *out = NULL;
-    wl_corr_compat_default(&c);
-    if ((rc = wl_corr_new(&c, &e, err)) != WL_OK || (rc = wl_corr_add_all(e, r, n, err)) != WL_OK)
-        goto out;
-    if ((rc = wl_incident_overrides_load(s, &ov)) != WL_OK) {
-        wl_error_set(err, rc, "storage", "the daily report: cannot read the splits and merges");
-        goto out;
-    }
-    if ((rc = wl_corr_overrides(e, ov.ov, ov.n, err)) != WL_OK ||
-        (rc = wl_corr_incidents(e, &res, err)) != WL_OK)
-        goto out;
-    ids = wl_malloc((nn ? nn : 1) * sizeof *ids);
-    list = json_array();
     if (ids == NULL || list == NULL) {
-        rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+        rc = WL_ERR_NOMEM;
         goto out;
     }
     for (size_t i = 0; i < nn; i++) { /* each notable report's incident, once, by id */
@@ -307,9 +291,9 @@ wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
         json_t *j = NULL;
         if (i && ids[i] == ids[i - 1])
             continue;
-        if ((rc = wl_incident_json(&res, ids[i], meta, n, &ov, &j)) != WL_OK ||
+        if ((rc = wl_incident_json(res, ids[i], meta, nmeta, ov, &j)) != WL_OK ||
             json_array_append_new(list, j) != 0) {
-            rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (daily report)");
+            rc = WL_ERR_NOMEM;
             goto out;
         }
     }
@@ -318,6 +302,32 @@ wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
 out:
     json_decref(list);
     wl_free(ids);
+    return rc;
+}
+
+wl_rc wl_incidents_notable(wl_store *s, const wl_corr_report *r, size_t n,
+                           const wl_incident_meta *meta, const uint64_t *notable, size_t nn,
+                           json_t **out, wl_error *err)
+{
+    wl_corr_compat c;
+    wl_corr *e = NULL;
+    wl_corr_result res = {0};
+    wl_incident_overrides ov = {0};
+    wl_rc rc;
+    *out = NULL;
+    wl_corr_compat_default(&c);
+    if ((rc = wl_corr_new(&c, &e, err)) != WL_OK || (rc = wl_corr_add_all(e, r, n, err)) != WL_OK)
+        goto out;
+    if ((rc = wl_incident_overrides_load(s, &ov)) != WL_OK) {
+        wl_error_set(err, rc, "storage", "the daily report: cannot read the splits and merges");
+        goto out;
+    }
+    if ((rc = wl_corr_overrides(e, ov.ov, ov.n, err)) != WL_OK ||
+        (rc = wl_corr_incidents(e, &res, err)) != WL_OK)
+        goto out;
+    if ((rc = wl_incidents_holding(e, &res, meta, n, &ov, notable, nn, out)) != WL_OK)
+        wl_error_set(err, rc, "internal", "out of memory (daily report)");
+out:
     wl_corr_result_free(&res);
     wl_incident_overrides_free(&ov);
     wl_corr_free(e);

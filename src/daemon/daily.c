@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "respond.h"
 #include "route.h"
+#include "threads.h"
 #include "viewcache.h"
 #include "willing/compliance.h"
 #include "willing/crypto.h"
@@ -83,7 +84,8 @@ static wl_rc build(void *ctx, wl_zone_index *zones)
     if (s == NULL || wl_store_begin_read(s) != WL_OK)
         return wl_error_set(a->err, WL_ERR_IO, "storage", "the ledger cannot be read");
     pthread_mutex_lock(&regions_mu);
-    rc = wl_daily_build(s, a->day, regions_get(), zones, &a->out, a->err);
+    rc = wl_daily_build_with(s, a->day, regions_get(), zones, wl_incidents_holding_now, NULL,
+                             &a->out, a->err);
     pthread_mutex_unlock(&regions_mu);
     (void)!wl_store_commit(s);
     return rc;

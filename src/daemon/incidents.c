@@ -294,10 +294,12 @@ static wl_rc current(wl_error *err)
     drain();
     if (eng == NULL) {
         wl_store *s = wl_thread_store();
-        if (s == NULL || wl_store_begin_read(s) != WL_OK)
+        bool own = s && !wl_store_in_transaction(s); /* the daily report's snapshot: kept */
+        if (s == NULL || (own && wl_store_begin_read(s) != WL_OK))
             return wl_error_set(err, WL_ERR_IO, "storage", "the ledger cannot be read");
         rc = build_from(s, false, err);
-        (void)!wl_store_commit(s);
+        if (own)
+            (void)!wl_store_commit(s);
         if (rc != WL_OK)
             return rc;
     }
@@ -312,6 +314,21 @@ static wl_rc current(wl_error *err)
         wl_test_delay("WL_TEST_INCIDENTS_READ_DELAY_MS", "the first read of the incidents");
     }
     return WL_OK;
+}
+
+wl_rc wl_incidents_holding_now(void *ctx, const uint64_t *notable, size_t n, json_t **out,
+                               wl_error *err)
+{
+    wl_rc rc;
+    (void)ctx;
+    *out = NULL;
+    pthread_mutex_lock(&mu);
+    rc = current(err);
+    if (rc == WL_OK &&
+        (rc = wl_incidents_holding(eng, &res, meta, nmeta, &ovs, notable, n, out)) != WL_OK)
+        wl_error_set(err, rc, "internal", "out of memory (daily report)");
+    pthread_mutex_unlock(&mu);
+    return rc;
 }
 
 static enum MHD_Result failed(wl_call *call, wl_rc rc, wl_error *err)

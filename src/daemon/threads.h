@@ -11,6 +11,8 @@
 
 #include "willing/ledger.h"
 
+typedef struct json_t json_t;
+
 typedef struct wl_job wl_job;
 
 /* The publisher: checkpoints every interval, witnesses' cosignatures. */
@@ -35,5 +37,9 @@ void wl_sealed_receipts(wl_job *round);
  */
 void wl_incidents_start(wl_store *s);
 void wl_incidents_on_round(wl_job *round);
+/* The daily report's notable incidents from the engine (a wl_daily_notable_fn; ctx unused):
+ * the ids and reports GET /api/v1/incidents gives. */
+wl_rc wl_incidents_holding_now(void *ctx, const uint64_t *notable, size_t n, json_t **out,
+                               wl_error *err);
 
 #endif

@@ -276,4 +276,26 @@ get "/api/v1/incidents/$C1" >"$T/c1.json"
 check "a report posted just before a read is in its incident" python3 -c "
 import json; o = json.load(open('$T/c1.json'))
 assert [r['report'] for r in o['reports']] == [$C1, $C3], o"
+# ---- the daily report's notable incidents are the engine's: ids and reports across days ----
+# c4 (2026-11-30, 19:29:59 Kyiv) and c5 (casualties, 2026-12-01) join across 19:30: one
+# incident, id c4; c6 (casualties, 2026-11-30) and c7 (2026-12-01) apart, merged.
+C4=$(post mon monitor.report "$(rep c4 explosion 31.0 50.0 $((EDGE - 1)))")
+C5=$(post mon monitor.report "$(rep c5 civilian_casualties 31.0 50.0 $((EDGE + 60)))")
+C6=$(post mon monitor.report "$(rep c6 civilian_casualties 32.0 50.0 $T0)")
+C7=$(post mon monitor.report "$(rep c7 explosion 33.0 50.0 $((EDGE + 600)))")
+CJ=$(post mon monitor.merge "{\"reports\":[$C6,$C7],\"reason\":\"one strike\"}")
+for d in 2026-11-30 2026-12-01; do get "/api/v1/daily/$d" >"$T/c-daily-$d.json"; done
+get "/api/v1/incidents/$C4" >"$T/c4.json"
+get "/api/v1/incidents/$C6" >"$T/c6.json"
+check "2026-12-01's notable incident across 19:30 is GET /api/v1/incidents/<id>'s, id and reports" \
+  python3 -c "
+import json; d = json.load(open('$T/c-daily-2026-12-01.json')); i = json.load(open('$T/c4.json'))
+assert [x['report'] for x in i['reports']] == [$C4, $C5], i
+assert $C5 in d['notable'] and i in d['notable_incidents'], d['notable_incidents']
+assert all(n['id'] != $C5 for n in d['notable_incidents']), d['notable_incidents']"
+check "2026-11-30's notable incident merged with a report of 2026-12-01 is the engine's" \
+  python3 -c "
+import json; d = json.load(open('$T/c-daily-2026-11-30.json')); i = json.load(open('$T/c6.json'))
+assert [x['report'] for x in i['reports']] == [$C6, $C7] and i['overrides'][0]['index'] == $CJ, i
+assert $C6 in d['notable'] and i in d['notable_incidents'], d['notable_incidents']"
 finish
