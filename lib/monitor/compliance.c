@@ -346,17 +346,30 @@ static void periods_free(build *b)
     b->named = b->deals = NULL;
 }
 
+/* The days the alerts of day weigh: the longest threshold's, or as many as have a period. */
+static unsigned alert_days(const char *day, unsigned maxd)
+{
+    int64_t last = wl_date_days(day, false);
+    return last >= 1 && (int64_t)maxd > last ? (unsigned)last : maxd;
+}
+
 /* The periods of the days days ending on day, every report of them counted. */
 static wl_rc count_days(build *b, const char *day, unsigned days)
 {
     int64_t last = wl_date_days(day, false);
+    wl_daily_period first;
     wl_rc rc = WL_OK;
-    if (last < 1 || strlen(day) != 10)
+    /* a date as the daily report takes one (1970-01-01 and earlier too: days may be < 1) */
+    if (day == NULL || strlen(day) != 10 || wl_daily_period_of(day, &first) != WL_OK)
         return wl_error_set(b->err, WL_ERR_INVALID, "bad_day", "day: not a date YYYY-MM-DD: %.20s",
-                            day);
-    if (days < 1 || days > WL_COMPLIANCE_DAYS_MAX || last - (int64_t)days < 1)
+                            day ? day : "");
+    if (days < 1 || days > WL_COMPLIANCE_DAYS_MAX)
         return wl_error_set(b->err, WL_ERR_INVALID, "bad_query", "days: 1 to %u",
                             WL_COMPLIANCE_DAYS_MAX);
+    if ((int64_t)days > last) /* the trend's first day has a period: 1970-01-02 or after */
+        return wl_error_set(b->err, WL_ERR_INVALID, "bad_query",
+                            "days: at most %lld for %s (a day's period starts 1970-01-02)",
+                            (long long)last, day);
     if ((b->d = wl_calloc(days, sizeof *b->d)) == NULL)
         return nomem(b);
     b->nd = days;
@@ -607,7 +620,10 @@ static json_int_t figure(const period *p, const char *zone, const char *type)
 /* The alert of threshold t for zone, if its figure exceeded t->above on each of its days. */
 static wl_rc weigh(const build *b, const wl_threshold *t, const char *zone, json_t *alerts)
 {
-    json_t *figs = json_array(), *a;
+    json_t *figs, *a;
+    if ((unsigned)t->days > b->nd) /* fewer days have a period than it weighs (1970): none */
+        return WL_OK;
+    figs = json_array();
     for (unsigned i = b->nd - (unsigned)t->days; i < b->nd; i++) {
         json_int_t f = figure(&b->d[i], zone, t->type);
         if (f <= (json_int_t)t->above) {
@@ -637,13 +653,14 @@ wl_rc wl_compliance_alerts(wl_store *s, const char *day, bool all, wl_regions *r
         rc = nomem(&b);
         goto out;
     }
-    if (wl_date_days(day ? day : "", false) < 1 || strlen(day) != 10) {
+    if (day == NULL || strlen(day) != 10) { /* a date: count_days asks the daily report */
         rc = wl_error_set(err, WL_ERR_INVALID, "bad_day", "day: not a date YYYY-MM-DD: %.20s",
                           day ? day : "");
         goto out;
     }
     if ((rc = wl_thresholds_each(s, keep, &ts, err)) != WL_OK ||
-        (rc = deals_in_force(&b)) != WL_OK || (rc = count_days(&b, day, ts.maxd)) != WL_OK)
+        (rc = deals_in_force(&b)) != WL_OK ||
+        (rc = count_days(&b, day, alert_days(day, ts.maxd))) != WL_OK)
         goto out;
     /* every zone counted in on one of the days: what a threshold on "*" weighs */
     for (unsigned i = 0; i < b.nd; i++) {

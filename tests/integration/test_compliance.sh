@@ -255,6 +255,12 @@ for q in 'days=0' 'days=91' 'days=x' 'days=-1'; do
   st=$(status GET "/api/v1/compliance?day=2026-03-29&$q")
   check "GET /api/v1/compliance?day=2026-03-29&$q: 400 bad_query naming days" sh -c "[ '$st' = 400 ] && grep -q '\"bad_query\"' '$T/body' && grep -q days '$T/body'"
 done
+# the first days of 1970 are days as any other (the daily report's and the incidents' too)
+st=$(status GET '/api/v1/compliance?day=1970-01-02&days=1')
+check "GET /api/v1/compliance?day=1970-01-02&days=1: 200" [ "$st" = 200 ]
+st=$(status GET '/api/v1/compliance/alerts?day=1970-01-02')
+check "alerts of 1970-01-02 (thresholds of 3 days, one day with a period): 200, none raised" python3 -c "
+import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['alerts']==[], ('$st', o)"
 st=$(status GET '/api/v1/compliance/alerts?day=2026-13-01')
 check "alerts of a bad day: 400 bad_day" sh -c "[ '$st' = 400 ] && grep -q '\"bad_day\"' '$T/body'"
 st=$(status POST /api/v1/compliance -H 'Content-Type: application/json' --data '{}')
