@@ -157,7 +157,14 @@ static const char schema[] =
     " event TEXT NOT NULL, PRIMARY KEY(idx, row)) WITHOUT ROWID;"
     "CREATE UNIQUE INDEX IF NOT EXISTS history_by_id ON history(source, release, id);"
     "CREATE INDEX IF NOT EXISTS history_by_day ON history(source, release, date_start, id);"
-    "CREATE INDEX IF NOT EXISTS history_by_source ON history(source, idx);";
+    "CREATE INDEX IF NOT EXISTS history_by_source ON history(source, idx);"
+    /* sqlite_pressure.c: designations by (source, subject), the latest body; imports' snapshots */
+    "CREATE TABLE IF NOT EXISTS designations(source TEXT NOT NULL, subject TEXT NOT NULL,"
+    " idx INTEGER NOT NULL, first INTEGER NOT NULL, author TEXT NOT NULL, type TEXT NOT NULL,"
+    " listed TEXT NOT NULL, delisted TEXT, body TEXT NOT NULL, PRIMARY KEY(source, subject))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS pressure_snapshots(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
+    " list TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL);";
 
 /*
  * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
@@ -219,6 +226,7 @@ static wl_rc prepare(wl_store *s)
         [WL_SQ_FLOWS_TOTALS] = &wl_sq_flows_totals,
         [WL_SQ_MONITOR] = &wl_sq_monitor,
         [WL_SQ_HISTORY] = &wl_sq_history,
+        [WL_SQ_PRESSURE] = &wl_sq_pressure,
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
@@ -466,29 +474,12 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {"members",
-                                         "keys",
-                                         "requirements",
-                                         "facts",
-                                         "pledges_announced",
-                                         "flows",
-                                         "flow_answers",
-                                         "instruments",
-                                         "rates",
-                                         "refs",
-                                         "zones",
-                                         "blob_refs",
-                                         "blob_public",
-                                         "announced",
-                                         "deals",
-                                         "deal_versions",
-                                         "deal_parties",
-                                         "deal_notices",
-                                         "reports",
-                                         "report_overrides",
-                                         "history",
-                                         "sqlite_schema",
-                                         NULL};
+    static const char *const tables[] = {
+        "members",       "keys",         "requirements",       "facts",         "pledges_announced",
+        "flows",         "flow_answers", "instruments",        "rates",         "refs",
+        "zones",         "blob_refs",    "blob_public",        "announced",     "deals",
+        "deal_versions", "deal_parties", "deal_notices",       "reports",       "report_overrides",
+        "history",       "designations", "pressure_snapshots", "sqlite_schema", NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

@@ -35,6 +35,7 @@ enum {
     WL_SQ_FLOWS_TOTALS,
     WL_SQ_MONITOR,
     WL_SQ_HISTORY,
+    WL_SQ_PRESSURE,
     WL_SQ_FAMILIES
 };
 /* Statements one family may cache (each family's file checks its count against it). */
@@ -50,7 +51,7 @@ extern const char wl_sq_flows_views_schema[];
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
     wl_sq_witness, wl_sq_flows_ref, wl_sq_flows, wl_sq_zones, wl_sq_blobs, wl_sq_deal,
     wl_sq_flows_totals, wl_sq_monitor;
-extern const wl_sq_family wl_sq_history;
+extern const wl_sq_family wl_sq_history, wl_sq_pressure;
 
 struct wl_store {
     sqlite3 *db;

@@ -30,6 +30,7 @@
 #include "store/store_identity.h"
 #include "store/store_log.h"
 #include "store/store_monitor.h"
+#include "store/store_pressure.h"
 #include "store/store_sealed.h"
 #include "store/store_session.h"
 #include "store/store_witness.h"

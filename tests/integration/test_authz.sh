@@ -193,6 +193,22 @@ check "history.batch by the coordinator" [ "$(w gb history.batch "$HB")" = ok ]
 matrix "/api/v1/history"                   200 200 200 200 200 200 200
 matrix "/api/v1/history/events?limit=5"    200 200 200 200 200 200 200
 matrix "/api/v1/daily/2026-03-29"          200 200 200 200 200 200 200
+# pressure (issue 12): a designation by any member for its own list with its own key, by the
+# operator for another authority's list; a snapshot by the operator only; read by anyone
+PH=$(printf '%064d' 0)
+PD() { echo "{\"subject\":\"$2\",\"type\":\"person\",\"names\":[{\"name\":\"Ivan Ivanov\",\"script\":\"Latn\"}],\"listed\":\"2022-03-15\",\"source\":{\"list\":\"$1\",\"file\":\"$PH\"}}"; }
+PS="{\"list\":\"ofac-sdn\",\"file\":\"$PH\",\"date\":\"2022-03-15\",\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}"
+cp "$OPKEY" "$T/op-pressure.key"
+for r in xa de gb ua mo; do check "pressure.designation by $r for its own list" [ "$(w $r pressure.designation "$(PD $r s1)")" = ok ]; done
+for r in de gb mo; do check "pressure.designation by $r for xa's list: refused" [ "$(w $r pressure.designation "$(PD xa s2)")" = refused ]; done
+check "pressure.designation by a member for another authority's list: refused" [ "$(w gb pressure.designation "$(PD ofac-sdn s3)")" = refused ]
+check "pressure.designation by the operator for another authority's list" [ "$(w op-pressure pressure.designation "$(PD ofac-sdn s3)")" = ok ]
+check "pressure.designation by the operator for a member's list: refused" [ "$(w op-pressure pressure.designation "$(PD gb s4)")" = refused ]
+for r in xa de gb ua mo; do check "pressure.snapshot by $r: refused" [ "$(w $r pressure.snapshot "$PS")" = refused ]; done
+check "pressure.snapshot by the operator" [ "$(w op-pressure pressure.snapshot "$PS")" = ok ]
+#                                         anon xa  xa2 de  gb  ua  mo
+matrix "/api/v1/pressure/subjects"         200 200 200 200 200 200 200
+matrix "/api/v1/pressure/screen?name=Ivanov" 200 200 200 200 200 200 200
 # a sealed flow on xa's sealed pledge: read by its author's officers, the coordinator and its reader
 PID=$("$W" pledge show --server "$URL" --key "$T/xa.key" --json "$ID" |
   python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pressure family of the SQLite store (store/store_pressure.h): tables
+ * designations and pressure_snapshots.
+ */
+#include "store/sqlite_int.h"
+
+enum { Q_PUT, Q_LIST, Q_SNAP, Q_COUNT };
+_Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
+
+static const char *const sql[Q_COUNT] = {
+    [Q_PUT] = "INSERT INTO designations(source, subject, idx, first, author, type, listed,"
+              " delisted, body) VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8)"
+              " ON CONFLICT(source, subject) DO UPDATE SET idx = excluded.idx,"
+              " author = excluded.author, type = excluded.type, listed = excluded.listed,"
+              " delisted = excluded.delisted, body = excluded.body",
+    [Q_LIST] = "SELECT source, subject, idx, first, author, type, listed, delisted, body"
+               " FROM designations WHERE (?1 IS NULL OR source = ?1)"
+               " AND (source > ?2 OR (source = ?2 AND subject > ?3))"
+               " ORDER BY source, subject LIMIT ?4",
+    [Q_SNAP] = "INSERT INTO pressure_snapshots(idx, author, list, file, date, body)"
+               " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+};
+const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
+
+static sqlite3_stmt *stmt(wl_store *s, int q)
+{
+    return family_stmt(s, WL_SQ_PRESSURE, q);
+}
+
+wl_rc wl_store_designation_put(wl_store *s, const wl_store_designation *d)
+{
+    sqlite3_stmt *st = stmt(s, Q_PUT);
+    const char *texts[] = {d->author, d->type, d->listed, d->delisted, d->body};
+    sqlite3_bind_text(st, 1, d->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)d->idx);
+    for (int i = 0; i < 5; i++)
+        if (texts[i])
+            sqlite3_bind_text(st, i + 4, texts[i], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, i + 4);
+    return step_done(st);
+}
+
+wl_rc wl_store_designations(wl_store *s, const char *source, const char *after_source,
+                            const char *after_subject, uint64_t limit, wl_store_designation_fn fn,
+                            void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_LIST);
+    wl_rc rc = WL_OK;
+    int r;
+    if (source)
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 1);
+    sqlite3_bind_text(st, 2, after_source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, after_subject, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
+    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_store_designation d = {
+            .source = (const char *)sqlite3_column_text(st, 0),
+            .subject = (const char *)sqlite3_column_text(st, 1),
+            .idx = (uint64_t)sqlite3_column_int64(st, 2),
+            .first = (uint64_t)sqlite3_column_int64(st, 3),
+            .author = (const char *)sqlite3_column_text(st, 4),
+            .type = (const char *)sqlite3_column_text(st, 5),
+            .listed = (const char *)sqlite3_column_text(st, 6),
+            .delisted = (const char *)sqlite3_column_text(st, 7),
+            .body = (const char *)sqlite3_column_text(st, 8),
+        };
+        rc = fn(ctx, &d);
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p)
+{
+    sqlite3_stmt *st = stmt(s, Q_SNAP);
+    const char *texts[] = {p->author, p->list, p->file, p->date, p->body};
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)p->idx);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_STATIC);
+    return step_done(st);
+}
