@@ -6,7 +6,8 @@
  *   GET /api/v1/incidents/<id>                      one incident, why each report is in it
  * Public: reports and overrides are public entries. One engine
  * (include/willing/correlate.h) for the daemon, behind one mutex: built at
- * start from the stored reports and overrides (serve.c), then each report,
+ * start from the stored reports and overrides on a thread of its own (reads
+ * wait for it, writes go on, queued), then each report,
  * merge and split the sequencer commits queued after its round, before the
  * writer is answered (wl_sequencer_on_round), so a read after a write sees
  * it. The hook never waits for the engine: it only queues the round's new
@@ -45,6 +46,8 @@ static wl_incident_overrides ovs; /* every override, by index */
 static uint64_t synced;           /* entries below this index are accounted for */
 static wl_corr_result res;        /* the incidents, valid when res_ok */
 static bool res_ok;
+static bool starting; /* the start-up build runs (start_main): reads wait on built_cv */
+static pthread_cond_t built_cv = PTHREAD_COND_INITIALIZER;
 static bool delayed; /* WL_TEST_INCIDENTS_READ_DELAY_MS spent: under mu */
 
 static void drop(void)
@@ -138,9 +141,38 @@ static wl_rc build_from(wl_store *s, bool progress, wl_error *err)
     return WL_OK;
 }
 
-void wl_incidents_start(wl_store *s)
+/* The start-up build, on a thread of its own: writes go on meanwhile (queued, below), reads
+ * wait for it (on built_cv). */
+static void *start_main(void *arg)
 {
     wl_error err = {0};
+    wl_store *s = wl_thread_store();
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    wl_test_delay("WL_TEST_INCIDENTS_BUILD_DELAY_MS", "the incidents' start-up build");
+    if (s == NULL || wl_store_begin_read(s) != WL_OK)
+        fprintf(stderr, "willing: incidents: the ledger cannot be read: built at the first read\n");
+    else {
+        if (build_from(s, true, &err) != WL_OK)
+            fprintf(stderr, "willing: incidents: %s: built at the first read\n", err.msg);
+        (void)!wl_store_commit(s);
+    }
+    starting = false;
+    pthread_cond_broadcast(&built_cv);
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+void wl_incidents_start(wl_store *s)
+{
+    pthread_t t;
+    wl_error err = {0};
+    starting = true;
+    if (pthread_create(&t, NULL, start_main, NULL) == 0) {
+        pthread_detach(t);
+        return;
+    }
+    starting = false; /* no thread: built here, before the sequencer runs */
     pthread_mutex_lock(&mu);
     if (build_from(s, true, &err) != WL_OK)
         fprintf(stderr, "willing: incidents: %s: built at the first read\n", err.msg);
@@ -291,6 +323,8 @@ static void drain(void)
 static wl_rc current(wl_error *err)
 {
     wl_rc rc;
+    while (starting)
+        pthread_cond_wait(&built_cv, &mu);
     drain();
     if (eng == NULL) {
         wl_store *s = wl_thread_store();

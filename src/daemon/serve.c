@@ -575,7 +575,7 @@ static int serve(int argc, char **argv)
     }
     wl_sequencer_on_round(wl_sealed_receipts);
     wl_sequencer_on_round(wl_incidents_on_round);
-    wl_incidents_start(wstore); /* before the sequencer: nothing is written meanwhile */
+    wl_incidents_start(wstore); /* in the background: rounds are queued meanwhile */
     pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
     if (wl_publish_once(pstore, why, sizeof why) != WL_OK) {
         fprintf(stderr, "willing serve: cannot publish a checkpoint: %s\n", why);

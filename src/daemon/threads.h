@@ -30,8 +30,8 @@ void *wl_coverage_warmer_main(void *arg);
  */
 void wl_sealed_receipts(wl_job *round);
 /*
- * The incidents' engine (incidents.c): built from s at start-up, before the
- * sequencer runs; then each committed round's reports, merges and splits
+ * The incidents' engine (incidents.c): built at start-up on a thread of its
+ * own (s only if no thread can be made); then each committed round's reports, merges and splits
  * queued after it (wl_sequencer_on_round), before its writers are answered,
  * without waiting for the engine; the next read adds them.
  */

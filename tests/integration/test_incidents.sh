@@ -298,4 +298,18 @@ check "2026-11-30's notable incident merged with a report of 2026-12-01 is the e
 import json; d = json.load(open('$T/c-daily-2026-11-30.json')); i = json.load(open('$T/c6.json'))
 assert [x['report'] for x in i['reports']] == [$C6, $C7] and i['overrides'][0]['index'] == $CJ, i
 assert $C6 in d['notable'] and i in d['notable_incidents'], d['notable_incidents']"
+# ---- the start-up build does not hold writes: reads wait for it, then see them ----
+# WL_TEST_INCIDENTS_BUILD_DELAY_MS (src/daemon/faults.c): the build at start takes 15 s more.
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+WL_TEST_INCIDENTS_BUILD_DELAY_MS=15000 start_server c
+wait_for "the start-up build under way" grep -q 'WL_TEST_INCIDENTS_BUILD_DELAY_MS' "$T/c.log"
+curl -fs -o "$T/c-start.json" "$URL/api/v1/incidents/$C1" &
+SLOW=$!
+C8=$(post mon monitor.report "$(rep c8 explosion 30.0 50.0 $((T0 + 180)))")
+check "a report is acknowledged while the start-up build runs (a read still waiting for it)" \
+  kill -0 "$SLOW"
+wait "$SLOW" || true
+check "the read that waited for the build sees the report posted meanwhile" python3 -c "
+import json; o = json.load(open('$T/c-start.json'))
+assert [r['report'] for r in o['reports']] == [$C1, $C3, $C8], o"
 finish
