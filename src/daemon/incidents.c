@@ -179,6 +179,14 @@ void wl_incidents_start(wl_store *s)
     pthread_mutex_unlock(&mu);
 }
 
+void wl_incidents_wait(void)
+{
+    pthread_mutex_lock(&mu);
+    while (starting)
+        pthread_cond_wait(&built_cv, &mu);
+    pthread_mutex_unlock(&mu);
+}
+
 /*
  * The rounds' new reports and overrides, waiting for the next read (under qmu,
  * never under mu): the after-round hook only appends to this queue, so a write

@@ -620,6 +620,7 @@ static int serve(int argc, char **argv)
     pthread_join(seq_thread, NULL);
     MHD_stop_daemon(server.mhd);
     wl_admit_stop();
+    wl_incidents_wait(); /* its build thread reads through its own thread's store */
     wl_thread_stores_close();
     wl_store_close(wstore);
     wl_store_close(pstore);

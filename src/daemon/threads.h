@@ -36,6 +36,9 @@ void wl_sealed_receipts(wl_job *round);
  * without waiting for the engine; the next read adds them.
  */
 void wl_incidents_start(wl_store *s);
+/* Returns once the start-up build is over: at shutdown, before the threads' stores close
+ * (the build reads through a store of its own thread). */
+void wl_incidents_wait(void);
 void wl_incidents_on_round(wl_job *round);
 /* The daily report's notable incidents from the engine (a wl_daily_notable_fn; ctx unused):
  * the ids and reports GET /api/v1/incidents gives. */
