@@ -45,6 +45,34 @@ static inline wl_rc wl_test_store_open(char dir[32], char path[64], const char *
     return wl_store_open(path, 1, s);
 }
 
+/* A test's own store in a fresh directory: cmocka's state, made by wl_test_fx_setup (prefix: the
+ * directory's, /tmp/<prefix>XXXXXX) and closed and removed by wl_test_fx_teardown. */
+typedef struct {
+    char dir[32];
+    wl_store *s;
+} wl_test_fx;
+
+static inline int wl_test_fx_setup(void **state, const char *prefix)
+{
+    wl_test_fx *f = calloc(1, sizeof *f);
+    char path[64];
+    if (f == NULL || wl_test_store_open(f->dir, path, prefix, &f->s) != WL_OK) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static inline int wl_test_fx_teardown(void **state)
+{
+    wl_test_fx *f = *state;
+    wl_store_close(f->s);
+    wl_test_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
 /* The whole file at path, NUL-terminated, its length in *len; NULL if unreadable. Caller frees. */
 static inline char *wl_test_slurp(const char *path, size_t *len)
 {

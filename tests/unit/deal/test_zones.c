@@ -20,28 +20,16 @@
 #include "willing/module.h"
 #include "willing/zones.h"
 
-typedef struct {
-    char dir[32];
-    wl_store *s;
-} fx;
+typedef wl_test_fx fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    char path[64];
-    if (f == NULL || wl_test_store_open(f->dir, path, "wl-zones.", &f->s) != WL_OK)
-        return -1;
-    *state = f;
-    return 0;
+    return wl_test_fx_setup(state, "wl-zones.");
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    wl_store_close(f->s);
-    wl_test_rmdir(f->dir);
-    free(f);
-    return 0;
+    return wl_test_fx_teardown(state);
 }
 
 static void put(wl_store *s, uint64_t idx, uint64_t version, const char *id, const char *geometry)

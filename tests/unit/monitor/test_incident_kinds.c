@@ -23,29 +23,17 @@
 #include "willing/module.h"
 #include "willing/monitor.h"
 
-typedef struct {
-    char dir[32];
-    wl_store *s;
-} fx;
+typedef wl_test_fx fx;
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    char path[64];
-    if (f == NULL || wl_test_store_open(f->dir, path, "wl-incident.", &f->s) != WL_OK)
-        return -1;
     assert_int_equal(wl_modules_register(), WL_OK);
-    *state = f;
-    return 0;
+    return wl_test_fx_setup(state, "wl-incident.");
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    wl_store_close(f->s);
-    wl_test_rmdir(f->dir);
-    free(f);
-    return 0;
+    return wl_test_fx_teardown(state);
 }
 
 #define T0 1764576000 /* 2025-12-01T08:00:00Z */
