@@ -49,5 +49,42 @@ uint64_t wl_pressure_index_version(const wl_pressure_index *pi);
  */
 wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_names_query *q,
                          json_t **out, wl_error *err) WL_MUST;
+/* The number of subjects in pi; the candidates of a screening as JSON (an array, NULL when out of
+ * memory), each as wl_pressure_screen gives it. */
+size_t wl_pressure_index_subjects(const wl_pressure_index *pi);
+const wl_names_index *wl_pressure_index_names(const wl_pressure_index *pi);
+json_t *wl_pressure_candidates_json(const wl_pressure_index *pi, const wl_names_candidate *c,
+                                    size_t count);
+/* The designation behind candidate subject id of pi: its list, subject, type and entry. */
+void wl_pressure_index_ref(const wl_pressure_index *pi, uint64_t id, const char **source,
+                           const char **subject, const char **type, uint64_t *entry);
+
+/*
+ * A screening's query as an analyst writes it (lib/pressure/screen.c,
+ * docs/internals/pressure.md "Screening"). wl_pressure_dob_parse: "YYYY",
+ * "YYYY-MM" or "YYYY-MM-DD" into d, WL_ERR_INVALID otherwise.
+ * wl_pressure_id_parse: an identifier "VALUE" or "TYPE:VALUE" (the first colon
+ * splits; the type 1-64 bytes, the value 1-128) into id, written in place in
+ * text (its colon made NUL); WL_ERR_INVALID, err naming it, otherwise. Only the
+ * value is compared (letters and digits, case ignored); the type is shown.
+ */
+wl_rc wl_pressure_dob_parse(const char *text, wl_name_date *d) WL_MUST;
+wl_rc wl_pressure_id_parse(char *text, wl_name_id *id, wl_error *err) WL_MUST;
+
+/*
+ * Screens every row of a CSV of names (UTF-8, RFC 4180, a header row naming
+ * its columns: name, and optional dob, country, ref and any number of id) against pi,
+ * at most limit candidates each. as_csv 0: *json {"data_version",
+ * "subjects_screened", "rows", "refused", "results": [{"line", "ref"?, "name",
+ * "candidates"} or {"line", "ref"?, "name", "error", "message"}]}; as_csv 1:
+ * the same as CSV text appended to csv (one line per candidate, one for a row
+ * with none or refused). A row's own fault refuses that row alone; the file's
+ * (not CSV, a quote out of place, no name column, a column of another name,
+ * more than WL_SCREEN_ROWS_MAX rows) refuses the call: WL_ERR_INVALID or
+ * WL_ERR_TOO_LARGE, *line the line (0 when none), err naming it.
+ */
+wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const char *text, size_t len,
+                             size_t limit, int as_csv, json_t **json, wl_buf *csv, size_t *line,
+                             wl_error *err) WL_MUST;
 
 #endif

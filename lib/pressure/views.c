@@ -235,21 +235,10 @@ static const char *agree_name(wl_name_agree a)
     return names[a];
 }
 
-wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_names_query *q,
-                         json_t **out, wl_error *err)
+json_t *wl_pressure_candidates_json(const wl_pressure_index *pi, const wl_names_candidate *c,
+                                    size_t count)
 {
-    wl_names_candidate *c = wl_calloc(WL_SCREEN_LIMIT_MAX, sizeof *c);
-    size_t count = 0;
-    json_t *arr;
-    wl_rc rc;
-    *out = NULL;
-    if (c == NULL)
-        return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
-    if ((rc = wl_names_screen(n, pi->ix, q, c, WL_SCREEN_LIMIT_MAX, &count, err)) != WL_OK) {
-        wl_free(c);
-        return rc;
-    }
-    arr = json_array();
+    json_t *arr = json_array();
     for (size_t i = 0; arr && i < count; i++) {
         const subject_ref *r = &pi->refs[c[i].subject];
         char schemes[128];
@@ -271,6 +260,41 @@ wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_name
             arr = NULL;
         }
     }
+    return arr;
+}
+
+size_t wl_pressure_index_subjects(const wl_pressure_index *pi)
+{
+    return pi->n;
+}
+
+const wl_names_index *wl_pressure_index_names(const wl_pressure_index *pi)
+{
+    return pi->ix;
+}
+
+void wl_pressure_index_ref(const wl_pressure_index *pi, uint64_t id, const char **source,
+                           const char **subject, const char **type, uint64_t *entry)
+{
+    const subject_ref *r = &pi->refs[id];
+    *source = r->source, *subject = r->subject, *type = r->type, *entry = r->entry;
+}
+
+wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_names_query *q,
+                         json_t **out, wl_error *err)
+{
+    wl_names_candidate *c = wl_calloc(WL_SCREEN_LIMIT_MAX, sizeof *c);
+    size_t count = 0;
+    json_t *arr;
+    wl_rc rc;
+    *out = NULL;
+    if (c == NULL)
+        return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+    if ((rc = wl_names_screen(n, pi->ix, q, c, WL_SCREEN_LIMIT_MAX, &count, err)) != WL_OK) {
+        wl_free(c);
+        return rc;
+    }
+    arr = wl_pressure_candidates_json(pi, c, count);
     wl_free(c);
     if (arr == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");

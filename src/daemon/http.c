@@ -29,10 +29,11 @@ static void req_fail(wl_req *r, int status, const char *code, const char *msg)
     snprintf(r->error_msg, sizeof r->error_msg, "%s", msg);
 }
 
-static bool is_json_type(const char *ct)
+/* ct is the media type want, with or without parameters. */
+static bool is_type(const char *ct, const char *want)
 {
-    size_t n = strlen("application/json");
-    if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+    size_t n = strlen(want);
+    if (ct == NULL || strncasecmp(ct, want, n) != 0)
         return false;
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
@@ -138,9 +139,14 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
                                     "%llu bytes is over this server's limit of %zu bytes for a "
                                     "blob (serve --blob-max)",
                                     cl, r->max);
+    } else if (r->route->flags & WL_ROUTE_CSV_BODY) {
+        ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!is_type(ct, "text/csv"))
+            return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                    "send the body as Content-Type: text/csv");
     } else {
         ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (!is_json_type(ct))
+        if (!is_type(ct, "application/json"))
             return wl_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                                     "send the body as Content-Type: application/json");
     }

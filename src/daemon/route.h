@@ -51,6 +51,8 @@ typedef struct wl_call {
  * and over it the answer is 413 too_large.
  */
 #define WL_ROUTE_RAW_BODY 2u
+/* The body is CSV (Content-Type: text/csv, else 415), taken raw up to the row's body_max. */
+#define WL_ROUTE_CSV_BODY 4u
 
 typedef struct wl_route {
     const char *method;  /* "GET" (HEAD too), "POST", or "*": any method */
@@ -73,7 +75,7 @@ extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[]
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
     wl_routes_zones[], wl_routes_monitor[], wl_routes_daily[], wl_routes_compliance[];
 extern const wl_route wl_routes_history[];
-extern const wl_route wl_routes_pressure[];
+extern const wl_route wl_routes_pressure[], wl_routes_screen[];
 extern const wl_route wl_routes_incidents[];
 
 /*

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Screening over HTTP (issue 12, point 5), public:
+ *   GET /api/v1/pressure/screen?name=NAME[&id=[TYPE:]VALUE]...[&dob=YYYY[-MM[-DD]]]
+ *       [&country=C][&limit=N]
+ *     the candidates among the listed designations, each with its score and
+ *     why, never a verdict; a name, identifiers (id= repeated), or both
+ *   POST /api/v1/pressure/screen[?limit=N][&format=csv] (Content-Type: text/csv)
+ *     a CSV of names, each row's candidates or why the row was refused, with
+ *     its line; JSON, or CSV with format=csv or Accept: text/csv
+ *   GET /api/v1/pressure/screen/counterparties?facility=ID[&limit=N]
+ *     every contract under the facility, its counterparty screened
+ * Every answer says "data_version", the log's size the index was built from.
+ * The index (lib/pressure/views.c) is built once per data version, by one
+ * thread while the others wait, and shared: each request holds it by a count
+ * while it screens, so screenings run side by side, each with its thread's
+ * own names context (ICU's transliterators are not shared). docs/internals/pressure.md,
+ * "Screening".
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "daemon.h"
+#include "http.h"
+#include "respond.h"
+#include "route.h"
+#include "willing/limits.h"
+#include "willing/pressure.h"
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- the index, shared; a names context per thread ---- */
+
+typedef struct {
+    wl_pressure_index *pi;
+    unsigned users; /* requests holding it, and 1 while it is the current one */
+} held;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;    /* cur and the counts */
+static pthread_mutex_t build = PTHREAD_MUTEX_INITIALIZER; /* one build at a time */
+static held *cur;
+static pthread_key_t names_key;
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_free(void *p)
+{
+    wl_names_close(p);
+}
+
+static void names_key_make(void)
+{
+    (void)pthread_key_create(&names_key, names_free);
+}
+
+/* This thread's names context, opened on its first screening. */
+static wl_rc thread_names(wl_names **out, wl_error *err)
+{
+    wl_rc rc;
+    pthread_once(&names_once, names_key_make);
+    if ((*out = pthread_getspecific(names_key)) != NULL)
+        return WL_OK;
+    if ((rc = wl_names_open(out, err)) != WL_OK)
+        return rc;
+    if (pthread_setspecific(names_key, *out) != 0) {
+        wl_names_close(*out);
+        *out = NULL;
+        return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+    }
+    return WL_OK;
+}
+
+static void release(held *h)
+{
+    bool last;
+    pthread_mutex_lock(&mu);
+    last = --h->users == 0;
+    pthread_mutex_unlock(&mu);
+    if (last) {
+        wl_pressure_index_free(h->pi);
+        wl_free(h);
+    }
+}
+
+/* The current index if it is of version size, held (NULL otherwise): under mu. */
+static held *take_if(uint64_t size)
+{
+    held *h = NULL;
+    pthread_mutex_lock(&mu);
+    if (cur && wl_pressure_index_version(cur->pi) == size) {
+        h = cur;
+        h->users++;
+    }
+    pthread_mutex_unlock(&mu);
+    return h;
+}
+
+/* The index of the committed log as it is now, held by the caller until release. */
+static wl_rc acquire(wl_store *s, wl_names *n, held **out, wl_error *err)
+{
+    uint64_t size = 0;
+    held *h, *old = NULL;
+    wl_rc rc;
+    *out = NULL;
+    if ((rc = wl_store_begin_read(s)) != WL_OK)
+        return wl_error_set(err, rc, "storage", "the ledger cannot be read");
+    if ((rc = wl_store_size(s, &size)) != WL_OK) {
+        (void)!wl_store_commit(s);
+        return wl_error_set(err, rc, "storage", "pressure: cannot read the log's size");
+    }
+    if ((*out = take_if(size)) != NULL) {
+        (void)!wl_store_commit(s);
+        return WL_OK;
+    }
+    pthread_mutex_lock(&build); /* another thread may be building this very version */
+    if ((*out = take_if(size)) == NULL) {
+        if ((h = wl_calloc(1, sizeof *h)) == NULL)
+            rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+        else if ((rc = wl_pressure_index_build(s, n, size, &h->pi, err)) != WL_OK)
+            wl_free(h);
+        if (rc == WL_OK) {
+            h->users = 2; /* the current one, and ours */
+            pthread_mutex_lock(&mu);
+            old = cur;
+            cur = h;
+            pthread_mutex_unlock(&mu);
+            *out = h;
+        }
+    }
+    pthread_mutex_unlock(&build);
+    (void)!wl_store_commit(s);
+    if (old)
+        release(old);
+    return rc;
+}
+
+/* The thread's names context and the index held, or the answer of their failure in *ret. */
+static int ready(wl_call *call, wl_names **n, held **h, enum MHD_Result *ret)
+{
+    wl_store *s = wl_thread_store();
+    wl_error err = {0};
+    if (s == NULL) {
+        *ret = wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read");
+        return -1;
+    }
+    if (thread_names(n, &err) != WL_OK || acquire(s, *n, h, &err) != WL_OK) {
+        *ret = wl_respond_refused(call->c, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static enum MHD_Result bad_limit(struct MHD_Connection *c, uint64_t *limit)
+{
+    *limit = WL_SCREEN_LIMIT_DEFAULT;
+    if (wl_query_u64(c, "limit", limit) || *limit < 1 || *limit > WL_SCREEN_LIMIT_MAX)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "limit: 1-%u candidates per name", WL_SCREEN_LIMIT_MAX);
+    return MHD_NO;
+}
+
+/* ---- one name, or identifiers ---- */
+
+typedef struct {
+    char text[WL_NAME_IDS_MAX][200];
+    wl_name_id id[WL_NAME_IDS_MAX];
+    size_t n;
+    wl_error err;
+    wl_rc rc;
+} idargs;
+
+static enum MHD_Result one_id(void *cls, enum MHD_ValueKind kind, const char *key,
+                              const char *value)
+{
+    idargs *a = cls;
+    (void)kind;
+    if (strcmp(key, "id") != 0 || a->rc != WL_OK)
+        return MHD_YES;
+    if (a->n == WL_NAME_IDS_MAX) {
+        a->rc = wl_error_set(&a->err, WL_ERR_INVALID, "too_many_ids",
+                             "a screening takes at most %u identifiers", WL_NAME_IDS_MAX);
+    } else if (value == NULL || strlen(value) >= sizeof a->text[0]) {
+        a->rc = wl_error_set(&a->err, WL_ERR_INVALID, "bad_id",
+                             "id: VALUE or TYPE:VALUE (a type of 1-64 bytes, a value of 1-128)");
+    } else {
+        memcpy(a->text[a->n], value, strlen(value) + 1);
+        if ((a->rc = wl_pressure_id_parse(a->text[a->n], &a->id[a->n], &a->err)) == WL_OK)
+            a->n++;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result get_screen(wl_call *call)
+{
+    struct MHD_Connection *c = call->c;
+    const char *dob = arg(c, "dob"), *country = arg(c, "country");
+    wl_names_query q = {.name = arg(c, "name"), .country = country};
+    idargs *ids = wl_calloc(1, sizeof *ids);
+    uint64_t limit;
+    wl_names *n = NULL;
+    held *h = NULL;
+    json_t *out = NULL;
+    wl_error err = {0};
+    enum MHD_Result ret;
+    wl_rc rc;
+
+    if (ids == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "out of memory");
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, one_id, ids);
+    if (ids->rc != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, ids->err.code, "%s", ids->err.msg);
+        goto out;
+    }
+    q.ids = ids->id, q.n_ids = ids->n;
+    if ((q.name == NULL || *q.name == '\0') && q.n_ids == 0) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                               "name: the name to screen, or id: an identifier (VALUE or "
+                               "TYPE:VALUE, repeated for more), or both");
+        goto out;
+    }
+    if ((ret = bad_limit(c, &limit)) != MHD_NO)
+        goto out;
+    if ((dob && wl_pressure_dob_parse(dob, &q.dob) != WL_OK) ||
+        (country && (*country == '\0' || strlen(country) > WL_PRESSURE_TEXT_BYTES))) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                               "dob: YYYY, YYYY-MM or YYYY-MM-DD; country: 1-%u bytes",
+                               WL_PRESSURE_TEXT_BYTES);
+        goto out;
+    }
+    q.limit = (size_t)limit;
+    /* the name's own checks first: a refused name needs no index */
+    if (q.name && *q.name && wl_names_check(q.name, strlen(q.name), NULL, &err) != WL_OK) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "name: %s", err.msg);
+        goto out;
+    }
+    if (ready(call, &n, &h, &ret) != 0)
+        goto out;
+    rc = wl_pressure_screen(n, h->pi, &q, &out, &err);
+    release(h);
+    if (rc == WL_ERR_INVALID || rc == WL_ERR_TOO_LARGE)
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "%s", err.msg);
+    else if (rc != WL_OK)
+        ret = wl_respond_refused(c, &err);
+    else
+        ret = wl_respond_json(c, MHD_HTTP_OK, out);
+out:
+    wl_free(ids);
+    return ret;
+}
+
+/* ---- a CSV of names ---- */
+
+/* CSV asked for: format=csv, or an Accept naming text/csv (format=json wins over Accept). */
+static int wants_csv(struct MHD_Connection *c, enum MHD_Result *ret)
+{
+    const char *f = arg(c, "format"),
+               *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    if (f && strcmp(f, "csv") != 0 && strcmp(f, "json") != 0) {
+        *ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", "format: json or csv");
+        return -1;
+    }
+    if (f)
+        return strcmp(f, "csv") == 0;
+    return a && strcasestr(a, "text/csv") != NULL;
+}
+
+static enum MHD_Result post_screen(wl_call *call)
+{
+    struct MHD_Connection *c = call->c;
+    enum MHD_Result ret = MHD_NO;
+    int as_csv = wants_csv(c, &ret);
+    uint64_t limit;
+    wl_names *n = NULL;
+    held *h = NULL;
+    json_t *out = NULL;
+    wl_buf csv = {0};
+    wl_error err = {0};
+    size_t line = 0;
+    wl_rc rc;
+
+    if (as_csv < 0)
+        return ret;
+    if ((ret = bad_limit(c, &limit)) != MHD_NO)
+        return ret;
+    if (call->r->len == 0 || call->r->body == NULL)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_csv",
+                                "the body is a CSV of names: a header row naming its columns "
+                                "(name, and optionally dob, country, ref, id), then a row a name");
+    if (ready(call, &n, &h, &ret) != 0)
+        return ret;
+    rc = wl_pressure_screen_csv(n, h->pi, call->r->body, call->r->len, (size_t)limit, as_csv, &out,
+                                &csv, &line, &err);
+    release(h);
+    if (rc == WL_ERR_INVALID || rc == WL_ERR_TOO_LARGE) {
+        wl_buf_free(&csv);
+        if (line)
+            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "line %zu: %s", line,
+                                    err.msg);
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "%s", err.msg);
+    }
+    if (rc != WL_OK) {
+        wl_buf_free(&csv);
+        return wl_respond_refused(c, &err);
+    }
+    if (!as_csv)
+        return wl_respond_json(c, MHD_HTTP_OK, out);
+    static const char *const nostore[] = {"Cache-Control", "no-store", NULL};
+    return wl_respond_taken(c, MHD_HTTP_OK, "text/csv; charset=utf-8", csv.buf, csv.len, nostore);
+}
+
+const wl_route wl_routes_screen[] = {
+    {"GET", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, get_screen, 0, NULL},
+    {"POST", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, WL_SCREEN_CSV_MAX, post_screen,
+     WL_ROUTE_CSV_BODY, NULL},
+    {"*", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, NULL, 0,
+     "use GET (one name) or POST (a CSV of names) on %s"},
+    {NULL, NULL, 0, 0, NULL, 0, NULL},
+};

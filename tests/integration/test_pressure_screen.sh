@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Screening (issue 12, point 5) as an analyst asks for it: by identifiers
+# alone (id=, repeated) and with a name; a CSV of names POSTed, each row's
+# candidates with its line, a bad row named with its line and why while the
+# others are screened, the answer as JSON and as CSV, a quote out of place
+# refusing the file, a body over the ceiling 413 with the server still
+# serving; a name of 10,000 characters 400; the counterparties of a facility's
+# contracts screened in one step (a designated contractor found); the CLI's
+# willing pressure screen and counterparties.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger ps
+start_server ps
+cp "$OPKEY" "$T/operator.key"
+new_member gb member
+
+post_as() { "$W" append --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" >/dev/null; }
+H=$(printf 'list' | sha256sum | cut -d' ' -f1)
+desig() { # LIST SUBJECT TYPE NAME [EXTRA]
+  printf '{"subject":"%s","type":"%s","names":[{"name":"%s","script":"Latn"}]%s,"listed":"2022-03-15","source":{"list":"%s","file":"%s"}}' \
+    "$2" "$3" "$4" "${5:-}" "$1" "$H"
+}
+check "the operator designates a vessel with its IMO number" \
+  post_as operator pressure.designation "$(desig ofac-sdn 9001 vessel 'SUN SHIP' ',"ids":[{"type":"IMO","value":"IMO 9610781"}]')"
+check "... a person with a passport" \
+  post_as operator pressure.designation "$(desig ofac-sdn 9002 person 'PETROV, Ivan' ',"ids":[{"type":"Passport","value":"C3442198"}],"dob":[{"date":"1970-02-03"}]')"
+check "... and a company (a contractor, as it will be)" \
+  post_as operator pressure.designation "$(desig ofac-sdn 9003 entity 'ROSTEC SUPPLY LLC' ',"countries":["Russia"]')"
+SIZE=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM entries").fetchone()[0])' "$T/ps.db")
+
+# ---- identifiers ----
+check "an IMO number alone (no name) finds the vessel, outright" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?id=IMO9610781'))
+c=o['candidates']
+assert [x['subject'] for x in c] == ['9001'], c
+assert c[0]['score'] == 1.0 and c[0]['identifier'] == {'type':'IMO','value':'IMO 9610781'}, c
+assert o['data_version'] == $SIZE, o"
+check "... as TYPE:VALUE, the value compared, with a name that differs" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Someone+Else&id=passport:c3442198&id=IMO+0000000'))
+c=o['candidates']
+assert [x['subject'] for x in c] == ['9002'] and c[0]['score'] == 1.0, c
+assert 'identifier' in c[0]['why'], c"
+check "... with a name, each found: the name's candidate and the identifier's" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Ivan+Petrov&id=IMO9610781'))
+assert sorted(x['subject'] for x in o['candidates']) == ['9001','9002'], o"
+check "seventeen identifiers: 400 too_many_ids" sh -c "
+  [ \"\$(curl -s -o '$T/ids' -w '%{http_code}' '$URL/api/v1/pressure/screen?$(for i in $(seq 17); do printf 'id=%s&' "$i"; done)')\" = 400 ] &&
+  grep -q too_many_ids '$T/ids'"
+check "an identifier of an empty type: 400 bad_id" sh -c "
+  [ \"\$(curl -s -o '$T/ids' -w '%{http_code}' '$URL/api/v1/pressure/screen?id=:123')\" = 400 ] && grep -q bad_id '$T/ids'"
+LONG=$(python3 -c "print('a' * 10000)")
+check "a name of 10,000 characters: 400 name_too_long" sh -c "
+  [ \"\$(curl -s -o '$T/long' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=$LONG')\" = 400 ] &&
+  grep -q name_too_long '$T/long'"
+
+# ---- a CSV of names ----
+{
+  printf 'ref,name,dob,country,id\r\n'
+  printf 'c-1,"Petrov, Ivan",1970-02,,\r\n'
+  printf 'c-2,Nobody Known,,,\r\n'
+  printf 'c-3,,,,IMO 9610781\r\n'
+  printf 'c-4,Ivan Petrov,02/03/1970,,\r\n'
+  printf 'c-5,%s,,,\r\n' "$LONG"
+  printf 'c-6,Rostec Supply,,Russia,\r\n'
+} >"$T/names.csv"
+check "a CSV of six names: 200" [ "$(status POST /api/v1/pressure/screen -H 'Content-Type: text/csv' --data-binary @"$T/names.csv")" = 200 ]
+check "... each row by its line: candidates, or the bad rows named with why" python3 -c "
+import json; o=json.load(open('$T/body')); r={x['line']: x for x in o['results']}
+assert o['rows'] == 6 and o['refused'] == 2 and o['data_version'] == $SIZE, o
+assert sorted(r) == [2,3,4,5,6,7], r
+assert r[2]['ref'] == 'c-1' and r[2]['candidates'][0]['subject'] == '9002', r[2]
+assert r[2]['candidates'][0]['dob'] == 'month', r[2]
+assert r[3]['candidates'] == [], r[3]
+assert r[4]['candidates'][0]['subject'] == '9001', r[4]
+assert r[5]['error'] == 'bad_dob' and '02/03/1970' in r[5]['message'] and 'candidates' not in r[5], r[5]
+assert r[6]['error'] == 'name_too_long' and '512' in r[6]['message'] and r[6]['name'] is None, r[6]
+assert r[7]['candidates'][0]['subject'] == '9003' and r[7]['candidates'][0]['country'] == 'day', r[7]"
+check "... as CSV with Accept: text/csv: a line per candidate, the refused rows with why" python3 -c "
+import csv, io, subprocess
+t=subprocess.run(['curl','-s','-H','Content-Type: text/csv','-H','Accept: text/csv','--data-binary','@$T/names.csv','$URL/api/v1/pressure/screen'],capture_output=True,text=True).stdout
+rows=list(csv.DictReader(io.StringIO(t)))
+by={}
+for x in rows: by.setdefault(x['line'], []).append(x)
+assert by['2'][0]['subject'] == '9002' and by['2'][0]['rank'] == '1' and by['2'][0]['ref'] == 'c-1', by['2']
+assert by['3'][0]['subject'] == '' and by['3'][0]['error'] == '', by['3']
+assert by['5'][0]['error'] == 'bad_dob', by['5']
+assert all(x['data_version'] == '$SIZE' for x in rows), rows[0]"
+check "... and with format=csv" sh -c "curl -s -H 'Content-Type: text/csv' --data-binary @'$T/names.csv' '$URL/api/v1/pressure/screen?format=csv' | head -1 | grep -q '^line,ref,name,error'"
+printf 'name,country\r\n"Petrov, Ivan,RU\r\nSomeone,GB\r\n' >"$T/broken.csv"
+check "a CSV with a quote never closed: 400 bad_csv naming its line" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary @'$T/broken.csv' '$URL/api/v1/pressure/screen')\" = 400 ] &&
+  grep -q 'bad_csv' '$T/b' && grep -q 'line 2' '$T/b'"
+printf 'name,passport\r\nIvan\r\n' >"$T/cols.csv"
+check "a column of another name: 400 naming it" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary @'$T/cols.csv' '$URL/api/v1/pressure/screen')\" = 400 ] &&
+  grep -q passport '$T/b'"
+check "a body as JSON: 415" [ "$(status POST /api/v1/pressure/screen -H 'Content-Type: application/json' -d '{}')" = 415 ]
+python3 -c "
+import sys
+with open('$T/big.csv','w') as f:
+    f.write('name\n')
+    while f.tell() < (8 << 20) + 100: f.write('Ivan Petrovich Sidorov the Elder of Somewhere Far\n')"
+check "a CSV over the 8 MiB ceiling: 413 naming it" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary @'$T/big.csv' '$URL/api/v1/pressure/screen')\" = 413 ] &&
+  grep -q 8388608 '$T/b'"
+check "... and the server still serves" [ "$(status GET '/api/v1/pressure/screen?id=IMO9610781')" = 200 ]
+
+finish
