@@ -18,10 +18,11 @@ import json
 import math
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
+
+import benchserve
 
 W, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ZONES, SITES, VERSIONS, PARTIES, RUNS = 1000, 100, 10, 20, 300
@@ -43,22 +44,9 @@ def parallel(calls):
 
 db = OUT + "/deal/deal.db"
 run("init", "--db", db, "--origin", "bench.example/deal")
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
+server, port = benchserve.start(W, db, OUT + "/deal/serve.log")
 url = "http://127.0.0.1:%d" % port
-server = subprocess.Popen([W, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port],
-                          stderr=open(OUT + "/deal/serve.log", "w"))
 try:
-    for _ in range(500):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/log/checkpoint")
-            if c.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.01)
     key = lambda m: OUT + "/deal/" + m + ".key"
     parties = ["ua"] + ["p%02d" % i for i in range(1, PARTIES)]
     for m, role in [("co", "coordinator"), *[(p, "host" if p == "ua" else "party") for p in parties]]:

@@ -278,11 +278,12 @@ wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const cha
                           "dob, country, ref, id)");
         goto out;
     }
-    if (!as_csv &&
-        (*json = json_pack("{s:I, s:I, s:I, s:I, s:O}", "data_version", (json_int_t)sc->version,
-                           "subjects_screened", (json_int_t)wl_pressure_index_subjects(pi), "rows",
-                           (json_int_t)sc->rows, "refused", (json_int_t)sc->refused, "results",
-                           sc->results)) == NULL)
+    if (!as_csv && (*json = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "data_version",
+                                      (json_int_t)sc->version, "subjects_screened",
+                                      (json_int_t)wl_pressure_index_subjects(pi), "name_keys",
+                                      (json_int_t)wl_names_index_keys(wl_pressure_index_names(pi)),
+                                      "rows", (json_int_t)sc->rows, "refused",
+                                      (json_int_t)sc->refused, "results", sc->results)) == NULL)
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
 out:
     if (sc) {

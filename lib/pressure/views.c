@@ -298,7 +298,9 @@ wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_name
     wl_free(c);
     if (arr == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
-    *out = json_pack("{s:I, s:I, s:o}", "data_version", (json_int_t)wl_names_index_version(pi->ix),
-                     "subjects_screened", (json_int_t)pi->n, "candidates", arr);
+    *out = json_pack("{s:I, s:I, s:I, s:o}", "data_version",
+                     (json_int_t)wl_names_index_version(pi->ix), "subjects_screened",
+                     (json_int_t)pi->n, "name_keys", (json_int_t)wl_names_index_keys(pi->ix),
+                     "candidates", arr);
     return *out ? WL_OK : wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
 }
