@@ -28,6 +28,16 @@ wl_rc wl_pressure_snapshot_check(const json_t *body, wl_error *err) WL_MUST;
 typedef struct wl_store wl_store;
 
 /*
+ * pressure.decision (decision.c): the body's check (invalid_body: a side not
+ * {list, subject}, a == b, no boolean 'same', no reason of 1-2000 bytes) and
+ * its apply (404 unknown_designation when either designation is not stored;
+ * else the pair stored in canonical order, replacing an earlier decision).
+ */
+wl_rc wl_pressure_decision_check(const json_t *body, wl_error *err) WL_MUST;
+wl_rc wl_pressure_decision_apply(wl_store *s, const wl_pending *p, uint64_t index,
+                                 wl_error *err) WL_MUST;
+
+/*
  * The stored designations by (source, subject), of one source (NULL: all),
  * after the cursor `after` (NULL: from the first; else a page's "next",
  * SOURCE:SUBJECT), at most limit: {"subjects": [...], "next"} ("next" only

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The pressure module (include/willing/pressure.h): its kinds
- * pressure.designation and pressure.snapshot. A member designates with its own
- * key for its own list (source.list its member id); the operator imports a
- * non-member authority's list (any other source.list) as reference data
- * attributed to it. validate is the body's every rule (designation.c); apply
- * checks whose list it is against the register and stores the latest body of
- * each (source, subject). docs/internals/pressure.md, "The kinds".
+ * pressure.designation, pressure.snapshot and pressure.decision (decision.c). A member designates
+ * with its own key for its own list (source.list its member id); the operator imports a non-member
+ * authority's list (any other source.list) as reference data attributed to it. validate is the
+ * body's every rule (designation.c); apply checks whose list it is against the register and stores
+ * the latest body of each (source, subject). docs/internals/pressure.md, "The kinds".
  */
 #include <string.h>
 
@@ -20,6 +19,11 @@
 static wl_rc designation_validate(const wl_entry *e, wl_error *err)
 {
     return wl_pressure_designation_check(e->body_json, err);
+}
+
+static wl_rc decision_validate(const wl_entry *e, wl_error *err)
+{
+    return wl_pressure_decision_check(e->body_json, err);
 }
 
 static wl_rc snapshot_validate(const wl_entry *e, wl_error *err)
@@ -116,6 +120,13 @@ static const wl_kind pressure_kinds[] = {
      .roles = WL_ROLE_OPERATOR,
      .validate = snapshot_validate,
      .apply = snapshot_apply},
+    /* decision.c: the coalition's analyst (the coordinator) or the operator, never a member:
+     * it changes how every member's list aligns (docs/internals/pressure.md) */
+    {.name = "pressure.decision",
+     .scopes = WL_SCOPES_WRITE,
+     .roles = WL_ROLE_OPERATOR | WL_ROLE_COORDINATOR,
+     .validate = decision_validate,
+     .apply = wl_pressure_decision_apply},
 };
 
 const wl_module wl_pressure_module = {

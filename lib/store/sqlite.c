@@ -163,6 +163,10 @@ static const char schema[] =
     " idx INTEGER NOT NULL, first INTEGER NOT NULL, author TEXT NOT NULL, type TEXT NOT NULL,"
     " listed TEXT NOT NULL, delisted TEXT, body TEXT NOT NULL, PRIMARY KEY(source, subject))"
     " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS pressure_decisions(a_list TEXT NOT NULL, a_subject TEXT NOT NULL,"
+    " b_list TEXT NOT NULL, b_subject TEXT NOT NULL, idx INTEGER NOT NULL, author TEXT NOT NULL,"
+    " same INTEGER NOT NULL, reason TEXT NOT NULL,"
+    " PRIMARY KEY(a_list, a_subject, b_list, b_subject)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS pressure_snapshots(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
     " list TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL);";
 
@@ -474,12 +478,32 @@ static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
 
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
 {
-    static const char *const tables[] = {
-        "members",       "keys",         "requirements",       "facts",         "pledges_announced",
-        "flows",         "flow_answers", "instruments",        "rates",         "refs",
-        "zones",         "blob_refs",    "blob_public",        "announced",     "deals",
-        "deal_versions", "deal_parties", "deal_notices",       "reports",       "report_overrides",
-        "history",       "designations", "pressure_snapshots", "sqlite_schema", NULL};
+    static const char *const tables[] = {"members",
+                                         "keys",
+                                         "requirements",
+                                         "facts",
+                                         "pledges_announced",
+                                         "flows",
+                                         "flow_answers",
+                                         "instruments",
+                                         "rates",
+                                         "refs",
+                                         "zones",
+                                         "blob_refs",
+                                         "blob_public",
+                                         "announced",
+                                         "deals",
+                                         "deal_versions",
+                                         "deal_parties",
+                                         "deal_notices",
+                                         "reports",
+                                         "report_overrides",
+                                         "history",
+                                         "designations",
+                                         "pressure_snapshots",
+                                         "pressure_decisions",
+                                         "sqlite_schema",
+                                         NULL};
     char cols[1024] = "", text[1400];
     sqlite3_stmt *st = NULL;
     wl_rc rc = WL_OK;

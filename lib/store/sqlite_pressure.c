@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The pressure family of the SQLite store (store/store_pressure.h): tables
- * designations and pressure_snapshots.
+ * designations, pressure_decisions and pressure_snapshots.
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_LIST, Q_SNAP, Q_COUNT };
+enum { Q_PUT, Q_LIST, Q_SNAP, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
@@ -20,6 +20,14 @@ static const char *const sql[Q_COUNT] = {
                " ORDER BY source, subject LIMIT ?4",
     [Q_SNAP] = "INSERT INTO pressure_snapshots(idx, author, list, file, date, body)"
                " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_EXISTS] = "SELECT 1 FROM designations WHERE source = ?1 AND subject = ?2",
+    [Q_DEC_PUT] = "INSERT INTO pressure_decisions(a_list, a_subject, b_list, b_subject, idx,"
+                  " author, same, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                  " ON CONFLICT(a_list, a_subject, b_list, b_subject) DO UPDATE SET"
+                  " idx = excluded.idx, author = excluded.author, same = excluded.same,"
+                  " reason = excluded.reason",
+    [Q_DEC_LIST] = "SELECT a_list, a_subject, b_list, b_subject, idx, author, same, reason"
+                   " FROM pressure_decisions ORDER BY a_list, a_subject, b_list, b_subject",
 };
 const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
 
@@ -85,4 +93,55 @@ wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p)
     for (int i = 0; i < 5; i++)
         sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_STATIC);
     return step_done(st);
+}
+
+wl_rc wl_store_designation_exists(wl_store *s, const char *source, const char *subject, int *found)
+{
+    sqlite3_stmt *st = stmt(s, Q_EXISTS);
+    int r;
+    *found = 0;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (r == SQLITE_ROW)
+        *found = 1;
+    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+}
+
+wl_rc wl_store_decision_put(wl_store *s, const wl_store_decision *d)
+{
+    sqlite3_stmt *st = stmt(s, Q_DEC_PUT);
+    const char *texts[] = {d->a_list, d->a_subject, d->b_list, d->b_subject};
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)d->idx);
+    sqlite3_bind_text(st, 6, d->author, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, d->same ? 1 : 0);
+    sqlite3_bind_text(st, 8, d->reason, -1, SQLITE_STATIC);
+    return step_done(st);
+}
+
+wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_DEC_LIST);
+    wl_rc rc = WL_OK;
+    int r;
+    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_store_decision d = {
+            .a_list = (const char *)sqlite3_column_text(st, 0),
+            .a_subject = (const char *)sqlite3_column_text(st, 1),
+            .b_list = (const char *)sqlite3_column_text(st, 2),
+            .b_subject = (const char *)sqlite3_column_text(st, 3),
+            .idx = (uint64_t)sqlite3_column_int64(st, 4),
+            .author = (const char *)sqlite3_column_text(st, 5),
+            .same = sqlite3_column_int(st, 6),
+            .reason = (const char *)sqlite3_column_text(st, 7),
+        };
+        rc = fn(ctx, &d);
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
 }

@@ -2,7 +2,8 @@
 /*
  * The store's pressure family (lib/store/sqlite_pressure.c): table
  * designations, a list's subject by (source, subject) with its latest
- * pressure.designation body, and table pressure_snapshots, an import's
+ * pressure.designation body; table pressure_decisions, the latest analyst's
+ * pressure.decision on a pair of them; table pressure_snapshots, an import's
  * pressure.snapshot. The store knows no meaning. Included by store/store.h;
  * docs/internals/store.md.
  */
@@ -32,6 +33,22 @@ typedef wl_rc (*wl_store_designation_fn)(void *ctx, const wl_store_designation *
 wl_rc wl_store_designations(wl_store *s, const char *source, const char *after_source,
                             const char *after_subject, uint64_t limit, wl_store_designation_fn fn,
                             void *ctx) WL_MUST;
+
+/* *found set when (source, subject) has a stored designation (delisted or not). */
+wl_rc wl_store_designation_exists(wl_store *s, const char *source, const char *subject,
+                                  int *found) WL_MUST;
+
+/* An analyst's decision on a pair of designations, a before b in (list, subject) order. */
+typedef struct {
+    const char *a_list, *a_subject, *b_list, *b_subject, *author, *reason;
+    int same;
+    uint64_t idx;
+} wl_store_decision;
+/* Stores d, replacing an earlier decision on the same pair. */
+wl_rc wl_store_decision_put(wl_store *s, const wl_store_decision *d) WL_MUST;
+typedef wl_rc (*wl_store_decision_fn)(void *ctx, const wl_store_decision *d);
+/* Every decision, by pair. */
+wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx) WL_MUST;
 
 typedef struct {
     uint64_t idx;

@@ -298,7 +298,7 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         check_table(&f, "deal_versions", 0) || check_table(&f, "deal_parties", 0) ||
         check_table(&f, "deal_notices", 0) || check_table(&f, "reports", 0) ||
         check_table(&f, "report_overrides", 0) || check_table(&f, "designations", 0) ||
-        check_table(&f, "pressure_snapshots", 0) ||
+        check_table(&f, "pressure_snapshots", 0) || check_table(&f, "pressure_decisions", 0) ||
         wl_store_sealed_scan(s, check_sealed, &f) != WL_OK ||
         wl_store_members(s, check_sealed_member, &f) != WL_OK) {
         fprintf(stderr, "fsck: FAIL: %s\n", f.why[0] ? f.why : "the sealed table cannot be read");

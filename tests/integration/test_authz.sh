@@ -206,6 +206,11 @@ check "pressure.designation by the operator for another authority's list" [ "$(w
 check "pressure.designation by the operator for a member's list: refused" [ "$(w op-pressure pressure.designation "$(PD gb s4)")" = refused ]
 for r in xa de gb ua mo; do check "pressure.snapshot by $r: refused" [ "$(w $r pressure.snapshot "$PS")" = refused ]; done
 check "pressure.snapshot by the operator" [ "$(w op-pressure pressure.snapshot "$PS")" = ok ]
+# an analyst's decision on two stored designations: the coordinator or the operator, no other role
+PC() { echo "{\"a\":{\"list\":\"xa\",\"subject\":\"s1\"},\"b\":{\"list\":\"de\",\"subject\":\"s1\"},\"same\":$1,\"reason\":\"one passport\"}"; }
+for r in xa de ua mo; do check "pressure.decision by $r: refused" [ "$(w $r pressure.decision "$(PC true)")" = refused ]; done
+check "pressure.decision by the coordinator" [ "$(w gb pressure.decision "$(PC true)")" = ok ]
+check "pressure.decision by the operator" [ "$(w op-pressure pressure.decision "$(PC false)")" = ok ]
 #                                         anon xa  xa2 de  gb  ua  mo
 matrix "/api/v1/pressure/subjects"         200 200 200 200 200 200 200
 matrix "/api/v1/pressure/screen?name=Ivanov" 200 200 200 200 200 200 200
