@@ -250,9 +250,11 @@
 #define WL_SCREEN_CSV_OUT_MAX (256u << 20) /* bytes of the CSV answer to one */
 #define WL_PRESSURE_PAGE_MAX 1000u /* GET /api/v1/pressure/subjects: designations in one page */
 #define WL_PRESSURE_PAGE_DEFAULT 100u
-#define WL_OFAC_FILE_MAX (64u << 20)   /* bytes of one of OFAC's SDN CSV files */
-#define WL_OFAC_REJECTS_MAX 1000u      /* refused records reported; more are counted */
-#define WL_PRESSURE_NAMES_MAX 256u     /* names and aliases of one designation */
+#define WL_OFAC_FILE_MAX (64u << 20)      /* bytes of one of OFAC's SDN CSV files */
+#define WL_OFAC_REJECTS_MAX 1000u         /* refused records reported; more are counted */
+#define WL_SANCTIONS_FILE_MAX (64u << 20) /* bytes of one UN, EU or UK list file (XML) */
+#define WL_SANCTIONS_REJECTS_MAX 1000u    /* refused records reported; more are counted */
+#define WL_PRESSURE_NAMES_MAX 256u        /* names and aliases of one designation */
 #define WL_PRESSURE_LIST_MAX 64u       /* identifiers, dates, places, countries, programmes each */
 #define WL_PRESSURE_TEXT_BYTES 512u    /* bytes of a designation's other texts */
 #define WL_PRESSURE_REASON_BYTES 2000u /* bytes of an analyst decision's reason */

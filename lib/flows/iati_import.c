@@ -18,6 +18,7 @@
 #include "willing/crypto.h"
 #include "willing/flows.h"
 #include "willing/iati.h"
+#include "willing/xml.h"
 
 struct wl_iati_schema {
     xmlSchemaPtr xsd;
@@ -181,36 +182,6 @@ void wl_iati_schema_free(wl_iati_schema *s)
     if (s->xsd)
         xmlSchemaFree(s->xsd);
     wl_free(s);
-}
-
-/* ---- refusals before parsing ---- */
-
-/* 1 if the prolog (before the root element) declares a DOCTYPE. */
-static int declares_doctype(const char *x, size_t len)
-{
-    size_t i = 0;
-    if (len >= 3 && memcmp(x, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len) {
-        if (is_xml_space(x[i])) {
-            i++;
-            continue;
-        }
-        if (len - i >= 2 && memcmp(x + i, "<?", 2) == 0) {
-            const char *e = memmem(x + i, len - i, "?>", 2);
-            if (e == NULL)
-                return 0;
-            i = (size_t)(e - x) + 2;
-        } else if (len - i >= 4 && memcmp(x + i, "<!--", 4) == 0) {
-            const char *e = memmem(x + i, len - i, "-->", 3);
-            if (e == NULL)
-                return 0;
-            i = (size_t)(e - x) + 3;
-        } else {
-            return len - i >= 2 && memcmp(x + i, "<!", 2) == 0;
-        }
-    }
-    return 0;
 }
 
 /* ---- reading the tree ---- */
@@ -476,15 +447,11 @@ wl_rc wl_iati_import_read(const char *xml, size_t len, const wl_iati_options *op
     if (len > WL_IATI_MAX_BYTES)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "too_large",
                             "the IATI file is larger than %u MiB", WL_IATI_MAX_BYTES >> 20);
-    if (len >= 2 && (memchr(xml, '\0', len < 4 ? len : 4) || memcmp(xml, "\xFE\xFF", 2) == 0 ||
-                     memcmp(xml, "\xFF\xFE", 2) == 0))
+    if (wl_xml_not_utf8(xml, len))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_iati",
                             "the IATI file is not UTF-8 (UTF-16 or UTF-32): refused unread");
-    if (declares_doctype(xml, len))
-        return wl_error_set(err, WL_ERR_INVALID, "xml_doctype",
-                            "the file declares a DOCTYPE: refused unread (an IATI file has none; "
-                            "its entities could read files or the network, or expand without "
-                            "bound)");
+    if ((rc = wl_xml_refuse_doctype(xml, len, "the file", err)) != WL_OK)
+        return rc;
     wl_sha256(xml, len, h);
     wl_hex_encode(h, 32, out->sha256);
     out->bad = wl_calloc(WL_IATI_PROBLEMS_MAX, sizeof *out->bad);
@@ -495,8 +462,7 @@ wl_rc wl_iati_import_read(const char *xml, size_t len, const wl_iati_options *op
         goto out;
     }
     /* no XML_PARSE_NOENT (no substitution), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE */
-    xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
-                              XML_PARSE_COMPACT);
+    xmlCtxtUseOptions(pc, wl_xml_parse_options());
     /* every message to the thread's structured handler (ours, until the parse is done):
        the parser's own handlers would print, or get the parser instead of ours */
     coll.pc = pc;
