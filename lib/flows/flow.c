@@ -511,7 +511,7 @@ static wl_rc category_of(const wl_flow *f, const char *what, const char *id, con
                             "or give the same",
                             where, f->category, what, id, cat);
     if (!f->category)
-        snprintf(r->category, sizeof r->category, "%s", cat);
+        wl_copy_str(r->category, sizeof r->category, cat, SIZE_MAX);
     return WL_OK;
 }
 
@@ -527,7 +527,7 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
     memset(r, 0, sizeof *r);
     memset(old, 0, sizeof *old);
     if (f->category)
-        snprintf(r->category, sizeof r->category, "%s", f->category);
+        wl_copy_str(r->category, sizeof r->category, f->category, SIZE_MAX);
     if (f->pledge) {
         char cat[33] = "";
         if ((rc = pledge_of(s, author, f, where, cat, err)) != WL_OK ||
@@ -558,9 +558,9 @@ static wl_rc flow_check(wl_store *s, const char *author, const wl_flow *f, bool 
     /* announced, it was counted when sealed; on a fresh store (a replay) only counted */
     if ((rc = draws_of(s, f, old, revealing, where, d, err)) != WL_OK)
         return rc;
-    snprintf(r->id, sizeof r->id, "%s", f->id);
-    snprintf(r->author, sizeof r->author, "%s", author);
-#define COPY(field, v) snprintf(r->field, sizeof r->field, "%s", (v) ? (v) : "")
+    wl_copy_str(r->id, sizeof r->id, f->id, SIZE_MAX);
+    wl_copy_str(r->author, sizeof r->author, author, SIZE_MAX);
+#define COPY(field, v) wl_copy_str(r->field, sizeof r->field, (v), SIZE_MAX)
     COPY(pledge, f->pledge);
     COPY(requirement, f->requirement);
     COPY(instrument, f->instrument);

@@ -287,14 +287,15 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 static void live_of_row(const wl_flow_row *r, live *l)
 {
     memset(l, 0, sizeof *l);
-    snprintf(l->author, sizeof l->author, "%s", r->author);
-    snprintf(l->category, sizeof l->category, "%s", r->category);
-    snprintf(l->month, sizeof l->month, "%.7s", r->date);
-    snprintf(l->date, sizeof l->date, "%s", r->date);
-    snprintf(l->stage, sizeof l->stage, "%s", r->stage);
-    snprintf(l->measure, sizeof l->measure, "%s", r->currency[0] ? r->currency : r->unit);
-    snprintf(l->pledge, sizeof l->pledge, "%s", r->pledge);
-    snprintf(l->instrument, sizeof l->instrument, "%s", r->instrument);
+    /* wl_copy_str, not snprintf: a sixth of an import's sequencing was these copies' format */
+    wl_copy_str(l->author, sizeof l->author, r->author, SIZE_MAX);
+    wl_copy_str(l->category, sizeof l->category, r->category, SIZE_MAX);
+    wl_copy_str(l->month, sizeof l->month, r->date, 7);
+    wl_copy_str(l->date, sizeof l->date, r->date, SIZE_MAX);
+    wl_copy_str(l->stage, sizeof l->stage, r->stage, SIZE_MAX);
+    wl_copy_str(l->measure, sizeof l->measure, r->currency[0] ? r->currency : r->unit, SIZE_MAX);
+    wl_copy_str(l->pledge, sizeof l->pledge, r->pledge, SIZE_MAX);
+    wl_copy_str(l->instrument, sizeof l->instrument, r->instrument, SIZE_MAX);
     l->sealed = r->sealed ? 1 : 0;
     l->money = r->has_amount ? 1 : 0;
     l->fig = r->has_amount ? r->amount : r->has_qty ? r->qty : 0;

@@ -67,6 +67,13 @@ char *wl_strndup(const char *s, size_t n)
     return d;
 }
 
+void wl_copy_str(char *dst, size_t size, const char *src, size_t max)
+{
+    size_t n = src ? strnlen(src, max < size - 1 ? max : size - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 void wl_free(void *p)
 {
     free(p);
