@@ -115,6 +115,68 @@ wl_rc wl_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t
     return WL_OK;
 }
 
+/* One more than the value of each base64 character (65 for '='); 0 for any other byte. */
+static const uint8_t b64_val1[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
+    ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+    ['='] = 65,
+};
+
+/* The value of c, 64 for '=', more than 64 for a byte that is not base64. */
+static unsigned b64_at(unsigned char c)
+{
+    return b64_val1[c] - 1u;
+}
+
+int wl_b64_char(char c)
+{
+    return b64_val1[(unsigned char)c] != 0;
+}
+
+wl_rc wl_b64_decode_public(const char *in, size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t full, got, pad = 0, o = 0;
+    unsigned a, b, c, d;
+    *outlen = 0;
+    if (len % 4 != 0)
+        return WL_ERR_INVALID;
+    if (len / 4 * 3 > cap + 2)
+        return WL_ERR_TOO_LARGE;
+    if (len == 0)
+        return WL_OK;
+    pad = (p[len - 1] == '=') + (p[len - 2] == '=');
+    got = len / 4 * 3 - pad;
+    if (got > cap)
+        return WL_ERR_INVALID;
+    full = pad ? len - 4 : len;
+    for (size_t i = 0; i < full; i += 4) {
+        a = b64_at(p[i]), b = b64_at(p[i + 1]), c = b64_at(p[i + 2]), d = b64_at(p[i + 3]);
+        if ((a | b | c | d) >= 64) /* '=' (64) or not base64 (255) */
+            return WL_ERR_INVALID;
+        out[o++] = (uint8_t)(a << 2 | b >> 4);
+        out[o++] = (uint8_t)(b << 4 | c >> 2);
+        out[o++] = (uint8_t)(c << 6 | d);
+    }
+    if (pad) { /* the last quantum: XX== or XXX=, its unused bits 0 (canonical) */
+        a = b64_at(p[full]), b = b64_at(p[full + 1]);
+        c = pad == 1 ? b64_at(p[full + 2]) : 0;
+        if ((a | b | c) >= 64 || (pad == 2 ? (b & 15) : (c & 3)) != 0)
+            return WL_ERR_INVALID;
+        out[o++] = (uint8_t)(a << 2 | b >> 4);
+        if (pad == 1)
+            out[o++] = (uint8_t)(b << 4 | c >> 2);
+    }
+    *outlen = got;
+    return WL_OK;
+}
+
 void wl_hex_encode(const uint8_t *in, size_t n, char *out)
 {
     sodium_bin2hex(out, 2 * n + 1, in, n);

@@ -24,7 +24,7 @@ static wl_rc decode_one(const char *s, size_t sl, char **out, size_t *len, wl_er
     cap = sl / 4 * 3 + 3;
     if ((buf = wl_malloc(cap)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "decoding an entry");
-    if (wl_b64_decode(s, sl, (uint8_t *)buf, cap, &got) != WL_OK)
+    if (wl_b64_decode_public(s, sl, (uint8_t *)buf, cap, &got) != WL_OK)
         rc = wl_error_set(err, WL_ERR_INVALID, "bad_base64",
                           "the entry is not valid standard base64 (RFC 4648 §4, padded)");
     else if (got > WL_ENTRY_MAX)
@@ -72,8 +72,7 @@ wl_rc wl_request_shape(const json_t *root, const char *const *fields, const char
 /* The characters of standard base64 with its padding: all a compact body's strings hold. */
 static int b64_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/' || c == '=';
+    return wl_b64_char(c);
 }
 
 /*
