@@ -131,7 +131,8 @@ req air-defence air_defence 5000 missiles 2 2026-Q3
   --name "Lightweight multirole missiles, Thales, Belfast" --type export_credit --level contract \
   --provider gb --amount 1160000000 --currency GBP --parent ukef-ukraine-2025 \
   --possible-more 500000000 --date 2025-03-02 \
-  --text "The contract under the facility: GBP 1.16bn at first, about GBP 500m more possible (shown, never counted). Sources: UK government announcement and Thales UK statement, 2 March 2025." \
+  --counterparty "Thales UK" --counterparty-country GB \
+  --text "The contract under the facility: GBP 1.16bn at first, about GBP 500m more possible (shown, never counted); the contractor Thales UK, whose Belfast site makes the missiles. Sources: UK government announcement and Thales UK statement, 2 March 2025." \
   >/dev/null
 flow() { # member, then willing flow add's options; prints the flow's id
   "$W" flow add --server "$URL" --key "$dir/keys/$1.key" "${@:2}" | awk '/^flow / {print $2; exit}'

@@ -93,6 +93,18 @@ wl_rc wl_pressure_id_parse(char *text, wl_name_id *id, wl_error *err) WL_MUST;
  * more than WL_SCREEN_ROWS_MAX rows) refuses the call: WL_ERR_INVALID or
  * WL_ERR_TOO_LARGE, *line the line (0 when none), err naming it.
  */
+/*
+ * The counterparties of every contract in instrument's subtree (a facility's contracts,
+ * however deep; the contract itself when it is one), each screened against pi, at most
+ * limit candidates: {"data_version", "subjects_screened", "name_keys", "instrument",
+ * "level", "contracts": [{"instrument", "index", "name", "provider", "parent",
+ * "counterparty" (null: none named), "candidates"}]} (lib/pressure/counterparties.c, over
+ * the flows tree as the public sees it). unknown_instrument (WL_ERR_NOT_FOUND).
+ */
+wl_rc wl_pressure_counterparties(wl_store *s, wl_names *n, const wl_pressure_index *pi,
+                                 const char *instrument, size_t limit, json_t **out,
+                                 wl_error *err) WL_MUST;
+
 wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const char *text, size_t len,
                              size_t limit, int as_csv, json_t **json, wl_buf *csv, size_t *line,
                              wl_error *err) WL_MUST;

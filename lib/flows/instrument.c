@@ -14,6 +14,7 @@
 
 #include "willing/flows.h"
 #include "willing/identity.h" /* wl_member_privileged */
+#include "willing/names.h"    /* wl_names_check: a counterparty's name as screening takes it */
 
 #define IDENT "must be an id: 1-64 of a-z 0-9 . _ -"
 
@@ -72,11 +73,56 @@ static wl_rc read_money(const json_t *b, const char *name, bool required, int64_
     return WL_OK;
 }
 
+/*
+ * A contract's counterparty (the contractor paid): {"name", "country"?, "ids"?: [{"type",
+ * "value"}]}, its name checked as screening checks one (name_too_long, name_invalid).
+ */
+static wl_rc counterparty(const json_t *b, wl_error *err)
+{
+    static const char *const fields[] = {"name", "country", "ids", NULL};
+    static const char *const idf[] = {"type", "value", NULL};
+    const json_t *cp = json_object_get(b, "counterparty"), *ids, *id;
+    const char *name, *lvl = json_string_value(json_object_get(b, "level"));
+    size_t i;
+    wl_rc rc;
+    if (cp == NULL)
+        return WL_OK;
+    if (lvl == NULL || strcmp(lvl, "contract") != 0)
+        return bad(err, "instrument", "counterparty", "belongs to a contract, not a facility");
+    if (!json_is_object(cp) ||
+        (rc = wl_body_fields(cp, fields, "instrument: counterparty", err)) != WL_OK)
+        return json_is_object(cp)
+                   ? rc
+                   : bad(err, "instrument", "counterparty", "is {\"name\", \"country\", \"ids\"}");
+    name = json_string_value(json_object_get(cp, "name"));
+    if (name == NULL)
+        return bad(err, "instrument", "counterparty.name", "is the contractor's name");
+    if ((rc = wl_names_check(name, strlen(name), NULL, err)) != WL_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return wl_error_set(err, rc, err->code, "instrument: 'counterparty.name': %s", why);
+    }
+    if (json_object_get(cp, "country") && wl_body_str(cp, "country", WL_FLOW_NAME_BYTES) == NULL)
+        return bad(err, "instrument", "counterparty.country", "is a string of 1-200 bytes");
+    ids = json_object_get(cp, "ids");
+    if (ids && (!json_is_array(ids) || json_array_size(ids) > WL_NAME_IDS_MAX))
+        return bad(err, "instrument", "counterparty.ids", "is a list of at most 16 identifiers");
+    json_array_foreach(ids, i, id)
+    {
+        if (!json_is_object(id) ||
+            wl_body_fields(id, idf, "instrument: counterparty.ids", err) != WL_OK ||
+            wl_body_str(id, "type", 64) == NULL || wl_body_str(id, "value", 128) == NULL)
+            return bad(err, "instrument", "counterparty.ids",
+                       "holds {\"type\": 1-64 bytes, \"value\": 1-128 bytes}");
+    }
+    return WL_OK;
+}
+
 wl_rc wl_instrument_validate(const wl_entry *e, wl_error *err)
 {
     static const char *const fields[] = {
-        "instrument", "name",          "type", "level",  "provider", "amount", "currency",
-        "parent",     "possible_more", "date", "source", "text",     NULL};
+        "instrument", "name",          "type", "level",  "provider", "amount",       "currency",
+        "parent",     "possible_more", "date", "source", "text",     "counterparty", NULL};
     const json_t *b = e->body_json;
     const char *id = json_string_value(json_object_get(b, "instrument")), *v;
     int64_t m;
@@ -116,7 +162,7 @@ wl_rc wl_instrument_validate(const wl_entry *e, wl_error *err)
                    "is the SHA-256 of the source document: 64 lower-case hex digits");
     if (json_object_get(b, "text") && wl_body_str(b, "text", WL_FLOW_TEXT_BYTES) == NULL)
         return bad(err, "instrument", "text", "is a string of 1-2000 bytes");
-    return WL_OK;
+    return counterparty(b, err);
 }
 
 /* The author: the provider itself, or a coordinator or operator; the provider a public member. */

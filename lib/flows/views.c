@@ -372,6 +372,8 @@ static wl_rc one_instrument(void *ctx, const wl_flowv_instrument *r)
         field(b, "source"), "children", json_array(), "own", (json_int_t)0, "flows", (json_int_t)0,
         "amount_scaled", (json_int_t)r->amount, "text",
         json_object_get(b, "text") ? json_incref(json_object_get(b, "text")) : json_null());
+    if (node && json_object_get(b, "counterparty"))
+        json_object_set(node, "counterparty", json_object_get(b, "counterparty"));
     json_decref(b);
     if (node == NULL || json_object_set_new(t->by_id, r->id, node) != 0 ||
         json_array_append_new(t->order, json_string(r->id)) != 0)

@@ -49,6 +49,26 @@ static int file_sha256(const char *cmd, const char *path, char out[65])
     return 0;
 }
 
+/* --counterparty NAME, --counterparty-country C, --counterparty-id [TYPE:]VALUE (repeated). */
+static void counterparty_opt(json_t *body, int ch, const char *arg)
+{
+    json_t *cp = json_object_get(body, "counterparty"), *ids;
+    const char *colon = strchr(arg, ':');
+    if (cp == NULL)
+        json_object_set_new(body, "counterparty", cp = json_object());
+    if (ch == 'K')
+        set_str(cp, "name", arg);
+    else if (ch == 'Q')
+        set_str(cp, "country", arg);
+    else {
+        if ((ids = json_object_get(cp, "ids")) == NULL)
+            json_object_set_new(cp, "ids", ids = json_array());
+        json_array_append_new(ids, json_pack("{s:s%, s:s}", "type", colon ? arg : "id",
+                                             colon ? (size_t)(colon - arg) : strlen("id"), "value",
+                                             colon ? colon + 1 : arg));
+    }
+}
+
 static int flow_opt(void *ctx, int ch, const char *arg)
 {
     flow_opts *f = ctx;
@@ -68,6 +88,8 @@ static int flow_opt(void *ctx, int ch, const char *arg)
         f->sealed = true;
     else if (ch == 'e')
         json_array_append_new(f->readers, json_string(arg));
+    else if (ch == 'K' || ch == 'Q' || ch == 'J')
+        counterparty_opt(f->body, ch, arg);
     else if (ch >= 0 && (size_t)ch < sizeof fields / sizeof fields[0] && fields[ch])
         set_str(f->body, fields[ch], arg);
     return CLI_GO;
@@ -253,6 +275,9 @@ static int instrument_add(const cli_cmd *self, int argc, char **argv)
                                          {"source", required_argument, NULL, 'y'},
                                          {"source-sha256", required_argument, NULL, 'H'},
                                          {"text", required_argument, NULL, 't'},
+                                         {"counterparty", required_argument, NULL, 'K'},
+                                         {"counterparty-country", required_argument, NULL, 'Q'},
+                                         {"counterparty-id", required_argument, NULL, 'J'},
                                          END_OPT};
     return run(self, argc, argv, opts, "instrument", "instrument");
 }
@@ -303,11 +328,14 @@ int cli_instrument(int argc, char **argv)
          "--id ID --name N --type grant|loan|guarantee|export_credit|in_kind|\n"
          "        procurement_on_behalf --level facility|contract --provider M --amount X\n"
          "        --currency C [--parent ID] [--possible-more X] [--date D]\n"
-         "        [--source FILE | --source-sha256 HEX] [--text T] " COMMON,
+         "        [--source FILE | --source-sha256 HEX] [--text T]\n"
+         "        [--counterparty NAME [--counterparty-country C]\n"
+         "        [--counterparty-id [TYPE:]VALUE]...] " COMMON,
          "Sets a facility or a contract under one (its provider, a coordinator or the\n"
-         "operator); the same --id again amends its name, amounts, date, source and text.\n"
-         "The contracts under a facility may not sum beyond it; --possible-more is shown,\n"
-         "never counted.",
+         "operator); the same --id again amends its name, amounts, date, source, text and\n"
+         "counterparty. The contracts under a facility may not sum beyond it;\n"
+         "--possible-more is shown, never counted. A contract may name its counterparty\n"
+         "(the contractor paid), which `willing pressure counterparties` screens.",
          instrument_add},
     };
     return cli_group(argc, argv, "instrument", subs, sizeof subs / sizeof subs[0], NULL);

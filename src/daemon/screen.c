@@ -314,11 +314,50 @@ static enum MHD_Result post_screen(wl_call *call)
     return wl_respond_taken(c, MHD_HTTP_OK, "text/csv; charset=utf-8", csv.buf, csv.len, nostore);
 }
 
+/* ---- the counterparties under a facility ---- */
+
+static enum MHD_Result get_counterparties(wl_call *call)
+{
+    struct MHD_Connection *c = call->c;
+    const char *facility = arg(c, "facility");
+    enum MHD_Result ret;
+    uint64_t limit;
+    wl_names *n = NULL;
+    held *h = NULL;
+    json_t *out = NULL;
+    wl_error err = {0};
+    wl_rc rc;
+
+    if (facility == NULL || *facility == '\0' || strlen(facility) > 64)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "facility: the id of an instrument (a facility's contracts, or "
+                                "one contract)");
+    if ((ret = bad_limit(c, &limit)) != MHD_NO)
+        return ret;
+    if (ready(call, &n, &h, &ret) != 0)
+        return ret;
+    if ((rc = wl_store_begin_read(wl_thread_store())) == WL_OK) {
+        rc = wl_pressure_counterparties(wl_thread_store(), n, h->pi, facility, (size_t)limit, &out,
+                                        &err);
+        (void)!wl_store_commit(wl_thread_store());
+    } else {
+        wl_error_set(&err, rc, "storage", "the ledger cannot be read");
+    }
+    release(h);
+    if (rc != WL_OK)
+        return wl_respond_refused(c, &err);
+    return wl_respond_json(c, MHD_HTTP_OK, out);
+}
+
 const wl_route wl_routes_screen[] = {
     {"GET", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, get_screen, 0, NULL},
     {"POST", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, WL_SCREEN_CSV_MAX, post_screen,
      WL_ROUTE_CSV_BODY, NULL},
     {"*", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, NULL, 0,
      "use GET (one name) or POST (a CSV of names) on %s"},
+    {"GET", "/api/v1/pressure/screen/counterparties", WL_ACCESS_ANYONE, 0, get_counterparties, 0,
+     NULL},
+    {"*", "/api/v1/pressure/screen/counterparties", WL_ACCESS_ANYONE, 0, NULL, 0,
+     "use GET to read %s"},
     {NULL, NULL, 0, 0, NULL, 0, NULL},
 };

@@ -109,4 +109,45 @@ check "a CSV over the 8 MiB ceiling: 413 naming it" sh -c "
   grep -q 8388608 '$T/b'"
 check "... and the server still serves" [ "$(status GET '/api/v1/pressure/screen?id=IMO9610781')" = 200 ]
 
+# ---- the counterparties under a facility ----
+inst() { # ID LEVEL PARENT [EXTRA OPTIONS...]: gb sets an instrument (PARENT "" for none)
+  local id=$1 level=$2 parent=$3 amount=100
+  shift 3
+  [ "$level" = facility ] && amount=$([ -n "$parent" ] && echo 1000 || echo 10000)
+  "$W" instrument add --server "$URL" --key "$T/gb.key" --id "$id" --name "$id" \
+    --type export_credit --level "$level" --provider gb --amount "$amount" --currency GBP \
+    ${parent:+--parent "$parent"} "$@" >/dev/null
+}
+instruments() {
+  inst fac facility "" && inst sub facility fac &&
+    inst c-rostec contract sub --counterparty 'Rostec Supply LLC' --counterparty-country Russia &&
+    inst c-thales contract fac --counterparty 'Thales UK' --counterparty-country GB \
+      --counterparty-id 'company:00868273' &&
+    inst c-none contract fac && inst other facility ""
+}
+check "a facility, a facility under it, and contracts naming their counterparties" instruments
+check "the counterparties of the facility: 200" [ "$(status GET '/api/v1/pressure/screen/counterparties?facility=fac')" = 200 ]
+check "... every contract under it however deep, the designated contractor found, the others not" python3 -c "
+import json; o=json.load(open('$T/body')); c={x['instrument']: x for x in o['contracts']}
+assert o['instrument'] == 'fac' and o['data_version'] > 0, o
+assert set(c) == {'c-rostec', 'c-thales', 'c-none'}, c
+assert [x['subject'] for x in c['c-rostec']['candidates']] == ['9003'], c['c-rostec']
+assert c['c-rostec']['counterparty']['name'] == 'Rostec Supply LLC' and c['c-rostec']['parent'] == 'sub', c
+assert c['c-thales']['candidates'] == [] and c['c-thales']['counterparty']['ids'] == [{'type':'company','value':'00868273'}], c
+assert c['c-none']['counterparty'] is None and 'candidates' not in c['c-none'], c
+assert 'drawn' not in json.dumps(o) and 'flows' not in c['c-rostec'], o"
+check "... the tree of instruments shows the counterparty" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/flows/instruments/c-thales'))
+assert o['instrument']['counterparty']['name'] == 'Thales UK', o"
+check "an unknown facility: 404 unknown_instrument" [ "$(status GET '/api/v1/pressure/screen/counterparties?facility=nosuch')" = 404 ]
+check "no facility: 400" [ "$(status GET '/api/v1/pressure/screen/counterparties')" = 400 ]
+check "a counterparty on a facility: refused, naming it" sh -c "
+  ! '$W' instrument add --server '$URL' --key '$T/gb.key' --id fac2 --name f --type export_credit \
+    --level facility --provider gb --amount 1 --currency GBP --counterparty X 2>'$T/e' && grep -q 'counterparty' '$T/e'"
+check "a counterparty of 10,000 characters: refused name_too_long" sh -c "
+  ! '$W' instrument add --server '$URL' --key '$T/gb.key' --id c-long --name f --type export_credit \
+    --level contract --provider gb --amount 1 --currency GBP --parent other --counterparty '$LONG' 2>'$T/e' &&
+  grep -q 'name_too_long\|512' '$T/e'"
+
 finish
