@@ -25,6 +25,27 @@ extern const wl_module wl_pressure_module;
 wl_rc wl_pressure_designation_check(const json_t *body, wl_error *err) WL_MUST;
 wl_rc wl_pressure_snapshot_check(const json_t *body, wl_error *err) WL_MUST;
 
+/*
+ * An import of a list's file as the differences from what the log holds
+ * (import.c; docs/internals/pressure.md, "Importing a list"). incoming: the
+ * designation bodies a reader gave for the file (each of `list`, a subject
+ * once); stored: the list's stored bodies (GET /api/v1/pressure/subjects).
+ * writes: the bodies to write, the incoming in their order (added: a subject
+ * new or listed again; amended: a body that changed, other than its file and
+ * dates, listed kept from the stored one and amended the list's own date or
+ * else `date`), then the stored ones the file lacks, delisted on `date`;
+ * every one with source.file `file`. snapshot: the pressure.snapshot body.
+ * Each body passes the kind's check. The caller frees with
+ * wl_pressure_plan_free (zeroed on failure; a no-op on a zeroed plan).
+ */
+typedef struct {
+    json_t *writes, *snapshot;
+    size_t subjects, added, amended, delisted;
+} wl_pressure_plan;
+wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, const json_t *incoming,
+                       const json_t *stored, wl_pressure_plan *out, wl_error *err) WL_MUST;
+void wl_pressure_plan_free(wl_pressure_plan *p);
+
 typedef struct wl_store wl_store;
 
 /*

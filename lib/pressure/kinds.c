@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The pressure module (include/willing/pressure.h): its kinds
- * pressure.designation, pressure.snapshot and pressure.decision (decision.c). A member designates
- * with its own key for its own list (source.list its member id); the operator imports a non-member
- * authority's list (any other source.list) as reference data attributed to it. validate is the
- * body's every rule (designation.c); apply checks whose list it is against the register and stores
- * the latest body of each (source, subject). docs/internals/pressure.md, "The kinds".
+ * pressure.designation, pressure.batch (the designations of one import, up to
+ * WL_PRESSURE_BATCH_ROWS in an entry, each checked and applied as a
+ * designation, all or nothing), pressure.snapshot (refused when its file is
+ * the list's latest snapshot's: already_imported) and pressure.decision
+ * (decision.c). A member designates with its own key for its own list
+ * (source.list its member id); the operator imports a non-member authority's
+ * list (any other source.list) as reference data attributed to it. validate
+ * is the body's every rule (designation.c); apply checks whose list it is
+ * against the register and stores the latest body of each (source, subject).
+ * docs/internals/pressure.md, "The kinds".
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -15,6 +22,7 @@
 #include "willing/entry.h"
 #include "willing/module.h"
 #include "willing/pressure.h"
+#include "willing/reference.h"
 
 static wl_rc designation_validate(const wl_entry *e, wl_error *err)
 {
@@ -63,29 +71,99 @@ static wl_rc list_owner(wl_store *s, const wl_entry *e, const char *list, wl_err
     return WL_OK;
 }
 
-static wl_rc designation_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+/* Stores designation b (its text `body`) of the entry at index by author. */
+static wl_rc designation_put(wl_store *s, const json_t *b, const char *body, const char *author,
+                             uint64_t index, wl_error *err)
 {
-    const json_t *b = p->e.body_json, *src = json_object_get(b, "source");
+    const json_t *src = json_object_get(b, "source");
     wl_store_designation d = {
         .source = json_string_value(json_object_get(src, "list")),
         .subject = json_string_value(json_object_get(b, "subject")),
-        .author = p->e.author,
+        .author = author,
         .type = json_string_value(json_object_get(b, "type")),
         .listed = json_string_value(json_object_get(b, "listed")),
         .delisted = json_string_value(json_object_get(b, "delisted")),
         .idx = index,
+        .body = body,
     };
+    wl_rc rc = wl_store_designation_put(s, &d);
+    if (rc != WL_OK)
+        wl_error_set(err, rc, "storage", "pressure: cannot store the designation of %s", d.subject);
+    return rc;
+}
+
+static wl_rc designation_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    const json_t *b = p->e.body_json;
+    const char *list = json_string_value(json_object_get(json_object_get(b, "source"), "list"));
     char *body;
     wl_rc rc;
-    if ((rc = list_owner(s, &p->e, d.source, err)) != WL_OK)
+    if ((rc = list_owner(s, &p->e, list, err)) != WL_OK)
         return rc;
     if ((body = body_text(&p->e)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure.designation: out of memory");
-    d.body = body;
-    if ((rc = wl_store_designation_put(s, &d)) != WL_OK)
-        wl_error_set(err, rc, "storage", "pressure.designation: cannot store the designation");
+    rc = designation_put(s, b, body, p->e.author, index, err);
     wl_free(body);
     return rc;
+}
+
+/* ---- pressure.batch: many designations of one list's import, all or nothing ---- */
+
+#define BATCH "pressure.batch"
+
+static wl_rc batch_validate(const wl_entry *e, wl_error *err)
+{
+    static const char *const fields[] = {"list", "file", "part", "parts", "designations", NULL};
+    const json_t *b = e->body_json, *ds = json_object_get(b, "designations"), *d;
+    const char *list = json_string_value(json_object_get(b, "list"));
+    const char *file = json_string_value(json_object_get(b, "file"));
+    size_t i;
+    wl_rc rc;
+    if ((rc = wl_body_fields(b, fields, BATCH, err)) != WL_OK ||
+        (rc = wl_import_body_check(b, BATCH, "designations", WL_PRESSURE_BATCH_ROWS,
+                                   WL_PRESSURE_PARTS_MAX, err)) != WL_OK)
+        return rc;
+    if (list == NULL || *list == '\0' || strlen(list) > 64)
+        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                            BATCH ": 'list' is the list's id, 1-64 bytes");
+    json_array_foreach(ds, i, d)
+    {
+        const json_t *src = json_object_get(d, "source");
+        const char *l = json_string_value(json_object_get(src, "list"));
+        const char *f = json_string_value(json_object_get(src, "file"));
+        if ((rc = wl_pressure_designation_check(d, err)) != WL_OK) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            return wl_error_set(err, rc, err->code, BATCH ": designations[%zu]: %s", i, msg);
+        }
+        if (strcmp(l, list) != 0 || strcmp(f, file) != 0)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                                BATCH ": designations[%zu]: 'source' must be the batch's list "
+                                      "and file",
+                                i);
+    }
+    return WL_OK;
+}
+
+static wl_rc batch_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
+{
+    const json_t *b = p->e.body_json, *ds = json_object_get(b, "designations"), *d;
+    const char *list = json_string_value(json_object_get(b, "list"));
+    size_t i;
+    wl_rc rc;
+    if ((rc = list_owner(s, &p->e, list, err)) != WL_OK)
+        return rc;
+    json_array_foreach(ds, i, d)
+    {
+        char *body = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (body == NULL)
+            return wl_error_set(err, WL_ERR_NOMEM, "internal", BATCH ": out of memory");
+        rc = designation_put(s, d, body, p->e.author, index, err);
+        free(body);
+        if (rc != WL_OK)
+            return rc;
+    }
+    return WL_OK;
 }
 
 static wl_rc snapshot_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
@@ -98,9 +176,17 @@ static wl_rc snapshot_apply(wl_store *s, const wl_pending *p, uint64_t index, wl
         .file = json_string_value(json_object_get(b, "file")),
         .date = json_string_value(json_object_get(b, "date")),
     };
-    char *body = body_text(&p->e);
-    wl_rc rc;
-    if (body == NULL)
+    uint64_t at = 0;
+    char file[65], date[11], *body;
+    wl_rc rc = wl_store_snapshot_latest(s, r.list, &at, file, date);
+    if (rc == WL_OK && strcmp(file, r.file) == 0)
+        return wl_error_set(err, WL_ERR_CONFLICT, "already_imported",
+                            "pressure.snapshot: the file %.16s... of the list %s is already "
+                            "imported: its snapshot is entry %llu (the file's date %s)",
+                            r.file, r.list, (unsigned long long)at, date);
+    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
+        return wl_error_set(err, rc, "storage", "pressure.snapshot: cannot read the snapshots");
+    if ((body = body_text(&p->e)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure.snapshot: out of memory");
     r.body = body;
     if ((rc = wl_store_snapshot_put(s, &r)) != WL_OK)
@@ -115,6 +201,11 @@ static const wl_kind pressure_kinds[] = {
      .roles = 0, /* any active member, for its own list; the operator for another's (apply) */
      .validate = designation_validate,
      .apply = designation_apply},
+    {.name = BATCH,
+     .scopes = WL_SCOPES_WRITE,
+     .roles = 0, /* as pressure.designation: whose list is checked at apply */
+     .validate = batch_validate,
+     .apply = batch_apply},
     {.name = "pressure.snapshot",
      .scopes = WL_SCOPES_WRITE,
      .roles = WL_ROLE_OPERATOR,

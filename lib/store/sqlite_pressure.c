@@ -5,7 +5,7 @@
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_LIST, Q_SNAP, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_COUNT };
+enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
@@ -20,6 +20,8 @@ static const char *const sql[Q_COUNT] = {
                " ORDER BY source, subject LIMIT ?4",
     [Q_SNAP] = "INSERT INTO pressure_snapshots(idx, author, list, file, date, body)"
                " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_LATEST] = "SELECT idx, file, date FROM pressure_snapshots WHERE list = ?1"
+                 " ORDER BY idx DESC LIMIT 1",
     [Q_EXISTS] = "SELECT 1 FROM designations WHERE source = ?1 AND subject = ?2",
     [Q_DEC_PUT] = "INSERT INTO pressure_decisions(a_list, a_subject, b_list, b_subject, idx,"
                   " author, same, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -142,6 +144,25 @@ wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx)
     }
     if (rc == WL_OK && r != SQLITE_DONE)
         rc = map_rc(r);
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
+                               char date[11])
+{
+    sqlite3_stmt *st = stmt(s, Q_LATEST);
+    wl_rc rc = WL_ERR_NOT_FOUND;
+    int r;
+    sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        *idx = (uint64_t)sqlite3_column_int64(st, 0);
+        snprintf(file, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(date, 11, "%s", (const char *)sqlite3_column_text(st, 2));
+        rc = WL_OK;
+    } else if (r != SQLITE_DONE) {
+        rc = map_rc(r);
+    }
     sqlite3_reset(st);
     return rc;
 }

@@ -55,5 +55,8 @@ typedef struct {
     const char *author, *list, *file, *date, *body;
 } wl_store_snapshot;
 wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p) WL_MUST;
+/* The latest snapshot of list: its entry, file hash and date; WL_ERR_NOT_FOUND if none. */
+wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
+                               char date[11]) WL_MUST;
 
 #endif

@@ -15,8 +15,9 @@
 
 #include "cli.h"
 
-int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
-                   const json_t *bodies, json_t **answer)
+/* cli_post_batch with each body's kind: kinds[i], or kind for every one when kinds is NULL. */
+static int post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
+                      const char *const *kinds, const json_t *bodies, json_t **answer)
 {
     char origin[WL_ORIGIN_MAX + 1], url[2048], err[512];
     const size_t n = json_array_size(bodies);
@@ -41,8 +42,8 @@ int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, co
         goto too_large;
     for (size_t i = 0; i < n; i++) {
         /* serialised once, and not parsed back: the body is checked on its tree */
-        if (wl_entry_build_json(origin, kind, kf->member, seq + i, now, json_array_get(bodies, i),
-                                &kf->key, &entry, &elen) != WL_OK) {
+        if (wl_entry_build_json(origin, kinds ? kinds[i] : kind, kf->member, seq + i, now,
+                                json_array_get(bodies, i), &kf->key, &entry, &elen) != WL_OK) {
             fprintf(stderr, "willing %s: entry %zu cannot be built: at most %u bytes\n", cmd, i + 1,
                     WL_ENTRY_MAX);
             goto out;
@@ -90,6 +91,18 @@ out:
     wl_buf_free(&req);
     cli_buf_free(&resp);
     return ret;
+}
+
+int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
+                   const json_t *bodies, json_t **answer)
+{
+    return post_batch(cmd, server, kf, kind, NULL, bodies, answer);
+}
+
+int cli_post_batch_kinds(const char *cmd, const char *server, const wl_keyfile *kf,
+                         const char *const *kinds, const json_t *bodies, json_t **answer)
+{
+    return post_batch(cmd, server, kf, NULL, kinds, bodies, answer);
 }
 
 int cli_import_verdict(const char *cmd, const char *path, const wl_import_bad *bad, size_t nbad,

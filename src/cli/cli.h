@@ -9,6 +9,8 @@
  *             usage, read a key file, fetch the origin, sign and post an
  *             entry, seal content, print an answer
  *   batch.c   many entries signed and posted in one batch request (imports)
+ *   listimport.c  a sanctions list's designations imported as the differences
+ *             from what the log holds, with its snapshot, in one batch
  *   blobio.c  documents by hash: a blob uploaded, and one downloaded and checked
  *   outbox.c  a monitor's outbox of reports signed offline, written atomically
  * Only this layer (src/cli, src/main.c) prints and exits.
@@ -181,6 +183,9 @@ int cli_post_json(const char *server, const wl_keyfile *kf, const char *kind, co
  */
 int cli_post_batch(const char *cmd, const char *server, const wl_keyfile *kf, const char *kind,
                    const json_t *bodies, json_t **answer);
+/* The same with each body's own kind, kinds[i] (as many as bodies). */
+int cli_post_batch_kinds(const char *cmd, const char *server, const wl_keyfile *kf,
+                         const char *const *kinds, const json_t *bodies, json_t **answer);
 /*
  * An import's rows read (batch.c): prints each bad row as FILE:LINE: why;
  * then -1 when the good rows are to be sent (none bad, or skip_bad and some
@@ -214,6 +219,29 @@ int cli_seal(const char *server, const wl_keyfile *kf, const char *kind, json_t 
              const char *label);
 /* The sealed content kept here under its sealed id hex (64 digits), parsed into e; 0 or -1. */
 int cli_kept_content(const char *hex, wl_entry *e);
+
+/* ---- a sanctions list imported (listimport.c; `willing pressure import-*`) ---- */
+
+/* What one import of a list's file is: the designation bodies a reader gave, and their file. */
+typedef struct {
+    const char *list;     /* "ofac-sdn", "un-sc", ... */
+    const char *file;     /* the SHA-256 of the file (64 lower-case hex digits) */
+    const char *date;     /* the file's date, YYYY-MM-DD */
+    const char *path;     /* what to name it by in messages */
+    const json_t *bodies; /* pressure.designation bodies, each of list, a subject once */
+    bool dry_run;         /* compare and print the counts; sign and send nothing */
+} cli_list_import;
+/*
+ * Imports a list's designations as the differences from what the log holds
+ * (docs/internals/pressure.md, "Importing a list"): reads the list's stored
+ * designations (GET /api/v1/pressure/subjects, a page at a time), compares
+ * (wl_pressure_diff), and signs with c->key and posts the added, amended and
+ * delisted designations in pressure.batch entries and then the import's
+ * pressure.snapshot, all in one POST /api/v1/entries:batch: all stored or
+ * none. Prints the counts (or, with c->json, the server's answer and them).
+ * Progress on stderr when it is a terminal. Exit code.
+ */
+int cli_list_import_send(const char *cmd, const cli_common *c, const cli_list_import *im);
 
 /* ---- blobs: documents by hash (blobio.c; `willing blob`, and the deal's documents) ---- */
 
@@ -288,6 +316,8 @@ int cli_blob(int argc, char **argv);
 /* flows: third-party reference data */
 int cli_reference(int argc, char **argv); /* reference.c */
 int cli_history(int argc, char **argv);   /* history.c */
+/* sanctions: `willing pressure` (pressure.c): import-ofac */
+int cli_pressure(int argc, char **argv);
 /* the deal */
 int cli_deal(int argc, char **argv); /* deal.c */
 int cli_zone(int argc, char **argv); /* zone.c */

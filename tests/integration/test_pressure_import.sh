@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# willing pressure import-ofac (issue 12, point 2): OFAC's July 2021 SDN files imported by
+# the operator through the log in one request (pressure.batch entries and a snapshot): the
+# 8,976 subjects OFAC counts, screening finds a known name; a modified copy (one entry
+# removed, one amended, one added) writes exactly those three and a snapshot counting them;
+# the same files again are refused, already_imported, naming the snapshot; a member's key is
+# refused; a CSV with a broken quote and a file over the ceiling are refused with the file's
+# line or size, and nothing is stored by any refusal; fsck replays it all.
+source "$(dirname "$0")/lib.sh"
+
+new_ledger pi
+start_server pi
+DB=$T/pi.db
+FIX=$SRC/tests/fixtures/ofac/2021-07
+new_member gb member
+
+q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+state() { echo "$(q 'SELECT count(*) FROM entries') $(q 'SELECT count(*) FROM designations') $(q 'SELECT count(*) FROM pressure_snapshots')"; }
+imp() { # DIR DATE [KEY]: the import, its output in $T/out and $T/err
+  "$W" pressure import-ofac --server "$URL" --key "${3:-$OPKEY}" --date "$2" "$1" >"$T/out" 2>"$T/err"
+}
+
+check "--help says what import-ofac does" sh -c "'$W' pressure import-ofac --help | grep -q 'already_imported'"
+check "no DIR: the usage, exit 2" sh -c "'$W' pressure import-ofac --server '$URL' --key '$OPKEY' 2>/dev/null; [ \$? = 2 ]"
+check "a --date that is no day is refused" sh -c "! '$W' pressure import-ofac --server '$URL' --key '$OPKEY' --date 2021-02-30 '$FIX' 2>&1 | grep -q 'real day' && false || true"
+
+before=$(state)
+check "a member's key cannot import OFAC's list (403, nothing stored)" sh -c "! '$W' pressure import-ofac --server '$URL' --key '$T/gb.key' --date 2021-07-01 '$FIX' 2>'$T/err'"
+check "... named forbidden" grep -q forbidden "$T/err"
+check "... nothing stored" [ "$before" = "$(state)" ]
+
+check "the July 2021 files are imported" imp "$FIX" 2021-07-01
+check "... 8,976 subjects added, none amended or delisted" grep -q '8976 subjects, 8976 added, 0 amended, 0 delisted' "$T/out"
+check "... 8,976 designations of ofac-sdn stored" [ "$(q "SELECT count(*) FROM designations WHERE source = 'ofac-sdn' AND delisted IS NULL")" = 8976 ]
+check "... one snapshot, its counts and the file's hash" python3 -c "
+import sqlite3, json, hashlib
+db = sqlite3.connect('$DB'); rows = db.execute('SELECT list, file, date, body FROM pressure_snapshots').fetchall()
+assert len(rows) == 1, rows
+l, f, d, b = rows[0]; b = json.loads(b)
+m = ''.join('%s  %s\n' % (hashlib.sha256(open('$FIX/' + n, 'rb').read()).hexdigest(), n)
+            for n in ('sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'))
+assert (l, d) == ('ofac-sdn', '2021-07-01') and f == hashlib.sha256(m.encode()).hexdigest(), rows
+assert b['counts'] == {'subjects': 8976, 'added': 8976, 'amended': 0, 'delisted': 0}, b"
+check "... in pressure.batch entries and the snapshot last" python3 -c "
+import sqlite3; db = sqlite3.connect('$DB')
+k = [r[0] for r in db.execute('SELECT kind FROM entries ORDER BY idx')]
+i = k.index('pressure.batch'); assert set(k[i:-1]) == {'pressure.batch'} and k[-1] == 'pressure.snapshot', k[i:]"
+
+check "screening finds Щербаков Кирилл Константинович as ent_num 31303" python3 -c "
+import json, urllib.request, urllib.parse
+o = json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=' + urllib.parse.quote('Щербаков Кирилл Константинович')))
+c = o['candidates'][0]
+assert (c['source'], c['subject']) == ('ofac-sdn', '31303') and c['score'] >= 0.95, c"
+
+# the modified copy: 424 removed (and its address), 475's programmes amended, 99999 added
+MOD=$T/mod
+mkdir "$MOD"
+python3 - "$FIX" "$MOD" <<'EOF'
+import sys
+src, dst = sys.argv[1], sys.argv[2]
+for n in ('sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'):
+    b = open(f'{src}/{n}', 'rb').read()
+    lines = [l for l in b.split(b'\r\n') if not l.startswith(b'424,')]
+    b = b'\r\n'.join(lines)
+    if n == 'sdn.csv':
+        b = b.replace(b'475,"CASA DE CUBA",-0- ,"CUBA"', b'475,"CASA DE CUBA",-0- ,"CUBA] [SDGT"')
+        b = b.replace(b'\x1a', b'99999,"TESTOV, Test Testovich","individual","RUSSIA-EO14024",'
+                      b'-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 01 Jan 1970."\r\n\x1a')
+    open(f'{dst}/{n}', 'wb').write(b)
+EOF
+n0=$(q 'SELECT count(*) FROM entries')
+check "a modified copy is imported" imp "$MOD" 2021-08-01
+check "... exactly one added, one amended, one delisted" grep -q '8976 subjects, 1 added, 1 amended, 1 delisted' "$T/out"
+check "... in two entries: one pressure.batch of three designations and the snapshot" python3 -c "
+import sqlite3, json, base64; db = sqlite3.connect('$DB')
+rows = db.execute('SELECT kind FROM entries WHERE idx >= $n0 ORDER BY idx').fetchall()
+assert [r[0] for r in rows] == ['pressure.batch', 'pressure.snapshot'], rows
+b = json.loads(db.execute(\"SELECT body FROM pressure_snapshots ORDER BY idx DESC\").fetchone()[0])
+assert b['counts'] == {'subjects': 8976, 'added': 1, 'amended': 1, 'delisted': 1} and b['date'] == '2021-08-01', b"
+check "... 424 delisted on the file's date, its listing kept" python3 -c "
+import sqlite3, json; db = sqlite3.connect('$DB')
+d, body = db.execute(\"SELECT delisted, body FROM designations WHERE source='ofac-sdn' AND subject='424'\").fetchone()
+b = json.loads(body); assert d == '2021-08-01' and b['listed'] == '2021-07-01' and b['delisted'] == d, b"
+check "... 475 amended on the file's date, listed as first, its new programme" python3 -c "
+import sqlite3, json; db = sqlite3.connect('$DB')
+b = json.loads(db.execute(\"SELECT body FROM designations WHERE source='ofac-sdn' AND subject='475'\").fetchone()[0])
+assert b['listed'] == '2021-07-01' and b['amended'] == '2021-08-01' and 'SDGT' in b['programmes'], b"
+check "... 99999 listed on the file's date" python3 -c "
+import sqlite3, json; db = sqlite3.connect('$DB')
+b = json.loads(db.execute(\"SELECT body FROM designations WHERE source='ofac-sdn' AND subject='99999'\").fetchone()[0])
+assert b['listed'] == '2021-08-01' and 'amended' not in b, b"
+check "... the delisted one is screened no more, the added one is" python3 -c "
+import json, urllib.request
+s = lambda n: [c['subject'] for c in json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=' + n))['candidates']]
+assert '424' not in s('BOUTIQUE%20LA%20MAISON') and '99999' in s('Test%20Testovich%20Testov')"
+
+before=$(state)
+check "the same files again are refused" sh -c "! '$W' pressure import-ofac --server '$URL' --key '$OPKEY' --date 2021-08-01 '$MOD' >/dev/null 2>'$T/err'"
+check "... already_imported, naming the snapshot's entry" sh -c "grep -q '409 already_imported' '$T/err' && grep -q 'snapshot is entry $(q 'SELECT max(idx) FROM pressure_snapshots')' '$T/err'"
+check "... nothing stored" [ "$before" = "$(state)" ]
+
+BAD=$T/bad
+mkdir "$BAD"
+cp "$MOD"/*.csv "$BAD/"
+python3 - "$BAD/sdn.csv" <<'EOF'
+import sys
+p = sys.argv[1]; b = open(p, 'rb').read()
+open(p, 'wb').write(b.replace(b'475,"CASA DE CUBA"', b'475,"CASA DE CUBA', 1))
+EOF
+check "a CSV with a broken quote is refused" sh -c "! '$W' pressure import-ofac --server '$URL' --key '$OPKEY' --date 2021-09-01 '$BAD' >/dev/null 2>'$T/err'"
+check "... naming the file and line, nothing sent" sh -c "grep -q '^$BAD/sdn.csv:4: ' '$T/err' && grep -q 'nothing sent' '$T/err'"
+check "... nothing stored" [ "$before" = "$(state)" ]
+cp "$MOD/sdn.csv" "$BAD/sdn.csv"
+truncate -s $((64 * 1024 * 1024 + 1)) "$BAD/alt.csv"
+check "a file over 64 MiB is refused" sh -c "! '$W' pressure import-ofac --server '$URL' --key '$OPKEY' --date 2021-09-01 '$BAD' >/dev/null 2>'$T/err'"
+check "... file_too_large before it is read" grep -q 'alt.csv: file_too_large' "$T/err"
+check "... nothing stored" [ "$before" = "$(state)" ]
+
+check "a --dry-run sends nothing and counts the same" sh -c "'$W' pressure import-ofac --server '$URL' --dry-run --date 2021-09-01 '$FIX' | grep -q '8976 subjects, 1 added, 1 amended, 1 delisted'"
+check "... nothing stored" [ "$before" = "$(state)" ]
+
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+check "fsck replays the imports into the same designations and snapshots" "$W" fsck --db "$DB"
+finish
