@@ -259,6 +259,6 @@
 #define WL_PRESSURE_TEXT_BYTES 512u    /* bytes of a designation's other texts */
 #define WL_PRESSURE_REASON_BYTES 2000u /* bytes of an analyst decision's reason */
 #define WL_PRESSURE_BATCH_ROWS 1000u   /* designations of one pressure.batch entry */
-#define WL_PRESSURE_PARTS_MAX 999u     /* pressure.batch entries of one import (with its snapshot) */
+#define WL_PRESSURE_PARTS_MAX 999u /* pressure.batch entries of one import (with its snapshot) */
 
 #endif

@@ -30,23 +30,12 @@ static const char *const roles[] = {"operator", "coordinator", "member",  "host"
 static const char *const scopes[] = {"sign", "console", "login"};
 static const char *const statuses[] = {"announced", "invited", "willing", "withdrawn"};
 /* every kind a build registers, the coalition's and the sealed-only ones included */
-static const char *const kinds[] = {"member.add",
-                                    "key.add",
-                                    "key.revoke",
-                                    "member.status",
-                                    "statement",
-                                    "sealed",
-                                    "announce",
-                                    "requirement.set",
-                                    "requirement.endorse",
-                                    "fact.record",
-                                    "fact.retract",
-                                    "clearing",
-                                    "pledge",
-                                    "pledge.withdraw",
-                                    "pressure.designation",
-                                    "pressure.snapshot",
-                                    "pressure.decision"};
+static const char *const kinds[] = {"member.add",     "key.add",           "key.revoke",
+                                    "member.status",  "statement",         "sealed",
+                                    "announce",       "requirement.set",   "requirement.endorse",
+                                    "fact.record",    "fact.retract",      "clearing",
+                                    "pledge",         "pledge.withdraw",   "pressure.designation",
+                                    "pressure.batch", "pressure.snapshot", "pressure.decision"};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static wl_store *open_store(const char *name)
