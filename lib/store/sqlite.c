@@ -132,6 +132,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS blobs(hash BLOB PRIMARY KEY, size INTEGER NOT NULL,"
     " media TEXT NOT NULL, public INTEGER NOT NULL, uploader TEXT NOT NULL,"
     " added INTEGER NOT NULL, bytes BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS blob_uploaders(hash BLOB NOT NULL, member TEXT NOT NULL,"
+    " PRIMARY KEY(hash, member)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS blob_refs(hash BLOB NOT NULL, member TEXT NOT NULL,"
     " idx INTEGER NOT NULL, PRIMARY KEY(hash, member, idx)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS blob_public(hash BLOB PRIMARY KEY, idx INTEGER NOT NULL)"

@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The blobs family of the SQLite store (store/store_blobs.h): documents by the
- * SHA-256 of their bytes (table blobs), the members entries name as their
- * readers (blob_refs) and the entries that make them public (blob_public). A
+ * SHA-256 of their bytes (table blobs), every member that uploaded them
+ * (blob_uploaders), the members entries name as their readers (blob_refs) and
+ * the entries that make them public (blob_public). A
  * grant may come before its blob, so neither grant table refers to blobs.
  * docs/internals/store.md, docs/internals/deal.md ("Blobs").
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_META, Q_READ, Q_ROWID, Q_MAY, Q_REF, Q_PUBLISH, Q_COUNT };
+enum { Q_PUT, Q_UPLOADER, Q_META, Q_READ, Q_ROWID, Q_MAY, Q_REF, Q_PUBLISH, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
     [Q_PUT] = "INSERT OR IGNORE INTO blobs(hash, size, media, public, uploader, added, bytes) "
               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* every member that uploaded the bytes holds them: blobs.uploader is only the first */
+    [Q_UPLOADER] = "INSERT OR IGNORE INTO blob_uploaders(hash, member) VALUES(?1, ?2)",
     /* the bytes are the last column: reading the others never reads their pages */
     [Q_META] = "SELECT size, media, public OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash = "
                "?1), uploader, added FROM blobs WHERE hash = ?1",
@@ -21,6 +24,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_ROWID] = "SELECT rowid, size FROM blobs WHERE hash = ?1",
     [Q_MAY] = "SELECT public OR uploader = ?2 OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash "
               "= ?1) OR EXISTS(SELECT 1 FROM blob_refs r WHERE r.hash = ?1 AND r.member = ?2) "
+              "OR EXISTS(SELECT 1 FROM blob_uploaders u WHERE u.hash = ?1 AND u.member = ?2) "
               "FROM blobs WHERE hash = ?1",
     [Q_REF] = "INSERT OR IGNORE INTO blob_refs(hash, member, idx) VALUES(?1, ?2, ?3)",
     [Q_PUBLISH] = "INSERT OR IGNORE INTO blob_public(hash, idx) VALUES(?1, ?2)",
@@ -61,6 +65,11 @@ wl_rc wl_store_blob_put(wl_store *s, const uint8_t hash[32], const void *bytes, 
     if ((rc = step_done(st)) != WL_OK)
         return storage(s, rc, err, "storing a blob");
     *created = sqlite3_changes(s->db) == 1;
+    st = stmt(s, Q_UPLOADER);
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, uploader, -1, SQLITE_STATIC);
+    if ((rc = step_done(st)) != WL_OK)
+        return storage(s, rc, err, "recording a blob's uploader");
     return WL_OK;
 }
 

@@ -41,7 +41,7 @@ typedef struct wl_store wl_store;
 
 /* Opens (and with create, makes) a store. path is a file for SQLite. */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
-#define WL_STORE_SCHEMA "14"
+#define WL_STORE_SCHEMA "15"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,

@@ -4,12 +4,13 @@
  * "Blobs"; the store's part is lib/store/sqlite_blobs.c).
  *   PUT /api/v1/blobs/<HEX64>[?public=1]  a signed request whose raw body is
  *     the document (its Content-Type kept as its media type): 201 when new,
- *     200 when that hash is held already (nothing changes); 400 hash_mismatch
+ *     200 when that hash is held already (nothing changes but that the member
+ *     is recorded as one of its uploaders: it holds the bytes); 400 hash_mismatch
  *     when the bytes are not the hash's; 413 too_large over serve --blob-max
  *     (refused unread when Content-Length says so: http.c).
  *   GET (and HEAD) /api/v1/blobs/<HEX64>  the bytes, immutable: ETag "<hex>",
  *     Cache-Control ... immutable, If-None-Match answered 304. A private blob
- *     to its readers only (a signed request or a session): its uploader,
+ *     to its readers only (a signed request or a session): its uploaders,
  *     members an entry names, coordinators and the operator. Anyone else, and
  *     a hash not held, get the same 404 unknown_blob.
  * The upload is durable when answered: the sequencer stores it, with the
