@@ -12,6 +12,7 @@
 #define WL_ENTRY_MAX 65535u        /* bytes of an entry: tile entry bundles use a uint16 length */
 #define WL_ORIGIN_MAX 255u         /* bytes of a log's origin */
 #define WL_KEYNAME_MAX 255u        /* bytes of a note key's name */
+#define WL_ENTRY_SKEW_S 300        /* s: how far after the log's clock an entry's time may be */
 #define WL_KIND_MAX 32u            /* bytes of an entry's kind */
 #define WL_MEMBER_MAX 64u          /* bytes of a member id */
 #define WL_BODY_DEPTH_MAX 16u      /* nesting of an entry's JSON body */
@@ -202,7 +203,8 @@
 #define WL_ZONES_INDEX_MAX 100000u    /* current zones the containment index holds */
 
 /* Monitors' reports (lib/monitor, docs/internals/monitor.md). */
-#define WL_MONITOR_SKEW_S 300 /* s: how far after its entry's time an observation may be */
+#define WL_MONITOR_SKEW_S                                                                          \
+    WL_ENTRY_SKEW_S /* s: how far after its entry's time an observation may be */
 #define WL_MONITOR_OBSERVED_MIN 1388534400 /* 2014-01-01: no report observes earlier */
 #define WL_MONITOR_PRECISION_MIN 60u       /* s: the finest precision of an observed time */
 #define WL_MONITOR_PRECISION_MAX 86400u

@@ -6,6 +6,7 @@
  * docs/internals/ledger.md.
  */
 #include <string.h>
+#include <time.h>
 
 #include "willing/ledger.h"
 #include "willing/merkle.h"
@@ -239,6 +240,19 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
                             "the first entry of a log must be the operator's member.add");
     }
 
+    /*
+     * An entry signed later than the log's clock (beyond the skew a device's
+     * clock may have) would be shown as written after it was logged. At a
+     * replay the clock is later still, so it never refuses what the live log took.
+     */
+    {
+        int64_t now = (int64_t)time(NULL);
+        if (e->time > now + WL_ENTRY_SKEW_S)
+            return wl_error_set(err, WL_ERR_INVALID, "time_in_future",
+                                "%s: the entry's time %lld is more than %d s after the log's "
+                                "time %lld",
+                                e->kind, (long long)e->time, WL_ENTRY_SKEW_S, (long long)now);
+    }
     if (k->apply != NULL && (rc = k->apply(s, p, size, err)) != WL_OK)
         return rc;
 

@@ -2,7 +2,8 @@
 /*
  * The ledger's rules on a real (in-memory) SQLite store: the genesis entry,
  * who may add members and keys, revocation, seq replay and conflict, sealed
- * commitments and announcements, and that the stored Merkle hashes give the
+ * commitments and announcements, an entry signed later than the log's clock
+ * allows (time_in_future), and that the stored Merkle hashes give the
  * same root as an independent computation from the leaves.
  */
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "../fixture.h"
@@ -24,6 +26,7 @@ typedef struct {
     wl_store *s;
     wl_key op, gb, fr;
     uint64_t seq;
+    int64_t time; /* the entries' signed time; 0: 2025-03-08 */
 } fixture;
 
 static wl_rc append(fixture *f, const wl_key *k, const char *author, const char *kind,
@@ -33,8 +36,8 @@ static wl_rc append(fixture *f, const wl_key *k, const char *author, const char 
     size_t len = 0;
     wl_pending p;
     int existed = 0;
-    wl_rc rc =
-        wl_entry_build(ORIGIN, kind, author, seq ? seq : ++f->seq, 1741392000, body, k, &e, &len);
+    wl_rc rc = wl_entry_build(ORIGIN, kind, author, seq ? seq : ++f->seq,
+                              f->time ? f->time : 1741392000, body, k, &e, &len);
     if (rc != WL_OK)
         return rc;
     memset(err, 0, sizeof *err);
@@ -193,6 +196,32 @@ static void test_seq_replay_and_conflict(void **state)
     assert_string_equal(err.code, "seq_conflict");
     /* gaps are fine */
     assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"c\"}", 1000, &idx, &err),
+                     WL_OK);
+}
+
+/* an entry whose time is more than WL_ENTRY_SKEW_S after the log's clock: refused, any kind */
+static void test_time_in_future(void **state)
+{
+    fixture *f = *state;
+    char body[512];
+    uint64_t idx = 0, size = 0;
+    wl_error err;
+
+    wl_test_member_body(body, sizeof body, "gb", "member", &f->gb, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_OK);
+    f->time = (int64_t)time(NULL) + 86400;
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"a\"}", 0, &idx, &err),
+                     WL_ERR_INVALID);
+    assert_string_equal(err.code, "time_in_future");
+    assert_non_null(strstr(err.msg, "statement"));
+    wl_test_member_body(body, sizeof body, "fr", "member", &f->fr, "sign");
+    assert_int_equal(append(f, &f->op, "op", "member.add", body, 0, &idx, &err), WL_ERR_INVALID);
+    assert_string_equal(err.code, "time_in_future");
+    assert_int_equal(wl_store_size(f->s, &size), WL_OK);
+    assert_int_equal(size, 2); /* the genesis and gb's member.add */
+    /* within the skew: a device's clock a little ahead is fine */
+    f->time = (int64_t)time(NULL) + WL_ENTRY_SKEW_S - 60;
+    assert_int_equal(append(f, &f->gb, "gb", "statement", "{\"text\":\"b\"}", 0, &idx, &err),
                      WL_OK);
 }
 
@@ -376,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_genesis_rules),
         cmocka_unit_test_setup_teardown(test_members_and_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seq_replay_and_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_in_future, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_and_announce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_announce_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hashes_match_independent_root, setup, teardown),
