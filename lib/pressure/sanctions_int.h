@@ -36,7 +36,7 @@ struct sx_format {
     wl_rc (*record)(wl_sanctions_list *l, const xmlNode *n, long line, wl_error *err);
 };
 
-extern const sx_format wl_sx_un;
+extern const sx_format wl_sx_un, wl_sx_eu, wl_sx_uk;
 
 /* ---- nodes ---- */
 int sx_is(const xmlNode *n, const char *name); /* an element of that local name */
@@ -51,9 +51,13 @@ const char *sx_attr(sx_body *d, const xmlNode *n, const char *name);
 void sx_begin(sx_body *d, const char *type);
 /* The list's own id as subject: lower-cased; a refusal when it has other characters. */
 void sx_subject(sx_body *d, const char *id);
-/* A name: the primary (alias NULL) or an alias ("aka", "fka"), quality "strong", "weak"
-   or NULL; an empty name is skipped, the same name and alias twice kept once. */
+/* A name: the primary (alias NULL; a second primary is an alias "aka") or an alias ("aka",
+   "fka"), quality "strong", "weak" or NULL; an empty name is skipped, a name given before is
+   kept once (the first). */
 void sx_name(sx_body *d, const char *name, const char *alias, const char *quality);
+/* The non-empty vals[0..k) joined by sep into buf (cap bytes); a refusal and "" when they
+   do not fit. */
+void sx_join(sx_body *d, const char *const *vals, size_t k, const char *sep, char *buf, size_t cap);
 /* The names of a list separated by sep ("A; B"), each given to sx_name. */
 void sx_name_each(sx_body *d, const char *names, char sep, const char *alias, const char *quality);
 void sx_id(sx_body *d, const char *type, const char *value, const char *country);
@@ -65,6 +69,8 @@ void sx_add_each(sx_body *d, json_t *arr, const char *text, char sep); /* "A|B":
 void sx_date(sx_body *d, const char *field, const char *ymd); /* listed, amended; "" skipped */
 /* The body's first refusal (printf-like); later ones are dropped. */
 void sx_refuse(sx_body *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Frees what d holds, the body unused. */
+void sx_drop(sx_body *d);
 /*
  * Ends the record called `record` (line): the body completed (source, listed from the
  * file's date when the record has none), checked, and appended to l->bodies, or the

@@ -107,7 +107,7 @@ static wl_rc once(wl_sanctions_list *l, wl_error *err)
 wl_rc wl_sanctions_read(wl_sanctions_format fmt, const char *xml, size_t len,
                         wl_sanctions_list *out, wl_error *err)
 {
-    static const sx_format *const formats[] = {&wl_sx_un, NULL, NULL};
+    static const sx_format *const formats[] = {&wl_sx_un, &wl_sx_eu, &wl_sx_uk};
     const sx_format *f = formats[fmt];
     xmlTextReaderPtr r = NULL;
     first_error fe = {0, ""};
@@ -116,9 +116,6 @@ wl_rc wl_sanctions_read(wl_sanctions_format fmt, const char *xml, size_t len,
     wl_rc rc = WL_OK;
     memset(out, 0, sizeof *out);
     out->list = list_ids[fmt];
-    if (f == NULL)
-        return wl_error_set(err, WL_ERR_INVALID, "not_this_list", "the %s list is not read yet",
-                            list_ids[fmt]);
     if (len > WL_SANCTIONS_FILE_MAX)
         return wl_error_set(err, WL_ERR_TOO_LARGE, "file_too_large",
                             "%s is %zu bytes, over the %u MiB a list file may be: refused unread",

@@ -60,20 +60,10 @@ static void date_of_birth(sx_body *d, const xmlNode *n)
 
 static void place(sx_body *d, const xmlNode *n, json_t *arr)
 {
-    static const char *const parts[] = {"STREET", "CITY", "STATE_PROVINCE", "COUNTRY"};
-    char buf[512];
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < 4; i++) {
-        const char *v = sx_child_text(d, n, parts[i]);
-        if (v[0] && len < sizeof buf)
-            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", v);
-    }
-    if (len >= sizeof buf)
-        len = sizeof buf - 1;
-    while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80) /* cut at a character */
-        len--;
-    buf[len] = '\0';
+    const char *parts[] = {sx_child_text(d, n, "STREET"), sx_child_text(d, n, "CITY"),
+                           sx_child_text(d, n, "STATE_PROVINCE"), sx_child_text(d, n, "COUNTRY")};
+    char buf[WL_PRESSURE_TEXT_BYTES + 1];
+    sx_join(d, parts, 4, ", ", buf, sizeof buf);
     sx_add(d, arr, buf);
 }
 
@@ -105,8 +95,7 @@ static wl_rc record(wl_sanctions_list *l, const xmlNode *n, long line, wl_error 
 {
     int person = sx_is(n, "INDIVIDUAL");
     const char *pre = person ? "INDIVIDUAL" : "ENTITY";
-    char label[96], name[1024], amended[11] = "", ymd[11];
-    size_t len = 0;
+    char label[96], name[WL_NAME_MAX_BYTES + 1], amended[11] = "", ymd[11];
     sx_body d;
     const char *ref;
     sx_begin(&d, person ? "person" : "entity");
@@ -114,17 +103,9 @@ static wl_rc record(wl_sanctions_list *l, const xmlNode *n, long line, wl_error 
     snprintf(label, sizeof label, "%s %s", pre, ref[0] ? ref : "(no REFERENCE_NUMBER)");
     sx_subject(&d, ref);
     sx_id(&d, "UN reference", ref, NULL);
-    name[0] = '\0';
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (sx_is(c, "FIRST_NAME") || sx_is(c, "SECOND_NAME") || sx_is(c, "THIRD_NAME") ||
-            sx_is(c, "FOURTH_NAME")) {
-            const char *v = sx_text(&d, c);
-            if (v[0] && len < sizeof name)
-                len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", len ? " " : "", v);
-        }
-    }
-    if (len >= sizeof name)
-        sx_refuse(&d, "the name is longer than %zu bytes", sizeof name - 1);
+    const char *parts[] = {sx_child_text(&d, n, "FIRST_NAME"), sx_child_text(&d, n, "SECOND_NAME"),
+                           sx_child_text(&d, n, "THIRD_NAME"), sx_child_text(&d, n, "FOURTH_NAME")};
+    sx_join(&d, parts, 4, " ", name, sizeof name);
     sx_name(&d, name, NULL, NULL);
     sx_name_each(&d, sx_child_text(&d, n, "NAME_ORIGINAL_SCRIPT"), ';', "aka", NULL);
     sx_add(&d, d.programmes, sx_child_text(&d, n, "UN_LIST_TYPE"));

@@ -195,10 +195,8 @@ void sx_name(sx_body *d, const char *name, const char *alias, const char *qualit
     n = json_array_size(d->names);
     for (size_t i = 0; i < n; i++) {
         const json_t *e = json_array_get(d->names, i);
-        const char *a = json_string_value(json_object_get(e, "alias"));
-        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0 &&
-            (alias == NULL || a != NULL)) /* the primary once more, or an alias again */
-            return;
+        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0)
+            return; /* the primary or an alias once more */
     }
     if (alias == NULL && d->has_primary) /* a second primary name: an alias of the first */
         alias = "aka";
@@ -340,7 +338,7 @@ static void reject(wl_sanctions_list *l, const char *record, long line, const ch
     l->n_rejects++;
 }
 
-static void body_free(sx_body *d)
+void sx_drop(sx_body *d)
 {
     json_decref(d->b), json_decref(d->names), json_decref(d->ids), json_decref(d->dob);
     json_decref(d->pob), json_decref(d->countries), json_decref(d->programmes);
@@ -386,25 +384,25 @@ wl_rc sx_finish(wl_sanctions_list *l, sx_body *d, const char *record, long line,
             sx_refuse(d, "%s", ce.msg);
     }
     if (d->nomem) {
-        body_free(d);
+        sx_drop(d);
         return wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
     }
     if (d->why[0]) {
         reject(l, record, line, d->why);
-        body_free(d);
+        sx_drop(d);
         return WL_OK;
     }
     n = json_array_size(l->bodies);
     if ((n & (n - 1)) == 0) { /* lines grows as bodies does: at each power of two */
         long *p = wl_realloc(l->lines, (n ? 2 * n : 1) * sizeof *p);
         if (p == NULL) {
-            body_free(d);
+            sx_drop(d);
             return wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
         }
         l->lines = p;
     }
     if (json_array_append(l->bodies, d->b) != 0) {
-        body_free(d);
+        sx_drop(d);
         return wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
     }
     l->lines[n] = line;
@@ -417,7 +415,7 @@ wl_rc sx_finish(wl_sanctions_list *l, sx_body *d, const char *record, long line,
         l->n_vessel++;
     else
         l->n_aircraft++;
-    body_free(d);
+    sx_drop(d);
     return WL_OK;
 }
 
@@ -447,6 +445,22 @@ static void each(sx_body *d, const char *text, char sep, json_t *arr, const char
         else
             sx_name(d, part, alias, quality);
         wl_free(part);
+    }
+}
+
+void sx_join(sx_body *d, const char *const *vals, size_t k, const char *sep, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        if (vals[i][0] == '\0')
+            continue;
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? sep : "", vals[i]);
+        if (len >= cap) {
+            sx_refuse(d, "'%.40s...' is longer than %zu bytes", buf, cap - 1);
+            buf[0] = '\0';
+            return;
+        }
     }
 }
 

@@ -48,6 +48,43 @@ static inline int wl_test_has(const json_t *arr, const char *s)
     return 0;
 }
 
+/* Field k of b; field k of b's array arr's element i (k NULL: the element itself). */
+static inline const char *wl_test_str(const json_t *b, const char *k)
+{
+    return json_string_value(json_object_get(b, k));
+}
+
+static inline const char *wl_test_at(const json_t *b, const char *arr, size_t i, const char *k)
+{
+    const json_t *o = json_array_get(json_object_get(b, arr), i);
+    return k ? json_string_value(json_object_get(o, k)) : json_string_value(o);
+}
+
+/* A read's figures: records, bodies by type (person, entity, vessel), its one refusal. */
+typedef struct {
+    size_t records, person, entity, vessel;
+    const char *list, *generated, *record, *why;
+    long line;
+} wl_test_read;
+
+/* 0 when l is as r says (one refusal, every body passing the kind's check), else the
+   number of the first figure that differs. */
+static inline int wl_test_read_is(const wl_sanctions_list *l, const wl_test_read *r)
+{
+    return l->records != r->records                       ? 1
+           : l->n_person != r->person                     ? 2
+           : l->n_entity != r->entity                     ? 3
+           : l->n_vessel != r->vessel                     ? 4
+           : l->n_rejects != 1                            ? 5
+           : strcmp(l->rejects[0].record, r->record) != 0 ? 6
+           : l->rejects[0].line != r->line                ? 7
+           : strcmp(l->rejects[0].why, r->why) != 0       ? 8
+           : strcmp(l->list, r->list) != 0                ? 9
+           : strcmp(l->generated, r->generated) != 0      ? 10
+           : wl_test_bodies_failing(l) != 0               ? 11
+                                                          : 0;
+}
+
 /* The names entry of body b called name, or NULL. */
 static inline const json_t *wl_test_name(const json_t *b, const char *name)
 {
@@ -58,11 +95,14 @@ static inline const json_t *wl_test_name(const json_t *b, const char *name)
     return NULL;
 }
 
-/* Every body's names (and identifiers) into ix, subject id its index in l->bodies; the number
-   refused. */
-static inline size_t wl_test_index(const wl_sanctions_list *l, wl_names *n, wl_names_index *ix)
+/* A new index of every body's names (and identifiers), subject id its index in l->bodies;
+   NULL when any is refused. */
+static inline wl_names_index *wl_test_indexed(const wl_sanctions_list *l, wl_names *n)
 {
+    wl_names_index *ix;
     size_t refused = 0;
+    if (wl_names_index_new(1, &ix) != WL_OK)
+        return NULL;
     for (size_t i = 0; i < json_array_size(l->bodies); i++) {
         const json_t *b = json_array_get(l->bodies, i), *names = json_object_get(b, "names");
         const json_t *ids = json_object_get(b, "ids");
@@ -84,7 +124,11 @@ static inline size_t wl_test_index(const wl_sanctions_list *l, wl_names *n, wl_n
         if (wl_names_index_add(ix, n, &s, &err) != WL_OK)
             refused++;
     }
-    return refused;
+    if (refused) {
+        wl_names_index_free(ix);
+        return NULL;
+    }
+    return ix;
 }
 
 #endif

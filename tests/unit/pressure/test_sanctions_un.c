@@ -56,17 +56,6 @@ static void counts(void **state)
     assert_int_equal(L.lines[0], 4); /* the first INDIVIDUAL's line */
 }
 
-static const char *str(const json_t *b, const char *k)
-{
-    return json_string_value(json_object_get(b, k));
-}
-
-static const char *at(const json_t *b, const char *arr, size_t i, const char *k)
-{
-    const json_t *o = json_array_get(json_object_get(b, arr), i);
-    return k ? json_string_value(json_object_get(o, k)) : json_string_value(o);
-}
-
 static void records(void **state)
 {
     const json_t *b, *n;
@@ -75,68 +64,69 @@ static void records(void **state)
     b = wl_test_body(&L, "cdi.001");
     assert_non_null(b);
     assert_int_equal(json_array_size(json_object_get(b, "names")), 1);
-    assert_string_equal(at(b, "names", 0, "name"), "ERIC BADEGE");
+    assert_string_equal(wl_test_at(b, "names", 0, "name"), "ERIC BADEGE");
     assert_null(json_object_get(b, "pob"));
-    assert_string_equal(at(b, "dob", 0, "date"), "1971");
-    assert_string_equal(str(b, "listed"), "2012-12-31");
-    assert_string_equal(str(b, "amended"), "2016-10-13");
-    assert_string_equal(at(b, "programmes", 0, NULL), "DRC");
-    assert_string_equal(at(b, "ids", 0, "type"), "UN reference");
-    assert_string_equal(at(b, "ids", 0, "value"), "CDi.001");
+    assert_string_equal(wl_test_at(b, "dob", 0, "date"), "1971");
+    assert_string_equal(wl_test_str(b, "listed"), "2012-12-31");
+    assert_string_equal(wl_test_str(b, "amended"), "2016-10-13");
+    assert_string_equal(wl_test_at(b, "programmes", 0, NULL), "DRC");
+    assert_string_equal(wl_test_at(b, "ids", 0, "type"), "UN reference");
+    assert_string_equal(wl_test_at(b, "ids", 0, "value"), "CDi.001");
     /* REFERENCE_NUMBER "KPe.056 ": the subject and the id trimmed */
     b = wl_test_body(&L, "kpe.056");
     assert_non_null(b);
-    assert_string_equal(at(b, "ids", 0, "value"), "KPe.056");
+    assert_string_equal(wl_test_at(b, "ids", 0, "value"), "KPe.056");
     /* FIRST..FOURTH_NAME joined in order */
     b = wl_test_body(&L, "cdi.035");
     assert_non_null(b);
     assert_int_equal(
-        strchr(strchr(strchr(at(b, "names", 0, "name"), ' ') + 1, ' ') + 1, ' ') != NULL, 1);
+        strchr(strchr(strchr(wl_test_at(b, "names", 0, "name"), ' ') + 1, ' ') + 1, ' ') != NULL,
+        1);
     /* "Azim Adhajani; Azim Agha-Jani" in one ALIAS_NAME: two aliases, Good = strong */
     b = wl_test_body(&L, "iri.003");
     assert_non_null(n = wl_test_name(b, "Azim Adhajani"));
-    assert_string_equal(str(n, "quality"), "strong");
+    assert_string_equal(wl_test_str(n, "quality"), "strong");
     assert_non_null(wl_test_name(b, "Azim Agha-Jani"));
     /* BETWEEN 1973..1974, each end circa; Low = weak; LAST_DAY_UPDATED's latest VALUE */
     b = wl_test_body(&L, "cdi.030");
-    assert_string_equal(at(b, "dob", 0, "date"), "1973");
+    assert_string_equal(wl_test_at(b, "dob", 0, "date"), "1973");
     assert_true(
         json_is_true(json_object_get(json_array_get(json_object_get(b, "dob"), 0), "circa")));
-    assert_string_equal(at(b, "dob", 1, "date"), "1974");
-    assert_string_equal(str(wl_test_name(b, "Lydia"), "quality"), "weak");
-    assert_string_equal(str(b, "amended"), "2023-03-01");
-    assert_string_equal(at(b, "pob", 0, NULL), "Bigogwe, Rwanda");
+    assert_string_equal(wl_test_at(b, "dob", 1, "date"), "1974");
+    assert_string_equal(wl_test_str(wl_test_name(b, "Lydia"), "quality"), "weak");
+    assert_string_equal(wl_test_str(b, "amended"), "2023-03-01");
+    assert_string_equal(wl_test_at(b, "pob", 0, NULL), "Bigogwe, Rwanda");
     /* EXACT DATE to the day, APPROXIMATELY a year circa */
     b = wl_test_body(&L, "cdi.014");
-    assert_string_equal(at(b, "dob", 0, "date"), "1962-03-17");
+    assert_string_equal(wl_test_at(b, "dob", 0, "date"), "1962-03-17");
     assert_null(json_object_get(json_array_get(json_object_get(b, "dob"), 0), "circa"));
-    assert_string_equal(at(b, "dob", 1, "date"), "1966");
+    assert_string_equal(wl_test_at(b, "dob", 1, "date"), "1966");
     assert_true(
         json_is_true(json_object_get(json_array_get(json_object_get(b, "dob"), 1), "circa")));
     /* NAME_ORIGINAL_SCRIPT with a trailing space: an alias in Arabic, trimmed */
     b = wl_test_body(&L, "lyi.024");
     assert_non_null(n = wl_test_name(b, "مصعب مصطفى ابو القاسم عمر"));
-    assert_string_equal(str(n, "script"), "Arab");
-    assert_string_equal(str(n, "alias"), "aka");
+    assert_string_equal(wl_test_str(n, "script"), "Arab");
+    assert_string_equal(wl_test_str(n, "alias"), "aka");
     /* an entity's a.k.a. and f.k.a. */
     b = wl_test_body(&L, "cde.001");
-    assert_string_equal(str(b, "type"), "entity");
-    assert_string_equal(str(wl_test_name(b, "Allied Democratic Forces"), "alias"), "aka");
-    assert_string_equal(str(wl_test_name(b, "NALU"), "alias"), "fka");
+    assert_string_equal(wl_test_str(b, "type"), "entity");
+    assert_string_equal(wl_test_str(wl_test_name(b, "Allied Democratic Forces"), "alias"), "aka");
+    assert_string_equal(wl_test_str(wl_test_name(b, "NALU"), "alias"), "fka");
     assert_null(json_object_get(wl_test_name(b, "NALU"), "quality"));
     /* IMO numbers only in COMMENTS1: "(IMO) Number: 1790183." */
     b = wl_test_body(&L, "kpe.020");
-    assert_string_equal(at(b, "ids", 1, "type"), "IMO");
-    assert_string_equal(at(b, "ids", 1, "value"), "1790183");
+    assert_string_equal(wl_test_at(b, "ids", 1, "type"), "IMO");
+    assert_string_equal(wl_test_at(b, "ids", 1, "value"), "1790183");
     /* LISTED_ON "2015-04-07-04:00": an xs:date with its zone */
     b = wl_test_body(&L, "qdi.352");
-    assert_string_equal(str(b, "listed"), "2015-04-07");
+    assert_string_equal(wl_test_str(b, "listed"), "2015-04-07");
     /* a Cyrillic original name; a passport with its issuing country */
     b = wl_test_body(&L, "qdi.290");
-    assert_string_equal(str(wl_test_name(b, "Умаров Доку Хаматович"), "script"), "Cyrl");
-    assert_string_equal(at(b, "ids", 1, "type"), "Passport");
-    assert_string_equal(at(b, "ids", 1, "value"), "96 03 464086");
-    assert_string_equal(at(b, "ids", 1, "country"), "Russian Federation");
+    assert_string_equal(wl_test_str(wl_test_name(b, "Умаров Доку Хаматович"), "script"), "Cyrl");
+    assert_string_equal(wl_test_at(b, "ids", 1, "type"), "Passport");
+    assert_string_equal(wl_test_at(b, "ids", 1, "value"), "96 03 464086");
+    assert_string_equal(wl_test_at(b, "ids", 1, "country"), "Russian Federation");
 }
 
 static void screened(void **state)
@@ -148,20 +138,19 @@ static void screened(void **state)
     wl_error err;
     (void)state;
     assert_int_equal(wl_names_open(&n, &err), WL_OK);
-    assert_int_equal(wl_names_index_new(1, &ix), WL_OK);
-    assert_int_equal(wl_test_index(&L, n, ix), 0);
+    assert_non_null(ix = wl_test_indexed(&L, n));
     /* the UN's Cyrillic name met by its Latin spelling */
     wl_names_query q = {.name = "Umarov, Doku Khamatovich"};
     assert_int_equal(wl_names_screen(n, ix, &q, c, 10, &count, &err), WL_OK);
     assert_true(count >= 1);
-    assert_string_equal(str(json_array_get(L.bodies, c[0].subject), "subject"), "qdi.290");
+    assert_string_equal(wl_test_str(json_array_get(L.bodies, c[0].subject), "subject"), "qdi.290");
     assert_true(c[0].score >= 0.95);
     /* and a vessel company by the IMO number buried in its comments */
     wl_name_id id = {"IMO", "1790183"};
     wl_names_query i = {.ids = &id, .n_ids = 1};
     assert_int_equal(wl_names_screen(n, ix, &i, c, 10, &count, &err), WL_OK);
     assert_int_equal(count, 1);
-    assert_string_equal(str(json_array_get(L.bodies, c[0].subject), "subject"), "kpe.020");
+    assert_string_equal(wl_test_str(json_array_get(L.bodies, c[0].subject), "subject"), "kpe.020");
     wl_names_index_free(ix);
     wl_names_close(n);
 }
@@ -257,7 +246,8 @@ static void refused(void **state)
     assert_non_null(strstr(err.msg, "5 of 6 records refused"));
     assert_int_equal(l.n_rejects, 5);
     assert_int_equal(json_array_size(l.bodies), 2); /* XXi.001 and its second record */
-    assert_string_equal(str(json_array_get(l.bodies, 0), "listed"), "2026-02-27"); /* the file's */
+    assert_string_equal(wl_test_str(json_array_get(l.bodies, 0), "listed"),
+                        "2026-02-27"); /* the file's */
     assert_string_equal(l.rejects[0].record, "INDIVIDUAL (no REFERENCE_NUMBER)");
     assert_int_equal(l.rejects[0].line, 4);
     assert_string_equal(l.rejects[0].why, "no id");
