@@ -339,5 +339,10 @@ int cli_flows_import_csv(const cli_cmd *self, int argc, char **argv);
  * char **)) here and adds one row to flows_subs in flows.c.
  */
 int cli_flows(int argc, char **argv);
+/*
+ * sanctions screening (screen.c): `willing pressure screen` and `willing pressure
+ * counterparties`, rows the `willing pressure` group (pressure.c) runs beside its own.
+ */
+extern const cli_cmd cli_screen_cmds[2];
 
 #endif

@@ -227,7 +227,11 @@ static const cli_cmd pressure_subs[] = {
 
 int cli_pressure(int argc, char **argv)
 {
-    return cli_group(argc, argv, "pressure", pressure_subs,
-                     sizeof pressure_subs / sizeof pressure_subs[0],
+    /* this file's subcommands, then screening's (screen.c) */
+    enum { OWN = sizeof pressure_subs / sizeof pressure_subs[0] };
+    cli_cmd subs[OWN + sizeof cli_screen_cmds / sizeof cli_screen_cmds[0]];
+    memcpy(subs, pressure_subs, sizeof pressure_subs);
+    memcpy(subs + OWN, cli_screen_cmds, sizeof cli_screen_cmds);
+    return cli_group(argc, argv, "pressure", subs, sizeof subs / sizeof subs[0],
                      "Sanctions designations: docs/internals/pressure.md.\n");
 }

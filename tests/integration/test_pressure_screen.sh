@@ -150,4 +150,30 @@ check "a counterparty of 10,000 characters: refused name_too_long" sh -c "
     --level contract --provider gb --amount 1 --currency GBP --parent other --counterparty '$LONG' 2>'$T/e' &&
   grep -q 'name_too_long\|512' '$T/e'"
 
+# ---- the CLI ----
+check "willing pressure screen NAME --dob: the candidate with its score and why" sh -c "
+  '$W' pressure screen 'Ivan Petrov' --dob 1970-02-03 --server '$URL' >'$T/o' &&
+  grep -q '^data_version [0-9]' '$T/o' && grep -q 'ofac-sdn:9002' '$T/o' && grep -q 'agrees to the day' '$T/o'"
+check "... --id alone: the vessel; --json: the server's answer" sh -c "
+  '$W' pressure screen --id IMO9610781 --server '$URL' --json >'$T/o' &&
+  python3 -c \"import json; o=json.load(open('$T/o')); assert o['candidates'][0]['subject'] == '9001'\""
+check "... neither a name nor an id: usage, exit 2" sh -c "
+  '$W' pressure screen --server '$URL' 2>'$T/e'; [ \$? = 2 ] && grep -q usage '$T/e'"
+check "... a name of 10,000 characters: exit 1, the server's reason" sh -c "
+  ! '$W' pressure screen '$LONG' --server '$URL' 2>'$T/e' && grep -q '512' '$T/e'"
+check "willing pressure screen --csv FILE: the good rows' candidates, the bad rows FILE:LINE on stderr, exit 3" sh -c "
+  '$W' pressure screen --csv '$T/names.csv' --server '$URL' >'$T/o' 2>'$T/e'; [ \$? = 3 ] &&
+  grep -q 'ofac-sdn:9003' '$T/o' && grep -q 'names.csv:5: bad_dob' '$T/e' && grep -q 'names.csv:6: name_too_long' '$T/e'"
+check "... --format csv: the server's CSV" sh -c "
+  '$W' pressure screen --csv '$T/names.csv' --format csv --server '$URL' >'$T/o' 2>/dev/null; [ \$? = 3 ] &&
+  head -1 '$T/o' | grep -q '^line,ref,name'"
+check "... a broken file: exit 1 naming its line" sh -c "
+  ! '$W' pressure screen --csv '$T/broken.csv' --server '$URL' 2>'$T/e' && grep -q 'line 2' '$T/e'"
+check "willing pressure counterparties FACILITY: each contract, the designated contractor found" sh -c "
+  '$W' pressure counterparties fac --server '$URL' >'$T/o' && grep -q 'c-rostec' '$T/o' &&
+  grep -q 'ofac-sdn:9003' '$T/o' && grep -q 'c-none.*(none named)' '$T/o'"
+check "... an unknown facility: exit 1, unknown_instrument" sh -c "
+  ! '$W' pressure counterparties nosuch --server '$URL' 2>'$T/e' && grep -q 'nosuch' '$T/e'"
+check "... --help says what it does" sh -c "'$W' pressure counterparties --help | grep -q 'counterparty of every contract'"
+
 finish
