@@ -42,8 +42,7 @@ static void unite(wl_corr *c, uint32_t ra, uint32_t rb)
 
 static double hav(const corr_slot *a, const corr_slot *b)
 {
-    double sp = sin((a->phi - b->phi) / 2), sl = sin((a->lam - b->lam) / 2);
-    return sp * sp + a->cphi * b->cphi * sl * sl;
+    return corr_hav(a->phi, a->lam, a->cphi, b->phi, b->lam, b->cphi);
 }
 
 static double hav_dist(double h)
@@ -175,29 +174,22 @@ static void slot_set(const wl_corr *c, corr_slot *u, const wl_corr_report *r, ui
 }
 
 /*
- * Join v to its candidates: Kruskal's order when v is canonically last. Taken in the order
- * of their slots, v's joins would go to the first report of each component (as it was
- * before v) that passes the distance: so each component's smallest passing slot is found
- * (marked at its root), then joined, in any order: the same edges, no sort.
+ * Join v to the reports it joins (c->cand): Kruskal's order when v is canonically last. Taken
+ * in the order of their slots, v's joins would go to the first report of each component (as
+ * it was before v): so each component's smallest slot is found (marked at its root), then
+ * joined, in any order: the same edges, no sort.
  */
 static void join(wl_corr *c, uint32_t v)
 {
     const corr_slot *a = &c->s[v];
     for (size_t i = 0; i < c->ncand; i++) {
         uint32_t u = c->cand[i], r = wl_corr_find(c, u);
-        const corr_slot *b = &c->s[u];
         corr_slot *R = &c->s[r];
-        double lim = (double)a->radius + b->radius + WL_CORR_D_M, sl;
         c->croot[i] = r;
-        if ((R->mark == v && R->best <= u) || fabs(a->phi - b->phi) * WL_CORR_EARTH_M > lim)
-            continue; /* the latitudes alone are farther apart than the window */
-        if (lim < M_PI * WL_CORR_EARTH_M) {
-            sl = sin(lim / (2 * WL_CORR_EARTH_M));
-            if (hav(a, b) > sl * sl)
-                continue;
+        if (R->mark != v || u < R->best) {
+            R->mark = v;
+            R->best = u;
         }
-        R->mark = v;
-        R->best = u;
     }
     for (size_t i = 0; i < c->ncand; i++) {
         uint32_t u = c->cand[i];
@@ -339,8 +331,11 @@ wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err)
         s->cls = class_of(c, s->id);
     }
     for (uint32_t v = 0; v < c->n; v++) {
-        if (v && c->s[v].level < c->s[v - 1].level)
-            wl_corr_freeze(c, c->s[v - 1].level, v);
+        if (v == 0 || c->s[v].level != c->s[v - 1].level) { /* a level's first report */
+            if (v && c->s[v - 1].level < CORR_LEVELS && c->lay[c->s[v - 1].level].h == NULL)
+                wl_corr_freeze(c, c->s[v - 1].level, v);
+            wl_corr_lay_out(c, v);
+        }
         if (wl_corr_gather(c, v) != WL_OK) {
             rc = WL_ERR_NOMEM;
             goto out;
@@ -351,8 +346,11 @@ wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err)
     merges(c);
     c->broken = c->stale = 0;
 out:
-    for (int L = 0; L < CORR_LEVELS; L++)
+    for (int L = 0; L < CORR_LEVELS; L++) {
         wl_corr_frozen_free(&c->fz[L]);
+        wl_corr_laid_free(&c->lay[L]);
+    }
+    wl_corr_laid_free(&c->list);
     if (rc)
         wl_error_set(err, rc, "internal", "out of memory (incidents)");
     return rc;

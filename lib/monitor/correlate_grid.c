@@ -107,18 +107,37 @@ static uint64_t cell_key(int level, int64_t row, int64_t col, int64_t it)
            (uint64_t)(col & 0xFFFFF) << 21 | (uint64_t)(it & 0x1FFFFF);
 }
 
-static int64_t col_of(const wl_corr *c, int L, double lon)
+/* A laid out level's cells: the grid's split in this many in each of latitude and longitude,
+ * and in time: a query then reads fewer reports outside its reach (at one run of entries a
+ * column, a finer time costs it nothing). The precise level is read bucket by bucket. */
+static const int64_t LAY_SUB[CORR_LEVELS] = {1, 2, 2, 1}, LAY_SUBT[CORR_LEVELS] = {1, 4, 4, 4};
+
+static corr_geom grid_geom(const wl_corr *c, int L)
 {
-    int64_t col = (int64_t)floor((lon + 180.0) / c->dlon[L]);
-    col %= c->ncols[L];
-    return col < 0 ? col + c->ncols[L] : col;
+    return (corr_geom){c->dlat[L], c->dlon[L], c->nrows[L], c->ncols[L], c->ct[L]};
+}
+
+/* A column cc of a query's box (within a turn either side) as the grid's column. */
+static int64_t wrap_col(int64_t cc, int64_t ncols)
+{
+    return cc < 0 ? cc + ncols : cc >= ncols ? cc - ncols : cc;
+}
+
+static void slot_place(const corr_geom *g, const corr_slot *u, int64_t *row, int64_t *col,
+                       int64_t *bucket)
+{
+    int64_t k = (int64_t)floor((u->lam * DEG + 180.0) / g->dlon) % g->ncols;
+    *row = (int64_t)floor((u->phi * DEG + 90.0) / g->dlat);
+    *col = k < 0 ? k + g->ncols : k;
+    *bucket = floordiv(u->t, g->ct);
 }
 
 static uint64_t slot_cell(const wl_corr *c, const corr_slot *u)
 {
-    int L = u->level;
-    int64_t row = (int64_t)floor((u->phi * DEG + 90.0) / c->dlat[L]);
-    return cell_key(L, row, col_of(c, L, u->lam * DEG), floordiv(u->t, c->ct[L]));
+    corr_geom g = grid_geom(c, u->level);
+    int64_t row, col, bucket;
+    slot_place(&g, u, &row, &col, &bucket);
+    return cell_key(u->level, row, col, bucket);
 }
 
 wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size)
@@ -137,25 +156,64 @@ wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size)
     return WL_OK;
 }
 
-/* A candidate u of v: a class v may join, the same splits, within both time windows. */
-static wl_rc consider_as(wl_corr *c, const corr_slot *v, uint32_t u, int64_t t, uint32_t pt,
-                         uint32_t type, uint32_t cls)
+/*
+ * Is a farther from b than lim (not beyond half the globe)? The answer of the haversine test
+ * (hav(a, b) > sin^2(lim / 2R)), told without a sine where the bounds x - x^3/6 <= sin x <= x
+ * (x >= 0) leave no doubt, by a margin (1e-9) far above any rounding (1e-15): for a pair not
+ * within a millimetre of the window's edge. Otherwise computed: the same answer.
+ */
+static int farther(const corr_slot *a, const corr_cold *b, double lim)
 {
-    int64_t gap = t > v->t ? t - v->t : v->t - t;
-    if (!((c->compat.mask[v->type] >> type) & 1) || cls != v->cls ||
-        gap > (int64_t)pt + v->pt + WL_CORR_T_S)
-        return WL_OK;
-    if (c->ncand == c->ccap &&
-        wl_corr_reserve((void **)&c->cand, &c->ccap, c->ncand + 1, sizeof *c->cand) != WL_OK)
-        return WL_ERR_NOMEM;
-    c->cand[c->ncand++] = u;
+    double x = lim / (2 * WL_CORR_EARTH_M), dp = fabs(a->phi - b->phi) / 2;
+    double dl = fabs(a->lam - b->lam) / 2, sl;
+    if (dl < 1) { /* not across 180 degrees, where sin(dl) falls again */
+        double cc = a->cphi * b->cphi, sx = x - x * x * x / 6;
+        double sp = dp - dp * dp * dp / 6, sq = dl - dl * dl * dl / 6;
+        if ((dp * dp + cc * dl * dl) * (1 + 1e-9) < sx * sx * (1 - 1e-9))
+            return 0; /* hav's bound above is below sin^2 x's bound below */
+        if ((sp * sp + cc * sq * sq) * (1 - 1e-9) > x * x * (1 + 1e-9))
+            return 1;
+    }
+    sl = sin(x);
+    return corr_hav(a->phi, a->lam, a->cphi, b->phi, b->lam, b->cphi) > sl * sl;
+}
+
+/* v's joins among the n reports from h (points k), up to the first not before v (slot self):
+ * a class v may join, the same splits, within both windows; into c->cand. */
+static wl_rc consider_run(wl_corr *c, const corr_slot *v, uint32_t self, const corr_hot *h,
+                          const corr_cold *k, size_t n)
+{
+    uint32_t mask = c->compat.mask[v->type];
+    for (size_t i = 0; i < n && h[i].slot < self; i++) {
+        int64_t gap = h[i].t > v->t ? h[i].t - v->t : v->t - h[i].t;
+        double lim;
+        if (!((mask >> h[i].type) & 1) || h[i].cls != v->cls ||
+            gap > (int64_t)h[i].pt + v->pt + WL_CORR_T_S)
+            continue;
+        lim = (double)v->radius + k[i].radius + WL_CORR_D_M;
+        if (fabs(v->phi - k[i].phi) * WL_CORR_EARTH_M > lim || /* the latitudes alone: too far */
+            (lim < M_PI * WL_CORR_EARTH_M && farther(v, &k[i], lim)))
+            continue;
+        if (c->ncand == c->ccap &&
+            wl_corr_reserve((void **)&c->cand, &c->ccap, c->ncand + 1, sizeof *c->cand) != WL_OK)
+            return WL_ERR_NOMEM;
+        c->cand[c->ncand++] = h[i].slot;
+    }
     return WL_OK;
+}
+
+static void laid_of(const corr_slot *s, uint32_t u, corr_hot *h, corr_cold *k)
+{
+    *h = (corr_hot){.t = s->t, .slot = u, .pt = s->pt, .cls = s->cls, .type = s->type};
+    *k = (corr_cold){.phi = s->phi, .lam = s->lam, .cphi = s->cphi, .radius = s->radius};
 }
 
 static wl_rc consider(wl_corr *c, const corr_slot *v, uint32_t u)
 {
-    const corr_slot *s = &c->s[u];
-    return consider_as(c, v, u, s->t, s->pt, s->type, s->cls);
+    corr_hot h;
+    corr_cold k;
+    laid_of(&c->s[u], u, &h, &k);
+    return consider_run(c, v, CORR_NONE, &h, &k, 1);
 }
 
 static wl_rc chain(wl_corr *c, const corr_slot *v, uint32_t u)
@@ -166,41 +224,92 @@ static wl_rc chain(wl_corr *c, const corr_slot *v, uint32_t u)
     return WL_OK;
 }
 
+/* The cells of g within dphi degrees of latitude, dlam of longitude (360: all) and times tlo
+ * to thi of (lat, lon): rows r[0]-r[1] (on the globe), columns c[0]-c[1] (perhaps a turn
+ * either side: wrap_col), time buckets b[0]-b[1]. */
+static void box_of(const corr_geom *g, double lat, double lon, double dphi, double dlam,
+                   int64_t tlo, int64_t thi, int64_t r[2], int64_t c[2], int64_t b[2])
+{
+    r[0] = (int64_t)floor((lat - dphi + 90.0) / g->dlat);
+    r[1] = (int64_t)floor((lat + dphi + 90.0) / g->dlat);
+    r[0] = r[0] < 0 ? 0 : r[0];
+    r[1] = r[1] >= g->nrows ? g->nrows - 1 : r[1];
+    c[0] = 0;
+    c[1] = g->ncols - 1;
+    if (dlam < 180.0) {
+        int64_t c0 = (int64_t)floor((lon - dlam + 180.0) / g->dlon);
+        int64_t c1 = (int64_t)floor((lon + dlam + 180.0) / g->dlon);
+        if (c1 - c0 + 1 < g->ncols) {
+            c[0] = c0;
+            c[1] = c1;
+        }
+    }
+    b[0] = floordiv(tlo, g->ct);
+    b[1] = floordiv(thi, g->ct);
+}
+
+/* Laid out level L's reports before v in the cells of its box r, c, b (box_of). */
+static wl_rc query_laid(wl_corr *c, const corr_slot *v, int L, int64_t rr[2], int64_t cr[2],
+                        int64_t br[2])
+{
+    const corr_laid *a = &c->lay[L];
+    uint32_t self = (uint32_t)(v - c->s);
+    int64_t r0 = rr[0] < a->r0 ? a->r0 : rr[0],
+            r1 = rr[1] > a->r0 + a->nr - 1 ? a->r0 + a->nr - 1 : rr[1];
+    int64_t t0 = br[0] < a->b0 ? a->b0 : br[0],
+            t1 = br[1] > a->b0 + a->nb - 1 ? a->b0 + a->nb - 1 : br[1];
+    for (int64_t r = r0; r <= r1 && t0 <= t1; r++)
+        for (int64_t cc = cr[0]; cc <= cr[1]; cc++) {
+            int64_t col = wrap_col(cc, a->g.ncols) - a->c0;
+            const uint32_t *st;
+            if (col < 0 || col >= a->nc)
+                continue;
+            st = a->start + ((r - a->r0) * a->nc + col) * a->nb + (t0 - a->b0);
+            if (v->level != L) { /* a coarser level, all before v: the buckets in a row */
+                if (consider_run(c, v, self, a->h + st[0], a->k + st[0], st[t1 - t0 + 1] - st[0]) !=
+                    WL_OK)
+                    return WL_ERR_NOMEM;
+                continue;
+            }
+            for (int64_t b = 0; b <= t1 - t0; b++) /* v's own level: each bucket's prefix */
+                if (consider_run(c, v, self, a->h + st[b], a->k + st[b], st[b + 1] - st[b]) !=
+                    WL_OK)
+                    return WL_ERR_NOMEM;
+        }
+    return WL_OK;
+}
+
 /* The reports of level L in the cells that may hold one within reach of v. */
 static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
 {
     double reach = ((double)v->radius + RMAX[L] + WL_CORR_D_M) * (1 + 1e-9) + 1;
     double lat = v->phi * DEG, lon = v->lam * DEG, dphi = reach / M_PER_DEG, dlam = 360, sn;
-    int64_t r0, r1, c0, c1, t0, t1, ncols = c->ncols[L], span;
+    int64_t r0, r1, c0, c1, t0, t1, ncols = c->ncols[L], span, rr[2], cr[2], br[2];
     int64_t tr = (int64_t)v->pt + PTMAX[L] + WL_CORR_T_S;
-    r0 = (int64_t)floor((lat - dphi + 90.0) / c->dlat[L]);
-    r1 = (int64_t)floor((lat + dphi + 90.0) / c->dlat[L]);
-    r0 = r0 < 0 ? 0 : r0;
-    r1 = r1 >= c->nrows[L] ? c->nrows[L] - 1 : r1;
-    sn = sin(reach / WL_CORR_EARTH_M) / cos(v->phi);
+    corr_geom g = grid_geom(c, L);
+    sn = sin(reach / WL_CORR_EARTH_M) / v->cphi; /* cphi: cos(phi) */
     if (lat + dphi < 90.0 && lat - dphi > -90.0 && sn < 1.0)
         dlam = asin(sn) * DEG;
-    if (dlam >= 180.0) {
-        c0 = 0;
-        c1 = ncols - 1;
-    } else {
-        c0 = (int64_t)floor((lon - dlam + 180.0) / c->dlon[L]);
-        c1 = (int64_t)floor((lon + dlam + 180.0) / c->dlon[L]);
-        if (c1 - c0 + 1 >= ncols) {
-            c0 = 0;
-            c1 = ncols - 1;
-        }
+    if (c->lay[L].h) {
+        box_of(&c->lay[L].g, lat, lon, dphi, dlam, v->t - tr, v->t + tr, rr, cr, br);
+        return query_laid(c, v, L, rr, cr, br);
     }
-    t0 = floordiv(v->t - tr, c->ct[L]);
-    t1 = floordiv(v->t + tr, c->ct[L]);
+    box_of(&g, lat, lon, dphi, dlam, v->t - tr, v->t + tr, rr, cr, br);
+    r0 = rr[0];
+    r1 = rr[1];
+    c0 = cr[0];
+    c1 = cr[1];
+    t0 = br[0];
+    t1 = br[1];
     if (c->fz[L].e) { /* frozen: per row and column, only those within the window, in a row */
         for (int64_t r = r0; r <= r1; r++)
             for (int64_t cc = c0; cc <= c1; cc++) {
                 const corr_fentry *f;
-                size_t k = wl_corr_frozen_range(&c->fz[L], L, r, ((cc % ncols) + ncols) % ncols, t0,
-                                                t1, v->t - tr, v->t + tr, &f);
-                for (size_t i = 0; i < k; i++)
-                    if (consider_as(c, v, f[i].slot, f[i].t, f[i].pt, f[i].type, f[i].cls) != WL_OK)
+                size_t k = wl_corr_frozen_range(&c->fz[L], L, r, wrap_col(cc, ncols), t0, t1,
+                                                v->t - tr, v->t + tr, &f);
+                for (size_t i = 0; i < k; i++) /* the slot read for a candidate only */
+                    if ((c->compat.mask[v->type] >> f[i].type & 1) && f[i].cls == v->cls &&
+                        consider(c, v, f[i].slot) != WL_OK)
                         return WL_ERR_NOMEM;
             }
         return WL_OK;
@@ -226,7 +335,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
     for (int64_t r = r0; r <= r1; r++)
         for (int64_t cc = c0; cc <= c1; cc++)
             for (int64_t t = t0; t <= t1; t++) {
-                uint64_t key = cell_key(L, r, ((cc % ncols) + ncols) % ncols, t);
+                uint64_t key = cell_key(L, r, wrap_col(cc, ncols), t);
                 uint32_t *h;
                 h = wl_corr_table_get(&c->cells, key);
                 if (h && chain(c, v, *h) != WL_OK)
@@ -242,7 +351,9 @@ wl_rc wl_corr_gather(wl_corr *c, uint32_t v)
     for (int L = 0; L < CORR_LEVELS; L++)
         if (c->count[L] && query_level(c, &c->s[v], L) != WL_OK)
             return WL_ERR_NOMEM;
-    if (c->count[CORR_LEVELS] && chain(c, &c->s[v], c->list_head) != WL_OK)
+    if (c->count[CORR_LEVELS] &&
+        (c->list.h ? consider_run(c, &c->s[v], v, c->list.h, c->list.k, c->list.n)
+                   : chain(c, &c->s[v], c->list_head)) != WL_OK)
         return WL_ERR_NOMEM;
     if (wl_corr_reserve((void **)&c->croot, &c->rcap, c->ncand, sizeof *c->croot) != WL_OK)
         return WL_ERR_NOMEM;
@@ -308,6 +419,92 @@ void wl_corr_freeze(wl_corr *c, int L, uint32_t end)
         f->e[f->n++] = (corr_fentry){
             slot_cell(c, &c->s[u]), c->s[u].t, u, c->s[u].pt, c->s[u].cls, c->s[u].type};
     wl_corr_frozen_build(f);
+}
+
+void wl_corr_laid_free(corr_laid *a)
+{
+    wl_free(a->h);
+    wl_free(a->k);
+    wl_free(a->start);
+    memset(a, 0, sizeof *a);
+}
+
+/* At most this many cells in a laid out level's box: a bounded index (4 bytes a cell). */
+#define CORR_LAY_CELLS(n) (16 * (int64_t)(n) + ((int64_t)1 << 20))
+
+void wl_corr_lay_out(wl_corr *c, uint32_t first)
+{
+    int L = c->s[first].level;
+    corr_laid *a = L < CORR_LEVELS ? &c->lay[L] : &c->list;
+    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {INT64_MIN, INT64_MIN, INT64_MIN};
+    uint32_t end = first, *cell;
+    size_t cells;
+    wl_corr_laid_free(a);
+    if (L == CORR_LEVELS) { /* the coarse list: by slot, read whole */
+        while (end < c->n && c->s[end].level == L)
+            end++;
+        a->h = wl_malloc((end - first) * sizeof *a->h);
+        a->k = wl_malloc((end - first) * sizeof *a->k);
+        if (a->h == NULL || a->k == NULL) {
+            wl_corr_laid_free(a); /* read through its chain */
+            return;
+        }
+        for (uint32_t u = first; u < end; u++)
+            laid_of(&c->s[u], u, &a->h[a->n++], &a->k[u - first]);
+        return;
+    }
+    a->g.dlat = c->dlat[L] / (double)LAY_SUB[L];
+    a->g.nrows = (int64_t)ceil(180.0 / a->g.dlat) + 1;
+    a->g.ncols = c->ncols[L] * LAY_SUB[L];
+    a->g.dlon = 360.0 / (double)a->g.ncols;
+    a->g.ct = c->ct[L] / LAY_SUBT[L];
+    for (; end < c->n && c->s[end].level == L; end++) {
+        int64_t p[3];
+        slot_place(&a->g, &c->s[end], &p[0], &p[1], &p[2]);
+        for (int k = 0; k < 3; k++) {
+            lo[k] = p[k] < lo[k] ? p[k] : lo[k];
+            hi[k] = p[k] > hi[k] ? p[k] : hi[k];
+        }
+    }
+    /* rows and columns are under 2^20 each, buckets under 2^42: no overflow before the test */
+    if ((hi[0] - lo[0] + 1) * (hi[1] - lo[1] + 1) > CORR_LAY_CELLS(end - first) ||
+        (hi[0] - lo[0] + 1) * (hi[1] - lo[1] + 1) * (hi[2] - lo[2] + 1) >
+            CORR_LAY_CELLS(end - first))
+        return;
+    a->r0 = lo[0];
+    a->c0 = lo[1];
+    a->b0 = lo[2];
+    a->nr = hi[0] - lo[0] + 1;
+    a->nc = hi[1] - lo[1] + 1;
+    a->nb = hi[2] - lo[2] + 1;
+    cells = (size_t)(a->nr * a->nc * a->nb);
+    a->start = wl_calloc(cells + 1, sizeof *a->start);
+    a->h = wl_malloc((end - first) * sizeof *a->h);
+    a->k = wl_malloc((end - first) * sizeof *a->k);
+    cell = wl_malloc((end - first) * sizeof *cell);
+    if (a->start == NULL || a->h == NULL || a->k == NULL || cell == NULL) {
+        wl_free(cell);
+        wl_corr_laid_free(a);
+        return;
+    }
+    for (uint32_t u = first; u < end; u++) { /* a counting sort by cell: by slot within one */
+        int64_t row, col, bucket;
+        slot_place(&a->g, &c->s[u], &row, &col, &bucket);
+        cell[u - first] =
+            (uint32_t)(((row - a->r0) * a->nc + col - a->c0) * a->nb + bucket - a->b0);
+        a->start[cell[u - first] + 1]++;
+    }
+    for (size_t i = 1; i <= cells; i++)
+        a->start[i] += a->start[i - 1];
+    a->n = end - first;
+    for (uint32_t u = first; u < end; u++) { /* start[k]: its next place, then the next's start */
+        uint32_t at = a->start[cell[u - first]]++;
+        laid_of(&c->s[u], u, &a->h[at], &a->k[at]);
+    }
+    for (size_t i = cells; i > 0; i--)
+        a->start[i] = a->start[i - 1];
+    a->start[0] = 0;
+    wl_free(cell);
 }
 
 #define CORR_COLUMN(k) ((k) & ~(uint64_t)0x1FFFFF) /* a cell's key without its time bucket */

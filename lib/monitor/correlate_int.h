@@ -12,6 +12,8 @@
 #ifndef WILLING_CORRELATE_INT_H
 #define WILLING_CORRELATE_INT_H
 
+#include <math.h>
+
 #include "willing/correlate.h"
 
 #define CORR_LEVELS 4 /* grids; level CORR_LEVELS is the coarse list */
@@ -48,11 +50,44 @@ typedef struct {
     uint32_t type;          /* the slot is read only for a candidate */
 } corr_fentry;
 
+/* A laid out level's report, in two arrays side by side: what the window and the class need
+ * (read for every report of a cell), and what the distance needs (for those that pass). */
+typedef struct {
+    int64_t t;
+    uint32_t slot, pt, cls, type;
+} corr_hot;
+
+typedef struct {
+    double phi, lam, cphi;
+    uint32_t radius;
+} corr_cold;
+
 typedef struct {
     corr_fentry *e; /* by row and column, then t */
     size_t n;
     corr_table idx; /* a cell's key (with its time bucket) -> its first entry */
 } corr_frozen;
+
+/* A level laid out by a rebuild before its first report is joined: its reports by cell (row,
+ * column, time bucket), then by slot, and each cell of the level's box by its place in the box
+ * (row, then column, then bucket: a column's buckets side by side, so a query's window is one
+ * run of start). A query reads in each cell the reports before it in the canonical order (its
+ * own level's: a prefix, those its chain would hold; a coarser level's: all), in a row: an
+ * array read a cell instead of a hash lookup and a chain. */
+typedef struct {
+    double dlat, dlon;        /* a cell's side, degrees */
+    int64_t nrows, ncols, ct; /* rows and columns of the globe; a time bucket, s */
+} corr_geom;
+
+typedef struct {
+    corr_hot *h;     /* by cell, then slot */
+    corr_cold *k;    /* h's reports' points */
+    uint32_t *start; /* a cell's first entry; start[cells] = n (the coarse list: none) */
+    size_t n;
+    corr_geom g;        /* the grid's cells of its level, finer (LAY_SUB in correlate_grid.c) */
+    int64_t r0, c0, b0; /* the box: its first row, column and time bucket */
+    int64_t nr, nc, nb; /* and how many of each */
+} corr_laid;
 
 typedef struct {
     uint64_t index;
@@ -87,9 +122,19 @@ struct wl_corr {
     uint64_t *merged; /* reports some merge names, sorted */
     size_t nmerged;
     corr_frozen fz[CORR_LEVELS]; /* during a rebuild only; e NULL: not frozen */
+    corr_laid lay[CORR_LEVELS];  /* during a rebuild only; h NULL: frozen, or the chains */
+    corr_laid list;              /* the coarse list so, by slot (no cells) */
     int stale;  /* the edges are not the canonical forest's: rebuild before showing */
     int broken; /* a rebuild failed midway: rebuild before anything */
 };
+
+/* The haversine of two points (phi, lam, cos phi): the one expression every distance uses. */
+static inline double corr_hav(double phi1, double lam1, double cphi1, double phi2, double lam2,
+                              double cphi2)
+{
+    double sp = sin((phi1 - phi2) / 2), sl = sin((lam1 - lam2) / 2);
+    return sp * sp + cphi1 * cphi2 * sl * sl;
+}
 
 uint32_t wl_corr_find(wl_corr *c, uint32_t x);
 wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err);
@@ -110,11 +155,17 @@ wl_rc wl_corr_table_reserve(corr_table *t, size_t n); /* on failure unchanged */
 void wl_corr_table_put(corr_table *t, uint64_t key, uint32_t val);
 void wl_corr_table_clear(corr_table *t);
 wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size);
-/* Every held report within v's window (v not yet in the grid), into c->cand. */
+/* Every held report v joins (v not yet in the grid): within both windows, its class and
+ * splits, into c->cand. */
 wl_rc wl_corr_gather(wl_corr *c, uint32_t v);
 void wl_corr_grid_put(wl_corr *c, uint32_t v); /* the tables reserved before */
 /* Level L, whose reports end at slot end, frozen (on no memory: read through its chains). */
 void wl_corr_freeze(wl_corr *c, int L, uint32_t end);
+/* The reports of first's level from slot first on (a rebuild's run of one level) laid out in
+ * c->lay (on no memory, or a box too large for its reports: not; frozen when complete, then),
+ * or the coarse list's in c->list. */
+void wl_corr_lay_out(wl_corr *c, uint32_t first);
+void wl_corr_laid_free(corr_laid *a);
 /* lib/monitor/correlate.c */
 uint32_t *wl_corr_slot_of(const wl_corr *c, uint64_t id); /* NULL: not held */
 

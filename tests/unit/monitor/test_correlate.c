@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Incidents (lib/monitor/correlate.c): the join rule at its edges, the
+ * Incidents (lib/monitor/correlate.c): the join rule at its edges (to 1e-9 of
+ * the distance window, in every direction), the
  * components against a brute-force pairing, the same canonical result
  * whatever the order reports come in (many shuffles), every link explained
  * by a join within both windows, splits and merges in their order, bad
@@ -86,6 +87,47 @@ static void test_join_rule(void **state)
     /* Kyiv to Kharkiv on the sphere: within 0.5 % of the ellipsoid's 409.6 km */
     assert_true(fabs(wl_corr_distance_m(30.5234, 50.4501, 36.2304, 49.9935) / 409.6e3 - 1) < 5e-3);
     wl_corr_free(c);
+}
+
+/* Pairs a hair inside and outside the distance window (1e-7 and 1e-9 of it either way) in
+ * every direction: joined exactly when the haversine distance says so, added one by one
+ * (the grid's chains) and all at once (a rebuild's laid out levels): the engine's cheaper
+ * bounds before the haversine never decide a pair that close. */
+static void test_window_edge(void **state)
+{
+    static const double eps[] = {-1e-7, -1e-9, 1e-9, 1e-7};
+    size_t n = 800;
+    wl_corr_report *r = malloc(n * sizeof *r);
+    wl_error err = {0};
+    wl_corr *one = engine(), *all = engine();
+    (void)state;
+    rng = 7;
+    for (size_t i = 0; i < n; i += 2) {
+        double lat = 48 + 0.2 * uniform(), lon = 37 + 0.2 * uniform(), th = 2 * M_PI * uniform();
+        uint32_t ra = 50 + (uint32_t)(1400 * uniform()), rb = 50 + (uint32_t)(1400 * uniform());
+        double d = ((double)ra + rb + WL_CORR_D_M) * (1 + eps[(i / 2) % 4]) / WL_CORR_EARTH_M;
+        double p1 = lat * M_PI / 180, p2 = asin(sin(p1) * cos(d) + cos(p1) * sin(d) * cos(th));
+        double l2 =
+            lon + atan2(sin(th) * sin(d) * cos(p1), cos(d) - sin(p1) * sin(p2)) * 180 / M_PI;
+        int64_t t = 1700000000 + (int64_t)i * 2000; /* each pair alone in time */
+        r[i] = rep(1000 + i, t, 60, lon, lat, ra, WL_CORR_EXPLOSION);
+        r[i + 1] = rep(1001 + i, t, 60, l2, p2 * 180 / M_PI, rb, WL_CORR_EXPLOSION);
+    }
+    for (size_t i = 0; i < n; i++)
+        add(one, r[i]);
+    assert_int_equal(wl_corr_add_all(all, r, n, &err), WL_OK);
+    for (size_t i = 0; i < n; i += 2) {
+        double lim = (double)r[i].radius_m + r[i + 1].radius_m + WL_CORR_D_M;
+        uint64_t want = wl_corr_distance_m(r[i].lon, r[i].lat, r[i + 1].lon, r[i + 1].lat) <= lim
+                            ? r[i].id
+                            : r[i + 1].id;
+        assert_int_equal(want == r[i].id, (i / 2) % 4 < 2); /* the pair is where it was put */
+        assert_int_equal(incident(one, r[i + 1].id), want);
+        assert_int_equal(incident(all, r[i + 1].id), want);
+    }
+    wl_corr_free(one);
+    wl_corr_free(all);
+    free(r);
 }
 
 /* Random reports over a small box, every precision level, some beyond them all. */
@@ -439,9 +481,10 @@ static void test_alloc_faults(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_join_rule), cmocka_unit_test(test_order_free),
-        cmocka_unit_test(test_log_order), cmocka_unit_test(test_overrides),
-        cmocka_unit_test(test_bad_input), cmocka_unit_test(test_alloc_faults),
+        cmocka_unit_test(test_join_rule),    cmocka_unit_test(test_window_edge),
+        cmocka_unit_test(test_order_free),   cmocka_unit_test(test_log_order),
+        cmocka_unit_test(test_overrides),    cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
