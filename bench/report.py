@@ -292,9 +292,23 @@ TARGETS = [
                      f"{r['screening_http']['json_bytes'] / 1048576:.1f} MiB of JSON); as CSV "
                      f"{r['screening_http']['seconds_csv']:.2f} s; the first request, building "
                      f"the index, {r['screening_http']['seconds_cold']:.2f} s", digits=2),
+    Target("pressure", "pressure_import.seconds", operator.lt, 3,
+           "OFAC's whole SDN list (2024-05-03, one sdn.csv) imported through the log {limit} "
+           "(`willing pressure import-ofac` on a fresh ledger: read, compared with the log, "
+           "signed, posted in one request, sequenced)", "s",
+           lambda r: f"**{r['pressure_import']['seconds']:.2f} s** for "
+                     f"{n(r['pressure_import']['subjects'])} subjects "
+                     f"({r['pressure_import']['bytes'] / 1048576:.1f} MiB) in "
+                     f"{n(r['pressure_import']['entries'])} entries (CPU: the CLI "
+                     f"{r['pressure_import']['cli_cpu_seconds']:.2f} s, the daemon "
+                     f"{r['pressure_import']['server_cpu_seconds']:.2f} s); the same file again, "
+                     f"every designation read back and compared, "
+                     f"{r['pressure_import']['seconds_again']:.2f} s, "
+                     + ("refused as already_imported" if r['pressure_import']['again_refused']
+                        else "NOT refused"), digits=2),
     Target("pressure", "ofac_read.seconds", operator.lt, 3,
            "OFAC's whole SDN list read from its four CSV files and indexed {limit} (the import's "
-           "reading part; through the log not yet measured; `willing-ofacbench`)", "s",
+           "reading part; `willing-ofacbench`)", "s",
            lambda r: f"**{r['ofac_read']['seconds']:.2f} s**: {n(r['ofac_read']['entries'])} "
                      f"entries, {n(r['ofac_read']['aliases'])} aliases, "
                      f"{n(r['ofac_read']['addresses'])} addresses "

@@ -34,7 +34,8 @@ wl_rc wl_pressure_snapshot_check(const json_t *body, wl_error *err) WL_MUST;
  * new or listed again; amended: a body that changed, other than its file and
  * dates, listed kept from the stored one and amended the list's own date or
  * else `date`), then the stored ones the file lacks, delisted on `date`;
- * every one with source.file `file`. snapshot: the pressure.snapshot body.
+ * every one with source.file `file` (an added body already of that file is the
+ * incoming one itself, shared). snapshot: the pressure.snapshot body.
  * Each body passes the kind's check. The caller frees with
  * wl_pressure_plan_free (zeroed on failure; a no-op on a zeroed plan).
  */

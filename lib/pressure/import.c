@@ -7,6 +7,7 @@
  * write (added, amended, delisted) and the pressure.snapshot of the import.
  * Pure: bodies in, bodies out. docs/internals/pressure.md, "Importing a list".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,33 +15,51 @@
 
 #include "willing/pressure.h"
 
-/* What two bodies of one subject differ by only between files: the file and the dates. */
-static json_t *comparable(const json_t *b)
+static bool skipped(const char *key, const char *const *skip)
 {
-    json_t *c = json_deep_copy(b), *src = json_object_get(c, "source");
-    if (c == NULL)
-        return NULL;
-    json_object_del(src, "file");
-    json_object_del(c, "listed");
-    json_object_del(c, "amended");
-    json_object_del(c, "delisted");
-    return c;
+    for (; *skip; skip++)
+        if (strcmp(key, *skip) == 0)
+            return true;
+    return false;
 }
 
-static int same(const json_t *a, const json_t *b)
+/* a and b are equal objects but for the fields skip names (no copy made). */
+static bool equal_but(const json_t *a, const json_t *b, const char *const *skip)
 {
-    json_t *ca = comparable(a), *cb = comparable(b);
-    int eq = ca && cb && json_equal(ca, cb);
-    json_decref(ca);
-    json_decref(cb);
-    return eq;
+    const char *k;
+    json_t *v;
+    size_t na = 0, nb = 0;
+    json_object_foreach((json_t *)a, k, v)
+    {
+        if (skipped(k, skip))
+            continue;
+        na++;
+        if (!json_equal(v, json_object_get(b, k)))
+            return false;
+    }
+    json_object_foreach((json_t *)b, k, v) nb += !skipped(k, skip);
+    return na == nb;
+}
+
+/* Two bodies of one subject the same but for what differs between files: its file and dates. */
+static bool same(const json_t *a, const json_t *b)
+{
+    static const char *const top[] = {"source", "listed", "amended", "delisted", NULL};
+    static const char *const src[] = {"file", NULL};
+    return equal_but(a, b, top) &&
+           equal_but(json_object_get(a, "source"), json_object_get(b, "source"), src);
 }
 
 /* A copy of b for the file: source.file the file's, listed as given, `key` set to date. */
 static json_t *rewrite(const json_t *b, const char *file, const char *listed, const char *key,
                        const char *date)
 {
-    json_t *c = json_deep_copy(b), *src = json_object_get(c, "source");
+    json_t *c, *src;
+    const char *had = json_string_value(json_object_get(json_object_get(b, "source"), "file"));
+    if (!listed && !key && had && strcmp(had, file) == 0) /* as it is: shared, not copied */
+        return json_incref((json_t *)b);
+    c = json_deep_copy(b);
+    src = json_object_get(c, "source");
     if (c == NULL || !json_is_object(src) ||
         json_object_set_new(src, "file", json_string(file)) != 0 ||
         (listed && json_object_set_new(c, "listed", json_string(listed)) != 0) ||
