@@ -143,24 +143,35 @@ wl_rc wl_flow_batch_validate(const wl_entry *e, wl_error *err)
     return WL_OK;
 }
 
-/* Every row a flow, applied in order (a row may correct an earlier one); one bad row refuses. */
+/*
+ * Every row a flow, applied in order (a row may correct an earlier one); one bad row refuses.
+ * Each row's body is json_dumps(row, JSON_COMPACT): taken from the entry's text when the body
+ * is in that form already (wl_body_compact_rows), else dumped (a fifth of the sequencer's work).
+ */
 wl_rc wl_flow_batch_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
-    const json_t *row;
+    const json_t *rows = json_object_get(p->e.body_json, "flows"), *row;
+    const char *starts[WL_FLOW_BATCH_ROWS];
+    size_t lens[WL_FLOW_BATCH_ROWS], i;
     char where[48];
-    size_t i;
+    bool spans = json_array_size(rows) == wl_body_compact_rows(p->e.body, p->e.body_len, "flows",
+                                                               WL_FLOW_BATCH_ROWS, starts, lens);
     wl_rc rc = WL_OK;
-    json_array_foreach(json_object_get(p->e.body_json, "flows"), i, row)
+    json_array_foreach(rows, i, row)
     {
         wl_flow f;
         char *body;
         snprintf(where, sizeof where, "flow.batch: flows[%zu]", i);
         if ((rc = wl_flow_read(row, false, where, &f, err)) != WL_OK)
             return rc;
-        if ((body = json_dumps(row, JSON_COMPACT)) == NULL)
+        body = spans ? wl_strndup(starts[i], lens[i]) : json_dumps(row, JSON_COMPACT);
+        if (body == NULL)
             return wl_error_set(err, WL_ERR_NOMEM, "out_of_memory", "%s", where);
         rc = wl_flow_apply(s, p->e.author, &f, body, index, (int64_t)i, false, where, err);
-        free(body); /* jansson's */
+        if (spans)
+            wl_free(body);
+        else
+            free(body); /* jansson's */
         if (rc != WL_OK)
             return rc;
     }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -227,12 +228,58 @@ static void test_build_json(void **state)
     json_decref(body);
 }
 
+/*
+ * wl_body_compact_rows: a row's span is what json_dumps(row, JSON_COMPACT) writes, found only
+ * in a body already in that form; any other body gives 0 (the caller dumps).
+ */
+static void test_compact_rows(void **state)
+{
+    static const struct {
+        const char *body;
+        size_t n; /* spans expected (0: the body is not in compact form) */
+    } cases[] = {
+        {"{\"import\":\"ab\",\"part\":1,\"flows\":[{\"a\":\"x\",\"b\":[1,-2,0]},{\"c\":null}]}", 2},
+        {"{\"flows\":[{\"t\":true,\"f\":false,\"u\":\"\xc3\xa9/\"}],\"x\":{\"flows\":[]}}", 1},
+        {"{\"flows\":[]}", 0},
+        {"{\"flows\":[{}]}", 1},
+        {"{\"flows\":[{\"a\":\"x\"}, {\"b\":1}]}", 0},
+        {"{\"flows\":[{\"a\":\"\\u00e9\"}]}", 0},
+        {"{\"flows\":[{\"a\":\"\\/\"}]}", 0},
+        {"{\"flows\":[{\"a\":1.5}]}", 0},
+        {"{\"flows\":[{\"a\":1e2}]}", 0},
+        {"{\"flows\":[{\"a\":-0}]}", 0},
+        {"{\"flows\":[{\"a\":1}]} ", 0},
+        {"{\"fl\\u006fws\":[{\"a\":1}]}", 0},
+        {"{\"flows\":{\"a\":1}}", 0},
+        {"{\"other\":[{\"a\":1}]}", 0},
+    };
+    const char *starts[4];
+    size_t lens[4];
+    (void)state;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *b = cases[c].body;
+        json_t *j = json_loads(b, JSON_REJECT_DUPLICATES, NULL), *rows;
+        size_t n = wl_body_compact_rows(b, strlen(b), "flows", 4, starts, lens);
+        assert_non_null(j);
+        assert_int_equal(n, cases[c].n);
+        rows = json_object_get(j, "flows");
+        for (size_t i = 0; i < n; i++) {
+            char *d = json_dumps(json_array_get(rows, i), JSON_COMPACT);
+            assert_int_equal(lens[i], strlen(d));
+            assert_memory_equal(starts[i], d, lens[i]);
+            free(d);
+        }
+        json_decref(j);
+    }
+    assert_int_equal(wl_body_compact_rows("{\"flows\":[1,2,3]}", 17, "flows", 2, starts, lens), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_example), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_forged),         cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_build_json),
+        cmocka_unit_test(test_build_json),     cmocka_unit_test(test_compact_rows),
     };
     if (wl_crypto_init() != WL_OK)
         return 1;
