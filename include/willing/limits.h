@@ -262,5 +262,6 @@
 #define WL_PRESSURE_REASON_BYTES 2000u /* bytes of an analyst decision's reason */
 #define WL_PRESSURE_BATCH_ROWS 1000u   /* designations of one pressure.batch entry */
 #define WL_PRESSURE_PARTS_MAX 999u /* pressure.batch entries of one import (with its snapshot) */
+#define WL_PRESSURE_CSV_MAX (64u << 20) /* bytes of an alignment's CSV answer */
 
 #endif

@@ -75,7 +75,7 @@ extern const wl_route wl_routes_log[], wl_routes_entries[], wl_routes_identity[]
     wl_routes_registry[], wl_routes_web[], wl_routes_flows[], wl_routes_blobs[], wl_routes_deal[],
     wl_routes_zones[], wl_routes_monitor[], wl_routes_daily[], wl_routes_compliance[];
 extern const wl_route wl_routes_history[];
-extern const wl_route wl_routes_pressure[], wl_routes_screen[];
+extern const wl_route wl_routes_pressure[], wl_routes_screen[], wl_routes_align[];
 extern const wl_route wl_routes_incidents[];
 
 /*

@@ -23,7 +23,8 @@ static const wl_route *const tables[] = {
     wl_routes_sealed,    wl_routes_coalition, wl_routes_reference,  wl_routes_flows,
     wl_routes_zones,     wl_routes_blobs,     wl_routes_deal,       wl_routes_registry,
     wl_routes_monitor,   wl_routes_daily,     wl_routes_compliance, wl_routes_history,
-    wl_routes_incidents, wl_routes_pressure,  wl_routes_screen,     wl_routes_web,
+    wl_routes_incidents, wl_routes_pressure,  wl_routes_screen,     wl_routes_align,
+    wl_routes_web,
 };
 
 static bool method_matches(const wl_route *row, const char *method)

@@ -40,8 +40,9 @@ check "gb designates Щербаков Сергей Иванович in Cyrillic 
   "$(desig gb g2 person 'Щербаков Сергей Иванович' Cyrl 2022-02-24 ',"dob":[{"date":"1961-05"}]')"
 check "... us SHCHERBAKOV, Sergei Ivanovich in Latin, thirty days later" post_as us pressure.designation \
   "$(desig us u2 person 'SHCHERBAKOV, Sergei Ivanovich' Latn 2022-03-26 ',"dob":[{"date":"1961-05-14"}]')"
-check "... de a namesake born in 1961 too" post_as de pressure.designation \
-  "$(desig de d2 person 'SHCHERBAKOV, Sergey Ivanovich' Latn 2022-04-01 ',"dob":[{"date":"1961"}]')"
+check "de designates Ocean Star (2022-06-15), us Ocean Star II with the same IMO number (2022-08-01)" sh -c "
+  '$W' append --server '$URL' --key '$T/de.key' --kind pressure.designation --body '$(desig de d3 vessel 'Ocean Star' Latn 2022-06-15 ',"ids":[{"type":"IMO","value":"9300000"}]')' >/dev/null &&
+  '$W' append --server '$URL' --key '$T/us.key' --kind pressure.designation --body '$(desig us u4 vessel 'Ocean Star II' Latn 2022-08-01 ',"ids":[{"type":"Vessel Registration Identification IMO","value":"IMO 9300000"}]')' >/dev/null"
 check "... and the operator OFAC's (reference data)" post_as operator pressure.designation \
   "$(desig ofac-sdn 36120 person 'SHCHERBAKOV, Sergei Ivanovich' Latn 2022-02-24)"
 check "gb and us each an Ivan Petrov, born ten years apart" sh -c "
@@ -71,13 +72,82 @@ check "the coordinator decides de:d1 and gb:g4 are different" post_as co pressur
   "$(decision de:d1 gb:g4 false 'no evidence yet')"
 check "... then the same (a later decision on the pair, written the other way round)" post_as co pressure.decision \
   "$(decision gb:g4 de:d1 true 'one registry number in both notices')"
-check "the operator decides de:d2 is not us:u2" post_as operator pressure.decision \
-  "$(decision de:d2 us:u2 false 'another patronymic in the source notice')"
+check "the operator decides de:d3 is not us:u4, whatever their IMO numbers say" post_as operator pressure.decision \
+  "$(decision us:u4 de:d3 false 'two ships: the number in the notice is a typo')"
 check "... two decisions stored, the later one on the pair kept, in canonical order" python3 -c "
 import sqlite3; r=sqlite3.connect('$DB').execute('SELECT a_list, a_subject, b_list, b_subject, same, reason, author FROM pressure_decisions ORDER BY 1,2').fetchall()
-assert r == [('de','d1','gb','g4',1,'one registry number in both notices','co'), ('de','d2','us','u2',0,'another patronymic in the source notice','operator')], r"
+assert r == [('de','d1','gb','g4',1,'one registry number in both notices','co'), ('de','d3','us','u4',0,'two ships: the number in the notice is a typo','operator')], r"
 
-#@ALIGN@
+SIZE=$(count 'SELECT count(*) FROM entries')
+check "the alignment answers 200" [ "$(status GET /api/v1/pressure/alignment)" = 200 ]
+cp "$T/body" "$T/matrix.json"
+check "... with the data version, the members apart from the reference list, each one's subjects" python3 -c "
+import json; o=json.load(open('$T/matrix.json'))
+assert o['data_version'] == $SIZE, (o['data_version'], $SIZE)
+assert o['members'] == [{'list':'de','subjects':2,'first':2},{'list':'gb','subjects':4,'first':3},{'list':'us','subjects':4,'first':2}], o['members']
+assert o['references'] == [{'list':'ofac-sdn','subjects':1}], o['references']
+assert o['subjects'] == 7 and o['subjects_of_members'] == 7 and o['kept_apart'] == 1, o
+assert 'decision' in o['rule'] and 'identifier' in o['rule'], o"
+check "... the matrix exactly: gaps, both, who followed whom and the median delay" python3 -c "
+import json; o=json.load(open('$T/matrix.json'))
+got = {(p['x'], p['y']): (p['x_not_y'], p['both'], p['y_after_x'], p['y_after_x_median_days'], p['same_day']) for p in o['pairs']}
+want = {('gb','us'): (2, 2, 2, 35, 0), ('us','gb'): (2, 2, 0, None, 0),
+        ('gb','de'): (3, 1, 0, None, 0), ('de','gb'): (1, 1, 1, 30, 0),
+        ('us','de'): (4, 0, 0, None, 0), ('de','us'): (2, 0, 0, None, 0)}
+assert got == want, got"
+check "the gaps of gb not us answer 200" [ "$(status GET '/api/v1/pressure/alignment/gaps?by=gb&not=us')" = 200 ]
+check "... Alfa Trading (joined with de's Alpha Trading LLC by the decision) and gb's Ivan Petrov" python3 -c "
+import json; o=json.load(open('$T/body'))
+assert o['data_version'] == $SIZE and 'next' not in o, o
+s = o['subjects']
+assert [x['subject'] for x in s] == ['de:d1', 'gb:g3'], s
+assert [(m['list'], m['listed'], m['delay_days'], m['first']) for m in s[0]['members']] == [('de','2022-06-01',0,True), ('gb','2022-07-01',30,False)], s[0]
+assert [(j['a'], j['b'], j['by']) for j in s[0]['joined']] == [('de:d1','gb:g4','decision')], s[0]
+assert [d['subject'] for d in s[1]['designations']] == ['g3'], s[1]"
+check "every subject: the tanker by its IMO number, Щербаков across scripts with OFAC's as a reference, the two Ocean Stars kept apart" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment/subjects'))
+s = {x['subject']: x for x in o['subjects']}
+assert sorted(s) == ['de:d1','de:d3','gb:g1','gb:g2','gb:g3','us:u3','us:u4'], sorted(s)
+t = s['gb:g1']
+assert [(m['list'], m['delay_days']) for m in t['members']] == [('gb',0),('us',40)], t
+assert [(j['by'], j['why']) for j in t['joined']] == [('identifier', 'the identifier imo:9610781')], t
+p = s['gb:g2']
+assert sorted((d['list'], d['subject']) for d in p['designations']) == [('gb','g2'),('ofac-sdn','36120'),('us','u2')], p
+assert p['references'] == [{'list':'ofac-sdn','listed':'2022-02-24'}], p
+assert {j['by'] for j in p['joined']} == {'name'}, p
+assert [(m['list'], m['delay_days']) for m in p['members']] == [('gb',0),('us',30)], p
+assert [d['subject'] for d in s['de:d3']['designations']] == ['d3'] and s['de:d3']['joined'] == [], s['de:d3']"
+check "a page of one gives the cursor of the next" python3 -c "
+import json, urllib.request, urllib.parse
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment/subjects?by=gb&limit=1'))
+assert [x['subject'] for x in o['subjects']] == ['de:d1'] and o['next'] == 'de:d1', o
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment/subjects?by=gb&limit=2&after='+urllib.parse.quote(o['next'])))
+assert [x['subject'] for x in o['subjects']] == ['gb:g1', 'gb:g2'] and o['next'] == 'gb:g2', o"
+check "the matrix as CSV" python3 -c "
+import csv, io, urllib.request
+r = urllib.request.urlopen('$URL/api/v1/pressure/alignment.csv')
+assert r.headers['Content-Type'].startswith('text/csv'), r.headers
+rows = list(csv.DictReader(io.StringIO(r.read().decode())))
+gu = [x for x in rows if x['x'] == 'gb' and x['y'] == 'us'][0]
+assert (gu['x_not_y'], gu['both'], gu['y_after_x'], gu['y_after_x_median_days'], gu['data_version']) == ('2','2','2','35','$SIZE'), gu
+assert len(rows) == 6, rows"
+check "the gaps as CSV" python3 -c "
+import csv, io, urllib.request
+rows = list(csv.DictReader(io.StringIO(urllib.request.urlopen('$URL/api/v1/pressure/alignment/gaps.csv?by=us&not=gb').read().decode())))
+assert [(r['subject'], r['name'], r['lists']) for r in rows] == [('us:u3', 'PETROV, Ivan', 'us 2022-05-01'), ('us:u4', 'Ocean Star II', 'us 2022-08-01')], rows"
+check "gaps without not, of an unknown list, or of a list and itself: 400" sh -c "
+  [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb')\" = 400 ] &&
+  [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb&not=fr')\" = 400 ] &&
+  [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb&not=gb')\" = 400 ]"
+check "a later decision on the pair (same: true) joins the two Ocean Stars" post_as operator pressure.decision \
+  "$(decision de:d3 us:u4 true 'the same ship: the registry confirms one hull')"
+check "... and the alignment, of the new data version, says so: us followed de 47 days later" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment'))
+assert o['data_version'] == $SIZE + 1 and o['subjects'] == 6 and o['kept_apart'] == 0, o
+got = {(p['x'], p['y']): (p['x_not_y'], p['both'], p['y_after_x'], p['y_after_x_median_days']) for p in o['pairs']}
+assert got[('de','us')] == (1, 1, 1, 47) and got[('us','de')] == (3, 1, 0, None), got"
 
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
