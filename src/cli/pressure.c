@@ -8,8 +8,13 @@
  *                    reference data attributed to OFAC (list ofac-sdn): the
  *                    differences from what the log holds and a snapshot, in
  *                    one request (listimport.c)
- * Another list's reader adds its row to pressure_subs here (import-un FILE...)
- * and hands its designation bodies to cli_list_import_send.
+ *   import-un FILE, import-eu FILE, import-uk FILE
+ *                    the UN Security Council's consolidated list, the EU's
+ *                    Financial Sanctions Files XML 1.1, the UK's FCDO list
+ *                    (lib/pressure/sanctions_*.c), all or nothing (every
+ *                    refused record printed as FILE:LINE: record: why), as the
+ *                    operator's reference data attributed to un-sc, eu-fsf,
+ *                    uk-fcdo, through the same cli_list_import_send.
  * docs/internals/pressure.md ("Importing a list"), docs/internals/cli.md.
  */
 #include <stdlib.h>
@@ -23,6 +28,7 @@
 #include "cli.h"
 #include "willing/ofac.h"
 #include "willing/pressure.h"
+#include "willing/sanctions.h"
 
 #define OFAC_LIST "ofac-sdn"
 
@@ -67,31 +73,41 @@ typedef struct {
     size_t len[4];
 } ofac_dir;
 
+/* The file at path, refused by its size over max (named max_name) before a byte is read: NULL
+   after printing why, or silently with *missing set when there is no such file. */
+static char *read_capped(const char *cmd, const char *path, unsigned max, const char *max_name,
+                         size_t *len, bool *missing)
+{
+    struct stat st;
+    char *buf;
+    *missing = stat(path, &st) != 0;
+    if (*missing)
+        return NULL;
+    if (st.st_size > (off_t)max) {
+        fprintf(stderr,
+                "willing %s: %s: file_too_large: %lld bytes, over the ceiling of %u "
+                "(%s); nothing read, nothing sent\n",
+                cmd, path, (long long)st.st_size, max, max_name);
+        return NULL;
+    }
+    if ((buf = cli_read_file(path, max, len)) == NULL)
+        fprintf(stderr, "willing %s: cannot read %s (at most %u bytes)\n", cmd, path, max);
+    return buf;
+}
+
 static int read_dir(const char *cmd, const char *dir, ofac_dir *d)
 {
     char path[4096];
-    struct stat st;
+    bool missing;
     memset(d, 0, sizeof *d);
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, ofac_files[i]);
-        if (stat(path, &st) != 0) {
-            if (i == 0) {
+        d->buf[i] =
+            read_capped(cmd, path, WL_OFAC_FILE_MAX, "WL_OFAC_FILE_MAX", &d->len[i], &missing);
+        if (d->buf[i] == NULL && !(missing && i > 0)) {
+            if (missing)
                 fprintf(stderr, "willing %s: %s: no such file (DIR holds OFAC's sdn.csv)\n", cmd,
                         path);
-                return 1;
-            }
-            continue;
-        }
-        if (st.st_size > (off_t)WL_OFAC_FILE_MAX) {
-            fprintf(stderr,
-                    "willing %s: %s: file_too_large: %lld bytes, over the ceiling of %u "
-                    "(WL_OFAC_FILE_MAX); nothing read, nothing sent\n",
-                    cmd, path, (long long)st.st_size, WL_OFAC_FILE_MAX);
-            return 1;
-        }
-        if ((d->buf[i] = cli_read_file(path, WL_OFAC_FILE_MAX, &d->len[i])) == NULL) {
-            fprintf(stderr, "willing %s: cannot read %s (at most %u bytes)\n", cmd, path,
-                    WL_OFAC_FILE_MAX);
             return 1;
         }
     }
@@ -208,6 +224,74 @@ out:
     return ret;
 }
 
+/* import-un, import-eu, import-uk FILE: one of the official lists' XML */
+static int run_import_xml(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
+                                         {"dry-run", no_argument, NULL, 'n'},
+                                         {NULL, 0, NULL, 0}};
+    char cmd[32];
+    import_opts o = {NULL, false};
+    wl_sanctions_format f;
+    wl_sanctions_list l = {0};
+    cli_common c;
+    wl_error err;
+    bool missing;
+    char *buf = NULL;
+    size_t len = 0;
+    const char *path;
+    int ret =
+        cli_parse(self, argc, argv, CLI_SERVER | CLI_KEY | CLI_JSON, opts, import_opt, &o, &c);
+    if (ret != CLI_GO)
+        return ret;
+    snprintf(cmd, sizeof cmd, "pressure %s", self->name);
+    if (!c.server || (!o.dry_run && !c.key) || optind != argc - 1 ||
+        wl_sanctions_format_parse(self->name + strlen("import-"), &f) != 0)
+        return cli_cmd_usage(stderr, self);
+    if (o.date && !good_date(o.date)) {
+        fprintf(stderr, "willing %s: --date: YYYY-MM-DD, a real day (not %s)\n", cmd, o.date);
+        return 2;
+    }
+    if (wl_crypto_init() != WL_OK)
+        return 1;
+    path = argv[optind];
+    buf = read_capped(cmd, path, WL_SANCTIONS_FILE_MAX, "WL_SANCTIONS_FILE_MAX", &len, &missing);
+    if (buf == NULL) {
+        if (missing)
+            fprintf(stderr, "willing %s: %s: no such file\n", cmd, path);
+        return 1;
+    }
+    ret = 1;
+    if (wl_sanctions_read(f, buf, len, &l, &err) != WL_OK) {
+        for (size_t i = 0; i < l.n_rejects && i < WL_SANCTIONS_REJECTS_MAX; i++)
+            fprintf(stderr, "%s:%ld: %s: %s\n", path, l.rejects[i].line, l.rejects[i].record,
+                    l.rejects[i].why);
+        fprintf(stderr, "willing %s: %s: %s; nothing sent\n", cmd, err.code, err.msg);
+        goto out;
+    }
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "willing %s: read %zu records of %s, file of %s\n", cmd, l.records, l.list,
+                l.generated);
+    {
+        cli_list_import im = {l.list, l.sha256, o.date ? o.date : l.generated,
+                              path,   l.bodies, o.dry_run};
+        ret = cli_list_import_send(cmd, &c, &im);
+    }
+out:
+    wl_sanctions_free(&l);
+    free(buf);
+    return ret;
+}
+
+#define IMPORT_XML_HELP                                                                            \
+    "as the operator's reference data attributed to that list. A file over 64 MiB is\n"            \
+    "refused unread, a DOCTYPE (an external entity, an entity expansion) refused before it\n"      \
+    "is parsed, every refused record printed as FILE:LINE: record: why, and then nothing\n"        \
+    "is sent. Only the differences from what the log holds are written, then a snapshot\n"         \
+    "with the file's SHA-256, its date (the file's own, or --date) and the counts, in one\n"       \
+    "request. The same file again is refused, already_imported. --dry-run compares and\n"          \
+    "prints the counts, sends nothing (no --key needed).\n"
+
 static const cli_cmd pressure_subs[] = {
     {"pressure", "import-ofac",
      "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] DIR",
@@ -223,6 +307,19 @@ static const cli_cmd pressure_subs[] = {
      "already_imported, naming its snapshot. --dry-run compares and prints the counts,\n"
      "sends nothing (no --key needed).\n",
      run_import_ofac},
+    {"pressure", "import-un",
+     "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] FILE",
+     "Imports the UN Security Council's consolidated list (its XML) as list "
+     "un-sc,\n" IMPORT_XML_HELP,
+     run_import_xml},
+    {"pressure", "import-eu",
+     "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] FILE",
+     "Imports the EU's Financial Sanctions Files (XML 1.1) as list eu-fsf,\n" IMPORT_XML_HELP,
+     run_import_xml},
+    {"pressure", "import-uk",
+     "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] FILE",
+     "Imports the UK's FCDO Sanctions List (its XML) as list uk-fcdo,\n" IMPORT_XML_HELP,
+     run_import_xml},
 };
 
 int cli_pressure(int argc, char **argv)
