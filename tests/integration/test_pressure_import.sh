@@ -117,6 +117,24 @@ check "a file over 64 MiB is refused" sh -c "! '$W' pressure import-ofac --serve
 check "... file_too_large before it is read" grep -q 'alt.csv: file_too_large' "$T/err"
 check "... nothing stored" [ "$before" = "$(state)" ]
 
+# pressure.batch posted alone: each designation checked as a single one, the whole entry refused
+cp "$OPKEY" "$T/operator.key"
+H=$(printf 'f' | sha256sum | cut -d' ' -f1)
+pb() { # LIST DESIGNATION...: a pressure.batch body of the list's file $H
+  local l=$1; shift
+  printf '{"list":"%s","file":"%s","part":1,"parts":1,"designations":[%s]}' "$l" "$H" "$(IFS=,; echo "$*")"
+}
+dz() { # LIST SUBJECT NAME: a designation of LIST's file $H
+  printf '{"subject":"%s","type":"person","names":[{"name":"%s","script":"Latn"}],"listed":"2021-09-01","source":{"list":"%s","file":"%s"}}' "$2" "$3" "$1" "$H"
+}
+LONG=$(head -c 10000 /dev/zero | tr '\0' a)
+refused_entry operator pressure.batch "$(pb ofac-sdn "$(dz ofac-sdn t1 'TESTOV, Ivan')" "$(dz un-sc t2 'TESTOV, Oleg')")" \
+  400 invalid_body "designations[1]: 'source' must be the batch's list" "a batch holding another list's designation"
+refused_entry operator pressure.batch "$(pb ofac-sdn "$(dz ofac-sdn t1 'TESTOV, Ivan')" "$(dz ofac-sdn t2 "$LONG")")" \
+  413 name_too_long "designations[1]" "a batch holding a name of 10,000 characters"
+refused_entry gb pressure.batch "$(pb ofac-sdn "$(dz ofac-sdn t1 'TESTOV, Ivan')")" \
+  403 forbidden "imported by the operator" "a member's batch of another authority's list"
+
 check "a --dry-run sends nothing and counts the same" sh -c "'$W' pressure import-ofac --server '$URL' --dry-run --date 2021-09-01 '$FIX' | grep -q '8976 subjects, 1 added, 1 amended, 1 delisted'"
 check "... nothing stored" [ "$before" = "$(state)" ]
 
