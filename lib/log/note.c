@@ -219,7 +219,13 @@ wl_rc wl_note_parse(const char *buf, size_t len, wl_note *n)
     /* UTF-8 throughout, and no control characters but newline. */
     for (i = 0; i < len;) {
         uint32_t cp;
-        size_t k = utf8_next((const unsigned char *)buf + i, len - i, &cp);
+        size_t k;
+        unsigned char c = (unsigned char)buf[i];
+        if ((c >= 0x20 && c < 0x7f) || c == '\n') { /* ASCII, most of a note: at once */
+            i++;
+            continue;
+        }
+        k = utf8_next((const unsigned char *)buf + i, len - i, &cp);
         if (k == 0 || (cp < 0x20 && cp != '\n') || cp == 0x7f)
             return WL_ERR_INVALID;
         i += k;
