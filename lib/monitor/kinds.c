@@ -34,8 +34,9 @@ static wl_rc report_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
     struct tm tm;
     wl_rc rc;
 
+    /* the log's clock, not the report: time_in_future, which a later resend may pass */
     if (obs > now + WL_MONITOR_SKEW_S)
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+        return wl_error_set(err, WL_ERR_INVALID, "time_in_future",
                             "monitor.report: observed: in the future: more than 5 minutes "
                             "after the log's time");
     memset(&r, 0, sizeof r);

@@ -31,12 +31,15 @@
 
 typedef struct {
     const char *origin;
+    bool retry_refused; /* sync --retry-refused */
 } setup_opts;
 
 static int setup_opt(void *ctx, int ch, const char *arg)
 {
     if (ch == 'o')
         ((setup_opts *)ctx)->origin = arg;
+    else if (ch == 'R')
+        ((setup_opts *)ctx)->retry_refused = true;
     return CLI_GO;
 }
 
@@ -407,6 +410,23 @@ static int run_list(const cli_cmd *self, int argc, char **argv)
 /* ---- sync ---- */
 
 /*
+ * The log's refusals that can change with time, so keep a report pending: its
+ * author's key or membership not yet in the log (the monitor not registered
+ * yet), not announced yet, a time ahead of the log's clock (skew). Any other
+ * refusal (bad_signature, invalid_body, unknown_kind, forbidden, revoked_key,
+ * seq_conflict...) is final: the same bytes would be refused again.
+ */
+static bool refusal_may_change(const char *code)
+{
+    static const char *const temporary[] = {"unknown_key", "unknown_member", "not_announced",
+                                            "time_in_future", NULL};
+    for (size_t i = 0; temporary[i]; i++)
+        if (strcmp(code, temporary[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
  * Whether ans is the log's receipt of the entry (base64 b64): an index, and
  * the leaf hash of exactly these bytes. A 200 from anything else (a captive
  * portal, a proxy) is no receipt, and the report stays pending.
@@ -491,6 +511,13 @@ static int send_one(const char *server, const wl_keyfile *kf, json_t *rec, char 
     } else if (st == 200 || st == 201) {
         snprintf(why, cap, "HTTP %ld is not the log's receipt of the report (another server?)", st);
     } else if (st >= 400 && st < 500 && st != 408 && st != 429 &&
+               json_is_string(json_object_get(ans, "error")) &&
+               refusal_may_change(json_string_value(json_object_get(ans, "error")))) {
+        char msg[400];
+        cli_answer_message(st, &resp, err, msg, sizeof msg);
+        snprintf(why, cap, "%ld %s: %s (a refusal that may change: kept pending)", st,
+                 json_string_value(json_object_get(ans, "error")), msg);
+    } else if (st >= 400 && st < 500 && st != 408 && st != 429 &&
                json_is_string(json_object_get(ans, "error"))) { /* the log's own refusal */
         cli_answer_message(st, &resp, err, why, cap);
         json_object_set_new(rec, "state", json_string("refused"));
@@ -510,6 +537,7 @@ out:
 static int run_sync(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {{"origin", required_argument, NULL, 'o'},
+                                         {"retry-refused", no_argument, NULL, 'R'},
                                          {NULL, 0, NULL, 0}};
     setup_opts o = {NULL};
     char path[2300], dir[2048], why[512] = "";
@@ -553,6 +581,10 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
         if ((rec = json_load_file(path, 0, NULL)) == NULL) {
             fprintf(stderr, "willing sync: %s cannot be read: left as it is\n", path);
             continue;
+        }
+        if (o.retry_refused && strcmp(cli_str(rec, "state", ""), "refused") == 0) {
+            json_object_set_new(rec, "state", json_string("pending")); /* sent again below */
+            json_object_del(rec, "why");
         }
         if (strcmp(cli_str(rec, "state", ""), "pending") != 0 || stopped) {
             pending += stopped && strcmp(cli_str(rec, "state", ""), "pending") == 0;
@@ -628,13 +660,16 @@ int cli_report(int argc, char **argv)
 int cli_sync(int argc, char **argv)
 {
     static const cli_cmd self = {
-        NULL, "sync", "[--server URL] [--key FILE] [--origin ORIGIN]",
+        NULL, "sync", "[--server URL] [--key FILE] [--origin ORIGIN] [--retry-refused]",
         "Sends the outbox's pending reports in order, each alone: its evidence, then\n"
         "its entry. Sent (or already in the log: the same bytes answer with their\n"
-        "original index) marks it sent; a refusal marks it refused with the reason; a\n"
-        "server out of reach stops, leaving the rest pending. Run it again at any\n"
-        "time, also after an interruption: nothing is logged twice. Defaults from\n"
-        "`willing report setup`. Exit 0 when everything was sent.\n",
+        "original index) marks it sent; a final refusal (bad signature, invalid body,\n"
+        "unknown type, forbidden...) marks it refused with the reason. A refusal that\n"
+        "may change (the monitor's key or membership not yet in the log, not announced,\n"
+        "a time ahead of the log's clock) and a server out of reach stop, leaving it\n"
+        "and the rest pending. --retry-refused sends the refused ones again too. Run\n"
+        "it again at any time, also after an interruption: nothing is logged twice.\n"
+        "Defaults from `willing report setup`. Exit 0 when everything was sent.\n",
         run_sync};
     return self.run(&self, argc, argv);
 }

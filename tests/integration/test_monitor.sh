@@ -223,6 +223,35 @@ if XDG_STATE_HOME=$S2 "$W" sync --server "$URL" --origin other.example/log 2>"$T
   XDG_STATE_HOME=$S2 "$W" report list --origin other.example/log >"$T/s3.out"
   check "a report the log refuses: marked refused with its reason, sync exits 1" \
     sh -c "grep -q '1 refused' '$T/s3.err' && grep -q 'refused .*entry is for log .other.example/log.' '$T/s3.out'"; fi
+# a monitor not registered yet: unknown_key may change, so the report stays pending and is
+# sent once the monitor is in the log; a refused one is sent again with --retry-refused
+S4=$T/s4
+"$W" keygen --out "$T/mon3.key" --member mon3 >/dev/null
+XDG_STATE_HOME=$S4 "$W" report new --origin "$LEDGER_ORIGIN" --key "$T/mon3.key" --type explosion \
+  --oblast kherson --observed "$OBS" --precision 600 >/dev/null
+XDG_STATE_HOME=$S4 "$W" sync --server "$URL" --origin "$LEDGER_ORIGIN" --key "$T/mon3.key" 2>"$T/s4.err" >/dev/null || true
+XDG_STATE_HOME=$S4 "$W" report list --origin "$LEDGER_ORIGIN" --json >"$T/s4.json"
+check "a monitor not yet in the log: unknown_key keeps the report pending, sync says so" python3 -c "
+import json; r=json.load(open('$T/s4.json'))[0]; e=open('$T/s4.err').read()
+assert r['state']=='pending', r
+assert 'unknown_key' in e and 'may change: kept pending' in e and '0 refused, 1 pending' in e, e"
+"$W" member add --server "$URL" --key "$OPKEY" --id mon3 --name mon3 --role monitor --pubkey-file "$T/mon3.key" >/dev/null
+XDG_STATE_HOME=$S4 "$W" sync --server "$URL" --origin "$LEDGER_ORIGIN" --key "$T/mon3.key" 2>"$T/s4.err" >/dev/null || true
+XDG_STATE_HOME=$S4 "$W" report list --origin "$LEDGER_ORIGIN" --json >"$T/s4.json"
+check "  ... and sent once the monitor is registered" python3 -c "
+import json; r=json.load(open('$T/s4.json'))[0]; assert r['state']=='sent', r"
+# a refused report (marked by an older sync) is sent again with --retry-refused
+python3 -c "
+import json,sys,glob; p=glob.glob(sys.argv[1]+'/willing/outbox/*/*.json')[0]; r=json.load(open(p))
+r['state']='refused'; r['why']='401 unknown_key: an older sync'; del r['index']; json.dump(r,open(p,'w'))" "$S4"
+XDG_STATE_HOME=$S4 "$W" sync --server "$URL" --origin "$LEDGER_ORIGIN" --key "$T/mon3.key" 2>"$T/s4.err" >/dev/null || true
+XDG_STATE_HOME=$S4 "$W" report list --origin "$LEDGER_ORIGIN" --json >"$T/s4.json"
+check "a refused report stays refused by a plain sync" python3 -c "
+import json; r=json.load(open('$T/s4.json'))[0]; assert r['state']=='refused', r"
+XDG_STATE_HOME=$S4 "$W" sync --server "$URL" --origin "$LEDGER_ORIGIN" --key "$T/mon3.key" --retry-refused 2>"$T/s4.err" >/dev/null || true
+XDG_STATE_HOME=$S4 "$W" report list --origin "$LEDGER_ORIGIN" --json >"$T/s4.json"
+check "  ... and is sent again by sync --retry-refused (already in the log: its index)" python3 -c "
+import json; r=json.load(open('$T/s4.json'))[0]; assert r['state']=='sent' and r['existed'] is True, r"
 
 # ---- help, fsck ----
 for c in "report --help" "report new --help" "report setup --help" "report list --help" "sync --help"; do

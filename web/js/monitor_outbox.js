@@ -6,8 +6,9 @@
 // with the console key as a monitor.report entry (sign.js: the same bytes as the CLI's),
 // kept in IndexedDB, and sent in order when the link allows (at once, on the browser's
 // "online", or when asked): sent only on the log's receipt of exactly its bytes (an index
-// and the leaf hash of the entry), refused only on the log's own JSON error (a 4xx), else
-// left pending. Each report shows its state: pending, sent with its index, refused with
+// and the leaf hash of the entry), refused only on the log's own JSON error (a 4xx) that
+// cannot change (MAY_CHANGE below keeps the others pending), else left pending; the refused
+// ones are sent again when asked. Each report shows its state: pending, sent with its index, refused with
 // the log's words.
 import { el, clear, getJSON, notice, table, when } from "./ui.js";
 import { label } from "./monitor_map.js";
@@ -59,6 +60,11 @@ async function receipt(a, entry) {
   return b64encode(await leafHash(b64decode(entry))) === a.leaf_hash;
 }
 
+// The log's refusals that can change with time, so the report stays pending (as `willing
+// sync`, src/cli/report.c): the monitor's key or membership not yet in the log, not
+// announced, a time ahead of the log's clock. Any other refusal is final.
+const MAY_CHANGE = new Set(["unknown_key", "unknown_member", "not_announced", "time_in_future"]);
+
 // Sends one: "sent", "refused" (rec marked) or "unreached" (rec keeps pending, says why).
 async function sendOne(rec) {
   let r, a = null;
@@ -78,6 +84,10 @@ async function sendOne(rec) {
     Object.assign(rec, { state: "sent", index: a.index, existed: r.status === 200, last: null });
     return "sent";
   }
+  if (r.status >= 400 && r.status < 500 && a && MAY_CHANGE.has(a.error)) {
+    rec.last = r.status + " " + a.error + ": " + (a.message || "") + " (a refusal that may change: kept pending)";
+    return "unreached";
+  }
   if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429 && a && typeof a.error === "string") {
     Object.assign(rec, { state: "refused", why: r.status + " " + a.error + ": " + (a.message || ""), last: null });
     return "refused";
@@ -86,12 +96,14 @@ async function sendOne(rec) {
   return "unreached";
 }
 
-// Sends the pending reports in order; stops at the first the log did not answer.
-export async function sendQueue() {
+// Sends the pending reports in order (and the refused ones too with retryRefused, as
+// `willing sync --retry-refused`); stops at the first the log did not answer.
+export async function sendQueue(retryRefused = false) {
   if (sending || !me || !origin) return;
   sending = true;
   try {
     for (const rec of await queued()) {
+      if (retryRefused && rec.state === "refused") Object.assign(rec, { state: "pending", why: null });
       if (rec.state !== "pending") continue;
       const got = await sendOne(rec);
       rec.tried = Math.floor(Date.now() / 1000);
@@ -278,12 +290,14 @@ export async function ownSection(box, s, tax) {
     "the log has it: write with no link, and it is sent when the link is back (or when you ask)."));
   const send = el("button", { type: "button", id: "send-now", class: "secondary" }, "Send the pending reports");
   send.addEventListener("click", () => sendQueue());
+  const retry = el("button", { type: "button", id: "retry-refused", class: "secondary" }, "Send the refused ones again");
+  retry.addEventListener("click", () => sendQueue(true));
   clear($("outbox"), consoleKeyBox(me, async (k) => {
     key = k;
     $("report-fields").disabled = false;
     clear($("report-status"), notice("Console key " + k.keyIdHex + " loaded: write a report.", "info"));
   }, (e) => clear($("report-status"), notice("Key not loaded: " + e.message, "error"))),
-  form(tax), el("h3", {}, "Outbox"), send, el("div", { id: "outbox-list" }));
+  form(tax), el("h3", {}, "Outbox"), send, retry, el("div", { id: "outbox-list" }));
   await showOutbox();
   await Promise.all([showSent(me), sendQueue()]);
 }
