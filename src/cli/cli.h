@@ -344,5 +344,7 @@ int cli_flows(int argc, char **argv);
  * counterparties`, rows the `willing pressure` group (pressure.c) runs beside its own.
  */
 extern const cli_cmd cli_screen_cmds[2];
+/* `willing pressure align` (align.c), joined to `willing pressure` by pressure.c. */
+extern const cli_cmd cli_align_cmds[1];
 
 #endif

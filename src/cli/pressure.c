@@ -326,9 +326,11 @@ int cli_pressure(int argc, char **argv)
 {
     /* this file's subcommands, then screening's (screen.c) */
     enum { OWN = sizeof pressure_subs / sizeof pressure_subs[0] };
-    cli_cmd subs[OWN + sizeof cli_screen_cmds / sizeof cli_screen_cmds[0]];
+    enum { SCREEN = sizeof cli_screen_cmds / sizeof cli_screen_cmds[0] };
+    cli_cmd subs[OWN + SCREEN + sizeof cli_align_cmds / sizeof cli_align_cmds[0]];
     memcpy(subs, pressure_subs, sizeof pressure_subs);
     memcpy(subs + OWN, cli_screen_cmds, sizeof cli_screen_cmds);
+    memcpy(subs + OWN + SCREEN, cli_align_cmds, sizeof cli_align_cmds); /* align.c */
     return cli_group(argc, argv, "pressure", subs, sizeof subs / sizeof subs[0],
                      "Sanctions designations: docs/internals/pressure.md.\n");
 }

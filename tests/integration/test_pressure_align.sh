@@ -136,6 +136,8 @@ check "the gaps as CSV" python3 -c "
 import csv, io, urllib.request
 rows = list(csv.DictReader(io.StringIO(urllib.request.urlopen('$URL/api/v1/pressure/alignment/gaps.csv?by=us&not=gb').read().decode())))
 assert [(r['subject'], r['name'], r['lists']) for r in rows] == [('us:u3', 'PETROV, Ivan', 'us 2022-05-01'), ('us:u4', 'Ocean Star II', 'us 2022-08-01')], rows"
+check "willing pressure align prints the pairs" sh -c "'$W' pressure align --server '$URL' | grep -qx 'gb not us: 2 (both 2; us after gb 2 times, median 35 days)'"
+check "... and --csv the CSV" sh -c "'$W' pressure align --server '$URL' --csv | grep -q '^gb,us,2,2,2,35,0,$SIZE'"
 check "gaps without not, of an unknown list, or of a list and itself: 400" sh -c "
   [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb')\" = 400 ] &&
   [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb&not=fr')\" = 400 ] &&
