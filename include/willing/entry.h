@@ -84,12 +84,15 @@ uint32_t wl_entry_key_id(const char *member, const uint8_t pk[32]);
  * wl_body_fields refuses a field not in allowed (NULL-terminated) with
  * invalid_body naming the kind and the field; wl_body_str is the string
  * field name when it has 1..max bytes, else NULL; wl_body_b64_32 decodes the
- * field name as exactly 32 bytes of base64 (a key, a hash), 1 if it is so.
+ * field name as exactly 32 bytes of base64 (a key, a hash), 1 if it is so;
+ * wl_body_blank is true for NULL or a text of spaces, tabs and line breaks
+ * only (a reason of "   " says nothing: refused as a missing one).
  */
 wl_rc wl_body_fields(const json_t *body, const char *const *allowed, const char *kind,
                      wl_error *err) WL_MUST;
 const char *wl_body_str(const json_t *body, const char *name, size_t max);
 int wl_body_b64_32(const json_t *body, const char *name, uint8_t out[32]);
+bool wl_body_blank(const char *s);
 
 /*
  * The elements of the top-level array `key` of a body's text b[0..len), each as the span

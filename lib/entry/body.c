@@ -35,6 +35,11 @@ const char *wl_body_str(const json_t *body, const char *name, size_t max)
     return s;
 }
 
+bool wl_body_blank(const char *s)
+{
+    return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
 int wl_body_b64_32(const json_t *body, const char *name, uint8_t out[32])
 {
     const char *s = json_string_value(json_object_get(body, name));

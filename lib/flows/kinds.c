@@ -202,7 +202,7 @@ wl_rc wl_flow_answer_validate(const wl_entry *e, wl_error *err)
                             "digits",
                             e->kind);
     if (!is_confirm(e)) {
-        if (wl_body_str(b, "reason", WL_FLOW_TEXT_BYTES) == NULL)
+        if (wl_body_blank(wl_body_str(b, "reason", WL_FLOW_TEXT_BYTES)))
             return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                                 "flow.dispute: 'reason' says why, in 1-2000 bytes");
         return WL_OK;

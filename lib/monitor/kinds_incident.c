@@ -54,7 +54,8 @@ static wl_rc check(const wl_entry *e, const char *kind, size_t min, wl_error *er
                                     "%s: %s: report %lld is named twice (reports[%zu])", kind,
                                     field, (long long)json_integer_value(v), j);
     }
-    if (reason == NULL)
+    if (reason == NULL || (json_is_string(reason) && json_string_length(reason) > 0 &&
+                           wl_body_blank(json_string_value(reason))))
         return wl_error_set(err, WL_ERR_INVALID, "reason_missing",
                             "%s: reason: required: why, 1 to %u bytes", kind, WL_CORR_REASON_BYTES);
     if (!json_is_string(reason) || json_string_length(reason) < 1 ||

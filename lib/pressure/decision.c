@@ -36,7 +36,7 @@ static int side(const json_t *o, const char **list, const char **subject)
 static int reason_ok(const char *r)
 {
     size_t n = r ? strlen(r) : 0;
-    if (n == 0 || n > WL_PRESSURE_REASON_BYTES)
+    if (n == 0 || n > WL_PRESSURE_REASON_BYTES || wl_body_blank(r))
         return 0;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)r[i] < 0x20 && r[i] != '\n' && r[i] != '\t')

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "willing/entry.h"
 #include "willing/limits.h"
 
 typedef struct {
@@ -79,7 +80,7 @@ static int run(const cli_cmd *self, int argc, char **argv)
         return ret;
     if (!c.server || !c.key || !o.reports || optind != argc)
         return cli_cmd_usage(stderr, self);
-    if (o.reason == NULL || o.reason[0] == '\0') {
+    if (wl_body_blank(o.reason)) {
         fprintf(stderr, "willing %s: --reason: required: why, 1 to %u bytes, signed with it\n", cmd,
                 WL_CORR_REASON_BYTES);
         return 2;

@@ -133,6 +133,10 @@ refused_entry mon monitor.merge "{\"reports\":[$R3,$R4]}" 400 reason_missing "re
   "a merge without a reason"
 refused_entry co monitor.split "{\"reports\":[$R6]}" 400 reason_missing "reason" \
   "a split without a reason"
+refused_entry co monitor.split "{\"reports\":[$R6],\"reason\":\" \"}" 400 reason_missing "reason" \
+  "a split with a blank reason"
+refused_entry mon monitor.merge "{\"reports\":[$R3,$R4],\"reason\":\"   \"}" 400 reason_missing "reason" \
+  "a merge with a blank reason"
 refused_entry mon monitor.merge "{\"reports\":[$R3,$R4],\"reason\":\"\"}" 400 invalid_body "reason" \
   "an empty reason"
 refused_entry mon monitor.merge "{\"reports\":[$R3,$R4],\"reason\":\"$(head -c 2001 /dev/zero | tr '\0' a)\"}" \
@@ -157,6 +161,11 @@ check "willing incident merge without --reason: exit 2, nothing sent" python3 -c
 import subprocess, sys
 p = subprocess.run(['$W', 'incident', 'merge', '--server', '$URL', '--key', '$T/mon.key',
                     '--reports', '$R3,$R4'], capture_output=True, text=True)
+assert p.returncode == 2 and '--reason' in p.stderr, p"
+check "willing incident split --reason '   ': exit 2, nothing sent" python3 -c "
+import subprocess, sys
+p = subprocess.run(['$W', 'incident', 'split', '--server', '$URL', '--key', '$T/mon.key',
+                    '--reports', '$R6', '--reason', '   '], capture_output=True, text=True)
 assert p.returncode == 2 and '--reason' in p.stderr, p"
 check "willing incident split --reports 5,x: exit 2 naming --reports" python3 -c "
 import subprocess

@@ -63,6 +63,8 @@ refused_entry co pressure.decision "$(decision gb:g4 de:d1 true '')" 400 invalid
   "'reason' is needed" "a decision without a reason"
 refused_entry co pressure.decision '{"a":{"list":"gb","subject":"g4"},"b":{"list":"de","subject":"d1"},"same":true}' 400 invalid_body \
   "'reason' is needed" "... or with none at all"
+refused_entry co pressure.decision "$(decision gb:g4 de:d1 true '   ')" 400 invalid_body \
+  "'reason' is needed" "... or a blank one"
 refused_entry co pressure.decision "$(decision gb:g4 de:d1 true "$(python3 -c "print('x' * 2001)")")" 400 invalid_body \
   "'reason' is needed" "... or of 2,001 bytes"
 refused_entry gb pressure.decision "$(decision gb:g4 de:d1 true 'one registry number')" 403 forbidden \

@@ -287,6 +287,8 @@ static void test_confirm_dispute(void **state)
     ok(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"200 never arrived\"}");
     refused(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"\"}", "invalid_body",
             "reason");
+    refused(PUBLIC, "flow.dispute", "ua", "{\"flow\":\"" F1 "\",\"reason\":\"   \"}",
+            "invalid_body", "reason");
     /* a corrected flow is answered no more */
     ok(PUBLIC, "flow", "uk", DELIVERY(F3, ",\"quantity\":\"300\",\"supersedes\":\"" F1 "\""));
     refused(PUBLIC, "flow.confirm", "ua", CONFIRM(F1, "1"), "superseded", F3);

@@ -131,6 +131,10 @@ static void test_rules(void **state)
             "reports[2]");
     refused(f->s, "monitor.merge", "{\"reports\":[1,2]}", "reason_missing", "reason");
     refused(f->s, "monitor.split", "{\"reports\":[1]}", "reason_missing", "reason");
+    refused(f->s, "monitor.split", "{\"reports\":[1],\"reason\":\" \"}", "reason_missing",
+            "reason");
+    refused(f->s, "monitor.merge", "{\"reports\":[1,2],\"reason\":\" \\t\\n \"}", "reason_missing",
+            "reason");
     refused(f->s, "monitor.merge", "{\"reports\":[1,2],\"reason\":\"\"}", "invalid_body", "reason");
     refused(f->s, "monitor.merge", "{\"reports\":[1,2],\"reason\":3}", "invalid_body", "reason");
     memset(big, 'a', 2001);
