@@ -29,11 +29,14 @@ static const char *arg(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* YYYY-MM-DD by its shape (the store compares days as text). */
-static int day_shape(const char *s)
+/*
+ * A day YYYY-MM-DD that exists, by the calendar parser every route uses
+ * (wl_date_days: 2026-13-45 or 2026-02-30 is not one); from 1970 (UCDP's
+ * events begin in 1989), since wl_date_days answers -1 for a bad day.
+ */
+static int day_ok(const char *s)
 {
-    return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789") == 4 &&
-           strspn(s + 5, "0123456789") == 2 && strspn(s + 8, "0123456789") == 2;
+    return wl_date_days(s, false) >= 0;
 }
 
 /* W,S,E,N in degrees; 0 when good. */
@@ -139,8 +142,8 @@ static enum MHD_Result get_events(wl_call *call)
     q.to = arg(c, "to");
     if (wl_query_u64(c, "offset", &q.offset) || wl_query_u64(c, "limit", &q.limit) || q.limit < 1 ||
         q.limit > WL_HISTORY_PAGE_MAX || q.offset > INT64_MAX || wl_query_u64(c, "type", &type) ||
-        type > 3 || (arg(c, "type") && type < 1) || (q.from && !day_shape(q.from)) ||
-        (q.to && !day_shape(q.to)) || (bbox && parse_bbox(bbox, &q) != 0))
+        type > 3 || (arg(c, "type") && type < 1) || (q.from && !day_ok(q.from)) ||
+        (q.to && !day_ok(q.to)) || (bbox && parse_bbox(bbox, &q) != 0))
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                 "from, to: days YYYY-MM-DD; bbox: west,south,east,north in "
                                 "degrees; type: 1-3; offset: a whole number; limit: 1-%u",

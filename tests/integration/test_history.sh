@@ -166,7 +166,7 @@ r=list(csv.DictReader(open('$T/ev.csv', newline='')))
 assert sorted(int(x['id']) for x in r)==json.load(open('$T/box.json')), len(r)
 assert set(('date_prec','where_prec','best','high','low','latitude')) <= set(r[0]), r[0].keys()\""
 
-for q in 'from=2022-2-1' 'bbox=40,46,29,52' 'bbox=1,2,3' 'type=4' 'limit=0' 'limit=1001' 'format=xml'; do
+for q in 'from=2022-2-1' 'from=2026-13-45' 'to=2022-02-30' 'bbox=40,46,29,52' 'bbox=1,2,3' 'type=4' 'limit=0' 'limit=1001' 'format=xml'; do
   check "a bad query ($q) is refused: 400 bad_query" sh -c "[ \"\$(curl -s -o '$T/bq' -w '%{http_code}' '$URL/api/v1/history/events?$q')\" = 400 ] && grep -q bad_query '$T/bq'"
 done
 
