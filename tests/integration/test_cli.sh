@@ -44,6 +44,8 @@ for g in member pledge requirement fact; do
     check "willing $g $s --help: exit 0, its own usage only" only_itself "$g" "$s"
   done
 done
+# willing --help: each group's heading once (issue 11 review: "the deal:" was printed thrice)
+check "willing --help: every group heading once" sh -c "'$W' --help | grep ':\$' | sort | uniq -d | grep -q . && exit 1; '$W' --help | grep -qx 'the deal:' && '$W' --help | grep -qx 'monitoring:'"
 # the flows' groups and each of their subcommands: --help exits 0, prints no "(null)" (a
 # group without notes) and ends its last line (the shell prompt not glued to it)
 whole_help() { # whole_help ARGS...: --help's output is whole
