@@ -163,7 +163,7 @@ export class ReportsMap {
       L.circleMarker([e.lat, e.lon], { radius: 5, color: UCDP_COLOUR, weight: 2, fill: false,
         dashArray: "2 2" }).bindTooltip("UCDP event " + e.id + ", " + e.date_start +
         (e.date_end !== e.date_start ? " to " + e.date_end : "") + ": " + e.best +
-        " deaths (best estimate), " + (e.where || "")).addTo(this.history);
+        " deaths (best estimate), " + esc(e.where || "")).addTo(this.history);
     }
     this.map.getContainer().dataset.history = String(h.events.length);
   }
