@@ -112,6 +112,11 @@ static int new_opt(void *ctx, int ch, const char *arg)
         ['t'] = "type", ['r'] = "restriction", ['d'] = "direction", ['x'] = "text"};
     static const char *const nums[128] = {
         ['b'] = "observed", ['p'] = "precision_s", ['n'] = "count", ['D'] = "distance_m"};
+    static const char *const opt_names[128] = {/* the options, as a refusal names them */
+                                               ['b'] = "observed",
+                                               ['p'] = "precision",
+                                               ['n'] = "count",
+                                               ['D'] = "distance"};
     new_opts *o = ctx;
     long long v;
     int ret;
@@ -144,7 +149,7 @@ static int new_opt(void *ctx, int ch, const char *arg)
     } else if (ch > 0 && ch < 128 && nums[ch]) {
         if (strcmp(nums[ch], "observed") == 0 && strcmp(arg, "now") == 0)
             v = (long long)time(NULL);
-        else if ((ret = number(nums[ch], arg, &v)) != CLI_GO)
+        else if ((ret = number(opt_names[ch], arg, &v)) != CLI_GO)
             return ret;
         json_object_set_new(o->body, nums[ch], json_integer(v));
     }
@@ -155,7 +160,11 @@ static int new_opt(void *ctx, int ch, const char *arg)
 static int point(new_opts *o)
 {
     char *end;
-    double lon = strtod(o->at, &end), lat;
+    double lon, lat;
+    /* plain decimals only: strtod would also take 0x25, 1e2, inf or nan */
+    if (strspn(o->at, "+-0123456789.,") != strlen(o->at))
+        return fprintf(stderr, "willing report new: --at LON,LAT (degrees, plain decimals)\n"), 2;
+    lon = strtod(o->at, &end);
     if (*end != ',' || end == o->at)
         return fprintf(stderr, "willing report new: --at LON,LAT (degrees)\n"), 2;
     lat = strtod(end + 1, &end);

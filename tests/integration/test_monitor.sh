@@ -98,6 +98,10 @@ if "$W" report new --type rumour --oblast donetsk >/dev/null 2>"$T/err"; then no
     sh -c "grep -q 'type' '$T/err' && [ \$(ls '$OUTBOX' | wc -l) = 3 ]"; fi
 if "$W" report new --type explosion --at 37.8,48.1 >/dev/null 2>"$T/err"; then not_ok "a point without radius queued"; else
   check "report new refuses a point without its radius" grep -q 'location.radius_m' "$T/err"; fi
+if "$W" report new --type explosion --at 0x25,49 --radius 500 >/dev/null 2>"$T/err"; then not_ok "--at 0x25,49 queued"; else
+  check "report new refuses --at in hexadecimal: plain decimals only" grep -q 'plain decimals' "$T/err"; fi
+if "$W" report new --type explosion --at 37.8,48.1 --radius 500 --precision 12abc >/dev/null 2>"$T/err"; then not_ok "--precision 12abc queued"; else
+  check "report new --precision 12abc names --precision" grep -q -- '--precision takes' "$T/err"; fi
 if "$W" sync >"$T/sync.out" 2>"$T/sync.err"; then not_ok "sync with the server down said it sent"; else
   check "sync with the server down: nothing sent, 3 pending" grep -q '0 sent, 0 refused, 3 pending' "$T/sync.err"; fi
 # a captive portal or a wrong server (anything but the log): 200 or 404 with a web page to
