@@ -39,6 +39,22 @@ static wl_rc report_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_e
         return wl_error_set(err, WL_ERR_INVALID, "time_in_future",
                             "monitor.report: observed: in the future: more than 5 minutes "
                             "after the log's time");
+    { /* who captured each piece of evidence is a member of this log */
+        const json_t *ev;
+        size_t i;
+        json_array_foreach(json_object_get(b, "evidence"), i, ev)
+        {
+            const char *by = json_string_value(json_object_get(ev, "captured_by"));
+            wl_member m;
+            wl_rc mr = wl_store_member_get(s, by, &m);
+            if (mr == WL_ERR_NOT_FOUND)
+                return wl_error_set(err, WL_ERR_NOT_FOUND, "unknown_member",
+                                    "monitor.report: evidence[%zu].captured_by: no member '%s'", i,
+                                    by);
+            if (mr != WL_OK)
+                return wl_error_set(err, mr, "storage", "monitor.report: reading members");
+        }
+    }
     memset(&r, 0, sizeof r);
     r.idx = index;
     r.observed = obs;

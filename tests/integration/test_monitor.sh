@@ -38,6 +38,8 @@ refused mon monitor.report "{\"observed\":$OBS,\"precision_s\":600,\"location\":
 refused mon monitor.report "{\"observed\":$OBS,$WHERE,\"type\":\"explosion\"}" \
   400 invalid_body "precision_s" "an observed time without its precision"
 refused mon monitor.report "$(good rumour)" 400 invalid_body "type" "an unknown type"
+refused mon monitor.report "{\"observed\":$OBS,\"precision_s\":600,$WHERE,\"type\":\"explosion\",\"evidence\":[{\"blob\":\"$(printf x | sha256sum | cut -c1-64)\",\"captured_by\":\"ghost\",\"captured_at\":$OBS,\"device\":\"phone\"}]}" \
+  404 unknown_member "evidence[0].captured_by" "evidence captured by no member"
 refused mon monitor.report "{\"observed\":$OBS,\"precision_s\":600,$WHERE,\"type\":\"restriction\"}" \
   400 invalid_body "restriction" "a restriction without its kind"
 
