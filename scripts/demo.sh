@@ -119,6 +119,20 @@ req air-defence air_defence 5000 missiles 2 2026-Q3
 "$W" append --server "$URL" --key "$dir/keys/gb.key" --kind fact.record \
   --body '{"fact":"ceasefire-signed","text":"illustrative"}' >/dev/null
 
+# Sanctions (issue 12): a few ILLUSTRATIVE designations by three members, made-up subjects
+# ("illustrative" in their names and ids), so the pressure page shows a matrix and its gaps.
+desig() { # member subject type name listed [extra]
+  "$W" append --server "$URL" --key "$dir/keys/$1.key" --kind pressure.designation --body \
+    "{\"subject\":\"$2\",\"type\":\"$3\",\"names\":[{\"name\":\"$4\",\"script\":\"Latn\"}]${6:-},\"listed\":\"$5\",\"source\":{\"list\":\"$1\",\"file\":\"$(printf '%064d' 0)\"}}" >/dev/null
+}
+IMO=',"ids":[{"type":"IMO","value":"9000001"}]'
+desig gb illustrative-1 vessel "Illustrative Tanker One" 2024-03-01 "$IMO"
+desig us illustrative-1 vessel "Illustrative Tanker 1" 2024-04-10 "$IMO"
+desig gb illustrative-2 entity "Illustrative Trading LLC" 2024-02-24
+desig de illustrative-2 entity "Illustrative Trading LLC" 2024-05-01
+desig us illustrative-3 person "Illustrative Person Three" 2024-06-01
+desig de illustrative-4 entity "Illustrative Shipping Ltd" 2024-07-15
+
 # Aid flowing (issue 9): the UK Export Finance facility and the Belfast missile contract
 # under it, as publicly stated on 2 March 2025 (sources in each text); the deliveries,
 # disbursements, confirmations and the dispute under them are FICTIONAL and say so.
