@@ -180,6 +180,11 @@ static void test_rules(void **state)
     GOOD ",\"evidence\":[{\"blob\":\"" blob "\",\"captured_by\":\"" by "\",\"captured_at\":" at    \
          ",\"device\":\"" dev "\"}]"
 #define H "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    /* captured_by names a member of the log (the kind's apply) */
+    assert_int_equal(report(f->s, 12, T0, EV(H, "mon", "1764575460", "camera 2"), &code, &msg),
+                     WL_ERR_NOT_FOUND);
+    assert_string_equal(code, "unknown_member");
+    assert_int_equal(wl_test_member_put(f->s, "mon", "monitor", 0), WL_OK);
     assert_int_equal(report(f->s, 12, T0, EV(H, "mon", "1764575460", "camera 2"), &code, &msg),
                      WL_OK);
     refused(f->s, EV("00", "mon", "1764575460", "camera 2"), "evidence[0].blob");
