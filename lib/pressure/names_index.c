@@ -166,6 +166,17 @@ size_t wl_names_squeeze(const char *s, char *out, size_t cap, int upper)
     return o;
 }
 
+size_t wl_names_squeeze_id(const char *s, char *out, size_t cap)
+{
+    size_t l = wl_names_squeeze(s, out, cap, 1);
+    /* "IMO 9610781", "IMO9610781" and "9610781" are one ship: a list writes the prefix or not */
+    if (l == 10 && memcmp(out, "IMO", 3) == 0 && strspn(out + 3, "0123456789") == 7) {
+        memmove(out, out + 3, 8);
+        l = 7;
+    }
+    return l;
+}
+
 /* One key of a subject's name into the index, unless the subject has it already. */
 static int add_key(wl_names_index *ix, uint32_t subject, uint32_t name, uint32_t first,
                    const wl_name_key *k)
@@ -277,7 +288,7 @@ wl_rc wl_names_index_add(wl_names_index *ix, wl_names *n, const wl_names_subject
     }
     ix->nsubjects++;
     for (size_t i = 0; i < s->n_ids; i++) {
-        size_t l = wl_names_squeeze(s->ids[i].value, buf, sizeof buf, 1);
+        size_t l = wl_names_squeeze_id(s->ids[i].value, buf, sizeof buf);
         uint32_t v;
         if (l == 0)
             continue;

@@ -105,5 +105,8 @@ int wl_names_grow(void *p, size_t *cap, size_t need, size_t elem);
 long wl_names_index_find(const wl_names_index *ix, const strmap *m, const char *s, size_t len);
 /* Letters and digits of s only into out, upper-cased (identifiers) or lower-cased (countries). */
 size_t wl_names_squeeze(const char *s, char *out, size_t cap, int upper);
+/* An identifier's value squeezed to upper-case letters and digits, an IMO number without its
+ * "IMO" prefix (IMO9610781 is 9610781) */
+size_t wl_names_squeeze_id(const char *s, char *out, size_t cap);
 
 #endif

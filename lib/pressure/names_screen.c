@@ -250,7 +250,7 @@ wl_rc wl_names_screen(wl_names *n, const wl_names_index *ix, const wl_names_quer
     if (n->query.count == 0)
         n->stamp++;
     for (size_t i = 0; i < q->n_ids; i++) {
-        size_t l = wl_names_squeeze(q->ids[i].value, buf, sizeof buf, 1);
+        size_t l = wl_names_squeeze_id(q->ids[i].value, buf, sizeof buf);
         long v = l ? wl_names_index_find(ix, &ix->idvals, buf, l) : -1;
         for (uint32_t ref = v >= 0 ? ix->idhead[v] : 0; ref; ref = ix->idrefs[ref - 1].next) {
             wl_names_cand *c = cand_of(n, ix->idrefs[ref - 1].subject, s0);

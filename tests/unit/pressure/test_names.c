@@ -301,6 +301,14 @@ static void the_score(void **state)
     assert_non_null(strstr(c[0].why, "outright"));
     wl_names_query o = {.ids = &id, .n_ids = 1};
     assert_int_equal(screen(ix, &o, c), 1);
+    /* an IMO number with its prefix or without (the UN's and UK's readers keep the digits) */
+    wl_name_id digits = {"IMO", "9610781"};
+    wl_names_query d = {.ids = &digits, .n_ids = 1};
+    assert_int_equal(screen(ix, &d, c), 1);
+    assert_int_equal(c[0].subject, 103);
+    wl_name_id other = {"passport", "IMO9610782"};
+    wl_names_query x = {.ids = &other, .n_ids = 1};
+    assert_int_equal(screen(ix, &x, c), 0);
     wl_names_index_free(ix);
 }
 
