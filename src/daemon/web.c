@@ -3,7 +3,7 @@
  * The console (issue 4): the pages under web/ and their files, served by the
  * daemon itself, and the Atom feed of announcements.
  *   GET /, /explorer, /entry/<i>, /member, /coordinator, /flows, /deal, /daily,
- *       /monitor                                         the pages (HTML)
+ *       /monitor, /pressure                              the pages (HTML)
  *   GET /static/<file>                                   web/<file>: js, css, svg
  *   GET /vendor/leaflet/<file>                           Leaflet, from Debian's libjs-leaflet
  *                                                        (WL_LEAFLET_DIR)
@@ -467,6 +467,11 @@ static enum MHD_Result page_monitor(wl_call *call)
     return send_file(call->c, "monitor.html", 1);
 }
 
+static enum MHD_Result page_pressure(wl_call *call)
+{
+    return send_file(call->c, "pressure.html", 1);
+}
+
 /* GET /static/<file>: web/<file>, a safe name of a known type. */
 static enum MHD_Result get_static(wl_call *call)
 {
@@ -536,6 +541,7 @@ const wl_route wl_routes_web[] = {
     {"GET", "/deal", WL_ACCESS_ANYONE, 0, page_deal, 0, NULL},
     {"GET", "/daily", WL_ACCESS_ANYONE, 0, page_daily, 0, NULL},
     {"GET", "/monitor", WL_ACCESS_ANYONE, 0, page_monitor, 0, NULL},
+    {"GET", "/pressure", WL_ACCESS_ANYONE, 0, page_pressure, 0, NULL},
     {"GET", "/vendor/leaflet/*", WL_ACCESS_ANYONE, 0, get_leaflet, 0, NULL},
     {"GET", "/geo/*", WL_ACCESS_ANYONE, 0, get_geo, 0, NULL},
     {"GET", "/feed.atom", WL_ACCESS_ANYONE, 0, get_feed, 0, NULL},

@@ -27,7 +27,7 @@ async function visit(path, ready, name) {
     (as) => as.map((a) => [a.getAttribute("href"), a.getAttribute("aria-current")]));
   const hrefs = nav.map((a) => a[0]).join(" ");
   ok(`${name}: the header (nav.js) links every page, one marked as this one`,
-    hrefs === "/ /explorer /member /coordinator /flows /deal /daily /monitor" &&
+    hrefs === "/ /explorer /member /coordinator /flows /deal /daily /monitor /pressure" &&
     nav.filter((a) => a[1] === "page").length === 1, JSON.stringify(nav));
   await page.evaluate(axeSource);
   const res = await page.evaluate(async () => {

@@ -7,7 +7,8 @@
 // convertible" where a rate is missing. The API decides what the viewer sees (the
 // public: announced flows only). Signed in with a console key, the host nation
 // confirms or disputes a delivery from here (flows_answer.js).
-import { el, clear, getJSON, table, notice, ledgerNotice } from "./ui.js";
+import { el, clear, getJSON, table, notice, ledgerNotice, withQuery as q, csvLink, failed as fail }
+  from "./ui.js";
 import { sessionBox } from "./session.js";
 import { consoleKeyBox } from "./sign.js";
 import { memberMap, nameOf } from "./reveal.js";
@@ -25,17 +26,7 @@ let members = new Map();
 let currency = ""; // "" shows every figure in its own unit or currency
 
 const $ = (id) => document.getElementById(id);
-const q = (path, params) => {
-  const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
-  return path + (s.toString() ? "?" + s : "");
-};
-const csvLink = (href, what) => el("p", { class: "csv" }, el("a", { href, download: "" },
-  "Download " + what + " (CSV)"));
 const who_ = (id) => (members.has(id) ? nameOf(members, id) + " (" + id + ")" : id);
-
-function fail(box, what, e) {
-  clear(box, notice(what + " cannot be loaded: " + e.message + ". Reload the page.", "error"));
-}
 
 // Who the figures are for: the API answers each viewer with what it may see, and says
 // which view it gave ("public", "member" or "all"); the page repeats it in words.

@@ -14,6 +14,7 @@ export const PAGES = [
   { page: "deal", href: "/deal", label: "The deal" },
   { page: "daily", href: "/daily", label: "Daily report" },
   { page: "monitor", href: "/monitor", label: "Monitors" },
+  { page: "pressure", href: "/pressure", label: "Pressure" },
 ];
 
 export function renderNav(doc = document) {

@@ -40,6 +40,21 @@ export async function getJSON(path, opts = {}) {
   return body;
 }
 
+// PATH with the params that have a value as its query string.
+export function withQuery(path, params) {
+  const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
+  return path + (s.toString() ? "?" + s : "");
+}
+
+// A download link to a CSV the server writes.
+export const csvLink = (href, what) => el("p", { class: "csv" }, el("a", { href, download: "" },
+  "Download " + what + " (CSV)"));
+
+// What failed to load, in BOX, as an error notice.
+export function failed(box, what, e) {
+  clear(box, notice(what + " cannot be loaded: " + e.message + ". Reload the page.", "error"));
+}
+
 export function when(unix) {
   return new Date(unix * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 }
