@@ -169,6 +169,8 @@ static const char schema[] =
     " b_list TEXT NOT NULL, b_subject TEXT NOT NULL, idx INTEGER NOT NULL, author TEXT NOT NULL,"
     " same INTEGER NOT NULL, reason TEXT NOT NULL,"
     " PRIMARY KEY(a_list, a_subject, b_list, b_subject)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS designations_by_idx ON designations(idx);"
+    "CREATE INDEX IF NOT EXISTS decisions_by_idx ON pressure_decisions(idx);"
     "CREATE TABLE IF NOT EXISTS pressure_snapshots(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
     " list TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL);";
 

@@ -17,11 +17,13 @@ enum {
     Q_KEYS_BY_ID,
     Q_KEYS_OF,
     Q_KEY_REVOKE,
+    Q_MEMBERS_PUBLIC,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
+    [Q_MEMBERS_PUBLIC] = "SELECT count(*), coalesce(max(added), 0) FROM members WHERE sealed = 0",
     [Q_MEMBER_PUT] = "INSERT INTO members(id, name, role, added, status, sealed) "
                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_MEMBER_GET] = "SELECT id, name, role, added, status, sealed FROM members WHERE id = ?1",
@@ -214,4 +216,9 @@ wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
     sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
     return step_changed(s, st);
+}
+
+wl_rc wl_store_members_public(wl_store *s, uint64_t *count, uint64_t *last)
+{
+    return step_two(stmt(s, Q_MEMBERS_PUBLIC), count, last);
 }

@@ -136,6 +136,17 @@ static inline wl_rc step_done(sqlite3_stmt *st)
     return rc;
 }
 
+/* Steps a statement of one row of two integers (an aggregate's), into *a and *b; resets it. */
+static inline wl_rc step_two(sqlite3_stmt *st, uint64_t *a, uint64_t *b)
+{
+    int r = sqlite3_step(st);
+    wl_rc rc = r == SQLITE_ROW ? WL_OK : map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
+    *a = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    *b = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    return rc;
+}
+
 /*
  * The one row of statement st for key (its ?1), put into *out (size bytes) by
  * map; *out is zeroed first, and stays so when there is no row

@@ -5,7 +5,7 @@
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_COUNT };
+enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_LAST, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
@@ -30,6 +30,9 @@ static const char *const sql[Q_COUNT] = {
                   " reason = excluded.reason",
     [Q_DEC_LIST] = "SELECT a_list, a_subject, b_list, b_subject, idx, author, same, reason"
                    " FROM pressure_decisions ORDER BY a_list, a_subject, b_list, b_subject",
+    /* two seeks on the idx indexes (the schema's designations_by_idx, decisions_by_idx) */
+    [Q_LAST] = "SELECT (SELECT coalesce(max(idx), 0) FROM designations),"
+               " (SELECT coalesce(max(idx), 0) FROM pressure_decisions)",
 };
 const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
 
@@ -165,4 +168,9 @@ wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, cha
     }
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_pressure_last(wl_store *s, uint64_t *designation, uint64_t *decision)
+{
+    return step_two(stmt(s, Q_LAST), designation, decision);
 }

@@ -36,6 +36,8 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m) WL_MUST;
 typedef wl_rc (*wl_member_fn)(void *ctx, const wl_member *m);
 wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx) WL_MUST;
 wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status) WL_MUST;
+/* How many members are public (not sealed), and the largest added among them (0: none). */
+wl_rc wl_store_members_public(wl_store *s, uint64_t *count, uint64_t *last) WL_MUST;
 /* A sealed member becomes public (status announced, added = index); NOT_FOUND unless sealed. */
 wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added) WL_MUST;
 wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k) WL_MUST;

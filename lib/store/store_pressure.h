@@ -49,6 +49,13 @@ wl_rc wl_store_decision_put(wl_store *s, const wl_store_decision *d) WL_MUST;
 typedef wl_rc (*wl_store_decision_fn)(void *ctx, const wl_store_decision *d);
 /* Every decision, by pair. */
 wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx) WL_MUST;
+/*
+ * The largest entry index among the rows of designations (*designation) and of
+ * pressure_decisions (*decision), 0 where none: every put stores its entry's
+ * index, larger than any before, so either number moves exactly when its table
+ * is written. Two index seeks.
+ */
+wl_rc wl_store_pressure_last(wl_store *s, uint64_t *designation, uint64_t *decision) WL_MUST;
 
 typedef struct {
     uint64_t idx;

@@ -9,9 +9,11 @@
  *   GET /api/v1/pressure/alignment/gaps.csv?by=X&not=Y
  *     the subjects X designates and Y does not
  * Every answer says "data_version", the log's size the alignment was built
- * from. It is built once per data version (lib/pressure/align.c) under one
- * mutex with the one names context it needs, and kept: each view is then a
- * walk over it. docs/internals/pressure.md, "Alignment".
+ * from: still the truth of what it reads, since it is rebuilt only when that
+ * changes (the designations' or decisions' largest entry index, or the public
+ * members, moved), not after a write of another kind. It is built under one
+ * mutex with the one names context it needs (lib/pressure/align.c), and kept:
+ * each view is then a walk over it. docs/internals/pressure.md, "Alignment".
  */
 #include <pthread.h>
 #include <string.h>
@@ -26,24 +28,44 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* cached and names */
 static wl_pressure_align *cached;
 static wl_names *names;
 
-/* The alignment of the committed log as it is now, built if the log has grown: under mu. */
+/* What the alignment reads, by the numbers that move when it is written. */
+typedef struct {
+    uint64_t designation, decision, members, member;
+} stamp;
+static stamp cached_stamp;
+
+static wl_rc stamp_read(wl_store *s, stamp *t, wl_error *err)
+{
+    wl_rc rc = wl_store_pressure_last(s, &t->designation, &t->decision);
+    if (rc == WL_OK)
+        rc = wl_store_members_public(s, &t->members, &t->member);
+    return rc == WL_OK ? WL_OK
+                       : wl_error_set(err, rc, "storage", "pressure: cannot read the designations");
+}
+
+/* The alignment of the committed log as it is now, built if what it reads changed: under mu. */
 static wl_rc current(wl_store *s, wl_error *err)
 {
     uint64_t size = 0;
+    stamp now = {0};
     wl_pressure_align *a = NULL;
     wl_rc rc;
     if (names == NULL && (rc = wl_names_open(&names, err)) != WL_OK)
         return rc;
     if ((rc = wl_store_begin_read(s)) != WL_OK)
         return wl_error_set(err, rc, "storage", "the ledger cannot be read");
-    if ((rc = wl_store_size(s, &size)) != WL_OK)
-        wl_error_set(err, rc, "storage", "pressure: cannot read the log's size");
-    else if (cached == NULL || wl_pressure_align_version(cached) != size)
-        rc = wl_pressure_align_build(s, names, size, &a, err);
+    rc = stamp_read(s, &now, err);
+    if (rc == WL_OK && (cached == NULL || memcmp(&now, &cached_stamp, sizeof now) != 0)) {
+        if ((rc = wl_store_size(s, &size)) != WL_OK)
+            wl_error_set(err, rc, "storage", "pressure: cannot read the log's size");
+        else
+            rc = wl_pressure_align_build(s, names, size, &a, err);
+    }
     (void)!wl_store_commit(s);
     if (rc == WL_OK && a) {
         wl_pressure_align_free(cached);
         cached = a;
+        cached_stamp = now;
     }
     return rc;
 }

@@ -10,12 +10,13 @@
  *     its line; JSON, or CSV with format=csv or Accept: text/csv
  *   GET /api/v1/pressure/screen/counterparties?facility=ID[&limit=N]
  *     every contract under the facility, its counterparty screened
- * Every answer says "data_version", the log's size the index was built from.
- * The index (lib/pressure/views.c) is built once per data version, by one
- * thread while the others wait, and shared: each request holds it by a count
- * while it screens, so screenings run side by side, each with its thread's
- * own names context (ICU's transliterators are not shared). docs/internals/pressure.md,
- * "Screening".
+ * Every answer says "data_version", the log's size the index was built from:
+ * still the truth of the designations, since the index is rebuilt only when
+ * they change (wl_store_pressure_last, the largest entry index among them,
+ * moved), not after a write of another kind. The index (lib/pressure/views.c)
+ * is built once per change, by one thread while the others wait, and shared: each request holds it
+ * by a count while it screens, so screenings run side by side, each with its thread's own names
+ * context (ICU's transliterators are not shared). docs/internals/pressure.md, "Screening".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ static const char *arg(struct MHD_Connection *c, const char *name)
 
 typedef struct {
     wl_pressure_index *pi;
+    uint64_t last;  /* the designations' largest entry index it was built from */
     unsigned users; /* requests holding it, and 1 while it is the current one */
 } held;
 
@@ -87,12 +89,12 @@ static void release(held *h)
     }
 }
 
-/* The current index if it is of version size, held (NULL otherwise): under mu. */
-static held *take_if(uint64_t size)
+/* The current index if built from the designations as of last, held (NULL otherwise). */
+static held *take_if(uint64_t last)
 {
     held *h = NULL;
     pthread_mutex_lock(&mu);
-    if (cur && wl_pressure_index_version(cur->pi) == size) {
+    if (cur && cur->last == last) {
         h = cur;
         h->users++;
     }
@@ -103,27 +105,31 @@ static held *take_if(uint64_t size)
 /* The index of the committed log as it is now, held by the caller until release. */
 static wl_rc acquire(wl_store *s, wl_names *n, held **out, wl_error *err)
 {
-    uint64_t size = 0;
+    uint64_t size = 0, last = 0, decision;
     held *h, *old = NULL;
     wl_rc rc;
     *out = NULL;
     if ((rc = wl_store_begin_read(s)) != WL_OK)
         return wl_error_set(err, rc, "storage", "the ledger cannot be read");
-    if ((rc = wl_store_size(s, &size)) != WL_OK) {
+    if ((rc = wl_store_pressure_last(s, &last, &decision)) != WL_OK) {
         (void)!wl_store_commit(s);
-        return wl_error_set(err, rc, "storage", "pressure: cannot read the log's size");
+        return wl_error_set(err, rc, "storage", "pressure: cannot read the designations");
     }
-    if ((*out = take_if(size)) != NULL) {
+    if ((*out = take_if(last)) != NULL) {
         (void)!wl_store_commit(s);
         return WL_OK;
     }
     pthread_mutex_lock(&build); /* another thread may be building this very version */
-    if ((*out = take_if(size)) == NULL) {
+    if ((*out = take_if(last)) == NULL) {
         if ((h = wl_calloc(1, sizeof *h)) == NULL)
             rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
-        else if ((rc = wl_pressure_index_build(s, n, size, &h->pi, err)) != WL_OK)
+        else if ((rc = wl_store_size(s, &size)) != WL_OK) {
+            wl_error_set(err, rc, "storage", "pressure: cannot read the log's size");
+            wl_free(h);
+        } else if ((rc = wl_pressure_index_build(s, n, size, &h->pi, err)) != WL_OK)
             wl_free(h);
         if (rc == WL_OK) {
+            h->last = last;
             h->users = 2; /* the current one, and ours */
             pthread_mutex_lock(&mu);
             old = cur;

@@ -153,6 +153,24 @@ assert o['data_version'] == $SIZE + 1 and o['subjects'] == 6 and o['kept_apart']
 got = {(p['x'], p['y']): (p['x_not_y'], p['both'], p['y_after_x'], p['y_after_x_median_days']) for p in o['pairs']}
 assert got[('de','us')] == (1, 1, 1, 47) and got[('us','de')] == (3, 1, 0, None), got"
 
+# the alignment and the screening index are rebuilt when what they read changes, not after any write
+ask() { python3 -c "
+import json, sys, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/' + sys.argv[1]))
+assert o['data_version'] == int(sys.argv[2]) and ('subjects' not in o or o['subjects'] == int(sys.argv[3])), o" "$@"; }
+check "... and the screening index of the same version" ask 'screen?name=Ocean+Star' $((SIZE + 1)) 0
+check "a statement (a kind neither reads) is written" post_as gb statement '{"text":"unrelated"}'
+check "... the alignment answers from the same build: data_version still the log's size before it" \
+  ask alignment $((SIZE + 1)) 6
+check "... and so does the screening" ask 'screen?name=Ocean+Star' $((SIZE + 1)) 0
+check "de designates Zeta Shipping" post_as de pressure.designation \
+  "$(desig de d5 entity 'Zeta Shipping' Latn 2022-09-01)"
+check "... the alignment is rebuilt at once and counts it" ask alignment $((SIZE + 3)) 7
+check "... and the screening finds it" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Zeta+Shipping'))
+assert o['data_version'] == $SIZE + 3 and o['candidates'][0]['subject'] == 'd5', o"
+
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 check "fsck replays the log into the same designations and decisions" "$W" fsck --db "$DB"
