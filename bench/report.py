@@ -69,6 +69,16 @@ def sealed_share(r):
     return None if s is None or not a else s / a
 
 
+def alignment_cell(r):
+    """pressure_alignment's cell: the p99, the build, and the first request after a write."""
+    a = r["pressure_alignment"]
+    kept = "the alignment kept" if a["kept_after_write"] else "**rebuilt**"
+    return (f"**{a['p99_ms']:.1f} ms** over {n(a['subjects'])} subjects (median "
+            f"{a['median_ms']:.1f} ms); the first request, building it, {a['seconds_cold']:.2f} s; "
+            f"the first after a write of another kind (a statement) {a['after_write_ms']:.1f} ms, "
+            f"{kept}")
+
+
 TARGETS = [
     # issue 2: the ledger
     Target("ledger", "appends.entries_per_s", operator.ge, 8000,
@@ -292,6 +302,10 @@ TARGETS = [
                      f"{r['screening_http']['json_bytes'] / 1048576:.1f} MiB of JSON); as CSV "
                      f"{r['screening_http']['seconds_csv']:.2f} s; the first request, building "
                      f"the index, {r['screening_http']['seconds_cold']:.2f} s", digits=2),
+    Target("pressure", "pressure_alignment.p99_ms", operator.lt, 100,
+           "the alignment view (GET /api/v1/pressure/alignment) of 3 members x 5,000 "
+           "designations, p99 once built {limit} (`bench/alignbench.py`)", "ms",
+           alignment_cell, digits=1),
     Target("pressure", "pressure_import.seconds", operator.lt, 3,
            "OFAC's whole SDN list (2024-05-03, one sdn.csv) imported through the log {limit} "
            "(`willing pressure import-ofac` on a fresh ledger: read, compared with the log, "

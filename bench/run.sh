@@ -173,6 +173,8 @@ echo "== screening: 10,000 names against more than 50,000 name keys (issue 12)"
 emit screening "$("$B/willing-namesbench" 20000)"
 echo "== screening a CSV of 10,000 names through the daemon, over 60,000 name keys (issue 12)"
 emit screening_http "$(python3 "$(dirname "$0")/screenbench.py" "$W" "$OUT")"
+echo "== the alignment view of 3 members x 5,000 designations through the daemon (issue 12: under 100 ms)"
+emit pressure_alignment "$(python3 "$(dirname "$0")/alignbench.py" "$W" "$OUT")"
 echo "== OFAC's SDN files read and indexed (issue 12: the import's reading part)"
 emit ofac_read "$("$B/willing-ofacbench" "$ROOT/tests/fixtures/ofac/2021-07")"
 
