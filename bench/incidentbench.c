@@ -5,7 +5,9 @@
  * 300 km (east Ukraine), events in them over 30 days, each seen by 1 to 8 reports whose place and
  * time scatter by their own precision (85 % to within 1.5 km and 15 minutes, 13 % by settlement and
  * the hour or the night, 2 % by district and hours, 2 in 10,000 by region and the day). Times the
- * whole correlation (lib/monitor/correlate.c: wl_corr_add_all and wl_corr_incidents), then 20,000
+ * whole correlation (lib/monitor/correlate.c: wl_corr_add_all and wl_corr_incidents) on the
+ * caller's thread alone and then with a rebuild's threads (one a core: the figure), the same
+ * links or not, then 20,000
  * more reports added one at a time into it (p50, p99, max). Prints JSON for make bench (issue 11: 1
  * million in under 5 s, one in under 1 ms). Same input every run.
  */
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "willing/correlate.h"
 
@@ -77,18 +80,31 @@ static size_t event(wl_corr_report *r, size_t room, uint64_t *next, double days)
     return i;
 }
 
+/* FNV-1a of every link's bytes: the same answer or not. */
+static uint64_t links_digest(const wl_corr_result *res)
+{
+    uint64_t digest = 0xCBF29CE484222325u;
+    for (size_t i = 0; i < res->n_links; i++) {
+        const wl_corr_link *L = &res->links[i];
+        uint64_t w[6] = {L->report, L->via, L->how, L->override, (uint64_t)L->gap_s, 0};
+        memcpy(&w[5], &L->distance_m, sizeof w[5]);
+        for (size_t b = 0; b < sizeof w; b++)
+            digest = (digest ^ ((const unsigned char *)w)[b]) * 0x100000001B3u;
+    }
+    return digest;
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000, got = 0;
     wl_corr_report *r = malloc((n + 8) * sizeof *r), more[8];
-    double *us = malloc(SINGLE * sizeof *us), t0, add_s, out_s;
+    double *us = malloc(SINGLE * sizeof *us), t0, add_s, out_s, one_s;
     wl_corr_compat cc;
     wl_corr_result res = {0};
     wl_error err = {0};
-    wl_corr *c = NULL;
-    uint64_t next = 1000;
+    wl_corr *c = NULL, *one = NULL;
+    uint64_t next = 1000, digest, one_digest;
     size_t joined = 0, largest = 0;
-    uint64_t digest = 0xCBF29CE484222325u; /* FNV-1a of the links */
     int rc = 1;
     if (r == NULL || us == NULL || n == 0)
         return 1;
@@ -108,6 +124,17 @@ int main(int argc, char **argv)
     wl_corr_compat_default(&cc);
     if (wl_corr_new(&cc, &c, &err) != WL_OK)
         goto out;
+    if (wl_corr_new(&cc, &one, &err) != WL_OK) /* the same on the caller's thread alone */
+        goto out;
+    wl_corr_set_threads(one, 1);
+    t0 = now();
+    if (wl_corr_add_all(one, r, n, &err) != WL_OK || wl_corr_incidents(one, &res, &err) != WL_OK)
+        goto out;
+    one_s = now() - t0;
+    one_digest = links_digest(&res);
+    wl_corr_result_free(&res);
+    wl_corr_free(one);
+    one = NULL;
     t0 = now();
     if (wl_corr_add_all(c, r, n, &err) != WL_OK)
         goto out;
@@ -116,13 +143,7 @@ int main(int argc, char **argv)
     if (wl_corr_incidents(c, &res, &err) != WL_OK)
         goto out;
     out_s = now() - t0;
-    for (size_t i = 0; i < res.n_links; i++) { /* every link's bytes: the same answer or not */
-        const wl_corr_link *L = &res.links[i];
-        uint64_t w[6] = {L->report, L->via, L->how, L->override, (uint64_t)L->gap_s, 0};
-        memcpy(&w[5], &L->distance_m, sizeof w[5]);
-        for (size_t b = 0; b < sizeof w; b++)
-            digest = (digest ^ ((const unsigned char *)w)[b]) * 0x100000001B3u;
-    }
+    digest = links_digest(&res);
     for (size_t i = 0; i < res.n_incidents; i++) {
         if (res.incidents[i].n > 1)
             joined += res.incidents[i].n;
@@ -140,17 +161,22 @@ int main(int argc, char **argv)
     }
     qsort(us, SINGLE, sizeof *us, cmp);
     printf("{\"reports\": %zu, \"seconds\": %.3f, \"add_seconds\": %.3f, "
-           "\"incidents_seconds\": %.3f, \"incidents\": %zu, \"joined_reports\": %zu, "
+           "\"incidents_seconds\": %.3f, \"cores\": %ld, \"one_thread_seconds\": %.3f, "
+           "\"same_as_one_thread\": %s, \"incidents\": %zu, \"joined_reports\": %zu, "
            "\"largest_incident\": %zu, \"singles\": %d, \"single_p50_us\": %.1f, "
            "\"single_p99_us\": %.1f, \"single_max_us\": %.1f, \"digest\": \"%016llx\"}\n",
-           n, add_s + out_s, add_s, out_s, res.n_incidents, joined, largest, SINGLE, us[SINGLE / 2],
-           us[SINGLE * 99 / 100], us[SINGLE - 1], (unsigned long long)digest);
-    rc = 0;
+           n, add_s + out_s, add_s, out_s, sysconf(_SC_NPROCESSORS_ONLN), one_s,
+           digest == one_digest ? "true" : "false", res.n_incidents, joined, largest, SINGLE,
+           us[SINGLE / 2], us[SINGLE * 99 / 100], us[SINGLE - 1], (unsigned long long)digest);
+    rc = digest == one_digest ? 0 : 1; /* threads must not change a byte */
+    if (rc)
+        snprintf(err.msg, sizeof err.msg, "the links on threads differ from those on one");
 out:
     if (rc)
         fprintf(stderr, "incidentbench: failed (%s)\n", err.msg);
     wl_corr_result_free(&res);
     wl_corr_free(c);
+    wl_corr_free(one);
     free(r);
     free(us);
     return rc;

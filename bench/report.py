@@ -252,7 +252,10 @@ TARGETS = [
            "300 km over 30 days, mixed precisions; `willing-incidentbench`)", "s",
            lambda r: f"**{r['incidents']['seconds']:.2f} s** for {n(r['incidents']['reports'])} "
                      f"reports (joined {r['incidents']['add_seconds']:.2f} s, every incident "
-                     f"with its tree {r['incidents']['incidents_seconds']:.2f} s): "
+                     f"with its tree {r['incidents']['incidents_seconds']:.2f} s) on "
+                     f"{r['incidents'].get('cores', 1)} cores "
+                     f"({r['incidents'].get('one_thread_seconds', 0):.2f} s on one, "
+                     f"{'the same links' if r['incidents'].get('same_as_one_thread') else '**not the same links**'}): "
                      f"{n(r['incidents']['incidents'])} incidents, the largest of "
                      f"{n(r['incidents']['largest_incident'])} reports", digits=0),
     Target("monitor", "incidents.single_p99_us", operator.lt, 1000,

@@ -3,7 +3,8 @@
  * Incidents (issue 11, point 2): monitors' reports correlated into incidents
  * by space-time windows scaled by each report's precision and by compatible
  * types, with the monitors' signed splits and merges applied on top. A pure
- * engine: no store, no I/O, no threads (one thread at a time uses one).
+ * engine: no store, no I/O; one thread at a time uses one (a rebuild, the
+ * whole correlation again, gathers on threads of its own: wl_corr_set_threads).
  * The result does not depend on the order reports are added in. The engine
  * never attributes: it joins reports, it says nothing of who fired.
  * docs/internals/monitor.md ("Incidents").
@@ -77,6 +78,11 @@ typedef struct wl_corr wl_corr;
  * with wl_corr_free (NULL: a no-op). WL_ERR_INVALID: the table. */
 wl_rc wl_corr_new(const wl_corr_compat *c, wl_corr **out, wl_error *err) WL_MUST;
 void wl_corr_free(wl_corr *c);
+
+/* How many threads a rebuild (wl_corr_add_all, and the first call after overrides change)
+ * may use to find each report's joins: 0 (the default) one a core, at most 8; 1 none but the
+ * caller's. The result is the same bytes whatever the number. */
+void wl_corr_set_threads(wl_corr *c, unsigned threads);
 
 /* What adding a report did: the incident it is now part of (its id, the
  * smallest report id in it) and how many reports that incident holds. */

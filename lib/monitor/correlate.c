@@ -83,6 +83,11 @@ wl_rc wl_corr_new(const wl_corr_compat *compat, wl_corr **out, wl_error *err)
     return WL_OK;
 }
 
+void wl_corr_set_threads(wl_corr *c, unsigned threads)
+{
+    c->threads = threads;
+}
+
 static void overrides_free(corr_override *ov, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -100,7 +105,7 @@ void wl_corr_free(wl_corr *c)
     wl_free(c->ids.keys);
     wl_free(c->ids.vals);
     wl_free(c->e);
-    wl_free(c->cand);
+    wl_free(c->cand.v);
     wl_free(c->croot);
     overrides_free(c->ov, c->nov);
     wl_free(c->named);
@@ -174,16 +179,16 @@ static void slot_set(const wl_corr *c, corr_slot *u, const wl_corr_report *r, ui
 }
 
 /*
- * Join v to the reports it joins (c->cand): Kruskal's order when v is canonically last. Taken
- * in the order of their slots, v's joins would go to the first report of each component (as
- * it was before v): so each component's smallest slot is found (marked at its root), then
+ * Join v to the n reports it joins (cand; c->croot holds n): Kruskal's order when v is canonically
+ * last. Taken in the order of their slots, v's joins would go to the first report of each component
+ * (as it was before v): so each component's smallest slot is found (marked at its root), then
  * joined, in any order: the same edges, no sort.
  */
-static void join(wl_corr *c, uint32_t v)
+static void join(wl_corr *c, uint32_t v, const uint32_t *cand, size_t n)
 {
     const corr_slot *a = &c->s[v];
-    for (size_t i = 0; i < c->ncand; i++) {
-        uint32_t u = c->cand[i], r = wl_corr_find(c, u);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = cand[i], r = wl_corr_find(c, u);
         corr_slot *R = &c->s[r];
         c->croot[i] = r;
         if (R->mark != v || u < R->best) {
@@ -191,8 +196,8 @@ static void join(wl_corr *c, uint32_t v)
             R->best = u;
         }
     }
-    for (size_t i = 0; i < c->ncand; i++) {
-        uint32_t u = c->cand[i];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = cand[i];
         corr_slot *R = &c->s[c->croot[i]];
         const corr_slot *b = &c->s[u];
         corr_edge *e;
@@ -303,9 +308,31 @@ static wl_rc canon_sort(wl_corr *c)
     return WL_OK;
 }
 
+/* Every level laid out before the first join (a rebuild knows every report): then no query
+ * reads what a join writes, and threads may gather ahead (correlate_par.c). 0: some level
+ * could not be (too wide a box, no memory), and none is: the rebuild lays out each level
+ * when its run starts, and freezes one that cannot be, as with one thread. */
+static int lay_out_all(wl_corr *c)
+{
+    int all = 1;
+    for (uint32_t v = 0; v < c->n && all; v++)
+        if (v == 0 || c->s[v].level != c->s[v - 1].level) {
+            int L = c->s[v].level;
+            wl_corr_lay_out(c, v);
+            all = (L < CORR_LEVELS ? c->lay[L].h : c->list.h) != NULL;
+        }
+    if (!all) {
+        for (int L = 0; L < CORR_LEVELS; L++)
+            wl_corr_laid_free(&c->lay[L]);
+        wl_corr_laid_free(&c->list);
+    }
+    return all;
+}
+
 /* Everything again from the reports, in the canonical order: the joins and the forest. */
 wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err)
 {
+    corr_pipe *pipe = NULL;
     wl_rc rc = WL_OK;
     c->broken = 1;
     c->stale = 1;
@@ -330,22 +357,32 @@ wl_rc wl_corr_rebuild(wl_corr *c, wl_error *err)
         s->minid = s->id;
         s->cls = class_of(c, s->id);
     }
+    pipe = c->threads != 1 && lay_out_all(c) ? wl_corr_pipe_start(c, c->threads) : NULL;
     for (uint32_t v = 0; v < c->n; v++) {
-        if (v == 0 || c->s[v].level != c->s[v - 1].level) { /* a level's first report */
+        const uint32_t *cand = NULL;
+        size_t nc = 0;
+        if (pipe == NULL && (v == 0 || c->s[v].level != c->s[v - 1].level)) { /* a level's first */
             if (v && c->s[v - 1].level < CORR_LEVELS && c->lay[c->s[v - 1].level].h == NULL)
                 wl_corr_freeze(c, c->s[v - 1].level, v);
             wl_corr_lay_out(c, v);
         }
-        if (wl_corr_gather(c, v) != WL_OK) {
+        if (pipe ? wl_corr_pipe_next(pipe, v, &cand, &nc) != WL_OK ||
+                       wl_corr_reserve((void **)&c->croot, &c->rcap, nc, sizeof *c->croot) != WL_OK
+                 : wl_corr_gather(c, v) != WL_OK) {
             rc = WL_ERR_NOMEM;
             goto out;
         }
-        join(c, v);
+        if (pipe == NULL) {
+            cand = c->cand.v;
+            nc = c->cand.n;
+        }
+        join(c, v, cand, nc);
         wl_corr_grid_put(c, v);
     }
     merges(c);
     c->broken = c->stale = 0;
 out:
+    wl_corr_pipe_end(pipe);
     for (int L = 0; L < CORR_LEVELS; L++) {
         wl_corr_frozen_free(&c->fz[L]);
         wl_corr_laid_free(&c->lay[L]);
@@ -396,11 +433,11 @@ wl_rc wl_corr_add(wl_corr *c, const wl_corr_report *r, wl_corr_joined *joined, w
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (incidents)");
     slot_set(c, &c->s[v], r, v);
     if (wl_corr_gather(c, v) != WL_OK ||
-        wl_corr_reserve((void **)&c->e, &c->ecap, c->ne + c->ncand + 1, sizeof *c->e) != WL_OK)
+        wl_corr_reserve((void **)&c->e, &c->ecap, c->ne + c->cand.n + 1, sizeof *c->e) != WL_OK)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory (incidents)");
     canonical = c->n == 0 || canon_less(&c->s[v - 1], &c->s[v]);
     c->n++;
-    join(c, v);
+    join(c, v, c->cand.v, c->cand.n);
     wl_corr_grid_put(c, v);
     if (!canonical)
         c->stale = 1;

@@ -4,10 +4,10 @@
  * level (the first whose radius and time precision it fits), the cells of
  * each level in one open-addressing table, a report put in its cell's
  * chain, and the query: every held report within a report's window, checked
- * exactly but for the distance (its class, its splits, the time) and left in
- * c->cand. While a rebuild joins the finer levels, a coarser level is
- * frozen: its reports laid out by cell (row and column) and then by time, so
- * a query reads in each cell only those within its window, in a row.
+ * exactly (its class, its splits, the time, the distance) and left in a
+ * list of candidates (c->cand, or a rebuild's thread's: correlate_par.c). While a rebuild joins the
+ * finer levels, a coarser level is frozen: its reports laid out by cell (row and column) and then
+ * by time, so a query reads in each cell only those within its window, in a row.
  * docs/internals/monitor.md ("Incidents").
  */
 #include <math.h>
@@ -180,8 +180,8 @@ static int farther(const corr_slot *a, const corr_cold *b, double lim)
 
 /* v's joins among the n reports from h (points k), up to the first not before v (slot self):
  * a class v may join, the same splits, within both windows; into c->cand. */
-static wl_rc consider_run(wl_corr *c, const corr_slot *v, uint32_t self, const corr_hot *h,
-                          const corr_cold *k, size_t n)
+static wl_rc consider_run(const wl_corr *c, const corr_slot *v, uint32_t self, const corr_hot *h,
+                          const corr_cold *k, size_t n, corr_cands *out)
 {
     uint32_t mask = c->compat.mask[v->type];
     for (size_t i = 0; i < n && h[i].slot < self; i++) {
@@ -194,10 +194,10 @@ static wl_rc consider_run(wl_corr *c, const corr_slot *v, uint32_t self, const c
         if (fabs(v->phi - k[i].phi) * WL_CORR_EARTH_M > lim || /* the latitudes alone: too far */
             (lim < M_PI * WL_CORR_EARTH_M && farther(v, &k[i], lim)))
             continue;
-        if (c->ncand == c->ccap &&
-            wl_corr_reserve((void **)&c->cand, &c->ccap, c->ncand + 1, sizeof *c->cand) != WL_OK)
+        if (out->n == out->cap &&
+            wl_corr_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v) != WL_OK)
             return WL_ERR_NOMEM;
-        c->cand[c->ncand++] = h[i].slot;
+        out->v[out->n++] = h[i].slot;
     }
     return WL_OK;
 }
@@ -208,18 +208,18 @@ static void laid_of(const corr_slot *s, uint32_t u, corr_hot *h, corr_cold *k)
     *k = (corr_cold){.phi = s->phi, .lam = s->lam, .cphi = s->cphi, .radius = s->radius};
 }
 
-static wl_rc consider(wl_corr *c, const corr_slot *v, uint32_t u)
+static wl_rc consider(const wl_corr *c, const corr_slot *v, uint32_t u, corr_cands *out)
 {
     corr_hot h;
     corr_cold k;
     laid_of(&c->s[u], u, &h, &k);
-    return consider_run(c, v, CORR_NONE, &h, &k, 1);
+    return consider_run(c, v, CORR_NONE, &h, &k, 1, out);
 }
 
-static wl_rc chain(wl_corr *c, const corr_slot *v, uint32_t u)
+static wl_rc chain(const wl_corr *c, const corr_slot *v, uint32_t u, corr_cands *out)
 {
     for (; u != CORR_NONE; u = c->s[u].next)
-        if (consider(c, v, u) != WL_OK)
+        if (consider(c, v, u, out) != WL_OK)
             return WL_ERR_NOMEM;
     return WL_OK;
 }
@@ -249,8 +249,8 @@ static void box_of(const corr_geom *g, double lat, double lon, double dphi, doub
 }
 
 /* Laid out level L's reports before v in the cells of its box r, c, b (box_of). */
-static wl_rc query_laid(wl_corr *c, const corr_slot *v, int L, int64_t rr[2], int64_t cr[2],
-                        int64_t br[2])
+static wl_rc query_laid(const wl_corr *c, const corr_slot *v, int L, int64_t rr[2], int64_t cr[2],
+                        int64_t br[2], corr_cands *out)
 {
     const corr_laid *a = &c->lay[L];
     uint32_t self = (uint32_t)(v - c->s);
@@ -266,13 +266,13 @@ static wl_rc query_laid(wl_corr *c, const corr_slot *v, int L, int64_t rr[2], in
                 continue;
             st = a->start + ((r - a->r0) * a->nc + col) * a->nb + (t0 - a->b0);
             if (v->level != L) { /* a coarser level, all before v: the buckets in a row */
-                if (consider_run(c, v, self, a->h + st[0], a->k + st[0], st[t1 - t0 + 1] - st[0]) !=
-                    WL_OK)
+                if (consider_run(c, v, self, a->h + st[0], a->k + st[0], st[t1 - t0 + 1] - st[0],
+                                 out) != WL_OK)
                     return WL_ERR_NOMEM;
                 continue;
             }
             for (int64_t b = 0; b <= t1 - t0; b++) /* v's own level: each bucket's prefix */
-                if (consider_run(c, v, self, a->h + st[b], a->k + st[b], st[b + 1] - st[b]) !=
+                if (consider_run(c, v, self, a->h + st[b], a->k + st[b], st[b + 1] - st[b], out) !=
                     WL_OK)
                     return WL_ERR_NOMEM;
         }
@@ -280,7 +280,7 @@ static wl_rc query_laid(wl_corr *c, const corr_slot *v, int L, int64_t rr[2], in
 }
 
 /* The reports of level L in the cells that may hold one within reach of v. */
-static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
+static wl_rc query_level(const wl_corr *c, const corr_slot *v, int L, corr_cands *out)
 {
     double reach = ((double)v->radius + RMAX[L] + WL_CORR_D_M) * (1 + 1e-9) + 1;
     double lat = v->phi * DEG, lon = v->lam * DEG, dphi = reach / M_PER_DEG, dlam = 360, sn;
@@ -292,7 +292,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
         dlam = asin(sn) * DEG;
     if (c->lay[L].h) {
         box_of(&c->lay[L].g, lat, lon, dphi, dlam, v->t - tr, v->t + tr, rr, cr, br);
-        return query_laid(c, v, L, rr, cr, br);
+        return query_laid(c, v, L, rr, cr, br, out);
     }
     box_of(&g, lat, lon, dphi, dlam, v->t - tr, v->t + tr, rr, cr, br);
     r0 = rr[0];
@@ -309,7 +309,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
                                                 v->t - tr, v->t + tr, &f);
                 for (size_t i = 0; i < k; i++) /* the slot read for a candidate only */
                     if ((c->compat.mask[v->type] >> f[i].type & 1) && f[i].cls == v->cls &&
-                        consider(c, v, f[i].slot) != WL_OK)
+                        consider(c, v, f[i].slot, out) != WL_OK)
                         return WL_ERR_NOMEM;
             }
         return WL_OK;
@@ -327,7 +327,7 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
                 continue;
             if (((col - c0) % ncols + ncols) % ncols > c1 - c0)
                 continue;
-            if (chain(c, v, c->cells.vals[i]) != WL_OK)
+            if (chain(c, v, c->cells.vals[i], out) != WL_OK)
                 return WL_ERR_NOMEM;
         }
         return WL_OK;
@@ -338,24 +338,38 @@ static wl_rc query_level(wl_corr *c, const corr_slot *v, int L)
                 uint64_t key = cell_key(L, r, wrap_col(cc, ncols), t);
                 uint32_t *h;
                 h = wl_corr_table_get(&c->cells, key);
-                if (h && chain(c, v, *h) != WL_OK)
+                if (h && chain(c, v, *h, out) != WL_OK)
                     return WL_ERR_NOMEM;
             }
+    return WL_OK;
+}
+
+/* Is any report of level L (CORR_LEVELS: the coarse list) before slot v? A laid out level
+ * holds all of its run of the canonical order, the grid only those put in it. */
+static int held_before(const wl_corr *c, int L, uint32_t v)
+{
+    const corr_laid *a = L < CORR_LEVELS ? &c->lay[L] : &c->list;
+    return a->h ? a->first < v : c->count[L] != 0;
+}
+
+wl_rc wl_corr_gather_into(const wl_corr *c, uint32_t v, corr_cands *out)
+{
+    for (int L = 0; L < CORR_LEVELS; L++)
+        if (held_before(c, L, v) && query_level(c, &c->s[v], L, out) != WL_OK)
+            return WL_ERR_NOMEM;
+    if (held_before(c, CORR_LEVELS, v) &&
+        (c->list.h ? consider_run(c, &c->s[v], v, c->list.h, c->list.k, c->list.n, out)
+                   : chain(c, &c->s[v], c->list_head, out)) != WL_OK)
+        return WL_ERR_NOMEM;
     return WL_OK;
 }
 
 /* Every held report within v's window (v not yet in the grid), into c->cand. */
 wl_rc wl_corr_gather(wl_corr *c, uint32_t v)
 {
-    c->ncand = 0;
-    for (int L = 0; L < CORR_LEVELS; L++)
-        if (c->count[L] && query_level(c, &c->s[v], L) != WL_OK)
-            return WL_ERR_NOMEM;
-    if (c->count[CORR_LEVELS] &&
-        (c->list.h ? consider_run(c, &c->s[v], v, c->list.h, c->list.k, c->list.n)
-                   : chain(c, &c->s[v], c->list_head)) != WL_OK)
-        return WL_ERR_NOMEM;
-    if (wl_corr_reserve((void **)&c->croot, &c->rcap, c->ncand, sizeof *c->croot) != WL_OK)
+    c->cand.n = 0;
+    if (wl_corr_gather_into(c, v, &c->cand) != WL_OK ||
+        wl_corr_reserve((void **)&c->croot, &c->rcap, c->cand.n, sizeof *c->croot) != WL_OK)
         return WL_ERR_NOMEM;
     return WL_OK;
 }
@@ -440,6 +454,7 @@ void wl_corr_lay_out(wl_corr *c, uint32_t first)
     uint32_t end = first, *cell;
     size_t cells;
     wl_corr_laid_free(a);
+    a->first = first;
     if (L == CORR_LEVELS) { /* the coarse list: by slot, read whole */
         while (end < c->n && c->s[end].level == L)
             end++;

@@ -84,10 +84,17 @@ typedef struct {
     corr_cold *k;    /* h's reports' points */
     uint32_t *start; /* a cell's first entry; start[cells] = n (the coarse list: none) */
     size_t n;
+    uint32_t first;     /* the slot of the level's first report (its run is first.. on) */
     corr_geom g;        /* the grid's cells of its level, finer (LAY_SUB in correlate_grid.c) */
     int64_t r0, c0, b0; /* the box: its first row, column and time bucket */
     int64_t nr, nc, nb; /* and how many of each */
 } corr_laid;
+
+/* The reports a query found that v joins (their slots), in the order found. */
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} corr_cands;
 
 typedef struct {
     uint64_t index;
@@ -113,8 +120,10 @@ struct wl_corr {
     int32_t nrows[CORR_LEVELS], ncols[CORR_LEVELS];
     corr_edge *e;
     size_t ne, ecap;
-    uint32_t *cand, *croot; /* the candidates, their roots */
-    size_t ncand, ccap, rcap;
+    corr_cands cand; /* a query's candidates */
+    uint32_t *croot; /* their roots */
+    size_t rcap;
+    unsigned threads; /* a rebuild's threads (wl_corr_set_threads); 0: one a core */
     corr_override *ov;
     size_t nov;
     corr_named *named; /* reports some split names, by id: their class of splits */
@@ -156,8 +165,11 @@ void wl_corr_table_put(corr_table *t, uint64_t key, uint32_t val);
 void wl_corr_table_clear(corr_table *t);
 wl_rc wl_corr_reserve(void **p, size_t *cap, size_t need, size_t size);
 /* Every held report v joins (v not yet in the grid): within both windows, its class and
- * splits, into c->cand. */
+ * splits, into c->cand (c->croot reserved as long). */
 wl_rc wl_corr_gather(wl_corr *c, uint32_t v);
+/* The same, appended to out; reads c only, so several threads may ask at once while no
+ * report is put in the grid (a rebuild with every level laid out: correlate_par.c). */
+wl_rc wl_corr_gather_into(const wl_corr *c, uint32_t v, corr_cands *out);
 void wl_corr_grid_put(wl_corr *c, uint32_t v); /* the tables reserved before */
 /* Level L, whose reports end at slot end, frozen (on no memory: read through its chains). */
 void wl_corr_freeze(wl_corr *c, int L, uint32_t end);
@@ -166,6 +178,13 @@ void wl_corr_freeze(wl_corr *c, int L, uint32_t end);
  * or the coarse list's in c->list. */
 void wl_corr_lay_out(wl_corr *c, uint32_t first);
 void wl_corr_laid_free(corr_laid *a);
+/* lib/monitor/correlate_par.c: a rebuild's queries on threads, every level laid out. NULL:
+ * not worth it (one thread, few reports) or no memory: the rebuild gathers each itself. */
+typedef struct corr_pipe corr_pipe;
+corr_pipe *wl_corr_pipe_start(const wl_corr *c, unsigned threads);
+/* v's candidates, v from 0 on, each asked once in order (valid until the next block's). */
+wl_rc wl_corr_pipe_next(corr_pipe *p, uint32_t v, const uint32_t **cand, size_t *n);
+void wl_corr_pipe_end(corr_pipe *p); /* NULL: a no-op */
 /* lib/monitor/correlate.c */
 uint32_t *wl_corr_slot_of(const wl_corr *c, uint64_t id); /* NULL: not held */
 

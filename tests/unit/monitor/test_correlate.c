@@ -5,7 +5,8 @@
  * components against a brute-force pairing, the same canonical result
  * whatever the order reports come in (many shuffles), every link explained
  * by a join within both windows, splits and merges in their order, bad
- * input refused, and every allocation failed in turn.
+ * input refused, and every allocation failed in turn; a rebuild on threads
+ * the same bytes as on one.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -412,6 +413,69 @@ static void test_bad_input(void **state)
     wl_corr_free(c);
 }
 
+/* A rebuild gathers each report's joins on threads (lib/monitor/correlate_par.c, from 2,048
+ * reports): with 2, 3 and 8 threads the same bytes as with 1, the components those of every
+ * pair; and each allocation of a threaded rebuild failed in turn: refused with nothing held
+ * (the same call then succeeds), or the same bytes. */
+static void test_threads(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    static const unsigned threads[] = {2, 3, 8};
+    wl_corr_report *r = malloc(n * sizeof *r);
+    uint64_t *inc = malloc(n * sizeof *inc);
+    wl_corr_result want = {0};
+    wl_error err = {0};
+    wl_corr *c = engine();
+    rng = 0xC0FFEEu;
+    reports(r, n, 37.8, 48.2, 0.8);
+    brute(r, n, inc);
+    wl_corr_set_threads(c, 1);
+    assert_int_equal(wl_corr_add_all(c, r, n, &err), WL_OK);
+    assert_int_equal(wl_corr_incidents(c, &want, &err), WL_OK);
+    assert_true(want.n_incidents > 1 && want.n_incidents < n);
+    wl_corr_free(c);
+    for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+        wl_corr_result got = {0};
+        c = engine();
+        wl_corr_set_threads(c, threads[t]);
+        assert_int_equal(wl_corr_add_all(c, r, n, &err), WL_OK);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(incident(c, r[i].id), inc[i]);
+        assert_int_equal(wl_corr_incidents(c, &got, &err), WL_OK);
+        same_result(&want, &got);
+        wl_corr_result_free(&got);
+        wl_corr_free(c);
+    }
+    for (unsigned long k = 1;; k++) {
+        wl_corr_result got = {0};
+        wl_rc rc;
+        int failed;
+        c = engine();
+        wl_corr_set_threads(c, 2);
+        wl_alloc_fail_at(k);
+        rc = wl_corr_add_all(c, r, n, &err);
+        failed = wl_alloc_failed();
+        wl_alloc_fail_at(0);
+        if (rc != WL_OK) {
+            assert_true(failed);
+            assert_int_equal(rc, WL_ERR_NOMEM);
+            assert_int_equal(wl_corr_incident_of(c, r[0].id, &(uint64_t){0}, &err),
+                             WL_ERR_NOT_FOUND);
+            assert_int_equal(wl_corr_add_all(c, r, n, &err), WL_OK);
+        }
+        assert_int_equal(wl_corr_incidents(c, &got, &err), WL_OK);
+        same_result(&want, &got);
+        wl_corr_result_free(&got);
+        wl_corr_free(c);
+        if (!failed)
+            break;
+    }
+    wl_corr_result_free(&want);
+    free(r);
+    free(inc);
+}
+
 /* The scenario each allocation failure is tried in: 0 or the step that failed. */
 static int scenario(wl_corr **cp, const wl_corr_report *r, size_t n, wl_corr_result *res, int from)
 {
@@ -484,7 +548,7 @@ int main(void)
         cmocka_unit_test(test_join_rule),    cmocka_unit_test(test_window_edge),
         cmocka_unit_test(test_order_free),   cmocka_unit_test(test_log_order),
         cmocka_unit_test(test_overrides),    cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_alloc_faults),
+        cmocka_unit_test(test_alloc_faults), cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
