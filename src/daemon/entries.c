@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "entries.h"
 #include "http.h"
+#include "precheck.h"
 #include "respond.h"
 #include "route.h"
 #include "sequencer.h"
@@ -47,7 +48,7 @@ static enum MHD_Result entries_post(struct MHD_Connection *c, wl_req *r, bool ba
     wl_error err;
     wl_job *j = NULL;
     wl_store *s;
-    size_t pos = 0;
+    size_t pos = 0, bad, n;
 
     if (wl_request_entries(r->body, r->len, batch, &req, &err, &pos) != WL_OK) {
         wl_request_free(&req);
@@ -68,27 +69,22 @@ static enum MHD_Result entries_post(struct MHD_Connection *c, wl_req *r, bool ba
         return MHD_NO;
     }
     j->batch = batch;
-    for (size_t i = 0; i < req.n; i++) {
-        /* the pending entry points into these bytes, which the job owns (wl_job_free) */
-        char *bytes = wl_request_take(&req, i);
-        const wl_kind *k;
-        if (wl_ledger_precheck(s, wl_srv->origin, bytes, req.lens[i], &j->items[i], &err) !=
-            WL_OK) {
-            wl_free(bytes);
-            wl_request_free(&req);
-            wl_job_free(j);
-            return refuse(c, batch, &err, i);
-        }
-        j->n = i + 1;
-        /* a kind whose entries may come only through their module's route says so */
-        if ((k = wl_kind_find(j->items[i].e.kind)) != NULL && k->entry_check &&
-            k->entry_check(&j->items[i].e, &err) != WL_OK) {
-            wl_request_free(&req);
-            wl_job_free(j);
-            return refuse(c, batch, &err, i);
-        }
+    n = req.n;
+    bad = wl_precheck_all(s, wl_srv->origin, req.bytes, req.lens, req.n, j->items, &err);
+    for (size_t i = 0; i < bad; i++)    /* the pending entries point into these bytes */
+        (void)wl_request_take(&req, i); /* ... which the job owns now (wl_job_free) */
+    j->n = bad;
+    wl_request_free(&req); /* the bytes of the entries from the first refused on */
+    /* a kind whose entries may come only through their module's route says so */
+    for (size_t i = 0; i < j->n && i < bad; i++) {
+        const wl_kind *k = wl_kind_find(j->items[i].e.kind);
+        if (k != NULL && k->entry_check && k->entry_check(&j->items[i].e, &err) != WL_OK)
+            bad = i;
     }
-    wl_request_free(&req);
+    if (bad < n) {
+        wl_job_free(j);
+        return refuse(c, batch, &err, bad);
+    }
     return wl_sequencer_defer(c, r, j, entries_done);
 }
 

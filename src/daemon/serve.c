@@ -23,6 +23,7 @@
 #include "admit.h"
 #include "daemon.h"
 #include "http.h"
+#include "precheck.h"
 #include "sequencer.h"
 #include "serve.h"
 #include "threads.h"
@@ -568,6 +569,7 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot start the header deadline's thread\n");
         return 1;
     }
+    wl_precheck_start(db); /* threads that check a large batch's entries with its worker */
     server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tls_key);
     if (server.mhd == NULL) {
         fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
@@ -595,11 +597,14 @@ static int serve(int argc, char **argv)
     pthread_create(&warm_thread, NULL, wl_coverage_warmer_main, cstore);
     {
         char vk[400];
+        uint64_t size;
         if (wl_vkey_format(&server.log_vkey, vk, sizeof vk) != WL_OK)
-            vk[0] = '\0'; /* not reached: 400 bytes hold any vkey */
+            vk[0] = '\0';               /* not reached: 400 bytes hold any vkey */
+        pthread_mutex_lock(&server.mu); /* the sequencer runs already */
+        size = server.size;
+        pthread_mutex_unlock(&server.mu);
         fprintf(stderr, "willing: serving %s (%llu entries) on %s://%s\nwilling: log key %s\n",
-                server.origin, (unsigned long long)server.size, cert ? "https" : "http", listen,
-                vk);
+                server.origin, (unsigned long long)size, cert ? "https" : "http", listen, vk);
     }
     sigdelset(&set, SIGPIPE);
     sigwait(&set, &sig);
@@ -619,6 +624,7 @@ static int serve(int argc, char **argv)
     pthread_mutex_unlock(&server.mu);
     pthread_join(seq_thread, NULL);
     MHD_stop_daemon(server.mhd);
+    wl_precheck_stop(); /* no request is left to ask it */
     wl_admit_stop();
     wl_incidents_wait(); /* its build thread reads through its own thread's store */
     wl_thread_stores_close();

@@ -136,6 +136,40 @@ check "the checkpoint has a short cache" grep -qi 'cache-control: public, max-ag
 check "a tile beyond the tree is 404" [ "$(status GET /log/tile/0/001)" = 404 ]
 check "a non-canonical tile path is 404" [ "$(status GET /log/tile/0/x000/001)" = 404 ]
 
+# a batch of 12 entries is checked on several threads (src/daemon/precheck.c): the answer is
+# still the first refused entry's, nothing stored; then the 12 good ones in order
+for i in $(seq 1 12); do
+  "$W" append --origin test.example/api --output "$T/p$i.note" --key "$T/fr.key" --kind statement \
+    --seq $((2000 + i)) --body "{\"text\":\"pool $i\"}"
+done
+"$W" append --origin other.example/api --output "$T/other.note" --key "$T/fr.key" --kind statement \
+  --seq 2100 --body '{"text":"another log'"'"'s"}'
+pool=() ; for i in $(seq 1 12); do pool+=("$(base64 -w0 <"$T/p$i.note")"); done
+mixed=("${pool[@]}"); mixed[5]=bm90IGFuIGVudHJ5; mixed[9]=$(base64 -w0 <"$T/other.note")
+list() { local IFS=,; local q=("${@/#/\"}"); q=("${q[@]/%/\"}"); echo "${q[*]}"; }
+st=$(status POST /api/v1/entries:batch -H 'Content-Type: application/json' \
+  -d "{\"entries\":[$(list "${mixed[@]}")]}")
+check "a batch of 12 with entries 5 and 9 bad is refused" [ "$st" = 400 ]
+check "  ... naming the first, its position and why" \
+  [ "$(json_field position) $(json_field error)" = "5 malformed_entry" ]
+check "  ... and stores none of it" [ "$(status GET /api/v1/entries/12)" = 404 ]
+mixed=("${pool[@]}"); mixed[9]=$(base64 -w0 <"$T/other.note")
+st=$(status POST /api/v1/entries:batch -H 'Content-Type: application/json' \
+  -d "{\"entries\":[$(list "${mixed[@]}")]}")
+check "  ... with entry 9 alone bad, it is named (wrong_origin)" \
+  [ "$st $(json_field position) $(json_field error)" = "400 9 wrong_origin" ]
+check "  ... and none stored" [ "$(status GET /api/v1/entries/12)" = 404 ]
+st=$(status POST /api/v1/entries:batch -H 'Content-Type: application/json' \
+  -d "{\"entries\":[$(list "${pool[@]}")]}")
+check "the 12 good entries give 201, in order" [ "$st" = 201 ]
+check "  ... with consecutive indexes and their own leaves" python3 -c "
+import json,base64,hashlib
+e=json.load(open('$T/body'))['entries']
+assert [x['index'] for x in e]==list(range(12,24)), e
+for i,x in enumerate(e):
+    leaf=hashlib.sha256(b'\\x00'+open('$T/p%d.note' % (i+1),'rb').read()).digest()
+    assert base64.b64decode(x['leaf_hash'])==leaf, (i, x)"
+
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 check "fsck after a clean stop: OK" "$W" fsck --db "$T/api.db"
 finish
