@@ -4,7 +4,9 @@
 # same illustrative ledger `make run` serves), into docs/screenshots/: the public
 # page, the explorer and an entry verified in the browser, a member's page and
 # the coordinator's, signed in with the demo's login keys; the flows page and the
-# deal page (and its map alone) as the public sees them; and the public page on a phone. Usage: scripts/screenshots.sh path/to/willing OUT_DIR
+# deal page (and its map alone) as the public sees them; the pressure page with a gap
+# opened and each screening (a name, a CSV of names, a facility's counterparties) done;
+# and the public page on a phone. Usage: scripts/screenshots.sh path/to/willing OUT_DIR
 set -euo pipefail
 W=$(readlink -f "$1")
 OUT=$(mkdir -p "$2" && cd "$2" && pwd)

@@ -68,6 +68,17 @@ wl_rc wl_pressure_decision_apply(wl_store *s, const wl_pending *p, uint64_t inde
 wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, uint64_t limit,
                            json_t **out, wl_error *err) WL_MUST;
 
+/*
+ * The import snapshots (snapshots.c), every pressure.snapshot of list (NULL:
+ * of every list) by (list, entry): with json, {"data_version": version, "list"
+ * (when given), "snapshots": [{"list", "date", "file", "counts": {"subjects",
+ * "added", "amended", "delisted"}, "entry", "author"}]} (the caller decrefs);
+ * else appended to csv as a header row and a row each (the caller frees;
+ * too_large over WL_PRESSURE_CSV_MAX). version: the log's size of the read.
+ */
+wl_rc wl_pressure_snapshots(wl_store *s, const char *list, uint64_t version, json_t **json,
+                            wl_buf *csv, wl_error *err) WL_MUST;
+
 /* The listed (not delisted) designations in a names index, of data version `version`. */
 typedef struct wl_pressure_index wl_pressure_index;
 wl_rc wl_pressure_index_build(wl_store *s, wl_names *n, uint64_t version, wl_pressure_index **out,

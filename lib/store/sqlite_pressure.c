@@ -5,7 +5,7 @@
  */
 #include "store/sqlite_int.h"
 
-enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_LAST, Q_COUNT };
+enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_LAST, Q_SNAPS, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 
 static const char *const sql[Q_COUNT] = {
@@ -33,6 +33,8 @@ static const char *const sql[Q_COUNT] = {
     /* two seeks on the idx indexes (the schema's designations_by_idx, decisions_by_idx) */
     [Q_LAST] = "SELECT (SELECT coalesce(max(idx), 0) FROM designations),"
                " (SELECT coalesce(max(idx), 0) FROM pressure_decisions)",
+    [Q_SNAPS] = "SELECT idx, author, list, file, date, body FROM pressure_snapshots"
+                " WHERE (?1 IS NULL OR list = ?1) ORDER BY list, idx",
 };
 const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
 
@@ -166,6 +168,32 @@ wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, cha
     } else if (r != SQLITE_DONE) {
         rc = map_rc(r);
     }
+    sqlite3_reset(st);
+    return rc;
+}
+
+wl_rc wl_store_snapshots(wl_store *s, const char *list, wl_store_snapshot_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, Q_SNAPS);
+    wl_rc rc = WL_OK;
+    int r;
+    if (list)
+        sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 1);
+    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_store_snapshot p = {
+            .idx = (uint64_t)sqlite3_column_int64(st, 0),
+            .author = (const char *)sqlite3_column_text(st, 1),
+            .list = (const char *)sqlite3_column_text(st, 2),
+            .file = (const char *)sqlite3_column_text(st, 3),
+            .date = (const char *)sqlite3_column_text(st, 4),
+            .body = (const char *)sqlite3_column_text(st, 5),
+        };
+        rc = fn(ctx, &p);
+    }
+    if (rc == WL_OK && r != SQLITE_DONE)
+        rc = map_rc(r);
     sqlite3_reset(st);
     return rc;
 }

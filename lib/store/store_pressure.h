@@ -65,5 +65,8 @@ wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p) WL_MUST;
 /* The latest snapshot of list: its entry, file hash and date; WL_ERR_NOT_FOUND if none. */
 wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
                                char date[11]) WL_MUST;
+typedef wl_rc (*wl_store_snapshot_fn)(void *ctx, const wl_store_snapshot *p);
+/* Every snapshot of list (NULL: of every list), by (list, entry); texts borrowed for the call. */
+wl_rc wl_store_snapshots(wl_store *s, const char *list, wl_store_snapshot_fn fn, void *ctx) WL_MUST;
 
 #endif

@@ -15,8 +15,14 @@
  *                    refused record printed as FILE:LINE: record: why), as the
  *                    operator's reference data attributed to un-sc, eu-fsf,
  *                    uk-fcdo, through the same cli_list_import_send.
+ *   snapshots [--list L] [--csv]
+ *                    the import snapshots the server holds (GET
+ *                    /api/v1/pressure/snapshots): each list's file hash, date
+ *                    and counts, by entry.
  * docs/internals/pressure.md ("Importing a list"), docs/internals/cli.md.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -283,6 +289,84 @@ out:
     return ret;
 }
 
+typedef struct {
+    const char *list;
+    bool csv;
+} snap_opts;
+
+static int snap_opt(void *ctx, int ch, const char *arg)
+{
+    snap_opts *o = ctx;
+    if (ch == 'l')
+        o->list = arg;
+    else
+        o->csv = true;
+    return CLI_GO;
+}
+
+static int run_snapshots(const cli_cmd *self, int argc, char **argv)
+{
+    static const struct option opts[] = {{"list", required_argument, NULL, 'l'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {NULL, 0, NULL, 0}};
+    snap_opts o = {0};
+    cli_common c;
+    cli_buf raw = {0};
+    json_t *a = NULL, *p;
+    char path[256], url[2048], err[512];
+    size_t i, n;
+    int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_JSON, opts, snap_opt, &o, &c);
+    if (ret != CLI_GO)
+        return ret;
+    if (!c.server || optind != argc)
+        return cli_cmd_usage(stderr, self);
+    n = (size_t)snprintf(path, sizeof path, "/api/v1/pressure/snapshots%s%s", o.csv ? ".csv" : "",
+                         o.list ? "?list=" : "");
+    for (const unsigned char *q = (const unsigned char *)o.list; q && *q; q++) /* escaped */
+        n += (size_t)snprintf(path + n, n < sizeof path ? sizeof path - n : 0,
+                              isalnum(*q) || strchr("-._~", *q) ? "%c" : "%%%02X", *q);
+    if (n >= sizeof path || (o.list && (!*o.list || strlen(o.list) > 64))) {
+        fprintf(stderr, "willing pressure snapshots: --list: a list of 1-64 bytes\n");
+        return 2;
+    }
+    if (o.csv) {
+        long st;
+        cli_url(c.server, path, url, sizeof url);
+        st = cli_http("GET", url, NULL, NULL, 0, &raw, err, sizeof err);
+        if (st != 200)
+            ret = cli_refused("pressure snapshots", st, &raw, err);
+        else
+            fwrite(raw.buf, 1, raw.len, stdout);
+        cli_buf_free(&raw);
+        return ret;
+    }
+    if ((ret = cli_get_json("pressure snapshots", c.server, path, NULL, &a, NULL)) != 0)
+        return ret;
+    if (c.json) {
+        cli_print_json(a);
+        json_decref(a);
+        return 0;
+    }
+    printf("data version %lld: %zu snapshots\n",
+           (long long)json_integer_value(json_object_get(a, "data_version")),
+           json_array_size(json_object_get(a, "snapshots")));
+    json_array_foreach(json_object_get(a, "snapshots"), i, p)
+    {
+        const json_t *k = json_object_get(p, "counts");
+        printf("%s %s entry %lld: %lld subjects, %lld added, %lld amended, %lld delisted; "
+               "file %s\n",
+               cli_str(p, "list", "?"), cli_str(p, "date", "?"),
+               (long long)json_integer_value(json_object_get(p, "entry")),
+               (long long)json_integer_value(json_object_get(k, "subjects")),
+               (long long)json_integer_value(json_object_get(k, "added")),
+               (long long)json_integer_value(json_object_get(k, "amended")),
+               (long long)json_integer_value(json_object_get(k, "delisted")),
+               cli_str(p, "file", "?"));
+    }
+    json_decref(a);
+    return 0;
+}
+
 #define IMPORT_XML_HELP                                                                            \
     "as the operator's reference data attributed to that list. A file over 64 MiB is\n"            \
     "refused unread, a DOCTYPE (an external entity, an entity expansion) refused before it\n"      \
@@ -320,6 +404,13 @@ static const cli_cmd pressure_subs[] = {
      "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] FILE",
      "Imports the UK's FCDO Sanctions List (its XML) as list uk-fcdo,\n" IMPORT_XML_HELP,
      run_import_xml},
+    {"pressure", "snapshots", "--server URL [--list L] [--csv] [--json]",
+     "Prints the import snapshots the server holds, each list's in the order imported:\n"
+     "the list, the file's date, its entry, the counts (subjects in the file, added,\n"
+     "amended, delisted) and the file's SHA-256; with the data version (the log's size)\n"
+     "it was read at. --list L prints list L's alone; --csv the server's CSV\n"
+     "(GET /api/v1/pressure/snapshots.csv), --json the whole answer.\n",
+     run_snapshots},
 };
 
 int cli_pressure(int argc, char **argv)

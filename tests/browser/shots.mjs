@@ -44,6 +44,21 @@ await page.waitForFunction(() => document.body.dataset.shown === "public");
 await page.waitForLoadState("networkidle");
 await shot("deal");
 await page.locator("#map").screenshot({ path: `${out}/deal-map.png` });
+// the pressure page: the demo's matrix with gb-not-us opened, then each screening filled
+await page.goto(url + "/pressure?by=gb&not=us");
+await page.waitForSelector("#gaps-table");
+await page.waitForSelector("#snapshots p:not(.loading), #snap-table");
+await page.fill("#s-name", "Illustrative Tanker One");
+await page.click("#screen-form button[type=submit]");
+await page.waitForSelector("#candidates");
+await page.setInputFiles("#s-file", { name: "names.csv", mimeType: "text/csv",
+  buffer: Buffer.from("name,ref\nIllustrative Trading LLC,a-1\nIllustrative Person 3,a-2\nNobody Known,a-3\n") });
+await page.click("#csv-form button[type=submit]");
+await page.waitForSelector("#csv-results");
+await page.fill("#c-facility", "ukef-ukraine-2025");
+await page.click("#cp-form button[type=submit]");
+await page.waitForSelector("#cp-results");
+await shot("pressure");
 const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
 await phone.goto(url + "/");
 await phone.waitForSelector("#announcements ol");

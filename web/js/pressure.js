@@ -4,16 +4,19 @@
 // cell the count of subjects, GET /api/v1/pressure/alignment); a cell chosen lists its
 // subjects below (GET .../alignment/gaps?by=X&not=Y, a page at a time, with the CSV),
 // and ?by=&not= in the address opens one; the reference lists of other authorities
-// apart; a screening box (GET /api/v1/pressure/screen) giving candidates with their
-// score and why, never a verdict. Every answer's data_version is shown. Every text of
-// the API goes into the page as text (ui.js el), never as markup.
+// apart; a screening box (GET /api/v1/pressure/screen: a name, any number of
+// identifiers, a date of birth, a country) giving candidates with their score and why,
+// never a verdict; a CSV of names and a facility's counterparties screened
+// (pressure_screen.js); the import snapshots of each list (GET .../snapshots, ?list=,
+// with the CSV). Every answer's data_version is shown. Every text of the API goes into
+// the page as text (ui.js el), never as markup.
 import { el, clear, getJSON, table, notice, ledgerNotice, withQuery as q, csvLink, failed as fail }
   from "./ui.js";
+import { candidates, notFindings, screenFile, counterparties, version } from "./pressure_screen.js";
 
 const API = "/api/v1/pressure";
 const PAGE = 100; // subjects of a gap read at a time; "More" reads the next
 const $ = (id) => document.getElementById(id);
-const version = (v) => "data version " + v + " (the ledger's size the answer was computed from)";
 
 // The matrix: rows "designated by X", columns "not by Y", the cell X's subjects Y lacks.
 function matrix(a) {
@@ -100,40 +103,70 @@ async function gaps(by, not, remember) {
   await page();
 }
 
-function candidate(c) {
-  return el("li", { class: "candidate" },
-    el("p", { class: "req" }, el("strong", {}, c.score.toFixed(2)), " ",
-      el("code", {}, c.source + ":" + c.subject), " ", c.type, c.name ? ": " : "",
-      c.name ? el("span", { class: "cand-name" }, c.name) : null,
-      c.entry !== undefined ? [" (", el("a", { href: "/entry/" + c.entry }, "entry #" + c.entry), ")"] : null),
-    el("p", { class: "why small" }, c.why));
-}
+// The identifiers of the box, one a line (or separated by ;): each its own id= of the query.
+const idsOf = (t) => t.split(/[\n;]/).map((x) => x.trim()).filter((x) => x);
 
 async function screen(ev) {
   ev.preventDefault();
   const box = $("screen");
   const f = new FormData(ev.target);
-  const params = Object.fromEntries(["name", "id", "dob", "country"].map((k) => [k, f.get(k).trim()]));
-  if (!params.name && !params.id) {
+  const params = Object.fromEntries(["name", "dob", "country"].map((k) => [k, f.get(k).trim()]));
+  const ids = idsOf(f.get("id"));
+  if (!params.name && !ids.length) {
     clear(box, notice("Give a name or an identifier to screen.", "error"));
     return;
   }
+  const path = q(API + "/screen", params);
+  const query = ids.map((i) => "id=" + encodeURIComponent(i)).join("&");
   clear(box, el("p", { class: "loading" }, "Screening…"));
   try {
-    const r = await getJSON(q(API + "/screen", params));
-    clear(box,
-      notice("Candidates, not findings: a score says which fields agreed and how strongly, " +
-        "never that this is the same subject. An analyst decides.", "warn"),
+    const r = await getJSON(path + (query ? (path.includes("?") ? "&" : "?") + query : ""));
+    clear(box, notFindings(),
       el("p", { class: "small" }, r.subjects_screened + " subject(s) screened, " + r.name_keys +
-        " name keys, " + version(r.data_version) + "."),
-      r.candidates.length ? el("ol", { id: "candidates", class: "announcements" },
-        r.candidates.map(candidate))
+        " name keys" + (ids.length ? ", " + ids.length + " identifier(s) given" : "") + ", " +
+        version(r.data_version) + "."),
+      r.candidates.length ? candidates(r.candidates, "candidates")
         : el("p", { id: "no-candidates" }, "No candidate scored 0.5 or more."));
   } catch (e) {
     clear(box, notice("Not screened: " + e.message, "error"));
   }
 }
 
+// ---- the import snapshots of the lists ----
+
+const COUNTS = ["subjects", "added", "amended", "delisted"];
+
+// Every list's imports, or list's alone (?list=): a choice of the lists held above them.
+async function snapshots(list, chosen) {
+  const box = $("snapshots");
+  try {
+    const [all, one] = await Promise.all([getJSON(API + "/snapshots"),
+      list ? getJSON(q(API + "/snapshots", { list })) : null]);
+    const a = one || all;
+    const lists = [...new Set(all.snapshots.map((s) => s.list))];
+    const pick = el("select", { id: "snap-list", onchange: (e) => snapshots(e.target.value, true) },
+      el("option", { value: "" }, "every list"),
+      lists.map((l) => el("option", { value: l, selected: l === list }, l)));
+    clear(box,
+      lists.length ? el("p", {}, el("label", { for: "snap-list" }, "Imports of "), pick) : null,
+      el("p", { class: "small", id: "snap-summary" }, a.snapshots.length + " import(s), " +
+        version(a.data_version) + "."),
+      a.snapshots.length ? el("div", { id: "snap-table" }, table("Imports of " + (list || "every list") +
+        ", each list's in the order imported", ["List", "File's date", "Entry", "Subjects in the " +
+        "file", "Added", "Amended", "Delisted", "File's SHA-256"], a.snapshots.map((s) => [s.list,
+        s.date, el("a", { href: "/entry/" + s.entry }, "#" + s.entry),
+        ...COUNTS.map((k) => String(s.counts[k])), el("code", { class: "hash" }, s.file)])))
+        : el("p", {}, "No list has been imported yet."),
+      csvLink(q(API + "/snapshots.csv", { list }), list ? "the imports of " + list : "every import"));
+    if (chosen) pick.focus();
+  } catch (e) {
+    fail(box, "The imports", e);
+  }
+}
+
 $("screen-form").addEventListener("submit", screen);
+$("csv-form").addEventListener("submit", screenFile);
+$("cp-form").addEventListener("submit", counterparties);
 ledgerNotice();
 alignment();
+snapshots("");
