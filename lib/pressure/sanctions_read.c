@@ -2,9 +2,10 @@
 /*
  * wl_sanctions_read (include/willing/sanctions.h): a list file refused unread when
  * over WL_SANCTIONS_FILE_MAX, not UTF-8 or declaring a DOCTYPE (include/willing/xml.h),
- * else streamed by libxml2's xmlReader: the root checked and its date taken, each
- * record's element expanded alone, given to its format (sanctions_un.c, _eu.c, _uk.c)
- * and freed once read; a subject given twice refused; every refusal collected.
+ * else streamed by libxml2's xmlReader: a DOCTYPE or an entity reference met refused,
+ * the root checked and its date taken, each record's element expanded alone, checked
+ * for entity references, given to its format (sanctions_un.c, _eu.c, _uk.c) and freed
+ * once read; a subject given twice refused; every refusal collected.
  * docs/internals/pressure.md, "The official lists' XML".
  */
 #include <libxml/xmlreader.h>
@@ -120,10 +121,7 @@ wl_rc wl_sanctions_read(wl_sanctions_format fmt, const char *xml, size_t len,
         return wl_error_set(err, WL_ERR_TOO_LARGE, "file_too_large",
                             "%s is %zu bytes, over the %u MiB a list file may be: refused unread",
                             f->what, len, WL_SANCTIONS_FILE_MAX >> 20);
-    if (wl_xml_not_utf8(xml, len))
-        return wl_error_set(err, WL_ERR_INVALID, "invalid_xml",
-                            "%s is not UTF-8 (UTF-16 or UTF-32): refused unread", f->what);
-    if ((rc = wl_xml_refuse_doctype(xml, len, f->what, err)) != WL_OK)
+    if ((rc = wl_xml_refuse_unread(xml, len, f->what, err)) != WL_OK)
         return rc;
     wl_sha256(xml, len, h);
     wl_hex_encode(h, 32, out->sha256);
@@ -138,6 +136,8 @@ wl_rc wl_sanctions_read(wl_sanctions_format fmt, const char *xml, size_t len,
     ret = xmlTextReaderRead(r);
     while (ret == 1 && rc == WL_OK) {
         const char *name;
+        if ((rc = wl_xml_reader_check(r, f->what, err)) != WL_OK)
+            break;
         if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) {
             ret = xmlTextReaderRead(r);
             continue;
@@ -151,7 +151,8 @@ wl_rc wl_sanctions_read(wl_sanctions_format fmt, const char *xml, size_t len,
             xmlNodePtr n = xmlTextReaderExpand(r);
             if (n == NULL)
                 break; /* an error inside the record: fe says which */
-            rc = f->record(out, n, xmlGetLineNo(n), err);
+            if ((rc = wl_xml_tree_check(n, f->what, err)) == WL_OK)
+                rc = f->record(out, n, xmlGetLineNo(n), err);
             ret = xmlTextReaderNext(r); /* past the record, whose tree the reader frees */
         } else {
             ret = xmlTextReaderRead(r);

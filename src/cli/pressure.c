@@ -368,9 +368,10 @@ static int run_snapshots(const cli_cmd *self, int argc, char **argv)
 }
 
 #define IMPORT_XML_HELP                                                                            \
-    "as the operator's reference data attributed to that list. A file over 64 MiB is\n"            \
-    "refused unread, a DOCTYPE (an external entity, an entity expansion) refused before it\n"      \
-    "is parsed, every refused record printed as FILE:LINE: record: why, and then nothing\n"        \
+    "as the operator's reference data attributed to that list. A file over 64 MiB, in\n"           \
+    "another encoding than UTF-8 or US-ASCII, or with a DOCTYPE (an external entity, an\n"         \
+    "entity expansion) is refused before it is parsed, every refused record printed as\n"          \
+    "FILE:LINE: record: why, and then nothing\n"                                                   \
     "is sent. Only the differences from what the log holds are written, then a snapshot\n"         \
     "with the file's SHA-256, its date (the file's own, or --date) and the counts, in one\n"       \
     "request. The same file again is refused, already_imported. --dry-run compares and\n"          \

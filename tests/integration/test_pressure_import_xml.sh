@@ -52,6 +52,11 @@ check "an external entity is refused unread" sh -c "! '$W' pressure import-un --
   printf ']>\n<Designations>&lol9;</Designations>\n'
 } >"$T/lol.xml"
 check "a billion laughs is refused unread" sh -c "! '$W' pressure import-uk --server '$URL' --key '$OPKEY' '$T/lol.xml' 2>'$T/err' && grep -q 'entity expansion' '$T/err'"
+# the reviewer's file: the DOCTYPE and its entity in EBCDIC, which libxml2 decodes itself
+python3 -c "open('$T/eb.xml','wb').write(('<?xml version=\"1.0\" encoding=\"IBM037\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]><CONSOLIDATED_LIST dateGenerated=\"2026-03-01T00:00:00Z\"><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>&x;</FIRST_NAME><SECOND_NAME>TEST</SECOND_NAME><UN_LIST_TYPE>DRC</UN_LIST_TYPE><REFERENCE_NUMBER>XXi.001</REFERENCE_NUMBER><LISTED_ON>2012-12-31</LISTED_ON></INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>').encode('cp037'))"
+check "a file in EBCDIC (encoding=\"IBM037\") is refused unread" sh -c "! '$W' pressure import-un --server '$URL' --key '$OPKEY' '$T/eb.xml' 2>'$T/err' && grep -q 'not UTF-8 or US-ASCII' '$T/err'"
+sed 's/encoding="utf-8"/encoding="ISO-8859-1"/' "$FIX/uk/uk-sanctions-list-excerpt-2026-08-14.xml" >"$T/latin1.xml"
+check "a file declaring ISO-8859-1 is refused unread, naming it" sh -c "! '$W' pressure import-uk --server '$URL' --key '$OPKEY' '$T/latin1.xml' 2>'$T/err' && grep -q 'declared encoding=\"ISO-8859-1\"' '$T/err'"
 check "... nothing stored by any of them" [ "$before" = "$(state)" ]
 
 python3 - "$FIX/uk/uk-sanctions-list-excerpt-2026-08-14.xml" "$T/uk.xml" <<'PY'

@@ -9,6 +9,7 @@
 #ifndef WILLING_TEST_FIXTURE_H
 #define WILLING_TEST_FIXTURE_H
 
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,26 @@ static inline char *wl_test_slurp(const char *path, size_t *len)
         }
     }
     fclose(f);
+    return buf;
+}
+
+/* text (UTF-8) in another encoding (iconv's name: "IBM037" is EBCDIC), its length in *len;
+   NULL if iconv cannot. Caller frees. */
+static inline char *wl_test_encoded(const char *text, const char *encoding, size_t *len)
+{
+    iconv_t cd = iconv_open(encoding, "UTF-8");
+    size_t in_left = strlen(text), out_left = 4 * in_left + 8;
+    char *in = (char *)text, *buf = malloc(out_left), *out = buf;
+    *len = 0;
+    if (cd == (iconv_t)-1 || buf == NULL ||
+        iconv(cd, &in, &in_left, &out, &out_left) == (size_t)-1) {
+        free(buf);
+        buf = NULL;
+    } else {
+        *len = (size_t)(out - buf);
+    }
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
     return buf;
 }
 

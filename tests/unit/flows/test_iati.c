@@ -18,6 +18,7 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 
+#include "../fixture.h"
 #include "willing/flows.h"
 #include "willing/iati.h"
 
@@ -561,11 +562,21 @@ static void entities_refused_unread(void **state)
     /* an entity reference without a declaration is not expanded either */
     assert_int_equal(read_text(HEAD "&e;</iati-activities>", NULL, &imp, &err), WL_ERR_INVALID);
     wl_iati_import_free(&imp);
-    /* UTF-16 cannot hide a DOCTYPE from the check: refused */
+    /* UTF-16 cannot hide a DOCTYPE from the check, nor EBCDIC or any declared encoding
+       libxml2 would decode itself: refused unread */
     static const char u16[] = "\xFF\xFE<\0?\0x\0m\0l\0";
     wl_iati_options opt = {0};
     assert_int_equal(wl_iati_import_read(u16, sizeof u16 - 1, &opt, &imp, &err), WL_ERR_INVALID);
+    assert_string_equal(err.code, "xml_encoding");
     wl_iati_import_free(&imp);
+    size_t n;
+    char *eb = wl_test_encoded("<?xml version=\"1.0\" encoding=\"IBM037\"?>\n<!DOCTYPE x [<!ENTITY "
+                               "e SYSTEM \"file:///etc/passwd\">]>\n<iati-activities/>",
+                               "IBM037", &n);
+    assert_int_equal(wl_iati_import_read(eb, n, &opt, &imp, &err), WL_ERR_INVALID);
+    assert_string_equal(err.code, "xml_encoding");
+    wl_iati_import_free(&imp);
+    free(eb);
     /* nesting deeper than libxml2's 256 (no XML_PARSE_HUGE): refused, with its place */
     char deep[4096] = HEAD;
     for (size_t i = 0, at = strlen(deep); i < 300; i++, at += 3)

@@ -251,6 +251,22 @@ static void refused_unread(void **state)
         assert_non_null(strstr(err.msg, named[i]));
         assert_null(l.bodies);
     }
+    /* the same in EBCDIC, declared so, which libxml2 would decode itself: refused unread */
+    for (size_t i = 0; i < 2; i++) {
+        wl_sanctions_list l;
+        wl_error err;
+        char doc[512];
+        size_t n;
+        char *eb;
+        snprintf(doc, sizeof doc, "<?xml version=\"1.0\" encoding=\"IBM037\"?>%s",
+                 strchr(docs[i], '>') + 1);
+        assert_non_null(eb = wl_test_encoded(doc, "IBM037", &n));
+        assert_int_equal(wl_sanctions_read(fmts[i], eb, n, &l, &err), WL_ERR_INVALID);
+        assert_string_equal(err.code, "xml_encoding");
+        assert_non_null(strstr(err.msg, i ? "the UK list" : "the EU list"));
+        assert_null(l.bodies);
+        free(eb);
+    }
 }
 
 int main(void)

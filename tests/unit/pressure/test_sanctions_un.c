@@ -207,6 +207,61 @@ static void refused_unread(void **state)
     assert_null(l.bodies);
 }
 
+/* The reviewer's file: a DOCTYPE with an external entity, the whole in EBCDIC (IBM037), which
+   libxml2 decodes itself and a scan of the bytes as ASCII does not see; and other encodings. */
+static void other_encodings_refused_unread(void **state)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"IBM037\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "
+        "\"file:///etc/hostname\">]><CONSOLIDATED_LIST dateGenerated=\"2026-03-01T00:00:00Z\">"
+        "<INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>&x;</FIRST_NAME><SECOND_NAME>"
+        "TEST</SECOND_NAME><UN_LIST_TYPE>DRC</UN_LIST_TYPE><REFERENCE_NUMBER>XXi.001"
+        "</REFERENCE_NUMBER><LISTED_ON>2012-12-31</LISTED_ON></INDIVIDUAL></INDIVIDUALS>"
+        "<ENTITIES/></CONSOLIDATED_LIST>";
+    static const struct {
+        const char *text, *named;
+    } declared[] = {
+        {"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><CONSOLIDATED_LIST/>",
+         "declared encoding=\"ISO-8859-1\""},
+        {"<?xml version='1.0' encoding = 'UTF-16'?><CONSOLIDATED_LIST/>",
+         "declared encoding=\"UTF-16\""},
+        {"<?xml version=\"1.0\" encoding=\"UTF-8\"<CONSOLIDATED_LIST/>", "end of its XML"},
+        {"<?xml version=\"1.0\" encoding=UTF-8?><CONSOLIDATED_LIST/>", "not name clearly"},
+        {"\xFF\xFE<\0?\0x\0m\0l\0", "UTF-16 or UTF-32"},
+        {"<\0\0\0?\0\0\0", "UTF-16 or UTF-32"}};
+    wl_sanctions_list l;
+    wl_error err;
+    size_t n;
+    char *eb = wl_test_encoded(doc, "IBM037", &n);
+    (void)state;
+    assert_non_null(eb);
+    assert_int_equal(wl_sanctions_read(WL_SANCTIONS_UN, eb, n, &l, &err), WL_ERR_INVALID);
+    assert_string_equal(err.code, "xml_encoding");
+    assert_non_null(strstr(err.msg, "the UN list is not UTF-8 or US-ASCII"));
+    assert_null(l.bodies); /* nothing read */
+    free(eb);
+    for (size_t i = 0; i < sizeof declared / sizeof *declared; i++) {
+        size_t len = strlen(declared[i].text);
+        if (len < 8) /* the UTF-16 and UTF-32 ones: 8 bytes */
+            len = 8;
+        assert_int_equal(wl_sanctions_read(WL_SANCTIONS_UN, declared[i].text, len, &l, &err),
+                         WL_ERR_INVALID);
+        assert_string_equal(err.code, "xml_encoding");
+        assert_non_null(strstr(err.msg, declared[i].named));
+        assert_null(l.bodies);
+    }
+    /* UTF-8 and US-ASCII in any case, with either quote, are read */
+    static const char *const fine[] = {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CONSOLIDATED_LIST/>",
+        "\xEF\xBB\xBF<?xml version='1.0' encoding='US-ASCII' standalone='yes'?>"
+        "<CONSOLIDATED_LIST/>",
+        "\n<CONSOLIDATED_LIST/>"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        assert_int_equal(read_text(fine[i], &l, &err), WL_OK);
+        wl_sanctions_free(&l);
+    }
+}
+
 static void refused(void **state)
 {
     wl_sanctions_list l;
@@ -265,8 +320,12 @@ static void refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(counts),         cmocka_unit_test(records), cmocka_unit_test(screened),
-        cmocka_unit_test(refused_unread), cmocka_unit_test(refused),
+        cmocka_unit_test(counts),
+        cmocka_unit_test(records),
+        cmocka_unit_test(screened),
+        cmocka_unit_test(refused_unread),
+        cmocka_unit_test(other_encodings_refused_unread),
+        cmocka_unit_test(refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
