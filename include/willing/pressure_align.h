@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Alignment (issue 12, points 3 and 4): the designations of every list not
- * delisted grouped into subjects (identifiers, then names by the names
- * engine, then the analyst's decisions), and for each subject which lists
+ * delisted grouped into subjects (the analyst's decisions first, then
+ * identifiers, then names by the names engine), and for each subject which lists
  * designate it and since when; per pair of member lists, "designated by X,
  * not by Y" and who followed whom after how many days. Built from a store
  * read (lib/pressure/align.c), then read-only: its views (align_views.c)

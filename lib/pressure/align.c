@@ -3,8 +3,8 @@
  * The same subject across lists, and the alignment of the members' lists
  * (include/willing/pressure_align.h). Every designation not delisted is a
  * node; joins are taken in a fixed order (the analyst's decisions "same",
- * then shared identifiers, then full names agreeing by the names engine),
- * each pair in (list, subject) order, and a join that would put two
+ * then shared identifiers, then full names agreeing by the names engine: in
+ * near-linear work, align_join.c), and a join that would put two
  * designations a decision "different" keeps apart into one subject is
  * refused. The subjects are the groups that result, whatever order the log
  * wrote them in. Then each subject's lists, their earliest listing, and per
@@ -18,48 +18,16 @@
 #include "store/store.h"
 #include "willing/pressure.h"
 
-typedef struct {
-    char *key; /* an identifier "family:VALUE", or a name's loose key */
-    uint32_t d;
-} keyed;
-
-typedef struct {
-    wl_pressure_align *a;
-    wl_names *n;
-    wl_error *err;
-    wl_name_keys *keys;
-    keyed *ids, *names;
-    size_t nids, capids, nnames, capnames;
-    wl_name_date **dobs; /* per designation, ndobs[i] of them */
-    uint32_t *ndobs;
-    uint32_t *parent;
-    uint32_t (*diff)[2]; /* decisions "different": designations kept apart */
-    uint32_t ndiff, capdiff;
-    uint32_t capd, capl, capj;
-} builder;
-
-static wl_rc nomem(builder *b)
+static wl_rc nomem(al_builder *b)
 {
     return wl_error_set(b->err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
 }
 
-static int grow(void **p, uint32_t *cap, size_t n, size_t size)
-{
-    void *q;
-    if (n < *cap)
-        return 0;
-    if ((q = wl_realloc(*p, (*cap ? 2 * (size_t)*cap : 64) * size)) == NULL)
-        return -1;
-    *p = q;
-    *cap = *cap ? 2 * *cap : 64;
-    return 0;
-}
-
-static int push_key(keyed **arr, size_t *n, size_t *cap, const char *key, uint32_t d)
+static int push_key(al_keyed **arr, size_t *n, size_t *cap, const char *key, uint32_t d)
 {
     char *k;
     if (*n == *cap) {
-        keyed *q = wl_realloc(*arr, (*cap ? 2 * *cap : 256) * sizeof *q);
+        al_keyed *q = wl_realloc(*arr, (*cap ? 2 * *cap : 256) * sizeof *q);
         if (q == NULL)
             return -1;
         *arr = q;
@@ -68,7 +36,7 @@ static int push_key(keyed **arr, size_t *n, size_t *cap, const char *key, uint32
     if ((k = wl_malloc(strlen(key) + 1)) == NULL)
         return -1;
     memcpy(k, key, strlen(key) + 1);
-    (*arr)[(*n)++] = (keyed){k, d};
+    (*arr)[(*n)++] = (al_keyed){k, d};
     return 0;
 }
 
@@ -115,19 +83,19 @@ static void id_key(const char *type, const char *value, char *out, size_t cap)
 
 /* ---- reading the designations ---- */
 
-static uint32_t list_of(builder *b, const char *name)
+static uint32_t list_of(al_builder *b, const char *name)
 {
     wl_pressure_align *a = b->a;
     if (a->nl && strcmp(a->lists[a->nl - 1].name, name) == 0) /* rows come by source */
         return a->nl - 1;
-    if (grow((void **)&a->lists, &b->capl, a->nl, sizeof *a->lists) != 0)
+    if (wl_pressure_align_grow((void **)&a->lists, &b->capl, a->nl, sizeof *a->lists) != 0)
         return UINT32_MAX;
     memset(&a->lists[a->nl], 0, sizeof a->lists[0]);
     (void)!wl_fmt(a->lists[a->nl].name, sizeof a->lists[0].name, "%s", name);
     return a->nl++;
 }
 
-static wl_rc add_names(builder *b, const json_t *names, uint32_t i)
+static wl_rc add_names(al_builder *b, const json_t *names, uint32_t i)
 {
     const json_t *o;
     size_t k;
@@ -149,7 +117,7 @@ static wl_rc add_names(builder *b, const json_t *names, uint32_t i)
 
 static wl_rc add_row(void *ctx, const wl_store_designation *sd)
 {
-    builder *b = ctx;
+    al_builder *b = ctx;
     wl_pressure_align *a = b->a;
     json_t *body;
     const json_t *v, *names;
@@ -159,7 +127,7 @@ static wl_rc add_row(void *ctx, const wl_store_designation *sd)
     wl_rc rc = WL_OK;
     if (sd->delisted) /* alignment is of what is designated now */
         return WL_OK;
-    if (grow((void **)&a->d, &b->capd, a->nd, sizeof *a->d) != 0)
+    if (wl_pressure_align_grow((void **)&a->d, &b->capd, a->nd, sizeof *a->d) != 0)
         return nomem(b);
     if (b->capd != old) {
         wl_name_date **dd = wl_realloc(b->dobs, b->capd * sizeof *dd);
@@ -221,36 +189,7 @@ static wl_rc add_row(void *ctx, const wl_store_designation *sd)
     return rc;
 }
 
-/* ---- joining ---- */
-
-static uint32_t find(uint32_t *p, uint32_t x)
-{
-    while (p[x] != x)
-        x = p[x] = p[p[x]];
-    return x;
-}
-
-static int join(builder *b, uint32_t x, uint32_t y, int by, const char *detail)
-{
-    wl_pressure_align *a = b->a;
-    uint32_t rx = find(b->parent, x), ry = find(b->parent, y);
-    if (rx == ry)
-        return 0;
-    for (uint32_t i = 0; i < b->ndiff; i++) {
-        uint32_t f0 = find(b->parent, b->diff[i][0]), f1 = find(b->parent, b->diff[i][1]);
-        if ((f0 == rx && f1 == ry) || (f0 == ry && f1 == rx)) {
-            a->kept_apart++;
-            return 0;
-        }
-    }
-    if (grow((void **)&a->joins, &b->capj, a->nj, sizeof *a->joins) != 0)
-        return -1;
-    a->joins[a->nj] = (al_join){x < y ? x : y, x < y ? y : x, by, ""};
-    (void)!wl_fmt(a->joins[a->nj].detail, sizeof a->joins[0].detail, "%.150s", detail);
-    a->nj++;
-    b->parent[rx < ry ? ry : rx] = rx < ry ? rx : ry;
-    return 0;
-}
+/* ---- the analyst's decisions (the joining: align_join.c) ---- */
 
 /* The designation (list, subject), or UINT32_MAX: the rows are by (list, subject). */
 static uint32_t lookup(const wl_pressure_align *a, const char *list, const char *subject)
@@ -272,21 +211,21 @@ static uint32_t lookup(const wl_pressure_align *a, const char *list, const char 
 }
 
 typedef struct {
-    builder *b;
+    al_builder *b;
     int same; /* which decisions this pass takes */
 } decision_pass;
 
 static wl_rc decision_row(void *ctx, const wl_store_decision *sd)
 {
     decision_pass *p = ctx;
-    builder *b = p->b;
+    al_builder *b = p->b;
     uint32_t x = lookup(b->a, sd->a_list, sd->a_subject);
     uint32_t y = lookup(b->a, sd->b_list, sd->b_subject);
     char detail[64];
     if (x == UINT32_MAX || y == UINT32_MAX || sd->same != p->same) /* a side delisted */
         return WL_OK;
     if (!p->same) {
-        if (grow((void **)&b->diff, &b->capdiff, b->ndiff, sizeof *b->diff) != 0)
+        if (wl_pressure_align_grow((void **)&b->diff, &b->capdiff, b->ndiff, sizeof *b->diff) != 0)
             return nomem(b);
         b->diff[b->ndiff][0] = x;
         b->diff[b->ndiff][1] = y;
@@ -295,61 +234,7 @@ static wl_rc decision_row(void *ctx, const wl_store_decision *sd)
     }
     (void)!wl_fmt(detail, sizeof detail, "the analyst's decision, entry %llu",
                   (unsigned long long)sd->idx);
-    return join(b, x, y, WL_JOIN_DECISION, detail) == 0 ? WL_OK : nomem(b);
-}
-
-static int keyed_cmp(const void *x, const void *y)
-{
-    const keyed *p = x, *q = y;
-    int c = strcmp(p->key, q->key);
-    return c ? c : (p->d > q->d) - (p->d < q->d);
-}
-
-/* Two dates of birth agree at the coarser precision of the two (circa: a year within 2). */
-static int dob_agree(const wl_name_date *x, const wl_name_date *y)
-{
-    if (x->circa || y->circa)
-        return abs(x->year - y->year) <= 2;
-    return x->year == y->year && (!x->month || !y->month || x->month == y->month) &&
-           (!x->day || !y->day || x->day == y->day);
-}
-
-/* Both have dates of birth and none of one agrees with any of the other. */
-static int dob_disagree(const builder *b, uint32_t x, uint32_t y)
-{
-    if (b->ndobs[x] == 0 || b->ndobs[y] == 0)
-        return 0;
-    for (uint32_t i = 0; i < b->ndobs[x]; i++)
-        for (uint32_t j = 0; j < b->ndobs[y]; j++)
-            if (dob_agree(&b->dobs[x][i], &b->dobs[y][j]))
-                return 0;
-    return 1;
-}
-
-static wl_rc join_keyed(builder *b, keyed *k, size_t n, int by)
-{
-    char detail[200];
-    qsort(k, n, sizeof *k, keyed_cmp);
-    for (size_t s = 0, e; s < n; s = e) {
-        for (e = s + 1; e < n && strcmp(k[e].key, k[s].key) == 0;)
-            e++;
-        for (size_t i = s; i < e; i++)
-            for (size_t j = i + 1; j < e; j++) {
-                uint32_t x = k[i].d, y = k[j].d;
-                if (x == y)
-                    continue;
-                if (by == WL_JOIN_NAME &&
-                    (strcmp(b->a->d[x].type, b->a->d[y].type) != 0 || dob_disagree(b, x, y)))
-                    continue;
-                (void)!wl_fmt(detail, sizeof detail, "%s %.150s",
-                              by == WL_JOIN_NAME ? "every word of the name, loosened:"
-                                                 : "the identifier",
-                              k[s].key);
-                if (join(b, x, y, by, detail) != 0)
-                    return nomem(b);
-            }
-    }
-    return WL_OK;
+    return wl_pressure_align_join(b, x, y, WL_JOIN_DECISION, detail) == 0 ? WL_OK : nomem(b);
 }
 
 /* ---- the subjects and the matrix ---- */
@@ -367,7 +252,7 @@ static int part_cmp(const void *x, const void *y)
 }
 
 /* Groups from the parents: numbered by their first designation; order, joins and parts by group. */
-static wl_rc make_groups(builder *b)
+static wl_rc make_groups(al_builder *b)
 {
     wl_pressure_align *a = b->a;
     uint32_t *gid = wl_malloc((a->nd + 1) * sizeof *gid), *fill = NULL;
@@ -378,7 +263,7 @@ static wl_rc make_groups(builder *b)
     for (uint32_t i = 0; i < a->nd; i++)
         gid[i] = UINT32_MAX;
     for (uint32_t i = 0; i < a->nd; i++) {
-        uint32_t r = find(b->parent, i);
+        uint32_t r = wl_pressure_align_find(b->parent, i);
         if (gid[r] == UINT32_MAX)
             gid[r] = a->ng++;
         a->d[i].group = gid[r];
@@ -439,7 +324,7 @@ out:
 }
 
 /* Per pair of member lists: gaps, both, who followed and the median of the delays. */
-static wl_rc make_pairs(builder *b)
+static wl_rc make_pairs(al_builder *b)
 {
     wl_pressure_align *a = b->a;
     uint32_t nm = a->nm, *slot = wl_malloc((a->nl + 1) * sizeof *slot);
@@ -509,7 +394,7 @@ out:
     return rc;
 }
 
-static void builder_free(builder *b)
+static void builder_free(al_builder *b)
 {
     for (size_t i = 0; i < b->nids; i++)
         wl_free(b->ids[i].key);
@@ -530,7 +415,7 @@ wl_rc wl_pressure_align_build(wl_store *s, wl_names *n, uint64_t version, wl_pre
                               wl_error *err)
 {
     wl_pressure_align *a = wl_calloc(1, sizeof *a);
-    builder b = {.a = a, .n = n, .err = err, .keys = wl_malloc(sizeof *b.keys)};
+    al_builder b = {.a = a, .n = n, .err = err, .keys = wl_malloc(sizeof *b.keys)};
     decision_pass same = {&b, 1}, different = {&b, 0};
     wl_rc rc;
     *out = NULL;
@@ -561,9 +446,7 @@ wl_rc wl_pressure_align_build(wl_store *s, wl_names *n, uint64_t version, wl_pre
     if (rc != WL_OK && err->code == NULL)
         wl_error_set(err, rc, "storage", "pressure: cannot read the decisions");
     if (rc == WL_OK)
-        rc = join_keyed(&b, b.ids, b.nids, WL_JOIN_IDENTIFIER);
-    if (rc == WL_OK)
-        rc = join_keyed(&b, b.names, b.nnames, WL_JOIN_NAME);
+        rc = wl_pressure_align_join_keys(&b);
     if (rc == WL_OK)
         rc = make_groups(&b);
     if (rc == WL_OK)

@@ -13,10 +13,10 @@
 #include "willing/limits.h"
 
 #define RULE                                                                                       \
-    "designations not delisted, grouped into subjects: an identifier in common (type by family, "  \
-    "value by letters and digits), then every word of a name agreeing loosened with the same "     \
-    "type and no date of birth disagreeing, then the analyst's decisions (same joins, different "  \
-    "keeps apart whatever else agrees)"
+    "designations not delisted, grouped into subjects: first the analyst's decisions (same "       \
+    "joins; different keeps apart whatever else agrees, in every step), then an identifier in "    \
+    "common (type by family, value by letters and digits), then every word of a name agreeing "    \
+    "loosened with the same type and no date of birth disagreeing"
 
 static wl_rc nomem(wl_error *err)
 {

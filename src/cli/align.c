@@ -43,7 +43,7 @@ static int run_align(const cli_cmd *self, int argc, char **argv)
         if (st != 200)
             ret = cli_refused("pressure align", st, &raw, err);
         else
-            fwrite(raw.buf, 1, raw.len, stdout);
+            ret = fwrite(raw.buf, 1, raw.len, stdout) == raw.len ? 0 : 1;
         cli_buf_free(&raw);
         return ret;
     }

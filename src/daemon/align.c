@@ -13,7 +13,9 @@
  * changes (the designations' or decisions' largest entry index, or the public
  * members, moved), not after a write of another kind. It is built under one
  * mutex with the one names context it needs (lib/pressure/align.c), and kept:
- * each view is then a walk over it. docs/internals/pressure.md, "Alignment".
+ * each view is then a walk over it, outside the mutex, the alignment held by a
+ * count of its readers (a rebuild frees the one it replaces when its last
+ * reader is done). docs/internals/pressure.md, "Alignment".
  */
 #include <pthread.h>
 #include <string.h>
@@ -24,9 +26,24 @@
 #include "willing/limits.h"
 #include "willing/pressure_align.h"
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* cached and names */
-static wl_pressure_align *cached;
+/* An alignment and who holds it: the cache while it is current, and each view reading it. */
+typedef struct {
+    wl_pressure_align *a;
+    unsigned holders;
+} held;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* cached, names, every holders */
+static held *cached;
 static wl_names *names;
+
+/* Under mu: h let go of; freed by its last holder. */
+static void let_go(held *h)
+{
+    if (h && --h->holders == 0) {
+        wl_pressure_align_free(h->a);
+        wl_free(h);
+    }
+}
 
 /* What the alignment reads, by the numbers that move when it is written. */
 typedef struct {
@@ -49,6 +66,7 @@ static wl_rc current(wl_store *s, wl_error *err)
     uint64_t size = 0;
     stamp now = {0};
     wl_pressure_align *a = NULL;
+    held *h;
     wl_rc rc;
     if (names == NULL && (rc = wl_names_open(&names, err)) != WL_OK)
         return rc;
@@ -63,8 +81,13 @@ static wl_rc current(wl_store *s, wl_error *err)
     }
     (void)!wl_store_commit(s);
     if (rc == WL_OK && a) {
-        wl_pressure_align_free(cached);
-        cached = a;
+        if ((h = wl_malloc(sizeof *h)) == NULL) {
+            wl_pressure_align_free(a);
+            return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+        }
+        *h = (held){a, 1}; /* the cache's */
+        let_go(cached);
+        cached = h;
         cached_stamp = now;
     }
     return rc;
@@ -83,6 +106,7 @@ static enum MHD_Result answer(wl_call *call, view v)
     json_t *out = NULL;
     wl_buf csv = {0};
     wl_error err = {0};
+    held *h = NULL;
     wl_rc rc;
     if (wl_query_u64(c, "limit", &limit) || limit < 1 || limit > WL_PRESSURE_PAGE_MAX)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query", "limit: 1-%u",
@@ -94,17 +118,22 @@ static enum MHD_Result answer(wl_call *call, view v)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
                                 "the ledger cannot be read");
     pthread_mutex_lock(&mu);
-    if ((rc = current(s, &err)) == WL_OK) {
+    if ((rc = current(s, &err)) == WL_OK)
+        (h = cached)->holders++;
+    pthread_mutex_unlock(&mu);
+    if (rc == WL_OK) { /* the view: read-only, outside mu */
         if (v == V_MATRIX)
-            rc = wl_pressure_align_json(cached, &out, &err);
+            rc = wl_pressure_align_json(h->a, &out, &err);
         else if (v == V_MATRIX_CSV)
-            rc = wl_pressure_align_csv(cached, &csv, &err);
+            rc = wl_pressure_align_csv(h->a, &csv, &err);
         else
-            rc = wl_pressure_align_subjects(cached, by, not_by, after, (size_t)limit,
+            rc = wl_pressure_align_subjects(h->a, by, not_by, after, (size_t)limit,
                                             v == V_GAPS_CSV ? NULL : &out,
                                             v == V_GAPS_CSV ? &csv : NULL, &err);
+        pthread_mutex_lock(&mu);
+        let_go(h);
+        pthread_mutex_unlock(&mu);
     }
-    pthread_mutex_unlock(&mu);
     if (rc != WL_OK) {
         wl_buf_free(&csv);
         return rc == WL_ERR_INVALID

@@ -89,7 +89,9 @@ assert o['data_version'] == $SIZE, (o['data_version'], $SIZE)
 assert o['members'] == [{'list':'de','subjects':2,'first':2},{'list':'gb','subjects':4,'first':3},{'list':'us','subjects':4,'first':2}], o['members']
 assert o['references'] == [{'list':'ofac-sdn','subjects':1}], o['references']
 assert o['subjects'] == 7 and o['subjects_of_members'] == 7 and o['kept_apart'] == 1, o
-assert 'decision' in o['rule'] and 'identifier' in o['rule'], o"
+assert 'decision' in o['rule'] and 'identifier' in o['rule'], o
+r = o['rule']  # in the order the code applies them: decisions first
+assert r.index('decisions') < r.index('identifier') < r.index('name'), r"
 check "... the matrix exactly: gaps, both, who followed whom and the median delay" python3 -c "
 import json; o=json.load(open('$T/matrix.json'))
 got = {(p['x'], p['y']): (p['x_not_y'], p['both'], p['y_after_x'], p['y_after_x_median_days'], p['same_day']) for p in o['pairs']}
@@ -140,6 +142,7 @@ rows = list(csv.DictReader(io.StringIO(urllib.request.urlopen('$URL/api/v1/press
 assert [(r['subject'], r['name'], r['lists']) for r in rows] == [('us:u3', 'PETROV, Ivan', 'us 2022-05-01'), ('us:u4', 'Ocean Star II', 'us 2022-08-01')], rows"
 check "willing pressure align prints the pairs" sh -c "'$W' pressure align --server '$URL' | grep -qx 'gb not us: 2 (both 2; us after gb 2 times, median 35 days)'"
 check "... and --csv the CSV" sh -c "'$W' pressure align --server '$URL' --csv | grep -q '^gb,us,2,2,2,35,0,$SIZE'"
+check "... exiting 0" sh -c "'$W' pressure align --server '$URL' --csv >/dev/null"
 check "gaps without not, of an unknown list, or of a list and itself: 400" sh -c "
   [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb')\" = 400 ] &&
   [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/alignment/gaps?by=gb&not=fr')\" = 400 ] &&
