@@ -69,6 +69,24 @@ wl_rc wl_note_verify(const wl_note *n, const wl_vkey *keys, size_t nkeys, uint8_
                      uint64_t *times) WL_MUST;
 
 /*
+ * Witnesses' cosignatures on n, one key at a time: for each of keys (type
+ * 0x04) verified[i] is 1, and times[i] its timestamp (times may be NULL), if
+ * n carries a valid cosignature by it; a line of that key that does not
+ * verify counts as none. Returns how many keys cosigned.
+ */
+size_t wl_note_cosigned(const wl_note *n, const wl_vkey *keys, size_t nkeys, uint8_t *verified,
+                        uint64_t *times);
+
+/*
+ * A quorum of witnesses: WL_OK if at least quorum of the nkeys keys are
+ * verified (as wl_note_cosigned set them); else WL_ERR_SIGNATURE, and why
+ * says how many valid cosignatures there are of how many required, from
+ * which keys, and which keys have none.
+ */
+wl_rc wl_note_quorum(const wl_vkey *keys, const uint8_t *verified, size_t nkeys, size_t quorum,
+                     char *why, size_t cap) WL_MUST;
+
+/*
  * Writes one signature line "— name base64(id || sig)\n" for text to out;
  * returns its length, or 0 if cap is too small. For type 0x04 the timestamp
  * is signed as tlog-cosignature/v1 prescribes.

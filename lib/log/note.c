@@ -330,6 +330,59 @@ wl_rc wl_note_verify(const wl_note *n, const wl_vkey *keys, size_t nkeys, uint8_
     return any ? WL_OK : WL_ERR_UNKNOWN_KEY;
 }
 
+size_t wl_note_cosigned(const wl_note *n, const wl_vkey *keys, size_t nkeys, uint8_t *verified,
+                        uint64_t *times)
+{
+    size_t got = 0;
+    for (size_t i = 0; i < nkeys; i++) {
+        uint64_t t = 0;
+        verified[i] = 0;
+        if (wl_note_verify(n, &keys[i], 1, &verified[i], &t) != WL_OK)
+            verified[i] = 0;
+        if (times)
+            times[i] = verified[i] ? t : 0;
+        got += verified[i];
+    }
+    return got;
+}
+
+/* Appends to why (cap) the names of the keys whose verified[i] is want, ", " between. */
+static void quorum_names(char *why, size_t cap, const wl_vkey *keys, const uint8_t *verified,
+                         size_t nkeys, uint8_t want)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < nkeys; i++) {
+        size_t used = strlen(why);
+        if (verified[i] != want)
+            continue;
+        snprintf(why + used, cap - used, "%s%s", sep, keys[i].name);
+        sep = ", ";
+    }
+}
+
+wl_rc wl_note_quorum(const wl_vkey *keys, const uint8_t *verified, size_t nkeys, size_t quorum,
+                     char *why, size_t cap)
+{
+    size_t got = 0, used;
+    for (size_t i = 0; i < nkeys; i++)
+        got += verified[i] ? 1 : 0;
+    if (cap == 0)
+        return got >= quorum ? WL_OK : WL_ERR_SIGNATURE;
+    snprintf(why, cap, "%zu valid cosignature%s of the %zu witnesses given, %zu required", got,
+             got == 1 ? "" : "s", nkeys, quorum);
+    if (got > 0) {
+        used = strlen(why);
+        snprintf(why + used, cap - used, "; valid: ");
+        quorum_names(why, cap, keys, verified, nkeys, 1);
+    }
+    if (got < nkeys) {
+        used = strlen(why);
+        snprintf(why + used, cap - used, "; none valid from: ");
+        quorum_names(why, cap, keys, verified, nkeys, 0);
+    }
+    return got >= quorum ? WL_OK : WL_ERR_SIGNATURE;
+}
+
 size_t wl_note_sign_line(const char *text, size_t text_len, const char *name, uint8_t type,
                          const wl_key *key, uint64_t timestamp, char *out, size_t cap)
 {

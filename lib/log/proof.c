@@ -10,8 +10,8 @@
 #include "willing/proof.h"
 
 wl_rc wl_tlog_proof_verify(const char *proof, size_t len, const void *entry, size_t elen,
-                           const wl_vkey *keys, size_t nkeys, uint64_t *index, uint64_t *times,
-                           char *why, size_t whylen)
+                           const wl_vkey *keys, size_t nkeys, size_t quorum, uint64_t *index,
+                           uint64_t *times, char *why, size_t whylen)
 {
     static const char head[] = "c2sp.org/tlog-proof@v1\n";
     const char *p = proof, *end = proof + len, *nl;
@@ -51,15 +51,13 @@ wl_rc wl_tlog_proof_verify(const char *proof, size_t len, const void *entry, siz
         snprintf(why, whylen, "the checkpoint in the proof is malformed");
         return WL_ERR_INVALID;
     }
-    if (wl_note_verify(&note, keys, nkeys, verified, times) != WL_OK || !verified[0]) {
+    if (nkeys == 0 || wl_note_verify(&note, keys, 1, verified, times) != WL_OK || !verified[0]) {
         snprintf(why, whylen, "the checkpoint is not signed by the log's key");
         return WL_ERR_SIGNATURE;
     }
-    for (size_t i = 1; i < nkeys; i++)
-        if (!verified[i]) {
-            snprintf(why, whylen, "no valid cosignature from %s", keys[i].name);
-            return WL_ERR_SIGNATURE;
-        }
+    (void)wl_note_cosigned(&note, keys + 1, nkeys - 1, verified + 1, times ? times + 1 : NULL);
+    if (wl_note_quorum(keys + 1, verified + 1, nkeys - 1, quorum, why, whylen) != WL_OK)
+        return WL_ERR_SIGNATURE;
     if (strcmp(cp.origin, keys[0].name) != 0) {
         snprintf(why, whylen, "the checkpoint is for %s, the key for %s", cp.origin, keys[0].name);
         return WL_ERR_SIGNATURE;

@@ -112,6 +112,10 @@ void cli_url(const char *server, const char *path, char *out, size_t cap);
 void cli_base_url(const char *url, char *out, size_t cap);
 /* $XDG_STATE_HOME/willing[/sub], made 0700 if missing. */
 void cli_state_dir(const char *sub, char *out, size_t cap);
+
+/* --quorum K (0 to WL_CLI_WITNESSES_MAX): K, or -1 after saying on stderr, as cmd, what is wrong.
+ */
+long cli_quorum_parse(const char *cmd, const char *arg);
 /*
  * Reads a whole file ("-": stdin) of at most max bytes into a NUL-terminated
  * buffer the caller frees; NULL when it cannot be read or is longer. *len is

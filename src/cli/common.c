@@ -640,3 +640,14 @@ int cli_kept_content(const char *hex, wl_entry *e)
     json_decref(saved);
     return ret;
 }
+
+long cli_quorum_parse(const char *cmd, const char *arg)
+{
+    uint64_t k = 0;
+    if (wl_parse_u64(arg, strlen(arg), &k) != WL_OK || k > WL_CLI_WITNESSES_MAX) {
+        fprintf(stderr, "%s: --quorum wants a number of witnesses, 0 to %u\n", cmd,
+                WL_CLI_WITNESSES_MAX);
+        return -1;
+    }
+    return (long)k;
+}

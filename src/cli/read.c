@@ -99,6 +99,7 @@ typedef struct {
     const char *check;
     wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
     size_t nkeys;
+    long quorum; /* -1: all the witnesses given */
     bool have_key;
 } prove_opts;
 
@@ -122,6 +123,9 @@ static int prove_opt(void *ctx, int ch, const char *arg)
             return 2;
         }
         p->nkeys++;
+    } else if (ch == 'q') {
+        if ((p->quorum = cli_quorum_parse("prove", arg)) < 0)
+            return 2;
     }
     return CLI_GO;
 }
@@ -139,14 +143,22 @@ static int prove_check(const prove_opts *p, const char *entryfile)
         fprintf(stderr, "willing prove: cannot read %s or %s\n", p->check, entryfile);
         goto out;
     }
-    if (wl_tlog_proof_verify(proof, plen, entry, elen, p->keys, p->nkeys, &index, times, why,
+    if (p->quorum > (long)p->nkeys - 1) {
+        fprintf(stderr, "willing prove: --quorum %ld is more than the %zu --witness keys given\n",
+                p->quorum, p->nkeys - 1);
+        ret = 2;
+        goto out;
+    }
+    if (wl_tlog_proof_verify(proof, plen, entry, elen, p->keys, p->nkeys,
+                             p->quorum < 0 ? p->nkeys - 1 : (size_t)p->quorum, &index, times, why,
                              sizeof why) != WL_OK) {
         fprintf(stderr, "willing prove: FAIL: %s\n", why);
         goto out;
     }
     printf("OK: the entry is at index %llu of %s", (unsigned long long)index, p->keys[0].name);
     for (size_t i = 1; i < p->nkeys; i++)
-        printf(", cosigned by %s at %llu", p->keys[i].name, (unsigned long long)times[i]);
+        if (times[i])
+            printf(", cosigned by %s at %llu", p->keys[i].name, (unsigned long long)times[i]);
     printf("\n");
     ret = 0;
 out:
@@ -161,6 +173,7 @@ static int run_prove(const cli_cmd *self, int argc, char **argv)
         {"check", required_argument, NULL, 'c'},
         {"vkey", required_argument, NULL, 'k'},
         {"witness", required_argument, NULL, 'w'},
+        {"quorum", required_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     prove_opts p;
@@ -170,6 +183,7 @@ static int run_prove(const cli_cmd *self, int argc, char **argv)
 
     memset(&p, 0, sizeof p);
     p.nkeys = 1;
+    p.quorum = -1;
     if ((ret = cli_parse(self, argc, argv, CLI_SERVER, opts, prove_opt, &p, &c)) != CLI_GO)
         return ret;
     if (p.check)
@@ -185,12 +199,13 @@ static int run_prove(const cli_cmd *self, int argc, char **argv)
 static const cli_cmd prove_cmd = {
     NULL, "prove",
     "--server URL INDEX\n"
-    "       willing prove --check PROOF --vkey KEY [--witness VKEY]... ENTRYFILE",
+    "       willing prove --check PROOF --vkey KEY [--witness VKEY]... [--quorum K] ENTRYFILE",
     "Prints a C2SP tlog-proof for the entry at INDEX: its inclusion proof in the\n"
     "latest published checkpoint, with the checkpoint and its cosignatures. Save it\n"
     "as a .tlog-proof file: it proves the entry offline. --check verifies such a\n"
     "file against the entry's exact bytes (willing get --raw), offline: the\n"
-    "checkpoint's signature by the log (KEY), each --witness's cosignature, and the\n"
+    "checkpoint's signature by the log (KEY), the --witness keys' cosignatures (at\n"
+    "least K valid of them with --quorum K; all of them by default), and the\n"
     "inclusion.\n",
     run_prove};
 

@@ -79,10 +79,21 @@ static void state_path(const char *origin, char *out, size_t cap)
     snprintf(out, cap, "%s/%s.checkpoint", dir, hex);
 }
 
+/* A split view: both checkpoints in full on stderr, the one kept in statep and the one served. */
+static void both_checkpoints(const char *statep, const char *prev, size_t plen, const char *now,
+                             size_t nlen)
+{
+    fprintf(stderr,
+            "verify: a split view: the checkpoint seen before (kept in %s):\n%.*s"
+            "verify: the checkpoint the log serves now:\n%.*s",
+            statep, (int)plen, prev, (int)nlen, now);
+}
+
 typedef struct {
     wl_vkey *keys;
     size_t nkeys;
     const char *vkey, *state;
+    long quorum; /* -1: all the witnesses given */
 } verify_opts;
 
 static int verify_opt(void *ctx, int ch, const char *arg)
@@ -100,6 +111,8 @@ static int verify_opt(void *ctx, int ch, const char *arg)
             return 2;
         }
         v->nkeys++;
+    } else if (ch == 'q' && (v->quorum = cli_quorum_parse("verify", arg)) < 0) {
+        return 2;
     }
     return CLI_GO;
 }
@@ -110,6 +123,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         {"vkey", required_argument, NULL, 'k'},
         {"witness", required_argument, NULL, 'w'},
         {"state", required_argument, NULL, 's'},
+        {"quorum", required_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
@@ -118,7 +132,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     size_t nkeys;
     const char *vkey, *statep;
     bool json_out, progress = isatty(2);
-    verify_opts vo = {keys, 1, NULL, NULL};
+    verify_opts vo = {keys, 1, NULL, NULL, -1};
     cli_common c;
     char base[1024], url[1200], err[512], spath[2200];
     cli_buf b = {0};
@@ -148,6 +162,11 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     ret = 1;
     if (vkey == NULL || optind != argc - 1)
         return cli_cmd_usage(stderr, self);
+    if (vo.quorum > (long)nkeys - 1) {
+        fprintf(stderr, "verify: --quorum %ld is more than the %zu --witness keys given\n",
+                vo.quorum, nkeys - 1);
+        return 2;
+    }
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
     if (wl_vkey_parse(vkey, strlen(vkey), &keys[0]) != WL_OK ||
@@ -177,17 +196,17 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                    cp.origin, keys[0].name);
         goto out;
     }
-    if (wl_note_verify(&note, keys, nkeys, verified, times) != WL_OK || !verified[0]) {
+    if (wl_note_verify(&note, keys, 1, verified, times) != WL_OK || !verified[0]) {
         ret = fail(json_out, "checkpoint signature", "the checkpoint is not validly signed by %s",
                    vkey);
         goto out;
     }
-    for (size_t i = 1; i < nkeys; i++)
-        if (!verified[i]) {
-            ret =
-                fail(json_out, "cosignature", "no valid cosignature from witness %s", keys[i].name);
-            goto out;
-        }
+    (void)wl_note_cosigned(&note, keys + 1, nkeys - 1, verified + 1, times + 1);
+    if (wl_note_quorum(keys + 1, verified + 1, nkeys - 1,
+                       vo.quorum < 0 ? nkeys - 1 : (size_t)vo.quorum, err, sizeof err) != WL_OK) {
+        ret = fail(json_out, "cosignature", "%s", err);
+        goto out;
+    }
 
     /* 2. every entry bundle; the leaf hashes into levels[0] */
     t1 = now_s();
@@ -324,12 +343,13 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                 ret = fail(json_out, "state", "%s is not a checkpoint of this log", statep);
                 goto out;
             }
-            free(prev);
             prev_size = pc.size;
             if (pc.size > cp.size) {
                 ret = fail(json_out, "consistency",
                            "the log shrank: this client saw size %llu, now %llu",
                            (unsigned long long)pc.size, (unsigned long long)cp.size);
+                both_checkpoints(statep, prev, plen, cpnote, cplen);
+                free(prev);
                 goto out;
             }
             if (wl_merkle_root(level_reader, levels, pc.size, proot) != WL_OK ||
@@ -338,8 +358,11 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                            "the log rewrote history: the checkpoint seen at size %llu is not a "
                            "prefix of the current tree",
                            (unsigned long long)pc.size);
+                both_checkpoints(statep, prev, plen, cpnote, cplen);
+                free(prev);
                 goto out;
             }
+            free(prev);
         }
         {
             char tmp[2300];
@@ -357,8 +380,9 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         json_t *ws = json_array(), *o;
         char *t;
         for (size_t i = 1; i < nkeys; i++)
-            json_array_append_new(
-                ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time", (json_int_t)times[i]));
+            if (verified[i])
+                json_array_append_new(ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time",
+                                                    (json_int_t)times[i]));
         o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:{s:f, s:f, s:f, s:f}}", "verdict", "OK",
                       "origin", cp.origin, "size", (json_int_t)cp.size, "previous_size",
                       (json_int_t)prev_size, "cosignatures", ws, "seconds",
@@ -373,7 +397,8 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         printf("verify: OK: %s at size %llu: checkpoint signed by the log", cp.origin,
                (unsigned long long)cp.size);
         for (size_t i = 1; i < nkeys; i++)
-            printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
+            if (verified[i])
+                printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
         printf("; %llu entries and their signatures, every tile and the root recomputed; "
                "consistent with size %llu seen before\n",
                (unsigned long long)cp.size, (unsigned long long)prev_size);
@@ -392,14 +417,16 @@ out:
 }
 
 static const cli_cmd verify_cmd = {
-    NULL, "verify", "URL --vkey KEY [--witness VKEY]... [--state FILE] [--json]",
+    NULL, "verify", "URL --vkey KEY [--witness VKEY]... [--quorum K] [--state FILE] [--json]",
     "Audits the log at URL end to end with the log's verifier key KEY (from\n"
     "`willing init`, obtained out of band): checkpoint signature and witness\n"
     "cosignatures, every entry and its author's signature, every tile and the root,\n"
     "and consistency with the last checkpoint this client saw. One verdict line.\n"
     "\n"
-    "  --witness VKEY   a witness's cosignature verifier key (type 0x04); its\n"
-    "                   cosignature must be present and valid\n"
+    "  --witness VKEY   a witness's cosignature verifier key (type 0x04), repeatable\n"
+    "  --quorum K       at least K of the --witness keys must have cosigned the\n"
+    "                   checkpoint validly (default: all of them); the failure names\n"
+    "                   the keys with a valid cosignature and those without\n"
     "  --state FILE     where to keep the last seen checkpoint (default under\n"
     "                   $XDG_STATE_HOME/willing/)\n"
     "  --json           print the verdict as JSON\n",

@@ -23,6 +23,7 @@ typedef struct {
     char url[512];
     wl_vkey vkey;
     uint64_t size; /* the size it last cosigned, as far as we know */
+    bool failing;  /* its last round failed (said once on stderr; the publisher's thread only) */
 } wl_witness_peer;
 
 typedef struct {
@@ -60,11 +61,13 @@ typedef struct {
     char *cp_note;
     size_t cp_len;
     uint64_t cp_size;
+    size_t cp_cosigs; /* the witnesses' cosignatures it carries */
     pthread_cond_t cp_cv;
     pthread_cond_t done_cv; /* jobs without a connection are done */
 
     wl_witness_peer witnesses[WL_WITNESS_MAX];
     size_t nwitnesses;
+    unsigned witness_timeout_ms; /* a round of cosignatures ends this long after it starts */
 
     struct MHD_Daemon *mhd;
 } wl_server;

@@ -1,136 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The publisher: every interval, if the tree grew, signs a checkpoint for the
- * committed size, asks each configured witness to cosign it (C2SP
- * tlog-witness add-checkpoint, with a consistency proof from the size the
- * witness last cosigned), and publishes the checkpoint with the cosignatures
- * that verify. Also the start-up check of the database.
+ * committed size, asks the configured witnesses to cosign it (cosign.c: all at
+ * once, within serve --witness-timeout), and publishes the checkpoint with the
+ * cosignatures that verify. A checkpoint that went out without some witness's
+ * cosignature is offered again at the next interval, and published again if
+ * more cosign it. Also the start-up check of the database.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "daemon.h"
 #include "sequencer.h"
 #include "threads.h"
 #include "willing/merkle.h"
-
-typedef wl_buf growbuf;
-
-static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
-{
-    /* a witness answer is a few lines */
-    return wl_buf_append(ctx, p, sz * n, 65536) == WL_OK ? sz * n : 0;
-}
-
-/* One add-checkpoint call; returns the HTTP status, the body in g. */
-static long post_add_checkpoint(const char *url, const char *body, size_t len, growbuf *g)
-{
-    CURL *c = curl_easy_init();
-    char full[600];
-    long status = 0;
-    struct curl_slist *h = NULL;
-    if (c == NULL)
-        return 0;
-    (void)snprintf(full, sizeof full, "%s/add-checkpoint", url); /* url < 512 bytes: it fits */
-    h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
-    curl_easy_setopt(c, CURLOPT_URL, full);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, g);
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    return status;
-}
-
-/*
- * Asks one witness to cosign; appends its verified cosignature lines to
- * cosigs. Learns the witness's size from a 409 and retries once.
- */
-static void cosign(wl_store *s, wl_witness_peer *w, const char *note, size_t nlen, uint64_t size,
-                   growbuf *cosigs)
-{
-    uint8_t proof[WL_PROOF_MAX][32];
-    char *body = NULL, *all = NULL;
-    growbuf g = {0};
-    for (int attempt = 0; attempt < 2; attempt++) {
-        size_t np = 0, off;
-        long st;
-
-        if (w->size > size)
-            goto out;
-        if (w->size > 0 && wl_merkle_consistency_proof(wl_store_hash_reader, s, w->size, size,
-                                                       proof, &np) != WL_OK)
-            goto out;
-        body = wl_malloc(32 + np * 45 + 1 + nlen);
-        if (body == NULL)
-            goto out;
-        off = (size_t)snprintf(body, 32, "old %llu\n", (unsigned long long)w->size);
-        for (size_t i = 0; i < np; i++) {
-            wl_b64_encode(proof[i], 32, body + off);
-            off += 44;
-            body[off++] = '\n';
-        }
-        body[off++] = '\n';
-        memcpy(body + off, note, nlen);
-        off += nlen;
-        st = post_add_checkpoint(w->url, body, off, &g);
-        wl_free(body);
-        body = NULL;
-        if (st == 409 && g.buf) {
-            uint64_t v;
-            char *nl = strchr(g.buf, '\n');
-            if (nl && wl_parse_u64(g.buf, (size_t)(nl - g.buf), &v) == WL_OK && v != w->size) {
-                w->size = v;
-                wl_buf_free(&g);
-                continue;
-            }
-        }
-        if (st == 200 && g.buf) {
-            /* verify: the note with the witness lines appended */
-            wl_note n;
-            uint8_t ok = 0;
-            all = wl_malloc(nlen + g.len);
-            if (all == NULL)
-                goto out;
-            memcpy(all, note, nlen);
-            memcpy(all + nlen, g.buf, g.len);
-            if (wl_note_parse(all, nlen + g.len, &n) == WL_OK &&
-                wl_note_verify(&n, &w->vkey, 1, &ok, NULL) == WL_OK && ok) {
-                for (size_t i = 0; i < n.nsigs; i++) {
-                    const wl_note_sig *sg = &n.sigs[i];
-                    if (sg->id != w->vkey.id || sg->name_len != strlen(w->vkey.name) ||
-                        memcmp(sg->name, w->vkey.name, sg->name_len) != 0)
-                        continue;
-                    /* copy the line as received */
-                    const char *line = sg->name - 4;
-                    const char *end = memchr(line, '\n', (size_t)(all + nlen + g.len - line));
-                    if (end)
-                        on_data((char *)line, 1, (size_t)(end - line + 1), cosigs);
-                }
-                w->size = size;
-            } else {
-                fprintf(stderr, "willing: witness %s returned a cosignature that does not verify\n",
-                        w->url);
-            }
-        } else if (st != 200) {
-            fprintf(stderr, "willing: witness %s answered %ld to add-checkpoint\n", w->url, st);
-        }
-        goto out;
-    }
-out:
-    wl_free(all);
-    wl_free(body);
-    wl_buf_free(&g);
-}
 
 /*
  * Signs a checkpoint of the committed tree, read from a snapshot (no write
@@ -143,17 +27,21 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
     uint8_t root[32];
     char *note = NULL;
     size_t nlen = 0;
-    growbuf cosigs = {0};
+    size_t ncos = 0, had = 0;
+    wl_buf cosigs = {0};
     wl_job job;
     wl_rc rc;
+    bool again = false; /* the same size again: for a witness's cosignature it lacks */
 
     why[0] = '\0';
     pthread_mutex_lock(&wl_srv->mu);
     published = wl_srv->cp_note ? wl_srv->cp_size : UINT64_MAX;
+    had = wl_srv->cp_cosigs;
     pthread_mutex_unlock(&wl_srv->mu);
     if ((rc = wl_store_begin_read(s)) == WL_OK) {
         rc = wl_store_size(s, &size);
-        if (rc == WL_OK && size != published)
+        again = rc == WL_OK && size == published && had < wl_srv->nwitnesses;
+        if (rc == WL_OK && (size != published || again))
             rc = wl_merkle_root(wl_store_hash_reader, s, size, root);
         if (rc != WL_OK) /* before the snapshot ends: its COMMIT has a message of its own */
             snprintf(why, cap, "reading the tree: %s (%s)", wl_store_errmsg(s), wl_rc_name(rc));
@@ -161,15 +49,16 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
     } else {
         snprintf(why, cap, "reading the tree: %s", wl_store_errmsg(s));
     }
-    if (rc != WL_OK || size == published)
+    if (rc != WL_OK || (size == published && !again))
         goto out;
     if ((rc = wl_ledger_sign_checkpoint(wl_srv->origin, &wl_srv->log_key, size, root, &note,
                                         &nlen)) != WL_OK) {
         snprintf(why, cap, "signing: %s", wl_rc_name(rc));
         goto out;
     }
-    for (size_t i = 0; i < wl_srv->nwitnesses; i++)
-        cosign(s, &wl_srv->witnesses[i], note, nlen, size, &cosigs);
+    ncos = wl_cosign_all(s, note, nlen, size, &cosigs);
+    if (size == published && ncos <= had)
+        goto out; /* nothing more than what is served */
     if (cosigs.len > 0) {
         char *full = wl_malloc(nlen + cosigs.len);
         if (full) {
@@ -195,6 +84,7 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
     wl_srv->cp_note = note;
     wl_srv->cp_len = nlen;
     wl_srv->cp_size = size;
+    wl_srv->cp_cosigs = ncos;
     pthread_cond_broadcast(&wl_srv->cp_cv);
     pthread_mutex_unlock(&wl_srv->mu);
     note = NULL; /* the server's now */
@@ -368,6 +258,7 @@ static wl_rc check_against_checkpoint(wl_store *s, char *why, size_t cap)
     wl_srv->cp_note = note;
     wl_srv->cp_len = nlen;
     wl_srv->cp_size = cps;
+    wl_srv->cp_cosigs = n.nsigs > 0 ? n.nsigs - 1 : 0;
     pthread_mutex_unlock(&wl_srv->mu);
     note = NULL;
 out:

@@ -43,6 +43,10 @@ static void usage(FILE *f)
                "  --tls-key FILE       PEM private key for --tls-cert\n"
                "  --witness URL+VKEY   a witness to cosign each checkpoint (repeatable), e.g.\n"
                "                       http://127.0.0.1:9001+w1.example+1a2b3c4d+BASE64\n"
+               "  --witness-timeout MS how long a round of cosignatures may take: the witnesses\n"
+               "                       are asked at once, and the checkpoint goes out with the\n"
+               "                       cosignatures that came in time (default half the\n"
+               "                       interval, at least 200)\n"
                "  --interval MS        checkpoint interval in milliseconds (default 500)\n"
                "  --threads N          HTTP worker threads (default: the number of CPUs)\n"
                "  --operator-key FILE  the operator's entry key, which signs sealed envelopes\n"
@@ -245,6 +249,7 @@ static int serve(int argc, char **argv)
         {"tls-key", required_argument, NULL, 'K'},
         {"witness", required_argument, NULL, 'w'},
         {"interval", required_argument, NULL, 'i'},
+        {"witness-timeout", required_argument, NULL, 'Y'},
         {"threads", required_argument, NULL, 't'},
         {"client-timeout", required_argument, NULL, 'T'},
         {"header-timeout", required_argument, NULL, 'H'},
@@ -316,6 +321,13 @@ static int serve(int argc, char **argv)
             }
             server.nwitnesses++;
             break;
+        case 'Y':
+            server.witness_timeout_ms = (unsigned)strtoul(optarg, NULL, 10);
+            if (server.witness_timeout_ms < 10 || server.witness_timeout_ms > 600000) {
+                fprintf(stderr, "willing serve: --witness-timeout must be 10 to 600000 ms\n");
+                return 2;
+            }
+            break;
         case 'i':
             server.interval_ms = (unsigned)strtoul(optarg, NULL, 10);
             break;
@@ -371,6 +383,8 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: --interval must be 10 to 600000 ms\n");
         return 2;
     }
+    if (server.witness_timeout_ms == 0)
+        server.witness_timeout_ms = server.interval_ms / 2 > 200 ? server.interval_ms / 2 : 200;
     if (server.client_timeout < 1 || server.client_timeout > 3600) {
         fprintf(stderr, "willing serve: --client-timeout must be 1 to 3600 seconds\n");
         return 2;

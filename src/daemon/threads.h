@@ -19,6 +19,14 @@ typedef struct wl_job wl_job;
 void *wl_publisher_main(void *arg);
 /* Publishes now if the tree grew (used at start-up). */
 wl_rc wl_publish_once(wl_store *s, char *why, size_t cap); /* why: what failed */
+/*
+ * Asks every witness (wl_srv->witnesses) at once to cosign the signed checkpoint
+ * note of the tree of this size (cosign.c); appends the verified cosignature
+ * lines to cosigs, and returns how many, when all have answered or
+ * wl_srv->witness_timeout_ms after the start, whichever is first. Publisher's
+ * thread only (it updates each witness's size and state).
+ */
+size_t wl_cosign_all(wl_store *s, const char *note, size_t nlen, uint64_t size, wl_buf *cosigs);
 /* Start-up check of the database against its last checkpoint. */
 wl_rc wl_startup_check(wl_store *s, char *why, size_t cap);
 void *wl_sealer_main(void *arg);

@@ -5,7 +5,10 @@
  * (404 unknown origin, 403 no valid signature), the old size (400 above the
  * new, 409 with text/x.tlog.size if not the size it last cosigned), the proof
  * (422), then persists the new state and answers with a tlog-cosignature/v1
- * line. Check and persist happen under one lock and one transaction.
+ * line. Check and persist happen under one lock and one transaction. A
+ * checkpoint inconsistent with the one it cosigned (a split view: the same
+ * size with another root, or a proof that does not verify) is refused and
+ * reported on stderr with both checkpoints, once per checkpoint offered.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -30,6 +33,8 @@ static struct {
     char name[WL_KEYNAME_MAX + 1];
     wl_vkey logs[WL_WITNESS_LOGS_MAX];
     size_t nlogs;
+    uint64_t refused_size; /* the last split view reported, under mu */
+    uint8_t refused_root[32];
 } wit;
 
 typedef struct {
@@ -53,6 +58,32 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const char *text)
 {
     return reply(c, status, "text/plain; charset=utf-8", text);
+}
+
+/*
+ * A split view, said on stderr (under wit.mu): the checkpoint it cosigned (its
+ * body, from the state kept) and the one offered (the note as received).
+ */
+static void split_view(const wl_checkpoint *cp, const char *note, size_t len, uint64_t stored,
+                       const uint8_t stored_root[32])
+{
+    wl_checkpoint had;
+    char body[WL_ORIGIN_MAX + 80];
+    if (wit.refused_size == cp->size && memcmp(wit.refused_root, cp->root, 32) == 0)
+        return; /* said already */
+    wit.refused_size = cp->size;
+    memcpy(wit.refused_root, cp->root, 32);
+    memset(&had, 0, sizeof had);
+    snprintf(had.origin, sizeof had.origin, "%s", cp->origin);
+    had.size = stored;
+    memcpy(had.root, stored_root, 32);
+    if (wl_checkpoint_format(&had, body, sizeof body) == 0)
+        body[0] = '\0';
+    fprintf(stderr,
+            "willing witness: a split view of %s, refused: the checkpoint offered is not proven "
+            "consistent with the one it cosigned.\nwilling witness: cosigned:\n%s"
+            "willing witness: offered:\n%.*s",
+            cp->origin, body, (int)len, note);
 }
 
 static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size_t len)
@@ -124,6 +155,7 @@ static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size
         goto rollback;
     }
     if (old == cp.size && old > 0 && memcmp(stored_root, cp.root, 32) != 0) {
+        split_view(&cp, p, (size_t)(end - p), stored, stored_root);
         snprintf(line, sizeof line, "%llu\n", (unsigned long long)stored);
         ret = reply(c, MHD_HTTP_CONFLICT, "text/x.tlog.size", line);
         goto rollback;
@@ -131,6 +163,7 @@ static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size
     if (old > 0 && old < cp.size &&
         wl_merkle_verify_consistency(old, cp.size, stored_root, cp.root,
                                      (const uint8_t(*)[32])proof, np) != WL_OK) {
+        split_view(&cp, p, (size_t)(end - p), stored, stored_root);
         ret = plain(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "the consistency proof does not verify\n");
         goto rollback;
     }
