@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     uint64_t ent_num;
+    size_t line;      /* of its record in sdn.csv */
     char *name;       /* as listed: "SURNAME, Given" for a person */
     const char *type; /* "person", "entity", "vessel", "aircraft" */
     char **programs;  /* "UKRAINE-EO13661", "CYBER2", ... */
@@ -57,7 +58,9 @@ typedef struct {
 
 /*
  * Reads the files' bytes (add, alt and comments may be NULL). WL_OK with
- * every entry; WL_ERR_INVALID (ofac_rejected) when any record was refused,
+ * every entry; WL_ERR_INVALID (ofac_rejected) when any record was refused
+ * (among the reasons: a field that is not UTF-8 or holds a NUL byte, an
+ * ent_num twice, at the second's line),
  * with every refusal in out->rejects (free it all the same); WL_ERR_TOO_LARGE
  * (file_too_large) for a file over WL_OFAC_FILE_MAX. Caller frees with
  * wl_ofac_free (a no-op on a zeroed list).

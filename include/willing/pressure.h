@@ -35,7 +35,11 @@ wl_rc wl_pressure_snapshot_check(const json_t *body, wl_error *err) WL_MUST;
  * dates, listed kept from the stored one and amended the list's own date or
  * else `date`), then the stored ones the file lacks, delisted on `date`;
  * every one with source.file `file` (an added body already of that file is the
- * incoming one itself, shared). snapshot: the pressure.snapshot body.
+ * incoming one itself, shared). snapshot: the pressure.snapshot body, its
+ * "base" the entry of the list's latest snapshot the stored bodies were read
+ * at (base, from the same read as their first page), null when base < 0 (the
+ * list has none): the server refuses it, stale_base, once that is no longer
+ * the list's latest.
  * Each body passes the kind's check. The caller frees with
  * wl_pressure_plan_free (zeroed on failure; a no-op on a zeroed plan).
  */
@@ -43,8 +47,9 @@ typedef struct {
     json_t *writes, *snapshot;
     size_t subjects, added, amended, delisted;
 } wl_pressure_plan;
-wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, const json_t *incoming,
-                       const json_t *stored, wl_pressure_plan *out, wl_error *err) WL_MUST;
+wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, int64_t base,
+                       const json_t *incoming, const json_t *stored, wl_pressure_plan *out,
+                       wl_error *err) WL_MUST;
 void wl_pressure_plan_free(wl_pressure_plan *p);
 
 typedef struct wl_store wl_store;
@@ -63,7 +68,9 @@ wl_rc wl_pressure_decision_apply(wl_store *s, const wl_pending *p, uint64_t inde
  * The stored designations by (source, subject), of one source (NULL: all),
  * after the cursor `after` (NULL: from the first; else a page's "next",
  * SOURCE:SUBJECT), at most limit: {"subjects": [...], "next"} ("next" only
- * when more follow). bad_query for a cursor of another shape.
+ * when more follow), and with a source its latest "snapshot" ({"entry",
+ * "file", "date"}, null when none) read with the page (an import's base).
+ * bad_query for a cursor of another shape.
  */
 wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, uint64_t limit,
                            json_t **out, wl_error *err) WL_MUST;

@@ -217,9 +217,9 @@ wl_rc wl_pressure_designation_check(const json_t *b, wl_error *err)
 
 wl_rc wl_pressure_snapshot_check(const json_t *b, wl_error *err)
 {
-    static const char *const fields[] = {"list", "file", "date", "counts", NULL};
+    static const char *const fields[] = {"list", "file", "date", "base", "counts", NULL};
     static const char *const counts[] = {"subjects", "added", "amended", "delisted", NULL};
-    const json_t *c = json_object_get(b, "counts");
+    const json_t *c = json_object_get(b, "counts"), *base = json_object_get(b, "base");
     wl_rc rc;
     if ((rc = wl_body_fields(b, fields, S, err)) != WL_OK)
         return rc;
@@ -229,6 +229,11 @@ wl_rc wl_pressure_snapshot_check(const json_t *b, wl_error *err)
         return bad(err, S, "'file' must be the SHA-256 of the file, 64 lower-case hex");
     if (!date_ok(json_object_get(b, "date"), 0))
         return bad(err, S, "'date' must be YYYY-MM-DD (the file's)");
+    if (base == NULL ||
+        !(json_is_null(base) || (json_is_integer(base) && json_integer_value(base) >= 1)))
+        return bad(err, S,
+                   "'base' must be the entry index of the list's latest snapshot the import "
+                   "was compared against, or null for the list's first import");
     if (!json_is_object(c) || json_object_size(c) != 4)
         return bad(err, S, "'counts' must be {subjects, added, amended, delisted}");
     for (size_t i = 0; counts[i]; i++) {

@@ -140,8 +140,9 @@ static int incoming_write(const json_t *in, const json_t *old, const char *file,
     return *w ? 0 : -1;
 }
 
-wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, const json_t *incoming,
-                       const json_t *stored, wl_pressure_plan *out, wl_error *err)
+wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, int64_t base,
+                       const json_t *incoming, const json_t *stored, wl_pressure_plan *out,
+                       wl_error *err)
 {
     json_t *now = NULL, *before = NULL, *b;
     const char *subject;
@@ -179,10 +180,11 @@ wl_rc wl_pressure_diff(const char *list, const char *file, const char *date, con
         }
         out->delisted++;
     }
-    out->snapshot = json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I}}", "list", list, "file", file,
-                              "date", date, "counts", "subjects", (json_int_t)out->subjects,
-                              "added", (json_int_t)out->added, "amended", (json_int_t)out->amended,
-                              "delisted", (json_int_t)out->delisted);
+    out->snapshot =
+        json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "list", list, "file", file,
+                  "date", date, "base", base < 0 ? json_null() : json_integer((json_int_t)base),
+                  "counts", "subjects", (json_int_t)out->subjects, "added", (json_int_t)out->added,
+                  "amended", (json_int_t)out->amended, "delisted", (json_int_t)out->delisted);
     if (out->snapshot == NULL)
         rc = nomem(err);
     else if ((rc = wl_pressure_snapshot_check(out->snapshot, err)) != WL_OK)

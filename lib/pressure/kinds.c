@@ -3,8 +3,9 @@
  * The pressure module (include/willing/pressure.h): its kinds
  * pressure.designation, pressure.batch (the designations of one import, up to
  * WL_PRESSURE_BATCH_ROWS in an entry, each checked and applied as a
- * designation, all or nothing), pressure.snapshot (refused when its file is
- * the list's latest snapshot's: already_imported) and pressure.decision
+ * designation, all or nothing), pressure.snapshot (refused when its file was
+ * imported before, when its base is not the list's latest snapshot or its
+ * date not after that one's: snapshot_against) and pressure.decision
  * (decision.c). A member designates with its own key for its own list
  * (source.list its member id); the operator imports a non-member authority's
  * list (any other source.list) as reference data attributed to it. validate
@@ -166,6 +167,51 @@ static wl_rc batch_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_er
     return WL_OK;
 }
 
+/*
+ * The import's snapshot against the list's snapshots (docs/internals/pressure.md, "The
+ * kinds"): its file imported before (already_imported), compared against another than the
+ * list's latest snapshot (stale_base: another import came first), or a file dated on or
+ * before the latest's (older_file): 409, and the request with it, batches and all.
+ */
+static wl_rc snapshot_against(wl_store *s, const json_t *b, const char *list, const char *file,
+                              const char *date, wl_error *err)
+{
+    const json_t *base = json_object_get(b, "base");
+    uint64_t at = 0;
+    char latest[65], on[11], was[24] = "null";
+    wl_rc rc = wl_store_snapshot_of_file(s, list, file, &at, on);
+    if (rc == WL_OK)
+        return wl_error_set(err, WL_ERR_CONFLICT, "already_imported",
+                            "pressure.snapshot: the file %.16s... of the list %s is already "
+                            "imported: its snapshot is entry %llu (the file's date %s)",
+                            file, list, (unsigned long long)at, on);
+    if (rc == WL_ERR_NOT_FOUND)
+        rc = wl_store_snapshot_latest(s, list, &at, latest, on);
+    if (rc == WL_ERR_NOT_FOUND)
+        return json_is_null(base) ? WL_OK
+                                  : wl_error_set(err, WL_ERR_CONFLICT, "stale_base",
+                                                 "pressure.snapshot: 'base' is entry %lld but "
+                                                 "the list %s has no snapshot",
+                                                 (long long)json_integer_value(base), list);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, "storage", "pressure.snapshot: cannot read the snapshots");
+    if (json_is_integer(base))
+        snprintf(was, sizeof was, "entry %lld", (long long)json_integer_value(base));
+    if (!json_is_integer(base) || (uint64_t)json_integer_value(base) != at)
+        return wl_error_set(err, WL_ERR_CONFLICT, "stale_base",
+                            "pressure.snapshot: the import was compared against the snapshot "
+                            "%s of the list %s, whose latest snapshot is now entry %llu (the "
+                            "file's date %s): another import came first; run the import again",
+                            was, list, (unsigned long long)at, on);
+    if (strcmp(date, on) <= 0)
+        return wl_error_set(err, WL_ERR_CONFLICT, "older_file",
+                            "pressure.snapshot: the file's date %s is not after %s, the date of "
+                            "the list %s's latest snapshot (entry %llu): an older file is not "
+                            "imported after a newer one",
+                            date, on, list, (unsigned long long)at);
+    return WL_OK;
+}
+
 static wl_rc snapshot_apply(wl_store *s, const wl_pending *p, uint64_t index, wl_error *err)
 {
     const json_t *b = p->e.body_json;
@@ -176,16 +222,10 @@ static wl_rc snapshot_apply(wl_store *s, const wl_pending *p, uint64_t index, wl
         .file = json_string_value(json_object_get(b, "file")),
         .date = json_string_value(json_object_get(b, "date")),
     };
-    uint64_t at = 0;
-    char file[65], date[11], *body;
-    wl_rc rc = wl_store_snapshot_latest(s, r.list, &at, file, date);
-    if (rc == WL_OK && strcmp(file, r.file) == 0)
-        return wl_error_set(err, WL_ERR_CONFLICT, "already_imported",
-                            "pressure.snapshot: the file %.16s... of the list %s is already "
-                            "imported: its snapshot is entry %llu (the file's date %s)",
-                            r.file, r.list, (unsigned long long)at, date);
-    if (rc != WL_OK && rc != WL_ERR_NOT_FOUND)
-        return wl_error_set(err, rc, "storage", "pressure.snapshot: cannot read the snapshots");
+    char *body;
+    wl_rc rc = snapshot_against(s, b, r.list, r.file, r.date, err);
+    if (rc != WL_OK)
+        return rc;
     if ((body = body_text(&p->e)) == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure.snapshot: out of memory");
     r.body = body;

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "willing/ofac.h"
+#include "willing/reference.h"
 
 #define FIELDS_MAX 16
 
@@ -107,6 +108,39 @@ static void reject(wl_ofac_list *l, const char *file, size_t line, const char *f
         snprintf(j->why, sizeof j->why, fmt, a ? a : "");
     }
     l->n_rejects++;
+}
+
+/*
+ * A field of the record read that is not UTF-8 or holds a NUL byte (which would cut it short):
+ * the record refused naming the field and the bytes; 1 when refused, else 0.
+ */
+static int bad_bytes(wl_ofac_list *l, const reader *r, const char *file)
+{
+    static const char *const sdn_cols[12] = {"ent_num", "SDN_Name",  "SDN_Type",   "Program",
+                                             "Title",   "Call_Sign", "Vess_type",  "Tonnage",
+                                             "GRT",     "Vess_flag", "Vess_owner", "Remarks"};
+    for (int i = 0; i < r->nf; i++) {
+        const char *f = r->sc.buf + r->off[i];
+        size_t len = (i + 1 < r->nf ? r->off[i + 1] : r->sc.len) - r->off[i] - 1;
+        size_t at = wl_utf8_bad(f, len);
+        char why[160], hex[16] = "", col[24] = "";
+        if (at == 0)
+            continue;
+        if (strcmp(file, "sdn.csv") == 0 && r->nf == 12)
+            snprintf(col, sizeof col, " (%s)", sdn_cols[i]);
+        if (f[at - 1] == '\0') {
+            snprintf(why, sizeof why, "a NUL byte in field %d%s, at its byte %zu", i + 1, col, at);
+        } else {
+            for (size_t k = at - 1; k < len && k < at + 3; k++)
+                snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s%02x",
+                         k > at - 1 ? " " : "", (unsigned char)f[k]);
+            snprintf(why, sizeof why, "field %d%s is not UTF-8: the bytes %s at its byte %zu",
+                     i + 1, col, hex, at);
+        }
+        reject(l, file, r->start_line, "%s", why);
+        return 1;
+    }
+    return 0;
 }
 
 static const char *read_why(int rc)
@@ -280,10 +314,18 @@ static int by_ent(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* by_ent, then file order: of an ent_num twice, the first first */
+static int by_ent_line(const void *a, const void *b)
+{
+    size_t x = ((const byent *)a)->i, y = ((const byent *)b)->i;
+    int c = by_ent(a, b);
+    return c ? c : x < y ? -1 : x > y;
+}
+
 static wl_ofac_entry *find(const wl_ofac_list *l, const byent *ix, uint64_t ent)
 {
     byent key = {ent, 0};
-    const byent *h = bsearch(&key, ix, l->n, sizeof *ix, by_ent);
+    const byent *h = l->n ? bsearch(&key, ix, l->n, sizeof *ix, by_ent) : NULL;
     return h ? &l->entries[h->i] : NULL;
 }
 
@@ -301,8 +343,10 @@ static int read_sdn(wl_ofac_list *l, reader *r)
 {
     int n;
     while ((n = record(r)) > 0) {
-        wl_ofac_entry e = {0};
+        wl_ofac_entry e = {.line = r->start_line};
         const char *type = r->f[2];
+        if (bad_bytes(l, r, "sdn.csv"))
+            continue;
         if (n != 12) {
             char c[16];
             snprintf(c, sizeof c, "%d", n);
@@ -351,6 +395,8 @@ static int read_more(wl_ofac_list *l, const byent *ix, reader *r, const char *fi
     int n;
     while ((n = record(r)) > 0) {
         wl_ofac_entry *e = n == want ? find(l, ix, ent_num(r->f[0])) : NULL;
+        if (bad_bytes(l, r, file))
+            continue;
         if (n != want) {
             reject(l, file, r->start_line, "%s",
                    want == 2   ? "2 fields expected"
@@ -422,12 +468,14 @@ wl_rc wl_ofac_read(const char *sdn, size_t sdn_len, const char *add, size_t add_
         goto nomem;
     for (size_t i = 0; i < out->n; i++)
         ix[i] = (byent){out->entries[i].ent_num, i};
-    qsort(ix, out->n, sizeof *ix, by_ent);
+    if (out->n) /* qsort and bsearch (find) take no NULL, even of 0 elements */
+        qsort(ix, out->n, sizeof *ix, by_ent_line);
     for (size_t i = 1; i < out->n; i++)
         if (ix[i].ent == ix[i - 1].ent) {
-            char c[24];
-            snprintf(c, sizeof c, "%llu", (unsigned long long)ix[i].ent);
-            reject(out, "sdn.csv", 0, "ent_num %s twice", c);
+            char c[64];
+            snprintf(c, sizeof c, "%llu twice, first at line %zu", (unsigned long long)ix[i].ent,
+                     out->entries[ix[i - 1].i].line);
+            reject(out, "sdn.csv", out->entries[ix[i].i].line, "ent_num %s", c);
         }
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
         if (!files[k].b)

@@ -10,6 +10,7 @@
 
 #include "willing/ofac.h"
 #include "willing/pressure.h"
+#include "willing/reference.h"
 
 /* ISO 15924 of a name: Cyrl when it holds Cyrillic, Latn when ASCII, Zyyy otherwise. */
 static const char *script(const char *name)
@@ -34,6 +35,32 @@ static json_t *strings(char *const *s, size_t n)
     return a;
 }
 
+/* A text of the body that is not UTF-8 (wl_ofac_read refuses its record with the file's line;
+ * this names it for an entry made otherwise): invalid_body naming it, else WL_OK. */
+static wl_rc utf8(const char *what, size_t i, const char *t, wl_error *err)
+{
+    size_t at = t ? wl_utf8_bad(t, strlen(t)) : 0;
+    if (at == 0)
+        return WL_OK;
+    return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                        "%s %zu is not UTF-8: the byte %02x at its byte %zu", what, i + 1,
+                        (unsigned char)t[at - 1], at);
+}
+
+static wl_rc texts_utf8(const wl_ofac_entry *e, wl_error *err)
+{
+    wl_rc rc = utf8("name", 0, e->name, err);
+    for (size_t i = 0; rc == WL_OK && i < e->n_aliases; i++)
+        rc = utf8("alias", i, e->aliases[i].name, err);
+    for (size_t i = 0; rc == WL_OK && i < e->n_ids; i++)
+        rc = utf8("identifier", i, e->ids[i].value, err);
+    for (size_t i = 0; rc == WL_OK && i < e->n_countries; i++)
+        rc = utf8("country", i, e->countries[i], err);
+    for (size_t i = 0; rc == WL_OK && i < e->n_programs; i++)
+        rc = utf8("programme", i, e->programs[i], err);
+    return rc == WL_OK ? utf8("place of birth", 0, e->pob, err) : rc;
+}
+
 wl_rc wl_ofac_body(const wl_ofac_entry *e, const char *file_sha256, const char *listed,
                    json_t **out, wl_error *err)
 {
@@ -42,6 +69,10 @@ wl_rc wl_ofac_body(const wl_ofac_entry *e, const char *file_sha256, const char *
     int bad = !b || !names || !ids || !dob;
     wl_rc rc;
     *out = NULL;
+    if ((rc = texts_utf8(e, err)) != WL_OK) {
+        json_decref(b), json_decref(names), json_decref(ids), json_decref(dob);
+        return rc;
+    }
     snprintf(subject, sizeof subject, "%llu", (unsigned long long)e->ent_num);
     bad |= json_array_append_new(
                names, json_pack("{s:s, s:s}", "name", e->name, "script", script(e->name))) != 0;

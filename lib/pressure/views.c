@@ -37,11 +37,29 @@ static wl_rc page_row(void *ctx, const wl_store_designation *d)
     return WL_OK;
 }
 
+/* The latest snapshot of source, {"entry", "file", "date"}, into *out (json null when none, or
+ * when source is NULL). */
+static wl_rc latest_snapshot(wl_store *s, const char *source, json_t **out, wl_error *err)
+{
+    uint64_t at;
+    char file[65], date[11];
+    wl_rc rc = source ? wl_store_snapshot_latest(s, source, &at, file, date) : WL_ERR_NOT_FOUND;
+    *out = NULL;
+    if (rc == WL_ERR_NOT_FOUND)
+        *out = json_null();
+    else if (rc == WL_OK)
+        *out = json_pack("{s:I, s:s, s:s}", "entry", (json_int_t)at, "file", file, "date", date);
+    else
+        return wl_error_set(err, rc, "storage", "pressure: cannot read the snapshots");
+    return *out ? WL_OK : wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+}
+
 wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, uint64_t limit,
                            json_t **out, wl_error *err)
 {
     char asrc[200] = "", asub[80] = "";
     paging p = {json_array(), ""};
+    json_t *snap = NULL;
     const char *colon = after ? strrchr(after, ':') : NULL;
     wl_rc rc;
     *out = NULL;
@@ -62,7 +80,15 @@ wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, u
         json_decref(p.arr);
         return wl_error_set(err, rc, "storage", "pressure: cannot read the designations");
     }
+    if ((rc = latest_snapshot(s, source, &snap, err)) != WL_OK) {
+        json_decref(p.arr);
+        return rc;
+    }
     *out = json_object();
+    if (source)
+        json_object_set_new(*out, "snapshot", snap);
+    else
+        json_decref(snap);
     if (json_array_size(p.arr) > limit) {
         json_t *last;
         json_array_remove(p.arr, limit);

@@ -21,7 +21,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP] = "INSERT INTO pressure_snapshots(idx, author, list, file, date, body)"
                " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_LATEST] = "SELECT idx, file, date FROM pressure_snapshots WHERE list = ?1"
-                 " ORDER BY idx DESC LIMIT 1",
+                 " AND (?2 IS NULL OR file = ?2) ORDER BY idx DESC LIMIT 1",
     [Q_EXISTS] = "SELECT 1 FROM designations WHERE source = ?1 AND subject = ?2",
     [Q_DEC_PUT] = "INSERT INTO pressure_decisions(a_list, a_subject, b_list, b_subject, idx,"
                   " author, same, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -153,16 +153,22 @@ wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx)
     return rc;
 }
 
-wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
-                               char date[11])
+/* The latest snapshot of list, of the file `of` unless NULL. */
+static wl_rc snapshot_row(wl_store *s, const char *list, const char *of, uint64_t *idx,
+                          char file[65], char date[11])
 {
     sqlite3_stmt *st = stmt(s, Q_LATEST);
     wl_rc rc = WL_ERR_NOT_FOUND;
     int r;
     sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+    if (of)
+        sqlite3_bind_text(st, 2, of, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
     if ((r = sqlite3_step(st)) == SQLITE_ROW) {
         *idx = (uint64_t)sqlite3_column_int64(st, 0);
-        snprintf(file, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+        if (file)
+            snprintf(file, 65, "%s", (const char *)sqlite3_column_text(st, 1));
         snprintf(date, 11, "%s", (const char *)sqlite3_column_text(st, 2));
         rc = WL_OK;
     } else if (r != SQLITE_DONE) {
@@ -170,6 +176,18 @@ wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, cha
     }
     sqlite3_reset(st);
     return rc;
+}
+
+wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
+                               char date[11])
+{
+    return snapshot_row(s, list, NULL, idx, file, date);
+}
+
+wl_rc wl_store_snapshot_of_file(wl_store *s, const char *list, const char *file, uint64_t *idx,
+                                char date[11])
+{
+    return snapshot_row(s, list, file, idx, NULL, date);
 }
 
 wl_rc wl_store_snapshots(wl_store *s, const char *list, wl_store_snapshot_fn fn, void *ctx)

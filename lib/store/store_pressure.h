@@ -65,6 +65,10 @@ wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p) WL_MUST;
 /* The latest snapshot of list: its entry, file hash and date; WL_ERR_NOT_FOUND if none. */
 wl_rc wl_store_snapshot_latest(wl_store *s, const char *list, uint64_t *idx, char file[65],
                                char date[11]) WL_MUST;
+/* The latest snapshot of list whose file hash is file: its entry and date; WL_ERR_NOT_FOUND if
+ * none (a scan of the list's snapshots, one an import). */
+wl_rc wl_store_snapshot_of_file(wl_store *s, const char *list, const char *file, uint64_t *idx,
+                                char date[11]) WL_MUST;
 typedef wl_rc (*wl_store_snapshot_fn)(void *ctx, const wl_store_snapshot *p);
 /* Every snapshot of list (NULL: of every list), by (list, entry); texts borrowed for the call. */
 wl_rc wl_store_snapshots(wl_store *s, const char *list, wl_store_snapshot_fn fn, void *ctx) WL_MUST;

@@ -237,13 +237,14 @@ typedef struct {
 } cli_list_import;
 /*
  * Imports a list's designations as the differences from what the log holds
- * (docs/internals/pressure.md, "Importing a list"): reads the list's stored
- * designations (GET /api/v1/pressure/subjects, a page at a time), compares
- * (wl_pressure_diff), and signs with c->key and posts the added, amended and
- * delisted designations in pressure.batch entries and then the import's
- * pressure.snapshot, all in one POST /api/v1/entries:batch: all stored or
- * none. Prints the counts (or, with c->json, the server's answer and them).
- * Progress on stderr when it is a terminal. Exit code.
+ * (docs/internals/pressure.md, "Importing a list"): reads the list's latest
+ * snapshot and then its stored designations (GET /api/v1/pressure/subjects, a
+ * page at a time), compares (wl_pressure_diff), and signs with c->key and
+ * posts the added, amended and delisted designations in pressure.batch entries
+ * and then the import's pressure.snapshot (its base the snapshot read: refused
+ * stale_base if another import came first), all in one POST
+ * /api/v1/entries:batch: all stored or none. Prints the counts (or, with c->json, the server's
+ * answer and them). Progress on stderr when it is a terminal. Exit code.
  */
 int cli_list_import_send(const char *cmd, const cli_common *c, const cli_list_import *im);
 

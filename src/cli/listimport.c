@@ -2,10 +2,11 @@
 /*
  * Part of the CLI's shared layer (cli.h): a sanctions list's designations,
  * as any reader gave them (OFAC's CSV files; the UN's, EU's and UK's XML),
- * imported as the differences from what the log holds: the list's stored
- * designations read a page at a time, compared (wl_pressure_diff), and the
- * added, amended and delisted ones posted in pressure.batch entries with the
- * import's pressure.snapshot last, in one batch request: all stored or none.
+ * imported as the differences from what the log holds: the list's latest
+ * snapshot and then its stored designations read a page at a time, compared
+ * (wl_pressure_diff), and the added, amended and delisted ones posted in
+ * pressure.batch entries with the import's pressure.snapshot last (its base
+ * the snapshot read), in one batch request: all stored or none.
  * docs/internals/pressure.md, "Importing a list"; docs/internals/cli.md.
  */
 #include <stdio.h>
@@ -18,13 +19,21 @@
 #include "cli.h"
 #include "willing/pressure.h"
 
-/* The list's stored designation bodies, every page of GET /api/v1/pressure/subjects. */
-static int fetch_stored(const char *cmd, const char *server, const char *list, json_t **out)
+/*
+ * The list's stored designation bodies, every page of GET /api/v1/pressure/subjects, and *base
+ * the entry of its latest snapshot (-1: none) as the first page gave it, read with that page
+ * and so before any other: an import committed while the pages are read makes the base stale,
+ * and the server refuses the snapshot (stale_base) rather than store a comparison against a
+ * list that changed under it.
+ */
+static int fetch_stored(const char *cmd, const char *server, const char *list, json_t **out,
+                        int64_t *base)
 {
     json_t *all = json_array(), *page = NULL, *s;
     char path[512], next[200] = "";
     size_t i;
     *out = NULL;
+    *base = -1;
     if (all == NULL)
         return 1;
     do {
@@ -33,6 +42,17 @@ static int fetch_stored(const char *cmd, const char *server, const char *list, j
         if (cli_get_json(cmd, server, path, NULL, &page, NULL) != 0) {
             json_decref(all);
             return 1;
+        }
+        if (*next == '\0') { /* the first page */
+            const json_t *snap = json_object_get(page, "snapshot");
+            if (snap == NULL) {
+                fprintf(stderr, "willing %s: the server gives no list's latest snapshot\n", cmd);
+                json_decref(page);
+                json_decref(all);
+                return 1;
+            }
+            if (json_is_object(snap))
+                *base = (int64_t)json_integer_value(json_object_get(snap, "entry"));
         }
         json_array_foreach(json_object_get(page, "subjects"), i, s)
         {
@@ -111,15 +131,17 @@ int cli_list_import_send(const char *cmd, const cli_common *c, const cli_list_im
     wl_pressure_plan plan = {0};
     json_t *stored = NULL, *bodies = NULL, *answer = NULL;
     const char **kinds = NULL;
+    int64_t base;
     wl_keyfile kf;
     wl_error err;
     int ret = 1;
 
     if (tty)
         fprintf(stderr, "willing %s: reading what the log holds of the list %s\n", cmd, im->list);
-    if (fetch_stored(cmd, c->server, im->list, &stored) != 0)
+    if (fetch_stored(cmd, c->server, im->list, &stored, &base) != 0)
         return 1;
-    if (wl_pressure_diff(im->list, im->file, im->date, im->bodies, stored, &plan, &err) != WL_OK) {
+    if (wl_pressure_diff(im->list, im->file, im->date, base, im->bodies, stored, &plan, &err) !=
+        WL_OK) {
         fprintf(stderr, "willing %s: %s\n", cmd, err.msg);
         goto out;
     }

@@ -149,24 +149,70 @@ static void dir_hash(const ofac_dir *d, char hex[65])
     wl_hex_encode(sum, 32, hex);
 }
 
-/* Every entry as a designation body of OFAC's list, listed `date`; NULL after printing why. */
+/* One refused record of a reader's rejects, printed as WHERE...:LINE: why. */
+typedef void (*refusal_fn)(const void *rejects, size_t i, const char *where);
+
+/* The first `shown` refused records, each by one, then the refusal err: nothing sent. */
+static void refused(const char *cmd, const char *where, const void *rejects, size_t shown,
+                    refusal_fn one, const wl_error *err)
+{
+    for (size_t i = 0; i < shown; i++)
+        one(rejects, i, where);
+    fprintf(stderr, "willing %s: %s: %s; nothing sent\n", cmd, err->code, err->msg);
+}
+
+static void ofac_refusal(const void *rejects, size_t i, const char *dir)
+{
+    const wl_ofac_reject *j = (const wl_ofac_reject *)rejects + i;
+    fprintf(stderr, "%s/%s:%zu: %s\n", dir, j->file, j->line, j->why);
+}
+
+static void xml_refusal(const void *rejects, size_t i, const char *path)
+{
+    const wl_sanctions_reject *j = (const wl_sanctions_reject *)rejects + i;
+    fprintf(stderr, "%s:%ld: %s: %s\n", path, j->line, j->record, j->why);
+}
+
+/*
+ * Every entry as a designation body of OFAC's list, listed `date`; NULL after printing why:
+ * every entry the designation's rules refuse, as DIR/sdn.csv:LINE: ent_num N: why.
+ */
 static json_t *ofac_bodies(const char *cmd, const char *dir, const wl_ofac_list *l, const char *hex,
                            const char *date)
 {
     json_t *all = json_array(), *b;
+    wl_ofac_reject *no = wl_calloc(WL_OFAC_REJECTS_MAX, sizeof *no);
+    size_t n_no = 0;
     wl_error err;
-    for (size_t i = 0; all && i < l->n; i++) {
-        if (wl_ofac_body(&l->entries[i], hex, date, &b, &err) != WL_OK) {
-            fprintf(stderr, "%s/sdn.csv: ent_num %llu: %s\nwilling %s: nothing sent\n", dir,
-                    (unsigned long long)l->entries[i].ent_num, err.msg, cmd);
+    for (size_t i = 0; all && no && i < l->n; i++) {
+        const wl_ofac_entry *e = &l->entries[i];
+        if (wl_ofac_body(e, hex, date, &b, &err) != WL_OK) {
+            if (n_no < WL_OFAC_REJECTS_MAX) {
+                wl_ofac_reject *j = &no[n_no];
+                snprintf(j->file, sizeof j->file, "sdn.csv");
+                j->line = e->line;
+                snprintf(j->why, sizeof j->why, "ent_num %llu: %s", (unsigned long long)e->ent_num,
+                         err.msg);
+            }
+            n_no++;
+        } else if (json_array_append_new(all, b) != 0) {
             json_decref(all);
-            return NULL;
-        }
-        if (json_array_append_new(all, b) != 0) {
-            json_decref(all);
-            return NULL;
+            all = NULL;
         }
     }
+    if (n_no) {
+        wl_error_set(&err, WL_ERR_INVALID, "ofac_rejected",
+                     "%zu records refused by the designation's rules, nothing imported", n_no);
+        refused(cmd, dir, no, n_no < WL_OFAC_REJECTS_MAX ? n_no : WL_OFAC_REJECTS_MAX, ofac_refusal,
+                &err);
+        json_decref(all);
+        all = NULL;
+    } else if (all == NULL || no == NULL) {
+        fprintf(stderr, "willing %s: out of memory\n", cmd);
+        json_decref(all);
+        all = NULL;
+    }
+    wl_free(no);
     return all;
 }
 
@@ -209,10 +255,9 @@ static int run_import_ofac(const cli_cmd *self, int argc, char **argv)
     dir_hash(&d, hex);
     if (wl_ofac_read(d.buf[0], d.len[0], d.buf[1], d.len[1], d.buf[2], d.len[2], d.buf[3], d.len[3],
                      &l, &err) != WL_OK) {
-        for (size_t i = 0; i < l.n_rejects && i < WL_OFAC_REJECTS_MAX; i++)
-            fprintf(stderr, "%s/%s:%zu: %s\n", dir, l.rejects[i].file, l.rejects[i].line,
-                    l.rejects[i].why);
-        fprintf(stderr, "willing %s: %s: %s; nothing sent\n", cmd, err.code, err.msg);
+        refused(cmd, dir, l.rejects,
+                l.n_rejects < WL_OFAC_REJECTS_MAX ? l.n_rejects : WL_OFAC_REJECTS_MAX, ofac_refusal,
+                &err);
         goto out;
     }
     if (isatty(STDERR_FILENO))
@@ -269,10 +314,9 @@ static int run_import_xml(const cli_cmd *self, int argc, char **argv)
     }
     ret = 1;
     if (wl_sanctions_read(f, buf, len, &l, &err) != WL_OK) {
-        for (size_t i = 0; i < l.n_rejects && i < WL_SANCTIONS_REJECTS_MAX; i++)
-            fprintf(stderr, "%s:%ld: %s: %s\n", path, l.rejects[i].line, l.rejects[i].record,
-                    l.rejects[i].why);
-        fprintf(stderr, "willing %s: %s: %s; nothing sent\n", cmd, err.code, err.msg);
+        refused(cmd, path, l.rejects,
+                l.n_rejects < WL_SANCTIONS_REJECTS_MAX ? l.n_rejects : WL_SANCTIONS_REJECTS_MAX,
+                xml_refusal, &err);
         goto out;
     }
     if (isatty(STDERR_FILENO))
@@ -374,8 +418,10 @@ static int run_snapshots(const cli_cmd *self, int argc, char **argv)
     "FILE:LINE: record: why, and then nothing\n"                                                   \
     "is sent. Only the differences from what the log holds are written, then a snapshot\n"         \
     "with the file's SHA-256, its date (the file's own, or --date) and the counts, in one\n"       \
-    "request. The same file again is refused, already_imported. --dry-run compares and\n"          \
-    "prints the counts, sends nothing (no --key needed).\n"
+    "request. The same file again is refused, already_imported; an older file than the\n"          \
+    "list's latest, older_file; an import when another was stored since it read the list,\n"       \
+    "stale_base (run it again). --dry-run compares and prints the counts, sends nothing\n"         \
+    "(no --key needed).\n"
 
 static const cli_cmd pressure_subs[] = {
     {"pressure", "import-ofac",
@@ -389,8 +435,10 @@ static const cli_cmd pressure_subs[] = {
      "date and the counts: all in one request, stored whole or not at all. --date is the\n"
      "file's date (default today, UTC): a new subject's `listed`, an amended one's\n"
      "`amended`, a missing one's `delisted`. The same file again is refused,\n"
-     "already_imported, naming its snapshot. --dry-run compares and prints the counts,\n"
-     "sends nothing (no --key needed).\n",
+     "already_imported, naming its snapshot; a --date on or before the list's latest\n"
+     "snapshot's, older_file; an import when another was stored since it read the list,\n"
+     "stale_base (run it again). --dry-run compares and prints the counts, sends nothing\n"
+     "(no --key needed).\n",
      run_import_ofac},
     {"pressure", "import-un",
      "--server URL --key FILE [--date YYYY-MM-DD] [--dry-run] [--json] FILE",

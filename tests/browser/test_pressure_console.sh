@@ -53,7 +53,7 @@ inst c-markup contract 100 --parent fac-1 --counterparty "<img src=x id=injected
 inst c-none contract 100 --parent fac-1
 snap() { # LIST SEED DATE ADDED AMENDED: a snapshot of LIST's file (SEED's SHA-256) by the operator
   "$W" append --server "$URL" --key "$T/operator.key" --kind pressure.snapshot --body \
-    "{\"list\":\"$1\",\"file\":\"$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)\",\"date\":\"$3\",\"counts\":{\"subjects\":$4,\"added\":$4,\"amended\":$5,\"delisted\":0}}" \
+    "{\"list\":\"$1\",\"file\":\"$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)\",\"date\":\"$3\",\"base\":$(snapshot_base "$1"),\"counts\":{\"subjects\":$4,\"added\":$4,\"amended\":$5,\"delisted\":0}}" \
     >"$T/out" 2>&1 || not_ok "the snapshot $1 $2 refused: $(cat "$T/out")"
 }
 snap ofac-sdn one 2024-01-10 8976 0

@@ -188,3 +188,10 @@ new_member() {
   "$W" member add --server "$URL" --key "$OPKEY" --id "$1" --name "$1" --role "$2" \
     --pubkey-file "$T/$1.key" "${@:3}" >/dev/null
 }
+
+# snapshot_base LIST: the "base" of a pressure.snapshot of LIST written now, the entry of its
+# latest snapshot or null (needs URL)
+snapshot_base() {
+  curl -s "$URL/api/v1/pressure/subjects?source=$1&limit=1" |
+    python3 -c 'import json,sys; s=json.load(sys.stdin)["snapshot"]; print(s["entry"] if s else "null")'
+}

@@ -197,7 +197,7 @@ matrix "/api/v1/daily/2026-03-29"          200 200 200 200 200 200 200
 # operator for another authority's list; a snapshot by the operator only; read by anyone
 PH=$(printf '%064d' 0)
 PD() { echo "{\"subject\":\"$2\",\"type\":\"person\",\"names\":[{\"name\":\"Ivan Ivanov\",\"script\":\"Latn\"}],\"listed\":\"2022-03-15\",\"source\":{\"list\":\"$1\",\"file\":\"$PH\"}}"; }
-PS="{\"list\":\"ofac-sdn\",\"file\":\"$PH\",\"date\":\"2022-03-15\",\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}"
+PS="{\"list\":\"ofac-sdn\",\"file\":\"$PH\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}"
 cp "$OPKEY" "$T/op-pressure.key"
 for r in xa de gb ua mo; do check "pressure.designation by $r for its own list" [ "$(w $r pressure.designation "$(PD $r s1)")" = ok ]; done
 for r in de gb mo; do check "pressure.designation by $r for xa's list: refused" [ "$(w $r pressure.designation "$(PD xa s2)")" = refused ]; done

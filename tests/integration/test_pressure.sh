@@ -37,7 +37,7 @@ check "... and Shcherbakov for the list ofac-sdn" \
 check "the member gb designates for its own list with its own key" \
   post_as gb pressure.designation "$(desig gb rus-0042 'PETROV, Ivan' Latn)"
 check "the operator records an import's snapshot" \
-  post_as operator pressure.snapshot "{\"list\":\"ofac-sdn\",\"file\":\"$H\",\"date\":\"2022-03-15\",\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}"
+  post_as operator pressure.snapshot "{\"list\":\"ofac-sdn\",\"file\":\"$H\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}"
 check "... a designation amended replaces its body and keeps its first entry" \
   post_as gb pressure.designation "$(desig gb rus-0042 'PETROV, Ivan' Latn ',"programmes":["RUSSIA-EO14024"]')"
 
@@ -83,7 +83,7 @@ refused_entry operator pressure.designation "$(desig gb rus-0043 'Ivanov Ivan' L
   "member gb's" "... or by the operator's"
 refused_entry us pressure.designation "$(desig eu-fsf eu-1 'Ivanov Ivan' Latn)" 403 forbidden \
   "imported by the operator" "another authority's list by a member"
-refused_entry gb pressure.snapshot "{\"list\":\"gb\",\"file\":\"$H\",\"date\":\"2022-03-15\",\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}" \
+refused_entry gb pressure.snapshot "{\"list\":\"gb\",\"file\":\"$H\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}" \
   403 forbidden "" "a snapshot by a member"
 LONG=$(python3 -c "print('a' * 10000)")
 refused_entry gb pressure.designation "$(desig gb rus-0044 "$LONG" Latn)" 413 name_too_long \

@@ -30,7 +30,7 @@ PY
 check "the UK excerpt is imported" sh -c "'$W' pressure import-uk --server '$URL' --key '$OPKEY' '$T/uk.xml' >'$T/out' 2>&1"
 snap() { # FILE-SEED DATE ADDED: a snapshot of ofac-sdn written by the operator
   "$W" append --server "$URL" --key "$T/operator.key" --kind pressure.snapshot --body \
-    "{\"list\":\"ofac-sdn\",\"file\":\"$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)\",\"date\":\"$2\",\"counts\":{\"subjects\":$3,\"added\":$3,\"amended\":0,\"delisted\":0}}" \
+    "{\"list\":\"ofac-sdn\",\"file\":\"$(printf '%s' "$1" | sha256sum | cut -d' ' -f1)\",\"date\":\"$2\",\"base\":$(snapshot_base ofac-sdn),\"counts\":{\"subjects\":$3,\"added\":$3,\"amended\":0,\"delisted\":0}}" \
     >"$T/out" 2>&1 || not_ok "the snapshot $1 refused: $(cat "$T/out")"
 }
 snap one 2021-07-01 8976

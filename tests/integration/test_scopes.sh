@@ -72,7 +72,7 @@ body() { # body KIND SCOPE: the body of a KIND written with a key of SCOPE
     clearing) echo "{\"inputs\":\"$(b64)\",\"result\":\"$(b64)\"}" ;;
     pressure.designation) echo "{\"subject\":\"s-$s\",\"type\":\"person\",\"names\":[{\"name\":\"Ivan Ivanov\",\"script\":\"Latn\"}],\"listed\":\"2022-03-15\",\"source\":{\"list\":\"gb\",\"file\":\"$(printf '%064d' 0)\"}}" ;;
     pressure.decision) echo "{\"a\":{\"list\":\"gb\",\"subject\":\"s-sign\"},\"b\":{\"list\":\"gb\",\"subject\":\"s-console\"},\"same\":true,\"reason\":\"written with a $s key\"}" ;;
-    pressure.snapshot) echo "{\"list\":\"l-$s\",\"file\":\"$(printf '%064d' 0)\",\"date\":\"2022-03-15\",\"counts\":{\"subjects\":0,\"added\":0,\"amended\":0,\"delisted\":0}}" ;;
+    pressure.snapshot) echo "{\"list\":\"l-$s\",\"file\":\"$(printf '%064d' 0)\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":0,\"added\":0,\"amended\":0,\"delisted\":0}}" ;;
   esac
 }
 author() { # the member that writes KIND

@@ -96,13 +96,25 @@ static void snapshot(void **state)
 {
     const char *ok = "{\"list\": \"ofac-sdn\", \"file\": "
                      "\"aa1b8fd0bb8e50e1a2c2f1c2bf32e3d1f1c6a5e3a9b1f1c1d1e1f1a1b1c1d1e1\", "
-                     "\"date\": \"2024-05-03\", \"counts\": {\"subjects\": 14965, \"added\": 12, "
+                     "\"date\": \"2024-05-03\", \"base\": 41, \"counts\": {\"subjects\": 14965, "
+                     "\"added\": 12, "
                      "\"amended\": 3, \"delisted\": 1}}";
     json_error_t je;
     wl_error err;
     json_t *b = json_loads(ok, 0, &je);
     (void)state;
     assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_OK);
+    /* base: the entry of the list's latest snapshot, or null for the first; required */
+    json_object_set_new(b, "base", json_null());
+    assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_OK);
+    json_object_del(b, "base");
+    assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "'base'"));
+    json_object_set_new(b, "base", json_integer(0));
+    assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
+    json_object_set_new(b, "base", json_string("41"));
+    assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
+    json_object_set_new(b, "base", json_integer(41));
     json_object_set_new(json_object_get(b, "counts"), "added", json_integer(-1));
     assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
     assert_non_null(strstr(err.msg, "counts.added"));

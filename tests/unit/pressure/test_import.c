@@ -77,21 +77,22 @@ static void first_import(void **state)
     json_t *none = json_array();
     wl_pressure_plan p;
     wl_error err;
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", in, none, &p, &err), WL_OK);
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", -1, in, none, &p, &err), WL_OK);
     counts(&p, 2, 2, 0, 0);
     assert_string_equal(str(p.snapshot, "file"), F1);
     assert_string_equal(str(p.snapshot, "date"), "2024-05-03");
+    assert_true(json_is_null(json_object_get(p.snapshot, "base"))); /* the list's first */
     assert_string_equal(str(json_array_get(p.writes, 0), "subject"), "1");
     wl_pressure_plan_free(&p);
     wl_pressure_plan_free(&p); /* a no-op on a zeroed plan */
     /* refused: a subject twice, a date that is no date (the snapshot's own check) */
     json_array_append_new(in, desig("1", "PETROV, Ivan", "2024-05-03", F1, ""));
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", in, none, &p, &err),
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", -1, in, none, &p, &err),
                      WL_ERR_INVALID);
     assert_string_equal(err.code, "duplicate_subject");
     assert_null(p.writes);
     assert_null(p.snapshot);
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-5-3", none, none, &p, &err),
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-5-3", -1, none, none, &p, &err),
                      WL_ERR_INVALID);
     assert_null(p.snapshot);
     json_decref(in);
@@ -116,8 +117,11 @@ static void differences(void **state)
     in = list_of(desig("1", "PETROV, Ivan", "2024-07-01", F2, ""),
                  desig("2", "SIDOROV, Oleg", "2024-07-01", F2, ", \"programmes\": [\"SDGT\"]"),
                  desig("3", "IVANOV, Lev", "2024-07-01", F2, ""));
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F2, "2024-07-01", in, stored, &p, &err), WL_OK);
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F2, "2024-07-01", 12, in, stored, &p, &err),
+                     WL_OK);
     counts(&p, 3, 1, 1, 1);
+    /* compared against the list's snapshot at entry 12 */
+    assert_int_equal(json_integer_value(json_object_get(p.snapshot, "base")), 12);
     /* amended: listed kept, amended the file's date, the new file */
     w = json_array_get(p.writes, 0);
     assert_string_equal(str(w, "subject"), "2");
@@ -140,7 +144,7 @@ static void differences(void **state)
 
     /* the same subjects again: nothing to write, a snapshot of zero counts (the route refuses
      * the same file's snapshot, not this) */
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", stored, stored, &p, &err),
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F1, "2024-05-03", 12, stored, stored, &p, &err),
                      WL_OK);
     counts(&p, 4, 0, 0, 0);
     wl_pressure_plan_free(&p);
@@ -157,10 +161,11 @@ static void amended_by_the_list(void **state)
         NULL, NULL);
     wl_pressure_plan p;
     wl_error err;
-    assert_int_equal(wl_pressure_diff("un-sc", F2, "2024-07-01", in, stored, &p, &err),
+    assert_int_equal(wl_pressure_diff("un-sc", F2, "2024-07-01", 12, in, stored, &p, &err),
                      WL_ERR_INVALID); /* not the list's */
     assert_null(p.writes);
-    assert_int_equal(wl_pressure_diff("ofac-sdn", F2, "2024-07-01", in, stored, &p, &err), WL_OK);
+    assert_int_equal(wl_pressure_diff("ofac-sdn", F2, "2024-07-01", 12, in, stored, &p, &err),
+                     WL_OK);
     counts(&p, 1, 0, 1, 0);
     assert_string_equal(str(json_array_get(p.writes, 0), "amended"), "2024-02-02");
     assert_string_equal(str(json_array_get(p.writes, 0), "listed"), "2020-01-01");

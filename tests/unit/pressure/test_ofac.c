@@ -17,6 +17,7 @@
 #include "../fixture.h"
 #include "willing/ofac.h"
 
+#define F64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define FIX WL_SOURCE_DIR "/tests/fixtures/ofac/2021-07/"
 
 static char *sdn, *add, *alt, *com;
@@ -234,6 +235,68 @@ static void quirks_and_refusals(void **state)
     assert_int_equal(l.n, 0);
 }
 
+/* sdn.csv's bytes (NUL bytes among them) and alt.csv's read, refused */
+static void read_bytes(const char *csv, size_t n, const char *alt_csv, wl_ofac_list *l,
+                       wl_error *err)
+{
+    assert_int_equal(
+        wl_ofac_read(csv, n, NULL, 0, alt_csv, alt_csv ? strlen(alt_csv) : 0, NULL, 0, l, err),
+        WL_ERR_INVALID);
+    assert_string_equal(err->code, "ofac_rejected");
+}
+
+static void bad_bytes(void **state)
+{
+    static const char nul[] = "1,\"IVANOV\0HIDDEN, Ivan\",individual,RU\0SSIA,-0- ,-0- ,-0- ,"
+                              "-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+                              "2,\"GOOD, Ivan\",individual,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+                              "-0- ,\"POB Mosc\xffow\"\r\n"
+                              "3,\"GOOD, Oleg\",individual,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+                              "-0- ,-0- \r\n"
+                              "3,\"AGAIN, Oleg\",individual,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+                              "-0- ,-0- \r\n";
+    static const char short7[] = "1,\"IVANOV, Ivan\",individual,RUSSIA,-0- ,-0- ,-0- \r\n";
+    wl_ofac_list l;
+    wl_error err;
+    json_t *b;
+    (void)state;
+    /* a NUL byte would cut the name short ("IVANOV"): the record refused, by file and line;
+     * bytes that are not UTF-8 named, not "out of memory"; an alias's in alt.csv too; an
+     * ent_num twice at the second's line, naming the first's */
+    read_bytes(nul, sizeof nul - 1, "3,1,\"aka\",\"OL\xc3\",-0- \r\n", &l, &err);
+    assert_int_equal(l.n_rejects, 4);
+    assert_string_equal(l.rejects[0].file, "sdn.csv");
+    assert_int_equal(l.rejects[0].line, 1);
+    assert_non_null(strstr(l.rejects[0].why, "a NUL byte in field 2 (SDN_Name), at its byte 7"));
+    assert_int_equal(l.rejects[1].line, 2);
+    assert_non_null(
+        strstr(l.rejects[1].why, "field 12 (Remarks) is not UTF-8: the bytes ff 6f 77 at its"));
+    assert_int_equal(l.rejects[2].line, 4);
+    assert_non_null(strstr(l.rejects[2].why, "ent_num 3 twice, first at line 3"));
+    assert_string_equal(l.rejects[3].file, "alt.csv");
+    assert_int_equal(l.rejects[3].line, 1);
+    assert_non_null(strstr(l.rejects[3].why, "field 4 is not UTF-8: the bytes c3 at its byte 3"));
+    assert_null(strstr(err.msg, "memory"));
+    wl_ofac_free(&l);
+    /* every record refused (seven fields): nothing to sort or search (qsort, bsearch of no array:
+     * UBSan) */
+    read_bytes(short7, strlen(short7), "1,1,\"aka\",\"X\",-0- \r\n", &l, &err);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(l.n_rejects, 2);
+    assert_non_null(strstr(l.rejects[0].why, "12 fields expected, 7 found"));
+    assert_non_null(strstr(l.rejects[1].why, "ent_num 1 is no entry of sdn.csv"));
+    wl_ofac_free(&l);
+    /* an entry made otherwise, its place of birth not UTF-8: the body names it */
+    {
+        char name[] = "IVANOV, Ivan", pob[] = "Mosc\xffow";
+        wl_ofac_entry e = {.ent_num = 5, .name = name, .type = "person", .pob = pob};
+        assert_int_equal(wl_ofac_body(&e, F64, "2024-05-03", &b, &err), WL_ERR_INVALID);
+        assert_non_null(
+            strstr(err.msg, "place of birth 1 is not UTF-8: the byte ff at its byte 5"));
+        assert_null(b);
+    }
+}
+
 static void allocation_failures(void **state)
 {
     const char *text = "1,\"A, B\",\"individual\",\"X] [Y\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
@@ -264,9 +327,9 @@ static void allocation_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(real_files),          cmocka_unit_test(screened),
-        cmocka_unit_test(as_designations),     cmocka_unit_test(quirks_and_refusals),
-        cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(real_files),      cmocka_unit_test(screened),
+        cmocka_unit_test(as_designations), cmocka_unit_test(quirks_and_refusals),
+        cmocka_unit_test(bad_bytes),       cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
