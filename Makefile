@@ -19,8 +19,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@scripts/demo.sh $(BUILD)/willing $(DB) $(LISTEN)
-	$(BUILD)/willing serve --db $(DB) --listen $(LISTEN)
+	@scripts/run.sh $(BUILD)/willing $(DB) $(LISTEN)
 
 check:
 	@scripts/deps.sh --test

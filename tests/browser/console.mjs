@@ -96,6 +96,32 @@ if (process.env.WVKEY) {
   await page.waitForTimeout(300);
   ok("explorer: another key under the witness's name shows the cosignature as failed",
     (await page.textContent("#checkpoint")).includes("Failed: cosigned by the witness"));
+  // a quorum of pinned witnesses: the real one and the other key, 1 of 2 required, then 2
+  await page.fill("#wkeys", process.env.WVKEY + "\n" + fake);
+  await page.fill("#wquorum", "1");
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#checkpoint")?.textContent.includes("of the 2 pinned"));
+  ok("explorer: 1 valid cosignature of 2 pinned keys meets a quorum of 1",
+    (await page.textContent("#checkpoint")).includes("Verified: a quorum of witnesses: 1 of the 2 pinned cosigned it, 1 required"));
+  await page.fill("#wquorum", "3");
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#witness-status")?.textContent.includes("at most the 2"));
+  ok("explorer: a quorum above the pinned keys is refused, the one saved kept",
+    (await page.evaluate(() => localStorage.getItem("willing.quorum"))) === "1");
+  await page.fill("#wquorum", "2");
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#checkpoint")?.textContent.includes("2 required"));
+  ok("explorer: 1 valid cosignature of 2 pinned keys fails a quorum of 2, and says so",
+    (await page.textContent("#checkpoint")).includes("Failed: a quorum of witnesses: 1 of the 2 pinned cosigned it, 2 required"));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("#checkpoint")?.textContent.includes("a quorum of witnesses"));
+  ok("explorer: the pinned keys and the quorum are kept in this browser (after a reload)",
+    (await page.inputValue("#wquorum")) === "2" &&
+    (await page.textContent("#checkpoint")).includes("Failed: a quorum of witnesses: 1 of the 2 pinned cosigned it, 2 required"));
+  await page.fill("#wkeys", process.env.WVKEY);
+  await page.fill("#wquorum", "");
+  await page.click("#witness-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#checkpoint")?.textContent.includes("1 of the 1 pinned"));
 }
 await visit("/entry/2", "#entry .overall", "entry");
 ok("entry: a permalink shows the entry, verified in the browser",

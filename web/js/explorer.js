@@ -10,7 +10,14 @@ import { category } from "./registry.js";
 
 const KEY = "willing.vkey";
 const WITNESSES = "willing.witnesses";
+const QUORUM = "willing.quorum";
 let vkey = null;
+
+// The cosignatures required of n pinned witnesses: the quorum the user set, or all of them.
+function quorum(n) {
+  const q = localStorage.getItem(QUORUM);
+  return q === null || q === "" ? n : Number(q);
+}
 
 async function witnessKeys() {
   const out = [];
@@ -66,10 +73,18 @@ async function checkpoint() {
       checks.push(verdict(ok, "the checkpoint is signed by the key you supplied",
         ok ? "Ed25519, WebCrypto" : "no valid signature by " + vkey.name + " " + vkey.id));
       const ws = await witnessKeys();
+      let good = 0;
       for (const w of ws) {
         const t = await verifyCosignature(note, w);
+        if (t !== null) good++;
         checks.push(verdict(t !== null, "cosigned by the witness " + w.name,
           t !== null ? "at " + when(t) : "no valid cosignature by that key"));
+      }
+      if (ws.length) {
+        const q = quorum(ws.length);
+        checks.push(verdict(good >= q, "a quorum of witnesses: " + good + " of the " + ws.length +
+          " pinned cosigned it, " + q + " required",
+          good >= q ? null : "fewer valid cosignatures than the quorum you set"));
       }
       const cos = n.sigs.filter((s) => s.name !== vkey.name && !ws.some((w) => w.name === s.name));
       if (cos.length)
@@ -259,7 +274,19 @@ document.getElementById("key-form").addEventListener("submit", async (ev) => {
 });
 document.getElementById("witness-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  localStorage.setItem(WITNESSES, document.getElementById("wkeys").value.trim());
+  const keys = document.getElementById("wkeys").value.trim();
+  const q = document.getElementById("wquorum").value.trim();
+  const n = keys ? keys.split("\n").filter((l) => l.trim()).length : 0;
+  const status = document.getElementById("witness-status");
+  if (q !== "" && (!/^[0-9]+$/.test(q) || Number(q) > n)) {
+    clear(status, notice("The quorum must be a whole number, at most the " + n +
+      " witness key(s) given.", "error"));
+    return;
+  }
+  clear(status);
+  localStorage.setItem(WITNESSES, keys);
+  if (q === "") localStorage.removeItem(QUORUM);
+  else localStorage.setItem(QUORUM, q);
   await checkpoint();
 });
 document.getElementById("key-forget").addEventListener("click", async () => {
@@ -286,6 +313,7 @@ document.getElementById("filter-form").addEventListener("submit", (ev) => {
 
 (async () => {
   document.getElementById("wkeys").value = localStorage.getItem(WITNESSES) || "";
+  document.getElementById("wquorum").value = localStorage.getItem(QUORUM) || "";
   await loadKey();
   await checkpoint();
   const m = /^\/entry\/([0-9]+)$/.exec(location.pathname);
