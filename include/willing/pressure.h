@@ -79,7 +79,8 @@ wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, u
  * The import snapshots (snapshots.c), every pressure.snapshot of list (NULL:
  * of every list) by (list, entry): with json, {"data_version": version, "list"
  * (when given), "snapshots": [{"list", "date", "file", "counts": {"subjects",
- * "added", "amended", "delisted"}, "entry", "author"}]} (the caller decrefs);
+ * "added", "amended", "delisted"}, "entry", "base" (the snapshot it was
+ * compared against, null for the list's first), "author"}]} (the caller decrefs);
  * else appended to csv as a header row and a row each (the caller frees;
  * too_large over WL_PRESSURE_CSV_MAX). version: the log's size of the read.
  */

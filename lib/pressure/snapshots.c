@@ -36,6 +36,8 @@ static wl_rc one(void *ctx, const wl_store_snapshot *p)
     listing *l = ctx;
     json_t *body = json_loads(p->body, 0, NULL), *c = json_object(), *o;
     const json_t *in = json_object_get(body, "counts");
+    /* the entry of the snapshot it was compared against; 0: none (the list's first) */
+    json_int_t base = json_integer_value(json_object_get(body, "base"));
     wl_rc rc = WL_OK;
     for (size_t i = 0; c && i < 4; i++) /* the body's check vouched for each */
         if (json_object_set(c, counts[i], json_object_get(in, counts[i])) != 0) {
@@ -46,18 +48,21 @@ static wl_rc one(void *ctx, const wl_store_snapshot *p)
     if (c == NULL)
         return WL_ERR_NOMEM;
     if (l->csv) {
-        char n[4][24], entry[24];
+        char n[4][24], entry[24], from[24] = "";
         for (size_t i = 0; i < 4; i++)
             snprintf(n[i], sizeof n[i], "%lld",
                      (long long)json_integer_value(json_object_get(c, counts[i])));
         snprintf(entry, sizeof entry, "%llu", (unsigned long long)p->idx);
-        const char *row[] = {p->list, p->date, p->file, n[0],      n[1],
-                             n[2],    n[3],    entry,   p->author, l->ver};
+        if (base > 0)
+            snprintf(from, sizeof from, "%lld", (long long)base);
+        const char *row[] = {p->list, p->date, p->file, n[0],      n[1],  n[2],
+                             n[3],    entry,   from,    p->author, l->ver};
         json_decref(c);
-        return cells(l->csv, row, 10);
+        return cells(l->csv, row, 11);
     }
-    o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:s}", "list", p->list, "date", p->date, "file",
-                  p->file, "counts", c, "entry", (json_int_t)p->idx, "author", p->author);
+    o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:s}", "list", p->list, "date", p->date, "file",
+                  p->file, "counts", c, "entry", (json_int_t)p->idx, "base",
+                  base > 0 ? json_integer(base) : json_null(), "author", p->author);
     if (o == NULL || json_array_append_new(l->arr, o) != 0)
         rc = WL_ERR_NOMEM;
     return rc;
@@ -66,15 +71,16 @@ static wl_rc one(void *ctx, const wl_store_snapshot *p)
 wl_rc wl_pressure_snapshots(wl_store *s, const char *list, uint64_t version, json_t **json,
                             wl_buf *csv, wl_error *err)
 {
-    static const char *const head[] = {"list",    "date",     "file",  "subjects", "added",
-                                       "amended", "delisted", "entry", "author",   "data_version"};
+    static const char *const head[] = {"list",  "date",    "file",        "subjects",
+                                       "added", "amended", "delisted",    "entry",
+                                       "base",  "author",  "data_version"};
     listing l = {NULL, csv, ""};
     wl_rc rc = WL_OK;
     if (json)
         *json = NULL;
     snprintf(l.ver, sizeof l.ver, "%llu", (unsigned long long)version);
     if (csv)
-        rc = cells(csv, head, 10);
+        rc = cells(csv, head, 11);
     else if ((l.arr = json_array()) == NULL)
         rc = WL_ERR_NOMEM;
     if (rc == WL_OK)

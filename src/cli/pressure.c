@@ -396,9 +396,9 @@ static int run_snapshots(const cli_cmd *self, int argc, char **argv)
            json_array_size(json_object_get(a, "snapshots")));
     json_array_foreach(json_object_get(a, "snapshots"), i, p)
     {
-        const json_t *k = json_object_get(p, "counts");
+        const json_t *k = json_object_get(p, "counts"), *base = json_object_get(p, "base");
         printf("%s %s entry %lld: %lld subjects, %lld added, %lld amended, %lld delisted; "
-               "file %s\n",
+               "file %s",
                cli_str(p, "list", "?"), cli_str(p, "date", "?"),
                (long long)json_integer_value(json_object_get(p, "entry")),
                (long long)json_integer_value(json_object_get(k, "subjects")),
@@ -406,6 +406,9 @@ static int run_snapshots(const cli_cmd *self, int argc, char **argv)
                (long long)json_integer_value(json_object_get(k, "amended")),
                (long long)json_integer_value(json_object_get(k, "delisted")),
                cli_str(p, "file", "?"));
+        if (json_is_integer(base))
+            printf("; against entry %lld", (long long)json_integer_value(base));
+        printf("\n");
     }
     json_decref(a);
     return 0;
@@ -456,7 +459,8 @@ static const cli_cmd pressure_subs[] = {
     {"pressure", "snapshots", "--server URL [--list L] [--csv] [--json]",
      "Prints the import snapshots the server holds, each list's in the order imported:\n"
      "the list, the file's date, its entry, the counts (subjects in the file, added,\n"
-     "amended, delisted) and the file's SHA-256; with the data version (the log's size)\n"
+     "amended, delisted), the file's SHA-256 and the entry of the snapshot it was\n"
+     "compared against (none for a list's first); with the data version (the log's size)\n"
      "it was read at. --list L prints list L's alone; --csv the server's CSV\n"
      "(GET /api/v1/pressure/snapshots.csv), --json the whole answer.\n",
      run_snapshots},

@@ -210,12 +210,13 @@ ok("an unknown facility shows the server's refusal",
   const snapRows = () => page.$$eval("#snap-table tbody tr", (trs) => trs.map((tr) =>
     [...tr.querySelectorAll("td")].map((td) => td.textContent)));
   const want = (s) => [s.list, s.date, "#" + s.entry, ...["subjects", "added", "amended", "delisted"]
-    .map((k) => String(s.counts[k])), s.file];
+    .map((k) => String(s.counts[k])), s.base == null ? "(the list's first)" : "#" + s.base, s.file];
   const shown = await until(() => document.querySelectorAll("#snap-table tbody tr").length === 3);
   const rows = shown ? await snapRows() : [];
   ok("the imports listed as the API gives them: OFAC's two in order, then the UN's",
     a.snapshots.length === 3 && JSON.stringify(rows) === JSON.stringify(a.snapshots.map(want)) &&
     rows[0][1] === "2024-01-10" && rows[1][1] === "2024-02-10" && rows[1][5] === "3" && rows[2][0] === "un-sc" &&
+    rows[1][7] === rows[0][2] && rows[0][7] === "(the list's first)" &&
     (await text("#snap-summary")).includes("data version " + a.data_version), JSON.stringify(rows));
   ok("... each linking its entry, with the CSV of them all",
     (await page.getAttribute("#snap-table tbody tr a", "href")) === "/entry/" + a.snapshots[0].entry &&

@@ -51,6 +51,7 @@ assert [(x['list'], x['file'], x['date']) for x in s] == [
     ('ofac-sdn', '$H1', '2021-07-01'), ('ofac-sdn', '$H2', '2021-08-01'),
     ('uk-fcdo', '$UKHASH', '2026-08-14')], s
 assert [x['entry'] for x in s] == [idx[1], idx[2], idx[0]], (s, idx)
+assert [x['base'] for x in s] == [None, idx[1], None], s
 assert s[1]['counts'] == {'subjects': 8977, 'added': 8977, 'amended': 0, 'delisted': 0}, s
 assert s[2]['counts'] == {'subjects': 4, 'added': 4, 'amended': 0, 'delisted': 0}, s
 assert all(x['author'] == 'operator' for x in s), s
@@ -67,8 +68,9 @@ r = urllib.request.urlopen('$URL/api/v1/pressure/snapshots.csv?list=ofac-sdn')
 assert r.headers['Content-Type'].startswith('text/csv'), r.headers
 rows = list(csv.reader(io.StringIO(r.read().decode())))
 o = json.load(urllib.request.urlopen('$URL/api/v1/pressure/snapshots?list=ofac-sdn'))
-assert rows[0] == ['list', 'date', 'file', 'subjects', 'added', 'amended', 'delisted', 'entry', 'author', 'data_version'], rows
-assert rows[1:] == [[x['list'], x['date'], x['file'], *(str(x['counts'][k]) for k in ('subjects', 'added', 'amended', 'delisted')), str(x['entry']), 'operator', str(o['data_version'])] for x in o['snapshots']], rows"
+assert rows[0] == ['list', 'date', 'file', 'subjects', 'added', 'amended', 'delisted', 'entry', 'base', 'author', 'data_version'], rows
+assert rows[1:] == [[x['list'], x['date'], x['file'], *(str(x['counts'][k]) for k in ('subjects', 'added', 'amended', 'delisted')), str(x['entry']), str(x['base'] or ''), 'operator', str(o['data_version'])] for x in o['snapshots']], rows
+assert rows[1][8] == '' and rows[2][8] == rows[1][7], rows"
 
 st=$(status GET "/api/v1/pressure/snapshots?list=")
 check "an empty list is 400 bad_query" sh -c "[ '$st' = 400 ] && grep -q bad_query '$T/body'"
@@ -81,7 +83,8 @@ check "... and the server still answers" curl -fs -o /dev/null "$URL/api/v1/pres
 check "willing pressure snapshots --help says what it prints" sh -c "'$W' pressure snapshots --help | grep -q 'SHA-256'"
 check "willing pressure snapshots prints each snapshot" sh -c "'$W' pressure snapshots --server '$URL' >'$T/out' &&
   grep -q '^data version [0-9]*: 3 snapshots' '$T/out' &&
-  grep -q '^ofac-sdn 2021-08-01 entry $(q "SELECT max(idx) FROM pressure_snapshots"): 8977 subjects, 8977 added, 0 amended, 0 delisted; file $H2' '$T/out' &&
+  grep -q '^ofac-sdn 2021-08-01 entry $(q "SELECT max(idx) FROM pressure_snapshots"): 8977 subjects, 8977 added, 0 amended, 0 delisted; file $H2; against entry $(q "SELECT min(idx) FROM pressure_snapshots WHERE list = 'ofac-sdn'")\$' '$T/out' &&
+  grep -q '^ofac-sdn 2021-07-01 entry [0-9]*: .*; file $H1\$' '$T/out' &&
   grep -q '^uk-fcdo 2026-08-14 entry [0-9]*: 4 subjects, 4 added' '$T/out'"
 check "... --list L its list's alone" sh -c "'$W' pressure snapshots --server '$URL' --list uk-fcdo >'$T/out' &&
   grep -q ': 1 snapshots' '$T/out' && ! grep -q ofac-sdn '$T/out'"

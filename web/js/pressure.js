@@ -153,9 +153,10 @@ async function snapshots(list, chosen) {
         version(a.data_version) + "."),
       a.snapshots.length ? el("div", { id: "snap-table" }, table("Imports of " + (list || "every list") +
         ", each list's in the order imported", ["List", "File's date", "Entry", "Subjects in the " +
-        "file", "Added", "Amended", "Delisted", "File's SHA-256"], a.snapshots.map((s) => [s.list,
-        s.date, el("a", { href: "/entry/" + s.entry }, "#" + s.entry),
-        ...COUNTS.map((k) => String(s.counts[k])), el("code", { class: "hash" }, s.file)])))
+        "file", "Added", "Amended", "Delisted", "Compared against", "File's SHA-256"],
+        a.snapshots.map((s) => [s.list, s.date, el("a", { href: "/entry/" + s.entry }, "#" + s.entry),
+          ...COUNTS.map((k) => String(s.counts[k])), s.base == null ? "(the list's first)"
+            : el("a", { href: "/entry/" + s.base }, "#" + s.base), el("code", { class: "hash" }, s.file)])))
         : el("p", {}, "No list has been imported yet."),
       csvLink(q(API + "/snapshots.csv", { list }), list ? "the imports of " + list : "every import"));
     if (chosen) pick.focus();
