@@ -65,7 +65,7 @@ static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const ch
  * body, from the state kept) and the one offered (the note as received).
  */
 static void split_view(const wl_checkpoint *cp, const char *note, size_t len, uint64_t stored,
-                       const uint8_t stored_root[32])
+                       const uint8_t stored_root[32], const char *how)
 {
     wl_checkpoint had;
     char body[WL_ORIGIN_MAX + 80];
@@ -80,10 +80,10 @@ static void split_view(const wl_checkpoint *cp, const char *note, size_t len, ui
     if (wl_checkpoint_format(&had, body, sizeof body) == 0)
         body[0] = '\0';
     fprintf(stderr,
-            "willing witness: a split view of %s, refused: the checkpoint offered is not proven "
-            "consistent with the one it cosigned.\nwilling witness: cosigned:\n%s"
+            "willing witness: a split view of %s, refused (%s): the checkpoint offered is not "
+            "proven consistent with the one it cosigned.\nwilling witness: cosigned:\n%s"
             "willing witness: offered:\n%.*s",
-            cp->origin, body, (int)len, note);
+            cp->origin, how, body, (int)len, note);
 }
 
 static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size_t len)
@@ -155,7 +155,7 @@ static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size
         goto rollback;
     }
     if (old == cp.size && old > 0 && memcmp(stored_root, cp.root, 32) != 0) {
-        split_view(&cp, p, (size_t)(end - p), stored, stored_root);
+        split_view(&cp, p, (size_t)(end - p), stored, stored_root, "409: its size, another root");
         snprintf(line, sizeof line, "%llu\n", (unsigned long long)stored);
         ret = reply(c, MHD_HTTP_CONFLICT, "text/x.tlog.size", line);
         goto rollback;
@@ -163,7 +163,8 @@ static enum MHD_Result add_checkpoint(struct MHD_Connection *c, char *body, size
     if (old > 0 && old < cp.size &&
         wl_merkle_verify_consistency(old, cp.size, stored_root, cp.root,
                                      (const uint8_t(*)[32])proof, np) != WL_OK) {
-        split_view(&cp, p, (size_t)(end - p), stored, stored_root);
+        split_view(&cp, p, (size_t)(end - p), stored, stored_root,
+                   "422: the consistency proof does not verify");
         ret = plain(c, MHD_HTTP_UNPROCESSABLE_CONTENT, "the consistency proof does not verify\n");
         goto rollback;
     }

@@ -146,12 +146,19 @@ curl -s "$QURL/log/checkpoint" >"$T/cpA"
 vfy >/dev/null # the client's state: the log's checkpoint
 start_server fork --witness "$WURL+$WVK"
 FURL=$URL
-for t in elsewhere again; do
-  "$W" append --server "$FURL" --key "$T/uk.key" --kind statement --body "{\"text\":\"$t\"}" >/dev/null
-done
+splits() { [ "$(grep -c 'a split view of test.example/q' "$T/ws.log")" = "$1" ]; }
+# the copy at the log's size with another root: the witness answers 409 (C2SP: the same
+# size as the one it cosigned, another root); then two entries on: the proof fails, 422
+"$W" append --server "$FURL" --key "$T/uk.key" --kind statement --body '{"text":"elsewhere"}' >/dev/null
+wait_checkpoint $((SIZE + 1))
+wait_for "the witness to report the split view at the same size" splits 1
+"$W" append --server "$FURL" --key "$T/uk.key" --kind statement --body '{"text":"again"}' >/dev/null
 wait_checkpoint $((SIZE + 2))
 curl -s "$FURL/log/checkpoint" >"$T/cpB"
-wait_for "the witness to report the split view" grep -q 'a split view of test.example/q' "$T/ws.log"
+wait_for "the witness to report the split view a size further" splits 2
+check "the witness refused both: 409 at the same size, 422 beyond it" sh -c \
+  "grep -q 'split view of test.example/q, refused (409: its size, another root)' '$T/ws.log' &&
+   grep -q 'split view of test.example/q, refused (422: the consistency proof does not verify)' '$T/ws.log'"
 check "the witness refused to cosign the copy's checkpoint" sh -c \
   "! grep -q '^— witness.example/ws ' '$T/cpB'"
 check "  ... and the copy's server says why, once" \

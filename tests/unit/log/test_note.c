@@ -156,6 +156,37 @@ static void test_checkpoint_and_cosignature(void **state)
         n2.sigs[1].sig[7] ^= 1;
         assert_int_equal(wl_note_verify(&n2, keys, 2, ok, times), WL_ERR_SIGNATURE);
     }
+    /* a quorum: each witness key on its own, a bad line counts as none */
+    {
+        wl_key w2k;
+        wl_vkey ws[2];
+        uint8_t v[2];
+        uint64_t t[2];
+        char why[300];
+        wl_note n2 = n;
+        wl_key_generate(&w2k);
+        ws[0] = wv;
+        assert_int_equal(wl_vkey_make("witness.example/w2", WL_SIGTYPE_COSIG_V1, w2k.pk, &ws[1]),
+                         WL_OK);
+        assert_int_equal(wl_note_cosigned(&n, ws, 2, v, t), 1);
+        assert_int_equal(v[0], 1);
+        assert_int_equal(v[1], 0);
+        assert_int_equal(t[0], 1679315147);
+        assert_int_equal(t[1], 0);
+        assert_int_equal(wl_note_quorum(ws, v, 2, 1, why, sizeof why), WL_OK);
+        assert_int_equal(wl_note_quorum(ws, v, 2, 2, why, sizeof why), WL_ERR_SIGNATURE);
+        assert_string_equal(why, "1 valid cosignature of the 2 witnesses given, 2 required; "
+                                 "valid: witness.example/w1; none valid from: witness.example/w2");
+        assert_int_equal(wl_note_quorum(ws, v, 2, 0, why, sizeof why), WL_OK);
+        n2.sigs[1].sig[7] ^= 1; /* w1's line no longer verifies: none from w1 */
+        assert_int_equal(wl_note_cosigned(&n2, ws, 2, v, t), 0);
+        assert_int_equal(v[0], 0);
+        assert_int_equal(wl_note_quorum(ws, v, 2, 1, why, sizeof why), WL_ERR_SIGNATURE);
+        assert_string_equal(why, "0 valid cosignatures of the 2 witnesses given, 1 required; "
+                                 "none valid from: witness.example/w1, witness.example/w2");
+        /* the log's own signature still verifies on its own */
+        assert_int_equal(wl_note_verify(&n2, keys, 1, ok, NULL), WL_OK);
+    }
     /* malformed checkpoints */
     assert_int_not_equal(wl_checkpoint_parse("o\n01\nAAAA\n", 11, &back), WL_OK);
     assert_int_not_equal(wl_checkpoint_parse("o\n1\nAAAA\n", 9, &back), WL_OK);
