@@ -241,16 +241,16 @@
 #define WL_THRESHOLDS_MAX 1000u            /* thresholds the alerts weigh; more is refused */
 
 /* Names and screening (lib/pressure/names*.c, docs/internals/pressure.md, "Names"). */
-#define WL_NAME_MAX_BYTES 512u             /* bytes of one name as written (UTF-8) */
-#define WL_NAME_KEY_BYTES 2048u            /* bytes of one key: a name folded to ASCII tokens */
-#define WL_NAME_TOKENS_MAX 32u             /* words of one name */
-#define WL_NAME_IDS_MAX 16u                /* identifiers of one screening query */
-#define WL_SCREEN_LIMIT_DEFAULT 10u        /* candidates one screening answers by default */
-#define WL_SCREEN_LIMIT_MAX 100u           /* candidates one screening answers at most */
-#define WL_SCREEN_CSV_MAX (8u << 20)       /* bytes of a CSV of names screened in one request */
-#define WL_SCREEN_ROWS_MAX 100000u         /* rows of a CSV of names screened in one request */
-#define WL_SCREEN_CSV_OUT_MAX (256u << 20) /* bytes of the CSV answer to one */
-#define WL_PRESSURE_PAGE_MAX 1000u /* GET /api/v1/pressure/subjects: designations in one page */
+#define WL_NAME_MAX_BYTES 512u        /* bytes of one name as written (UTF-8) */
+#define WL_NAME_KEY_BYTES 2048u       /* bytes of one key: a name folded to ASCII tokens */
+#define WL_NAME_TOKENS_MAX 32u        /* words of one name */
+#define WL_NAME_IDS_MAX 16u           /* identifiers of one screening query */
+#define WL_SCREEN_LIMIT_DEFAULT 10u   /* candidates one screening answers by default */
+#define WL_SCREEN_LIMIT_MAX 100u      /* candidates one screening answers at most */
+#define WL_SCREEN_CSV_MAX (8u << 20)  /* bytes of a CSV of names screened in one request */
+#define WL_SCREEN_ROWS_MAX 100000u    /* rows of a CSV of names screened in one request */
+#define WL_SCREEN_OUT_MAX (32u << 20) /* bytes of the answer to one (JSON or CSV) */
+#define WL_PRESSURE_PAGE_MAX 1000u    /* GET /api/v1/pressure/subjects: designations in one page */
 #define WL_PRESSURE_PAGE_DEFAULT 100u
 #define WL_OFAC_FILE_MAX (64u << 20)      /* bytes of one of OFAC's SDN CSV files */
 #define WL_OFAC_REJECTS_MAX 1000u         /* refused records reported; more are counted */

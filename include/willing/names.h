@@ -48,8 +48,10 @@ typedef struct {
  * U+0400-U+04FF) gives a key by each transliteration; any other, one key of
  * the name folded as written. Errors, with out zeroed: name_too_long
  * (WL_ERR_TOO_LARGE: over WL_NAME_MAX_BYTES, or words over WL_NAME_TOKENS_MAX),
- * name_invalid (not UTF-8, or a control character), name_empty (no letter or
- * digit), icu (ICU failed).
+ * name_invalid (not UTF-8, a control character, or a bidirectional control or
+ * invisible character such as U+202E or U+200B, named by its code point; the
+ * zero-width non-joiner and joiner are kept and left out of the keys),
+ * name_empty (no letter or digit), icu (ICU failed).
  */
 wl_rc wl_names_keys(wl_names *n, const char *name, size_t len, wl_name_keys *out,
                     wl_error *err) WL_MUST;
@@ -164,8 +166,8 @@ typedef struct {
     uint64_t subject;
     double score;           /* 0 to 1: the documented score, never a verdict */
     double name_score;      /* the name's part of it */
-    const char *name;       /* the subject's name that agreed best, as written */
-    const char *key;        /* its key that met the query's (the exact form) */
+    const char *name;       /* the name that agreed best as written (else the primary name) */
+    const char *key;        /* its key that met the query's (exact form); NULL: no name agreed */
     unsigned schemes;       /* WL_NAME_* that gave that key */
     unsigned query_schemes; /* WL_NAME_* that gave the query's key it met */
     wl_name_match how;

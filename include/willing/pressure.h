@@ -67,10 +67,11 @@ wl_rc wl_pressure_decision_apply(wl_store *s, const wl_pending *p, uint64_t inde
 /*
  * The stored designations by (source, subject), of one source (NULL: all),
  * after the cursor `after` (NULL: from the first; else a page's "next",
- * SOURCE:SUBJECT), at most limit: {"subjects": [...], "next"} ("next" only
- * when more follow), and with a source its latest "snapshot" ({"entry",
- * "file", "date"}, null when none) read with the page (an import's base).
- * bad_query for a cursor of another shape.
+ * SOURCE:SUBJECT), at most limit: {"data_version" (the log's size in the
+ * caller's read), "subjects": [...], "next"} ("next" only when more follow),
+ * and with a source its latest "snapshot" ({"entry", "file", "date"}, null
+ * when none) read with the page (an import's base). bad_query for a cursor
+ * of another shape.
  */
 wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, uint64_t limit,
                            json_t **out, wl_error *err) WL_MUST;
@@ -101,11 +102,18 @@ uint64_t wl_pressure_index_version(const wl_pressure_index *pi);
 wl_rc wl_pressure_screen(wl_names *n, const wl_pressure_index *pi, const wl_names_query *q,
                          json_t **out, wl_error *err) WL_MUST;
 /* The number of subjects in pi; the candidates of a screening as JSON (an array, NULL when out of
- * memory), each as wl_pressure_screen gives it. */
+ * memory), each as wl_pressure_screen gives it: "score" and "name_score" to the hundredth, to be
+ * written with WL_SCREEN_JSON_FLAGS so that 0.72 prints as 0.72. */
 size_t wl_pressure_index_subjects(const wl_pressure_index *pi);
 const wl_names_index *wl_pressure_index_names(const wl_pressure_index *pi);
 json_t *wl_pressure_candidates_json(const wl_pressure_index *pi, const wl_names_candidate *c,
                                     size_t count);
+#define WL_SCREEN_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+/* How a candidate's name agreed ("none", "partial", "loose", "exact"); how its date of birth
+ * (country 0: "unknown", "disagree", "year", "month", "day") or its country (country 1:
+ * "unknown", "disagree", "same") compared. */
+const char *wl_pressure_match_text(wl_name_match m);
+const char *wl_pressure_agree_text(wl_name_agree a, int country);
 /* The designation behind candidate subject id of pi: its list, subject, type and entry. */
 void wl_pressure_index_ref(const wl_pressure_index *pi, uint64_t id, const char **source,
                            const char **subject, const char **type, uint64_t *entry);
@@ -125,15 +133,22 @@ wl_rc wl_pressure_id_parse(char *text, wl_name_id *id, wl_error *err) WL_MUST;
 /*
  * Screens every row of a CSV of names (UTF-8, RFC 4180, a header row naming
  * its columns: name, and optional dob, country, ref and any number of id) against pi,
- * at most limit candidates each. as_csv 0: *json {"data_version",
- * "subjects_screened", "rows", "refused", "results": [{"line", "ref"?, "name",
- * "candidates"} or {"line", "ref"?, "name", "error", "message"}]}; as_csv 1:
- * the same as CSV text appended to csv (one line per candidate, one for a row
- * with none or refused). A row's own fault refuses that row alone; the file's
- * (not CSV, a quote out of place, no name column, a column of another name,
- * more than WL_SCREEN_ROWS_MAX rows) refuses the call: WL_ERR_INVALID or
- * WL_ERR_TOO_LARGE, *line the line (0 when none), err naming it.
+ * at most limit candidates each, the answer's text appended to out (empty on entry;
+ * the caller frees it with wl_buf_free; freed on failure). as_csv 0: JSON
+ * {"data_version", "subjects_screened", "name_keys", "results": [{"line", "ref"?,
+ * "name", "candidates"} or {"line", "ref"?, "name", "error", "message"}], "rows",
+ * "refused"}; as_csv 1: the same as CSV (one line per candidate, one for a row with
+ * none or refused). Each row is written out as it is screened, so the memory held is
+ * the answer's text and one row's; the text is at most WL_SCREEN_OUT_MAX bytes, and the
+ * row that would pass it refuses the call (answer_too_large, WL_ERR_TOO_LARGE). A row's
+ * own fault refuses that row alone; the file's (not CSV, a quote out of place, no name
+ * column, a column of another name, more than WL_SCREEN_ROWS_MAX rows) refuses the
+ * call: WL_ERR_INVALID or WL_ERR_TOO_LARGE, *line the line (0 when none), err naming it.
  */
+wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const char *text, size_t len,
+                             size_t limit, int as_csv, wl_buf *out, size_t *line,
+                             wl_error *err) WL_MUST;
+
 /*
  * The counterparties of every contract in instrument's subtree (a facility's contracts,
  * however deep; the contract itself when it is one), each screened against pi, at most
@@ -145,9 +160,5 @@ wl_rc wl_pressure_id_parse(char *text, wl_name_id *id, wl_error *err) WL_MUST;
 wl_rc wl_pressure_counterparties(wl_store *s, wl_names *n, const wl_pressure_index *pi,
                                  const char *instrument, size_t limit, json_t **out,
                                  wl_error *err) WL_MUST;
-
-wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const char *text, size_t len,
-                             size_t limit, int as_csv, json_t **json, wl_buf *csv, size_t *line,
-                             wl_error *err) WL_MUST;
 
 #endif

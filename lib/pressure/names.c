@@ -293,6 +293,28 @@ static void make_key(char *folded, unsigned words, wl_name_key *k)
     k->words = nw;
 }
 
+/*
+ * The characters a name may not hold though they are not controls: they draw
+ * nothing or reorder what is drawn, so a name could show unlike its letters
+ * ("Ivanov" written backwards behind U+202E) or two names look alike and
+ * differ. The bidirectional marks, embeddings, overrides and isolates
+ * (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), zero-width space
+ * U+200B, the soft hyphen U+00AD, the word joiner and invisible operators
+ * (U+2060-U+2064), the deprecated format characters (U+206A-U+206F), the byte
+ * order mark U+FEFF, the line and paragraph separators (U+2028-U+2029), the
+ * interlinear annotation marks (U+FFF9-U+FFFB) and the tags (U+E0000-U+E007F).
+ * Kept: the zero-width non-joiner and joiner (U+200C, U+200D), part of the
+ * spelling of Persian, Urdu and Indic names; they change only how the letters
+ * either side join, and the keys drop them (wl_names_open's folding).
+ */
+static int invisible(uint32_t cp)
+{
+    return cp == 0xAD || cp == 0x61C || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+           (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
 wl_rc wl_names_check(const char *name, size_t len, int *cyrillic, wl_error *err)
 {
     const unsigned char *s = (const unsigned char *)name;
@@ -308,6 +330,11 @@ wl_rc wl_names_check(const char *name, size_t len, int *cyrillic, wl_error *err)
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return wl_error_set(err, WL_ERR_INVALID, "name_invalid",
                                 "the name holds a control character (U+%04X)", (unsigned)cp);
+        if (invisible(cp))
+            return wl_error_set(err, WL_ERR_INVALID, "name_invalid",
+                                "the name holds U+%04X, a bidirectional control or invisible "
+                                "character: it would show the name unlike its letters",
+                                (unsigned)cp);
         if (cp >= 0x400 && cp <= 0x4FF)
             cyr = 1;
     }
@@ -459,8 +486,15 @@ wl_rc wl_names_open(wl_names **out, wl_error *err)
         return wl_error_set(err, WL_ERR_NOMEM, "nomem", "out of memory");
     n->ru = open_one("Russian-Latin/BGN", &st);
     n->uk = open_one("Ukrainian-Latin/BGN", &st);
-    /* any script to Latin; primes, middle dots and curly apostrophes off; accents off; ASCII */
-    n->fold = open_one("Any-Latin; [\\u00B7\\u02B9\\u02BA\\u2018\\u2019\\u201C\\u201D] Remove; "
+    /*
+     * Compatibility forms made plain (NFKC: U+337F, a ligature, full-width letters, Arabic
+     * presentation forms) before any script goes to Latin, which knows only the plain ones;
+     * the zero-width non-joiner and joiner off (NFKC first: a set at the head of the chain
+     * would filter the whole of it); any script to Latin; primes, middle dots and curly
+     * apostrophes off; accents off; ASCII.
+     */
+    n->fold = open_one("NFKC; [\\u200C\\u200D] Remove; Any-Latin; "
+                       "[\\u00B7\\u02B9\\u02BA\\u2018\\u2019\\u201C\\u201D] Remove; "
                        "NFKD; [:Nonspacing Mark:] Remove; Latin-ASCII; Lower",
                        &st);
     if (U_FAILURE(st)) {

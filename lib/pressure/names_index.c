@@ -269,6 +269,13 @@ wl_rc wl_names_index_add(wl_names_index *ix, wl_names *n, const wl_names_subject
     }
     nsubject *e = &ix->subjects[subj];
     e->id = s->id;
+    /* its primary name (else its first): a candidate found by an identifier alone is named by it */
+    e->primary = n0 < ix->nnames ? ix->names[n0].text : UINT32_MAX;
+    for (size_t i = n0; i < ix->nnames; i++)
+        if (!ix->names[i].alias) {
+            e->primary = ix->names[i].text;
+            break;
+        }
     e->dob0 = (uint32_t)ix->ndobs, e->ndob = (uint32_t)s->n_dobs;
     e->ctry0 = (uint32_t)ix->nctry, e->nctry = 0;
     if (wl_names_grow(&ix->dobs, &ix->dcap, ix->ndobs + s->n_dobs, sizeof *ix->dobs) != 0 ||

@@ -61,6 +61,7 @@ typedef struct {
 typedef struct {
     uint64_t id;
     uint32_t dob0, ndob, ctry0, nctry;
+    uint32_t primary; /* arena offset of its primary name (else its first), UINT32_MAX: none */
 } nsubject;
 
 typedef struct {

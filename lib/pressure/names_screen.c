@@ -295,7 +295,8 @@ wl_rc wl_names_screen(wl_names *n, const wl_names_index *ix, const wl_names_quer
             o->schemes = e->schemes, o->query_schemes = n->query.key[c->variant].schemes;
             o->words_query = n->query.key[c->variant].words, o->words_name = e->words;
             o->alias = ix->names[e->name].alias, o->weak = ix->names[e->name].weak;
-        }
+        } else if (ix->subjects[c->subject].primary != UINT32_MAX) /* an identifier alone */
+            o->name = ix->arena + ix->subjects[c->subject].primary;
         if (c->idref != UINT32_MAX) {
             o->id_type = ix->arena + ix->idrefs[c->idref].type;
             o->id_value = ix->arena + ix->idrefs[c->idref].value;

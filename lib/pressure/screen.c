@@ -4,7 +4,9 @@
  * birth and identifiers read from text ("1961-05", "passport:C3442198"), and
  * a CSV of names screened row by row against the index of the listed
  * designations, each row's candidates (or why the row was refused) with its
- * line, as JSON or as CSV. The CSV reader is the flows importers'
+ * line, as JSON or as CSV, each row's written out as text as it is screened,
+ * the whole at most WL_SCREEN_OUT_MAX bytes (counted as it grows, never
+ * built and then measured). The CSV reader is the flows importers'
  * (lib/flows/csvimport.c). docs/internals/pressure.md, "Screening".
  */
 #include <stdio.h>
@@ -70,10 +72,13 @@ typedef struct {
     size_t ncols, rows, refused;
     int header_seen;
     wl_names_candidate *cands; /* WL_SCREEN_LIMIT_MAX, reused by every row */
-    json_t *results;
-    wl_buf *csv;
+    wl_buf *out;               /* the answer so far, JSON or CSV, at most WL_SCREEN_OUT_MAX */
+    wl_rc out_rc;              /* why put() stopped */
     uint64_t version;
 } screening;
+
+/* Room kept under WL_SCREEN_OUT_MAX for the JSON answer's last fields. */
+#define JSON_TAIL 128u
 
 static const char CSV_HEAD[] = "line,ref,name,error,message,rank,score,source,subject,type,entry,"
                                "candidate,match,dob,country,identifier,why,data_version\r\n";
@@ -114,8 +119,6 @@ static wl_rc csv_line(screening *sc, size_t line, const char *ref, const char *n
 {
     char num[32], score[16], entry[24], ver[24], nth[24], idt[400] = "";
     const char *src = NULL, *sub = NULL, *type = NULL;
-    static const char *const match[] = {"none", "partial", "loose", "exact"};
-    static const char *const agree[] = {"unknown", "disagree", "year", "month", "day"};
     uint64_t e = 0;
     wl_rc rc;
     snprintf(num, sizeof num, "%zu", line);
@@ -141,27 +144,40 @@ static wl_rc csv_line(screening *sc, size_t line, const char *ref, const char *n
                            type,
                            c ? entry : NULL,
                            c ? c->name : NULL,
-                           c ? match[c->how] : NULL,
-                           c ? agree[c->dob] : NULL,
-                           c ? agree[c->country] : NULL,
+                           c ? wl_pressure_match_text(c->how) : NULL,
+                           c ? wl_pressure_agree_text(c->dob, 0) : NULL,
+                           c ? wl_pressure_agree_text(c->country, 1) : NULL,
                            c && c->id_value ? idt : NULL,
                            c ? c->why : NULL,
                            ver};
     size_t n = sizeof cells / sizeof cells[0];
     for (size_t i = 0; i < n; i++)
-        if ((rc = wl_csv_cell(sc->csv, cells[i], i + 1 == n ? WL_CSV_LAST : 0,
-                              WL_SCREEN_CSV_OUT_MAX)) != WL_OK)
+        if ((rc = wl_csv_cell(sc->out, cells[i], i + 1 == n ? WL_CSV_LAST : 0,
+                              WL_SCREEN_OUT_MAX)) != WL_OK)
             return rc;
     return WL_OK;
 }
 
-/* The row's answer: its candidates, or bad (its refusal). */
+/* jansson's text of a row into the answer, counted as it comes: -1 past the ceiling. */
+static int put(const char *buf, size_t size, void *ctx)
+{
+    screening *sc = ctx;
+    sc->out_rc = wl_buf_append(sc->out, buf, size, WL_SCREEN_OUT_MAX - JSON_TAIL);
+    return sc->out_rc == WL_OK ? 0 : -1;
+}
+
+/*
+ * The row's answer: its candidates, or bad (its refusal). As JSON, the row's
+ * object (at most WL_SCREEN_LIMIT_MAX candidates) is written out and freed at
+ * once, so the memory held is the answer's text and one row, and the text
+ * stops at the ceiling as it grows (WL_ERR_TOO_LARGE) rather than after.
+ */
 static wl_rc answer(screening *sc, size_t line, const char *ref, const char *name,
                     const wl_error *bad, size_t count)
 {
+    wl_rc rc = WL_OK;
     json_t *o;
     if (sc->as_csv) {
-        wl_rc rc = WL_OK;
         if (bad || count == 0)
             return csv_line(sc, line, ref, name, bad, 0, NULL);
         for (size_t i = 0; i < count && rc == WL_OK; i++)
@@ -179,7 +195,14 @@ static wl_rc answer(screening *sc, size_t line, const char *ref, const char *nam
             o = NULL;
         }
     }
-    return o && json_array_append_new(sc->results, o) == 0 ? WL_OK : WL_ERR_NOMEM;
+    if (o == NULL)
+        return WL_ERR_NOMEM;
+    sc->out_rc = WL_OK;
+    if ((sc->rows > 1 && put(",", 1, sc) != 0) ||
+        json_dump_callback(o, put, sc, WL_SCREEN_JSON_FLAGS) != 0)
+        rc = sc->out_rc != WL_OK ? sc->out_rc : WL_ERR_NOMEM;
+    json_decref(o);
+    return rc;
 }
 
 static wl_rc row(void *ctx, const wl_csv_record *r, wl_error *err)
@@ -229,7 +252,8 @@ static wl_rc row(void *ctx, const wl_csv_record *r, wl_error *err)
     q.ids = ids;
     if (rc == WL_OK && r->n != sc->ncols)
         rc = wl_error_set(&bad, WL_ERR_INVALID, "bad_row",
-                          "%zu fields where the header has %zu columns", r->n, sc->ncols);
+                          "the row has %zu field%s where the header has %zu column%s", r->n,
+                          r->n == 1 ? "" : "s", sc->ncols, sc->ncols == 1 ? "" : "s");
     if (rc == WL_OK && q.country && strlen(q.country) > WL_PRESSURE_TEXT_BYTES)
         rc = wl_error_set(&bad, WL_ERR_TOO_LARGE, "bad_country", "country: at most %u bytes",
                           WL_PRESSURE_TEXT_BYTES);
@@ -245,28 +269,48 @@ static wl_rc row(void *ctx, const wl_csv_record *r, wl_error *err)
         q.name = NULL;
     rc = answer(sc, r->line, ref, q.name, rc == WL_OK ? NULL : &bad, count);
     if (rc == WL_ERR_TOO_LARGE)
-        return wl_error_set(err, rc, "too_large", "the answer passes %u bytes: split the file",
-                            WL_SCREEN_CSV_OUT_MAX);
+        return wl_error_set(err, rc, "answer_too_large",
+                            "the answer passes %u bytes (WL_SCREEN_OUT_MAX): split the file or "
+                            "ask fewer candidates a name (limit)",
+                            WL_SCREEN_OUT_MAX);
     return rc == WL_OK ? WL_OK : wl_error_set(err, rc, "internal", "pressure: out of memory");
 }
 
+/* The JSON answer's first fields and the opening of its results. */
+static wl_rc json_head(screening *sc)
+{
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "{\"data_version\":%llu,\"subjects_screened\":%zu,\"name_keys\":%zu,"
+                     "\"results\":[",
+                     (unsigned long long)sc->version, wl_pressure_index_subjects(sc->pi),
+                     wl_names_index_keys(wl_pressure_index_names(sc->pi)));
+    return wl_buf_append(sc->out, head, (size_t)n, WL_SCREEN_OUT_MAX - JSON_TAIL);
+}
+
+/* The JSON answer's last fields, in the room JSON_TAIL kept for them. */
+static wl_rc json_tail(screening *sc)
+{
+    char tail[JSON_TAIL];
+    int n = snprintf(tail, sizeof tail, "],\"rows\":%zu,\"refused\":%zu}", sc->rows, sc->refused);
+    return wl_buf_append(sc->out, tail, (size_t)n, WL_SCREEN_OUT_MAX);
+}
+
 wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const char *text, size_t len,
-                             size_t limit, int as_csv, json_t **json, wl_buf *csv, size_t *line,
-                             wl_error *err)
+                             size_t limit, int as_csv, wl_buf *out, size_t *line, wl_error *err)
 {
     screening *sc = wl_calloc(1, sizeof *sc);
     wl_rc rc;
-    *json = NULL;
     *line = 0;
-    if (sc == NULL || (sc->cands = wl_calloc(WL_SCREEN_LIMIT_MAX, sizeof *sc->cands)) == NULL ||
-        (!as_csv && (sc->results = json_array()) == NULL)) {
+    if (sc == NULL || (sc->cands = wl_calloc(WL_SCREEN_LIMIT_MAX, sizeof *sc->cands)) == NULL) {
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
         goto out;
     }
-    sc->names = n, sc->pi = pi, sc->limit = limit, sc->as_csv = as_csv, sc->csv = csv;
+    sc->names = n, sc->pi = pi, sc->limit = limit, sc->as_csv = as_csv, sc->out = out;
     sc->version = wl_pressure_index_version(pi);
-    if (as_csv &&
-        (rc = wl_buf_append(csv, CSV_HEAD, sizeof CSV_HEAD - 1, WL_SCREEN_CSV_OUT_MAX)) != WL_OK) {
+    rc = as_csv ? wl_buf_append(out, CSV_HEAD, sizeof CSV_HEAD - 1, WL_SCREEN_OUT_MAX)
+                : json_head(sc);
+    if (rc != WL_OK) {
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
         goto out;
     }
@@ -278,18 +322,13 @@ wl_rc wl_pressure_screen_csv(wl_names *n, const wl_pressure_index *pi, const cha
                           "dob, country, ref, id)");
         goto out;
     }
-    if (!as_csv && (*json = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "data_version",
-                                      (json_int_t)sc->version, "subjects_screened",
-                                      (json_int_t)wl_pressure_index_subjects(pi), "name_keys",
-                                      (json_int_t)wl_names_index_keys(wl_pressure_index_names(pi)),
-                                      "rows", (json_int_t)sc->rows, "refused",
-                                      (json_int_t)sc->refused, "results", sc->results)) == NULL)
+    if (!as_csv && json_tail(sc) != WL_OK)
         rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
 out:
-    if (sc) {
-        json_decref(sc->results);
+    if (rc != WL_OK)
+        wl_buf_free(out);
+    if (sc)
         wl_free(sc->cands);
-    }
     wl_free(sc);
     return rc;
 }

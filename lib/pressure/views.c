@@ -75,7 +75,10 @@ wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, u
     }
     if (p.arr == NULL)
         return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
-    rc = wl_store_designations(s, source, asrc, asub, limit + 1, page_row, &p);
+    uint64_t version = 0;
+    rc = wl_store_size(s, &version);
+    if (rc == WL_OK)
+        rc = wl_store_designations(s, source, asrc, asub, limit + 1, page_row, &p);
     if (rc != WL_OK) {
         json_decref(p.arr);
         return wl_error_set(err, rc, "storage", "pressure: cannot read the designations");
@@ -84,7 +87,13 @@ wl_rc wl_pressure_subjects(wl_store *s, const char *source, const char *after, u
         json_decref(p.arr);
         return rc;
     }
-    *out = json_object();
+    /* the log's size in the caller's read: the designations as of it */
+    *out = json_pack("{s:I}", "data_version", (json_int_t)version);
+    if (*out == NULL) {
+        json_decref(p.arr);
+        json_decref(snap);
+        return wl_error_set(err, WL_ERR_NOMEM, "internal", "pressure: out of memory");
+    }
     if (source)
         json_object_set_new(*out, "snapshot", snap);
     else
@@ -249,16 +258,28 @@ uint64_t wl_pressure_index_version(const wl_pressure_index *pi)
     return wl_names_index_version(pi->ix);
 }
 
-static const char *match_name(wl_name_match m)
+const char *wl_pressure_match_text(wl_name_match m)
 {
     static const char *const names[] = {"none", "partial", "loose", "exact"};
     return names[m];
 }
 
-static const char *agree_name(wl_name_agree a)
+const char *wl_pressure_agree_text(wl_name_agree a, int country)
 {
-    static const char *const names[] = {"unknown", "disagree", "year", "month", "day"};
-    return names[a];
+    static const char *const dob[] = {"unknown", "disagree", "year", "month", "day"};
+    /* a country agrees or not: no precision to name */
+    return country ? (a == WL_AGREE_DAY        ? "same"
+                      : a == WL_AGREE_DISAGREE ? "disagree"
+                                               : "unknown")
+                   : dob[a];
+}
+
+/* A score as the answer gives it: to the hundredth, as the why and the CSV print it. */
+static double hundredths(double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.2f", x);
+    return strtod(t, NULL);
 }
 
 json_t *wl_pressure_candidates_json(const wl_pressure_index *pi, const wl_names_candidate *c,
@@ -273,10 +294,11 @@ json_t *wl_pressure_candidates_json(const wl_pressure_index *pi, const wl_names_
         o = json_pack("{s:s, s:s, s:s, s:I, s:f, s:f, s:s?, s:s?, s:s, s:s, s:b, s:b, s:s, s:s,"
                       " s:s}",
                       "source", r->source, "subject", r->subject, "type", r->type, "entry",
-                      (json_int_t)r->entry, "score", c[i].score, "name_score", c[i].name_score,
-                      "name", c[i].name, "key", c[i].key, "schemes", schemes, "match",
-                      match_name(c[i].how), "alias", c[i].alias, "weak", c[i].weak, "dob",
-                      agree_name(c[i].dob), "country", agree_name(c[i].country), "why", c[i].why);
+                      (json_int_t)r->entry, "score", hundredths(c[i].score), "name_score",
+                      hundredths(c[i].name_score), "name", c[i].name, "key", c[i].key, "schemes",
+                      schemes, "match", wl_pressure_match_text(c[i].how), "alias", c[i].alias,
+                      "weak", c[i].weak, "dob", wl_pressure_agree_text(c[i].dob, 0), "country",
+                      wl_pressure_agree_text(c[i].country, 1), "why", c[i].why);
         if (o && c[i].id_type)
             json_object_set_new(o, "identifier",
                                 json_pack("{s:s, s:s}", "type", c[i].id_type, "value",

@@ -134,9 +134,9 @@ enum MHD_Result wl_respond_stream(struct MHD_Connection *c, unsigned status, con
  * whether any origin may read it (not for an answer that sets a cookie).
  */
 static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *body,
-                                    const char *name, const char *value, int cors)
+                                    size_t flags, const char *name, const char *value, int cors)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, flags);
     struct MHD_Response *r;
     enum MHD_Result ret;
     json_decref(body);
@@ -161,13 +161,19 @@ static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, j
 
 enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body)
 {
-    return respond_json(c, status, body, NULL, NULL, 1);
+    return respond_json(c, status, body, JSON_COMPACT, NULL, NULL, 1);
+}
+
+enum MHD_Result wl_respond_json_flags(struct MHD_Connection *c, unsigned status, json_t *body,
+                                      size_t flags)
+{
+    return respond_json(c, status, body, flags, NULL, NULL, 1);
 }
 
 enum MHD_Result wl_respond_json_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
                                        const char *cookie)
 {
-    return respond_json(c, status, body, MHD_HTTP_HEADER_SET_COOKIE, cookie, 0);
+    return respond_json(c, status, body, JSON_COMPACT, MHD_HTTP_HEADER_SET_COOKIE, cookie, 0);
 }
 
 enum MHD_Result wl_respond_busy(struct MHD_Connection *c)
@@ -176,7 +182,7 @@ enum MHD_Result wl_respond_busy(struct MHD_Connection *c)
                         json_pack("{s:s, s:s}", "error", "busy", "message",
                                   "the server holds as many request bodies as it can: try "
                                   "again in a second"),
-                        MHD_HTTP_HEADER_RETRY_AFTER, "1", 1);
+                        JSON_COMPACT, MHD_HTTP_HEADER_RETRY_AFTER, "1", 1);
 }
 
 enum MHD_Result wl_respond_error(struct MHD_Connection *c, unsigned status, const char *code,

@@ -17,6 +17,9 @@
 
 /* Queues body (taken, also on failure) as JSON, Cache-Control: no-store. */
 enum MHD_Result wl_respond_json(struct MHD_Connection *c, unsigned status, json_t *body);
+/* The same written with jansson's flags (JSON_COMPACT | JSON_REAL_PRECISION(n): reals short). */
+enum MHD_Result wl_respond_json_flags(struct MHD_Connection *c, unsigned status, json_t *body,
+                                      size_t flags);
 /* The same with a Set-Cookie header (and no Access-Control-Allow-Origin): console sessions. */
 enum MHD_Result wl_respond_json_cookie(struct MHD_Connection *c, unsigned status, json_t *body,
                                        const char *cookie);

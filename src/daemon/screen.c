@@ -2,12 +2,16 @@
 /*
  * Screening over HTTP (issue 12, point 5), public:
  *   GET /api/v1/pressure/screen?name=NAME[&id=[TYPE:]VALUE]...[&dob=YYYY[-MM[-DD]]]
- *       [&country=C][&limit=N]
+ *       [&country=C][&limit=N][&format=json]
  *     the candidates among the listed designations, each with its score and
- *     why, never a verdict; a name, identifiers (id= repeated), or both
+ *     why, never a verdict; a name, identifiers (id= repeated), or both; any
+ *     other parameter twice, or a format but json, 400 naming it
  *   POST /api/v1/pressure/screen[?limit=N][&format=csv] (Content-Type: text/csv)
  *     a CSV of names, each row's candidates or why the row was refused, with
- *     its line; JSON, or CSV with format=csv or Accept: text/csv
+ *     its line; JSON, or CSV with format=csv or Accept: text/csv. The answer
+ *     is written out row by row as it is screened and is at most
+ *     WL_SCREEN_OUT_MAX (32 MiB) either way: the row that would pass it
+ *     refuses the request, 413 answer_too_large (lib/pressure/screen.c)
  *   GET /api/v1/pressure/screen/counterparties?facility=ID[&limit=N]
  *     every contract under the facility, its counterparty screened
  * Every answer says "data_version", the log's size the index was built from:
@@ -34,6 +38,35 @@
 static const char *arg(struct MHD_Connection *c, const char *name)
 {
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+typedef struct {
+    const char *const *keys; /* NULL-terminated */
+    unsigned seen[8];
+    const char *twice;
+} once_args;
+
+static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    once_args *a = cls;
+    (void)kind, (void)value;
+    for (size_t i = 0; a->keys[i] && i < sizeof a->seen / sizeof a->seen[0]; i++)
+        if (strcmp(key, a->keys[i]) == 0 && ++a->seen[i] == 2 && a->twice == NULL)
+            a->twice = a->keys[i];
+    return MHD_YES;
+}
+
+/* 400 naming the first of keys (at most 8) given more than once, else MHD_NO: which of two
+ * names would be screened is not for the server to guess. */
+static enum MHD_Result given_twice(struct MHD_Connection *c, const char *const *keys)
+{
+    once_args a = {keys, {0}, NULL};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &a);
+    if (a.twice)
+        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                                "%s: given twice (only id may be repeated)", a.twice);
+    return MHD_NO;
 }
 
 /* ---- the index, shared; a names context per thread ---- */
@@ -216,8 +249,20 @@ static enum MHD_Result get_screen(wl_call *call)
     enum MHD_Result ret;
     wl_rc rc;
 
+    static const char *const once[] = {"name", "dob", "country", "limit", "format", NULL};
+    const char *format = arg(c, "format");
+
     if (ids == NULL)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", "out of memory");
+    if ((ret = given_twice(c, once)) != MHD_NO)
+        goto out;
+    if (format && strcmp(format, "json") != 0) {
+        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
+                               "format: GET %s answers JSON only (format=json); POST a CSV of "
+                               "names for an answer as CSV",
+                               "/api/v1/pressure/screen");
+        goto out;
+    }
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, one_id, ids);
     if (ids->rc != WL_OK) {
         ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, ids->err.code, "%s", ids->err.msg);
@@ -240,21 +285,20 @@ static enum MHD_Result get_screen(wl_call *call)
         goto out;
     }
     q.limit = (size_t)limit;
-    /* the name's own checks first: a refused name needs no index */
+    /* the name's own checks first: a refused name needs no index; 413 name_too_long for a
+       name over WL_NAME_MAX_BYTES, as a designation's, 400 name_invalid */
     if (q.name && *q.name && wl_names_check(q.name, strlen(q.name), NULL, &err) != WL_OK) {
-        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "name: %s", err.msg);
+        ret = wl_respond_error(c, wl_status_for(err.rc), err.code, "name: %s", err.msg);
         goto out;
     }
     if (ready(call, &n, &h, &ret) != 0)
         goto out;
     rc = wl_pressure_screen(n, h->pi, &q, &out, &err);
     release(h);
-    if (rc == WL_ERR_INVALID || rc == WL_ERR_TOO_LARGE)
-        ret = wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "%s", err.msg);
-    else if (rc != WL_OK)
-        ret = wl_respond_refused(c, &err);
+    if (rc != WL_OK)
+        ret = wl_respond_refused(c, &err); /* 400 name_empty..., 413 name_too_long (32 words) */
     else
-        ret = wl_respond_json(c, MHD_HTTP_OK, out);
+        ret = wl_respond_json_flags(c, MHD_HTTP_OK, out, WL_SCREEN_JSON_FLAGS);
 out:
     wl_free(ids);
     return ret;
@@ -278,19 +322,20 @@ static int wants_csv(struct MHD_Connection *c, enum MHD_Result *ret)
 
 static enum MHD_Result post_screen(wl_call *call)
 {
+    static const char *const once[] = {"limit", "format", NULL};
+    static const char *const nostore[] = {"Cache-Control", "no-store", NULL};
     struct MHD_Connection *c = call->c;
     enum MHD_Result ret = MHD_NO;
-    int as_csv = wants_csv(c, &ret);
+    int as_csv;
     uint64_t limit;
     wl_names *n = NULL;
     held *h = NULL;
-    json_t *out = NULL;
-    wl_buf csv = {0};
+    wl_buf out = {0};
     wl_error err = {0};
     size_t line = 0;
     wl_rc rc;
 
-    if (as_csv < 0)
+    if ((ret = given_twice(c, once)) != MHD_NO || (as_csv = wants_csv(c, &ret)) < 0)
         return ret;
     if ((ret = bad_limit(c, &limit)) != MHD_NO)
         return ret;
@@ -301,29 +346,26 @@ static enum MHD_Result post_screen(wl_call *call)
     if (ready(call, &n, &h, &ret) != 0)
         return ret;
     rc = wl_pressure_screen_csv(n, h->pi, call->r->body, call->r->len, (size_t)limit, as_csv, &out,
-                                &csv, &line, &err);
+                                &line, &err);
     release(h);
     if (rc == WL_ERR_INVALID || rc == WL_ERR_TOO_LARGE) {
-        wl_buf_free(&csv);
+        /* 400 for a file that cannot be read, 413 for one over a ceiling (rows, the answer's
+           bytes) */
         if (line)
-            return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "line %zu: %s", line,
-                                    err.msg);
-        return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, err.code, "%s", err.msg);
+            return wl_respond_error(c, wl_status_for(rc), err.code, "line %zu: %s", line, err.msg);
+        return wl_respond_error(c, wl_status_for(rc), err.code, "%s", err.msg);
     }
-    if (rc != WL_OK) {
-        wl_buf_free(&csv);
+    if (rc != WL_OK)
         return wl_respond_refused(c, &err);
-    }
-    if (!as_csv)
-        return wl_respond_json(c, MHD_HTTP_OK, out);
-    static const char *const nostore[] = {"Cache-Control", "no-store", NULL};
-    return wl_respond_taken(c, MHD_HTTP_OK, "text/csv; charset=utf-8", csv.buf, csv.len, nostore);
+    return wl_respond_taken(c, MHD_HTTP_OK, as_csv ? "text/csv; charset=utf-8" : "application/json",
+                            out.buf, out.len, nostore);
 }
 
 /* ---- the counterparties under a facility ---- */
 
 static enum MHD_Result get_counterparties(wl_call *call)
 {
+    static const char *const once[] = {"facility", "limit", NULL};
     struct MHD_Connection *c = call->c;
     const char *facility = arg(c, "facility");
     enum MHD_Result ret;
@@ -338,7 +380,7 @@ static enum MHD_Result get_counterparties(wl_call *call)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "bad_query",
                                 "facility: the id of an instrument (a facility's contracts, or "
                                 "one contract)");
-    if ((ret = bad_limit(c, &limit)) != MHD_NO)
+    if ((ret = given_twice(c, once)) != MHD_NO || (ret = bad_limit(c, &limit)) != MHD_NO)
         return ret;
     if (ready(call, &n, &h, &ret) != 0)
         return ret;
@@ -352,7 +394,7 @@ static enum MHD_Result get_counterparties(wl_call *call)
     release(h);
     if (rc != WL_OK)
         return wl_respond_refused(c, &err);
-    return wl_respond_json(c, MHD_HTTP_OK, out);
+    return wl_respond_json_flags(c, MHD_HTTP_OK, out, WL_SCREEN_JSON_FLAGS);
 }
 
 const wl_route wl_routes_screen[] = {

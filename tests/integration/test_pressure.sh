@@ -89,8 +89,8 @@ LONG=$(python3 -c "print('a' * 10000)")
 refused_entry gb pressure.designation "$(desig gb rus-0044 "$LONG" Latn)" 413 name_too_long \
   "512 bytes" "a designation with a name of 10,000 characters"
 before=$(state)
-check "screening a name of 10,000 characters: 400 name_too_long" sh -c "
-  [ \"\$(curl -s -o '$T/long' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=$LONG')\" = 400 ] &&
+check "screening a name of 10,000 characters: 413 name_too_long, as the designation" sh -c "
+  [ \"\$(curl -s -o '$T/long' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=$LONG')\" = 413 ] &&
   grep -q name_too_long '$T/long'"
 check "... screening no name: 400 bad_query" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/screen')\" = 400 ]"
 check "... a malformed cursor: 400" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/subjects?after=nocolon')\" = 400 ]"

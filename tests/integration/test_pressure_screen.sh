@@ -5,9 +5,13 @@
 # candidates with its line, a bad row named with its line and why while the
 # others are screened, the answer as JSON and as CSV, a quote out of place
 # refusing the file, a body over the ceiling 413 with the server still
-# serving; a name of 10,000 characters 400; the counterparties of a facility's
-# contracts screened in one step (a designated contractor found); the CLI's
-# willing pressure screen and counterparties.
+# serving, an answer over its ceiling (WL_SCREEN_OUT_MAX) 413 as it grows; a
+# name of 10,000 characters 413 as in a designation; bidirectional controls and
+# invisible characters refused in names, the zero-width non-joiner kept; a
+# parameter given twice or format=csv on GET 400; scores to the hundredth; the
+# country "same"; a candidate by identifier alone named; the counterparties of
+# a facility's contracts screened in one step (a designated contractor found);
+# the CLI's willing pressure screen and counterparties.
 source "$(dirname "$0")/lib.sh"
 
 new_ledger ps
@@ -36,7 +40,12 @@ o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?id=IMO9610781'))
 c=o['candidates']
 assert [x['subject'] for x in c] == ['9001'], c
 assert c[0]['score'] == 1.0 and c[0]['identifier'] == {'type':'IMO','value':'IMO 9610781'}, c
+assert c[0]['name'] == 'SUN SHIP' and c[0]['match'] == 'none' and c[0]['key'] is None, c
 assert o['data_version'] == $SIZE, o"
+check "the subjects' list says its data_version too" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/subjects'))
+assert o['data_version'] == $SIZE and len(o['subjects']) == 3, o"
 check "... as TYPE:VALUE, the value compared, with a name that differs" python3 -c "
 import json, urllib.request
 o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Someone+Else&id=passport:c3442198&id=IMO+0000000'))
@@ -53,9 +62,39 @@ check "seventeen identifiers: 400 too_many_ids" sh -c "
 check "an identifier of an empty type: 400 bad_id" sh -c "
   [ \"\$(curl -s -o '$T/ids' -w '%{http_code}' '$URL/api/v1/pressure/screen?id=:123')\" = 400 ] && grep -q bad_id '$T/ids'"
 LONG=$(python3 -c "print('a' * 10000)")
-check "a name of 10,000 characters: 400 name_too_long" sh -c "
-  [ \"\$(curl -s -o '$T/long' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=$LONG')\" = 400 ] &&
-  grep -q name_too_long '$T/long'"
+check "a name of 10,000 characters: 413 name_too_long, as in a designation" sh -c "
+  [ \"\$(curl -s -o '$T/long' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=$LONG')\" = 413 ] &&
+  grep -q name_too_long '$T/long' && grep -q 512 '$T/long'"
+check "a name given twice: 400 naming it" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=Ivan+Petrov&name=Sun+Ship')\" = 400 ] &&
+  grep -q 'name: given twice' '$T/b'"
+check "... a limit given twice to the CSV's POST: 400" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary 'name
+Ivan' '$URL/api/v1/pressure/screen?limit=5&limit=100')\" = 400 ] && grep -q 'limit: given twice' '$T/b'"
+check "format=csv on GET: 400 naming format, not JSON silently" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=Ivan+Petrov&format=csv')\" = 400 ] &&
+  grep -q 'format: GET' '$T/b' &&
+  [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/v1/pressure/screen?name=Ivan+Petrov&format=json')\" = 200 ]"
+check "a name with a right-to-left override or a zero-width space: 400 name_invalid naming it" python3 -c "
+import json, urllib.request, urllib.parse, urllib.error
+for ch, cp in (('\u202e', 'U+202E'), ('\u200b', 'U+200B'), ('\ufeff', 'U+FEFF'), ('\u2067', 'U+2067')):
+    try:
+        urllib.request.urlopen('$URL/api/v1/pressure/screen?name=' + urllib.parse.quote('Ivan' + ch + 'Petrov'))
+        raise SystemExit('accepted ' + cp)
+    except urllib.error.HTTPError as e:
+        o = json.load(e)
+        assert e.code == 400 and o['error'] == 'name_invalid' and cp in o['message'], (cp, e.code, o)"
+check "the score to the hundredth, written short (0.6, not 0.59999999999999998)" python3 -c "
+import json, re, urllib.request
+t=urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Petrov').read().decode()
+o=json.loads(t)
+assert o['candidates'] and o['candidates'][0]['score'] == 0.6, o
+s=re.findall(r'\"(?:name_)?score\":([0-9.eE+-]+)', t)
+assert s and all(len(x.split('.')[-1]) <= 2 for x in s), s"
+check "the country that agrees: \"same\"" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=Rostec+Supply&country=Russia'))
+assert o['candidates'][0]['country'] == 'same' and 'country the same' in o['candidates'][0]['why'], o"
 
 # ---- a CSV of names ----
 {
@@ -66,19 +105,21 @@ check "a name of 10,000 characters: 400 name_too_long" sh -c "
   printf 'c-4,Ivan Petrov,02/03/1970,,\r\n'
   printf 'c-5,%s,,,\r\n' "$LONG"
   printf 'c-6,Rostec Supply,,Russia,\r\n'
+  printf 'c-7,Ivan,,\r\n'
 } >"$T/names.csv"
-check "a CSV of six names: 200" [ "$(status POST /api/v1/pressure/screen -H 'Content-Type: text/csv' --data-binary @"$T/names.csv")" = 200 ]
+check "a CSV of seven names: 200" [ "$(status POST /api/v1/pressure/screen -H 'Content-Type: text/csv' --data-binary @"$T/names.csv")" = 200 ]
 check "... each row by its line: candidates, or the bad rows named with why" python3 -c "
 import json; o=json.load(open('$T/body')); r={x['line']: x for x in o['results']}
-assert o['rows'] == 6 and o['refused'] == 2 and o['data_version'] == $SIZE, o
-assert sorted(r) == [2,3,4,5,6,7], r
+assert o['rows'] == 7 and o['refused'] == 3 and o['data_version'] == $SIZE, o
+assert sorted(r) == [2,3,4,5,6,7,8], r
 assert r[2]['ref'] == 'c-1' and r[2]['candidates'][0]['subject'] == '9002', r[2]
 assert r[2]['candidates'][0]['dob'] == 'month', r[2]
 assert r[3]['candidates'] == [], r[3]
 assert r[4]['candidates'][0]['subject'] == '9001', r[4]
 assert r[5]['error'] == 'bad_dob' and '02/03/1970' in r[5]['message'] and 'candidates' not in r[5], r[5]
 assert r[6]['error'] == 'name_too_long' and '512' in r[6]['message'] and r[6]['name'] is None, r[6]
-assert r[7]['candidates'][0]['subject'] == '9003' and r[7]['candidates'][0]['country'] == 'day', r[7]"
+assert r[7]['candidates'][0]['subject'] == '9003' and r[7]['candidates'][0]['country'] == 'same', r[7]
+assert r[8]['error'] == 'bad_row' and r[8]['message'] == 'the row has 4 fields where the header has 5 columns', r[8]"
 check "... as CSV with Accept: text/csv: a line per candidate, the refused rows with why" python3 -c "
 import csv, io, subprocess
 t=subprocess.run(['curl','-s','-H','Content-Type: text/csv','-H','Accept: text/csv','--data-binary','@$T/names.csv','$URL/api/v1/pressure/screen'],capture_output=True,text=True).stdout
@@ -88,6 +129,7 @@ for x in rows: by.setdefault(x['line'], []).append(x)
 assert by['2'][0]['subject'] == '9002' and by['2'][0]['rank'] == '1' and by['2'][0]['ref'] == 'c-1', by['2']
 assert by['3'][0]['subject'] == '' and by['3'][0]['error'] == '', by['3']
 assert by['5'][0]['error'] == 'bad_dob', by['5']
+assert by['7'][0]['subject'] == '9003' and by['7'][0]['country'] == 'same', by['7']
 assert all(x['data_version'] == '$SIZE' for x in rows), rows[0]"
 check "... and with format=csv" sh -c "curl -s -H 'Content-Type: text/csv' --data-binary @'$T/names.csv' '$URL/api/v1/pressure/screen?format=csv' | head -1 | grep -q '^line,ref,name,error'"
 printf 'name,country\r\n"Petrov, Ivan,RU\r\nSomeone,GB\r\n' >"$T/broken.csv"
@@ -154,6 +196,8 @@ check "a counterparty of 10,000 characters: refused name_too_long" sh -c "
 check "willing pressure screen NAME --dob: the candidate with its score and why" sh -c "
   '$W' pressure screen 'Ivan Petrov' --dob 1970-02-03 --server '$URL' >'$T/o' &&
   grep -q '^data_version [0-9]' '$T/o' && grep -q 'ofac-sdn:9002' '$T/o' && grep -q 'agrees to the day' '$T/o'"
+check "... --id alone: the vessel by its name, not '-'" sh -c "
+  '$W' pressure screen --id 'IMO 9610781' --server '$URL' >'$T/o' && grep -q 'ofac-sdn:9001  vessel  SUN SHIP' '$T/o'"
 check "... --id alone: the vessel; --json: the server's answer" sh -c "
   '$W' pressure screen --id IMO9610781 --server '$URL' --json >'$T/o' &&
   python3 -c \"import json; o=json.load(open('$T/o')); assert o['candidates'][0]['subject'] == '9001'\""
@@ -175,5 +219,44 @@ check "willing pressure counterparties FACILITY: each contract, the designated c
 check "... an unknown facility: exit 1, unknown_instrument" sh -c "
   ! '$W' pressure counterparties nosuch --server '$URL' 2>'$T/e' && grep -q 'nosuch' '$T/e'"
 check "... --help says what it does" sh -c "'$W' pressure counterparties --help | grep -q 'counterparty of every contract'"
+
+# ---- names that draw unlike their letters; a name of compatibility characters ----
+state() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("SELECT count(*) FROM entries").fetchone()[0], c.execute("SELECT count(*) FROM designations").fetchone()[0])' "$T/ps.db"; }
+refused_entry operator pressure.designation "$(desig ofac-sdn 9100 person "$(printf 'VONAVI\xe2\x80\xae, Ivan')")" 400 name_invalid \
+  "U+202E" "a designation whose name holds a right-to-left override"
+refused_entry operator pressure.designation "$(desig ofac-sdn 9101 person "$(printf 'IVANOV\xe2\x80\x8b, Ivan')")" 400 name_invalid \
+  "U+200B" "... a zero-width space"
+refused_entry operator pressure.designation "$(desig ofac-sdn 9102 person "$(printf 'IVANOV\xe2\x81\xa6, Ivan')")" 400 name_invalid \
+  "U+2066" "... a left-to-right isolate"
+check "a zero-width non-joiner (Persian spelling) is kept in a designation" \
+  post_as operator pressure.designation "$(desig ofac-sdn 9103 person "$(printf 'TEHRANI, Ali\xe2\x80\x8cReza')")"
+check "... and dropped from its key: 'AliReza Tehrani' meets it exactly, as written" python3 -c "
+import json, urllib.request
+o=json.load(urllib.request.urlopen('$URL/api/v1/pressure/screen?name=AliReza+Tehrani'))
+c=o['candidates'][0]
+assert c['subject'] == '9103' and c['match'] == 'exact' and c['name'] == 'TEHRANI, Ali\u200cReza', o"
+check "a name of U+337F (a compatibility ideograph) is folded, not name_empty" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' '$URL/api/v1/pressure/screen?name=%E3%8D%BF')\" = 200 ]"
+
+# ---- the answer's ceiling: counted as it grows, 413, the server still serving ----
+MANY=$(python3 -c "
+import json
+d=[{'subject':'m%d' % i,'type':'person','names':[{'name':'MUHAMMAD %d' % i,'script':'Latn'}],
+    'listed':'2022-03-15','source':{'list':'un-sc','file':'$H'}} for i in range(100)]
+print(json.dumps({'list':'un-sc','file':'$H','part':1,'parts':1,'designations':d}))")
+check "a hundred designations named MUHAMMAD N, in one batch" post_as operator pressure.batch "$MANY"
+python3 -c "print('name\n' + 'Muhammad\n' * 2000, end='')" >"$T/m.csv"
+check "an 18 KB CSV whose answer would be about 100 MB: 413 answer_too_large naming the ceiling" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary @'$T/m.csv' '$URL/api/v1/pressure/screen?limit=100')\" = 413 ] &&
+  grep -q answer_too_large '$T/b' && grep -q 33554432 '$T/b'"
+check "... as CSV too" sh -c "
+  [ \"\$(curl -s -o '$T/b' -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary @'$T/m.csv' '$URL/api/v1/pressure/screen?limit=100&format=csv')\" = 413 ] &&
+  grep -q answer_too_large '$T/b'"
+check "... and the server still serves: 100 of those rows answered whole" python3 -c "
+import json, subprocess
+open('$T/m100.csv', 'w').write('name\n' + 'Muhammad\n' * 100)
+t=subprocess.run(['curl','-s','-H','Content-Type: text/csv','--data-binary','@$T/m100.csv','$URL/api/v1/pressure/screen?limit=100'],capture_output=True).stdout
+o=json.loads(t)
+assert o['rows'] == 100 and all(len(r['candidates']) == 100 for r in o['results']), o['rows']"
 
 finish

@@ -3,7 +3,9 @@
  * The bodies of pressure.designation and pressure.snapshot
  * (include/willing/pressure.h): a designation as OFAC's list gives
  * SHCHERBAKOV, Kirill Konstantinovich accepted, and each field's every
- * refusal naming the field, a name of 10,000 characters among them.
+ * refusal naming the field, a name of 10,000 characters and one holding a
+ * right-to-left override among them; the words a screening gives for how a
+ * candidate agreed (a country "same").
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,6 +92,27 @@ static void designation(void **state)
     assert_int_equal(with("names", "[{\"name\": \"A\\u0001B\", \"script\": \"Latn\"}]", &err),
                      WL_ERR_INVALID);
     assert_string_equal(err.code, "name_invalid");
+    /* a right-to-left override: refused by code point, as screening refuses it */
+    assert_int_equal(
+        with("names", "[{\"name\": \"VONAVI\\u202e Ivan\", \"script\": \"Latn\"}]", &err),
+        WL_ERR_INVALID);
+    assert_string_equal(err.code, "name_invalid");
+    assert_non_null(strstr(err.msg, "U+202E"));
+    /* a zero-width non-joiner (Persian spelling): kept */
+    assert_int_equal(with("names", "[{\"name\": \"Ali\\u200cReza\", \"script\": \"Latn\"}]", &err),
+                     WL_OK);
+}
+
+/* The words a screening answer gives for how a candidate agreed. */
+static void agree_texts(void **state)
+{
+    (void)state;
+    assert_string_equal(wl_pressure_agree_text(WL_AGREE_DAY, 1), "same"); /* a country */
+    assert_string_equal(wl_pressure_agree_text(WL_AGREE_DISAGREE, 1), "disagree");
+    assert_string_equal(wl_pressure_agree_text(WL_AGREE_UNKNOWN, 1), "unknown");
+    assert_string_equal(wl_pressure_agree_text(WL_AGREE_DAY, 0), "day"); /* a date of birth */
+    assert_string_equal(wl_pressure_agree_text(WL_AGREE_MONTH, 0), "month");
+    assert_string_equal(wl_pressure_match_text(WL_MATCH_LOOSE), "loose");
 }
 
 static void snapshot(void **state)
@@ -131,6 +154,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(designation),
         cmocka_unit_test(snapshot),
+        cmocka_unit_test(agree_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,9 +3,12 @@
  * The names engine (include/willing/names.h): ICAO 9303 and BGN/PCGN against
  * iuliia's samples (tests/fixtures/translit), Ukrainian BGN against CLDR's
  * rules, Щербаков meeting Shcherbakov and Scherbakov, "SURNAME, Given"
- * reordered, the score's every part, identifiers winning outright, a name of
- * 10,000 characters and other bad names refused by name, and every
- * allocation of an index and a screening failed in turn.
+ * reordered, the score's every part, identifiers winning outright (the
+ * candidate named by its primary name), a name of 10,000 characters and other
+ * bad names refused by name, bidirectional controls and invisible characters
+ * refused by code point (the zero-width non-joiner kept, out of the key),
+ * compatibility forms (U+337F) folded, and every allocation of an index and a
+ * screening failed in turn.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -188,6 +191,63 @@ static void bad_names(void **state)
                      WL_ERR_TOO_LARGE);
 }
 
+/* Characters that draw nothing or reorder what is drawn: refused, named by code point. */
+static void invisible_characters(void **state)
+{
+    static const struct {
+        const char *name, *cp;
+    } v[] = {
+        {"VONAVI\xE2\x80\xAE Ivan", "U+202E"},            /* right-to-left override */
+        {"Ivan\xE2\x80\xAA Petrov", "U+202A"},            /* left-to-right embedding */
+        {"Ivan\xE2\x81\xA6Petrov\xE2\x81\xA9", "U+2066"}, /* an isolate */
+        {"Ivan\xE2\x80\x8BPetrov", "U+200B"},             /* zero-width space */
+        {"Ivan\xE2\x80\x8FPetrov", "U+200F"},             /* right-to-left mark */
+        {"\xEF\xBB\xBFIvan Petrov", "U+FEFF"},            /* byte order mark */
+        {"Ivan\xE2\x80\xA8Petrov", "U+2028"},             /* line separator */
+        {"Ivan\xE2\x81\xA0Petrov", "U+2060"},             /* word joiner */
+        {"Ivan\xC2\xADPetrov", "U+00AD"},                 /* soft hyphen */
+        {"Ivan\xD8\x9CPetrov", "U+061C"},                 /* Arabic letter mark */
+        {"Ivan\xF3\xA0\x80\x81Petrov", "U+E0001"},        /* a tag */
+    };
+    wl_name_keys k;
+    wl_error err;
+    (void)state;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        assert_int_equal(wl_names_check(v[i].name, strlen(v[i].name), NULL, &err), WL_ERR_INVALID);
+        assert_string_equal(err.code, "name_invalid");
+        if (strstr(err.msg, v[i].cp) == NULL)
+            fail_msg("%s: \"%s\"", v[i].cp, err.msg);
+        assert_int_equal(wl_names_keys(names, v[i].name, strlen(v[i].name), &k, &err),
+                         WL_ERR_INVALID);
+    }
+    /* the zero-width non-joiner and joiner are spelling (Persian, Indic): kept, and out of the
+       key, so that the name with them meets the name without */
+    wl_name_keys a, b;
+    assert_string_equal(key_by("Ali\xE2\x80\x8CReza TEHRANI", 1, &a), "alireza tehrani");
+    assert_string_equal(
+        key_by("\xD8\xB9\xD9\x84\xDB\x8C\xE2\x80\x8C\xD8\xB1\xD8\xB6\xD8\xA7", 1, &a),
+        key_by("\xD8\xB9\xD9\x84\xDB\x8C\xD8\xB1\xD8\xB6\xD8\xA7", 1, &b));
+    assert_string_equal(key_by("Ali\xE2\x80\x8DReza", 1, &a), "alireza");
+}
+
+/* A compatibility character is made plain before it goes to Latin: U+337F is 株式会社. */
+static void compatibility_forms(void **state)
+{
+    wl_name_keys a, b;
+    (void)state;
+    assert_string_equal(key_by("Toyota \xE3\x8D\xBF", 1, &a),
+                        key_by("Toyota \xE6\xA0\xAA\xE5\xBC\x8F\xE4\xBC\x9A\xE7\xA4\xBE", 1, &b));
+    assert_int_equal(a.key[0].words, 5);
+    /* full-width letters and a ligature */
+    assert_string_equal(key_by("\xEF\xBC\xA9\xEF\xBD\x96\xEF\xBD\x81\xEF\xBD\x8E Petrov", 1, &a),
+                        "ivan petrov");
+    assert_string_equal(key_by("\xEF\xAC\x81lippov", 1, &a), "filippov");
+    /* and the Cyrillic still meets its spellings */
+    assert_string_equal(key_by("\xD0\xA9\xD0\xB5\xD1\x80\xD0\xB1\xD0\xB0\xD0\xBA\xD0\xBE\xD0\xB2",
+                               WL_NAME_BGN_RU, &a),
+                        "shcherbakov");
+}
+
 /* A small index: three subjects and their details. */
 static wl_names_index *small_index(void)
 {
@@ -301,6 +361,10 @@ static void the_score(void **state)
     assert_non_null(strstr(c[0].why, "outright"));
     wl_names_query o = {.ids = &id, .n_ids = 1};
     assert_int_equal(screen(ix, &o, c), 1);
+    /* by an identifier alone: named by the subject's primary name, no key */
+    assert_int_equal(c[0].how, WL_MATCH_NONE);
+    assert_string_equal(c[0].name, "SOVCOMFLOT");
+    assert_null(c[0].key);
     /* an IMO number with its prefix or without (the UN's and UK's readers keep the digits) */
     wl_name_id digits = {"IMO", "9610781"};
     wl_names_query d = {.ids = &digits, .n_ids = 1};
@@ -383,7 +447,8 @@ int main(void)
         cmocka_unit_test(ukrainian_bgn),       cmocka_unit_test(folding_and_order),
         cmocka_unit_test(bad_names),           cmocka_unit_test(they_meet),
         cmocka_unit_test(the_score),           cmocka_unit_test(bad_queries),
-        cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(allocation_failures), cmocka_unit_test(invisible_characters),
+        cmocka_unit_test(compatibility_forms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
