@@ -19,6 +19,7 @@ test_pkgs=(
   libcmocka-dev clang clang-format libclang-rt-14-dev strace
   golang-go golang-golang-x-mod-dev openssl
   chromium fonts-dejavu-core nodejs procps xxd libxml2-utils poppler-utils
+  nginx
 )
 
 bench_pkgs=(wrk)

@@ -25,6 +25,8 @@ static const struct {
     {NULL, "checkpoint", cli_checkpoint, "print the latest checkpoint"},
     {NULL, "verify", cli_verify, "audit a running log end to end"},
     {NULL, "fsck", cli_fsck, "check a ledger database in full"},
+    {NULL, "mirror", cli_mirror,
+     "write a static mirror of the log (tiles, bundles) into a directory"},
     {NULL, "fetch", cli_fetch, "send a request signed with a key (for scripts)"},
     {"identity", "keygen", cli_keygen, "write a new key file (PKCS#8 PEM)"},
     {NULL, "member", cli_member,

@@ -23,6 +23,7 @@
 #define WL_NOTE_SIGS_MAX 32u       /* signature lines accepted in one note */
 #define WL_NOTE_MAX (WL_ENTRY_MAX) /* bytes of a note we parse */
 #define WL_BATCH_MAX 1000u         /* entries in one batch request */
+#define WL_BUNDLE_MAX (256u * (2u + WL_ENTRY_MAX)) /* bytes of an entry bundle (256 entries) */
 
 /* RFC 9421 signed requests. */
 #define WL_HTTPSIG_FIELD_MAX 4096u    /* bytes of a Signature-Input or a Signature field */

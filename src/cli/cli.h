@@ -283,9 +283,17 @@ int cli_outbox_dir(const char *cmd, const char *origin, char *out, size_t cap);
  * the directory. 0, or -1 with errno set.
  */
 int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh);
+/*
+ * len bytes written to dir/name the same way; flags: CLI_WRITE_FRESH (as fresh
+ * above), CLI_WRITE_PUBLIC (mode 0644, not 0600), CLI_WRITE_NO_DIRSYNC (no
+ * fsync of the directory: the caller does it once for many files).
+ */
+enum { CLI_WRITE_FRESH = 1u, CLI_WRITE_PUBLIC = 2u, CLI_WRITE_NO_DIRSYNC = 4u };
+int cli_write_bytes(const char *dir, const char *name, const void *data, size_t len,
+                    unsigned flags);
 /* Holds dir/.lock (flock, not waiting) until exit: the descriptor, or -1 (errno EWOULDBLOCK: held).
  */
-int cli_outbox_lock(const char *dir);
+int cli_lock_dir(const char *dir);
 /* The outbox's report files (<20-digit seq>.json) in seq order, *n of them; cli_names_free. */
 char **cli_outbox_files(const char *dir, size_t *n);
 void cli_names_free(char **names, size_t n);
@@ -301,6 +309,7 @@ int cli_prove(int argc, char **argv);      /* read.c */
 int cli_checkpoint(int argc, char **argv); /* read.c */
 int cli_verify(int argc, char **argv);     /* verify.c */
 int cli_fsck(int argc, char **argv);       /* fsck.c */
+int cli_mirror(int argc, char **argv);     /* mirror.c */
 int cli_fetch(int argc, char **argv);      /* fetch.c */
 /* identity (identity.c) */
 int cli_keygen(int argc, char **argv);

@@ -65,29 +65,33 @@ int cli_outbox_dir(const char *cmd, const char *origin, char *out, size_t cap)
 }
 
 /*
- * Writes doc to dir/name atomically: a temporary file of mode 0600 named for
- * this process (.NAME.PID.tmp, made new: O_EXCL, never through a link), fsync,
+ * Writes len bytes to dir/name atomically: a temporary file named for this
+ * process (.NAME.PID.tmp, made new: O_EXCL, never through a link), fsync,
  * rename over name, fsync of the directory. A reader (or a crash) sees the
  * old file or the new one, never a part, and two processes writing at once
- * never share a temporary file. fresh: name must not exist (linked, not
- * renamed: EEXIST if it does, nothing replaced). 0 or -1 (errno set).
+ * never share a temporary file. flags (cli.h): CLI_WRITE_FRESH, name must not
+ * exist (linked, not renamed: EEXIST if it does, nothing replaced);
+ * CLI_WRITE_PUBLIC, mode 0644 (else 0600); CLI_WRITE_NO_DIRSYNC, the caller
+ * fsyncs the directory later. 0 or -1 (errno set).
  */
-int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh)
+int cli_write_bytes(const char *dir, const char *name, const void *data, size_t len, unsigned flags)
 {
-    char tmp[2300], path[2300], *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    size_t len = text ? strlen(text) : 0, off = 0;
-    int fd = -1, ret = -1, dfd;
-    if (text == NULL ||
-        wl_fmt(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid()) != WL_OK ||
-        wl_fmt(path, sizeof path, "%s/%s", dir, name) != WL_OK)
-        goto out;
-    (void)unlink(tmp); /* one a crash of a process of this pid left */
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
-        free(text);
-        return -1; /* not ours: nothing to unlink */
+    char tmp[2300], path[2300];
+    size_t off = 0;
+    int fd = -1, ret = -1, dfd, e;
+    if (wl_fmt(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid()) != WL_OK ||
+        wl_fmt(path, sizeof path, "%s/%s", dir, name) != WL_OK) {
+        errno = ENAMETOOLONG;
+        return -1;
     }
+    (void)unlink(tmp); /* one a crash of a process of this pid left */
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   flags & CLI_WRITE_PUBLIC ? 0644 : 0600)) < 0)
+        return -1;                                           /* not ours: nothing to unlink */
+    if ((flags & CLI_WRITE_PUBLIC) && fchmod(fd, 0644) != 0) /* whatever the umask */
+        goto out;
     while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
+        ssize_t w = write(fd, (const char *)data + off, len - off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -99,20 +103,33 @@ int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool 
         goto out;
     }
     fd = -1;
-    if (fresh ? link(tmp, path) != 0 : rename(tmp, path) != 0)
+    if (flags & CLI_WRITE_FRESH ? link(tmp, path) != 0 : rename(tmp, path) != 0)
         goto out;
-    if (fresh)
+    if (flags & CLI_WRITE_FRESH)
         unlink(tmp);
-    if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+    if (!(flags & CLI_WRITE_NO_DIRSYNC) &&
+        (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
         (void)fsync(dfd);
         close(dfd);
     }
     ret = 0;
 out:
+    e = errno;
     if (fd >= 0)
         close(fd);
     if (ret != 0)
         unlink(tmp);
+    errno = e;
+    return ret;
+}
+
+int cli_write_atomic(const char *dir, const char *name, const json_t *doc, bool fresh)
+{
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int ret;
+    if (text == NULL)
+        return -1;
+    ret = cli_write_bytes(dir, name, text, strlen(text), fresh ? CLI_WRITE_FRESH : 0);
     free(text);
     return ret;
 }
@@ -121,7 +138,7 @@ out:
  * Holds dir/.lock (flock, exclusive, not waiting) until the process exits:
  * the descriptor, or -1 with errno EWOULDBLOCK when another process holds it.
  */
-int cli_outbox_lock(const char *dir)
+int cli_lock_dir(const char *dir)
 {
     char path[2300];
     int fd;

@@ -577,7 +577,7 @@ static int run_sync(const cli_cmd *self, int argc, char **argv)
     if (cli_outbox_dir("sync", origin, dir, sizeof dir) != 0)
         goto out;
     /* one sync at a time: two would send the same reports and race on marking them */
-    if (cli_outbox_lock(dir) < 0) {
+    if (cli_lock_dir(dir) < 0) {
         if (errno == EWOULDBLOCK)
             fprintf(stderr, "willing sync: another sync of this outbox is running: nothing sent\n");
         else

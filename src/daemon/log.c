@@ -9,7 +9,7 @@
 #include "daemon.h"
 #include "respond.h"
 #include "route.h"
-#include "willing/tile.h"
+#include "willing/tiler.h"
 
 static const char immutable[] = "public, max-age=31536000, immutable";
 
@@ -28,30 +28,11 @@ static enum MHD_Result checkpoint(struct MHD_Connection *c)
     return ret;
 }
 
-typedef struct {
-    uint8_t *buf;
-    size_t len, cap;
-} bundle;
-
 static wl_rc add_entry(void *ctx, uint64_t index, const char *data, size_t len)
 {
-    bundle *b = ctx;
+    wl_rc rc = wl_bundle_add(ctx, data, len, WL_BUNDLE_MAX);
     (void)index;
-    if (len > WL_ENTRY_MAX)
-        return WL_ERR_CORRUPT;
-    if (b->len + 2 + len > b->cap) {
-        size_t nc = b->cap * 2 > b->len + 2 + len ? b->cap * 2 : b->len + 2 + len;
-        uint8_t *nb = wl_realloc(b->buf, nc);
-        if (nb == NULL)
-            return WL_ERR_NOMEM;
-        b->buf = nb;
-        b->cap = nc;
-    }
-    b->buf[b->len++] = (uint8_t)(len >> 8);
-    b->buf[b->len++] = (uint8_t)len;
-    memcpy(b->buf + b->len, data, len);
-    b->len += len;
-    return WL_OK;
+    return rc == WL_ERR_TOO_LARGE ? WL_ERR_CORRUPT : rc; /* a stored entry over the limit */
 }
 
 /* GET /log/<path>: the checkpoint, a tile or an entry bundle. */
@@ -88,7 +69,7 @@ static enum MHD_Result get_log(wl_call *call)
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
                                 "the ledger cannot be read");
     if (t.level == WL_TILE_LEVEL_ENTRIES) {
-        bundle b = {NULL, 0, 0};
+        wl_buf b = {NULL, 0, 0};
         rc = wl_store_entries(s, t.index * 256, t.index * 256 + t.width, add_entry, &b);
         if (rc == WL_OK)
             ret = wl_respond_bytes(c, MHD_HTTP_OK, "application/octet-stream", b.buf, b.len,

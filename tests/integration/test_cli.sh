@@ -63,7 +63,7 @@ own_help() { # own_help CMD: --help exits 0 with CMD's usage first
   local out
   out=$("$W" "$1" --help) && [[ "$(head -1 <<<"$out")" == "usage: willing $1 "* ]]
 }
-for c in init append seal get prove checkpoint verify fsck fetch keygen whoami coverage clear; do
+for c in init append seal get prove checkpoint verify fsck mirror fetch keygen whoami coverage clear; do
   check "willing $c --help: exit 0, its own usage" own_help "$c"
 done
 out=$("$W" --help)
