@@ -262,6 +262,8 @@
 #define WL_PRESSURE_TEXT_BYTES 512u    /* bytes of a designation's other texts */
 #define WL_PRESSURE_REASON_BYTES 2000u /* bytes of an analyst decision's reason */
 #define WL_PRESSURE_BATCH_ROWS 1000u   /* designations of one pressure.batch entry */
+#define WL_PRESSURE_DATE_AHEAD_S                                                                   \
+    (14 * 3600) /* s: a designation's date may be the day in UTC+14 at its entry's time */
 #define WL_PRESSURE_PARTS_MAX 999u /* pressure.batch entries of one import (with its snapshot) */
 #define WL_PRESSURE_CSV_MAX (64u << 20) /* bytes of an alignment's CSV answer */
 

@@ -23,6 +23,9 @@ extern const wl_module wl_pressure_module;
 /* WL_OK, or WL_ERR_INVALID / WL_ERR_TOO_LARGE with err naming the field (invalid_body, or
  * name_too_long / name_invalid for a name). */
 wl_rc wl_pressure_designation_check(const json_t *body, wl_error *err) WL_MUST;
+/* The same, and no date (listed, amended, delisted) later than the latest date anywhere on
+ * Earth (UTC+14) at time, the entry's own, plus WL_ENTRY_SKEW_S. */
+wl_rc wl_pressure_designation_check_at(const json_t *body, int64_t time, wl_error *err) WL_MUST;
 wl_rc wl_pressure_snapshot_check(const json_t *body, wl_error *err) WL_MUST;
 
 /*

@@ -16,20 +16,16 @@
 
 #define K "pressure.decision"
 
-/* {"list": 1-64 bytes, "subject": a list's id}: its two texts, or NULL. */
+/* {"list": a list's id, "subject": the subject's id there}: 1 and its two texts, or 0. */
 static int side(const json_t *o, const char **list, const char **subject)
 {
     if (!json_is_object(o) || json_object_size(o) != 2) /* "list" and "subject" only */
         return 0;
     *list = json_string_value(json_object_get(o, "list"));
     *subject = json_string_value(json_object_get(o, "subject"));
-    if (*list == NULL || *subject == NULL || **list == '\0' || strlen(*list) > 64 ||
-        !wl_valid_member_id(*subject, strlen(*subject)))
-        return 0;
-    for (const char *c = *list; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == ':')
-            return 0;
-    return 1;
+    /* a list's id as a designation's source.list is (designation.c) */
+    return *list && *subject && wl_valid_member_id(*list, strlen(*list)) &&
+           wl_valid_member_id(*subject, strlen(*subject));
 }
 
 /* A reason: 1-WL_PRESSURE_REASON_BYTES bytes, no control character but a line break or a tab. */
@@ -53,8 +49,8 @@ wl_rc wl_pressure_decision_check(const json_t *b, wl_error *err)
         return rc;
     if (!side(json_object_get(b, "a"), &al, &as) || !side(json_object_get(b, "b"), &bl, &bs))
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
-                            K ": 'a' and 'b' are each {\"list\": 1-64 bytes without ':', "
-                              "\"subject\": the list's id, 1-64 of a-z 0-9 . _ -}");
+                            K ": 'a' and 'b' are each {\"list\": the list's id, \"subject\": "
+                              "the subject's id there, each 1-64 of a-z 0-9 . _ -}");
     if (strcmp(al, bl) == 0 && strcmp(as, bs) == 0)
         return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
                             K ": 'a' and 'b' are the same designation (%s:%s)", al, as);

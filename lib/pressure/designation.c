@@ -5,9 +5,11 @@
  * each error naming the field. The bytes: docs/internals/pressure.md,
  * "Designations".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "willing/entry.h"
+#include "willing/limits.h"
 #include "willing/names.h"
 #include "willing/pressure.h"
 
@@ -67,6 +69,15 @@ static int date_ok(const json_t *v, int partial)
     days = wl_days_from_civil(y, m, d);
     wl_civil_from_days(days, &y, &m2, &d2);
     return m2 == m && d2 == d;
+}
+
+/* A list's id: 1-64 of a-z 0-9 . _ - (a member's id, or another authority's list such as
+   ofac-sdn): no ':', which separates LIST:SUBJECT, no space or ';', which separate the lists
+   of a subject in the alignment's CSV. */
+static int list_ok(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s && wl_valid_member_id(s, strlen(s));
 }
 
 static int hex64(const json_t *v)
@@ -200,19 +211,54 @@ wl_rc wl_pressure_designation_check(const json_t *b, wl_error *err)
             return wl_error_set(err, WL_ERR_INVALID, "invalid_body", D ": '%s': %s", lists[j], why);
     if (!date_ok(json_object_get(b, "listed"), 0))
         return bad(err, D, "'listed' must be YYYY-MM-DD");
-    if ((v = json_object_get(b, "amended")) && !date_ok(v, 0))
-        return bad(err, D, "'amended' must be YYYY-MM-DD");
-    if ((v = json_object_get(b, "delisted")) && !date_ok(v, 0))
-        return bad(err, D, "'delisted' must be YYYY-MM-DD");
+    for (size_t j = 0; j < 2; j++) { /* amended and delisted: dates, not before listed */
+        const char *f = j ? "delisted" : "amended", *listed;
+        if ((v = json_object_get(b, f)) == NULL)
+            continue;
+        if (!date_ok(v, 0))
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body", D ": '%s' must be YYYY-MM-DD",
+                                f);
+        listed = json_string_value(json_object_get(b, "listed"));
+        if (strcmp(json_string_value(v), listed) < 0)
+            return wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                                D ": '%s' (%s) is before 'listed' (%s)", f, json_string_value(v),
+                                listed);
+    }
     if (!json_is_object(src))
         return bad(err, D, "'source' must be {\"list\", \"file\"}");
     json_object_foreach((json_t *)src, k, v) if (!one_of(k, source_fields)) return bad(
         err, D, "'source' holds only list and file");
-    if (!text_ok(json_object_get(src, "list"), 64) || !hex64(json_object_get(src, "file")))
+    if (!list_ok(json_object_get(src, "list")) || !hex64(json_object_get(src, "file")))
         return bad(err, D,
-                   "'source': 'list' (1-64 bytes) and 'file' (the SHA-256 of the list's file, "
-                   "64 lower-case hex)");
+                   "'source': 'list' (the list's id, 1-64 of a-z 0-9 . _ -: no ':', which "
+                   "separates LIST:SUBJECT) and 'file' (the SHA-256 of the list's file, 64 "
+                   "lower-case hex)");
     return WL_OK;
+}
+
+wl_rc wl_pressure_designation_check_at(const json_t *b, int64_t time, wl_error *err)
+{
+    static const char *const dates[] = {"listed", "amended", "delisted"};
+    /* the latest date anywhere on Earth (UTC+14) at the entry's time, plus the skew */
+    int64_t latest = (time + WL_ENTRY_SKEW_S + WL_PRESSURE_DATE_AHEAD_S) / 86400;
+    wl_rc rc = wl_pressure_designation_check(b, err);
+    for (size_t i = 0; rc == WL_OK && i < 3; i++) {
+        const char *d = json_string_value(json_object_get(b, dates[i]));
+        int64_t y, days;
+        unsigned m, dd;
+        if (d == NULL)
+            continue;
+        days = wl_days_from_civil(strtoll(d, NULL, 10), (unsigned)strtoul(d + 5, NULL, 10),
+                                  (unsigned)strtoul(d + 8, NULL, 10));
+        if (days > latest) {
+            wl_civil_from_days(latest, &y, &m, &dd);
+            rc = wl_error_set(err, WL_ERR_INVALID, "invalid_body",
+                              D ": '%s' (%s) is after the entry's own time: %04lld-%02u-%02u "
+                                "is the latest date anywhere then",
+                              dates[i], d, (long long)y, m, dd);
+        }
+    }
+    return rc;
 }
 
 wl_rc wl_pressure_snapshot_check(const json_t *b, wl_error *err)
@@ -223,8 +269,8 @@ wl_rc wl_pressure_snapshot_check(const json_t *b, wl_error *err)
     wl_rc rc;
     if ((rc = wl_body_fields(b, fields, S, err)) != WL_OK)
         return rc;
-    if (!text_ok(json_object_get(b, "list"), 64))
-        return bad(err, S, "'list' must be 1-64 bytes");
+    if (!list_ok(json_object_get(b, "list")))
+        return bad(err, S, "'list' must be the list's id, 1-64 of a-z 0-9 . _ -");
     if (!hex64(json_object_get(b, "file")))
         return bad(err, S, "'file' must be the SHA-256 of the file, 64 lower-case hex");
     if (!date_ok(json_object_get(b, "date"), 0))

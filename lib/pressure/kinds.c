@@ -27,7 +27,7 @@
 
 static wl_rc designation_validate(const wl_entry *e, wl_error *err)
 {
-    return wl_pressure_designation_check(e->body_json, err);
+    return wl_pressure_designation_check_at(e->body_json, e->time, err);
 }
 
 static wl_rc decision_validate(const wl_entry *e, wl_error *err)
@@ -132,7 +132,7 @@ static wl_rc batch_validate(const wl_entry *e, wl_error *err)
         const json_t *src = json_object_get(d, "source");
         const char *l = json_string_value(json_object_get(src, "list"));
         const char *f = json_string_value(json_object_get(src, "file"));
-        if ((rc = wl_pressure_designation_check(d, err)) != WL_OK) {
+        if ((rc = wl_pressure_designation_check_at(d, e->time, err)) != WL_OK) {
             char msg[sizeof err->msg];
             snprintf(msg, sizeof msg, "%s", err->msg);
             return wl_error_set(err, rc, err->code, BATCH ": designations[%zu]: %s", i, msg);

@@ -85,6 +85,18 @@ refused_entry us pressure.designation "$(desig eu-fsf eu-1 'Ivanov Ivan' Latn)" 
   "imported by the operator" "another authority's list by a member"
 refused_entry gb pressure.snapshot "{\"list\":\"gb\",\"file\":\"$H\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":1,\"added\":1,\"amended\":0,\"delisted\":0}}" \
   403 forbidden "" "a snapshot by a member"
+refused_entry gb pressure.designation "$(desig gb rus-0045 'Ivanov Ivan' Latn ',"amended":"1999-01-01","delisted":"1990-01-01"')" \
+  400 invalid_body "'amended' (1999-01-01) is before 'listed' (2022-03-15)" \
+  "a designation amended and delisted before it was listed"
+refused_entry gb pressure.designation "$(desig gb rus-0046 'Ivanov Ivan' Latn | sed 's/2022-03-15/9999-12-31/')" \
+  400 invalid_body "'listed' (9999-12-31) is after the entry's own time" \
+  "a designation listed in 9999 (a member backdating no other can match)"
+FUTURE=$(date -u -d '+3 days' +%F)
+refused_entry gb pressure.batch "{\"list\":\"gb\",\"file\":\"$H\",\"part\":1,\"parts\":1,\"designations\":[$(desig gb rus-0047 'Ivanov Ivan' Latn | sed "s/2022-03-15/$FUTURE/")]}" \
+  400 invalid_body "designations[0]: pressure.designation: 'listed' ($FUTURE) is after the entry's own time" \
+  "a batch whose designation is listed three days ahead"
+refused_entry operator pressure.designation "$(desig a:b x-1 'Ivanov Ivan' Latn)" 400 invalid_body \
+  "no ':', which separates LIST:SUBJECT" "a list id holding ':' (a decision could never name it)"
 LONG=$(python3 -c "print('a' * 10000)")
 refused_entry gb pressure.designation "$(desig gb rus-0044 "$LONG" Latn)" 413 name_too_long \
   "512 bytes" "a designation with a name of 10,000 characters"

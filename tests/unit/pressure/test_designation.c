@@ -4,8 +4,9 @@
  * (include/willing/pressure.h): a designation as OFAC's list gives
  * SHCHERBAKOV, Kirill Konstantinovich accepted, and each field's every
  * refusal naming the field, a name of 10,000 characters and one holding a
- * right-to-left override among them; the words a screening gives for how a
- * candidate agreed (a country "same").
+ * right-to-left override, dates before the listing and a list's id that is not
+ * one among them; no date after the entry's own time; the words a screening gives
+ * for how a candidate agreed (a country "same").
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 #include <cmocka.h>
 
 #include "willing/pressure.h"
+
+#define HASH "aa1b8fd0bb8e50e1a2c2f1c2bf32e3d1f1c6a5e3a9b1f1c1d1e1f1a1b1c1d1e1"
 
 static const char *good =
     "{\"subject\": \"31303\", \"type\": \"person\", \"names\": ["
@@ -72,6 +75,13 @@ static void designation(void **state)
         {"source", "{\"list\": \"ofac-sdn\", \"file\": \"x\", \"url\": \"y\"}",
          "only list and file"},
         {"colour", "\"red\"", "colour"},
+        /* dates before the listing (the good body is listed 2018-12-19) */
+        {"amended", "\"1999-01-01\"", "'amended' (1999-01-01) is before 'listed' (2018-12-19)"},
+        {"delisted", "\"2018-12-18\"", "'delisted' (2018-12-18) is before 'listed'"},
+        /* a list's id: what LIST:SUBJECT and the alignment's CSV rely on */
+        {"source", "{\"list\": \"a:b\", \"file\": \"" HASH "\"}", "no ':'"},
+        {"source", "{\"list\": \"OFAC SDN\", \"file\": \"" HASH "\"}", "the list's id"},
+        {"source", "{\"list\": \"a;b\", \"file\": \"" HASH "\"}", "the list's id"},
     };
     (void)state;
     assert_int_equal(with("subject", "\"31303\"", &err), WL_OK);
@@ -115,6 +125,37 @@ static void agree_texts(void **state)
     assert_string_equal(wl_pressure_match_text(WL_MATCH_LOOSE), "loose");
 }
 
+/* No date later than the latest date anywhere (UTC+14) at the entry's time plus the skew. */
+static void dates_by_entry_time(void **state)
+{
+    json_error_t je;
+    json_t *b = json_loads(good, 0, &je);
+    wl_error err;
+    int64_t t = 1700000000; /* 2023-11-14T22:13:20Z: 2023-11-15 from UTC+2 eastwards */
+    (void)state;
+    assert_int_equal(wl_pressure_designation_check_at(b, t, &err), WL_OK);
+    json_object_set_new(b, "delisted", json_string("2023-11-15")); /* New Zealand's today */
+    assert_int_equal(wl_pressure_designation_check_at(b, t, &err), WL_OK);
+    json_object_set_new(b, "delisted", json_string("2023-11-16"));
+    assert_int_equal(wl_pressure_designation_check_at(b, t, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "'delisted' (2023-11-16) is after the entry's own time: "
+                                    "2023-11-15 is the latest date anywhere then"));
+    json_object_del(b, "delisted");
+    json_object_set_new(b, "listed", json_string("9999-12-31")); /* a backdate to look first */
+    json_object_del(b, "amended");
+    assert_int_equal(wl_pressure_designation_check_at(b, t, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "'listed' (9999-12-31) is after the entry's own time"));
+    /* 2023-11-14T09:55Z + the skew (300 s) is 2023-11-15T00:00 in UTC+14: the 15th is due */
+    json_object_set_new(b, "listed", json_string("2023-11-15"));
+    assert_int_equal(wl_pressure_designation_check_at(b, 1699955700 - 1, &err), WL_ERR_INVALID);
+    assert_int_equal(wl_pressure_designation_check_at(b, 1699955700, &err), WL_OK);
+    /* and the body's own rules still */
+    json_object_set_new(b, "type", json_string("company"));
+    assert_int_equal(wl_pressure_designation_check_at(b, t, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "'type'"));
+    json_decref(b);
+}
+
 static void snapshot(void **state)
 {
     const char *ok = "{\"list\": \"ofac-sdn\", \"file\": "
@@ -144,6 +185,11 @@ static void snapshot(void **state)
     json_object_set_new(b, "date", json_string("2024-5-3"));
     assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
     assert_non_null(strstr(err.msg, "'date'"));
+    json_object_set_new(b, "date", json_string("2024-05-03"));
+    json_object_set_new(json_object_get(b, "counts"), "added", json_integer(1));
+    json_object_set_new(b, "list", json_string("a:b"));
+    assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "the list's id"));
     json_object_set_new(b, "extra", json_true());
     assert_int_equal(wl_pressure_snapshot_check(b, &err), WL_ERR_INVALID);
     json_decref(b);
@@ -153,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(designation),
+        cmocka_unit_test(dates_by_entry_time),
         cmocka_unit_test(snapshot),
         cmocka_unit_test(agree_texts),
     };
