@@ -46,8 +46,9 @@ static const struct {
      "flows as each viewer may see them: list, show, summary, tree; imports, IATI export"},
     {NULL, "reference", cli_reference, "third-party reference data: import-kiel FILE, totals"},
     {"sanctions", "pressure", cli_pressure,
-     "sanctions lists: import-ofac DIR (OFAC's SDN list, as the differences); screen\n"
-     "              NAME|--id|--csv FILE; counterparties FACILITY (screened)"},
+     "sanctions lists: import-ofac DIR, import-un|import-eu|import-uk FILE (the\n"
+     "              official lists, as the differences); snapshots; screen NAME|--id|--csv\n"
+     "              FILE; counterparties FACILITY (screened); align (who designates what)"},
     {"the deal", "deal", cli_deal,
      "propose a version of the deal, sign it, suspend, resume or terminate it; show, list"},
     {NULL, "zone", cli_zone, "the deal's zones and protected sites: set, list, contains"},

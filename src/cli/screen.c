@@ -20,10 +20,11 @@
 
 #include "cli.h"
 #include "willing/limits.h"
+#include "willing/pressure.h"
 
 typedef struct {
     cli_buf query; /* "name=...&id=..." percent-encoded */
-    const char *csv, *format, *limit;
+    const char *csv, *format, *limit, *dob;
     size_t ids;
     int bad;
 } screen_opts;
@@ -50,9 +51,10 @@ static void add_arg(screen_opts *o, const char *key, const char *value)
 static int screen_opt(void *ctx, int ch, const char *arg)
 {
     screen_opts *o = ctx;
-    if (ch == 'd')
+    if (ch == 'd') {
         add_arg(o, "dob", arg);
-    else if (ch == 'c')
+        o->dob = arg;
+    } else if (ch == 'c')
         add_arg(o, "country", arg);
     else if (ch == 'i') {
         add_arg(o, "id", arg);
@@ -164,6 +166,36 @@ out:
     return ret;
 }
 
+/* What is wrong with the arguments, one line on stderr and 2; or 0. */
+static int screen_args(const cli_common *c, const screen_opts *o, int nargs)
+{
+    char why[200] = "";
+    wl_name_date d;
+    if (!c->server)
+        snprintf(why, sizeof why, "--server URL is needed: the server whose lists are screened");
+    else if (o->csv && (nargs || o->query.len))
+        snprintf(why, sizeof why,
+                 "--csv FILE screens the file's names: no NAME, --dob, "
+                 "--country or --id with it");
+    else if (!o->csv && nargs > 1)
+        snprintf(why, sizeof why,
+                 "one NAME at a time (quote a name of several words: \"Ivan "
+                 "Petrov\"); for many, --csv FILE");
+    else if (!o->csv && nargs == 0 && o->ids == 0)
+        snprintf(why, sizeof why, "a NAME, --id [TYPE:]VALUE or --csv FILE is needed");
+    else if (o->format && (!o->csv || (strcmp(o->format, "csv") && strcmp(o->format, "json"))))
+        snprintf(why, sizeof why, "--format is csv or json, with --csv FILE");
+    else if (o->dob && wl_pressure_dob_parse(o->dob, &d) != WL_OK)
+        snprintf(why, sizeof why,
+                 "--dob '%.40s' is not a date of birth: YYYY, YYYY-MM or "
+                 "YYYY-MM-DD",
+                 o->dob);
+    if (why[0] == '\0')
+        return 0;
+    fprintf(stderr, "willing pressure screen: %s\n", why);
+    return 2;
+}
+
 static int run_screen(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {{"dob", required_argument, NULL, 'd'},
@@ -179,13 +211,8 @@ static int run_screen(const cli_cmd *self, int argc, char **argv)
     int ret = cli_parse(self, argc, argv, CLI_SERVER | CLI_JSON, opts, screen_opt, &o, &c);
     if (ret != CLI_GO)
         goto out;
-    ret = 2;
-    if (!c.server || (o.csv && (optind != argc || o.query.len)) ||
-        (!o.csv && (optind + 1 < argc || (optind == argc && o.ids == 0))) ||
-        (o.format && (!o.csv || (strcmp(o.format, "csv") && strcmp(o.format, "json"))))) {
-        cli_cmd_usage(stderr, self);
+    if ((ret = screen_args(&c, &o, argc - optind)) != 0)
         goto out;
-    }
     if (o.csv) {
         ret = screen_csv(&c, &o);
         goto out;
