@@ -6,8 +6,8 @@
  * cosigned; a witness that answers 409 with another size is asked again from
  * that size. At the deadline (serve --witness-timeout) the requests still
  * open are dropped: the checkpoint goes out with the cosignatures that came
- * and verified. A witness's failure is logged once, when it starts (and its
- * recovery once). docs/internals/daemon.md.
+ * and verified. A witness's failure is logged once, when it starts or its
+ * reason changes (and its recovery once). docs/internals/daemon.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +42,7 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Says once that w fails (why), or that it answers again (why NULL). */
+/* Says once that w fails (why: again only if the reason changes), or that it answers again. */
 static void note_state(wl_witness_peer *w, const char *why)
 {
     if (why == NULL) {
@@ -51,12 +51,13 @@ static void note_state(wl_witness_peer *w, const char *why)
         w->failing = false;
         return;
     }
-    if (!w->failing)
+    if (!w->failing || strcmp(w->why, why) != 0)
         fprintf(stderr,
                 "willing: witness %s: %s; checkpoints go out without its cosignature until it "
                 "answers (said once)\n",
                 w->url, why);
     w->failing = true;
+    snprintf(w->why, sizeof w->why, "%s", why);
 }
 
 static void ask_end(CURLM *m, ask *a)
@@ -161,6 +162,11 @@ static int ask_done(CURLM *m, ask *a, CURLcode res, const char *note, size_t nle
     long st = 0;
     char why[160];
     uint64_t v;
+    if (res == CURLE_OPERATION_TIMEDOUT) { /* curl's own clock: the round's deadline */
+        snprintf(why, sizeof why, "no answer within %u ms", wl_srv->witness_timeout_ms);
+        note_state(a->w, why);
+        goto done;
+    }
     if (res != CURLE_OK) {
         snprintf(why, sizeof why, "no answer (%s)", curl_easy_strerror(res));
         note_state(a->w, why);

@@ -24,6 +24,7 @@ typedef struct {
     wl_vkey vkey;
     uint64_t size; /* the size it last cosigned, as far as we know */
     bool failing;  /* its last round failed (said once on stderr; the publisher's thread only) */
+    char why[160]; /* why, as said */
 } wl_witness_peer;
 
 typedef struct {

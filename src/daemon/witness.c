@@ -242,6 +242,8 @@ static int usage(FILE *f)
                "given with --log (their Ed25519 verifier keys), after checking consistency\n"
                "with the last one it cosigned. Prints its cosignature verifier key, which\n"
                "`willing serve --witness URL+VKEY` and `willing verify --witness` take.\n"
+               "A checkpoint not consistent with the one it cosigned (a split view) is\n"
+               "refused (409 or 422) and reported on stderr with both checkpoints.\n"
                "\n"
                "  --db PATH           the witness's state (created if missing)\n"
                "  --key FILE          its private key (willing keygen)\n"

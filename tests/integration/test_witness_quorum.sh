@@ -23,8 +23,7 @@ W3PID=${PIDS[-1]}
 kill -STOP "$W3PID" # the slow one: connections open, no answer ever
 # the wrong one: a real witness's key (its name and key ID), a stub's bad signature
 start_witness w4
-kill -9 "${PIDS[-1]}"
-wait "${PIDS[-1]}" 2>/dev/null || true
+{ kill -9 "${PIDS[-1]}" && wait "${PIDS[-1]}"; } 2>/dev/null || true
 wvk+=("$WVK")
 w4port=$(free_port)
 python3 - "$WVK" "$w4port" 2>"$T/w4stub.log" <<'PY' &
@@ -129,8 +128,7 @@ check "verify --quorum 3 of w1 w2 w3 passes now" sh -c \
      --witness '${wvk[2]}' --quorum 3 >/dev/null"
 
 # A split view: a copy of the log, served with the same keys, goes its own way
-kill -9 "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
+{ kill -9 "$SERVER_PID" && wait "$SERVER_PID"; } 2>/dev/null || true
 python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' \
   "$T/q.db" "$T/fork.db"
 cp "$T/q.db.log.key" "$T/fork.db.log.key"
@@ -161,8 +159,9 @@ check "the witness refused both: 409 at the same size, 422 beyond it" sh -c \
    grep -q 'split view of test.example/q, refused (422: the consistency proof does not verify)' '$T/ws.log'"
 check "the witness refused to cosign the copy's checkpoint" sh -c \
   "! grep -q '^— witness.example/ws ' '$T/cpB'"
-check "  ... and the copy's server says why, once" \
-  [ "$(grep -c "witness $WURL: it refuses the checkpoint" "$T/fork.log")" = 1 ]
+check "  ... and the copy's server says why, once for each refusal" sh -c \
+  "[ \$(grep -c 'witness $WURL: it refuses the checkpoint (409)' '$T/fork.log') = 1 ] &&
+   [ \$(grep -c 'witness $WURL: it refuses the checkpoint (422)' '$T/fork.log') = 1 ]"
 check "the witness reports the checkpoint it cosigned (the log's root)" \
   grep -qx "$(sed -n 3p "$T/cpA")" "$T/ws.log"
 check "  ... and the one offered (the copy's root)" grep -qx "$(sed -n 3p "$T/cpB")" "$T/ws.log"
