@@ -204,6 +204,17 @@ for r in de gb mo; do check "pressure.designation by $r for xa's list: refused" 
 check "pressure.designation by a member for another authority's list: refused" [ "$(w gb pressure.designation "$(PD ofac-sdn s3)")" = refused ]
 check "pressure.designation by the operator for another authority's list" [ "$(w op-pressure pressure.designation "$(PD ofac-sdn s3)")" = ok ]
 check "pressure.designation by the operator for a member's list: refused" [ "$(w op-pressure pressure.designation "$(PD gb s4)")" = refused ]
+# pressure.batch (an import's designations in one entry): whose list as for a designation
+PB() { echo "{\"list\":\"$1\",\"file\":\"$PH\",\"part\":1,\"parts\":1,\"designations\":[$(PD "$1" "$2")]}"; }
+for r in xa de gb ua mo; do check "pressure.batch by $r for its own list" [ "$(w $r pressure.batch "$(PB $r b1)")" = ok ]; done
+for r in de gb mo; do check "pressure.batch by $r for xa's list: refused" [ "$(w $r pressure.batch "$(PB xa b2)")" = refused ]; done
+check "pressure.batch by a member for another authority's list: refused" [ "$(w gb pressure.batch "$(PB ofac-sdn b3)")" = refused ]
+check "pressure.batch by the operator for another authority's list" [ "$(w op-pressure pressure.batch "$(PB ofac-sdn b3)")" = ok ]
+check "pressure.batch by the operator for a member's list: refused" [ "$(w op-pressure pressure.batch "$(PB gb b4)")" = refused ]
+check "... each batch stored its one designation, the refused ones none" python3 -c "
+import sqlite3; db = sqlite3.connect('$T/az.db')
+rows = sorted(db.execute(\"SELECT source, subject FROM designations WHERE subject LIKE 'b_'\").fetchall())
+assert rows == sorted([(r, 'b1') for r in ('xa','de','gb','ua','mo')] + [('ofac-sdn', 'b3')]), rows"
 for r in xa de gb ua mo; do check "pressure.snapshot by $r: refused" [ "$(w $r pressure.snapshot "$PS")" = refused ]; done
 check "pressure.snapshot by the operator" [ "$(w op-pressure pressure.snapshot "$PS")" = ok ]
 # an analyst's decision on two stored designations: the coordinator or the operator, no other role

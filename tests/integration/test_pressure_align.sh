@@ -7,7 +7,9 @@
 # lists name differently. The coordinator's decisions join and keep apart
 # (a later decision on a pair overriding the earlier). Refused with nothing
 # stored: a decision on a pair that does not exist, on a designation and
-# itself, without a reason, by a member. fsck replays it all.
+# itself, without a reason, by a member. fsck replays it all. Then, served again
+# with sealing: the operator's reference list fr becomes a member's list when fr,
+# a sealed member, announces itself, and the alignment is rebuilt at once.
 source "$(dirname "$0")/lib.sh"
 
 new_ledger pa
@@ -177,4 +179,35 @@ assert o['data_version'] == $SIZE + 3 and o['candidates'][0]['subject'] == 'd5',
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 check "fsck replays the log into the same designations and decisions" "$W" fsck --db "$DB"
+
+# a change in the public members rebuilds the alignment (06a9505): the list fr, the operator's
+# reference data, then fr a sealed member (nothing public changes), then fr announced: its
+# list now a member's, a column of the matrix
+SEAL=1 start_server pa --seal-batch 1
+matrix() { python3 -c "
+import json, sys, urllib.request
+o = json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment'))
+print(o['data_version'], ' '.join(m['list'] for m in o['members']), '/', ' '.join(r['list'] for r in o['references']))"; }
+check "the operator imports the list fr, the tanker among it (not a member's list)" post_as operator \
+  pressure.designation "$(desig fr f1 vessel 'SCF Alpha' Latn 2022-05-01 ',"ids":[{"type":"IMO","value":"9610781"}]')"
+M1=$(matrix)
+check "... fr a reference list ($M1)" [ "${M1#* }" = "de gb us / fr ofac-sdn" ]
+"$W" keygen --out "$T/fr.key" --member fr >/dev/null
+check "fr joins as a sealed member" "$W" member add --server "$URL" --key "$OPKEY" --id fr --name fr \
+  --role member --pubkey-file "$T/fr.key" --sealed --json
+check "... the alignment is kept: fr still a reference, the same data_version" [ "$(matrix)" = "$M1" ]
+announce_fr() {
+  "$W" member announce --server "$URL" --key "$T/fr.key" >"$T/announce.out" 2>&1 ||
+    ! grep -Eq 'not_yet_published|announce after that' "$T/announce.out"
+}
+WAIT_SECONDS=90 wait_for "fr's sealed membership published, to announce" announce_fr
+check "fr announces itself" grep -q '^fr announced' "$T/announce.out"
+M2=$(matrix)
+check "... the alignment is rebuilt at once: a new data_version, fr a member's column ($M2)" \
+  sh -c "[ '${M2%% *}' -gt '${M1%% *}' ] && [ '${M2#* }' = 'de fr gb us / ofac-sdn' ]"
+check "... fr's tanker one subject with gb's and us's: each pair with fr both designate it" python3 -c "
+import json, urllib.request
+o = json.load(urllib.request.urlopen('$URL/api/v1/pressure/alignment'))
+got = {(p['x'], p['y']): (p['x_not_y'], p['both']) for p in o['pairs']}
+assert got[('fr', 'gb')] == (0, 1) and got[('fr', 'us')] == (0, 1), got"
 finish

@@ -71,6 +71,7 @@ body() { # body KIND SCOPE: the body of a KIND written with a key of SCOPE
     fact.retract) echo "{\"fact\":\"r-$s\"}" ;;
     clearing) echo "{\"inputs\":\"$(b64)\",\"result\":\"$(b64)\"}" ;;
     pressure.designation) echo "{\"subject\":\"s-$s\",\"type\":\"person\",\"names\":[{\"name\":\"Ivan Ivanov\",\"script\":\"Latn\"}],\"listed\":\"2022-03-15\",\"source\":{\"list\":\"gb\",\"file\":\"$(printf '%064d' 0)\"}}" ;;
+    pressure.batch) echo "{\"list\":\"gb\",\"file\":\"$(printf '%064d' 0)\",\"part\":1,\"parts\":1,\"designations\":[{\"subject\":\"b-$s\",\"type\":\"person\",\"names\":[{\"name\":\"Petr Petrov\",\"script\":\"Latn\"}],\"listed\":\"2022-03-15\",\"source\":{\"list\":\"gb\",\"file\":\"$(printf '%064d' 0)\"}}]}" ;;
     pressure.decision) echo "{\"a\":{\"list\":\"gb\",\"subject\":\"s-sign\"},\"b\":{\"list\":\"gb\",\"subject\":\"s-console\"},\"same\":true,\"reason\":\"written with a $s key\"}" ;;
     pressure.snapshot) echo "{\"list\":\"l-$s\",\"file\":\"$(printf '%064d' 0)\",\"date\":\"2022-03-15\",\"base\":null,\"counts\":{\"subjects\":0,\"added\":0,\"amended\":0,\"delisted\":0}}" ;;
   esac
@@ -78,7 +79,7 @@ body() { # body KIND SCOPE: the body of a KIND written with a key of SCOPE
 author() { # the member that writes KIND
   case $1 in
     member.add | member.status | sealed | pressure.snapshot) echo "$OP" ;;
-    key.add | key.revoke | requirement.set | fact.record | fact.retract | clearing | pressure.designation | pressure.decision) echo gb ;;
+    key.add | key.revoke | requirement.set | fact.record | fact.retract | clearing | pressure.designation | pressure.batch | pressure.decision) echo gb ;;
     requirement.endorse) echo ua ;;
     *) echo xa ;;
   esac
@@ -106,7 +107,8 @@ print("key_scope" if ok else "%s %s" % (sys.argv[2], b))' "$T/body" "$st" "$s"
 # entries, one at a time: every kind a key can write, with every scope
 seq=1000000000000000
 for k in member.add key.add key.revoke member.status statement sealed requirement.set \
-  requirement.endorse fact.record fact.retract clearing pressure.designation pressure.snapshot pressure.decision; do
+  requirement.endorse fact.record fact.retract clearing pressure.designation pressure.batch \
+  pressure.snapshot pressure.decision; do
   for s in $SCOPES; do
     a=$(author "$k"); seq=$((seq + 1)); rm -f "$T/e.note"
     "$W" append --origin "$ORIGIN" --output "$T/e.note" --key "$T/$a-$s.key" --kind "$k" \
