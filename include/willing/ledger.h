@@ -21,6 +21,24 @@ extern const wl_module wl_ledger_module;
 wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,
                          wl_pending *p, wl_error *err) WL_MUST;
 /*
+ * A signature checked ahead, on another thread: ok is whether the entry's
+ * signature verifies with pk (wl_entry_verify_sig). The precheck takes it in
+ * place of its own check of that one key (any other key it checks itself), so
+ * its answer is the same as without the hint. verify's threads use it.
+ */
+typedef struct {
+    uint8_t pk[32];
+    int ok;
+} wl_sig_hint;
+
+/*
+ * The same precheck over an entry parsed ahead (wl_entry_parse, which it does
+ * not repeat), with hint (NULL: none) computed over that entry: p takes e's
+ * content and e is left zeroed; e's bytes must live as long as p.
+ */
+wl_rc wl_ledger_precheck_parsed(wl_store *s, const char *origin, wl_entry *e,
+                                const wl_sig_hint *hint, wl_pending *p, wl_error *err) WL_MUST;
+/*
  * Inside a transaction. *index gets the entry's index; *existed is 1 when the
  * same bytes were already in the log (nothing is written then).
  */

@@ -155,6 +155,7 @@
 #define WL_CLI_DATA_MAX (16u << 20)         /* willing fetch --data @FILE: a request body */
 #define WL_CLI_PROOF_MAX (1u << 20)         /* willing prove --check: a .tlog-proof file */
 #define WL_CLI_STATE_MAX 65536u             /* willing verify: the last checkpoint it saw */
+#define WL_CLI_VERIFY_STATE_MAX 262144u     /* verify --state: a checkpoint, its edge and tiles */
 #define WL_CLI_WITNESSES_MAX 16u            /* --witness keys (verify, prove --check) */
 #define WL_CLI_TIMEOUT_S 60L                /* seconds one HTTP request may take */
 

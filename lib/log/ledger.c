@@ -33,10 +33,32 @@ static int genesis_key(const wl_entry *e, uint8_t pk[32])
     return wl_b64_decode(k, strlen(k), pk, 32, &n) == WL_OK && n == 32;
 }
 
+/* The signature of e by pk: the hint's answer when it is for the same key. */
+static int sig_ok(const wl_entry *e, const uint8_t pk[32], const wl_sig_hint *hint)
+{
+    if (hint != NULL && memcmp(hint->pk, pk, 32) == 0)
+        return hint->ok;
+    return wl_entry_verify_sig(e, pk) == WL_OK;
+}
+
 wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, size_t len,
                          wl_pending *p, wl_error *err)
 {
     char why[200];
+    wl_entry e;
+    wl_rc rc;
+
+    memset(p, 0, sizeof *p);
+    rc = wl_entry_parse(bytes, len, &e, why, sizeof why);
+    if (rc != WL_OK)
+        return wl_error_set(err, rc, rc == WL_ERR_TOO_LARGE ? "entry_too_large" : "malformed_entry",
+                            "%s", why);
+    return wl_ledger_precheck_parsed(s, origin, &e, NULL, p, err);
+}
+
+wl_rc wl_ledger_precheck_parsed(wl_store *s, const char *origin, wl_entry *e,
+                                const wl_sig_hint *hint, wl_pending *p, wl_error *err)
+{
     wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
     uint64_t size = 0;
@@ -44,10 +66,8 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
     wl_rc rc;
 
     memset(p, 0, sizeof *p);
-    rc = wl_entry_parse(bytes, len, &p->e, why, sizeof why);
-    if (rc != WL_OK)
-        return wl_error_set(err, rc, rc == WL_ERR_TOO_LARGE ? "entry_too_large" : "malformed_entry",
-                            "%s", why);
+    p->e = *e;
+    memset(e, 0, sizeof *e);
     if (strcmp(p->e.origin, origin) != 0) {
         rc = wl_error_set(err, WL_ERR_INVALID, "wrong_origin",
                           "entry is for log '%s', this log is '%s'", p->e.origin, origin);
@@ -74,7 +94,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
         for (size_t i = 0; i < nk; i++) {
             if (!keys[i].sealed) {
                 keys[pub++] = keys[i];
-            } else if (wl_entry_verify_sig(&p->e, keys[i].pk) == WL_OK) {
+            } else if (sig_ok(&p->e, keys[i].pk, hint)) {
                 rc = wl_error_set(err, WL_ERR_FORBIDDEN, "not_announced",
                                   "'%s' has not announced its membership: it may seal content "
                                   "but not sign public entries until it announces (run "
@@ -88,7 +108,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
     rc = WL_ERR_SIGNATURE;
     if (nk == 0) {
         if (wl_store_size(s, &size) == WL_OK && size == 0 && genesis_key(&p->e, p->pk) &&
-            wl_entry_verify_sig(&p->e, p->pk) == WL_OK) {
+            sig_ok(&p->e, p->pk, hint)) {
             memcpy(p->scope, "sign", 5);
             rc = WL_OK;
         } else {
@@ -98,7 +118,7 @@ wl_rc wl_ledger_precheck(wl_store *s, const char *origin, const char *bytes, siz
         }
     }
     for (size_t i = 0; i < nk; i++) {
-        if (wl_entry_verify_sig(&p->e, keys[i].pk) != WL_OK)
+        if (!sig_ok(&p->e, keys[i].pk, hint))
             continue;
         if (keys[i].revoked != UINT64_MAX) {
             rc = wl_error_set(err, WL_ERR_REVOKED, "revoked_key",

@@ -372,6 +372,29 @@ void wl_store_close(wl_store *s)
     wl_free(s);
 }
 
+wl_rc wl_store_save_copy(wl_store *s, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+    if (sqlite3_prepare_v2(s->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK)
+        return map_rc(sqlite3_errcode(s->db));
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? WL_OK : map_rc(src);
+}
+
+wl_rc wl_store_load_copy(wl_store *s, wl_store *from)
+{
+    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from->db, "main");
+    int src;
+    if (b == NULL)
+        return map_rc(sqlite3_errcode(s->db));
+    src = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    return src == SQLITE_DONE ? WL_OK : map_rc(src);
+}
+
 wl_rc wl_store_begin(wl_store *s)
 {
     return exec(s, "BEGIN IMMEDIATE");

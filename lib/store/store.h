@@ -47,6 +47,14 @@ wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
                         size_t cap) WL_MUST;
 void wl_store_close(wl_store *s); /* NULL is a no-op */
+/*
+ * Copies: outside any transaction. wl_store_save_copy writes the whole store
+ * into a new file at path (which must not exist: write a temporary name and
+ * rename it); wl_store_load_copy replaces s's whole content by from's (a
+ * store opened from such a file, say, into one opened on ":memory:").
+ */
+wl_rc wl_store_save_copy(wl_store *s, const char *path) WL_MUST;
+wl_rc wl_store_load_copy(wl_store *s, wl_store *from) WL_MUST;
 /* The engine's last error text, for messages. */
 const char *wl_store_errmsg(wl_store *s);
 

@@ -6,7 +6,11 @@
  * replays every entry through the ledger's rules (each signature against the
  * member keys the log itself records), recomputes every tile and compares it
  * with the one served, recomputes the root, and checks consistency with the
- * last checkpoint this client saw (kept under $XDG_STATE_HOME/willing/).
+ * last checkpoint this client saw (kept under $XDG_STATE_HOME/willing/). With
+ * --state FILE it goes on from the audit FILE keeps: only the entries after
+ * it are fetched and replayed. The entries are checked on every core
+ * (verify_run.c); the tree and the state file are verify_tree.c.
+ * docs/internals/cli.md, "verify" has the design.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,18 +23,19 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "willing/merkle.h"
+#include "verify_int.h"
 #include "willing/coalition.h"
-#include "willing/replay.h"
+#include "willing/merkle.h"
 #include "willing/tile.h"
+
+#define VERIFY_THREADS_MAX 64u
 
 static int fail(bool json_out, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int fail(bool json_out, const char *what, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -44,28 +49,6 @@ static int fail(bool json_out, const char *what, const char *fmt, ...)
     }
     fprintf(stderr, "verify: FAIL (%s): %s\n", what, msg);
     return 1;
-}
-
-/* Every complete subtree hash of the tree, level by level, in memory. */
-typedef struct {
-    uint8_t *h;
-    uint64_t n;
-} hlevel;
-
-static wl_rc level_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
-{
-    const hlevel *lv = ctx;
-    if (level >= 64 || idx >= lv[level].n)
-        return WL_ERR_NOT_FOUND;
-    memcpy(out, lv[level].h + idx * 32, 32);
-    return WL_OK;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void state_path(const char *origin, char *out, size_t cap)
@@ -93,6 +76,8 @@ typedef struct {
     wl_vkey *keys;
     size_t nkeys;
     const char *vkey, *state;
+    unsigned threads;
+    bool full, progress;
     long quorum; /* -1: all the witnesses given */
 } verify_opts;
 
@@ -103,6 +88,18 @@ static int verify_opt(void *ctx, int ch, const char *arg)
         v->vkey = arg;
     } else if (ch == 's') {
         v->state = arg;
+    } else if (ch == 'F') {
+        v->full = true;
+    } else if (ch == 'P') {
+        v->progress = true;
+    } else if (ch == 't') {
+        char *end;
+        unsigned long n = strtoul(arg, &end, 10);
+        if (*arg < '1' || *arg > '9' || *end != '\0' || n > VERIFY_THREADS_MAX) {
+            fprintf(stderr, "verify: --threads wants a number from 1 to %u\n", VERIFY_THREADS_MAX);
+            return 2;
+        }
+        v->threads = (unsigned)n;
     } else if (ch == 'w') {
         if (v->nkeys > WL_CLI_WITNESSES_MAX ||
             wl_vkey_parse(arg, strlen(arg), &v->keys[v->nkeys]) != WL_OK ||
@@ -117,42 +114,110 @@ static int verify_opt(void *ctx, int ch, const char *arg)
     return CLI_GO;
 }
 
+static unsigned cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1u : n > (long)VERIFY_THREADS_MAX ? VERIFY_THREADS_MAX : (unsigned)n;
+}
+
+/*
+ * The tree t (of a checkpoint seen before) is a prefix of the log's at size n:
+ * each node of t's right edge, recomputed from the log's tiles at size n,
+ * equals the one kept. No entry is read: a split view is found before any
+ * replay, whether the log is a daemon or a static mirror.
+ */
+static int edge_in_tiles(const char *base, const vtree *t, uint64_t n)
+{
+    for (unsigned k = 0; k < 64; k++) {
+        uint64_t i, lo, tidx, have;
+        unsigned l = k / 8, r = k % 8, w;
+        uint8_t h[128][32];
+        wl_tile tile;
+        char path[128], url[1400], err[256];
+        cli_buf b = {0};
+        long st;
+        int ok;
+
+        if (((t->n >> k) & 1) == 0)
+            continue;
+        i = (t->n >> k) - 1;
+        lo = i << r;
+        tidx = lo / 256;
+        have = n >> (8 * l);
+        w = (unsigned)(have - tidx * 256 >= 256 ? 256 : have - tidx * 256);
+        tile = (wl_tile){(int)l, tidx, w};
+        wl_tile_path(&tile, path, sizeof path);
+        snprintf(url, sizeof url, "%s/log/%s", base, path);
+        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+        ok = st == 200 && b.len == (size_t)w * 32 && lo % 256 + (1u << r) <= w;
+        if (ok) {
+            memcpy(h, b.buf + (lo % 256) * 32, (size_t)32 << r);
+            for (unsigned m = 1u << r; m > 1; m /= 2)
+                for (unsigned j = 0; j < m / 2; j++)
+                    wl_merkle_node_hash(h[2 * j], h[2 * j + 1], h[j]);
+            ok = memcmp(h[0], t->edge[k], 32) == 0;
+        }
+        cli_buf_free(&b);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
+/* The replayed store kept beside the state file: FILE.replay. */
+static int replay_path(const char *statep, char *out, size_t cap)
+{
+    return wl_fmt(out, cap, "%s.replay", statep) == WL_OK ? 0 : -1;
+}
+
+static int save_replay(wl_replay *r, const char *statep)
+{
+    char path[2300], tmp[2310];
+    if (replay_path(statep, path, sizeof path) != 0 ||
+        wl_fmt(tmp, sizeof tmp, "%s.tmp", path) != WL_OK)
+        return -1;
+    unlink(tmp);
+    if (wl_replay_save(r, tmp) != WL_OK) {
+        unlink(tmp);
+        return -1;
+    }
+    return rename(tmp, path);
+}
+
 static int run_verify(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"vkey", required_argument, NULL, 'k'},
-        {"witness", required_argument, NULL, 'w'},
-        {"state", required_argument, NULL, 's'},
-        {"quorum", required_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0},
+        {"vkey", required_argument, NULL, 'k'},  {"witness", required_argument, NULL, 'w'},
+        {"state", required_argument, NULL, 's'}, {"threads", required_argument, NULL, 't'},
+        {"full", no_argument, NULL, 'F'},        {"quorum", required_argument, NULL, 'q'},
+        {"progress", no_argument, NULL, 'P'},    {NULL, 0, NULL, 0},
     };
     wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
     uint8_t verified[1 + WL_CLI_WITNESSES_MAX];
     uint64_t times[1 + WL_CLI_WITNESSES_MAX];
     size_t nkeys;
     const char *vkey, *statep;
-    bool json_out, progress = isatty(2);
-    verify_opts vo = {keys, 1, NULL, NULL, -1};
+    bool json_out, resume = false;
+    verify_opts vo = {keys, 1, NULL, NULL, 0, false, false, -1};
     cli_common c;
-    char base[1024], url[1200], err[512], spath[2200];
+    char base[1024], url[1200], err[512], spath[2200], rpath[2300], prev_msg[1200];
+    char was[300], now[300];
     cli_buf b = {0};
     char *cpnote = NULL;
     size_t cplen = 0;
     wl_note note;
     wl_checkpoint cp;
     wl_replay r;
+    vstate prev;
+    vrun v;
     uint8_t root[32];
     uint64_t prev_size = 0;
-    int ret = 1;
-    long st;
+    int ret = 1, have_prev;
     time_t t0 = time(NULL);
-    hlevel levels[64];
-    cli_buf *bundles = NULL;
-    size_t nb = 0;
-    double t1, t_fetch = 0, t_hash = 0, t_tiles = 0, t_replay = 0;
 
     memset(&r, 0, sizeof r);
-    memset(levels, 0, sizeof levels);
+    memset(&prev, 0, sizeof prev);
+    memset(&v, 0, sizeof v);
     if ((ret = cli_parse(self, argc, argv, CLI_JSON, opts, verify_opt, &vo, &c)) != CLI_GO)
         return ret;
     vkey = vo.vkey;
@@ -178,10 +243,12 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
 
     /* 1. the checkpoint */
     snprintf(url, sizeof url, "%s/log/checkpoint", base);
-    st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
-    if (st != 200) {
-        ret = fail(json_out, "checkpoint", "cannot fetch %s: %s", url, st ? "bad status" : err);
-        goto out;
+    {
+        long st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
+        if (st != 200) {
+            ret = fail(json_out, "checkpoint", "cannot fetch %s: %s", url, st ? "bad status" : err);
+            goto out;
+        }
     }
     cpnote = b.buf;
     cplen = b.len;
@@ -207,173 +274,108 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         ret = fail(json_out, "cosignature", "%s", err);
         goto out;
     }
+    vcp_name(&cp, now, sizeof now);
 
-    /* 2. every entry bundle; the leaf hashes into levels[0] */
-    t1 = now_s();
-    nb = (size_t)((cp.size + 255) / 256);
-    bundles = calloc(nb ? nb : 1, sizeof *bundles);
-    levels[0].h = malloc(cp.size ? (size_t)cp.size * 32 : 1);
-    if (bundles == NULL || levels[0].h == NULL) {
-        ret = fail(json_out, "internal", "out of memory for %llu entries",
-                   (unsigned long long)cp.size);
-        goto out;
-    }
-    levels[0].n = cp.size;
-    for (uint64_t n = 0; n < nb; n++) {
-        wl_tile t = {WL_TILE_LEVEL_ENTRIES, n,
-                     (unsigned)(cp.size - n * 256 >= 256 ? 256 : cp.size - n * 256)};
-        char path[128];
-        size_t off = 0;
-        wl_tile_path(&t, path, sizeof path);
-        snprintf(url, sizeof url, "%s/log/%s", base, path);
-        st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
-        if (st != 200) {
-            ret = fail(json_out, "entries", "cannot fetch %s (%ld)", url, st);
-            goto out;
-        }
-        for (unsigned i = 0; i < t.width; i++) {
-            size_t len;
-            if (off + 2 > b.len ||
-                off + 2 + ((size_t)((uint8_t)b.buf[off]) << 8 | (uint8_t)b.buf[off + 1]) > b.len) {
-                ret = fail(json_out, "entries", "bundle %s is truncated", path);
-                goto out;
-            }
-            len = (size_t)((uint8_t)b.buf[off]) << 8 | (uint8_t)b.buf[off + 1];
-            off += 2;
-            wl_merkle_leaf_hash(b.buf + off, len, levels[0].h + (n * 256 + i) * 32);
-            off += len;
-        }
-        if (off != b.len) {
-            ret = fail(json_out, "entries", "bundle %s has trailing bytes", path);
-            goto out;
-        }
-        bundles[n] = b; /* kept for the replay */
-        memset(&b, 0, sizeof b);
-        if (progress && n % 64 == 0)
-            fprintf(stderr, "\rverify: fetched %llu / %llu entries", (unsigned long long)(n * 256),
-                    (unsigned long long)cp.size);
-    }
-    t_fetch = now_s() - t1;
-
-    /* 3. every complete subtree hash, the root, in memory */
-    t1 = now_s();
-    for (unsigned k = 1; k < 64 && levels[k - 1].n >= 2; k++) {
-        levels[k].n = levels[k - 1].n / 2;
-        levels[k].h = malloc((size_t)levels[k].n * 32);
-        if (levels[k].h == NULL) {
-            ret = fail(json_out, "internal", "out of memory");
-            goto out;
-        }
-        for (uint64_t i = 0; i < levels[k].n; i++)
-            wl_merkle_node_hash(levels[k - 1].h + 64 * i, levels[k - 1].h + 64 * i + 32,
-                                levels[k].h + 32 * i);
-    }
-    if (wl_merkle_root(level_reader, levels, cp.size, root) != WL_OK ||
-        memcmp(root, cp.root, 32) != 0) {
-        ret = fail(json_out, "root", "the entries do not hash to the checkpoint's root");
-        goto out;
-    }
-    t_hash = now_s() - t1;
-
-    /* 4. every tile of this size, as served, against the recomputed hashes */
-    t1 = now_s();
-    for (unsigned level = 0; level < 8; level++) {
-        uint64_t have = (8 * level < 64) ? cp.size >> (8 * level) : 0;
-        for (uint64_t n = 0; n * 256 < have; n++) {
-            unsigned w = (unsigned)(have - n * 256 >= 256 ? 256 : have - n * 256);
-            wl_tile t = {(int)level, n, w};
-            char path[128];
-            wl_tile_path(&t, path, sizeof path);
-            snprintf(url, sizeof url, "%s/log/%s", base, path);
-            st = cli_http("GET", url, NULL, NULL, 0, &b, err, sizeof err);
-            if (st != 200 || b.len != (size_t)w * 32 ||
-                memcmp(b.buf, levels[8 * level].h + n * 256 * 32, b.len) != 0) {
-                ret =
-                    fail(json_out, "tile", "tile %s differs from the hashes of the entries", path);
-                goto out;
-            }
-        }
-    }
-    t_tiles = now_s() - t1;
-
-    /* 5. every entry through the ledger's rules: signatures against the log's own keys */
-    t1 = now_s();
-    if (wl_replay_init(&r, cp.origin) != WL_OK) {
-        ret = fail(json_out, "internal", "cannot start the replay");
-        goto out;
-    }
-    for (uint64_t n = 0; n < nb; n++) {
-        size_t off = 0;
-        while (off < bundles[n].len) {
-            size_t len =
-                (size_t)((uint8_t)bundles[n].buf[off]) << 8 | (uint8_t)bundles[n].buf[off + 1];
-            off += 2;
-            if (wl_replay_add(&r, bundles[n].buf + off, len) != WL_OK) {
-                ret = fail(json_out, "entry", "entry %llu: %s", (unsigned long long)r.next,
-                           r.err.msg);
-                goto out;
-            }
-            off += len;
-        }
-        cli_buf_free(&bundles[n]);
-        if (progress && n % 64 == 0)
-            fprintf(stderr, "\rverify: checked %llu / %llu entries  ", (unsigned long long)r.next,
-                    (unsigned long long)cp.size);
-    }
-    if (progress)
-        fprintf(stderr, "\r%60s\r", "");
-    t_replay = now_s() - t1;
-
-    /* 6. consistency with what this client saw before */
+    /* 2. the audit seen before: consistent with this checkpoint, and where to go on from */
+    resume = statep != NULL && !vo.full;
     if (statep == NULL) {
         state_path(cp.origin, spath, sizeof spath);
         statep = spath;
     }
+    have_prev = vstate_load(statep, &keys[0], &prev, err, sizeof err);
+    if (have_prev < 0) {
+        ret = fail(json_out, "state", "%s; the log at %s serves %s", err, base, now);
+        goto out;
+    }
+    if (have_prev == 0) {
+        vcp_name(&prev.cp, was, sizeof was);
+        prev_size = prev.cp.size;
+        snprintf(prev_msg, sizeof prev_msg,
+                 "a split view: the checkpoint seen before (%s, kept in %s) is not a prefix of "
+                 "the log's checkpoint (%s)",
+                 was, statep, now);
+        if (prev.cp.size > cp.size) {
+            ret = fail(json_out, "consistency",
+                       "the log shrank (rolled back): this client saw %s (kept in %s); the log "
+                       "now serves %s",
+                       was, statep, now);
+            both_checkpoints(statep, prev.note, prev.note_len, cpnote, cplen);
+            goto out;
+        }
+        if ((prev.cp.size == cp.size && memcmp(prev.cp.root, cp.root, 32) != 0) ||
+            (prev.has_tree && edge_in_tiles(base, prev.tree, cp.size) != 0)) {
+            ret = fail(json_out, "consistency", "%s", prev_msg);
+            both_checkpoints(statep, prev.note, prev.note_len, cpnote, cplen);
+            goto out;
+        }
+    }
+    resume = resume && have_prev == 0 && prev.has_tree && prev.replay_size == prev.cp.size &&
+             replay_path(statep, rpath, sizeof rpath) == 0 && access(rpath, R_OK) == 0;
+    if (resume && (wl_replay_load(&r, cp.origin, rpath) != WL_OK || r.next != prev.cp.size)) {
+        fprintf(stderr,
+                "verify: warning: %s does not hold the entries of %s: auditing every "
+                "entry again\n",
+                rpath, statep);
+        wl_replay_free(&r);
+        resume = false;
+    }
+    if (!resume && wl_replay_init(&r, cp.origin) != WL_OK) {
+        ret = fail(json_out, "internal", "cannot start the replay");
+        goto out;
+    }
+
+    /* 3. the entries after it: fetched, their tiles and signatures checked, replayed */
+    v.base = base;
+    v.size = cp.size;
+    v.threads = vo.threads ? vo.threads : cores();
+    v.progress = vo.progress || isatty(2);
+    v.r = &r;
+    if (resume) {
+        v.tree = prev.tree;
+        prev.tree = NULL;
+        v.from = prev.cp.size;
+    } else {
+        v.tree = calloc(1, sizeof *v.tree);
+        if (have_prev == 0 && prev.cp.size > 0) {
+            v.prev_size = prev.cp.size;
+            memcpy(v.prev_root, prev.cp.root, 32);
+            v.prev_msg = prev_msg;
+        }
+    }
+    if (v.tree == NULL) {
+        ret = fail(json_out, "internal", "out of memory");
+        goto out;
+    }
+    if (vrun_go(&v) != 0) {
+        ret = fail(json_out, v.check, "%s", v.msg);
+        if (strcmp(v.check, "consistency") == 0)
+            both_checkpoints(statep, prev.note, prev.note_len, cpnote, cplen);
+        goto out;
+    }
+    vtree_root(v.tree, root);
+    if (memcmp(root, cp.root, 32) != 0) {
+        if (resume) {
+            ret = fail(json_out, "root",
+                       "the entries after %s (kept in %s) do not hash to the root of %s", was,
+                       statep, now);
+            both_checkpoints(statep, prev.note, prev.note_len, cpnote, cplen);
+        } else
+            ret = fail(json_out, "root", "the entries do not hash to the checkpoint's root");
+        goto out;
+    }
+
+    /* 4. what the next audit goes on from: the replayed store, then the state, by rename */
     {
-        size_t plen = 0;
-        char *prev = cli_read_file(statep, WL_CLI_STATE_MAX, &plen);
-        if (prev != NULL) {
-            wl_note pn;
-            wl_checkpoint pc;
-            uint8_t ok = 0, proot[32];
-            if (wl_note_parse(prev, plen, &pn) != WL_OK ||
-                wl_note_verify(&pn, keys, 1, &ok, NULL) != WL_OK ||
-                wl_checkpoint_parse(pn.text, pn.text_len, &pc) != WL_OK) {
-                free(prev);
-                ret = fail(json_out, "state", "%s is not a checkpoint of this log", statep);
-                goto out;
-            }
-            prev_size = pc.size;
-            if (pc.size > cp.size) {
-                ret = fail(json_out, "consistency",
-                           "the log shrank: this client saw size %llu, now %llu",
-                           (unsigned long long)pc.size, (unsigned long long)cp.size);
-                both_checkpoints(statep, prev, plen, cpnote, cplen);
-                free(prev);
-                goto out;
-            }
-            if (wl_merkle_root(level_reader, levels, pc.size, proot) != WL_OK ||
-                memcmp(proot, pc.root, 32) != 0) {
-                ret = fail(json_out, "consistency",
-                           "the log rewrote history: the checkpoint seen at size %llu is not a "
-                           "prefix of the current tree",
-                           (unsigned long long)pc.size);
-                both_checkpoints(statep, prev, plen, cpnote, cplen);
-                free(prev);
-                goto out;
-            }
-            free(prev);
+        /* a resumed audit with nothing new leaves the replayed store kept as it is */
+        bool keep = vo.state != NULL;
+        if (keep && !(resume && v.replayed == 0) && save_replay(&r, statep) != 0) {
+            fprintf(stderr, "verify: warning: cannot save the replayed entries beside %s: %s\n",
+                    statep, strerror(errno));
+            keep = false;
         }
-        {
-            char tmp[2300];
-            FILE *f;
-            /* a cut name could be another file, which the rename would then replace */
-            f = wl_fmt(tmp, sizeof tmp, "%s.tmp", statep) == WL_OK ? fopen(tmp, "wb") : NULL;
-            if (f == NULL || fwrite(cpnote, 1, cplen, f) != cplen || fclose(f) != 0 ||
-                rename(tmp, statep) != 0)
-                fprintf(stderr, "verify: warning: cannot save the checkpoint to %s: %s\n", statep,
-                        strerror(errno));
-        }
+        if (vstate_save(statep, cpnote, cplen, v.tree, keep ? cp.size : 0) != 0)
+            fprintf(stderr, "verify: warning: cannot save the checkpoint to %s: %s\n", statep,
+                    strerror(errno));
     }
 
     if (json_out) {
@@ -383,12 +385,16 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
             if (verified[i])
                 json_array_append_new(ws, json_pack("{s:s, s:I}", "name", keys[i].name, "time",
                                                     (json_int_t)times[i]));
-        o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:{s:f, s:f, s:f, s:f}}", "verdict", "OK",
-                      "origin", cp.origin, "size", (json_int_t)cp.size, "previous_size",
-                      (json_int_t)prev_size, "cosignatures", ws, "seconds",
-                      (json_int_t)(time(NULL) - t0), "phases", "fetch_entries", t_fetch,
-                      "hash_tree_and_root", t_hash, "fetch_and_compare_tiles", t_tiles,
-                      "replay_entries", t_replay);
+        o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:{s:f, "
+                      "s:f, s:f, s:f, s:f}}",
+                      "verdict", "OK", "origin", cp.origin, "size", (json_int_t)cp.size,
+                      "previous_size", (json_int_t)prev_size, "cosignatures", ws, "seconds",
+                      (json_int_t)(time(NULL) - t0), "resumed_from", (json_int_t)v.from, "fetched",
+                      (json_int_t)v.fetched, "replayed", (json_int_t)v.replayed, "checked_ahead",
+                      (json_int_t)v.ahead, "threads", (json_int_t)v.threads, "wall_seconds",
+                      v.t_wall, "phases", "fetch_entries", v.t_fetch, "hash_tree_and_root",
+                      v.t_tree, "replay_entries", v.t_wall, "cpu_seconds", v.cpu,
+                      "sequencer_cpu_seconds", v.cpu_seq);
         t = json_dumps(o, JSON_COMPACT);
         printf("%s\n", t);
         free(t);
@@ -399,25 +405,27 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         for (size_t i = 1; i < nkeys; i++)
             if (verified[i])
                 printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
-        printf("; %llu entries and their signatures, every tile and the root recomputed; "
-               "consistent with size %llu seen before\n",
-               (unsigned long long)cp.size, (unsigned long long)prev_size);
+        printf("; %llu entries fetched and %llu replayed with their signatures",
+               (unsigned long long)v.fetched, (unsigned long long)v.replayed);
+        if (v.from > 0)
+            printf(" (resumed from size %llu)", (unsigned long long)v.from);
+        printf(", every tile and the root recomputed; consistent with size %llu seen before\n",
+               (unsigned long long)prev_size);
     }
     ret = 0;
 out:
     wl_replay_free(&r);
-    for (size_t i = 0; i < nb && bundles; i++)
-        cli_buf_free(&bundles[i]);
-    free(bundles);
-    for (int k = 0; k < 64; k++)
-        free(levels[k].h);
+    vstate_free(&prev);
+    free(v.tree);
     free(cpnote);
     cli_buf_free(&b);
     return ret;
 }
 
 static const cli_cmd verify_cmd = {
-    NULL, "verify", "URL --vkey KEY [--witness VKEY]... [--quorum K] [--state FILE] [--json]",
+    NULL, "verify",
+    "URL --vkey KEY [--witness VKEY]... [--quorum K] [--state FILE [--full]] [--threads N] "
+    "[--progress] [--json]",
     "Audits the log at URL end to end with the log's verifier key KEY (from\n"
     "`willing init`, obtained out of band): checkpoint signature and witness\n"
     "cosignatures, every entry and its author's signature, every tile and the root,\n"
@@ -427,9 +435,19 @@ static const cli_cmd verify_cmd = {
     "  --quorum K       at least K of the --witness keys must have cosigned the\n"
     "                   checkpoint validly (default: all of them); the failure names\n"
     "                   the keys with a valid cosignature and those without\n"
-    "  --state FILE     where to keep the last seen checkpoint (default under\n"
-    "                   $XDG_STATE_HOME/willing/)\n"
-    "  --json           print the verdict as JSON\n",
+    "  --state FILE     keep the audit in FILE (the checkpoint, the tree's right\n"
+    "                   edge; the replayed entries in FILE.replay, as large as the\n"
+    "                   ledger) and go on from it: a later run checks that the log\n"
+    "                   still holds that checkpoint's tree (from the tiles; a split\n"
+    "                   view or a rollback fails naming both checkpoints), then\n"
+    "                   fetches and replays only the entries after it. Without it,\n"
+    "                   every entry is audited and the last checkpoint seen is kept\n"
+    "                   under $XDG_STATE_HOME/willing/\n"
+    "  --full           with --state: audit every entry again (and keep the result)\n"
+    "  --threads N      check entries on N threads (default: one per core); the\n"
+    "                   verdict is the same for any N\n"
+    "  --progress       entries/s on stderr (default when stderr is a terminal)\n"
+    "  --json           print the verdict as JSON (with fetched, replayed, resumed_from)\n",
     run_verify};
 
 int cli_verify(int argc, char **argv)

@@ -28,7 +28,7 @@ cp "$T/tam.db" "$T/edit.db"; cp "$T/tam.db.log.key" "$T/edit.db.log.key"; cp "$T
 sql "$T/edit.db" "update entries set data = replace(data, 'number 42\"', 'number 43\"') where idx = 43"
 start_server edit
 out=$("$W" verify "$URL" --vkey "$VKEY" --state "$T/s1" 2>&1 || true)
-check "verify catches an entry rewritten behind the tree (FAIL root)" grep -q 'FAIL (root)' <<<"$out"
+check "verify catches an entry rewritten behind the tree (FAIL tile: the bundle's tile)" grep -q 'FAIL (tile): tile/0/000 differs from the hashes of the entries' <<<"$out"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 out=$("$W" fsck --db "$T/edit.db" 2>&1 || true)
 check "fsck catches it too" grep -q 'FAIL' <<<"$out"

@@ -3,8 +3,9 @@
  * The ledger's rules on a real (in-memory) SQLite store: the genesis entry,
  * who may add members and keys, revocation, seq replay and conflict, sealed
  * commitments and announcements, an entry signed later than the log's clock
- * allows (time_in_future), and that the stored Merkle hashes give the
- * same root as an independent computation from the leaves.
+ * allows (time_in_future), that the stored Merkle hashes give the
+ * same root as an independent computation from the leaves, and the
+ * signature hints of verify's threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -349,6 +350,59 @@ static void test_announce_many(void **state)
     }
 }
 
+/*
+ * verify's threads: a precheck of an entry parsed ahead takes a signature
+ * hint for the key it checks, and for that key only: a hint for another key
+ * leaves a forged entry refused, and without a hint the answer is the bytes'.
+ */
+static wl_rc precheck_parsed(fixture *f, const char *e, size_t len, const wl_sig_hint *h,
+                             wl_error *err)
+{
+    wl_entry pe;
+    wl_pending p;
+    char why[100];
+    wl_rc rc;
+    assert_int_equal(wl_entry_parse(e, len, &pe, why, sizeof why), WL_OK);
+    memset(err, 0, sizeof *err);
+    rc = wl_ledger_precheck_parsed(f->s, ORIGIN, &pe, h, &p, err);
+    assert_null(pe.body_json); /* taken */
+    if (rc == WL_OK)
+        wl_pending_clear(&p);
+    return rc;
+}
+
+static void test_hinted_precheck(void **state)
+{
+    fixture *f = *state;
+    char *e = NULL;
+    size_t len = 0;
+    wl_sig_hint h;
+    wl_key other;
+    wl_pending p;
+    wl_error err;
+
+    assert_int_equal(wl_entry_build(ORIGIN, "statement", "op", 77, 1741392000, "{\"text\":\"hi\"}",
+                                    &f->op, &e, &len),
+                     WL_OK);
+    memcpy(h.pk, f->op.pk, 32);
+    h.ok = 1;
+    assert_int_equal(precheck_parsed(f, e, len, &h, &err), WL_OK);
+    assert_int_equal(precheck_parsed(f, e, len, NULL, &err), WL_OK);
+    /* the hint for the key is taken in place of the check */
+    h.ok = 0;
+    assert_int_equal(precheck_parsed(f, e, len, &h, &err), WL_ERR_SIGNATURE);
+    /* a forged body: a hint for another key is not taken */
+    memcpy(strstr(e, "\"hi\"") + 1, "ho", 2);
+    wl_key_generate(&other);
+    memcpy(h.pk, other.pk, 32);
+    h.ok = 1;
+    assert_int_equal(precheck_parsed(f, e, len, &h, &err), WL_ERR_SIGNATURE);
+    assert_string_equal(err.code, "bad_signature");
+    assert_int_equal(precheck_parsed(f, e, len, NULL, &err), WL_ERR_SIGNATURE);
+    assert_int_equal(wl_ledger_precheck(f->s, ORIGIN, e, len, &p, &err), WL_ERR_SIGNATURE);
+    wl_free(e);
+}
+
 static wl_rc leaf_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32])
 {
     uint8_t(*leaves)[32] = ctx;
@@ -409,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sealed_and_announce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_announce_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hashes_match_independent_root, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hinted_precheck, setup, teardown),
     };
     /* the log core knows no domain kinds: a test module whose sealed kind anything may announce */
     static const wl_kind test_kinds[] = {
