@@ -262,7 +262,8 @@ static wl_rc join_keyed(al_builder *b, al_keyed *key, size_t n, int by)
     if (ds == NULL)
         return nomem(b);
     k.reps = ds + 2 * n; /* at most one a designation, or a date: see join_type's own */
-    qsort(key, n, sizeof *key, keyed_cmp);
+    if (n)               /* key may be NULL when nothing has this key kind */
+        qsort(key, n, sizeof *key, keyed_cmp);
     for (size_t s = 0, e; s < n && rc == WL_OK; s = e) {
         size_t m = 0;
         for (e = s; e < n && strcmp(key[e].key, key[s].key) == 0; e++)
