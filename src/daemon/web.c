@@ -13,7 +13,8 @@
  *   GET /feed.atom[?to=I]                                announcements, newest first,
  *                                                        links from --public-url
  * Pages carry a Content-Security-Policy with no inline script or style, and
- * nothing is loaded from elsewhere.
+ * nothing is loaded from elsewhere; the explorer's alone may also fetch a mirror's
+ * static log files (https, or http on loopback).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,12 @@
 static const char csp[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
                           "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
                           "base-uri 'none'; frame-ancestors 'none'";
+/* The explorer may also read a log's static files from a mirror on another origin: any
+ * https one, or http on loopback (docs/internals/console.md, "The explorer and a mirror") */
+static const char csp_explorer[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' https: http://127.0.0.1:* http://localhost:*; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 static const char *type_of(const char *path)
 {
@@ -73,6 +80,7 @@ static int safe_name(const char *p)
     return type_of(p) != NULL;
 }
 
+/* page: 0 a file, 1 a page, 2 the explorer's page (its own CSP) */
 static enum MHD_Result send_file_in(struct MHD_Connection *c, const char *dir, const char *name,
                                     int page)
 {
@@ -106,7 +114,7 @@ static enum MHD_Result send_file_in(struct MHD_Connection *c, const char *dir, c
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy", csp);
+    MHD_add_response_header(r, "Content-Security-Policy", page == 2 ? csp_explorer : csp);
     if (page) {
         MHD_add_response_header(r, "X-Frame-Options", "DENY");
         MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
@@ -434,7 +442,7 @@ static enum MHD_Result page_index(wl_call *call)
 
 static enum MHD_Result page_explorer(wl_call *call)
 {
-    return send_file(call->c, "explorer.html", 1);
+    return send_file(call->c, "explorer.html", 2);
 }
 
 static enum MHD_Result page_member(wl_call *call)

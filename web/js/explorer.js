@@ -7,11 +7,14 @@ import { parseVkey, fingerprint, verifyNote, verifyCosignature, parseNote, parse
 import { memberMap, nameOf, allEntries, pledgeFates, conditionText, decodeEntry,
   checkAnnouncement, saidOn, summary } from "./reveal.js";
 import { category } from "./registry.js";
+import { logSetting, setLog, logBase, showLog, showMirrorEntry, auditLog, parseLogUrl }
+  from "./explorer_log.js";
 
 const KEY = "willing.vkey";
 const WITNESSES = "willing.witnesses";
 const QUORUM = "willing.quorum";
 let vkey = null;
+let mirror = logSetting(); // a mirror's log URL, or null: this server's own log
 
 // The cosignatures required of n pinned witnesses: the quorum the user set, or all of them.
 function quorum(n) {
@@ -58,7 +61,8 @@ function verdict(ok, what, detail) {
 async function checkpoint() {
   const box = document.getElementById("checkpoint");
   try {
-    const r = await fetch("/log/checkpoint", { cache: "no-store" });
+    const r = await fetch(logBase() + "/checkpoint", { cache: "no-store" });
+    if (!r.ok) throw new Error(r.status + " " + r.statusText);
     const note = await r.text();
     const n = parseNote(note);
     const cp = parseCheckpoint(n.text);
@@ -157,6 +161,7 @@ async function fateOf(c) {
 
 async function showEntry(index) {
   const box = document.getElementById("entry");
+  if (mirror) return showMirrorEntry(box, mirror, index, vkey);
   clear(box, el("p", { class: "loading" }, "Checking entry " + index + "…"));
   try {
     const e = await getJSON("/api/v1/entries/" + index);
@@ -228,6 +233,11 @@ async function showEntry(index) {
 
 async function listEntries(params) {
   const box = document.getElementById("entries");
+  if (mirror) {
+    clear(box, notice("A mirror serves the log's files only: listing and filtering entries need " +
+      "a daemon's API. Check an entry by its index above, or read this server's own log."));
+    return;
+  }
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== "" && v !== undefined) q.set(k, v);
   if (!q.has("order")) q.set("order", "newest");
@@ -295,6 +305,31 @@ document.getElementById("key-forget").addEventListener("click", async () => {
   await loadKey();
   await checkpoint();
 });
+async function useLog(u) {
+  setLog(u);
+  mirror = u;
+  if (new URLSearchParams(location.search).has("log")) history.replaceState(null, "", location.pathname);
+  showLog(document.getElementById("log-status"), mirror);
+  document.getElementById("log-url").value = mirror || "";
+  clear(document.getElementById("audit"));
+  await checkpoint();
+  const i = document.getElementById("entry-index").value;
+  if (i !== "") await showEntry(Number(i));
+  await listEntries({});
+}
+document.getElementById("log-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const text = document.getElementById("log-url").value.trim();
+  const u = text === "" ? null : parseLogUrl(text);
+  if (u instanceof Error) {
+    clear(document.getElementById("log-status"), notice("Not a log's URL: " + u.message, "error"));
+    return;
+  }
+  await useLog(u);
+});
+document.getElementById("log-own").addEventListener("click", () => useLog(null));
+document.getElementById("audit-run").addEventListener("click", () =>
+  auditLog(document.getElementById("audit"), document.getElementById("audit-progress"), logBase(), vkey));
 document.getElementById("entry-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const i = document.getElementById("entry-index").value;
@@ -312,6 +347,8 @@ document.getElementById("filter-form").addEventListener("submit", (ev) => {
 });
 
 (async () => {
+  showLog(document.getElementById("log-status"), mirror);
+  document.getElementById("log-url").value = mirror || "";
   document.getElementById("wkeys").value = localStorage.getItem(WITNESSES) || "";
   document.getElementById("wquorum").value = localStorage.getItem(QUORUM) || "";
   await loadKey();
