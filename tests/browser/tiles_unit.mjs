@@ -13,6 +13,10 @@ import { tileReader, tilePath, tileIndexPath, tileWidth, auditRoot, parseBundle,
   from "../../web/js/tiles.js";
 import { rootFromInclusion, b64decode, b64encode } from "../../web/js/verify.js";
 
+// The modules call WebCrypto as the browser has it; Debian 12's Node.js 18 has no global
+// crypto (Node.js 19 on has): give them Node's own.
+if (!globalThis.crypto) globalThis.crypto = nodeCrypto.webcrypto;
+
 const H = (...parts) => nodeCrypto.createHash("sha256").update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
 const leafH = (d) => H([0], d);
 const nodeH = (l, r) => H([1], l, r);
