@@ -2,7 +2,7 @@
 /*
  * The engine under the store, and nothing above lib/store sees it: one
  * connection (wl_db) and its statements (wl_st), in the shape of SQLite's own
- * API, implemented by db_sqlite.c (a file, "" for a private temporary file,
+ * API, implemented by db_store.c (a file, "" for a private temporary file,
  * ":memory:") and db_pg.c (a postgres:// or postgresql:// URL, over libpq).
  * The store's families (store_<family>.c) write their SQL once, in SQLite's
  * dialect with numbered parameters ?1, ?2...; db_pg.c translates it to
@@ -29,17 +29,17 @@ typedef struct wl_st wl_st;
 /* Result codes (wl_st_step, wl_db_exec...): what store_int.h's map_rc turns into wl_rc. */
 enum {
     WL_DB_OK = 0,
-    WL_DB_ERROR,      /* SQL error, missing table: not a willing ledger */
+    WL_DB_ERROR, /* SQL error, missing table: not a willing ledger */
     WL_DB_NOMEM,
     WL_DB_CONSTRAINT, /* a unique key or a NOT NULL, CHECK or foreign key */
     WL_DB_CORRUPT,    /* the file is damaged or not a database */
     WL_DB_TOOBIG,
-    WL_DB_BUSY,       /* locked by another connection past the wait */
-    WL_DB_IO,         /* the disk, or the server went away */
+    WL_DB_BUSY, /* locked by another connection past the wait */
+    WL_DB_IO,   /* the disk, or the server went away */
     WL_DB_READONLY,
-    WL_DB_MISUSE,     /* a bug: wrong order of calls, or an engine without the feature */
-    WL_DB_ROW = 100,  /* wl_st_step: a row is ready */
-    WL_DB_DONE = 101  /* wl_st_step: no more rows */
+    WL_DB_MISUSE,    /* a bug: wrong order of calls, or an engine without the feature */
+    WL_DB_ROW = 100, /* wl_st_step: a row is ready */
+    WL_DB_DONE = 101 /* wl_st_step: no more rows */
 };
 
 /* Column types, as wl_st_col_type gives them. */
@@ -72,6 +72,14 @@ int wl_db_exec(wl_db *db, const char *sql);
 int wl_db_autocommit(wl_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE stepped to its end. */
 int64_t wl_db_changes(wl_db *db);
+/* A code's name, for messages ("constraint failed", "disk I/O error"...). */
+const char *wl_db_errstr(int code);
+/*
+ * A number that changes when another connection commits (SQLite's data
+ * version), to keep a cache across transactions; WL_DB_MISUSE when the engine
+ * has none (the cache is then read again in each transaction).
+ */
+int wl_db_data_version(wl_db *db, unsigned *dv);
 
 /*
  * Transactions. begin: a write transaction (SQLite: BEGIN IMMEDIATE);
@@ -99,6 +107,8 @@ void wl_st_bind_text_copy(wl_st *st, int i, const char *p, int len);
 void wl_st_bind_blob(wl_st *st, int i, const void *p, int len);
 void wl_st_bind_blob_copy(wl_st *st, int i, const void *p, int len);
 void wl_st_bind_null(wl_st *st, int i);
+/* The number of parameters (the highest ?N). */
+int wl_st_param_count(wl_st *st);
 /* WL_DB_ROW, WL_DB_DONE or an error code. */
 int wl_st_step(wl_st *st);
 /* The current row's columns, numbered from 0. */
@@ -135,7 +145,6 @@ int wl_db_load_copy(wl_db *dst, wl_db *src);
 int wl_db_check(wl_db *db, int quick, char *why, size_t cap);
 int wl_db_readonly(wl_db *db);
 /* A table's columns in order: fn(ctx, name) for each; WL_DB_ERROR if no such table. */
-int wl_db_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name),
-                  void *ctx);
+int wl_db_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name), void *ctx);
 
 #endif

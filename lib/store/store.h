@@ -11,8 +11,8 @@
  * store_witness.h (witness state), store_flows_ref.h (reference data) and
  * store_zones.h (the deal's zones and sites), store_blobs.h (documents by
  * hash, their readers) and store_monitor.h (monitors' reports).
- * SQLite implements it now
- * (lib/store/sqlite.c and sqlite_<part>.c); nothing above this header knows
+ * lib/store/store.c and store_<part>.c implement it over an engine
+ * (lib/store/db.h: SQLite or PostgreSQL); nothing above this header knows
  * which engine is used. Every function zeroes its outputs on entry, so on an
  * error they hold zeros, "" or NULL, never a half-read row.
  * docs/internals/store.md has the contract and which part owns which table.
@@ -39,7 +39,11 @@
 
 typedef struct wl_store wl_store;
 
-/* Opens (and with create, makes) a store. path is a file for SQLite. */
+/*
+ * Opens (and with create, makes) a store. path is a file for SQLite ("" a
+ * private temporary one, ":memory:" one in memory), or a postgres:// URL of
+ * a database that exists (create makes the ledger's tables in it).
+ */
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
 #define WL_STORE_SCHEMA "15"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
@@ -79,9 +83,10 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val) WL_MUST;
 /*
  * For fsck: every row of a table the log determines (members, keys,
  * requirements, facts, pledges_announced, flows, flow_answers, instruments,
- * rates, refs, blob_refs, blob_public) as one line of text (each column quoted), in a canonical
- * order; public_only: the rows not sealed (members, keys, flows, flow_answers). "sqlite_schema":
- * the schema's own text (type, name, SQL of each object).
+ * rates, refs, blob_refs, blob_public...) as one line of text (each column
+ * quoted as SQLite's quote() would), in byte order, the same on every engine;
+ * public_only: the rows not sealed (members, keys, flows, flow_answers).
+ * "schema": each of those tables' name and columns.
  */
 typedef wl_rc (*wl_row_fn)(void *ctx, const char *row);
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn,

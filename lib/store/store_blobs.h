@@ -7,7 +7,7 @@
  * readers with wl_store_blob_ref / wl_store_blob_publish, which may name a
  * hash not uploaded yet (the grant applies when it comes). The store keeps the
  * rows; whether the bytes match the hash and who may upload are the caller's
- * (src/daemon/blobs.c). Included by store/store.h; lib/store/sqlite_blobs.c
+ * (src/daemon/blobs.c). Included by store/store.h; lib/store/store_blobs.c
  * implements it. docs/internals/deal.md ("Blobs").
  */
 #ifndef WILLING_STORE_BLOBS_H

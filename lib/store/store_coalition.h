@@ -4,7 +4,7 @@
  * facts the coordinator records (tables requirements, facts). Pledges are
  * sealed content (store_sealed.h); the coverage views are built from these and
  * cached by the daemon, not stored. Included by store/store.h;
- * lib/store/sqlite_coalition.c implements it.
+ * lib/store/store_coalition.c implements it.
  */
 #ifndef WILLING_STORE_COALITION_H
 #define WILLING_STORE_COALITION_H

@@ -5,7 +5,7 @@
  * as signed), each version's parties with the index of their signature, and
  * the parties' notices (tables deals, deal_versions, deal_parties,
  * deal_notices). The rules are lib/deal's; the store knows no meaning.
- * Included by store/store.h; lib/store/sqlite_deal.c implements it.
+ * Included by store/store.h; lib/store/store_deal.c implements it.
  */
 #ifndef WILLING_STORE_DEAL_H
 #define WILLING_STORE_DEAL_H

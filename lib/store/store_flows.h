@@ -5,7 +5,7 @@
  * instruments that pay for them (instruments) and the coordinator's dated
  * exchange rates (rates). Third-party reference rows (refs) are kiel's:
  * store_flows_ref.h. The rules are lib/flows'; the store knows no meaning.
- * Included by store/store.h; lib/store/sqlite_flows.c implements it.
+ * Included by store/store.h; lib/store/store_flows.c implements it.
  */
 #ifndef WILLING_STORE_FLOWS_H
 #define WILLING_STORE_FLOWS_H
@@ -39,7 +39,7 @@ typedef struct {
 } wl_flow_row;
 
 /*
- * The writes of flows and answers below keep the views' totals (sqlite_flows_totals.c): one that
+ * The writes of flows and answers below keep the views' totals (store_flows_totals.c): one that
  * would take a total past 64 bits is WL_ERR_TOO_LARGE, nothing stored.
  * WL_ERR_CONFLICT when a flow of that id exists.
  */
@@ -99,6 +99,6 @@ wl_rc wl_store_rate_put(wl_store *s, const char *date, const char *from, const c
 wl_rc wl_store_rate_get(wl_store *s, const char *from, const char *to, const char *date,
                         int64_t *rate, char rdate[11], uint64_t *idx) WL_MUST;
 
-/* The views' readers: store_flows_views.h, sqlite_flows_views.c (their own files). */
+/* The views' readers: store_flows_views.h, store_flows_views.c (their own files). */
 
 #endif

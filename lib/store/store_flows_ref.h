@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The store's reference-data family (lib/store/sqlite_flows_ref.c): the rows
+ * The store's reference-data family (lib/store/store_flows_ref.c): the rows
  * of third-party reference data (table refs), one per row of a
  * reference.batch entry, kept apart from members' flows. Amounts are kept as
  * the exact decimal text the source gave; the store knows no meaning.

@@ -7,7 +7,7 @@
  * answers and rates are stored, so a summary over a million flows reads a few
  * thousand rows); instruments and rates. The flows tables, their
  * writers and the rate a conversion uses (wl_store_rate_get) are store_flows.h's. Included by
- * store/store.h; lib/store/sqlite_flows_views.c implements it. docs/internals/flows.md
+ * store/store.h; lib/store/store_flows_views.c implements it. docs/internals/flows.md
  * ("Views") and docs/internals/store.md.
  */
 #ifndef WILLING_STORE_FLOWS_VIEWS_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The store's history family (lib/store/sqlite_history.c): UCDP's events
+ * The store's history family (lib/store/store_history.c): UCDP's events
  * (table history), one per event of a history.batch entry, apart from
  * monitors' reports. Each row keeps the event as its entry gives it (compact
  * JSON) and the columns the views select and count by; the store knows no

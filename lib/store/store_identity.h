@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The store's identity family: members and their keys (tables members, keys),
- * public and sealed. Included by store/store.h; lib/store/sqlite_identity.c
+ * public and sealed. Included by store/store.h; lib/store/store_identity.c
  * implements it. What a member may do is lib/identity's to say, not the store's.
  */
 #ifndef WILLING_STORE_IDENTITY_H

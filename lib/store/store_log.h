@@ -4,7 +4,7 @@
  * complete-subtree hashes, full tiles, signed checkpoints, and which sealed
  * entries were announced (tables entries, hashes, tiles, checkpoints,
  * announced). Included by store/store.h, which opens the
- * store and holds its transactions; lib/store/sqlite_log.c implements it.
+ * store and holds its transactions; lib/store/store_log.c implements it.
  * docs/internals/store.md has the contract.
  */
 #ifndef WILLING_STORE_LOG_H

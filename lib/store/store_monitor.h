@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The store's monitor family (lib/store/sqlite_monitor.c): table reports, one
+ * The store's monitor family (lib/store/store_monitor.c): table reports, one
  * row per monitor.report entry (when, where, what, the body as signed), for
  * the views by day and type; report_logged, the time the log sequenced each
  * (not determined by the log, so fsck does not compare it); report_overrides,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The store's pressure family (lib/store/sqlite_pressure.c): table
+ * The store's pressure family (lib/store/store_pressure.c): table
  * designations, a list's subject by (source, subject) with its latest
  * pressure.designation body; table pressure_decisions, the latest analyst's
  * pressure.decision on a pair of them; table pressure_snapshots, an import's

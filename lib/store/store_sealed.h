@@ -5,7 +5,7 @@
  * (table sealed). Readable only by its author, the coordinator and the members
  * it names (the daemon enforces that); the log holds only the commitment, in
  * an envelope published with its batch, and the receipt is signed over the
- * commitment. Included by store/store.h; lib/store/sqlite_sealed.c implements it.
+ * commitment. Included by store/store.h; lib/store/store_sealed.c implements it.
  */
 #ifndef WILLING_STORE_SEALED_H
 #define WILLING_STORE_SEALED_H

@@ -2,7 +2,7 @@
 /*
  * The store's session family: console sessions and signed-request nonces
  * (tables sessions, nonces): what login and request authentication remember.
- * Included by store/store.h; lib/store/sqlite_session.c implements it.
+ * Included by store/store.h; lib/store/store_session.c implements it.
  */
 #ifndef WILLING_STORE_SESSION_H
 #define WILLING_STORE_SESSION_H

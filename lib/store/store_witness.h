@@ -2,7 +2,7 @@
 /*
  * The store's witness family: for `willing witness`, the latest checkpoint it
  * cosigned per origin (table witness). Included by store/store.h;
- * lib/store/sqlite_witness.c implements it.
+ * lib/store/store_witness.c implements it.
  */
 #ifndef WILLING_STORE_WITNESS_H
 #define WILLING_STORE_WITNESS_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The store's zones family (lib/store/sqlite_zones.c): table zones, one row
+ * The store's zones family (lib/store/store_zones.c): table zones, one row
  * per zone.set entry (a version of a zone: the contact line, a withdrawal
  * line, a buffer or exclusion zone, a protected site), its geometry kept as
  * the GeoJSON text the entry gave. A zone's current version is its row of the

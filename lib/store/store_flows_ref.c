@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The reference-data family of the SQLite store (store/store_flows_ref.h):
+ * The reference-data family of the store (store/store_flows_ref.h):
  * table refs, the rows of reference.batch entries (third-party data such as
  * the Kiel tracker's), apart from members' flows.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum { Q_PUT, Q_RELEASE, Q_PART, Q_LATEST, Q_ALL, Q_DONOR, Q_BY_DONOR, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -30,63 +30,63 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_flows_ref = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_FLOWS_REF, q);
 }
 
 wl_rc wl_store_ref_put(wl_store *s, const wl_store_ref *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_PUT);
+    wl_st *st = stmt(s, Q_PUT);
     const uint64_t nums[] = {r->idx, r->row, r->line, r->part, r->parts};
     const char *texts[] = {r->source, r->release, r->file,   r->donor,   r->date,
                            r->type,   r->stage,   r->amount, r->currency};
     for (int i = 0; i < 5; i++)
-        sqlite3_bind_int64(st, i + 1, (sqlite3_int64)nums[i]);
+        wl_st_bind_int64(st, i + 1, (int64_t)nums[i]);
     for (int i = 0; i < 9; i++) /* an empty date: NULL (the source gives none) */
         if (texts[i][0])
-            sqlite3_bind_text(st, i + 6, texts[i], -1, SQLITE_STATIC);
+            wl_st_bind_text(st, i + 6, texts[i], -1);
     return step_done(st);
 }
 
 wl_rc wl_store_ref_release(wl_store *s, const char *source, const char *release, uint64_t part,
                            char file[65], uint64_t *idx)
 {
-    sqlite3_stmt *st = stmt(s, part ? Q_PART : Q_RELEASE);
+    wl_st *st = stmt(s, part ? Q_PART : Q_RELEASE);
     wl_rc rc = WL_OK;
     int r;
     file[0] = '\0';
     *idx = 0;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, source, -1);
+    wl_st_bind_text(st, 2, release, -1);
     if (part)
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)part);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_st_bind_int64(st, 3, (int64_t)part);
+    if ((r = wl_st_step(st)) == WL_DB_ROW) {
         col_str(st, 0, file, 65);
-        *idx = (uint64_t)sqlite3_column_int64(st, 1);
+        *idx = (uint64_t)wl_st_col_int64(st, 1);
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_ref_latest(wl_store *s, const char *source, char *release, size_t cap)
 {
-    sqlite3_stmt *st = stmt(s, Q_LATEST);
+    wl_st *st = stmt(s, Q_LATEST);
     wl_rc rc = WL_OK;
     int r;
     release[0] = '\0';
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+    wl_st_bind_text(st, 1, source, -1);
+    if ((r = wl_st_step(st)) == WL_DB_ROW)
         col_str(st, 0, release, cap);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
-static void read_row(sqlite3_stmt *st, wl_store_ref *r)
+static void read_row(wl_st *st, wl_store_ref *r)
 {
     uint64_t *nums[] = {&r->idx, &r->row, &r->line, &r->part, &r->parts};
     struct {
@@ -98,7 +98,7 @@ static void read_row(sqlite3_stmt *st, wl_store_ref *r)
                  {r->stage, sizeof r->stage},      {r->amount, sizeof r->amount},
                  {r->currency, sizeof r->currency}};
     for (int i = 0; i < 5; i++)
-        *nums[i] = (uint64_t)sqlite3_column_int64(st, i);
+        *nums[i] = (uint64_t)wl_st_col_int64(st, i);
     for (int i = 0; i < 9; i++)
         col_str(st, i + 5, texts[i].p, texts[i].cap);
 }
@@ -106,22 +106,22 @@ static void read_row(sqlite3_stmt *st, wl_store_ref *r)
 wl_rc wl_store_refs(wl_store *s, const char *source, const char *release, const char *donor,
                     bool by_donor, uint64_t offset, uint64_t limit, wl_store_ref_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, donor ? Q_DONOR : by_donor ? Q_BY_DONOR : Q_ALL);
+    wl_st *st = stmt(s, donor ? Q_DONOR : by_donor ? Q_BY_DONOR : Q_ALL);
     wl_store_ref r;
     wl_rc rc = WL_OK;
     int q;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, release, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, limit > INT64_MAX ? -1 : (sqlite3_int64)limit);
-    sqlite3_bind_int64(st, 4, offset > INT64_MAX ? INT64_MAX : (sqlite3_int64)offset);
+    wl_st_bind_text(st, 1, source, -1);
+    wl_st_bind_text(st, 2, release, -1);
+    wl_st_bind_int64(st, 3, limit > INT64_MAX ? -1 : (int64_t)limit);
+    wl_st_bind_int64(st, 4, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if (donor)
-        sqlite3_bind_text(st, 5, donor, -1, SQLITE_STATIC);
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_st_bind_text(st, 5, donor, -1);
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
         read_row(st, &r);
         rc = fn(ctx, &r);
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }

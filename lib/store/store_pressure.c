@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The pressure family of the SQLite store (store/store_pressure.h): tables
+ * The pressure family of the store (store/store_pressure.h): tables
  * designations, pressure_decisions and pressure_snapshots.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum { Q_PUT, Q_LIST, Q_SNAP, Q_LATEST, Q_EXISTS, Q_DEC_PUT, Q_DEC_LIST, Q_LAST, Q_SNAPS, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -38,23 +38,23 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_PRESSURE, q);
 }
 
 wl_rc wl_store_designation_put(wl_store *s, const wl_store_designation *d)
 {
-    sqlite3_stmt *st = stmt(s, Q_PUT);
+    wl_st *st = stmt(s, Q_PUT);
     const char *texts[] = {d->author, d->type, d->listed, d->delisted, d->body};
-    sqlite3_bind_text(st, 1, d->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, d->subject, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)d->idx);
+    wl_st_bind_text(st, 1, d->source, -1);
+    wl_st_bind_text(st, 2, d->subject, -1);
+    wl_st_bind_int64(st, 3, (int64_t)d->idx);
     for (int i = 0; i < 5; i++)
         if (texts[i])
-            sqlite3_bind_text(st, i + 4, texts[i], -1, SQLITE_STATIC);
+            wl_st_bind_text(st, i + 4, texts[i], -1);
         else
-            sqlite3_bind_null(st, i + 4);
+            wl_st_bind_null(st, i + 4);
     return step_done(st);
 }
 
@@ -62,94 +62,94 @@ wl_rc wl_store_designations(wl_store *s, const char *source, const char *after_s
                             const char *after_subject, uint64_t limit, wl_store_designation_fn fn,
                             void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_LIST);
+    wl_st *st = stmt(s, Q_LIST);
     wl_rc rc = WL_OK;
     int r;
     if (source)
-        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 1, source, -1);
     else
-        sqlite3_bind_null(st, 1);
-    sqlite3_bind_text(st, 2, after_source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, after_subject, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)limit);
-    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_st_bind_null(st, 1);
+    wl_st_bind_text(st, 2, after_source, -1);
+    wl_st_bind_text(st, 3, after_subject, -1);
+    wl_st_bind_int64(st, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
         wl_store_designation d = {
-            .source = (const char *)sqlite3_column_text(st, 0),
-            .subject = (const char *)sqlite3_column_text(st, 1),
-            .idx = (uint64_t)sqlite3_column_int64(st, 2),
-            .first = (uint64_t)sqlite3_column_int64(st, 3),
-            .author = (const char *)sqlite3_column_text(st, 4),
-            .type = (const char *)sqlite3_column_text(st, 5),
-            .listed = (const char *)sqlite3_column_text(st, 6),
-            .delisted = (const char *)sqlite3_column_text(st, 7),
-            .body = (const char *)sqlite3_column_text(st, 8),
+            .source = (const char *)wl_st_col_text(st, 0),
+            .subject = (const char *)wl_st_col_text(st, 1),
+            .idx = (uint64_t)wl_st_col_int64(st, 2),
+            .first = (uint64_t)wl_st_col_int64(st, 3),
+            .author = (const char *)wl_st_col_text(st, 4),
+            .type = (const char *)wl_st_col_text(st, 5),
+            .listed = (const char *)wl_st_col_text(st, 6),
+            .delisted = (const char *)wl_st_col_text(st, 7),
+            .body = (const char *)wl_st_col_text(st, 8),
         };
         rc = fn(ctx, &d);
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_snapshot_put(wl_store *s, const wl_store_snapshot *p)
 {
-    sqlite3_stmt *st = stmt(s, Q_SNAP);
+    wl_st *st = stmt(s, Q_SNAP);
     const char *texts[] = {p->author, p->list, p->file, p->date, p->body};
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)p->idx);
+    wl_st_bind_int64(st, 1, (int64_t)p->idx);
     for (int i = 0; i < 5; i++)
-        sqlite3_bind_text(st, i + 2, texts[i], -1, SQLITE_STATIC);
+        wl_st_bind_text(st, i + 2, texts[i], -1);
     return step_done(st);
 }
 
 wl_rc wl_store_designation_exists(wl_store *s, const char *source, const char *subject, int *found)
 {
-    sqlite3_stmt *st = stmt(s, Q_EXISTS);
+    wl_st *st = stmt(s, Q_EXISTS);
     int r;
     *found = 0;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, subject, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW)
+    wl_st_bind_text(st, 1, source, -1);
+    wl_st_bind_text(st, 2, subject, -1);
+    r = wl_st_step(st);
+    wl_st_reset(st);
+    if (r == WL_DB_ROW)
         *found = 1;
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 wl_rc wl_store_decision_put(wl_store *s, const wl_store_decision *d)
 {
-    sqlite3_stmt *st = stmt(s, Q_DEC_PUT);
+    wl_st *st = stmt(s, Q_DEC_PUT);
     const char *texts[] = {d->a_list, d->a_subject, d->b_list, d->b_subject};
     for (int i = 0; i < 4; i++)
-        sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)d->idx);
-    sqlite3_bind_text(st, 6, d->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, d->same ? 1 : 0);
-    sqlite3_bind_text(st, 8, d->reason, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, i + 1, texts[i], -1);
+    wl_st_bind_int64(st, 5, (int64_t)d->idx);
+    wl_st_bind_text(st, 6, d->author, -1);
+    wl_st_bind_int(st, 7, d->same ? 1 : 0);
+    wl_st_bind_text(st, 8, d->reason, -1);
     return step_done(st);
 }
 
 wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_DEC_LIST);
+    wl_st *st = stmt(s, Q_DEC_LIST);
     wl_rc rc = WL_OK;
     int r;
-    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
         wl_store_decision d = {
-            .a_list = (const char *)sqlite3_column_text(st, 0),
-            .a_subject = (const char *)sqlite3_column_text(st, 1),
-            .b_list = (const char *)sqlite3_column_text(st, 2),
-            .b_subject = (const char *)sqlite3_column_text(st, 3),
-            .idx = (uint64_t)sqlite3_column_int64(st, 4),
-            .author = (const char *)sqlite3_column_text(st, 5),
-            .same = sqlite3_column_int(st, 6),
-            .reason = (const char *)sqlite3_column_text(st, 7),
+            .a_list = (const char *)wl_st_col_text(st, 0),
+            .a_subject = (const char *)wl_st_col_text(st, 1),
+            .b_list = (const char *)wl_st_col_text(st, 2),
+            .b_subject = (const char *)wl_st_col_text(st, 3),
+            .idx = (uint64_t)wl_st_col_int64(st, 4),
+            .author = (const char *)wl_st_col_text(st, 5),
+            .same = wl_st_col_int(st, 6),
+            .reason = (const char *)wl_st_col_text(st, 7),
         };
         rc = fn(ctx, &d);
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -157,24 +157,24 @@ wl_rc wl_store_decisions(wl_store *s, wl_store_decision_fn fn, void *ctx)
 static wl_rc snapshot_row(wl_store *s, const char *list, const char *of, uint64_t *idx,
                           char file[65], char date[11])
 {
-    sqlite3_stmt *st = stmt(s, Q_LATEST);
+    wl_st *st = stmt(s, Q_LATEST);
     wl_rc rc = WL_ERR_NOT_FOUND;
     int r;
-    sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, list, -1);
     if (of)
-        sqlite3_bind_text(st, 2, of, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 2, of, -1);
     else
-        sqlite3_bind_null(st, 2);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        *idx = (uint64_t)sqlite3_column_int64(st, 0);
+        wl_st_bind_null(st, 2);
+    if ((r = wl_st_step(st)) == WL_DB_ROW) {
+        *idx = (uint64_t)wl_st_col_int64(st, 0);
         if (file)
-            snprintf(file, 65, "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(date, 11, "%s", (const char *)sqlite3_column_text(st, 2));
+            snprintf(file, 65, "%s", (const char *)wl_st_col_text(st, 1));
+        snprintf(date, 11, "%s", (const char *)wl_st_col_text(st, 2));
         rc = WL_OK;
-    } else if (r != SQLITE_DONE) {
+    } else if (r != WL_DB_DONE) {
         rc = map_rc(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -192,27 +192,27 @@ wl_rc wl_store_snapshot_of_file(wl_store *s, const char *list, const char *file,
 
 wl_rc wl_store_snapshots(wl_store *s, const char *list, wl_store_snapshot_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_SNAPS);
+    wl_st *st = stmt(s, Q_SNAPS);
     wl_rc rc = WL_OK;
     int r;
     if (list)
-        sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 1, list, -1);
     else
-        sqlite3_bind_null(st, 1);
-    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_st_bind_null(st, 1);
+    while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
         wl_store_snapshot p = {
-            .idx = (uint64_t)sqlite3_column_int64(st, 0),
-            .author = (const char *)sqlite3_column_text(st, 1),
-            .list = (const char *)sqlite3_column_text(st, 2),
-            .file = (const char *)sqlite3_column_text(st, 3),
-            .date = (const char *)sqlite3_column_text(st, 4),
-            .body = (const char *)sqlite3_column_text(st, 5),
+            .idx = (uint64_t)wl_st_col_int64(st, 0),
+            .author = (const char *)wl_st_col_text(st, 1),
+            .list = (const char *)wl_st_col_text(st, 2),
+            .file = (const char *)wl_st_col_text(st, 3),
+            .date = (const char *)wl_st_col_text(st, 4),
+            .body = (const char *)wl_st_col_text(st, 5),
         };
         rc = fn(ctx, &p);
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 

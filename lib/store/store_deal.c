@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The deal family of the SQLite store (store/store_deal.h): deals, their
+ * The deal family of the store (store/store_deal.h): deals, their
  * versions, each version's parties and signatures, and the parties' notices
  * (tables deals, deal_versions, deal_parties, deal_notices). The times of
  * the entries named are read from the log's entries table in the same query.
  * The rules are lib/deal's (docs/internals/deal.md).
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_DEAL_GET,
@@ -66,132 +66,131 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_deal = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_DEAL, q);
 }
 
-static void bind_idx(sqlite3_stmt *st, int i, uint64_t v)
+static void bind_idx(wl_st *st, int i, uint64_t v)
 {
     if (v != UINT64_MAX)
-        sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+        wl_st_bind_int64(st, i, (int64_t)v);
 }
 
-static void read_deal(sqlite3_stmt *st, wl_deal_row *d)
+static void read_deal(wl_st *st, wl_deal_row *d)
 {
     memset(d, 0, sizeof *d);
     col_str(st, 0, d->id, sizeof d->id);
     col_str(st, 1, d->status, sizeof d->status);
-    d->latest = (uint64_t)sqlite3_column_int64(st, 2);
-    d->in_force = (uint64_t)sqlite3_column_int64(st, 3);
+    d->latest = (uint64_t)wl_st_col_int64(st, 2);
+    d->in_force = (uint64_t)wl_st_col_int64(st, 3);
     d->since = col_index(st, 4);
     col_str(st, 5, d->suspended_by, sizeof d->suspended_by);
     col_str(st, 6, d->title, sizeof d->title);
-    d->since_time = sqlite3_column_int64(st, 7);
+    d->since_time = wl_st_col_int64(st, 7);
 }
 
-static void read_version(sqlite3_stmt *st, wl_deal_version *v)
+static void read_version(wl_st *st, wl_deal_version *v)
 {
-    const void *h = sqlite3_column_blob(st, 2);
+    const void *h = wl_st_col_blob(st, 2);
     memset(v, 0, sizeof *v);
-    v->version = (uint64_t)sqlite3_column_int64(st, 0);
-    v->idx = (uint64_t)sqlite3_column_int64(st, 1);
-    if (h && sqlite3_column_bytes(st, 2) == 32)
+    v->version = (uint64_t)wl_st_col_int64(st, 0);
+    v->idx = (uint64_t)wl_st_col_int64(st, 1);
+    if (h && wl_st_col_bytes(st, 2) == 32)
         memcpy(v->hash, h, 32);
     col_str(st, 3, v->status, sizeof v->status);
     v->in_force_idx = col_index(st, 4);
-    v->time = sqlite3_column_int64(st, 5);
-    v->in_force_time = sqlite3_column_int64(st, 6);
-    v->body = (const char *)sqlite3_column_text(st, 7);
+    v->time = wl_st_col_int64(st, 5);
+    v->in_force_time = wl_st_col_int64(st, 6);
+    v->body = (const char *)wl_st_col_text(st, 7);
 }
 
 wl_rc wl_store_deal_get(wl_store *s, const char *id, wl_deal_row *out)
 {
-    sqlite3_stmt *st = stmt(s, Q_DEAL_GET);
+    wl_st *st = stmt(s, Q_DEAL_GET);
     int r;
     wl_rc rc = WL_OK;
     memset(out, 0, sizeof *out);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+    wl_st_bind_text(st, 1, id, -1);
+    if ((r = wl_st_step(st)) == WL_DB_ROW)
         read_deal(st, out);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_deal_put(wl_store *s, const wl_deal_row *d)
 {
-    sqlite3_stmt *st = stmt(s, Q_DEAL_PUT);
-    sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, d->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)d->latest);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)d->in_force);
+    wl_st *st = stmt(s, Q_DEAL_PUT);
+    wl_st_bind_text(st, 1, d->id, -1);
+    wl_st_bind_text(st, 2, d->status, -1);
+    wl_st_bind_int64(st, 3, (int64_t)d->latest);
+    wl_st_bind_int64(st, 4, (int64_t)d->in_force);
     bind_idx(st, 5, d->since);
-    sqlite3_bind_text(st, 6, d->suspended_by, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, d->title, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 6, d->suspended_by, -1);
+    wl_st_bind_text(st, 7, d->title, -1);
     return step_done(st);
 }
 
 wl_rc wl_store_deal_version_put(wl_store *s, const char *deal, uint64_t version, uint64_t idx,
                                 const uint8_t hash[32], const char *body)
 {
-    sqlite3_stmt *st = stmt(s, Q_VER_PUT);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)version);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
-    sqlite3_bind_blob(st, 4, hash, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, body, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_VER_PUT);
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)version);
+    wl_st_bind_int64(st, 3, (int64_t)idx);
+    wl_st_bind_blob(st, 4, hash, 32);
+    wl_st_bind_text(st, 5, body, -1);
     return step_done(st);
 }
 
 wl_rc wl_store_deal_version_get(wl_store *s, const char *deal, uint64_t version,
                                 wl_deal_version *out)
 {
-    sqlite3_stmt *st = stmt(s, Q_VER_GET);
+    wl_st *st = stmt(s, Q_VER_GET);
     int r;
     wl_rc rc = WL_OK;
     memset(out, 0, sizeof *out);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)version);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)version);
+    if ((r = wl_st_step(st)) == WL_DB_ROW) {
         read_version(st, out);
         out->body = NULL; /* not valid past the reset */
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_deal_version_status(wl_store *s, const char *deal, uint64_t version,
                                    const char *status, uint64_t in_force_idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_VER_STATUS);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)version);
-    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_VER_STATUS);
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)version);
+    wl_st_bind_text(st, 3, status, -1);
     bind_idx(st, 4, in_force_idx);
     return step_done(st);
 }
 
 wl_rc wl_store_deal_supersede_proposed(wl_store *s, const char *deal, uint64_t below)
 {
-    sqlite3_stmt *st = stmt(s, Q_VER_SUPERSEDE);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)below);
+    wl_st *st = stmt(s, Q_VER_SUPERSEDE);
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)below);
     return step_done(st);
 }
 
 /* Binds deal, version and member, the first three parameters of the party statements. */
-static sqlite3_stmt *party_stmt(wl_store *s, int q, const char *deal, uint64_t version,
-                                const char *member)
+static wl_st *party_stmt(wl_store *s, int q, const char *deal, uint64_t version, const char *member)
 {
-    sqlite3_stmt *st = stmt(s, q);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)version);
+    wl_st *st = stmt(s, q);
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)version);
     if (member)
-        sqlite3_bind_text(st, 3, member, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 3, member, -1);
     return st;
 }
 
@@ -201,15 +200,15 @@ wl_rc wl_store_deal_party_put(wl_store *s, const char *deal, uint64_t version, c
 }
 
 /* Steps st for one row and reads its first column as an index (NULL: UINT64_MAX) into *out. */
-static wl_rc one_index(sqlite3_stmt *st, uint64_t *out)
+static wl_rc one_index(wl_st *st, uint64_t *out)
 {
-    int r = sqlite3_step(st);
+    int r = wl_st_step(st);
     wl_rc rc = WL_OK;
-    if (r == SQLITE_ROW)
+    if (r == WL_DB_ROW)
         *out = col_index(st, 0);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -225,8 +224,8 @@ wl_rc wl_store_deal_party_get(wl_store *s, const char *deal, uint64_t version, c
 wl_rc wl_store_deal_party_sign(wl_store *s, const char *deal, uint64_t version, const char *member,
                                uint64_t idx)
 {
-    sqlite3_stmt *st = party_stmt(s, Q_PARTY_SIGN, deal, version, member);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)idx);
+    wl_st *st = party_stmt(s, Q_PARTY_SIGN, deal, version, member);
+    wl_st_bind_int64(st, 4, (int64_t)idx);
     return step_done(st);
 }
 
@@ -241,26 +240,26 @@ wl_rc wl_store_deal_unsigned(wl_store *s, const char *deal, uint64_t version, ui
 wl_rc wl_store_deal_notice_put(wl_store *s, const char *deal, uint64_t idx, const char *author,
                                const char *notice, const char *text)
 {
-    sqlite3_stmt *st = stmt(s, Q_NOTICE_PUT);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    sqlite3_bind_text(st, 3, author, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, notice, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_NOTICE_PUT);
+    wl_st_bind_text(st, 1, deal, -1);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
+    wl_st_bind_text(st, 3, author, -1);
+    wl_st_bind_text(st, 4, notice, -1);
+    wl_st_bind_text(st, 5, text, -1);
     return step_done(st);
 }
 
 /* Steps st to its end, handing each row to each(st, ctx); the first error stops it. */
-static wl_rc each_row(sqlite3_stmt *st, wl_rc (*each)(sqlite3_stmt *, void *), void *ctx)
+static wl_rc each_row(wl_st *st, wl_rc (*each)(wl_st *, void *), void *ctx)
 {
     int r;
     wl_rc rc = WL_OK;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    while ((r = wl_st_step(st)) == WL_DB_ROW)
         if ((rc = each(st, ctx)) != WL_OK)
             break;
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -272,7 +271,7 @@ typedef struct {
     void *ctx;
 } cb;
 
-static wl_rc deal_row(sqlite3_stmt *st, void *c)
+static wl_rc deal_row(wl_st *st, void *c)
 {
     cb *k = c;
     wl_deal_row d;
@@ -286,7 +285,7 @@ wl_rc wl_store_deals(wl_store *s, wl_deal_fn fn, void *ctx)
     return each_row(stmt(s, Q_DEALS), deal_row, &k);
 }
 
-static wl_rc version_row(sqlite3_stmt *st, void *c)
+static wl_rc version_row(wl_st *st, void *c)
 {
     cb *k = c;
     wl_deal_version v;
@@ -297,16 +296,16 @@ static wl_rc version_row(sqlite3_stmt *st, void *c)
 wl_rc wl_store_deal_versions(wl_store *s, const char *deal, wl_deal_version_fn fn, void *ctx)
 {
     cb k = {.version = fn, .ctx = ctx};
-    sqlite3_stmt *st = stmt(s, Q_VERSIONS);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_VERSIONS);
+    wl_st_bind_text(st, 1, deal, -1);
     return each_row(st, version_row, &k);
 }
 
-static wl_rc party_row(sqlite3_stmt *st, void *c)
+static wl_rc party_row(wl_st *st, void *c)
 {
     cb *k = c;
-    return k->party(k->ctx, (const char *)sqlite3_column_text(st, 0), col_index(st, 1),
-                    sqlite3_column_int64(st, 2));
+    return k->party(k->ctx, (const char *)wl_st_col_text(st, 0), col_index(st, 1),
+                    wl_st_col_int64(st, 2));
 }
 
 wl_rc wl_store_deal_parties(wl_store *s, const char *deal, uint64_t version, wl_deal_party_fn fn,
@@ -316,19 +315,18 @@ wl_rc wl_store_deal_parties(wl_store *s, const char *deal, uint64_t version, wl_
     return each_row(party_stmt(s, Q_PARTIES, deal, version, NULL), party_row, &k);
 }
 
-static wl_rc notice_row(sqlite3_stmt *st, void *c)
+static wl_rc notice_row(wl_st *st, void *c)
 {
     cb *k = c;
-    return k->notice(k->ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                     (const char *)sqlite3_column_text(st, 2),
-                     (const char *)sqlite3_column_text(st, 3),
-                     (const char *)sqlite3_column_text(st, 4));
+    return k->notice(k->ctx, (uint64_t)wl_st_col_int64(st, 0), wl_st_col_int64(st, 1),
+                     (const char *)wl_st_col_text(st, 2), (const char *)wl_st_col_text(st, 3),
+                     (const char *)wl_st_col_text(st, 4));
 }
 
 wl_rc wl_store_deal_notices(wl_store *s, const char *deal, wl_deal_notice_fn fn, void *ctx)
 {
     cb k = {.notice = fn, .ctx = ctx};
-    sqlite3_stmt *st = stmt(s, Q_NOTICES);
-    sqlite3_bind_text(st, 1, deal, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_NOTICES);
+    wl_st_bind_text(st, 1, deal, -1);
     return each_row(st, notice_row, &k);
 }

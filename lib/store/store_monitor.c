@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The monitor family of the SQLite store (store/store_monitor.h): table
+ * The monitor family of the store (store/store_monitor.h): table
  * reports, one row per monitor.report entry, read by index, by observed day,
  * by type and by author, and their observed times over a range of days (the timeline);
  * report_logged, when the log sequenced each; report_overrides, the
  * monitors' splits and merges of incidents (monitor.split, monitor.merge).
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_PUT,
@@ -56,73 +56,73 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_monitor = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_MONITOR, q);
 }
 
 wl_rc wl_store_report_put(wl_store *s, const wl_store_report *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_PUT);
+    wl_st *st = stmt(s, Q_PUT);
     wl_rc rc;
     if (r->idx > INT64_MAX)
         return WL_ERR_INVALID;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->idx);
-    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r->observed);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)r->precision_s);
-    sqlite3_bind_int64(st, 5, r->signed_at);
-    sqlite3_bind_text(st, 6, r->day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, r->type, -1, SQLITE_STATIC);
+    wl_st_bind_int64(st, 1, (int64_t)r->idx);
+    wl_st_bind_text(st, 2, r->author, -1);
+    wl_st_bind_int64(st, 3, r->observed);
+    wl_st_bind_int64(st, 4, (int64_t)r->precision_s);
+    wl_st_bind_int64(st, 5, r->signed_at);
+    wl_st_bind_text(st, 6, r->day, -1);
+    wl_st_bind_text(st, 7, r->type, -1);
     if (r->has_point) {
-        sqlite3_bind_double(st, 8, r->lon);
-        sqlite3_bind_double(st, 9, r->lat);
-        sqlite3_bind_int64(st, 10, (sqlite3_int64)r->radius_m);
+        wl_st_bind_double(st, 8, r->lon);
+        wl_st_bind_double(st, 9, r->lat);
+        wl_st_bind_int64(st, 10, (int64_t)r->radius_m);
     } else {
-        sqlite3_bind_text(st, 11, r->oblast, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 11, r->oblast, -1);
         if (r->settlement && r->settlement[0])
-            sqlite3_bind_text(st, 12, r->settlement, -1, SQLITE_STATIC);
+            wl_st_bind_text(st, 12, r->settlement, -1);
     }
-    sqlite3_bind_int64(st, 13, (sqlite3_int64)r->count);
-    sqlite3_bind_text(st, 14, r->body, -1, SQLITE_STATIC);
+    wl_st_bind_int64(st, 13, (int64_t)r->count);
+    wl_st_bind_text(st, 14, r->body, -1);
     if ((rc = step_done(st)) != WL_OK)
         return rc;
     st = stmt(s, Q_LOGGED);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->idx);
-    sqlite3_bind_int64(st, 2, r->logged);
+    wl_st_bind_int64(st, 1, (int64_t)r->idx);
+    wl_st_bind_int64(st, 2, r->logged);
     return step_done(st);
 }
 
 /* Gives fn each row up to limit; a row past it sets *more and ends the walk. */
-static wl_rc walk(sqlite3_stmt *st, unsigned limit, wl_store_report_fn fn, void *ctx, unsigned *n,
+static wl_rc walk(wl_st *st, unsigned limit, wl_store_report_fn fn, void *ctx, unsigned *n,
                   bool *more)
 {
     wl_store_report r;
     wl_rc rc = WL_OK;
-    int q = SQLITE_DONE;
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+    int q = WL_DB_DONE;
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
         if (*n == limit) {
             *more = true;
-            q = SQLITE_DONE;
+            q = WL_DB_DONE;
             break;
         }
         memset(&r, 0, sizeof r);
-        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
+        r.idx = (uint64_t)wl_st_col_int64(st, 0);
         col_str(st, 1, r.author, sizeof r.author);
-        r.observed = sqlite3_column_int64(st, 2);
-        r.precision_s = (uint64_t)sqlite3_column_int64(st, 3);
-        r.signed_at = sqlite3_column_int64(st, 4);
+        r.observed = wl_st_col_int64(st, 2);
+        r.precision_s = (uint64_t)wl_st_col_int64(st, 3);
+        r.signed_at = wl_st_col_int64(st, 4);
         col_str(st, 5, r.day, sizeof r.day);
         col_str(st, 6, r.type, sizeof r.type);
-        r.has_point = sqlite3_column_type(st, 7) != SQLITE_NULL;
-        r.lon = sqlite3_column_double(st, 7);
-        r.lat = sqlite3_column_double(st, 8);
-        r.radius_m = (uint64_t)sqlite3_column_int64(st, 9);
+        r.has_point = wl_st_col_type(st, 7) != WL_DB_NULL;
+        r.lon = wl_st_col_double(st, 7);
+        r.lat = wl_st_col_double(st, 8);
+        r.radius_m = (uint64_t)wl_st_col_int64(st, 9);
         col_str(st, 10, r.oblast, sizeof r.oblast);
-        r.settlement = (const char *)sqlite3_column_text(st, 11);
-        r.count = (uint64_t)sqlite3_column_int64(st, 12);
-        r.body = (const char *)sqlite3_column_text(st, 13);
-        r.logged = sqlite3_column_int64(st, 14);
+        r.settlement = (const char *)wl_st_col_text(st, 11);
+        r.count = (uint64_t)wl_st_col_int64(st, 12);
+        r.body = (const char *)wl_st_col_text(st, 13);
+        r.logged = wl_st_col_int64(st, 14);
         if (r.settlement == NULL)
             r.settlement = "";
         if (r.body == NULL) {
@@ -132,38 +132,38 @@ static wl_rc walk(sqlite3_stmt *st, unsigned limit, wl_store_report_fn fn, void 
         (*n)++;
         rc = fn(ctx, &r);
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_reports(wl_store *s, const char *day, const char *type, uint64_t after,
                        unsigned limit, wl_store_report_fn fn, void *ctx, bool *more)
 {
-    sqlite3_stmt *st = stmt(s, day ? (type ? Q_DAY_TYPE : Q_DAY) : (type ? Q_TYPE : Q_ALL));
+    wl_st *st = stmt(s, day ? (type ? Q_DAY_TYPE : Q_DAY) : (type ? Q_TYPE : Q_ALL));
     unsigned n = 0;
     *more = false;
     if (after > INT64_MAX)
         return WL_OK;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1); /* one more: whether a next page is */
+    wl_st_bind_int64(st, 1, (int64_t)after);
+    wl_st_bind_int64(st, 2, (int64_t)limit + 1); /* one more: whether a next page is */
     if (day)
-        sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 3, day, -1);
     if (type)
-        sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 4, type, -1);
     return walk(st, limit, fn, ctx, &n, more);
 }
 
 wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_GET);
+    wl_st *st = stmt(s, Q_GET);
     unsigned n = 0;
     bool more = false;
     wl_rc rc;
     if (idx > INT64_MAX)
         return WL_ERR_NOT_FOUND;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+    wl_st_bind_int64(st, 1, (int64_t)idx);
     rc = walk(st, 1, fn, ctx, &n, &more);
     return rc == WL_OK && n == 0 ? WL_ERR_NOT_FOUND : rc;
 }
@@ -171,110 +171,110 @@ wl_rc wl_store_report_get(wl_store *s, uint64_t idx, wl_store_report_fn fn, void
 wl_rc wl_store_reports_by(wl_store *s, const char *author, uint64_t after, unsigned limit,
                           wl_store_report_fn fn, void *ctx, bool *more)
 {
-    sqlite3_stmt *st = stmt(s, Q_AUTHOR);
+    wl_st *st = stmt(s, Q_AUTHOR);
     unsigned n = 0;
     *more = false;
     if (after > INT64_MAX)
         return WL_OK;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
-    sqlite3_bind_text(st, 3, author, -1, SQLITE_STATIC);
+    wl_st_bind_int64(st, 1, (int64_t)after);
+    wl_st_bind_int64(st, 2, (int64_t)limit + 1);
+    wl_st_bind_text(st, 3, author, -1);
     return walk(st, limit, fn, ctx, &n, more);
 }
 
 wl_rc wl_store_report_times(wl_store *s, const char *from_day, const char *to_day, const char *type,
                             wl_store_report_time_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, type ? Q_TIMES_TYPE : Q_TIMES);
+    wl_st *st = stmt(s, type ? Q_TIMES_TYPE : Q_TIMES);
     wl_rc rc = WL_OK;
-    int q = SQLITE_DONE;
-    sqlite3_bind_text(st, 1, from_day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to_day, -1, SQLITE_STATIC);
+    int q = WL_DB_DONE;
+    wl_st_bind_text(st, 1, from_day, -1);
+    wl_st_bind_text(st, 2, to_day, -1);
     if (type)
-        sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 1);
-        rc = t ? fn(ctx, sqlite3_column_int64(st, 0), t) : WL_ERR_NOMEM;
+        wl_st_bind_text(st, 3, type, -1);
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
+        const char *t = (const char *)wl_st_col_text(st, 1);
+        rc = t ? fn(ctx, wl_st_col_int64(st, 0), t) : WL_ERR_NOMEM;
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_report_points(wl_store *s, uint64_t after, unsigned limit, wl_store_report_fn fn,
                              void *ctx, uint64_t *last)
 {
-    sqlite3_stmt *st = stmt(s, Q_POINTS);
+    wl_st *st = stmt(s, Q_POINTS);
     wl_store_report r;
     wl_rc rc = WL_OK;
-    int q = SQLITE_DONE;
+    int q = WL_DB_DONE;
     *last = after;
     if (after > INT64_MAX)
         return WL_OK;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+    wl_st_bind_int64(st, 1, (int64_t)after);
+    wl_st_bind_int64(st, 2, (int64_t)limit);
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
         memset(&r, 0, sizeof r);
-        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
-        r.observed = sqlite3_column_int64(st, 1);
-        r.precision_s = (uint64_t)sqlite3_column_int64(st, 2);
+        r.idx = (uint64_t)wl_st_col_int64(st, 0);
+        r.observed = wl_st_col_int64(st, 1);
+        r.precision_s = (uint64_t)wl_st_col_int64(st, 2);
         col_str(st, 3, r.type, sizeof r.type);
         r.has_point = true;
-        r.lon = sqlite3_column_double(st, 4);
-        r.lat = sqlite3_column_double(st, 5);
-        r.radius_m = (uint64_t)sqlite3_column_int64(st, 6);
+        r.lon = wl_st_col_double(st, 4);
+        r.lat = wl_st_col_double(st, 5);
+        r.radius_m = (uint64_t)wl_st_col_int64(st, 6);
         r.settlement = "";
         r.body = "";
         *last = r.idx;
         rc = fn(ctx, &r);
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_override_put(wl_store *s, const wl_store_override *o)
 {
-    sqlite3_stmt *st = stmt(s, Q_OV_PUT);
+    wl_st *st = stmt(s, Q_OV_PUT);
     if (o->idx > INT64_MAX)
         return WL_ERR_INVALID;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)o->idx);
-    sqlite3_bind_text(st, 2, o->op, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, o->author, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, o->reports, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, o->reason, -1, SQLITE_STATIC);
+    wl_st_bind_int64(st, 1, (int64_t)o->idx);
+    wl_st_bind_text(st, 2, o->op, -1);
+    wl_st_bind_text(st, 3, o->author, -1);
+    wl_st_bind_text(st, 4, o->reports, -1);
+    wl_st_bind_text(st, 5, o->reason, -1);
     return step_done(st);
 }
 
 wl_rc wl_store_overrides(wl_store *s, wl_store_override_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_OV_ALL);
+    wl_st *st = stmt(s, Q_OV_ALL);
     wl_store_override o;
     wl_rc rc = WL_OK;
-    int q = SQLITE_DONE;
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+    int q = WL_DB_DONE;
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
         memset(&o, 0, sizeof o);
-        o.idx = (uint64_t)sqlite3_column_int64(st, 0);
-        o.op = (const char *)sqlite3_column_text(st, 1);
-        o.author = (const char *)sqlite3_column_text(st, 2);
-        o.reports = (const char *)sqlite3_column_text(st, 3);
-        o.reason = (const char *)sqlite3_column_text(st, 4);
+        o.idx = (uint64_t)wl_st_col_int64(st, 0);
+        o.op = (const char *)wl_st_col_text(st, 1);
+        o.author = (const char *)wl_st_col_text(st, 2);
+        o.reports = (const char *)wl_st_col_text(st, 3);
+        o.reason = (const char *)wl_st_col_text(st, 4);
         rc = o.op && o.author && o.reports && o.reason ? fn(ctx, &o) : WL_ERR_NOMEM;
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_override_count(wl_store *s, uint64_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_OV_COUNT);
-    int q = sqlite3_step(st);
-    wl_rc rc = q == SQLITE_ROW ? WL_OK : map_rc(q);
-    *n = rc == WL_OK ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    wl_st *st = stmt(s, Q_OV_COUNT);
+    int q = wl_st_step(st);
+    wl_rc rc = q == WL_DB_ROW ? WL_OK : map_rc(q);
+    *n = rc == WL_OK ? (uint64_t)wl_st_col_int64(st, 0) : 0;
+    wl_st_reset(st);
     return rc;
 }

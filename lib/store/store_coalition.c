@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The coalition family of the SQLite store (store/store_coalition.h): the
+ * The coalition family of the store (store/store_coalition.h): the
  * latest requirement.set of each id with its endorsement (table requirements)
  * the facts the coordinator records or retracts (facts) and the announced
  * pledges (pledges_announced), and the pledges their authors withdrew or
  * amended under seal (pledges_retired, the operator's own: never in the log).
- * Pledges are sealed content (sqlite_sealed.c).
+ * Pledges are sealed content (store_sealed.c).
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_REQ_PUT,
@@ -46,85 +46,84 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_coalition = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_COALITION, q);
 }
 
 wl_rc wl_store_requirement_put(wl_store *s, const char *id, const char *body, uint64_t set_idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_REQ_PUT);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, body, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)set_idx);
+    wl_st *st = stmt(s, Q_REQ_PUT);
+    wl_st_bind_text(st, 1, id, -1);
+    wl_st_bind_text(st, 2, body, -1);
+    wl_st_bind_int64(st, 3, (int64_t)set_idx);
     return step_done(st);
 }
 
 wl_rc wl_store_requirement_get(wl_store *s, const char *id, uint64_t *set_idx,
                                uint64_t *endorsed_idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_REQ_GET);
+    wl_st *st = stmt(s, Q_REQ_GET);
     int rc;
     wl_rc ret = WL_OK;
     *set_idx = 0;
     *endorsed_idx = 0;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *set_idx = (uint64_t)sqlite3_column_int64(st, 1);
+    wl_st_bind_text(st, 1, id, -1);
+    rc = wl_st_step(st);
+    if (rc == WL_DB_ROW) {
+        *set_idx = (uint64_t)wl_st_col_int64(st, 1);
         *endorsed_idx = col_index(st, 2);
     } else {
         ret = no_row(rc);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return ret;
 }
 
 wl_rc wl_store_requirement_endorse(wl_store *s, const char *id, uint64_t idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_REQ_ENDORSE);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    wl_st *st = stmt(s, Q_REQ_ENDORSE);
+    wl_st_bind_text(st, 1, id, -1);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
     return step_done(st);
 }
 
 wl_rc wl_store_requirements(wl_store *s, wl_requirement_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_REQ_ALL);
+    wl_st *st = stmt(s, Q_REQ_ALL);
     int rc;
     wl_rc ret = WL_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ret = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-                 (const char *)sqlite3_column_text(st, 1), (uint64_t)sqlite3_column_int64(st, 2),
-                 col_index(st, 3));
+    while ((rc = wl_st_step(st)) == WL_DB_ROW) {
+        ret = fn(ctx, (const char *)wl_st_col_text(st, 0), (const char *)wl_st_col_text(st, 1),
+                 (uint64_t)wl_st_col_int64(st, 2), col_index(st, 3));
         if (ret != WL_OK)
             break;
     }
-    if (ret == WL_OK && rc != SQLITE_DONE)
+    if (ret == WL_OK && rc != WL_DB_DONE)
         ret = map_rc(rc);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return ret;
 }
 
 wl_rc wl_store_fact_set(wl_store *s, const char *name, int recorded, uint64_t idx)
 {
-    sqlite3_stmt *st = stmt(s, Q_FACT_SET);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, recorded ? 1 : 0);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
+    wl_st *st = stmt(s, Q_FACT_SET);
+    wl_st_bind_text(st, 1, name, -1);
+    wl_st_bind_int(st, 2, recorded ? 1 : 0);
+    wl_st_bind_int64(st, 3, (int64_t)idx);
     return step_done(st);
 }
 
 wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_FACT_ALL);
+    wl_st *st = stmt(s, Q_FACT_ALL);
     char **v = NULL;
     size_t cap = 0, k = 0;
     int r;
     wl_rc rc = WL_OK;
     *names = NULL;
     *n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
         if (k == cap) {
             char **nv = wl_realloc(v, (cap ? cap * 2 : 8) * sizeof *nv);
             if (nv == NULL) {
@@ -140,10 +139,10 @@ wl_rc wl_store_facts(wl_store *s, char ***names, size_t *n)
         }
         k++;
     }
-    if (r != SQLITE_DONE)
+    if (r != WL_DB_DONE)
         rc = map_rc(r);
 out:
-    sqlite3_reset(st);
+    wl_st_reset(st);
     if (rc == WL_OK) {
         *names = v;
         *n = k;
@@ -157,22 +156,22 @@ out:
 
 wl_rc wl_store_pledge_announced(wl_store *s, const char *pledge, const wl_pledge_public *p)
 {
-    sqlite3_stmt *st = stmt(s, Q_PLEDGE_ANNOUNCED);
-    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, p->time);
-    sqlite3_bind_text(st, 4, p->category, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)p->idx);
+    wl_st *st = stmt(s, Q_PLEDGE_ANNOUNCED);
+    wl_st_bind_text(st, 1, pledge, -1);
+    wl_st_bind_text(st, 2, p->author, -1);
+    wl_st_bind_int64(st, 3, p->time);
+    wl_st_bind_text(st, 4, p->category, -1);
+    wl_st_bind_int64(st, 5, (int64_t)p->idx);
     return step_done(st);
 }
 
-static void public_of(sqlite3_stmt *st, void *out)
+static void public_of(wl_st *st, void *out)
 {
     wl_pledge_public *p = out;
     col_str(st, 0, p->author, sizeof p->author);
-    p->time = sqlite3_column_int64(st, 1);
+    p->time = wl_st_col_int64(st, 1);
     col_str(st, 2, p->category, sizeof p->category);
-    p->idx = (uint64_t)sqlite3_column_int64(st, 3);
+    p->idx = (uint64_t)wl_st_col_int64(st, 3);
 }
 
 wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *out)
@@ -182,20 +181,20 @@ wl_rc wl_store_pledge_public(wl_store *s, const char *pledge, wl_pledge_public *
 
 wl_rc wl_store_pledge_retire(wl_store *s, const char *pledge, uint64_t at, const char *successor)
 {
-    sqlite3_stmt *st = stmt(s, Q_PLEDGE_RETIRE);
-    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+    wl_st *st = stmt(s, Q_PLEDGE_RETIRE);
+    wl_st_bind_text(st, 1, pledge, -1);
+    wl_st_bind_int64(st, 2, (int64_t)at);
     if (successor)
-        sqlite3_bind_text(st, 3, successor, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 3, successor, -1);
     else
-        sqlite3_bind_null(st, 3);
+        wl_st_bind_null(st, 3);
     return step_done(st);
 }
 
-static void retired_of(sqlite3_stmt *st, void *out)
+static void retired_of(wl_st *st, void *out)
 {
     wl_pledge_retired *r = out;
-    r->at = (uint64_t)sqlite3_column_int64(st, 0);
+    r->at = (uint64_t)wl_st_col_int64(st, 0);
     col_str(st, 1, r->successor, sizeof r->successor);
 }
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The log family of the SQLite store (store/store_log.h): entries with the
+ * The log family of the store (store/store_log.h): entries with the
  * columns derived from their bytes (table entries), complete-subtree hashes
  * (hashes), full tiles (tiles), signed checkpoints (checkpoints) and which
  * sealed entries were announced, by which entry (announced). Reads by
  * query build their statement each time; the rest use the connection's cache.
  * docs/internals/store.md has the contract.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_SIZE,
@@ -53,35 +53,35 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_log = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_LOG, q);
 }
 
 wl_rc wl_store_size(wl_store *s, uint64_t *size)
 {
-    sqlite3_stmt *st = stmt(s, Q_SIZE);
-    int r = sqlite3_step(st);
+    wl_st *st = stmt(s, Q_SIZE);
+    int r = wl_st_step(st);
     wl_rc rc = WL_OK;
     *size = 0;
-    if (r == SQLITE_ROW)
-        *size = (uint64_t)sqlite3_column_int64(st, 0);
+    if (r == WL_DB_ROW)
+        *size = (uint64_t)wl_st_col_int64(st, 0);
     else
-        rc = map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
-    sqlite3_reset(st);
+        rc = map_rc(r == WL_DB_DONE ? WL_DB_CORRUPT : r);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
 {
-    sqlite3_stmt *st = stmt(s, Q_APPEND);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
-    sqlite3_bind_blob(st, 2, e->data, (int)e->len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, e->leaf, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, e->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, e->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seq);
-    sqlite3_bind_int64(st, 7, e->time);
+    wl_st *st = stmt(s, Q_APPEND);
+    wl_st_bind_int64(st, 1, (int64_t)e->index);
+    wl_st_bind_blob(st, 2, e->data, (int)e->len);
+    wl_st_bind_blob(st, 3, e->leaf, 32);
+    wl_st_bind_text(st, 4, e->kind, -1);
+    wl_st_bind_text(st, 5, e->author, -1);
+    wl_st_bind_int64(st, 6, (int64_t)e->seq);
+    wl_st_bind_int64(st, 7, e->time);
     return step_done(st);
 }
 
@@ -89,7 +89,7 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
 static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
                         char *author, uint64_t *seq, int64_t *time, uint8_t *leaf)
 {
-    sqlite3_stmt *st = stmt(s, Q_ENTRY);
+    wl_st *st = stmt(s, Q_ENTRY);
     int r;
     wl_rc rc = WL_OK;
     if (data) {
@@ -108,9 +108,9 @@ static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, c
         memset(leaf, 0, 32); /* differs from any real leaf hash */
     if (index > INT64_MAX)
         return WL_ERR_NOT_FOUND;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
+    wl_st_bind_int64(st, 1, (int64_t)index);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
         if (data && (*data = col_dup(st, 0, len)) == NULL)
             rc = WL_ERR_NOMEM;
         if (kind)
@@ -118,15 +118,15 @@ static wl_rc entry_read(wl_store *s, uint64_t index, char **data, size_t *len, c
         if (author)
             col_str(st, 2, author, 65);
         if (seq)
-            *seq = (uint64_t)sqlite3_column_int64(st, 3);
+            *seq = (uint64_t)wl_st_col_int64(st, 3);
         if (time)
-            *time = sqlite3_column_int64(st, 4);
-        if (leaf && sqlite3_column_bytes(st, 5) == 32)
-            memcpy(leaf, sqlite3_column_blob(st, 5), 32);
+            *time = wl_st_col_int64(st, 4);
+        if (leaf && wl_st_col_bytes(st, 5) == 32)
+            memcpy(leaf, wl_st_col_blob(st, 5), 32);
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -145,54 +145,54 @@ wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char
 wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
                         size_t *len)
 {
-    sqlite3_stmt *st = stmt(s, Q_FIND_SEQ);
+    wl_st *st = stmt(s, Q_FIND_SEQ);
     int r;
     wl_rc rc = WL_OK;
     *index = 0;
     *data = NULL;
     *len = 0;
-    sqlite3_bind_text(st, 1, author, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        *index = (uint64_t)sqlite3_column_int64(st, 0);
+    wl_st_bind_text(st, 1, author, -1);
+    wl_st_bind_int64(st, 2, (int64_t)seq);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
+        *index = (uint64_t)wl_st_col_int64(st, 0);
         *data = col_dup(st, 1, len);
         if (*data == NULL)
             rc = WL_ERR_NOMEM;
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_entries(wl_store *s, uint64_t from, uint64_t to, wl_entry_fn fn, void *ctx)
 {
     /* a private statement: fn may call back into the store */
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     uint64_t want = from;
     wl_rc rc = WL_OK;
     int r;
-    if (sqlite3_prepare_v2(s->db, sql[Q_ENTRIES], -1, &st, NULL) != SQLITE_OK)
+    if (wl_st_prepare(s->db, sql[Q_ENTRIES], 0, &st) != WL_DB_OK)
         return WL_ERR_IO;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+    wl_st_bind_int64(st, 1, (int64_t)from);
+    wl_st_bind_int64(st, 2, (int64_t)to);
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
+        uint64_t idx = (uint64_t)wl_st_col_int64(st, 0);
         if (idx != want) {
             rc = WL_ERR_CORRUPT; /* a hole in the log */
             break;
         }
         want++;
-        rc = fn(ctx, idx, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        rc = fn(ctx, idx, wl_st_col_blob(st, 1), (size_t)wl_st_col_bytes(st, 1));
         if (rc != WL_OK)
             break;
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
     if (rc == WL_OK && want != to)
         rc = WL_ERR_NOT_FOUND;
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return rc;
 }
 
@@ -210,7 +210,7 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
 {
     char text[512];
     size_t nk = 0, off;
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     int rc, arg = 5;
     wl_rc ret = WL_OK;
     off = (size_t)snprintf(text, sizeof text,
@@ -229,25 +229,25 @@ wl_rc wl_store_entries_query(wl_store *s, const wl_entry_query *q, wl_entry_fn f
                             q->newest_first ? "DESC" : "ASC");
     if (q->limit) /* 0: no limit */
         snprintf(text + off, sizeof text - off, " LIMIT %zu", q->limit);
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
+    if (wl_st_prepare(s->db, text, 0, &st) != WL_DB_OK)
         return WL_ERR_IO;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)(q->from > INT64_MAX ? INT64_MAX : q->from));
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)(q->to > INT64_MAX ? INT64_MAX : q->to));
-    sqlite3_bind_int64(st, 3, q->since);
-    sqlite3_bind_int64(st, 4, q->until);
+    wl_st_bind_int64(st, 1, (int64_t)(q->from > INT64_MAX ? INT64_MAX : q->from));
+    wl_st_bind_int64(st, 2, (int64_t)(q->to > INT64_MAX ? INT64_MAX : q->to));
+    wl_st_bind_int64(st, 3, q->since);
+    wl_st_bind_int64(st, 4, q->until);
     for (size_t i = 0; i < nk; i++)
-        sqlite3_bind_text(st, arg + (int)i, q->kinds[i], -1, SQLITE_STATIC);
+        wl_st_bind_text(st, arg + (int)i, q->kinds[i], -1);
     if (q->author)
-        sqlite3_bind_text(st, arg + (int)nk, q->author, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        ret = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
-                 (size_t)sqlite3_column_bytes(st, 1));
+        wl_st_bind_text(st, arg + (int)nk, q->author, -1);
+    while ((rc = wl_st_step(st)) == WL_DB_ROW) {
+        ret = fn(ctx, (uint64_t)wl_st_col_int64(st, 0), wl_st_col_blob(st, 1),
+                 (size_t)wl_st_col_bytes(st, 1));
         if (ret != WL_OK)
             break;
     }
-    if (ret == WL_OK && rc != SQLITE_DONE)
+    if (ret == WL_OK && rc != WL_DB_DONE)
         ret = map_rc(rc);
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return ret;
 }
 
@@ -263,31 +263,31 @@ wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_
 
 wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
 {
-    sqlite3_stmt *st = stmt(s, Q_HASH_PUT);
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    sqlite3_bind_blob(st, 3, h, 32, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_HASH_PUT);
+    wl_st_bind_int(st, 1, (int)level);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
+    wl_st_bind_blob(st, 3, h, 32);
     return step_done(st);
 }
 
 wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32])
 {
-    sqlite3_stmt *st = stmt(s, Q_HASH_GET);
+    wl_st *st = stmt(s, Q_HASH_GET);
     int r;
     wl_rc rc = WL_OK;
     memset(h, 0, 32);
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != 32)
+    wl_st_bind_int(st, 1, (int)level);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
+        if (wl_st_col_bytes(st, 0) != 32)
             rc = WL_ERR_CORRUPT;
         else
-            memcpy(h, sqlite3_column_blob(st, 0), 32);
+            memcpy(h, wl_st_col_blob(st, 0), 32);
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -298,131 +298,125 @@ wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[
 
 wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count, uint8_t *out)
 {
-    sqlite3_stmt *st = stmt(s, Q_HASH_RANGE);
+    wl_st *st = stmt(s, Q_HASH_RANGE);
     size_t got = 0;
     int r;
     wl_rc rc = WL_OK;
     if (count)
         memset(out, 0, 32 * count);
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)(idx + count));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((uint64_t)sqlite3_column_int64(st, 0) != idx + got ||
-            sqlite3_column_bytes(st, 1) != 32) {
+    wl_st_bind_int(st, 1, (int)level);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
+    wl_st_bind_int64(st, 3, (int64_t)(idx + count));
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
+        if ((uint64_t)wl_st_col_int64(st, 0) != idx + got || wl_st_col_bytes(st, 1) != 32) {
             rc = WL_ERR_CORRUPT;
             break;
         }
-        memcpy(out + 32 * got, sqlite3_column_blob(st, 1), 32);
+        memcpy(out + 32 * got, wl_st_col_blob(st, 1), 32);
         got++;
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
     if (rc == WL_OK && got != count)
         rc = WL_ERR_NOT_FOUND;
-    sqlite3_reset(st);
+    wl_st_reset(st);
     if (rc != WL_OK && got)
         memset(out, 0, 32 * got); /* no partial range */
     return rc;
 }
 
 /* full tiles: id = tile level << 56 | index */
-static sqlite3_int64 tile_id(unsigned tlevel, uint64_t idx)
+static int64_t tile_id(unsigned tlevel, uint64_t idx)
 {
-    return (sqlite3_int64)((uint64_t)tlevel << 56 | idx);
+    return (int64_t)((uint64_t)tlevel << 56 | idx);
 }
 
 wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
                         const uint8_t data[WL_TILE_BLOB_BYTES])
 {
-    sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
+    wl_st *st = stmt(s, Q_TILE_PUT);
     if (tlevel > 63 || idx >= (1ull << 56))
         return WL_ERR_INVALID;
-    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
-    sqlite3_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES, SQLITE_STATIC);
+    wl_st_bind_int64(st, 1, tile_id(tlevel, idx));
+    wl_st_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES);
     return step_done(st);
 }
 
 wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
                         uint8_t data[WL_TILE_BLOB_BYTES])
 {
-    sqlite3_stmt *st = stmt(s, Q_TILE_GET);
+    wl_st *st = stmt(s, Q_TILE_GET);
     int r;
     wl_rc rc = WL_OK;
     memset(data, 0, WL_TILE_BLOB_BYTES);
     if (tlevel > 63 || idx >= (1ull << 56))
         return WL_ERR_NOT_FOUND;
-    sqlite3_bind_int64(st, 1, tile_id(tlevel, idx));
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != (int)WL_TILE_BLOB_BYTES)
+    wl_st_bind_int64(st, 1, tile_id(tlevel, idx));
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
+        if (wl_st_col_bytes(st, 0) != (int)WL_TILE_BLOB_BYTES)
             rc = WL_ERR_CORRUPT;
         else
-            memcpy(data, sqlite3_column_blob(st, 0), WL_TILE_BLOB_BYTES);
+            memcpy(data, wl_st_col_blob(st, 0), WL_TILE_BLOB_BYTES);
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
                          uint8_t *out)
 {
-    sqlite3_int64 row;
-    int rc;
+    size_t total = 0;
+    int r;
     wl_rc ret;
     if (len)
         memset(out, 0, len);
     if (tlevel > 63 || idx >= (1ull << 56) || offset + len > WL_TILE_BLOB_BYTES)
         return WL_ERR_NOT_FOUND;
-    row = tile_id(tlevel, idx);
-    rc = s->tile ? sqlite3_blob_reopen(s->tile, row)
-                 : sqlite3_blob_open(s->db, "main", "tiles", "data", row, 0, &s->tile);
-    if (rc != SQLITE_OK) {
-        /* no such row (the tile is not full yet), or a stale handle: start afresh next time */
-        tile_release(s);
-        return WL_ERR_NOT_FOUND;
-    }
-    if (sqlite3_blob_bytes(s->tile) != (int)WL_TILE_BLOB_BYTES)
-        ret = WL_ERR_CORRUPT;
+    /* only the slice is read (SQLite: incremental blob I/O on a handle kept in a transaction) */
+    r = wl_db_cell_read(s->db, "tiles", "data", "id", tile_id(tlevel, idx), offset, len, out,
+                        &total);
+    if (r == WL_DB_DONE)
+        ret = WL_ERR_NOT_FOUND; /* no such row: the tile is not full yet */
+    else if (r == WL_DB_OK || r == WL_DB_MISUSE)
+        ret = total != WL_TILE_BLOB_BYTES ? WL_ERR_CORRUPT
+              : r == WL_DB_OK             ? WL_OK
+                                          : WL_ERR_INTERNAL;
     else
-        ret =
-            sqlite3_blob_read(s->tile, out, (int)len, (int)offset) == SQLITE_OK ? WL_OK : WL_ERR_IO;
+        ret = map_rc(r);
     if (ret != WL_OK && len)
         memset(out, 0, len);
-    /* outside a transaction the handle would hold a snapshot after this call */
-    if (ret != WL_OK || sqlite3_get_autocommit(s->db))
-        tile_release(s);
     return ret;
 }
 
 wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,
                               int64_t created)
 {
-    sqlite3_stmt *st = stmt(s, Q_CP_PUT);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-    sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, created);
+    wl_st *st = stmt(s, Q_CP_PUT);
+    wl_st_bind_int64(st, 1, (int64_t)size);
+    wl_st_bind_blob(st, 2, note, (int)len);
+    wl_st_bind_int64(st, 3, created);
     return step_done(st);
 }
 
-static wl_rc cp_read(sqlite3_stmt *st, uint64_t *size, char **note, size_t *len)
+static wl_rc cp_read(wl_st *st, uint64_t *size, char **note, size_t *len)
 {
-    int r = sqlite3_step(st);
+    int r = wl_st_step(st);
     wl_rc rc = WL_OK;
     *note = NULL;
     *len = 0;
-    if (r == SQLITE_ROW) {
+    if (r == WL_DB_ROW) {
         if (size)
-            *size = (uint64_t)sqlite3_column_int64(st, 0);
+            *size = (uint64_t)wl_st_col_int64(st, 0);
         *note = col_dup(st, 1, len);
         if (*note == NULL)
             rc = WL_ERR_NOMEM;
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
@@ -434,39 +428,39 @@ wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_
 
 wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len)
 {
-    sqlite3_stmt *st = stmt(s, Q_CP_GET);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    wl_st *st = stmt(s, Q_CP_GET);
+    wl_st_bind_int64(st, 1, (int64_t)size);
     return cp_read(st, NULL, note, len);
 }
 
 wl_rc wl_store_announced_put(wl_store *s, uint64_t sealed, uint64_t at)
 {
-    sqlite3_stmt *st = stmt(s, Q_ANNOUNCED_PUT);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)sealed);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+    wl_st *st = stmt(s, Q_ANNOUNCED_PUT);
+    wl_st_bind_int64(st, 1, (int64_t)sealed);
+    wl_st_bind_int64(st, 2, (int64_t)at);
     return step_done(st);
 }
 
 wl_rc wl_store_announced_get(wl_store *s, uint64_t sealed, uint64_t *at)
 {
-    sqlite3_stmt *st = stmt(s, Q_ANNOUNCED_GET);
+    wl_st *st = stmt(s, Q_ANNOUNCED_GET);
     int r;
     wl_rc rc = WL_OK;
     *at = UINT64_MAX;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)sealed);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW)
-        *at = (uint64_t)sqlite3_column_int64(st, 0);
+    wl_st_bind_int64(st, 1, (int64_t)sealed);
+    if ((r = wl_st_step(st)) == WL_DB_ROW)
+        *at = (uint64_t)wl_st_col_int64(st, 0);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_checkpoint_after(wl_store *s, uint64_t after, uint64_t *size, char **note,
                                 size_t *len)
 {
-    sqlite3_stmt *st = stmt(s, Q_CP_AFTER);
+    wl_st *st = stmt(s, Q_CP_AFTER);
     *size = 0;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    wl_st_bind_int64(st, 1, (int64_t)after);
     return cp_read(st, size, note, len);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The totals the flows views read (sqlite_flows_views.c), kept in C as flows
- * and answers are stored (sqlite_flows.c calls in here), so that a summary
+ * The totals the flows views read (store_flows_views.c), kept in C as flows
+ * and answers are stored (store_flows.c calls in here), so that a summary
  * over a million flows reads a few thousand rows:
  *   flow_live   one row per live flow (the latest of its correction chain):
  *               the columns the views group by, its figure, and what its
@@ -19,7 +19,7 @@
  *   flow_rfirst the same per reader and pledge, of others' sealed flows
  *               naming the reader;
  *   flow_ctargets, flow_csums, flow_days: the converted totals
- *               (sqlite_flows_conv.c).
+ *               (store_flows_conv.c).
  * So a member's summary reads its own cells and its reader cells, never the
  * flows: nothing of it is in the public's cells (author '', sealed 0).
  * The totals count; they decide nothing: a flow's rules are lib/flows'.
@@ -28,14 +28,14 @@
  * Why in C and not in triggers (docs/internals/flows.md says why): here the
  * flows and flow_live rows are plain single-row writes, and the sums a flow changes are
  * added up in memory (struct wl_sq_totals, a few cells per key) and written
- * once per key: at every savepoint, release and commit (sqlite.c), before a
+ * once per key: at every savepoint, release and commit (store.c), before a
  * view reads them, and at once outside a transaction. A rollback drops what
  * is held, as SQLite drops what was written since the savepoint. Every sum is
  * taken in 128 bits: a write that would take a total past 64 bits is refused
  * (WL_ERR_TOO_LARGE) before anything is written. docs/internals/flows.md
  * ("Views"), docs/internals/store.md.
  */
-#include "store/sqlite_flows_totals.h"
+#include "store/store_flows_totals.h"
 
 typedef wl_sq_cell cell;
 typedef wl_sq_live live;
@@ -226,9 +226,9 @@ static wl_rc change(wl_store *s, const live *l, const int64_t d[FIGS], bool isum
 /* Outside a transaction every write is its own: what is held is written at once. */
 static wl_rc settle(wl_store *s, wl_rc rc)
 {
-    if (rc == WL_OK && sqlite3_get_autocommit(s->db))
+    if (rc == WL_OK && wl_db_autocommit(s->db))
         return wl_sq_totals_flush(s);
-    if (rc != WL_OK && sqlite3_get_autocommit(s->db))
+    if (rc != WL_OK && wl_db_autocommit(s->db))
         wl_sq_totals_drop(s);
     return rc;
 }
@@ -240,20 +240,20 @@ static bool delivered(const char *stage)
 
 static wl_rc first_add(wl_store *s, const live *l)
 {
-    sqlite3_stmt *st;
+    wl_st *st;
     wl_rc rc;
     if (l->pledge[0] == '\0' || !delivered(l->stage))
         return WL_OK;
     st = wl_sq_tot_stmt(s, T_FIRST_ADD);
-    sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, l->sealed);
-    sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, l->pledge, -1);
+    wl_st_bind_int(st, 2, l->sealed);
+    wl_st_bind_text(st, 3, l->date, -1);
     rc = step_done(st);
     for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
         st = wl_sq_tot_stmt(s, T_RFIRST_ADD);
-        sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, l->date, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 1, l->readers[r], -1);
+        wl_st_bind_text(st, 2, l->pledge, -1);
+        wl_st_bind_text(st, 3, l->date, -1);
         rc = step_done(st);
     }
     return rc;
@@ -262,25 +262,25 @@ static wl_rc first_add(wl_store *s, const live *l)
 /* After live flow l went: its pledge's first dates again, from the live flows left. */
 static wl_rc first_redo(wl_store *s, const live *l)
 {
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_FIRST_REDO);
+    wl_st *st = wl_sq_tot_stmt(s, T_FIRST_REDO);
     wl_rc rc;
-    sqlite3_bind_text(st, 1, l->pledge, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, l->pledge, -1);
     rc = step_done(st);
     for (size_t r = 0; r < l->nreaders && rc == WL_OK; r++) {
         for (int q = T_RFIRST_DEL; q <= T_RFIRST_REDO && rc == WL_OK; q++) {
             st = wl_sq_tot_stmt(s, q);
-            sqlite3_bind_text(st, 1, l->readers[r], -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, l->pledge, -1, SQLITE_STATIC);
+            wl_st_bind_text(st, 1, l->readers[r], -1);
+            wl_st_bind_text(st, 2, l->pledge, -1);
             rc = step_done(st);
         }
     }
     return rc;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+static void bind_text_or_null(wl_st *st, int i, const char *v)
 {
     if (v && v[0])
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, i, v, -1);
 }
 
 /* A flow's row as the totals see it. */
@@ -315,22 +315,22 @@ wl_rc wl_sq_totals_check_put(wl_store *s, const wl_flow_row *r)
 wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r)
 {
     live l;
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_LIVE_PUT);
+    wl_st *st = wl_sq_tot_stmt(s, T_LIVE_PUT);
     wl_rc rc;
     live_of_row(r, &l);
-    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, l.sealed);
+    wl_st_bind_text(st, 1, r->id, -1);
+    wl_st_bind_text(st, 2, r->author, -1);
+    wl_st_bind_int(st, 3, l.sealed);
     bind_text_or_null(st, 4, r->readers);
-    sqlite3_bind_text(st, 5, l.category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, l.month, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, l.date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, l.stage, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 9, l.money);
-    sqlite3_bind_text(st, 10, l.measure, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 5, l.category, -1);
+    wl_st_bind_text(st, 6, l.month, -1);
+    wl_st_bind_text(st, 7, l.date, -1);
+    wl_st_bind_text(st, 8, l.stage, -1);
+    wl_st_bind_int(st, 9, l.money);
+    wl_st_bind_text(st, 10, l.measure, -1);
     bind_text_or_null(st, 11, l.pledge);
     bind_text_or_null(st, 12, l.instrument);
-    sqlite3_bind_int64(st, 13, l.fig);
+    wl_st_bind_int64(st, 13, l.fig);
     if ((rc = step_done(st)) == WL_OK) {
         const int64_t d[FIGS] = {l.fig, 0, 0, 0, 0, 1};
         rc = change(s, &l, d, true, true, false);
@@ -346,7 +346,7 @@ wl_rc wl_sq_totals_put(wl_store *s, const wl_flow_row *r)
 static wl_rc live_remove(wl_store *s, const char *flow)
 {
     live l;
-    sqlite3_stmt *st;
+    wl_st *st;
     wl_rc rc = wl_sq_tot_live_get(s, flow, &l);
     if (rc == WL_ERR_NOT_FOUND)
         return WL_OK;
@@ -359,7 +359,7 @@ static wl_rc live_remove(wl_store *s, const char *flow)
     if (rc != WL_OK)
         return rc;
     st = wl_sq_tot_stmt(s, T_LIVE_DEL);
-    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, flow, -1);
     if ((rc = step_done(st)) == WL_OK && l.pledge[0] && delivered(l.stage))
         rc = first_redo(s, &l);
     return rc;
@@ -369,10 +369,10 @@ static wl_rc live_remove(wl_store *s, const char *flow)
 static wl_rc live_restore(wl_store *s, const char *flow)
 {
     live l;
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_LIVE_FROM_FLOW);
+    wl_st *st = wl_sq_tot_stmt(s, T_LIVE_FROM_FLOW);
     wl_rc rc;
-    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
-    if ((rc = step_done(st)) != WL_OK || sqlite3_changes(s->db) == 0)
+    wl_st_bind_text(st, 1, flow, -1);
+    if ((rc = step_done(st)) != WL_OK || wl_db_changes(s->db) == 0)
         return rc;
     if ((rc = wl_sq_tot_live_get(s, flow, &l)) == WL_OK) {
         const int64_t d[FIGS] = {l.fig, l.ans[0], l.ans[1], l.ans[2], l.ans[3], 1};
@@ -386,17 +386,17 @@ static wl_rc live_restore(wl_store *s, const char *flow)
 wl_rc wl_sq_totals_begin(wl_store *s)
 {
     wl_rc rc = wl_sq_totals_flush(s);
-    return rc == WL_OK ? map_rc(sqlite3_exec(s->db, "SAVEPOINT wl_tot", NULL, NULL, NULL)) : rc;
+    return rc == WL_OK ? map_rc(wl_db_exec(s->db, "SAVEPOINT wl_tot")) : rc;
 }
 
 wl_rc wl_sq_totals_end(wl_store *s, wl_rc rc)
 {
     if (rc == WL_OK && (rc = wl_sq_totals_flush(s)) == WL_OK)
-        rc = map_rc(sqlite3_exec(s->db, "RELEASE wl_tot", NULL, NULL, NULL));
+        rc = map_rc(wl_db_exec(s->db, "RELEASE wl_tot"));
     if (rc != WL_OK) {
         wl_sq_totals_drop(s);
-        if (!sqlite3_get_autocommit(s->db)) /* gone already: keep the error that ended it */
-            (void)sqlite3_exec(s->db, "ROLLBACK TO wl_tot; RELEASE wl_tot", NULL, NULL, NULL);
+        if (!wl_db_autocommit(s->db)) /* gone already: keep the error that ended it */
+            (void)wl_db_exec(s->db, "ROLLBACK TO wl_tot; RELEASE wl_tot");
     }
     return rc;
 }
@@ -412,7 +412,7 @@ wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a)
     live l;
     wl_rc rc = wl_sq_tot_live_get(s, a->flow, &l);
     int64_t now[4];
-    sqlite3_stmt *st;
+    wl_st *st;
     bool confirm = strcmp(a->kind, "confirm") == 0, dispute = strcmp(a->kind, "dispute") == 0;
     if (rc == WL_ERR_NOT_FOUND)
         return WL_OK; /* not live: superseded, its answers count with its correction's */
@@ -435,8 +435,8 @@ wl_rc wl_sq_totals_answer(wl_store *s, const wl_flow_answer_row *a)
     if ((rc = wl_sq_tot_conv(s, &l, 1)) != WL_OK)
         return rc;
     st = wl_sq_tot_stmt(s, T_LIVE_ANSWERS);
-    sqlite3_bind_text(st, 1, a->flow, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, a->flow, -1);
     for (int i = 0; i < 4; i++)
-        sqlite3_bind_int64(st, 2 + i, now[i]);
+        wl_st_bind_int64(st, 2 + i, now[i]);
     return step_done(st);
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The identity family of the SQLite store (store/store_identity.h): members
+ * The identity family of the store (store/store_identity.h): members
  * (table members) and their keys (keys), public and sealed. A sealed member or
  * key is published in place (its sealed flag cleared) when it is announced.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_MEMBER_PUT,
@@ -44,111 +44,111 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_identity = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_IDENTITY, q);
 }
 
 /* A row (id, name, role, added, status, sealed) of members. */
-static void member_row(sqlite3_stmt *st, wl_member *m)
+static void member_row(wl_st *st, wl_member *m)
 {
     memset(m, 0, sizeof *m);
     col_str(st, 0, m->id, sizeof m->id);
     col_str(st, 1, m->name, sizeof m->name);
     col_str(st, 2, m->role, sizeof m->role);
-    m->added = (uint64_t)sqlite3_column_int64(st, 3);
+    m->added = (uint64_t)wl_st_col_int64(st, 3);
     col_str(st, 4, m->status, sizeof m->status);
-    m->sealed = sqlite3_column_int(st, 5);
+    m->sealed = wl_st_col_int(st, 5);
 }
 
 /* Steps an UPDATE of one row: WL_ERR_NOT_FOUND if it changed none. */
-static wl_rc step_changed(wl_store *s, sqlite3_stmt *st)
+static wl_rc step_changed(wl_store *s, wl_st *st)
 {
     wl_rc rc = step_done(st);
-    if (rc == WL_OK && sqlite3_changes(s->db) == 0)
+    if (rc == WL_OK && wl_db_changes(s->db) == 0)
         rc = WL_ERR_NOT_FOUND;
     return rc;
 }
 
 wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
 {
-    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUT);
-    sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, m->role, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)m->added);
-    sqlite3_bind_text(st, 5, m->status[0] ? m->status : "announced", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, m->sealed != 0);
+    wl_st *st = stmt(s, Q_MEMBER_PUT);
+    wl_st_bind_text(st, 1, m->id, -1);
+    wl_st_bind_text(st, 2, m->name, -1);
+    wl_st_bind_text(st, 3, m->role, -1);
+    wl_st_bind_int64(st, 4, (int64_t)m->added);
+    wl_st_bind_text(st, 5, m->status[0] ? m->status : "announced", -1);
+    wl_st_bind_int(st, 6, m->sealed != 0);
     return step_done(st);
 }
 
 wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
 {
-    sqlite3_stmt *st = stmt(s, Q_MEMBER_GET);
+    wl_st *st = stmt(s, Q_MEMBER_GET);
     int r;
     wl_rc rc = WL_OK;
     memset(m, 0, sizeof *m);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
+    wl_st_bind_text(st, 1, id, -1);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW)
         member_row(st, m);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_members(wl_store *s, wl_member_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_MEMBERS);
+    wl_st *st = stmt(s, Q_MEMBERS);
     int rc;
     wl_rc ret = WL_OK;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = wl_st_step(st)) == WL_DB_ROW) {
         wl_member m;
         member_row(st, &m);
         if ((ret = fn(ctx, &m)) != WL_OK)
             break;
     }
-    if (ret == WL_OK && rc != SQLITE_DONE)
+    if (ret == WL_OK && rc != WL_DB_DONE)
         ret = map_rc(rc);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return ret;
 }
 
 wl_rc wl_store_member_status(wl_store *s, const char *id, const char *status)
 {
-    sqlite3_stmt *st = stmt(s, Q_MEMBER_STATUS);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_MEMBER_STATUS);
+    wl_st_bind_text(st, 1, id, -1);
+    wl_st_bind_text(st, 2, status, -1);
     return step_changed(s, st);
 }
 
 wl_rc wl_store_member_publish(wl_store *s, const char *id, uint64_t added)
 {
-    sqlite3_stmt *st = stmt(s, Q_MEMBER_PUBLISH);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)added);
+    wl_st *st = stmt(s, Q_MEMBER_PUBLISH);
+    wl_st_bind_text(st, 1, id, -1);
+    wl_st_bind_int64(st, 2, (int64_t)added);
     return step_changed(s, st);
 }
 
 wl_rc wl_store_key_put(wl_store *s, const wl_member_key *k)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEY_PUT);
-    sqlite3_bind_text(st, 1, k->member, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, k->pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, k->key_id);
-    sqlite3_bind_text(st, 4, k->scope, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)k->added);
-    sqlite3_bind_int(st, 6, k->sealed != 0);
+    wl_st *st = stmt(s, Q_KEY_PUT);
+    wl_st_bind_text(st, 1, k->member, -1);
+    wl_st_bind_blob(st, 2, k->pk, 32);
+    wl_st_bind_int64(st, 3, k->key_id);
+    wl_st_bind_text(st, 4, k->scope, -1);
+    wl_st_bind_int64(st, 5, (int64_t)k->added);
+    wl_st_bind_int(st, 6, k->sealed != 0);
     return step_done(st);
 }
 
 wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32], uint64_t added)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEY_PUBLISH);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)added);
+    wl_st *st = stmt(s, Q_KEY_PUBLISH);
+    wl_st_bind_text(st, 1, member, -1);
+    wl_st_bind_blob(st, 2, pk, 32);
+    wl_st_bind_int64(st, 3, (int64_t)added);
     return step_changed(s, st);
 }
 
@@ -156,13 +156,12 @@ wl_rc wl_store_key_publish(wl_store *s, const char *member, const uint8_t pk[32]
  * Reads rows (pk, key_id, scope, added, revoked, sealed) of member's keys;
  * WL_ERR_TOO_LARGE if there are more than max. On any error *n is 0.
  */
-static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out, size_t max,
-                       size_t *n)
+static wl_rc keys_read(wl_st *st, const char *member, wl_member_key *out, size_t max, size_t *n)
 {
     int r;
     wl_rc rc = WL_OK;
     *n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
         wl_member_key *k;
         if (*n == max) {
             rc = WL_ERR_TOO_LARGE;
@@ -170,22 +169,22 @@ static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out,
         }
         k = &out[*n];
         memset(k, 0, sizeof *k);
-        if (sqlite3_column_bytes(st, 0) != 32) {
+        if (wl_st_col_bytes(st, 0) != 32) {
             rc = WL_ERR_CORRUPT;
             break;
         }
         snprintf(k->member, sizeof k->member, "%s", member);
-        memcpy(k->pk, sqlite3_column_blob(st, 0), 32);
-        k->key_id = (uint32_t)sqlite3_column_int64(st, 1);
+        memcpy(k->pk, wl_st_col_blob(st, 0), 32);
+        k->key_id = (uint32_t)wl_st_col_int64(st, 1);
         col_str(st, 2, k->scope, sizeof k->scope);
-        k->added = (uint64_t)sqlite3_column_int64(st, 3);
+        k->added = (uint64_t)wl_st_col_int64(st, 3);
         k->revoked = col_index(st, 4);
-        k->sealed = sqlite3_column_int(st, 5);
+        k->sealed = wl_st_col_int(st, 5);
         (*n)++;
     }
-    if (rc == WL_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+    if (rc == WL_OK && r != WL_DB_DONE && r != WL_DB_ROW)
         rc = map_rc(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     if (rc != WL_OK && *n) {
         memset(out, 0, *n * sizeof *out);
         *n = 0;
@@ -196,25 +195,25 @@ static wl_rc keys_read(sqlite3_stmt *st, const char *member, wl_member_key *out,
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
                           size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEYS_BY_ID);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, key_id);
+    wl_st *st = stmt(s, Q_KEYS_BY_ID);
+    wl_st_bind_text(st, 1, member, -1);
+    wl_st_bind_int64(st, 2, key_id);
     return keys_read(st, member, out, max, n);
 }
 
 wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEYS_OF);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_KEYS_OF);
+    wl_st_bind_text(st, 1, member, -1);
     return keys_read(st, member, out, max, n);
 }
 
 wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32], uint64_t index)
 {
-    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, pk, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    wl_st *st = stmt(s, Q_KEY_REVOKE);
+    wl_st_bind_text(st, 1, member, -1);
+    wl_st_bind_blob(st, 2, pk, 32);
+    wl_st_bind_int64(st, 3, (int64_t)index);
     return step_changed(s, st);
 }
 

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the three files of the flows views' totals share (private to
- * lib/store): sqlite_flows_totals.c keeps the totals, sqlite_flows_conv.c the
+ * lib/store): store_flows_totals.c keeps the totals, store_flows_conv.c the
  * converted totals (flow_csums, flow_days) and what a rate stored moves,
- * sqlite_flows_cells.c the cells held in memory that both add to. Their statements, the kinds of
+ * store_flows_cells.c the cells held in memory that both add to. Their statements, the kinds of
  * cell, a live flow as the totals see it. docs/internals/flows.md ("Views").
  */
-#ifndef WILLING_SQLITE_FLOWS_TOTALS_H
-#define WILLING_SQLITE_FLOWS_TOTALS_H
+#ifndef WILLING_STORE_FLOWS_TOTALS_H
+#define WILLING_STORE_FLOWS_TOTALS_H
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     T_SUMS_GET,
@@ -82,7 +82,7 @@ typedef struct {
 } wl_sq_live;
 
 /* A statement of the family, reset. */
-sqlite3_stmt *wl_sq_tot_stmt(wl_store *s, int q);
+wl_st *wl_sq_tot_stmt(wl_store *s, int q);
 /* The cell of a key (g: a way, ISUMS, CSUMS + way or DAYS), read the first time; NULL: *rc. */
 wl_sq_cell *wl_sq_tot_find(wl_store *s, int g, const char *author, const char *key, int sealed,
                            const char *stage, int money, const char *measure, wl_rc *rc);

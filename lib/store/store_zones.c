@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The zones family of the SQLite store (store/store_zones.h): table zones,
+ * The zones family of the store (store/store_zones.h): table zones,
  * one row per zone.set entry, the versions of the deal's zones and protected
  * sites. A zone's current version is its row of the highest index.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum { Q_PUT, Q_AT, Q_CURRENT, Q_ALL_CURRENT, Q_VERSIONS, Q_READER, Q_GEN, Q_COUNT };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -26,71 +26,71 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_zones = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_ZONES, q);
 }
 
 /* "" is stored as NULL: a field the zone's type does not have. */
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+static void bind_opt(wl_st *st, int i, const char *v)
 {
     if (v && v[0])
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, i, v, -1);
 }
 
 wl_rc wl_store_zone_put(wl_store *s, const wl_store_zone *z)
 {
-    sqlite3_stmt *st = stmt(s, Q_PUT);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)z->idx);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)z->version);
-    sqlite3_bind_text(st, 3, z->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, z->type, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_PUT);
+    wl_st_bind_int64(st, 1, (int64_t)z->idx);
+    wl_st_bind_int64(st, 2, (int64_t)z->version);
+    wl_st_bind_text(st, 3, z->id, -1);
+    wl_st_bind_text(st, 4, z->type, -1);
     bind_opt(st, 5, z->side);
     bind_opt(st, 6, z->measured_from);
     bind_opt(st, 7, z->category);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)z->precision_km);
-    sqlite3_bind_text(st, 9, z->geometry, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, z->text ? z->text : "", -1, SQLITE_STATIC);
+    wl_st_bind_int64(st, 8, (int64_t)z->precision_km);
+    wl_st_bind_text(st, 9, z->geometry, -1);
+    wl_st_bind_text(st, 10, z->text ? z->text : "", -1);
     return step_done(st);
 }
 
 wl_rc wl_store_zone_at(wl_store *s, uint64_t index, char **zone, wl_error *err)
 {
-    sqlite3_stmt *st = stmt(s, Q_AT);
+    wl_st *st = stmt(s, Q_AT);
     wl_rc rc = WL_OK;
     int r;
     *zone = NULL;
     if (index > INT64_MAX)
         return WL_OK;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    wl_st_bind_int64(st, 1, (int64_t)index);
+    if ((r = wl_st_step(st)) == WL_DB_ROW) {
         if ((*zone = col_dup(st, 0, NULL)) == NULL)
             rc = wl_error_set(err, WL_ERR_NOMEM, "internal", "out of memory reading a zone");
-    } else if (r != SQLITE_DONE) {
+    } else if (r != WL_DB_DONE) {
         rc = wl_error_set(err, map_rc(r), "storage", "reading the zone of an entry: %s",
-                          sqlite3_errstr(r));
+                          wl_db_errstr(r));
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
-static wl_rc walk(sqlite3_stmt *st, wl_store_zone_fn fn, void *ctx, int *n)
+static wl_rc walk(wl_st *st, wl_store_zone_fn fn, void *ctx, int *n)
 {
     wl_store_zone z;
     wl_rc rc = WL_OK;
     int q;
-    while (rc == WL_OK && (q = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == WL_OK && (q = wl_st_step(st)) == WL_DB_ROW) {
         memset(&z, 0, sizeof z);
-        z.idx = (uint64_t)sqlite3_column_int64(st, 0);
-        z.version = (uint64_t)sqlite3_column_int64(st, 1);
+        z.idx = (uint64_t)wl_st_col_int64(st, 0);
+        z.version = (uint64_t)wl_st_col_int64(st, 1);
         col_str(st, 2, z.id, sizeof z.id);
         col_str(st, 3, z.type, sizeof z.type);
         col_str(st, 4, z.side, sizeof z.side);
         col_str(st, 5, z.measured_from, sizeof z.measured_from);
         col_str(st, 6, z.category, sizeof z.category);
-        z.precision_km = (uint64_t)sqlite3_column_int64(st, 7);
-        z.geometry = (const char *)sqlite3_column_text(st, 8);
-        z.text = (const char *)sqlite3_column_text(st, 9);
+        z.precision_km = (uint64_t)wl_st_col_int64(st, 7);
+        z.geometry = (const char *)wl_st_col_text(st, 8);
+        z.text = (const char *)wl_st_col_text(st, 9);
         if (z.geometry == NULL || z.text == NULL) {
             rc = WL_ERR_NOMEM;
             break;
@@ -98,51 +98,51 @@ static wl_rc walk(sqlite3_stmt *st, wl_store_zone_fn fn, void *ctx, int *n)
         (*n)++;
         rc = fn(ctx, &z);
     }
-    if (rc == WL_OK && q != SQLITE_DONE)
+    if (rc == WL_OK && q != WL_DB_DONE)
         rc = map_rc(q);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_zones_current(wl_store *s, const char *id, wl_store_zone_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, id ? Q_CURRENT : Q_ALL_CURRENT);
+    wl_st *st = stmt(s, id ? Q_CURRENT : Q_ALL_CURRENT);
     wl_rc rc;
     int n = 0;
     if (id)
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 1, id, -1);
     rc = walk(st, fn, ctx, &n);
     return rc == WL_OK && id && n == 0 ? WL_ERR_NOT_FOUND : rc;
 }
 
 wl_rc wl_store_zone_versions(wl_store *s, const char *id, wl_store_zone_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_VERSIONS);
+    wl_st *st = stmt(s, Q_VERSIONS);
     int n = 0;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, id, -1);
     return walk(st, fn, ctx, &n);
 }
 
 wl_rc wl_store_zone_deal_party(wl_store *s, const char *member, uint64_t idx, bool *yes)
 {
-    sqlite3_stmt *st = stmt(s, Q_READER);
+    wl_st *st = stmt(s, Q_READER);
     int r;
     *yes = false;
     if (idx > INT64_MAX)
         return WL_OK;
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-    r = sqlite3_step(st);
-    *yes = r == SQLITE_ROW;
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+    wl_st_bind_text(st, 1, member, -1);
+    wl_st_bind_int64(st, 2, (int64_t)idx);
+    r = wl_st_step(st);
+    *yes = r == WL_DB_ROW;
+    wl_st_reset(st);
+    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 wl_rc wl_store_zones_generation(wl_store *s, uint64_t *gen)
 {
-    sqlite3_stmt *st = stmt(s, Q_GEN);
-    int r = sqlite3_step(st);
-    *gen = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return r == SQLITE_ROW ? WL_OK : map_rc(r);
+    wl_st *st = stmt(s, Q_GEN);
+    int r = wl_st_step(st);
+    *gen = r == WL_DB_ROW ? (uint64_t)wl_st_col_int64(st, 0) : 0;
+    wl_st_reset(st);
+    return r == WL_DB_ROW ? WL_OK : map_rc(r);
 }

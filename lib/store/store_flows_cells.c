@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The cells of the flows views' totals held in memory (sqlite_flows_totals.h):
+ * The cells of the flows views' totals held in memory (store_flows_totals.h):
  * one per row of flow_sums, flow_isums, flow_csums or flow_days a write
  * touches, read from the store the first time, added to in memory and
- * written once: at every savepoint, release and commit (sqlite.c), before a
+ * written once: at every savepoint, release and commit (store.c), before a
  * view reads, and when half the slots are used; a rollback drops them. Also
- * a live flow's row as the totals read it back. sqlite_flows_totals.c and
- * sqlite_flows_conv.c add to the cells. docs/internals/flows.md ("Views").
+ * a live flow's row as the totals read it back. store_flows_totals.c and
+ * store_flows_conv.c add to the cells. docs/internals/flows.md ("Views").
  */
-#include "store/sqlite_flows_totals.h"
+#include "store/store_flows_totals.h"
 
 typedef wl_sq_cell cell;
 typedef wl_sq_live live;
 
-sqlite3_stmt *wl_sq_tot_stmt(wl_store *s, int q)
+wl_st *wl_sq_tot_stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_FLOWS_TOTALS, q);
 }
@@ -39,35 +39,35 @@ static bool same(const cell *c, int g, const char *author, const char *key, int 
  * flow_sums' seven (g, author, key, sealed, stage, money, measure). Returns
  * the statement; the next parameter is *next.
  */
-static sqlite3_stmt *bind_cell_key(wl_store *s, const cell *c, int q, int *next)
+static wl_st *bind_cell_key(wl_store *s, const cell *c, int q, int *next)
 {
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, q);
+    wl_st *st = wl_sq_tot_stmt(s, q);
     int i = 1;
     if (c->g == DAYS || c->g >= CSUMS) {
         if (c->g != DAYS)
-            sqlite3_bind_int(st, i++, c->g - CSUMS);
-        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
+            wl_st_bind_int(st, i++, c->g - CSUMS);
+        wl_st_bind_text(st, i++, c->author, -1);
         if (c->g != DAYS)
-            sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, i++, c->sealed);
-        sqlite3_bind_text(st, i++, c->g == DAYS ? c->measure : c->stage, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, c->g == DAYS ? c->key : c->measure, -1, SQLITE_STATIC);
+            wl_st_bind_text(st, i++, c->key, -1);
+        wl_st_bind_int(st, i++, c->sealed);
+        wl_st_bind_text(st, i++, c->g == DAYS ? c->measure : c->stage, -1);
+        wl_st_bind_text(st, i++, c->g == DAYS ? c->key : c->measure, -1);
         *next = i;
         return st;
     }
     if (c->g == ISUMS) {
-        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, i++, c->key, -1);
+        wl_st_bind_text(st, i++, c->author, -1);
     } else {
-        sqlite3_bind_int(st, i++, c->g);
-        sqlite3_bind_text(st, i++, c->author, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, c->key, -1, SQLITE_STATIC);
+        wl_st_bind_int(st, i++, c->g);
+        wl_st_bind_text(st, i++, c->author, -1);
+        wl_st_bind_text(st, i++, c->key, -1);
     }
-    sqlite3_bind_int(st, i++, c->sealed);
-    sqlite3_bind_text(st, i++, c->stage, -1, SQLITE_STATIC);
+    wl_st_bind_int(st, i++, c->sealed);
+    wl_st_bind_text(st, i++, c->stage, -1);
     if (c->g != ISUMS)
-        sqlite3_bind_int(st, i++, c->money);
-    sqlite3_bind_text(st, i++, c->measure, -1, SQLITE_STATIC);
+        wl_st_bind_int(st, i++, c->money);
+    wl_st_bind_text(st, i++, c->measure, -1);
     *next = i;
     return st;
 }
@@ -84,67 +84,67 @@ static int table_q(const cell *c)
 __extension__ typedef unsigned __int128 u128;
 
 /* flow_csums' sums: 16 bytes, little-endian two's complement. */
-static wl_i128 col_i128(sqlite3_stmt *st, int col)
+static wl_i128 col_i128(wl_st *st, int col)
 {
     unsigned char b[16] = {0};
     wl_i128 v = 0;
-    if (sqlite3_column_bytes(st, col) == 16)
-        memcpy(b, sqlite3_column_blob(st, col), 16);
+    if (wl_st_col_bytes(st, col) == 16)
+        memcpy(b, wl_st_col_blob(st, col), 16);
     for (int i = 15; i >= 0; i--)
         v = (wl_i128)(((u128)v << 8) | b[i]);
     return v;
 }
 
-static void bind_i128(sqlite3_stmt *st, int i, wl_i128 v)
+static void bind_i128(wl_st *st, int i, wl_i128 v)
 {
     unsigned char b[16];
     u128 u = (u128)v;
     for (int k = 0; k < 16; k++, u >>= 8)
         b[k] = (unsigned char)(u & 0xff);
-    sqlite3_bind_blob(st, i, b, 16, SQLITE_TRANSIENT);
+    wl_st_bind_blob_copy(st, i, b, 16);
 }
 
 /* Reads the stored row of a new cell (none: all zero, not present). */
 static wl_rc load(wl_store *s, cell *c)
 {
     int next;
-    sqlite3_stmt *st = bind_cell_key(s, c, table_q(c), &next);
-    int r = sqlite3_step(st);
+    wl_st *st = bind_cell_key(s, c, table_q(c), &next);
+    int r = wl_st_step(st);
     memset(c->v, 0, sizeof c->v);
     memset(c->w, 0, sizeof c->w);
-    c->present = r == SQLITE_ROW;
-    if (r == SQLITE_ROW) {
+    c->present = r == WL_DB_ROW;
+    if (r == WL_DB_ROW) {
         if (c->g == DAYS) {
-            c->v[0] = sqlite3_column_int64(st, 0);
+            c->v[0] = wl_st_col_int64(st, 0);
         } else if (c->g >= CSUMS) {
             for (int i = 0; i < FIGS; i++)
-                c->v[i] = sqlite3_column_int64(st, i);
+                c->v[i] = wl_st_col_int64(st, i);
             for (int i = 0; i < CONV; i++)
                 c->w[i] = col_i128(st, FIGS + i);
         } else if (c->g == ISUMS) {
-            c->v[0] = sqlite3_column_int64(st, 0);
-            c->v[5] = sqlite3_column_int64(st, 1);
+            c->v[0] = wl_st_col_int64(st, 0);
+            c->v[5] = wl_st_col_int64(st, 1);
         } else {
             for (int i = 0; i < FIGS; i++)
-                c->v[i] = sqlite3_column_int64(st, i);
+                c->v[i] = wl_st_col_int64(st, i);
         }
     }
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+    wl_st_reset(st);
+    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 /* Writes one cell's row. */
 static wl_rc store_cell(wl_store *s, const cell *c)
 {
     int next;
-    sqlite3_stmt *st = bind_cell_key(s, c, table_q(c) + 1, &next);
+    wl_st *st = bind_cell_key(s, c, table_q(c) + 1, &next);
     if (c->g == DAYS) {
-        sqlite3_bind_int64(st, next, c->v[0]);
+        wl_st_bind_int64(st, next, c->v[0]);
         return step_done(st);
     }
     for (int i = 0; i < FIGS; i++)
         if (c->g != ISUMS || i == 0 || i == FIGS - 1) /* flow_isums: the figure and the count */
-            sqlite3_bind_int64(st, next++, c->v[i]);
+            wl_st_bind_int64(st, next++, c->v[i]);
     for (int i = 0; c->g >= CSUMS && i < CONV; i++)
         bind_i128(st, next++, c->w[i]);
     return step_done(st);
@@ -250,27 +250,27 @@ void wl_sq_tot_readers_of(const char *json, live *l)
 /* The live row of a flow; WL_ERR_NOT_FOUND when it is not live. */
 wl_rc wl_sq_tot_live_get(wl_store *s, const char *flow, live *l)
 {
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_LIVE_GET);
+    wl_st *st = wl_sq_tot_stmt(s, T_LIVE_GET);
     int r;
     memset(l, 0, sizeof *l);
-    sqlite3_bind_text(st, 1, flow, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
+    wl_st_bind_text(st, 1, flow, -1);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
         col_str(st, 0, l->author, sizeof l->author);
-        l->sealed = sqlite3_column_int(st, 1);
+        l->sealed = wl_st_col_int(st, 1);
         col_str(st, 2, l->category, sizeof l->category);
         col_str(st, 3, l->month, sizeof l->month);
         col_str(st, 4, l->date, sizeof l->date);
         col_str(st, 5, l->stage, sizeof l->stage);
-        l->money = sqlite3_column_int(st, 6);
+        l->money = wl_st_col_int(st, 6);
         col_str(st, 7, l->measure, sizeof l->measure);
         col_str(st, 8, l->pledge, sizeof l->pledge);
         col_str(st, 9, l->instrument, sizeof l->instrument);
-        l->fig = sqlite3_column_int64(st, 10);
+        l->fig = wl_st_col_int64(st, 10);
         for (int i = 0; i < 4; i++)
-            l->ans[i] = sqlite3_column_int64(st, 11 + i);
-        wl_sq_tot_readers_of((const char *)sqlite3_column_text(st, 15), l);
+            l->ans[i] = wl_st_col_int64(st, 11 + i);
+        wl_sq_tot_readers_of((const char *)wl_st_col_text(st, 15), l);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return no_row(r);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The flows views' readers in the SQLite store (store/store_flows_views.h).
- * They read the flows and the totals that sqlite_flows_totals.c keeps as
+ * The flows views' readers in the store (store/store_flows_views.h).
+ * They read the flows and the totals that store_flows_totals.c keeps as
  * flows and answers are stored:
  *   flow_live   one row per live flow (the latest of its correction chain)
  *               with its key columns, its figure, and what its latest answer
@@ -16,7 +16,7 @@
  *               into, and flow_days, the money flows per currency and day.
  * docs/internals/flows.md ("Views") and docs/internals/store.md.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 #include "willing/limits.h"
 
 #define DELIVERED "('delivery', 'disbursement')"
@@ -35,41 +35,41 @@ static const char *vis(const wl_flows_who *w, int live)
 }
 
 /* Prepares sql (one statement) and binds ?1 to the viewer's member (or NULL). */
-static wl_rc prep(wl_store *s, const wl_flows_who *w, const char *sql, sqlite3_stmt **st)
+static wl_rc prep(wl_store *s, const wl_flows_who *w, const char *sql, wl_st **st)
 {
     wl_rc frc = wl_sq_totals_flush(s); /* sums held in memory, on the writer's connection */
     if (frc != WL_OK) {
         *st = NULL;
         return frc;
     }
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-        wl_rc rc = map_rc(sqlite3_errcode(s->db));
-        sqlite3_finalize(*st);
+    if (wl_st_prepare(s->db, sql, 0, st) != WL_DB_OK) {
+        wl_rc rc = map_rc(wl_db_errcode(s->db));
+        wl_st_finalize(*st);
         *st = NULL;
         return rc == WL_OK ? WL_ERR_IO : rc;
     }
-    if (w && w->member && !w->all && sqlite3_bind_parameter_count(*st) >= 1)
-        sqlite3_bind_text(*st, 1, w->member, -1, SQLITE_TRANSIENT);
+    if (w && w->member && !w->all && wl_st_param_count(*st) >= 1)
+        wl_st_bind_text_copy(*st, 1, w->member, -1);
     return WL_OK;
 }
 
-static const char *txt(sqlite3_stmt *st, int c)
+static const char *txt(wl_st *st, int c)
 {
-    return (const char *)sqlite3_column_text(st, c);
+    return (const char *)wl_st_col_text(st, c);
 }
 
 /* Steps st to its end, calling row(st, fn, ctx) per row; finalizes it. */
 typedef void (*any_fn)(void); /* a caller's callback, cast back by its row function */
-typedef wl_rc (*row_fn)(sqlite3_stmt *st, any_fn fn, void *ctx);
-static wl_rc each(sqlite3_stmt *st, row_fn row, any_fn fn, void *ctx)
+typedef wl_rc (*row_fn)(wl_st *st, any_fn fn, void *ctx);
+static wl_rc each(wl_st *st, row_fn row, any_fn fn, void *ctx)
 {
     int r;
     wl_rc rc = WL_OK;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && (rc = row(st, fn, ctx)) == WL_OK)
+    while ((r = wl_st_step(st)) == WL_DB_ROW && (rc = row(st, fn, ctx)) == WL_OK)
         ;
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return rc;
 }
 
@@ -78,11 +78,11 @@ static wl_rc each(sqlite3_stmt *st, row_fn row, any_fn fn, void *ctx)
     "f.category, f.stage, f.date, f.unit, f.currency, f.superseded_by, f.readers, f.body, "        \
     "f.qty, f.amount, f.sealed"
 
-static wl_rc flow_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc flow_row(wl_st *st, any_fn fn, void *ctx)
 {
     wl_flowv_row f = {
-        .row = sqlite3_column_int64(st, 0),
-        .idx = (uint64_t)sqlite3_column_int64(st, 1),
+        .row = wl_st_col_int64(st, 0),
+        .idx = (uint64_t)wl_st_col_int64(st, 1),
         .id = txt(st, 2),
         .author = txt(st, 3),
         .pledge = txt(st, 4),
@@ -97,11 +97,11 @@ static wl_rc flow_row(sqlite3_stmt *st, any_fn fn, void *ctx)
         .superseded_by = txt(st, 13),
         .readers = txt(st, 14),
         .body = txt(st, 15),
-        .has_qty = sqlite3_column_type(st, 16) != SQLITE_NULL,
-        .qty = sqlite3_column_int64(st, 16),
-        .has_amount = sqlite3_column_type(st, 17) != SQLITE_NULL,
-        .amount = sqlite3_column_int64(st, 17),
-        .sealed = sqlite3_column_int(st, 18),
+        .has_qty = wl_st_col_type(st, 16) != WL_DB_NULL,
+        .qty = wl_st_col_int64(st, 16),
+        .has_amount = wl_st_col_type(st, 17) != WL_DB_NULL,
+        .amount = wl_st_col_int64(st, 17),
+        .sealed = wl_st_col_int(st, 18),
     };
     return ((wl_flowv_fn)fn)(ctx, &f);
 }
@@ -110,7 +110,7 @@ wl_rc wl_store_flows_list(wl_store *s, const wl_flows_who *who, const wl_flows_f
                           wl_flowv_fn fn, void *ctx)
 {
     char sql[1024];
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
                "SELECT " FLOW_COLS " FROM flows f%s WHERE %s%s%s%s%s AND f.rowid > ?6 "
@@ -128,16 +128,16 @@ wl_rc wl_store_flows_list(wl_store *s, const wl_flows_who *who, const wl_flows_f
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
     if (f->member)
-        sqlite3_bind_text(st, 2, f->member, -1, SQLITE_TRANSIENT);
+        wl_st_bind_text_copy(st, 2, f->member, -1);
     if (f->pledge)
-        sqlite3_bind_text(st, 3, f->pledge, -1, SQLITE_TRANSIENT);
+        wl_st_bind_text_copy(st, 3, f->pledge, -1);
     if (f->instrument)
-        sqlite3_bind_text(st, 4, f->instrument, -1, SQLITE_TRANSIENT);
+        wl_st_bind_text_copy(st, 4, f->instrument, -1);
     if (f->stage)
-        sqlite3_bind_text(st, 5, f->stage, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 6, f->after);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)f->limit);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset);
+        wl_st_bind_text_copy(st, 5, f->stage, -1);
+    wl_st_bind_int64(st, 6, f->after);
+    wl_st_bind_int64(st, 7, (int64_t)f->limit);
+    wl_st_bind_int64(st, 8, (int64_t)f->offset);
     return each(st, flow_row, (any_fn)fn, ctx);
 }
 
@@ -158,7 +158,7 @@ wl_rc wl_store_flow_row(wl_store *s, const wl_flows_who *who, const char *id, in
                         wl_flowv_fn fn, void *ctx)
 {
     char sql[512];
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     one_ctx o = {fn, ctx, 0};
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql, "SELECT " FLOW_COLS " FROM flows f WHERE f.%s = ?2 AND %s",
@@ -166,7 +166,7 @@ wl_rc wl_store_flow_row(wl_store *s, const wl_flows_who *who, const char *id, in
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+    wl_st_bind_text_copy(st, 2, id, -1);
     rc = each(st, flow_row, (any_fn)one_row, &o);
     return rc == WL_OK && !o.seen ? WL_ERR_NOT_FOUND : rc;
 }
@@ -176,7 +176,7 @@ wl_rc wl_store_flows_rows(wl_store *s, const wl_flows_who *who, const int64_t *r
 {
     char sql[512 + WL_FLOWS_ROWS_MAX * 8];
     size_t len;
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc;
     if (n == 0)
         return WL_OK;
@@ -193,21 +193,21 @@ wl_rc wl_store_flows_rows(wl_store *s, const wl_flows_who *who, const int64_t *r
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
-        sqlite3_bind_int64(st, (int)i + 2, rows[i]);
+        wl_st_bind_int64(st, (int)i + 2, rows[i]);
     return each(st, flow_row, (any_fn)fn, ctx);
 }
 
-static wl_rc answer_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc answer_row(wl_st *st, any_fn fn, void *ctx)
 {
     wl_flowv_answer a = {
-        .row = sqlite3_column_int64(st, 0),
-        .idx = (uint64_t)sqlite3_column_int64(st, 1),
+        .row = wl_st_col_int64(st, 0),
+        .idx = (uint64_t)wl_st_col_int64(st, 1),
         .kind = txt(st, 2),
-        .has_received = sqlite3_column_type(st, 3) != SQLITE_NULL,
-        .received = sqlite3_column_int64(st, 3),
+        .has_received = wl_st_col_type(st, 3) != WL_DB_NULL,
+        .received = wl_st_col_int64(st, 3),
         .date = txt(st, 4),
         .reason = txt(st, 5),
-        .sealed = sqlite3_column_int(st, 6),
+        .sealed = wl_st_col_int(st, 6),
     };
     return ((wl_flowv_answer_fn)fn)(ctx, &a);
 }
@@ -216,7 +216,7 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
                             wl_flowv_answer_fn fn, void *ctx)
 {
     char sql[512];
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
                "SELECT * FROM (SELECT rowid, idx, kind, received, date, reason, sealed FROM "
@@ -225,7 +225,7 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, NULL, sql, &st)) != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 1, flow, -1, SQLITE_TRANSIENT);
+    wl_st_bind_text_copy(st, 1, flow, -1);
     return each(st, answer_row, (any_fn)fn, ctx);
 }
 
@@ -238,15 +238,15 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
  * A total SQLite could not keep in 64 bits (its + turns to a float on
  * overflow): refused, never shown rounded.
  */
-static int inexact(sqlite3_stmt *st, int from, int to)
+static int inexact(wl_st *st, int from, int to)
 {
     for (int c = from; c <= to; c++)
-        if (sqlite3_column_type(st, c) == SQLITE_FLOAT)
+        if (wl_st_col_type(st, c) == WL_DB_FLOAT)
             return 1;
     return 0;
 }
 
-static wl_rc sum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc sum_row(wl_st *st, any_fn fn, void *ctx)
 {
     if (inexact(st, 4, 6))
         return WL_ERR_TOO_LARGE;
@@ -254,11 +254,11 @@ static wl_rc sum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
         .key = txt(st, 0),
         .stage = txt(st, 1),
         .measure = txt(st, 2),
-        .money = sqlite3_column_int(st, 3),
-        .reported = sqlite3_column_int64(st, 4),
-        .confirmed = sqlite3_column_int64(st, 5),
-        .disputed = sqlite3_column_int64(st, 6),
-        .n = sqlite3_column_int64(st, 7),
+        .money = wl_st_col_int(st, 3),
+        .reported = wl_st_col_int64(st, 4),
+        .confirmed = wl_st_col_int64(st, 5),
+        .disputed = wl_st_col_int64(st, 6),
+        .n = wl_st_col_int64(st, 7),
     };
     return ((wl_flow_sum_fn)fn)(ctx, &r);
 }
@@ -268,7 +268,7 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
 {
     char sql[1536];
     int g = (unsigned)by < 3 ? by : 0;
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc;
     if (who->all)
         rc = wl_fmt(sql, sizeof sql,
@@ -307,30 +307,30 @@ wl_rc wl_store_flows_sums(wl_store *s, const wl_flows_who *who, int by, wl_flow_
     return each(st, sum_row, (any_fn)fn, ctx);
 }
 
-static wl_i128 col_i128(sqlite3_stmt *st, int col)
+static wl_i128 col_i128(wl_st *st, int col)
 {
-    const unsigned char *b = sqlite3_column_blob(st, col);
+    const unsigned char *b = wl_st_col_blob(st, col);
     __extension__ unsigned __int128 u = 0;
-    if (sqlite3_column_bytes(st, col) != 16 || b == NULL)
+    if (wl_st_col_bytes(st, col) != 16 || b == NULL)
         return 0;
     for (int i = 15; i >= 0; i--)
         u = (u << 8) | b[i];
     return (wl_i128)u;
 }
 
-static wl_rc csum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc csum_row(wl_st *st, any_fn fn, void *ctx)
 {
-    int sign = sqlite3_column_int(st, 2);
+    int sign = wl_st_col_int(st, 2);
     wl_flow_csum_row r = {
         .key = txt(st, 0),
         .stage = txt(st, 1),
         .reported = col_i128(st, 3) * sign,
         .confirmed = col_i128(st, 4) * sign,
         .disputed = col_i128(st, 5) * sign,
-        .n = sqlite3_column_int64(st, 6) * sign,
-        .nc = sqlite3_column_int64(st, 7) * sign,
-        .nc_confirmed = sqlite3_column_int64(st, 8) * sign,
-        .nc_disputed = sqlite3_column_int64(st, 9) * sign,
+        .n = wl_st_col_int64(st, 6) * sign,
+        .nc = wl_st_col_int64(st, 7) * sign,
+        .nc_confirmed = wl_st_col_int64(st, 8) * sign,
+        .nc_disputed = wl_st_col_int64(st, 9) * sign,
     };
     return ((wl_flow_csum_fn)fn)(ctx, &r);
 }
@@ -345,14 +345,14 @@ wl_rc wl_store_flows_csums(wl_store *s, const wl_flows_who *who, int by, const c
 {
     char sql[1536];
     int g = (unsigned)by < 3 ? by : 0;
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = prep(s, who, "SELECT 1 FROM flow_ctargets WHERE cto = ?2", &st);
     int known;
     if (rc != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-    known = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    wl_st_bind_text_copy(st, 2, to, -1);
+    known = wl_st_step(st) == WL_DB_ROW;
+    wl_st_finalize(st);
     if (!known)
         return WL_ERR_NOT_FOUND;
     if (who->all)
@@ -384,13 +384,13 @@ wl_rc wl_store_flows_csums(wl_store *s, const wl_flows_who *who, int by, const c
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    wl_st_bind_text_copy(st, 2, to, -1);
     return each(st, csum_row, (any_fn)fn, ctx);
 }
 
-static wl_rc day_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc day_row(wl_st *st, any_fn fn, void *ctx)
 {
-    return ((wl_flow_day_fn)fn)(ctx, txt(st, 0), txt(st, 1), sqlite3_column_int64(st, 2));
+    return ((wl_flow_day_fn)fn)(ctx, txt(st, 0), txt(st, 1), wl_st_col_int64(st, 2));
 }
 
 /*
@@ -404,7 +404,7 @@ static wl_rc day_row(sqlite3_stmt *st, any_fn fn, void *ctx)
 static wl_rc days_merged(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
                          void *ctx, int *more)
 {
-    sqlite3_stmt *seek = NULL, *st[DAYS_RUNS] = {NULL};
+    wl_st *seek = NULL, *st[DAYS_RUNS] = {NULL};
     int live[DAYS_RUNS] = {0}, r;
     size_t nr = 0;
     wl_rc rc = prep(s, NULL,
@@ -413,19 +413,19 @@ static wl_rc days_merged(wl_store *s, const wl_flows_who *who, const char *to, w
                     &seek);
     for (int part = 0; rc == WL_OK && part < 2; part++) {
         const char *author = part == 0 ? "" : who->member;
-        sqlite3_int64 from = part == 0 && who->all ? INT64_MIN : part;
+        int64_t from = part == 0 && who->all ? INT64_MIN : part;
         if (part == 1 && (who->all || who->member == NULL))
             break;
         for (;;) { /* each sealed value of author from `from` on (the public's: 0 alone) */
-            sqlite3_int64 sealed;
-            sqlite3_reset(seek);
-            sqlite3_bind_text(seek, 1, author, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(seek, 2, from);
-            if ((r = sqlite3_step(seek)) != SQLITE_ROW) {
-                rc = r == SQLITE_DONE ? WL_OK : map_rc(r);
+            int64_t sealed;
+            wl_st_reset(seek);
+            wl_st_bind_text(seek, 1, author, -1);
+            wl_st_bind_int64(seek, 2, from);
+            if ((r = wl_st_step(seek)) != WL_DB_ROW) {
+                rc = r == WL_DB_DONE ? WL_OK : map_rc(r);
                 break;
             }
-            sealed = sqlite3_column_int64(seek, 0);
+            sealed = wl_st_col_int64(seek, 0);
             if (part == 0 && !who->all && sealed != 0)
                 break;
             if (nr == DAYS_RUNS) {
@@ -437,18 +437,18 @@ static wl_rc days_merged(wl_store *s, const wl_flows_who *who, const char *to, w
                            "sealed = ?3 AND currency <> ?2 ORDER BY currency, day",
                            &st[nr])) != WL_OK)
                 break;
-            sqlite3_bind_text(st[nr], 1, author, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st[nr], 2, to, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st[nr++], 3, sealed);
+            wl_st_bind_text(st[nr], 1, author, -1);
+            wl_st_bind_text(st[nr], 2, to, -1);
+            wl_st_bind_int64(st[nr++], 3, sealed);
             if (sealed == INT64_MAX || (part == 0 && !who->all))
                 break;
             from = sealed + 1;
         }
     }
     for (size_t i = 0; rc == WL_OK && !*more && i < nr; i++)
-        if ((r = sqlite3_step(st[i])) == SQLITE_ROW)
+        if ((r = wl_st_step(st[i])) == WL_DB_ROW)
             live[i] = 1;
-        else if (r != SQLITE_DONE)
+        else if (r != WL_DB_DONE)
             rc = map_rc(r);
     while (rc == WL_OK && !*more) {
         char cur[16], day[16];
@@ -477,25 +477,25 @@ static wl_rc days_merged(wl_store *s, const wl_flows_who *who, const char *to, w
         for (size_t i = 0; rc == WL_OK && i < nr; i++) { /* summed over the runs, as GROUP BY */
             if (!live[i] || strcmp(txt(st[i], 0), cur) != 0 || strcmp(txt(st[i], 1), day) != 0)
                 continue;
-            n += sqlite3_column_int64(st[i], 2);
-            if ((r = sqlite3_step(st[i])) != SQLITE_ROW) {
+            n += wl_st_col_int64(st[i], 2);
+            if ((r = wl_st_step(st[i])) != WL_DB_ROW) {
                 live[i] = 0;
-                rc = r == SQLITE_DONE ? WL_OK : map_rc(r);
+                rc = r == WL_DB_DONE ? WL_OK : map_rc(r);
             }
         }
         if (rc == WL_OK && n > 0)
             rc = fn(ctx, cur, day, n);
     }
-    sqlite3_finalize(seek);
+    wl_st_finalize(seek);
     for (size_t i = 0; i < nr; i++)
-        sqlite3_finalize(st[i]);
+        wl_st_finalize(st[i]);
     return rc;
 }
 
 wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, wl_flow_day_fn fn,
                           void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     int more = 0;
     wl_rc rc = days_merged(s, who, to, fn, ctx, &more);
     if (rc != WL_OK || !more)
@@ -514,7 +514,7 @@ wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, 
         &st);
     if (rc != WL_OK)
         return rc;
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    wl_st_bind_text_copy(st, 2, to, -1);
     return each(st, day_row, (any_fn)fn, ctx);
 }
 
@@ -522,10 +522,10 @@ wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *const 
                         size_t npairs, size_t max, wl_flow_id_fn fn, void *ctx)
 {
     char sql[512];
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     size_t got = 0;
     wl_rc rc;
-    int r = SQLITE_DONE;
+    int r = WL_DB_DONE;
     if (wl_fmt(sql, sizeof sql,
                "SELECT l.flow FROM flow_live l INDEXED BY flow_live_money WHERE l.money = 1 AND "
                "l.measure = ?2 AND l.date = ?3 AND %s ORDER BY l.flow LIMIT ?4",
@@ -534,29 +534,29 @@ wl_rc wl_store_flows_on(wl_store *s, const wl_flows_who *who, const char *const 
     if ((rc = prep(s, who, sql, &st)) != WL_OK)
         return rc;
     for (size_t p = 0; p < npairs && got < max && rc == WL_OK; p++) {
-        sqlite3_bind_text(st, 2, pairs[2 * p], -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, pairs[2 * p + 1], -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)(max - got));
-        while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        wl_st_bind_text_copy(st, 2, pairs[2 * p], -1);
+        wl_st_bind_text_copy(st, 3, pairs[2 * p + 1], -1);
+        wl_st_bind_int64(st, 4, (int64_t)(max - got));
+        while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
             got++;
             rc = fn(ctx, txt(st, 0), pairs[2 * p], pairs[2 * p + 1]);
         }
-        if (rc == WL_OK && r != SQLITE_DONE)
+        if (rc == WL_OK && r != WL_DB_DONE)
             rc = map_rc(r);
-        sqlite3_reset(st);
+        wl_st_reset(st);
     }
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return rc;
 }
 
-static wl_rc first_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc first_row(wl_st *st, any_fn fn, void *ctx)
 {
     return ((wl_flow_first_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2));
 }
 
 wl_rc wl_store_flows_firsts(wl_store *s, wl_flow_first_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = prep(s, NULL,
                     "SELECT pledge, first_pub, first_all FROM flow_first "
                     "WHERE first_all IS NOT NULL ORDER BY pledge",
@@ -567,23 +567,23 @@ wl_rc wl_store_flows_firsts(wl_store *s, wl_flow_first_fn fn, void *ctx)
 wl_rc wl_store_flows_firsts_read(wl_store *s, const char *member, wl_flow_first_fn fn, void *ctx)
 {
     wl_flows_who w = {0, member};
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = prep(s, &w, "SELECT pledge, NULL, first FROM flow_rfirst WHERE reader = ?1", &st);
     return rc != WL_OK ? rc : each(st, first_row, (any_fn)fn, ctx);
 }
 
-static wl_rc isum_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc isum_row(wl_st *st, any_fn fn, void *ctx)
 {
     if (inexact(st, 3, 3))
         return WL_ERR_TOO_LARGE;
-    return ((wl_flow_isum_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2),
-                                 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+    return ((wl_flow_isum_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2), wl_st_col_int64(st, 3),
+                                 wl_st_col_int64(st, 4));
 }
 
 wl_rc wl_store_flows_isums(wl_store *s, const wl_flows_who *who, wl_flow_isum_fn fn, void *ctx)
 {
     const char *sql;
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc;
     if (who->all)
         sql = "SELECT instrument, stage, measure, sum(total), sum(n) FROM flow_isums "
@@ -599,10 +599,10 @@ wl_rc wl_store_flows_isums(wl_store *s, const wl_flows_who *who, wl_flow_isum_fn
     return each(st, isum_row, (any_fn)fn, ctx);
 }
 
-static wl_rc instrument_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc instrument_row(wl_st *st, any_fn fn, void *ctx)
 {
     wl_flowv_instrument r = {
-        .idx = (uint64_t)sqlite3_column_int64(st, 0),
+        .idx = (uint64_t)wl_st_col_int64(st, 0),
         .id = txt(st, 1),
         .parent = txt(st, 2),
         .level = txt(st, 3),
@@ -610,14 +610,14 @@ static wl_rc instrument_row(sqlite3_stmt *st, any_fn fn, void *ctx)
         .provider = txt(st, 5),
         .currency = txt(st, 6),
         .body = txt(st, 7),
-        .amount = sqlite3_column_int64(st, 8),
+        .amount = wl_st_col_int64(st, 8),
     };
     return ((wl_flowv_instrument_fn)fn)(ctx, &r);
 }
 
 wl_rc wl_store_instruments_each(wl_store *s, wl_flowv_instrument_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = prep(s, NULL,
                     "SELECT idx, id, parent, level, type, provider, currency, body, amount "
                     "FROM instruments ORDER BY id",
@@ -625,23 +625,23 @@ wl_rc wl_store_instruments_each(wl_store *s, wl_flowv_instrument_fn fn, void *ct
     return rc != WL_OK ? rc : each(st, instrument_row, (any_fn)fn, ctx);
 }
 
-static wl_rc rate_row(sqlite3_stmt *st, any_fn fn, void *ctx)
+static wl_rc rate_row(wl_st *st, any_fn fn, void *ctx)
 {
-    return ((wl_rate_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2), sqlite3_column_int64(st, 3),
-                            (uint64_t)sqlite3_column_int64(st, 4));
+    return ((wl_rate_fn)fn)(ctx, txt(st, 0), txt(st, 1), txt(st, 2), wl_st_col_int64(st, 3),
+                            (uint64_t)wl_st_col_int64(st, 4));
 }
 
 wl_rc wl_store_rates_each(wl_store *s, const char *to, size_t max, wl_rate_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = prep(s, NULL,
                     "SELECT date, cfrom, cto, rate, idx FROM rates WHERE ?2 IS NULL OR cto = ?2 "
                     "ORDER BY cfrom, cto, date LIMIT ?1",
                     &st);
     if (rc != WL_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+    wl_st_bind_int64(st, 1, (int64_t)max);
     if (to)
-        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+        wl_st_bind_text_copy(st, 2, to, -1);
     return each(st, rate_row, (any_fn)fn, ctx);
 }

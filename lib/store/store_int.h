@@ -1,24 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the SQLite store's files share, and nothing above lib/store sees: the
+ * What the store's files share, and nothing above lib/store sees: the
  * connection (struct wl_store), its cache of prepared statements, one table of
  * statements per family (each family's file holds its own SQL), and the small
- * helpers that step, read columns and turn SQLite's codes into wl_rc. sqlite.c
+ * helpers that step, read columns and turn the engine's codes (db.h) into wl_rc. store.c
  * opens the connection and prepares every family's statements;
- * sqlite_<family>.c implements store_<family>.h. docs/internals/store.md says
+ * store_<family>.c implements store_<family>.h. docs/internals/store.md says
  * which family owns which table.
  */
-#ifndef WILLING_SQLITE_INT_H
-#define WILLING_SQLITE_INT_H
+#ifndef WILLING_STORE_INT_H
+#define WILLING_STORE_INT_H
 
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
+#include "store/db.h"
 #include "store/store.h"
 
-/* The families, each with its statements (sqlite.c: meta; the rest: sqlite_<family>.c). */
+/* The families, each with its statements (store.c: meta; the rest: store_<family>.c). */
 enum {
     WL_SQ_META,
     WL_SQ_LOG,
@@ -46,7 +45,7 @@ typedef struct {
     const char *const *sql;
     int n;
 } wl_sq_family;
-/* The flows views' tables and indexes (sqlite_flows_totals.c), after the schema. */
+/* The flows views' tables and indexes (store_flows_totals.c), after the schema. */
 extern const char wl_sq_flows_views_schema[];
 extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session, wl_sq_coalition,
     wl_sq_witness, wl_sq_flows_ref, wl_sq_flows, wl_sq_zones, wl_sq_blobs, wl_sq_deal,
@@ -54,23 +53,14 @@ extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session
 extern const wl_sq_family wl_sq_history, wl_sq_pressure;
 
 struct wl_store {
-    sqlite3 *db;
-    sqlite3_stmt *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
-    /*
-     * An open handle on a tile blob, moved from row to row, kept only inside
-     * an explicit transaction and closed when it ends: an open blob holds its
-     * read snapshot, and a handle kept across requests would pin the
-     * connection on an old view of the log.
-     */
-    sqlite3_blob *tile;
-    int page_size;
-    int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
-    /* the flows views' sums not written yet (sqlite_flows_totals.c); NULL until a flow is put */
+    wl_db *db;
+    wl_st *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
+    /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;
 };
 /*
- * The flows views' totals, kept in C (sqlite_flows_totals.c). The sums are held in
- * memory and written by flush: sqlite.c flushes before a savepoint, a release and a
+ * The flows views' totals, kept in C (store_flows_totals.c). The sums are held in
+ * memory and written by flush: store.c flushes before a savepoint, a release and a
  * commit, and drops them at a rollback; the views' readers flush before reading.
  * check_put answers WL_ERR_TOO_LARGE, writing nothing, when a flow would take a total
  * past 64 bits; put adds a stored flow; flow_changed takes a flow out and puts it back
@@ -94,18 +84,17 @@ wl_rc wl_sq_totals_rate(wl_store *s, const char *from, const char *to, const cha
 static inline wl_rc map_rc(int rc)
 {
     switch (rc) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
+    case WL_DB_OK:
+    case WL_DB_DONE:
+    case WL_DB_ROW:
         return WL_OK;
-    case SQLITE_NOMEM:
+    case WL_DB_NOMEM:
         return WL_ERR_NOMEM;
-    case SQLITE_CONSTRAINT:
+    case WL_DB_CONSTRAINT:
         return WL_ERR_CONFLICT;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
+    case WL_DB_CORRUPT:
         return WL_ERR_CORRUPT;
-    case SQLITE_TOOBIG:
+    case WL_DB_TOOBIG:
         return WL_ERR_TOO_LARGE;
     default:
         return WL_ERR_IO;
@@ -115,35 +104,35 @@ static inline wl_rc map_rc(int rc)
 /* The answer of a step that wanted one row and got none (DONE) or an error. */
 static inline wl_rc no_row(int r)
 {
-    return r == SQLITE_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
+    return r == WL_DB_DONE ? WL_ERR_NOT_FOUND : map_rc(r);
 }
 
 /* A family's cached statement q, reset and with no bindings. */
-static inline sqlite3_stmt *family_stmt(wl_store *s, int family, int q)
+static inline wl_st *family_stmt(wl_store *s, int family, int q)
 {
-    sqlite3_stmt *st = s->q[family][q];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    wl_st *st = s->q[family][q];
+    wl_st_reset(st);
+    wl_st_clear(st);
     return st;
 }
 
 /* Steps a statement that returns no rows, and resets it. */
-static inline wl_rc step_done(sqlite3_stmt *st)
+static inline wl_rc step_done(wl_st *st)
 {
-    int r = sqlite3_step(st);
-    wl_rc rc = map_rc(r == SQLITE_ROW ? SQLITE_MISUSE : r);
-    sqlite3_reset(st);
+    int r = wl_st_step(st);
+    wl_rc rc = map_rc(r == WL_DB_ROW ? WL_DB_MISUSE : r);
+    wl_st_reset(st);
     return rc;
 }
 
 /* Steps a statement of one row of two integers (an aggregate's), into *a and *b; resets it. */
-static inline wl_rc step_two(sqlite3_stmt *st, uint64_t *a, uint64_t *b)
+static inline wl_rc step_two(wl_st *st, uint64_t *a, uint64_t *b)
 {
-    int r = sqlite3_step(st);
-    wl_rc rc = r == SQLITE_ROW ? WL_OK : map_rc(r == SQLITE_DONE ? SQLITE_CORRUPT : r);
-    *a = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    *b = r == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 1) : 0;
-    sqlite3_reset(st);
+    int r = wl_st_step(st);
+    wl_rc rc = r == WL_DB_ROW ? WL_OK : map_rc(r == WL_DB_DONE ? WL_DB_CORRUPT : r);
+    *a = r == WL_DB_ROW ? (uint64_t)wl_st_col_int64(st, 0) : 0;
+    *b = r == WL_DB_ROW ? (uint64_t)wl_st_col_int64(st, 1) : 0;
+    wl_st_reset(st);
     return rc;
 }
 
@@ -152,26 +141,26 @@ static inline wl_rc step_two(sqlite3_stmt *st, uint64_t *a, uint64_t *b)
  * map; *out is zeroed first, and stays so when there is no row
  * (WL_ERR_NOT_FOUND) or an error. st is reset after.
  */
-static inline wl_rc row_for_key(sqlite3_stmt *st, const char *key, void *out, size_t size,
-                                void (*map)(sqlite3_stmt *st, void *out))
+static inline wl_rc row_for_key(wl_st *st, const char *key, void *out, size_t size,
+                                void (*map)(wl_st *st, void *out))
 {
     int r;
     wl_rc rc = WL_OK;
     memset(out, 0, size);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if ((r = sqlite3_step(st)) == SQLITE_ROW)
+    wl_st_bind_text(st, 1, key, -1);
+    if ((r = wl_st_step(st)) == WL_DB_ROW)
         map(st, out);
     else
         rc = no_row(r);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 /* Column c's bytes, NUL-terminated; caller frees (wl_free); NULL when out of memory. */
-static inline char *col_dup(sqlite3_stmt *st, int c, size_t *len)
+static inline char *col_dup(wl_st *st, int c, size_t *len)
 {
-    const void *p = sqlite3_column_blob(st, c);
-    size_t n = (size_t)sqlite3_column_bytes(st, c);
+    const void *p = wl_st_col_blob(st, c);
+    size_t n = (size_t)wl_st_col_bytes(st, c);
     char *d = wl_malloc(n + 1);
     if (d == NULL)
         return NULL;
@@ -184,26 +173,16 @@ static inline char *col_dup(sqlite3_stmt *st, int c, size_t *len)
 }
 
 /* Column c's text into out (cap bytes), cut to fit; "" for NULL. */
-static inline void col_str(sqlite3_stmt *st, int c, char *out, size_t cap)
+static inline void col_str(wl_st *st, int c, char *out, size_t cap)
 {
-    const unsigned char *p = sqlite3_column_text(st, c);
+    const char *p = wl_st_col_text(st, c);
     snprintf(out, cap, "%s", p ? (const char *)p : "");
 }
 
 /* A log index column that may be NULL (not yet): UINT64_MAX for NULL. */
-static inline uint64_t col_index(sqlite3_stmt *st, int c)
+static inline uint64_t col_index(wl_st *st, int c)
 {
-    return sqlite3_column_type(st, c) == SQLITE_NULL ? UINT64_MAX
-                                                     : (uint64_t)sqlite3_column_int64(st, c);
-}
-
-/* Closes the tile blob handle (a read snapshot), if open. */
-static inline void tile_release(wl_store *s)
-{
-    if (s->tile) {
-        sqlite3_blob_close(s->tile);
-        s->tile = NULL;
-    }
+    return wl_st_col_type(st, c) == WL_DB_NULL ? UINT64_MAX : (uint64_t)wl_st_col_int64(st, c);
 }
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The converted totals of the flows views (sqlite_flows_totals.h): each live
+ * The converted totals of the flows views (store_flows_totals.h): each live
  * money flow converted into every currency the coordinator's rates convert
  * into (flow_ctargets), with the rate of its day, summed in the ways of
  * flow_sums by stage in flow_csums (128 bits, exact, scale 10^12), or counted
@@ -11,7 +11,7 @@
  * before (or none) to it; the first rate into a currency converts every live
  * money flow into it once. docs/internals/flows.md ("Views").
  */
-#include "store/sqlite_flows_totals.h"
+#include "store/store_flows_totals.h"
 
 typedef wl_sq_cell cell;
 typedef wl_sq_live live;
@@ -62,16 +62,16 @@ static void rate_day(const char *date, char day[11])
 static wl_rc rate_on(wl_store *s, const char *from, const char *to, const char *date, int64_t *rate)
 {
     char day[11];
-    sqlite3_stmt *st = wl_sq_tot_stmt(s, T_RATE_AT);
+    wl_st *st = wl_sq_tot_stmt(s, T_RATE_AT);
     int r;
     rate_day(date, day);
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    *rate = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+    wl_st_bind_text(st, 1, from, -1);
+    wl_st_bind_text(st, 2, to, -1);
+    wl_st_bind_text(st, 3, day, -1);
+    r = wl_st_step(st);
+    *rate = r == WL_DB_ROW ? wl_st_col_int64(st, 0) : -1;
+    wl_st_reset(st);
+    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 /*
@@ -85,21 +85,20 @@ static wl_rc targets_read(wl_store *s)
 {
     struct wl_sq_totals *t = s->tot;
     unsigned dv = 0;
-    bool keep = !sqlite3_get_autocommit(s->db) &&
-                sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv) == SQLITE_OK;
-    sqlite3_stmt *st;
+    bool keep = !wl_db_autocommit(s->db) && wl_db_data_version(s->db, &dv) == WL_DB_OK;
+    wl_st *st;
     int r;
     if (keep && t->targets_read && t->dv == dv)
         return WL_OK;
     t->targets_read = false;
     t->ntargets = 0;
     st = wl_sq_tot_stmt(s, T_TARGETS);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && t->ntargets < TARGETS_MAX)
+    while ((r = wl_st_step(st)) == WL_DB_ROW && t->ntargets < TARGETS_MAX)
         col_str(st, 0, t->targets[t->ntargets++], sizeof t->targets[0]);
-    sqlite3_reset(st);
-    if (r == SQLITE_ROW) /* wl_sq_totals_rate keeps them to TARGETS_MAX: never skip one */
+    wl_st_reset(st);
+    if (r == WL_DB_ROW) /* wl_sq_totals_rate keeps them to TARGETS_MAX: never skip one */
         return WL_ERR_INTERNAL;
-    if (r != SQLITE_DONE)
+    if (r != WL_DB_DONE)
         return map_rc(r);
     t->targets_read = keep;
     t->dv = dv;
@@ -151,12 +150,12 @@ wl_rc wl_sq_tot_conv(wl_store *s, const live *l, int sign)
  * flow's figures converted into to move from rate before to rate (moving), or
  * are added with the rate of their day (not moving: to is new to the rates).
  */
-static wl_rc each_flow(wl_store *s, sqlite3_stmt *st, const char *to, int moving, int64_t before,
+static wl_rc each_flow(wl_store *s, wl_st *st, const char *to, int moving, int64_t before,
                        int64_t rate)
 {
     wl_rc rc = WL_OK;
-    int r = SQLITE_DONE;
-    while (rc == WL_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    int r = WL_DB_DONE;
+    while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
         live l;
         char id[33];
         int64_t now = rate;
@@ -173,41 +172,41 @@ static wl_rc each_flow(wl_store *s, sqlite3_stmt *st, const char *to, int moving
         if (rc == WL_OK)
             rc = conv_target(s, &l, to, 1, now);
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return rc;
 }
 
 /* One value (or none: *v = dflt) of an ad hoc query with text parameters. */
 static wl_rc ask(wl_store *s, const char *text, const char *const *args, int n, int64_t dflt,
-                 int64_t *v, sqlite3_stmt **keep)
+                 int64_t *v, wl_st **keep)
 {
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     int r;
     *v = dflt;
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (wl_st_prepare(s->db, text, 0, &st) != WL_DB_OK) {
+        wl_st_finalize(st);
         return WL_ERR_IO;
     }
     for (int i = 0; i < n; i++)
-        sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
+        wl_st_bind_text_copy(st, i + 1, args[i], -1);
     if (keep) {
         *keep = st;
         return WL_OK;
     }
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        *v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? WL_OK : map_rc(r);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW && wl_st_col_type(st, 0) != WL_DB_NULL)
+        *v = wl_st_col_int64(st, 0);
+    wl_st_finalize(st);
+    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 wl_rc wl_sq_totals_rate(wl_store *s, const char *from, const char *to, const char *date,
                         int64_t rate)
 {
     const char *args[3] = {from, to, date};
-    sqlite3_stmt *st;
+    wl_st *st;
     int64_t known, before;
     wl_rc rc = ask(s, "SELECT 1 FROM flow_ctargets WHERE cto = ?1", args + 1, 1, 0, &known, NULL);
     if (rc != WL_OK)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The sealed family of the SQLite store (store/store_sealed.h): sealed content
+ * The sealed family of the store (store/store_sealed.h): sealed content
  * with its salt, readers, batch and, once published, its envelope's index
  * (table sealed, with its partial indexes on pledge and subject). Never served
  * publicly: the daemon decides who may read a record.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 enum {
     Q_SEALED_PUT,
@@ -47,53 +47,53 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_sealed = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_SEALED, q);
 }
 
 wl_rc wl_store_sealed_put(wl_store *s, const wl_sealed_rec *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_PUT);
-    sqlite3_bind_blob(st, 1, r->commitment, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->author, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, r->salt, 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, r->content, (int)r->content_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, r->readers, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, r->batch);
-    sqlite3_bind_int64(st, 7, r->received);
+    wl_st *st = stmt(s, Q_SEALED_PUT);
+    wl_st_bind_blob(st, 1, r->commitment, 32);
+    wl_st_bind_text(st, 2, r->author, -1);
+    wl_st_bind_blob(st, 3, r->salt, 32);
+    wl_st_bind_blob(st, 4, r->content, (int)r->content_len);
+    wl_st_bind_text(st, 5, r->readers, -1);
+    wl_st_bind_int64(st, 6, r->batch);
+    wl_st_bind_int64(st, 7, r->received);
     if (r->pledge[0])
-        sqlite3_bind_text(st, 8, r->pledge, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 8, r->pledge, -1);
     if (r->subject[0])
-        sqlite3_bind_text(st, 9, r->subject, -1, SQLITE_STATIC);
+        wl_st_bind_text(st, 9, r->subject, -1);
     return step_done(st);
 }
 
 wl_rc wl_store_sealed_get(wl_store *s, const uint8_t commitment[32], wl_sealed_rec *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_GET);
+    wl_st *st = stmt(s, Q_SEALED_GET);
     int rc;
     wl_rc ret = WL_OK;
     memset(r, 0, sizeof *r);
-    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+    wl_st_bind_blob(st, 1, commitment, 32);
+    rc = wl_st_step(st);
+    if (rc == WL_DB_ROW && wl_st_col_bytes(st, 1) == 32) {
         memcpy(r->commitment, commitment, 32);
         col_str(st, 0, r->author, sizeof r->author);
-        memcpy(r->salt, sqlite3_column_blob(st, 1), 32);
+        memcpy(r->salt, wl_st_col_blob(st, 1), 32);
         r->content = col_dup(st, 2, &r->content_len);
         r->readers = col_dup(st, 3, NULL);
-        r->batch = sqlite3_column_int64(st, 4);
-        r->received = sqlite3_column_int64(st, 5);
+        r->batch = wl_st_col_int64(st, 4);
+        r->received = wl_st_col_int64(st, 5);
         r->envelope = col_index(st, 6);
         col_str(st, 7, r->pledge, sizeof r->pledge);
         col_str(st, 8, r->subject, sizeof r->subject);
         if (r->content == NULL || r->readers == NULL)
             ret = WL_ERR_NOMEM;
     } else {
-        ret = rc == SQLITE_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
+        ret = rc == WL_DB_DONE ? WL_ERR_NOT_FOUND : WL_ERR_CORRUPT;
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     if (ret != WL_OK) {
         wl_store_sealed_free(r);
         memset(r, 0, sizeof *r); /* no half-read record */
@@ -110,16 +110,16 @@ void wl_store_sealed_free(wl_sealed_rec *r)
 }
 
 /* Reads a statement's rows of one 32-byte commitment each, up to max; *n is 0 on an error. */
-static wl_rc read_commitments(sqlite3_stmt *st, uint8_t (*out)[32], size_t max, size_t *n)
+static wl_rc read_commitments(wl_st *st, uint8_t (*out)[32], size_t max, size_t *n)
 {
     int r;
     wl_rc rc;
     *n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(out[(*n)++], sqlite3_column_blob(st, 0), 32);
-    sqlite3_reset(st);
-    rc = r == SQLITE_DONE || r == SQLITE_ROW ? WL_OK : map_rc(r);
+    while ((r = wl_st_step(st)) == WL_DB_ROW && *n < max)
+        if (wl_st_col_bytes(st, 0) == 32)
+            memcpy(out[(*n)++], wl_st_col_blob(st, 0), 32);
+    wl_st_reset(st);
+    rc = r == WL_DB_DONE || r == WL_DB_ROW ? WL_OK : map_rc(r);
     if (rc != WL_OK && *n) {
         memset(out, 0, *n * sizeof *out);
         *n = 0;
@@ -129,27 +129,27 @@ static wl_rc read_commitments(sqlite3_stmt *st, uint8_t (*out)[32], size_t max, 
 
 wl_rc wl_store_sealed_due(wl_store *s, int64_t batch, uint8_t (*out)[32], size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_DUE);
-    sqlite3_bind_int64(st, 1, batch);
+    wl_st *st = stmt(s, Q_SEALED_DUE);
+    wl_st_bind_int64(st, 1, batch);
     return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_published(wl_store *s, const uint8_t commitment[32], uint64_t envelope)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_DONE);
-    sqlite3_bind_blob(st, 1, commitment, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)envelope);
+    wl_st *st = stmt(s, Q_SEALED_DONE);
+    wl_st_bind_blob(st, 1, commitment, 32);
+    wl_st_bind_int64(st, 2, (int64_t)envelope);
     return step_done(st);
 }
 
 wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_BY_ID);
+    wl_st *st = stmt(s, Q_SEALED_BY_ID);
     uint8_t c[32];
     size_t n = 0;
     wl_rc rc;
     memset(r, 0, sizeof *r);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    wl_st_bind_text(st, 1, id, -1);
     if ((rc = read_commitments(st, &c, 1, &n)) != WL_OK)
         return rc;
     return n == 0 ? WL_ERR_NOT_FOUND : wl_store_sealed_get(s, c, r);
@@ -157,79 +157,79 @@ wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r)
 
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_OWNER);
+    wl_st *st = stmt(s, Q_SEALED_OWNER);
     int rc;
     wl_rc ret = WL_OK;
     author[0] = '\0';
-    sqlite3_bind_text(st, 1, pledge, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    wl_st_bind_text(st, 1, pledge, -1);
+    rc = wl_st_step(st);
+    if (rc == WL_DB_ROW)
         col_str(st, 0, author, 65);
     else
         ret = no_row(rc);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return ret;
 }
 
 wl_rc wl_store_sealed_about(wl_store *s, const char *member, uint8_t (*out)[32], size_t max,
                             size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_ABOUT);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_SEALED_ABOUT);
+    wl_st_bind_text(st, 1, member, -1);
     return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_mine(wl_store *s, const char *member, const uint8_t *after,
                            uint8_t (*out)[32], size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_MINE);
-    sqlite3_bind_text(st, 1, member, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_SEALED_MINE);
+    wl_st_bind_text(st, 1, member, -1);
     if (after)
-        sqlite3_bind_blob(st, 2, after, 32, SQLITE_STATIC);
+        wl_st_bind_blob(st, 2, after, 32);
     else
-        sqlite3_bind_null(st, 2);
+        wl_st_bind_null(st, 2);
     return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_each(wl_store *s, int64_t after, wl_sealed_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_EACH);
+    wl_st *st = stmt(s, Q_SEALED_EACH);
     int rc;
     wl_rc ret = WL_OK;
-    sqlite3_bind_int64(st, 1, after);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    wl_st_bind_int64(st, 1, after);
+    while ((rc = wl_st_step(st)) == WL_DB_ROW) {
         char author[65];
         col_str(st, 1, author, sizeof author);
-        ret = fn(ctx, sqlite3_column_int64(st, 0), author, sqlite3_column_blob(st, 2),
-                 (size_t)sqlite3_column_bytes(st, 2), sqlite3_column_int64(st, 3));
+        ret = fn(ctx, wl_st_col_int64(st, 0), author, wl_st_col_blob(st, 2),
+                 (size_t)wl_st_col_bytes(st, 2), wl_st_col_int64(st, 3));
         if (ret != WL_OK)
             break;
     }
-    if (ret == WL_OK && rc != SQLITE_DONE)
+    if (ret == WL_OK && rc != WL_DB_DONE)
         ret = map_rc(rc);
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return ret;
 }
 
 wl_rc wl_store_sealed_all(wl_store *s, uint8_t (*out)[32], size_t max, size_t *n)
 {
-    sqlite3_stmt *st = stmt(s, Q_SEALED_ALL);
+    wl_st *st = stmt(s, Q_SEALED_ALL);
     return read_commitments(st, out, max, n);
 }
 
 wl_rc wl_store_sealed_scan(wl_store *s, wl_sealed_rec_fn fn, void *ctx)
 {
     /* a private statement: fn may call back into the store */
-    sqlite3_stmt *st = NULL;
+    wl_st *st = NULL;
     wl_rc rc = WL_OK;
     int r;
-    if (sqlite3_prepare_v2(s->db, sql[Q_SEALED_ALL], -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    if (wl_st_prepare(s->db, sql[Q_SEALED_ALL], 0, &st) != WL_DB_OK)
+        return map_rc(wl_db_errcode(s->db));
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
         wl_sealed_rec rec;
         uint8_t c[32] = {0};
-        if (sqlite3_column_bytes(st, 0) == 32)
-            memcpy(c, sqlite3_column_blob(st, 0), 32);
+        if (wl_st_col_bytes(st, 0) == 32)
+            memcpy(c, wl_st_col_blob(st, 0), 32);
         rc = wl_store_sealed_get(s, c, &rec);
         if (rc == WL_OK) {
             rc = fn(ctx, &rec);
@@ -240,8 +240,8 @@ wl_rc wl_store_sealed_scan(wl_store *s, wl_sealed_rec_fn fn, void *ctx)
         if (rc != WL_OK)
             break;
     }
-    if (rc == WL_OK && r != SQLITE_DONE)
+    if (rc == WL_OK && r != WL_DB_DONE)
         rc = map_rc(r);
-    sqlite3_finalize(st);
+    wl_st_finalize(st);
     return rc;
 }

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The SQLite store's connection (lib/store/store.h): open, the one schema,
- * transactions and savepoints, meta values, the WAL's bound and the checks of
- * the whole file. WAL, synchronous=FULL, so a commit returns only once the WAL
- * is synced. Every family's statements (sqlite_<family>.c) are prepared here
+ * The store's connection (lib/store/store.h) over an engine (db.h: SQLite or
+ * PostgreSQL): open, the one schema, transactions and savepoints, meta values
+ * and the checks of the whole database. A commit returns only once it is
+ * durable. Every family's statements (store_<family>.c) are prepared here
  * once per connection; docs/internals/store.md has the design and says which
  * family owns which table.
  */
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 #define WL_SCHEMA_VERSION WL_STORE_SCHEMA
 
@@ -24,7 +24,7 @@ static const char *const sql[Q_COUNT] = {
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
 static const wl_sq_family meta = {sql, Q_COUNT};
 
-static sqlite3_stmt *stmt(wl_store *s, int q)
+static wl_st *stmt(wl_store *s, int q)
 {
     return family_stmt(s, WL_SQ_META, q);
 }
@@ -32,12 +32,12 @@ static sqlite3_stmt *stmt(wl_store *s, int q)
 /*
  * The one schema, every family's tables in one text (a new file gets them all
  * at once; WL_STORE_SCHEMA names its version). Each table belongs to one
- * family, whose sqlite_<family>.c alone reads and writes it.
+ * family, whose store_<family>.c alone reads and writes it.
  */
 static const char schema[] =
     /* this file: configuration values */
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-    /* sqlite_log.c */
+    /* store_log.c */
     "CREATE TABLE IF NOT EXISTS entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL,"
     " leaf BLOB NOT NULL, kind TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
     " time INTEGER NOT NULL, UNIQUE(author, seq));"
@@ -48,26 +48,26 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,"
     " created INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS announced(sealed INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
-    /* sqlite_identity.c */
+    /* store_identity.c */
     "CREATE TABLE IF NOT EXISTS members(id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " role TEXT NOT NULL, added INTEGER NOT NULL, status TEXT NOT NULL, sealed INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS keys(member TEXT NOT NULL REFERENCES members(id),"
     " pk BLOB NOT NULL, key_id INTEGER NOT NULL, scope TEXT NOT NULL, added INTEGER NOT NULL,"
     " revoked INTEGER, sealed INTEGER NOT NULL, PRIMARY KEY(member, pk));"
     "CREATE INDEX IF NOT EXISTS keys_by_id ON keys(member, key_id);"
-    /* sqlite_sealed.c */
+    /* store_sealed.c */
     "CREATE TABLE IF NOT EXISTS sealed(commitment BLOB PRIMARY KEY, author TEXT NOT NULL,"
     " salt BLOB NOT NULL, content BLOB NOT NULL, readers TEXT NOT NULL, batch INTEGER NOT NULL,"
     " received INTEGER NOT NULL, envelope INTEGER, pledge TEXT, subject TEXT);"
     /* a pledge id is sealed once: the same pledge under another salt is refused */
     "CREATE UNIQUE INDEX IF NOT EXISTS sealed_by_pledge ON sealed(pledge) WHERE pledge IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS sealed_by_subject ON sealed(subject) WHERE subject IS NOT NULL;"
-    /* sqlite_session.c */
+    /* store_session.c */
     "CREATE TABLE IF NOT EXISTS sessions(token BLOB PRIMARY KEY, member TEXT NOT NULL,"
     " key_id INTEGER NOT NULL, csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires);"
-    /* sqlite_coalition.c */
+    /* store_coalition.c */
     "CREATE TABLE IF NOT EXISTS requirements(id TEXT PRIMARY KEY, body TEXT NOT NULL,"
     " set_idx INTEGER NOT NULL, endorsed_idx INTEGER);"
     "CREATE TABLE IF NOT EXISTS facts(name TEXT PRIMARY KEY, recorded INTEGER NOT NULL,"
@@ -78,7 +78,7 @@ static const char schema[] =
     /* the operator's: pledges withdrawn or amended under seal, and when (flows refuse them) */
     "CREATE TABLE IF NOT EXISTS pledges_retired(pledge TEXT PRIMARY KEY, at INTEGER NOT NULL,"
     " successor TEXT);"
-    /* sqlite_flows.c */
+    /* store_flows.c */
     "CREATE TABLE IF NOT EXISTS flows(id TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
     " row INTEGER NOT NULL DEFAULT -1, author TEXT NOT NULL, pledge TEXT, requirement TEXT,"
     " instrument TEXT, activity TEXT, category TEXT, stage TEXT NOT NULL, date TEXT NOT NULL,"
@@ -100,7 +100,7 @@ static const char schema[] =
     " drawn INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS rates(date TEXT, cfrom TEXT, cto TEXT, rate INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, PRIMARY KEY(cfrom, cto, date));"
-    /* sqlite_deal.c */
+    /* store_deal.c */
     "CREATE TABLE IF NOT EXISTS deals(id TEXT PRIMARY KEY, status TEXT NOT NULL,"
     " latest INTEGER NOT NULL, in_force INTEGER NOT NULL, since INTEGER,"
     " suspended_by TEXT NOT NULL, title TEXT NOT NULL);"
@@ -112,10 +112,10 @@ static const char schema[] =
     " PRIMARY KEY(deal, version, member));"
     "CREATE TABLE IF NOT EXISTS deal_notices(deal TEXT NOT NULL, idx INTEGER NOT NULL,"
     " author TEXT NOT NULL, notice TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY(deal, idx));"
-    /* sqlite_witness.c */
+    /* store_witness.c */
     "CREATE TABLE IF NOT EXISTS witness(origin TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " root BLOB NOT NULL, note BLOB NOT NULL);"
-    /* sqlite_flows_ref.c: third-party reference data, apart from members' flows */
+    /* store_flows_ref.c: third-party reference data, apart from members' flows */
     "CREATE TABLE IF NOT EXISTS refs(idx INTEGER NOT NULL, row INTEGER NOT NULL,"
     " line INTEGER NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, source TEXT NOT NULL,"
     " release TEXT NOT NULL, file TEXT NOT NULL, donor TEXT NOT NULL, date TEXT,"
@@ -123,12 +123,12 @@ static const char schema[] =
     " PRIMARY KEY(idx, row)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS refs_by_release ON refs(source, release, donor, idx, row);"
     "CREATE INDEX IF NOT EXISTS refs_by_source ON refs(source, idx);"
-    /* sqlite_zones.c: the versions of the deal's zones and protected sites */
+    /* store_zones.c: the versions of the deal's zones and protected sites */
     "CREATE TABLE IF NOT EXISTS zones(idx INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
     " id TEXT NOT NULL, type TEXT NOT NULL, side TEXT, measured_from TEXT, category TEXT,"
     " precision_km INTEGER NOT NULL, geometry TEXT NOT NULL, text TEXT NOT NULL);"
     "CREATE UNIQUE INDEX IF NOT EXISTS zones_by_id ON zones(id, version);"
-    /* sqlite_blobs.c: documents by hash, and the readers entries name (a grant may come first) */
+    /* store_blobs.c: documents by hash, and the readers entries name (a grant may come first) */
     "CREATE TABLE IF NOT EXISTS blobs(hash BLOB PRIMARY KEY, size INTEGER NOT NULL,"
     " media TEXT NOT NULL, public INTEGER NOT NULL, uploader TEXT NOT NULL,"
     " added INTEGER NOT NULL, bytes BLOB NOT NULL);"
@@ -138,7 +138,7 @@ static const char schema[] =
     " idx INTEGER NOT NULL, PRIMARY KEY(hash, member, idx)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS blob_public(hash BLOB PRIMARY KEY, idx INTEGER NOT NULL)"
     " WITHOUT ROWID;"
-    /* sqlite_monitor.c: monitors' reports, and when the log sequenced each */
+    /* store_monitor.c: monitors' reports, and when the log sequenced each */
     "CREATE TABLE IF NOT EXISTS reports(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
     " observed INTEGER NOT NULL, precision_s INTEGER NOT NULL, signed INTEGER NOT NULL,"
     " day TEXT NOT NULL, type TEXT NOT NULL, lon REAL, lat REAL, radius_m INTEGER,"
@@ -150,7 +150,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS report_logged(idx INTEGER PRIMARY KEY, at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS report_overrides(idx INTEGER PRIMARY KEY, op TEXT NOT NULL,"
     " author TEXT NOT NULL, reports TEXT NOT NULL, reason TEXT NOT NULL);"
-    /* sqlite_history.c: UCDP's events, apart from monitors' reports */
+    /* store_history.c: UCDP's events, apart from monitors' reports */
     "CREATE TABLE IF NOT EXISTS history(idx INTEGER NOT NULL, row INTEGER NOT NULL,"
     " line INTEGER NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, source TEXT NOT NULL,"
     " release TEXT NOT NULL, file TEXT NOT NULL, id INTEGER NOT NULL, year INTEGER NOT NULL,"
@@ -160,7 +160,7 @@ static const char schema[] =
     "CREATE UNIQUE INDEX IF NOT EXISTS history_by_id ON history(source, release, id);"
     "CREATE INDEX IF NOT EXISTS history_by_day ON history(source, release, date_start, id);"
     "CREATE INDEX IF NOT EXISTS history_by_source ON history(source, idx);"
-    /* sqlite_pressure.c: designations by (source, subject), the latest body; imports' snapshots */
+    /* store_pressure.c: designations by (source, subject), the latest body; imports' snapshots */
     "CREATE TABLE IF NOT EXISTS designations(source TEXT NOT NULL, subject TEXT NOT NULL,"
     " idx INTEGER NOT NULL, first INTEGER NOT NULL, author TEXT NOT NULL, type TEXT NOT NULL,"
     " listed TEXT NOT NULL, delisted TEXT, body TEXT NOT NULL, PRIMARY KEY(source, subject))"
@@ -174,42 +174,9 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS pressure_snapshots(idx INTEGER PRIMARY KEY, author TEXT NOT NULL,"
     " list TEXT NOT NULL, file TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL);";
 
-/*
- * The WAL's bound. SQLite's own auto-checkpoint (PASSIVE, every 1,000 pages)
- * copies frames back but never waits for readers, so under a steady stream of
- * reads the WAL is never restarted and grows without end. After each commit
- * this hook does that PASSIVE checkpoint and, once the WAL passes
- * WL_WAL_BOUND_BYTES, a TRUNCATE one: it waits (at most WL_WAL_WAIT_MS) for
- * readers to move onto the latest snapshot, which they do at their next
- * request (no read outlives a request), copies everything back and empties the
- * WAL. If readers keep it waiting, it tries again 1,000 pages later.
- */
-#define WL_WAL_AUTO_PAGES 1000
-#define WL_WAL_BOUND_BYTES (16 << 20)
-#define WL_WAL_WAIT_MS 200
-#define WL_BUSY_MS 10000
-
-static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames)
-{
-    wl_store *s = ctx;
-    if ((int64_t)frames * s->page_size >= WL_WAL_BOUND_BYTES &&
-        frames >= s->wal_tried + WL_WAL_AUTO_PAGES) {
-        int rc;
-        sqlite3_busy_timeout(db, WL_WAL_WAIT_MS);
-        rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-        sqlite3_busy_timeout(db, WL_BUSY_MS);
-        s->wal_tried = rc == SQLITE_OK ? 0 : frames;
-    } else if (frames >= WL_WAL_AUTO_PAGES) {
-        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    }
-    if (frames < s->wal_tried)
-        s->wal_tried = 0; /* the WAL was restarted by another connection */
-    return SQLITE_OK;
-}
-
 static wl_rc exec(wl_store *s, const char *text)
 {
-    return map_rc(sqlite3_exec(s->db, text, NULL, NULL, NULL));
+    return map_rc(wl_db_exec(s->db, text));
 }
 
 /*
@@ -238,14 +205,10 @@ static wl_rc prepare(wl_store *s)
     };
     for (int f = 0; f < WL_SQ_FAMILIES; f++) {
         for (int i = 0; i < families[f]->n; i++) {
-            if (sqlite3_prepare_v3(s->db, families[f]->sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                   &s->q[f][i], NULL) != SQLITE_OK) {
-                /* a file that is not ours, or a truncated one; or no room, no access */
-                int e = sqlite3_errcode(s->db);
-                return e == SQLITE_ERROR || e == SQLITE_CORRUPT || e == SQLITE_NOTADB
-                           ? WL_ERR_CORRUPT
-                           : map_rc(e);
-            }
+            int e = wl_st_prepare(s->db, families[f]->sql[i], 1, &s->q[f][i]);
+            if (e !=
+                WL_DB_OK) /* a file that is not ours, or a truncated one; or no room, no access */
+                return e == WL_DB_ERROR || e == WL_DB_CORRUPT ? WL_ERR_CORRUPT : map_rc(e);
         }
     }
     return WL_OK;
@@ -253,25 +216,7 @@ static wl_rc prepare(wl_store *s)
 
 const char *wl_store_errmsg(wl_store *s)
 {
-    return s && s->db ? sqlite3_errmsg(s->db) : "no database";
-}
-
-/* The few system errors a user can act on, as a suffix for a message. */
-static const char *os_error(int e)
-{
-    switch (e) {
-    case ENOSPC:
-        return ": no space left on the device";
-    case EDQUOT:
-        return ": disk quota exceeded";
-    case EROFS:
-        return ": a read-only file system";
-    case EACCES:
-    case EPERM:
-        return ": permission denied";
-    default:
-        return "";
-    }
+    return s && s->db ? wl_db_errmsg(s->db) : "no database";
 }
 
 wl_rc wl_store_open(const char *path, int create, wl_store **out)
@@ -283,50 +228,22 @@ wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
 {
     wl_store *s;
     wl_rc rc;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int r;
     struct stat st;
 
     *out = NULL;
     if (why && cap)
         why[0] = '\0';
-    if (!create && stat(path, &st) != 0)
+    if (!wl_db_is_url(path) && !create && stat(path, &st) != 0)
         return WL_ERR_NOT_FOUND;
     s = wl_calloc(1, sizeof *s);
     if (s == NULL)
         return WL_ERR_NOMEM;
-    if (create) {
-        /* the ledger file and its WAL are not for other users */
-        mode_t old = umask(077);
-        rc = map_rc(sqlite3_open_v2(path, &s->db, flags, NULL));
-        umask(old);
-    } else {
-        rc = map_rc(sqlite3_open_v2(path, &s->db, flags, NULL));
+    if ((r = wl_db_open(path, create, &s->db, why, cap)) != WL_DB_OK) {
+        wl_free(s);
+        return r == WL_DB_MISUSE ? WL_ERR_INVALID : map_rc(r);
     }
-    if (rc != WL_OK)
-        goto out;
-    sqlite3_busy_timeout(s->db, WL_BUSY_MS);
-    sqlite3_extended_result_codes(s->db, 0);
-    /*
-     * journal_size_limit: a WAL that SQLite restarts is cut back to the bound too.
-     * cache_spill: a transaction's changed pages stay in memory up to 128 MiB
-     * (32,768 pages of 4 KiB) before SQLite writes them to the WAL mid-transaction;
-     * with the 4 MiB cache as the threshold, a 100,000-row import wrote and read
-     * back its random-keyed index pages about 90,000 times more (a syscall each).
-     * Only a writer has changed pages; they are released at the commit.
-     */
-    if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA cache_size=-4096; PRAGMA cache_spill=32768;"
-                      "PRAGMA journal_size_limit=16777216;")) != WL_OK)
-        goto out;
-    s->page_size = 4096;
-    {
-        sqlite3_stmt *ps = NULL;
-        if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
-            sqlite3_step(ps) == SQLITE_ROW)
-            s->page_size = sqlite3_column_int(ps, 0);
-        sqlite3_finalize(ps);
-    }
-    sqlite3_wal_hook(s->db, on_wal_commit, s);
+    /* an empty PostgreSQL database is made a ledger by create, as a new file is */
     if (create) {
         if ((rc = exec(s, schema)) != WL_OK || (rc = exec(s, wl_sq_flows_views_schema)) != WL_OK)
             goto out;
@@ -351,9 +268,8 @@ out:
     if (rc == WL_OK) {
         *out = s;
     } else {
-        if (why && cap) /* the engine's words, and the system's: not just "an I/O error" */
-            snprintf(why, cap, "%s%s", s->db ? sqlite3_errmsg(s->db) : wl_rc_name(rc),
-                     s->db ? os_error(sqlite3_system_errno(s->db)) : "");
+        if (why && cap && !why[0])
+            snprintf(why, cap, "%s", wl_db_errmsg(s->db));
         wl_store_close(s);
     }
     return rc;
@@ -365,73 +281,59 @@ void wl_store_close(wl_store *s)
         return;
     for (int f = 0; f < WL_SQ_FAMILIES; f++)
         for (int i = 0; i < WL_SQ_MAX; i++)
-            sqlite3_finalize(s->q[f][i]); /* NULL: a no-op */
-    tile_release(s);
+            wl_st_finalize(s->q[f][i]); /* NULL: a no-op */
     wl_sq_totals_free(s);
-    sqlite3_close(s->db);
+    wl_db_close(s->db);
     wl_free(s);
 }
 
 wl_rc wl_store_save_copy(wl_store *s, const char *path)
 {
-    sqlite3_stmt *st = NULL;
-    int src;
-    if (sqlite3_prepare_v2(s->db, "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return src == SQLITE_DONE ? WL_OK : map_rc(src);
+    return map_rc(wl_db_save_copy(s->db, path));
 }
 
 wl_rc wl_store_load_copy(wl_store *s, wl_store *from)
 {
-    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from->db, "main");
-    int src;
-    if (b == NULL)
-        return map_rc(sqlite3_errcode(s->db));
-    src = sqlite3_backup_step(b, -1);
-    sqlite3_backup_finish(b);
-    return src == SQLITE_DONE ? WL_OK : map_rc(src);
+    return map_rc(wl_db_load_copy(s->db, from->db));
 }
 
 wl_rc wl_store_begin(wl_store *s)
 {
-    return exec(s, "BEGIN IMMEDIATE");
+    return map_rc(wl_db_begin(s->db));
 }
 
 wl_rc wl_store_begin_read(wl_store *s)
 {
-    return exec(s, "BEGIN DEFERRED");
+    return map_rc(wl_db_begin_read(s->db));
 }
 
 wl_rc wl_store_commit(wl_store *s)
 {
     wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
-    tile_release(s);
-    return rc == WL_OK ? exec(s, "COMMIT") : rc;
+    wl_db_cell_release(s->db);
+    return rc == WL_OK ? map_rc(wl_db_commit(s->db)) : rc;
 }
 
 /*
- * Some errors (a full disk, I/O) make SQLite roll the whole transaction back
+ * Some errors (a full disk, I/O) make an engine roll the whole transaction back
  * itself; a ROLLBACK then would only replace the real error's text with
  * "cannot rollback - no transaction is active", so it is skipped.
  */
 void wl_store_rollback(wl_store *s)
 {
-    tile_release(s);
+    wl_db_cell_release(s->db);
     wl_sq_totals_drop(s);
-    if (!sqlite3_get_autocommit(s->db))
-        (void)exec(s, "ROLLBACK");
+    if (!wl_db_autocommit(s->db))
+        (void)wl_db_rollback(s->db);
 }
 
 int wl_store_in_transaction(wl_store *s)
 {
-    return !sqlite3_get_autocommit(s->db);
+    return !wl_db_autocommit(s->db);
 }
 
 /*
- * The flows views' sums held in memory (sqlite_flows_totals.c) are written before a
+ * The flows views' sums held in memory (store_flows_totals.c) are written before a
  * savepoint and at its release, and dropped when it rolls back: what is held is always
  * what was done since the innermost savepoint, so dropping it undoes exactly that.
  */
@@ -450,157 +352,65 @@ wl_rc wl_store_release(wl_store *s)
 void wl_store_rollback_to(wl_store *s)
 {
     wl_sq_totals_drop(s);
-    if (!sqlite3_get_autocommit(s->db)) /* gone already: keep the error that ended it */
+    if (!wl_db_autocommit(s->db)) /* gone already: keep the error that ended it */
         (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
 }
 
 wl_rc wl_store_meta_get(wl_store *s, const char *key, char **val)
 {
-    sqlite3_stmt *st = stmt(s, Q_META_GET);
+    wl_st *st = stmt(s, Q_META_GET);
     int r;
     wl_rc rc;
     *val = NULL;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
+    wl_st_bind_text(st, 1, key, -1);
+    r = wl_st_step(st);
+    if (r == WL_DB_ROW) {
         *val = col_dup(st, 0, NULL);
         rc = *val ? WL_OK : WL_ERR_NOMEM;
     } else {
         rc = no_row(r);
     }
-    sqlite3_reset(st);
+    wl_st_reset(st);
     return rc;
 }
 
 wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val)
 {
-    sqlite3_stmt *st = stmt(s, Q_META_SET);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+    wl_st *st = stmt(s, Q_META_SET);
+    wl_st_bind_text(st, 1, key, -1);
+    wl_st_bind_text(st, 2, val, -1);
     return step_done(st);
-}
-
-/*
- * A table's every column, quoted, joined into one text per row (the same rows
- * give the same lines); for sqlite_schema its objects' type, name and SQL
- * (not where they live, which differs between files).
- */
-static wl_rc row_columns(wl_store *s, const char *table, char *cols, size_t cap)
-{
-    char text[200];
-    size_t off = 0;
-    sqlite3_stmt *st = NULL;
-    int r;
-    if (strcmp(table, "sqlite_schema") == 0)
-        return wl_fmt(cols, cap, "quote(type)||'|'||quote(name)||'|'||quote(sql)");
-    snprintf(text, sizeof text, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK)
-        return map_rc(sqlite3_errcode(s->db));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && off < cap - 100)
-        off += (size_t)snprintf(cols + off, cap - off, "%squote(\"%s\")", off ? "||'|'||" : "",
-                                (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return r != SQLITE_DONE || off == 0 || off >= cap - 100 ? WL_ERR_CORRUPT : WL_OK;
-}
-
-wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn, void *ctx)
-{
-    static const char *const tables[] = {"members",
-                                         "keys",
-                                         "requirements",
-                                         "facts",
-                                         "pledges_announced",
-                                         "flows",
-                                         "flow_answers",
-                                         "instruments",
-                                         "rates",
-                                         "refs",
-                                         "zones",
-                                         "blob_refs",
-                                         "blob_public",
-                                         "announced",
-                                         "deals",
-                                         "deal_versions",
-                                         "deal_parties",
-                                         "deal_notices",
-                                         "reports",
-                                         "report_overrides",
-                                         "history",
-                                         "designations",
-                                         "pressure_snapshots",
-                                         "pressure_decisions",
-                                         "sqlite_schema",
-                                         NULL};
-    char cols[1024] = "", text[1400];
-    sqlite3_stmt *st = NULL;
-    wl_rc rc = WL_OK;
-    int r, known = 0;
-
-    for (size_t i = 0; tables[i]; i++)
-        known |= strcmp(table, tables[i]) == 0;
-    if (!known)
-        return WL_ERR_INVALID;
-    if ((rc = row_columns(s, table, cols, sizeof cols)) != WL_OK)
-        goto out;
-    snprintf(text, sizeof text, "SELECT %s AS r FROM %s%s ORDER BY r", cols, table,
-             public_only ? " WHERE sealed = 0" : "");
-    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
-        rc = map_rc(sqlite3_errcode(s->db));
-        goto out;
-    }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = fn(ctx, (const char *)sqlite3_column_text(st, 0))) != WL_OK)
-            break;
-    if (rc == WL_OK && r != SQLITE_DONE)
-        rc = map_rc(r);
-out:
-    sqlite3_finalize(st); /* NULL: a no-op */
-    return rc;
 }
 
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap)
 {
     wl_rc rc;
     why[0] = '\0';
-    if (sqlite3_db_readonly(s->db, "main") == 1) {
-        snprintf(why, cap, "opened read-only: no write permission, or a read-only mount");
+    if (wl_db_readonly(s->db)) {
+        snprintf(why, cap,
+                 "opened read-only: no write permission, a read-only mount, or a standby "
+                 "server");
         return WL_ERR_IO;
     }
-    /* a real commit: one WAL frame written and synced */
-    rc = exec(s, "BEGIN IMMEDIATE; UPDATE meta SET v = v WHERE k = 'schema'; COMMIT");
+    /* a real commit: one WAL frame (a WAL record) written and synced */
+    rc = map_rc(wl_db_begin(s->db));
+    if (rc == WL_OK)
+        rc = exec(s, "UPDATE meta SET v = v WHERE k = 'schema'");
+    if (rc == WL_OK)
+        rc = map_rc(wl_db_commit(s->db));
     if (rc != WL_OK) {
-        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
+        snprintf(why, cap, "%s", wl_db_errmsg(s->db));
         wl_store_rollback(s);
     }
     return rc;
 }
 
-static wl_rc integrity_pragma(wl_store *s, const char *pragma, char *why, size_t cap)
-{
-    sqlite3_stmt *st = NULL;
-    wl_rc rc = WL_OK;
-    why[0] = '\0';
-    if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        if (t == NULL || strcmp((const char *)t, "ok") != 0) {
-            snprintf(why, cap, "SQLite integrity check: %s", t ? (const char *)t : "failed");
-            rc = WL_ERR_CORRUPT;
-        }
-    } else {
-        snprintf(why, cap, "%s", sqlite3_errmsg(s->db));
-        rc = WL_ERR_CORRUPT;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
 {
-    return integrity_pragma(s, "PRAGMA integrity_check", why, cap);
+    return wl_db_check(s->db, 0, why, cap) == WL_DB_OK ? WL_OK : WL_ERR_CORRUPT;
 }
 
 wl_rc wl_store_quick_check(wl_store *s, char *why, size_t cap)
 {
-    return integrity_pragma(s, "PRAGMA quick_check", why, cap);
+    return wl_db_check(s->db, 1, why, cap) == WL_DB_OK ? WL_OK : WL_ERR_CORRUPT;
 }
