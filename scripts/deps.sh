@@ -11,7 +11,7 @@ build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev
   libcurl4-openssl-dev libxml2-dev libcsv-dev
-  libgeos-dev libicu-dev
+  libgeos-dev libicu-dev libpq-dev
 )
 # scripts/demo.sh, run by `make run`; Leaflet, which the daemon serves to the deal page's map
 run_pkgs=(curl python3 libjs-leaflet)
@@ -20,6 +20,7 @@ test_pkgs=(
   golang-go golang-golang-x-mod-dev openssl
   chromium fonts-dejavu-core nodejs procps xxd libxml2-utils poppler-utils
   nginx
+  postgresql
 )
 
 bench_pkgs=(wrk)

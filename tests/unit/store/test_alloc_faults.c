@@ -11,6 +11,8 @@
  * a wrong answer or a leak (ASan's leak check at exit; SQLite's allocations
  * are also counted here, so a leaked statement or connection shows in the
  * release build as well); and with no failure injected the session succeeds.
+ * Against PostgreSQL (ctest's pg.unit.*), each session on a fresh database,
+ * willing's allocator only: SQLite's is not the engine's there.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "testdb.h"
 #include "willing/ledger.h"
 
 #define ORIGIN "example.org/coalition"
@@ -150,7 +153,7 @@ static wl_rc session(void)
     int64_t t = 0;
     uint8_t h[32];
     int in_tx = 0;
-    wl_rc rc = wl_store_open(":memory:", 1, &s);
+    wl_rc rc = wl_store_open(wl_test_db(":memory:"), 1, &s);
     if (rc != WL_OK)
         goto out;
     if ((rc = wl_store_begin(s)) != WL_OK)
@@ -258,6 +261,8 @@ static void test_sqlite_alloc_failures(void **state)
     unsigned long n, errors = 0;
     long live = sq_live;
     (void)state;
+    if (wl_test_pg())
+        skip();
     for (n = 1;; n += SQ_STRIDE) {
         sq_failed = 0;
         sq_countdown = n;

@@ -15,13 +15,14 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "testdb.h"
 
 static const uint8_t zero[WL_TILE_BLOB_BYTES];
 
 static wl_store *open_mem(void)
 {
     wl_store *s = NULL;
-    assert_int_equal(wl_store_open(":memory:", 1, &s), WL_OK);
+    assert_int_equal(wl_store_open(wl_test_db(":memory:"), 1, &s), WL_OK);
     return s;
 }
 
