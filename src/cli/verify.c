@@ -395,6 +395,12 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                       v.t_wall, "phases", "fetch_entries", v.t_fetch, "hash_tree_and_root",
                       v.t_tree, "replay_entries", v.t_wall, "cpu_seconds", v.cpu,
                       "sequencer_cpu_seconds", v.cpu_seq);
+        /* the witnesses' quorum met: how many of the keys given cosigned, how many required */
+        json_object_set_new(o, "quorum",
+                            json_pack("{s:I, s:I, s:I}", "required",
+                                      (json_int_t)(vo.quorum < 0 ? nkeys - 1 : (size_t)vo.quorum),
+                                      "witnesses", (json_int_t)(nkeys - 1), "cosigned",
+                                      (json_int_t)json_array_size(ws)));
         t = json_dumps(o, JSON_COMPACT);
         printf("%s\n", t);
         free(t);

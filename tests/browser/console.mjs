@@ -118,6 +118,12 @@ if (process.env.WVKEY) {
   ok("explorer: the pinned keys and the quorum are kept in this browser (after a reload)",
     (await page.inputValue("#wquorum")) === "2" &&
     (await page.textContent("#checkpoint")).includes("Failed: a quorum of witnesses: 1 of the 2 pinned cosigned it, 2 required"));
+  // the quorum applies to an entry's proof too: its checkpoint lacks the second cosignature
+  await visit("/entry/2", "#entry .overall", "entry, quorum unmet");
+  ok("entry: with the pinned quorum unmet on its proof's checkpoint, the entry is not verified",
+    (await page.textContent("#entry .overall")).includes("could not be verified") &&
+    (await page.textContent("#entry")).includes("Failed: a quorum of witnesses: 1 of the 2 pinned cosigned it, 2 required"));
+  await visit("/explorer", "#checkpoint .checks", "explorer");
   await page.fill("#wkeys", process.env.WVKEY);
   await page.fill("#wquorum", "");
   await page.click("#witness-form button[type=submit]");

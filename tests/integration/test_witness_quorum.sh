@@ -84,6 +84,9 @@ vfy() { "$W" verify "$URL" --vkey "$VKEY" --state "$T/vstate" "$@"; }
 out=$(vfy --witness "${wvk[0]}" --witness "${wvk[1]}" --witness "${wvk[2]}" --quorum 2)
 check "verify --quorum 2 of w1 w2 w3 passes with the two good cosignatures" \
   grep -q 'cosigned by witness.example/w1 at [0-9]*, cosigned by witness.example/w2 at [0-9]*;' <<<"$out"
+out=$(vfy --witness "${wvk[0]}" --witness "${wvk[1]}" --witness "${wvk[2]}" --quorum 2 --json)
+check "verify --json names the quorum: 2 of the 3 witnesses given cosigned, 2 required" \
+  grep -q '"quorum":{"required":2,"witnesses":3,"cosigned":2}' <<<"$out"
 check "verify --quorum 2 of all four passes (the wrong cosignature was never published)" sh -c \
   "'$W' verify '$URL' --vkey '$VKEY' --state '$T/vstate' --witness '${wvk[0]}' --witness '${wvk[1]}' \
      --witness '${wvk[2]}' --witness '${wvk[3]}' --quorum 2 >/dev/null"

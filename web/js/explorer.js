@@ -29,6 +29,26 @@ async function witnessKeys() {
   return out.filter((k) => k && k.type === 4);
 }
 
+// The pinned witnesses' cosignatures on NOTE, each checked, and whether the quorum is met
+// (ok when no witness is pinned): { ok, items (verdicts), keys (the pinned keys) }.
+async function witnessCheck(note) {
+  const ws = await witnessKeys();
+  const items = [];
+  let good = 0;
+  for (const w of ws) {
+    const t = await verifyCosignature(note, w);
+    if (t !== null) good++;
+    items.push(verdict(t !== null, "cosigned by the witness " + w.name,
+      t !== null ? "at " + when(t) : "no valid cosignature by that key"));
+  }
+  const q = quorum(ws.length);
+  if (ws.length)
+    items.push(verdict(good >= q, "a quorum of witnesses: " + good + " of the " + ws.length +
+      " pinned cosigned it, " + q + " required",
+      good >= q ? null : "fewer valid cosignatures than the quorum you set"));
+  return { ok: good >= q, items, keys: ws };
+}
+
 async function loadKey() {
   const box = document.getElementById("key-status");
   const text = localStorage.getItem(KEY);
@@ -76,20 +96,9 @@ async function checkpoint() {
       const ok = await verifyNote(note, vkey);
       checks.push(verdict(ok, "the checkpoint is signed by the key you supplied",
         ok ? "Ed25519, WebCrypto" : "no valid signature by " + vkey.name + " " + vkey.id));
-      const ws = await witnessKeys();
-      let good = 0;
-      for (const w of ws) {
-        const t = await verifyCosignature(note, w);
-        if (t !== null) good++;
-        checks.push(verdict(t !== null, "cosigned by the witness " + w.name,
-          t !== null ? "at " + when(t) : "no valid cosignature by that key"));
-      }
-      if (ws.length) {
-        const q = quorum(ws.length);
-        checks.push(verdict(good >= q, "a quorum of witnesses: " + good + " of the " + ws.length +
-          " pinned cosigned it, " + q + " required",
-          good >= q ? null : "fewer valid cosignatures than the quorum you set"));
-      }
+      const w = await witnessCheck(note);
+      checks.push(...w.items);
+      const ws = w.keys;
       const cos = n.sigs.filter((s) => s.name !== vkey.name && !ws.some((w) => w.name === s.name));
       if (cos.length)
         checks.push(el("li", { class: "info" }, cos.length + " other cosignature(s), not checked: " +
@@ -161,7 +170,7 @@ async function fateOf(c) {
 
 async function showEntry(index) {
   const box = document.getElementById("entry");
-  if (mirror) return showMirrorEntry(box, mirror, index, vkey);
+  if (mirror) return showMirrorEntry(box, mirror, index, vkey, witnessCheck);
   clear(box, el("p", { class: "loading" }, "Checking entry " + index + "…"));
   try {
     const e = await getJSON("/api/v1/entries/" + index);
@@ -177,14 +186,18 @@ async function showEntry(index) {
         items.push(el("li", { class: "fail" }, el("strong", {}, "Not checked yet: "),
           "no published checkpoint covers this entry yet; retry in a second"));
       } else {
-        const res = await checkTlogProof(await pr.text(), bytes, vkey);
+        const text = await pr.text();
+        const res = await checkTlogProof(text, bytes, vkey);
         if (res.index !== undefined && res.index !== index)
           res.steps.push({ what: "The proof is for entry " + index, ok: false,
             detail: "it is for entry " + res.index });
         for (const s of res.steps) items.push(verdict(s.ok, s.what, s.detail));
-        items.unshift(el("li", { class: res.ok && res.index === index ? "pass overall" : "fail overall" },
-          el("strong", {}, res.ok && res.index === index ? "This entry is verified." :
-            "This entry could not be verified.")));
+        // the pinned witnesses' quorum, on the checkpoint the proof leads to
+        const w = await witnessCheck(text.slice(text.indexOf("\n\n") + 2));
+        items.push(...w.items);
+        const ok = res.ok && res.index === index && w.ok;
+        items.unshift(el("li", { class: ok ? "pass overall" : "fail overall" },
+          el("strong", {}, ok ? "This entry is verified." : "This entry could not be verified.")));
       }
     }
     const body = d.body ? JSON.stringify(d.body, null, 2) : d.rawBody;
@@ -329,7 +342,7 @@ document.getElementById("log-form").addEventListener("submit", async (ev) => {
 });
 document.getElementById("log-own").addEventListener("click", () => useLog(null));
 document.getElementById("audit-run").addEventListener("click", () =>
-  auditLog(document.getElementById("audit"), document.getElementById("audit-progress"), logBase(), vkey));
+  auditLog(document.getElementById("audit"), document.getElementById("audit-progress"), logBase(), vkey, witnessCheck));
 document.getElementById("entry-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const i = document.getElementById("entry-index").value;

@@ -54,26 +54,29 @@ const verdict = (ok, what, detail) => el("li", { class: ok ? "pass" : "fail" },
   detail ? el("span", { class: "detail" }, " (" + detail + ")") : null);
 
 // The log's checkpoint, read at BASE, and the checks of it against VKEY: {cp, steps}.
-async function signedCheckpoint(base, vkey, steps) {
+async function signedCheckpoint(base, vkey, steps, witnesses) {
   const note = new TextDecoder().decode(await getBytes(base + "/checkpoint", { cache: "no-store" }));
   const signed = await verifyNote(note, vkey);
   const cp = parseCheckpoint(parseNote(note).text);
   steps.push(verdict(signed, "the checkpoint is signed by the verifier key you supplied (" + vkey.name + ")",
     signed ? "Ed25519 signature valid" : "no valid signature by that key"));
   steps.push(verdict(cp.origin === vkey.name, "the checkpoint is for this log", "origin " + cp.origin));
-  return { cp, good: signed && cp.origin === vkey.name };
+  // the pinned witnesses and their quorum (explorer.js's witnessCheck), if given
+  const w = witnesses ? await witnesses(note) : { ok: true, items: [] };
+  steps.push(...w.items);
+  return { cp, good: signed && cp.origin === vkey.name && w.ok };
 }
 
 const eq = (a, b) => a && hex(a) === hex(b);
 
 // Entry INDEX of the mirror at BASE, checked in the browser, shown in BOX.
-export async function showMirrorEntry(box, base, index, vkey) {
+export async function showMirrorEntry(box, base, index, vkey, witnesses) {
   clear(box, el("p", { class: "loading" }, "Checking entry " + index + "…"));
   const steps = [];
   let bytes = null, verified = false;
   try {
     if (!vkey) throw new Error("supply the log's verifier key above: nothing is checked without it");
-    const { cp, good } = await signedCheckpoint(base, vkey, steps);
+    const { cp, good } = await signedCheckpoint(base, vkey, steps, witnesses);
     if (index >= cp.size) throw new Error("there is no entry " + index + " in the checkpoint of size " + cp.size);
     let files = 0;
     const reader = tileReader(base, cp.size, (u) => getBytes(u), () => files++);
@@ -109,7 +112,7 @@ export async function showMirrorEntry(box, base, index, vkey) {
 
 // The whole log at BASE audited: every level-0 tile fetched, the root recomputed and
 // compared with the signed checkpoint's. Progress in PROG (a <progress>), verdicts in BOX.
-export async function auditLog(box, prog, base, vkey) {
+export async function auditLog(box, prog, base, vkey, witnesses) {
   const steps = [];
   let good = false;
   prog.hidden = false;
@@ -117,7 +120,7 @@ export async function auditLog(box, prog, base, vkey) {
   clear(box, el("p", { class: "loading" }, "Auditing the log at " + base + "…"));
   try {
     if (!vkey) throw new Error("supply the log's verifier key above: nothing is checked without it");
-    const s = await signedCheckpoint(base, vkey, steps);
+    const s = await signedCheckpoint(base, vkey, steps, witnesses);
     const t0 = performance.now();
     const root = await auditRoot(base, s.cp.size, (u) => getBytes(u), (done, total) => {
       prog.max = total;
