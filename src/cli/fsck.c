@@ -286,19 +286,19 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         goto out;
     }
     /* the tables the log determines; sealed records against their content */
-    if (check_operator(&f) || check_table(&f, "sqlite_schema", 0) ||
-        check_table(&f, "members", 1) || check_table(&f, "keys", 1) ||
-        check_table(&f, "requirements", 0) || check_table(&f, "facts", 0) ||
-        check_table(&f, "pledges_announced", 0) || check_table(&f, "flows", 1) ||
-        check_table(&f, "flow_answers", 1) || check_table(&f, "instruments", 0) ||
-        check_table(&f, "rates", 0) || check_table(&f, "refs", 0) ||
-        check_table(&f, "history", 0) || check_table(&f, "zones", 0) ||
-        check_table(&f, "blob_refs", 0) || check_table(&f, "blob_public", 0) ||
-        check_table(&f, "announced", 0) || check_table(&f, "deals", 0) ||
-        check_table(&f, "deal_versions", 0) || check_table(&f, "deal_parties", 0) ||
-        check_table(&f, "deal_notices", 0) || check_table(&f, "reports", 0) ||
-        check_table(&f, "report_overrides", 0) || check_table(&f, "designations", 0) ||
-        check_table(&f, "pressure_snapshots", 0) || check_table(&f, "pressure_decisions", 0) ||
+    if (check_operator(&f) || check_table(&f, "schema", 0) || check_table(&f, "members", 1) ||
+        check_table(&f, "keys", 1) || check_table(&f, "requirements", 0) ||
+        check_table(&f, "facts", 0) || check_table(&f, "pledges_announced", 0) ||
+        check_table(&f, "flows", 1) || check_table(&f, "flow_answers", 1) ||
+        check_table(&f, "instruments", 0) || check_table(&f, "rates", 0) ||
+        check_table(&f, "refs", 0) || check_table(&f, "history", 0) ||
+        check_table(&f, "zones", 0) || check_table(&f, "blob_refs", 0) ||
+        check_table(&f, "blob_public", 0) || check_table(&f, "announced", 0) ||
+        check_table(&f, "deals", 0) || check_table(&f, "deal_versions", 0) ||
+        check_table(&f, "deal_parties", 0) || check_table(&f, "deal_notices", 0) ||
+        check_table(&f, "reports", 0) || check_table(&f, "report_overrides", 0) ||
+        check_table(&f, "designations", 0) || check_table(&f, "pressure_snapshots", 0) ||
+        check_table(&f, "pressure_decisions", 0) ||
         wl_store_sealed_scan(s, check_sealed, &f) != WL_OK ||
         wl_store_members(s, check_sealed_member, &f) != WL_OK) {
         fprintf(stderr, "fsck: FAIL: %s\n", f.why[0] ? f.why : "the sealed table cannot be read");
