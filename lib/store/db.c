@@ -22,11 +22,8 @@ int wl_db_open(const char *target, int create, wl_db **out, char *why, size_t ca
     *out = NULL;
     if (why && cap)
         why[0] = '\0';
-    if (wl_db_is_url(target)) {
-        if (why && cap)
-            snprintf(why, cap, "this build of willing has no PostgreSQL engine");
-        return WL_DB_MISUSE; /* PostgreSQL: db_pg.c */
-    }
+    if (wl_db_is_url(target))
+        return wl_pg_open(target, out, why, cap); /* the database must exist: create or not */
     return wl_sqlite_open(target, create, out, why, cap);
 }
 

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The PostgreSQL engine's connection at work (db_pg.c opens it): errors by
+ * SQLSTATE, SQL run without parameters, transactions, and statements. A
+ * persistent statement is prepared (PQprepare, named s1, s2... per
+ * connection) at its first step, with parameter types taken from its
+ * bindings, and prepared again when a later run binds other types; a
+ * statement of one use runs through PQexecParams. Every answer comes in text
+ * format and is read whole at the first step, so a scan's callback may use
+ * the connection between rows. A failed statement inside a transaction
+ * aborts it on PostgreSQL, where SQLite keeps it: the store's plain INSERTs
+ * run with ON CONFLICT DO NOTHING (a row not inserted is WL_DB_CONSTRAINT)
+ * and an INSERT ... SELECT in a savepoint. docs/internals/store.md has the
+ * design.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_pg_int.h"
+
+static const char *const settings =
+    "SET synchronous_commit = on; SET client_encoding = 'UTF8';"
+    " SET bytea_output = 'hex'; SET standard_conforming_strings = on";
+
+void wl_pg_set_err(wl_db *db, int code, const char *msg)
+{
+    size_t n = msg ? strlen(msg) : 0;
+    db->errcode = code;
+    wl_free(db->errmsg);
+    db->errmsg = NULL;
+    if (code == WL_DB_OK || msg == NULL)
+        return;
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    if ((db->errmsg = wl_malloc(n + 1)) != NULL) {
+        memcpy(db->errmsg, msg, n);
+        db->errmsg[n] = '\0';
+    }
+}
+
+/* A SQLSTATE in WL_DB_ words. */
+static int map_state(wl_db *db, const char *state)
+{
+    if (state == NULL || strlen(state) != 5)
+        return PQstatus(db->conn) == CONNECTION_BAD ? WL_DB_IO : WL_DB_ERROR;
+    if (strncmp(state, "23", 2) == 0)
+        return WL_DB_CONSTRAINT;
+    if (strncmp(state, "53", 2) == 0 || strncmp(state, "08", 2) == 0 ||
+        strncmp(state, "57P", 3) == 0 || strncmp(state, "58", 2) == 0)
+        return WL_DB_IO; /* no room, the connection or the server gone, the server's disk */
+    if (strncmp(state, "54", 2) == 0)
+        return WL_DB_TOOBIG;
+    if (strcmp(state, "25006") == 0)
+        return WL_DB_READONLY;
+    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "55P03") == 0)
+        return WL_DB_BUSY;
+    if (strcmp(state, "XX001") == 0 || strcmp(state, "XX002") == 0)
+        return WL_DB_CORRUPT;
+    return WL_DB_ERROR;
+}
+
+/* The error of a failed result (or of the connection when r is NULL); its code. */
+static int result_err(wl_db *db, const PGresult *r)
+{
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    int code = map_state(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
+    wl_pg_set_err(db, code, msg ? msg : PQerrorMessage(db->conn));
+    return code;
+}
+
+/* Runs sql without parameters; OK or the error's code. */
+static int run_plain(wl_db *db, const char *sql)
+{
+    PGresult *r = PQexec(db->conn, sql);
+    ExecStatusType s = PQresultStatus(r);
+    int rc = WL_DB_OK;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
+        rc = result_err(db, r);
+    PQclear(r);
+    return rc;
+}
+
+/* The session's settings, at open and when the connection is made again. */
+int wl_pg_session(wl_db *db)
+{
+    return run_plain(db, settings);
+}
+
+/*
+ * Before a statement runs: a connection that broke is made again when no
+ * transaction was open on it (the statements are prepared again), and the
+ * DEALLOCATEs of finalized statements are sent.
+ */
+static void before_run(wl_db *db)
+{
+    if (PQstatus(db->conn) == CONNECTION_BAD) {
+        PQreset(db->conn);
+        if (PQstatus(db->conn) == CONNECTION_OK && run_plain(db, settings) == WL_DB_OK)
+            db->gen++;
+        wl_free(db->dealloc);
+        db->dealloc = NULL;
+    }
+    if (db->dealloc && PQtransactionStatus(db->conn) != PQTRANS_INERROR) {
+        (void)run_plain(db, db->dealloc);
+        wl_free(db->dealloc);
+        db->dealloc = NULL;
+    }
+}
+
+void wl_pg_close(wl_db *db)
+{
+    if (db == NULL)
+        return;
+    PQfinish(db->conn);
+    wl_free(db->errmsg);
+    wl_free(db->dealloc);
+    wl_free(db);
+}
+
+const char *wl_pg_errmsg(wl_db *db)
+{
+    return db->errmsg ? db->errmsg : "not an error";
+}
+
+int wl_pg_errcode(wl_db *db)
+{
+    return db->errcode;
+}
+
+/* The rows a command changed (INSERT, UPDATE, DELETE...): PQcmdTuples, "" for others. */
+static void note_changes(wl_db *db, PGresult *r)
+{
+    const char *n = PQcmdTuples(r);
+    if (n && n[0])
+        db->changes = strtoll(n, NULL, 10);
+}
+
+int wl_pg_exec(wl_db *db, const char *sql)
+{
+    char *pg;
+    int np, flags, rows, rc = WL_DB_OK;
+    PGresult *r;
+    ExecStatusType s;
+    if (wl_pg_translate(sql, 0, &pg, &np, &flags, &rows) != 0) {
+        wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
+        return WL_DB_NOMEM;
+    }
+    before_run(db);
+    r = PQexec(db->conn, pg);
+    s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
+        rc = result_err(db, r);
+    } else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0 && strcasestr(pg, "COMMIT")) {
+        /* PostgreSQL's COMMIT of a transaction an error aborted rolls it back, quietly */
+        rc = WL_DB_ERROR;
+        wl_pg_set_err(db, rc, "the transaction was rolled back: a statement in it failed");
+    } else {
+        note_changes(db, r);
+        wl_pg_set_err(db, WL_DB_OK, NULL);
+    }
+    PQclear(r);
+    wl_free(pg);
+    return rc;
+}
+
+int wl_pg_autocommit(wl_db *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->conn);
+    return t == PQTRANS_IDLE || t == PQTRANS_UNKNOWN;
+}
+
+int64_t wl_pg_changes(wl_db *db)
+{
+    return db->changes;
+}
+
+static int begin_as(wl_db *db, const char *sql)
+{
+    if (!wl_pg_autocommit(db)) {
+        wl_pg_set_err(db, WL_DB_ERROR, "cannot start a transaction within a transaction");
+        return WL_DB_ERROR;
+    }
+    return wl_pg_exec(db, sql);
+}
+
+int wl_pg_begin(wl_db *db)
+{
+    return begin_as(db, "BEGIN");
+}
+
+int wl_pg_begin_read(wl_db *db)
+{
+    return begin_as(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
+
+int wl_pg_commit(wl_db *db)
+{
+    if (wl_pg_autocommit(db)) {
+        wl_pg_set_err(db, WL_DB_ERROR, "cannot commit - no transaction is active");
+        return WL_DB_ERROR;
+    }
+    return wl_pg_exec(db, "COMMIT"); /* synchronous_commit = on: durable when it returns */
+}
+
+int wl_pg_rollback(wl_db *db)
+{
+    if (wl_pg_autocommit(db)) {
+        wl_pg_set_err(db, WL_DB_ERROR, "cannot rollback - no transaction is active");
+        return WL_DB_ERROR;
+    }
+    return wl_pg_exec(db, "ROLLBACK");
+}
+
+/* Statements */
+
+static void free_cells(wl_st *st)
+{
+    if (st->cells == NULL)
+        return;
+    for (int c = 0; c < st->ncols; c++) {
+        wl_free(st->cells[c]);
+        st->cells[c] = NULL;
+    }
+}
+
+static void drop_result(wl_st *st)
+{
+    free_cells(st);
+    wl_free(st->cells);
+    wl_free(st->cell_len);
+    st->cells = NULL;
+    st->cell_len = NULL;
+    PQclear(st->res);
+    st->res = NULL;
+    st->row = st->ntuples = st->ncols = st->started = 0;
+}
+
+/* Which parameters the translated SQL names (outside literals and quoted names). */
+static int params_used(wl_st *st)
+{
+    const char *p = st->sql;
+    if ((st->used = wl_calloc((size_t)st->nparams + 1, 1)) == NULL)
+        return -1;
+    while (*p) {
+        if (*p == '\'' || *p == '"') {
+            const char *e = strchr(p + 1, *p);
+            p = e ? e + 1 : p + strlen(p);
+        } else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+            long n = strtol(p + 1, (char **)&p, 10);
+            if (n >= 1 && n <= st->nparams)
+                st->used[n - 1] = 1;
+        } else {
+            p++;
+        }
+    }
+    return 0;
+}
+
+int wl_pg_prepare(wl_db *db, const char *sql, int persistent, wl_st **out)
+{
+    wl_st *st = wl_calloc(1, sizeof *st);
+    *out = NULL;
+    if (st == NULL || wl_pg_translate(sql, 1, &st->sql, &st->nparams, &st->flags, &st->rows) != 0 ||
+        wl_pg_slots(st, st->nparams) != 0 || params_used(st) != 0) {
+        wl_pg_finalize(st);
+        wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
+        return WL_DB_NOMEM;
+    }
+    st->ops = db->ops;
+    st->db = db;
+    st->persistent = persistent;
+    *out = st;
+    wl_pg_set_err(db, WL_DB_OK, NULL);
+    return WL_DB_OK;
+}
+
+/* Queues the server's prepared statement for DEALLOCATE (sent before the next statement). */
+static void forget_prepared(wl_st *st)
+{
+    wl_db *db = st->db;
+    if (st->name[0] && st->gen == db->gen) {
+        size_t n = db->dealloc ? strlen(db->dealloc) : 0;
+        char *d = wl_realloc(db->dealloc, n + sizeof st->name + 16);
+        if (d) {
+            snprintf(d + n, sizeof st->name + 16, "DEALLOCATE %s;", st->name);
+            db->dealloc = d;
+        }
+    }
+    st->name[0] = '\0';
+}
+
+void wl_pg_finalize(wl_st *st)
+{
+    if (st == NULL)
+        return;
+    drop_result(st);
+    if (st->db)
+        forget_prepared(st);
+    for (int i = 0; i < st->nslots; i++)
+        wl_free(st->params[i].own);
+    wl_free(st->params);
+    wl_free(st->types);
+    wl_free(st->prepared);
+    wl_free(st->values);
+    wl_free(st->lengths);
+    wl_free(st->formats);
+    wl_free(st->sql);
+    wl_free(st->used);
+    wl_free(st);
+}
+
+void wl_pg_reset(wl_st *st)
+{
+    drop_result(st);
+}
+
+/* The run's parameter values, lengths, formats and types, from the bindings. */
+static void fill_params(wl_st *st)
+{
+    for (int i = 0; i < st->nparams; i++) {
+        pg_param *p = &st->params[i];
+        st->formats[i] = 0;
+        st->lengths[i] = 0;
+        st->values[i] = NULL;
+        switch (p->type) {
+        case P_INT:
+            st->values[i] = p->num;
+            st->types[i] = INT8OID;
+            break;
+        case P_DOUBLE:
+            st->values[i] = p->num;
+            st->types[i] = FLOAT8OID;
+            break;
+        case P_TEXT:
+            st->values[i] = p->p;
+            st->types[i] = 0; /* the server's guess from the context, as a literal's */
+            break;
+        case P_BLOB:
+            st->values[i] = p->len ? p->p : "";
+            st->lengths[i] = p->len;
+            st->formats[i] = 1;
+            st->types[i] = BYTEAOID;
+            break;
+        default: /* a NULL fits any type: the one prepared, so no new preparation */
+            st->types[i] = st->name[0] ? st->prepared[i] : 0;
+        }
+        if (st->types[i] == 0 && !st->used[i])
+            st->types[i] = TEXTOID; /* a number the SQL skips: the server cannot guess it */
+    }
+}
+
+/* The server's prepared statement for this run's types: made, or made again. */
+static int ensure_prepared(wl_st *st)
+{
+    wl_db *db = st->db;
+    char name[sizeof st->name];
+    PGresult *r;
+    size_t tsize = (size_t)st->nparams * sizeof(Oid);
+    if (st->name[0] &&
+        (st->gen != db->gen || (tsize && memcmp(st->types, st->prepared, tsize) != 0)))
+        forget_prepared(st);
+    if (st->name[0])
+        return WL_DB_OK;
+    snprintf(name, sizeof name, "s%u", ++db->names);
+    r = PQprepare(db->conn, name, st->sql, st->nparams, st->types);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        int rc = result_err(db, r);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    memcpy(st->name, name, sizeof name);
+    st->gen = db->gen;
+    if (tsize)
+        memcpy(st->prepared, st->types, tsize);
+    return WL_DB_OK;
+}
+
+/* The answer of a run: rows kept for the steps, or the command's changes. */
+static int take_result(wl_st *st, PGresult *r)
+{
+    wl_db *db = st->db;
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_TUPLES_OK) {
+        st->res = r;
+        st->ntuples = PQntuples(r);
+        st->ncols = PQnfields(r);
+        st->cells = wl_calloc((size_t)st->ncols + 1, sizeof *st->cells);
+        st->cell_len = wl_calloc((size_t)st->ncols + 1, sizeof *st->cell_len);
+        if (st->cells == NULL || st->cell_len == NULL) {
+            drop_result(st);
+            wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
+            return WL_DB_NOMEM;
+        }
+        return WL_DB_OK;
+    }
+    if (s == PGRES_COMMAND_OK || s == PGRES_EMPTY_QUERY) {
+        note_changes(db, r);
+        PQclear(r);
+        if ((st->flags & WL_PG_GUARD_ROWS) && db->changes < st->rows) {
+            wl_pg_set_err(db, WL_DB_CONSTRAINT,
+                          "UNIQUE constraint failed: a row with the same key is "
+                          "stored");
+            return WL_DB_CONSTRAINT;
+        }
+        return WL_DB_OK;
+    }
+    {
+        int rc = result_err(db, r);
+        PQclear(r);
+        return rc;
+    }
+}
+
+static int run(wl_st *st)
+{
+    wl_db *db = st->db;
+    int rc, guard = 0;
+    before_run(db);
+    fill_params(st);
+    if ((st->flags & WL_PG_GUARD_SAVEPOINT) && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
+        /* a failed INSERT ... SELECT leaves the transaction as it was, as on SQLite */
+        if ((rc = run_plain(db, "SAVEPOINT wl_pg_guard")) != WL_DB_OK)
+            return rc;
+        guard = 1;
+    }
+    if (st->persistent) {
+        rc = ensure_prepared(st);
+        if (rc == WL_DB_OK)
+            rc = take_result(st, PQexecPrepared(db->conn, st->name, st->nparams, st->values,
+                                                st->lengths, st->formats, 0));
+    } else {
+        rc = take_result(st, PQexecParams(db->conn, st->sql, st->nparams, st->types, st->values,
+                                          st->lengths, st->formats, 0));
+    }
+    if (guard)
+        (void)run_plain(db, rc == WL_DB_OK ? "RELEASE SAVEPOINT wl_pg_guard"
+                                           : "ROLLBACK TO SAVEPOINT wl_pg_guard;"
+                                             " RELEASE SAVEPOINT wl_pg_guard");
+    if (rc == WL_DB_OK)
+        wl_pg_set_err(db, WL_DB_OK, NULL);
+    return rc;
+}
+
+int wl_pg_step(wl_st *st)
+{
+    if (!st->started) {
+        int rc = run(st);
+        if (rc != WL_DB_OK)
+            return rc;
+        st->started = 1;
+        st->row = -1;
+    }
+    free_cells(st);
+    if (st->res && st->row + 1 < st->ntuples) {
+        st->row++;
+        return WL_DB_ROW;
+    }
+    st->row = st->ntuples;
+    return WL_DB_DONE;
+}
