@@ -47,6 +47,9 @@ typedef struct {
     unsigned max_per_address; /* from one client address */
     size_t body_budget;       /* bytes of request bodies held at once, all connections */
     size_t blob_max;          /* bytes of one blob (serve --blob-max) */
+    /* serve --read-only (readonly.c): no writes; the latest stored checkpoint followed */
+    bool read_only;
+    char primary_url[WL_PUBLIC_URL_MAX + 1]; /* serve --primary: where writes go, if given */
 
     /* the sequencer */
     pthread_mutex_t mu;
@@ -75,6 +78,12 @@ typedef struct {
 
 /* The one server of this process (server.c), set up by serve.c before any thread starts. */
 extern wl_server *wl_srv;
+
+/*
+ * Waits ms milliseconds, or less if woken (cp_cv: a checkpoint served, the
+ * daemon stopping); whether the daemon is stopping.
+ */
+bool wl_srv_wait(unsigned ms);
 
 /* The register's generation now (wl_srv->reg_gen, read under mu). */
 uint64_t wl_register_gen(void);

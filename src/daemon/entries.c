@@ -241,6 +241,16 @@ static enum MHD_Result get_entry(wl_call *call)
                                 "the ledger cannot be read");
     if (slash)
         return entry_proof(c, s, index);
+    if (wl_srv->read_only) { /* a reader serves what its checkpoint covers, never more */
+        pthread_mutex_lock(&wl_srv->mu);
+        rc = index < wl_srv->size ? WL_OK : WL_ERR_NOT_FOUND;
+        pthread_mutex_unlock(&wl_srv->mu);
+        if (rc != WL_OK)
+            return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_checkpointed",
+                                    "entry %llu is not covered by the checkpoint this read-only "
+                                    "server follows yet; retry in a second",
+                                    (unsigned long long)index);
+    }
     rc = wl_store_entry(s, index, &data, &len, kind, author, &seq, &t);
     if (rc == WL_ERR_NOT_FOUND)
         return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no entry at index %llu",
@@ -485,6 +495,12 @@ static enum MHD_Result list_entries(wl_call *call)
     }
     q.from = from;
     q.to = to;
+    if (wl_srv->read_only) { /* a reader lists what its checkpoint covers, never more */
+        pthread_mutex_lock(&wl_srv->mu);
+        if (q.to > wl_srv->size)
+            q.to = wl_srv->size;
+        pthread_mutex_unlock(&wl_srv->mu);
+    }
     q.since = (int64_t)since;
     q.until = (int64_t)until;
     q.limit = (size_t)limit;

@@ -16,6 +16,7 @@
 #include "admit.h"
 #include "daemon.h"
 #include "http.h"
+#include "readonly.h"
 #include "respond.h"
 #include "route.h"
 #include "sequencer.h"
@@ -119,6 +120,8 @@ static enum MHD_Result begin(struct MHD_Connection *c, const char *url, const ch
     if (f.ncl > 0)
         cl = strtoull(f.cl, NULL, 10); /* libmicrohttpd has refused one not a number */
     r->route = wl_route_find(method, url);
+    if (wl_srv->read_only && wl_readonly_refuses(r->route, method))
+        return wl_readonly_refuse(c); /* before any byte of the body */
     if (r->route == NULL || r->route->body_max == 0) {
         if (cl > 0 || f.nte > 0) {
             /* a POST where none is taken: its 404 or 405 */

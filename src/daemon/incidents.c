@@ -284,6 +284,13 @@ void wl_incidents_on_round(wl_job *round)
     }
 }
 
+void wl_incidents_stale(void)
+{
+    pthread_mutex_lock(&qmu);
+    qlost = true;
+    pthread_mutex_unlock(&qmu);
+}
+
 /* The queue into the engine (under mu): reports one by one, the overrides at
  * once (the engine applies them all again, in the order of their index, after
  * the reports, as at start-up). Items the engine's snapshot holds are skipped. */

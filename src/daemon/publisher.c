@@ -98,18 +98,8 @@ void *wl_publisher_main(void *arg)
 {
     wl_store *s = arg;
     for (;;) {
-        struct timespec ts;
         char why[300];
-        bool stop;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)(wl_srv->interval_ms % 1000) * 1000000L;
-        ts.tv_sec += wl_srv->interval_ms / 1000 + ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
-        pthread_mutex_lock(&wl_srv->mu);
-        if (!wl_srv->stopping)
-            pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
-        stop = wl_srv->stopping;
-        pthread_mutex_unlock(&wl_srv->mu);
+        bool stop = wl_srv_wait(wl_srv->interval_ms);
         if (wl_publish_once(s, why, sizeof why) != WL_OK)
             fprintf(stderr, "willing: publishing a checkpoint failed: %s\n", why);
         if (stop)

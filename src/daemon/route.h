@@ -53,6 +53,9 @@ typedef struct wl_call {
 #define WL_ROUTE_RAW_BODY 2u
 /* The body is CSV (Content-Type: text/csv, else 415), taken raw up to the row's body_max. */
 #define WL_ROUTE_CSV_BODY 4u
+/* A request with a body that only reads (a query too large for a URL): served by serve --read-only.
+ */
+#define WL_ROUTE_READS 8u
 
 typedef struct wl_route {
     const char *method;  /* "GET" (HEAD too), "POST", or "*": any method */

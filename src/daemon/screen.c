@@ -400,7 +400,7 @@ static enum MHD_Result get_counterparties(wl_call *call)
 const wl_route wl_routes_screen[] = {
     {"GET", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, get_screen, 0, NULL},
     {"POST", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, WL_SCREEN_CSV_MAX, post_screen,
-     WL_ROUTE_CSV_BODY, NULL},
+     WL_ROUTE_CSV_BODY | WL_ROUTE_READS, NULL},
     {"*", "/api/v1/pressure/screen", WL_ACCESS_ANYONE, 0, NULL, 0,
      "use GET (one name) or POST (a CSV of names) on %s"},
     {"GET", "/api/v1/pressure/screen/counterparties", WL_ACCESS_ANYONE, 0, get_counterparties, 0,

@@ -99,6 +99,31 @@ void wl_sequencer_run(wl_job *j)
     pthread_mutex_unlock(&wl_srv->mu);
 }
 
+wl_job *wl_sequencer_take(void)
+{
+    wl_job *batch;
+    pthread_mutex_lock(&wl_srv->mu);
+    while (wl_srv->head == NULL && !wl_srv->seq_stopping)
+        pthread_cond_wait(&wl_srv->cv, &wl_srv->mu);
+    batch = wl_srv->head;
+    wl_srv->head = wl_srv->tail = NULL;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return batch;
+}
+
+void wl_job_done(wl_job *j)
+{
+    if (j->conn) {
+        j->done = true;
+        MHD_resume_connection(j->conn);
+    } else {
+        pthread_mutex_lock(&wl_srv->mu);
+        j->done = true;
+        pthread_cond_broadcast(&wl_srv->done_cv);
+        pthread_mutex_unlock(&wl_srv->mu);
+    }
+}
+
 static void run_job(wl_store *s, wl_job *j)
 {
     wl_error err;
@@ -255,13 +280,7 @@ void *wl_sequencer_main(void *arg)
         char why[200];
         wl_rc rc;
 
-        pthread_mutex_lock(&wl_srv->mu);
-        while (wl_srv->head == NULL && !wl_srv->seq_stopping)
-            pthread_cond_wait(&wl_srv->cv, &wl_srv->mu);
-        batch = wl_srv->head;
-        wl_srv->head = wl_srv->tail = NULL;
-        pthread_mutex_unlock(&wl_srv->mu);
-        if (batch == NULL)
+        if ((batch = wl_sequencer_take()) == NULL)
             break; /* stopping, nothing left */
 
         if (is_damaged) {
@@ -291,15 +310,7 @@ void *wl_sequencer_main(void *arg)
         pthread_mutex_unlock(&wl_srv->mu);
         for (j = batch; j;) {
             wl_job *next = j->next;
-            if (j->conn) {
-                j->done = true;
-                MHD_resume_connection(j->conn); /* j may be freed from here on */
-            } else {
-                pthread_mutex_lock(&wl_srv->mu);
-                j->done = true;
-                pthread_cond_broadcast(&wl_srv->done_cv);
-                pthread_mutex_unlock(&wl_srv->mu);
-            }
+            wl_job_done(j); /* j may be freed from here on */
             j = next;
         }
     }

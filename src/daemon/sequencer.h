@@ -65,6 +65,17 @@ enum MHD_Result wl_sequencer_defer_fn(struct MHD_Connection *c, wl_req *r,
  */
 void wl_sequencer_run(wl_job *j);
 /*
+ * j's answer is ready (its err and failed set): its connection resumed, or its
+ * submitter woken. j may be freed as soon as this is called.
+ */
+void wl_job_done(wl_job *j);
+/*
+ * The jobs queued since the last call (a list through next), waiting for one;
+ * NULL once the daemon stops (seq_stopping) with none left. The sequencer's
+ * thread, or the one that stands in for it (serve --read-only).
+ */
+wl_job *wl_sequencer_take(void);
+/*
  * Registers fn to run on the sequencer's thread after each committed round,
  * before its connections resume, with the round's jobs (a list through
  * next). At start-up, before the sequencer runs; at most a few.

@@ -5,8 +5,6 @@
  * SIGTERM. TLS is required for any address but loopback.
  */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -23,7 +20,9 @@
 #include "admit.h"
 #include "daemon.h"
 #include "http.h"
+#include "keys.h"
 #include "precheck.h"
+#include "readonly.h"
 #include "sequencer.h"
 #include "serve.h"
 #include "threads.h"
@@ -71,6 +70,12 @@ static void usage(FILE *f)
                "                       more is refused 413 too_large, before it is read when\n"
                "                       Content-Length says so (default 16777216, 16 MiB; at\n"
                "                       most 268435456 and less than --body-budget)\n"
+               "  --read-only          serve reads only, from a database another serve writes (a\n"
+               "                       streaming replica, or the writer's SQLite file): no\n"
+               "                       write of any kind; changes get 503 read_only; the latest\n"
+               "                       checkpoint stored is read every --interval and served\n"
+               "                       with the tiles, entries and proofs it covers; no key file\n"
+               "  --primary URL        with --read-only: where writes go, named in the refusal\n"
                "  -h, --help           this help\n");
 }
 
@@ -80,52 +85,6 @@ static void usage(FILE *f)
  */
 static char *tls_key;
 static size_t tls_key_size;
-
-/*
- * A whole file of at most max bytes, NUL-terminated, into *out (its
- * allocation's size in *size); -1 if it cannot be read or is larger (never a
- * cut certificate). No stdio: no buffer of it is left behind unwiped, and
- * what was read of a file refused is wiped.
- */
-static int read_file(const char *path, size_t max, char **out, size_t *size)
-{
-    struct stat st;
-    size_t n = 0, cap = 0;
-    char *buf = NULL;
-    int ret = -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    *out = NULL;
-    *size = 0;
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max ||
-        (buf = wl_malloc((cap = (size_t)st.st_size + 1))) == NULL)
-        goto out;
-    for (;;) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-        if (n == cap) /* it grew since fstat: more than we made room for */
-            break;
-    }
-    if (n == cap || n != (size_t)st.st_size)
-        goto out;
-    buf[n] = '\0';
-    *out = buf;
-    *size = cap;
-    buf = NULL;
-    ret = 0;
-out:
-    if (buf) {
-        sodium_memzero(buf, cap);
-        wl_free(buf);
-    }
-    close(fd);
-    return ret;
-}
 
 /*
  * The connection caps: each connection holds a descriptor, so the global cap
@@ -262,22 +221,22 @@ static int serve(int argc, char **argv)
         {"web", required_argument, NULL, 'W'},
         {"public-url", required_argument, NULL, 'P'},
         {"blob-max", required_argument, NULL, 'X'},
+        {"read-only", no_argument, NULL, 'R'},
+        {"primary", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL, *webdir = WL_WEB_DIR;
     const char *public_url = NULL;
-    char okp[4200];
     pthread_t seal_thread, warm_thread;
     wl_store *sstore = NULL, *cstore = NULL;
-    char *cert = NULL, *meta = NULL, why[512], kp[4200];
+    char *cert = NULL, *meta = NULL, why[512];
     size_t cert_size = 0;
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     struct sockaddr_in sa;
     int loopback = 0, ch, sig;
     wl_store *wstore = NULL, *pstore = NULL;
-    wl_keyfile kf;
     pthread_t seq_thread, pub_thread;
     sigset_t set;
     static wl_server server;
@@ -367,6 +326,16 @@ static int serve(int argc, char **argv)
         case 'X':
             blob_max = optarg;
             break;
+        case 'R':
+            server.read_only = true;
+            break;
+        case 'p':
+            if ((strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) ||
+                !fits(server.primary_url, sizeof server.primary_url, optarg)) {
+                fprintf(stderr, "willing serve: --primary wants an http:// or https:// URL\n");
+                return 2;
+            }
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -379,6 +348,8 @@ static int serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (server.read_only)
+        server.seal_interval = 0; /* the sealer writes */
     if (server.interval_ms < 10 || server.interval_ms > 600000) {
         fprintf(stderr, "willing serve: --interval must be 10 to 600000 ms\n");
         return 2;
@@ -438,8 +409,9 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: --tls-cert and --tls-key go together\n");
         return 2;
     }
-    if (certpath && (read_file(certpath, WL_TLS_FILE_MAX, &cert, &cert_size) != 0 ||
-                     read_file(tlskeypath, WL_TLS_FILE_MAX, &tls_key, &tls_key_size) != 0)) {
+    if (certpath &&
+        (wl_serve_read_file(certpath, WL_TLS_FILE_MAX, &cert, &cert_size) != 0 ||
+         wl_serve_read_file(tlskeypath, WL_TLS_FILE_MAX, &tls_key, &tls_key_size) != 0)) {
         fprintf(stderr,
                 "willing serve: cannot read the TLS certificate or key (files of at most %u "
                 "bytes)\n",
@@ -502,61 +474,15 @@ static int serve(int argc, char **argv)
         return 1;
     }
     wl_free(meta);
-    if (keypath == NULL) {
-        (void)snprintf(kp, sizeof kp, "%s.log.key", db); /* db fits db_path (4096): it fits */
-        keypath = kp;
-    }
-    if (wl_keyfile_read(keypath, &kf) != WL_OK) {
-        fprintf(stderr, "willing serve: cannot read the log key %s\n", keypath);
+    if (server.read_only ? wl_readonly_identity(&server, wstore, db) != 0
+                         : wl_serve_read_keys(&server, wstore, db, keypath, opkeypath) != 0)
         return 1;
-    }
-    server.log_key = kf.key;
-    wl_key_wipe(&kf.key);
-    if (wl_vkey_make(server.origin, WL_SIGTYPE_ED25519, server.log_key.pk, &server.log_vkey) !=
-        WL_OK) {
-        fprintf(stderr, "willing serve: the origin of %s is longer than %u bytes\n", db,
-                WL_KEYNAME_MAX);
-        return 1;
-    }
-    if (wl_store_meta_get(wstore, "log_vkey", &meta) == WL_OK) {
-        char mine[400];
-        if (wl_vkey_format(&server.log_vkey, mine, sizeof mine) != WL_OK ||
-            strcmp(mine, meta) != 0) {
-            fprintf(stderr, "willing serve: %s is not the key of this log (%s)\n", keypath, meta);
-            wl_free(meta);
-            return 1;
-        }
-        wl_free(meta);
-    }
-    if (opkeypath == NULL) {
-        (void)snprintf(okp, sizeof okp, "%s.operator.key", db); /* as kp: it fits */
-        opkeypath = okp;
-    }
-    if (wl_store_meta_get(wstore, "operator", &meta) != WL_OK) {
-        fprintf(stderr, "willing serve: %s names no operator\n", db);
-        return 1;
-    }
-    if (wl_fmt(server.op_id, sizeof server.op_id, "%s", meta) != WL_OK) {
-        fprintf(stderr, "willing serve: %s names an operator id longer than 64 bytes\n", db);
-        wl_free(meta);
-        return 1;
-    }
-    wl_free(meta);
-    if (wl_keyfile_read(opkeypath, &kf) != WL_OK) {
-        fprintf(stderr,
-                "willing serve: cannot read the operator key %s: it signs sealed "
-                "envelopes and receipts\n",
-                opkeypath);
-        return 1;
-    }
-    server.op_key = kf.key;
-    wl_key_wipe(&kf.key);
     if (wl_startup_check(wstore, why, sizeof why) != WL_OK) {
         fprintf(stderr, "willing serve: refusing to serve %s: %s. Run `willing fsck --db %s`.\n",
                 db, why, db);
         return 1;
     }
-    if (wl_store_writable(wstore, why, sizeof why) != WL_OK) {
+    if (!server.read_only && wl_store_writable(wstore, why, sizeof why) != WL_OK) {
         fprintf(stderr,
                 "willing serve: refusing to serve %s: it cannot be written (%s); check the "
                 "permissions of the file and its directory, the mount and the free space\n",
@@ -567,6 +493,8 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot open %s: %s\n", db, wl_store_errmsg(wstore));
         return 1;
     }
+    if (server.read_only) /* the size served is the checkpoint's, never more */
+        server.size = server.cp_note ? server.cp_size : 0;
     pthread_mutex_init(&server.mu, NULL);
     pthread_cond_init(&server.cv, NULL);
     pthread_cond_init(&server.cp_cv, NULL);
@@ -583,7 +511,8 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "willing serve: cannot start the header deadline's thread\n");
         return 1;
     }
-    wl_precheck_start(db); /* threads that check a large batch's entries with its worker */
+    if (!server.read_only)
+        wl_precheck_start(db); /* threads that check a large batch's entries with its worker */
     server.mhd = wl_http_start((const struct sockaddr *)&sa, threads, cert, tls_key);
     if (server.mhd == NULL) {
         fprintf(stderr, "willing serve: cannot listen on %s (in use?)\n", listen);
@@ -592,12 +521,16 @@ static int serve(int argc, char **argv)
     wl_sequencer_on_round(wl_sealed_receipts);
     wl_sequencer_on_round(wl_incidents_on_round);
     wl_incidents_start(wstore); /* in the background: rounds are queued meanwhile */
-    pthread_create(&seq_thread, NULL, wl_sequencer_main, wstore);
-    if (wl_publish_once(pstore, why, sizeof why) != WL_OK) {
+    /* a reader: a thread that refuses jobs for the sequencer, one that follows checkpoints */
+    pthread_create(&seq_thread, NULL,
+                   server.read_only ? wl_readonly_refuser_main : wl_sequencer_main, wstore);
+    if ((server.read_only ? wl_readonly_follow_once : wl_publish_once)(pstore, why, sizeof why) !=
+        WL_OK) {
         fprintf(stderr, "willing serve: cannot publish a checkpoint: %s\n", why);
         return 1;
     }
-    pthread_create(&pub_thread, NULL, wl_publisher_main, pstore);
+    pthread_create(&pub_thread, NULL,
+                   server.read_only ? wl_readonly_follow_main : wl_publisher_main, pstore);
     if (wl_store_open(db, 0, &sstore) != WL_OK) {
         fprintf(stderr, "willing serve: cannot open %s for the sealer\n", db);
         return 1;
@@ -617,8 +550,9 @@ static int serve(int argc, char **argv)
         pthread_mutex_lock(&server.mu); /* the sequencer runs already */
         size = server.size;
         pthread_mutex_unlock(&server.mu);
-        fprintf(stderr, "willing: serving %s (%llu entries) on %s://%s\nwilling: log key %s\n",
-                server.origin, (unsigned long long)size, cert ? "https" : "http", listen, vk);
+        fprintf(stderr, "willing: serving %s (%llu entries%s) on %s://%s\nwilling: log key %s\n",
+                server.origin, (unsigned long long)size, server.read_only ? ", read-only" : "",
+                cert ? "https" : "http", listen, vk);
     }
     sigdelset(&set, SIGPIPE);
     sigwait(&set, &sig);

@@ -5,6 +5,8 @@
  * to the ledger, opened on first use and closed together at shutdown. Below
  * every other file of the daemon: it calls none of them.
  */
+#include <time.h>
+
 #include "daemon.h"
 
 wl_server *wl_srv;
@@ -14,6 +16,22 @@ static _Thread_local wl_store *tl_store;
 static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
 static wl_store *stores[128];
 static size_t nstores;
+
+bool wl_srv_wait(unsigned ms)
+{
+    struct timespec ts;
+    bool stop;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&wl_srv->mu);
+    if (!wl_srv->stopping)
+        pthread_cond_timedwait(&wl_srv->cp_cv, &wl_srv->mu, &ts);
+    stop = wl_srv->stopping;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return stop;
+}
 
 uint64_t wl_register_gen(void)
 {

@@ -48,6 +48,9 @@ void wl_incidents_start(wl_store *s);
  * (the build reads through a store of its own thread). */
 void wl_incidents_wait(void);
 void wl_incidents_on_round(wl_job *round);
+/* The log grew without a round of this daemon (serve --read-only): the next read rebuilds the
+ * engine from the store. */
+void wl_incidents_stale(void);
 /* The daily report's notable incidents from the engine (a wl_daily_notable_fn; ctx unused):
  * the ids and reports GET /api/v1/incidents gives. */
 wl_rc wl_incidents_holding_now(void *ctx, const uint64_t *notable, size_t n, json_t **out,
