@@ -15,7 +15,7 @@
 #include "willing/ledger.h"
 
 typedef struct {
-    const char *db, *origin, *op, *name, *notice;
+    const char *db, *origin, *op, *name, *notice, *logkey, *opkey;
 } init_opts;
 
 static int init_opt(void *ctx, int ch, const char *arg)
@@ -37,6 +37,12 @@ static int init_opt(void *ctx, int ch, const char *arg)
     case 'N':
         o->notice = arg;
         break;
+    case 'L':
+        o->logkey = arg;
+        break;
+    case 'K':
+        o->opkey = arg;
+        break;
     }
     return CLI_GO;
 }
@@ -44,11 +50,12 @@ static int init_opt(void *ctx, int ch, const char *arg)
 static int run_init(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"origin", required_argument, NULL, 'o'},
-        {"operator", required_argument, NULL, 'p'}, {"name", required_argument, NULL, 'n'},
-        {"notice", required_argument, NULL, 'N'},   {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},           {"origin", required_argument, NULL, 'o'},
+        {"operator", required_argument, NULL, 'p'},     {"name", required_argument, NULL, 'n'},
+        {"notice", required_argument, NULL, 'N'},       {"log-key", required_argument, NULL, 'L'},
+        {"operator-key", required_argument, NULL, 'K'}, {NULL, 0, NULL, 0},
     };
-    init_opts o = {NULL, NULL, "operator", "Coordinating nation", NULL};
+    init_opts o = {NULL, NULL, "operator", "Coordinating nation", NULL, NULL, NULL};
     const char *db, *origin, *op, *name, *notice;
     char logkp[4200], opkp[4200], vk[400], fp[WL_VKEY_FINGERPRINT_LEN], body[1024], b64[45];
     wl_keyfile logk, opk;
@@ -91,9 +98,17 @@ static int run_init(const cli_cmd *self, int argc, char **argv)
     }
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
-    if (wl_fmt(logkp, sizeof logkp, "%s.log.key", db) != WL_OK ||
-        wl_fmt(opkp, sizeof opkp, "%s.operator.key", db) != WL_OK) {
-        fprintf(stderr, "willing init: the --db path is too long\n");
+    /* a database server's URL names no directory to put the keys beside */
+    if (strstr(db, "://") != NULL && (o.logkey == NULL || o.opkey == NULL)) {
+        fprintf(stderr, "willing init: --db is a URL: name the key files with --log-key and "
+                        "--operator-key\n");
+        return 2;
+    }
+    if ((o.logkey ? wl_fmt(logkp, sizeof logkp, "%s", o.logkey)
+                  : wl_fmt(logkp, sizeof logkp, "%s.log.key", db)) != WL_OK ||
+        (o.opkey ? wl_fmt(opkp, sizeof opkp, "%s", o.opkey)
+                 : wl_fmt(opkp, sizeof opkp, "%s.operator.key", db)) != WL_OK) {
+        fprintf(stderr, "willing init: the --db path or a key's is too long\n");
         return 2;
     }
     memset(&logk, 0, sizeof logk);
@@ -165,16 +180,22 @@ out:
 }
 
 static const cli_cmd init_cmd = {
-    NULL, "init", "--db PATH --origin NAME [--operator ID] [--name TEXT]",
+    NULL, "init",
+    "--db PATH|URL --origin NAME [--operator ID] [--name TEXT] [--log-key FILE --operator-key "
+    "FILE]",
     "Creates a ledger: the database PATH, the log's signing key PATH.log.key and the\n"
     "operator's entry-signing key PATH.operator.key (both mode 0600), the first entry\n"
     "(the operator adding itself) and the first checkpoint. Prints the log's verifier\n"
     "key: give it to every member out of band, they verify the log with it.\n"
     "\n"
-    "  --db PATH        the database file to create (must not exist)\n"
+    "  --db PATH|URL    the database file to create (must not exist), or a PostgreSQL\n"
+    "                   database's postgres:// URL (it must exist)\n"
+
     "  --origin NAME    the log's name, e.g. coalition.example/ledger (no spaces, no +)\n"
     "  --operator ID    the operator's member id (default: operator)\n"
-    "  --name TEXT      the operator's display name (default: Coordinating nation)\n",
+    "  --name TEXT      the operator's display name (default: Coordinating nation)\n"
+    "  --log-key FILE   where the log's key goes (default PATH.log.key; a URL needs it)\n"
+    "  --operator-key FILE  the operator's key (default PATH.operator.key; a URL needs it)\n",
     run_init};
 
 int cli_init(int argc, char **argv)

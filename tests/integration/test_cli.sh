@@ -5,7 +5,8 @@
 # --help lists the commands by group; a pledge's two ids are named apart and
 # either is taken where it is unambiguous; a condition naming an unknown
 # category is refused, by the CLI and by the server (400 naming it);
-# not_announced says what to run; times in messages are ISO 8601 UTC.
+# not_announced says what to run; times in messages are ISO 8601 UTC; init's
+# --log-key and --operator-key.
 source "$(dirname "$0")/lib.sh"
 
 new_ledger cli
@@ -125,4 +126,18 @@ check "403 not_announced says to run willing member announce" grep -q 'not_annou
 out=$("$W" member announce --server "$URL" --key "$T/sx.key" 2>&1 || true)
 check "member announce before its batch: the time in ISO 8601 UTC" \
   grep -Eq "published with the batch of [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z: announce after that" <<<"$out"
+
+# init's keys where --log-key and --operator-key say (a database server's URL names no
+# directory to put them beside), and a URL without them refused
+mkdir -p "$T/k"
+"$W" init --db "$(db_of named)" --origin test.example/named --log-key "$T/k/log" \
+  --operator-key "$T/k/op" >"$T/named.out"
+check "init --log-key FILE --operator-key FILE: the keys there, 0600, none beside the database" \
+  sh -c "[ \$(stat -c %a '$T/k/log') = 600 ] && [ \$(stat -c %a '$T/k/op') = 600 ] &&
+         [ ! -e '$T/named.db.log.key' ] && [ ! -e '$T/named.db.operator.key' ] &&
+         grep -q 'log key:      $T/k/log' '$T/named.out' && grep -q 'operator key: $T/k/op' '$T/named.out'"
+rc=0
+"$W" init --db postgres://willing@127.0.0.1:1/none --origin test.example/u 2>"$T/url.err" || rc=$?
+check "init --db URL without them: refused (2), naming both options" \
+  sh -c "[ $rc = 2 ] && grep -q -- '--log-key and --operator-key' '$T/url.err'"
 finish
