@@ -20,7 +20,7 @@ test_pkgs=(
   golang-go golang-golang-x-mod-dev openssl
   chromium fonts-dejavu-core nodejs procps xxd libxml2-utils poppler-utils
   nginx
-  postgresql
+  postgresql python3-psycopg2
 )
 
 bench_pkgs=(wrk)

@@ -39,10 +39,67 @@ finish() {
   [ "$FAILS" -eq 0 ]
 }
 
-# new_ledger NAME: creates $T/NAME.db; sets VKEY and OPKEY
+# wl_db_target NAME: where a ledger (or a witness's state) NAME is stored: $T/NAME.db, or,
+# when WILLING_TEST_PG names a PostgreSQL server (its URL or a file holding it: ctest's pg.*
+# runs, scripts/pg-test.sh), the URL of a database created for this call, named after the
+# test, NAME, this shell and a count
+wl_db_target() {
+  local n base
+  if [ -z "${WILLING_TEST_PG:-}" ]; then
+    echo "$T/$1.db"
+    return
+  fi
+  n=$(($(cat "$T/.databases" 2>/dev/null || echo 0) + 1))
+  echo "$n" >"$T/.databases"
+  base=$(basename "$0" .sh)
+  "$SRC/scripts/pg-test.sh" createdb "$WILLING_TEST_PG" \
+    "$(echo "t_${base#test_}_$1" | tr -c 'a-z0-9_\n' _ | cut -c1-40)_$$_$n"
+}
+
+# db_of NAME: ledger NAME's --db, made by wl_db_target on first use ($T/NAME.target keeps it)
+db_of() {
+  if [ -z "${WILLING_TEST_PG:-}" ]; then
+    echo "$T/$1.db"
+    return
+  fi
+  [ -s "$T/$1.target" ] || wl_db_target "$1" >"$T/$1.target"
+  cat "$T/$1.target"
+}
+
+# key_args NAME: the options naming ledger NAME's keys for init and serve: none on SQLite
+# (they are $T/NAME.db.log.key and .operator.key, beside the file), the same files on a URL
+key_args() {
+  [ -z "${WILLING_TEST_PG:-}" ] || echo "--log-key $T/$1.db.log.key --operator-key $T/$1.db.operator.key"
+}
+
+# the tests' Python reads a ledger's database through wldb.connect(db_of's target): SQLite
+# or PostgreSQL (tests/integration/wldb.py)
+export PYTHONPATH=$SRC/tests/integration${PYTHONPATH:+:$PYTHONPATH}
+
+# db_sql NAME SQL: runs SQL on ledger NAME's database, printing each row's columns joined by |
+db_sql() {
+  python3 -c 'import wldb,sys
+d=wldb.connect(sys.argv[1])
+for r in d.execute(sys.argv[2]): print("|".join(str(x) for x in r))
+d.commit()' "$(db_of "$1")" "$2"
+}
+
+# db_copy FROM TO: ledger TO's database made a consistent copy of FROM's, which may be in use
+# (its keys are not copied)
+db_copy() {
+  if [ -n "${WILLING_TEST_PG:-}" ]; then
+    wl_db_target "$2" >"$T/$2.target"
+    pg_dump -d "$(db_of "$1")" | psql -X -q -v ON_ERROR_STOP=1 -d "$(db_of "$2")" >/dev/null
+  else
+    python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' "$(db_of "$1")" "$(db_of "$2")"
+  fi
+}
+
+# new_ledger NAME: creates ledger NAME (db_of NAME); sets VKEY and OPKEY
 new_ledger() {
   local out
-  out=$("$W" init --db "$T/$1.db" --origin "test.example/$1")
+  # shellcheck disable=SC2046 # key_args: options without spaces
+  out=$("$W" init --db "$(db_of "$1")" $(key_args "$1") --origin "test.example/$1")
   VKEY=$(echo "$out" | awk '/^verifier key:/ {print $3}')
   OPKEY=$T/$1.db.operator.key
   LEDGER_ORIGIN=test.example/$1
@@ -88,7 +145,8 @@ start_server() {
     URL=http://127.0.0.1:$port
     n0=$(grep -c '^willing: serving' "$T/$name.log" 2>/dev/null || true)
     # sealed batches only where a test asks for them (SEAL=seconds): they append envelopes
-    "$W" serve --db "$T/$name.db" --listen 127.0.0.1:$port --interval 100 \
+    # shellcheck disable=SC2046 # key_args: options without spaces
+    "$W" serve --db "$(db_of "$name")" $(key_args "$name") --listen 127.0.0.1:$port --interval 100 \
       --seal-interval "${SEAL:-0}" "$@" 2>>"$T/$name.log" &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
@@ -173,7 +231,7 @@ start_witness() {
   local port
   "$W" keygen --out "$T/$1.key" >/dev/null
   port=$(free_port)
-  "$W" witness --db "$T/$1.db" --key "$T/$1.key" --name "witness.example/$1" --log "$VKEY" \
+  "$W" witness --db "$(db_of "$1")" --key "$T/$1.key" --name "witness.example/$1" --log "$VKEY" \
     --listen 127.0.0.1:$port 2>"$T/$1.log" &
   PIDS+=($!)
   wait_for "witness $1 to start" witness_started "$T/$1.log"

@@ -124,7 +124,7 @@ check "verify: OK" "$W" verify "$URL" --vkey "$VKEY"
 wait_checkpoint 12
 out=$("$W" verify "$URL" --vkey "$VKEY")
 check "verify again: consistent with the size seen before" grep -q "consistent with size 11" <<<"$out"
-"$W" init --db "$T/other.db" --origin "test.example/api" >"$T/other.out"
+"$W" init --db "$(db_of other)" $(key_args other) --origin "test.example/api" >"$T/other.out"
 other=$(awk '/^verifier key:/ {print $3}' "$T/other.out")
 check "verify with another key: FAIL" sh -c "! '$W' verify '$URL' --vkey '$other' 2>/dev/null"
 
@@ -171,5 +171,5 @@ for i,x in enumerate(e):
     assert base64.b64decode(x['leaf_hash'])==leaf, (i, x)"
 
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-check "fsck after a clean stop: OK" "$W" fsck --db "$T/api.db"
+check "fsck after a clean stop: OK" "$W" fsck --db "$(db_of api)"
 finish

@@ -212,7 +212,7 @@ check "pressure.batch by a member for another authority's list: refused" [ "$(w 
 check "pressure.batch by the operator for another authority's list" [ "$(w op-pressure pressure.batch "$(PB ofac-sdn b3)")" = ok ]
 check "pressure.batch by the operator for a member's list: refused" [ "$(w op-pressure pressure.batch "$(PB gb b4)")" = refused ]
 check "... each batch stored its one designation, the refused ones none" python3 -c "
-import sqlite3; db = sqlite3.connect('$T/az.db')
+import wldb; db = wldb.connect('$(db_of az)')
 rows = sorted(db.execute(\"SELECT source, subject FROM designations WHERE subject LIKE 'b_'\").fetchall())
 assert rows == sorted([(r, 'b1') for r in ('xa','de','gb','ua','mo')] + [('ofac-sdn', 'b3')]), rows"
 for r in xa de gb ua mo; do check "pressure.snapshot by $r: refused" [ "$(w $r pressure.snapshot "$PS")" = refused ]; done

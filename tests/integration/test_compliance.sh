@@ -13,8 +13,8 @@
 source "$(dirname "$0")/lib.sh"
 
 source "$(dirname "$0")/daily_fixture.sh" cp
-DB=$T/cp.db
-state() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM entries").fetchone()[0])' "$DB"; }
+DB=$(db_of cp)
+state() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute("SELECT count(*) FROM entries").fetchone()[0])' "$DB"; }
 post_as() { # MEMBER KIND BODY: the index of the entry logged
   rm -f "$T/x.note"
   "$W" append --output "$T/x.note" --origin "$LEDGER_ORIGIN" --key "$T/$1.key" --kind "$2" \
@@ -184,19 +184,19 @@ assert '$st'=='200' and [(a['threshold'],a['zone'],a['figures']) for a in o['ale
 curl -s "$URL/api/v1/daily/2026-03-29" -o "$T/day.json"
 # a monitor uploads the same public bytes first: it holds them, and so does the coordinator after
 "$W" blob put --server "$URL" --key "$T/mon.key" --media application/json "$T/day.json" >/dev/null
-check "a monitor uploading the day's report first makes it its private blob, uploader mon" [ "$(python3 -c "import sqlite3,hashlib; print(sqlite3.connect('$DB').execute('SELECT uploader || public FROM blobs WHERE hash=?',(hashlib.sha256(open('$T/day.json','rb').read()).digest(),)).fetchone()[0])")" = mon0 ]
+check "a monitor uploading the day's report first makes it its private blob, uploader mon" [ "$(python3 -c "import wldb,hashlib; print(wldb.connect('$DB').execute('SELECT uploader || public FROM blobs WHERE hash=?',(hashlib.sha256(open('$T/day.json','rb').read()).digest(),)).fetchone()[0])")" = mon0 ]
 REC=$("$W" daily record --server "$URL" --key "$T/coord.key" --day 2026-03-29 2>"$T/rec.err" | grep -o '[0-9][0-9]*' | head -1 || true)
 check "willing daily record: the entry's index, though a monitor uploaded the same bytes first" [ -n "$REC" ]
 recorded() { curl -s -D "$T/rec.h" -o "$T/rec.json" -w '%{http_code}' "$URL/api/v1/daily/2026-03-29?recorded=1"; }
 st=$(recorded)
 check "GET /api/v1/daily/2026-03-29?recorded=1: the bytes fetched before, unchanged, the entry's index, their SHA-256 the entry's blob" python3 -c "
-import hashlib,json,sqlite3,base64
+import hashlib,json,wldb,base64
 assert '$st'=='200', '$st'
 got=open('$T/rec.json','rb').read(); want=open('$T/day.json','rb').read()
 assert got==want, (len(got),len(want))
 h={l.split(':',1)[0].lower():l.split(':',1)[1].strip() for l in open('$T/rec.h') if ':' in l}
 assert h['willing-recorded-index']=='$REC', h
-data=sqlite3.connect('$DB').execute('SELECT data FROM entries WHERE idx=?',($REC,)).fetchone()[0]
+data=wldb.connect('$DB').execute('SELECT data FROM entries WHERE idx=?',($REC,)).fetchone()[0]
 data=data.decode() if isinstance(data,bytes) else data
 body=json.loads([l for l in data.split(chr(10)) if l.startswith('{')][0])
 assert body=={'day':'2026-03-29','blob':hashlib.sha256(got).hexdigest()}, body
@@ -207,8 +207,8 @@ check "a report for the day logged after: the day's report now holds 7" python3 
 import json; o=json.load(open('$T/body')); assert '$st'=='200' and o['reports']==7 and $R10 in [r['index'] for r in o['annex']], o['reports']"
 st=$(recorded)
 check "the recorded report is still the bytes recorded, byte for byte (6 reports)" sh -c "[ '$st' = 200 ] && cmp -s '$T/rec.json' '$T/day.json'"
-NBLOBS=$(python3 -c "import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])")
-check "a second willing daily record for the day fails, saying it is recorded, uploading nothing" sh -c "! '$W' daily record --server '$URL' --key '$T/coord.key' --day 2026-03-29 2>'$T/rec2.err' >/dev/null && grep -q 'recorded already' '$T/rec2.err' && [ \$(python3 -c \"import sqlite3; print(sqlite3.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])\") = $NBLOBS ]"
+NBLOBS=$(python3 -c "import wldb; print(wldb.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])")
+check "a second willing daily record for the day fails, saying it is recorded, uploading nothing" sh -c "! '$W' daily record --server '$URL' --key '$T/coord.key' --day 2026-03-29 2>'$T/rec2.err' >/dev/null && grep -q 'recorded already' '$T/rec2.err' && [ \$(python3 -c \"import wldb; print(wldb.connect('$DB').execute('SELECT count(*) FROM blobs').fetchone()[0])\") = $NBLOBS ]"
 # a day not over when signed: never recorded (a record is for good)
 refused_entry coord monitor.daily "{\"day\":\"2099-01-01\",\"blob\":\"$(printf y | sha256sum | cut -c1-64)\"}" \
   400 day_not_over "19:30 Kyiv" "monitor.daily of a day to come"

@@ -15,11 +15,11 @@ source "$(dirname "$0")/lib.sh"
 new_ledger dl
 SEAL=1 start_server dl --seal-batch 4
 for m in co:coordinator ua:host ru:party uk:member ob:observer; do new_member "${m%%:*}" "${m##*:}"; done
-DB=$T/dl.db
+DB=$(db_of dl)
 TEXT=$(printf 'The draft agreement (test copy)\n' | sha256sum | cut -c1-64)
 ANNEX=$(printf 'Annex 1: withdrawal lines (test copy)\n' | sha256sum | cut -c1-64)
 
-state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
+state() { python3 -c 'import wldb,sys; d=wldb.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
   "SELECT count(*) FROM entries WHERE kind != 'sealed'" "SELECT count(*) FROM deals" \
   "SELECT count(*) FROM deal_versions" "SELECT count(*) FROM deal_parties WHERE signed_idx IS NOT NULL" \
   "SELECT count(*) FROM deal_notices" "SELECT count(*) FROM facts"; }
@@ -58,8 +58,8 @@ P1=$(posted co deal.propose "$(propose_body peace 1 '["ru","ua"]')")
 check "the coordinator proposes version 1 (entry $P1)" [ -n "$P1" ]
 H1=$(hash_of peace 1)
 check "its hash is the SHA-256 of the proposal's body as signed" python3 -c "
-import sqlite3,hashlib,sys
-d=sqlite3.connect('$DB').execute('SELECT data FROM entries WHERE idx=$P1').fetchone()[0].decode()
+import wldb,hashlib,sys
+d=wldb.connect('$DB').execute('SELECT data FROM entries WHERE idx=$P1').fetchone()[0].decode()
 body=d.split('\n')[6]
 assert hashlib.sha256(body.encode()).hexdigest()=='$H1', (body, '$H1')"
 

@@ -13,7 +13,7 @@ new_ledger dw
 start_witness w1
 start_server dw --witness "$WURL+$WVK"
 for m in co:coordinator ua:host ru:party; do new_member "${m%%:*}" "${m##*:}"; done
-DB=$T/dw.db
+DB=$(db_of dw)
 TEXT=$(printf 'The draft agreement (test copy)\n' | sha256sum | cut -c1-64)
 
 posted() { # posted MEMBER KIND BODY: its index
@@ -33,18 +33,18 @@ wait_for "in_force_since.cosigned once the witness has cosigned a checkpoint hol
 curl -fs "$URL/api/v1/deals/peace" >"$T/deal.json"
 check "in_force_since.cosigned names the first checkpoint holding the last signature that the witness cosigned" \
   python3 - "$T/deal.json" "$DB" "$S2" <<'E'
-import json, sqlite3, sys
+import json, wldb, sys
 c = json.load(open(sys.argv[1]))['in_force_since']['cosigned']
 s2 = int(sys.argv[3])
-rows = sqlite3.connect(sys.argv[2]).execute('SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size', (s2,)).fetchall()
+rows = wldb.connect(sys.argv[2]).execute('SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size', (s2,)).fetchall()
 first = [size for size, note in rows if b'\n\xe2\x80\x94 witness.example/w1 ' in bytes(note)][0]
 assert c == {'size': first}, (c, first, [r[0] for r in rows])
 assert c['size'] > s2
 E
 SIZE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["in_force_since"]["cosigned"]["size"])' "$T/deal.json")
 python3 - "$DB" "$SIZE" >"$T/cp" <<'E'
-import sqlite3, sys
-sys.stdout.write(bytes(sqlite3.connect(sys.argv[1]).execute('SELECT note FROM checkpoints WHERE size = ?', (int(sys.argv[2]),)).fetchone()[0]).decode())
+import wldb, sys
+sys.stdout.write(bytes(wldb.connect(sys.argv[1]).execute('SELECT note FROM checkpoints WHERE size = ?', (int(sys.argv[2]),)).fetchone()[0]).decode())
 E
 check "  ... a checkpoint of that size whose note carries the witness's cosignature line" \
   sh -c "grep -q '^— witness.example/w1 ' '$T/cp' && [ \"\$(sed -n 2p '$T/cp')\" = '$SIZE' ]"

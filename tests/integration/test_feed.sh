@@ -73,7 +73,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T
   -out "$T/cert.pem" -days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
 port=$(free_port)
-"$W" serve --db "$T/feed.db" --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+"$W" serve --db "$(db_of feed)" $(key_args feed) --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   --seal-interval 0 2>>"$T/feed.log" &
 PIDS+=($!)
 for _ in $(seq 1 100); do
@@ -83,6 +83,6 @@ done
 curl -s --cacert "$T/cert.pem" -H 'Host: attacker.example' "https://127.0.0.1:$port/feed.atom" >"$T/tls.xml"
 check "under TLS the feed's links are https://ADDR:PORT" \
   python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); h=[l.get("href") for l in r.iter("{http://www.w3.org/2005/Atom}link")]; sys.exit(0 if h and all(x.startswith("https://127.0.0.1:'$port'/") for x in h) else 1)' "$T/tls.xml"
-out=$("$W" serve --db "$T/feed.db" --listen 127.0.0.1:1 --public-url 'javascript:alert(1)' 2>&1 || true)
+out=$("$W" serve --db "$(db_of feed)" --listen 127.0.0.1:1 --public-url 'javascript:alert(1)' 2>&1 || true)
 check "--public-url must be http(s)" grep -q 'public-url wants http' <<<"$out"
 finish

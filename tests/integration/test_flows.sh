@@ -18,7 +18,7 @@ source "$(dirname "$0")/lib.sh"
 new_ledger fl
 SEAL=1 start_server fl --seal-batch 4
 for m in co:coordinator ua:host uk:member fr:member; do new_member "${m%%:*}" "${m##*:}"; done
-DB=$T/fl.db
+DB=$(db_of fl)
 cli_hex() { head -c 16 /dev/urandom | xxd -p; }
 
 # uk's pledge, announced; another, sealed only
@@ -36,9 +36,9 @@ check "a pledge announced, another sealed ($PA, $PS)" sh -c "[ -n '$PA' ] && [ -
 TODAY=$(date -u +%Y-%m-%d)
 MONTH=$(date -u +%Y-%m)
 
-count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+count() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 # the envelopes of sealed batches come on their own: every other entry counts
-state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
+state() { python3 -c 'import wldb,sys; d=wldb.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
   "SELECT count(*) FROM entries WHERE kind != 'sealed'" "SELECT count(*) FROM flows" \
   "SELECT count(*) FROM flow_answers" "SELECT count(*) FROM instruments" "SELECT count(*) FROM rates"; }
 
@@ -53,7 +53,7 @@ out=$("$W" instrument add --server "$URL" --key "$T/uk.key" --id ukef-2025 --nam
   --date 2025-03-02 --source "$T/ukef.txt" 2>&1)
 check "willing instrument add: the facility" grep -q '^instrument ukef-2025' <<<"$out"
 check "  ... its source stored as the document's SHA-256" sh -c \
-  "[ \"\$(python3 -c 'import sqlite3,json,sys; print(json.loads(sqlite3.connect(sys.argv[1]).execute(\"SELECT body FROM instruments WHERE id=?\",(\"ukef-2025\",)).fetchone()[0])[\"source\"])' '$DB')\" = \"\$(sha256sum '$T/ukef.txt' | cut -c1-64)\" ]"
+  "[ \"\$(python3 -c 'import wldb,json,sys; print(json.loads(wldb.connect(sys.argv[1]).execute(\"SELECT body FROM instruments WHERE id=?\",(\"ukef-2025\",)).fetchone()[0])[\"source\"])' '$DB')\" = \"\$(sha256sum '$T/ukef.txt' | cut -c1-64)\" ]"
 check "willing instrument add: the contract under it" sh -c "'$W' instrument add --server '$URL' \
   --key '$T/co.key' --id belfast-missiles --name 'Belfast missiles' --type export_credit \
   --level contract --provider uk --amount 1160000000 --currency GBP --parent ukef-2025 \
@@ -155,7 +155,7 @@ out=$("$W" pledge announce --server "$URL" --key "$T/uk.key" "$SF" 2>&1 || true)
 check "announcing the flow before its pledge is refused (pledge_sealed)" grep -q "seal the flow\|announce the pledge first" <<<"$out"
 "$W" pledge announce --server "$URL" --key "$T/uk.key" "$SS" >/dev/null
 check "announced after its pledge, the flow is public" sh -c "'$W' pledge announce --server '$URL' \
-  --key '$T/uk.key' '$SF' >/dev/null && [ \"\$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT sealed FROM flows WHERE id=?\",(sys.argv[2],)).fetchone()[0])' '$DB' '$FS')\" = 0 ]"
+  --key '$T/uk.key' '$SF' >/dev/null && [ \"\$(python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(\"SELECT sealed FROM flows WHERE id=?\",(sys.argv[2],)).fetchone()[0])' '$DB' '$FS')\" = 0 ]"
 # a pledge its author withdrew takes no new flow, public or sealed (an earlier flow on it stays)
 SW=$(pledge uk --category air_defence --quantity 10 --unit radars)
 wait_envelope "$T/uk.key" "$SW"

@@ -95,5 +95,5 @@ check "  ... and at once announces its pledge" \
   "$W" pledge announce --server "$URL" --key "$T/xa.key" "$ID"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 check "fsck: every derived record agrees with the log and the sealed content" \
-  "$W" fsck --db "$T/fresh.db"
+  "$W" fsck --db "$(db_of fresh)"
 finish

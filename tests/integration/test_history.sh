@@ -237,13 +237,11 @@ check "... and one from another source" grep -q "ucdp-ged" <<<"$out"
 check "... nothing of either stored" [ "$(status GET '/api/v1/history?release=x')" = 404 ]
 
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-check "fsck: the ledger with its history is sound" "$W" fsck --db "$T/hist.db"
-python3 -c "
-import sqlite3; c=sqlite3.connect('$T/forged.db')
-sqlite3.connect('$T/hist.db').backup(c)
-c.execute(\"UPDATE history SET best=best+1 WHERE id=147997\"); c.commit()"
+check "fsck: the ledger with its history is sound" "$W" fsck --db "$(db_of hist)"
+db_copy hist forged
+db_sql forged "UPDATE history SET best=best+1 WHERE id=147997"
 for k in log.key operator.key; do cp "$T/hist.db.$k" "$T/forged.db.$k"; done
-out=$("$W" fsck --db "$T/forged.db" 2>&1 || true)
+out=$("$W" fsck --db "$(db_of forged)" 2>&1 || true)
 check "fsck: a count changed in the store is found (history)" grep -q "history" <<<"$out"
 
 finish

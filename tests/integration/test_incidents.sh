@@ -117,8 +117,8 @@ st=$(status POST "/api/v1/incidents" --data '{}')
 check "POST /api/v1/incidents: 405" [ "$st" = 405 ]
 
 # ---- bad merges and splits: each refused, naming the problem; the log does not grow ----
-DB=$T/a.db
-state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
+DB=$(db_of a)
+state() { python3 -c 'import wldb,sys; d=wldb.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
   "SELECT count(*) FROM entries" "SELECT count(*) FROM report_overrides"; }
 R1=${IDX[r1]} R3=${IDX[r3]} R4=${IDX[r4]} R6=${IDX[r6]}
 refused_entry pa monitor.merge "{\"reports\":[$R3,$R4],\"reason\":\"x\"}" 403 forbidden monitor.merge \
@@ -232,12 +232,13 @@ for d in 2026-11-30 2026-12-01; do
 done
 check "after the restart, incident $R3 is the same bytes" \
   [ "$(get "/api/v1/incidents/$R3")" = "$(cat "$T/before-one.json")" ]
-check "fsck replays the log to the same tables (report_overrides too)" "$W" fsck --db "$T/a.db"
+check "fsck replays the log to the same tables (report_overrides too)" "$W" fsck --db "$(db_of a)"
+db_copy a t
 python3 -c "
-import sqlite3; a=sqlite3.connect('$T/a.db'); t=sqlite3.connect('$T/t.db'); a.backup(t)
+import wldb; t=wldb.connect('$(db_of t)')
 n=t.execute(\"UPDATE report_overrides SET reports='[1,2]' WHERE idx=(SELECT max(idx) FROM report_overrides)\").rowcount
 t.commit(); assert n==1, n"
-if "$W" fsck --db "$T/t.db" >/dev/null 2>"$T/fsck-t.err"; then not_ok "fsck passed a store whose override was altered"; else
+if "$W" fsck --db "$(db_of t)" >/dev/null 2>"$T/fsck-t.err"; then not_ok "fsck passed a store whose override was altered"; else
   check "fsck finds an override altered in the store (report_overrides)" grep -q 'report_overrides' "$T/fsck-t.err"; fi
 
 # ---- daemon B: the same reports in the reverse order ----

@@ -28,11 +28,11 @@ verify_at() {
 }
 # refused RC OUT PATTERN: a run exited 1 saying PATTERN (grep)
 refused() { [ "$1" -eq 1 ] && grep -q "$3" <<<"$2"; }
-# backup SRC DST: a consistent copy of a ledger in use (and its keys beside it)
+# backup SRC DST: a consistent copy of ledger SRC in use, as DST (and its keys)
 backup() {
-  python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' "$1" "$2"
-  cp "$1.log.key" "$2.log.key"
-  cp "$1.operator.key" "$2.operator.key"
+  db_copy "$1" "$2"
+  cp "$T/$1.db.log.key" "$T/$2.db.log.key"
+  cp "$T/$1.db.operator.key" "$T/$2.db.operator.key"
 }
 
 if ! [ -x "$NGINX" ]; then
@@ -50,7 +50,7 @@ wait_checkpoint 602
 M=$T/mirror
 
 # ---- the first mirror, from the ledger file and from the daemon
-"$W" mirror --db "$T/mi.db" --to "$M" --json >"$T/m1.json"
+"$W" mirror --db "$(db_of mi)" --to "$M" --json >"$T/m1.json"
 check "mirror --db: a new mirror at the ledger's size, every tile and bundle of it" python3 -c "
 import json; o=json.load(open('$T/m1.json'))
 assert o=={'size':602,'previous_size':0,'bundles':3,'tiles':4,'files':8}, o"
@@ -69,7 +69,7 @@ check "  ... and says what it wrote" grep -q "at size 602 (was 0): 3 entry bundl
 # synced, the checkpoint renamed last (LeakSanitizer cannot run under ptrace: off for this run
 # of the ASan build, whose other runs here keep it)
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=fsync,fdatasync,rename,renameat,renameat2,link -o "$T/trace" \
-  "$W" mirror --db "$T/mi.db" --to "$T/m3" >/dev/null
+  "$W" mirror --db "$(db_of mi)" --to "$T/m3" >/dev/null
 check "strace: every file synced before its rename, the directories before the checkpoint's, last" \
   python3 - "$T/trace" <<'EOF_PY'
 import re, sys
@@ -106,15 +106,15 @@ check "nginx: the mirror's lock is not served, a tile not there yet is not cache
   ! curl -sI '$NURL/log/tile/0/009' | grep -qi 'immutable'"
 
 # a fork: the ledger copied at 602, then other entries signed by the same keys; and a copy behind
-backup "$T/mi.db" "$T/fork.db"
-backup "$T/mi.db" "$T/old.db"
+backup mi fork
+backup mi old
 
 # ---- more entries: only what is new is written
 "$LG" --key "$T/us.key" --origin test.example/mi --port "${URL##*:}" --clients 1 --batch 300 \
   --count 300 --seq-base 2000000 >/dev/null
 wait_checkpoint 902
 files "$M" >"$T/before"
-"$W" mirror --db "$T/mi.db" --to "$M" --json >"$T/m3.json"
+"$W" mirror --db "$(db_of mi)" --to "$M" --json >"$T/m3.json"
 files "$M" >"$T/after"
 check "a second run: only the new bundles and tiles" python3 -c "
 import json; o=json.load(open('$T/m3.json'))
@@ -126,7 +126,7 @@ check "  ... every file from before unchanged but the checkpoint, five new" sh -
 check "verify audits it again at 902, consistent with the 602 it saw" sh -c "
   $(declare -f verify_at); W='$W' VKEY='$VKEY' T='$T' verify_at '$NURL' 902 &&
   grep -q 'consistent with size 602 seen before' '$T/verify.out'"
-"$W" mirror --db "$T/mi.db" --to "$M" --json >"$T/m4.json"
+"$W" mirror --db "$(db_of mi)" --to "$M" --json >"$T/m4.json"
 files "$M" >"$T/again"
 check "a run with nothing new writes nothing" sh -c "
   grep -q '\"files\":0' '$T/m4.json' && cmp -s '$T/after' '$T/again'"
@@ -145,12 +145,12 @@ out=$("$W" mirror --from "$URL" --vkey "$VKEY" --to "$M" 2>&1) && rc=0 || rc=$?
 check "a fork signed by the log's key (1002 entries) is refused, naming both sizes" \
   refused "$rc" "$out" "inconsistent: .*size 1002 does not extend DIR's at size 902"
 check "  ... the mirror as it was" cmp -s "$T/before" <(files "$M")
-out=$("$W" mirror --db "$T/old.db" --to "$M" 2>&1) && rc=0 || rc=$?
+out=$("$W" mirror --db "$(db_of old)" --to "$M" 2>&1) && rc=0 || rc=$?
 check "a source behind the mirror is refused, naming both sizes" \
   refused "$rc" "$out" "checkpoint is at size 602, behind DIR's at size 902: not mirrored"
 cp -r "$M" "$T/damaged"
 printf 'x' | dd of="$T/damaged/tile/0/003.p/134" bs=1 seek=100 conv=notrunc 2>/dev/null
-out=$("$W" mirror --db "$T/mi.db" --to "$T/damaged" 2>&1) && rc=0 || rc=$?
+out=$("$W" mirror --db "$(db_of mi)" --to "$T/damaged" 2>&1) && rc=0 || rc=$?
 check "a mirror whose tiles do not give its checkpoint's root is refused" \
   refused "$rc" "$out" "DIR is damaged: its tiles give another root; its checkpoint at size 902"
 check "verify still passes at 902" verify_at "$NURL" 902
@@ -162,7 +162,7 @@ URL=$MURL
 "$LG" --key "$T/us.key" --origin test.example/mi --port "${URL##*:}" --clients 1 --batch 300 \
   --count 300 --seq-base 3000000 >/dev/null
 wait_checkpoint 1202
-WL_TEST_MIRROR_STOP_AFTER=2 "$W" mirror --db "$T/mi.db" --to "$M" 2>"$T/crash.err" &
+WL_TEST_MIRROR_STOP_AFTER=2 "$W" mirror --db "$(db_of mi)" --to "$M" 2>"$T/crash.err" &
 CRASH=$!
 PIDS+=("$CRASH")
 wait_for "the mirror to stop at its test fault" grep -q 'stopped after 2 files' "$T/crash.err"
@@ -172,7 +172,7 @@ check "a run killed with -9 after two files leaves the checkpoint of 902" cmp -s
 check "  ... with new files beyond it that no checkpoint names yet" \
   test -f "$M/tile/0/003" -a -f "$M/tile/entries/003"
 check "  ... and verify passes at 902" verify_at "$NURL" 902
-"$W" mirror --db "$T/mi.db" --to "$M" --json >"$T/m5.json"
+"$W" mirror --db "$(db_of mi)" --to "$M" --json >"$T/m5.json"
 check "the next run completes it at 1202" grep -q '"size":1202,"previous_size":902' "$T/m5.json"
 check "  ... and verify passes at 1202, consistent with 902" sh -c "
   $(declare -f verify_at); W='$W' VKEY='$VKEY' T='$T' verify_at '$NURL' 1202 &&

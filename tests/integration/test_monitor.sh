@@ -13,9 +13,9 @@ source "$(dirname "$0")/lib.sh"
 new_ledger mo
 start_server mo
 for m in mon:monitor mon2:monitor co:coordinator pa:party; do new_member "${m%%:*}" "${m##*:}"; done
-DB=$T/mo.db
+DB=$(db_of mo)
 
-state() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
+state() { python3 -c 'import wldb,sys; d=wldb.connect(sys.argv[1]); print([d.execute(q).fetchone()[0] for q in sys.argv[2:]])' "$DB" \
   "SELECT count(*) FROM entries" "SELECT count(*) FROM reports" "SELECT count(*) FROM report_logged"; }
 refused() { refused_entry "$@"; }
 
@@ -207,7 +207,7 @@ l=[json.load(open(os.path.join(d,f))) for f in sorted(os.listdir(d)) if f.endswi
 assert len(l)==$((NQ + 3)) and all(r['state']=='sent' for r in l), [r['state'] for r in l]
 ix=[r['index'] for r in l]; assert ix==sorted(ix) and len(set(ix))==$((NQ + 3)), ix" "$OUTBOX"
 check "each logged once: $((NQ + 4)) reports in the log, $((NQ + 4)) rows" python3 -c "
-import sqlite3; d=sqlite3.connect('$DB')
+import wldb; d=wldb.connect('$DB')
 assert d.execute(\"SELECT count(*) FROM entries WHERE kind='monitor.report'\").fetchone()[0]==$((NQ + 4))
 assert d.execute('SELECT count(*) FROM reports').fetchone()[0]==$((NQ + 4))
 assert d.execute('SELECT count(DISTINCT body) FROM reports').fetchone()[0]==$((NQ + 4))"

@@ -14,12 +14,12 @@ source "$(dirname "$0")/lib.sh"
 
 new_ledger pr
 start_server pr
-DB=$T/pr.db
+DB=$(db_of pr)
 cp "$OPKEY" "$T/operator.key"
 new_member gb member
 new_member us member
 
-count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+count() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 state() { echo "$(count 'SELECT count(*) FROM entries') $(count 'SELECT count(*) FROM designations') $(count 'SELECT count(*) FROM pressure_snapshots')"; }
 post_as() { # MEMBER KIND BODY: 0 when logged ("willing append" posts it and waits)
   "$W" append --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" >/dev/null

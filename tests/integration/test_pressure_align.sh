@@ -14,14 +14,14 @@ source "$(dirname "$0")/lib.sh"
 
 new_ledger pa
 start_server pa
-DB=$T/pa.db
+DB=$(db_of pa)
 cp "$OPKEY" "$T/operator.key"
 new_member gb member
 new_member us member
 new_member de member
 new_member co coordinator
 
-count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+count() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 state() { echo "$(count 'SELECT count(*) FROM entries') $(count 'SELECT count(*) FROM pressure_decisions')"; }
 post_as() { "$W" append --server "$URL" --key "$T/$1.key" --kind "$2" --body "$3" >/dev/null; }
 H=$(printf 'list' | sha256sum | cut -d' ' -f1)
@@ -79,7 +79,7 @@ check "... then the same (a later decision on the pair, written the other way ro
 check "the operator decides de:d3 is not us:u4, whatever their IMO numbers say" post_as operator pressure.decision \
   "$(decision us:u4 de:d3 false 'two ships: the number in the notice is a typo')"
 check "... two decisions stored, the later one on the pair kept, in canonical order" python3 -c "
-import sqlite3; r=sqlite3.connect('$DB').execute('SELECT a_list, a_subject, b_list, b_subject, same, reason, author FROM pressure_decisions ORDER BY 1,2').fetchall()
+import wldb; r=wldb.connect('$DB').execute('SELECT a_list, a_subject, b_list, b_subject, same, reason, author FROM pressure_decisions ORDER BY 1,2').fetchall()
 assert r == [('de','d1','gb','g4',1,'one registry number in both notices','co'), ('de','d3','us','u4',0,'two ships: the number in the notice is a typo','operator')], r"
 
 SIZE=$(count 'SELECT count(*) FROM entries')

@@ -15,11 +15,11 @@ source "$(dirname "$0")/lib.sh"
 
 new_ledger pi
 start_server pi
-DB=$T/pi.db
+DB=$(db_of pi)
 FIX=$SRC/tests/fixtures/ofac/2021-07
 new_member gb member
 
-q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+q() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 state() { echo "$(q 'SELECT count(*) FROM entries') $(q 'SELECT count(*) FROM designations') $(q 'SELECT count(*) FROM pressure_snapshots')"; }
 imp() { # DIR DATE [KEY]: the import, its output in $T/out and $T/err
   "$W" pressure import-ofac --server "$URL" --key "${3:-$OPKEY}" --date "$2" "$1" >"$T/out" 2>"$T/err"
@@ -38,8 +38,8 @@ check "the July 2021 files are imported" imp "$FIX" 2021-07-01
 check "... 8,976 subjects added, none amended or delisted" grep -q '8976 subjects, 8976 added, 0 amended, 0 delisted' "$T/out"
 check "... 8,976 designations of ofac-sdn stored" [ "$(q "SELECT count(*) FROM designations WHERE source = 'ofac-sdn' AND delisted IS NULL")" = 8976 ]
 check "... one snapshot, its counts and the file's hash" python3 -c "
-import sqlite3, json, hashlib
-db = sqlite3.connect('$DB'); rows = db.execute('SELECT list, file, date, body FROM pressure_snapshots').fetchall()
+import wldb, json, hashlib
+db = wldb.connect('$DB'); rows = db.execute('SELECT list, file, date, body FROM pressure_snapshots').fetchall()
 assert len(rows) == 1, rows
 l, f, d, b = rows[0]; b = json.loads(b)
 m = ''.join('%s  %s\n' % (hashlib.sha256(open('$FIX/' + n, 'rb').read()).hexdigest(), n)
@@ -47,7 +47,7 @@ m = ''.join('%s  %s\n' % (hashlib.sha256(open('$FIX/' + n, 'rb').read()).hexdige
 assert (l, d) == ('ofac-sdn', '2021-07-01') and f == hashlib.sha256(m.encode()).hexdigest(), rows
 assert b['counts'] == {'subjects': 8976, 'added': 8976, 'amended': 0, 'delisted': 0}, b"
 check "... in pressure.batch entries and the snapshot last" python3 -c "
-import sqlite3; db = sqlite3.connect('$DB')
+import wldb; db = wldb.connect('$DB')
 k = [r[0] for r in db.execute('SELECT kind FROM entries ORDER BY idx')]
 i = k.index('pressure.batch'); assert set(k[i:-1]) == {'pressure.batch'} and k[-1] == 'pressure.snapshot', k[i:]"
 
@@ -77,21 +77,21 @@ n0=$(q 'SELECT count(*) FROM entries')
 check "a modified copy is imported" imp "$MOD" 2021-08-01
 check "... exactly one added, one amended, one delisted" grep -q '8976 subjects, 1 added, 1 amended, 1 delisted' "$T/out"
 check "... in two entries: one pressure.batch of three designations and the snapshot" python3 -c "
-import sqlite3, json, base64; db = sqlite3.connect('$DB')
+import wldb, json, base64; db = wldb.connect('$DB')
 rows = db.execute('SELECT kind FROM entries WHERE idx >= $n0 ORDER BY idx').fetchall()
 assert [r[0] for r in rows] == ['pressure.batch', 'pressure.snapshot'], rows
 b = json.loads(db.execute(\"SELECT body FROM pressure_snapshots ORDER BY idx DESC\").fetchone()[0])
 assert b['counts'] == {'subjects': 8976, 'added': 1, 'amended': 1, 'delisted': 1} and b['date'] == '2021-08-01', b"
 check "... 424 delisted on the file's date, its listing kept" python3 -c "
-import sqlite3, json; db = sqlite3.connect('$DB')
+import wldb, json; db = wldb.connect('$DB')
 d, body = db.execute(\"SELECT delisted, body FROM designations WHERE source='ofac-sdn' AND subject='424'\").fetchone()
 b = json.loads(body); assert d == '2021-08-01' and b['listed'] == '2021-07-01' and b['delisted'] == d, b"
 check "... 475 amended on the file's date, listed as first, its new programme" python3 -c "
-import sqlite3, json; db = sqlite3.connect('$DB')
+import wldb, json; db = wldb.connect('$DB')
 b = json.loads(db.execute(\"SELECT body FROM designations WHERE source='ofac-sdn' AND subject='475'\").fetchone()[0])
 assert b['listed'] == '2021-07-01' and b['amended'] == '2021-08-01' and 'SDGT' in b['programmes'], b"
 check "... 99999 listed on the file's date" python3 -c "
-import sqlite3, json; db = sqlite3.connect('$DB')
+import wldb, json; db = wldb.connect('$DB')
 b = json.loads(db.execute(\"SELECT body FROM designations WHERE source='ofac-sdn' AND subject='99999'\").fetchone()[0])
 assert b['listed'] == '2021-08-01' and 'amended' not in b, b"
 check "... the delisted one is screened no more, the added one is" python3 -c "

@@ -11,10 +11,10 @@ source "$(dirname "$0")/lib.sh"
 
 new_ledger px
 start_server px
-DB=$T/px.db
+DB=$(db_of px)
 FIX=$SRC/tests/fixtures/sanctions
 
-q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+q() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 state() { echo "$(q 'SELECT count(*) FROM entries') $(q 'SELECT count(*) FROM designations') $(q 'SELECT count(*) FROM pressure_snapshots')"; }
 imp() { # FORMAT FILE: the import, its output in $T/out and $T/err
   "$W" pressure "import-$1" --server "$URL" --key "$OPKEY" "$2" >"$T/out" 2>"$T/err"
@@ -24,12 +24,12 @@ check "--help says what import-un does" sh -c "'$W' pressure import-un --help | 
 check "the UN list is imported" imp un "$FIX/un/un-consolidated-2026-02-27.xml"
 check "... 1,003 subjects added" grep -q '1003 subjects, 1003 added, 0 amended, 0 delisted' "$T/out"
 check "... 730 persons and 273 entities of un-sc stored" python3 -c "
-import sqlite3; db = sqlite3.connect('$DB')
+import wldb; db = wldb.connect('$DB')
 r = dict(db.execute(\"SELECT type, count(*) FROM designations WHERE source = 'un-sc' GROUP BY type\").fetchall())
 assert r == {'person': 730, 'entity': 273}, r"
 check "... its snapshot of the file's own date and hash" python3 -c "
-import sqlite3, hashlib
-db = sqlite3.connect('$DB'); rows = db.execute('SELECT list, file, date FROM pressure_snapshots').fetchall()
+import wldb, hashlib
+db = wldb.connect('$DB'); rows = db.execute('SELECT list, file, date FROM pressure_snapshots').fetchall()
 h = hashlib.sha256(open('$FIX/un/un-consolidated-2026-02-27.xml', 'rb').read()).hexdigest()
 assert rows == [('un-sc', h, '2026-02-27')], rows"
 check "screening 'Umarov, Doku Khamatovich' finds the UN's QDi.290 through its Cyrillic name" python3 -c "

@@ -31,7 +31,7 @@ check "... a person with a passport" \
   post_as operator pressure.designation "$(desig ofac-sdn 9002 person 'PETROV, Ivan' ',"ids":[{"type":"Passport","value":"C3442198"}],"dob":[{"date":"1970-02-03"}]')"
 check "... and a company (a contractor, as it will be)" \
   post_as operator pressure.designation "$(desig ofac-sdn 9003 entity 'ROSTEC SUPPLY LLC' ',"countries":["Russia"]')"
-SIZE=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM entries").fetchone()[0])' "$T/ps.db")
+SIZE=$(python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute("SELECT count(*) FROM entries").fetchone()[0])' "$(db_of ps)")
 
 # ---- identifiers ----
 check "an IMO number alone (no name) finds the vessel, outright" python3 -c "
@@ -229,7 +229,7 @@ check "... an unknown facility: exit 1, unknown_instrument" sh -c "
 check "... --help says what it does" sh -c "'$W' pressure counterparties --help | grep -q 'counterparty of every contract'"
 
 # ---- names that draw unlike their letters; a name of compatibility characters ----
-state() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("SELECT count(*) FROM entries").fetchone()[0], c.execute("SELECT count(*) FROM designations").fetchone()[0])' "$T/ps.db"; }
+state() { python3 -c 'import wldb,sys; c=wldb.connect(sys.argv[1]); print(c.execute("SELECT count(*) FROM entries").fetchone()[0], c.execute("SELECT count(*) FROM designations").fetchone()[0])' "$(db_of ps)"; }
 refused_entry operator pressure.designation "$(desig ofac-sdn 9100 person "$(printf 'VONAVI\xe2\x80\xae, Ivan')")" 400 name_invalid \
   "U+202E" "a designation whose name holds a right-to-left override"
 refused_entry operator pressure.designation "$(desig ofac-sdn 9101 person "$(printf 'IVANOV\xe2\x80\x8b, Ivan')")" 400 name_invalid \

@@ -10,11 +10,11 @@ source "$(dirname "$0")/lib.sh"
 
 new_ledger ps
 start_server ps
-DB=$T/ps.db
+DB=$(db_of ps)
 FIX=$SRC/tests/fixtures/sanctions
 cp "$OPKEY" "$T/operator.key"
 
-q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+q() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 
 check "no snapshot yet: an empty list" python3 -c "
 import json, urllib.request
@@ -42,9 +42,9 @@ H1=$(printf one | sha256sum | cut -d' ' -f1)
 H2=$(printf two | sha256sum | cut -d' ' -f1)
 
 check "every snapshot, by list and entry, with its file, date, counts and entry" python3 -c "
-import json, sqlite3, urllib.request
+import json, wldb, urllib.request
 o = json.load(urllib.request.urlopen('$URL/api/v1/pressure/snapshots'))
-db = sqlite3.connect('$DB')
+db = wldb.connect('$DB')
 idx = [r[0] for r in db.execute('SELECT idx FROM entries WHERE kind = \'pressure.snapshot\' ORDER BY idx')]
 s = o['snapshots']
 assert [(x['list'], x['file'], x['date']) for x in s] == [

@@ -210,13 +210,11 @@ check "a mapping of an unknown field is refused by name" grep -q "'colour' is no
 
 # fsck replays the log: the reference rows it stores are those the entries give
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-check "fsck: the ledger with its reference data is sound" "$W" fsck --db "$T/ref.db"
-python3 -c "
-import sqlite3; c=sqlite3.connect('$T/forged.db')
-sqlite3.connect('$T/ref.db').backup(c)
-c.execute(\"UPDATE refs SET amount='23417160' WHERE line=2 AND release='28'\"); c.commit()"
+check "fsck: the ledger with its reference data is sound" "$W" fsck --db "$(db_of ref)"
+db_copy ref forged
+db_sql forged "UPDATE refs SET amount='23417160' WHERE line=2 AND release='28'"
 for k in log.key operator.key; do cp "$T/ref.db.$k" "$T/forged.db.$k"; done
-out=$("$W" fsck --db "$T/forged.db" 2>&1 || true)
+out=$("$W" fsck --db "$(db_of forged)" 2>&1 || true)
 check "fsck: a reference amount changed in the store is found (refs)" grep -q "refs" <<<"$out"
 
 finish

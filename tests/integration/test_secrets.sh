@@ -42,7 +42,7 @@ serve_scanned "$TLS_SECRET" early1.err --db "$T/nope.db" --listen 127.0.0.1:1 \
 check "a refusal after reading the TLS key (no such ledger) ..." grep -q 'does not exist' "$T/early1.err"
 check "  ... leaves no copy of the TLS key in memory" \
   grep -q 'memscan: the secret is not in memory at exit' "$T/early1.err"
-serve_scanned "$TLS_SECRET" early2.err --db "$T/sec.db" --listen 127.0.0.1:1 \
+serve_scanned "$TLS_SECRET" early2.err --db "$(db_of sec)" $(key_args sec) --listen 127.0.0.1:1 \
   --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" --log-key /nonexistent
 check "a refusal later (no log key) ..." grep -q 'cannot read the log key' "$T/early2.err"
 check "  ... leaves no copy of the TLS key in memory" \
@@ -52,7 +52,7 @@ check "  ... leaves no copy of the TLS key in memory" \
 # when the server starts, frees its own copy unwiped (seen under ASan, whose allocator
 # keeps freed memory); our buffer of it is checked by the refusals above.
 port=$(free_port)
-WL_TEST_SECRET_HEX=$LOG_SECRET,$LOG_SEED,$OP_SEED LD_PRELOAD=$T/memscan.so "$W" serve --db "$T/sec.db" \
+WL_TEST_SECRET_HEX=$LOG_SECRET,$LOG_SEED,$OP_SEED LD_PRELOAD=$T/memscan.so "$W" serve --db "$(db_of sec)" $(key_args sec) \
   --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" 2>"$T/served.log" &
 pid=$!
 PIDS+=($pid)

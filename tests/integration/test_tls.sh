@@ -5,15 +5,15 @@
 source "$(dirname "$0")/lib.sh"
 
 new_ledger tls
-out=$("$W" serve --db "$T/tls.db" --listen 192.0.2.1:8443 2>&1 || true)
+out=$("$W" serve --db "$(db_of tls)" --listen 192.0.2.1:8443 2>&1 || true)
 check "a non-loopback address without TLS is refused" grep -q 'is not loopback: give --tls-cert and --tls-key' <<<"$out"
-out=$("$W" serve --db "$T/tls.db" --listen 127.0.0.1:1 --tls-cert /nonexistent 2>&1 || true)
+out=$("$W" serve --db "$(db_of tls)" --listen 127.0.0.1:1 --tls-cert /nonexistent 2>&1 || true)
 check "--tls-cert without --tls-key is refused" grep -q 'go together' <<<"$out"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/key.pem" \
   -out "$T/cert.pem" -days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 port=$(free_port)
-"$W" serve --db "$T/tls.db" --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+"$W" serve --db "$(db_of tls)" $(key_args tls) --listen 127.0.0.1:$port --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
   2>"$T/tls.log" &
 PIDS+=($!)
 wait_for "the server over HTTPS" \

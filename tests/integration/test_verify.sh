@@ -11,7 +11,7 @@ LG=$(dirname "$W")/willing-loadgen
 # field values of a JSON verdict, space-separated
 vj() { python3 -c 'import json,sys; o=json.loads(sys.argv[1]); print(" ".join(str(o.get(k)) for k in sys.argv[2:]))' "$@"; }
 load() { "$LG" --key "$T/m.key" --origin test.example/ver --port "${URL##*:}" --clients 2 --batch 100 "$@" >/dev/null; }
-copy_ledger() { for x in "" .log.key .operator.key; do cp "$T/ver.db$x" "$T/$1.db$x"; done; }
+copy_ledger() { db_copy ver "$1"; for x in .log.key .operator.key; do cp "$T/ver.db$x" "$T/$1.db$x"; done; }
 stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
 # refused DESC TEXT REGEX: verify --state $T/audit fails, its message holding TEXT, matching REGEX
 refused() {

@@ -71,7 +71,7 @@ check "  ... and dates the envelope by the witnesses' cosignatures" grep -q "^OK
 # a third witness, not used by the log: verify must fail when it is required
 "$W" keygen --out "$T/w3.key" >/dev/null
 port=$(free_port)
-"$W" witness --db "$T/w3.db" --key "$T/w3.key" --name witness.example/w3 --log "$VKEY" \
+"$W" witness --db "$(db_of w3)" --key "$T/w3.key" --name witness.example/w3 --log "$VKEY" \
   --listen 127.0.0.1:$port 2>"$T/w3.log" &
 PIDS+=($!)
 wait_for "witness w3 to start" witness_started "$T/w3.log"
@@ -96,18 +96,18 @@ check "the same checkpoint with its own size as old: 200" [ "$(post "$T/req")" =
 { echo "old 1"; echo; cat "$T/cpA"; } >"$T/req"
 check "a wrong old size gets 409" [ "$(post "$T/req")" = 409 ]
 check "  ... with its size as text/x.tlog.size" [ "$(cat "$T/wbody")" = "$sizeA" ]
-"$W" init --db "$T/forger.db" --origin "$ORIGIN" >/dev/null
+"$W" init --db "$(db_of forger)" $(key_args forger) --origin "$ORIGIN" >/dev/null
 lastcp() {
   python3 - "$1" <<'PY'
-import sqlite3,sys
-db=sqlite3.connect(sys.argv[1])
+import wldb,sys
+db=wldb.connect(sys.argv[1])
 print(db.execute("select note from checkpoints order by size desc limit 1").fetchone()[0].decode(), end="")
 PY
 }
-{ echo "old $sizeA"; echo; lastcp "$T/forger.db"; } >"$T/req"
+{ echo "old $sizeA"; echo; lastcp "$(db_of forger)"; } >"$T/req"
 check "a checkpoint signed by another key gets 403" [ "$(post "$T/req")" = 403 ]
-"$W" init --db "$T/elsewhere.db" --origin other.example/log >/dev/null
-{ echo "old 0"; echo; lastcp "$T/elsewhere.db"; } >"$T/req"
+"$W" init --db "$(db_of elsewhere)" $(key_args elsewhere) --origin other.example/log >/dev/null
+{ echo "old 0"; echo; lastcp "$(db_of elsewhere)"; } >"$T/req"
 check "an unknown origin gets 404" [ "$(post "$T/req")" = 404 ]
 { echo "old 999"; echo; cat "$T/cpA"; } >"$T/req"
 check "an old size above the new size gets 400" [ "$(post "$T/req")" = 400 ]

@@ -132,8 +132,7 @@ check "verify --quorum 3 of w1 w2 w3 passes now" sh -c \
 
 # A split view: a copy of the log, served with the same keys, goes its own way
 { kill -9 "$SERVER_PID" && wait "$SERVER_PID"; } 2>/dev/null || true
-python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' \
-  "$T/q.db" "$T/fork.db"
+db_copy q fork
 cp "$T/q.db.log.key" "$T/fork.db.log.key"
 cp "$T/q.db.operator.key" "$T/fork.db.operator.key"
 start_witness ws
@@ -169,7 +168,7 @@ check "the witness reports the checkpoint it cosigned (the log's root)" \
   grep -qx "$(sed -n 3p "$T/cpA")" "$T/ws.log"
 check "  ... and the one offered (the copy's root)" grep -qx "$(sed -n 3p "$T/cpB")" "$T/ws.log"
 check "the witness is still at the log's size, not the copy's" sh -c \
-  "[ \"\$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select size from witness\").fetchone()[0])' '$T/ws.db')\" = $((SIZE + 1)) ]"
+  "[ \"\$(python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(\"select size from witness\").fetchone()[0])' '$(db_of ws)')\" = $((SIZE + 1)) ]"
 URL=$FURL
 if vfy >"$T/out" 2>"$T/err"; then
   not_ok "verify fails on the copy after seeing the log"

@@ -16,13 +16,13 @@ source "$(dirname "$0")/lib.sh"
 FX=$SRC/tests/fixtures/zones
 new_ledger zn
 start_server zn
-DB=$T/zn.db
+DB=$(db_of zn)
 new_member coord coordinator
 new_member ua host
 new_member nr party
 new_member de member
 
-count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+count() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
 state() { echo "$(count "SELECT count(*) FROM entries WHERE kind != 'sealed'") $(count 'SELECT count(*) FROM zones') $(count 'SELECT count(*) FROM sealed')"; }
 zone() { "$W" zone set --server "$URL" --key "$T/coord.key" "$@" | awk '/^index / {print $2}'; }
 
