@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# `willing serve --read-only` over SQLite (issue 13 point 2, the reader's side): a reader on
-# the file a writer serves, with no key file, follows the writer's checkpoints and serves the
+# `willing serve --read-only` (issue 13 point 2, the reader's side): a reader on the ledger a
+# writer serves (its SQLite file; in ctest's pg runs, the same PostgreSQL database), with no
+# key file, follows the writer's checkpoints and serves the
 # checkpoint, tiles, entries and proofs they cover, never more (entries committed but not yet
 # checkpointed are not served); `verify` and `prove --check` pass against it; every change
 # (an entry, a blob, a sign-in, a signed read's nonce) gets 503 read_only naming the primary,
@@ -22,8 +23,8 @@ start_writer() { # start_writer INTERVAL_MS
   PORT=$WPORT start_server ro --interval "$1"
   WPID=$SERVER_PID
 }
-# rows TABLE: how many rows the file's TABLE holds (read beside the daemons)
-rows() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from "+sys.argv[2]).fetchone()[0])' "$T/ro.db" "$1"; }
+# rows TABLE: how many rows the ledger's TABLE holds (read beside the daemons)
+rows() { db_sql ro "select count(*) from $1"; }
 # refused DESC STATUS-FILE: the answer in $T/body is 503 read_only naming the primary
 refused() {
   check "$1 ($2 $(cat "$T/body"))" python3 -c "
@@ -41,7 +42,7 @@ N1=$(curl -fs "$WURL/api/v1/entries?order=newest&limit=1" | python3 -c 'import j
 wait_for "the writer's checkpoint of $N1" covers "$WURL" "$N1"
 
 # the reader: no key file (it reads none), its own log
-"$W" serve --db "$T/ro.db" --listen 127.0.0.1:$RPORT --interval 100 --read-only --primary "$WURL" \
+"$W" serve --db "$(db_of ro)" --listen 127.0.0.1:$RPORT --interval 100 --read-only --primary "$WURL" \
   --log-key "$T/none.key" --operator-key "$T/none.key" 2>>"$T/reader.log" &
 SERVER_PID=$!
 RPID=$SERVER_PID
