@@ -9,6 +9,7 @@
  * has the design.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/db_pg_int.h"
@@ -75,12 +76,12 @@ int wl_pg_open(const char *url, wl_db **out, char *why, size_t cap)
                      "~/.pgpass or PGPASSWORD instead, never on a command line");
         return WL_DB_MISUSE;
     }
-    if ((db = wl_calloc(1, sizeof *db)) == NULL)
+    if ((db = calloc(1, sizeof *db)) == NULL)
         return WL_DB_NOMEM;
     db->ops = &pg_ops;
     db->conn = PQconnectdbParams(kw, val, 1);
     if (db->conn == NULL) {
-        wl_free(db);
+        free(db);
         return WL_DB_NOMEM;
     }
     PQsetNoticeProcessor(db->conn, no_notice, NULL);

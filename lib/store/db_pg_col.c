@@ -21,12 +21,12 @@ int wl_pg_slots(wl_st *st, int n)
     if (n <= old)
         return 0;
     {
-        pg_param *p = wl_realloc(st->params, (size_t)n * sizeof *p);
-        Oid *t = p ? wl_realloc(st->types, (size_t)n * sizeof *t) : NULL;
-        Oid *pt = t ? wl_realloc(st->prepared, (size_t)n * sizeof *pt) : NULL;
-        const char **v = pt ? wl_realloc(st->values, (size_t)n * sizeof *v) : NULL;
-        int *l = v ? wl_realloc(st->lengths, (size_t)n * sizeof *l) : NULL;
-        int *f = l ? wl_realloc(st->formats, (size_t)n * sizeof *f) : NULL;
+        pg_param *p = realloc(st->params, (size_t)n * sizeof *p);
+        Oid *t = p ? realloc(st->types, (size_t)n * sizeof *t) : NULL;
+        Oid *pt = t ? realloc(st->prepared, (size_t)n * sizeof *pt) : NULL;
+        const char **v = pt ? realloc(st->values, (size_t)n * sizeof *v) : NULL;
+        int *l = v ? realloc(st->lengths, (size_t)n * sizeof *l) : NULL;
+        int *f = l ? realloc(st->formats, (size_t)n * sizeof *f) : NULL;
         if (p)
             st->params = p;
         if (t)
@@ -50,7 +50,7 @@ int wl_pg_slots(wl_st *st, int n)
 void wl_pg_clear(wl_st *st)
 {
     for (int i = 0; i < st->nslots; i++) {
-        wl_free(st->params[i].own);
+        free(st->params[i].own);
         st->params[i].own = NULL;
         st->params[i].type = P_NULL;
     }
@@ -63,7 +63,7 @@ static pg_param *slot(wl_st *st, int i)
     if (i < 1 || wl_pg_slots(st, i) != 0)
         return NULL;
     p = &st->params[i - 1];
-    wl_free(p->own);
+    free(p->own);
     p->own = NULL;
     p->type = P_NULL;
     return p;
@@ -97,7 +97,7 @@ static void bind_bytes(wl_st *st, int i, const void *v, int len, int type, int c
     if (len < 0)
         len = type == P_TEXT ? (int)strlen(v) : 0;
     if (copy || (type == P_TEXT && given)) {
-        if ((p->own = wl_malloc((size_t)len + 1)) == NULL)
+        if ((p->own = malloc((size_t)len + 1)) == NULL)
             return;
         memcpy(p->own, v, (size_t)len);
         p->own[len] = '\0';
@@ -199,13 +199,13 @@ static const unsigned char *bytea(wl_st *st, int c)
         size_t n = (size_t)PQgetlength(st->res, st->row, c), len = 0;
         unsigned char *out;
         if (n >= 2 && v[0] == '\\' && v[1] == 'x') { /* bytea_output = 'hex' */
-            if ((out = wl_malloc((n - 2) / 2 + 1)) == NULL)
+            if ((out = malloc((n - 2) / 2 + 1)) == NULL)
                 return NULL;
             for (size_t i = 2; i + 1 < n; i += 2)
                 out[len++] = (unsigned char)(hexval(v[i]) << 4 | hexval(v[i + 1]));
         } else { /* the escape format of an old setting */
             unsigned char *u = PQunescapeBytea((const unsigned char *)v, &len);
-            if (u == NULL || (out = wl_malloc(len + 1)) == NULL) {
+            if (u == NULL || (out = malloc(len + 1)) == NULL) {
                 PQfreemem(u);
                 return NULL;
             }

@@ -44,6 +44,8 @@ struct wl_db {
     unsigned names; /* the last statement name given (s1, s2...) */
     unsigned gen;   /* bumped when the connection is made again: every statement re-prepared */
     char *dealloc;  /* DEALLOCATE statements of finalized statements, not sent yet */
+    int implicit;   /* the transaction was begun by a SAVEPOINT (SQLite's way) */
+    int sp_depth;   /* the savepoints open in it */
 };
 
 struct wl_st {

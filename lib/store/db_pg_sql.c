@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "store/db_pg.h"
-#include "willing/wl.h"
 
 enum { T_WS, T_COMMENT, T_STR, T_QID, T_PARAM, T_WORD, T_NUM, T_PUNCT };
 
@@ -38,7 +37,7 @@ static void put(obuf *o, const char *s, size_t n)
         char *np;
         while (cap < o->n + n + 1)
             cap *= 2;
-        if ((np = wl_realloc(o->p, cap)) == NULL) {
+        if ((np = realloc(o->p, cap)) == NULL) {
             o->oom = 1;
             return;
         }
@@ -261,6 +260,15 @@ static int word_token(st_ctx *c, size_t *i)
         puts_(c->o, "coalesce");
         return 1;
     }
+    if (is_word(t, "INDEXED") && j < c->b && is_word(&c->t[j], "BY")) { /* SQLite's hint */
+        size_t k = sig(c->t, j + 1, c->b);
+        *i = k < c->b ? k : j;
+        return 1;
+    }
+    if (is_word(t, "NOT") && j < c->b && is_word(&c->t[j], "INDEXED")) {
+        *i = j;
+        return 1;
+    }
     if (is_word(t, "IS") && j < c->b) {
         int neg = is_word(&c->t[j], "NOT");
         size_t k = neg ? sig(c->t, j + 1, c->b) : j;
@@ -378,7 +386,7 @@ static void statement(st_ctx *c, int guard, int *flags, int *rows)
 int wl_pg_translate(const char *sql, int guard, char **out, int *nparams, int *flags, int *rows)
 {
     size_t n = 0, cap = 64, a = 0;
-    tok *t = wl_malloc(cap * sizeof *t);
+    tok *t = malloc(cap * sizeof *t);
     obuf o = {0};
     st_ctx c;
 
@@ -388,9 +396,9 @@ int wl_pg_translate(const char *sql, int guard, char **out, int *nparams, int *f
         return -1;
     for (const char *p = sql; *p;) {
         if (n == cap) {
-            tok *nt = wl_realloc(t, 2 * cap * sizeof *t);
+            tok *nt = realloc(t, 2 * cap * sizeof *t);
             if (nt == NULL) {
-                wl_free(t);
+                free(t);
                 return -1;
             }
             t = nt;
@@ -410,11 +418,28 @@ int wl_pg_translate(const char *sql, int guard, char **out, int *nparams, int *f
             put(&o, ";", 1);
         a = i + 1;
     }
-    wl_free(t);
+    free(t);
     if (o.oom) {
-        wl_free(o.p);
+        free(o.p);
         return -1;
     }
     *out = o.p;
     return 0;
+}
+
+void wl_pg_savepoints(const char *sql, int *saves, int *releases)
+{
+    int start = 1;
+    *saves = *releases = 0;
+    for (const char *p = sql; *p;) {
+        tok t;
+        p = next_token(p, &t);
+        if (t.type == T_WS || t.type == T_COMMENT)
+            continue;
+        if (start) {
+            *saves += is_word(&t, "SAVEPOINT");
+            *releases += is_word(&t, "RELEASE");
+        }
+        start = is_punct(&t, ';');
+    }
 }

@@ -28,13 +28,13 @@ void wl_pg_set_err(wl_db *db, int code, const char *msg)
 {
     size_t n = msg ? strlen(msg) : 0;
     db->errcode = code;
-    wl_free(db->errmsg);
+    free(db->errmsg);
     db->errmsg = NULL;
     if (code == WL_DB_OK || msg == NULL)
         return;
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
-    if ((db->errmsg = wl_malloc(n + 1)) != NULL) {
+    if ((db->errmsg = malloc(n + 1)) != NULL) {
         memcpy(db->errmsg, msg, n);
         db->errmsg[n] = '\0';
     }
@@ -99,12 +99,12 @@ static void before_run(wl_db *db)
         PQreset(db->conn);
         if (PQstatus(db->conn) == CONNECTION_OK && run_plain(db, settings) == WL_DB_OK)
             db->gen++;
-        wl_free(db->dealloc);
+        free(db->dealloc);
         db->dealloc = NULL;
     }
     if (db->dealloc && PQtransactionStatus(db->conn) != PQTRANS_INERROR) {
         (void)run_plain(db, db->dealloc);
-        wl_free(db->dealloc);
+        free(db->dealloc);
         db->dealloc = NULL;
     }
 }
@@ -114,9 +114,9 @@ void wl_pg_close(wl_db *db)
     if (db == NULL)
         return;
     PQfinish(db->conn);
-    wl_free(db->errmsg);
-    wl_free(db->dealloc);
-    wl_free(db);
+    free(db->errmsg);
+    free(db->dealloc);
+    free(db);
 }
 
 const char *wl_pg_errmsg(wl_db *db)
@@ -137,13 +137,41 @@ static void note_changes(wl_db *db, PGresult *r)
         db->changes = strtoll(n, NULL, 10);
 }
 
+/*
+ * SQLite's SAVEPOINT outside a transaction begins one, which the RELEASE of that outermost
+ * savepoint commits; PostgreSQL refuses a savepoint outside a transaction. The text run is
+ * sql with BEGIN before it, or COMMIT after it, as SQLite would do; *depth: the savepoints
+ * open in a transaction so begun once sql has run.
+ */
+static char *savepoints_as_sqlite(wl_db *db, char *pg, const char *sql, int *depth, int *commit)
+{
+    int saves, releases, begin;
+    char *text;
+    wl_pg_savepoints(sql, &saves, &releases);
+    begin = saves > 0 && wl_pg_autocommit(db);
+    if (wl_pg_autocommit(db))
+        db->implicit = 0;
+    if (begin)
+        db->implicit = 1, db->sp_depth = 0;
+    *depth = db->sp_depth + saves - releases;
+    *commit = db->implicit && releases > 0 && *depth <= 0;
+    if (!begin && !*commit)
+        return pg;
+    if ((text = malloc(strlen(pg) + 16)) != NULL)
+        snprintf(text, strlen(pg) + 16, "%s%s%s", begin ? "BEGIN; " : "", pg,
+                 *commit ? "; COMMIT" : "");
+    free(pg);
+    return text;
+}
+
 int wl_pg_exec(wl_db *db, const char *sql)
 {
     char *pg;
-    int np, flags, rows, rc = WL_DB_OK;
+    int np, flags, rows, depth, commit, rc = WL_DB_OK;
     PGresult *r;
     ExecStatusType s;
-    if (wl_pg_translate(sql, 0, &pg, &np, &flags, &rows) != 0) {
+    if (wl_pg_translate(sql, 0, &pg, &np, &flags, &rows) != 0 ||
+        (pg = savepoints_as_sqlite(db, pg, sql, &depth, &commit)) == NULL) {
         wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
         return WL_DB_NOMEM;
     }
@@ -159,9 +187,11 @@ int wl_pg_exec(wl_db *db, const char *sql)
     } else {
         note_changes(db, r);
         wl_pg_set_err(db, WL_DB_OK, NULL);
+        db->sp_depth = commit ? 0 : depth;
+        db->implicit = db->implicit && !commit;
     }
     PQclear(r);
-    wl_free(pg);
+    free(pg);
     return rc;
 }
 
@@ -220,7 +250,7 @@ static void free_cells(wl_st *st)
     if (st->cells == NULL)
         return;
     for (int c = 0; c < st->ncols; c++) {
-        wl_free(st->cells[c]);
+        free(st->cells[c]);
         st->cells[c] = NULL;
     }
 }
@@ -228,8 +258,8 @@ static void free_cells(wl_st *st)
 static void drop_result(wl_st *st)
 {
     free_cells(st);
-    wl_free(st->cells);
-    wl_free(st->cell_len);
+    free(st->cells);
+    free(st->cell_len);
     st->cells = NULL;
     st->cell_len = NULL;
     PQclear(st->res);
@@ -241,7 +271,7 @@ static void drop_result(wl_st *st)
 static int params_used(wl_st *st)
 {
     const char *p = st->sql;
-    if ((st->used = wl_calloc((size_t)st->nparams + 1, 1)) == NULL)
+    if ((st->used = calloc((size_t)st->nparams + 1, 1)) == NULL)
         return -1;
     while (*p) {
         if (*p == '\'' || *p == '"') {
@@ -260,7 +290,7 @@ static int params_used(wl_st *st)
 
 int wl_pg_prepare(wl_db *db, const char *sql, int persistent, wl_st **out)
 {
-    wl_st *st = wl_calloc(1, sizeof *st);
+    wl_st *st = calloc(1, sizeof *st);
     *out = NULL;
     if (st == NULL || wl_pg_translate(sql, 1, &st->sql, &st->nparams, &st->flags, &st->rows) != 0 ||
         wl_pg_slots(st, st->nparams) != 0 || params_used(st) != 0) {
@@ -282,7 +312,7 @@ static void forget_prepared(wl_st *st)
     wl_db *db = st->db;
     if (st->name[0] && st->gen == db->gen) {
         size_t n = db->dealloc ? strlen(db->dealloc) : 0;
-        char *d = wl_realloc(db->dealloc, n + sizeof st->name + 16);
+        char *d = realloc(db->dealloc, n + sizeof st->name + 16);
         if (d) {
             snprintf(d + n, sizeof st->name + 16, "DEALLOCATE %s;", st->name);
             db->dealloc = d;
@@ -299,16 +329,16 @@ void wl_pg_finalize(wl_st *st)
     if (st->db)
         forget_prepared(st);
     for (int i = 0; i < st->nslots; i++)
-        wl_free(st->params[i].own);
-    wl_free(st->params);
-    wl_free(st->types);
-    wl_free(st->prepared);
-    wl_free(st->values);
-    wl_free(st->lengths);
-    wl_free(st->formats);
-    wl_free(st->sql);
-    wl_free(st->used);
-    wl_free(st);
+        free(st->params[i].own);
+    free(st->params);
+    free(st->types);
+    free(st->prepared);
+    free(st->values);
+    free(st->lengths);
+    free(st->formats);
+    free(st->sql);
+    free(st->used);
+    free(st);
 }
 
 void wl_pg_reset(wl_st *st)
@@ -387,8 +417,8 @@ static int take_result(wl_st *st, PGresult *r)
         st->res = r;
         st->ntuples = PQntuples(r);
         st->ncols = PQnfields(r);
-        st->cells = wl_calloc((size_t)st->ncols + 1, sizeof *st->cells);
-        st->cell_len = wl_calloc((size_t)st->ncols + 1, sizeof *st->cell_len);
+        st->cells = calloc((size_t)st->ncols + 1, sizeof *st->cells);
+        st->cell_len = calloc((size_t)st->ncols + 1, sizeof *st->cell_len);
         if (st->cells == NULL || st->cell_len == NULL) {
             drop_result(st);
             wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");

@@ -89,7 +89,7 @@ static int schema_tables(wl_db *db, char **names, size_t *count)
         const char *name = wl_pg_col_text(st, 0);
         size_t n = strlen(name) + 1;
         if (used + n > cap) {
-            char *p = wl_realloc(*names, cap = 2 * (used + n));
+            char *p = realloc(*names, cap = 2 * (used + n));
             if (p == NULL) {
                 rc = WL_DB_NOMEM;
                 break;
@@ -136,7 +136,7 @@ int wl_pg_check(wl_db *db, int quick, char *why, size_t cap)
                 rc = WL_DB_CORRUPT;
         }
     }
-    wl_free(names);
+    free(names);
     return rc;
 }
 

@@ -18,16 +18,19 @@ static const char *const sql[Q_COUNT] = {
     /* every member that uploaded the bytes holds them: blobs.uploader is only the first */
     [Q_UPLOADER] = "INSERT OR IGNORE INTO blob_uploaders(hash, member) VALUES(?1, ?2)",
     /* the bytes are the last column: reading the others never reads their pages */
-    [Q_META] = "SELECT size, media, public OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash = "
-               "?1), uploader, added FROM blobs WHERE hash = ?1",
+    [Q_META] = "SELECT size, media, public <> 0 OR EXISTS(SELECT 1 FROM blob_public p WHERE "
+               "p.hash = ?1), uploader, added FROM blobs WHERE hash = ?1",
     [Q_READ] = "SELECT bytes FROM blobs WHERE hash = ?1",
     /* SQLite: the rowid, for incremental blob I/O; PostgreSQL has no rowid, and reads Q_SLICE */
     [Q_ROWID] = "SELECT rowid, size FROM blobs WHERE hash = ?1",
-    [Q_SLICE] = "SELECT size, substr(bytes, ?2, ?3) FROM blobs WHERE hash = ?1",
-    [Q_MAY] = "SELECT public OR uploader = ?2 OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash "
-              "= ?1) OR EXISTS(SELECT 1 FROM blob_refs r WHERE r.hash = ?1 AND r.member = ?2) "
-              "OR EXISTS(SELECT 1 FROM blob_uploaders u WHERE u.hash = ?1 AND u.member = ?2) "
-              "FROM blobs WHERE hash = ?1",
+    /* PostgreSQL's substr takes integers, not the bigints bound */
+    [Q_SLICE] = "SELECT size, substr(bytes, CAST(?2 AS INTEGER), CAST(?3 AS INTEGER)) FROM blobs "
+                "WHERE hash = ?1",
+    [Q_MAY] =
+        "SELECT public <> 0 OR uploader = ?2 OR EXISTS(SELECT 1 FROM blob_public p WHERE p.hash "
+        "= ?1) OR EXISTS(SELECT 1 FROM blob_refs r WHERE r.hash = ?1 AND r.member = ?2) "
+        "OR EXISTS(SELECT 1 FROM blob_uploaders u WHERE u.hash = ?1 AND u.member = ?2) "
+        "FROM blobs WHERE hash = ?1",
     [Q_REF] = "INSERT OR IGNORE INTO blob_refs(hash, member, idx) VALUES(?1, ?2, ?3)",
     [Q_PUBLISH] = "INSERT OR IGNORE INTO blob_public(hash, idx) VALUES(?1, ?2)",
 };

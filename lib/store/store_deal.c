@@ -38,8 +38,11 @@ _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statemen
 
 static const char *const sql[Q_COUNT] = {
     [Q_DEAL_GET] = DEAL_COLS "WHERE d.id = ?1",
-    [Q_DEAL_PUT] = "INSERT OR REPLACE INTO deals(id, status, latest, in_force, since, "
-                   "suspended_by, title) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_DEAL_PUT] = "INSERT INTO deals(id, status, latest, in_force, since, suspended_by, title) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET "
+                   "status = excluded.status, latest = excluded.latest, in_force = "
+                   "excluded.in_force, since = excluded.since, suspended_by = "
+                   "excluded.suspended_by, title = excluded.title",
     [Q_VER_PUT] = "INSERT INTO deal_versions(deal, version, idx, hash, status, body) "
                   "VALUES(?1, ?2, ?3, ?4, 'proposed', ?5)",
     [Q_VER_GET] = VER_COLS "WHERE v.deal = ?1 AND v.version = ?2",

@@ -39,11 +39,18 @@ static const char *const sql[Q_COUNT] = {
                    "WHERE id = ?1",
     [Q_FLOW_SUPERSEDE] = "UPDATE flows SET superseded_by = ?2 WHERE id = ?1",
     [Q_DRAWN_GET] = "SELECT drawn FROM instrument_drawn WHERE instrument = ?1",
-    [Q_DRAWN_SET] = "INSERT OR REPLACE INTO instrument_drawn(instrument, drawn) VALUES(?1, ?2)",
-    [Q_ANSWER_PUT] = "INSERT OR REPLACE INTO flow_answers(flow, idx, kind, received, date, reason, "
-                     "sealed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_INSTR_PUT] = "INSERT OR REPLACE INTO instruments(id, idx, parent, level, type, provider, "
-                    "amount, currency, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* upserts, not INSERT OR REPLACE: PostgreSQL has only these */
+    [Q_DRAWN_SET] = "INSERT INTO instrument_drawn(instrument, drawn) VALUES(?1, ?2) "
+                    "ON CONFLICT(instrument) DO UPDATE SET drawn = excluded.drawn",
+    [Q_ANSWER_PUT] = "INSERT INTO flow_answers(flow, idx, kind, received, date, reason, sealed) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(flow, idx) DO UPDATE SET "
+                     "kind = excluded.kind, received = excluded.received, date = excluded.date, "
+                     "reason = excluded.reason, sealed = excluded.sealed",
+    [Q_INSTR_PUT] = "INSERT INTO instruments(id, idx, parent, level, type, provider, amount, "
+                    "currency, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                    "ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, parent = excluded.parent, "
+                    "level = excluded.level, type = excluded.type, provider = excluded.provider, "
+                    "amount = excluded.amount, currency = excluded.currency, body = excluded.body",
     [Q_INSTR_GET] = "SELECT idx, parent, level, type, provider, amount, currency FROM instruments "
                     "WHERE id = ?1",
     [Q_INSTR_CHILDREN] = "SELECT amount FROM instruments WHERE parent = ?1 AND id IS NOT ?2",

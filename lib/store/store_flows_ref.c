@@ -112,7 +112,8 @@ wl_rc wl_store_refs(wl_store *s, const char *source, const char *release, const 
     int q;
     wl_st_bind_text(st, 1, source, -1);
     wl_st_bind_text(st, 2, release, -1);
-    wl_st_bind_int64(st, 3, limit > INT64_MAX ? -1 : (int64_t)limit);
+    wl_st_bind_int64(st, 3,
+                     limit > INT64_MAX ? INT64_MAX : (int64_t)limit); /* not -1: PostgreSQL */
     wl_st_bind_int64(st, 4, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if (donor)
         wl_st_bind_text(st, 5, donor, -1);

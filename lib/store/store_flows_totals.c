@@ -118,28 +118,30 @@ static const char *const sql[T_COUNT] = {
         "INSERT INTO flow_live(flow, author, sealed, readers, category, month, date, stage, "
         "money, measure, pledge, instrument, fig, conf_all, disp_all, conf_pub, disp_pub) "
         "SELECT f.id, f.author, f.sealed, f.readers, coalesce(f.category, ''), "
-        "substr(f.date, 1, 7), f.date, f.stage, f.amount IS NOT NULL, "
+        "substr(f.date, 1, 7), f.date, f.stage, CASE WHEN f.amount IS NOT NULL THEN 1 ELSE 0 END, "
         "coalesce(f.currency, f.unit, ''), f.pledge, f.instrument, " FIGURE
         ", " LATEST("", "confirm", RECEIVED) ", " LATEST("", "dispute", FIGURE) ", " LATEST(
             "AND a.sealed = 0", "confirm",
             RECEIVED) ", " LATEST("AND a.sealed = 0", "dispute",
                                   FIGURE) " FROM flows f WHERE f.id = ?1 AND f.superseded_by IS "
                                           "NULL",
+    /* the stored row's columns named with their table: PostgreSQL's upsert wants it */
     [T_FIRST_ADD] = "INSERT INTO flow_first VALUES(?1, CASE WHEN ?2 = 0 THEN ?3 END, ?3) "
-                    "ON CONFLICT(pledge) DO UPDATE SET first_all = coalesce(min(first_all, "
-                    "excluded.first_all), first_all, excluded.first_all), first_pub = "
-                    "coalesce(min(first_pub, excluded.first_pub), first_pub, excluded.first_pub)",
+                    "ON CONFLICT(pledge) DO UPDATE SET first_all = coalesce(min(flow_first."
+                    "first_all, excluded.first_all), flow_first.first_all, excluded.first_all), "
+                    "first_pub = coalesce(min(flow_first.first_pub, excluded.first_pub), "
+                    "flow_first.first_pub, excluded.first_pub)",
     [T_FIRST_REDO] = "UPDATE flow_first SET first_all = (SELECT min(date) FROM flow_live WHERE "
                      "pledge = ?1 AND stage IN " DELIVERED "), first_pub = (SELECT min(date) FROM "
                      "flow_live WHERE pledge = ?1 AND sealed = 0 AND stage IN " DELIVERED ") "
                      "WHERE pledge = ?1",
     [T_RFIRST_ADD] = "INSERT INTO flow_rfirst VALUES(?1, ?2, ?3) ON CONFLICT(reader, pledge) "
-                     "DO UPDATE SET first = min(first, excluded.first)",
+                     "DO UPDATE SET first = min(flow_rfirst.first, excluded.first)",
     [T_RFIRST_DEL] = "DELETE FROM flow_rfirst WHERE reader = ?1 AND pledge = ?2",
     [T_RFIRST_REDO] = "INSERT INTO flow_rfirst SELECT ?1, ?2, d FROM (SELECT min(date) AS d FROM "
                       "flow_live WHERE pledge = ?2 AND sealed = 1 AND author <> ?1 AND readers IS "
                       "NOT NULL AND instr(readers, '\"' || ?1 || '\"') > 0 AND stage IN " DELIVERED
-                      ") WHERE d IS NOT NULL",
+                      ") AS m WHERE d IS NOT NULL",
     [T_CSUMS_GET] =
         "SELECT n, nrep, nca, nda, ncp, ndp, rep, ca, da, cp, dp FROM flow_csums WHERE "
         "g = ?1 AND author = ?2 AND key = ?3 AND sealed = ?4 AND stage = ?5 AND cto = ?6",

@@ -25,7 +25,7 @@
 static const char *vis(const wl_flows_who *w, int live)
 {
     if (w->all)
-        return "1";
+        return "1 = 1"; /* not "1": PostgreSQL wants a boolean */
     if (w->member == NULL)
         return live ? "l.sealed = 0" : "f.sealed = 0";
     return live ? "(l.sealed = 0 OR l.author = ?1 OR (l.readers IS NOT NULL AND "
@@ -220,7 +220,7 @@ wl_rc wl_store_flow_answers(wl_store *s, const char *flow, int see_sealed, int l
     wl_rc rc;
     if (wl_fmt(sql, sizeof sql,
                "SELECT * FROM (SELECT rowid, idx, kind, received, date, reason, sealed FROM "
-               "flow_answers WHERE flow = ?1%s ORDER BY rowid DESC LIMIT %u) ORDER BY rowid",
+               "flow_answers WHERE flow = ?1%s ORDER BY rowid DESC LIMIT %u) AS a ORDER BY rowid",
                see_sealed ? "" : " AND sealed = 0", latest ? 1u : WL_FLOWS_ANSWERS_MAX) != WL_OK)
         return WL_ERR_TOO_LARGE;
     if ((rc = prep(s, NULL, sql, &st)) != WL_OK)
@@ -509,7 +509,8 @@ wl_rc wl_store_flows_days(wl_store *s, const wl_flows_who *who, const char *to, 
               "currency <> ?2 AND n > 0 ORDER BY 1, 2"
             : "SELECT currency, day, sum(n) FROM (SELECT currency, day, n FROM flow_days WHERE "
               "author = '' AND sealed = 0 AND currency <> ?2 UNION ALL SELECT currency, day, n "
-              "FROM flow_days WHERE author = ?1 AND sealed > 0 AND currency <> ?2) GROUP BY 1, 2 "
+              "FROM flow_days WHERE author = ?1 AND sealed > 0 AND currency <> ?2) AS d GROUP BY "
+              "1, 2 "
               "HAVING sum(n) > 0",
         &st);
     if (rc != WL_OK)
@@ -635,7 +636,7 @@ wl_rc wl_store_rates_each(wl_store *s, const char *to, size_t max, wl_rate_fn fn
 {
     wl_st *st = NULL;
     wl_rc rc = prep(s, NULL,
-                    "SELECT date, cfrom, cto, rate, idx FROM rates WHERE ?2 IS NULL OR cto = ?2 "
+                    "SELECT date, cfrom, cto, rate, idx FROM rates WHERE cto = ?2 OR ?2 IS NULL "
                     "ORDER BY cfrom, cto, date LIMIT ?1",
                     &st);
     if (rc != WL_OK)

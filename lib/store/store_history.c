@@ -25,7 +25,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_PARTS] = "SELECT part, max(parts), min(idx), min(file) FROM history "
                 "WHERE source = ?1 AND release = ?2 GROUP BY part ORDER BY part",
     [Q_EVENTS] = "SELECT idx, event FROM history WHERE source = ?1 AND release = ?2"
-                 " AND (?3 IS NULL OR date_end >= ?3) AND (?4 IS NULL OR date_start <= ?4)"
+                 " AND (date_end >= ?3 OR ?3 IS NULL) AND (date_start <= ?4 OR ?4 IS NULL)"
                  " AND (?5 = 0 OR (lat BETWEEN ?6 AND ?7 AND lon BETWEEN ?8 AND ?9))"
                  " AND (?10 = 0 OR type = ?10)"
                  " ORDER BY date_start, id LIMIT ?11 OFFSET ?12",
@@ -184,7 +184,7 @@ wl_rc wl_store_history_events(wl_store *s, const wl_store_history_query *x, wl_s
     for (int i = 0; i < 4; i++)
         wl_st_bind_double(st, 6 + i, box[i]);
     wl_st_bind_int(st, 10, x->type);
-    wl_st_bind_int64(st, 11, x->limit > INT64_MAX ? -1 : (int64_t)x->limit);
+    wl_st_bind_int64(st, 11, x->limit > INT64_MAX ? INT64_MAX : (int64_t)x->limit); /* not -1 */
     bind_u64(st, 12, x->offset);
     WALK(st, fn(ctx, (uint64_t)wl_st_col_int64(st, 0), (const char *)wl_st_col_text(st, 1)));
     return rc;

@@ -15,13 +15,13 @@ static const char *const sql[Q_COUNT] = {
               " author = excluded.author, type = excluded.type, listed = excluded.listed,"
               " delisted = excluded.delisted, body = excluded.body",
     [Q_LIST] = "SELECT source, subject, idx, first, author, type, listed, delisted, body"
-               " FROM designations WHERE (?1 IS NULL OR source = ?1)"
+               " FROM designations WHERE (source = ?1 OR ?1 IS NULL)"
                " AND (source > ?2 OR (source = ?2 AND subject > ?3))"
                " ORDER BY source, subject LIMIT ?4",
     [Q_SNAP] = "INSERT INTO pressure_snapshots(idx, author, list, file, date, body)"
                " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_LATEST] = "SELECT idx, file, date FROM pressure_snapshots WHERE list = ?1"
-                 " AND (?2 IS NULL OR file = ?2) ORDER BY idx DESC LIMIT 1",
+                 " AND (file = ?2 OR ?2 IS NULL) ORDER BY idx DESC LIMIT 1",
     [Q_EXISTS] = "SELECT 1 FROM designations WHERE source = ?1 AND subject = ?2",
     [Q_DEC_PUT] = "INSERT INTO pressure_decisions(a_list, a_subject, b_list, b_subject, idx,"
                   " author, same, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -34,7 +34,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_LAST] = "SELECT (SELECT coalesce(max(idx), 0) FROM designations),"
                " (SELECT coalesce(max(idx), 0) FROM pressure_decisions)",
     [Q_SNAPS] = "SELECT idx, author, list, file, date, body FROM pressure_snapshots"
-                " WHERE (?1 IS NULL OR list = ?1) ORDER BY list, idx",
+                " WHERE (list = ?1 OR ?1 IS NULL) ORDER BY list, idx",
 };
 const wl_sq_family wl_sq_pressure = {sql, Q_COUNT};
 

@@ -30,15 +30,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_SEALED_DUE] = "SELECT commitment FROM sealed WHERE envelope IS NULL AND batch <= ?1 "
                      "ORDER BY commitment",
     [Q_SEALED_DONE] = "UPDATE sealed SET envelope = ?2 WHERE commitment = ?1",
-    /* a pledge's only: the column holds every kind's sealed id (a flow's too); the content's
-     * third line is its kind (header, origin, kind: neither of the first two holds a newline) */
-    [Q_SEALED_OWNER] = "SELECT author FROM (SELECT author, substr(c, instr(c, char(10)) + 1) AS r"
-                       " FROM (SELECT author, CAST(content AS TEXT) AS c FROM sealed"
-                       " WHERE pledge = ?1)) WHERE substr(r, instr(r, char(10)) + 1, 7) ="
-                       " 'pledge' || char(10) LIMIT 1",
+    /* the column holds every kind's sealed id (a flow's too): pledge_author checks the kind */
+    [Q_SEALED_OWNER] = "SELECT author, content FROM sealed WHERE pledge = ?1",
     [Q_SEALED_ABOUT] = "SELECT commitment FROM sealed WHERE subject = ?1 ORDER BY rowid",
     [Q_SEALED_MINE] = "SELECT commitment FROM sealed WHERE (author = ?1 OR subject = ?1) AND "
-                      "(?2 IS NULL OR rowid > (SELECT rowid FROM sealed WHERE commitment = ?2)) "
+                      "(rowid > (SELECT rowid FROM sealed WHERE commitment = ?2) OR ?2 IS NULL) "
                       "ORDER BY rowid",
     [Q_SEALED_EACH] = "SELECT rowid, author, content, received FROM sealed WHERE rowid > ?1 AND "
                       "(pledge IS NOT NULL OR subject IS NULL) ORDER BY rowid",
@@ -155,6 +151,23 @@ wl_rc wl_store_sealed_by_id(wl_store *s, const char *id, wl_sealed_rec *r)
     return n == 0 ? WL_ERR_NOT_FOUND : wl_store_sealed_get(s, c, r);
 }
 
+/*
+ * 1 if sealed content (n bytes at p) is a pledge's: its third line is its kind (header,
+ * origin, kind: neither of the first two holds a newline). A line missing is read as
+ * SQLite's instr() did (0: from the start).
+ */
+static int content_is_pledge(const char *p, size_t n)
+{
+    for (int line = 0; line < 2; line++) {
+        const char *nl = p ? memchr(p, '\n', n) : NULL;
+        if (nl) {
+            n -= (size_t)(nl + 1 - p);
+            p = nl + 1;
+        }
+    }
+    return n >= 7 && memcmp(p, "pledge\n", 7) == 0;
+}
+
 wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
 {
     wl_st *st = stmt(s, Q_SEALED_OWNER);
@@ -163,10 +176,10 @@ wl_rc wl_store_pledge_author(wl_store *s, const char *pledge, char author[65])
     author[0] = '\0';
     wl_st_bind_text(st, 1, pledge, -1);
     rc = wl_st_step(st);
-    if (rc == WL_DB_ROW)
+    if (rc == WL_DB_ROW && content_is_pledge(wl_st_col_blob(st, 1), (size_t)wl_st_col_bytes(st, 1)))
         col_str(st, 0, author, 65);
     else
-        ret = no_row(rc);
+        ret = no_row(rc == WL_DB_ROW ? WL_DB_DONE : rc);
     wl_st_reset(st);
     return ret;
 }

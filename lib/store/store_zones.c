@@ -4,6 +4,8 @@
  * one row per zone.set entry, the versions of the deal's zones and protected
  * sites. A zone's current version is its row of the highest index.
  */
+#include <jansson.h>
+
 #include "store/store_int.h"
 
 enum { Q_PUT, Q_AT, Q_CURRENT, Q_ALL_CURRENT, Q_VERSIONS, Q_READER, Q_GEN, Q_COUNT };
@@ -18,10 +20,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_ALL_CURRENT] = "SELECT " COLS " FROM zones z WHERE version = "
                       "(SELECT max(version) FROM zones WHERE id = z.id) ORDER BY id",
     [Q_VERSIONS] = "SELECT " COLS " FROM zones WHERE id = ?1 ORDER BY version",
-    /* a party of a deal version whose zones name the entry */
-    [Q_READER] = "SELECT 1 FROM deal_parties p JOIN deal_versions v ON v.deal = p.deal AND "
-                 "v.version = p.version, json_each(v.body, '$.zones') z "
-                 "WHERE p.member = ?1 AND z.value = ?2 LIMIT 1",
+    /* the bodies of the deal versions the member is a party of (their zones: read in C,
+     * SQLite's json_each and PostgreSQL's JSON functions differ) */
+    [Q_READER] = "SELECT v.body FROM deal_parties p JOIN deal_versions v ON v.deal = p.deal AND "
+                 "v.version = p.version WHERE p.member = ?1",
     [Q_GEN] = "SELECT coalesce(max(idx) + 1, 0) FROM zones",
 };
 const wl_sq_family wl_sq_zones = {sql, Q_COUNT};
@@ -123,19 +125,40 @@ wl_rc wl_store_zone_versions(wl_store *s, const char *id, wl_store_zone_fn fn, v
     return walk(st, fn, ctx, &n);
 }
 
+/* 1 if the deal version's body (JSON) lists idx in its "zones"; -1 if it is not JSON. */
+static int body_names_zone(const char *body, size_t len, uint64_t idx)
+{
+    json_t *root = json_loadb(body, len, 0, NULL), *zones, *z;
+    size_t i;
+    int found = 0;
+    if (root == NULL)
+        return -1;
+    zones = json_object_get(root, "zones");
+    json_array_foreach(zones, i, z)
+    {
+        if (json_is_integer(z) && json_integer_value(z) >= 0 &&
+            (uint64_t)json_integer_value(z) == idx)
+            found = 1;
+    }
+    json_decref(root);
+    return found;
+}
+
 wl_rc wl_store_zone_deal_party(wl_store *s, const char *member, uint64_t idx, bool *yes)
 {
     wl_st *st = stmt(s, Q_READER);
-    int r;
+    int r, found = 0;
     *yes = false;
     if (idx > INT64_MAX)
         return WL_OK;
     wl_st_bind_text(st, 1, member, -1);
-    wl_st_bind_int64(st, 2, (int64_t)idx);
-    r = wl_st_step(st);
-    *yes = r == WL_DB_ROW;
+    while (!found && (r = wl_st_step(st)) == WL_DB_ROW)
+        found = body_names_zone(wl_st_col_blob(st, 0), (size_t)wl_st_col_bytes(st, 0), idx);
     wl_st_reset(st);
-    return r == WL_DB_ROW || r == WL_DB_DONE ? WL_OK : map_rc(r);
+    if (found < 0)
+        return WL_ERR_CORRUPT; /* a stored body that is not JSON */
+    *yes = found == 1;
+    return found || r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 wl_rc wl_store_zones_generation(wl_store *s, uint64_t *gen)

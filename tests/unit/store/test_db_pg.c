@@ -24,6 +24,7 @@
 
 #include "store/db.h"
 #include "store/db_pg.h"
+#include "store/store.h"
 #include "testdb.h"
 #include "willing/wl.h"
 
@@ -41,7 +42,7 @@ static void xlate(const char *sql, int guard, const char *want, int np, int flag
     assert_int_equal(f, flags);
     if (f & WL_PG_GUARD_ROWS)
         assert_int_equal(r, rows);
-    wl_free(out);
+    free(out);
 }
 
 static void test_translate(void **state)
@@ -93,6 +94,20 @@ static void test_translate(void **state)
           0, 0, 0);
     xlate("CREATE INDEX IF NOT EXISTS i ON t(text, id) WHERE text IS NOT NULL", 1,
           "CREATE INDEX IF NOT EXISTS i ON t(text, id) WHERE text IS NOT NULL", 0, 0, 0);
+    /* SQLite's index hints dropped */
+    xlate("SELECT f.id FROM flows f INDEXED BY flows_by_pledge WHERE 1 = 1", 1,
+          "SELECT f.id FROM flows f  WHERE 1 = 1", 0, 0, 0);
+    xlate("SELECT id FROM flows NOT INDEXED WHERE id = ?1", 1,
+          "SELECT id FROM flows  WHERE id = $1", 1, 0, 0);
+    {
+        int saves, releases;
+        wl_pg_savepoints("ROLLBACK TO wl_sp; RELEASE wl_sp", &saves, &releases);
+        assert_int_equal(saves, 0);
+        assert_int_equal(releases, 1);
+        wl_pg_savepoints(" SAVEPOINT a; SELECT 'SAVEPOINT b'", &saves, &releases);
+        assert_int_equal(saves, 1);
+        assert_int_equal(releases, 0);
+    }
     /* transactions, and several statements at once */
     xlate("BEGIN IMMEDIATE", 0, "BEGIN", 0, 0, 0);
     xlate("BEGIN DEFERRED", 0, "BEGIN ISOLATION LEVEL REPEATABLE READ", 0, 0, 0);
@@ -506,6 +521,69 @@ static void test_services(void **state)
     wl_db_close(db);
 }
 
+static wl_rc no_designation(void *ctx, const wl_store_designation *d)
+{
+    (void)ctx;
+    (void)d;
+    return WL_ERR_INTERNAL; /* none stored */
+}
+
+static wl_rc no_rate(void *ctx, const char *date, const char *from, const char *to, int64_t rate,
+                     uint64_t idx)
+{
+    (void)ctx, (void)date, (void)from, (void)to, (void)rate, (void)idx;
+    return WL_ERR_INTERNAL;
+}
+
+/* The store's SQL that needed a portable form for PostgreSQL, through store.h. */
+static void test_store_on_pg(void **state)
+{
+    wl_store *s = NULL;
+    char why[256] = "", author[65];
+    wl_sealed_rec r;
+    uint8_t out[4][32];
+    size_t n = 9;
+    int64_t drawn = 0;
+    (void)state;
+    if (wl_store_open_why(wl_test_db("store"), 1, &s, why, sizeof why) != WL_OK)
+        fail_msg("the store on PostgreSQL: %s", why);
+    /* a savepoint outside a transaction begins one, and its release commits it (SQLite's way) */
+    assert_int_equal(wl_store_savepoint(s), WL_OK);
+    assert_true(wl_store_in_transaction(s));
+    assert_int_equal(wl_store_instrument_drawn_set(s, "i1", 5), WL_OK);
+    assert_int_equal(wl_store_instrument_drawn_set(s, "i1", 7), WL_OK); /* an upsert */
+    assert_int_equal(wl_store_release(s), WL_OK);
+    assert_false(wl_store_in_transaction(s));
+    assert_int_equal(wl_store_instrument_drawn(s, "i1", &drawn), WL_OK);
+    assert_int_equal(drawn, 7);
+    /* a pledge's author: the kind is the sealed content's third line */
+    memset(&r, 0, sizeof r);
+    memset(r.commitment, 1, 32);
+    snprintf(r.author, sizeof r.author, "gb");
+    r.content = (char *)"willing.sealed/v1\nexample.org\npledge\n{}";
+    r.content_len = strlen(r.content);
+    r.readers = (char *)"[]";
+    snprintf(r.pledge, sizeof r.pledge, "p1");
+    assert_int_equal(wl_store_sealed_put(s, &r), WL_OK);
+    memset(r.commitment, 2, 32);
+    r.content = (char *)"willing.sealed/v1\nexample.org\nflow\n{}";
+    r.content_len = strlen(r.content);
+    snprintf(r.pledge, sizeof r.pledge, "f1");
+    assert_int_equal(wl_store_sealed_put(s, &r), WL_OK);
+    assert_int_equal(wl_store_pledge_author(s, "p1", author), WL_OK);
+    assert_string_equal(author, "gb");
+    assert_int_equal(wl_store_pledge_author(s, "f1", author), WL_ERR_NOT_FOUND);
+    assert_string_equal(author, "");
+    /* a NULL parameter tested before its typed use */
+    assert_int_equal(wl_store_sealed_mine(s, "gb", NULL, out, 4, &n), WL_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(wl_store_sealed_mine(s, "gb", out[0], out, 4, &n), WL_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(wl_store_designations(s, NULL, "", "", 10, no_designation, NULL), WL_OK);
+    assert_int_equal(wl_store_rates_each(s, NULL, 10, no_rate, NULL), WL_OK);
+    wl_store_close(s);
+}
+
 /* WILLING_TEST_PG's server, or one scripts/pg-test.sh starts for this run; a fresh database. */
 static int setup(void **state)
 {
@@ -555,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_scan_and_step),
         cmocka_unit_test(test_cell_read),
         cmocka_unit_test(test_services),
+        cmocka_unit_test(test_store_on_pg),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
