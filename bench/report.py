@@ -156,6 +156,42 @@ TARGETS = [
                "", lambda r, k=key: f"{r[k]['normal_client_under_attack']['failed']} of "
                                     f"{r[k]['normal_client_under_attack']['requests']}"),
       )],
+    # issue 13: beyond one machine (bench/issue13.sh): a bulk-loaded log of 10 M entries, its
+    # mirror on nginx, PostgreSQL
+    Target("beyond", "big_serve.after_proofs.rss_kib", operator.lt, 64,
+           "at 10 M entries (bulk-loaded, `willing-bulkload`): daemon resident memory {limit}",
+           "MiB",
+           lambda r: f"**{r['big_serve']['after_proofs']['rss_kib'] / 1024:.1f} MiB** after 10 s "
+                     f"of proofs (peak {r['big_serve']['after_proofs']['hwm_kib'] / 1024:.1f} "
+                     f"MiB; {r['big_serve']['started']['rss_kib'] / 1024:.1f} MiB just started) "
+                     f"at {n(r['big_serve']['size'])} entries; the log loaded in "
+                     f"{r['big_load']['seconds']:.0f} s ({n(r['big_load']['entries_per_s'])} "
+                     f"entries/s, {r['big_load']['db_bytes'] / 2**30:.1f} GiB)",
+           scale=1 / 1024),
+    Target("beyond", "big_serve.proof_single_ms.p99", operator.lt, 1,
+           "at 10 M entries: one proof, p99 {limit} (one keep-alive client)", "ms",
+           lambda r: f"p50 {r['big_serve']['proof_single_ms']['p50']:.2f} ms, **p99 "
+                     f"{r['big_serve']['proof_single_ms']['p99']:.2f} ms**; 64 connections "
+                     f"(wrk): {n(r['big_serve']['proofs']['requests_per_s'])} req/s"),
+    Target("beyond", "big_verify_tiles.entries_per_s", operator.ge, 1e6,
+           "the mirror of it (`willing mirror --db`) served by nginx, audited by `verify "
+           "--tiles-only` (tiles and root): {limit}", "entries/s",
+           lambda r: f"**{n(r['big_verify_tiles']['entries_per_s'])} entries/s** "
+                     f"({r['big_verify_tiles']['command_seconds']:.2f} s for "
+                     f"{n(r['big_verify_tiles']['size'])} entries, the command from start to "
+                     f"verdict); the mirror written in {r['big_mirror']['seconds']:.0f} s "
+                     f"({n(r['big_mirror']['files'])} files)"),
+    Target("beyond", "appends_pg.entries_per_s", operator.ge, 8000,
+           "durable appends on the local PostgreSQL, 1 entry per POST, 64 keep-alive clients: "
+           "{limit}", "entries/s",
+           lambda r: f"**{n(r['appends_pg']['entries_per_s'])} entries/s**, p50 "
+                     f"{r['appends_pg']['p50_ms']:.1f} ms, p99 {r['appends_pg']['p99_ms']:.1f} "
+                     f"ms; the daemon used {r['appends_pg']['server_cpu_share'] * 100:.0f} % of "
+                     f"the cores"),
+    Target("beyond", "failover_ms", operator.lt, 5000,
+           "fail-over: the writer killed with -9, a standby on the same PostgreSQL database "
+           "acknowledges a write {limit}", "ms",
+           lambda r: f"**{n(r['failover_ms'])} ms** (kill to the first acknowledged append)"),
     # issue 3: the coalition register
     Target("register", "clearing.seconds", operator.lt, 1,
            "clearing 100,000 pledges with random conditions {limit} (`willing-clearbench`)", "s",
@@ -362,6 +398,7 @@ SECTIONS = [
     ("deal", "The deal (issue 10)"),
     ("monitor", "Monitors' reports (issue 11)"),
     ("pressure", "Economic pressure: screening (issue 12)"),
+    ("beyond", "Beyond one machine (issue 13)"),
 ]
 # keys of results.json the text below reads beside the targets' own
 USED = {"limits", "cpu", "done", "commit", "date", "worktree_clean", "clearing_20_members",
@@ -370,7 +407,7 @@ USED = {"limits", "cpu", "done", "commit", "date", "worktree_clean", "clearing_2
         "serve_hwm_kib", "serve_rss_after_start_kib", "verify", "verify_replay_entries_per_s",
         "verify_one_thread", "verify_one_thread_entries_per_s",
         "sealed_appends", "sealed", "sealed_signed_requests", "coverage_seed",
-        "proof_single_ms", "slow_attack_serve_rss_kib"}
+        "proof_single_ms", "slow_attack_serve_rss_kib", "big_load", "big_mirror"}
 
 
 def derive(r):

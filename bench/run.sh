@@ -8,7 +8,10 @@
 # docs/PERFORMANCE.md from that one run. Bounded: well under 45 minutes on 2
 # cores, ten of them the WAL soak.
 # Usage: bench/run.sh BUILD_DIR   (env: BENCH_ENTRIES, default 1000000;
-# BENCH_SOAK_SECONDS, default 600: the WAL soak's length)
+# BENCH_SOAK_SECONDS, default 600: the WAL soak's length; BENCH_BIG_ENTRIES, default
+# 10000000: the bulk-loaded log's size; BENCH_PG_COUNT, default 100000: appends on
+# PostgreSQL; BENCH_ONLY=big|pg: that section of bench/issue13.sh alone; BENCH_PORTS=LO-HI
+# and BENCH_PG_PORTS=LO-HI: the ports to use)
 set -euo pipefail
 B=$(readlink -f "${1:-build}")
 W=$B/willing
@@ -27,10 +30,18 @@ emit commit "\"$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)\""
 emit worktree_clean "$([ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)"
 emit date "\"$(date -u '+%Y-%m-%d %H:%M UTC')\""
 PIDS=()
-trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done' EXIT
-# new_port: a free loopback port as P, its URL as URL
+trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; pg_stop' EXIT
+# new_port: a free loopback port as P (in BENCH_PORTS=LO-HI if set), its URL as URL
 new_port() {
-  P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  P=$(python3 -c '
+import socket,sys
+lo,hi=(int(x) for x in sys.argv[1].split("-")) if sys.argv[1] else (0,0)
+for p in range(lo,hi+1):
+    s=socket.socket()
+    try: s.bind(("127.0.0.1",p)); s.close(); print(p); break
+    except OSError: s.close()
+else:
+    s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' "${BENCH_PORTS:-}")
   URL=http://127.0.0.1:$P
 }
 # serve DB [ARGS...]: `willing serve` of DB on $P with ARGS, its pid SPID (killed on exit),
@@ -67,6 +78,16 @@ unit={"us":0.001,"ms":1,"s":1000}[lat.group(2)]
 non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",t)
 print("{\"requests_per_s\":%.*f,\"mean_latency_ms\":%.3f,\"non_2xx\":%d}" % (int(sys.argv[1]),rps,float(lat.group(1))*unit,int(non2xx.group(1)) if non2xx else 0))' "${1:-0}"
 }
+
+# issue 13's sections (big_section, pg_section, proof_single); BENCH_ONLY=big|pg runs one alone
+source "$ROOT/bench/issue13.sh"
+if [ -n "${BENCH_ONLY:-}" ]; then
+  "${BENCH_ONLY}_section"
+  echo "  \"done\": true" >>"$R"
+  echo "}" >>"$R"
+  python3 -c "import json; json.load(open('$R'))" && echo "results: $R"
+  exit 0
+fi
 
 echo "== machine limits"
 emit limits "$("$B/willing-limits" "$OUT")"
@@ -280,32 +301,12 @@ request = function()
   return wrk.format("GET", "/log/tile/0/" .. s)
 end
 LUA
-cat >"$OUT/proofs.lua" <<'LUA'
-local n = tonumber(os.getenv("SIZE"))
-request = function()
-  return wrk.format("GET", string.format("/api/v1/proof/inclusion?index=%d&size=%d", math.random(0, n - 1), n))
-end
-LUA
+proofs_lua "$OUT/proofs.lua"
 c0=$(cpu_ticks "$SPID")
 emit tiles "$(NTILES=$((size / 256)) wrk -t2 -c64 -d10s -s "$OUT/tiles.lua" "$URL" | wrkjson)"
 emit proofs "$(SIZE=$size wrk -t2 -c64 -d10s -s "$OUT/proofs.lua" "$URL" | wrkjson)"
 emit checkpoint_reads "$(wrk -t2 -c64 -d5s "$URL/log/checkpoint" | wrkjson)"
-emit proof_single_ms "$(python3 - "$URL" "$size" <<'PY'
-import random,sys,time,http.client
-url,size=sys.argv[1],int(sys.argv[2])
-host,port=url[7:].split(":")
-c=http.client.HTTPConnection(host,int(port))
-ts=[]
-for _ in range(500):
-    i=random.randrange(size)
-    t=time.perf_counter()
-    c.request("GET","/api/v1/proof/inclusion?index=%d&size=%d"%(i,size))
-    r=c.getresponse(); r.read()
-    ts.append((time.perf_counter()-t)*1000)
-ts.sort()
-print('{"p50":%.3f,"p99":%.3f}'%(ts[250],ts[495]))
-PY
-)"
+emit proof_single_ms "$(proof_single "$URL" "$size")"
 emit serve_rss_kib "$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)"
 emit serve_hwm_kib "$(awk '/VmHWM/ {print $2}' /proc/$SPID/status)"
 
@@ -430,6 +431,8 @@ print(json.dumps({"seconds": soak, "samples": len(s), "wal_max_bytes": max(wal),
 PY
 )"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
+big_section
+pg_section
 echo "  \"done\": true" >>"$R"
 echo "}" >>"$R"
 python3 -c "import json; json.load(open('$R'))" && echo "results: $R"

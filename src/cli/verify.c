@@ -77,7 +77,7 @@ typedef struct {
     size_t nkeys;
     const char *vkey, *state;
     unsigned threads;
-    bool full, progress;
+    bool full, progress, tiles_only;
     long quorum; /* -1: all the witnesses given */
 } verify_opts;
 
@@ -92,6 +92,8 @@ static int verify_opt(void *ctx, int ch, const char *arg)
         v->full = true;
     } else if (ch == 'P') {
         v->progress = true;
+    } else if (ch == 'T') {
+        v->tiles_only = true;
     } else if (ch == 't') {
         char *end;
         unsigned long n = strtoul(arg, &end, 10);
@@ -187,10 +189,15 @@ static int save_replay(wl_replay *r, const char *statep)
 static int run_verify(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"vkey", required_argument, NULL, 'k'},  {"witness", required_argument, NULL, 'w'},
-        {"state", required_argument, NULL, 's'}, {"threads", required_argument, NULL, 't'},
-        {"full", no_argument, NULL, 'F'},        {"quorum", required_argument, NULL, 'q'},
-        {"progress", no_argument, NULL, 'P'},    {NULL, 0, NULL, 0},
+        {"vkey", required_argument, NULL, 'k'},
+        {"witness", required_argument, NULL, 'w'},
+        {"state", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"full", no_argument, NULL, 'F'},
+        {"quorum", required_argument, NULL, 'q'},
+        {"progress", no_argument, NULL, 'P'},
+        {"tiles-only", no_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0},
     };
     wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
     uint8_t verified[1 + WL_CLI_WITNESSES_MAX];
@@ -198,7 +205,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     size_t nkeys;
     const char *vkey, *statep;
     bool json_out, resume = false;
-    verify_opts vo = {keys, 1, NULL, NULL, 0, false, false, -1};
+    verify_opts vo = {keys, 1, NULL, NULL, 0, false, false, false, -1};
     cli_common c;
     char base[1024], url[1200], err[512], spath[2200], rpath[2300], prev_msg[1200];
     char was[300], now[300];
@@ -227,6 +234,11 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     ret = 1;
     if (vkey == NULL || optind != argc - 1)
         return cli_cmd_usage(stderr, self);
+    if (vo.tiles_only && statep != NULL) {
+        fprintf(stderr, "verify: --tiles-only replays no entry: it cannot keep an audit to go on "
+                        "from (--state)\n");
+        return 2;
+    }
     if (vo.quorum > (long)nkeys - 1) {
         fprintf(stderr, "verify: --quorum %ld is more than the %zu --witness keys given\n",
                 vo.quorum, nkeys - 1);
@@ -329,6 +341,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     v.size = cp.size;
     v.threads = vo.threads ? vo.threads : cores();
     v.progress = vo.progress || isatty(2);
+    v.tiles_only = vo.tiles_only;
     v.r = &r;
     if (resume) {
         v.tree = prev.tree;
@@ -401,6 +414,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                                       (json_int_t)(vo.quorum < 0 ? nkeys - 1 : (size_t)vo.quorum),
                                       "witnesses", (json_int_t)(nkeys - 1), "cosigned",
                                       (json_int_t)json_array_size(ws)));
+        json_object_set_new(o, "tiles_only", json_boolean(v.tiles_only));
         t = json_dumps(o, JSON_COMPACT);
         printf("%s\n", t);
         free(t);
@@ -411,8 +425,12 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
         for (size_t i = 1; i < nkeys; i++)
             if (verified[i])
                 printf(", cosigned by %s at %llu", keys[i].name, (unsigned long long)times[i]);
-        printf("; %llu entries fetched and %llu replayed with their signatures",
-               (unsigned long long)v.fetched, (unsigned long long)v.replayed);
+        if (v.tiles_only)
+            printf("; tiles only: %llu leaf hashes read from the tiles, no entry fetched",
+                   (unsigned long long)v.fetched);
+        else
+            printf("; %llu entries fetched and %llu replayed with their signatures",
+                   (unsigned long long)v.fetched, (unsigned long long)v.replayed);
         if (v.from > 0)
             printf(" (resumed from size %llu)", (unsigned long long)v.from);
         printf(", every tile and the root recomputed; consistent with size %llu seen before\n",
@@ -431,7 +449,7 @@ out:
 static const cli_cmd verify_cmd = {
     NULL, "verify",
     "URL --vkey KEY [--witness VKEY]... [--quorum K] [--state FILE [--full]] [--threads N] "
-    "[--progress] [--json]",
+    "[--tiles-only] [--progress] [--json]",
     "Audits the log at URL end to end with the log's verifier key KEY (from\n"
     "`willing init`, obtained out of band): checkpoint signature and witness\n"
     "cosignatures, every entry and its author's signature, every tile and the root,\n"
@@ -452,6 +470,10 @@ static const cli_cmd verify_cmd = {
     "  --full           with --state: audit every entry again (and keep the result)\n"
     "  --threads N      check entries on N threads (default: one per core); the\n"
     "                   verdict is the same for any N\n"
+    "  --tiles-only     audit the tree alone: the leaf hashes from the level-0\n"
+    "                   tiles, every tile above and the root recomputed from them,\n"
+    "                   the checkpoint's signature and consistency checked; no\n"
+    "                   entry is fetched or replayed (a mirror's quick audit)\n"
     "  --progress       entries/s on stderr (default when stderr is a terminal)\n"
     "  --json           print the verdict as JSON (with fetched, replayed, resumed_from)\n",
     run_verify};

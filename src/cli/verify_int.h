@@ -65,6 +65,7 @@ typedef struct {
     const char *prev_msg;  /* the failure's message then */
     unsigned threads;      /* 1: all on this thread, in line */
     bool progress;         /* entries/s on stderr */
+    bool tiles_only;       /* the leaves from the level-0 tiles: no entry fetched or replayed */
     vtree *tree;
     wl_replay *r;
     /* out */

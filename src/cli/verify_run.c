@@ -148,6 +148,27 @@ static void add_tile(vpipe *p, vslot *s, unsigned level, uint64_t index, unsigne
     t->ok = st == 200 && t->b.len == (size_t)width * 32;
 }
 
+static void add_tiles(vpipe *p, vslot *s, uint64_t b, unsigned w);
+
+/* --tiles-only: the w leaf hashes of bundle b from its level-0 tile, with the tiles above. */
+static void fetch_leaves(vpipe *p, vslot *s, uint64_t b, unsigned w)
+{
+    char path[128];
+    add_tiles(p, s, b, w);
+    for (unsigned i = 0; i < s->ntiles; i++) {
+        const vtile *t = &s->tiles[i];
+        if (t->t.level != 0 || !t->ok)
+            continue;
+        memcpy(s->leaf, t->b.buf, (size_t)w * 32);
+        s->count = w;
+        return;
+    }
+    wl_tile_path(&(wl_tile){0, b, w}, path, sizeof path);
+    snprintf(s->err, sizeof s->err, "cannot fetch the tile %s/log/%s of %u hashes", p->v->base,
+             path, w);
+    s->failed = true;
+}
+
 /* Downloads bundle b into s, with the tiles it completes; a failure is kept in s. */
 static void fetch_slot(vpipe *p, vslot *s, uint64_t b)
 {
@@ -163,6 +184,10 @@ static void fetch_slot(vpipe *p, vslot *s, uint64_t b)
     s->count = 0;
     s->failed = false;
     s->last = b + 1 == p->nb;
+    if (v->tiles_only) {
+        fetch_leaves(p, s, b, w);
+        return;
+    }
     wl_tile_path(&t, path, sizeof path);
     snprintf(url, sizeof url, "%s/log/%s", v->base, path);
     st = cli_http("GET", url, NULL, NULL, 0, &s->b, err, sizeof err);
@@ -189,6 +214,13 @@ static void fetch_slot(vpipe *p, vslot *s, uint64_t b)
         s->failed = true;
         return;
     }
+    add_tiles(p, s, b, w);
+}
+
+/* The tiles bundle b completes (all of the last one's partial tiles when it is the last). */
+static void add_tiles(vpipe *p, vslot *s, uint64_t b, unsigned w)
+{
+    const vrun *v = p->v;
     if (w == 256)
         for (unsigned l = 0; l < 8; l++) {
             uint64_t span = (uint64_t)1 << (8 * l);
@@ -207,6 +239,8 @@ static void fetch_slot(vpipe *p, vslot *s, uint64_t b)
 static void work_slot(vpipe *p, vslot *s, bool full)
 {
     bool waited = false, found;
+    if (p->v->tiles_only)
+        return; /* the leaves came from the tiles: nothing to parse */
     for (unsigned j = 0; j < s->count && !s->failed; j++) {
         const char *bytes = s->b.buf + s->off[j];
         size_t len = s->len[j];
@@ -311,7 +345,7 @@ static int consume(vpipe *p, vslot *s)
                 return 1;
         }
     v->t_tree += now_s() - t1;
-    for (unsigned j = 0; j < s->count; j++) {
+    for (unsigned j = 0; j < s->count && !v->tiles_only; j++) {
         if (s->first + j < v->from)
             continue;
         wl_rc rc;
