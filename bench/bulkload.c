@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * willing-bulkload DB N [MEMBERS]: grows the ledger DB, fresh from `willing
- * init` (its keys DB.operator.key and DB.log.key beside it), to N entries
+ * willing-bulkload DB N [MEMBERS [KEYS]]: grows the ledger DB (a file or a
+ * postgres:// URL), fresh from `willing init`, to N entries
+ * with its keys KEYS.operator.key and KEYS.log.key (KEYS: DB by default, where init puts them)
  * straight through the library, no daemon and no HTTP, for `make bench`'s
  * 10-million-entry log (issue 13). The operator adds MEMBERS members (default
  * 4, b0..b{M-1}, keys from fixed seeds) by their member.add entries, then the
@@ -204,22 +205,22 @@ int main(int argc, char **argv)
     double t0;
     long nc = sysconf(_SC_NPROCESSORS_ONLN);
 
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: willing-bulkload DB N [MEMBERS]\n");
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: willing-bulkload DB N [MEMBERS [KEYS]]\n");
         return 2;
     }
     target = strtoull(argv[2], NULL, 10);
-    if (argc == 4)
+    if (argc >= 4)
         members = (unsigned)strtoul(argv[3], NULL, 10);
     if (members < 1 || members > MAX_MEMBERS)
         return fprintf(stderr, "bulkload: 1 to %u members\n", MAX_MEMBERS), 2;
     nthreads = nc < 1 ? 1 : nc > (long)MAX_THREADS ? MAX_THREADS : (unsigned)nc;
     if (wl_crypto_init() != WL_OK || wl_modules_register() != WL_OK)
         return 1;
-    snprintf(path, sizeof path, "%s.operator.key", argv[1]);
+    snprintf(path, sizeof path, "%s.operator.key", argc == 5 ? argv[4] : argv[1]);
     if (wl_keyfile_read(path, &op) != WL_OK)
         return fprintf(stderr, "bulkload: cannot read %s\n", path), 1;
-    snprintf(path, sizeof path, "%s.log.key", argv[1]);
+    snprintf(path, sizeof path, "%s.log.key", argc == 5 ? argv[4] : argv[1]);
     if (wl_keyfile_read(path, &logk) != WL_OK)
         return fprintf(stderr, "bulkload: cannot read %s\n", path), 1;
     if (wl_store_open(argv[1], 0, &s) != WL_OK || wl_store_meta_get(s, "origin", &org) != WL_OK ||

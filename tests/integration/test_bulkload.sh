@@ -12,14 +12,15 @@ source "$(dirname "$0")/nginx.sh"
 trap 'stop_nginx; cleanup' EXIT
 
 new_ledger bl
-"$BL" "$T/bl.db" 3000 3 >"$T/bl.json" 2>"$T/bl.err"
+DB=$(db_of bl)
+"$BL" "$DB" 3000 3 "$T/bl.db" >"$T/bl.json" 2>"$T/bl.err"
 check "bulkload: 3,000 entries (the genesis, 3 members added, the statements), progress on stderr" \
   sh -c "python3 -c \"import json; o=json.load(open('$T/bl.json')); assert o['entries']==3000, o\" &&
     grep -q 'bulkload: 3000 of 3000 entries' '$T/bl.err'"
 check "  ... refused on a ledger that is not fresh from willing init" \
-  sh -c "! '$BL' '$T/bl.db' 6000 2>'$T/again.err' && grep -q 'holds 3000 entries' '$T/again.err'"
+  sh -c "! '$BL' '$DB' 6000 3 '$T/bl.db' 2>'$T/again.err' && grep -q 'holds 3000 entries' '$T/again.err'"
 check "fsck: the bulk-loaded ledger is sound (every signature, hash, tile and checkpoint)" \
-  "$W" fsck --db "$T/bl.db"
+  "$W" fsck --db "$DB"
 
 start_server bl
 check "the daemon serves it: its checkpoint is the loader's, at 3,000" \
@@ -44,7 +45,7 @@ check "verify --tiles-only refuses --state (it keeps no replay to go on from)" \
     [ \$? -eq 2 ] && grep -q 'tiles-only' '$T/st.err'"
 
 M=$T/mirror
-"$W" mirror --db "$T/bl.db" --to "$M" >/dev/null
+"$W" mirror --db "$DB" --to "$M" >/dev/null
 start_nginx "$M"
 XDG_STATE_HOME=$T/s3 "$W" verify "$NURL" --vkey "$VKEY" --tiles-only >"$T/n.out"
 check "verify --tiles-only audits the mirror served by nginx" \
