@@ -105,19 +105,29 @@ static wl_rc quote(lines *l, wl_st *st, int c)
     }
 }
 
+static int count_column(void *ctx, const char *name)
+{
+    (void)name;
+    ++*(int *)ctx;
+    return WL_DB_OK;
+}
+
 static wl_rc table_lines(wl_store *s, const char *table, int public_only, lines *l)
 {
     char text[200];
     wl_st *st = NULL;
     wl_rc rc = WL_OK;
-    int r;
+    int r, ncols = 0;
+    /* the table's own columns: PostgreSQL's stand-in for SQLite's rowid comes after them */
+    if ((r = wl_db_columns(s->db, table, count_column, &ncols)) != WL_DB_OK)
+        return r == WL_DB_ERROR ? WL_ERR_CORRUPT : map_rc(r);
     snprintf(text, sizeof text, "SELECT * FROM %s%s", table,
              public_only ? " WHERE sealed = 0" : "");
     if ((r = wl_st_prepare(s->db, text, 0, &st)) != WL_DB_OK)
         return r == WL_DB_ERROR ? WL_ERR_CORRUPT : map_rc(r);
     while (rc == WL_OK && (r = wl_st_step(st)) == WL_DB_ROW) {
         size_t start = l->text.len;
-        for (int c = 0; c < wl_st_col_count(st) && rc == WL_OK; c++)
+        for (int c = 0; c < wl_st_col_count(st) && c < ncols && rc == WL_OK; c++)
             if ((rc = c ? put(l, "|", 1) : WL_OK) == WL_OK)
                 rc = quote(l, st, c);
         if (rc == WL_OK)
