@@ -6,7 +6,9 @@
 # bench/out/results.json (with the commit and date of the run) and are
 # summarised on stdout; `python3 bench/report.py bench/out/results.json` writes
 # docs/PERFORMANCE.md from that one run. Bounded: well under 45 minutes on 2
-# cores, ten of them the WAL soak.
+# cores, ten of them the WAL soak, and issue 13's sections (bench/issue13.sh) on top:
+# measured on a shared, overloaded machine, the 10,000,000-entry log 28 minutes (the
+# load 19.5, its mirror 7) and PostgreSQL about 2; less on a quiet one.
 # Usage: bench/run.sh BUILD_DIR   (env: BENCH_ENTRIES, default 1000000;
 # BENCH_SOAK_SECONDS, default 600: the WAL soak's length; BENCH_BIG_ENTRIES, default
 # 10000000: the bulk-loaded log's size; BENCH_PG_COUNT, default 100000: appends on
