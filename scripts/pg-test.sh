@@ -63,8 +63,8 @@ teardown() {
   local dir=$1 h
   h=$(home_of "$dir")
   if [ -f "$h/data/postmaster.pid" ]; then
-    as_server "$BIN/pg_ctl" -D "$h/data" stop -m fast -w -t 60 >/dev/null 2>&1 ||
-      as_server "$BIN/pg_ctl" -D "$h/data" stop -m immediate -w -t 60 >/dev/null 2>&1 || true
+    as_server "$BIN/pg_ctl" -D "$h/data" stop -m fast -w -t 140 >/dev/null 2>&1 ||
+      as_server "$BIN/pg_ctl" -D "$h/data" stop -m immediate -w -t 30 >/dev/null 2>&1 || true
     # a postmaster.pid left means a server still runs (or a stale file: its pid is gone)
     if [ -f "$h/data/postmaster.pid" ]; then
       local pid
