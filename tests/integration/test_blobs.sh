@@ -19,6 +19,8 @@ for m in co:coordinator ua:host uk:member fr:member ob:observer; do new_member "
 DB=$(db_of bl)
 sha() { sha256sum "$1" | cut -c1-64; }
 count() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$DB" "$1"; }
+# of_blob SQL HASH: SQL's one value, its ? bound to the blob's hash (hex): on either engine
+of_blob() { python3 -c 'import wldb,sys; print(wldb.connect(sys.argv[1]).execute(sys.argv[2], (bytes.fromhex(sys.argv[3]),)).fetchone()[0])' "$DB" "$1" "$2"; }
 code() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T/body"; }
 msg() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["message"])' "$T/body"; }
 # sget KEY PATH [curl args]: a GET signed with KEY's member; the answer's headers in $T/headers
@@ -41,7 +43,7 @@ printf 'Draft agreement (illustrative): the text.\n' >"$T/text.txt"
 H=$(sha "$T/text.txt")
 out=$("$W" blob put --server "$URL" --key "$T/uk.key" --media text/plain "$T/text.txt" 2>&1)
 check "blob put prints 'blob HASH', the file's SHA-256" [ "$out" = "blob $H" ]
-check "  ... stored once, private, its uploader uk" [ "$(count "SELECT count(*) || public || uploader || media FROM blobs WHERE hash = x'$H'")" = "10uktext/plain" ]
+check "  ... stored once, private, its uploader uk" [ "$(of_blob "SELECT CAST(count(*) AS TEXT) || max(public) || max(uploader) || max(media) FROM blobs WHERE hash = ?" "$H")" = "10uktext/plain" ]
 check "blob get by its uploader writes the same bytes (-o)" sh -c "'$W' blob get --server '$URL' --key '$T/uk.key' -o '$T/got.txt' $H && cmp -s '$T/text.txt' '$T/got.txt'"
 st=$(sget uk /api/v1/blobs/$H)
 check "GET by its uploader: 200, the bytes, its media type" sh -c "[ $st = 200 ] && cmp -s '$T/text.txt' '$T/body' && [ \"$(header Content-Type)\" = text/plain ]"
@@ -95,7 +97,7 @@ check "the same hash again: 200, as first stored (private, text/plain)" python3 
 import json; o=json.load(open('$T/body'))
 assert '$st'=='200', '$st'
 assert o['public'] is False and o['media']=='text/plain', o"
-check "  ... nothing stored" [ "$(count "SELECT count(*) FROM blobs")$(count "SELECT public || uploader || media FROM blobs WHERE hash = x'$H'")" = "${n0}0uktext/plain" ]
+check "  ... nothing stored" [ "$(count "SELECT count(*) FROM blobs")$(of_blob "SELECT CAST(public AS TEXT) || uploader || media FROM blobs WHERE hash = ?" "$H")" = "${n0}0uktext/plain" ]
 
 # refusals, each with nothing stored
 refused() { # refused DESC STATUS CODE GOT: GOT is "STATUS" of the request just made
