@@ -33,6 +33,7 @@ typedef enum {
     WL_ERR_CORRUPT,     /* stored data fails an integrity check */
     WL_ERR_INTERNAL,    /* a bug: an invariant did not hold */
     WL_ERR_VERSION,     /* made by another version of willing (its schema) */
+    WL_ERR_UNAVAILABLE, /* not now: a standby, or the database server away; retry later */
 } wl_rc;
 
 /* A short stable name for an error code ("invalid", "signature", ...). */

@@ -264,6 +264,13 @@ int wl_db_readonly(wl_db *db)
     return OPS(db)->readonly(db);
 }
 
+int wl_db_writer_lock(wl_db *db, int wait, char *why, size_t cap)
+{
+    if (why && cap)
+        why[0] = '\0';
+    return OPS(db)->writer_lock(db, wait, why, cap);
+}
+
 int wl_db_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name), void *ctx)
 {
     return OPS(db)->columns(db, table, fn, ctx);

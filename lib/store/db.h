@@ -144,6 +144,21 @@ int wl_db_save_copy(wl_db *db, const char *path);
 int wl_db_load_copy(wl_db *dst, wl_db *src);
 int wl_db_check(wl_db *db, int quick, char *why, size_t cap);
 int wl_db_readonly(wl_db *db);
+/*
+ * The one writer's lock, held by this connection until it closes or its
+ * process dies: SQLite an flock on the file "<path>.writer" beside the
+ * database (always granted for "" and ":memory:"); PostgreSQL a
+ * session-level advisory lock (key WL_DB_WRITER_KEY) taken on this very
+ * connection, so the lock and the connection's writes end together (a
+ * connection that holds it is never made again behind the caller's back).
+ * wait: block until it is free; else WL_DB_BUSY while another connection
+ * holds it. On a connection that holds it already: checks that it still does
+ * (WL_DB_IO when the connection, and so the lock, was lost). why (cap bytes,
+ * may be NULL) says what failed.
+ */
+/* PostgreSQL's advisory lock key: "willing-" of "willing-writer", its 8 bytes big-endian */
+#define WL_DB_WRITER_KEY 0x77696c6c696e672dLL
+int wl_db_writer_lock(wl_db *db, int wait, char *why, size_t cap);
 /* A table's columns in order: fn(ctx, name) for each; WL_DB_ERROR if no such table. */
 int wl_db_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name), void *ctx);
 

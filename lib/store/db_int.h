@@ -48,6 +48,7 @@ typedef struct wl_db_ops {
     int (*load_copy)(wl_db *dst, wl_db *src);
     int (*check)(wl_db *db, int quick, char *why, size_t cap);
     int (*readonly)(wl_db *db);
+    int (*writer_lock)(wl_db *db, int wait, char *why, size_t cap);
     int (*columns)(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name), void *ctx);
 } wl_db_ops;
 

@@ -7,10 +7,13 @@
  * transaction's end. docs/internals/store.md has the design.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -24,6 +27,7 @@ typedef struct {
     char cell_table[32], cell_col[32];
     int page_size;
     int wal_tried; /* WAL frames at the last TRUNCATE checkpoint that readers kept waiting */
+    int writer_fd; /* "<path>.writer", flocked: the writer's lock (writer_lock); -1 none */
 } sq_db;
 
 typedef struct {
@@ -129,6 +133,8 @@ static void sq_close(wl_db *d)
     sq_db *s = DB(d);
     if (s->cell)
         sqlite3_blob_close(s->cell);
+    if (s->writer_fd >= 0)
+        close(s->writer_fd); /* the writer's lock goes with it */
     sqlite3_close(s->db);
     wl_free(s);
 }
@@ -141,6 +147,7 @@ int wl_sqlite_open(const char *path, int create, wl_db **out, char *why, size_t 
     if (s == NULL)
         return WL_DB_NOMEM;
     s->ops = &sq_ops;
+    s->writer_fd = -1;
     if (create) {
         /* the ledger file and its WAL are not for other users */
         mode_t old = umask(077);
@@ -447,6 +454,48 @@ static int sq_readonly(wl_db *d)
     return sqlite3_db_readonly(DB(d)->db, "main") == 1;
 }
 
+/*
+ * The writer's lock: an flock on "<path>.writer" (made 0600 if missing), held
+ * by this connection's descriptor of it, so by this connection alone, until it
+ * closes or the process dies. A file without a name ("", ":memory:") has no
+ * other writer.
+ */
+static int sq_writer_lock(wl_db *d, int wait, char *why, size_t cap)
+{
+    sq_db *s = DB(d);
+    const char *path = sqlite3_db_filename(s->db, "main");
+    char *side;
+    size_t n;
+    int fd, r;
+    if (s->writer_fd >= 0 || path == NULL || path[0] == '\0')
+        return WL_DB_OK;
+    n = strlen(path) + sizeof ".writer";
+    if ((side = wl_malloc(n)) == NULL)
+        return WL_DB_NOMEM;
+    snprintf(side, n, "%s.writer", path);
+    fd = open(side, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (why && cap)
+            snprintf(why, cap, "cannot open %s: %s", side, strerror(errno));
+        wl_free(side);
+        return WL_DB_IO;
+    }
+    while ((r = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) != 0 && errno == EINTR)
+        ;
+    if (r != 0) {
+        int busy = errno == EWOULDBLOCK;
+        if (why && cap)
+            snprintf(why, cap, busy ? "%s is locked by another writer" : "cannot lock %s: %s", side,
+                     strerror(errno));
+        close(fd);
+        wl_free(side);
+        return busy ? WL_DB_BUSY : WL_DB_IO;
+    }
+    wl_free(side);
+    s->writer_fd = fd;
+    return WL_DB_OK;
+}
+
 static int sq_columns(wl_db *d, const char *table, int (*fn)(void *ctx, const char *name),
                       void *ctx)
 {
@@ -503,5 +552,6 @@ static const wl_db_ops sq_ops = {
     .load_copy = sq_load_copy,
     .check = sq_check,
     .readonly = sq_readonly,
+    .writer_lock = sq_writer_lock,
     .columns = sq_columns,
 };

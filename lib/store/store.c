@@ -219,6 +219,11 @@ const char *wl_store_errmsg(wl_store *s)
     return s && s->db ? wl_db_errmsg(s->db) : "no database";
 }
 
+int wl_store_is_url(const char *target)
+{
+    return wl_db_is_url(target);
+}
+
 wl_rc wl_store_open(const char *path, int create, wl_store **out)
 {
     return wl_store_open_why(path, create, out, NULL, 0);
@@ -403,6 +408,18 @@ wl_rc wl_store_writable(wl_store *s, char *why, size_t cap)
         wl_store_rollback(s);
     }
     return rc;
+}
+
+wl_rc wl_store_writer_lock(wl_store *s, int wait, char *why, size_t cap)
+{
+    char tmp[8], *w = why && cap ? why : tmp;
+    size_t wcap = why && cap ? cap : sizeof tmp;
+    int r = wl_db_writer_lock(s->db, wait, w, wcap);
+    if (r == WL_DB_OK)
+        return WL_OK;
+    if (!w[0])
+        snprintf(w, wcap, "%s", wl_db_errmsg(s->db));
+    return r == WL_DB_BUSY ? WL_ERR_CONFLICT : r == WL_DB_IO ? WL_ERR_UNAVAILABLE : map_rc(r);
 }
 
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)

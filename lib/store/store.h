@@ -47,6 +47,8 @@ typedef struct wl_store wl_store;
 /* The schema this build reads and writes; wl_store_open gives WL_ERR_VERSION for others. */
 #define WL_STORE_SCHEMA "15"
 wl_rc wl_store_open(const char *path, int create, wl_store **out) WL_MUST;
+/* 1 if target is a PostgreSQL URL (postgres://, postgresql://), 0 if a SQLite path. */
+int wl_store_is_url(const char *target);
 /* The same; on failure why (if not NULL) holds the engine's message. */
 wl_rc wl_store_open_why(const char *path, int create, wl_store **out, char *why,
                         size_t cap) WL_MUST;
@@ -91,6 +93,18 @@ wl_rc wl_store_meta_set(wl_store *s, const char *key, const char *val) WL_MUST;
 typedef wl_rc (*wl_row_fn)(void *ctx, const char *row);
 wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn fn,
                     void *ctx) WL_MUST;
+
+/*
+ * The one writer: WL_OK once this connection is the ledger's only writer
+ * (it stays so until it closes, or its process dies, or the connection to a
+ * PostgreSQL server is lost: the lock lives on this very connection, so a
+ * writer that lost its lock has lost the connection its writes go through).
+ * wait: block until the writer before it is gone; else WL_ERR_CONFLICT while
+ * another connection holds it. Again on a connection that holds it: checks
+ * that it still does (WL_ERR_UNAVAILABLE: the connection, and the lock, are
+ * lost; open the store again). why says what failed.
+ */
+wl_rc wl_store_writer_lock(wl_store *s, int wait, char *why, size_t cap) WL_MUST;
 
 /* Whether a commit goes through (a test write, committed); why says what failed. */
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap) WL_MUST;

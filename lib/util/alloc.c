@@ -141,6 +141,8 @@ const char *wl_rc_name(wl_rc rc)
         return "internal";
     case WL_ERR_VERSION:
         return "other_version";
+    case WL_ERR_UNAVAILABLE:
+        return "unavailable";
     }
     return "unknown";
 }

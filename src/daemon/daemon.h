@@ -60,6 +60,7 @@ typedef struct {
     uint64_t size;     /* committed size, under mu */
     uint64_t reg_gen;  /* bumped, under mu, by every commit that may change the register */
     bool damaged;      /* the sequencer found the file damaged: serve stops and exits 1 */
+    bool standby;      /* another process writes the ledger: reads only (writer.c), under mu */
 
     /* the published checkpoint, under mu */
     char *cp_note;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "readonly.h"
 #include "sequencer.h"
 #include "threads.h"
 #include "willing/merkle.h"
@@ -32,12 +33,16 @@ wl_rc wl_publish_once(wl_store *s, char *why, size_t cap)
     wl_job job;
     wl_rc rc;
     bool again = false; /* the same size again: for a witness's cosignature it lacks */
+    bool standby;
 
     why[0] = '\0';
     pthread_mutex_lock(&wl_srv->mu);
     published = wl_srv->cp_note ? wl_srv->cp_size : UINT64_MAX;
     had = wl_srv->cp_cosigs;
+    standby = wl_srv->standby;
     pthread_mutex_unlock(&wl_srv->mu);
+    if (standby) /* a standby signs nothing: it serves what the writer published */
+        return wl_readonly_follow_once(s, why, cap);
     if ((rc = wl_store_begin_read(s)) == WL_OK) {
         rc = wl_store_size(s, &size);
         again = rc == WL_OK && size == published && had < wl_srv->nwitnesses;
@@ -245,6 +250,7 @@ static wl_rc check_against_checkpoint(wl_store *s, char *why, size_t cap)
     rc = WL_OK;
     /* serve the stored checkpoint until the next is signed */
     pthread_mutex_lock(&wl_srv->mu);
+    wl_free(wl_srv->cp_note); /* a standby's, taking over: the same or an older one */
     wl_srv->cp_note = note;
     wl_srv->cp_len = nlen;
     wl_srv->cp_size = cps;

@@ -37,6 +37,8 @@ unsigned wl_status_for(wl_rc rc)
         return MHD_HTTP_CONFLICT;
     case WL_ERR_PROOF:
         return MHD_HTTP_UNPROCESSABLE_CONTENT;
+    case WL_ERR_UNAVAILABLE: /* a standby, or the database server away: retry */
+        return MHD_HTTP_SERVICE_UNAVAILABLE;
     default:
         return MHD_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -171,7 +171,11 @@ void *wl_sealer_main(void *arg)
         bool stop;
         clock_gettime(CLOCK_REALTIME, &ts);
         if ((int64_t)ts.tv_sec >= next) {
-            run_batch(s, next);
+            pthread_mutex_lock(&wl_srv->mu);
+            stop = wl_srv->standby; /* the writer seals; its batches are its own */
+            pthread_mutex_unlock(&wl_srv->mu);
+            if (!stop)
+                run_batch(s, next);
             next = ((int64_t)time(NULL) / interval + 1) * interval;
         }
         ts.tv_sec += 1;

@@ -13,6 +13,7 @@
  * it to show that no worker thread waits for a commit.
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -102,12 +103,9 @@ void wl_sequencer_run(wl_job *j)
 wl_job *wl_sequencer_take(void)
 {
     wl_job *batch;
-    pthread_mutex_lock(&wl_srv->mu);
-    while (wl_srv->head == NULL && !wl_srv->seq_stopping)
-        pthread_cond_wait(&wl_srv->cv, &wl_srv->mu);
-    batch = wl_srv->head;
-    wl_srv->head = wl_srv->tail = NULL;
-    pthread_mutex_unlock(&wl_srv->mu);
+    bool stop = false;
+    while ((batch = wl_sequencer_take_for(60000, &stop)) == NULL && !stop)
+        ;
     return batch;
 }
 
@@ -269,50 +267,85 @@ static bool structure_damaged(wl_store *s, char *why, size_t cap)
     return true;
 }
 
-void *wl_sequencer_main(void *arg)
+wl_job *wl_sequencer_take_for(unsigned ms, bool *stop)
 {
-    wl_store *s = arg;
-    char damaged[300];
-    bool is_damaged = structure_damaged(s, damaged, sizeof damaged);
-    for (;;) {
-        wl_job *batch, *j;
-        uint64_t size = 0;
-        char why[200];
-        wl_rc rc;
+    wl_job *batch;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&wl_srv->mu);
+    while (wl_srv->head == NULL && !wl_srv->seq_stopping)
+        if (pthread_cond_timedwait(&wl_srv->cv, &wl_srv->mu, &ts) != 0)
+            break; /* the time is up */
+    batch = wl_srv->head;
+    wl_srv->head = wl_srv->tail = NULL;
+    *stop = wl_srv->seq_stopping;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return batch;
+}
 
-        if ((batch = wl_sequencer_take()) == NULL)
-            break; /* stopping, nothing left */
+void wl_sequencer_refuse(wl_job *batch, wl_rc rc, const char *code, const char *fmt, ...)
+{
+    char msg[sizeof batch->err.msg];
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap); /* cut if longer: a message */
+    va_end(ap);
+    for (wl_job *j = batch; j; j = j->next) {
+        if (j->failed && j->err.rc != WL_ERR_IO)
+            continue; /* refused for its own reason (a bad entry) */
+        j->failed = true;
+        j->err_pos = 0;
+        wl_error_set(&j->err, rc, code, "%s", msg);
+    }
+}
 
-        if (is_damaged) {
-            rc = WL_ERR_CORRUPT;
-            for (j = batch; j; j = j->next)
-                if (!j->failed) {
-                    j->failed = true;
-                    wl_error_set(&j->err, WL_ERR_IO, "storage", "%s", damaged);
-                }
-        } else {
-            rc = commit_round(s, batch, &size, why, sizeof why);
-        }
-        for (j = batch; j; j = j->next) {
-            if (rc != WL_OK && !j->failed) {
+void wl_sequencer_answer(wl_job *batch)
+{
+    for (wl_job *j = batch; j;) {
+        wl_job *next = j->next;
+        wl_job_done(j); /* j may be freed from here on */
+        j = next;
+    }
+}
+
+bool wl_sequencer_damaged(wl_store *s, char *why, size_t cap)
+{
+    return structure_damaged(s, why, cap);
+}
+
+wl_rc wl_sequencer_round(wl_store *s, wl_job *batch, const char *damaged)
+{
+    uint64_t size = 0;
+    char why[200];
+    wl_rc rc;
+    wl_job *j;
+    if (damaged) {
+        rc = WL_ERR_CORRUPT;
+        for (j = batch; j; j = j->next)
+            if (!j->failed) {
                 j->failed = true;
-                wl_error_set(&j->err, WL_ERR_IO, "storage", "%s; nothing stored", why);
+                wl_error_set(&j->err, WL_ERR_IO, "storage", "%s", damaged);
             }
-        }
-        for (size_t i = 0; rc == WL_OK && i < non_round; i++)
-            on_round[i](batch);
-        pthread_mutex_lock(&wl_srv->mu);
-        if (rc == WL_OK) {
-            wl_srv->size = size;
-            if (changes_register(batch))
-                wl_srv->reg_gen++;
-        }
-        pthread_mutex_unlock(&wl_srv->mu);
-        for (j = batch; j;) {
-            wl_job *next = j->next;
-            wl_job_done(j); /* j may be freed from here on */
-            j = next;
+    } else {
+        rc = commit_round(s, batch, &size, why, sizeof why);
+    }
+    for (j = batch; j; j = j->next) {
+        if (rc != WL_OK && !j->failed) {
+            j->failed = true;
+            wl_error_set(&j->err, WL_ERR_IO, "storage", "%s; nothing stored", why);
         }
     }
-    return NULL;
+    for (size_t i = 0; rc == WL_OK && i < non_round; i++)
+        on_round[i](batch);
+    pthread_mutex_lock(&wl_srv->mu);
+    if (rc == WL_OK) {
+        wl_srv->size = size;
+        if (changes_register(batch))
+            wl_srv->reg_gen++;
+    }
+    pthread_mutex_unlock(&wl_srv->mu);
+    return rc;
 }

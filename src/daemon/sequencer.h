@@ -81,6 +81,28 @@ wl_job *wl_sequencer_take(void);
  * next). At start-up, before the sequencer runs; at most a few.
  */
 void wl_sequencer_on_round(void (*fn)(wl_job *round));
-void *wl_sequencer_main(void *arg);
+/*
+ * The file's structure checked (SQLite's quick_check) before a writer's first
+ * round; on damage, why says so, serve is told to stop (exit 1), and true.
+ */
+bool wl_sequencer_damaged(wl_store *s, char *why, size_t cap);
+/*
+ * One round: batch's jobs run and committed in one transaction on s (or, with
+ * damaged, each refused with that text), the after-round hooks run and the
+ * committed size kept; on failure every job is failed (nothing stored). The
+ * jobs are not answered yet (wl_sequencer_answer). The writer's thread
+ * (writer.c) runs the rounds.
+ */
+wl_rc wl_sequencer_round(wl_store *s, wl_job *batch, const char *damaged);
+/*
+ * The writer's thread's: takes every queued job, waiting up to ms for one;
+ * NULL if none came (*stop: serve is stopping and the queue is empty).
+ */
+wl_job *wl_sequencer_take_for(unsigned ms, bool *stop);
+/* Marks every job of batch that is not refused for a reason of its own as failed (rc, code). */
+void wl_sequencer_refuse(wl_job *batch, wl_rc rc, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Answers a batch's jobs: resumes their connections, wakes their waiting threads. */
+void wl_sequencer_answer(wl_job *batch);
 
 #endif

@@ -27,15 +27,22 @@
 #include "serve.h"
 #include "threads.h"
 #include "willing/coalition.h"
+#include "writer.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: willing serve [--db PATH] [--listen ADDR:PORT] [options]\n"
+    fprintf(f, "usage: willing serve [--db PATH|URL] [--listen ADDR:PORT] [options]\n"
                "\n"
                "Serves the ledger: the C2SP tlog-tiles read API under /log/, the write and\n"
                "proof API under /api/v1/, and the console at /.\n"
                "\n"
-               "  --db PATH            the ledger database (default var/willing.db)\n"
+               "  --db PATH|URL        the ledger: a SQLite file (default var/willing.db) or a\n"
+               "                       postgres:// URL (the password in PGPASSFILE, ~/.pgpass\n"
+               "                       or PGPASSWORD). One serve writes it; another on the same\n"
+               "                       ledger stands by, serving reads, and takes over writing\n"
+               "                       when the first stops (docs/OPERATIONS.md)\n"
+               "  --db-wait S          wait up to S seconds for a PostgreSQL server that cannot\n"
+               "                       be reached at start (default 30)\n"
                "  --log-key FILE       the log's signing key (default PATH.log.key)\n"
                "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080)\n"
                "  --tls-cert FILE      PEM certificate; required off loopback\n"
@@ -223,6 +230,7 @@ static int serve(int argc, char **argv)
         {"blob-max", required_argument, NULL, 'X'},
         {"read-only", no_argument, NULL, 'R'},
         {"primary", required_argument, NULL, 'p'},
+        {"db-wait", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -241,6 +249,7 @@ static int serve(int argc, char **argv)
     sigset_t set;
     static wl_server server;
     unsigned long budget_mib = 256;
+    unsigned db_wait = 30;
     const char *blob_max = NULL;
     wl_rc rc;
 
@@ -335,6 +344,9 @@ static int serve(int argc, char **argv)
                 fprintf(stderr, "willing serve: --primary wants an http:// or https:// URL\n");
                 return 2;
             }
+            break;
+        case 'D':
+            db_wait = (unsigned)strtoul(optarg, NULL, 10);
             break;
         case 'h':
             usage(stdout);
@@ -438,31 +450,8 @@ static int serve(int argc, char **argv)
                 sizeof server.db_path - 1);
         return 2;
     }
-    rc = wl_store_open_why(db, 0, &wstore, why, sizeof why);
-    if (rc != WL_OK) {
-        if (rc == WL_ERR_NOT_FOUND)
-            fprintf(stderr,
-                    "willing serve: %s does not exist; create it with `willing init --db %s "
-                    "--origin NAME`\n",
-                    db, db);
-        else if (rc == WL_ERR_VERSION)
-            fprintf(stderr,
-                    "willing serve: %s was made by another version of willing (its schema "
-                    "is not " WL_STORE_SCHEMA "); there is no migration yet: recreate it (for "
-                    "the demo of `make run`, remove it and run again)\n",
-                    db);
-        else if (rc == WL_ERR_IO)
-            fprintf(stderr,
-                    "willing serve: %s cannot be opened for writing (%s); check the "
-                    "permissions of the file and its directory, the mount and the free space\n",
-                    db, why);
-        else
-            fprintf(stderr,
-                    "willing serve: refusing to serve %s: it is not a willing ledger or is "
-                    "damaged (%s); run `willing fsck --db %s`\n",
-                    db, wl_rc_name(rc), db);
+    if (wl_writer_open(db, db_wait, &wstore) != WL_OK)
         return 1;
-    }
     if (wl_store_meta_get(wstore, "origin", &meta) != WL_OK) {
         fprintf(stderr, "willing serve: %s has no origin: was it made by `willing init`?\n", db);
         return 1;
@@ -489,11 +478,20 @@ static int serve(int argc, char **argv)
                 db, why);
         return 1;
     }
+    rc = server.read_only ? WL_OK : wl_store_writer_lock(wstore, 0, why, sizeof why);
+    if (rc == WL_ERR_CONFLICT) {
+        fprintf(stderr, "willing serve: standby: another willing serve writes this ledger; "
+                        "waiting to take over\n");
+        server.standby = true; /* reads only; the sequencer takes over when it can */
+    } else if (rc != WL_OK) {
+        fprintf(stderr, "willing serve: cannot take the writer's lock of %s: %s\n", db, why);
+        return 1;
+    }
     if (wl_store_size(wstore, &server.size) != WL_OK || wl_store_open(db, 0, &pstore) != WL_OK) {
         fprintf(stderr, "willing serve: cannot open %s: %s\n", db, wl_store_errmsg(wstore));
         return 1;
     }
-    if (server.read_only) /* the size served is the checkpoint's, never more */
+    if (server.read_only || server.standby) /* the size served is the checkpoint's */
         server.size = server.cp_note ? server.cp_size : 0;
     pthread_mutex_init(&server.mu, NULL);
     pthread_cond_init(&server.cv, NULL);
@@ -522,8 +520,10 @@ static int serve(int argc, char **argv)
     wl_sequencer_on_round(wl_incidents_on_round);
     wl_incidents_start(wstore); /* in the background: rounds are queued meanwhile */
     /* a reader: a thread that refuses jobs for the sequencer, one that follows checkpoints */
-    pthread_create(&seq_thread, NULL,
-                   server.read_only ? wl_readonly_refuser_main : wl_sequencer_main, wstore);
+    if (server.read_only)
+        pthread_create(&seq_thread, NULL, wl_readonly_refuser_main, wstore);
+    else /* the writer: it takes the writer's lock, or stands by until it can */
+        pthread_create(&seq_thread, NULL, wl_writer_main, &wstore);
     if ((server.read_only ? wl_readonly_follow_once : wl_publish_once)(pstore, why, sizeof why) !=
         WL_OK) {
         fprintf(stderr, "willing serve: cannot publish a checkpoint: %s\n", why);
@@ -551,7 +551,10 @@ static int serve(int argc, char **argv)
         size = server.size;
         pthread_mutex_unlock(&server.mu);
         fprintf(stderr, "willing: serving %s (%llu entries%s) on %s://%s\nwilling: log key %s\n",
-                server.origin, (unsigned long long)size, server.read_only ? ", read-only" : "",
+                server.origin, (unsigned long long)size,
+                server.read_only ? ", read-only"
+                : server.standby ? ", as a standby: reads only"
+                                 : "",
                 cert ? "https" : "http", listen, vk);
     }
     sigdelset(&set, SIGPIPE);
