@@ -155,5 +155,6 @@ static const wl_db_ops pg_ops = {
     .load_copy = wl_pg_load_copy,
     .check = wl_pg_check,
     .readonly = wl_pg_readonly,
+    .writer_lock = wl_pg_writer_lock,
     .columns = wl_pg_columns,
 };

@@ -46,6 +46,7 @@ struct wl_db {
     char *dealloc;  /* DEALLOCATE statements of finalized statements, not sent yet */
     int implicit;   /* the transaction was begun by a SAVEPOINT (SQLite's way) */
     int sp_depth;   /* the savepoints open in it */
+    int writer;     /* holds the writer's advisory lock: never made again (the fence) */
 };
 
 struct wl_st {
@@ -110,6 +111,7 @@ int wl_pg_save_copy(wl_db *db, const char *path);
 int wl_pg_load_copy(wl_db *dst, wl_db *src);
 int wl_pg_check(wl_db *db, int quick, char *why, size_t cap);
 int wl_pg_readonly(wl_db *db);
+int wl_pg_writer_lock(wl_db *db, int wait, char *why, size_t cap);
 int wl_pg_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char *name), void *ctx);
 
 #endif

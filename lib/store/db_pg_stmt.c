@@ -90,12 +90,14 @@ int wl_pg_session(wl_db *db)
 
 /*
  * Before a statement runs: a connection that broke is made again when no
- * transaction was open on it (the statements are prepared again), and the
+ * transaction was open on it (the statements are prepared again) and it did
+ * not hold the writer's lock (wl_pg_writer_lock), and the
  * DEALLOCATEs of finalized statements are sent.
  */
 static void before_run(wl_db *db)
 {
-    if (PQstatus(db->conn) == CONNECTION_BAD) {
+    /* the writer's connection is not: its lock died with it, and writes without it must fail */
+    if (PQstatus(db->conn) == CONNECTION_BAD && !db->writer) {
         PQreset(db->conn);
         if (PQstatus(db->conn) == CONNECTION_OK && run_plain(db, settings) == WL_DB_OK)
             db->gen++;

@@ -4,7 +4,7 @@
  * a part of one BYTEA cell (substring, so the rest is never sent), the check
  * (the catalog answers, every table of the schema is readable: nothing more
  * without extensions), read-only (a standby, or read-only by default), a
- * table's columns. SQLite's copies of a whole file have no equal here.
+ * table's columns, the writer's advisory lock. SQLite's copies of a whole file have no equal here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,4 +181,50 @@ int wl_pg_columns(wl_db *db, const char *table, int (*fn)(void *ctx, const char 
         return WL_DB_ERROR;
     }
     return rc == WL_DB_DONE ? WL_DB_OK : rc;
+}
+
+/*
+ * The writer's lock: a session-level advisory lock (WL_DB_WRITER_KEY) on this
+ * connection, released by the server when the session ends (the process
+ * died, the connection broke). A connection that holds it is never made
+ * again (db_pg_stmt.c's before_run), so its writes fail once the lock is
+ * gone; asked again, it checks pg_locks for its own session's lock.
+ */
+int wl_pg_writer_lock(wl_db *db, int wait, char *why, size_t cap)
+{
+    char sql[256];
+    wl_st *st = NULL;
+    int rc, held = 0;
+    const uint64_t key = (uint64_t)WL_DB_WRITER_KEY;
+    if (db->writer && PQstatus(db->conn) != CONNECTION_OK) {
+        wl_pg_set_err(db, WL_DB_IO, "the connection that held the writer's lock was lost");
+        snprintf(why, cap, "%s", wl_pg_errmsg(db));
+        return WL_DB_IO;
+    }
+    if (db->writer)
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                 "pid = pg_backend_pid() AND objsubid = 1 AND classid = %u AND objid = %u",
+                 (unsigned)(key >> 32), (unsigned)(key & 0xffffffffu));
+    else
+        snprintf(sql, sizeof sql, "SELECT %s(%lld)",
+                 wait ? "pg_advisory_lock" : "pg_try_advisory_lock", (long long)key);
+    if ((rc = wl_pg_prepare(db, sql, 0, &st)) == WL_DB_OK && (rc = wl_pg_step(st)) == WL_DB_ROW) {
+        held = wait && !db->writer ? 1 : wl_pg_col_int64(st, 0) == 1; /* t, or one lock */
+        rc = WL_DB_OK;
+    }
+    wl_pg_finalize(st);
+    if (rc != WL_DB_OK) {
+        snprintf(why, cap, "%s", wl_pg_errmsg(db));
+        return db->writer ? WL_DB_IO : rc;
+    }
+    if (!held) {
+        snprintf(why, cap,
+                 db->writer ? "the writer's lock is no longer held by this connection"
+                            : "another connection holds the writer's advisory lock (key %lld)",
+                 (long long)key);
+        return db->writer ? WL_DB_IO : WL_DB_BUSY;
+    }
+    db->writer = 1;
+    return WL_DB_OK;
 }

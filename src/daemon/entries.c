@@ -33,11 +33,14 @@ static json_t *b64_json(const uint8_t *data, size_t n)
 
 static enum MHD_Result refuse(struct MHD_Connection *c, bool batch, const wl_error *err, size_t pos)
 {
+    /* the store could not be read (the database away): nothing stored, send it again */
+    unsigned st =
+        strcmp(err->code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE : wl_status_for(err->rc);
     if (batch)
-        return wl_respond_json(c, wl_status_for(err->rc),
+        return wl_respond_json(c, st,
                                json_pack("{s:s, s:s, s:I}", "error", err->code, "message", err->msg,
                                          "position", (json_int_t)pos));
-    return wl_respond_error(c, wl_status_for(err->rc), err->code, "%s", err->msg);
+    return wl_respond_error(c, st, err->code, "%s", err->msg);
 }
 
 static enum MHD_Result entries_done(struct MHD_Connection *c, wl_req *r);

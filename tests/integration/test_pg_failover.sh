@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Fail-over and faults on PostgreSQL, on a server of the test's own (scripts/pg-test.sh: it
+# stops and starts it): (1) test_standby.sh on it: a second serve stands by (the writer's
+# advisory lock), refuses writes 503 standby, reads, and takes over within 5 s of kill -9 with
+# every acknowledged entry there and a consistent checkpoint; (2) a server down at start: serve
+# says so naming the URL and waits (--db-wait), or gives up; (3) the server stopped mid-run
+# (pg_ctl stop -m immediate) while a client writes: the writes get 503 storage_unavailable, no
+# write answered 201 is missing afterwards, and once the server is back the writer resumes by
+# itself (the refused entries, sent again, are stored once).
+source "$(dirname "$0")/lib.sh"
+BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$BIN" ]; then
+  echo "# PostgreSQL is not installed (scripts/deps.sh --test): skipped"
+  exit 0
+fi
+PG=$T/pg
+stop_pg() { "$SRC/scripts/pg-test.sh" stop "$PG" >/dev/null 2>&1 || true; }
+trap 'stop_pg; cleanup' EXIT
+WILLING_PG_PORTS=${WILLING_PG_PORTS:-55500-55549} "$SRC/scripts/pg-test.sh" start "$PG" >/dev/null
+export WILLING_TEST_PG=$PG/url
+HOME_PG=$(cat "$PG/home")
+as_server() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u willing-pg -- "$@"); else "$@"; fi; }
+pg_down() { as_server "$BIN/pg_ctl" -D "$HOME_PG/data" stop -m immediate -w >/dev/null; }
+pg_up() { as_server "$BIN/pg_ctl" -D "$HOME_PG/data" -l "$HOME_PG/server.log" -w start >/dev/null; }
+
+# (1) the writer killed, the standby takes over
+bash "$(dirname "$0")/test_standby.sh" "$W" >"$T/standby.out" 2>&1 || true
+sed 's/^/  /' "$T/standby.out"
+check "test_standby.sh on PostgreSQL: a standby takes over (fail-over under 5 s)" \
+  grep -q '^[0-9]* passed, 0 failed$' "$T/standby.out"
+
+# (2) the server down at start
+new_ledger pf
+DB=$(db_of pf)
+pg_down
+# shellcheck disable=SC2046 # key_args: options without spaces
+"$W" serve --db "$DB" $(key_args pf) --listen 127.0.0.1:"$(free_port)" --db-wait 1 \
+  2>"$T/gaveup.log" && st=0 || st=$?
+check "serve with the server down exits 1 after --db-wait ($st)" [ "$st" = 1 ]
+check "it names the URL and why" grep -q "cannot reach the database $DB" "$T/gaveup.log"
+check "it says it gave up" grep -q 'gave up after 1 s (--db-wait)' "$T/gaveup.log"
+started() { grep -q '^willing: serving' "$T/pf.log" 2>/dev/null; }
+PORT=$(free_port)
+# shellcheck disable=SC2046 # key_args: options without spaces
+"$W" serve --db "$DB" $(key_args pf) --listen 127.0.0.1:$PORT --interval 100 --seal-interval 0 \
+  --db-wait 60 2>"$T/pf.log" &
+PIDS+=($!)
+URL=http://127.0.0.1:$PORT
+waiting() { grep -q 'trying again every second' "$T/pf.log"; }
+wait_for "serve to say it waits for the server" waiting
+pg_up
+wait_for "serve to start once the server is up" started
+
+# (3) the server stopped mid-run while a client writes (503: the writer's round, or a worker's
+# read of the author's keys, whichever meets the outage)
+post() { # post SEQ: status of POSTing entry SEQ, body in $T/body.SEQ
+  rm -f "$T/e$1.note"
+  "$W" append --origin "$LEDGER_ORIGIN" --output "$T/e$1.note" --key "$OPKEY" --kind statement \
+    --seq "$1" --body "{\"text\":\"entry $1\"}" >/dev/null
+  curl -s -o "$T/body.$1" -w '%{http_code}' -X POST "$URL/api/v1/entries" -m 30 \
+    -H 'Content-Type: application/json' --data "{\"entry\":\"$(base64 -w0 "$T/e$1.note")\"}"
+}
+: >"$T/statuses"
+writer() { # posts entries 100, 101, ... until $T/stop exists: "SEQ STATUS" per line
+  local i=100
+  while [ ! -e "$T/stop" ] && [ "$i" -lt 5000 ]; do
+    echo "$i $(post $i)" >>"$T/statuses"
+    i=$((i + 1))
+  done
+}
+writer &
+WRITER=$!
+PIDS+=("$WRITER")
+count() { [ "$(grep -c " $1\$" "$T/statuses")" -ge "$2" ]; }
+wait_for "10 writes acknowledged" count 201 10
+pg_down
+wait_for "writes refused 503 while the server is down" count 503 3
+went_away() { grep -q 'the database connection was lost\|the database cannot be reached' "$T/pf.log"; }
+wait_for "the writer to say the database went away" went_away && ok "the writer says the database went away"
+check "every refusal is storage_unavailable or storage" \
+  sh -c "! grep -h '\"error\"' $T/body.* | grep -v '\"error\":\"storage' | grep -q ."
+n503=$(grep -c ' 503$' "$T/statuses")
+t0=$(date +%s%N)
+pg_up
+acked_after() { [ "$(awk -v n="$n503" '$2==503{k++} k>=n && $2==201{a++} END{print a+0}' "$T/statuses")" -ge 1 ]; }
+wait_for "a write acknowledged after the server is back" acked_after
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# the writer resumed by itself: a write acknowledged ${ms} ms after the server was started again"
+touch "$T/stop"
+wait "$WRITER" || true
+others=$(awk '$2!=201 && $2!=503' "$T/statuses" | wc -l)
+check "every write was answered 201 or 503 ($others otherwise)" [ "$others" = 0 ]
+
+# every 201 is in the log; every 503 sent again is stored once (201, or 200 existed if its
+# commit reached the server before the connection broke)
+bad=$(python3 - "$URL" "$T" <<'PY'
+import json, sys, urllib.request
+url, t = sys.argv[1], sys.argv[2]
+bad = 0
+for line in open(t + "/statuses"):
+    seq, st = line.split()
+    if st == "201":
+        a = json.load(open("%s/body.%s" % (t, seq)))
+        e = json.load(urllib.request.urlopen("%s/api/v1/entries/%d" % (url, a["index"])))
+        bad += e["leaf_hash"] != a["leaf_hash"]
+print(bad)
+PY
+)
+check "every write acknowledged before, during or after the outage is in the log ($bad missing)" \
+  [ "$bad" = 0 ]
+resent=0
+while read -r seq st; do
+  if [ "$st" = 503 ]; then
+    s2=$(post "$seq")
+    case $s2 in 200 | 201) ;; *) resent=$((resent + 1)) ;; esac
+  fi
+done <"$T/statuses"
+check "every write refused during the outage is stored when sent again ($resent not)" [ "$resent" = 0 ]
+total=$(awk 'END{print NR}' "$T/statuses")
+wait_checkpoint $((total + 1))
+check "verify: the log and its checkpoints are sound after the outage" \
+  "$W" verify "$URL" --vkey "$VKEY"
+finish
