@@ -27,6 +27,8 @@ static const struct {
     {NULL, "fsck", cli_fsck, "check a ledger database in full"},
     {NULL, "mirror", cli_mirror,
      "write a static mirror of the log (tiles, bundles) into a directory"},
+    {NULL, "migrate", cli_migrate,
+     "copy a ledger between SQLite and PostgreSQL (--from SRC --to DST), checked"},
     {NULL, "fetch", cli_fetch, "send a request signed with a key (for scripts)"},
     {"identity", "keygen", cli_keygen, "write a new key file (PKCS#8 PEM)"},
     {NULL, "member", cli_member,

@@ -106,6 +106,37 @@ wl_rc wl_store_rows(wl_store *s, const char *table, int public_only, wl_row_fn f
  */
 wl_rc wl_store_writer_lock(wl_store *s, int wait, char *why, size_t cap) WL_MUST;
 
+/*
+ * A whole ledger copied into a new store, whatever the engines (`willing
+ * migrate`; lib/store/store_copy.c): every table of the schema, row by row,
+ * every column as the type the source holds, in pages of a few thousand rows
+ * (one transaction of `to` each; the source read in one read transaction),
+ * then checked: every table's count of rows, the size, the latest checkpoint's
+ * bytes, the roots recomputed from the copy's hashes, and every table fsck
+ * compares (wl_store_rows) the same on both. Both outside any transaction.
+ * `to` must be empty (freshly created: only meta's schema row), else
+ * WL_ERR_CONFLICT and nothing written. fn (may be NULL) is called after each
+ * page with the table being copied and the rows copied of all; a result other
+ * than WL_OK stops the copy and is returned. On any failure `to` holds part of
+ * the ledger, whose meta (copied last) has no origin: the caller removes it
+ * (a file) or drops its tables (wl_store_drop_tables). why (cap bytes, may be
+ * NULL) says what failed.
+ */
+typedef wl_rc (*wl_copy_progress)(void *ctx, const char *table, uint64_t done, uint64_t total);
+wl_rc wl_store_copy(wl_store *from, wl_store *to, wl_copy_progress fn, void *ctx) WL_MUST;
+wl_rc wl_store_copy_why(wl_store *from, wl_store *to, wl_copy_progress fn, void *ctx, char *why,
+                        size_t cap) WL_MUST;
+/*
+ * The tables wl_store_copy copies, in its order: the i-th, with (key, if not
+ * NULL) the columns it is read in order of ("rowid" for a table whose order
+ * is its rowid); NULL past the last.
+ */
+const char *wl_store_copy_table(size_t i, const char **key);
+/* *found 1 when the database at target (a URL, or a file that exists) holds any of them. */
+wl_rc wl_store_has_tables(const char *target, int *found, char *why, size_t cap) WL_MUST;
+/* Drops all of them from the database at target, in one transaction (a copy that failed). */
+wl_rc wl_store_drop_tables(const char *target, char *why, size_t cap) WL_MUST;
+
 /* Whether a commit goes through (a test write, committed); why says what failed. */
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap) WL_MUST;
 

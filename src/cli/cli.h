@@ -310,6 +310,7 @@ int cli_checkpoint(int argc, char **argv); /* read.c */
 int cli_verify(int argc, char **argv);     /* verify.c */
 int cli_fsck(int argc, char **argv);       /* fsck.c */
 int cli_mirror(int argc, char **argv);     /* mirror.c */
+int cli_migrate(int argc, char **argv);    /* migrate.c */
 int cli_fetch(int argc, char **argv);      /* fetch.c */
 /* identity (identity.c) */
 int cli_keygen(int argc, char **argv);
