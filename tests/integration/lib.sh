@@ -8,6 +8,13 @@ W=$(readlink -f "$W")
 SRC=${WL_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 T=$(mktemp -d /tmp/willing-test.XXXXXX)
 export XDG_STATE_HOME=$T/state
+# the tests' python3 is Debian's, the one scripts/deps.sh installs python3-psycopg2 for: a
+# python3 found earlier on PATH (pyenv's, say) sees none of Debian's modules
+if [ -x /usr/bin/python3 ]; then
+  mkdir -p "$T/bin"
+  ln -s /usr/bin/python3 "$T/bin/python3"
+  export PATH=$T/bin:$PATH
+fi
 PIDS=()
 FAILS=0
 PASSES=0
@@ -167,9 +174,10 @@ start_server() {
 # daemon just started runs; 1 if it exited first or after WAIT_SECONDS (a loop of its
 # own: some tests define a wait_for of their own)
 wait_serving() {
-  local deadline=$(($(date +%s%N) + ${WAIT_SECONDS:-30} * 1000000000))
+  local n deadline=$(($(date +%s%N) + ${WAIT_SECONDS:-30} * 1000000000))
   while kill -0 "$SERVER_PID" 2>/dev/null; do
-    [ "$(grep -c '^willing: serving' "$T/$1.log" 2>/dev/null || true)" -gt "$2" ] && return 0
+    n=$(grep -c '^willing: serving' "$T/$1.log" 2>/dev/null) || true
+    [ "${n:-0}" -gt "$2" ] && return 0
     [ "$(date +%s%N)" -ge "$deadline" ] && return 1
     sleep 0.02
   done
