@@ -14,7 +14,10 @@
  * Against PostgreSQL (ctest's pg.unit.*), each session on a fresh database,
  * willing's allocator only (SQLite's is not the engine's there), every
  * PG_STRIDE-th N: a session there costs a CREATE DATABASE and the schema, about
- * a second, and makes some 1,600 allocations.
+ * a second, and makes some 170 allocations of willing's (libpq's are its own
+ * malloc's, outside this injection). Every N there
+ * was run once (stride 1, 2026-12-03: 167 allocations, 163 errors, no wrong
+ * answer).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -224,7 +227,7 @@ static void *js_malloc(size_t n)
  * allocation of willing's own must give an error; jansson absorbs some of its
  * own (inside its parser), so a run may then succeed, with the right answers.
  */
-#define PG_STRIDE 25
+#define PG_STRIDE 5
 static void test_wl_alloc_failures(void **state)
 {
     unsigned long n, errors = 0, stride = wl_test_pg() ? PG_STRIDE : 1;
