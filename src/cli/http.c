@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CLI's transport (docs/internals/cli.md): HTTP requests through libcurl
- * (one handle, kept alive across calls; answers read up to WL_CLI_ANSWER_MAX),
+ * (one handle per thread, kept alive across its calls and cleaned up when the
+ * thread ends; answers read up to WL_CLI_ANSWER_MAX),
  * plain or signed on willing's RFC 9421 profile ("@method", "@authority",
  * "@path", "@query" when there is one, "content-digest" when there is a body;
  * created now, a fresh random nonce, keyid "<member>/<key ID>"). It calls
  * nothing else in src/cli.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +25,38 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
     return wl_buf_append(ctx, p, sz * n, WL_CLI_ANSWER_MAX) == WL_OK ? sz * n : 0;
 }
 
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_key_t handle_key;
+static bool started;
+
+static void handle_end(void *c)
+{
+    curl_easy_cleanup(c);
+}
+
+static void start(void)
+{
+    started = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK &&
+              pthread_key_create(&handle_key, handle_end) == 0;
+}
+
+/* This thread's handle: one per thread (a handle is not for two threads at once), kept alive
+ * across its calls (keep-alive connections), cleaned up when the thread ends. */
+static CURL *handle(void)
+{
+    CURL *c;
+    pthread_once(&once, start);
+    if (!started)
+        return NULL;
+    if ((c = pthread_getspecific(handle_key)) != NULL)
+        return c;
+    if ((c = curl_easy_init()) != NULL && pthread_setspecific(handle_key, c) != 0) {
+        curl_easy_cleanup(c);
+        c = NULL;
+    }
+    return c;
+}
+
 long cli_http(const char *method, const char *url, const char *ctype, const char *body, size_t len,
               cli_buf *out, char *err, size_t errcap)
 {
@@ -32,7 +66,7 @@ long cli_http(const char *method, const char *url, const char *ctype, const char
 long cli_http_h(const char *method, const char *url, const char *ctype, const char *body,
                 size_t len, const char *const *headers, cli_buf *out, char *err, size_t errcap)
 {
-    static CURL *c; /* one handle: keep-alive across calls */
+    CURL *c = handle();
     struct curl_slist *h = NULL;
     char ebuf[CURL_ERROR_SIZE] = "";
     long status = 0;
@@ -41,12 +75,8 @@ long cli_http_h(const char *method, const char *url, const char *ctype, const ch
     if (errcap)
         err[0] = '\0';
     if (c == NULL) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        c = curl_easy_init();
-        if (c == NULL) {
-            snprintf(err, errcap, "cannot start libcurl");
-            return 0;
-        }
+        snprintf(err, errcap, "cannot start libcurl");
+        return 0;
     }
     curl_easy_reset(c);
     out->len = 0;

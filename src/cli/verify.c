@@ -29,6 +29,8 @@
 #include "willing/tile.h"
 
 #define VERIFY_THREADS_MAX 64u
+#define VERIFY_CONNECTIONS_MAX 32u
+#define VERIFY_CONNECTIONS 4u /* by default: the fetch, not the mirror, was the audit's bound */
 
 static int fail(bool json_out, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -76,7 +78,7 @@ typedef struct {
     wl_vkey *keys;
     size_t nkeys;
     const char *vkey, *state;
-    unsigned threads;
+    unsigned threads, connections;
     bool full, progress, tiles_only;
     long quorum; /* -1: all the witnesses given */
 } verify_opts;
@@ -102,6 +104,15 @@ static int verify_opt(void *ctx, int ch, const char *arg)
             return 2;
         }
         v->threads = (unsigned)n;
+    } else if (ch == 'c') {
+        char *end;
+        unsigned long n = strtoul(arg, &end, 10);
+        if (*arg < '1' || *arg > '9' || *end != '\0' || n > VERIFY_CONNECTIONS_MAX) {
+            fprintf(stderr, "verify: --connections wants a number from 1 to %u\n",
+                    VERIFY_CONNECTIONS_MAX);
+            return 2;
+        }
+        v->connections = (unsigned)n;
     } else if (ch == 'w') {
         if (v->nkeys > WL_CLI_WITNESSES_MAX ||
             wl_vkey_parse(arg, strlen(arg), &v->keys[v->nkeys]) != WL_OK ||
@@ -189,15 +200,11 @@ static int save_replay(wl_replay *r, const char *statep)
 static int run_verify(const cli_cmd *self, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"vkey", required_argument, NULL, 'k'},
-        {"witness", required_argument, NULL, 'w'},
-        {"state", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
-        {"full", no_argument, NULL, 'F'},
-        {"quorum", required_argument, NULL, 'q'},
-        {"progress", no_argument, NULL, 'P'},
-        {"tiles-only", no_argument, NULL, 'T'},
-        {NULL, 0, NULL, 0},
+        {"vkey", required_argument, NULL, 'k'},        {"witness", required_argument, NULL, 'w'},
+        {"state", required_argument, NULL, 's'},       {"threads", required_argument, NULL, 't'},
+        {"connections", required_argument, NULL, 'c'}, {"full", no_argument, NULL, 'F'},
+        {"quorum", required_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'P'},
+        {"tiles-only", no_argument, NULL, 'T'},        {NULL, 0, NULL, 0},
     };
     wl_vkey keys[1 + WL_CLI_WITNESSES_MAX];
     uint8_t verified[1 + WL_CLI_WITNESSES_MAX];
@@ -205,7 +212,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     size_t nkeys;
     const char *vkey, *statep;
     bool json_out, resume = false;
-    verify_opts vo = {keys, 1, NULL, NULL, 0, false, false, false, -1};
+    verify_opts vo = {keys, 1, NULL, NULL, 0, 0, false, false, false, -1};
     cli_common c;
     char base[1024], url[1200], err[512], spath[2200], rpath[2300], prev_msg[1200];
     char was[300], now[300];
@@ -340,6 +347,7 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
     v.base = base;
     v.size = cp.size;
     v.threads = vo.threads ? vo.threads : cores();
+    v.connections = vo.connections ? vo.connections : VERIFY_CONNECTIONS;
     v.progress = vo.progress || isatty(2);
     v.tiles_only = vo.tiles_only;
     v.r = &r;
@@ -415,6 +423,8 @@ static int run_verify(const cli_cmd *self, int argc, char **argv)
                                       "witnesses", (json_int_t)(nkeys - 1), "cosigned",
                                       (json_int_t)json_array_size(ws)));
         json_object_set_new(o, "tiles_only", json_boolean(v.tiles_only));
+        json_object_set_new(o, "connections",
+                            json_integer((json_int_t)(v.threads <= 1 ? 1 : v.connections)));
         t = json_dumps(o, JSON_COMPACT);
         printf("%s\n", t);
         free(t);
@@ -449,7 +459,7 @@ out:
 static const cli_cmd verify_cmd = {
     NULL, "verify",
     "URL --vkey KEY [--witness VKEY]... [--quorum K] [--state FILE [--full]] [--threads N] "
-    "[--tiles-only] [--progress] [--json]",
+    "[--connections N] [--tiles-only] [--progress] [--json]",
     "Audits the log at URL end to end with the log's verifier key KEY (from\n"
     "`willing init`, obtained out of band): checkpoint signature and witness\n"
     "cosignatures, every entry and its author's signature, every tile and the root,\n"
@@ -470,6 +480,8 @@ static const cli_cmd verify_cmd = {
     "  --full           with --state: audit every entry again (and keep the result)\n"
     "  --threads N      check entries on N threads (default: one per core); the\n"
     "                   verdict is the same for any N\n"
+    "  --connections N  fetch on N connections at once (default 4; with --threads 1,\n"
+    "                   one: everything in line); the verdict is the same for any N\n"
     "  --tiles-only     audit the tree alone: the leaf hashes from the level-0\n"
     "                   tiles, every tile above and the root recomputed from them,\n"
     "                   the checkpoint's signature and consistency checked; no\n"

@@ -64,6 +64,7 @@ typedef struct {
     uint8_t prev_root[32]; /* ...when the tree reaches prev_size */
     const char *prev_msg;  /* the failure's message then */
     unsigned threads;      /* 1: all on this thread, in line */
+    unsigned connections;  /* with threads > 1: fetcher threads, one connection each */
     bool progress;         /* entries/s on stderr */
     bool tiles_only;       /* the leaves from the level-0 tiles: no entry fetched or replayed */
     vtree *tree;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * willing verify's pipeline (docs/internals/cli.md, "verify"): a fetcher thread
- * downloads entry bundles, with the tiles each one completes, into a window of
- * slots; worker threads take a bundle each and do what needs no earlier entry:
- * parse each entry, its leaf hash, and its signature against the key its
- * author's key ID had at the last entry the sequencer replayed (a hint); the
- * sequencer, this thread, takes the bundles in order, puts their leaves in the
- * tree and compares the tiles they complete, then replays each entry through
- * the ledger's rules, which take a hint for the same key in place of their own
- * signature check and check any other key themselves. The verdict is the same
+ * willing verify's pipeline (docs/internals/cli.md, "verify"): fetcher threads,
+ * one connection each, download entry bundles, with the tiles each one
+ * completes, into a window of slots (each takes the next bundle not taken; a
+ * bundle is handed on once every one before it is in); worker threads take a bundle each and do
+ * what needs no earlier entry: parse each entry, its leaf hash, and its signature against the key
+ * its author's key ID had at the last entry the sequencer replayed (a hint); the sequencer, this
+ * thread, takes the bundles in order, puts their leaves in the tree and compares the tiles they
+ * complete, then replays each entry through the ledger's rules, which take a hint for the same key
+ * in place of their own signature check and check any other key themselves. The verdict is the same
  * as on one thread (--threads 1: everything in line, no hints), and the first
  * failure in the log's order is the one reported.
  */
@@ -66,6 +66,7 @@ typedef struct {
     vslot *slots;
     unsigned nslots;
     uint64_t b0, nb, fetched, claimed;
+    uint64_t taken;    /* bundles a fetcher has taken; fetched: the ones in, in order */
     uint64_t consumed; /* bundles the sequencer is done with */
     bool stop;
     kc_ent *kc;
@@ -369,7 +370,8 @@ static int consume(vpipe *p, vslot *s)
         p->last_progress = now_s();
         fprintf(stderr, "\rverify: %llu / %llu entries, %.0f entries/s   ",
                 (unsigned long long)(s->first + s->count), (unsigned long long)v->size,
-                (double)v->replayed / (p->last_progress - p->t0));
+                (double)(v->tiles_only ? s->first + s->count - v->from : v->replayed) /
+                    (p->last_progress - p->t0));
     }
     return 0;
 }
@@ -377,25 +379,35 @@ static int consume(vpipe *p, vslot *s)
 static void *fetcher(void *arg)
 {
     vpipe *p = arg;
-    for (uint64_t b = p->b0; b < p->nb; b++) {
-        vslot *s = &p->slots[(b - p->b0) % p->nslots];
+    for (;;) {
+        uint64_t b;
+        vslot *s;
         double t1;
         pthread_mutex_lock(&p->mu);
-        while (!p->stop && b - p->consumed >= p->nslots)
+        while (!p->stop && p->taken < p->nb && p->taken - p->consumed >= p->nslots)
             pthread_cond_wait(&p->cv, &p->mu);
+        if (p->stop || p->taken >= p->nb) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        b = p->taken++;
         pthread_mutex_unlock(&p->mu);
-        if (p->stop)
-            break;
+        s = &p->slots[(b - p->b0) % p->nslots];
         t1 = now_s();
         fetch_slot(p, s, b);
         pthread_mutex_lock(&p->mu);
         p->v->t_fetch += now_s() - t1;
         s->state = SLOT_FETCHED;
-        p->fetched = b + 1;
+        /* handed on in order: the bundles fetched with no gap before them */
+        while (p->fetched < p->nb) {
+            const vslot *n = &p->slots[(p->fetched - p->b0) % p->nslots];
+            if (n->state != SLOT_FETCHED || n->bundle != p->fetched)
+                break;
+            p->fetched++;
+        }
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
-    return NULL;
 }
 
 static void *worker(void *arg)
@@ -440,16 +452,13 @@ static int run_inline(vpipe *p)
     return 0;
 }
 
-static int run_threads(vpipe *p, pthread_t *th, unsigned nth)
+static int run_threads(vpipe *p, pthread_t *th, unsigned nth, unsigned nfetch)
 {
     unsigned started = 0;
     int rc = 0;
 
-    if (pthread_create(&th[started], NULL, fetcher, p) != 0)
-        return failf(p->v, "internal", "cannot start a thread");
-    started++;
-    for (unsigned i = 0; i < nth; i++, started++)
-        if (pthread_create(&th[started], NULL, worker, p) != 0) {
+    for (unsigned i = 0; i < nfetch + nth; i++, started++)
+        if (pthread_create(&th[started], NULL, i < nfetch ? fetcher : worker, p) != 0) {
             rc = failf(p->v, "internal", "cannot start a thread");
             break;
         }
@@ -480,6 +489,7 @@ int vrun_go(vrun *v)
 {
     vpipe p;
     pthread_t *th = NULL;
+    unsigned nfetch;
     int rc = 1;
 
     memset(&p, 0, sizeof p);
@@ -488,13 +498,14 @@ int vrun_go(vrun *v)
     p.b0 = v->from / 256;
     p.nb = (v->size + 255) / 256;
     p.consumed = p.b0;
-    p.fetched = p.claimed = p.b0;
+    p.fetched = p.claimed = p.taken = p.b0;
     if (v->size <= v->from)
         return 0;
-    p.nslots = v->threads <= 1 ? 1 : 8 * v->threads + 8;
+    nfetch = v->connections ? v->connections : 1;
+    p.nslots = v->threads <= 1 ? 1 : 8 * v->threads + 8 + 2 * nfetch;
     p.slots = calloc(p.nslots, sizeof *p.slots);
     p.kc = v->threads <= 1 ? NULL : calloc(KC_SLOTS, sizeof *p.kc);
-    th = v->threads <= 1 ? NULL : calloc(v->threads + 1, sizeof *th);
+    th = v->threads <= 1 ? NULL : calloc(v->threads + nfetch, sizeof *th);
     if (p.slots == NULL || (v->threads > 1 && (p.kc == NULL || th == NULL))) {
         failf(v, "internal", "out of memory for the audit's window");
         goto out;
@@ -504,7 +515,7 @@ int vrun_go(vrun *v)
     pthread_cond_init(&p.cv, NULL);
     {
         double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), s0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
-        rc = v->threads <= 1 ? run_inline(&p) : run_threads(&p, th, v->threads);
+        rc = v->threads <= 1 ? run_inline(&p) : run_threads(&p, th, v->threads, nfetch);
         v->cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
         v->cpu_seq = clock_s(CLOCK_THREAD_CPUTIME_ID) - s0;
     }

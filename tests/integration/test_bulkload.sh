@@ -5,7 +5,8 @@
 # the daemon serves it and goes on writing, and `willing verify` accepts it in full. verify
 # --tiles-only audits the tree alone (the leaves from the level-0 tiles, every tile above and
 # the root) on the daemon and on a mirror served by nginx, replaying no entry, and fails on a
-# mirror whose level-0 tile was altered.
+# mirror whose level-0 tile was altered or is missing, fetched on one connection or on eight
+# (the failure named is the first in the log's order, whichever connection met it first).
 source "$(dirname "$0")/lib.sh"
 BL=$(dirname "$W")/willing-bulkload
 source "$(dirname "$0")/nginx.sh"
@@ -50,6 +51,42 @@ start_nginx "$M"
 XDG_STATE_HOME=$T/s3 "$W" verify "$NURL" --vkey "$VKEY" --tiles-only >"$T/n.out"
 check "verify --tiles-only audits the mirror served by nginx" \
   grep -q "OK: test.example/bl at size 3001: .*tiles only: 3001 leaf hashes" "$T/n.out"
+# its 12 bundles fetched on 8 connections at once, and on one: the same tree, in the log's order
+for c in 8 1; do
+  XDG_STATE_HOME=$T/s3c$c "$W" verify "$NURL" --vkey "$VKEY" --tiles-only --connections "$c" \
+    --threads 2 --json >"$T/n$c.json"
+  check "  ... on $c connection(s) at once: the same verdict" python3 -c "
+import json; o=json.load(open('$T/n$c.json'))
+assert o['verdict']=='OK' and o['fetched']==3001 and o['connections']==$c, o"
+done
+XDG_STATE_HOME=$T/s3e "$W" verify "$NURL" --vkey "$VKEY" --connections 8 --threads 2 --json \
+  >"$T/ne.json"
+check "  ... and every entry of the mirror on 8 connections: the same verdict" python3 -c "
+import json; o=json.load(open('$T/ne.json'))
+assert o['verdict']=='OK' and o['replayed']==3001 and o['connections']==8, o"
+check "verify --connections 0 is refused (1 to 32)" \
+  sh -c "'$W' verify '$NURL' --vkey '$VKEY' --connections 0 2>'$T/c0.err';
+    [ \$? -eq 2 ] && grep -q 'connections wants a number' '$T/c0.err'"
+# two level-0 tiles missing: the first in the log's order is the one named, on any connections
+mv "$M/tile/0/005" "$T/t005"
+mv "$M/tile/0/009" "$T/t009"
+for c in 8 1; do
+  XDG_STATE_HOME=$T/s5$c "$W" verify "$NURL" --vkey "$VKEY" --tiles-only --connections "$c" \
+    --threads 2 >"$T/miss$c.out" 2>&1 && rc=0 || rc=$?
+  check "  ... fails on a mirror missing two level-0 tiles ($c connection(s)), naming the first" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'cannot fetch the tile .*/log/tile/0/005 of 256 hashes' \
+      '$T/miss$c.out'"
+done
+mv "$T/t005" "$M/tile/0/005"
+mv "$T/t009" "$M/tile/0/009"
+# a wrong tile served in its place: tile 3's hashes at tile 6
+cp "$M/tile/0/006" "$T/t006"
+cp "$M/tile/0/003" "$M/tile/0/006"
+XDG_STATE_HOME=$T/s6 "$W" verify "$NURL" --vkey "$VKEY" --tiles-only --connections 8 --threads 2 \
+  >"$T/wrong.out" 2>&1 && rc=0 || rc=$?
+check "  ... and on a mirror serving another level-0 tile in the place of one (8 connections)" \
+  sh -c "[ $rc -eq 1 ] && grep -q 'FAIL (tile): tile/1/000.p/11 differs' '$T/wrong.out'"
+cp "$T/t006" "$M/tile/0/006"
 # one leaf hash altered in a full level-0 tile of the mirror
 python3 -c "
 import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[100]^=1; open(p,'wb').write(b)" \
