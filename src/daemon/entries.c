@@ -212,8 +212,8 @@ static enum MHD_Result entry_proof(struct MHD_Connection *c, wl_store *s, uint64
                                 "retry in a second",
                                 (unsigned long long)index);
     if (out == NULL)
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
-                                wl_rc_name(why));
+        return wl_respond_error(c, wl_status_storage(why), "storage",
+                                "proof: reading the database: %s", wl_rc_name(why));
     ret = wl_respond_bytes(c, MHD_HTTP_OK, "text/plain; charset=utf-8", out, len, "no-cache");
     wl_free(out);
     return ret;
@@ -259,7 +259,9 @@ static enum MHD_Result get_entry(wl_call *call)
         return wl_respond_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no entry at index %llu",
                                 (unsigned long long)index);
     if (rc != WL_OK)
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "%s", wl_rc_name(rc));
+        return wl_respond_error(c, wl_status_storage(rc), "storage",
+                                "reading entry %llu from the database: %s",
+                                (unsigned long long)index, wl_rc_name(rc));
     wl_merkle_leaf_hash(data, len, leaf);
     o = json_pack("{s:I, s:o, s:o, s:s, s:s, s:I, s:I}", "index", (json_int_t)index, "entry",
                   b64_json((const uint8_t *)data, len), "leaf_hash", b64_json(leaf, 32), "kind",
@@ -343,8 +345,8 @@ static enum MHD_Result get_proof(wl_call *call)
     }
     (void)!wl_store_commit(s); /* ends the read snapshot, if one was begun */
     if (rc != WL_OK)
-        return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage", "proof: %s",
-                                wl_rc_name(rc));
+        return wl_respond_error(c, wl_status_storage(rc), "storage",
+                                "proof: reading the database: %s", wl_rc_name(rc));
     {
         /* a hot path with a fixed shape: written directly, not through a JSON tree */
         char out[128 + WL_PROOF_MAX * 47];

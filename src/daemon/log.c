@@ -87,8 +87,8 @@ static enum MHD_Result get_log(wl_call *call)
         else
             rc = wl_store_hash_range(s, (unsigned)t.level * 8, t.index * 256, t.width, hashes);
         if (rc != WL_OK)
-            return wl_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "storage",
-                                    "reading tile hashes: %s", wl_rc_name(rc));
+            return wl_respond_error(c, wl_status_storage(rc), "storage",
+                                    "reading tile hashes from the database: %s", wl_rc_name(rc));
         return wl_respond_bytes(c, MHD_HTTP_OK, "application/octet-stream", hashes,
                                 (size_t)t.width * 32, immutable);
     }

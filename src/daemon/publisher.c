@@ -99,14 +99,29 @@ out:
     return rc;
 }
 
+/*
+ * Every interval, publish_once. A failure is logged when it begins, not at every interval
+ * of an outage (the database away for minutes would flood the log): the first, then one
+ * line when publishing works again, with how many intervals failed.
+ */
 void *wl_publisher_main(void *arg)
 {
     wl_store *s = arg;
+    unsigned long failures = 0;
     for (;;) {
         char why[300];
         bool stop = wl_srv_wait(wl_srv->interval_ms);
-        if (wl_publish_once(s, why, sizeof why) != WL_OK)
-            fprintf(stderr, "willing: publishing a checkpoint failed: %s\n", why);
+        if (wl_publish_once(s, why, sizeof why) != WL_OK) {
+            if (failures++ == 0)
+                fprintf(stderr,
+                        "willing: publishing a checkpoint failed: %s (trying again every "
+                        "interval; said once until it works)\n",
+                        why);
+        } else if (failures > 0) {
+            fprintf(stderr, "willing: publishing checkpoints resumed after %lu failures\n",
+                    failures);
+            failures = 0;
+        }
         if (stop)
             break;
     }

@@ -44,6 +44,12 @@ unsigned wl_status_for(wl_rc rc)
     }
 }
 
+unsigned wl_status_storage(wl_rc rc)
+{
+    return rc == WL_ERR_IO || rc == WL_ERR_UNAVAILABLE ? MHD_HTTP_SERVICE_UNAVAILABLE
+                                                       : MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
 enum MHD_Result wl_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
                                  const void *data, size_t len, const char *cache)
 {

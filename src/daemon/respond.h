@@ -55,6 +55,9 @@ enum MHD_Result wl_respond_stream(struct MHD_Connection *c, unsigned status, con
 enum MHD_Result wl_respond_busy(struct MHD_Connection *c);
 /* The HTTP status of a library error code. */
 unsigned wl_status_for(wl_rc rc);
+/* A read of the store that failed with rc: 503 when the database is away or its I/O failed
+ * (WL_ERR_IO, WL_ERR_UNAVAILABLE: PostgreSQL down or the connection lost; retry), else 500. */
+unsigned wl_status_storage(wl_rc rc);
 /* A view's refusal as its error: 404 for WL_ERR_NOT_FOUND, else wl_status_for's status. */
 enum MHD_Result wl_respond_refused(struct MHD_Connection *c, const wl_error *err);
 /* The query's whole number name into *v (left as it is when absent); -1 when it is not one. */

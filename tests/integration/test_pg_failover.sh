@@ -7,7 +7,9 @@
 # says so naming the URL and waits (--db-wait), or gives up; (3) the server stopped mid-run
 # (pg_ctl stop -m immediate) while a client writes: the writes get 503 storage_unavailable, no
 # write answered 201 is missing afterwards, and once the server is back the writer resumes by
-# itself (the refused entries, sent again, are stored once).
+# itself (the refused entries, sent again, are stored once); reads of entries, proofs and tiles
+# and a signed write get 503 naming the database, never 500, and the publisher says its
+# failure once and once that it resumed, not at every interval.
 source "$(dirname "$0")/lib.sh"
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$BIN" ]; then
@@ -80,6 +82,17 @@ went_away() { grep -q 'the database connection was lost\|the database cannot be 
 wait_for "the writer to say the database went away" went_away && ok "the writer says the database went away"
 check "every refusal is storage_unavailable or storage" \
   sh -c "! grep -h '\"error\"' $T/body.* | grep -v '\"error\":\"storage' | grep -q ."
+# the other routes meet the outage too: 503 and a JSON error naming the database, never 500
+for p in api/v1/entries/0 api/v1/entries/0/proof log/tile/0/000.p/1; do
+  st=$(curl -s -o "$T/read.body" -w '%{http_code}' -m 30 "$URL/$p")
+  check "GET /$p while the server is down: 503 storage ($st $(cat "$T/read.body"))" \
+    sh -c "[ $st = 503 ] && grep -q '^{\"error\":\"storage' '$T/read.body'"
+done
+echo "a document" >"$T/doc"
+blob_put() { "$W" blob put --server "$URL" --key "$OPKEY" "$T/doc" >"$T/blob.out" 2>&1; }
+blob_refused() { ! blob_put && grep -q 'the ledger cannot be read' "$T/blob.out"; }
+check "a blob put (a signed write) while the server is down is refused, naming the ledger" \
+  blob_refused
 n503=$(grep -c ' 503$' "$T/statuses")
 t0=$(date +%s%N)
 pg_up
@@ -87,6 +100,13 @@ acked_after() { [ "$(awk -v n="$n503" '$2==503{k++} k>=n && $2==201{a++} END{pri
 wait_for "a write acknowledged after the server is back" acked_after
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "# the writer resumed by itself: a write acknowledged ${ms} ms after the server was started again"
+check "the blob put succeeds once the server is back" blob_put
+# the publisher failed at every interval of the outage: said once, and once when it resumed
+resumed() { grep -q 'publishing checkpoints resumed after [0-9]* failures' "$T/pf.log"; }
+wait_for "the publisher to say it resumed" resumed
+nfail=$(grep -c 'publishing a checkpoint failed' "$T/pf.log" || true)
+check "the publisher's failures during the outage are one line, not one an interval ($nfail)" \
+  [ "$nfail" -le 2 ]
 touch "$T/stop"
 wait "$WRITER" || true
 others=$(awk '$2!=201 && $2!=503' "$T/statuses" | wc -l)
