@@ -12,6 +12,7 @@
 #include "entries.h"
 #include "http.h"
 #include "precheck.h"
+#include "readonly.h"
 #include "respond.h"
 #include "route.h"
 #include "sequencer.h"
@@ -499,13 +500,7 @@ static enum MHD_Result list_entries(wl_call *call)
         }
     }
     q.from = from;
-    q.to = to;
-    if (wl_srv->read_only) { /* a reader lists what its checkpoint covers, never more */
-        pthread_mutex_lock(&wl_srv->mu);
-        if (q.to > wl_srv->size)
-            q.to = wl_srv->size;
-        pthread_mutex_unlock(&wl_srv->mu);
-    }
+    q.to = wl_readonly_cap(to); /* a reader lists what its checkpoint covers, never more */
     q.since = (int64_t)since;
     q.until = (int64_t)until;
     q.limit = (size_t)limit;

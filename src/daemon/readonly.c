@@ -29,6 +29,17 @@ bool wl_readonly_refuses(const wl_route *row, const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+uint64_t wl_readonly_cap(uint64_t to)
+{
+    if (!wl_srv->read_only)
+        return to;
+    pthread_mutex_lock(&wl_srv->mu);
+    if (to > wl_srv->size)
+        to = wl_srv->size;
+    pthread_mutex_unlock(&wl_srv->mu);
+    return to;
+}
+
 /* What a refusal says, into msg. */
 static void refusal(char *msg, size_t cap)
 {

@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "daemon.h"
 #include "route.h"
@@ -19,6 +20,9 @@
 /* Whether a read-only server refuses method on row: a change (not GET or HEAD), unless the
  * row only reads (WL_ROUTE_READS). A row that 404s or 405s answers as it would anyway. */
 bool wl_readonly_refuses(const wl_route *row, const char *method);
+/* A list's end index to (exclusive): on a read-only server, no further than the checkpoint it
+ * serves covers (entries committed but not yet checkpointed are not served); as is on a writer. */
+uint64_t wl_readonly_cap(uint64_t to);
 /* 503 {"error": "read_only", "message": "... write to <serve --primary>"} */
 enum MHD_Result wl_readonly_refuse(struct MHD_Connection *c);
 /*

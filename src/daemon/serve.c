@@ -360,6 +360,12 @@ static int serve(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (server.primary_url[0] && !server.read_only) {
+        fprintf(stderr, "willing serve: --primary needs --read-only (it names where a read-only "
+                        "server's refused writes go)\n");
+        usage(stderr);
+        return 2;
+    }
     if (server.read_only)
         server.seal_interval = 0; /* the sealer writes */
     if (server.interval_ms < 10 || server.interval_ms > 600000) {

@@ -27,6 +27,7 @@
 
 #include "daemon.h"
 #include "entries.h"
+#include "readonly.h"
 #include "respond.h"
 #include "route.h"
 #include "willing/ledger.h"
@@ -407,6 +408,7 @@ static enum MHD_Result get_feed(wl_call *call)
     q.kinds[1] = "announce";
     q.limit = WL_FEED_ENTRIES;
     q.newest_first = 1;
+    q.to = wl_readonly_cap(q.to); /* a reader's feed: what its checkpoint covers, never more */
     f.names = json_object();
     rc = f.names ? wl_store_members(s, feed_name, f.names) : WL_ERR_NOMEM;
     if (rc == WL_OK)

@@ -41,6 +41,13 @@ load --count 40 --seq-base 1000000000000000
 N1=$(curl -fs "$WURL/api/v1/entries?order=newest&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["index"]+1)')
 wait_for "the writer's checkpoint of $N1" covers "$WURL" "$N1"
 
+# --primary is the read-only server's: without --read-only it is refused, not ignored
+st=0
+timeout 20 "$W" serve --db "$(db_of ro)" --listen 127.0.0.1:$RPORT --primary "$WURL" \
+  2>"$T/primary.err" >/dev/null || st=$?
+check "serve --primary without --read-only exits 2 ($st)" [ "$st" = 2 ]
+check "  ... saying --primary needs --read-only" grep -q -- '--primary needs --read-only' "$T/primary.err"
+
 # the reader: no key file (it reads none), its own log
 "$W" serve --db "$(db_of ro)" --listen 127.0.0.1:$RPORT --interval 100 --read-only --primary "$WURL" \
   --log-key "$T/none.key" --operator-key "$T/none.key" 2>>"$T/reader.log" &
@@ -102,6 +109,10 @@ st=$(curl -s -o /dev/null -w '%{http_code}' "$RURL/api/v1/proof/inclusion?index=
 check "  ... nor a proof to a size past it ($st)" [ "$st" = 400 ]
 n=$(curl -fs "$RURL/api/v1/entries?from=$((N1 - 2))" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))')
 check "  ... and lists entries up to it only ($n)" [ "$n" = 2 ]
+# feed_top URL: the index of the newest entry in the server's Atom feed
+feed_top() { curl -fs "$1/feed.atom" | grep -o '/entry/[0-9]*</id>' | head -1 | tr -dc 0-9; }
+check "the writer's Atom feed has entry $((N2 - 1)) ($(feed_top "$WURL"))" [ "$(feed_top "$WURL")" = $((N2 - 1)) ]
+check "  ... the reader's stops at its checkpoint ($(feed_top "$RURL"))" [ "$(feed_top "$RURL")" = $((N1 - 1)) ]
 
 # 4. the writer checkpoints them: the reader follows, consistent with what it served
 stop_writer
