@@ -26,6 +26,7 @@ enum {
     Q_ANNOUNCED_PUT,
     Q_ANNOUNCED_GET,
     Q_CP_AFTER,
+    Q_TILES_TOUCH,
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= WL_SQ_MAX, "a family caches at most WL_SQ_MAX statements");
@@ -50,6 +51,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_ANNOUNCED_PUT] = "INSERT INTO announced(sealed, at) VALUES(?1, ?2)",
     [Q_ANNOUNCED_GET] = "SELECT at FROM announced WHERE sealed = ?1",
     [Q_CP_AFTER] = "SELECT size, note FROM checkpoints WHERE size > ?1 ORDER BY size LIMIT 1",
+    [Q_TILES_TOUCH] = "SELECT id, data FROM tiles WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
 };
 const wl_sq_family wl_sq_log = {sql, Q_COUNT};
 
@@ -389,6 +391,22 @@ wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offs
     if (ret != WL_OK && len)
         memset(out, 0, len);
     return ret;
+}
+
+wl_rc wl_store_tiles_touch(wl_store *s, uint64_t *below, size_t max, size_t *n, uint64_t *bytes)
+{
+    wl_st *st = stmt(s, Q_TILES_TOUCH);
+    int r;
+    *n = 0;
+    wl_st_bind_int64(st, 1, *below > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)*below);
+    wl_st_bind_int64(st, 2, (int64_t)max);
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
+        *below = (uint64_t)wl_st_col_int64(st, 0);
+        *bytes += (uint64_t)wl_st_col_bytes(st, 1); /* the blob read in full */
+        (*n)++;
+    }
+    wl_st_reset(st);
+    return r == WL_DB_DONE ? WL_OK : map_rc(r);
 }
 
 wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size_t len,

@@ -82,6 +82,14 @@ wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
 /* Reads len bytes at offset of a full tile's blob, without reading the rest. */
 wl_rc wl_store_tile_read(wl_store *s, unsigned tlevel, uint64_t idx, size_t offset, size_t len,
                          uint8_t *out) WL_MUST;
+/*
+ * Reads up to max full tiles' blobs in full, the highest ids below *below first (the upper
+ * tile levels, then level 0 from its newest tile back), *below set to the last id read, so
+ * that the engine's and the system's caches hold them (the daemon's warm-up). *n: how many
+ * were read (0: none left below); *bytes grows by their bytes.
+ */
+wl_rc wl_store_tiles_touch(wl_store *s, uint64_t *below, size_t max, size_t *n,
+                           uint64_t *bytes) WL_MUST;
 /* A wl_hash_reader over the store (ctx is the wl_store). */
 wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
 

@@ -96,6 +96,10 @@ void wl_thread_stores_close(void);
 
 /* A wl_hash_reader over a store (ctx) with a shared in-memory cache (hashcache.c). */
 wl_rc wl_cached_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[32]);
+/* The tree's warm-up (hashcache.c), on a store of its own (arg) from serve.c: every full
+ * tile read once at start, upper levels first, so that proofs do not wait on the disk; it
+ * closes the store when done. */
+void *wl_tree_warmer_main(void *arg);
 
 /*
  * Fault injection for tests (faults.c): sleeps the milliseconds that the

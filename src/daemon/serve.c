@@ -237,8 +237,8 @@ static int serve(int argc, char **argv)
     const char *db = "var/willing.db", *listen = "127.0.0.1:8080", *keypath = NULL;
     const char *certpath = NULL, *tlskeypath = NULL, *opkeypath = NULL, *webdir = WL_WEB_DIR;
     const char *public_url = NULL;
-    pthread_t seal_thread, warm_thread;
-    wl_store *sstore = NULL, *cstore = NULL;
+    pthread_t seal_thread, warm_thread, tree_thread;
+    wl_store *sstore = NULL, *cstore = NULL, *tstore = NULL;
     char *cert = NULL, *meta = NULL, why[512];
     size_t cert_size = 0;
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
@@ -548,6 +548,11 @@ static int serve(int argc, char **argv)
         return 1;
     }
     pthread_create(&warm_thread, NULL, wl_coverage_warmer_main, cstore);
+    if (wl_store_open(db, 0, &tstore) != WL_OK) {
+        fprintf(stderr, "willing serve: cannot open %s for the tree's warm-up\n", db);
+        return 1;
+    }
+    pthread_create(&tree_thread, NULL, wl_tree_warmer_main, tstore); /* it closes tstore */
     {
         char vk[400];
         uint64_t size;
@@ -573,6 +578,7 @@ static int serve(int argc, char **argv)
     pthread_mutex_unlock(&server.mu);
     pthread_join(pub_thread, NULL); /* its last checkpoint goes through the sequencer */
     pthread_join(warm_thread, NULL);
+    pthread_join(tree_thread, NULL);
     if (server.seal_interval > 0)
         pthread_join(seal_thread, NULL);
     pthread_mutex_lock(&server.mu);

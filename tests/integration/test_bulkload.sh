@@ -4,7 +4,7 @@
 # the library: here 3,000 entries. The ledger it leaves is one the daemon made: fsck passes,
 # the daemon serves it and goes on writing, and `willing verify` accepts it in full. verify
 # --tiles-only audits the tree alone (the leaves from the level-0 tiles, every tile above and
-# the root) on the daemon and on a mirror served by nginx, replaying no entry, and fails on a
+# the root) on the daemon (which reads its 11 full tiles once at start, the proofs' warm-up) and on a mirror served by nginx, replaying no entry, and fails on a
 # mirror whose level-0 tile was altered or is missing, fetched on one connection or on eight
 # (the failure named is the first in the log's order, whichever connection met it first).
 source "$(dirname "$0")/lib.sh"
@@ -31,6 +31,9 @@ check "the daemon serves it: its checkpoint is the loader's, at 3,000" \
 wait_checkpoint 3001
 check "  ... and goes on writing after it (the operator's next entry at 3,000)" \
   sh -c "curl -fs '$URL/log/checkpoint' | sed -n 2p | grep -qx 3001"
+warmed() { grep -q "willing: the tree's 11 full tiles read once" "$T/bl.log"; }
+wait_for "the tree's warm-up" warmed
+check "the daemon read its tree's 11 full tiles once at start (the proofs' warm-up)" warmed
 
 "$W" verify "$URL" --vkey "$VKEY" --json >"$T/v.json"
 check "verify accepts it in full: every entry replayed with its signature" python3 -c "
