@@ -191,6 +191,16 @@ int wl_st_step(wl_st *st)
     return OPS(st)->step(st);
 }
 
+int wl_st_step_later(wl_st *st)
+{
+    int rc;
+    if (OPS(st)->step_later)
+        return OPS(st)->step_later(st);
+    rc = OPS(st)->step(st);
+    OPS(st)->reset(st);
+    return rc == WL_DB_ROW ? WL_DB_MISUSE : rc;
+}
+
 int wl_st_col_count(wl_st *st)
 {
     return OPS(st)->col_count(st);

@@ -111,6 +111,17 @@ void wl_st_bind_null(wl_st *st, int i);
 int wl_st_param_count(wl_st *st);
 /* WL_DB_ROW, WL_DB_DONE or an error code. */
 int wl_st_step(wl_st *st);
+/*
+ * Runs st, a write that returns no rows and whose changes (wl_db_changes) nobody
+ * reads, and resets it: WL_DB_DONE or an error code, as a step would. Inside a
+ * transaction an engine may send it later with the next statement that needs an
+ * answer (PostgreSQL: libpq's pipeline mode, one round trip for all); its failure
+ * is then the answer of that statement (a read's step, a RELEASE, the COMMIT), and
+ * the transaction is aborted up to the savepoint before st, as a failed statement
+ * leaves it on PostgreSQL: roll back to a savepoint (or all of it). Its bindings
+ * are read before it returns. SQLite runs it at once.
+ */
+int wl_st_step_later(wl_st *st);
 /* The current row's columns, numbered from 0. */
 int wl_st_col_count(wl_st *st);
 int wl_st_col_type(wl_st *st, int c);

@@ -34,6 +34,7 @@ typedef struct wl_db_ops {
     void (*bind_null)(wl_st *st, int i);
     int (*param_count)(wl_st *st);
     int (*step)(wl_st *st);
+    int (*step_later)(wl_st *st); /* NULL: step and reset now */
     int (*col_count)(wl_st *st);
     int (*col_type)(wl_st *st, int c);
     int64_t (*col_int64)(wl_st *st, int c);

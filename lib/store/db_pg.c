@@ -142,6 +142,7 @@ static const wl_db_ops pg_ops = {
     .bind_null = wl_pg_bind_null,
     .param_count = wl_pg_param_count,
     .step = wl_pg_step,
+    .step_later = wl_pg_step_later,
     .col_count = wl_pg_col_count,
     .col_type = wl_pg_col_type,
     .col_int64 = wl_pg_col_int64,

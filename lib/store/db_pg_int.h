@@ -27,6 +27,9 @@
 
 enum { P_NULL, P_INT, P_DOUBLE, P_TEXT, P_BLOB };
 
+/* Statements sent in pipeline mode before their answers are read, at most. */
+#define WL_PG_PIPE_MAX 128
+
 typedef struct {
     int type;
     const char *p; /* text (NUL-terminated) or blob */
@@ -47,6 +50,10 @@ struct wl_db {
     int implicit;   /* the transaction was begun by a SAVEPOINT (SQLite's way) */
     int sp_depth;   /* the savepoints open in it */
     int writer;     /* holds the writer's advisory lock: never made again (the fence) */
+    /* statements sent in libpq's pipeline mode, their answers not read yet (db_pg_pipe.c),
+       and for each the rows a guarded INSERT must change (-1: not one) */
+    int piped;
+    int pipe_rows[WL_PG_PIPE_MAX];
 };
 
 struct wl_st {
@@ -70,6 +77,24 @@ struct wl_st {
 
 /* Sets the connection's last error (code WL_DB_OK: none); msg copied, trailing newlines cut. */
 void wl_pg_set_err(wl_db *db, int code, const char *msg);
+
+/* The error of a failed result (or of the connection when r is NULL); its code. */
+int wl_pg_result_err(wl_db *db, const PGresult *r);
+/*
+ * Pipeline mode (db_pg_pipe.c), inside a write transaction: statements sent without
+ * waiting for their answers, read all at once by the next statement that needs one.
+ * send_plain: a statement without parameters (a SAVEPOINT, a RELEASE); send_prepared: st,
+ * prepared already for its bindings (rows: what its guard wants changed, or -1). Both
+ * enter pipeline mode; WL_DB_OK or the error of sending. sync: reads every answer and
+ * leaves pipeline mode; the first failure's code (a guarded INSERT that changed fewer
+ * rows: WL_DB_CONSTRAINT, and the transaction aborted as PostgreSQL's own unique
+ * violation would have), else WL_DB_OK; *last (may be NULL): the last statement's
+ * answer, the caller's to clear (NULL when it failed or was not run).
+ */
+int wl_pg_pipe_send_plain(wl_db *db, const char *sql);
+int wl_pg_pipe_send_prepared(wl_db *db, wl_st *st, int rows);
+int wl_pg_pipe_sync(wl_db *db, PGresult **last);
+int wl_pg_step_later(wl_st *st);
 
 /* Room for parameter slots 1..n (db_pg_col.c); 0, or -1 when out of memory. */
 int wl_pg_slots(wl_st *st, int n);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The PostgreSQL engine's connection at work (db_pg.c opens it): errors by
- * SQLSTATE, SQL run without parameters, transactions, and statements. A
+ * The PostgreSQL engine's connection at work (db_pg.c opens it): SQL run
+ * without parameters, transactions, and statements (errors by SQLSTATE and the
+ * pipeline: db_pg_pipe.c). A
  * persistent statement is prepared (PQprepare, named s1, s2... per
  * connection) at its first step, with parameter types taken from its
  * bindings, and prepared again when a later run binds other types; a
@@ -24,52 +25,6 @@ static const char *const settings =
     "SET synchronous_commit = on; SET client_encoding = 'UTF8';"
     " SET bytea_output = 'hex'; SET standard_conforming_strings = on";
 
-void wl_pg_set_err(wl_db *db, int code, const char *msg)
-{
-    size_t n = msg ? strlen(msg) : 0;
-    db->errcode = code;
-    free(db->errmsg);
-    db->errmsg = NULL;
-    if (code == WL_DB_OK || msg == NULL)
-        return;
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    if ((db->errmsg = malloc(n + 1)) != NULL) {
-        memcpy(db->errmsg, msg, n);
-        db->errmsg[n] = '\0';
-    }
-}
-
-/* A SQLSTATE in WL_DB_ words. */
-static int map_state(wl_db *db, const char *state)
-{
-    if (state == NULL || strlen(state) != 5)
-        return PQstatus(db->conn) == CONNECTION_BAD ? WL_DB_IO : WL_DB_ERROR;
-    if (strncmp(state, "23", 2) == 0)
-        return WL_DB_CONSTRAINT;
-    if (strncmp(state, "53", 2) == 0 || strncmp(state, "08", 2) == 0 ||
-        strncmp(state, "57P", 3) == 0 || strncmp(state, "58", 2) == 0)
-        return WL_DB_IO; /* no room, the connection or the server gone, the server's disk */
-    if (strncmp(state, "54", 2) == 0)
-        return WL_DB_TOOBIG;
-    if (strcmp(state, "25006") == 0)
-        return WL_DB_READONLY;
-    if (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "55P03") == 0)
-        return WL_DB_BUSY;
-    if (strcmp(state, "XX001") == 0 || strcmp(state, "XX002") == 0)
-        return WL_DB_CORRUPT;
-    return WL_DB_ERROR;
-}
-
-/* The error of a failed result (or of the connection when r is NULL); its code. */
-static int result_err(wl_db *db, const PGresult *r)
-{
-    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    int code = map_state(db, r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL);
-    wl_pg_set_err(db, code, msg ? msg : PQerrorMessage(db->conn));
-    return code;
-}
-
 /* Runs sql without parameters; OK or the error's code. */
 static int run_plain(wl_db *db, const char *sql)
 {
@@ -77,7 +32,7 @@ static int run_plain(wl_db *db, const char *sql)
     ExecStatusType s = PQresultStatus(r);
     int rc = WL_DB_OK;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
-        rc = result_err(db, r);
+        rc = wl_pg_result_err(db, r);
     PQclear(r);
     return rc;
 }
@@ -89,13 +44,15 @@ int wl_pg_session(wl_db *db)
 }
 
 /*
- * Before a statement runs: a connection that broke is made again when no
+ * Before a statement runs: the answers of what the pipeline sent are read (the
+ * first failure's code is returned), a connection that broke is made again when no
  * transaction was open on it (the statements are prepared again) and it did
  * not hold the writer's lock (wl_pg_writer_lock), and the
  * DEALLOCATEs of finalized statements are sent.
  */
-static void before_run(wl_db *db)
+static int before_run(wl_db *db)
 {
+    int rc = db->piped ? wl_pg_pipe_sync(db, NULL) : WL_DB_OK;
     /* the writer's connection is not: its lock died with it, and writes without it must fail */
     if (PQstatus(db->conn) == CONNECTION_BAD && !db->writer) {
         PQreset(db->conn);
@@ -109,6 +66,7 @@ static void before_run(wl_db *db)
         free(db->dealloc);
         db->dealloc = NULL;
     }
+    return rc;
 }
 
 void wl_pg_close(wl_db *db)
@@ -166,6 +124,29 @@ static char *savepoints_as_sqlite(wl_db *db, char *pg, const char *sql, int *dep
     return text;
 }
 
+/*
+ * One SAVEPOINT or RELEASE (no other statement) inside a transaction begun by
+ * BEGIN: sent in the pipeline, a SAVEPOINT without waiting (the next statement
+ * reads its answer), a RELEASE with the answers of all before it. WL_DB_MISUSE
+ * when sql is not one (it runs as any other).
+ */
+static int exec_piped(wl_db *db, const char *pg, int depth)
+{
+    int save = strncmp(pg, "SAVEPOINT ", 10) == 0, rc;
+    if (strchr(pg, ';') || db->implicit || wl_pg_autocommit(db) || db->dealloc ||
+        PQstatus(db->conn) != CONNECTION_OK ||
+        (!save && (strncmp(pg, "RELEASE ", 8) != 0 || db->piped == 0)))
+        return WL_DB_MISUSE;
+    rc = wl_pg_pipe_send_plain(db, pg);
+    if (rc == WL_DB_OK && !save)
+        rc = wl_pg_pipe_sync(db, NULL);
+    if (rc == WL_DB_OK) {
+        wl_pg_set_err(db, WL_DB_OK, NULL);
+        db->sp_depth = depth;
+    }
+    return rc;
+}
+
 int wl_pg_exec(wl_db *db, const char *sql)
 {
     char *pg;
@@ -177,11 +158,20 @@ int wl_pg_exec(wl_db *db, const char *sql)
         wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
         return WL_DB_NOMEM;
     }
-    before_run(db);
+    if ((rc = exec_piped(db, pg, depth)) != WL_DB_MISUSE) {
+        free(pg);
+        return rc;
+    }
+    /* a write sent before that failed: not run (a ROLLBACK runs: it undoes the failure) */
+    if ((rc = before_run(db)) != WL_DB_OK && strncmp(pg, "ROLLBACK", 8) != 0) {
+        free(pg);
+        return rc;
+    }
+    rc = WL_DB_OK;
     r = PQexec(db->conn, pg);
     s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
-        rc = result_err(db, r);
+        rc = wl_pg_result_err(db, r);
     } else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0 && strcasestr(pg, "COMMIT")) {
         /* PostgreSQL's COMMIT of a transaction an error aborted rolls it back, quietly */
         rc = WL_DB_ERROR;
@@ -398,7 +388,7 @@ static int ensure_prepared(wl_st *st)
     snprintf(name, sizeof name, "s%u", ++db->names);
     r = PQprepare(db->conn, name, st->sql, st->nparams, st->types);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        int rc = result_err(db, r);
+        int rc = wl_pg_result_err(db, r);
         PQclear(r);
         return rc;
     }
@@ -440,17 +430,79 @@ static int take_result(wl_st *st, PGresult *r)
         return WL_DB_OK;
     }
     {
-        int rc = result_err(db, r);
+        int rc = wl_pg_result_err(db, r);
         PQclear(r);
         return rc;
     }
+}
+
+/* Whether st is prepared on the server for the types of its bindings (fill_params'). */
+static int prepared_as_bound(const wl_st *st)
+{
+    return st->persistent && st->name[0] && st->gen == st->db->gen &&
+           (st->nparams == 0 ||
+            memcmp(st->types, st->prepared, (size_t)st->nparams * sizeof(Oid)) == 0);
+}
+
+/* Whether st may join the pipeline: in a transaction begun by BEGIN, nothing to do first. */
+static int pipeable(wl_st *st)
+{
+    wl_db *db = st->db;
+    return st->persistent && !(st->flags & WL_PG_GUARD_SAVEPOINT) && !db->implicit &&
+           !wl_pg_autocommit(db) && db->dealloc == NULL && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+/* A statement run after those the pipeline holds, in the same round trip. */
+static int run_piped(wl_st *st)
+{
+    PGresult *last = NULL;
+    int rc = wl_pg_pipe_send_prepared(st->db, st, -1);
+    if (rc == WL_DB_OK)
+        rc = wl_pg_pipe_sync(st->db, &last);
+    if (rc != WL_DB_OK)
+        return rc;
+    if (last == NULL) {
+        wl_pg_set_err(st->db, WL_DB_IO, "no answer to a statement sent in a pipeline");
+        return WL_DB_IO;
+    }
+    return take_result(st, last);
+}
+
+int wl_pg_step_later(wl_st *st)
+{
+    wl_db *db = st->db;
+    int rc;
+    if (!pipeable(st)) {
+        rc = wl_pg_step(st);
+        wl_pg_reset(st);
+        return rc == WL_DB_ROW ? WL_DB_MISUSE : rc;
+    }
+    drop_result(st);
+    fill_params(st);
+    if (!prepared_as_bound(st)) {
+        /* prepared (again) outside the pipeline: once per connection and types */
+        if ((db->piped && (rc = wl_pg_pipe_sync(db, NULL)) != WL_DB_OK) ||
+            (rc = ensure_prepared(st)) != WL_DB_OK)
+            return rc;
+    }
+    rc = wl_pg_pipe_send_prepared(db, st, (st->flags & WL_PG_GUARD_ROWS) ? st->rows : -1);
+    return rc == WL_DB_OK ? WL_DB_DONE : rc;
 }
 
 static int run(wl_st *st)
 {
     wl_db *db = st->db;
     int rc, guard = 0;
-    before_run(db);
+    if (db->piped && pipeable(st)) {
+        fill_params(st);
+        if (prepared_as_bound(st)) {
+            if ((rc = run_piped(st)) == WL_DB_OK)
+                wl_pg_set_err(db, WL_DB_OK, NULL);
+            return rc;
+        }
+    }
+    if ((rc = before_run(db)) != WL_DB_OK)
+        return rc;
     fill_params(st);
     if ((st->flags & WL_PG_GUARD_SAVEPOINT) && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
         /* a failed INSERT ... SELECT leaves the transaction as it was, as on SQLite */

@@ -304,7 +304,9 @@ wl_rc wl_store_load_copy(wl_store *s, wl_store *from)
 
 wl_rc wl_store_begin(wl_store *s)
 {
-    return map_rc(wl_db_begin(s->db));
+    wl_rc rc = map_rc(wl_db_begin(s->db));
+    wl_sq_tx_drop(s, rc == WL_OK);
+    return rc;
 }
 
 wl_rc wl_store_begin_read(wl_store *s)
@@ -316,6 +318,7 @@ wl_rc wl_store_commit(wl_store *s)
 {
     wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
     wl_db_cell_release(s->db);
+    wl_sq_tx_drop(s, 0);
     return rc == WL_OK ? map_rc(wl_db_commit(s->db)) : rc;
 }
 
@@ -328,6 +331,7 @@ void wl_store_rollback(wl_store *s)
 {
     wl_db_cell_release(s->db);
     wl_sq_totals_drop(s);
+    wl_sq_tx_drop(s, 0);
     if (!wl_db_autocommit(s->db))
         (void)wl_db_rollback(s->db);
 }
@@ -357,6 +361,7 @@ wl_rc wl_store_release(wl_store *s)
 void wl_store_rollback_to(wl_store *s)
 {
     wl_sq_totals_drop(s);
+    wl_sq_tx_drop(s, s->tx.on);   /* what it held may have been undone */
     if (!wl_db_autocommit(s->db)) /* gone already: keep the error that ended it */
         (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");
 }

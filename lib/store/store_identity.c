@@ -46,6 +46,9 @@ const wl_sq_family wl_sq_identity = {sql, Q_COUNT};
 
 static wl_st *stmt(wl_store *s, int q)
 {
+    if (q == Q_MEMBER_PUT || q == Q_MEMBER_STATUS || q == Q_MEMBER_PUBLISH || q == Q_KEY_PUT ||
+        q == Q_KEY_PUBLISH || q == Q_KEY_REVOKE)
+        s->tx.nkeys = s->tx.nmembers = 0; /* a write: what the transaction read may be old */
     return family_stmt(s, WL_SQ_IDENTITY, q);
 }
 
@@ -84,9 +87,16 @@ wl_rc wl_store_member_put(wl_store *s, const wl_member *m)
 
 wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
 {
-    wl_st *st = stmt(s, Q_MEMBER_GET);
+    wl_st *st;
     int r;
     wl_rc rc = WL_OK;
+    unsigned n = s->tx.nmembers < WL_TX_SLOTS ? s->tx.nmembers : WL_TX_SLOTS;
+    for (unsigned i = 0; s->tx.on && i < n; i++)
+        if (strcmp(s->tx.members[i].id, id) == 0) {
+            *m = s->tx.members[i]; /* read before in this write transaction */
+            return WL_OK;
+        }
+    st = stmt(s, Q_MEMBER_GET);
     memset(m, 0, sizeof *m);
     wl_st_bind_text(st, 1, id, -1);
     r = wl_st_step(st);
@@ -95,6 +105,8 @@ wl_rc wl_store_member_get(wl_store *s, const char *id, wl_member *m)
     else
         rc = no_row(r);
     wl_st_reset(st);
+    if (rc == WL_OK && s->tx.on)
+        s->tx.members[s->tx.nmembers++ % WL_TX_SLOTS] = *m;
     return rc;
 }
 
@@ -195,10 +207,31 @@ static wl_rc keys_read(wl_st *st, const char *member, wl_member_key *out, size_t
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
                           size_t max, size_t *n)
 {
-    wl_st *st = stmt(s, Q_KEYS_BY_ID);
+    wl_st *st;
+    wl_rc rc;
+    unsigned filled = s->tx.nkeys < WL_TX_SLOTS ? s->tx.nkeys : WL_TX_SLOTS;
+    for (unsigned i = 0; s->tx.on && i < filled; i++) {
+        if (s->tx.keys[i].key_id != key_id || strcmp(s->tx.keys[i].member, member) != 0)
+            continue;
+        *n = 0;
+        if (s->tx.keys[i].n > max) /* as keys_read answers */
+            return WL_ERR_TOO_LARGE;
+        memcpy(out, s->tx.keys[i].k, s->tx.keys[i].n * sizeof *out);
+        *n = s->tx.keys[i].n;
+        return WL_OK;
+    }
+    st = stmt(s, Q_KEYS_BY_ID);
     wl_st_bind_text(st, 1, member, -1);
     wl_st_bind_int64(st, 2, key_id);
-    return keys_read(st, member, out, max, n);
+    rc = keys_read(st, member, out, max, n);
+    if (rc == WL_OK && s->tx.on && *n <= WL_MAX_KEYS_PER_MEMBER && strlen(member) < 65) {
+        unsigned slot = s->tx.nkeys++ % WL_TX_SLOTS;
+        snprintf(s->tx.keys[slot].member, sizeof s->tx.keys[slot].member, "%s", member);
+        s->tx.keys[slot].key_id = key_id;
+        s->tx.keys[slot].n = *n;
+        memcpy(s->tx.keys[slot].k, out, *n * sizeof *out);
+    }
+    return rc;
 }
 
 wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max, size_t *n)

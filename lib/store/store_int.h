@@ -52,12 +52,49 @@ extern const wl_sq_family wl_sq_log, wl_sq_identity, wl_sq_sealed, wl_sq_session
     wl_sq_flows_totals, wl_sq_monitor;
 extern const wl_sq_family wl_sq_history, wl_sq_pressure;
 
+/*
+ * What a write transaction (wl_store_begin to its commit or rollback) keeps of what it read
+ * and wrote, so that the sequencer's round asks the engine once, not for every entry: the
+ * log's size (store_log.c), the tree's right edge (the last hash put at each level), and the
+ * keys and members read (store_identity.c; dropped at every write of keys or members). One
+ * writer holds the database meanwhile, so nothing else changes them; all of it is dropped at
+ * the transaction's end and at every rollback to a savepoint (store.c).
+ */
+#define WL_TX_SLOTS 8
+typedef struct {
+    int on; /* inside a transaction begun by wl_store_begin */
+    int size_known;
+    uint64_t size;
+    uint64_t edge_set[2]; /* [p] bit l: edge_idx[2l+p], edge[2l+p] hold level l's last hash put
+                             at an index of parity p */
+    uint64_t edge_idx[128];
+    uint8_t edge[128][32];
+    unsigned nkeys, nmembers; /* slots filled, each used round-robin once all are */
+    struct {
+        char member[65];
+        uint32_t key_id;
+        size_t n;
+        wl_member_key k[WL_MAX_KEYS_PER_MEMBER];
+    } keys[WL_TX_SLOTS];
+    wl_member members[WL_TX_SLOTS];
+} wl_sq_tx;
+
 struct wl_store {
     wl_db *db;
     wl_st *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
     /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;
+    wl_sq_tx tx;
 };
+
+/* Drops what the transaction's cache holds (on: whether it keeps any from now on). */
+static inline void wl_sq_tx_drop(wl_store *s, int on)
+{
+    s->tx.on = on;
+    s->tx.size_known = 0;
+    s->tx.edge_set[0] = s->tx.edge_set[1] = 0;
+    s->tx.nkeys = s->tx.nmembers = 0;
+}
 /*
  * The flows views' totals, kept in C (store_flows_totals.c). The sums are held in
  * memory and written by flush: store.c flushes before a savepoint, a release and a
@@ -123,6 +160,15 @@ static inline wl_rc step_done(wl_st *st)
     wl_rc rc = map_rc(r == WL_DB_ROW ? WL_DB_MISUSE : r);
     wl_st_reset(st);
     return rc;
+}
+
+/*
+ * Runs a write of no rows whose failure may be told by the next statement that needs an
+ * answer, a release or the commit (wl_st_step_later: PostgreSQL's pipeline).
+ */
+static inline wl_rc step_later(wl_st *st)
+{
+    return map_rc(wl_st_step_later(st));
 }
 
 /* Steps a statement of one row of two integers (an aggregate's), into *a and *b; resets it. */

@@ -62,21 +62,31 @@ static wl_st *stmt(wl_store *s, int q)
 
 wl_rc wl_store_size(wl_store *s, uint64_t *size)
 {
-    wl_st *st = stmt(s, Q_SIZE);
-    int r = wl_st_step(st);
+    wl_st *st;
+    int r;
     wl_rc rc = WL_OK;
+    if (s->tx.on && s->tx.size_known) {
+        *size = s->tx.size; /* read once per write transaction, then kept by each append */
+        return WL_OK;
+    }
+    st = stmt(s, Q_SIZE);
+    r = wl_st_step(st);
     *size = 0;
     if (r == WL_DB_ROW)
         *size = (uint64_t)wl_st_col_int64(st, 0);
     else
         rc = map_rc(r == WL_DB_DONE ? WL_DB_CORRUPT : r);
     wl_st_reset(st);
+    s->tx.size = *size;
+    s->tx.size_known = rc == WL_OK && s->tx.on;
     return rc;
 }
 
 wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
 {
     wl_st *st = stmt(s, Q_APPEND);
+    wl_rc rc;
+    int next = s->tx.size_known && e->index == s->tx.size; /* the size kept: one more */
     wl_st_bind_int64(st, 1, (int64_t)e->index);
     wl_st_bind_blob(st, 2, e->data, (int)e->len);
     wl_st_bind_blob(st, 3, e->leaf, 32);
@@ -84,7 +94,10 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
     wl_st_bind_text(st, 5, e->author, -1);
     wl_st_bind_int64(st, 6, (int64_t)e->seq);
     wl_st_bind_int64(st, 7, e->time);
-    return step_done(st);
+    rc = step_later(st);
+    s->tx.size_known = next && rc == WL_OK;
+    s->tx.size += (uint64_t)s->tx.size_known;
+    return rc;
 }
 
 /* One entry's row; each output optional (data: caller frees). */
@@ -263,20 +276,45 @@ wl_rc wl_store_entries_of_kind(wl_store *s, const char *kind, uint64_t from, wl_
     return wl_store_entries_query(s, &q, fn, ctx);
 }
 
+/*
+ * Level's hash idx as the right edge kept: the last put (or read) at that level of each
+ * parity, so that a right child's put leaves its left sibling there.
+ */
+static void edge_keep(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
+{
+    unsigned e = level * 2 + (unsigned)(idx & 1);
+    if (!s->tx.on || level >= 64)
+        return;
+    s->tx.edge_set[idx & 1] |= 1ull << level;
+    s->tx.edge_idx[e] = idx;
+    memcpy(s->tx.edge[e], h, 32);
+}
+
 wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
 {
     wl_st *st = stmt(s, Q_HASH_PUT);
+    wl_rc rc;
     wl_st_bind_int(st, 1, (int)level);
     wl_st_bind_int64(st, 2, (int64_t)idx);
     wl_st_bind_blob(st, 3, h, 32);
-    return step_done(st);
+    if ((rc = step_later(st)) == WL_OK)
+        edge_keep(s, level, idx, h);
+    else if (level < 64)
+        s->tx.edge_set[idx & 1] &= ~(1ull << level);
+    return rc;
 }
 
 wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32])
 {
-    wl_st *st = stmt(s, Q_HASH_GET);
+    wl_st *st;
     int r;
     wl_rc rc = WL_OK;
+    if (s->tx.on && level < 64 && (s->tx.edge_set[idx & 1] >> level & 1) &&
+        s->tx.edge_idx[level * 2 + (idx & 1)] == idx) {
+        memcpy(h, s->tx.edge[level * 2 + (idx & 1)], 32); /* a left sibling, put just before */
+        return WL_OK;
+    }
+    st = stmt(s, Q_HASH_GET);
     memset(h, 0, 32);
     wl_st_bind_int(st, 1, (int)level);
     wl_st_bind_int64(st, 2, (int64_t)idx);
@@ -290,6 +328,8 @@ wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]
         rc = no_row(r);
     }
     wl_st_reset(st);
+    if (rc == WL_OK)
+        edge_keep(s, level, idx, h);
     return rc;
 }
 
@@ -341,7 +381,7 @@ wl_rc wl_store_tile_put(wl_store *s, unsigned tlevel, uint64_t idx,
         return WL_ERR_INVALID;
     wl_st_bind_int64(st, 1, tile_id(tlevel, idx));
     wl_st_bind_blob(st, 2, data, WL_TILE_BLOB_BYTES);
-    return step_done(st);
+    return step_later(st);
 }
 
 wl_rc wl_store_tile_get(wl_store *s, unsigned tlevel, uint64_t idx,
