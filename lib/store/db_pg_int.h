@@ -50,10 +50,7 @@ struct wl_db {
     int implicit;   /* the transaction was begun by a SAVEPOINT (SQLite's way) */
     int sp_depth;   /* the savepoints open in it */
     int writer;     /* holds the writer's advisory lock: never made again (the fence) */
-    /* statements sent in libpq's pipeline mode, their answers not read yet (db_pg_pipe.c),
-       and for each the rows a guarded INSERT must change (-1: not one) */
-    int piped;
-    int pipe_rows[WL_PG_PIPE_MAX];
+    int piped;      /* statements sent in libpq's pipeline mode, answers not read (db_pg_pipe.c) */
 };
 
 struct wl_st {
@@ -71,6 +68,7 @@ struct wl_st {
     int *lengths, *formats;
     PGresult *res;
     int row, ntuples, ncols, started;
+    struct wl_st *later;   /* a guarded INSERT without its guard (wl_pg_step_later), or NULL */
     unsigned char **cells; /* the current row's BYTEA decoded, per column; or NULL */
     int *cell_len;
 };
@@ -83,16 +81,14 @@ int wl_pg_result_err(wl_db *db, const PGresult *r);
 /*
  * Pipeline mode (db_pg_pipe.c), inside a write transaction: statements sent without
  * waiting for their answers, read all at once by the next statement that needs one.
- * send_plain: a statement without parameters (a SAVEPOINT, a RELEASE); send_prepared: st,
- * prepared already for its bindings (rows: what its guard wants changed, or -1). Both
- * enter pipeline mode; WL_DB_OK or the error of sending. sync: reads every answer and
- * leaves pipeline mode; the first failure's code (a guarded INSERT that changed fewer
- * rows: WL_DB_CONSTRAINT, and the transaction aborted as PostgreSQL's own unique
- * violation would have), else WL_DB_OK; *last (may be NULL): the last statement's
- * answer, the caller's to clear (NULL when it failed or was not run).
+ * send_plain: a statement without parameters (a SAVEPOINT, a RELEASE); send_prepared:
+ * the statement prepared as name with st's bindings (fill_params'). Both enter pipeline
+ * mode; WL_DB_OK or the error of sending. sync: reads every answer and leaves pipeline
+ * mode; the first failure's code, else WL_DB_OK; *last (may be NULL): the last
+ * statement's answer, the caller's to clear (NULL when it failed or was not run).
  */
 int wl_pg_pipe_send_plain(wl_db *db, const char *sql);
-int wl_pg_pipe_send_prepared(wl_db *db, wl_st *st, int rows);
+int wl_pg_pipe_send_prepared(wl_db *db, wl_st *st, const char *name);
 int wl_pg_pipe_sync(wl_db *db, PGresult **last);
 int wl_pg_step_later(wl_st *st);
 

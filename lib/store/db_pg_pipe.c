@@ -67,16 +67,15 @@ static int enter(wl_db *db)
     return wl_pg_result_err(db, NULL);
 }
 
-/* Counts a statement sent (rows: its guard's); syncs when the pipeline is full. */
-static int sent(wl_db *db, int ok, int rows)
+/* Counts a statement sent; syncs when the pipeline is full. */
+static int sent(wl_db *db, int ok)
 {
     if (!ok) {
         int rc = wl_pg_result_err(db, NULL);
         (void)wl_pg_pipe_sync(db, NULL); /* what was sent before still has answers */
         return rc;
     }
-    db->pipe_rows[db->piped++] = rows;
-    return db->piped < WL_PG_PIPE_MAX ? WL_DB_OK : wl_pg_pipe_sync(db, NULL);
+    return ++db->piped < WL_PG_PIPE_MAX ? WL_DB_OK : wl_pg_pipe_sync(db, NULL);
 }
 
 int wl_pg_pipe_send_plain(wl_db *db, const char *sql)
@@ -84,34 +83,21 @@ int wl_pg_pipe_send_plain(wl_db *db, const char *sql)
     int rc = enter(db);
     if (rc != WL_DB_OK)
         return rc;
-    return sent(db, PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0), -1);
+    return sent(db, PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0));
 }
 
-int wl_pg_pipe_send_prepared(wl_db *db, wl_st *st, int rows)
+int wl_pg_pipe_send_prepared(wl_db *db, wl_st *st, const char *name)
 {
     int rc = enter(db);
     if (rc != WL_DB_OK)
         return rc;
-    return sent(db,
-                PQsendQueryPrepared(db->conn, st->name, st->nparams, st->values, st->lengths,
-                                    st->formats, 0),
-                rows);
-}
-
-/*
- * A guarded INSERT (ON CONFLICT DO NOTHING) that inserted fewer rows: the conflict it
- * stands for aborts the transaction, as a plain INSERT's unique violation would have, so
- * that nothing after it commits unless the caller rolls back to a savepoint before it.
- */
-static void abort_as_conflict(wl_db *db)
-{
-    PQclear(PQexec(db->conn, "DO $$BEGIN RAISE unique_violation USING MESSAGE = "
-                             "'a row with the same key is stored'; END$$"));
+    return sent(db, PQsendQueryPrepared(db->conn, name, st->nparams, st->values, st->lengths,
+                                        st->formats, 0));
 }
 
 int wl_pg_pipe_sync(wl_db *db, PGresult **last)
 {
-    int rc = WL_DB_OK, k = 0, conflict = 0;
+    int rc = WL_DB_OK, k = 0;
     if (last)
         *last = NULL;
     if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF)
@@ -134,18 +120,8 @@ int wl_pg_pipe_sync(wl_db *db, PGresult **last)
             PQclear(r);
             break;
         }
-        if (s == PGRES_FATAL_ERROR && rc == WL_DB_OK) {
+        if (s == PGRES_FATAL_ERROR && rc == WL_DB_OK)
             rc = wl_pg_result_err(db, r);
-        } else if (s == PGRES_COMMAND_OK && k < db->piped && db->pipe_rows[k] >= 0 &&
-                   rc == WL_DB_OK) {
-            const char *n = PQcmdTuples(r);
-            if (strtol(n ? n : "0", NULL, 10) < db->pipe_rows[k]) {
-                rc = WL_DB_CONSTRAINT;
-                conflict = 1;
-                wl_pg_set_err(db, rc,
-                              "UNIQUE constraint failed: a row with the same key is stored");
-            }
-        }
         if (last && k == db->piped - 1 && rc == WL_DB_OK && s != PGRES_PIPELINE_ABORTED) {
             PQclear(*last);
             *last = r;
@@ -156,8 +132,6 @@ int wl_pg_pipe_sync(wl_db *db, PGresult **last)
     }
     db->piped = 0;
     (void)PQexitPipelineMode(db->conn);
-    if (conflict)
-        abort_as_conflict(db);
     if (rc != WL_DB_OK && last) {
         PQclear(*last);
         *last = NULL;

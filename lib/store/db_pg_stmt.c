@@ -280,11 +280,12 @@ static int params_used(wl_st *st)
     return 0;
 }
 
-int wl_pg_prepare(wl_db *db, const char *sql, int persistent, wl_st **out)
+static int prepare_as(wl_db *db, const char *sql, int persistent, int guard, wl_st **out)
 {
     wl_st *st = calloc(1, sizeof *st);
     *out = NULL;
-    if (st == NULL || wl_pg_translate(sql, 1, &st->sql, &st->nparams, &st->flags, &st->rows) != 0 ||
+    if (st == NULL ||
+        wl_pg_translate(sql, guard, &st->sql, &st->nparams, &st->flags, &st->rows) != 0 ||
         wl_pg_slots(st, st->nparams) != 0 || params_used(st) != 0) {
         wl_pg_finalize(st);
         wl_pg_set_err(db, WL_DB_NOMEM, "out of memory");
@@ -293,9 +294,21 @@ int wl_pg_prepare(wl_db *db, const char *sql, int persistent, wl_st **out)
     st->ops = db->ops;
     st->db = db;
     st->persistent = persistent;
+    /* sent in the pipeline (wl_pg_step_later), a conflict must be the server's error, which
+       skips what was sent after it: the INSERT without its guard */
+    if (persistent && (st->flags & WL_PG_GUARD_ROWS) &&
+        prepare_as(db, sql, persistent, 0, &st->later) != WL_DB_OK) {
+        wl_pg_finalize(st);
+        return WL_DB_NOMEM;
+    }
     *out = st;
     wl_pg_set_err(db, WL_DB_OK, NULL);
     return WL_DB_OK;
+}
+
+int wl_pg_prepare(wl_db *db, const char *sql, int persistent, wl_st **out)
+{
+    return prepare_as(db, sql, persistent, 1, out);
 }
 
 /* Queues the server's prepared statement for DEALLOCATE (sent before the next statement). */
@@ -318,6 +331,7 @@ void wl_pg_finalize(wl_st *st)
     if (st == NULL)
         return;
     drop_result(st);
+    wl_pg_finalize(st->later);
     if (st->db)
         forget_prepared(st);
     for (int i = 0; i < st->nslots; i++)
@@ -456,7 +470,7 @@ static int pipeable(wl_st *st)
 static int run_piped(wl_st *st)
 {
     PGresult *last = NULL;
-    int rc = wl_pg_pipe_send_prepared(st->db, st, -1);
+    int rc = wl_pg_pipe_send_prepared(st->db, st, st->name);
     if (rc == WL_DB_OK)
         rc = wl_pg_pipe_sync(st->db, &last);
     if (rc != WL_DB_OK)
@@ -479,13 +493,15 @@ int wl_pg_step_later(wl_st *st)
     }
     drop_result(st);
     fill_params(st);
-    if (!prepared_as_bound(st)) {
+    if (st->later) /* the INSERT without its guard, for the same bindings */
+        memcpy(st->later->types, st->types, (size_t)st->nparams * sizeof(Oid));
+    if (!prepared_as_bound(st->later ? st->later : st)) {
         /* prepared (again) outside the pipeline: once per connection and types */
         if ((db->piped && (rc = wl_pg_pipe_sync(db, NULL)) != WL_DB_OK) ||
-            (rc = ensure_prepared(st)) != WL_DB_OK)
+            (rc = ensure_prepared(st->later ? st->later : st)) != WL_DB_OK)
             return rc;
     }
-    rc = wl_pg_pipe_send_prepared(db, st, (st->flags & WL_PG_GUARD_ROWS) ? st->rows : -1);
+    rc = wl_pg_pipe_send_prepared(db, st, st->later ? st->later->name : st->name);
     return rc == WL_DB_OK ? WL_DB_DONE : rc;
 }
 

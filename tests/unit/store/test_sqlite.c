@@ -2,7 +2,8 @@
 /*
  * The SQLite store on real files: create and reopen, file mode 0600, meta,
  * entries and hash ranges, refusal of a file that is not a ledger and of a
- * truncated one, and that a rolled-back transaction leaves nothing. Against
+ * truncated one, that a rolled-back transaction leaves nothing, and a round's
+ * writes (one failing alone, rolled back to its savepoint). Against
  * PostgreSQL (ctest's pg.unit.*) the same on fresh databases (testdb.h), but
  * for what is about files: the mode, a missing file, junk and truncation.
  */
@@ -226,12 +227,74 @@ static void test_sessions(void **state)
     wl_store_close(s);
 }
 
+/*
+ * A round's writes as the sequencer makes them (docs/internals/store.md, "A round in few
+ * round trips"): the log's size and the tree's edge kept in the transaction, and on
+ * PostgreSQL the writes sent in a pipeline. An entry whose write fails (its index taken)
+ * fails by its release at the latest, alone: rolled back to its savepoint, the next
+ * entry and the commit go on. A commit after a failed write not rolled back stores nothing.
+ */
+static void test_round_writes(void **state)
+{
+    char p[256], *data = NULL;
+    wl_store *s;
+    uint8_t one[32] = {1}, two[32] = {2}, h[32];
+    uint64_t size = 0;
+    size_t len = 0;
+    wl_stored_entry e = {0, "one", 3, one, "statement", "gb", 1, 2};
+    wl_stored_entry dup = {0, "dup", 3, two, "statement", "gb", 2, 2};
+    wl_stored_entry next = {1, "two", 3, two, "statement", "gb", 3, 2};
+    (void)state;
+    path(p, sizeof p, "round.db");
+    assert_int_equal(wl_store_open(wl_test_db(p), 1, &s), WL_OK);
+    assert_int_equal(wl_store_begin(s), WL_OK);
+    assert_int_equal(wl_store_append(s, &e), WL_OK);
+    assert_int_equal(wl_store_hash_put(s, 0, 0, one), WL_OK);
+    assert_int_equal(wl_store_commit(s), WL_OK);
+
+    assert_int_equal(wl_store_begin(s), WL_OK);
+    assert_int_equal(wl_store_size(s, &size), WL_OK);
+    assert_int_equal(size, 1);
+    assert_int_equal(wl_store_savepoint(s), WL_OK);
+    if (wl_store_append(s, &dup) == WL_OK) /* sent later: its release tells */
+        assert_int_not_equal(wl_store_release(s), WL_OK);
+    wl_store_rollback_to(s);
+    assert_true(wl_store_in_transaction(s));
+    assert_int_equal(wl_store_savepoint(s), WL_OK);
+    assert_int_equal(wl_store_size(s, &size), WL_OK);
+    assert_int_equal(size, 1);
+    assert_int_equal(wl_store_append(s, &next), WL_OK);
+    assert_int_equal(wl_store_hash_put(s, 0, 1, two), WL_OK);
+    assert_int_equal(wl_store_hash_get(s, 0, 0, h), WL_OK);
+    assert_memory_equal(h, one, 32);
+    assert_int_equal(wl_store_release(s), WL_OK);
+    assert_int_equal(wl_store_size(s, &size), WL_OK);
+    assert_int_equal(size, 2);
+    assert_int_equal(wl_store_commit(s), WL_OK);
+
+    assert_int_equal(wl_store_begin(s), WL_OK);
+    if (wl_store_append(s, &dup) == WL_OK) /* sent later: the commit tells */
+        assert_int_not_equal(wl_store_commit(s), WL_OK);
+    if (wl_store_in_transaction(s))
+        wl_store_rollback(s);
+    assert_int_equal(wl_store_size(s, &size), WL_OK);
+    assert_int_equal(size, 2);
+    assert_int_equal(wl_store_entry(s, 0, &data, &len, NULL, NULL, NULL, NULL), WL_OK);
+    assert_int_equal(len, 3);
+    assert_memory_equal(data, "one", 3);
+    wl_free(data);
+    assert_int_equal(wl_store_hash_get(s, 0, 1, h), WL_OK);
+    assert_memory_equal(h, two, 32);
+    wl_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_reopen), cmocka_unit_test(test_not_a_ledger),
         cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
         cmocka_unit_test(test_sessions),      cmocka_unit_test(test_reads_see_later_commits),
+        cmocka_unit_test(test_round_writes),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
