@@ -132,7 +132,11 @@ wl_rc wl_store_copy_why(wl_store *from, wl_store *to, wl_copy_progress fn, void 
  * is its rowid); NULL past the last.
  */
 const char *wl_store_copy_table(size_t i, const char **key);
-/* *found 1 when the database at target (a URL, or a file that exists) holds any of them. */
+/*
+ * *found 1 when the database at target (a URL, or a file that exists) holds any of them; 2
+ * when they are a copy that did not finish (a migrate killed, its machine lost): meta, copied
+ * last, holds no origin.
+ */
 wl_rc wl_store_has_tables(const char *target, int *found, char *why, size_t cap) WL_MUST;
 /* Drops all of them from the database at target, in one transaction (a copy that failed). */
 wl_rc wl_store_drop_tables(const char *target, char *why, size_t cap) WL_MUST;

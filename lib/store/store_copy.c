@@ -637,6 +637,12 @@ wl_rc wl_store_has_tables(const char *target, int *found, char *why, size_t cap)
     }
     if (r != WL_DB_OK)
         say(why, cap, "%s%s", wl_db_errmsg(db), "");
+    if (r == WL_DB_OK && *found) {
+        int64_t origins = 0; /* meta is copied last: without an origin, the copy did not end */
+        if (one_int(db, "SELECT count(*) FROM meta WHERE k = 'origin'", &origins) == WL_OK &&
+            origins == 0)
+            *found = 2;
+    }
     wl_db_close(db);
     return map_rc(r);
 }

@@ -87,6 +87,26 @@ static void undo(const char *to)
 }
 
 /* DST refused when it holds something: a file that exists, a database with the ledger's tables. */
+/* A copy that did not finish found in DST: said, with how to clear it. */
+static int partial_copy(const char *to)
+{
+    const char *t;
+    fprintf(stderr,
+            "migrate: %s holds a partial copy of a ledger (a migrate that did not finish: "
+            "killed, or its machine lost; its meta has no origin). Clear it, then migrate "
+            "again: ",
+            to);
+    if (!wl_store_is_url(to)) {
+        fprintf(stderr, "rm -f '%s' '%s-wal' '%s-shm'\n", to, to, to);
+        return 1;
+    }
+    fprintf(stderr, "psql '%s' -c 'DROP TABLE IF EXISTS ", to);
+    for (size_t i = 0; (t = wl_store_copy_table(i, NULL)) != NULL; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", t);
+    fprintf(stderr, "'\n");
+    return 1;
+}
+
 static int check_target(const char *to)
 {
     char why[512] = "";
@@ -94,6 +114,9 @@ static int check_target(const char *to)
     struct stat st;
     if (!wl_store_is_url(to)) {
         if (lstat(to, &st) == 0 || errno != ENOENT) {
+            if (S_ISREG(st.st_mode) && wl_store_has_tables(to, &found, why, sizeof why) == WL_OK &&
+                found == 2)
+                return partial_copy(to);
             fprintf(stderr, "migrate: %s exists: the copy goes to a new file\n", to);
             return 1;
         }
@@ -103,6 +126,8 @@ static int check_target(const char *to)
         fprintf(stderr, "migrate: %s: %s\n", to, why[0] ? why : "cannot be opened");
         return 1;
     }
+    if (found == 2)
+        return partial_copy(to);
     if (found) {
         fprintf(stderr,
                 "migrate: %s holds a willing ledger's tables already: the copy goes to a "

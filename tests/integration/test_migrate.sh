@@ -7,7 +7,8 @@
 # SQLite. Each copy passes fsck, and its mirror (willing mirror --db: the checkpoint, every
 # tile, every entry bundle) is byte for byte the source's; a serve on the last copy answers
 # the source's checkpoint. A DST that exists or holds a ledger is refused and left as it
-# was; a copy that fails leaves nothing behind.
+# was; a copy that fails leaves nothing behind; one killed -9 leaves a partial copy that the
+# next migrate names, with how to clear it.
 source "$(dirname "$0")/lib.sh"
 
 SRC_DB=$T/demo/w.db
@@ -17,6 +18,45 @@ keys() { cp "$SRC_DB.log.key" "$1.log.key"; cp "$SRC_DB.operator.key" "$1.operat
 # mirror_of DB NAME: the log's static mirror from DB into $T/NAME.mirror
 mirror_of() { "$W" mirror --db "$1" --to "$T/$2.mirror" >/dev/null; }
 same_log() { diff -r "$T/source.mirror" "$T/$1.mirror" >/dev/null; }
+# killed_copy DST: a migrate into DST killed -9 as soon as DST holds entries (polled every
+# millisecond: a copy takes some 300 ms); prints "killed", or "ended" if it finished first
+killed_copy() {
+  python3 - "$W" "$SRC_DB" "$1" <<'PY'
+import os, signal, subprocess, sys, time, wldb
+w, src, dst = sys.argv[1:4]
+p = subprocess.Popen([w, "migrate", "--from", src, "--to", dst, "--quiet"], stderr=subprocess.DEVNULL)
+while p.poll() is None:
+    n = 0
+    if dst.startswith("postgres") or os.path.exists(dst):
+        try:
+            d = wldb.connect(dst)
+            n = list(d.execute("SELECT count(*) FROM entries"))[0][0]
+            d.close()
+        except Exception:
+            pass
+    if n > 0:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        print("killed")
+        sys.exit(0)
+    time.sleep(0.001)
+print("ended")
+PY
+}
+# partial DST: a copy killed -9 leaves DST partial; the next migrate says so and how to clear
+# it, and once cleared as it says, goes through
+partial() {
+  local how out r
+  how=$(killed_copy "$1")
+  check "a migrate into $2 killed -9 mid-copy ($how)" [ "$how" = killed ]
+  out=$("$W" migrate --from "$SRC_DB" --to "$1" 2>&1) && r=0 || r=$?
+  check "  ... the next migrate into it is refused (exit $r)" [ "$r" = 1 ]
+  check "  ... saying it holds a partial copy, and how to clear it ($out)" \
+    grep -q 'holds a partial copy of a ledger.*Clear it, then migrate again: ' <<<"$out"
+  eval "$(sed -n 's/.*Clear it, then migrate again: //p' <<<"$out")" >/dev/null
+  check "  ... cleared as it says, the migrate goes through" \
+    "$W" migrate --from "$SRC_DB" --to "$1" --quiet
+}
 
 check "the demo ledger is sound" "$W" fsck --db "$SRC_DB"
 mirror_of "$SRC_DB" source
@@ -30,6 +70,8 @@ mirror_of "$T/a.db" a
 check "  ... the same checkpoint, tiles and entries" same_log a
 check "  ... the final line names rows, tables and seconds" sh -c \
   "'$W' migrate --from '$SRC_DB' --to '$T/a2.db' | grep -q 'rows of [0-9]* tables .* in [0-9.]* s'"
+
+partial "$T/k.db" "an SQLite file"
 
 # refusals: nothing written, DST as it was
 cp "$T/a.db" "$T/before.db"
@@ -78,6 +120,7 @@ d=wldb.connect(sys.argv[1])
 n=list(d.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"))[0][0]
 assert n == 0, n' "$PG2"
   fi
+  partial "$(wl_db_target pg3)" "a PostgreSQL database"
   check "migrate PostgreSQL back to SQLite" "$W" migrate --from "$PG" --to "$T/b.db" --quiet
   check "  ... which fsck passes" "$W" fsck --db "$T/b.db"
   mirror_of "$T/b.db" b
