@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "store/store.h"
+#include "store/testdb.h"
 #include "willing/crypto.h"
 #include "willing/entry.h"
 #include "willing/ledger.h"
@@ -36,13 +37,22 @@ static inline int wl_test_rmdir(const char *dir)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Opens a new store dir/log.db (path, 64 bytes) in a fresh directory /tmp/<prefix>XXXXXX (dir). */
+/*
+ * Opens a new store in a fresh directory /tmp/<prefix>XXXXXX (dir): dir/log.db, or,
+ * when the tests run against PostgreSQL (WILLING_TEST_PG, store/testdb.h), a fresh
+ * database on that server. Its path or URL in path (64 bytes), to open it again.
+ */
 static inline wl_rc wl_test_store_open(char dir[32], char path[64], const char *prefix,
                                        wl_store **s)
 {
+    char file[64];
+    int n;
     if (wl_test_tmpdir(dir, prefix) != 0)
         return WL_ERR_IO;
-    snprintf(path, 64, "%s/log.db", dir);
+    snprintf(file, sizeof file, "%s/log.db", dir);
+    n = snprintf(path, 64, "%s", wl_test_db(file));
+    if (n < 0 || n >= 64)
+        return WL_ERR_INVALID;
     return wl_store_open(path, 1, s);
 }
 

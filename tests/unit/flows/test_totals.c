@@ -130,7 +130,7 @@ static void test_totals_follow_savepoints(void **state)
     memset(&f, 0, sizeof f);
     assert_int_equal(wl_test_tmpdir(f.dir, "wl-totals-"), 0);
     snprintf(f.path, sizeof f.path, "%s/log.db", f.dir);
-    assert_int_equal(wl_store_open(f.path, 1, &f.s), WL_OK);
+    assert_int_equal(wl_store_open(wl_test_db(f.path), 1, &f.s), WL_OK);
     assert_int_equal(wl_store_begin(f.s), WL_OK);
     assert_int_equal(wl_store_savepoint(f.s), WL_OK);
     assert_int_equal(put_in(&f, 1, 50000), WL_OK);

@@ -43,7 +43,7 @@ static wl_store *open_store(const char *name)
     char p[128];
     wl_store *s = NULL;
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    assert_int_equal(wl_store_open(p, 1, &s), WL_OK);
+    assert_int_equal(wl_store_open(wl_test_db(p), 1, &s), WL_OK);
     return s;
 }
 

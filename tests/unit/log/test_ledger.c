@@ -71,7 +71,7 @@ static int setup(void **state)
     uint64_t idx;
     wl_error err;
     memset(&f, 0, sizeof f);
-    assert_int_equal(wl_store_open(":memory:", 1, &f.s), WL_OK);
+    assert_int_equal(wl_store_open(wl_test_db(":memory:"), 1, &f.s), WL_OK);
     assert_int_equal(wl_store_begin(f.s), WL_OK);
     wl_key_generate(&f.op);
     wl_key_generate(&f.gb);
@@ -102,7 +102,7 @@ static void test_genesis_rules(void **state)
     uint64_t idx;
     int existed;
     (void)state;
-    assert_int_equal(wl_store_open(":memory:", 1, &s), WL_OK);
+    assert_int_equal(wl_store_open(wl_test_db(":memory:"), 1, &s), WL_OK);
     wl_key_generate(&k);
     /* a statement cannot open a log: no key is known */
     assert_int_equal(
