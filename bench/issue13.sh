@@ -2,7 +2,8 @@
 # make bench's sections for issue 13 (beyond one machine), sourced by bench/run.sh, which
 # defines W, B, OUT, ROOT, emit, new_port, serve, wrkjson, cpu_ticks, TCK and PIDS:
 #   big_section: a log of BENCH_BIG_ENTRIES (default 10,000,000) entries bulk-loaded through
-#     the library (bench/bulkload.c); the daemon's resident memory and its proofs over it;
+#     the library (bench/bulkload.c); the daemon's resident memory and its proofs over it,
+#     once it has read its tree's tiles at start (its warm-up, timed);
 #     its static mirror served by nginx and audited, tiles and root (verify --tiles-only)
 #   pg_section: durable appends on a local PostgreSQL (scripts/pg-test.sh starts it), 64
 #     clients one entry per POST; fail-over from a writer killed with -9 to a standby
@@ -87,8 +88,17 @@ big_section() {
   "$B/willing-bulkload" "$db" "$big" 4 >"$OUT/bulkload.json" 2>"$OUT/bulkload.log"
   emit big_load "$(python3 -c "import json,sys; o=json.load(open(sys.argv[1])); o['db_bytes']=int(sys.argv[2]); print(json.dumps(o))" "$OUT/bulkload.json" "$(stat -c %s "$db")")"
   new_port
+  local lines warm=""
+  lines=0
+  [ -f "$OUT/serve.log" ] && lines=$(wc -l <"$OUT/serve.log")
   serve "$db"
   size=$(curl -fs "$URL/log/checkpoint" | sed -n 2p)
+  # the daemon's warm-up: "the tree's N full tiles read once (M MiB, S s)" in its log
+  for _ in $(seq 1 3000); do
+    warm=$(tail -n +"$((lines + 1))" "$OUT/serve.log" | sed -n "s/.*the tree's \([0-9]*\) full tiles read once (\([0-9]*\) MiB, \([0-9.]*\) s).*/{\"tiles\":\1,\"mib\":\2,\"seconds\":\3}/p")
+    [ -n "$warm" ] && break
+    sleep 0.2
+  done
   local started proofs single after
   started=$(mem "$SPID")
   proofs_lua "$OUT/big-proofs.lua"
@@ -97,9 +107,10 @@ big_section() {
   after=$(mem "$SPID")
   emit big_serve "$(python3 -c '
 import json,sys
-s,p,one,a=(json.loads(x) for x in sys.argv[1:5])
-print(json.dumps({"size": int(sys.argv[5]), "started": s, "after_proofs": a, "proofs": p,
-                  "proof_single_ms": one}))' "$started" "$proofs" "$single" "$after" "$size")"
+s,p,one,a,w=(json.loads(x) for x in sys.argv[1:6])
+print(json.dumps({"size": int(sys.argv[6]), "started": s, "after_proofs": a, "proofs": p,
+                  "proof_single_ms": one, "warm_up": w}))' "$started" "$proofs" "$single" "$after" \
+    "${warm:-null}" "$size")"
   kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 
   t0=$(date +%s.%N)

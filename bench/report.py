@@ -172,14 +172,20 @@ TARGETS = [
            "at 10 M entries: one proof, p99 {limit} (one keep-alive client)", "ms",
            lambda r: f"p50 {r['big_serve']['proof_single_ms']['p50']:.2f} ms, **p99 "
                      f"{r['big_serve']['proof_single_ms']['p99']:.2f} ms**; 64 connections "
-                     f"(wrk): {n(r['big_serve']['proofs']['requests_per_s'])} req/s"),
+                     f"(wrk): {n(r['big_serve']['proofs']['requests_per_s'])} req/s"
+                     + (f"; once the daemon had read its tree's "
+                        f"{n(r['big_serve']['warm_up']['tiles'])} full tiles at start "
+                        f"({r['big_serve']['warm_up']['mib']} MiB in "
+                        f"{r['big_serve']['warm_up']['seconds']:.1f} s)"
+                        if r['big_serve'].get('warm_up') else "")),
     Target("beyond", "big_verify_tiles.entries_per_s", operator.ge, 1e6,
            "the mirror of it (`willing mirror --db`) served by nginx, audited by `verify "
            "--tiles-only` (tiles and root): {limit}", "entries/s",
            lambda r: f"**{n(r['big_verify_tiles']['entries_per_s'])} entries/s** "
                      f"({r['big_verify_tiles']['command_seconds']:.2f} s for "
                      f"{n(r['big_verify_tiles']['size'])} entries, the command from start to "
-                     f"verdict); the mirror written in {r['big_mirror']['seconds']:.0f} s "
+                     f"verdict, {r['big_verify_tiles'].get('connections', 1)} connection(s)); "
+                     f"the mirror written in {r['big_mirror']['seconds']:.0f} s "
                      f"({n(r['big_mirror']['files'])} files)"),
     Target("beyond", "appends_pg.entries_per_s", operator.ge, 8000,
            "durable appends on the local PostgreSQL, 1 entry per POST, 64 keep-alive clients: "
