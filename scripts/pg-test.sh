@@ -71,7 +71,10 @@ discard() {
     done
     if [ -e "$p" ] && mv -- "$p" "$p.gone.$$"; then gone+=("$p.gone.$$"); fi
   done
-  [ ${#gone[@]} -eq 0 ] || setsid rm -rf -- "${gone[@]}" </dev/null >/dev/null 2>&1 &
+  # (not `[ ] || rm &`: that backgrounds a subshell holding our stdout, which ctest waits on)
+  if [ ${#gone[@]} -gt 0 ]; then
+    setsid rm -rf -- "${gone[@]}" </dev/null >/dev/null 2>&1 &
+  fi
 }
 
 # stops whatever server runs on H/data and removes H's data (H/server.log stays in DIR). The
