@@ -8,6 +8,7 @@
  * a member. A batch is published even when nothing was sealed. The envelopes
  * and the record of which commitment went where are one transaction.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +27,32 @@ typedef struct {
     size_t nreal;
     uint64_t first;
 } batch_arg;
+
+/* Batches that failed in a row (the sealer's thread alone touches it). */
+static unsigned long failures;
+
+/*
+ * A batch's failure on stderr, said when failures begin and not at every batch of an outage
+ * (the database away for minutes, batches every second); batch_went_through says the end.
+ */
+static void failed(const char *fmt, ...)
+{
+    va_list ap;
+    if (failures++ > 0)
+        return;
+    va_start(ap, fmt);
+    fputs("willing: sealer: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (said once until a batch goes through)\n", stderr);
+}
+
+static void batch_went_through(void)
+{
+    if (failures > 0)
+        fprintf(stderr, "willing: sealer: batches resumed after %lu failures\n", failures);
+    failures = 0;
+}
 
 static wl_rc publish(wl_store *s, void *arg, wl_error *err)
 {
@@ -75,8 +102,7 @@ static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_o
                            (uint64_t)deadline * 1000000u + i, deadline, body, &wl_srv->op_key, &e,
                            &elen) != WL_OK ||
             wl_ledger_precheck(s, wl_srv->origin, e, elen, &b.items[i - from], &err) != WL_OK) {
-            fprintf(stderr, "willing: sealer: cannot build an envelope: %s\n",
-                    e ? err.msg : "out of memory");
+            failed("cannot build an envelope: %s", e ? err.msg : "out of memory");
             wl_free(e);
             goto out;
         }
@@ -94,7 +120,7 @@ static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_o
     job.arg = &b;
     wl_sequencer_run(&job);
     if (job.failed)
-        fprintf(stderr, "willing: sealer: envelopes not published: %s\n", job.err.msg);
+        failed("envelopes not published: %s", job.err.msg);
     ok = !job.failed;
 out:
     for (size_t i = 0; i < b.n; i++) {
@@ -115,13 +141,13 @@ out:
  */
 static void run_batch(wl_store *s, int64_t deadline)
 {
-    size_t n = 0, total = 0, k = wl_srv->seal_batch;
+    size_t n = 0, total = 0, from, k = wl_srv->seal_batch;
     uint8_t(*real)[32] = wl_malloc(WL_SEAL_BATCH_READ * 32);
     uint8_t(*slots)[32] = NULL;
     size_t *order = NULL, *real_of = NULL;
 
     if (real == NULL || wl_store_sealed_due(s, deadline, real, WL_SEAL_BATCH_READ, &n) != WL_OK) {
-        fprintf(stderr, "willing: sealer: cannot read pending commitments\n");
+        failed("cannot read pending commitments");
         goto out;
     }
     total = n <= k ? k : (n + k - 1) / k * k;
@@ -145,10 +171,13 @@ static void run_batch(wl_store *s, int64_t deadline)
         else
             randombytes_buf(slots[order[i]], 32);
     }
-    for (size_t from = 0; from < total; from += WL_SEAL_CHUNK)
+    /* what a chunk that fails leaves stays pending for the next batch */
+    for (from = 0; from < total; from += WL_SEAL_CHUNK)
         if (!publish_chunk(s, slots, real_of, from,
                            from + WL_SEAL_CHUNK < total ? from + WL_SEAL_CHUNK : total, deadline))
-            break; /* what is left stays pending for the next batch */
+            break;
+    if (from >= total)
+        batch_went_through();
 out:
     /* the permutation says which slots are dummies: it does not outlive the batch */
     if (order)

@@ -9,7 +9,7 @@
 # write answered 201 is missing afterwards, and once the server is back the writer resumes by
 # itself (the refused entries, sent again, are stored once); reads of entries, proofs and tiles
 # and a signed write get 503 naming the database, never 500, and the publisher says its
-# failure once and once that it resumed, not at every interval.
+# failure once and once that it resumed, not at every interval; (4) so does the sealer.
 source "$(dirname "$0")/lib.sh"
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$BIN" ]; then
@@ -141,4 +141,25 @@ total=$(awk 'END{print NR}' "$T/statuses")
 wait_checkpoint $((total + 1))
 check "verify: the log and its checkpoints are sound after the outage" \
   "$W" verify "$URL" --vkey "$VKEY"
+
+# (4) the sealer (a batch every second) through an outage: its failure said once, not every
+# batch, and once when its batches go through again
+new_ledger ps
+PORT=$(free_port)
+# shellcheck disable=SC2046 # key_args: options without spaces
+"$W" serve --db "$(db_of ps)" $(key_args ps) --listen 127.0.0.1:$PORT --interval 100 \
+  --seal-interval 1 2>"$T/ps.log" &
+PIDS+=($!)
+URL=http://127.0.0.1:$PORT
+ps_started() { grep -q '^willing: serving' "$T/ps.log"; }
+wait_for "the sealing server to start" ps_started
+wait_checkpoint 2 # a first batch of envelopes published
+pg_down
+sleep 4 # the outage's length: four batches meet it
+pg_up
+sealer_resumed() { grep -q 'sealer: batches resumed after [0-9]* failures' "$T/ps.log"; }
+wait_for "the sealer to say its batches resumed" sealer_resumed
+nfail=$(grep -c 'willing: sealer: \(cannot\|envelopes\)' "$T/ps.log" || true)
+check "the sealer's failures during a 4 s outage are one line, not one a batch ($nfail)" \
+  [ "$nfail" -le 2 ]
 finish
