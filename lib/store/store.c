@@ -288,6 +288,7 @@ void wl_store_close(wl_store *s)
         for (int i = 0; i < WL_SQ_MAX; i++)
             wl_st_finalize(s->q[f][i]); /* NULL: a no-op */
     wl_sq_totals_free(s);
+    wl_sq_seqs_drop(s);
     wl_db_close(s->db);
     wl_free(s);
 }
@@ -306,6 +307,7 @@ wl_rc wl_store_begin(wl_store *s)
 {
     wl_rc rc = map_rc(wl_db_begin(s->db));
     wl_sq_tx_drop(s, rc == WL_OK);
+    wl_sq_seqs_drop(s);
     return rc;
 }
 
@@ -319,6 +321,7 @@ wl_rc wl_store_commit(wl_store *s)
     wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
     wl_db_cell_release(s->db);
     wl_sq_tx_drop(s, 0);
+    wl_sq_seqs_drop(s);
     return rc == WL_OK ? map_rc(wl_db_commit(s->db)) : rc;
 }
 
@@ -332,6 +335,7 @@ void wl_store_rollback(wl_store *s)
     wl_db_cell_release(s->db);
     wl_sq_totals_drop(s);
     wl_sq_tx_drop(s, 0);
+    wl_sq_seqs_drop(s);
     if (!wl_db_autocommit(s->db))
         (void)wl_db_rollback(s->db);
 }

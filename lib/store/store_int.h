@@ -79,8 +79,23 @@ typedef struct {
     wl_member members[WL_TX_SLOTS];
 } wl_sq_tx;
 
+/*
+ * The (author, seq) pairs a write transaction looked up at once (wl_store_find_seq_many,
+ * store_log.c): a table of size cap (a power of two, open addressing), each pair absent
+ * from the log when looked up, present once appended since. Kept to the transaction's end
+ * (a rollback to a savepoint leaves it: a pair only ever turns present, and a present one
+ * is asked of the engine).
+ */
+typedef struct {
+    char author[65];
+    uint64_t seq;
+    int used, present;
+} wl_sq_seq;
+
 struct wl_store {
     wl_db *db;
+    wl_sq_seq *seqs;
+    size_t nseqs, seqs_cap;
     wl_st *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
     /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;
@@ -94,6 +109,14 @@ static inline void wl_sq_tx_drop(wl_store *s, int on)
     s->tx.size_known = 0;
     s->tx.edge_set[0] = s->tx.edge_set[1] = 0;
     s->tx.nkeys = s->tx.nmembers = 0;
+}
+
+/* The pairs looked up at once: forgotten at a transaction's end. */
+static inline void wl_sq_seqs_drop(wl_store *s)
+{
+    wl_free(s->seqs);
+    s->seqs = NULL;
+    s->nseqs = s->seqs_cap = 0;
 }
 /*
  * The flows views' totals, kept in C (store_flows_totals.c). The sums are held in

@@ -60,6 +60,23 @@ static wl_st *stmt(wl_store *s, int q)
     return family_stmt(s, WL_SQ_LOG, q);
 }
 
+/* The slot of (author, seq) in the pairs looked up at once, or NULL (add: a free one). */
+static wl_sq_seq *seq_slot(wl_store *s, const char *author, uint64_t seq, int add)
+{
+    uint64_t h = 1469598103934665603ull ^ seq;
+    if (s->seqs_cap == 0 || strlen(author) > 64)
+        return NULL;
+    for (const char *p = author; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (size_t i = (size_t)h & (s->seqs_cap - 1);; i = (i + 1) & (s->seqs_cap - 1)) {
+        wl_sq_seq *q = &s->seqs[i];
+        if (!q->used)
+            return add ? q : NULL;
+        if (q->seq == seq && strcmp(q->author, author) == 0)
+            return q;
+    }
+}
+
 wl_rc wl_store_size(wl_store *s, uint64_t *size)
 {
     wl_st *st;
@@ -87,6 +104,9 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
     wl_st *st = stmt(s, Q_APPEND);
     wl_rc rc;
     int next = s->tx.size_known && e->index == s->tx.size; /* the size kept: one more */
+    wl_sq_seq *q = s->tx.on ? seq_slot(s, e->author, e->seq, 0) : NULL;
+    if (q)
+        q->present = 1; /* from now on asked of the engine */
     wl_st_bind_int64(st, 1, (int64_t)e->index);
     wl_st_bind_blob(st, 2, e->data, (int)e->len);
     wl_st_bind_blob(st, 3, e->leaf, 32);
@@ -157,15 +177,77 @@ wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char
     return entry_read(s, index, NULL, NULL, kind, author, seq, time, leaf);
 }
 
+#define SEQS_PER_READ 32 /* pairs of one look-up statement: 64 parameters */
+
+/* Marks present the pairs of authors/seqs[0..n) that the log holds. */
+static wl_rc seqs_read(wl_store *s, const char *const *authors, const uint64_t *seqs, size_t n)
+{
+    char text[64 + SEQS_PER_READ * 48];
+    size_t off;
+    wl_st *st = NULL;
+    int r;
+    off = (size_t)snprintf(text, sizeof text, "SELECT author, seq FROM entries WHERE");
+    for (size_t i = 0; i < n; i++)
+        off += (size_t)snprintf(text + off, sizeof text - off, "%s(author = ?%zu AND seq = ?%zu)",
+                                i ? " OR " : " ", 2 * i + 1, 2 * i + 2);
+    if (wl_st_prepare(s->db, text, 0, &st) != WL_DB_OK)
+        return WL_ERR_IO;
+    for (size_t i = 0; i < n; i++) {
+        wl_st_bind_text(st, (int)(2 * i + 1), authors[i], -1);
+        wl_st_bind_int64(st, (int)(2 * i + 2), (int64_t)seqs[i]);
+    }
+    while ((r = wl_st_step(st)) == WL_DB_ROW) {
+        const char *a = wl_st_col_text(st, 0);
+        wl_sq_seq *q = seq_slot(s, a ? a : "", (uint64_t)wl_st_col_int64(st, 1), 0);
+        if (q)
+            q->present = 1;
+    }
+    wl_st_finalize(st);
+    return map_rc(r);
+}
+
+wl_rc wl_store_find_seq_many(wl_store *s, const char *const *authors, const uint64_t *seqs,
+                             size_t n)
+{
+    size_t cap = 16;
+    wl_rc rc = WL_OK;
+    wl_sq_seqs_drop(s);
+    if (!s->tx.on || n == 0)
+        return WL_OK;
+    while (cap < 2 * n)
+        cap *= 2;
+    if ((s->seqs = wl_calloc(cap, sizeof *s->seqs)) == NULL)
+        return WL_ERR_NOMEM;
+    s->seqs_cap = cap;
+    for (size_t i = 0; i < n; i++) {
+        wl_sq_seq *q = seq_slot(s, authors[i], seqs[i], 1);
+        if (q && !q->used) {
+            q->used = 1;
+            q->seq = seqs[i];
+            memcpy(q->author, authors[i], strlen(authors[i]) + 1);
+            s->nseqs++;
+        }
+    }
+    for (size_t i = 0; rc == WL_OK && i < n; i += SEQS_PER_READ)
+        rc = seqs_read(s, authors + i, seqs + i, n - i < SEQS_PER_READ ? n - i : SEQS_PER_READ);
+    if (rc != WL_OK)
+        wl_sq_seqs_drop(s);
+    return rc;
+}
+
 wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
                         size_t *len)
 {
-    wl_st *st = stmt(s, Q_FIND_SEQ);
+    wl_st *st;
     int r;
     wl_rc rc = WL_OK;
+    wl_sq_seq *q = s->tx.on ? seq_slot(s, author, seq, 0) : NULL;
     *index = 0;
     *data = NULL;
     *len = 0;
+    if (q && !q->present)
+        return WL_ERR_NOT_FOUND; /* looked up at the round's start, not appended since */
+    st = stmt(s, Q_FIND_SEQ);
     wl_st_bind_text(st, 1, author, -1);
     wl_st_bind_int64(st, 2, (int64_t)seq);
     r = wl_st_step(st);

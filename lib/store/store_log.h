@@ -31,6 +31,14 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e) WL_MUST;
 /* *data: caller frees. kind/author: optional buffers of 33/65 bytes. */
 wl_rc wl_store_entry(wl_store *s, uint64_t index, char **data, size_t *len, char *kind,
                      char *author, uint64_t *seq, int64_t *time) WL_MUST;
+/*
+ * Inside a write transaction (wl_store_begin): which of n (author, seq) pairs the log
+ * holds, asked of the engine at once (a few statements, not one a pair), so that
+ * wl_store_find_seq answers the pairs it does not hold without asking, until the
+ * transaction ends (an append of one makes it ask again). On failure nothing is kept.
+ */
+wl_rc wl_store_find_seq_many(wl_store *s, const char *const *authors, const uint64_t *seqs,
+                             size_t n) WL_MUST;
 /* The index and bytes stored for (author, seq); WL_ERR_NOT_FOUND if none. */
 wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t *index, char **data,
                         size_t *len) WL_MUST;

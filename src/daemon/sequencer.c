@@ -208,6 +208,39 @@ static bool changes_register(const wl_job *batch)
 }
 
 /*
+ * The (author, seq) of every entry of the round's jobs, looked up at once
+ * (wl_store_find_seq_many): the ledger's look-up of each before it is sequenced
+ * then asks the engine nothing for a new one. A cache: out of memory, none.
+ */
+static wl_rc look_up_round(wl_store *s, const wl_job *batch)
+{
+    size_t n = 0, k = 0;
+    const char **authors;
+    uint64_t *seqs;
+    wl_rc rc;
+    for (const wl_job *j = batch; j; j = j->next)
+        n += j->fn ? 0 : j->n;
+    if (n == 0)
+        return WL_OK;
+    authors = wl_calloc(n, sizeof *authors);
+    seqs = wl_calloc(n, sizeof *seqs);
+    if (authors == NULL || seqs == NULL) {
+        wl_free(authors);
+        wl_free(seqs);
+        return WL_OK;
+    }
+    for (const wl_job *j = batch; j; j = j->next)
+        for (size_t i = 0; !j->fn && i < j->n; i++, k++) {
+            authors[k] = j->items[i].e.author;
+            seqs[k] = j->items[i].e.seq;
+        }
+    rc = wl_store_find_seq_many(s, authors, seqs, n);
+    wl_free(authors);
+    wl_free(seqs);
+    return rc == WL_ERR_NOMEM ? WL_OK : rc;
+}
+
+/*
  * Runs a round's jobs in one transaction and commits it; *size is the log's
  * size as committed, read inside the transaction (after the commit, nothing
  * may fail and tell a client that what is stored was not). On failure, why
@@ -222,6 +255,11 @@ static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why,
     wl_rc rc = wl_store_begin(s);
     if (rc != WL_OK) {
         snprintf(why, cap, "cannot begin a transaction: %s", wl_store_errmsg(s));
+        return rc;
+    }
+    if ((rc = look_up_round(s, batch)) != WL_OK) {
+        snprintf(why, cap, "looking up the round's entries: %s", wl_store_errmsg(s));
+        wl_store_rollback(s);
         return rc;
     }
     for (wl_job *j = batch; j; j = j->next) {

@@ -285,6 +285,26 @@ static void test_round_writes(void **state)
     wl_free(data);
     assert_int_equal(wl_store_hash_get(s, 0, 1, h), WL_OK);
     assert_memory_equal(h, two, 32);
+
+    /* the round's (author, seq) looked up at once: held, not held, then appended */
+    {
+        const char *authors[3] = {"gb", "gb", "gb"};
+        const uint64_t seqs[3] = {1, 3, 9};
+        wl_stored_entry late = {2, "new", 3, two, "statement", "gb", 9, 2};
+        uint64_t idx = 0;
+        assert_int_equal(wl_store_begin(s), WL_OK);
+        assert_int_equal(wl_store_find_seq_many(s, authors, seqs, 3), WL_OK);
+        assert_int_equal(wl_store_find_seq(s, "gb", 3, &idx, &data, &len), WL_OK);
+        assert_int_equal(idx, 1);
+        wl_free(data);
+        assert_int_equal(wl_store_find_seq(s, "gb", 9, &idx, &data, &len), WL_ERR_NOT_FOUND);
+        assert_int_equal(wl_store_append(s, &late), WL_OK);
+        assert_int_equal(wl_store_find_seq(s, "gb", 9, &idx, &data, &len), WL_OK);
+        assert_int_equal(idx, 2);
+        assert_memory_equal(data, "new", 3);
+        wl_free(data);
+        wl_store_rollback(s);
+    }
     wl_store_close(s);
 }
 
