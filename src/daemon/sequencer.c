@@ -291,8 +291,14 @@ static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why,
 static bool structure_damaged(wl_store *s, char *why, size_t cap)
 {
     char what[200];
-    if (wl_store_quick_check(s, what, sizeof what) == WL_OK)
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (wl_store_quick_check(s, what, sizeof what) == WL_OK) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        fprintf(stderr, "willing: the database's structure checked (%.1f s)\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
         return false;
+    }
     snprintf(why, cap, "the database file is damaged (%s); nothing stored", what);
     fprintf(stderr,
             "willing serve: refusing to serve %s: the file is damaged: %s. Run `willing "
