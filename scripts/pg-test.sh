@@ -61,8 +61,8 @@ home_of() {
 
 # rm -rf PATH... in the background, each renamed aside first (PATH.gone.PID, which no start
 # reuses); leftovers of an earlier removal that was cut short go too. A full pg run leaves
-# some 200 databases, 60,000 files, whose unlinking took minutes on a disk mounted with
-# discard: pg.stop does not wait for it.
+# some 200 databases, tens of thousands of files, whose unlinking took minutes on a busy
+# disk mounted with discard: pg.stop does not wait for it.
 discard() {
   local p q gone=()
   for p in "$@"; do
