@@ -56,6 +56,13 @@ typedef struct wl_call {
 /* A request with a body that only reads (a query too large for a URL): served by serve --read-only.
  */
 #define WL_ROUTE_READS 8u
+/*
+ * The handler reads no ledger (the console's files): answered even when this thread has no
+ * connection to the database. Every other row's handler may take wl_thread_store() as set:
+ * the router answers 503 storage when the thread's connection cannot be opened (a worker's
+ * first request during a PostgreSQL outage), before authenticating or calling the handler.
+ */
+#define WL_ROUTE_NO_STORE 16u
 
 typedef struct wl_route {
     const char *method;  /* "GET" (HEAD too), "POST", or "*": any method */

@@ -4,7 +4,8 @@
  * (route.h), the row a request's method and path match (an exact path, or a
  * prefix ending in '*'; the first row that matches), 404 when none does and
  * 405 for a refusal row, and the caller authenticated per the row before
- * its handler runs. Above the handlers' helpers (auth.c, respond.c), below
+ * its handler runs (503 storage first when the thread has no connection to the
+ * database and the row needs one). Above the handlers' helpers (auth.c, respond.c), below
  * the HTTP glue (http.c), which finds the row as soon as the headers are in
  * to take its body ceiling. docs/internals/daemon.md ("Routes").
  */
@@ -80,6 +81,11 @@ enum MHD_Result wl_route_call(const wl_route *row, struct MHD_Connection *c, con
     call.method = method;
     call.url = url;
     call.rest = path_rest(row, url);
+    /* the handlers and the authentication read through the thread's connection: none, 503 */
+    if (!(row->flags & WL_ROUTE_NO_STORE) && wl_thread_store() == NULL)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
+                                "the ledger cannot be read: no connection to the database; "
+                                "try again later");
     if (row->access == WL_ACCESS_ANYONE)
         return row->fn(&call);
     /*

@@ -556,15 +556,17 @@ static int serve(int argc, char **argv)
     {
         char vk[400];
         uint64_t size;
+        bool standby;
         if (wl_vkey_format(&server.log_vkey, vk, sizeof vk) != WL_OK)
             vk[0] = '\0';               /* not reached: 400 bytes hold any vkey */
         pthread_mutex_lock(&server.mu); /* the sequencer runs already */
         size = server.size;
+        standby = server.standby;
         pthread_mutex_unlock(&server.mu);
         fprintf(stderr, "willing: serving %s (%llu entries%s) on %s://%s\nwilling: log key %s\n",
                 server.origin, (unsigned long long)size,
                 server.read_only ? ", read-only"
-                : server.standby ? ", as a standby: reads only"
+                : standby        ? ", as a standby: reads only"
                                  : "",
                 cert ? "https" : "http", listen, vk);
     }

@@ -9,7 +9,8 @@
 # write answered 201 is missing afterwards, and once the server is back the writer resumes by
 # itself (the refused entries, sent again, are stored once); reads of entries, proofs and tiles
 # and a signed write get 503 naming the database, never 500, and the publisher says its
-# failure once and once that it resumed, not at every interval; (4) so does the sealer.
+# failure once and once that it resumed, not at every interval; (4) so does the sealer; (5) a
+# worker's first request, when its connection cannot be opened, gets 503 (serve crashed).
 source "$(dirname "$0")/lib.sh"
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$BIN" ]; then
@@ -162,4 +163,27 @@ wait_for "the sealer to say its batches resumed" sealer_resumed
 nfail=$(grep -c 'willing: sealer: \(cannot\|envelopes\)' "$T/ps.log" || true)
 check "the sealer's failures during a 4 s outage are one line, not one a batch ($nfail)" \
   [ "$nfail" -le 2 ]
+
+# (5) no request before the outage: no worker has opened its connection, and during the outage
+# none can; a request gets 503, even one whose console session is read before any handler
+new_ledger pw
+PORT=$(free_port)
+# shellcheck disable=SC2046 # key_args: options without spaces
+"$W" serve --db "$(db_of pw)" $(key_args pw) --listen 127.0.0.1:$PORT --threads 2 \
+  --seal-interval 1 2>"$T/pw.log" &
+PW_PID=$!
+PIDS+=($PW_PID)
+URL=http://127.0.0.1:$PORT
+pw_started() { grep -q '^willing: serving' "$T/pw.log"; }
+wait_for "the last server to start" pw_started
+pg_down
+cookie="wl_session=$(printf 'A%.0s' $(seq 43))"
+codes=$(for p in api/v1/whoami api/v1/whoami api/v1/entries api/v1/members; do
+  curl -s -o /dev/null -w '%{http_code} ' -m 30 -b "$cookie" "$URL/$p" || true
+done)
+check "requests on workers without a connection during the outage: 503, serve up ($codes)" \
+  sh -c "kill -0 $PW_PID && [ '$codes' = '503 503 503 503 ' ]"
+st=$(curl -s -o /dev/null -w '%{http_code}' -m 30 "$URL/") || true
+check "the console's page needs no database: 200 during the outage ($st)" [ "$st" = 200 ]
+pg_up
 finish
