@@ -37,7 +37,7 @@ trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; pg_stop' 
 new_port() {
   P=$(python3 -c '
 import socket,sys
-lo,hi=(int(x) for x in sys.argv[1].split("-")) if sys.argv[1] else (0,0)
+lo,hi=(int(x) for x in sys.argv[1].split("-")) if sys.argv[1] else (1,0)  # none: any port
 for p in range(lo,hi+1):
     s=socket.socket()
     try: s.bind(("127.0.0.1",p)); s.close(); print(p); break
