@@ -155,7 +155,10 @@ static int authenticate(struct MHD_Connection *c, const char *method, wl_req *r,
         uint8_t token[32];
         char csrf[65];
         const char *echo = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (wl_session_lookup(c, token, a->member, &a->key_id, csrf) != 0)
+        int found = wl_session_lookup(c, token, a->member, &a->key_id, csrf);
+        if (found == -2) /* not "signed out": the database could not say */
+            return fail(a, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", WL_SESSION_UNREAD);
+        if (found != 0)
             return fail(a, MHD_HTTP_UNAUTHORIZED, "session_expired",
                         "the session has ended, expired or lost its login key: sign in again");
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&

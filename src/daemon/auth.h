@@ -46,7 +46,11 @@ enum MHD_Result wl_auth_refuse(struct MHD_Connection *c, const wl_auth *a);
 wl_rc wl_nonce_record(wl_store *s, const wl_auth *a, wl_error *err);
 /* The answer to a job that recorded a nonce and failed: 401 for a replay, else err's status. */
 enum MHD_Result wl_auth_job_refuse(struct MHD_Connection *c, const wl_error *err);
-/* The live session the request's cookie names: 0 and its fields, or -1 (session.c). */
+/* The live session the request's cookie names: 0 and its fields, -1 if none, -2 if the database
+ * could not be read (session.c). */
+/* What a request whose session could not be checked is told (503 storage). */
+#define WL_SESSION_UNREAD                                                                          \
+    "the session cannot be checked: the database could not be read; try again later"
 int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[65],
                       uint32_t *key_id, char csrf[65]);
 

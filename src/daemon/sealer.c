@@ -89,6 +89,7 @@ static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_o
     wl_error err;
     int ok = 0;
 
+    memset(&err, 0, sizeof err); /* named below even when only wl_entry_build failed */
     memset(&b, 0, sizeof b);
     b.items = wl_calloc(n, sizeof *b.items);
     if (real == NULL || slot == NULL || b.items == NULL)
@@ -102,7 +103,7 @@ static int publish_chunk(wl_store *s, uint8_t (*slots)[32], const size_t *real_o
                            (uint64_t)deadline * 1000000u + i, deadline, body, &wl_srv->op_key, &e,
                            &elen) != WL_OK ||
             wl_ledger_precheck(s, wl_srv->origin, e, elen, &b.items[i - from], &err) != WL_OK) {
-            failed("cannot build an envelope: %s", e ? err.msg : "out of memory");
+            failed("cannot build an envelope: %s", e && err.msg[0] ? err.msg : "out of memory");
             wl_free(e);
             goto out;
         }

@@ -293,13 +293,15 @@ static enum MHD_Result post_login(wl_call *call)
 }
 
 /* Whether member still holds a live login key with this key ID (it signed in with one). */
+/* 1 if the member's login key key_id is live, 0 if not, -2 if the store could not be read */
 static int login_key_live(const char *member, uint32_t key_id)
 {
     wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
     size_t nk = 0;
-    if (wl_store_keys_by_id(wl_thread_store(), member, key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk) !=
-        WL_OK)
-        return 0;
+    wl_rc rc =
+        wl_store_keys_by_id(wl_thread_store(), member, key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk);
+    if (rc != WL_OK)
+        return rc == WL_ERR_NOT_FOUND ? 0 : -2;
     for (size_t i = 0; i < nk; i++)
         if (strcmp(keys[i].scope, "login") == 0 && keys[i].revoked == UINT64_MAX)
             return 1;
@@ -307,7 +309,8 @@ static int login_key_live(const char *member, uint32_t key_id)
 }
 
 /*
- * The session a cookie names, if live: 0 and its fields, else -1. Live means
+ * The session a cookie names, if live: 0 and its fields; -1 if there is none
+ * live, -2 if the database could not be read (an outage: 503, not "signed out"). Live means
  * unexpired and the login key it signed in with not revoked since: checked
  * at every request, so revoking the key ends its sessions at once.
  */
@@ -319,7 +322,7 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
     uint8_t raw[32];
     size_t n = 0, k;
     int64_t expires = 0;
-    int rc = -1;
+    int rc = -1, live;
 
     memset(token, 0, 32);
     memset(member, 0, 65);
@@ -334,9 +337,17 @@ int wl_session_lookup(struct MHD_Connection *c, uint8_t token[32], char member[6
     if (wl_b64_decode(b64, 44, raw, 32, &n) != WL_OK || n != 32)
         goto out;
     wl_sha256(raw, 32, token);
-    if (wl_store_session_get(wl_thread_store(), token, member, key_id, csrf, &expires) != WL_OK ||
-        expires < (int64_t)time(NULL) || !login_key_live(member, *key_id))
+    wl_rc got = wl_store_session_get(wl_thread_store(), token, member, key_id, csrf, &expires);
+    if (got != WL_OK) {
+        rc = got == WL_ERR_NOT_FOUND ? -1 : -2; /* no such session, or the database unread */
         goto out;
+    }
+    if (expires < (int64_t)time(NULL))
+        goto out;
+    if ((live = login_key_live(member, *key_id)) != 1) {
+        rc = live == 0 ? -1 : -2;
+        goto out;
+    }
     rc = 0;
 out:
     /* the cookie's value is the session's secret */
@@ -358,7 +369,10 @@ static enum MHD_Result get_session(wl_call *call)
     char member[65], csrf[65];
     uint32_t kid;
     /* no session is a normal state for a page: 200 with member null, not an error */
-    if (wl_session_lookup(c, token, member, &kid, csrf) != 0)
+    int found = wl_session_lookup(c, token, member, &kid, csrf);
+    if (found == -2)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", WL_SESSION_UNREAD);
+    if (found != 0)
         return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:n, s:n}", "member", "csrf"));
     return wl_respond_json(c, MHD_HTTP_OK, json_pack("{s:s, s:s}", "member", member, "csrf", csrf));
 }
@@ -382,7 +396,10 @@ static enum MHD_Result post_logout(wl_call *call)
     char member[65], csrf[65];
     uint32_t kid;
     uint8_t token[32];
-    if (wl_session_lookup(c, token, member, &kid, csrf) != 0)
+    int found = wl_session_lookup(c, token, member, &kid, csrf);
+    if (found == -2)
+        return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage", WL_SESSION_UNREAD);
+    if (found != 0)
         return wl_respond_error(c, MHD_HTTP_BAD_REQUEST, "no_session",
                                 "sign-out ends a console session: there is none");
     if ((sa = wl_calloc(1, sizeof *sa)) == NULL)

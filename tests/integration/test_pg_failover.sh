@@ -89,6 +89,14 @@ for p in api/v1/entries/0 api/v1/entries/0/proof log/tile/0/000.p/1; do
   check "GET /$p while the server is down: 503 storage ($st $(cat "$T/read.body"))" \
     sh -c "[ $st = 503 ] && grep -q '^{\"error\":\"storage' '$T/read.body'"
 done
+# a console session (any cookie: the database cannot say whether it is live) is not told it
+# has ended: 503 storage, not 401 session_expired (whoami authenticates it, /session reads it)
+fake="wl_session=$(printf 'A%.0s' $(seq 43))"
+for p in api/v1/whoami api/v1/session; do
+  st=$(curl -s -o "$T/read.body" -w '%{http_code}' -m 30 -b "$fake" "$URL/$p")
+  check "GET /$p with a session cookie while the server is down: 503 storage ($st $(cat "$T/read.body"))" \
+    sh -c "[ $st = 503 ] && grep -q '^{\"error\":\"storage' '$T/read.body'"
+done
 echo "a document" >"$T/doc"
 blob_put() { "$W" blob put --server "$URL" --key "$OPKEY" "$T/doc" >"$T/blob.out" 2>&1; }
 blob_refused() { ! blob_put && grep -q 'the ledger cannot be read' "$T/blob.out"; }
@@ -102,6 +110,8 @@ wait_for "a write acknowledged after the server is back" acked_after
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "# the writer resumed by itself: a write acknowledged ${ms} ms after the server was started again"
 check "the blob put succeeds once the server is back" blob_put
+st=$(curl -s -o /dev/null -w '%{http_code}' -m 30 -b "$fake" "$URL/api/v1/whoami")
+check "the same cookie once the server is back: 401, the session unknown ($st)" [ "$st" = 401 ]
 # the publisher failed at every interval of the outage: said once, and once when it resumed
 resumed() { grep -q 'publishing checkpoints resumed after [0-9]* failures' "$T/pf.log"; }
 wait_for "the publisher to say it resumed" resumed
