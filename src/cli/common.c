@@ -375,9 +375,12 @@ static int write_entry(const char *outpath, const char *entry, size_t elen)
     return ok ? 0 : 1;
 }
 
-int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author, const char *kind,
-                   const char *body, uint64_t seq, bool json_out, const char *origin_arg,
-                   const char *outpath)
+/* post_entry's answer when the log refused a seq it was told to try again (retry_seq) */
+#define SEQ_TAKEN 3
+
+static int post_entry(const char *server, const wl_keyfile *kf, const char *author,
+                      const char *kind, const char *body, uint64_t seq, bool json_out,
+                      const char *origin_arg, const char *outpath, bool retry_seq)
 {
     char origin[WL_ORIGIN_MAX + 1], url[2048], err[512];
     char *entry = NULL, *b64 = NULL, *req = NULL;
@@ -431,6 +434,10 @@ int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author,
     } else {
         const char *code = json_string_value(json_object_get(o, "error"));
         const char *msg = json_string_value(json_object_get(o, "message"));
+        if (retry_seq && st == 409 && code && strcmp(code, "seq_conflict") == 0) {
+            ret = SEQ_TAKEN;
+            goto out;
+        }
         if (json_out)
             printf("%s\n", resp.buf ? resp.buf : "");
         fprintf(stderr, "willing: the log refused the entry (%ld %s): %s\n", st, code ? code : "?",
@@ -445,15 +452,35 @@ out:
     return ret;
 }
 
+int cli_post_entry(const char *server, const wl_keyfile *kf, const char *author, const char *kind,
+                   const char *body, uint64_t seq, bool json_out, const char *origin_arg,
+                   const char *outpath)
+{
+    return post_entry(server, kf, author, kind, body, seq, json_out, origin_arg, outpath, false);
+}
+
 int cli_post_json(const char *server, const wl_keyfile *kf, const char *kind, const json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    int ret;
+    const char *forced = getenv("WL_TEST_CLI_SEQ"); /* the first seq tried, for a test */
+    uint64_t seq = forced ? strtoull(forced, NULL, 10) : cli_now_us();
+    int ret, tries = 0;
     if (text == NULL) {
         fprintf(stderr, "willing: the body cannot be written as JSON (text must be UTF-8)\n");
         return 2;
     }
-    ret = cli_post_entry(server, kf, kf->member, kind, text, cli_now_us(), cli_json, NULL, NULL);
+    /*
+     * The seq is the clock's microsecond: two processes of one member (a script running
+     * commands in parallel) may read the same one, and the log refuses the second entry
+     * (409 seq_conflict: another entry has that seq). Nothing was stored: it is signed again
+     * with a later seq, twice at most, then the refusal is said.
+     */
+    while ((ret = post_entry(server, kf, kf->member, kind, text, seq, cli_json, NULL, NULL,
+                             tries < 2)) == SEQ_TAKEN) {
+        uint64_t now = cli_now_us();
+        seq = now > seq ? now : seq + 1;
+        tries++;
+    }
     free(text);
     return ret;
 }

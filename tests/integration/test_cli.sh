@@ -136,6 +136,22 @@ check "init --log-key FILE --operator-key FILE: the keys there, 0600, none besid
   sh -c "[ \$(stat -c %a '$T/k/log') = 600 ] && [ \$(stat -c %a '$T/k/op') = 600 ] &&
          [ ! -e '$T/named.db.log.key' ] && [ ! -e '$T/named.db.operator.key' ] &&
          grep -q 'log key:      $T/k/log' '$T/named.out' && grep -q 'operator key: $T/k/op' '$T/named.out'"
+# two commands of one member in the same microsecond (a script running them in parallel): the
+# second's seq is taken, so the CLI signs it again with a later one (WL_TEST_CLI_SEQ: the seq
+# its first try takes); nothing is lost and the entry is stored once
+"$W" append --server "$URL" --key "$OPKEY" --kind statement --seq 4242 \
+  --body '{"text":"seq 4242"}' >/dev/null
+"$W" keygen --out "$T/xb.key" --member xb >/dev/null
+rc=0
+WL_TEST_CLI_SEQ=4242 "$W" member add --server "$URL" --key "$OPKEY" --id xb --name xb \
+  --role member --pubkey-file "$T/xb.key" >"$T/xb.out" 2>"$T/xb.err" || rc=$?
+check "a command whose seq another entry took is signed again and stored (exit $rc: $(cat "$T/xb.err"))" \
+  [ "$rc" = 0 ]
+xb_seq() {
+  curl -fs "$URL/api/v1/entries/$(awk '/^index/ {print $2}' "$T/xb.out")" |
+    python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["seq"], e["kind"])'
+}
+check "  ... with a later seq ($(xb_seq))" sh -c "[ \"\$1\" -gt 4242 ] && [ \"\$2\" = member.add ]" _ $(xb_seq)
 rc=0
 "$W" init --db postgres://willing@127.0.0.1:1/none --origin test.example/u 2>"$T/url.err" || rc=$?
 check "init --db URL without them: refused (2), naming both options" \
