@@ -40,7 +40,9 @@ wl_rc wl_ledger_precheck_parsed(wl_store *s, const char *origin, wl_entry *e,
                                 const wl_sig_hint *hint, wl_pending *p, wl_error *err) WL_MUST;
 /*
  * Inside a transaction. *index gets the entry's index; *existed is 1 when the
- * same bytes were already in the log (nothing is written then).
+ * same bytes were already in the log (nothing is written then). A refusal with
+ * p->writing false wrote nothing (the checks come before any write); with it
+ * true, what the kind applied may be in the transaction: undo it (a savepoint).
  */
 wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *existed,
                          wl_error *err) WL_MUST;

@@ -23,6 +23,7 @@ typedef struct {
     wl_entry e;
     uint8_t pk[32]; /* the key that verified the signature */
     char scope[17];
+    bool writing; /* wl_ledger_sequence began to write it: a refusal now may leave writes */
 } wl_pending;
 
 /*

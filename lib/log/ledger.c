@@ -214,6 +214,7 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
 
     *index = 0;
     *existed = 0;
+    p->writing = false;
     rc = wl_store_find_seq(s, e->author, e->seq, &oldidx, &old, &oldlen);
     if (rc == WL_OK) {
         int same = oldlen == e->len && memcmp(old, e->bytes, e->len) == 0;
@@ -273,6 +274,7 @@ wl_rc wl_ledger_sequence(wl_store *s, wl_pending *p, uint64_t *index, int *exist
                                 "time %lld",
                                 e->kind, (long long)e->time, WL_ENTRY_SKEW_S, (long long)now);
     }
+    p->writing = true; /* nothing written before here: a refusal above leaves none */
     if (k->apply != NULL && (rc = k->apply(s, p, size, err)) != WL_OK)
         return rc;
 

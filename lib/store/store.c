@@ -289,6 +289,7 @@ void wl_store_close(wl_store *s)
             wl_st_finalize(s->q[f][i]); /* NULL: a no-op */
     wl_sq_totals_free(s);
     wl_sq_seqs_drop(s);
+    wl_free(s->kept);
     wl_db_close(s->db);
     wl_free(s);
 }

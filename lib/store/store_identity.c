@@ -44,11 +44,22 @@ static const char *const sql[Q_COUNT] = {
 };
 const wl_sq_family wl_sq_identity = {sql, Q_COUNT};
 
+/* Keys kept outside a transaction (wl_store_keep_keys): a few members' keys at most. */
+#define KEPT_SLOTS 32
+struct wl_sq_kept {
+    uint64_t gen;
+    unsigned n; /* slots filled, each used round-robin once all are */
+    wl_sq_keys keys[KEPT_SLOTS];
+};
+
 static wl_st *stmt(wl_store *s, int q)
 {
     if (q == Q_MEMBER_PUT || q == Q_MEMBER_STATUS || q == Q_MEMBER_PUBLISH || q == Q_KEY_PUT ||
-        q == Q_KEY_PUBLISH || q == Q_KEY_REVOKE)
+        q == Q_KEY_PUBLISH || q == Q_KEY_REVOKE) {
         s->tx.nkeys = s->tx.nmembers = 0; /* a write: what the transaction read may be old */
+        if (s->kept)
+            s->kept->n = 0;
+    }
     return family_stmt(s, WL_SQ_IDENTITY, q);
 }
 
@@ -204,33 +215,71 @@ static wl_rc keys_read(wl_st *st, const char *member, wl_member_key *out, size_t
     return rc;
 }
 
+void wl_store_keep_keys(wl_store *s, int keep, uint64_t gen)
+{
+    if (!keep) {
+        wl_free(s->kept);
+        s->kept = NULL;
+        return;
+    }
+    if (s->kept == NULL && (s->kept = wl_calloc(1, sizeof *s->kept)) == NULL)
+        return;
+    if (s->kept->gen != gen) {
+        s->kept->gen = gen;
+        s->kept->n = 0;
+    }
+}
+
+/* Member's keys of key_id among the first filled of slots (nslots), or NULL. */
+static const wl_sq_keys *keys_find(const wl_sq_keys *slots, unsigned filled, unsigned nslots,
+                                   const char *member, uint32_t key_id)
+{
+    filled = filled < nslots ? filled : nslots;
+    for (unsigned i = 0; i < filled; i++)
+        if (slots[i].key_id == key_id && strcmp(slots[i].member, member) == 0)
+            return &slots[i];
+    return NULL;
+}
+
+static void keys_keep(wl_sq_keys *slots, unsigned *filled, unsigned nslots, const char *member,
+                      uint32_t key_id, const wl_member_key *k, size_t n)
+{
+    wl_sq_keys *slot;
+    if (n > WL_MAX_KEYS_PER_MEMBER || strlen(member) >= sizeof slot->member)
+        return;
+    slot = &slots[(*filled)++ % nslots];
+    memcpy(slot->member, member, strlen(member) + 1);
+    slot->key_id = key_id;
+    slot->n = n;
+    memcpy(slot->k, k, n * sizeof *k);
+}
+
 wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_member_key *out,
                           size_t max, size_t *n)
 {
     wl_st *st;
     wl_rc rc;
-    unsigned filled = s->tx.nkeys < WL_TX_SLOTS ? s->tx.nkeys : WL_TX_SLOTS;
-    for (unsigned i = 0; s->tx.on && i < filled; i++) {
-        if (s->tx.keys[i].key_id != key_id || strcmp(s->tx.keys[i].member, member) != 0)
-            continue;
+    const wl_sq_keys *had = NULL;
+    if (s->tx.on)
+        had = keys_find(s->tx.keys, s->tx.nkeys, WL_TX_SLOTS, member, key_id);
+    else if (s->kept)
+        had = keys_find(s->kept->keys, s->kept->n, KEPT_SLOTS, member, key_id);
+    if (had) {
         *n = 0;
-        if (s->tx.keys[i].n > max) /* as keys_read answers */
+        if (had->n > max) /* as keys_read answers */
             return WL_ERR_TOO_LARGE;
-        memcpy(out, s->tx.keys[i].k, s->tx.keys[i].n * sizeof *out);
-        *n = s->tx.keys[i].n;
+        memcpy(out, had->k, had->n * sizeof *out);
+        *n = had->n;
         return WL_OK;
     }
     st = stmt(s, Q_KEYS_BY_ID);
     wl_st_bind_text(st, 1, member, -1);
     wl_st_bind_int64(st, 2, key_id);
     rc = keys_read(st, member, out, max, n);
-    if (rc == WL_OK && s->tx.on && *n <= WL_MAX_KEYS_PER_MEMBER && strlen(member) < 65) {
-        unsigned slot = s->tx.nkeys++ % WL_TX_SLOTS;
-        snprintf(s->tx.keys[slot].member, sizeof s->tx.keys[slot].member, "%s", member);
-        s->tx.keys[slot].key_id = key_id;
-        s->tx.keys[slot].n = *n;
-        memcpy(s->tx.keys[slot].k, out, *n * sizeof *out);
-    }
+    if (rc == WL_OK && s->tx.on)
+        keys_keep(s->tx.keys, &s->tx.nkeys, WL_TX_SLOTS, member, key_id, out, *n);
+    else if (rc == WL_OK && s->kept)
+        keys_keep(s->kept->keys, &s->kept->n, KEPT_SLOTS, member, key_id, out, *n);
     return rc;
 }
 

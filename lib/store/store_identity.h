@@ -53,6 +53,13 @@ wl_rc wl_store_keys_by_id(wl_store *s, const char *member, uint32_t key_id, wl_m
                           size_t max, size_t *n) WL_MUST;
 wl_rc wl_store_key_revoke(wl_store *s, const char *member, const uint8_t pk[32],
                           uint64_t index) WL_MUST;
+/*
+ * Keys read by wl_store_keys_by_id outside a transaction are kept while gen stays the same
+ * from call to call: the caller vouches that no key changed meanwhile (the daemon's register
+ * generation, which every commit that may change a key moves). A write of keys or members on
+ * s forgets them too. keep 0: none kept from now on; out of memory: none kept.
+ */
+void wl_store_keep_keys(wl_store *s, int keep, uint64_t gen);
 
 /* Every key of a member (live, revoked, sealed), up to max; WL_ERR_TOO_LARGE if more. */
 wl_rc wl_store_keys_of(wl_store *s, const char *member, wl_member_key *out, size_t max,

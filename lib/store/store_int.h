@@ -61,6 +61,14 @@ extern const wl_sq_family wl_sq_history, wl_sq_pressure;
  * the transaction's end and at every rollback to a savepoint (store.c).
  */
 #define WL_TX_SLOTS 8
+/* One (member, key ID)'s keys as read (store_identity.c). */
+typedef struct {
+    char member[65];
+    uint32_t key_id;
+    size_t n;
+    wl_member_key k[WL_MAX_KEYS_PER_MEMBER];
+} wl_sq_keys;
+
 typedef struct {
     int on; /* inside a transaction begun by wl_store_begin */
     int size_known;
@@ -70,12 +78,7 @@ typedef struct {
     uint64_t edge_idx[128];
     uint8_t edge[128][32];
     unsigned nkeys, nmembers; /* slots filled, each used round-robin once all are */
-    struct {
-        char member[65];
-        uint32_t key_id;
-        size_t n;
-        wl_member_key k[WL_MAX_KEYS_PER_MEMBER];
-    } keys[WL_TX_SLOTS];
+    wl_sq_keys keys[WL_TX_SLOTS];
     wl_member members[WL_TX_SLOTS];
 } wl_sq_tx;
 
@@ -100,6 +103,9 @@ struct wl_store {
     /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;
     wl_sq_tx tx;
+    /* keys read outside a transaction, kept while the caller's generation stays the same
+       (wl_store_keep_keys, store_identity.c); NULL: none kept */
+    struct wl_sq_kept *kept;
 };
 
 /* Drops what the transaction's cache holds (on: whether it keeps any from now on). */

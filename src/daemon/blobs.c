@@ -150,10 +150,11 @@ static int may_upload(wl_call *call, enum MHD_Result *ret)
     }
     if (wl_authorize_action(s, call->auth.member, call->auth.scope, WL_ACTION_BLOB_UPLOAD, &err) !=
         WL_OK) {
-        *ret = wl_respond_error(call->c,
-                                strcmp(err.code, "storage") == 0 ? MHD_HTTP_SERVICE_UNAVAILABLE
-                                                                 : MHD_HTTP_FORBIDDEN,
-                                err.code, "%s", err.msg);
+        if (strcmp(err.code, "storage") == 0) /* the engine's words alone say little */
+            *ret = wl_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, err.code,
+                                    "the ledger cannot be read (%s); try again later", err.msg);
+        else
+            *ret = wl_respond_error(call->c, MHD_HTTP_FORBIDDEN, err.code, "%s", err.msg);
         return -1;
     }
     return 0;

@@ -89,6 +89,13 @@ bool wl_srv_wait(unsigned ms);
 /* The register's generation now (wl_srv->reg_gen, read under mu). */
 uint64_t wl_register_gen(void);
 
+/*
+ * The keys s reads kept from request to request while the register's generation stays
+ * (wl_store_keep_keys): in the process that writes the log only, where every commit that
+ * may change a key moves it before its answer; a standby or a read-only replica, whose
+ * log another process writes, reads them every time.
+ */
+void wl_thread_keep_keys(wl_store *s);
 /* Read connection of the calling thread, opened on first use. */
 wl_store *wl_thread_store(void);
 /* Closes every thread's read connection (after the HTTP daemon has stopped). */

@@ -86,6 +86,8 @@ enum MHD_Result wl_route_call(const wl_route *row, struct MHD_Connection *c, con
         return wl_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "storage",
                                 "the ledger cannot be read: no connection to the database; "
                                 "try again later");
+    if (!(row->flags & WL_ROUTE_NO_STORE))
+        wl_thread_keep_keys(wl_thread_store());
     if (row->access == WL_ACCESS_ANYONE)
         return row->fn(&call);
     /*

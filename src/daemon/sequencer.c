@@ -122,7 +122,37 @@ void wl_job_done(wl_job *j)
     }
 }
 
-static void run_job(wl_store *s, wl_job *j)
+/*
+ * A refusal of the entry that wrote nothing (p->writing false) and left the
+ * transaction whole: not the engine's failure, which may have aborted it.
+ */
+static bool refused_clean(const wl_pending *p, const wl_error *err)
+{
+    if (p->writing || (err->code != NULL && strcmp(err->code, "storage") == 0))
+        return false;
+    switch (err->rc) {
+    case WL_ERR_IO:
+    case WL_ERR_CORRUPT:
+    case WL_ERR_INTERNAL:
+    case WL_ERR_NOMEM:
+    case WL_ERR_UNAVAILABLE:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/*
+ * Runs job j of a round. Careful, each job in a savepoint of its own: a failed
+ * one is undone alone. Otherwise (a round of entries, nonces and checkpoints
+ * only: jobs that may run again) an entries job runs without one, since on
+ * PostgreSQL its SAVEPOINT and RELEASE were two statements and a wait for the
+ * server per entry; a failure that may have left writes (or surfaced a write
+ * sent before, in the pipeline) returns true: the round is to be rolled back
+ * and run again, carefully. A refusal before any write (a replayed seq, a
+ * revoked key) needs none.
+ */
+static bool run_job(wl_store *s, wl_job *j, bool careful)
 {
     wl_error err;
     if (j->fn) {
@@ -141,7 +171,7 @@ static void run_job(wl_store *s, wl_job *j)
             j->failed = true;
             wl_store_rollback_to(s);
         }
-        return;
+        return false;
     }
     if (j->nonce) {
         wl_rc rc = wl_store_nonce_use(s, j->nonce, j->nonce_expires, (int64_t)time(NULL));
@@ -151,7 +181,7 @@ static void run_job(wl_store *s, wl_job *j)
         else if (rc != WL_OK)
             wl_error_set(&j->err, rc, "storage", "recording a nonce: %s", wl_store_errmsg(s));
         j->failed = rc != WL_OK;
-        return;
+        return false;
     }
     if (j->cp_note) {
         wl_rc rc =
@@ -160,12 +190,12 @@ static void run_job(wl_store *s, wl_job *j)
             j->failed = true;
             wl_error_set(&j->err, rc, "storage", "storing a checkpoint: %s", wl_store_errmsg(s));
         }
-        return;
+        return false;
     }
-    if (wl_store_savepoint(s) != WL_OK) {
+    if (careful && wl_store_savepoint(s) != WL_OK) {
         j->failed = true;
         wl_error_set(&j->err, WL_ERR_IO, "storage", "savepoint: %s", wl_store_errmsg(s));
-        return;
+        return false;
     }
     for (size_t i = 0; i < j->n; i++) {
         memset(&err, 0, sizeof err);
@@ -173,14 +203,40 @@ static void run_job(wl_store *s, wl_job *j)
             j->failed = true;
             j->err = err;
             j->err_pos = i;
-            wl_store_rollback_to(s);
-            return;
+            if (careful)
+                wl_store_rollback_to(s);
+            return !careful && (i > 0 || !refused_clean(&j->items[i], &err));
         }
     }
-    if (wl_store_release(s) != WL_OK) {
+    if (careful && wl_store_release(s) != WL_OK) {
         j->failed = true;
         wl_error_set(&j->err, WL_ERR_IO, "storage", "release: %s", wl_store_errmsg(s));
         wl_store_rollback_to(s);
+    }
+    return false;
+}
+
+/* Whether every job of the round may run again after a rollback (no function: those are run once).
+ */
+static bool may_rerun(const wl_job *batch)
+{
+    for (const wl_job *j = batch; j; j = j->next)
+        if (j->fn)
+            return false;
+    return true;
+}
+
+/* The round's jobs as before it ran, to run again. */
+static void rewind_jobs(wl_job *batch)
+{
+    for (wl_job *j = batch; j; j = j->next) {
+        j->failed = false;
+        j->err_pos = 0;
+        memset(&j->err, 0, sizeof j->err);
+        if (j->n) {
+            memset(j->index, 0, j->n * sizeof *j->index);
+            memset(j->existed, 0, j->n * sizeof *j->existed);
+        }
     }
 }
 
@@ -248,11 +304,15 @@ static wl_rc look_up_round(wl_store *s, const wl_job *batch)
  * stored, and the jobs not yet failed are to be told so. A job whose failure
  * made the engine roll the whole transaction back (a full disk, an I/O error)
  * ends the round: the jobs after it would otherwise run outside any
- * transaction, each committed on its own.
+ * transaction, each committed on its own. Not careful (run_job), *again says
+ * that a failure may be one entry's, not the round's: nothing is stored, and
+ * the round is to run again carefully, where that entry fails alone.
  */
-static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why, size_t cap)
+static wl_rc commit_round(wl_store *s, wl_job *batch, bool careful, bool *again, uint64_t *size,
+                          char *why, size_t cap)
 {
     wl_rc rc = wl_store_begin(s);
+    *again = false;
     if (rc != WL_OK) {
         snprintf(why, cap, "cannot begin a transaction: %s", wl_store_errmsg(s));
         return rc;
@@ -263,10 +323,16 @@ static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why,
         return rc;
     }
     for (wl_job *j = batch; j; j = j->next) {
-        run_job(s, j);
+        *again = run_job(s, j, careful);
         if (!wl_store_in_transaction(s)) {
             snprintf(why, cap, "the transaction was rolled back: %s",
                      j->err.msg[0] ? j->err.msg : wl_store_errmsg(s));
+            *again = !careful;
+            return WL_ERR_IO;
+        }
+        if (*again) {
+            snprintf(why, cap, "an entry failed: %s", j->err.msg);
+            wl_store_rollback(s);
             return WL_ERR_IO;
         }
     }
@@ -274,10 +340,12 @@ static wl_rc commit_round(wl_store *s, wl_job *batch, uint64_t *size, char *why,
         snprintf(why, cap, "reading the log's size: %s", wl_store_errmsg(s));
     else if ((rc = wl_store_commit(s)) != WL_OK)
         snprintf(why, cap, "commit failed: %s", wl_store_errmsg(s));
-    if (rc != WL_OK)
+    if (rc != WL_OK) {
         wl_store_rollback(s); /* after why is written: a ROLLBACK has its own message */
-    else
+        *again = !careful;    /* a write of an entry may have failed (sent in a pipeline) */
+    } else {
         wl_test_delay("WL_TEST_FSYNC_DELAY_MS", "a commit (its fsync)");
+    }
     return rc;
 }
 
@@ -360,6 +428,25 @@ bool wl_sequencer_damaged(wl_store *s, char *why, size_t cap)
     return structure_damaged(s, why, cap);
 }
 
+/*
+ * A round run again entry by entry says so in the daemon's log (an entry whose
+ * write failed is the engine's trouble or a bug, not a client's): the first at
+ * once, then a line a minute at most, with how many since.
+ */
+static void said_rerun(const char *why)
+{
+    static time_t last;
+    static unsigned long since;
+    time_t now = time(NULL);
+    since++;
+    if (last != 0 && now - last < 60)
+        return;
+    fprintf(stderr, "willing: %lu round(s) ran again entry by entry; the first try: %s\n", since,
+            why);
+    last = now;
+    since = 0;
+}
+
 wl_rc wl_sequencer_round(wl_store *s, wl_job *batch, const char *damaged)
 {
     uint64_t size = 0;
@@ -374,7 +461,13 @@ wl_rc wl_sequencer_round(wl_store *s, wl_job *batch, const char *damaged)
                 wl_error_set(&j->err, WL_ERR_IO, "storage", "%s", damaged);
             }
     } else {
-        rc = commit_round(s, batch, &size, why, sizeof why);
+        bool careful = !may_rerun(batch), again;
+        rc = commit_round(s, batch, careful, &again, &size, why, sizeof why);
+        if (rc != WL_OK && again) {
+            said_rerun(why);
+            rewind_jobs(batch);
+            rc = commit_round(s, batch, true, &again, &size, why, sizeof why);
+        }
     }
     for (j = batch; j; j = j->next) {
         if (rc != WL_OK && !j->failed) {

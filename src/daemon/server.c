@@ -42,6 +42,17 @@ uint64_t wl_register_gen(void)
     return g;
 }
 
+void wl_thread_keep_keys(wl_store *s)
+{
+    uint64_t g;
+    bool keep;
+    pthread_mutex_lock(&wl_srv->mu);
+    g = wl_srv->reg_gen;
+    keep = !wl_srv->read_only && !wl_srv->standby;
+    pthread_mutex_unlock(&wl_srv->mu);
+    wl_store_keep_keys(s, keep, g);
+}
+
 wl_store *wl_thread_store(void)
 {
     if (tl_store == NULL) {

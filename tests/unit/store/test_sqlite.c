@@ -228,6 +228,60 @@ static void test_sessions(void **state)
 }
 
 /*
+ * Keys kept between requests (wl_store_keep_keys): while the caller's generation stays, a
+ * key another connection revoked is still answered as read (the caller vouched nothing
+ * changed); a new generation, or keeping none, reads it again; a write of keys on the
+ * connection itself forgets what was kept.
+ */
+static void test_keys_kept(void **state)
+{
+    char p[256];
+    const char *db;
+    wl_store *s, *w;
+    wl_member m;
+    wl_member_key k, out[2];
+    size_t n = 0;
+    (void)state;
+    path(p, sizeof p, "kept.db");
+    db = wl_test_db(p);
+    assert_int_equal(wl_store_open(db, 1, &w), WL_OK);
+    assert_int_equal(wl_store_open(db, 0, &s), WL_OK);
+    memset(&m, 0, sizeof m);
+    memcpy(m.id, "gb", 3);
+    memcpy(m.role, "member", 7);
+    assert_int_equal(wl_store_member_put(w, &m), WL_OK);
+    memset(&k, 0, sizeof k);
+    memcpy(k.member, "gb", 3);
+    memcpy(k.scope, "sign", 5);
+    k.pk[0] = 7;
+    assert_int_equal(wl_store_key_put(w, &k), WL_OK);
+
+    wl_store_keep_keys(s, 1, 1);
+    assert_int_equal(wl_store_keys_by_id(s, "gb", 0, out, 2, &n), WL_OK);
+    assert_int_equal(n, 1);
+    assert_true(out[0].revoked == UINT64_MAX);
+    assert_int_equal(wl_store_key_revoke(w, "gb", k.pk, 5), WL_OK);
+    assert_int_equal(wl_store_keys_by_id(s, "gb", 0, out, 2, &n), WL_OK);
+    assert_true(out[0].revoked == UINT64_MAX); /* kept: generation 1 still */
+    wl_store_keep_keys(s, 1, 2);
+    assert_int_equal(wl_store_keys_by_id(s, "gb", 0, out, 2, &n), WL_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].revoked, 5);
+
+    k.pk[0] = 8; /* a write on s itself: what it kept is forgotten */
+    assert_int_equal(wl_store_key_put(s, &k), WL_OK);
+    assert_int_equal(wl_store_keys_by_id(s, "gb", 0, out, 2, &n), WL_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(wl_store_key_revoke(w, "gb", k.pk, 6), WL_OK);
+    wl_store_keep_keys(s, 0, 2); /* none kept: read every time */
+    assert_int_equal(wl_store_keys_by_id(s, "gb", 0, out, 2, &n), WL_OK);
+    assert_int_equal(n, 2);
+    assert_true(out[0].revoked != UINT64_MAX && out[1].revoked != UINT64_MAX);
+    wl_store_close(s);
+    wl_store_close(w);
+}
+
+/*
  * A round's writes as the sequencer makes them (docs/internals/store.md, "A round in few
  * round trips"): the log's size and the tree's edge kept in the transaction, and on
  * PostgreSQL the writes sent in a pipeline. An entry whose write fails (its index taken)
@@ -314,7 +368,7 @@ int main(void)
         cmocka_unit_test(test_create_reopen), cmocka_unit_test(test_not_a_ledger),
         cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
         cmocka_unit_test(test_sessions),      cmocka_unit_test(test_reads_see_later_commits),
-        cmocka_unit_test(test_round_writes),
+        cmocka_unit_test(test_round_writes),  cmocka_unit_test(test_keys_kept),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
