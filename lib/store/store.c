@@ -287,6 +287,7 @@ void wl_store_close(wl_store *s)
     for (int f = 0; f < WL_SQ_FAMILIES; f++)
         for (int i = 0; i < WL_SQ_MAX; i++)
             wl_st_finalize(s->q[f][i]); /* NULL: a no-op */
+    wl_st_finalize(s->seqs_pg);
     wl_sq_totals_free(s);
     wl_sq_seqs_drop(s);
     wl_free(s->kept);

@@ -99,6 +99,7 @@ struct wl_store {
     wl_db *db;
     wl_sq_seq *seqs;
     size_t nseqs, seqs_cap;
+    wl_st *seqs_pg; /* PostgreSQL: the pairs' look-up by arrays, prepared at first use */
     wl_st *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
     /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;

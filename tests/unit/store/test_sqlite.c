@@ -359,6 +359,29 @@ static void test_round_writes(void **state)
         wl_free(data);
         wl_store_rollback(s);
     }
+    /* any bytes in an author (PostgreSQL's arrays quote them), more pairs than one statement's */
+    {
+        const char *authors[40], *odd_author = "q\"\\x";
+        uint64_t seqs[40], idx = 0;
+        wl_stored_entry odd = {2, "odd", 3, two, "statement", odd_author, 7, 2};
+        assert_int_equal(wl_store_begin(s), WL_OK);
+        assert_int_equal(wl_store_append(s, &odd), WL_OK);
+        assert_int_equal(wl_store_commit(s), WL_OK);
+        for (size_t i = 0; i < 40; i++) {
+            authors[i] = i == 37 ? odd_author : "gb";
+            seqs[i] = i == 37 ? 7 : i == 38 ? 3 : 100 + i;
+        }
+        assert_int_equal(wl_store_begin(s), WL_OK);
+        assert_int_equal(wl_store_find_seq_many(s, authors, seqs, 40), WL_OK);
+        assert_int_equal(wl_store_find_seq(s, odd_author, 7, &idx, &data, &len), WL_OK);
+        assert_int_equal(idx, 2);
+        wl_free(data);
+        assert_int_equal(wl_store_find_seq(s, "gb", 3, &idx, &data, &len), WL_OK);
+        assert_int_equal(idx, 1);
+        wl_free(data);
+        assert_int_equal(wl_store_find_seq(s, "gb", 100, &idx, &data, &len), WL_ERR_NOT_FOUND);
+        wl_store_rollback(s);
+    }
     wl_store_close(s);
 }
 
