@@ -308,7 +308,12 @@ wl_rc wl_store_load_copy(wl_store *s, wl_store *from)
 wl_rc wl_store_begin(wl_store *s)
 {
     wl_rc rc = map_rc(wl_db_begin(s->db));
-    wl_sq_tx_drop(s, rc == WL_OK);
+    if (rc == WL_OK && s->tx.kept && s->writer) {
+        s->tx.on = 1; /* what the last commit left (wl_sq_tx): no other writer since */
+        s->tx.kept = 0;
+    } else {
+        wl_sq_tx_drop(s, rc == WL_OK);
+    }
     wl_sq_seqs_drop(s);
     return rc;
 }
@@ -321,10 +326,18 @@ wl_rc wl_store_begin_read(wl_store *s)
 wl_rc wl_store_commit(wl_store *s)
 {
     wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
+    int keep = s->tx.on && s->writer;
     wl_db_cell_release(s->db);
-    wl_sq_tx_drop(s, 0);
     wl_sq_seqs_drop(s);
-    return rc == WL_OK ? map_rc(wl_db_commit(s->db)) : rc;
+    if (rc == WL_OK)
+        rc = map_rc(wl_db_commit(s->db));
+    if (rc == WL_OK && keep) {
+        s->tx.on = 0; /* kept for the next transaction (wl_store_begin) */
+        s->tx.kept = 1;
+    } else {
+        wl_sq_tx_drop(s, 0);
+    }
+    return rc;
 }
 
 /*
@@ -426,6 +439,9 @@ wl_rc wl_store_writer_lock(wl_store *s, int wait, char *why, size_t cap)
     char tmp[8], *w = why && cap ? why : tmp;
     size_t wcap = why && cap ? cap : sizeof tmp;
     int r = wl_db_writer_lock(s->db, wait, w, wcap);
+    if (!s->writer || r != WL_DB_OK)
+        wl_sq_tx_drop(s, s->tx.on); /* newly the writer, or no longer: nothing kept is sure */
+    s->writer = r == WL_DB_OK;
     if (r == WL_DB_OK)
         return WL_OK;
     if (!w[0])

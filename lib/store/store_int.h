@@ -58,7 +58,12 @@ extern const wl_sq_family wl_sq_history, wl_sq_pressure;
  * log's size (store_log.c), the tree's right edge (the last hash put at each level), and the
  * keys and members read (store_identity.c; dropped at every write of keys or members). One
  * writer holds the database meanwhile, so nothing else changes them; all of it is dropped at
- * the transaction's end and at every rollback to a savepoint (store.c).
+ * every rollback, every rollback to a savepoint and every commit that fails (store.c). A
+ * connection that holds the writer's lock (wl_store_writer_lock) keeps it from one commit
+ * to its next transaction (kept): no other writer can have changed it in between. Were one
+ * to write anyway (a command run on the database by hand), its entries would move the size,
+ * and the next append at the size kept would fail on the index taken: the round rolls back,
+ * which drops all of it.
  */
 #define WL_TX_SLOTS 8
 /* One (member, key ID)'s keys as read (store_identity.c). */
@@ -70,7 +75,8 @@ typedef struct {
 } wl_sq_keys;
 
 typedef struct {
-    int on; /* inside a transaction begun by wl_store_begin */
+    int on;   /* inside a transaction begun by wl_store_begin */
+    int kept; /* between transactions: what the last commit left is still true */
     int size_known;
     uint64_t size;
     uint64_t edge_set[2]; /* [p] bit l: edge_idx[2l+p], edge[2l+p] hold level l's last hash put
@@ -107,12 +113,14 @@ struct wl_store {
     /* keys read outside a transaction, kept while the caller's generation stays the same
        (wl_store_keep_keys, store_identity.c); NULL: none kept */
     struct wl_sq_kept *kept;
+    int writer; /* the connection holds the writer's lock (wl_store_writer_lock) */
 };
 
 /* Drops what the transaction's cache holds (on: whether it keeps any from now on). */
 static inline void wl_sq_tx_drop(wl_store *s, int on)
 {
     s->tx.on = on;
+    s->tx.kept = 0;
     s->tx.size_known = 0;
     s->tx.edge_set[0] = s->tx.edge_set[1] = 0;
     s->tx.nkeys = s->tx.nmembers = 0;

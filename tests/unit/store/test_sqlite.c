@@ -282,6 +282,63 @@ static void test_keys_kept(void **state)
 }
 
 /*
+ * The writer's connection keeps what a commit left (the log's size, the tree's edge, the
+ * keys and members read) for its next transaction: no other writer can have changed it. A
+ * connection that writes anyway, without the writer's lock, moves the size: the writer's
+ * next append at the size kept fails, and the rollback drops what was kept. A connection
+ * without the lock keeps nothing between its transactions.
+ */
+static void test_kept_between(void **state)
+{
+    char p[256], why[200];
+    const char *db;
+    wl_store *w, *o;
+    uint8_t h[32] = {3};
+    uint64_t size = 0;
+    wl_stored_entry e0 = {0, "a", 1, h, "statement", "gb", 1, 1};
+    wl_stored_entry e1 = {1, "b", 1, h, "statement", "gb", 2, 1};
+    wl_stored_entry e2 = {1, "c", 1, h, "statement", "gb", 3, 1};
+    (void)state;
+    path(p, sizeof p, "between.db");
+    db = wl_test_db(p);
+    assert_int_equal(wl_store_open(db, 1, &w), WL_OK);
+    assert_int_equal(wl_store_writer_lock(w, 0, why, sizeof why), WL_OK);
+    assert_int_equal(wl_store_open(db, 0, &o), WL_OK);
+    assert_int_equal(wl_store_begin(w), WL_OK);
+    assert_int_equal(wl_store_size(w, &size), WL_OK);
+    assert_int_equal(size, 0);
+    assert_int_equal(wl_store_append(w, &e0), WL_OK);
+    assert_int_equal(wl_store_commit(w), WL_OK);
+
+    assert_int_equal(wl_store_begin(o), WL_OK); /* a write the lock did not stop */
+    assert_int_equal(wl_store_size(o, &size), WL_OK);
+    assert_int_equal(size, 1);
+    assert_int_equal(wl_store_append(o, &e1), WL_OK);
+    assert_int_equal(wl_store_commit(o), WL_OK);
+
+    assert_int_equal(wl_store_begin(w), WL_OK);
+    assert_int_equal(wl_store_size(w, &size), WL_OK);
+    assert_int_equal(size, 1);            /* kept from its commit: not asked again */
+    if (wl_store_append(w, &e2) == WL_OK) /* index 1 is taken: now, or at the commit */
+        assert_int_not_equal(wl_store_commit(w), WL_OK);
+    if (wl_store_in_transaction(w))
+        wl_store_rollback(w);
+    assert_int_equal(wl_store_begin(w), WL_OK);
+    assert_int_equal(wl_store_size(w, &size), WL_OK);
+    assert_int_equal(size, 2); /* read again */
+    e2.index = 2;
+    assert_int_equal(wl_store_append(w, &e2), WL_OK);
+    assert_int_equal(wl_store_commit(w), WL_OK);
+
+    assert_int_equal(wl_store_begin(o), WL_OK);
+    assert_int_equal(wl_store_size(o, &size), WL_OK);
+    assert_int_equal(size, 3); /* no lock: read every time */
+    wl_store_rollback(o);
+    wl_store_close(o);
+    wl_store_close(w);
+}
+
+/*
  * A round's writes as the sequencer makes them (docs/internals/store.md, "A round in few
  * round trips"): the log's size and the tree's edge kept in the transaction, and on
  * PostgreSQL the writes sent in a pipeline. An entry whose write fails (its index taken)
@@ -392,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
         cmocka_unit_test(test_sessions),      cmocka_unit_test(test_reads_see_later_commits),
         cmocka_unit_test(test_round_writes),  cmocka_unit_test(test_keys_kept),
+        cmocka_unit_test(test_kept_between),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
