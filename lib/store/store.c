@@ -288,6 +288,10 @@ void wl_store_close(wl_store *s)
         for (int i = 0; i < WL_SQ_MAX; i++)
             wl_st_finalize(s->q[f][i]); /* NULL: a no-op */
     wl_st_finalize(s->seqs_pg);
+    wl_st_finalize(s->hp.st);
+    wl_free(s->hp.idx);
+    wl_free(s->hp.level);
+    wl_free(s->hp.hash);
     wl_sq_totals_free(s);
     wl_sq_seqs_drop(s);
     wl_free(s->kept);
@@ -305,6 +309,13 @@ wl_rc wl_store_load_copy(wl_store *s, wl_store *from)
     return map_rc(wl_db_load_copy(s->db, from->db));
 }
 
+/* What a write transaction holds to write later: the hashes (PostgreSQL), the flows' sums. */
+static wl_rc held_flush(wl_store *s)
+{
+    wl_rc rc = wl_sq_hashes_flush(s);
+    return rc == WL_OK ? wl_sq_totals_flush(s) : rc;
+}
+
 wl_rc wl_store_begin(wl_store *s)
 {
     wl_rc rc = map_rc(wl_db_begin(s->db));
@@ -315,6 +326,7 @@ wl_rc wl_store_begin(wl_store *s)
         wl_sq_tx_drop(s, rc == WL_OK);
     }
     wl_sq_seqs_drop(s);
+    wl_sq_hashes_drop(s);
     return rc;
 }
 
@@ -325,7 +337,7 @@ wl_rc wl_store_begin_read(wl_store *s)
 
 wl_rc wl_store_commit(wl_store *s)
 {
-    wl_rc rc = wl_sq_totals_flush(s); /* the flows views' sums held in memory */
+    wl_rc rc = held_flush(s);
     int keep = s->tx.on && s->writer;
     wl_db_cell_release(s->db);
     wl_sq_seqs_drop(s);
@@ -349,6 +361,7 @@ void wl_store_rollback(wl_store *s)
 {
     wl_db_cell_release(s->db);
     wl_sq_totals_drop(s);
+    wl_sq_hashes_drop(s);
     wl_sq_tx_drop(s, 0);
     wl_sq_seqs_drop(s);
     if (!wl_db_autocommit(s->db))
@@ -367,19 +380,20 @@ int wl_store_in_transaction(wl_store *s)
  */
 wl_rc wl_store_savepoint(wl_store *s)
 {
-    wl_rc rc = wl_sq_totals_flush(s);
+    wl_rc rc = held_flush(s);
     return rc == WL_OK ? exec(s, "SAVEPOINT wl_sp") : rc;
 }
 
 wl_rc wl_store_release(wl_store *s)
 {
-    wl_rc rc = wl_sq_totals_flush(s);
+    wl_rc rc = held_flush(s);
     return rc == WL_OK ? exec(s, "RELEASE wl_sp") : rc;
 }
 
 void wl_store_rollback_to(wl_store *s)
 {
     wl_sq_totals_drop(s);
+    wl_sq_hashes_drop(s);
     wl_sq_tx_drop(s, s->tx.on);   /* what it held may have been undone */
     if (!wl_db_autocommit(s->db)) /* gone already: keep the error that ended it */
         (void)exec(s, "ROLLBACK TO wl_sp; RELEASE wl_sp");

@@ -106,6 +106,15 @@ struct wl_store {
     wl_sq_seq *seqs;
     size_t nseqs, seqs_cap;
     wl_st *seqs_pg; /* PostgreSQL: the pairs' look-up by arrays, prepared at first use */
+    /* PostgreSQL, in a write transaction: hashes put and not yet sent (store_log.c), sent as
+       one statement at the next read of hashes, savepoint, release or commit */
+    struct {
+        size_t n, cap;
+        int64_t *idx;
+        int *level;
+        uint8_t *hash;
+        wl_st *st; /* the one INSERT of them all, prepared at first use */
+    } hp;
     wl_st *q[WL_SQ_FAMILIES][WL_SQ_MAX]; /* prepared once per connection */
     /* the flows views' sums not written yet (store_flows_totals.c); NULL until a flow is put */
     struct wl_sq_totals *tot;
@@ -143,6 +152,18 @@ static inline void wl_sq_seqs_drop(wl_store *s)
  * begin and end bracket the writes that change a stored flow in a savepoint of their
  * own (end with the write's rc: on failure, nothing of it stays).
  */
+/* The slot of (author, seq) in the pairs looked up at once, or NULL (add: a free one). */
+wl_sq_seq *wl_sq_seq_slot(wl_store *s, const char *author, uint64_t seq, int add);
+/* Marks present the pair of the row (author, seq) st is on, if it was looked up. */
+void wl_sq_seq_mark(wl_store *s, wl_st *st);
+/* PostgreSQL (store_log_bulk.c): marks present those of the n pairs the log holds. */
+wl_rc wl_sq_seqs_read_pg(wl_store *s, const char *const *authors, const uint64_t *seqs,
+                         size_t n) WL_MUST;
+/* PostgreSQL in a write transaction: h held, to be sent with the others (store_log_bulk.c). */
+wl_rc wl_sq_hash_hold(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32]) WL_MUST;
+/* The hashes held: sent in one statement, or dropped (store_log_bulk.c). */
+wl_rc wl_sq_hashes_flush(wl_store *s) WL_MUST;
+void wl_sq_hashes_drop(wl_store *s);
 wl_rc wl_sq_totals_flush(wl_store *s) WL_MUST;
 void wl_sq_totals_drop(wl_store *s);
 void wl_sq_totals_free(wl_store *s);

@@ -60,23 +60,6 @@ static wl_st *stmt(wl_store *s, int q)
     return family_stmt(s, WL_SQ_LOG, q);
 }
 
-/* The slot of (author, seq) in the pairs looked up at once, or NULL (add: a free one). */
-static wl_sq_seq *seq_slot(wl_store *s, const char *author, uint64_t seq, int add)
-{
-    uint64_t h = 1469598103934665603ull ^ seq;
-    if (s->seqs_cap == 0 || strlen(author) > 64)
-        return NULL;
-    for (const char *p = author; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (size_t i = (size_t)h & (s->seqs_cap - 1);; i = (i + 1) & (s->seqs_cap - 1)) {
-        wl_sq_seq *q = &s->seqs[i];
-        if (!q->used)
-            return add ? q : NULL;
-        if (q->seq == seq && strcmp(q->author, author) == 0)
-            return q;
-    }
-}
-
 wl_rc wl_store_size(wl_store *s, uint64_t *size)
 {
     wl_st *st;
@@ -104,7 +87,7 @@ wl_rc wl_store_append(wl_store *s, const wl_stored_entry *e)
     wl_st *st = stmt(s, Q_APPEND);
     wl_rc rc;
     int next = s->tx.size_known && e->index == s->tx.size; /* the size kept: one more */
-    wl_sq_seq *q = s->tx.on ? seq_slot(s, e->author, e->seq, 0) : NULL;
+    wl_sq_seq *q = s->tx.on ? wl_sq_seq_slot(s, e->author, e->seq, 0) : NULL;
     if (q)
         q->present = 1; /* from now on asked of the engine */
     wl_st_bind_int64(st, 1, (int64_t)e->index);
@@ -179,15 +162,6 @@ wl_rc wl_store_entry_derived(wl_store *s, uint64_t index, uint8_t leaf[32], char
 
 #define SEQS_PER_READ 32 /* SQLite: pairs of one look-up statement, 64 parameters */
 
-/* Marks present the pair of the row st is on, if it was looked up. */
-static void seq_mark(wl_store *s, wl_st *st)
-{
-    const char *a = wl_st_col_text(st, 0);
-    wl_sq_seq *q = seq_slot(s, a ? a : "", (uint64_t)wl_st_col_int64(st, 1), 0);
-    if (q)
-        q->present = 1;
-}
-
 /* SQLite: marks present the pairs of authors/seqs[0..n) that the log holds. */
 static wl_rc seqs_read(wl_store *s, const char *const *authors, const uint64_t *seqs, size_t n)
 {
@@ -206,71 +180,9 @@ static wl_rc seqs_read(wl_store *s, const char *const *authors, const uint64_t *
         wl_st_bind_int64(st, (int)(2 * i + 2), (int64_t)seqs[i]);
     }
     while ((r = wl_st_step(st)) == WL_DB_ROW)
-        seq_mark(s, st);
+        wl_sq_seq_mark(s, st);
     wl_st_finalize(st);
     return map_rc(r);
-}
-
-/*
- * PostgreSQL: the same for all n pairs at once, by one statement prepared once
- * (two arrays, an index probe per pair; a text of its own per round would be
- * parsed and planned each time, the writer's largest cost per round).
- */
-static wl_rc seqs_read_pg(wl_store *s, const char *const *authors, const uint64_t *seqs, size_t n)
-{
-    size_t alen = 3, slen = 3, ao = 0, so = 0;
-    char *a, *q;
-    int r;
-    wl_rc rc;
-    for (size_t i = 0; i < n; i++)
-        alen += 2 * strlen(authors[i]) + 3; /* each quoted, any quote or backslash escaped */
-    slen += n * 21;
-    if (s->seqs_pg == NULL &&
-        wl_st_prepare(s->db,
-                      "SELECT u.a, u.s FROM unnest(?1::text[], ?2::bigint[]) AS u(a, s) "
-                      "CROSS JOIN LATERAL (SELECT 1 FROM entries WHERE author = u.a AND "
-                      "seq = u.s LIMIT 1) AS hit",
-                      1, &s->seqs_pg) != WL_DB_OK)
-        return WL_ERR_IO;
-    a = wl_malloc(alen);
-    q = wl_malloc(slen);
-    if (a == NULL || q == NULL) {
-        wl_free(a);
-        wl_free(q);
-        return WL_ERR_NOMEM;
-    }
-    a[ao++] = '{';
-    q[so++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i) {
-            a[ao++] = ',';
-            q[so++] = ',';
-        }
-        a[ao++] = '"';
-        for (const char *p = authors[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                a[ao++] = '\\';
-            a[ao++] = *p;
-        }
-        a[ao++] = '"';
-        so +=
-            (size_t)snprintf(q + so, slen - so, "%lld", (long long)(int64_t)seqs[i]); /* as bound */
-    }
-    a[ao++] = '}';
-    a[ao] = '\0';
-    q[so++] = '}';
-    q[so] = '\0';
-    wl_st_reset(s->seqs_pg);
-    wl_st_bind_text(s->seqs_pg, 1, a, -1);
-    wl_st_bind_text(s->seqs_pg, 2, q, -1);
-    while ((r = wl_st_step(s->seqs_pg)) == WL_DB_ROW)
-        seq_mark(s, s->seqs_pg);
-    rc = map_rc(r);
-    wl_st_reset(s->seqs_pg);
-    wl_st_clear(s->seqs_pg);
-    wl_free(a);
-    wl_free(q);
-    return rc;
 }
 
 wl_rc wl_store_find_seq_many(wl_store *s, const char *const *authors, const uint64_t *seqs,
@@ -287,7 +199,7 @@ wl_rc wl_store_find_seq_many(wl_store *s, const char *const *authors, const uint
         return WL_ERR_NOMEM;
     s->seqs_cap = cap;
     for (size_t i = 0; i < n; i++) {
-        wl_sq_seq *q = seq_slot(s, authors[i], seqs[i], 1);
+        wl_sq_seq *q = wl_sq_seq_slot(s, authors[i], seqs[i], 1);
         if (q && !q->used) {
             q->used = 1;
             q->seq = seqs[i];
@@ -296,7 +208,7 @@ wl_rc wl_store_find_seq_many(wl_store *s, const char *const *authors, const uint
         }
     }
     if (wl_db_engine(s->db) == WL_DB_POSTGRES)
-        rc = seqs_read_pg(s, authors, seqs, n);
+        rc = wl_sq_seqs_read_pg(s, authors, seqs, n);
     for (size_t i = 0; wl_db_engine(s->db) != WL_DB_POSTGRES && rc == WL_OK && i < n;
          i += SEQS_PER_READ)
         rc = seqs_read(s, authors + i, seqs + i, n - i < SEQS_PER_READ ? n - i : SEQS_PER_READ);
@@ -311,7 +223,7 @@ wl_rc wl_store_find_seq(wl_store *s, const char *author, uint64_t seq, uint64_t 
     wl_st *st;
     int r;
     wl_rc rc = WL_OK;
-    wl_sq_seq *q = s->tx.on ? seq_slot(s, author, seq, 0) : NULL;
+    wl_sq_seq *q = s->tx.on ? wl_sq_seq_slot(s, author, seq, 0) : NULL;
     *index = 0;
     *data = NULL;
     *len = 0;
@@ -444,8 +356,16 @@ static void edge_keep(wl_store *s, unsigned level, uint64_t idx, const uint8_t h
 
 wl_rc wl_store_hash_put(wl_store *s, unsigned level, uint64_t idx, const uint8_t h[32])
 {
-    wl_st *st = stmt(s, Q_HASH_PUT);
+    wl_st *st;
     wl_rc rc;
+    if (s->tx.on && wl_db_engine(s->db) == WL_DB_POSTGRES) {
+        if ((rc = wl_sq_hash_hold(s, level, idx, h)) == WL_OK)
+            edge_keep(s, level, idx, h);
+        else if (level < 64)
+            s->tx.edge_set[idx & 1] &= ~(1ull << level);
+        return rc;
+    }
+    st = stmt(s, Q_HASH_PUT);
     wl_st_bind_int(st, 1, (int)level);
     wl_st_bind_int64(st, 2, (int64_t)idx);
     wl_st_bind_blob(st, 3, h, 32);
@@ -466,6 +386,8 @@ wl_rc wl_store_hash_get(wl_store *s, unsigned level, uint64_t idx, uint8_t h[32]
         memcpy(h, s->tx.edge[level * 2 + (idx & 1)], 32); /* a left sibling, put just before */
         return WL_OK;
     }
+    if ((rc = wl_sq_hashes_flush(s)) != WL_OK)
+        return rc;
     st = stmt(s, Q_HASH_GET);
     memset(h, 0, 32);
     wl_st_bind_int(st, 1, (int)level);
@@ -492,12 +414,15 @@ wl_rc wl_store_hash_reader(void *ctx, unsigned level, uint64_t idx, uint8_t out[
 
 wl_rc wl_store_hash_range(wl_store *s, unsigned level, uint64_t idx, size_t count, uint8_t *out)
 {
-    wl_st *st = stmt(s, Q_HASH_RANGE);
+    wl_st *st;
     size_t got = 0;
     int r;
-    wl_rc rc = WL_OK;
+    wl_rc rc = wl_sq_hashes_flush(s);
     if (count)
         memset(out, 0, 32 * count);
+    if (rc != WL_OK)
+        return rc;
+    st = stmt(s, Q_HASH_RANGE);
     wl_st_bind_int(st, 1, (int)level);
     wl_st_bind_int64(st, 2, (int64_t)idx);
     wl_st_bind_int64(st, 3, (int64_t)(idx + count));

@@ -339,6 +339,52 @@ static void test_kept_between(void **state)
 }
 
 /*
+ * Hashes put in a write transaction (on PostgreSQL held and sent together at the next read
+ * of hashes, savepoint, release or commit) are read back in it, undone with their
+ * savepoint, and one that fails (its place taken) fails the commit: nothing is stored.
+ */
+static void test_hashes_held(void **state)
+{
+    char p[256];
+    wl_store *s;
+    uint8_t a[32] = {1}, b[32] = {2}, c[32] = {3}, h[32], r[64];
+    wl_stored_entry e = {0, "one", 3, a, "statement", "gb", 1, 2};
+    uint64_t size = 9;
+    (void)state;
+    path(p, sizeof p, "held.db");
+    assert_int_equal(wl_store_open(wl_test_db(p), 1, &s), WL_OK);
+    assert_int_equal(wl_store_begin(s), WL_OK);
+    assert_int_equal(wl_store_hash_put(s, 0, 0, a), WL_OK);
+    assert_int_equal(wl_store_hash_put(s, 0, 2, b), WL_OK);
+    assert_int_equal(wl_store_hash_get(s, 0, 0, h), WL_OK); /* not the edge's: the engine's */
+    assert_memory_equal(h, a, 32);
+    assert_int_equal(wl_store_hash_put(s, 0, 1, c), WL_OK);
+    assert_int_equal(wl_store_hash_range(s, 0, 0, 2, r), WL_OK);
+    assert_memory_equal(r, a, 32);
+    assert_memory_equal(r + 32, c, 32);
+    assert_int_equal(wl_store_savepoint(s), WL_OK);
+    assert_int_equal(wl_store_hash_put(s, 0, 3, a), WL_OK);
+    wl_store_rollback_to(s);
+    assert_int_equal(wl_store_hash_put(s, 0, 4, b), WL_OK);
+    assert_int_equal(wl_store_commit(s), WL_OK);
+    assert_int_equal(wl_store_hash_get(s, 0, 3, h), WL_ERR_NOT_FOUND);
+    assert_int_equal(wl_store_hash_get(s, 0, 4, h), WL_OK);
+    assert_memory_equal(h, b, 32);
+
+    assert_int_equal(wl_store_begin(s), WL_OK);
+    assert_int_equal(wl_store_append(s, &e), WL_OK);
+    if (wl_store_hash_put(s, 0, 1, a) == WL_OK) /* taken: now, or at the commit */
+        assert_int_not_equal(wl_store_commit(s), WL_OK);
+    if (wl_store_in_transaction(s))
+        wl_store_rollback(s);
+    assert_int_equal(wl_store_size(s, &size), WL_OK);
+    assert_int_equal(size, 0);
+    assert_int_equal(wl_store_hash_get(s, 0, 1, h), WL_OK);
+    assert_memory_equal(h, c, 32);
+    wl_store_close(s);
+}
+
+/*
  * A round's writes as the sequencer makes them (docs/internals/store.md, "A round in few
  * round trips"): the log's size and the tree's edge kept in the transaction, and on
  * PostgreSQL the writes sent in a pipeline. An entry whose write fails (its index taken)
@@ -449,7 +495,7 @@ int main(void)
         cmocka_unit_test(test_truncated),     cmocka_unit_test(test_other_version),
         cmocka_unit_test(test_sessions),      cmocka_unit_test(test_reads_see_later_commits),
         cmocka_unit_test(test_round_writes),  cmocka_unit_test(test_keys_kept),
-        cmocka_unit_test(test_kept_between),
+        cmocka_unit_test(test_kept_between),  cmocka_unit_test(test_hashes_held),
     };
     int r;
     memcpy(dir, "/tmp/wl-store-", 14);
