@@ -198,13 +198,31 @@ int64_t wl_pg_changes(wl_db *db)
     return db->changes;
 }
 
+/*
+ * The writer's BEGIN (the sequencer's, once a round) is sent in the pipeline: its
+ * answer comes with the round's first read (the look-up of its entries), one round
+ * trip fewer a round. Until then libpq says a command is active, so the transaction
+ * counts as open (wl_pg_autocommit); a BEGIN that failed fails that read, and the
+ * transaction is not open for the rollback that follows. Any other connection
+ * waits for its BEGIN: one that broke is made again first (before_run), and a
+ * connection that holds the lock never is.
+ */
 static int begin_as(wl_db *db, const char *sql)
 {
+    int rc;
     if (!wl_pg_autocommit(db)) {
         wl_pg_set_err(db, WL_DB_ERROR, "cannot start a transaction within a transaction");
         return WL_DB_ERROR;
     }
-    return wl_pg_exec(db, sql);
+    if (!db->writer || strcmp(sql, "BEGIN") != 0 || db->piped || db->dealloc ||
+        PQstatus(db->conn) != CONNECTION_OK)
+        return wl_pg_exec(db, sql);
+    if ((rc = wl_pg_pipe_send_plain(db, sql)) == WL_DB_OK) { /* libpq: PQTRANS_ACTIVE now */
+        db->implicit = 0;
+        db->sp_depth = 0;
+        wl_pg_set_err(db, WL_DB_OK, NULL);
+    }
+    return rc;
 }
 
 int wl_pg_begin(wl_db *db)

@@ -521,6 +521,35 @@ static void test_services(void **state)
     wl_db_close(db);
 }
 
+/*
+ * The writer's BEGIN is sent in the pipeline and answered with the next statement: the
+ * transaction is open from the BEGIN on, so a rollback right after it runs, and what it
+ * wrote is neither seen by another connection nor kept after that rollback.
+ */
+static void test_writer_begin(void **state)
+{
+    wl_db *db = open_db(), *other = open_db();
+    char why[200];
+    (void)state;
+    assert_int_equal(wl_db_exec(db, "CREATE TABLE wb(id INTEGER PRIMARY KEY)"), WL_DB_OK);
+    assert_int_equal(wl_db_writer_lock(db, 0, why, sizeof why), WL_DB_OK);
+    assert_int_equal(wl_db_begin(db), WL_DB_OK);
+    assert_int_equal(wl_db_autocommit(db), 0);
+    assert_int_equal(wl_db_rollback(db), WL_DB_OK);
+    assert_int_equal(wl_db_autocommit(db), 1);
+    assert_int_equal(wl_db_begin(db), WL_DB_OK);
+    assert_int_equal(run1(db, "INSERT INTO wb(id) VALUES(1)"), WL_DB_OK);
+    assert_int_equal(int1(other, "SELECT count(*) FROM wb"), 0);
+    assert_int_equal(wl_db_rollback(db), WL_DB_OK);
+    assert_int_equal(int1(db, "SELECT count(*) FROM wb"), 0);
+    assert_int_equal(wl_db_begin(db), WL_DB_OK);
+    assert_int_equal(run1(db, "INSERT INTO wb(id) VALUES(2)"), WL_DB_OK);
+    assert_int_equal(wl_db_commit(db), WL_DB_OK);
+    assert_int_equal(int1(other, "SELECT count(*) FROM wb"), 1);
+    wl_db_close(other);
+    wl_db_close(db);
+}
+
 static wl_rc no_designation(void *ctx, const wl_store_designation *d)
 {
     (void)ctx;
@@ -644,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_scan_and_step),
         cmocka_unit_test(test_cell_read),
         cmocka_unit_test(test_services),
+        cmocka_unit_test(test_writer_begin),
         cmocka_unit_test(test_store_on_pg),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
