@@ -125,24 +125,33 @@ static char *savepoints_as_sqlite(wl_db *db, char *pg, const char *sql, int *dep
 }
 
 /*
- * One SAVEPOINT or RELEASE (no other statement) inside a transaction begun by
- * BEGIN: sent in the pipeline, a SAVEPOINT without waiting (the next statement
- * reads its answer), a RELEASE with the answers of all before it. WL_DB_MISUSE
- * when sql is not one (it runs as any other).
+ * One SAVEPOINT, RELEASE or COMMIT (no other statement) inside a transaction begun
+ * by BEGIN: sent in the pipeline, a SAVEPOINT without waiting (the next statement
+ * reads its answer), a RELEASE or a COMMIT with the answers of all before it: the
+ * round's writes and its COMMIT in one round trip, not two. A write that failed
+ * skips the COMMIT (the transaction stays open, in error, for the rollback) and is
+ * the answer. WL_DB_MISUSE when sql is not one (it runs as any other).
  */
 static int exec_piped(wl_db *db, const char *pg, int depth)
 {
-    int save = strncmp(pg, "SAVEPOINT ", 10) == 0, rc;
+    int save = strncmp(pg, "SAVEPOINT ", 10) == 0, commit = strcmp(pg, "COMMIT") == 0, rc;
+    PGresult *last = NULL;
     if (strchr(pg, ';') || db->implicit || wl_pg_autocommit(db) || db->dealloc ||
         PQstatus(db->conn) != CONNECTION_OK ||
-        (!save && (strncmp(pg, "RELEASE ", 8) != 0 || db->piped == 0)))
+        (!save && ((strncmp(pg, "RELEASE ", 8) != 0 && !commit) || db->piped == 0)) ||
+        (commit && db->piped + 1 >= WL_PG_PIPE_MAX)) /* its answer must be the sync's last */
         return WL_DB_MISUSE;
     rc = wl_pg_pipe_send_plain(db, pg);
     if (rc == WL_DB_OK && !save)
-        rc = wl_pg_pipe_sync(db, NULL);
+        rc = wl_pg_pipe_sync(db, commit ? &last : NULL);
+    if (rc == WL_DB_OK && commit && (last == NULL || strcmp(PQcmdStatus(last), "COMMIT") != 0)) {
+        rc = WL_DB_ERROR; /* PostgreSQL's COMMIT of a transaction an error aborted: ROLLBACK */
+        wl_pg_set_err(db, rc, "the transaction was rolled back: a statement in it failed");
+    }
+    PQclear(last);
     if (rc == WL_DB_OK) {
         wl_pg_set_err(db, WL_DB_OK, NULL);
-        db->sp_depth = depth;
+        db->sp_depth = commit ? 0 : depth;
     }
     return rc;
 }
