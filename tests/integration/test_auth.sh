@@ -25,7 +25,9 @@ code() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"
 check "the first use of a signature: 200" [ "$(signed "$T/h1")" = 200 ]
 check "the same signature again: 401 replayed_request" sh -c "[ \"\$(curl -s -o '$T/body' -w '%{http_code}' '$URL/api/v1/whoami' -H \"\$(sed -n 1p '$T/h1')\" -H \"\$(sed -n 2p '$T/h1')\")\" = 401 ] && grep -q replayed_request '$T/body'"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-PORT=${URL##*:} start_server auth   # the same port: the same @authority
+# the same port: the same @authority; one worker thread, so the revocation below meets the keys
+# that thread kept from the requests before it (a commit that may change keys drops them)
+PORT=${URL##*:} start_server auth --threads 1
 check "after a restart the nonce is still refused" sh -c "[ \"\$(curl -s -o '$T/body' -w '%{http_code}' '$URL/api/v1/whoami' -H \"\$(sed -n 1p '$T/h1')\" -H \"\$(sed -n 2p '$T/h1')\")\" = 401 ] && grep -q replayed_request '$T/body'"
 
 "$W" whoami --server "$URL" --key "$T/uk.key" --print-headers --created $(( $(date +%s) - 600 )) >"$T/h2"
