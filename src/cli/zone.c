@@ -101,6 +101,8 @@ static int post_site(const char *server, const wl_keyfile *kf, json_t *body, jso
     wl_error e = {0};
     long st;
     int ret = 1;
+    const char *forced = getenv("WL_TEST_CLI_SEQ"); /* the first seq tried, for a test */
+    uint64_t seq = forced ? strtoull(forced, NULL, 10) : cli_now_us();
 
     if (!json_is_integer(json_object_get(body, "precision_km"))) {
         fprintf(stderr, "willing zone set: a site needs --precision-km (how coarsely the public "
@@ -131,22 +133,43 @@ static int post_site(const char *server, const wl_keyfile *kf, json_t *body, jso
     json_object_set_new(body, "sealed", json_string(cb));
     free(text);
     text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (text == NULL ||
-        wl_entry_build(origin, "zone.set", kf->member, cli_now_us(), (int64_t)time(NULL), text,
-                       &kf->key, &entry, &elen) != WL_OK) {
-        fprintf(stderr, "willing zone set: cannot build the entry\n");
+    if (text == NULL || (c64 = malloc(wl_b64_len(clen) + 1)) == NULL)
         goto out;
-    }
-    if ((e64 = malloc(wl_b64_len(elen) + 1)) == NULL ||
-        (c64 = malloc(wl_b64_len(clen) + 1)) == NULL)
-        goto out;
-    wl_b64_encode((const uint8_t *)entry, elen, e64);
     wl_b64_encode((const uint8_t *)content, clen, c64);
-    if ((o = json_pack("{s:s, s:s, s:s}", "entry", e64, "salt", sb, "content", c64)) == NULL ||
-        (req = json_dumps(o, JSON_COMPACT)) == NULL)
-        goto out;
     cli_url(base, "/api/v1/zones/sites", url, sizeof url);
-    st = cli_http("POST", url, "application/json", req, strlen(req), &resp, err, sizeof err);
+    /* a seq another command of the member took (409 seq_conflict, nothing stored): signed
+       again with a later one, twice at most, as cli_post_json does */
+    for (int tries = 0;; tries++) {
+        const char *code;
+        if (wl_entry_build(origin, "zone.set", kf->member, seq, (int64_t)time(NULL), text, &kf->key,
+                           &entry, &elen) != WL_OK) {
+            fprintf(stderr, "willing zone set: cannot build the entry\n");
+            goto out;
+        }
+        if ((e64 = malloc(wl_b64_len(elen) + 1)) == NULL)
+            goto out;
+        wl_b64_encode((const uint8_t *)entry, elen, e64);
+        if ((o = json_pack("{s:s, s:s, s:s}", "entry", e64, "salt", sb, "content", c64)) == NULL ||
+            (req = json_dumps(o, JSON_COMPACT)) == NULL)
+            goto out;
+        st = cli_http("POST", url, "application/json", req, strlen(req), &resp, err, sizeof err);
+        json_decref(o);
+        o = json_loads(resp.buf ? resp.buf : "", 0, NULL);
+        code = json_string_value(json_object_get(o, "error"));
+        if (st != 409 || tries == 2 || code == NULL || strcmp(code, "seq_conflict") != 0)
+            break;
+        seq = cli_now_us() > seq ? cli_now_us() : seq + 1;
+        json_decref(o);
+        o = NULL;
+        wl_free(entry);
+        entry = NULL;
+        free(e64);
+        e64 = NULL;
+        free(req);
+        req = NULL;
+        cli_buf_free(&resp);
+        memset(&resp, 0, sizeof resp);
+    }
     ret = site_answer(st, &resp, err);
 out:
     sodium_memzero(salt, sizeof salt);

@@ -233,6 +233,11 @@ for sub in set list contains; do
 done
 check "willing zone set: a file that is not JSON is named, with its line" sh -c "'$W' zone set --server '$URL' --key '$T/coord.key' --zone x --type buffer --geometry '$FX/README.md' 2>&1 | grep -q 'README.md:1'"
 
+# a site whose seq another command of the member took (commands run in parallel read the same
+# microsecond; WL_TEST_CLI_SEQ forces it): signed again with a later seq, not refused
+check "a site on a seq not taken yet is stored" [ -n "$(WL_TEST_CLI_SEQ=4242 zone --zone water-2 --type site --category water --precision-km 5 --geometry "$FX/site_water.geojson")" ]
+check "a site on that same seq is signed again with a later one" [ -n "$(WL_TEST_CLI_SEQ=4242 zone --zone water-3 --type site --category water --precision-km 5 --geometry "$FX/site_water.geojson")" ]
+
 # replay gives the same zones
 check "fsck: the zones the log makes are the zones stored" "$W" fsck --db "$DB"
 finish
