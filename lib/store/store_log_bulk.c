@@ -36,19 +36,58 @@ void wl_sq_seq_mark(wl_store *s, wl_st *st)
 }
 
 /*
+ * PostgreSQL's text form of an array, bound as one parameter: n integers, from
+ * i32 if it is given, else from i64 ("{1,2,3}"); n texts, each quoted with any
+ * quote or backslash escaped ("{"a","b\\"c"}"). NULL when out of memory.
+ */
+static char *int_array(const int *i32, const int64_t *i64, size_t n)
+{
+    size_t cap = n * 21 + 3, o = 0;
+    char *p = wl_malloc(cap);
+    if (p == NULL)
+        return NULL;
+    p[o++] = '{';
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(p + o, cap - o, "%s%lld", i ? "," : "",
+                              i32 ? (long long)i32[i] : (long long)i64[i]);
+    memcpy(p + o, "}", 2);
+    return p;
+}
+
+static char *text_array(const char *const *v, size_t n)
+{
+    size_t cap = 3, o = 0;
+    char *p;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * strlen(v[i]) + 3; /* each quoted, and every byte escaped at worst */
+    if ((p = wl_malloc(cap)) == NULL)
+        return NULL;
+    p[o++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            p[o++] = ',';
+        p[o++] = '"';
+        for (const char *c = v[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                p[o++] = '\\';
+            p[o++] = *c;
+        }
+        p[o++] = '"';
+    }
+    memcpy(p + o, "}", 2);
+    return p;
+}
+
+/*
  * The round's pairs looked up all at once, by one statement prepared once
  * (two arrays, an index probe per pair; a text of its own per round would be
  * parsed and planned each time, the writer's largest cost per round).
  */
 wl_rc wl_sq_seqs_read_pg(wl_store *s, const char *const *authors, const uint64_t *seqs, size_t n)
 {
-    size_t alen = 3, slen = 3, ao = 0, so = 0;
     char *a, *q;
     int r;
     wl_rc rc;
-    for (size_t i = 0; i < n; i++)
-        alen += 2 * strlen(authors[i]) + 3; /* each quoted, any quote or backslash escaped */
-    slen += n * 21;
     if (s->seqs_pg == NULL &&
         wl_st_prepare(s->db,
                       "SELECT u.a, u.s FROM unnest(?1::text[], ?2::bigint[]) AS u(a, s) "
@@ -56,34 +95,13 @@ wl_rc wl_sq_seqs_read_pg(wl_store *s, const char *const *authors, const uint64_t
                       "seq = u.s LIMIT 1) AS hit",
                       1, &s->seqs_pg) != WL_DB_OK)
         return WL_ERR_IO;
-    a = wl_malloc(alen);
-    q = wl_malloc(slen);
+    a = text_array(authors, n);
+    q = int_array(NULL, (const int64_t *)seqs, n); /* as bound: the same bits, signed */
     if (a == NULL || q == NULL) {
         wl_free(a);
         wl_free(q);
         return WL_ERR_NOMEM;
     }
-    a[ao++] = '{';
-    q[so++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i) {
-            a[ao++] = ',';
-            q[so++] = ',';
-        }
-        a[ao++] = '"';
-        for (const char *p = authors[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                a[ao++] = '\\';
-            a[ao++] = *p;
-        }
-        a[ao++] = '"';
-        so +=
-            (size_t)snprintf(q + so, slen - so, "%lld", (long long)(int64_t)seqs[i]); /* as bound */
-    }
-    a[ao++] = '}';
-    a[ao] = '\0';
-    q[so++] = '}';
-    q[so] = '\0';
     wl_st_reset(s->seqs_pg);
     wl_st_bind_text(s->seqs_pg, 1, a, -1);
     wl_st_bind_text(s->seqs_pg, 2, q, -1);
@@ -115,7 +133,7 @@ void wl_sq_hashes_drop(wl_store *s)
 wl_rc wl_sq_hashes_flush(wl_store *s)
 {
     char *lv, *ix;
-    size_t lo = 0, io = 0, n = s->hp.n;
+    size_t n = s->hp.n;
     wl_rc rc;
     if (n == 0)
         return WL_OK;
@@ -127,22 +145,13 @@ wl_rc wl_sq_hashes_flush(wl_store *s)
                       "unnest(?1::int[], ?2::bigint[]) WITH ORDINALITY AS u(l, i, n))",
                       1, &s->hp.st) != WL_DB_OK)
         return WL_ERR_IO;
-    lv = wl_malloc(n * 4 + 3);
-    ix = wl_malloc(n * 21 + 3);
+    lv = int_array(s->hp.level, NULL, n);
+    ix = int_array(NULL, s->hp.idx, n);
     if (lv == NULL || ix == NULL) {
         wl_free(lv);
         wl_free(ix);
         return WL_ERR_NOMEM;
     }
-    lv[lo++] = '{';
-    ix[io++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        lo += (size_t)snprintf(lv + lo, n * 4 + 3 - lo, "%s%d", i ? "," : "", s->hp.level[i]);
-        io += (size_t)snprintf(ix + io, n * 21 + 3 - io, "%s%lld", i ? "," : "",
-                               (long long)s->hp.idx[i]);
-    }
-    memcpy(lv + lo, "}", 2);
-    memcpy(ix + io, "}", 2);
     wl_st_reset(s->hp.st);
     wl_st_clear(s->hp.st);
     wl_st_bind_text(s->hp.st, 1, lv, -1);
