@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,21 @@ static void sq_close(wl_db *d)
     wl_free(s);
 }
 
+/*
+ * Once, before SQLite's first use in the process: no count of the memory it uses. Debian's
+ * SQLite is built without lookaside memory, so each of its allocations is a malloc, and
+ * with the count on each takes one mutex for the whole process: the readers of every
+ * thread then wait on one another (16 clients of the flows summary were served no faster
+ * than one, the daemon's time in that mutex and its futex calls). Nothing here reads the
+ * count. If SQLite was started already, the call is refused and the count stays: slower,
+ * still correct.
+ */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+static void configure(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int wl_sqlite_open(const char *path, int create, wl_db **out, char *why, size_t cap)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -148,6 +164,7 @@ int wl_sqlite_open(const char *path, int create, wl_db **out, char *why, size_t 
         return WL_DB_NOMEM;
     s->ops = &sq_ops;
     s->writer_fd = -1;
+    pthread_once(&configured, configure);
     if (create) {
         /* the ledger file and its WAL are not for other users */
         mode_t old = umask(077);
