@@ -7,8 +7,9 @@
  * the replay made: each entry's leaf hash, kind, author, seq and time, every
  * Merkle hash and full tile, the public members and keys, requirements and
  * facts; every sealed record checked against its own content (commitment,
- * author, pledge id, subject, readers, its envelope in the log); and every
- * checkpoint's signature and root.
+ * author, pledge id, subject, readers, its envelope in the log, the
+ * pledges_retired row of a withdrawal or amendment); and every checkpoint
+ * stored: its signature, its size (none beyond the log) and its root.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ typedef struct {
     wl_store *disk;
     uint64_t total;
     bool progress;
+    /* each pledge a sealed record retires: true once one such record gives its
+       pledges_retired row (check_sealed, check_retired) */
+    json_t *retired;
     char why[400]; /* what differs, when a comparison fails */
 } fsck_ctx;
 
@@ -169,16 +173,32 @@ static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
         }
     }
     {
-        /* a withdrawal or an amendment retired the pledge it names: flows rely on that record */
+        /*
+         * A withdrawal or an amendment retired the pledge it names: flows rely on that record.
+         * Its successor is what the content says (an amendment's new pledge; none for a
+         * withdrawal), and its log size is no later than the envelope's index (or the log's
+         * size, unpublished). The first record that retires a pledge writes the row, so a
+         * pledge retired twice needs one of its records to give it (check_retired).
+         */
         const char *gone = json_string_value(json_object_get(
             e.body_json, strcmp(kind, "pledge.withdraw") == 0 ? "pledge" : "amends"));
+        const char *next = strcmp(kind, "pledge") == 0 ? want_pledge : NULL;
         wl_pledge_retired pr;
-        if ((strcmp(kind, "pledge.withdraw") == 0 || strcmp(kind, "pledge") == 0) && gone &&
-            wl_store_pledge_retired(f->disk, gone, &pr) != WL_OK) {
-            snprintf(f->why, sizeof f->why,
-                     "sealed %s: it retires pledge %s, which the pledges_retired table lacks", hex,
-                     gone);
-            goto out;
+        if ((strcmp(kind, "pledge.withdraw") == 0 || strcmp(kind, "pledge") == 0) && gone) {
+            bool gives;
+            if (wl_store_pledge_retired(f->disk, gone, &pr) != WL_OK) {
+                snprintf(f->why, sizeof f->why,
+                         "sealed %s: it retires pledge %s, which the pledges_retired table lacks",
+                         hex, gone);
+                goto out;
+            }
+            gives = strcmp(pr.successor, next ? next : "") == 0 &&
+                    pr.at <= (r->envelope != UINT64_MAX ? r->envelope : f->total);
+            if (!json_is_true(json_object_get(f->retired, gone)) &&
+                json_object_set_new(f->retired, gone, json_boolean(gives)) != 0) {
+                rc = WL_ERR_NOMEM;
+                goto out;
+            }
         }
     }
     rc = WL_OK;
@@ -219,6 +239,25 @@ static wl_rc check_sealed_member(void *ctx, const wl_member *m)
         return WL_ERR_CORRUPT;
     }
     return WL_OK;
+}
+
+/* Every pledges_retired row that sealed records name is what one of them gives. */
+static int check_retired(fsck_ctx *f)
+{
+    const char *pledge;
+    json_t *v;
+    json_object_foreach(f->retired, pledge, v)
+    {
+        wl_pledge_retired pr;
+        if (json_is_true(v) || wl_store_pledge_retired(f->disk, pledge, &pr) != WL_OK)
+            continue;
+        snprintf(f->why, sizeof f->why,
+                 "the pledges_retired row of pledge %s (log size %llu, successor %s) is not what "
+                 "the sealed content that retires it gives",
+                 pledge, (unsigned long long)pr.at, pr.successor[0] ? pr.successor : "none");
+        return 1;
+    }
+    return 0;
 }
 
 static int fsck_opt(void *ctx, int ch, const char *arg)
@@ -298,8 +337,8 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         check_table(&f, "deal_parties", 0) || check_table(&f, "deal_notices", 0) ||
         check_table(&f, "reports", 0) || check_table(&f, "report_overrides", 0) ||
         check_table(&f, "designations", 0) || check_table(&f, "pressure_snapshots", 0) ||
-        check_table(&f, "pressure_decisions", 0) ||
-        wl_store_sealed_scan(s, check_sealed, &f) != WL_OK ||
+        check_table(&f, "pressure_decisions", 0) || (f.retired = json_object()) == NULL ||
+        wl_store_sealed_scan(s, check_sealed, &f) != WL_OK || check_retired(&f) ||
         wl_store_members(s, check_sealed_member, &f) != WL_OK) {
         fprintf(stderr, "fsck: FAIL: %s\n", f.why[0] ? f.why : "the sealed table cannot be read");
         bad = 1;
@@ -337,35 +376,49 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
             }
         }
     }
-    /* every checkpoint: signed by the log key, root of the tree at its size */
-    for (uint64_t sz = 0; sz <= size; sz++) {
+    /*
+     * every checkpoint stored, in order of size: signed by the log key, for the size it is
+     * stored under, no larger than the log, the root of the tree at that size
+     */
+    {
+        uint64_t sz = (uint64_t)INT64_MIN; /* the engine's least: a size damaged below 0 too */
         char *note = NULL;
         size_t nlen = 0;
-        wl_note n;
-        wl_checkpoint cp;
-        uint8_t ok = 0, root[32];
-        if (wl_store_checkpoint_get(s, sz, &note, &nlen) != WL_OK)
-            continue;
-        cps++;
-        if (wl_note_parse(note, nlen, &n) != WL_OK ||
-            wl_note_verify(&n, &vk, 1, &ok, NULL) != WL_OK ||
-            wl_checkpoint_parse(n.text, n.text_len, &cp) != WL_OK || cp.size != sz ||
-            strcmp(cp.origin, origin) != 0 ||
-            wl_merkle_root(wl_store_hash_reader, f.r.s, sz, root) != WL_OK ||
-            memcmp(root, cp.root, 32) != 0) {
-            fprintf(stderr, "fsck: FAIL: the checkpoint for size %llu does not match the log\n",
-                    (unsigned long long)sz);
-            bad = 1;
+        rc = wl_store_checkpoint_get(s, sz, &note, &nlen);
+        if (rc == WL_ERR_NOT_FOUND)
+            rc = wl_store_checkpoint_after(s, sz, &sz, &note, &nlen);
+        for (; rc == WL_OK; rc = wl_store_checkpoint_after(s, sz, &sz, &note, &nlen)) {
+            wl_note n;
+            wl_checkpoint cp;
+            uint8_t ok = 0, root[32];
+            cps++;
+            if (sz > size || wl_note_parse(note, nlen, &n) != WL_OK ||
+                wl_note_verify(&n, &vk, 1, &ok, NULL) != WL_OK ||
+                wl_checkpoint_parse(n.text, n.text_len, &cp) != WL_OK || cp.size != sz ||
+                strcmp(cp.origin, origin) != 0 ||
+                wl_merkle_root(wl_store_hash_reader, f.r.s, sz, root) != WL_OK ||
+                memcmp(root, cp.root, 32) != 0) {
+                fprintf(stderr,
+                        "fsck: FAIL: the checkpoint stored for size %llu does not match the "
+                        "log of %llu entries\n",
+                        (unsigned long long)sz, (unsigned long long)size);
+                bad = 1;
+            }
+            wl_free(note);
+            note = NULL;
         }
         wl_free(note);
-        if (sz == size)
-            break;
+        if (rc != WL_ERR_NOT_FOUND) {
+            fprintf(stderr, "fsck: FAIL: the checkpoints cannot be read: %s\n", wl_rc_name(rc));
+            bad = 1;
+        }
     }
     if (!bad)
         printf("fsck: OK: %s, %llu entries, %llu checkpoints, every signature, hash and "
                "derived record checked\n",
                db, (unsigned long long)size, (unsigned long long)cps);
 out:
+    json_decref(f.retired);
     wl_replay_free(&f.r);
     wl_free(origin);
     wl_free(vkt);

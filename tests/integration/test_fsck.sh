@@ -9,7 +9,9 @@
 # every entry: that is fsck's work). A flip counts as a change when the rows read through SQLite differ
 # from the original's (a flip in free space or unused bytes of a page changes
 # nothing a reader sees), leaving out the few values nothing can recompute:
-# a checkpoint's creation time and sealed content's batch and arrival time.
+# a checkpoint's creation time, sealed content's batch and arrival time, and
+# the log size at which a pledge was retired (fsck only bounds it: no later
+# than its withdrawal's envelope).
 source "$(dirname "$0")/lib.sh"
 LG=$(dirname "$W")/willing-loadgen
 
@@ -68,6 +70,18 @@ copy retired
 sql "$T/retired.db" "DELETE FROM pledges_retired"
 check "fsck refuses a withdrawal whose pledges_retired row is gone" \
   sh -c "'$W' fsck --db '$T/retired.db' 2>&1 | grep -q 'retires pledge $PUID, which the pledges_retired table lacks'"
+copy retired2
+sql "$T/retired2.db" "UPDATE pledges_retired SET successor='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'"
+check "fsck refuses a pledges_retired row with another successor than its content's" \
+  sh -c "'$W' fsck --db '$T/retired2.db' 2>&1 | grep -q 'pledges_retired row of pledge $PUID (log size [0-9]*, successor a\{32\})'"
+copy retired3
+sql "$T/retired3.db" "UPDATE pledges_retired SET at=(SELECT count(*) FROM entries) + 1"
+check "fsck refuses a pledges_retired row later than the withdrawal's envelope" \
+  sh -c "'$W' fsck --db '$T/retired3.db' 2>&1 | grep -q 'pledges_retired row of pledge $PUID'"
+copy cpbeyond
+sql "$T/cpbeyond.db" "UPDATE checkpoints SET size=size+1 WHERE size=(SELECT max(size) FROM checkpoints)"
+check "fsck refuses a checkpoint stored for a size beyond the log" \
+  sh -c "'$W' fsck --db '$T/cpbeyond.db' 2>&1 | grep -q 'checkpoint stored for size [0-9]* does not match the log of'"
 copy member
 sql "$T/member.db" "UPDATE members SET role='coordinator' WHERE id='us'"
 check "fsck refuses a member row the log does not give" \
@@ -81,7 +95,7 @@ check "fsck refuses a missing fact" sh -c "'$W' fsck --db '$T/fact.db' 2>&1 | gr
 python3 - "$T/fk.db" "$T" >"$T/flips" <<'PY'
 import hashlib, os, shutil, sqlite3, sys
 src, out = sys.argv[1], sys.argv[2]
-skip = {"checkpoints": {"created"}, "sealed": {"batch", "received"}}
+skip = {"checkpoints": {"created"}, "sealed": {"batch", "received"}, "pledges_retired": {"at"}}
 def rows(p):
     try:
         db = sqlite3.connect("file:%s?immutable=1" % p, uri=True)
