@@ -463,9 +463,56 @@ wl_rc wl_store_writer_lock(wl_store *s, int wait, char *why, size_t cap)
     return r == WL_DB_BUSY ? WL_ERR_CONFLICT : r == WL_DB_IO ? WL_ERR_UNAVAILABLE : map_rc(r);
 }
 
+/*
+ * SQLite: the file's own schema (each table's and index's statement in sqlite_schema) against
+ * the one this version creates, in a fresh private store. A damaged statement (an index over
+ * an expression instead of its columns, one byte flipped) is valid SQL to SQLite and passes
+ * its integrity check, while a reader that uses the index would see other rows. No ledger's
+ * schema changes in place (another version is refused at open), so a difference is damage.
+ * The statistics ANALYZE may have added are left out.
+ */
+static wl_rc schema_same(wl_store *s, char *why, size_t cap)
+{
+    static const char q[] = "SELECT type || ' ' || name || ' on ' || tbl_name || ': ' || "
+                            "coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE "
+                            "'sqlite_stat%' ORDER BY type, name";
+    wl_store *fresh = NULL;
+    wl_st *a = NULL, *b = NULL;
+    wl_rc rc;
+    if (wl_db_engine(s->db) != WL_DB_SQLITE)
+        return WL_OK;
+    if ((rc = wl_store_open("", 1, &fresh)) != WL_OK)
+        return rc;
+    if (wl_st_prepare(s->db, q, 0, &a) != WL_DB_OK ||
+        wl_st_prepare(fresh->db, q, 0, &b) != WL_DB_OK)
+        rc = WL_ERR_IO;
+    while (rc == WL_OK) {
+        int ra = wl_st_step(a), rb = wl_st_step(b);
+        const char *ta = ra == WL_DB_ROW ? wl_st_col_text(a, 0) : NULL;
+        const char *tb = rb == WL_DB_ROW ? wl_st_col_text(b, 0) : NULL;
+        if ((ra != WL_DB_ROW && ra != WL_DB_DONE) || (rb != WL_DB_ROW && rb != WL_DB_DONE)) {
+            rc = WL_ERR_IO;
+        } else if (ra != rb || (ta && tb && strcmp(ta, tb) != 0)) {
+            snprintf(why, cap, "the file's schema is not what this version makes: it has %.150s%s",
+                     ta ? ta : "nothing more", tb ? ", where this version has " : "");
+            if (tb && strlen(why) + 1 < cap)
+                snprintf(why + strlen(why), cap - strlen(why), "%.150s", tb);
+            rc = WL_ERR_CORRUPT;
+        } else if (ra == WL_DB_DONE) {
+            break;
+        }
+    }
+    wl_st_finalize(a);
+    wl_st_finalize(b);
+    wl_store_close(fresh);
+    return rc;
+}
+
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap)
 {
-    return wl_db_check(s->db, 0, why, cap) == WL_DB_OK ? WL_OK : WL_ERR_CORRUPT;
+    if (wl_db_check(s->db, 0, why, cap) != WL_DB_OK)
+        return WL_ERR_CORRUPT;
+    return schema_same(s, why, cap);
 }
 
 wl_rc wl_store_quick_check(wl_store *s, char *why, size_t cap)

@@ -144,7 +144,10 @@ wl_rc wl_store_drop_tables(const char *target, char *why, size_t cap) WL_MUST;
 /* Whether a commit goes through (a test write, committed); why says what failed. */
 wl_rc wl_store_writable(wl_store *s, char *why, size_t cap) WL_MUST;
 
-/* Engine-level integrity check of the whole file (slow on big stores). */
+/*
+ * Engine-level integrity check of the whole file (slow on big stores); on SQLite also its
+ * schema against the one this version creates (WL_ERR_CORRUPT, why saying the first difference).
+ */
 wl_rc wl_store_integrity(wl_store *s, char *why, size_t cap) WL_MUST;
 /* The same without checking indexes against their tables (every page read once). */
 wl_rc wl_store_quick_check(wl_store *s, char *why, size_t cap) WL_MUST;

@@ -36,9 +36,9 @@ void wl_sq_seq_mark(wl_store *s, wl_st *st)
 }
 
 /*
- * PostgreSQL's text form of an array, bound as one parameter: n integers, from
- * i32 if it is given, else from i64 ("{1,2,3}"); n texts, each quoted with any
- * quote or backslash escaped ("{"a","b\\"c"}"). NULL when out of memory.
+ * PostgreSQL's text form of an array of n integers, bound as one parameter:
+ * from i32 if it is given, else from i64 ("{1,2,3}"). NULL when out of memory;
+ * the caller frees it (wl_free).
  */
 static char *int_array(const int *i32, const int64_t *i64, size_t n)
 {
@@ -54,6 +54,7 @@ static char *int_array(const int *i32, const int64_t *i64, size_t n)
     return p;
 }
 
+/* The same of n texts, each quoted with any quote or backslash escaped ({"a","b\"c"}). */
 static char *text_array(const char *const *v, size_t n)
 {
     size_t cap = 3, o = 0;

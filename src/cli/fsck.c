@@ -175,29 +175,40 @@ static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
     {
         /*
          * A withdrawal or an amendment retired the pledge it names: flows rely on that record.
-         * Its successor is what the content says (an amendment's new pledge; none for a
-         * withdrawal), and its log size is no later than the envelope's index (or the log's
-         * size, unpublished). The first record that retires a pledge writes the row, so a
-         * pledge retired twice needs one of its records to give it (check_retired).
+         * The first record that retires a pledge writes its row: the successor that record's
+         * content gives (an amendment's new pledge, none for a withdrawal), and the log's size
+         * then, no later than any of the pledge's records was published (its envelope's index,
+         * or the log's size if not yet). Which record came first the log does not say, so one
+         * of them must give the successor, and the size is at most the least of their bounds
+         * (f->retired: [given, bound] per pledge; check_retired).
          */
         const char *gone = json_string_value(json_object_get(
             e.body_json, strcmp(kind, "pledge.withdraw") == 0 ? "pledge" : "amends"));
         const char *next = strcmp(kind, "pledge") == 0 ? want_pledge : NULL;
         wl_pledge_retired pr;
         if ((strcmp(kind, "pledge.withdraw") == 0 || strcmp(kind, "pledge") == 0) && gone) {
+            uint64_t bound = r->envelope != UINT64_MAX ? r->envelope : f->total;
             bool gives;
+            json_t *v;
             if (wl_store_pledge_retired(f->disk, gone, &pr) != WL_OK) {
                 snprintf(f->why, sizeof f->why,
                          "sealed %s: it retires pledge %s, which the pledges_retired table lacks",
                          hex, gone);
                 goto out;
             }
-            gives = strcmp(pr.successor, next ? next : "") == 0 &&
-                    pr.at <= (r->envelope != UINT64_MAX ? r->envelope : f->total);
-            if (!json_is_true(json_object_get(f->retired, gone)) &&
-                json_object_set_new(f->retired, gone, json_boolean(gives)) != 0) {
-                rc = WL_ERR_NOMEM;
-                goto out;
+            gives = strcmp(pr.successor, next ? next : "") == 0;
+            if ((v = json_object_get(f->retired, gone)) == NULL) {
+                if ((v = json_pack("[b, I]", gives, (json_int_t)bound)) == NULL ||
+                    json_object_set_new(f->retired, gone, v) != 0) {
+                    snprintf(f->why, sizeof f->why, "out of memory");
+                    rc = WL_ERR_NOMEM;
+                    goto out;
+                }
+            } else {
+                if (gives)
+                    json_array_set(v, 0, json_true());
+                if (bound < (uint64_t)json_integer_value(json_array_get(v, 1)))
+                    json_array_set_new(v, 1, json_integer((json_int_t)bound));
             }
         }
     }
@@ -241,15 +252,46 @@ static wl_rc check_sealed_member(void *ctx, const wl_member *m)
     return WL_OK;
 }
 
-/* Every pledges_retired row that sealed records name is what one of them gives. */
+/* A pledges_retired row (as wl_store_rows writes it: 'pledge'|at|successor): retired by a record.
+ */
+static wl_rc retired_row(void *ctx, const char *row)
+{
+    fsck_ctx *f = ctx;
+    char id[65] = "";
+    const char *end = row[0] == '\'' ? strchr(row + 1, '\'') : NULL;
+    if (end && (size_t)(end - row - 1) < sizeof id)
+        memcpy(id, row + 1, (size_t)(end - row - 1));
+    if (json_object_get(f->retired, id) == NULL) {
+        snprintf(f->why, sizeof f->why,
+                 "the pledges_retired row of pledge %.64s: no sealed content retires it", id);
+        return WL_ERR_CORRUPT;
+    }
+    return WL_OK;
+}
+
+/*
+ * Every pledges_retired row stands on sealed content that retires its pledge, and is what
+ * one of those records gives (check_sealed): 1 and f->why said if not.
+ */
 static int check_retired(fsck_ctx *f)
 {
     const char *pledge;
     json_t *v;
+    if (wl_store_rows(f->disk, "pledges_retired", 0, retired_row, f) != WL_OK) {
+        if (f->why[0] == '\0')
+            snprintf(f->why, sizeof f->why, "the pledges_retired table cannot be read");
+        return 1;
+    }
     json_object_foreach(f->retired, pledge, v)
     {
         wl_pledge_retired pr;
-        if (json_is_true(v) || wl_store_pledge_retired(f->disk, pledge, &pr) != WL_OK)
+        if (wl_store_pledge_retired(f->disk, pledge, &pr) != WL_OK) {
+            snprintf(f->why, sizeof f->why, "the pledges_retired row of pledge %s cannot be read",
+                     pledge);
+            return 1;
+        }
+        if (json_is_true(json_array_get(v, 0)) &&
+            pr.at <= (uint64_t)json_integer_value(json_array_get(v, 1)))
             continue;
         snprintf(f->why, sizeof f->why,
                  "the pledges_retired row of pledge %s (log size %llu, successor %s) is not what "
@@ -293,8 +335,8 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
                 rc == WL_ERR_NOT_FOUND ? "no such file" : "not a willing ledger, or damaged");
         return 1;
     }
-    if (wl_store_integrity(s, why, sizeof why) != WL_OK) {
-        fprintf(stderr, "fsck: FAIL: %s\n", why);
+    if ((rc = wl_store_integrity(s, why, sizeof why)) != WL_OK) {
+        fprintf(stderr, "fsck: FAIL: %s\n", why[0] ? why : wl_rc_name(rc));
         wl_store_close(s);
         return 1;
     }
@@ -324,6 +366,11 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         bad = 1;
         goto out;
     }
+    if ((f.retired = json_object()) == NULL) {
+        fprintf(stderr, "fsck: out of memory\n");
+        bad = 1;
+        goto out;
+    }
     /* the tables the log determines; sealed records against their content */
     if (check_operator(&f) || check_table(&f, "schema", 0) || check_table(&f, "members", 1) ||
         check_table(&f, "keys", 1) || check_table(&f, "requirements", 0) ||
@@ -337,7 +384,7 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
         check_table(&f, "deal_parties", 0) || check_table(&f, "deal_notices", 0) ||
         check_table(&f, "reports", 0) || check_table(&f, "report_overrides", 0) ||
         check_table(&f, "designations", 0) || check_table(&f, "pressure_snapshots", 0) ||
-        check_table(&f, "pressure_decisions", 0) || (f.retired = json_object()) == NULL ||
+        check_table(&f, "pressure_decisions", 0) ||
         wl_store_sealed_scan(s, check_sealed, &f) != WL_OK || check_retired(&f) ||
         wl_store_members(s, check_sealed_member, &f) != WL_OK) {
         fprintf(stderr, "fsck: FAIL: %s\n", f.why[0] ? f.why : "the sealed table cannot be read");
@@ -399,9 +446,9 @@ static int run_fsck(const cli_cmd *self, int argc, char **argv)
                 wl_merkle_root(wl_store_hash_reader, f.r.s, sz, root) != WL_OK ||
                 memcmp(root, cp.root, 32) != 0) {
                 fprintf(stderr,
-                        "fsck: FAIL: the checkpoint stored for size %llu does not match the "
+                        "fsck: FAIL: the checkpoint stored for size %lld does not match the "
                         "log of %llu entries\n",
-                        (unsigned long long)sz, (unsigned long long)size);
+                        (long long)(int64_t)sz, (unsigned long long)size);
                 bad = 1;
             }
             wl_free(note);
@@ -429,7 +476,8 @@ out:
 static const cli_cmd fsck_cmd = {
     NULL, "fsck", "--db PATH",
     "Checks a ledger database in full: the file, every entry and signature, every\n"
-    "Merkle hash, every checkpoint. Exits 0 when all is sound.\n",
+    "Merkle hash, every checkpoint. Exits 0 when all is sound. Run it on a copy, or\n"
+    "with the server stopped: a checkpoint signed meanwhile is beyond what it read.\n",
     run_fsck};
 
 int cli_fsck(int argc, char **argv)

@@ -11,7 +11,7 @@
 # nothing a reader sees), leaving out the few values nothing can recompute:
 # a checkpoint's creation time, sealed content's batch and arrival time, and
 # the log size at which a pledge was retired (fsck only bounds it: no later
-# than its withdrawal's envelope).
+# than its withdrawals' or amendment's envelopes).
 source "$(dirname "$0")/lib.sh"
 LG=$(dirname "$W")/willing-loadgen
 
@@ -31,10 +31,22 @@ PX=$(pledge xa)
 PU=$(pledge us)
 check "a sealed pledge's envelope is published" wait_envelope "$T/gb.key" "$PX" "$T/px.json"
 check "  ... and the other's" wait_envelope "$T/gb.key" "$PU" "$T/pu.json"
-# us withdraws its pledge under seal: the operator's pledges_retired row stands on that content
-PUID=$("$W" pledge show --server "$URL" --key "$T/us.key" --json "$PU" |
-  python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])')
-"$W" pledge withdraw --server "$URL" --key "$T/us.key" "$PUID" >/dev/null
+# us withdraws its pledge under seal, twice: the operator's pledges_retired row stands on the
+# first, and the second names it too; xa amends its pledge: that row names the new pledge
+pledge_id() { "$W" pledge show --server "$URL" --key "$T/$1.key" --json "$2" |
+  python3 -c 'import json,sys,base64; c=base64.b64decode(json.load(sys.stdin)["content"]).decode(); print(json.loads(c.split("\n")[6])["pledge"])'; }
+PUID=$(pledge_id us "$PU")
+PXID=$(pledge_id xa "$PX")
+sealed_id() { awk '/^sealed/ {print $2; exit}'; }
+W1=$("$W" pledge withdraw --server "$URL" --key "$T/us.key" "$PUID" | sealed_id)
+W2=$("$W" pledge withdraw --server "$URL" --key "$T/us.key" "$PUID" | sealed_id)
+PA=$("$W" pledge amend --server "$URL" --key "$T/xa.key" --category training --quantity 3 \
+  --unit teams "$PXID" | sealed_id)
+check "the withdrawals' envelopes are published" wait_envelope "$T/us.key" "$W1" "$T/w1.json"
+check "  ... both" wait_envelope "$T/us.key" "$W2" "$T/w2.json"
+check "  ... and the amendment's" wait_envelope "$T/xa.key" "$PA" "$T/pa.json"
+EMIN=$(python3 -c 'import json,sys; print(min(json.load(open(f))["envelope"] for f in sys.argv[1:]))' \
+  "$T/w1.json" "$T/w2.json")
 "$W" member announce --server "$URL" --key "$T/xa.key" >/dev/null
 "$W" pledge announce --server "$URL" --key "$T/xa.key" "$PX" >/dev/null
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
@@ -71,17 +83,33 @@ sql "$T/retired.db" "DELETE FROM pledges_retired"
 check "fsck refuses a withdrawal whose pledges_retired row is gone" \
   sh -c "'$W' fsck --db '$T/retired.db' 2>&1 | grep -q 'retires pledge $PUID, which the pledges_retired table lacks'"
 copy retired2
-sql "$T/retired2.db" "UPDATE pledges_retired SET successor='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'"
+sql "$T/retired2.db" "UPDATE pledges_retired SET successor='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' WHERE pledge='$PUID'"
 check "fsck refuses a pledges_retired row with another successor than its content's" \
   sh -c "'$W' fsck --db '$T/retired2.db' 2>&1 | grep -q 'pledges_retired row of pledge $PUID (log size [0-9]*, successor a\{32\})'"
 copy retired3
-sql "$T/retired3.db" "UPDATE pledges_retired SET at=(SELECT count(*) FROM entries) + 1"
-check "fsck refuses a pledges_retired row later than the withdrawal's envelope" \
-  sh -c "'$W' fsck --db '$T/retired3.db' 2>&1 | grep -q 'pledges_retired row of pledge $PUID'"
+sql "$T/retired3.db" "UPDATE pledges_retired SET at=$((EMIN + 1)) WHERE pledge='$PUID'"
+check "fsck refuses a pledges_retired row later than a withdrawal's envelope ($((EMIN + 1)))" \
+  sh -c "'$W' fsck --db '$T/retired3.db' 2>&1 | grep -q 'pledges_retired row of pledge $PUID (log size $((EMIN + 1)),'"
+copy amended
+sql "$T/amended.db" "UPDATE pledges_retired SET successor=NULL WHERE pledge='$PXID'"
+check "fsck refuses an amended pledge's row that names no successor" \
+  sh -c "'$W' fsck --db '$T/amended.db' 2>&1 | grep -q 'pledges_retired row of pledge $PXID (log size [0-9]*, successor none)'"
+copy extra
+sql "$T/extra.db" "INSERT INTO pledges_retired VALUES('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 5, NULL)"
+check "fsck refuses a pledges_retired row that no sealed content stands for" \
+  sh -c "'$W' fsck --db '$T/extra.db' 2>&1 | grep -q 'pledge b\{32\}: no sealed content retires it'"
 copy cpbeyond
 sql "$T/cpbeyond.db" "UPDATE checkpoints SET size=size+1 WHERE size=(SELECT max(size) FROM checkpoints)"
 check "fsck refuses a checkpoint stored for a size beyond the log" \
   sh -c "'$W' fsck --db '$T/cpbeyond.db' 2>&1 | grep -q 'checkpoint stored for size [0-9]* does not match the log of'"
+copy cpneg
+sql "$T/cpneg.db" "UPDATE checkpoints SET size=-1 WHERE size=(SELECT min(size) FROM checkpoints)"
+check "fsck refuses a checkpoint stored for a size below 0" \
+  sh -c "'$W' fsck --db '$T/cpneg.db' 2>&1 | grep -q 'checkpoint stored for size -1 does not match'"
+copy index
+sql "$T/index.db" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql=replace(sql, 'source, release', 'source< release') WHERE name='history_by_day'"
+check "fsck refuses an index whose statement is not this version's (valid SQL to SQLite)" \
+  sh -c "'$W' fsck --db '$T/index.db' 2>&1 | grep -q 'schema is not what this version makes: it has index history_by_day'"
 copy member
 sql "$T/member.db" "UPDATE members SET role='coordinator' WHERE id='us'"
 check "fsck refuses a member row the log does not give" \
