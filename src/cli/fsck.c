@@ -7,7 +7,7 @@
  * the replay made: each entry's leaf hash, kind, author, seq and time, every
  * Merkle hash and full tile, the public members and keys, requirements and
  * facts; every sealed record checked against its own content (commitment,
- * author, pledge id, subject, readers, its envelope in the log, the
+ * its author's signature, pledge id, subject, readers, its envelope in the log, the
  * pledges_retired row of a withdrawal or amendment); and every checkpoint
  * stored: its signature, its size (none beyond the log) and its root.
  */
@@ -135,6 +135,22 @@ static wl_rc check_sealed(void *ctx, const wl_sealed_rec *r)
     if (wl_sealed_parse(r->content, r->content_len, &e, NULL, 0) != WL_OK) {
         snprintf(f->why, sizeof f->why, "sealed %s: its content does not parse", hex);
         return WL_ERR_CORRUPT;
+    }
+    {
+        /* signed by its author: a key of the author's with its key ID, live or revoked since
+           (the daemon took it with a live one), sealed keys too */
+        wl_member_key keys[WL_MAX_KEYS_PER_MEMBER];
+        size_t nk = 0, i = 0;
+        if (wl_store_keys_by_id(f->disk, e.author, e.key_id, keys, WL_MAX_KEYS_PER_MEMBER, &nk) ==
+            WL_OK)
+            while (i < nk && wl_entry_verify_sig(&e, keys[i].pk) != WL_OK)
+                i++;
+        if (i == nk) {
+            snprintf(f->why, sizeof f->why,
+                     "sealed %s: its content is not signed by a key of its author %s", hex,
+                     e.author);
+            goto out;
+        }
     }
     kind = e.kind;
     {

@@ -78,6 +78,24 @@ copy commit
 sql "$T/commit.db" "UPDATE sealed SET content=replace(content, 'teams', 'tenms')"
 check "fsck refuses sealed content changed under its commitment" \
   sh -c "'$W' fsck --db '$T/commit.db' 2>&1 | grep -q 'do not give its commitment'"
+copy forgedsig
+# us's pledge re-signed by no one: one character of its signature changed, its commitment made
+# anew, as unpublished (an operator's forgery that no envelope would show)
+python3 - "$T/forgedsig.db" "$PU" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+old = bytes.fromhex(sys.argv[2])
+salt, content = db.execute("SELECT salt, content FROM sealed WHERE commitment = ?", (old,)).fetchone()
+b = bytearray(content if isinstance(content, bytes) else content.encode())
+i = b.rindex(b"\n", 0, len(b) - 1) + 20  # inside the last signature line's base64
+b[i] = ord("A") if b[i] != ord("A") else ord("B")
+new = hashlib.sha256(b"willing.seal/v1" + salt + bytes(b)).digest()
+db.execute("UPDATE sealed SET content = ?, commitment = ?, envelope = NULL WHERE commitment = ?",
+           (bytes(b) if isinstance(content, bytes) else b.decode(), new, old))
+db.commit()
+PY
+check "fsck refuses sealed content its author did not sign" \
+  sh -c "'$W' fsck --db '$T/forgedsig.db' 2>&1 | grep -q 'content is not signed by a key of its author us'"
 copy retired
 sql "$T/retired.db" "DELETE FROM pledges_retired"
 check "fsck refuses a withdrawal whose pledges_retired row is gone" \
