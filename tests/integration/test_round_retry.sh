@@ -84,5 +84,7 @@ check "  ... nothing of the poisoned entry is stored" \
   [ "$(db_sql r "SELECT count(*) FROM entries WHERE author = 'bad'")" = 0 ]
 check "  ... the daemon's log says the round ran again ($(grep 'ran again' "$T/r.log"))" \
   grep -q 'ran again entry by entry; the first try: ' "$T/r.log"
+# the test's trigger out (fsck refuses a schema other than the one willing makes)
+db_sql r "DROP TRIGGER poison$([ -n "${WILLING_TEST_PG:-}" ] && echo ' ON entries')"
 check "fsck passes: the tree holds exactly the stored entries" "$W" fsck --db "$(db_of r)"
 finish
