@@ -106,7 +106,11 @@ wl_rc wl_store_checkpoint_put(wl_store *s, uint64_t size, const char *note, size
                               int64_t created) WL_MUST;
 wl_rc wl_store_checkpoint_latest(wl_store *s, uint64_t *size, char **note, size_t *len) WL_MUST;
 wl_rc wl_store_checkpoint_get(wl_store *s, uint64_t size, char **note, size_t *len) WL_MUST;
-/* The first checkpoint of a size above `after` (the deal's in force since: its cosignature). */
+/*
+ * The first checkpoint of a size above `after` (the deal's in force since: its cosignature).
+ * Sizes compare as stored, signed 64-bit: fsck starts from (uint64_t)INT64_MIN to meet a size
+ * damaged below 0.
+ */
 wl_rc wl_store_checkpoint_after(wl_store *s, uint64_t after, uint64_t *size, char **note,
                                 size_t *len) WL_MUST;
 
