@@ -30,8 +30,8 @@ typedef struct {
     wl_store *disk;
     uint64_t total;
     bool progress;
-    /* each pledge a sealed record retires: true once one such record gives its
-       pledges_retired row (check_sealed, check_retired) */
+    /* each pledge a sealed record retires: [whether one of its records gives the row's
+       successor, the least of their bounds on its size] (check_sealed, check_retired) */
     json_t *retired;
     char why[400]; /* what differs, when a comparison fails */
 } fsck_ctx;
